@@ -564,8 +564,9 @@ def is_abs_url(v, schemes=("http", "https")):
 
 
 class T:
-    """Field type specs for check_entity. A spec is one of these strings, a dict (nested
-    object), a list [spec] (array of spec; never null), or a tuple of alternatives."""
+    """Field type specs for entity_errors(). A spec is one of these strings, a dict (nested
+    object; a key ending in '?' may be absent), a list [spec] (array of spec; never null),
+    a tuple of alternatives, or a set of allowed literal values."""
     ID = "id"            # string of digits
     STR = "str"
     NESTR = "nonempty-str"
@@ -591,6 +592,10 @@ def check_value(value, spec, path, errors):
                 return
             sub_errors_list.append(sub)
         errors.append(f"{path}: {json.dumps(value)[:120]} is none of {spec!r}")
+        return
+    if isinstance(spec, (set, frozenset)):
+        if value not in spec:
+            errors.append(f"{path}: {json.dumps(value)[:120]} is not one of {sorted(spec, key=str)}")
         return
     if isinstance(spec, dict):
         if not isinstance(value, dict):
@@ -662,7 +667,12 @@ class Suite:
 
     # -- registration
     def case(self, fn):
-        self.cases.append(fn)
+        self.cases.append((fn, False))
+        return fn
+
+    def setup(self, fn):
+        """A case the others need: when it fails, the remaining cases are not run (and fail)."""
+        self.cases.append((fn, True))
         return fn
 
     # -- checks
@@ -729,10 +739,15 @@ class Suite:
             print(f"FAILED: {e}; set HERD_TEST_ALLOW_SKIP_POSTGRES=1 to skip the postgres variant instead")
             return 1
         started = time.monotonic()
+        setup_failed = None
         try:
-            for fn in self.cases:
+            for fn, fatal in self.cases:
                 name = fn.__name__
-                if self.args.only and self.args.only not in name:
+                if self.args.only and self.args.only not in name and not fatal:
+                    continue
+                if setup_failed:
+                    self.results.append((name, False, [f"not run: {setup_failed} failed"]))
+                    print(f"FAIL {name} (not run: {setup_failed} failed)", flush=True)
                     continue
                 self.failures = []
                 TRAFFIC.clear()
@@ -759,6 +774,8 @@ class Suite:
                 dt = time.monotonic() - t0
                 passed = not self.failures
                 self.results.append((name, passed, list(self.failures)))
+                if fatal and not passed:
+                    setup_failed = name
                 print(f"{'PASS' if passed else 'FAIL'} {name} ({dt:.1f}s)", flush=True)
         finally:
             failed = [r for r in self.results if not r[1]]
@@ -785,4 +802,21 @@ class Suite:
 
 def main(suite: Suite):
     sys.exit(suite.run())
+
+
+def mastodon_py(server, token=None, **kw):
+    """A Mastodon.py client on this server whose requests are recorded for failure reports."""
+    import requests
+    from mastodon import Mastodon
+
+    def record(r, *a, **k):
+        req = r.request
+        record_exchange(req.method, req.url, dict(req.headers), req.body, r.status_code,
+                        dict(r.headers), r.content)
+
+    session = requests.Session()
+    session.hooks["response"].append(record)
+    kw.setdefault("ratelimit_method", "throw")
+    kw.setdefault("request_timeout", 60)
+    return Mastodon(api_base_url=server.url, access_token=token, session=session, **kw)
 
