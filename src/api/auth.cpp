@@ -1,0 +1,128 @@
+#include "api/auth.hpp"
+
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "http/params.hpp"
+#include "store/accounts.hpp"
+#include "store/oauth.hpp"
+
+namespace herd::api {
+
+namespace {
+
+std::vector<std::string_view> split_scopes(std::string_view scopes) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos < scopes.size()) {
+    while (pos < scopes.size() && (scopes[pos] == ' ' || scopes[pos] == '+')) ++pos;
+    size_t end = pos;
+    while (end < scopes.size() && scopes[end] != ' ' && scopes[end] != '+') ++end;
+    if (end > pos) out.push_back(scopes.substr(pos, end - pos));
+    pos = end;
+  }
+  return out;
+}
+
+bool covers(std::string_view granted, std::string_view needed) {
+  if (granted == needed) return true;
+  auto colon = needed.find(':');
+  std::string_view top = needed.substr(0, colon);
+  if (colon != std::string_view::npos && granted == top) return true;  // read covers read:x
+  if (granted == "follow") {
+    return needed == "read:follows" || needed == "write:follows" || needed == "read:blocks" ||
+           needed == "write:blocks" || needed == "read:mutes" || needed == "write:mutes";
+  }
+  return false;
+}
+
+const std::set<std::string, std::less<>>& known_scopes() {
+  static const std::set<std::string, std::less<>> scopes = {
+      "read", "write", "follow", "push", "profile", "admin:read", "admin:write",
+      "read:accounts", "read:blocks", "read:bookmarks", "read:favourites", "read:filters",
+      "read:follows", "read:lists", "read:mutes", "read:notifications", "read:search",
+      "read:statuses", "write:accounts", "write:blocks", "write:bookmarks", "write:conversations",
+      "write:favourites", "write:filters", "write:follows", "write:lists", "write:media",
+      "write:mutes", "write:notifications", "write:reports", "write:statuses",
+      "admin:read:accounts", "admin:write:accounts", "admin:read:reports", "admin:write:reports",
+      "admin:read:domain_blocks", "admin:write:domain_blocks"};
+  return scopes;
+}
+
+std::string bearer_token(const http::Request& request) {
+  std::string_view header = request.header("authorization");
+  if (header.size() > 7 && (header.substr(0, 7) == "Bearer " || header.substr(0, 7) == "bearer "))
+    return std::string(header.substr(7));
+  if (auto token = http::param_string(request.params, "access_token")) return *token;
+  return "";
+}
+
+}  // namespace
+
+bool scope_allows(std::string_view granted_scopes, std::string_view needed) {
+  for (auto granted : split_scopes(granted_scopes))
+    if (covers(granted, needed)) return true;
+  return false;
+}
+
+bool scopes_valid(std::string_view requested) {
+  auto scopes = split_scopes(requested);
+  if (scopes.empty()) return false;
+  for (auto scope : scopes)
+    if (!known_scopes().count(scope)) return false;
+  return true;
+}
+
+bool scopes_subset(std::string_view requested, std::string_view allowed) {
+  for (auto scope : split_scopes(requested))
+    if (!scope_allows(allowed, scope)) return false;
+  return true;
+}
+
+Viewer authenticate(App& app, const http::Request& request) {
+  Viewer viewer;
+  std::string token = bearer_token(request);
+  if (token.empty()) return viewer;
+  app.db->read([&](store::Connection& c) {
+    viewer.token = store::find_token(c, token);
+    if (!viewer.token) return;
+    if (viewer.token->user_id) {
+      viewer.user = store::find_user(c, *viewer.token->user_id);
+      if (viewer.user) viewer.account = store::find_account(c, viewer.user->account_id);
+    }
+  });
+  if (!viewer.token) fail(ErrorKind::unauthorized, "The access token is invalid");
+  return viewer;
+}
+
+static void check_scope(const Viewer& viewer, std::string_view scope) {
+  if (!scope.empty() && !scope_allows(viewer.token->scopes, scope))
+    fail(ErrorKind::forbidden, "This action is outside the authorized scopes");
+}
+
+Viewer require_user(App& app, const http::Request& request, std::string_view scope) {
+  Viewer viewer = authenticate(app, request);
+  if (!viewer.token) fail(ErrorKind::unauthorized, "The access token is invalid");
+  if (!viewer.account) fail(ErrorKind::validation, "This method requires an authenticated user");
+  check_scope(viewer, scope);
+  if (viewer.user->disabled) fail(ErrorKind::forbidden, "Your login is currently disabled");
+  if (!viewer.user->approved) fail(ErrorKind::forbidden, "Your login is currently pending approval");
+  if (viewer.account->suspended) fail(ErrorKind::forbidden, "Your login is currently disabled");
+  return viewer;
+}
+
+Viewer optional_user(App& app, const http::Request& request, std::string_view scope) {
+  Viewer viewer = authenticate(app, request);
+  if (viewer.account) check_scope(viewer, scope);
+  return viewer;
+}
+
+Viewer require_token(App& app, const http::Request& request, std::string_view scope) {
+  Viewer viewer = authenticate(app, request);
+  if (!viewer.token) fail(ErrorKind::unauthorized, "The access token is invalid");
+  check_scope(viewer, scope);
+  return viewer;
+}
+
+}  // namespace herd::api

@@ -1,0 +1,72 @@
+#include "api/dispatch.hpp"
+
+#include <exception>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "store/database.hpp"
+
+namespace herd::api {
+
+namespace {
+
+void add_cors(http::Response& response) {
+  response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  response.headers.emplace_back("Access-Control-Expose-Headers",
+                                "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, "
+                                "X-Request-Id, Idempotency-Key");
+  response.headers.emplace_back("Vary", "Origin");
+}
+
+http::Response preflight(const http::Router& router, const http::Request& request) {
+  http::Response response = http::Response::text("", "", 204);
+  response.headers.emplace_back("Access-Control-Allow-Methods",
+                                "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+  std::string_view asked = request.header("access-control-request-headers");
+  response.headers.emplace_back(
+      "Access-Control-Allow-Headers",
+      asked.empty() ? "Authorization, Content-Type, Idempotency-Key, Accept" : std::string(asked));
+  response.headers.emplace_back("Access-Control-Max-Age", "86400");
+  return response;
+}
+
+}  // namespace
+
+http::Dispatch make_dispatch(const http::Router& router) {
+  return [&router](http::Request& request) {
+    http::Response response;
+    try {
+      http::parse_request(request);
+      if (request.method == "OPTIONS") {
+        response = preflight(router, request);
+      } else {
+        const http::Handler* handler = nullptr;
+        switch (router.route(request, &handler)) {
+          case http::Router::Match::found:
+            response = (*handler)(request);
+            break;
+          case http::Router::Match::method_not_allowed:
+            response = http::Response::error(405, "Method not allowed");
+            break;
+          case http::Router::Match::not_found:
+            response = http::Response::error(404, "Not found");
+            break;
+        }
+      }
+    } catch (const ApiError& error) {
+      response = http::Response::error(error.status(), error.what());
+    } catch (const store::DatabaseError& error) {
+      log::error("{} {}: database: {}", request.method, request.path, error.what());
+      response = http::Response::error(error.unique_violation() ? 422 : 500,
+                                       error.unique_violation() ? "Validation failed: already exists"
+                                                                : "Internal server error");
+    } catch (const std::exception& error) {
+      log::error("{} {}: {}", request.method, request.path, error.what());
+      response = http::Response::error(500, "Internal server error");
+    }
+    add_cors(response);
+    return response;
+  };
+}
+
+}  // namespace herd::api

@@ -1,0 +1,48 @@
+// Every Mastodon client entity is rendered here and nowhere else, with every field the Mastodon
+// documentation lists: IDs as strings, times RFC 3339 with milliseconds, arrays never null,
+// URLs absolute. Statuses and notifications render in batches: a page costs a fixed number of
+// queries (accounts, reblogged statuses, mentions, tags, the viewer's flags), never one per item.
+#pragma once
+#include <boost/json.hpp>
+#include <vector>
+
+#include "app.hpp"
+#include "store/database.hpp"
+#include "store/models.hpp"
+
+namespace herd::api {
+
+namespace json = boost::json;
+
+json::object account_json(const App& app, const store::Account& account);
+// Account + source{privacy,sensitive,language,note,fields,follow_requests_count} + role.
+json::object credential_account_json(const App& app, store::Connection& c,
+                                     const store::Account& account, const store::User& user);
+json::object application_json(const store::Application& app, bool with_secret);
+json::object token_json(const store::AccessToken& token);
+json::object rule_json(const store::Rule& rule);
+json::object relationship_json(store::Connection& c, Id viewer_account_id, Id target_account_id);
+json::array relationships_json(store::Connection& c, Id viewer_account_id,
+                               const std::vector<Id>& target_ids);
+// Accounts by id in the order given (unknown ids skipped).
+json::array accounts_json(const App& app, store::Connection& c, const std::vector<Id>& ids);
+
+// Renders statuses (with their reblogged status, account, mentions, tags, media, application)
+// for one viewer (0: anonymous, no viewer flags).
+class StatusRenderer {
+ public:
+  StatusRenderer(const App& app, store::Connection& c, Id viewer_account_id);
+  // Same order as given.
+  json::array render(const std::vector<store::Status>& statuses);
+  json::object render_one(const store::Status& status);
+
+ private:
+  const App& app_;
+  store::Connection& c_;
+  Id viewer_;
+};
+
+json::array notifications_json(const App& app, store::Connection& c, Id viewer_account_id,
+                               const std::vector<store::Notification>& notifications);
+
+}  // namespace herd::api

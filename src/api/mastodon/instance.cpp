@@ -1,0 +1,304 @@
+// Discovery: instance v1/v2, nodeinfo, host-meta, WebFinger, OAuth server metadata, health,
+// rules, custom emojis, preferences, and the documented empty lists for features herd does not
+// have yet (trends, announcements, suggestions...).
+#include "api/auth.hpp"
+#include "api/mastodon/entities.hpp"
+#include "api/mastodon/limits.hpp"
+#include "api/routes.hpp"
+#include "core/error.hpp"
+#include "http/params.hpp"
+#include "store/accounts.hpp"
+
+namespace herd::api {
+
+namespace {
+
+std::string version_string() { return "4.2.0 (compatible; herd " HERD_VERSION ")"; }
+
+std::string streaming_url(const App& app) {
+  return (app.config.local_https ? "wss://" : "ws://") +
+         (app.config.web_domain.empty() ? app.config.local_domain : app.config.web_domain);
+}
+
+json::array supported_mime_types() {
+  return json::array{"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif",
+                     "video/mp4", "video/webm", "audio/mpeg", "audio/ogg", "audio/wav"};
+}
+
+json::object configuration(const App& app) {
+  json::object statuses{{"max_characters", limits::max_status_characters},
+                        {"max_media_attachments", limits::max_media_attachments},
+                        {"characters_reserved_per_url", limits::characters_reserved_per_url}};
+  json::object media{{"supported_mime_types", supported_mime_types()},
+                     {"description_limit", limits::description_limit},
+                     {"image_size_limit", limits::image_size_limit},
+                     {"image_matrix_limit", limits::image_matrix_limit},
+                     {"video_size_limit", limits::video_size_limit},
+                     {"video_frame_rate_limit", 120},
+                     {"video_matrix_limit", 8294400}};
+  json::object polls{{"max_options", limits::max_poll_options},
+                     {"max_characters_per_option", limits::max_poll_option_characters},
+                     {"min_expiration", limits::min_poll_expiration},
+                     {"max_expiration", limits::max_poll_expiration}};
+  json::object accounts{{"max_featured_tags", limits::max_featured_tags},
+                        {"max_pinned_statuses", limits::max_pinned_statuses},
+                        {"max_profile_fields", limits::max_profile_fields},
+                        {"max_display_name_length", 30},
+                        {"max_note_length", 500}};
+  return json::object{{"statuses", statuses},
+                      {"media_attachments", media},
+                      {"polls", polls},
+                      {"accounts", accounts}};
+}
+
+struct Snapshot {
+  std::int64_t users = 0, statuses = 0, domains = 0;
+  std::vector<store::Rule> rules;
+  std::optional<store::Account> contact;
+};
+
+Snapshot snapshot(App& app) {
+  Snapshot s;
+  app.db->read([&](store::Connection& c) {
+    s.users = store::count_local_users(c);
+    s.statuses = store::count_local_statuses(c);
+    s.domains = store::count_known_domains(c);
+    s.rules = store::list_rules(c);
+    if (auto id = store::get_setting(c, "admin_account_id"))
+      if (auto parsed = parse_id(*id)) s.contact = store::find_account(c, *parsed);
+  });
+  return s;
+}
+
+json::array rules_json(const std::vector<store::Rule>& rules) {
+  json::array out;
+  for (const auto& rule : rules) out.push_back(rule_json(rule));
+  return out;
+}
+
+http::Response instance_v1(App& app, http::Request&) {
+  Snapshot s = snapshot(app);
+  const Config& config = app.config;
+  json::object o;
+  o["uri"] = app.domain();
+  o["title"] = config.instance_title;
+  o["short_description"] = config.instance_description;
+  o["description"] = config.instance_description;
+  o["email"] = config.admin_email;
+  o["version"] = version_string();
+  o["urls"] = json::object{{"streaming_api", streaming_url(app)}};
+  o["stats"] = json::object{{"user_count", s.users}, {"status_count", s.statuses}, {"domain_count", s.domains}};
+  o["thumbnail"] = app.base_url() + "/packs/thumbnail.png";
+  o["languages"] = json::array{"en"};
+  o["registrations"] = config.registrations != Registrations::closed;
+  o["approval_required"] = config.registrations == Registrations::approval;
+  o["invites_enabled"] = false;
+  json::object conf = configuration(app);
+  o["configuration"] = conf;
+  o["contact_account"] = s.contact ? json::value(account_json(app, *s.contact)) : nullptr;
+  o["rules"] = rules_json(s.rules);
+  return http::Response::json(o);
+}
+
+http::Response instance_v2(App& app, http::Request&) {
+  Snapshot s = snapshot(app);
+  const Config& config = app.config;
+  json::object o;
+  o["domain"] = app.domain();
+  o["title"] = config.instance_title;
+  o["version"] = version_string();
+  o["source_url"] = "https://github.com/herd-social/herd";
+  o["description"] = config.instance_description;
+  o["usage"] = json::object{{"users", json::object{{"active_month", s.users}}}};
+  o["thumbnail"] = json::object{{"url", app.base_url() + "/packs/thumbnail.png"},
+                                {"blurhash", nullptr},
+                                {"versions", json::object{}}};
+  o["icon"] = json::array();
+  o["languages"] = json::array{"en"};
+  json::object conf = configuration(app);
+  conf["urls"] = json::object{{"streaming", streaming_url(app)},
+                              {"status", nullptr},
+                              {"about", app.base_url() + "/about"},
+                              {"privacy_policy", app.base_url() + "/privacy-policy"},
+                              {"terms_of_service", app.base_url() + "/terms-of-service"}};
+  conf["vapid"] = json::object{{"public_key", ""}};
+  conf["translation"] = json::object{{"enabled", false}};
+  conf["timelines_access"] = json::object{
+      {"live_feeds", json::object{{"local", "public"}, {"remote", "public"}}},
+      {"hashtag_feeds", json::object{{"local", "public"}, {"remote", "public"}}},
+      {"trending_link_feeds", json::object{{"local", "public"}, {"remote", "public"}}}};
+  o["configuration"] = conf;
+  o["registrations"] = json::object{{"enabled", config.registrations != Registrations::closed},
+                                    {"approval_required", config.registrations == Registrations::approval},
+                                    {"message", nullptr},
+                                    {"url", nullptr}};
+  o["api_versions"] = json::object{{"mastodon", 1}};
+  o["contact"] = json::object{{"email", config.admin_email},
+                              {"account", s.contact ? json::value(account_json(app, *s.contact)) : nullptr}};
+  o["rules"] = rules_json(s.rules);
+  return http::Response::json(o);
+}
+
+http::Response nodeinfo_index(App& app, http::Request&) {
+  json::object link{{"rel", "http://nodeinfo.diaspora.software/ns/schema/2.0"},
+                    {"href", app.base_url() + "/nodeinfo/2.0"}};
+  return http::Response::json(json::object{{"links", json::array{link}}});
+}
+
+http::Response nodeinfo(App& app, http::Request&) {
+  Snapshot s = snapshot(app);
+  json::object o;
+  o["version"] = "2.0";
+  o["software"] = json::object{{"name", "herd"}, {"version", HERD_VERSION}};
+  o["protocols"] = json::array{"activitypub"};
+  o["services"] = json::object{{"outbound", json::array()}, {"inbound", json::array()}};
+  o["usage"] = json::object{
+      {"users", json::object{{"total", s.users}, {"activeMonth", s.users}, {"activeHalfyear", s.users}}},
+      {"localPosts", s.statuses}};
+  o["openRegistrations"] = app.config.registrations == Registrations::open;
+  o["metadata"] = json::object{{"nodeName", app.config.instance_title},
+                               {"nodeDescription", app.config.instance_description},
+                               {"upstream", json::object{{"name", "mastodon"}, {"version", "4.2.0"}}}};
+  http::Response response = http::Response::json(o);
+  response.content_type =
+      "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"";
+  return response;
+}
+
+http::Response host_meta(App& app, http::Request&) {
+  std::string body =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n"
+      "  <Link rel=\"lrdd\" template=\"" + app.base_url() + "/.well-known/webfinger?resource={uri}\"/>\n"
+      "</XRD>\n";
+  return http::Response::text(body, "application/xrd+xml; charset=utf-8");
+}
+
+http::Response webfinger(App& app, http::Request& request) {
+  auto resource = http::param_string(request.params, "resource");
+  if (!resource || resource->empty()) fail(ErrorKind::bad_request, "The resource parameter is required");
+  std::string username;
+  std::string r = *resource;
+  std::string host = app.domain();
+  std::string web_host = app.config.web_domain.empty() ? host : app.config.web_domain;
+  if (r.rfind("acct:", 0) == 0) r = r.substr(5);
+  if (!r.empty() && r[0] == '@') r = r.substr(1);
+  if (r.rfind("https://", 0) == 0 || r.rfind("http://", 0) == 0) {
+    std::string prefix = app.base_url() + "/users/";
+    std::string prefix2 = app.base_url() + "/@";
+    if (r.rfind(prefix, 0) == 0) username = r.substr(prefix.size());
+    else if (r.rfind(prefix2, 0) == 0) username = r.substr(prefix2.size());
+    else not_found();
+  } else {
+    size_t at = r.rfind('@');
+    if (at == std::string::npos) not_found();
+    std::string domain = r.substr(at + 1);
+    for (auto& ch : domain) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (domain != host && domain != web_host) not_found();
+    username = r.substr(0, at);
+  }
+  auto account = app.db->read_value([&](store::Connection& c) {
+    return store::find_account_by_username(c, username, "");
+  });
+  if (!account || account->suspended) not_found();
+  json::object o;
+  o["subject"] = "acct:" + account->username + "@" + host;
+  o["aliases"] = json::array{account->uri, account->url};
+  o["links"] = json::array{
+      json::object{{"rel", "http://webfinger.net/rel/profile-page"}, {"type", "text/html"}, {"href", account->url}},
+      json::object{{"rel", "self"}, {"type", "application/activity+json"}, {"href", account->uri}},
+      json::object{{"rel", "http://ostatus.org/schema/1.0/subscribe"},
+                   {"template", app.base_url() + "/authorize_interaction?uri={uri}"}}};
+  http::Response response = http::Response::json(o);
+  response.content_type = "application/jrd+json; charset=utf-8";
+  return response;
+}
+
+http::Response oauth_metadata(App& app, http::Request&) {
+  const std::string& base = app.base_url();
+  json::array grants{"authorization_code", "client_credentials"};
+  if (app.config.password_grant) grants.push_back("password");
+  json::object o{
+      {"issuer", base + "/"},
+      {"service_documentation", "https://docs.joinmastodon.org/"},
+      {"authorization_endpoint", base + "/oauth/authorize"},
+      {"token_endpoint", base + "/oauth/token"},
+      {"revocation_endpoint", base + "/oauth/revoke"},
+      {"app_registration_endpoint", base + "/api/v1/apps"},
+      {"scopes_supported",
+       json::array{"read", "write", "follow", "push", "profile", "read:accounts", "read:blocks",
+                   "read:bookmarks", "read:favourites", "read:filters", "read:follows", "read:lists",
+                   "read:mutes", "read:notifications", "read:search", "read:statuses",
+                   "write:accounts", "write:blocks", "write:bookmarks", "write:conversations",
+                   "write:favourites", "write:filters", "write:follows", "write:lists",
+                   "write:media", "write:mutes", "write:notifications", "write:reports",
+                   "write:statuses"}},
+      {"response_types_supported", json::array{"code"}},
+      {"response_modes_supported", json::array{"query", "fragment", "form_post"}},
+      {"code_challenge_methods_supported", json::array{"S256"}},
+      {"grant_types_supported", grants},
+      {"token_endpoint_auth_methods_supported",
+       json::array{"client_secret_basic", "client_secret_post"}}};
+  return http::Response::json(o);
+}
+
+http::Response preferences(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, "read:accounts");
+  const store::User& u = *viewer.user;
+  json::object o{{"posting:default:visibility", u.default_privacy},
+                 {"posting:default:sensitive", u.default_sensitive},
+                 {"posting:default:language",
+                  u.default_language ? json::value(*u.default_language) : nullptr},
+                 {"reading:expand:media", "default"},
+                 {"reading:expand:spoilers", false}};
+  return http::Response::json(o);
+}
+
+http::Response empty_array(App&, http::Request&) { return http::Response::json_text("[]"); }
+
+}  // namespace
+
+void add_instance_routes(http::Router& router, App& app) {
+  auto bind = [&app](http::Response (*fn)(App&, http::Request&)) {
+    return [&app, fn](http::Request& request) { return fn(app, request); };
+  };
+  router.get("/api/v1/instance", bind(instance_v1));
+  router.get("/api/v2/instance", bind(instance_v2));
+  router.get("/.well-known/nodeinfo", bind(nodeinfo_index));
+  router.get("/nodeinfo/2.0", bind(nodeinfo));
+  router.get("/.well-known/host-meta", bind(host_meta));
+  router.get("/.well-known/webfinger", bind(webfinger));
+  router.get("/.well-known/oauth-authorization-server", bind(oauth_metadata));
+  router.get("/health", [](http::Request&) { return http::Response::text("OK", "text/plain"); });
+  router.get("/api/v1/instance/rules", [&app](http::Request&) {
+    return http::Response::json(rules_json(snapshot(app).rules));
+  });
+  router.get("/api/v1/instance/peers", bind(empty_array));
+  router.get("/api/v1/instance/activity", bind(empty_array));
+  router.get("/api/v1/instance/domain_blocks", bind(empty_array));
+  router.get("/api/v1/custom_emojis", bind(empty_array));
+  router.get("/api/v1/preferences", bind(preferences));
+  // Documented empty values for features herd does not have yet (see README).
+  router.get("/api/v1/trends/tags", bind(empty_array));
+  router.get("/api/v1/trends/statuses", bind(empty_array));
+  router.get("/api/v1/trends/links", bind(empty_array));
+  router.get("/api/v1/trends", bind(empty_array));
+  router.get("/api/v1/announcements", bind(empty_array));
+  router.get("/api/v2/suggestions", bind(empty_array));
+  router.get("/api/v1/suggestions", bind(empty_array));
+  router.get("/api/v1/featured_tags", bind(empty_array));
+  router.get("/api/v1/followed_tags", bind(empty_array));
+  router.get("/api/v1/filters", bind(empty_array));
+  router.get("/api/v2/filters", bind(empty_array));
+  router.get("/api/v1/lists", bind(empty_array));
+  router.get("/api/v1/conversations", bind(empty_array));
+  router.get("/api/v1/scheduled_statuses", bind(empty_array));
+  router.get("/api/v1/endorsements", bind(empty_array));
+  router.get("/api/v1/domain_blocks", bind(empty_array));
+  router.get("/api/v1/push/subscription", [](http::Request&) {
+    return http::Response::error(404, "Record not found");
+  });
+  router.get("/api/v1/markers", [](http::Request&) { return http::Response::json_text("{}"); });
+}
+
+}  // namespace herd::api

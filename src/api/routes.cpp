@@ -1,0 +1,11 @@
+#include "api/routes.hpp"
+
+namespace herd::api {
+
+http::Router build_router(App& app) {
+  http::Router router;
+  add_instance_routes(router, app);
+  return router;
+}
+
+}  // namespace herd::api

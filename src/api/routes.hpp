@@ -1,0 +1,19 @@
+// Every route group registers itself here; build_router() wires them all. Each group lives in its
+// own file under api/ (mastodon/, oauth/, activitypub/) or web/.
+#pragma once
+#include "app.hpp"
+#include "http/router.hpp"
+
+namespace herd::api {
+
+void add_instance_routes(http::Router& router, App& app);       // mastodon/instance.cpp
+void add_oauth_routes(http::Router& router, App& app);          // oauth/oauth.cpp
+void add_account_routes(http::Router& router, App& app);        // mastodon/accounts.cpp
+void add_status_routes(http::Router& router, App& app);         // mastodon/statuses.cpp
+void add_timeline_routes(http::Router& router, App& app);       // mastodon/timelines.cpp
+void add_notification_routes(http::Router& router, App& app);   // mastodon/notifications.cpp
+void add_web_routes(http::Router& router, App& app);            // web/pages.cpp
+
+http::Router build_router(App& app);
+
+}  // namespace herd::api

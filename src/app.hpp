@@ -1,0 +1,36 @@
+// The running instance's shared state: configuration and database. One App per `herd serve`;
+// handlers and services receive it by reference. URL helpers build every absolute URL the
+// instance publishes, so that the scheme and domain rules live in one place.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "core/config.hpp"
+#include "store/database.hpp"
+#include "store/models.hpp"
+
+namespace herd {
+
+struct App {
+  Config config;
+  std::unique_ptr<store::Database> db;
+
+  const std::string& base_url() const { return base_url_; }  // "https://example.com"
+  std::string domain() const { return config.local_domain; }
+
+  // Local accounts: actor id https://d/users/name, profile https://d/@name.
+  std::string account_uri(std::string_view username) const;
+  std::string account_url(std::string_view username) const;
+  std::string status_uri(std::string_view username, Id status_id) const;
+  std::string status_url(std::string_view username, Id status_id) const;
+  std::string tag_url(std::string_view name) const;
+  std::string default_avatar_url() const { return base_url_ + "/avatars/original/missing.png"; }
+  std::string default_header_url() const { return base_url_ + "/headers/original/missing.png"; }
+
+  void set_base_url() { base_url_ = config.base_url(); }
+
+ private:
+  std::string base_url_;
+};
+
+}  // namespace herd

@@ -1,0 +1,216 @@
+#include "core/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace herd {
+
+std::string Config::base_url() const {
+  return scheme() + "://" + (web_domain.empty() ? local_domain : web_domain);
+}
+
+const std::vector<SettingDoc>& setting_docs() {
+  static const std::vector<SettingDoc> docs = {
+      {"HERD_ADMIN_EMAIL", "admin account's email (required; the instance refuses to start without it)"},
+      {"HERD_ADMIN_USERNAME", "admin account's username (default: admin)"},
+      {"HERD_ADMIN_PASSWORD", "admin password (default: generated on first start, printed once)"},
+      {"HERD_DATA_DIR", "data folder: SQLite database and media (default: ./data)"},
+      {"DATABASE_URL", "sqlite:///path/to/file or postgres://user:pass@host:port/db (default: SQLite in HERD_DATA_DIR)"},
+      {"LOCAL_DOMAIN", "the domain in user@domain handles (default: localhost:3000)"},
+      {"WEB_DOMAIN", "host serving the site and API, when it differs from LOCAL_DOMAIN"},
+      {"LOCAL_HTTPS", "true (default) gives https:// URLs; false gives http:// (tests, local use)"},
+      {"BIND", "address to listen on (default: 127.0.0.1)"},
+      {"PORT", "port to listen on (default: 3000)"},
+      {"HERD_REGISTRATIONS", "open | approval | closed (default: open)"},
+      {"HERD_PASSWORD_GRANT", "true enables the OAuth password grant (scripted logins, tests)"},
+      {"AUTHORIZED_FETCH", "true requires signed GETs for ActivityPub documents"},
+      {"SINGLE_USER_MODE", "true: one-user instance; the home page shows the admin's profile"},
+      {"ALLOWED_PRIVATE_ADDRESSES", "comma list of private IPs/CIDRs federation may reach (tests)"},
+      {"HERD_ALLOW_HTTP_FEDERATION", "true allows plain-http federation (with LOCAL_HTTPS=false, tests)"},
+      {"SMTP_SERVER", "SMTP host for mail (optional; without it no mail is sent)"},
+      {"SMTP_PORT", "SMTP port (default: 587)"},
+      {"SMTP_LOGIN", "SMTP user name"},
+      {"SMTP_PASSWORD", "SMTP password"},
+      {"SMTP_FROM_ADDRESS", "From: address of outgoing mail (default: notifications@LOCAL_DOMAIN)"},
+      {"SMTP_TLS", "starttls (default) | tls | none"},
+      {"HERD_INSTANCE_TITLE", "the instance's name"},
+      {"HERD_INSTANCE_DESCRIPTION", "the instance's short description"},
+      {"HERD_THREADS", "server threads (default: 2 per core, at least 4)"},
+      {"HERD_MAX_BODY_BYTES", "largest JSON/form request body (default: 1048576)"},
+      {"HERD_MAX_UPLOAD_BYTES", "largest multipart upload (default: 41943040)"},
+      {"HERD_CONFIG", "path of a TOML file with these settings (keys in lower case, e.g. local_domain)"},
+  };
+  return docs;
+}
+
+std::map<std::string, std::string> environment() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string_view text(*entry);
+    size_t eq = text.find('=');
+    if (eq != std::string_view::npos) env.emplace(text.substr(0, eq), text.substr(eq + 1));
+  }
+  return env;
+}
+
+namespace {
+
+bool parse_bool_setting(const std::string& name, const std::string& value) {
+  if (value == "true" || value == "1" || value == "yes" || value == "on" || value == "True") return true;
+  if (value == "false" || value == "0" || value == "no" || value == "off" || value == "False") return false;
+  throw ConfigError(name + ": expected true or false, got \"" + value + "\"");
+}
+
+long long parse_int_setting(const std::string& name, const std::string& value, long long min,
+                            long long max) {
+  long long result = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), result);
+  if (ec != std::errc() || ptr != value.data() + value.size() || result < min || result > max)
+    throw ConfigError(name + ": expected a whole number from " + std::to_string(min) + " to " +
+                      std::to_string(max) + ", got \"" + value + "\"");
+  return result;
+}
+
+std::vector<std::string> split_list(const std::string& value) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= value.size()) {
+    size_t comma = value.find(',', pos);
+    if (comma == std::string::npos) comma = value.size();
+    std::string item = value.substr(pos, comma - pos);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(item);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+void apply(Config& c, const std::string& name, const std::string& value) {
+  if (name == "LOCAL_DOMAIN") c.local_domain = value;
+  else if (name == "WEB_DOMAIN") c.web_domain = value;
+  else if (name == "LOCAL_HTTPS") c.local_https = parse_bool_setting(name, value);
+  else if (name == "BIND") c.bind = value;
+  else if (name == "PORT") c.port = static_cast<std::uint16_t>(parse_int_setting(name, value, 0, 65535));
+  else if (name == "DATABASE_URL") c.database_url = value;
+  else if (name == "HERD_DATA_DIR") c.data_dir = value;
+  else if (name == "HERD_ADMIN_EMAIL") c.admin_email = value;
+  else if (name == "HERD_ADMIN_USERNAME") c.admin_username = value;
+  else if (name == "HERD_ADMIN_PASSWORD") c.admin_password = value;
+  else if (name == "HERD_REGISTRATIONS") {
+    if (value == "open") c.registrations = Registrations::open;
+    else if (value == "approval") c.registrations = Registrations::approval;
+    else if (value == "closed") c.registrations = Registrations::closed;
+    else throw ConfigError(name + ": expected open, approval or closed, got \"" + value + "\"");
+  } else if (name == "HERD_PASSWORD_GRANT") c.password_grant = parse_bool_setting(name, value);
+  else if (name == "AUTHORIZED_FETCH") c.authorized_fetch = parse_bool_setting(name, value);
+  else if (name == "SINGLE_USER_MODE") c.single_user_mode = parse_bool_setting(name, value);
+  else if (name == "ALLOWED_PRIVATE_ADDRESSES") c.allowed_private_addresses = split_list(value);
+  else if (name == "HERD_ALLOW_HTTP_FEDERATION") c.allow_http_federation = parse_bool_setting(name, value);
+  else if (name == "SMTP_SERVER") c.smtp_server = value;
+  else if (name == "SMTP_PORT") c.smtp_port = static_cast<std::uint16_t>(parse_int_setting(name, value, 1, 65535));
+  else if (name == "SMTP_LOGIN") c.smtp_login = value;
+  else if (name == "SMTP_PASSWORD") c.smtp_password = value;
+  else if (name == "SMTP_FROM_ADDRESS") c.smtp_from_address = value;
+  else if (name == "SMTP_TLS") {
+    if (value != "starttls" && value != "tls" && value != "none")
+      throw ConfigError(name + ": expected starttls, tls or none, got \"" + value + "\"");
+    c.smtp_tls = value;
+  } else if (name == "HERD_INSTANCE_TITLE") c.instance_title = value;
+  else if (name == "HERD_INSTANCE_DESCRIPTION") c.instance_description = value;
+  else if (name == "HERD_THREADS") c.threads = static_cast<int>(parse_int_setting(name, value, 0, 256));
+  else if (name == "HERD_MAX_BODY_BYTES") c.max_body_bytes = parse_int_setting(name, value, 1024, 1LL << 32);
+  else if (name == "HERD_MAX_UPLOAD_BYTES") c.max_upload_bytes = parse_int_setting(name, value, 1024, 1LL << 34);
+}
+
+bool is_setting(const std::string& name) {
+  for (const auto& doc : setting_docs())
+    if (name == doc.name) return true;
+  return false;
+}
+
+std::string upper(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+void validate(Config& c) {
+  static const std::regex domain(R"(^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$)");
+  if (!std::regex_match(c.local_domain, domain))
+    throw ConfigError("LOCAL_DOMAIN: not a host name: \"" + c.local_domain + "\"");
+  if (!c.web_domain.empty() && !std::regex_match(c.web_domain, domain))
+    throw ConfigError("WEB_DOMAIN: not a host name: \"" + c.web_domain + "\"");
+  if (c.database_url.empty()) {
+    c.database_url = "sqlite://" + std::filesystem::absolute(c.data_dir).lexically_normal().string() +
+                     "/herd.sqlite3";
+  }
+  if (c.database_url.rfind("sqlite://", 0) != 0 && c.database_url.rfind("postgres://", 0) != 0 &&
+      c.database_url.rfind("postgresql://", 0) != 0)
+    throw ConfigError("DATABASE_URL: expected sqlite:///path or postgres://..., got \"" +
+                      c.database_url + "\"");
+  if (!c.admin_email.empty()) {
+    static const std::regex email(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$|^[^@\s]+@localhost$)");
+    if (!std::regex_match(c.admin_email, email))
+      throw ConfigError("HERD_ADMIN_EMAIL: not an email address: \"" + c.admin_email + "\"");
+  }
+  static const std::regex username(R"(^[A-Za-z0-9_]{1,30}$)");
+  if (!std::regex_match(c.admin_username, username))
+    throw ConfigError("HERD_ADMIN_USERNAME: letters, digits and _ only, at most 30: \"" +
+                      c.admin_username + "\"");
+  if (c.smtp_from_address.empty()) {
+    std::string host = c.local_domain.substr(0, c.local_domain.find(':'));
+    c.smtp_from_address = "notifications@" + host;
+  }
+}
+
+}  // namespace
+
+Config load_config(const std::string& file_path, const std::map<std::string, std::string>& env) {
+  Config config;
+  std::string path = file_path;
+  if (path.empty()) {
+    auto it = env.find("HERD_CONFIG");
+    if (it != env.end()) path = it->second;
+  }
+  if (!path.empty()) {
+    toml::table table;
+    try {
+      table = toml::parse_file(path);
+    } catch (const toml::parse_error& error) {
+      throw ConfigError("HERD_CONFIG: cannot read " + path + ": " + std::string(error.description()));
+    }
+    for (const auto& [key, node] : table) {
+      std::string name = upper(std::string(key.str()));
+      if (!is_setting(name)) {
+        if (is_setting("HERD_" + name)) name = "HERD_" + name;
+        else throw ConfigError(std::string(key.str()) + ": unknown setting in " + path);
+      }
+      std::string value;
+      if (auto s = node.value<std::string>()) value = *s;
+      else if (auto b = node.value<bool>()) value = *b ? "true" : "false";
+      else if (auto i = node.value<std::int64_t>()) value = std::to_string(*i);
+      else throw ConfigError(name + ": unsupported value type in " + path);
+      apply(config, name, value);
+    }
+  }
+  for (const auto& doc : setting_docs()) {
+    auto it = env.find(doc.name);
+    if (it != env.end()) apply(config, doc.name, it->second);
+  }
+  validate(config);
+  return config;
+}
+
+void require_admin_email(const Config& config) {
+  if (config.admin_email.empty())
+    throw ConfigError(
+        "HERD_ADMIN_EMAIL: an admin email is required; set HERD_ADMIN_EMAIL=you@example.com "
+        "(or admin_email in the config file)");
+}
+
+}  // namespace herd

@@ -1,0 +1,68 @@
+// Instance configuration: defaults, then a TOML file (HERD_CONFIG or --config), then environment
+// variables. Mastodon's names where they exist (LOCAL_DOMAIN, SMTP_SERVER, DATABASE_URL...), herd's
+// own as HERD_*. load() validates everything and throws ConfigError naming the bad setting.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace herd {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Registrations { open, approval, closed };
+
+struct Config {
+  std::string local_domain = "localhost:3000";  // LOCAL_DOMAIN: the accounts' domain (user@domain)
+  std::string web_domain;                       // WEB_DOMAIN: host serving the site (default local_domain)
+  bool local_https = true;                      // LOCAL_HTTPS: false gives http:// URLs (tests)
+  std::string bind = "127.0.0.1";               // BIND
+  std::uint16_t port = 3000;                    // PORT
+  std::string database_url;                     // DATABASE_URL: sqlite:///path or postgres://...
+  std::string data_dir = "data";                // HERD_DATA_DIR
+  std::string admin_email;                      // HERD_ADMIN_EMAIL (required)
+  std::string admin_username = "admin";         // HERD_ADMIN_USERNAME
+  std::string admin_password;                   // HERD_ADMIN_PASSWORD (generated when empty)
+  Registrations registrations = Registrations::open;  // HERD_REGISTRATIONS
+  bool password_grant = false;                  // HERD_PASSWORD_GRANT
+  bool authorized_fetch = false;                // AUTHORIZED_FETCH
+  bool single_user_mode = false;                // SINGLE_USER_MODE
+  std::vector<std::string> allowed_private_addresses;  // ALLOWED_PRIVATE_ADDRESSES (comma list)
+  bool allow_http_federation = false;           // HERD_ALLOW_HTTP_FEDERATION
+  std::string smtp_server;                      // SMTP_SERVER (empty: no mail)
+  std::uint16_t smtp_port = 587;                // SMTP_PORT
+  std::string smtp_login;                       // SMTP_LOGIN
+  std::string smtp_password;                    // SMTP_PASSWORD
+  std::string smtp_from_address;                // SMTP_FROM_ADDRESS
+  std::string smtp_tls = "starttls";            // SMTP_TLS: starttls | tls | none
+  std::string instance_title = "herd";          // HERD_INSTANCE_TITLE
+  std::string instance_description = "A small, fast Mastodon-compatible server.";  // HERD_INSTANCE_DESCRIPTION
+  int threads = 0;                              // HERD_THREADS (0: 2 per core, at least 4)
+  std::size_t max_body_bytes = 1 << 20;         // HERD_MAX_BODY_BYTES
+  std::size_t max_upload_bytes = 40 << 20;      // HERD_MAX_UPLOAD_BYTES
+
+  // "https://" or "http://" + web domain, without trailing slash.
+  std::string base_url() const;
+  std::string scheme() const { return local_https ? "https" : "http"; }
+};
+
+// One documented setting, for `herd serve --help`.
+struct SettingDoc {
+  const char* name;
+  const char* description;
+};
+const std::vector<SettingDoc>& setting_docs();
+
+// Loads defaults <- file (if path non-empty) <- environment. Throws ConfigError("SETTING: why").
+// Does not check admin_email: callers that start an instance call require_admin_email().
+Config load_config(const std::string& file_path, const std::map<std::string, std::string>& env);
+std::map<std::string, std::string> environment();
+void require_admin_email(const Config& config);
+
+}  // namespace herd

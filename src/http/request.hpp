@@ -1,0 +1,71 @@
+// The HTTP request and response as handlers see them, independent of the network library.
+// Parameters from the query string and the body (JSON, urlencoded, multipart) are merged into one
+// JSON object with Rails-style keys expanded: `a[]=x` -> {"a":["x"]}, `a[b][c]=v` -> nested
+// objects, `a[0]=x` -> {"a":{"0":"x"}} (params.hpp reads that as an array too).
+#pragma once
+#include <boost/json.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace herd::http {
+
+struct UploadedFile {
+  std::string field;
+  std::string filename;
+  std::string content_type;
+  std::string data;
+};
+
+struct Request {
+  std::string method;         // "GET", "POST", ...
+  std::string target;         // as received: path + "?" + query
+  std::string path;           // percent-decoded path, without the query
+  std::string query;          // raw query string (without "?")
+  std::map<std::string, std::string> headers;  // names lowercased
+  std::string body;
+  std::string remote_address;
+  std::map<std::string, std::string> path_params;  // ":id" captures from the router
+  boost::json::object params;                       // query + body, merged (body wins)
+  std::vector<UploadedFile> files;                  // multipart file parts
+
+  // Header value or "" (name is case-insensitive).
+  std::string_view header(std::string_view name) const;
+  // A path capture (":id" -> "id"); "" when absent.
+  const std::string& path_param(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  static Response json(const boost::json::value& value, int status = 200);
+  static Response json_text(std::string serialized, int status = 200);
+  static Response html(std::string body, int status = 200);
+  static Response text(std::string body, std::string content_type, int status = 200);
+  static Response error(int status, std::string_view message);
+  static Response redirect(std::string location, int status = 302);
+  Response& with_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+// Parsing, exposed for the server and for tests. Each throws ApiError(bad_request) on malformed
+// input with a message saying what is wrong.
+std::string percent_decode(std::string_view text, bool plus_as_space);
+std::string percent_encode(std::string_view text);  // RFC 3986 unreserved kept
+void merge_param(boost::json::object& root, std::string_view key, boost::json::value value);
+void parse_urlencoded(std::string_view text, boost::json::object& into);
+void parse_json_body(std::string_view body, boost::json::object& into);
+void parse_multipart(std::string_view content_type, std::string_view body, boost::json::object& into,
+                     std::vector<UploadedFile>& files);
+// Fills path/query/params/files from target, headers and body.
+void parse_request(Request& request);
+
+}  // namespace herd::http

@@ -1,0 +1,70 @@
+#include "http/router.hpp"
+
+namespace herd::http {
+
+std::vector<std::string_view> Router::split(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    if (path[pos] == '/') {
+      ++pos;
+      continue;
+    }
+    size_t end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    segments.push_back(path.substr(pos, end - pos));
+    pos = end;
+  }
+  return segments;
+}
+
+void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
+  Route route;
+  route.method = std::string(method);
+  for (auto segment : split(pattern)) {
+    route.segments.emplace_back(segment);
+    if (segment.empty() || segment[0] != ':') ++route.literal_count;
+  }
+  route.handler = std::move(handler);
+  routes_.push_back(std::move(route));
+}
+
+bool Router::matches(const Route& route, const std::vector<std::string_view>& segments) {
+  if (route.segments.size() != segments.size()) return false;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& expected = route.segments[i];
+    if (!expected.empty() && expected[0] == ':') continue;
+    if (expected != segments[i]) return false;
+  }
+  return true;
+}
+
+Router::Match Router::route(Request& request, const Handler** handler) const {
+  auto segments = split(request.path);
+  const Route* best = nullptr;
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    if (!matches(route, segments)) continue;
+    path_known = true;
+    bool method_ok = route.method == request.method ||
+                     (request.method == "HEAD" && route.method == "GET");
+    if (method_ok && (!best || route.literal_count > best->literal_count)) best = &route;
+  }
+  if (!best) return path_known ? Match::method_not_allowed : Match::not_found;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (!best->segments[i].empty() && best->segments[i][0] == ':')
+      request.path_params[best->segments[i].substr(1)] = std::string(segments[i]);
+  }
+  *handler = &best->handler;
+  return Match::found;
+}
+
+std::vector<std::string> Router::methods_for(std::string_view path) const {
+  auto segments = split(path);
+  std::vector<std::string> methods;
+  for (const Route& route : routes_)
+    if (matches(route, segments)) methods.push_back(route.method);
+  return methods;
+}
+
+}  // namespace herd::http

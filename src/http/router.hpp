@@ -1,0 +1,43 @@
+// Maps (method, path) to a handler. Patterns are literal segments and ":name" captures, e.g.
+// "/api/v1/statuses/:id/favourite". A trailing slash on the request path is ignored. Literal
+// segments win over captures when both match.
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/request.hpp"
+
+namespace herd::http {
+
+using Handler = std::function<Response(Request&)>;
+
+class Router {
+ public:
+  void add(std::string_view method, std::string_view pattern, Handler handler);
+  void get(std::string_view pattern, Handler h) { add("GET", pattern, std::move(h)); }
+  void post(std::string_view pattern, Handler h) { add("POST", pattern, std::move(h)); }
+  void put(std::string_view pattern, Handler h) { add("PUT", pattern, std::move(h)); }
+  void patch(std::string_view pattern, Handler h) { add("PATCH", pattern, std::move(h)); }
+  void del(std::string_view pattern, Handler h) { add("DELETE", pattern, std::move(h)); }
+
+  enum class Match { found, method_not_allowed, not_found };
+  // On found, fills request.path_params and returns the handler.
+  Match route(Request& request, const Handler** handler) const;
+  // Methods that have a route for this path (for OPTIONS / 405 Allow).
+  std::vector<std::string> methods_for(std::string_view path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // ":x" for captures
+    int literal_count = 0;
+    Handler handler;
+  };
+  static std::vector<std::string_view> split(std::string_view path);
+  static bool matches(const Route& route, const std::vector<std::string_view>& segments);
+  std::vector<Route> routes_;
+};
+
+}  // namespace herd::http

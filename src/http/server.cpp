@@ -1,0 +1,175 @@
+#include "http/server.hpp"
+
+#include <algorithm>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+namespace herd::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+struct Server::Impl {
+  ServerOptions options;
+  Dispatch dispatch;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> session(tcp::socket socket);
+};
+
+Server::Server(ServerOptions options, Dispatch dispatch) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->dispatch = std::move(dispatch);
+}
+
+Server::~Server() = default;
+
+void Server::listen() {
+  auto& acceptor = impl_->acceptor;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.bind, ec);
+  if (ec) throw std::runtime_error("BIND: not an IP address: " + impl_->options.bind);
+  tcp::endpoint endpoint(address, impl_->options.port);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + impl_->options.bind + ":" +
+                             std::to_string(impl_->options.port) + ": " + ec.message());
+  acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::run() {
+  auto& impl = *impl_;
+  impl.signals.async_wait([this](const boost::system::error_code& ec, int) {
+    if (!ec) stop();
+  });
+  asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < std::max(1, impl.options.threads); ++i)
+    threads.emplace_back([&impl] { impl.io.run(); });
+  impl.io.run();
+  for (auto& thread : threads) thread.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->io, [impl = impl_.get()] {
+    boost::system::error_code ignored;
+    impl->acceptor.close(ignored);
+    impl->signals.cancel(ignored);
+    impl->io.stop();
+  });
+}
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      continue;  // EMFILE and the like: keep serving existing connections
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
+  }
+}
+
+namespace {
+
+bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned version, bool keep_alive,
+                                             bool head) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+  out.set(bhttp::field::server, "herd");
+  if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
+  for (auto& [name, value] : response.headers) out.insert(name, value);
+  out.keep_alive(keep_alive);
+  std::size_t length = response.body.size();
+  if (!head) out.body() = std::move(response.body);
+  out.content_length(length);
+  return out;
+}
+
+Response body_too_large() {
+  return Response::error(413, "Request body is larger than this server accepts");
+}
+
+}  // namespace
+
+asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  std::string remote;
+  {
+    boost::system::error_code ec;
+    auto endpoint = stream.socket().remote_endpoint(ec);
+    if (!ec) remote = endpoint.address().to_string();
+  }
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(64 * 1024);
+    parser.body_limit(boost::none);
+    stream.expires_after(std::chrono::seconds(75));
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser,
+                                                     asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    auto& header = parser.get();
+    unsigned version = header.version();
+    bool keep_alive = header.keep_alive();
+    std::string content_type(header[bhttp::field::content_type]);
+    bool is_upload = content_type.rfind("multipart/form-data", 0) == 0;
+    std::size_t limit = is_upload ? options.max_upload_bytes : options.max_body_bytes;
+    if (parser.content_length() && *parser.content_length() > limit) {
+      auto out = to_beast(body_too_large(), version, false, false);
+      stream.expires_after(std::chrono::seconds(30));
+      co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+      co_return;
+    }
+    parser.body_limit(limit);
+    if (!parser.is_done()) {
+      stream.expires_after(std::chrono::seconds(300));
+      auto [read_ec, m] =
+          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (read_ec == bhttp::error::body_limit) {
+        auto out = to_beast(body_too_large(), version, false, false);
+        co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+        co_return;
+      }
+      if (read_ec) co_return;
+    }
+    auto message = parser.release();
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.remote_address = remote;
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+      auto [it, inserted] = request.headers.emplace(name, std::string(field.value()));
+      if (!inserted) it->second += ", " + std::string(field.value());
+    }
+    request.body = std::move(message.body());
+    bool head = request.method == "HEAD";
+    Response response = dispatch(request);
+    auto out = to_beast(std::move(response), version, keep_alive, head);
+    stream.expires_after(std::chrono::seconds(60));
+    auto [write_ec, written] =
+        co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+    if (write_ec || !keep_alive) {
+      boost::system::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_return;
+    }
+  }
+}
+
+}  // namespace herd::http

@@ -1,0 +1,45 @@
+// The HTTP/1.1 server: Boost.Beast on an Asio io_context run by a fixed set of threads. Each
+// connection is a coroutine; requests are parsed into http::Request, handed to `dispatch` (which
+// may block briefly: SQLite reads, hashing) and the Response is written back. Keep-alive,
+// body-size limits (413 with a JSON error) and graceful stop on SIGINT/SIGTERM.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/request.hpp"
+
+namespace herd::http {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 3000;       // 0 picks a free port (see Server::port())
+  std::size_t max_body_bytes = 1 << 20;         // JSON and forms
+  std::size_t max_upload_bytes = 40 << 20;      // multipart/form-data (media)
+  int threads = 4;
+};
+
+using Dispatch = std::function<Response(Request&)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Dispatch dispatch);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the socket; throws std::runtime_error with the address on failure.
+  void listen();
+  std::uint16_t port() const;
+  // Serves until stop() or a SIGINT/SIGTERM; blocks the calling thread.
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace herd::http

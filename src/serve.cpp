@@ -1,0 +1,75 @@
+#include "serve.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "api/dispatch.hpp"
+#include "api/routes.hpp"
+#include "app.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "http/server.hpp"
+#include "service/accounts.hpp"
+#include "store/database.hpp"
+
+namespace herd {
+
+void print_serve_help() {
+  std::cout << "Usage: herd serve [--config FILE]\n\n"
+               "Runs one instance: the Mastodon client API, ActivityPub and the web pages.\n"
+               "Settings (environment variables; the same names in lower case in the TOML file):\n";
+  for (const auto& doc : setting_docs()) std::printf("  %-28s %s\n", doc.name, doc.description);
+}
+
+int serve_main(const std::string& config_path) {
+  App app;
+  try {
+    app.config = load_config(config_path, environment());
+    require_admin_email(app.config);
+  } catch (const ConfigError& error) {
+    std::cerr << "herd: configuration error: " << error.what() << "\n"
+              << "Run `herd serve --help` for the list of settings.\n";
+    return 2;
+  }
+  app.set_base_url();
+  int threads = app.config.threads;
+  if (threads <= 0) threads = std::max(4u, 2 * std::thread::hardware_concurrency());
+  try {
+    app.db = store::open_database(app.config.database_url, threads + 2);
+    int applied = store::migrate(*app.db);
+    if (applied) log::info("applied {} database migration(s)", applied);
+    if (auto password = service::bootstrap_admin(app)) {
+      std::cout << "Admin account: " << app.config.admin_username << " <" << app.config.admin_email
+                << ">\nAdmin password: " << *password
+                << "\n(shown once; keep it somewhere safe)\n"
+                << std::flush;
+    }
+  } catch (const std::exception& error) {
+    std::cerr << "herd: cannot start: " << error.what() << "\n";
+    return 1;
+  }
+
+  http::Router router = api::build_router(app);
+  http::ServerOptions options;
+  options.bind = app.config.bind;
+  options.port = app.config.port;
+  options.threads = threads;
+  options.max_body_bytes = app.config.max_body_bytes;
+  options.max_upload_bytes = app.config.max_upload_bytes;
+  http::Server server(options, api::make_dispatch(router));
+  try {
+    server.listen();
+  } catch (const std::exception& error) {
+    std::cerr << "herd: " << error.what() << " (check BIND and PORT)\n";
+    return 1;
+  }
+  log::info("herd {} serving {} on http://{}:{} ({} threads, {})", HERD_VERSION, app.base_url(),
+            app.config.bind, server.port(), threads,
+            app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
+  server.run();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace herd

@@ -1,0 +1,43 @@
+// Account actions: creating local accounts (admin bootstrap, registration) and profile updates.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "store/models.hpp"
+
+namespace herd::service {
+
+struct NewAccount {
+  std::string username;
+  std::string email;
+  std::string password;
+  std::string role = "user";
+  bool confirmed = false;
+  bool approved = true;
+  std::string locale = "en";
+  std::string reason;
+};
+
+// Validates (username 1-30 of [A-Za-z0-9_], unique case-insensitively; email shape, unique;
+// password 8-72 chars) and creates the account, user and RSA key pair in one transaction.
+// Throws ApiError(validation) with Mastodon-like messages ("Username has already been taken").
+std::pair<store::Account, store::User> create_local_account(App& app, const NewAccount& input);
+
+// On first start creates the admin (role owner, confirmed) from config.admin_*; returns the
+// generated password when one was generated (to print once), nullopt otherwise. Later starts
+// find the admin and do nothing.
+std::optional<std::string> bootstrap_admin(App& app);
+
+struct ProfileUpdate {
+  std::optional<std::string> display_name, note;
+  std::optional<bool> locked, bot, discoverable, indexable;
+  std::optional<std::vector<std::pair<std::string, std::string>>> fields;  // name, value (plain)
+  std::optional<std::string> default_privacy, default_language;
+  std::optional<bool> default_sensitive;
+};
+// Applies the update to the viewer's own account; returns the updated account.
+store::Account update_profile(App& app, Id account_id, const ProfileUpdate& update);
+
+}  // namespace herd::service

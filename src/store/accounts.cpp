@@ -1,0 +1,254 @@
+#include "store/accounts.hpp"
+
+#include <string>
+
+namespace herd::store {
+
+namespace {
+
+constexpr const char* kAccountColumns =
+    "id, username, domain, display_name, note, note_source, fields_json, uri, url, inbox_url, "
+    "shared_inbox_url, outbox_url, followers_url, following_url, featured_url, public_key_pem, "
+    "private_key_pem, avatar_url, header_url, actor_type, locked, bot, discoverable, indexable, "
+    "suspended, silenced, moved_to_account_id, statuses_count, followers_count, following_count, "
+    "last_status_at, created_at, updated_at";
+
+Account account_from_row(const Row& r) {
+  Account a;
+  int i = 0;
+  a.id = r.i(i++);
+  a.username = r.s(i++);
+  a.domain = r.s(i++);
+  a.display_name = r.s(i++);
+  a.note = r.s(i++);
+  a.note_source = r.s(i++);
+  a.fields_json = r.s(i++);
+  a.uri = r.s(i++);
+  a.url = r.s(i++);
+  a.inbox_url = r.s(i++);
+  a.shared_inbox_url = r.s(i++);
+  a.outbox_url = r.s(i++);
+  a.followers_url = r.s(i++);
+  a.following_url = r.s(i++);
+  a.featured_url = r.s(i++);
+  a.public_key_pem = r.s(i++);
+  a.private_key_pem = r.s(i++);
+  a.avatar_url = r.s(i++);
+  a.header_url = r.s(i++);
+  a.actor_type = r.s(i++);
+  a.locked = r.b(i++);
+  a.bot = r.b(i++);
+  a.discoverable = r.b(i++);
+  a.indexable = r.b(i++);
+  a.suspended = r.b(i++);
+  a.silenced = r.b(i++);
+  a.moved_to_account_id = r.oi(i++);
+  a.statuses_count = r.i(i++);
+  a.followers_count = r.i(i++);
+  a.following_count = r.i(i++);
+  a.last_status_at = r.oi(i++);
+  a.created_at = r.i(i++);
+  a.updated_at = r.i(i++);
+  return a;
+}
+
+std::optional<Account> first_account(const Result& result) {
+  if (result.empty()) return std::nullopt;
+  return account_from_row(result.front());
+}
+
+constexpr const char* kUserColumns =
+    "id, account_id, email, password_hash, role, confirmed, approved, disabled, locale, "
+    "registration_reason, default_privacy, default_sensitive, default_language, created_at";
+
+User user_from_row(const Row& r) {
+  User u;
+  int i = 0;
+  u.id = r.i(i++);
+  u.account_id = r.i(i++);
+  u.email = r.s(i++);
+  u.password_hash = r.s(i++);
+  u.role = r.s(i++);
+  u.confirmed = r.b(i++);
+  u.approved = r.b(i++);
+  u.disabled = r.b(i++);
+  u.locale = r.s(i++);
+  u.registration_reason = r.s(i++);
+  u.default_privacy = r.s(i++);
+  u.default_sensitive = r.b(i++);
+  u.default_language = r.os(i++);
+  u.created_at = r.i(i++);
+  return u;
+}
+
+std::optional<User> first_user(const Result& result) {
+  if (result.empty()) return std::nullopt;
+  return user_from_row(result.front());
+}
+
+Value b(bool v) { return Value(std::int64_t{v ? 1 : 0}); }
+
+}  // namespace
+
+std::optional<Account> find_account(Connection& c, Id id) {
+  return first_account(c.query(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?",
+                               {Value(id)}));
+}
+
+std::optional<Account> find_account_by_username(Connection& c, std::string_view username,
+                                                std::string_view domain) {
+  return first_account(c.query(std::string("SELECT ") + kAccountColumns +
+                                   " FROM accounts WHERE lower(username) = lower(CAST(? AS TEXT)) AND domain = ?",
+                               {Value(std::string(username)), Value(std::string(domain))}));
+}
+
+std::optional<Account> find_account_by_uri(Connection& c, std::string_view uri) {
+  return first_account(c.query(std::string("SELECT ") + kAccountColumns +
+                                   " FROM accounts WHERE uri = ?",
+                               {Value(std::string(uri))}));
+}
+
+std::vector<Account> find_accounts(Connection& c, const std::vector<Id>& ids) {
+  std::vector<Account> out;
+  if (ids.empty()) return out;
+  std::vector<Value> params(ids.begin(), ids.end());
+  auto result = c.query(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id IN (" +
+                            placeholders(ids.size()) + ")",
+                        params);
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back(account_from_row(row));
+  return out;
+}
+
+void insert_account(Connection& c, const Account& a) {
+  c.query(std::string("INSERT INTO accounts (") + kAccountColumns +
+              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          {Value(a.id), Value(a.username), Value(a.domain), Value(a.display_name), Value(a.note),
+           Value(a.note_source), Value(a.fields_json), Value(a.uri), Value(a.url),
+           Value(a.inbox_url), Value(a.shared_inbox_url), Value(a.outbox_url),
+           Value(a.followers_url), Value(a.following_url), Value(a.featured_url),
+           Value(a.public_key_pem), Value(a.private_key_pem), Value(a.avatar_url),
+           Value(a.header_url), Value(a.actor_type), b(a.locked), b(a.bot), b(a.discoverable),
+           b(a.indexable), b(a.suspended), b(a.silenced), opt(a.moved_to_account_id),
+           Value(a.statuses_count), Value(a.followers_count), Value(a.following_count),
+           opt(a.last_status_at), Value(a.created_at), Value(a.updated_at)});
+}
+
+void update_account_profile(Connection& c, const Account& a) {
+  c.query(
+      "UPDATE accounts SET display_name = ?, note = ?, note_source = ?, fields_json = ?, locked = ?, "
+      "bot = ?, discoverable = ?, indexable = ?, avatar_url = ?, header_url = ?, updated_at = ? "
+      "WHERE id = ?",
+      {Value(a.display_name), Value(a.note), Value(a.note_source), Value(a.fields_json),
+       b(a.locked), b(a.bot), b(a.discoverable), b(a.indexable), Value(a.avatar_url),
+       Value(a.header_url), Value(a.updated_at), Value(a.id)});
+}
+
+void adjust_account_counts(Connection& c, Id account_id, std::int64_t statuses,
+                           std::int64_t followers, std::int64_t following) {
+  c.query(
+      "UPDATE accounts SET statuses_count = CASE WHEN statuses_count + ? < 0 THEN 0 ELSE "
+      "statuses_count + ? END, followers_count = CASE WHEN followers_count + ? < 0 THEN 0 ELSE "
+      "followers_count + ? END, following_count = CASE WHEN following_count + ? < 0 THEN 0 ELSE "
+      "following_count + ? END WHERE id = ?",
+      {Value(statuses), Value(statuses), Value(followers), Value(followers), Value(following),
+       Value(following), Value(account_id)});
+}
+
+void touch_last_status_at(Connection& c, Id account_id, std::int64_t at) {
+  c.query("UPDATE accounts SET last_status_at = ? WHERE id = ?", {Value(at), Value(account_id)});
+}
+
+std::vector<Account> search_accounts(Connection& c, std::string_view query, int limit, int offset) {
+  std::string pattern = "%" + std::string(query) + "%";
+  for (auto& ch : pattern) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  auto result = c.query(std::string("SELECT ") + kAccountColumns +
+                            " FROM accounts WHERE suspended = 0 AND (lower(username) LIKE ? OR "
+                            "lower(display_name) LIKE ?) ORDER BY (domain = '') DESC, "
+                            "followers_count DESC, id LIMIT ? OFFSET ?",
+                        {Value(pattern), Value(pattern), Value(std::int64_t{limit}),
+                         Value(std::int64_t{offset})});
+  std::vector<Account> out;
+  for (const Row& row : result.rows) out.push_back(account_from_row(row));
+  return out;
+}
+
+std::optional<User> find_user(Connection& c, Id user_id) {
+  return first_user(
+      c.query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?", {Value(user_id)}));
+}
+
+std::optional<User> find_user_by_account(Connection& c, Id account_id) {
+  return first_user(c.query(
+      std::string("SELECT ") + kUserColumns + " FROM users WHERE account_id = ?", {Value(account_id)}));
+}
+
+std::optional<User> find_user_by_email(Connection& c, std::string_view email) {
+  return first_user(c.query(std::string("SELECT ") + kUserColumns +
+                                " FROM users WHERE lower(email) = lower(CAST(? AS TEXT))",
+                            {Value(std::string(email))}));
+}
+
+void insert_user(Connection& c, const User& u) {
+  c.query(std::string("INSERT INTO users (") + kUserColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          {Value(u.id), Value(u.account_id), Value(u.email), Value(u.password_hash), Value(u.role),
+           b(u.confirmed), b(u.approved), b(u.disabled), Value(u.locale),
+           Value(u.registration_reason), Value(u.default_privacy), b(u.default_sensitive),
+           opt(u.default_language), Value(u.created_at)});
+}
+
+void update_user_password(Connection& c, Id user_id, const std::string& password_hash) {
+  c.query("UPDATE users SET password_hash = ? WHERE id = ?", {Value(password_hash), Value(user_id)});
+}
+
+void update_user_preferences(Connection& c, Id account_id, const std::optional<std::string>& privacy,
+                             std::optional<bool> sensitive,
+                             const std::optional<std::string>& language) {
+  c.query(
+      "UPDATE users SET default_privacy = COALESCE(?, default_privacy), default_sensitive = "
+      "COALESCE(?, default_sensitive), default_language = COALESCE(?, default_language) WHERE "
+      "account_id = ?",
+      {opt(privacy), sensitive ? b(*sensitive) : null_value(), opt(language), Value(account_id)});
+}
+
+std::int64_t count_local_users(Connection& c) {
+  return c.query("SELECT COUNT(*) FROM users WHERE approved = 1 AND disabled = 0").front().i(0);
+}
+
+std::int64_t count_local_statuses(Connection& c) {
+  return c.query("SELECT COALESCE(SUM(statuses_count), 0) FROM accounts WHERE domain = ''")
+      .front()
+      .i(0);
+}
+
+std::int64_t count_known_domains(Connection& c) {
+  return c.query("SELECT COUNT(DISTINCT domain) FROM accounts WHERE domain <> ''").front().i(0);
+}
+
+std::optional<std::string> get_setting(Connection& c, std::string_view name) {
+  auto result = c.query("SELECT value FROM settings WHERE name = ?", {Value(std::string(name))});
+  if (result.empty()) return std::nullopt;
+  return result.front().s(0);
+}
+
+void put_setting(Connection& c, std::string_view name, std::string_view value) {
+  c.query(
+      "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = "
+      "excluded.value",
+      {Value(std::string(name)), Value(std::string(value))});
+}
+
+std::vector<Rule> list_rules(Connection& c) {
+  std::vector<Rule> out;
+  for (const Row& r : c.query("SELECT id, position, text, hint FROM instance_rules ORDER BY position, id").rows)
+    out.push_back(Rule{r.i(0), static_cast<int>(r.i(1)), r.s(2), r.s(3)});
+  return out;
+}
+
+void insert_rule(Connection& c, const Rule& rule) {
+  c.query("INSERT INTO instance_rules (id, position, text, hint, created_at) VALUES (?,?,?,?,?)",
+          {Value(rule.id), Value(std::int64_t{rule.position}), Value(rule.text), Value(rule.hint),
+           Value(std::int64_t{0})});
+}
+
+}  // namespace herd::store

@@ -1,0 +1,319 @@
+// Numbered schema migrations. Each migration has SQL shared by both dialects and optional
+// dialect-specific SQL; a migration runs in one transaction and is recorded in schema_migrations.
+// Conventions: ids are BIGINT snowflakes, times are BIGINT unix milliseconds, booleans INTEGER 0/1.
+#include <string>
+#include <vector>
+
+#include "store/database.hpp"
+
+namespace herd::store {
+
+namespace {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* shared;
+  const char* sqlite_only = "";
+  const char* postgres_only = "";
+};
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {1, "initial schema", R"SQL(
+CREATE TABLE accounts (
+  id BIGINT PRIMARY KEY,
+  username TEXT NOT NULL,
+  domain TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  note_source TEXT NOT NULL DEFAULT '',
+  fields_json TEXT NOT NULL DEFAULT '[]',
+  uri TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  inbox_url TEXT NOT NULL DEFAULT '',
+  shared_inbox_url TEXT NOT NULL DEFAULT '',
+  outbox_url TEXT NOT NULL DEFAULT '',
+  followers_url TEXT NOT NULL DEFAULT '',
+  following_url TEXT NOT NULL DEFAULT '',
+  featured_url TEXT NOT NULL DEFAULT '',
+  public_key_pem TEXT NOT NULL DEFAULT '',
+  private_key_pem TEXT NOT NULL DEFAULT '',
+  avatar_url TEXT NOT NULL DEFAULT '',
+  header_url TEXT NOT NULL DEFAULT '',
+  actor_type TEXT NOT NULL DEFAULT 'Person',
+  locked INTEGER NOT NULL DEFAULT 0,
+  bot INTEGER NOT NULL DEFAULT 0,
+  discoverable INTEGER NOT NULL DEFAULT 1,
+  indexable INTEGER NOT NULL DEFAULT 1,
+  suspended INTEGER NOT NULL DEFAULT 0,
+  silenced INTEGER NOT NULL DEFAULT 0,
+  moved_to_account_id BIGINT,
+  statuses_count BIGINT NOT NULL DEFAULT 0,
+  followers_count BIGINT NOT NULL DEFAULT 0,
+  following_count BIGINT NOT NULL DEFAULT 0,
+  last_status_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX accounts_username_domain ON accounts (lower(username), domain);
+CREATE INDEX accounts_uri ON accounts (uri);
+
+CREATE TABLE users (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL UNIQUE,
+  email TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL DEFAULT 'user',
+  confirmed INTEGER NOT NULL DEFAULT 0,
+  approved INTEGER NOT NULL DEFAULT 1,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  locale TEXT NOT NULL DEFAULT 'en',
+  registration_reason TEXT NOT NULL DEFAULT '',
+  default_privacy TEXT NOT NULL DEFAULT 'public',
+  default_sensitive INTEGER NOT NULL DEFAULT 0,
+  default_language TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX users_email ON users (lower(email));
+
+CREATE TABLE oauth_applications (
+  id BIGINT PRIMARY KEY,
+  name TEXT NOT NULL,
+  website TEXT,
+  redirect_uris TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  client_id TEXT NOT NULL UNIQUE,
+  client_secret TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE oauth_access_grants (
+  id BIGINT PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  application_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  code_challenge TEXT,
+  code_challenge_method TEXT,
+  expires_at BIGINT NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE oauth_access_tokens (
+  id BIGINT PRIMARY KEY,
+  token TEXT NOT NULL UNIQUE,
+  application_id BIGINT NOT NULL,
+  user_id BIGINT,
+  scopes TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+
+CREATE TABLE web_sessions (
+  id BIGINT PRIMARY KEY,
+  token TEXT NOT NULL UNIQUE,
+  user_id BIGINT,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE statuses (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  uri TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  local INTEGER NOT NULL DEFAULT 1,
+  text TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL DEFAULT '',
+  spoiler_text TEXT NOT NULL DEFAULT '',
+  sensitive INTEGER NOT NULL DEFAULT 0,
+  visibility TEXT NOT NULL DEFAULT 'public',
+  language TEXT,
+  in_reply_to_id BIGINT,
+  in_reply_to_account_id BIGINT,
+  reblog_of_id BIGINT,
+  application_id BIGINT,
+  has_media INTEGER NOT NULL DEFAULT 0,
+  replies_count BIGINT NOT NULL DEFAULT 0,
+  reblogs_count BIGINT NOT NULL DEFAULT 0,
+  favourites_count BIGINT NOT NULL DEFAULT 0,
+  pinned_at BIGINT,
+  edited_at BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX statuses_account ON statuses (account_id, id);
+CREATE INDEX statuses_reblog_of ON statuses (reblog_of_id, account_id);
+CREATE INDEX statuses_in_reply_to ON statuses (in_reply_to_id);
+CREATE INDEX statuses_uri ON statuses (uri);
+CREATE INDEX statuses_public ON statuses (id) WHERE visibility = 'public' AND reblog_of_id IS NULL;
+
+CREATE TABLE mentions (
+  status_id BIGINT NOT NULL,
+  account_id BIGINT NOT NULL,
+  PRIMARY KEY (status_id, account_id)
+);
+CREATE INDEX mentions_account ON mentions (account_id, status_id);
+
+CREATE TABLE tags (
+  id BIGINT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE statuses_tags (
+  tag_id BIGINT NOT NULL,
+  status_id BIGINT NOT NULL,
+  PRIMARY KEY (tag_id, status_id)
+);
+CREATE INDEX statuses_tags_status ON statuses_tags (status_id);
+
+CREATE TABLE favourites (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  status_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX favourites_account_status ON favourites (account_id, status_id);
+CREATE INDEX favourites_status ON favourites (status_id, id);
+
+CREATE TABLE bookmarks (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  status_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX bookmarks_account_status ON bookmarks (account_id, status_id);
+
+CREATE TABLE follows (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  target_account_id BIGINT NOT NULL,
+  show_reblogs INTEGER NOT NULL DEFAULT 1,
+  notify INTEGER NOT NULL DEFAULT 0,
+  uri TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX follows_pair ON follows (account_id, target_account_id);
+CREATE INDEX follows_target ON follows (target_account_id, id);
+
+CREATE TABLE follow_requests (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  target_account_id BIGINT NOT NULL,
+  show_reblogs INTEGER NOT NULL DEFAULT 1,
+  notify INTEGER NOT NULL DEFAULT 0,
+  uri TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX follow_requests_pair ON follow_requests (account_id, target_account_id);
+CREATE INDEX follow_requests_target ON follow_requests (target_account_id, id);
+
+CREATE TABLE blocks (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  target_account_id BIGINT NOT NULL,
+  uri TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX blocks_pair ON blocks (account_id, target_account_id);
+CREATE INDEX blocks_target ON blocks (target_account_id);
+
+CREATE TABLE mutes (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  target_account_id BIGINT NOT NULL,
+  hide_notifications INTEGER NOT NULL DEFAULT 1,
+  expires_at BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX mutes_pair ON mutes (account_id, target_account_id);
+
+CREATE TABLE home_feed (
+  account_id BIGINT NOT NULL,
+  status_id BIGINT NOT NULL,
+  PRIMARY KEY (account_id, status_id)
+);
+CREATE INDEX home_feed_status ON home_feed (status_id);
+
+CREATE TABLE notifications (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  from_account_id BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  status_id BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX notifications_account ON notifications (account_id, id);
+CREATE INDEX notifications_status ON notifications (status_id);
+
+CREATE TABLE idempotency_keys (
+  account_id BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  status_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, key)
+);
+
+CREATE TABLE instance_rules (
+  id BIGINT PRIMARY KEY,
+  position INTEGER NOT NULL DEFAULT 0,
+  text TEXT NOT NULL,
+  hint TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE jobs (
+  id BIGINT PRIMARY KEY,
+  queue TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  run_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  locked_until BIGINT,
+  last_error TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (queue, run_at);
+)SQL"},
+  };
+  return list;
+}
+
+}  // namespace
+
+int migrate(Database& database) {
+  database.write([](Connection& c) {
+    c.exec_script(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+        "NULL, applied_at BIGINT NOT NULL)");
+  });
+  int applied = 0;
+  for (const Migration& migration : migrations()) {
+    bool ran = false;
+    database.write([&](Connection& c) {
+      if (c.dialect() == Dialect::postgres)  // several processes may start at once
+        c.exec_script("LOCK TABLE schema_migrations IN EXCLUSIVE MODE");
+      auto done = c.query("SELECT 1 FROM schema_migrations WHERE version = ?",
+                          {Value(std::int64_t{migration.version})});
+      if (!done.empty()) return;
+      c.exec_script(migration.shared);
+      const char* specific =
+          c.dialect() == Dialect::sqlite ? migration.sqlite_only : migration.postgres_only;
+      if (*specific) c.exec_script(specific);
+      c.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+              {Value(std::int64_t{migration.version}), Value(std::string(migration.name)),
+               Value(std::int64_t{0})});
+      ran = true;
+    });
+    if (ran) ++applied;
+  }
+  return applied;
+}
+
+}  // namespace herd::store

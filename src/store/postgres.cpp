@@ -1,0 +1,202 @@
+// PostgreSQL backend: a pool of libpq connections; statements prepared once per connection;
+// `?` placeholders rewritten to `$n`. Parameters and results travel as text.
+#include <libpq-fe.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <unordered_map>
+
+#include "store/database.hpp"
+
+namespace herd::store {
+
+namespace {
+
+// "a = ? AND b = '?'" -> "a = $1 AND b = '?'"
+std::string number_placeholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  bool in_string = false;
+  for (char c : sql) {
+    if (c == '\'') in_string = !in_string;
+    if (c == '?' && !in_string) {
+      out += '$';
+      out += std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class PostgresConnection final : public Connection {
+ public:
+  explicit PostgresConnection(const std::string& url) {
+    conn_ = PQconnectdb(url.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string message = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      throw DatabaseError("cannot connect to PostgreSQL: " + message);
+    }
+    exec_script("SET client_min_messages TO warning");
+  }
+  ~PostgresConnection() override { PQfinish(conn_); }
+
+  Result query(std::string_view sql, const std::vector<Value>& params) override {
+    const std::string& name = prepare(sql);
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& value = params[i];
+      if (auto* v = std::get_if<std::int64_t>(&value)) texts[i] = std::to_string(*v);
+      else if (auto* d = std::get_if<double>(&value)) texts[i] = std::to_string(*d);
+      else if (auto* s = std::get_if<std::string>(&value)) texts[i] = *s;
+      values[i] = std::holds_alternative<std::monostate>(value) ? nullptr : texts[i].c_str();
+    }
+    PGresult* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                                   values.data(), nullptr, nullptr, 0);
+    struct Clear {
+      PGresult* r;
+      ~Clear() { PQclear(r); }
+    } clear{res};
+    check(res, sql);
+    Result result;
+    int rows = PQntuples(res), columns = PQnfields(res);
+    result.rows.reserve(rows);
+    for (int r = 0; r < rows; ++r) {
+      std::vector<Value> cells;
+      cells.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        if (PQgetisnull(res, r, c)) cells.emplace_back(std::monostate{});
+        else cells.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
+      }
+      result.rows.emplace_back(std::move(cells));
+    }
+    const char* affected = PQcmdTuples(res);
+    result.affected = affected && *affected ? std::stoll(affected) : 0;
+    return result;
+  }
+
+  void exec_script(std::string_view script) override {
+    std::string text(script);
+    PGresult* res = PQexec(conn_, text.c_str());
+    struct Clear {
+      PGresult* r;
+      ~Clear() { PQclear(r); }
+    } clear{res};
+    check(res, script);
+  }
+
+  Dialect dialect() const override { return Dialect::postgres; }
+  bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+ private:
+  const std::string& prepare(std::string_view sql) {
+    auto it = prepared_.find(std::string(sql));
+    if (it != prepared_.end()) return it->second;
+    std::string name = "s" + std::to_string(prepared_.size());
+    std::string numbered = number_placeholders(sql);
+    PGresult* res = PQprepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr);
+    struct Clear {
+      PGresult* r;
+      ~Clear() { PQclear(r); }
+    } clear{res};
+    check(res, sql);
+    return prepared_.emplace(std::string(sql), name).first->second;
+  }
+  void check(PGresult* res, std::string_view sql) {
+    auto status = PQresultStatus(res);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+    const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    bool unique = state && std::string_view(state) == "23505";
+    throw DatabaseError("PostgreSQL: " + std::string(PQerrorMessage(conn_)) + " in: " +
+                            std::string(sql),
+                        unique);
+  }
+
+  PGconn* conn_ = nullptr;
+  std::unordered_map<std::string, std::string> prepared_;
+};
+
+class PostgresDatabase final : public Database {
+ public:
+  PostgresDatabase(std::string url, int pool_size) : url_(std::move(url)), max_(pool_size) {
+    idle_.push_back(std::make_unique<PostgresConnection>(url_));  // fail early on bad settings
+    created_ = 1;
+  }
+
+  void read(const std::function<void(Connection&)>& fn) override {
+    Lease lease(*this);
+    fn(*lease.connection);
+  }
+
+  void write(const std::function<void(Connection&)>& fn) override {
+    Lease lease(*this);
+    lease.connection->exec_script("BEGIN");
+    try {
+      fn(*lease.connection);
+      lease.connection->exec_script("COMMIT");
+    } catch (...) {
+      try {
+        lease.connection->exec_script("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  Dialect dialect() const override { return Dialect::postgres; }
+
+ private:
+  struct Lease {
+    explicit Lease(PostgresDatabase& db) : db(db) { connection = db.acquire(); }
+    ~Lease() { db.release(std::move(connection)); }
+    PostgresDatabase& db;
+    std::unique_ptr<PostgresConnection> connection;
+  };
+
+  std::unique_ptr<PostgresConnection> acquire() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      if (!idle_.empty()) {
+        auto connection = std::move(idle_.back());
+        idle_.pop_back();
+        return connection;
+      }
+      if (created_ < max_) {
+        ++created_;
+        lock.unlock();
+        try {
+          return std::make_unique<PostgresConnection>(url_);
+        } catch (...) {
+          std::lock_guard relock(mutex_);
+          --created_;
+          throw;
+        }
+      }
+      available_.wait(lock);
+    }
+  }
+  void release(std::unique_ptr<PostgresConnection> connection) {
+    std::lock_guard lock(mutex_);
+    if (connection && connection->healthy()) idle_.push_back(std::move(connection));
+    else --created_;
+    available_.notify_one();
+  }
+
+  std::string url_;
+  int max_;
+  int created_ = 0;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<PostgresConnection>> idle_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_postgres(const std::string& url, int pool_size) {
+  return std::make_unique<PostgresDatabase>(url, pool_size);
+}
+
+}  // namespace herd::store

@@ -1,0 +1,64 @@
+// Follows, follow requests, blocks and mutes between accounts.
+#pragma once
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "store/database.hpp"
+#include "store/models.hpp"
+#include "store/page.hpp"
+
+namespace herd::store {
+
+struct Relationship {
+  bool following = false, showing_reblogs = false, notifying = false, followed_by = false,
+       blocking = false, blocked_by = false, muting = false, muting_notifications = false,
+       requested = false, requested_by = false;
+};
+// The viewer's relationship with each target (missing targets get all-false).
+std::unordered_map<Id, Relationship> load_relationships(Connection& c, Id viewer,
+                                                        const std::vector<Id>& targets);
+
+struct Follow {
+  Id id = 0, account_id = 0, target_account_id = 0;
+  bool show_reblogs = true, notify = false;
+  std::optional<std::string> uri;
+  std::int64_t created_at = 0;
+};
+
+// Insert returns false when the pair already exists (nothing changed).
+bool insert_follow(Connection& c, const Follow& follow);
+void update_follow_options(Connection& c, Id account_id, Id target_id, bool show_reblogs, bool notify);
+std::optional<Follow> find_follow(Connection& c, Id account_id, Id target_id);
+bool delete_follow(Connection& c, Id account_id, Id target_id);
+bool insert_follow_request(Connection& c, const Follow& request);
+std::optional<Follow> find_follow_request(Connection& c, Id account_id, Id target_id);
+bool delete_follow_request(Connection& c, Id account_id, Id target_id);
+std::int64_t count_follow_requests(Connection& c, Id target_id);
+
+bool insert_block(Connection& c, Id id, Id account_id, Id target_id, std::int64_t now);
+bool delete_block(Connection& c, Id account_id, Id target_id);
+// True when either account blocks the other.
+bool blocked_either_way(Connection& c, Id a, Id b);
+bool insert_mute(Connection& c, Id id, Id account_id, Id target_id, bool hide_notifications,
+                 std::optional<std::int64_t> expires_at, std::int64_t now);
+bool delete_mute(Connection& c, Id account_id, Id target_id);
+bool is_following(Connection& c, Id account_id, Id target_id);
+
+// A page of (row id, account id) pairs, newest row first, for Link-header pagination.
+struct Entry {
+  Id row_id = 0;
+  Id account_id = 0;
+};
+std::vector<Entry> page_followers(Connection& c, Id target_id, const PageQuery& page);
+std::vector<Entry> page_following(Connection& c, Id account_id, const PageQuery& page);
+std::vector<Entry> page_follow_requests(Connection& c, Id target_id, const PageQuery& page);
+std::vector<Entry> page_blocks(Connection& c, Id account_id, const PageQuery& page);
+std::vector<Entry> page_mutes(Connection& c, Id account_id, const PageQuery& page);
+
+// Local followers' account ids (for home-feed fan-out), and the ids the viewer blocks or mutes
+// or is blocked by (for timeline filtering).
+std::vector<Id> local_follower_ids(Connection& c, Id target_id);
+std::vector<Id> hidden_account_ids(Connection& c, Id viewer);
+
+}  // namespace herd::store

@@ -1,0 +1,168 @@
+// SQLite backend: WAL mode, one writer connection (writes serialised by a mutex, BEGIN IMMEDIATE),
+// one reader connection per thread, prepared statements cached per connection.
+#include <sqlite3.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "store/database.hpp"
+
+namespace herd::store {
+
+namespace {
+
+class SqliteConnection final : public Connection {
+ public:
+  SqliteConnection(const std::string& path, bool read_only) {
+    int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    flags |= SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw DatabaseError("cannot open SQLite database " + path + ": " + message);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    exec_script("PRAGMA foreign_keys=OFF; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;");
+    if (!read_only) exec_script("PRAGMA journal_mode=WAL;");
+  }
+  ~SqliteConnection() override {
+    for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+    sqlite3_close(db_);
+  }
+
+  Result query(std::string_view sql, const std::vector<Value>& params) override {
+    sqlite3_stmt* statement = prepare(sql);
+    struct Reset {
+      sqlite3_stmt* s;
+      ~Reset() {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+      }
+    } reset{statement};
+    for (size_t i = 0; i < params.size(); ++i) {
+      int index = static_cast<int>(i) + 1;
+      const Value& value = params[i];
+      if (auto* v = std::get_if<std::int64_t>(&value)) sqlite3_bind_int64(statement, index, *v);
+      else if (auto* d = std::get_if<double>(&value)) sqlite3_bind_double(statement, index, *d);
+      else if (auto* s = std::get_if<std::string>(&value))
+        sqlite3_bind_text(statement, index, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
+      else sqlite3_bind_null(statement, index);
+    }
+    Result result;
+    int columns = sqlite3_column_count(statement);
+    for (;;) {
+      int rc = sqlite3_step(statement);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) raise(rc, sql);
+      std::vector<Value> cells;
+      cells.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(statement, c)) {
+          case SQLITE_INTEGER: cells.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, c))); break;
+          case SQLITE_FLOAT: cells.emplace_back(sqlite3_column_double(statement, c)); break;
+          case SQLITE_NULL: cells.emplace_back(std::monostate{}); break;
+          default: {
+            const char* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, c));
+            cells.emplace_back(std::string(text, sqlite3_column_bytes(statement, c)));
+          }
+        }
+      }
+      result.rows.emplace_back(std::move(cells));
+    }
+    result.affected = sqlite3_changes(db_);
+    return result;
+  }
+
+  void exec_script(std::string_view script) override {
+    char* error = nullptr;
+    std::string text(script);
+    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : "unknown error";
+      sqlite3_free(error);
+      throw DatabaseError("SQLite: " + message);
+    }
+  }
+
+  Dialect dialect() const override { return Dialect::sqlite; }
+
+ private:
+  sqlite3_stmt* prepare(std::string_view sql) {
+    auto it = statements_.find(std::string(sql));
+    if (it != statements_.end()) return it->second;
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &statement, nullptr) != SQLITE_OK)
+      throw DatabaseError(std::string("SQLite prepare: ") + sqlite3_errmsg(db_) + " in: " +
+                          std::string(sql));
+    statements_.emplace(std::string(sql), statement);
+    return statement;
+  }
+  [[noreturn]] void raise(int rc, std::string_view sql) {
+    int extended = sqlite3_extended_errcode(db_);
+    bool unique = extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY;
+    throw DatabaseError(std::string("SQLite: ") + sqlite3_errmsg(db_) + " in: " + std::string(sql),
+                        unique);
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(std::string path) : path_(std::move(path)), serial_(++next_serial) {
+    if (path_ != ":memory:") {
+      auto folder = std::filesystem::path(path_).parent_path();
+      if (!folder.empty()) std::filesystem::create_directories(folder);
+    }
+    writer_ = std::make_unique<SqliteConnection>(path_, false);
+  }
+
+  void read(const std::function<void(Connection&)>& fn) override {
+    if (path_ == ":memory:") {  // readers cannot see a private in-memory database
+      std::lock_guard lock(write_mutex_);
+      fn(*writer_);
+      return;
+    }
+    thread_local std::unordered_map<std::uint64_t, std::unique_ptr<SqliteConnection>> readers;
+    auto& reader = readers[serial_];
+    if (!reader) reader = std::make_unique<SqliteConnection>(path_, true);
+    fn(*reader);
+  }
+
+  void write(const std::function<void(Connection&)>& fn) override {
+    std::lock_guard lock(write_mutex_);
+    writer_->exec_script("BEGIN IMMEDIATE");
+    try {
+      fn(*writer_);
+      writer_->exec_script("COMMIT");
+    } catch (...) {
+      try {
+        writer_->exec_script("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  Dialect dialect() const override { return Dialect::sqlite; }
+
+ private:
+  static inline std::atomic<std::uint64_t> next_serial{0};
+  std::string path_;
+  std::uint64_t serial_;  // keys the per-thread reader connections
+  std::mutex write_mutex_;
+  std::unique_ptr<SqliteConnection> writer_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_sqlite(const std::string& path) {
+  return std::make_unique<SqliteDatabase>(path);
+}
+
+}  // namespace herd::store
