@@ -425,6 +425,16 @@ class Server:
     def http(self, method, path, **kw):
         return http(self.url, method, path, **kw)
 
+    def try_http(self, method, path, **kw):
+        """Like http(), but a dropped connection or timeout gives a Response with status 0
+        (and the error as its body) instead of an exception."""
+        try:
+            return http(self.url, method, path, **kw)
+        except (OSError, httpclient.HTTPException) as e:
+            body = f"no HTTP response: {type(e).__name__}: {e}".encode()
+            record_exchange(method, path, kw.get("headers"), kw.get("body"), 0, {}, body)
+            return Response(0, "", [], body, method, self.url + path)
+
     def api(self, method, path, token=None, expect=(200,), **kw):
         """Request that must answer one of `expect`; returns the parsed JSON body."""
         r = http(self.url, method, path, token=token, **kw)
@@ -681,7 +691,7 @@ class Suite:
             msg = what if detail is None else f"{what}\n      {_clip(detail, 2000)}"
             self.failures.append(msg)
             print(f"    FAILED CHECK: {msg}", flush=True)
-            traffic = format_traffic(2)
+            traffic = format_traffic(1) if detail is None else ""
             if traffic:
                 print("    last requests:\n" + textwrap.indent(traffic, "    "), flush=True)
         return bool(cond)

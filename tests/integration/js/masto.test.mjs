@@ -140,7 +140,8 @@ test("paginate with the async iterator (Link headers)", async () => {
     const s = await bob.v1.statuses.create({ status: `masto page item ${i}` });
     created.push(s.id);
   }
-  const bobId = (await bob.v1.accounts.verifyCredentials()).id;
+  const bobAccount = await bob.v1.accounts.verifyCredentials();
+  const bobId = bobAccount.id;
   const seen = [];
   let pages = 0;
   for await (const page of bob.v1.accounts.$select(bobId).statuses.list({ limit: 10 })) {
@@ -153,7 +154,7 @@ test("paginate with the async iterator (Link headers)", async () => {
   assert.deepEqual(new Set(mine), new Set(created), "every created status seen");
   assert.deepEqual(seen, [...seen].sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : BigInt(b) < BigInt(a) ? -1 : 0)),
     "newest first");
-  assert.equal(seen.length, created.length + 1, "bob's 45 statuses plus his reply");
+  assert.equal(seen.length, bobAccount.statusesCount, "as many statuses as statuses_count says");
 
   // Home timeline of a follower, iterated the same way.
   await alice.v1.accounts.$select(bobId).follow();
