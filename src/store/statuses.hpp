@@ -1,0 +1,144 @@
+// Statuses and what hangs off them: mentions, hashtags, favourites, bookmarks, reblogs, the home
+// feed (fanned out on write) and Idempotency-Key records. All functions run inside a caller's
+// transaction or read; pages are newest first (store/page.hpp) and cost one query each.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "store/database.hpp"
+#include "store/models.hpp"
+#include "store/page.hpp"
+#include "store/relationships.hpp"
+
+namespace herd::store {
+
+// ---- statuses ----------------------------------------------------------------------------------
+
+std::optional<Status> find_status(Connection& c, Id id);
+// In no particular order; unknown ids are skipped.
+std::vector<Status> find_statuses(Connection& c, const std::vector<Id>& ids);
+void insert_status(Connection& c, const Status& status);
+// Deletes the status row and its mentions, tag links, favourites, bookmarks and feed entries
+// (not its notifications: store/notifications.hpp).
+void delete_status(Connection& c, Id id);
+// Adds the deltas to the status's denormalised counters (never below 0).
+void adjust_status_counts(Connection& c, Id status_id, std::int64_t replies, std::int64_t reblogs,
+                          std::int64_t favourites);
+// The account's reblog of status_id, if any.
+std::optional<Status> find_reblog(Connection& c, Id account_id, Id reblog_of_id);
+// Every reblog (wrapper status) of status_id.
+std::vector<Status> find_reblogs_of(Connection& c, Id reblog_of_id);
+
+// Filter of GET /api/v1/accounts/:id/statuses.
+struct AccountStatusesFilter {
+  bool only_media = false;
+  bool exclude_replies = false;  // replies to other accounts (self-replies stay, as in Mastodon)
+  bool exclude_reblogs = false;
+  bool pinned = false;
+  std::optional<std::string> tagged;  // hashtag name, any case, without '#'
+};
+// A page of the account's statuses that viewer_account_id (0: anonymous) may see: public and
+// unlisted for everyone; private when the viewer follows the author or is the author or is
+// mentioned; direct only for the author and mentioned accounts. Reblogs are included unless
+// excluded (their own visibility applies). Cursors are the status ids.
+std::vector<Status> page_account_statuses(Connection& c, Id account_id, Id viewer_account_id,
+                                          const AccountStatusesFilter& filter,
+                                          const PageQuery& page);
+
+// ---- threads -----------------------------------------------------------------------------------
+
+// The statuses status_id replies to, walking up at most `limit` levels, oldest first.
+std::vector<Status> find_ancestors(Connection& c, Id status_id, int limit);
+// Every reply below status_id (at most `limit`, down to `depth` levels), in thread order (depth
+// first, older replies first).
+std::vector<Status> find_descendants(Connection& c, Id status_id, int limit, int depth);
+
+// ---- mentions and tags -------------------------------------------------------------------------
+
+void insert_mentions(Connection& c, Id status_id, const std::vector<Id>& account_ids);
+std::vector<Id> mentioned_account_ids(Connection& c, Id status_id);
+bool is_mentioned(Connection& c, Id status_id, Id account_id);
+// status id -> mentioned account ids (in mention order of insertion, by account id).
+std::unordered_map<Id, std::vector<Id>> load_mentions(Connection& c, const std::vector<Id>& status_ids);
+// Of these statuses, those that mention account_id.
+std::unordered_set<Id> mentioning(Connection& c, Id account_id, const std::vector<Id>& status_ids);
+
+// The tag's id, creating it (lowercased name) when new.
+Id find_or_create_tag(Connection& c, std::string_view name, std::int64_t now);
+std::optional<Tag> find_tag(Connection& c, std::string_view name);
+void link_tags(Connection& c, Id status_id, const std::vector<Id>& tag_ids);
+// status id -> tag names.
+std::unordered_map<Id, std::vector<std::string>> load_tag_names(Connection& c,
+                                                                const std::vector<Id>& status_ids);
+
+// ---- favourites, bookmarks, reblog flags -------------------------------------------------------
+
+// Insert returns false when the pair already exists; delete returns whether a row was removed.
+bool insert_favourite(Connection& c, Id id, Id account_id, Id status_id, std::int64_t now);
+bool delete_favourite(Connection& c, Id account_id, Id status_id);
+bool insert_bookmark(Connection& c, Id id, Id account_id, Id status_id, std::int64_t now);
+bool delete_bookmark(Connection& c, Id account_id, Id status_id);
+// Of status_ids, those the account has favourited / bookmarked / reblogged / that it authored
+// and pinned.
+std::unordered_set<Id> favourited_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
+std::unordered_set<Id> bookmarked_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
+std::unordered_set<Id> reblogged_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
+
+// Who favourited / reblogged a status: row id = favourite id / reblog status id.
+std::vector<Entry> page_favourited_by(Connection& c, Id status_id, const PageQuery& page);
+std::vector<Entry> page_reblogged_by(Connection& c, Id status_id, const PageQuery& page);
+
+// The account's favourites / bookmarks: row id = favourite / bookmark id.
+struct StatusEntry {
+  Id row_id = 0;
+  Id status_id = 0;
+};
+std::vector<StatusEntry> page_favourites(Connection& c, Id account_id, const PageQuery& page);
+std::vector<StatusEntry> page_bookmarks(Connection& c, Id account_id, const PageQuery& page);
+
+// application id -> (name, website) for rendering.
+struct ApplicationName {
+  std::string name;
+  std::optional<std::string> website;
+};
+std::unordered_map<Id, ApplicationName> load_application_names(Connection& c,
+                                                               const std::vector<Id>& ids);
+
+// ---- timelines ---------------------------------------------------------------------------------
+
+// Adds status_id to each account's home feed (existing entries are kept).
+void insert_feed_entries(Connection& c, Id status_id, const std::vector<Id>& account_ids);
+// Removes an account's feed entries for statuses authored by author_id (unfollow, block).
+void remove_author_from_feed(Connection& c, Id account_id, Id author_id);
+// A page of the account's home feed, skipping statuses (and reblogs of statuses) by the accounts
+// in `hidden`. One range scan of the feed index. Cursors are the status ids.
+std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
+                                   const PageQuery& page);
+
+struct PublicTimelineFilter {
+  bool local = false;       // only local statuses
+  bool remote = false;      // only remote statuses
+  bool only_media = false;  // only statuses with media
+};
+// Public-visibility original statuses (no reblogs), skipping authors in `hidden`.
+std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilter& filter,
+                                         const std::vector<Id>& hidden, const PageQuery& page);
+// Public-visibility original statuses carrying any of the tags (lowercase names).
+std::vector<Status> page_tag_timeline(Connection& c, const std::vector<std::string>& tags,
+                                      const PublicTimelineFilter& filter,
+                                      const std::vector<Id>& hidden, const PageQuery& page);
+
+// ---- Idempotency-Key ---------------------------------------------------------------------------
+
+// The status created by this account with this key at or after `since` (unix ms), if it exists.
+std::optional<Id> find_idempotent_status(Connection& c, Id account_id, std::string_view key,
+                                         std::int64_t since);
+// Records (or replaces an expired) key -> status.
+void put_idempotency_key(Connection& c, Id account_id, std::string_view key, Id status_id,
+                         std::int64_t now);
+
+}  // namespace herd::store
