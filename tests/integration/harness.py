@@ -270,6 +270,19 @@ class ServerFailed(AssertionError):
     pass
 
 
+SERVER_SETTINGS = ("DATABASE_URL", "LOCAL_DOMAIN", "WEB_DOMAIN", "LOCAL_HTTPS", "BIND", "PORT",
+                   "SINGLE_USER_MODE", "AUTHORIZED_FETCH", "ALLOWED_PRIVATE_ADDRESSES")
+
+
+def _die_with_parent():
+    """preexec_fn: the server gets SIGKILL if the test process dies (e.g. a ctest timeout)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001
+        pass
+
+
 class Server:
     """A `herd serve` process with its own port, data folder and database."""
 
@@ -301,12 +314,9 @@ class Server:
         return f"http://{self.domain}"
 
     def environment(self, overrides=None, drop=()):
+        # Nothing of the caller's herd configuration leaks into the server under test.
         env = {k: v for k, v in os.environ.items()
-               if not (k.startswith("HERD_") or k in (
-                   "DATABASE_URL", "LOCAL_DOMAIN", "WEB_DOMAIN", "LOCAL_HTTPS", "BIND", "PORT",
-                   "SINGLE_USER_MODE", "AUTHORIZED_FETCH", "ALLOWED_PRIVATE_ADDRESSES"))
-               or k in ("HERD_TEST_POSTGRES_URL",)}
-        env.pop("HERD_TEST_POSTGRES_URL", None)
+               if not (k.startswith("HERD_") or k.startswith("SMTP_") or k in SERVER_SETTINGS)}
         env.update({
             "HERD_DATA_DIR": self.data_dir,
             "HERD_ADMIN_EMAIL": ADMIN_EMAIL,
@@ -343,7 +353,7 @@ class Server:
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             self.proc = subprocess.Popen([self.herd, "serve"], env=self.environment(overrides, drop),
                                          stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                         cwd=self.tmp, start_new_session=True)
+                                         cwd=self.tmp, start_new_session=True, preexec_fn=_die_with_parent)
         self.should_run = True
         deadline = time.monotonic() + timeout
         last = None
@@ -455,7 +465,7 @@ def run_herd_once(herd, env, args=("serve",), timeout=30):
     """Runs herd expecting it to exit by itself; returns (rc or None if it kept running, stdout, stderr)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([herd, *args], env=env, stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
         try:
             rc = proc.wait(timeout)
         except subprocess.TimeoutExpired:
