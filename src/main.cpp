@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "admin/admin.hpp"
 #include "serve.hpp"
 
 namespace {
@@ -12,6 +13,7 @@ void usage() {
   std::cout << "herd " HERD_VERSION " - a Mastodon-compatible, federated microblogging server\n\n"
                "Usage:\n"
                "  herd serve [--config FILE]   run an instance (herd serve --help for settings)\n"
+               "  herd admin ...               shell administration (herd admin --help)\n"
                "  herd version                 print the version\n";
 }
 
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
     }
     return herd::serve_main(config_path);
   }
+  if (command == "admin") return herd::admin::admin_main(argc - 1, argv + 1);
   std::cerr << "herd: unknown command " << command << "\n";
   usage();
   return 2;

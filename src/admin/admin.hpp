@@ -1,0 +1,12 @@
+// `herd admin ...`: shell administration of an instance (like Mastodon's tootctl), using the same
+// configuration as `herd serve`:
+//   herd admin seed --accounts N --statuses M [--follows F]   fill the instance for benchmarks
+//   herd admin rules add TEXT [--hint H] | rules list          the instance's rules
+//   herd admin accounts create USERNAME --email E [--password P] [--role R]
+#pragma once
+
+namespace herd::admin {
+
+int admin_main(int argc, char** argv);  // argv[0] == "admin"
+
+}  // namespace herd::admin

@@ -1,0 +1,174 @@
+// Benchmark seeding: N accounts, a follow graph and M statuses written with bulk inserts, then the
+// home feeds rebuilt set-based. Seeded accounts share one password hash and one RSA key pair
+// (generating a key per account would dominate the run); they are for benchmarks only.
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include "admin/seed.hpp"
+#include "core/crypto.hpp"
+#include "core/time.hpp"
+#include "store/bulk.hpp"
+#include "text/format.hpp"
+
+namespace herd::admin {
+
+namespace {
+
+class Progress {
+ public:
+  Progress(std::string label, std::size_t total) : label_(std::move(label)), total_(total) { draw(0); }
+  void draw(std::size_t done) {
+    int width = 40;
+    int filled = total_ ? static_cast<int>(width * done / total_) : width;
+    std::fprintf(stderr, "\r%-10s [%s%s] %zu/%zu", label_.c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), done, total_);
+    if (done >= total_) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+
+ private:
+  std::string label_;
+  std::size_t total_;
+};
+
+const char* kWords[] = {"fediverse", "server", "coffee", "morning", "release", "weather", "garden",
+                        "music", "reading", "train", "friends", "photo", "walk", "code", "bread",
+                        "river", "mountain", "library", "bicycle", "tea", "evening", "city", "cat",
+                        "dog", "book", "film", "rain", "sun", "snow", "market"};
+
+}  // namespace
+
+SeedStats seed(App& app, const SeedOptions& options) {
+  SeedStats stats;
+  std::mt19937_64 rng(options.random_seed);
+  std::int64_t now = now_unix_ms();
+  std::int64_t start = now - 30LL * 24 * 3600 * 1000;
+  std::string password_hash = hash_password(options.password);
+  KeyPair keys = generate_rsa_keypair();
+
+  std::vector<store::Account> accounts;
+  std::vector<store::User> users;
+  accounts.reserve(options.accounts);
+  for (std::size_t i = 0; i < options.accounts; ++i) {
+    store::Account a;
+    a.id = id_at(start - 1000 + static_cast<std::int64_t>(i), static_cast<std::uint16_t>(i & 0xFFFF));
+    a.username = options.prefix + std::to_string(i + 1);
+    a.display_name = "Seeded user " + std::to_string(i + 1);
+    a.uri = app.account_uri(a.username);
+    a.url = app.account_url(a.username);
+    a.inbox_url = a.uri + "/inbox";
+    a.shared_inbox_url = app.base_url() + "/inbox";
+    a.outbox_url = a.uri + "/outbox";
+    a.followers_url = a.uri + "/followers";
+    a.following_url = a.uri + "/following";
+    a.featured_url = a.uri + "/collections/featured";
+    a.public_key_pem = keys.public_pem;
+    a.private_key_pem = keys.private_pem;
+    a.created_at = a.updated_at = start;
+    store::User u;
+    u.id = a.id;
+    u.account_id = a.id;
+    u.email = a.username + "@seed.invalid";
+    u.password_hash = password_hash;
+    u.confirmed = true;
+    u.created_at = start;
+    accounts.push_back(std::move(a));
+    users.push_back(std::move(u));
+  }
+  {
+    Progress bar("accounts", accounts.size());
+    const std::size_t chunk = 5000;
+    for (std::size_t i = 0; i < accounts.size(); i += chunk) {
+      std::size_t n = std::min(chunk, accounts.size() - i);
+      std::vector<store::Account> a(accounts.begin() + i, accounts.begin() + i + n);
+      std::vector<store::User> u(users.begin() + i, users.begin() + i + n);
+      app.db->write([&](store::Connection& c) {
+        store::bulk_insert_accounts(c, a);
+        store::bulk_insert_users(c, u);
+      });
+      bar.draw(i + n);
+    }
+  }
+  stats.accounts = accounts.size();
+
+  // Follow graph: each account follows `follows` others, chosen at random (no self-follows).
+  std::vector<store::Follow> follows;
+  if (accounts.size() > 1) {
+    std::uniform_int_distribution<std::size_t> pick(0, accounts.size() - 1);
+    std::size_t per = std::min(options.follows, accounts.size() - 1);
+    Progress bar("follows", accounts.size() * per);
+    std::uint16_t seq = 0;
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+      std::vector<std::size_t> chosen;
+      while (chosen.size() < per) {
+        std::size_t t = pick(rng);
+        if (t == i || std::find(chosen.begin(), chosen.end(), t) != chosen.end()) continue;
+        chosen.push_back(t);
+        store::Follow f;
+        f.id = id_at(start + static_cast<std::int64_t>(i), ++seq);
+        f.account_id = accounts[i].id;
+        f.target_account_id = accounts[t].id;
+        f.created_at = start;
+        follows.push_back(f);
+      }
+      if (follows.size() >= 20000 || i + 1 == accounts.size()) {
+        app.db->write([&](store::Connection& c) { store::bulk_insert_follows(c, follows); });
+        stats.follows += follows.size();
+        bar.draw(stats.follows);
+        follows.clear();
+      }
+    }
+  }
+
+  // Statuses, oldest first, spread over the last 30 days.
+  {
+    std::uniform_int_distribution<std::size_t> author(0, accounts.empty() ? 0 : accounts.size() - 1);
+    std::uniform_int_distribution<int> words(6, 30);
+    std::uniform_int_distribution<std::size_t> word(0, std::size(kWords) - 1);
+    std::uniform_int_distribution<int> percent(0, 99);
+    auto no_mentions = [](std::string_view, std::string_view) -> std::optional<text::MentionTarget> {
+      return std::nullopt;
+    };
+    Progress bar("statuses", options.statuses);
+    std::vector<store::Status> batch;
+    batch.reserve(10000);
+    std::int64_t span = now - start;
+    for (std::size_t i = 0; i < options.statuses && !accounts.empty(); ++i) {
+      const store::Account& a = accounts[author(rng)];
+      std::int64_t at = start + static_cast<std::int64_t>(span * (static_cast<double>(i) / options.statuses));
+      store::Status s;
+      s.id = id_at(at, static_cast<std::uint16_t>(i & 0xFFFF));
+      s.account_id = a.id;
+      s.uri = app.status_uri(a.username, s.id);
+      s.url = app.status_url(a.username, s.id);
+      int n = words(rng);
+      for (int w = 0; w < n; ++w) {
+        if (w) s.text += ' ';
+        if (percent(rng) < 4) s.text += '#';
+        s.text += kWords[word(rng)];
+      }
+      s.content = text::format_status(s.text, app.base_url(), no_mentions).html;
+      int v = percent(rng);
+      s.visibility = v < 80 ? store::Visibility::public_ : v < 92 ? store::Visibility::unlisted
+                                                                   : store::Visibility::private_;
+      s.language = "en";
+      s.created_at = at;
+      batch.push_back(std::move(s));
+      if (batch.size() == 10000 || i + 1 == options.statuses) {
+        app.db->write([&](store::Connection& c) { store::bulk_insert_statuses(c, batch); });
+        stats.statuses += batch.size();
+        batch.clear();
+        bar.draw(stats.statuses);
+      }
+    }
+  }
+  std::fprintf(stderr, "building home feeds and counters...\n");
+  app.db->write([&](store::Connection& c) {
+    store::rebuild_home_feeds(c);
+    store::recount_accounts(c);
+  });
+  return stats;
+}
+
+}  // namespace herd::admin

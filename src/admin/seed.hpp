@@ -1,0 +1,26 @@
+// Fills an instance with accounts, follows and statuses for benchmarks.
+#pragma once
+#include <cstddef>
+#include <string>
+
+#include "app.hpp"
+
+namespace herd::admin {
+
+struct SeedOptions {
+  std::size_t accounts = 1000;
+  std::size_t statuses = 100000;
+  std::size_t follows = 20;  // per account
+  std::string prefix = "user";
+  std::string password = "password";  // every seeded user's password
+  unsigned long random_seed = 42;
+};
+
+struct SeedStats {
+  std::size_t accounts = 0, follows = 0, statuses = 0;
+};
+
+// Writes through bulk inserts, then rebuilds home feeds and counters. Prints a progress bar.
+SeedStats seed(App& app, const SeedOptions& options);
+
+}  // namespace herd::admin

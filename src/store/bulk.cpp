@@ -1,0 +1,96 @@
+#include "store/bulk.hpp"
+
+#include <functional>
+
+namespace herd::store {
+
+namespace {
+
+// Inserts rows in batches: `columns` names, `width` values per row produced by `row(i, out)`.
+void insert_batched(Connection& c, const std::string& table, const std::string& columns, int width,
+                    std::size_t count, const std::function<void(std::size_t, std::vector<Value>&)>& row) {
+  const std::size_t batch = std::max<std::size_t>(1, 8000 / width);
+  std::string one = "(" + placeholders(width) + ")";
+  std::vector<Value> params;
+  for (std::size_t start = 0; start < count; start += batch) {
+    std::size_t n = std::min(batch, count - start);
+    std::string sql = "INSERT INTO " + table + " (" + columns + ") VALUES ";
+    for (std::size_t i = 0; i < n; ++i) sql += i ? "," + one : one;
+    sql += " ON CONFLICT DO NOTHING";
+    params.clear();
+    params.reserve(n * width);
+    for (std::size_t i = 0; i < n; ++i) row(start + i, params);
+    c.query(sql, params);
+  }
+}
+
+Value b(bool v) { return Value(std::int64_t{v ? 1 : 0}); }
+
+}  // namespace
+
+void bulk_insert_accounts(Connection& c, const std::vector<Account>& accounts) {
+  insert_batched(c, "accounts",
+                 "id, username, domain, display_name, note, uri, url, inbox_url, shared_inbox_url, "
+                 "outbox_url, followers_url, following_url, featured_url, public_key_pem, "
+                 "private_key_pem, locked, created_at, updated_at",
+                 18, accounts.size(), [&](std::size_t i, std::vector<Value>& p) {
+                   const Account& a = accounts[i];
+                   p.insert(p.end(), {Value(a.id), Value(a.username), Value(a.domain),
+                                      Value(a.display_name), Value(a.note), Value(a.uri),
+                                      Value(a.url), Value(a.inbox_url), Value(a.shared_inbox_url),
+                                      Value(a.outbox_url), Value(a.followers_url),
+                                      Value(a.following_url), Value(a.featured_url),
+                                      Value(a.public_key_pem), Value(a.private_key_pem),
+                                      b(a.locked), Value(a.created_at), Value(a.updated_at)});
+                 });
+}
+
+void bulk_insert_users(Connection& c, const std::vector<User>& users) {
+  insert_batched(c, "users", "id, account_id, email, password_hash, role, confirmed, approved, created_at",
+                 8, users.size(), [&](std::size_t i, std::vector<Value>& p) {
+                   const User& u = users[i];
+                   p.insert(p.end(), {Value(u.id), Value(u.account_id), Value(u.email),
+                                      Value(u.password_hash), Value(u.role), b(u.confirmed),
+                                      b(u.approved), Value(u.created_at)});
+                 });
+}
+
+void bulk_insert_follows(Connection& c, const std::vector<Follow>& follows) {
+  insert_batched(c, "follows", "id, account_id, target_account_id, created_at", 4, follows.size(),
+                 [&](std::size_t i, std::vector<Value>& p) {
+                   const Follow& f = follows[i];
+                   p.insert(p.end(), {Value(f.id), Value(f.account_id), Value(f.target_account_id),
+                                      Value(f.created_at)});
+                 });
+}
+
+void bulk_insert_statuses(Connection& c, const std::vector<Status>& statuses) {
+  insert_batched(c, "statuses",
+                 "id, account_id, uri, url, local, text, content, visibility, language, created_at",
+                 10, statuses.size(), [&](std::size_t i, std::vector<Value>& p) {
+                   const Status& s = statuses[i];
+                   p.insert(p.end(), {Value(s.id), Value(s.account_id), Value(s.uri), Value(s.url),
+                                      b(s.local), Value(s.text), Value(s.content),
+                                      Value(to_string(s.visibility)), opt(s.language),
+                                      Value(s.created_at)});
+                 });
+}
+
+void rebuild_home_feeds(Connection& c) {
+  c.query("INSERT INTO home_feed (account_id, status_id) SELECT f.account_id, s.id FROM follows f "
+          "JOIN statuses s ON s.account_id = f.target_account_id JOIN accounts a ON a.id = "
+          "f.account_id WHERE a.domain = '' AND s.visibility IN ('public', 'unlisted', 'private') "
+          "ON CONFLICT DO NOTHING");
+  c.query("INSERT INTO home_feed (account_id, status_id) SELECT s.account_id, s.id FROM statuses s "
+          "JOIN accounts a ON a.id = s.account_id WHERE a.domain = '' ON CONFLICT DO NOTHING");
+}
+
+void recount_accounts(Connection& c) {
+  c.query("UPDATE accounts SET statuses_count = (SELECT COUNT(*) FROM statuses s WHERE s.account_id "
+          "= accounts.id), followers_count = (SELECT COUNT(*) FROM follows f WHERE "
+          "f.target_account_id = accounts.id), following_count = (SELECT COUNT(*) FROM follows f "
+          "WHERE f.account_id = accounts.id), last_status_at = (SELECT MAX(created_at) FROM "
+          "statuses s WHERE s.account_id = accounts.id)");
+}
+
+}  // namespace herd::store
