@@ -8,6 +8,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "store/accounts.hpp"
+#include "store/oauth.hpp"
 #include "text/format.hpp"
 
 namespace herd::service {
@@ -74,6 +75,20 @@ std::pair<store::Account, store::User> create_local_account(App& app, const NewA
     store::insert_user(c, user);
   });
   return {account, user};
+}
+
+Registration register_account(App& app, const NewAccount& input, Id application_id,
+                              const std::string& scopes) {
+  Registration result;
+  std::tie(result.account, result.user) = create_local_account(app, input);
+  result.token.id = next_id();
+  result.token.token = random_token(32);
+  result.token.application_id = application_id;
+  result.token.user_id = result.user.id;
+  result.token.scopes = scopes;
+  result.token.created_at = now_unix_ms();
+  app.db->write([&](store::Connection& c) { store::insert_token(c, result.token); });
+  return result;
 }
 
 std::optional<std::string> bootstrap_admin(App& app) {

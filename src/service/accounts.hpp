@@ -25,6 +25,16 @@ struct NewAccount {
 // Throws ApiError(validation) with Mastodon-like messages ("Username has already been taken").
 std::pair<store::Account, store::User> create_local_account(App& app, const NewAccount& input);
 
+// Registration through the API (POST /api/v1/accounts with an app token): creates the account
+// and a user token for the registering application with its scopes.
+struct Registration {
+  store::Account account;
+  store::User user;
+  store::AccessToken token;
+};
+Registration register_account(App& app, const NewAccount& input, Id application_id,
+                              const std::string& scopes);
+
 // On first start creates the admin (role owner, confirmed) from config.admin_*; returns the
 // generated password when one was generated (to print once), nullopt otherwise. Later starts
 // find the admin and do nothing.

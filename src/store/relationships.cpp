@@ -181,6 +181,14 @@ std::vector<Id> local_follower_ids(Connection& c, Id target_id) {
   return out;
 }
 
+void merge_into_home_feed(Connection& c, Id follower_id, Id target_id, bool show_reblogs, int limit) {
+  c.query("INSERT INTO home_feed (account_id, status_id) SELECT ?, id FROM statuses WHERE "
+          "account_id = ? AND visibility IN ('public', 'unlisted', 'private') AND "
+          "(reblog_of_id IS NULL OR ? = 1) ORDER BY id DESC LIMIT ? ON CONFLICT DO NOTHING",
+          {Value(follower_id), Value(target_id), Value(std::int64_t{show_reblogs ? 1 : 0}),
+           Value(std::int64_t{limit})});
+}
+
 std::vector<Id> hidden_account_ids(Connection& c, Id viewer) {
   std::vector<Id> out;
   for (const Row& r : c.query("SELECT target_account_id FROM blocks WHERE account_id = ? UNION "

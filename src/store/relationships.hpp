@@ -59,6 +59,10 @@ std::vector<Entry> page_mutes(Connection& c, Id account_id, const PageQuery& pag
 // Local followers' account ids (for home-feed fan-out), and the ids the viewer blocks or mutes
 // or is blocked by (for timeline filtering).
 std::vector<Id> local_follower_ids(Connection& c, Id target_id);
+// After a follow: the target's recent statuses the follower may see (public, unlisted, private;
+// reblogs when show_reblogs) enter the follower's home feed (store::remove_author_from_feed in
+// store/statuses.hpp is the reverse).
+void merge_into_home_feed(Connection& c, Id follower_id, Id target_id, bool show_reblogs, int limit);
 std::vector<Id> hidden_account_ids(Connection& c, Id viewer);
 
 }  // namespace herd::store

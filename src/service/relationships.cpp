@@ -1,0 +1,143 @@
+#include "service/relationships.hpp"
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "service/notifications.hpp"
+#include "store/accounts.hpp"
+#include "store/relationships.hpp"
+#include "store/statuses.hpp"
+
+namespace herd::service {
+
+namespace {
+
+constexpr int kFeedBackfill = 400;  // statuses merged into home on follow, as Mastodon does
+
+store::Account require_account(store::Connection& c, Id id) {
+  auto account = store::find_account(c, id);
+  if (!account || account->suspended) not_found();
+  return *account;
+}
+
+// Removes an existing follow (and its effects); returns whether there was one.
+bool drop_follow(store::Connection& c, Id account_id, Id target_id) {
+  if (!store::delete_follow(c, account_id, target_id)) return false;
+  store::adjust_account_counts(c, account_id, 0, 0, -1);
+  store::adjust_account_counts(c, target_id, 0, -1, 0);
+  store::remove_author_from_feed(c, account_id, target_id);
+  return true;
+}
+
+void accept(App& app, store::Connection& c, const store::Follow& request) {
+  store::Follow follow = request;
+  follow.id = next_id();
+  follow.created_at = now_unix_ms();
+  if (store::insert_follow(c, follow)) {
+    store::adjust_account_counts(c, follow.account_id, 0, 0, 1);
+    store::adjust_account_counts(c, follow.target_account_id, 0, 1, 0);
+    store::merge_into_home_feed(c, follow.account_id, follow.target_account_id, follow.show_reblogs,
+                                kFeedBackfill);
+  }
+}
+
+}  // namespace
+
+void follow(App& app, Id account_id, Id target_id, const FollowOptions& options) {
+  if (account_id == target_id) fail(ErrorKind::forbidden, "You cannot follow yourself");
+  app.db->write([&](store::Connection& c) {
+    store::Account target = require_account(c, target_id);
+    if (store::blocked_either_way(c, account_id, target_id))
+      fail(ErrorKind::forbidden, "This action is not allowed");
+    if (auto existing = store::find_follow(c, account_id, target_id)) {
+      store::update_follow_options(c, account_id, target_id,
+                                   options.reblogs.value_or(existing->show_reblogs),
+                                   options.notify.value_or(existing->notify));
+      return;
+    }
+    store::Follow follow;
+    follow.id = next_id();
+    follow.account_id = account_id;
+    follow.target_account_id = target_id;
+    follow.show_reblogs = options.reblogs.value_or(true);
+    follow.notify = options.notify.value_or(false);
+    follow.created_at = now_unix_ms();
+    if (target.locked) {
+      if (store::insert_follow_request(c, follow))
+        notify(app, c, target_id, account_id, "follow_request", std::nullopt);
+      return;
+    }
+    accept(app, c, follow);
+    notify(app, c, target_id, account_id, "follow", std::nullopt);
+  });
+}
+
+void unfollow(App& app, Id account_id, Id target_id) {
+  app.db->write([&](store::Connection& c) {
+    require_account(c, target_id);
+    drop_follow(c, account_id, target_id);
+    store::delete_follow_request(c, account_id, target_id);
+  });
+}
+
+void authorize_follow_request(App& app, Id target_id, Id requester_id) {
+  app.db->write([&](store::Connection& c) {
+    auto request = store::find_follow_request(c, requester_id, target_id);
+    if (!request) not_found();
+    store::delete_follow_request(c, requester_id, target_id);
+    accept(app, c, *request);
+    notify(app, c, target_id, requester_id, "follow", std::nullopt);
+  });
+}
+
+void reject_follow_request(App& app, Id target_id, Id requester_id) {
+  app.db->write([&](store::Connection& c) {
+    if (!store::delete_follow_request(c, requester_id, target_id)) not_found();
+  });
+}
+
+void block(App& app, Id account_id, Id target_id) {
+  if (account_id == target_id) fail(ErrorKind::forbidden, "You cannot block yourself");
+  app.db->write([&](store::Connection& c) {
+    require_account(c, target_id);
+    drop_follow(c, account_id, target_id);
+    drop_follow(c, target_id, account_id);
+    store::delete_follow_request(c, account_id, target_id);
+    store::delete_follow_request(c, target_id, account_id);
+    store::insert_block(c, next_id(), account_id, target_id, now_unix_ms());
+  });
+}
+
+void unblock(App& app, Id account_id, Id target_id) {
+  app.db->write([&](store::Connection& c) {
+    require_account(c, target_id);
+    store::delete_block(c, account_id, target_id);
+  });
+}
+
+void mute(App& app, Id account_id, Id target_id, bool notifications,
+          std::optional<std::int64_t> duration_seconds) {
+  if (account_id == target_id) fail(ErrorKind::forbidden, "You cannot mute yourself");
+  std::int64_t now = now_unix_ms();
+  std::optional<std::int64_t> expires;
+  if (duration_seconds && *duration_seconds > 0) expires = now + *duration_seconds * 1000;
+  app.db->write([&](store::Connection& c) {
+    require_account(c, target_id);
+    store::insert_mute(c, next_id(), account_id, target_id, notifications, expires, now);
+  });
+}
+
+void unmute(App& app, Id account_id, Id target_id) {
+  app.db->write([&](store::Connection& c) {
+    require_account(c, target_id);
+    store::delete_mute(c, account_id, target_id);
+  });
+}
+
+void remove_from_followers(App& app, Id account_id, Id follower_id) {
+  app.db->write([&](store::Connection& c) {
+    require_account(c, follower_id);
+    drop_follow(c, follower_id, account_id);
+  });
+}
+
+}  // namespace herd::service
