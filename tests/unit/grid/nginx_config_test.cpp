@@ -1,0 +1,63 @@
+#include "grid/nginx_config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace herd::grid {
+namespace {
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(GridNginx, RouteProxiesByHostWithHeadersAndStreaming) {
+  Gateway gateway;
+  gateway.domain = "localhost";
+  gateway.listen_address = "127.0.0.1";
+  gateway.port = 8080;
+  Route route{"mytoot", "mytoot1.localhost", "127.0.0.2:40001", "64m"};
+  std::string conf = render_route(route, gateway);
+  EXPECT_TRUE(has(conf, "listen 127.0.0.1:8080;"));
+  EXPECT_TRUE(has(conf, "server_name mytoot1.localhost;"));
+  EXPECT_TRUE(has(conf, "proxy_pass http://127.0.0.2:40001;"));
+  EXPECT_TRUE(has(conf, "proxy_set_header Host $http_host;"));
+  EXPECT_TRUE(has(conf, "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"));
+  EXPECT_TRUE(has(conf, "location /api/v1/streaming {"));
+  EXPECT_TRUE(has(conf, "proxy_set_header Upgrade $http_upgrade;"));
+  EXPECT_TRUE(has(conf, "proxy_set_header Connection $connection_upgrade;"));
+  EXPECT_TRUE(has(conf, "client_max_body_size 64m;"));
+  EXPECT_FALSE(has(conf, "ssl"));
+}
+
+TEST(GridNginx, TlsWhenTheGatewayHasACertificate) {
+  Gateway gateway;
+  gateway.domain = "grid.example";
+  gateway.port = 80;
+  gateway.tls_port = 443;
+  gateway.tls_certificate = "/etc/herd/cert.pem";
+  gateway.tls_key = "/etc/herd/key.pem";
+  std::string conf = render_route({"a1", "a11.grid.example", "10.0.0.2:4000"}, gateway);
+  EXPECT_TRUE(has(conf, "listen 80;"));
+  EXPECT_TRUE(has(conf, "listen [::]:443 ssl;"));
+  EXPECT_TRUE(has(conf, "ssl_certificate /etc/herd/cert.pem;"));
+  EXPECT_TRUE(has(conf, "ssl_certificate_key /etc/herd/key.pem;"));
+  EXPECT_EQ(gateway.host_for("a11.grid.example"), "a11.grid.example");
+}
+
+TEST(GridNginx, MainConfigHasDefaultServerFormAndIncludes) {
+  NginxMainOptions options;
+  options.prefix = "/data/gw";
+  options.control_plane = "127.0.0.1:7000";
+  options.gateway.domain = "localhost";
+  options.gateway.port = 8080;
+  std::string conf = render_main_config(options);
+  EXPECT_TRUE(has(conf, "pid /data/gw/nginx.pid;"));
+  EXPECT_TRUE(has(conf, "listen 8080 default_server;"));
+  EXPECT_TRUE(has(conf, "return 404"));
+  EXPECT_TRUE(has(conf, "server_name localhost;"));
+  EXPECT_TRUE(has(conf, "proxy_pass http://127.0.0.1:7000;"));
+  EXPECT_TRUE(has(conf, "include /data/gw/conf.d/*.conf;"));
+  EXPECT_EQ(options.gateway.host_for("x1.localhost"), "x1.localhost:8080");
+}
+
+}  // namespace
+}  // namespace herd::grid
