@@ -15,8 +15,8 @@ namespace herd::service {
 // other, or when the recipient mutes `from` (a mute that hides notifications). status_id is the
 // status the notification is about (for reblog: the reblogged original). Returns the new
 // notification's id, or nullopt when none was created.
-std::optional<Id> notify(App& app, store::Connection& c, Id recipient, Id from, std::string_view type,
-                         std::optional<Id> status_id);
+std::optional<Id> notify(App& app, store::Connection& c, Id recipient, Id from,
+                         std::string_view type, std::optional<Id> status_id);
 
 // Removes the notification that an action created (unfavourite, unreblog, unfollow...).
 void unnotify(App& app, store::Connection& c, Id recipient, Id from, std::string_view type,

@@ -63,7 +63,8 @@ void insert_mentions(Connection& c, Id status_id, const std::vector<Id>& account
 std::vector<Id> mentioned_account_ids(Connection& c, Id status_id);
 bool is_mentioned(Connection& c, Id status_id, Id account_id);
 // status id -> mentioned account ids (in mention order of insertion, by account id).
-std::unordered_map<Id, std::vector<Id>> load_mentions(Connection& c, const std::vector<Id>& status_ids);
+std::unordered_map<Id, std::vector<Id>> load_mentions(Connection& c,
+                                                      const std::vector<Id>& status_ids);
 // Of these statuses, those that mention account_id.
 std::unordered_set<Id> mentioning(Connection& c, Id account_id, const std::vector<Id>& status_ids);
 
@@ -84,9 +85,12 @@ bool insert_bookmark(Connection& c, Id id, Id account_id, Id status_id, std::int
 bool delete_bookmark(Connection& c, Id account_id, Id status_id);
 // Of status_ids, those the account has favourited / bookmarked / reblogged / that it authored
 // and pinned.
-std::unordered_set<Id> favourited_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
-std::unordered_set<Id> bookmarked_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
-std::unordered_set<Id> reblogged_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
+std::unordered_set<Id> favourited_among(Connection& c, Id account_id,
+                                        const std::vector<Id>& status_ids);
+std::unordered_set<Id> bookmarked_among(Connection& c, Id account_id,
+                                        const std::vector<Id>& status_ids);
+std::unordered_set<Id> reblogged_among(Connection& c, Id account_id,
+                                       const std::vector<Id>& status_ids);
 
 // Who favourited / reblogged a status: row id = favourite id / reblog status id.
 std::vector<Entry> page_favourited_by(Connection& c, Id status_id, const PageQuery& page);
@@ -110,8 +114,24 @@ std::unordered_map<Id, ApplicationName> load_application_names(Connection& c,
 
 // ---- timelines ---------------------------------------------------------------------------------
 
+// Local accounts whose home feed receives a status by `author`: its local followers (only those
+// showing reblogs when `reblog`; only those also following `reply_to` when set, or being it), minus
+// accounts that block or mute any of `authors` or are blocked by them, and minus accounts whose
+// feed already holds `skip_if_holding` (a reblogged original).
+struct FeedAudienceQuery {
+  Id author = 0;
+  bool reblog = false;
+  std::optional<Id> reply_to;
+  std::vector<Id> authors;
+  std::optional<Id> skip_if_holding;
+};
+std::vector<Id> feed_audience(Connection& c, const FeedAudienceQuery& query);
+// Of `candidates`, those that do not block or mute any of `authors` and are not blocked by them.
+std::vector<Id> not_hiding(Connection& c, const std::vector<Id>& candidates,
+                           const std::vector<Id>& authors);
 // Adds status_id to each account's home feed (existing entries are kept).
 void insert_feed_entries(Connection& c, Id status_id, const std::vector<Id>& account_ids);
+bool feed_holds(Connection& c, Id account_id, Id status_id);
 // Removes an account's feed entries for statuses authored by author_id (unfollow, block).
 void remove_author_from_feed(Connection& c, Id account_id, Id author_id);
 // A page of the account's home feed, skipping statuses (and reblogs of statuses) by the accounts

@@ -1,0 +1,206 @@
+// Status and Notification entities, rendered in batches: a page costs a fixed number of queries
+// (reblogged originals, accounts, mentions, tags, applications, the viewer's favourites, reblogs
+// and bookmarks), never one per status.
+#include <unordered_map>
+#include <unordered_set>
+
+#include "api/mastodon/entities.hpp"
+#include "core/time.hpp"
+#include "service/visibility.hpp"
+#include "store/accounts.hpp"
+#include "store/statuses.hpp"
+
+namespace herd::api {
+
+namespace {
+
+json::value optional_id(const std::optional<Id>& id) {
+  return id ? json::value(std::to_string(*id)) : json::value(nullptr);
+}
+
+struct Batch {
+  std::unordered_map<Id, store::Status> originals;  // reblogged statuses by id
+  std::unordered_map<Id, store::Account> accounts;
+  std::unordered_map<Id, std::vector<Id>> mentions;
+  std::unordered_map<Id, std::vector<std::string>> tags;
+  std::unordered_map<Id, store::ApplicationName> applications;
+  std::unordered_set<Id> favourited, reblogged, bookmarked;
+};
+
+}  // namespace
+
+StatusRenderer::StatusRenderer(const App& app, store::Connection& c, Id viewer_account_id)
+    : app_(app), c_(c), viewer_(viewer_account_id) {}
+
+json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
+  json::array out;
+  if (statuses.empty()) return out;
+  Batch batch;
+
+  // 1. Reblogged originals not already on the page.
+  std::unordered_map<Id, const store::Status*> on_page;
+  for (const auto& s : statuses) on_page[s.id] = &s;
+  std::vector<Id> missing;
+  for (const auto& s : statuses)
+    if (s.reblog_of_id && !on_page.count(*s.reblog_of_id)) missing.push_back(*s.reblog_of_id);
+  for (auto& s : store::find_statuses(c_, missing)) batch.originals.emplace(s.id, std::move(s));
+  auto original_of = [&](Id id) -> const store::Status* {
+    if (auto it = on_page.find(id); it != on_page.end()) return it->second;
+    if (auto it = batch.originals.find(id); it != batch.originals.end()) return &it->second;
+    return nullptr;
+  };
+
+  // 2. Statuses with content (everything but reblog wrappers), and who wrote each.
+  std::vector<Id> content_ids, account_ids, application_ids;
+  std::unordered_set<Id> seen;
+  auto add_content = [&](const store::Status& s) {
+    if (s.reblog_of_id || !seen.insert(s.id).second) return;
+    content_ids.push_back(s.id);
+    if (s.application_id) application_ids.push_back(*s.application_id);
+  };
+  for (const auto& s : statuses) {
+    account_ids.push_back(s.account_id);
+    if (s.reblog_of_id) {
+      if (const auto* original = original_of(*s.reblog_of_id)) {
+        account_ids.push_back(original->account_id);
+        add_content(*original);
+      }
+    } else {
+      add_content(s);
+    }
+  }
+  batch.mentions = store::load_mentions(c_, content_ids);
+  for (const auto& [status_id, ids] : batch.mentions)
+    account_ids.insert(account_ids.end(), ids.begin(), ids.end());
+  batch.tags = store::load_tag_names(c_, content_ids);
+  for (auto& a : store::find_accounts(c_, account_ids)) batch.accounts.emplace(a.id, std::move(a));
+  batch.applications = store::load_application_names(c_, application_ids);
+  if (viewer_ != 0) {
+    batch.favourited = store::favourited_among(c_, viewer_, content_ids);
+    batch.reblogged = store::reblogged_among(c_, viewer_, content_ids);
+    batch.bookmarked = store::bookmarked_among(c_, viewer_, content_ids);
+  }
+
+  // 3. Build.
+  auto build = [&](const store::Status& s, const store::Status* flags_of) -> json::object {
+    json::object o;
+    auto author = batch.accounts.find(s.account_id);
+    o["id"] = std::to_string(s.id);
+    o["uri"] = s.uri;
+    o["url"] = s.url.empty() ? s.uri : s.url;
+    o["created_at"] = rfc3339(s.created_at);
+    o["edited_at"] = s.edited_at ? json::value(rfc3339(*s.edited_at)) : json::value(nullptr);
+    o["account"] = author != batch.accounts.end() ? json::value(account_json(app_, author->second))
+                                                  : json::value(nullptr);
+    o["content"] = s.content;
+    o["visibility"] = store::to_string(s.visibility);
+    o["sensitive"] = s.sensitive;
+    o["spoiler_text"] = s.spoiler_text;
+    o["media_attachments"] = json::array();
+    json::array mentions;
+    if (auto it = batch.mentions.find(s.id); it != batch.mentions.end()) {
+      for (Id id : it->second) {
+        auto a = batch.accounts.find(id);
+        if (a == batch.accounts.end()) continue;
+        mentions.push_back(
+            json::object{{"id", std::to_string(id)},
+                         {"username", a->second.username},
+                         {"acct", a->second.acct()},
+                         {"url", a->second.url.empty() ? a->second.uri : a->second.url}});
+      }
+    }
+    o["mentions"] = std::move(mentions);
+    json::array tags;
+    if (auto it = batch.tags.find(s.id); it != batch.tags.end())
+      for (const auto& name : it->second)
+        tags.push_back(json::object{{"name", name}, {"url", app_.tag_url(name)}});
+    o["tags"] = std::move(tags);
+    o["emojis"] = json::array();
+    json::value application = nullptr;
+    if (s.application_id) {
+      if (auto it = batch.applications.find(*s.application_id); it != batch.applications.end())
+        application = json::object{{"name", it->second.name},
+                                   {"website", it->second.website ? json::value(*it->second.website)
+                                                                  : json::value(nullptr)}};
+    }
+    o["application"] = std::move(application);
+    o["reblogs_count"] = s.reblogs_count;
+    o["favourites_count"] = s.favourites_count;
+    o["replies_count"] = s.replies_count;
+    o["quotes_count"] = 0;
+    o["in_reply_to_id"] = optional_id(s.in_reply_to_id);
+    o["in_reply_to_account_id"] = optional_id(s.in_reply_to_account_id);
+    o["reblog"] = nullptr;
+    o["poll"] = nullptr;
+    o["card"] = nullptr;
+    o["language"] = s.language ? json::value(*s.language) : json::value(nullptr);
+    o["text"] = nullptr;
+    if (viewer_ != 0) {
+      Id target = flags_of ? flags_of->id : s.id;
+      o["favourited"] = batch.favourited.count(target) > 0;
+      o["reblogged"] = batch.reblogged.count(target) > 0;
+      o["muted"] = false;
+      o["bookmarked"] = batch.bookmarked.count(target) > 0;
+      if (s.account_id == viewer_ && !s.reblog_of_id && s.visibility != store::Visibility::direct)
+        o["pinned"] = s.pinned_at.has_value();
+      o["filtered"] = json::array();
+    }
+    return o;
+  };
+
+  for (const auto& s : statuses) {
+    if (!s.reblog_of_id) {
+      out.push_back(build(s, nullptr));
+      continue;
+    }
+    const store::Status* original = original_of(*s.reblog_of_id);
+    json::object wrapper = build(s, original);
+    if (original) wrapper["reblog"] = build(*original, nullptr);
+    out.push_back(std::move(wrapper));
+  }
+  return out;
+}
+
+json::object StatusRenderer::render_one(const store::Status& status) {
+  return render({status}).at(0).as_object();
+}
+
+json::array notifications_json(const App& app, store::Connection& c, Id viewer,
+                               const std::vector<store::Notification>& notifications) {
+  json::array out;
+  if (notifications.empty()) return out;
+  std::vector<Id> status_ids, account_ids;
+  for (const auto& n : notifications) {
+    account_ids.push_back(n.from_account_id);
+    if (n.status_id) status_ids.push_back(*n.status_id);
+  }
+  // Statuses the viewer can still see, rendered in one batch.
+  auto statuses = service::visible_only(c, viewer, store::find_statuses(c, status_ids));
+  json::array rendered = StatusRenderer(app, c, viewer).render(statuses);
+  std::unordered_map<Id, json::value*> status_json;
+  for (std::size_t i = 0; i < statuses.size(); ++i) status_json[statuses[i].id] = &rendered[i];
+  std::unordered_map<Id, store::Account> accounts;
+  for (auto& a : store::find_accounts(c, account_ids)) accounts.emplace(a.id, std::move(a));
+
+  for (const auto& n : notifications) {
+    auto account = accounts.find(n.from_account_id);
+    if (account == accounts.end()) continue;
+    json::value status = nullptr;
+    if (n.status_id) {
+      auto it = status_json.find(*n.status_id);
+      if (it == status_json.end()) continue;  // gone or hidden: clients need the status
+      status = *it->second;
+    }
+    json::object o;
+    o["id"] = std::to_string(n.id);
+    o["type"] = n.type;
+    o["created_at"] = rfc3339(n.created_at);
+    o["group_key"] = "ungrouped-" + std::to_string(n.id);
+    o["account"] = account_json(app, account->second);
+    o["status"] = std::move(status);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace herd::api

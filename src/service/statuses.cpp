@@ -1,0 +1,331 @@
+#include "service/statuses.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "api/mastodon/limits.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "service/notifications.hpp"
+#include "service/visibility.hpp"
+#include "store/accounts.hpp"
+#include "store/notifications.hpp"
+#include "store/statuses.hpp"
+#include "text/format.hpp"
+
+namespace herd::service {
+
+namespace {
+
+constexpr std::int64_t kIdempotencyWindowMs = 3600 * 1000;
+
+bool blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](unsigned char ch) { return std::isspace(ch) != 0; });
+}
+
+// ISO 639-1/639-3 style code ("en", "pt-BR" is cut to "pt"); nullopt for anything else.
+std::optional<std::string> normalize_language(const std::optional<std::string>& value) {
+  if (!value || value->empty()) return std::nullopt;
+  std::string code = value->substr(0, value->find_first_of("-_"));
+  if (code.size() < 2 || code.size() > 3) return std::nullopt;
+  for (char& ch : code) {
+    if (!std::isalpha(static_cast<unsigned char>(ch))) return std::nullopt;
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  return code;
+}
+
+store::Visibility visibility_or_fail(const std::string& value) {
+  auto parsed = store::parse_visibility(value);
+  if (!parsed)
+    fail(ErrorKind::validation, "Validation failed: Visibility is not included in the list");
+  return *parsed;
+}
+
+bool distributable(const store::Status& s) {
+  return s.visibility == store::Visibility::public_ || s.visibility == store::Visibility::unlisted;
+}
+
+store::Account require_account(store::Connection& c, Id id) {
+  auto account = store::find_account(c, id);
+  if (!account) not_found();
+  return *account;
+}
+
+// The status a favourite/bookmark/reblog acts on: the original of a reblog.
+store::Status visible_original(store::Connection& c, Id viewer, Id status_id) {
+  store::Status status = find_visible_status(c, viewer, status_id);
+  if (status.reblog_of_id) return find_visible_status(c, viewer, *status.reblog_of_id);
+  return status;
+}
+
+void fan_out(store::Connection& c, const store::Status& status, const std::vector<Id>& mentioned) {
+  std::vector<Id> audience{status.account_id};
+  if (status.visibility == store::Visibility::direct) {
+    auto local = store::not_hiding(c, mentioned, {status.account_id});
+    audience.insert(audience.end(), local.begin(), local.end());
+  } else {
+    store::FeedAudienceQuery q;
+    q.author = status.account_id;
+    q.authors = {status.account_id};
+    if (status.in_reply_to_account_id && *status.in_reply_to_account_id != status.account_id) {
+      q.reply_to = status.in_reply_to_account_id;
+      q.authors.push_back(*status.in_reply_to_account_id);
+    }
+    auto followers = store::feed_audience(c, q);
+    audience.insert(audience.end(), followers.begin(), followers.end());
+  }
+  store::insert_feed_entries(c, status.id, audience);
+}
+
+// Removes a status and everything hanging off it; counters follow Mastodon's counter caches.
+void remove_status(App& app, store::Connection& c, const store::Status& status) {
+  if (status.reblog_of_id) {
+    store::adjust_status_counts(c, *status.reblog_of_id, 0, -1, 0);
+    if (auto original = store::find_status(c, *status.reblog_of_id))
+      unnotify(app, c, original->account_id, status.account_id, "reblog", original->id);
+  } else {
+    for (const auto& reblog : store::find_reblogs_of(c, status.id)) {
+      store::adjust_account_counts(c, reblog.account_id,
+                                   reblog.visibility == store::Visibility::direct ? 0 : -1, 0, 0);
+      store::delete_status_notifications(c, reblog.id);
+      store::delete_status(c, reblog.id);
+    }
+    if (status.in_reply_to_id && distributable(status))
+      store::adjust_status_counts(c, *status.in_reply_to_id, -1, 0, 0);
+  }
+  if (status.visibility != store::Visibility::direct)
+    store::adjust_account_counts(c, status.account_id, -1, 0, 0);
+  store::delete_status_notifications(c, status.id);
+  store::delete_status(c, status.id);
+}
+
+}  // namespace
+
+store::Status post_status(App& app, Id account_id, const NewStatus& input) {
+  if (input.has_poll) fail(ErrorKind::validation, "Polls are not supported yet");
+  if (!input.media_ids.empty()) fail(ErrorKind::validation, "Media not found");
+  if (blank(input.text)) fail(ErrorKind::validation, "Validation failed: Text can't be blank");
+  if (text::count_characters(input.text) + text::count_characters(input.spoiler_text) >
+      static_cast<size_t>(limits::max_status_characters))
+    fail(ErrorKind::validation, "Validation failed: Text character limit of " +
+                                    std::to_string(limits::max_status_characters) + " exceeded");
+  std::optional<store::Visibility> requested_visibility;
+  if (input.visibility && !input.visibility->empty())
+    requested_visibility = visibility_or_fail(*input.visibility);
+  std::int64_t now = now_unix_ms();
+
+  store::Status status;
+  app.db->write([&](store::Connection& c) {
+    if (input.idempotency_key && !input.idempotency_key->empty()) {
+      if (auto existing = store::find_idempotent_status(c, account_id, *input.idempotency_key,
+                                                        now - kIdempotencyWindowMs)) {
+        if (auto found = store::find_status(c, *existing)) {
+          status = *found;
+          return;
+        }
+      }
+    }
+    store::Account author = require_account(c, account_id);
+    auto user = store::find_user_by_account(c, account_id);
+
+    status.id = next_id();
+    status.account_id = account_id;
+    status.uri = app.status_uri(author.username, status.id);
+    status.url = app.status_url(author.username, status.id);
+    status.local = true;
+    status.text = input.text;
+    status.spoiler_text = input.spoiler_text;
+    status.visibility = requested_visibility.value_or(
+        store::parse_visibility(user ? user->default_privacy : "public")
+            .value_or(store::Visibility::public_));
+    status.sensitive =
+        input.sensitive.value_or(user && user->default_sensitive) || !blank(input.spoiler_text);
+    status.language = normalize_language(input.language);
+    if (!status.language && user)
+      status.language =
+          normalize_language(user->default_language ? user->default_language : user->locale);
+    status.application_id = input.application_id;
+    status.created_at = now;
+
+    if (input.in_reply_to_id) {
+      auto parent = store::find_status(c, *input.in_reply_to_id);
+      if (!parent || !can_see(c, account_id, *parent))
+        fail(ErrorKind::not_found, "The post you are trying to reply to does not appear to exist.");
+      if (parent->reblog_of_id) {
+        parent = store::find_status(c, *parent->reblog_of_id);
+        if (!parent)
+          fail(ErrorKind::not_found,
+               "The post you are trying to reply to does not appear to exist.");
+      }
+      status.in_reply_to_id = parent->id;
+      status.in_reply_to_account_id = parent->account_id;
+    }
+
+    auto resolve = [&](std::string_view username,
+                       std::string_view domain) -> std::optional<text::MentionTarget> {
+      auto account = store::find_account_by_username(c, username, domain);
+      if (!account || account->suspended) return std::nullopt;
+      return text::MentionTarget{std::to_string(account->id), account->username, account->acct(),
+                                 account->url.empty() ? account->uri : account->url};
+    };
+    text::FormattedStatus formatted = text::format_status(input.text, app.base_url(), resolve);
+    status.content = formatted.html;
+    store::insert_status(c, status);
+
+    std::vector<Id> mentioned;
+    for (const auto& m : formatted.mentions)
+      if (auto id = parse_id(m.id)) mentioned.push_back(*id);
+    store::insert_mentions(c, status.id, mentioned);
+    std::vector<Id> tag_ids;
+    for (const auto& tag : formatted.tags)
+      tag_ids.push_back(store::find_or_create_tag(c, tag, now));
+    store::link_tags(c, status.id, tag_ids);
+
+    if (status.visibility != store::Visibility::direct) {
+      store::adjust_account_counts(c, account_id, 1, 0, 0);
+      store::touch_last_status_at(c, account_id, now);
+    }
+    if (status.in_reply_to_id && distributable(status))
+      store::adjust_status_counts(c, *status.in_reply_to_id, 1, 0, 0);
+    if (input.idempotency_key && !input.idempotency_key->empty())
+      store::put_idempotency_key(c, account_id, *input.idempotency_key, status.id, now);
+
+    // Only local accounts have a feed; not_hiding/feed_audience only return existing ones.
+    std::vector<Id> local_mentioned;
+    for (const auto& account : store::find_accounts(c, mentioned))
+      if (account.local()) local_mentioned.push_back(account.id);
+    fan_out(c, status, local_mentioned);
+    for (Id target : local_mentioned) notify(app, c, target, account_id, "mention", status.id);
+  });
+  return status;
+}
+
+store::Status delete_status(App& app, Id account_id, Id status_id) {
+  store::Status status;
+  app.db->write([&](store::Connection& c) {
+    auto found = store::find_status(c, status_id);
+    if (!found || found->account_id != account_id) not_found();
+    status = *found;
+    remove_status(app, c, status);
+  });
+  return status;
+}
+
+store::Status favourite(App& app, Id account_id, Id status_id) {
+  return app.db->write_value([&](store::Connection& c) {
+    store::Status status = visible_original(c, account_id, status_id);
+    if (store::load_relationships(c, account_id, {status.account_id})[status.account_id].blocking)
+      fail(ErrorKind::forbidden, "This action is not allowed");
+    if (store::insert_favourite(c, next_id(), account_id, status.id, now_unix_ms())) {
+      store::adjust_status_counts(c, status.id, 0, 0, 1);
+      notify(app, c, status.account_id, account_id, "favourite", status.id);
+    }
+    return *store::find_status(c, status.id);
+  });
+}
+
+store::Status unfavourite(App& app, Id account_id, Id status_id) {
+  return app.db->write_value([&](store::Connection& c) {
+    auto status = store::find_status(c, status_id);
+    if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
+    if (!status) not_found();
+    if (store::delete_favourite(c, account_id, status->id)) {
+      store::adjust_status_counts(c, status->id, 0, 0, -1);
+      unnotify(app, c, status->account_id, account_id, "favourite", status->id);
+    } else if (!can_see(c, account_id, *status)) {
+      not_found();
+    }
+    return *store::find_status(c, status->id);
+  });
+}
+
+store::Status bookmark(App& app, Id account_id, Id status_id) {
+  return app.db->write_value([&](store::Connection& c) {
+    store::Status status = visible_original(c, account_id, status_id);
+    store::insert_bookmark(c, next_id(), account_id, status.id, now_unix_ms());
+    return status;
+  });
+}
+
+store::Status unbookmark(App& app, Id account_id, Id status_id) {
+  return app.db->write_value([&](store::Connection& c) {
+    auto status = store::find_status(c, status_id);
+    if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
+    if (!status) not_found();
+    if (!store::delete_bookmark(c, account_id, status->id) && !can_see(c, account_id, *status))
+      not_found();
+    return *status;
+  });
+}
+
+store::Status reblog(App& app, Id account_id, Id status_id,
+                     const std::optional<std::string>& visibility) {
+  std::optional<store::Visibility> requested;
+  if (visibility && !visibility->empty()) {
+    requested = visibility_or_fail(*visibility);
+    if (*requested == store::Visibility::direct)
+      fail(ErrorKind::validation, "Validation failed: Visibility is not included in the list");
+  }
+  return app.db->write_value([&](store::Connection& c) {
+    store::Status original = visible_original(c, account_id, status_id);
+    if (!can_reblog(c, account_id, original))
+      fail(ErrorKind::forbidden, "This action is not allowed");
+    if (auto existing = store::find_reblog(c, account_id, original.id)) return *existing;
+    store::Account author = require_account(c, account_id);
+    auto user = store::find_user_by_account(c, account_id);
+    std::int64_t now = now_unix_ms();
+
+    store::Status wrapper;
+    wrapper.id = next_id();
+    wrapper.account_id = account_id;
+    wrapper.uri = app.status_uri(author.username, wrapper.id) + "/activity";
+    wrapper.url = app.status_url(author.username, wrapper.id);
+    wrapper.local = true;
+    wrapper.reblog_of_id = original.id;
+    wrapper.created_at = now;
+    if (original.visibility == store::Visibility::private_ ||
+        original.visibility == store::Visibility::direct) {
+      wrapper.visibility = original.visibility;
+    } else {
+      wrapper.visibility =
+          requested.value_or(store::parse_visibility(user ? user->default_privacy : "public")
+                                 .value_or(store::Visibility::public_));
+      if (wrapper.visibility == store::Visibility::direct)
+        wrapper.visibility = store::Visibility::private_;
+    }
+    store::insert_status(c, wrapper);
+    store::adjust_status_counts(c, original.id, 0, 1, 0);
+    store::adjust_account_counts(c, account_id, 1, 0, 0);
+    store::touch_last_status_at(c, account_id, now);
+
+    // Followers showing reblogs, and the reblogger; not where the original is already shown.
+    store::FeedAudienceQuery q;
+    q.author = account_id;
+    q.reblog = true;
+    q.authors = {account_id, original.account_id};
+    q.skip_if_holding = original.id;
+    std::vector<Id> audience = store::feed_audience(c, q);
+    if (!store::feed_holds(c, account_id, original.id)) audience.push_back(account_id);
+    store::insert_feed_entries(c, wrapper.id, audience);
+    notify(app, c, original.account_id, account_id, "reblog", original.id);
+    return wrapper;
+  });
+}
+
+store::Status unreblog(App& app, Id account_id, Id status_id) {
+  return app.db->write_value([&](store::Connection& c) {
+    auto status = store::find_status(c, status_id);
+    if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
+    if (!status) not_found();
+    if (auto wrapper = store::find_reblog(c, account_id, status->id)) {
+      remove_status(app, c, *wrapper);
+    } else if (!can_see(c, account_id, *status)) {
+      not_found();
+    }
+    return *store::find_status(c, status->id);
+  });
+}
+
+}  // namespace herd::service

@@ -1,0 +1,48 @@
+// Status actions, one per user action, each in one transaction (Mastodon's PostStatusService,
+// RemoveStatusService, FavouriteService, ReblogService...). Visibility is checked through
+// service/visibility: a status the actor cannot see is ApiError not_found.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "store/models.hpp"
+
+namespace herd::service {
+
+struct NewStatus {
+  std::string text;
+  std::vector<std::string> media_ids;
+  std::optional<Id> in_reply_to_id;
+  std::optional<bool> sensitive;  // default: the user's preference (true with a CW)
+  std::string spoiler_text;
+  std::optional<std::string> visibility;  // default: the user's default_privacy
+  std::optional<std::string> language;    // default: the user's default language or locale
+  bool has_poll = false;
+  std::optional<std::string> idempotency_key;
+  std::optional<Id> application_id;
+};
+
+// Validates (blank text 422, over 500 characters 422, media and polls not supported yet 422,
+// unknown visibility 422, reply target not visible 404), stores the status with its mentions and
+// tags, updates counters, fans it out to home feeds and notifies mentioned accounts. With an
+// idempotency key already used by this account within the hour, returns that status instead.
+store::Status post_status(App& app, Id account_id, const NewStatus& input);
+
+// Deletes the account's own status (404 otherwise), its reblogs, feed entries and notifications,
+// and updates counters. Returns the status as it was.
+store::Status delete_status(App& app, Id account_id, Id status_id);
+
+// Each returns the (original, for a reblog id) status afterwards. Doing twice = once.
+store::Status favourite(App& app, Id account_id, Id status_id);
+store::Status unfavourite(App& app, Id account_id, Id status_id);
+store::Status bookmark(App& app, Id account_id, Id status_id);
+store::Status unbookmark(App& app, Id account_id, Id status_id);
+// Returns the reblog (wrapper) status. Private (not own) and direct statuses: 403 "This action is
+// not allowed". visibility: public, unlisted or private (default: the user's default_privacy).
+store::Status reblog(App& app, Id account_id, Id status_id,
+                     const std::optional<std::string>& visibility);
+store::Status unreblog(App& app, Id account_id, Id status_id);
+
+}  // namespace herd::service

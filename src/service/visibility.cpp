@@ -1,0 +1,98 @@
+#include "service/visibility.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/error.hpp"
+#include "store/accounts.hpp"
+#include "store/relationships.hpp"
+#include "store/statuses.hpp"
+
+namespace herd::service {
+
+bool visible(store::Visibility visibility, const ViewerFacts& f) {
+  if (f.author_suspended) return false;
+  if (f.is_author) return true;
+  switch (visibility) {
+    case store::Visibility::direct:
+      return f.mentioned;
+    case store::Visibility::private_:
+      return f.follows_author || f.mentioned;
+    case store::Visibility::public_:
+    case store::Visibility::unlisted:
+      return !f.signed_in || !f.blocked_by_author;
+  }
+  return false;
+}
+
+std::vector<store::Status> visible_only(store::Connection& c, Id viewer,
+                                        const std::vector<store::Status>& statuses) {
+  if (statuses.empty()) return {};
+  // Statuses to judge: the given ones and the originals of reblogs.
+  std::unordered_map<Id, store::Status> originals;
+  {
+    std::vector<Id> wanted;
+    for (const auto& s : statuses)
+      if (s.reblog_of_id) wanted.push_back(*s.reblog_of_id);
+    for (auto& s : store::find_statuses(c, wanted)) originals.emplace(s.id, std::move(s));
+  }
+  std::vector<const store::Status*> all;
+  for (const auto& s : statuses) all.push_back(&s);
+  for (const auto& [id, s] : originals) all.push_back(&s);
+
+  std::vector<Id> authors, hidden_kind;  // hidden_kind: private/direct statuses needing mentions
+  std::unordered_set<Id> seen_authors;
+  for (const auto* s : all) {
+    if (seen_authors.insert(s->account_id).second) authors.push_back(s->account_id);
+    if (viewer != 0 && (s->visibility == store::Visibility::private_ ||
+                        s->visibility == store::Visibility::direct))
+      hidden_kind.push_back(s->id);
+  }
+  std::unordered_set<Id> suspended;
+  for (const auto& a : store::find_accounts(c, authors))
+    if (a.suspended) suspended.insert(a.id);
+  auto relations = store::load_relationships(c, viewer, authors);
+  auto mentioned = store::mentioning(c, viewer, hidden_kind);
+
+  auto judge = [&](const store::Status& s) {
+    ViewerFacts f;
+    f.signed_in = viewer != 0;
+    f.is_author = viewer != 0 && s.account_id == viewer;
+    const auto& r = relations[s.account_id];
+    f.follows_author = r.following;
+    f.blocked_by_author = r.blocked_by;
+    f.mentioned = mentioned.count(s.id) > 0;
+    f.author_suspended = suspended.count(s.account_id) > 0;
+    return visible(s.visibility, f);
+  };
+  std::vector<store::Status> out;
+  for (const auto& s : statuses) {
+    if (!judge(s)) continue;
+    if (s.reblog_of_id) {
+      auto it = originals.find(*s.reblog_of_id);
+      if (it == originals.end() || !judge(it->second)) continue;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+bool can_see(store::Connection& c, Id viewer, const store::Status& status) {
+  return !visible_only(c, viewer, {status}).empty();
+}
+
+store::Status find_visible_status(store::Connection& c, Id viewer, Id status_id) {
+  auto status = store::find_status(c, status_id);
+  if (!status || !can_see(c, viewer, *status)) not_found();
+  return *status;
+}
+
+bool can_reblog(store::Connection& c, Id viewer, const store::Status& status) {
+  if (viewer == 0) return false;
+  if (status.visibility == store::Visibility::direct) return false;
+  if (status.visibility == store::Visibility::private_ && status.account_id != viewer) return false;
+  if (!can_see(c, viewer, status)) return false;
+  return !store::load_relationships(c, viewer, {status.account_id})[status.account_id].blocking;
+}
+
+}  // namespace herd::service

@@ -1,0 +1,595 @@
+#include "store/statuses.hpp"
+
+#include <algorithm>
+#include <functional>
+
+namespace herd::store {
+
+namespace {
+
+constexpr const char* kStatusColumns =
+    "s.id, s.account_id, s.uri, s.url, s.local, s.text, s.content, s.spoiler_text, s.sensitive, "
+    "s.visibility, s.language, s.in_reply_to_id, s.in_reply_to_account_id, s.reblog_of_id, "
+    "s.application_id, s.has_media, s.replies_count, s.reblogs_count, s.favourites_count, "
+    "s.pinned_at, s.edited_at, s.created_at";
+
+Value b(bool v) {
+  return Value(std::int64_t{v ? 1 : 0});
+}
+
+Status status_from_row(const Row& r) {
+  Status s;
+  int i = 0;
+  s.id = r.i(i++);
+  s.account_id = r.i(i++);
+  s.uri = r.s(i++);
+  s.url = r.s(i++);
+  s.local = r.b(i++);
+  s.text = r.s(i++);
+  s.content = r.s(i++);
+  s.spoiler_text = r.s(i++);
+  s.sensitive = r.b(i++);
+  s.visibility = parse_visibility(r.s(i++)).value_or(Visibility::direct);
+  s.language = r.os(i++);
+  s.in_reply_to_id = r.oi(i++);
+  s.in_reply_to_account_id = r.oi(i++);
+  s.reblog_of_id = r.oi(i++);
+  s.application_id = r.oi(i++);
+  s.has_media = r.b(i++);
+  s.replies_count = r.i(i++);
+  s.reblogs_count = r.i(i++);
+  s.favourites_count = r.i(i++);
+  s.pinned_at = r.oi(i++);
+  s.edited_at = r.oi(i++);
+  s.created_at = r.i(i++);
+  return s;
+}
+
+std::vector<Status> statuses_from(const Result& result) {
+  std::vector<Status> out;
+  out.reserve(result.rows.size());
+  for (const Row& r : result.rows) out.push_back(status_from_row(r));
+  return out;
+}
+
+std::string select_statuses() {
+  return std::string("SELECT ") + kStatusColumns + " FROM statuses s";
+}
+
+void append_ids(std::vector<Value>& params, const std::vector<Id>& ids) {
+  for (Id id : ids) params.emplace_back(id);
+}
+
+// " AND column NOT IN (...)" for a non-empty list.
+std::string not_in(const std::string& column, const std::vector<Id>& ids,
+                   std::vector<Value>& params) {
+  if (ids.empty()) return "";
+  append_ids(params, ids);
+  return " AND " + column + " NOT IN (" + placeholders(ids.size()) + ")";
+}
+
+std::unordered_set<Id> ids_among(Connection& c, const std::string& sql_head, Id account_id,
+                                 const std::vector<Id>& status_ids) {
+  std::unordered_set<Id> out;
+  if (status_ids.empty() || account_id == 0) return out;
+  std::vector<Value> params{Value(account_id)};
+  append_ids(params, status_ids);
+  for (const Row& r : c.query(sql_head + " (" + placeholders(status_ids.size()) + ")", params).rows)
+    out.insert(r.i(0));
+  return out;
+}
+
+std::vector<StatusEntry> page_status_entries(Connection& c, const char* table, Id account_id,
+                                             const PageQuery& page) {
+  std::vector<Value> params{Value(account_id)};
+  std::string where = "account_id = ?";
+  std::string tail = page_sql(page, "id", where, params);
+  std::vector<StatusEntry> out;
+  for (const Row& r :
+       c.query(std::string("SELECT id, status_id FROM ") + table + " WHERE " + where + tail, params)
+           .rows)
+    out.push_back(StatusEntry{r.i(0), r.i(1)});
+  finish_page(page, out);
+  return out;
+}
+
+std::vector<Status> run_page(Connection& c, const std::string& from_where, std::string where,
+                             std::vector<Value> params, const std::string& column,
+                             const PageQuery& page) {
+  std::string tail = page_sql(page, column, where, params);
+  auto rows = statuses_from(
+      c.query(std::string("SELECT ") + kStatusColumns + " " + from_where + " WHERE " + where + tail,
+              params));
+  finish_page(page, rows);
+  return rows;
+}
+
+}  // namespace
+
+// ---- statuses ----------------------------------------------------------------------------------
+
+std::optional<Status> find_status(Connection& c, Id id) {
+  auto result = c.query(select_statuses() + " WHERE s.id = ?", {Value(id)});
+  if (result.empty()) return std::nullopt;
+  return status_from_row(result.front());
+}
+
+std::vector<Status> find_statuses(Connection& c, const std::vector<Id>& ids) {
+  if (ids.empty()) return {};
+  std::vector<Value> params;
+  append_ids(params, ids);
+  return statuses_from(
+      c.query(select_statuses() + " WHERE s.id IN (" + placeholders(ids.size()) + ")", params));
+}
+
+void insert_status(Connection& c, const Status& s) {
+  c.query(
+      "INSERT INTO statuses (id, account_id, uri, url, local, text, content, spoiler_text, "
+      "sensitive, "
+      "visibility, language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, "
+      "has_media, replies_count, reblogs_count, favourites_count, pinned_at, edited_at, "
+      "created_at) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      {Value(s.id),
+       Value(s.account_id),
+       Value(s.uri),
+       Value(s.url),
+       b(s.local),
+       Value(s.text),
+       Value(s.content),
+       Value(s.spoiler_text),
+       b(s.sensitive),
+       Value(to_string(s.visibility)),
+       opt(s.language),
+       opt(s.in_reply_to_id),
+       opt(s.in_reply_to_account_id),
+       opt(s.reblog_of_id),
+       opt(s.application_id),
+       b(s.has_media),
+       Value(s.replies_count),
+       Value(s.reblogs_count),
+       Value(s.favourites_count),
+       opt(s.pinned_at),
+       opt(s.edited_at),
+       Value(s.created_at)});
+}
+
+void delete_status(Connection& c, Id id) {
+  std::vector<Value> params{Value(id)};
+  c.query("DELETE FROM mentions WHERE status_id = ?", params);
+  c.query("DELETE FROM statuses_tags WHERE status_id = ?", params);
+  c.query("DELETE FROM favourites WHERE status_id = ?", params);
+  c.query("DELETE FROM bookmarks WHERE status_id = ?", params);
+  c.query("DELETE FROM home_feed WHERE status_id = ?", params);
+  c.query("DELETE FROM statuses WHERE id = ?", params);
+}
+
+void adjust_status_counts(Connection& c, Id status_id, std::int64_t replies, std::int64_t reblogs,
+                          std::int64_t favourites) {
+  c.query(
+      "UPDATE statuses SET "
+      "replies_count = CASE WHEN replies_count + ? < 0 THEN 0 ELSE replies_count + ? END, "
+      "reblogs_count = CASE WHEN reblogs_count + ? < 0 THEN 0 ELSE reblogs_count + ? END, "
+      "favourites_count = CASE WHEN favourites_count + ? < 0 THEN 0 ELSE favourites_count + ? END "
+      "WHERE id = ?",
+      {Value(replies), Value(replies), Value(reblogs), Value(reblogs), Value(favourites),
+       Value(favourites), Value(status_id)});
+}
+
+std::optional<Status> find_reblog(Connection& c, Id account_id, Id reblog_of_id) {
+  auto result =
+      c.query(select_statuses() + " WHERE s.reblog_of_id = ? AND s.account_id = ? LIMIT 1",
+              {Value(reblog_of_id), Value(account_id)});
+  if (result.empty()) return std::nullopt;
+  return status_from_row(result.front());
+}
+
+std::vector<Status> find_reblogs_of(Connection& c, Id reblog_of_id) {
+  return statuses_from(
+      c.query(select_statuses() + " WHERE s.reblog_of_id = ?", {Value(reblog_of_id)}));
+}
+
+std::vector<Status> page_account_statuses(Connection& c, Id account_id, Id viewer,
+                                          const AccountStatusesFilter& filter,
+                                          const PageQuery& page) {
+  std::vector<Value> params{Value(account_id)};
+  std::string where = "s.account_id = ?";
+  if (viewer != 0 && viewer != account_id) {
+    // A blocked viewer sees nothing, as in Mastodon.
+    bool blocked = !c.query("SELECT 1 FROM blocks WHERE account_id = ? AND target_account_id = ?",
+                            {Value(account_id), Value(viewer)})
+                        .empty();
+    if (blocked) return {};
+  }
+  if (viewer == 0) {
+    where += " AND s.visibility IN ('public', 'unlisted')";
+  } else if (viewer != account_id) {
+    bool follows = !c.query("SELECT 1 FROM follows WHERE account_id = ? AND target_account_id = ?",
+                            {Value(viewer), Value(account_id)})
+                        .empty();
+    where += std::string(" AND (s.visibility IN ('public', 'unlisted'") +
+             (follows ? ", 'private')" : ")") +
+             " OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = ? "
+             "AND s.visibility IN ('private', 'direct')))";
+    params.emplace_back(viewer);
+  }
+  if (filter.only_media) where += " AND s.has_media = 1";
+  if (filter.exclude_replies)
+    where += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)";
+  if (filter.exclude_reblogs) where += " AND s.reblog_of_id IS NULL";
+  if (filter.pinned) where += " AND s.pinned_at IS NOT NULL";
+  if (filter.tagged) {
+    where +=
+        " AND EXISTS (SELECT 1 FROM statuses_tags st JOIN tags t ON t.id = st.tag_id WHERE "
+        "st.status_id = s.id AND t.name = ?)";
+    params.emplace_back(*filter.tagged);
+  }
+  return run_page(c, "FROM statuses s", where, params, "s.id", page);
+}
+
+// ---- threads -----------------------------------------------------------------------------------
+
+std::vector<Status> find_ancestors(Connection& c, Id status_id, int limit) {
+  auto rows = statuses_from(
+      c.query("WITH RECURSIVE up(id, depth) AS ("
+              " SELECT in_reply_to_id, 1 FROM statuses WHERE id = ? AND in_reply_to_id IS NOT NULL"
+              " UNION ALL"
+              " SELECT p.in_reply_to_id, up.depth + 1 FROM statuses p JOIN up ON p.id = up.id"
+              " WHERE p.in_reply_to_id IS NOT NULL AND up.depth < ?) " +
+                  select_statuses() + " JOIN up ON up.id = s.id ORDER BY up.depth DESC",
+              {Value(status_id), Value(std::int64_t{limit})}));
+  return rows;
+}
+
+std::vector<Status> find_descendants(Connection& c, Id status_id, int limit, int depth) {
+  auto rows = statuses_from(
+      c.query("WITH RECURSIVE down(id, depth) AS ("
+              " SELECT id, 1 FROM statuses WHERE in_reply_to_id = ?"
+              " UNION ALL"
+              " SELECT r.id, down.depth + 1 FROM statuses r JOIN down ON r.in_reply_to_id = down.id"
+              " WHERE down.depth < ?) " +
+                  select_statuses() + " JOIN down ON down.id = s.id ORDER BY s.id LIMIT " +
+                  std::to_string(std::max(limit, 1)),
+              {Value(status_id), Value(std::int64_t{depth})}));
+  // Depth-first thread order: children (by id) follow their parent.
+  std::unordered_map<Id, std::vector<const Status*>> children;
+  for (const Status& s : rows) children[s.in_reply_to_id.value_or(0)].push_back(&s);
+  std::vector<Status> out;
+  out.reserve(rows.size());
+  std::function<void(Id)> walk = [&](Id parent) {
+    auto it = children.find(parent);
+    if (it == children.end()) return;
+    for (const Status* child : it->second) {
+      out.push_back(*child);
+      walk(child->id);
+    }
+  };
+  walk(status_id);
+  return out;
+}
+
+// ---- mentions and tags -------------------------------------------------------------------------
+
+void insert_mentions(Connection& c, Id status_id, const std::vector<Id>& account_ids) {
+  for (Id account : account_ids)
+    c.query("INSERT INTO mentions (status_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            {Value(status_id), Value(account)});
+}
+
+std::vector<Id> mentioned_account_ids(Connection& c, Id status_id) {
+  std::vector<Id> out;
+  for (const Row& r :
+       c.query("SELECT account_id FROM mentions WHERE status_id = ? ORDER BY account_id",
+               {Value(status_id)})
+           .rows)
+    out.push_back(r.i(0));
+  return out;
+}
+
+bool is_mentioned(Connection& c, Id status_id, Id account_id) {
+  return !c.query("SELECT 1 FROM mentions WHERE status_id = ? AND account_id = ?",
+                  {Value(status_id), Value(account_id)})
+              .empty();
+}
+
+std::unordered_map<Id, std::vector<Id>> load_mentions(Connection& c,
+                                                      const std::vector<Id>& status_ids) {
+  std::unordered_map<Id, std::vector<Id>> out;
+  if (status_ids.empty()) return out;
+  std::vector<Value> params;
+  append_ids(params, status_ids);
+  for (const Row& r :
+       c.query("SELECT status_id, account_id FROM mentions WHERE status_id IN (" +
+                   placeholders(status_ids.size()) + ") ORDER BY status_id, account_id",
+               params)
+           .rows)
+    out[r.i(0)].push_back(r.i(1));
+  return out;
+}
+
+std::unordered_set<Id> mentioning(Connection& c, Id account_id, const std::vector<Id>& status_ids) {
+  return ids_among(c, "SELECT status_id FROM mentions WHERE account_id = ? AND status_id IN",
+                   account_id, status_ids);
+}
+
+Id find_or_create_tag(Connection& c, std::string_view name, std::int64_t now) {
+  std::string key(name);
+  c.query("INSERT INTO tags (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+          {Value(next_id()), Value(key), Value(now)});
+  return c.query("SELECT id FROM tags WHERE name = ?", {Value(key)}).front().i(0);
+}
+
+std::optional<Tag> find_tag(Connection& c, std::string_view name) {
+  auto r =
+      c.query("SELECT id, name, created_at FROM tags WHERE name = ?", {Value(std::string(name))});
+  if (r.empty()) return std::nullopt;
+  return Tag{r.front().i(0), r.front().s(1), r.front().i(2)};
+}
+
+void link_tags(Connection& c, Id status_id, const std::vector<Id>& tag_ids) {
+  for (Id tag : tag_ids)
+    c.query("INSERT INTO statuses_tags (tag_id, status_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            {Value(tag), Value(status_id)});
+}
+
+std::unordered_map<Id, std::vector<std::string>> load_tag_names(Connection& c,
+                                                                const std::vector<Id>& status_ids) {
+  std::unordered_map<Id, std::vector<std::string>> out;
+  if (status_ids.empty()) return out;
+  std::vector<Value> params;
+  append_ids(params, status_ids);
+  for (const Row& r :
+       c.query("SELECT st.status_id, t.name FROM statuses_tags st JOIN tags t ON t.id = st.tag_id "
+               "WHERE st.status_id IN (" +
+                   placeholders(status_ids.size()) + ") ORDER BY t.name",
+               params)
+           .rows)
+    out[r.i(0)].push_back(r.s(1));
+  return out;
+}
+
+// ---- favourites, bookmarks, reblog flags -------------------------------------------------------
+
+bool insert_favourite(Connection& c, Id id, Id account_id, Id status_id, std::int64_t now) {
+  return c.query(
+              "INSERT INTO favourites (id, account_id, status_id, created_at) VALUES (?,?,?,?) "
+              "ON CONFLICT DO NOTHING",
+              {Value(id), Value(account_id), Value(status_id), Value(now)})
+             .affected > 0;
+}
+
+bool delete_favourite(Connection& c, Id account_id, Id status_id) {
+  return c.query("DELETE FROM favourites WHERE account_id = ? AND status_id = ?",
+                 {Value(account_id), Value(status_id)})
+             .affected > 0;
+}
+
+bool insert_bookmark(Connection& c, Id id, Id account_id, Id status_id, std::int64_t now) {
+  return c.query(
+              "INSERT INTO bookmarks (id, account_id, status_id, created_at) VALUES (?,?,?,?) "
+              "ON CONFLICT DO NOTHING",
+              {Value(id), Value(account_id), Value(status_id), Value(now)})
+             .affected > 0;
+}
+
+bool delete_bookmark(Connection& c, Id account_id, Id status_id) {
+  return c.query("DELETE FROM bookmarks WHERE account_id = ? AND status_id = ?",
+                 {Value(account_id), Value(status_id)})
+             .affected > 0;
+}
+
+std::unordered_set<Id> favourited_among(Connection& c, Id account_id, const std::vector<Id>& ids) {
+  return ids_among(c, "SELECT status_id FROM favourites WHERE account_id = ? AND status_id IN",
+                   account_id, ids);
+}
+
+std::unordered_set<Id> bookmarked_among(Connection& c, Id account_id, const std::vector<Id>& ids) {
+  return ids_among(c, "SELECT status_id FROM bookmarks WHERE account_id = ? AND status_id IN",
+                   account_id, ids);
+}
+
+std::unordered_set<Id> reblogged_among(Connection& c, Id account_id, const std::vector<Id>& ids) {
+  return ids_among(c, "SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IN",
+                   account_id, ids);
+}
+
+std::vector<Entry> page_favourited_by(Connection& c, Id status_id, const PageQuery& page) {
+  std::vector<Value> params{Value(status_id)};
+  std::string where = "status_id = ?";
+  std::string tail = page_sql(page, "id", where, params);
+  std::vector<Entry> out;
+  for (const Row& r :
+       c.query("SELECT id, account_id FROM favourites WHERE " + where + tail, params).rows)
+    out.push_back(Entry{r.i(0), r.i(1)});
+  finish_page(page, out);
+  return out;
+}
+
+std::vector<Entry> page_reblogged_by(Connection& c, Id status_id, const PageQuery& page) {
+  std::vector<Value> params{Value(status_id)};
+  std::string where = "reblog_of_id = ?";
+  std::string tail = page_sql(page, "id", where, params);
+  std::vector<Entry> out;
+  for (const Row& r :
+       c.query("SELECT id, account_id FROM statuses WHERE " + where + tail, params).rows)
+    out.push_back(Entry{r.i(0), r.i(1)});
+  finish_page(page, out);
+  return out;
+}
+
+std::vector<StatusEntry> page_favourites(Connection& c, Id account_id, const PageQuery& page) {
+  return page_status_entries(c, "favourites", account_id, page);
+}
+
+std::vector<StatusEntry> page_bookmarks(Connection& c, Id account_id, const PageQuery& page) {
+  return page_status_entries(c, "bookmarks", account_id, page);
+}
+
+std::unordered_map<Id, ApplicationName> load_application_names(Connection& c,
+                                                               const std::vector<Id>& ids) {
+  std::unordered_map<Id, ApplicationName> out;
+  if (ids.empty()) return out;
+  std::vector<Value> params;
+  append_ids(params, ids);
+  for (const Row& r : c.query("SELECT id, name, website FROM oauth_applications WHERE id IN (" +
+                                  placeholders(ids.size()) + ")",
+                              params)
+                          .rows)
+    out[r.i(0)] = ApplicationName{r.s(1), r.os(2)};
+  return out;
+}
+
+// ---- timelines ---------------------------------------------------------------------------------
+
+namespace {
+// " AND <column> NOT IN (accounts hiding any of authors)".
+std::string not_hiding_clause(const std::string& column, const std::vector<Id>& authors,
+                              std::vector<Value>& params) {
+  if (authors.empty()) return "";
+  std::string in = placeholders(authors.size());
+  for (int i = 0; i < 3; ++i) append_ids(params, authors);
+  return " AND " + column + " NOT IN (SELECT account_id FROM blocks WHERE target_account_id IN (" +
+         in + ") UNION SELECT target_account_id FROM blocks WHERE account_id IN (" + in +
+         ") UNION SELECT account_id FROM mutes WHERE target_account_id IN (" + in + "))";
+}
+}  // namespace
+
+std::vector<Id> feed_audience(Connection& c, const FeedAudienceQuery& q) {
+  std::vector<Value> params{Value(q.author)};
+  std::string sql =
+      "SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id AND a.domain = '' "
+      "WHERE f.target_account_id = ?";
+  if (q.reblog) sql += " AND f.show_reblogs = 1";
+  if (q.reply_to) {
+    sql +=
+        " AND (f.account_id = ? OR EXISTS (SELECT 1 FROM follows g WHERE g.account_id = "
+        "f.account_id AND g.target_account_id = ?))";
+    params.emplace_back(*q.reply_to);
+    params.emplace_back(*q.reply_to);
+  }
+  if (q.skip_if_holding) {
+    sql +=
+        " AND NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = f.account_id AND "
+        "h.status_id = ?)";
+    params.emplace_back(*q.skip_if_holding);
+  }
+  sql += not_hiding_clause("f.account_id", q.authors, params);
+  std::vector<Id> out;
+  for (const Row& r : c.query(sql, params).rows) out.push_back(r.i(0));
+  return out;
+}
+
+std::vector<Id> not_hiding(Connection& c, const std::vector<Id>& candidates,
+                           const std::vector<Id>& authors) {
+  if (candidates.empty()) return {};
+  std::vector<Value> params;
+  append_ids(params, candidates);
+  std::string sql = "SELECT id FROM accounts WHERE id IN (" + placeholders(candidates.size()) + ")";
+  sql += not_hiding_clause("id", authors, params);
+  std::vector<Id> out;
+  for (const Row& r : c.query(sql, params).rows) out.push_back(r.i(0));
+  return out;
+}
+
+void insert_feed_entries(Connection& c, Id status_id, const std::vector<Id>& account_ids) {
+  // Batched multi-row inserts keep large fan-outs to a few statements.
+  constexpr std::size_t kBatch = 200;
+  for (std::size_t start = 0; start < account_ids.size(); start += kBatch) {
+    std::size_t end = std::min(account_ids.size(), start + kBatch);
+    std::string sql = "INSERT INTO home_feed (account_id, status_id) VALUES ";
+    std::vector<Value> params;
+    for (std::size_t i = start; i < end; ++i) {
+      sql += i == start ? "(?, ?)" : ", (?, ?)";
+      params.emplace_back(account_ids[i]);
+      params.emplace_back(status_id);
+    }
+    c.query(sql + " ON CONFLICT DO NOTHING", params);
+  }
+}
+
+bool feed_holds(Connection& c, Id account_id, Id status_id) {
+  return !c.query("SELECT 1 FROM home_feed WHERE account_id = ? AND status_id = ?",
+                  {Value(account_id), Value(status_id)})
+              .empty();
+}
+
+void remove_author_from_feed(Connection& c, Id account_id, Id author_id) {
+  c.query(
+      "DELETE FROM home_feed WHERE account_id = ? AND status_id IN (SELECT s.id FROM statuses s "
+      "LEFT JOIN statuses r ON r.id = s.reblog_of_id WHERE s.account_id = ? OR r.account_id = ?)",
+      {Value(account_id), Value(author_id), Value(author_id)});
+}
+
+std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
+                                   const PageQuery& page) {
+  std::vector<Value> params{Value(account_id)};
+  std::string where = "h.account_id = ?";
+  std::string from = "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
+  if (!hidden.empty()) {
+    from += " LEFT JOIN statuses r ON r.id = s.reblog_of_id";
+    where += not_in("s.account_id", hidden, params);
+    where +=
+        " AND (r.account_id IS NULL OR r.account_id NOT IN (" + placeholders(hidden.size()) + "))";
+    append_ids(params, hidden);
+  }
+  return run_page(c, from, where, params, "h.status_id", page);
+}
+
+namespace {
+std::string public_conditions(const PublicTimelineFilter& filter, const std::vector<Id>& hidden,
+                              std::vector<Value>& params) {
+  std::string where = "s.visibility = 'public' AND s.reblog_of_id IS NULL";
+  if (filter.local) where += " AND s.local = 1";
+  if (filter.remote) where += " AND s.local = 0";
+  if (filter.only_media) where += " AND s.has_media = 1";
+  where += " AND s.account_id NOT IN (SELECT id FROM accounts WHERE suspended = 1 OR silenced = 1)";
+  where += not_in("s.account_id", hidden, params);
+  return where;
+}
+}  // namespace
+
+std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilter& filter,
+                                         const std::vector<Id>& hidden, const PageQuery& page) {
+  std::vector<Value> params;
+  std::string where = public_conditions(filter, hidden, params);
+  // Replies to other accounts stay out of the public timeline, as in Mastodon.
+  where += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)";
+  return run_page(c, "FROM statuses s", where, params, "s.id", page);
+}
+
+std::vector<Status> page_tag_timeline(Connection& c, const std::vector<std::string>& tags,
+                                      const PublicTimelineFilter& filter,
+                                      const std::vector<Id>& hidden, const PageQuery& page) {
+  if (tags.empty()) return {};
+  std::vector<Value> params;
+  std::string where = public_conditions(filter, hidden, params);
+  where +=
+      " AND s.id IN (SELECT st.status_id FROM statuses_tags st JOIN tags t ON t.id = st.tag_id "
+      "WHERE t.name IN (" +
+      placeholders(tags.size()) + "))";
+  for (const auto& tag : tags) params.emplace_back(tag);
+  return run_page(c, "FROM statuses s", where, params, "s.id", page);
+}
+
+// ---- Idempotency-Key ---------------------------------------------------------------------------
+
+std::optional<Id> find_idempotent_status(Connection& c, Id account_id, std::string_view key,
+                                         std::int64_t since) {
+  auto r = c.query(
+      "SELECT i.status_id FROM idempotency_keys i JOIN statuses s ON s.id = i.status_id "
+      "WHERE i.account_id = ? AND i.key = ? AND i.created_at >= ?",
+      {Value(account_id), Value(std::string(key)), Value(since)});
+  if (r.empty()) return std::nullopt;
+  return r.front().i(0);
+}
+
+void put_idempotency_key(Connection& c, Id account_id, std::string_view key, Id status_id,
+                         std::int64_t now) {
+  c.query(
+      "INSERT INTO idempotency_keys (account_id, key, status_id, created_at) VALUES (?,?,?,?) "
+      "ON CONFLICT (account_id, key) DO UPDATE SET status_id = excluded.status_id, "
+      "created_at = excluded.created_at",
+      {Value(account_id), Value(std::string(key)), Value(status_id), Value(now)});
+}
+
+}  // namespace herd::store
