@@ -281,6 +281,16 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_due ON jobs (queue, run_at);
 )SQL"},
+      {2, "federation: domain blocks", R"SQL(
+CREATE TABLE domain_blocks (
+  id BIGINT PRIMARY KEY,
+  domain TEXT NOT NULL UNIQUE,
+  severity TEXT NOT NULL DEFAULT 'suspend',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX accounts_domain ON accounts (domain);
+CREATE INDEX follows_uri ON follows (uri);
+)SQL"},
   };
   return list;
 }
