@@ -5,6 +5,7 @@
 #include <string>
 
 #include "admin/admin.hpp"
+#include "grid/cli.hpp"
 #include "serve.hpp"
 
 namespace {
@@ -14,6 +15,7 @@ void usage() {
                "Usage:\n"
                "  herd serve [--config FILE]   run an instance (herd serve --help for settings)\n"
                "  herd admin ...               shell administration (herd admin --help)\n"
+               "  herd grid ...                deploy instances on a grid (herd grid --help)\n"
                "  herd version                 print the version\n";
 }
 
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
     return herd::serve_main(config_path);
   }
   if (command == "admin") return herd::admin::admin_main(argc - 1, argv + 1);
+  if (command == "grid") return herd::grid::grid_main(argc - 1, argv + 1);
   std::cerr << "herd: unknown command " << command << "\n";
   usage();
   return 2;

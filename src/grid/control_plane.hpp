@@ -1,0 +1,52 @@
+// `herd grid control`: the control plane. Opens its database (SQLite in the data folder by
+// default) and creates the grid tables, ensures owner 1 and its API token (given, or kept in
+// <data>/owner-token), registers the gateway and starts its nginx, then serves the REST API and
+// the deploy form until SIGINT/SIGTERM.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "grid/model.hpp"
+
+namespace herd::grid {
+
+struct ControlOptions {
+  std::string data_dir = "grid-data";
+  std::string listen = "127.0.0.1:7000";
+  std::string database_url;  // default: sqlite://<data>/grid.sqlite3
+  std::string node_token;    // default: kept in <data>/node-token
+  std::string owner_token;   // default: kept in <data>/owner-token
+  Gateway gateway;           // domain "localhost", port 8080
+  bool run_gateway = true;
+  std::string nginx = "nginx";
+  Prices prices;
+  int node_timeout_ms = 10000;
+  int health_timeout_ms = 60000;
+  int step_delay_ms = 0;
+  std::map<std::string, std::string> instance_env;
+};
+
+class ControlPlane {
+ public:
+  explicit ControlPlane(ControlOptions options);
+  ~ControlPlane();
+  // Opens the database, starts the gateway and binds the API. Throws std::runtime_error.
+  void start();
+  void run();  // serves until stop() or a signal
+  void stop();
+  const std::string& owner_token() const;
+  const std::string& node_token() const;
+  std::string url() const;  // "http://127.0.0.1:7000"
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Fills the control plane options shared by `grid control` and `grid up` from arguments.
+class Args;
+void read_control_options(Args& args, ControlOptions& options);
+int control_main(int argc, char** argv);
+
+}  // namespace herd::grid

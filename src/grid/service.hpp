@@ -1,0 +1,85 @@
+// The control plane's operations, shared by the REST API, the form and (through the API) the
+// CLI. Each one is a short transaction on the grid tables plus calls to node agents and the
+// gateway. deploy() is a sequence of steps with rollback (grid/steps.hpp):
+//   reserve capacity (and the name) -> start the instance on its node -> wait for its /health
+//   -> write, check and load the gateway route -> mark running.
+// A failure undoes every step before it; the error says which step failed and why.
+#pragma once
+#include <atomic>
+#include <boost/json.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "grid/gateway.hpp"
+#include "grid/model.hpp"
+#include "grid/scheduler.hpp"
+#include "store/database.hpp"
+
+namespace herd::grid {
+
+struct ServiceOptions {
+  std::string node_token;
+  Prices prices;
+  int node_timeout_ms = 10000;    // a node without heartbeat for this long is down
+  int health_timeout_ms = 60000;  // an instance must answer /health within this
+  int step_delay_ms = 0;          // test hook: pause after the instance starts
+  std::map<std::string, std::string> instance_env;  // extra env for every instance
+};
+
+struct DeployResult {
+  Deployment deployment;
+  std::string admin_password;  // shown once
+};
+
+class GridService {
+ public:
+  GridService(ServiceOptions options, store::Database& db, NginxGateway* gateway);
+  ~GridService();
+
+  std::optional<Owner> authenticate(const std::string& token) const;
+  const ServiceOptions& options() const { return options_; }
+  store::Database& db() { return db_; }
+
+  // Throws ApiError: 422 validation, 409 name taken, 503 node unreachable or failed step.
+  DeployResult deploy(const Owner& owner, DeployRequest request);
+  std::vector<Deployment> list(const Owner& owner);
+  Deployment get(const Owner& owner, const std::string& name);
+  // Live state from the node agent (null when unreachable).
+  boost::json::value live(const Deployment& deployment);
+  void remove(const Owner& owner, const std::string& name);
+
+  std::vector<Node> nodes();
+  std::vector<Node> suggest(const NodeFilter& filter);
+  std::vector<Gateway> gateways();
+  std::vector<std::string> farms();
+  std::vector<std::string> countries();
+  std::optional<Node> node(std::int64_t id);
+  std::optional<Gateway> gateway(std::int64_t id);
+
+  // Node agents (authenticated with the node token by the caller).
+  Node register_node(std::optional<std::int64_t> id, const Node& node);
+  // Records a heartbeat and the instances' states; returns the names the node should run, or
+  // nullopt when the node is unknown.
+  std::optional<std::vector<std::string>> heartbeat(
+      std::int64_t node_id,
+      const std::vector<std::pair<std::string, std::pair<std::string, int>>>& instances);
+
+  // Starts the thread marking silent nodes down.
+  void start_monitor();
+
+ private:
+  void wait_for_health(const Deployment& d, const Node& node);
+  void stop_on_node(const Node& node, const std::string& name);
+
+  ServiceOptions options_;
+  store::Database& db_;
+  NginxGateway* gateway_;
+  std::atomic<bool> stopping_{false};
+  std::thread monitor_;
+};
+
+}  // namespace herd::grid

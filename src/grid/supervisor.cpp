@@ -1,0 +1,262 @@
+#include "grid/supervisor.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "grid/process.hpp"
+
+namespace herd::grid {
+
+namespace fs = std::filesystem;
+
+struct Supervisor::Instance {
+  InstanceSpec spec;
+  std::string state = "starting";
+  pid_t pid = 0;
+  int port = 0;
+  int restart_count = 0;
+  std::int64_t restart_at_ms = 0;
+  std::int64_t started_at_ms = 0;
+  std::int64_t created_at_ms = 0;
+  std::int64_t last_cpu_ns = -1;
+  std::int64_t last_sample_ms = 0;
+  double cpu_percent = 0;
+  std::int64_t memory_bytes = 0;
+  std::int64_t disk_bytes = 0;
+  std::int64_t last_disk_sample_ms = 0;
+};
+
+namespace {
+
+std::int64_t proc_cpu_ns(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  std::int64_t utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) {
+      stime = std::stoll(field);
+      break;
+    }
+  }
+  return (utime + stime) * (1000000000LL / ::sysconf(_SC_CLK_TCK));
+}
+
+std::int64_t proc_rss_bytes(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  while (in >> key) {
+    if (key == "VmRSS:") {
+      std::int64_t kb = 0;
+      in >> kb;
+      return kb * 1024;
+    }
+    in.ignore(1 << 16, '\n');
+  }
+  return 0;
+}
+
+std::int64_t quota_bytes(const Resources& r) {
+  return r.disk_gb * 1024LL * 1024 * 1024;
+}
+
+}  // namespace
+
+Supervisor::Supervisor(SupervisorOptions options) : options_(std::move(options)) {
+  if (options_.executable.empty()) options_.executable = self_executable();
+  if (!options_.cgroups) options_.cgroups = make_cgroup_none();
+  fs::create_directories(options_.data_dir + "/instances");
+  fs::create_directories(options_.data_dir + "/logs");
+  monitor_ = std::thread([this] { monitor(); });
+}
+
+Supervisor::~Supervisor() {
+  stopping_ = true;
+  wake_.notify_all();
+  if (monitor_.joinable()) monitor_.join();
+  std::vector<std::string> names;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, _] : instances_) names.push_back(name);
+  }
+  for (const auto& name : names) stop(name, false);
+}
+
+std::string Supervisor::instance_dir(const std::string& name) const {
+  return options_.data_dir + "/instances/" + name;
+}
+
+void Supervisor::launch(Instance& instance) {
+  const auto& spec = instance.spec;
+  std::map<std::string, std::string> env = options_.base_env;
+  for (const auto& [key, value] : spec.env) env[key] = value;
+  env["BIND"] = options_.address;
+  env["PORT"] = std::to_string(instance.port);
+  env["HERD_DATA_DIR"] = instance_dir(spec.name);
+  env["HERD_DISK_QUOTA_BYTES"] = std::to_string(quota_bytes(spec.resources));
+  env.erase("DATABASE_URL");  // each instance has its own SQLite file in its data folder
+  SpawnOptions spawn_options;
+  spawn_options.argv = {options_.executable, "serve"};
+  spawn_options.env = std::move(env);
+  spawn_options.log_path = options_.data_dir + "/logs/" + spec.name + ".log";
+  spawn_options.cgroup_procs = options_.cgroups->procs_files(spec.name);
+  instance.pid = spawn(spawn_options);
+  instance.started_at_ms = now_unix_ms();
+  instance.last_cpu_ns = -1;
+  instance.state = "running";
+  log::info("instance {} started: pid {} on {}:{}", spec.name, instance.pid, options_.address,
+            instance.port);
+}
+
+InstanceStatus Supervisor::start(const InstanceSpec& spec) {
+  std::lock_guard lock(mutex_);
+  if (auto it = instances_.find(spec.name); it != instances_.end()) return snapshot(*it->second);
+  auto instance = std::make_unique<Instance>();
+  instance->spec = spec;
+  instance->created_at_ms = now_unix_ms();
+  fs::create_directories(instance_dir(spec.name));
+  options_.cgroups->create(spec.name, limits_for(spec.resources));
+  try {
+    instance->port = free_port(options_.address);
+    launch(*instance);
+  } catch (...) {
+    options_.cgroups->remove(spec.name);
+    throw;
+  }
+  auto& stored = *instances_.emplace(spec.name, std::move(instance)).first->second;
+  return snapshot(stored);
+}
+
+bool Supervisor::stop(const std::string& name, bool remove_data) {
+  std::unique_ptr<Instance> instance;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = instances_.find(name);
+    if (it != instances_.end()) {
+      instance = std::move(it->second);
+      instances_.erase(it);
+    }
+  }
+  if (instance && instance->pid > 0) {
+    ::kill(instance->pid, SIGTERM);
+    int status = 0;
+    bool exited = false;
+    for (int i = 0; i < 100 && !exited; ++i) {
+      if (::waitpid(instance->pid, &status, WNOHANG) == instance->pid)
+        exited = true;
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!exited) {
+      ::kill(instance->pid, SIGKILL);
+      ::waitpid(instance->pid, &status, 0);
+    }
+    log::info("instance {} stopped", name);
+  }
+  options_.cgroups->remove(name);
+  if (remove_data) {
+    std::error_code ec;
+    fs::remove_all(instance_dir(name), ec);
+    fs::remove(options_.data_dir + "/logs/" + name + ".log", ec);
+  }
+  return instance != nullptr;
+}
+
+InstanceStatus Supervisor::snapshot(const Instance& i) const {
+  InstanceStatus s;
+  s.name = i.spec.name;
+  s.state = i.state;
+  s.pid = i.pid;
+  s.port = i.port;
+  s.address = options_.address;
+  s.restart_count = i.restart_count;
+  s.created_at_ms = i.created_at_ms;
+  s.resources = i.spec.resources;
+  s.cpu_percent = i.cpu_percent;
+  s.memory_bytes = i.memory_bytes;
+  s.disk_bytes = i.disk_bytes;
+  s.disk_quota_bytes = quota_bytes(i.spec.resources);
+  s.disk_full = s.disk_bytes >= s.disk_quota_bytes;
+  s.cgroup = options_.cgroups->kind();
+  auto limits = limits_for(i.spec.resources);
+  if (s.cgroup != "none") {
+    s.memory_limit_bytes = limits.memory_bytes;
+    s.cpu_quota_us = limits.cpu_quota_us;
+  }
+  return s;
+}
+
+std::optional<InstanceStatus> Supervisor::status(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = instances_.find(name);
+  if (it == instances_.end()) return std::nullopt;
+  return snapshot(*it->second);
+}
+
+std::vector<InstanceStatus> Supervisor::list() const {
+  std::lock_guard lock(mutex_);
+  std::vector<InstanceStatus> out;
+  for (const auto& [name, instance] : instances_) out.push_back(snapshot(*instance));
+  return out;
+}
+
+void Supervisor::monitor() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, std::chrono::milliseconds(250));
+    if (stopping_) break;
+    std::int64_t now = now_unix_ms();
+    for (auto& [name, owned] : instances_) {
+      Instance& i = *owned;
+      if (i.state == "running" && i.pid > 0) {
+        int status = 0;
+        if (::waitpid(i.pid, &status, WNOHANG) == i.pid) {
+          ++i.restart_count;
+          std::int64_t pause = std::min<std::int64_t>(1000LL * i.restart_count, 30000);
+          if (now - i.started_at_ms > 60000) pause = 1000;  // it ran a while: restart soon
+          i.restart_at_ms = now + pause;
+          i.state = "restarting";
+          i.pid = 0;
+          log::warn("instance {} exited ({}); restart {} in {} ms", name,
+                    WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
+                                        : "status " + std::to_string(WEXITSTATUS(status)),
+                    i.restart_count, pause);
+          continue;
+        }
+        auto usage = options_.cgroups->usage(name);
+        std::int64_t cpu_ns = usage.cpu_usage_ns.value_or(proc_cpu_ns(i.pid));
+        if (i.last_cpu_ns >= 0 && now > i.last_sample_ms)
+          i.cpu_percent = static_cast<double>(cpu_ns - i.last_cpu_ns) / 1e6 /
+                          static_cast<double>(now - i.last_sample_ms) * 100.0;
+        i.last_cpu_ns = cpu_ns;
+        i.last_sample_ms = now;
+        i.memory_bytes = usage.memory_bytes.value_or(proc_rss_bytes(i.pid));
+        if (now - i.last_disk_sample_ms > 2000) {
+          i.disk_bytes = directory_size(instance_dir(name));
+          i.last_disk_sample_ms = now;
+        }
+      } else if (i.state == "restarting" && now >= i.restart_at_ms) {
+        try {
+          launch(i);
+        } catch (const std::exception& error) {
+          log::error("instance {}: restart failed: {}", name, error.what());
+          i.restart_at_ms = now + 5000;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace herd::grid
