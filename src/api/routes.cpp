@@ -5,6 +5,8 @@ namespace herd::api {
 http::Router build_router(App& app) {
   http::Router router;
   add_instance_routes(router, app);
+  add_oauth_routes(router, app);
+  add_web_routes(router, app);
   return router;
 }
 

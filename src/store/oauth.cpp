@@ -98,4 +98,12 @@ void set_session_user(Connection& c, Id session_id, std::optional<Id> user_id) {
   c.query("UPDATE web_sessions SET user_id = ? WHERE id = ?", {opt(user_id), Value(session_id)});
 }
 
+void delete_session(Connection& c, std::string_view token) {
+  c.query("DELETE FROM web_sessions WHERE token = ?", {Value(std::string(token))});
+}
+
+std::int64_t delete_sessions_before(Connection& c, std::int64_t created_before) {
+  return c.query("DELETE FROM web_sessions WHERE created_at < ?", {Value(created_before)}).affected;
+}
+
 }  // namespace herd::store

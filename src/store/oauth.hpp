@@ -26,5 +26,8 @@ bool revoke_token(Connection& c, std::string_view token, Id application_id, std:
 void insert_session(Connection& c, const WebSession& session);
 std::optional<WebSession> find_session(Connection& c, std::string_view token);
 void set_session_user(Connection& c, Id session_id, std::optional<Id> user_id);
+void delete_session(Connection& c, std::string_view token);
+// Deletes sessions created before `created_before` (unix ms); returns how many.
+std::int64_t delete_sessions_before(Connection& c, std::int64_t created_before);
 
 }  // namespace herd::store

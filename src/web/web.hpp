@@ -1,0 +1,90 @@
+// Server-rendered HTML pages: one layout (inline CSS, no JavaScript), HTML escaping, browser
+// sessions over cookies and CSRF-protected forms. Used by the pages in web/ and by the OAuth
+// authorization pages in api/oauth/.
+//
+// Every page answers text/html with security headers: a Content-Security-Policy that allows no
+// scripts (default-src 'none'; inline styles; images from this site, data: and https:; forms only
+// to this site plus the origins a page names), X-Frame-Options DENY, nosniff, a same-origin
+// referrer policy, and Cache-Control no-store unless the page says it may be cached.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app.hpp"
+#include "http/request.hpp"
+#include "http/router.hpp"
+#include "service/sessions.hpp"
+#include "store/models.hpp"
+
+namespace herd::web {
+
+// ---- HTML ---------------------------------------------------------------------------------------
+
+// Escapes text for HTML element content and quoted attribute values.
+std::string h(std::string_view text);
+
+struct Page {
+  std::string title;  // shown as "<title> - <instance title>"; empty: the instance title alone
+  std::string body;   // HTML inside <main>
+  int status = 200;
+  bool cacheable = false;                 // public pages without session state
+  std::vector<std::string> form_targets;  // extra CSP form-action sources ("https://app.example")
+};
+http::Response render(const App& app, const Page& page);
+// A small page with a heading and a paragraph of text (both escaped).
+http::Response message_page(const App& app, int status, std::string_view title,
+                            std::string_view message);
+
+// <input type="hidden" name=... value=...>, escaped.
+std::string hidden(std::string_view name, std::string_view value);
+// The CSRF form field every form carries.
+inline constexpr std::string_view kCsrfField = "authenticity_token";
+std::string csrf_field(const store::WebSession& session);
+
+// The CSP form-action source for a redirect URI: "https://host[:port]" for http(s) URIs, "scheme:"
+// for custom schemes, nullopt when it cannot be expressed safely (or for the out-of-band URN).
+std::optional<std::string> form_action_source(std::string_view redirect_uri);
+
+// A request parameter as text; "" when absent or not a single value (never throws).
+std::string form_value(const http::Request& request, std::string_view key);
+// Wraps a page handler so that an ApiError becomes an HTML page with its status and message.
+using PageFunction = http::Response (*)(App&, http::Request&);
+http::Handler html_handler(App& app, PageFunction fn);
+
+// ---- sessions -----------------------------------------------------------------------------------
+
+inline constexpr std::string_view kSessionCookie = "_herd_session";
+
+// The value of a request cookie, or "".
+std::string cookie(const http::Request& request, std::string_view name);
+// The browser's live session (signed in or not), if its cookie names one.
+std::optional<service::BrowserSession> current_session(App& app, const http::Request& request);
+// The browser's session, or a new anonymous one when it has none (then `created` is true and the
+// response must set the cookie with set_session_cookie).
+service::BrowserSession form_session(App& app, const http::Request& request, bool& created);
+// Set-Cookie for the session: HttpOnly, SameSite=Lax, Path=/, Secure on https instances;
+// persistent (30 days) for signed-in sessions.
+void set_session_cookie(const App& app, http::Response& response, const store::WebSession& session);
+void clear_session_cookie(const App& app, http::Response& response);
+// True when the request's authenticity_token parameter matches the session's CSRF token.
+bool csrf_valid(const std::optional<service::BrowserSession>& session,
+                const http::Request& request);
+// A local path that is safe to redirect to after signing in: starts with one '/' (not "//" or
+// "/\"), no control characters. Anything else gives "/".
+std::string safe_return_to(std::string_view path);
+
+// ---- shared forms -------------------------------------------------------------------------------
+
+// The sign-in form (email or username + password), posting to /auth/sign_in and returning to
+// return_to afterwards. error, when non-empty, is shown above the form.
+std::string sign_in_form(const store::WebSession& session, std::string_view return_to,
+                         std::string_view login, std::string_view error);
+
+// ---- route groups (web/*.cpp) -------------------------------------------------------------------
+
+void add_session_pages(http::Router& router, App& app);  // web/auth_pages.cpp
+void add_account_pages(http::Router& router, App& app);  // web/profile.cpp
+
+}  // namespace herd::web
