@@ -222,7 +222,11 @@ std::vector<Status> page_account_statuses(Connection& c, Id account_id, Id viewe
     where +=
         " AND EXISTS (SELECT 1 FROM statuses_tags st JOIN tags t ON t.id = st.tag_id WHERE "
         "st.status_id = s.id AND t.name = ?)";
-    params.emplace_back(*filter.tagged);
+    std::string name = *filter.tagged;
+    if (!name.empty() && name[0] == '#') name.erase(0, 1);
+    for (char& ch : name)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    params.emplace_back(name);
   }
   return run_page(c, "FROM statuses s", where, params, "s.id", page);
 }

@@ -1,0 +1,100 @@
+// Timelines: home (from the fanned-out feed: one index range scan per page), public (local,
+// remote, only_media) and hashtag. Cursors are status ids; Link headers keep the query.
+#include "api/auth.hpp"
+#include "api/mastodon/entities.hpp"
+#include "api/pagination.hpp"
+#include "api/routes.hpp"
+#include "core/error.hpp"
+#include "http/params.hpp"
+#include "service/visibility.hpp"
+#include "store/relationships.hpp"
+#include "store/statuses.hpp"
+#include "text/format.hpp"
+
+namespace herd::api {
+
+namespace {
+
+// Renders a page; cursors come from the page as loaded, so a status dropped by the final
+// visibility check never stops pagination.
+http::Response timeline_response(
+    App& app, const http::Request& request, const store::PageQuery& page, Id viewer,
+    const std::function<std::vector<store::Status>(store::Connection&)>& load) {
+  std::vector<Id> cursors;
+  json::array body = app.db->read_value([&](store::Connection& c) {
+    auto rows = load(c);
+    for (const auto& s : rows) cursors.push_back(s.id);
+    return StatusRenderer(app, c, viewer).render(service::visible_only(c, viewer, rows));
+  });
+  http::Response response = http::Response::json(body);
+  add_link_header(response, app, request, cursors, page.limit);
+  return response;
+}
+
+store::PublicTimelineFilter public_filter(const http::Request& request) {
+  store::PublicTimelineFilter filter;
+  filter.local = http::param_bool(request.params, "local").value_or(false);
+  filter.remote = http::param_bool(request.params, "remote").value_or(false);
+  filter.only_media = http::param_bool(request.params, "only_media").value_or(false);
+  return filter;
+}
+
+// A hashtag name as stored: without '#', lowercased the way the status formatter does it.
+std::optional<std::string> tag_key(App& app, std::string_view name) {
+  if (!name.empty() && name[0] == '#') name.remove_prefix(1);
+  if (name.empty()) return std::nullopt;
+  auto formatted = text::format_status("#" + std::string(name), app.base_url(), {});
+  if (formatted.tags.size() != 1) return std::nullopt;
+  return formatted.tags.front();
+}
+
+http::Response home(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, "read:statuses");
+  store::PageQuery page = read_page(request, 20, 40);
+  Id me = viewer.account_id();
+  return timeline_response(app, request, page, me, [&](store::Connection& c) {
+    return store::page_home_feed(c, me, store::hidden_account_ids(c, me), page);
+  });
+}
+
+http::Response public_timeline(App& app, http::Request& request) {
+  Viewer viewer = optional_user(app, request, "read:statuses");
+  store::PageQuery page = read_page(request, 20, 40);
+  Id me = viewer.account_id();
+  auto filter = public_filter(request);
+  return timeline_response(app, request, page, me, [&](store::Connection& c) {
+    std::vector<Id> hidden = me ? store::hidden_account_ids(c, me) : std::vector<Id>{};
+    return store::page_public_timeline(c, filter, hidden, page);
+  });
+}
+
+http::Response tag_timeline(App& app, http::Request& request) {
+  Viewer viewer = optional_user(app, request, "read:statuses");
+  store::PageQuery page = read_page(request, 20, 40);
+  Id me = viewer.account_id();
+  auto filter = public_filter(request);
+  std::vector<std::string> tags;
+  if (auto key = tag_key(app, request.path_param("hashtag"))) tags.push_back(*key);
+  for (const auto& extra : http::param_strings(request.params, "any")) {
+    auto key = tag_key(app, extra);
+    if (key && tags.size() < 5 && std::find(tags.begin(), tags.end(), *key) == tags.end())
+      tags.push_back(*key);
+  }
+  return timeline_response(app, request, page, me, [&](store::Connection& c) {
+    std::vector<Id> hidden = me ? store::hidden_account_ids(c, me) : std::vector<Id>{};
+    return store::page_tag_timeline(c, tags, filter, hidden, page);
+  });
+}
+
+}  // namespace
+
+void add_timeline_routes(http::Router& router, App& app) {
+  auto bind = [&app](http::Response (*fn)(App&, http::Request&)) {
+    return [&app, fn](http::Request& request) { return fn(app, request); };
+  };
+  router.get("/api/v1/timelines/home", bind(home));
+  router.get("/api/v1/timelines/public", bind(public_timeline));
+  router.get("/api/v1/timelines/tag/:hashtag", bind(tag_timeline));
+}
+
+}  // namespace herd::api
