@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Timeline benchmark: seeds an instance (N accounts, a follow graph, M statuses), then measures the
+# home and public timelines with wrk at 64 connections, against nginx serving the identical
+# response bytes as a static file in the same run (the ceiling). SQLite and PostgreSQL.
+#
+#   bench/timelines.sh [--accounts N] [--statuses M] [--follows F] [--duration S] [--backends "sqlite postgres"]
+#
+# Needs: build/herd, wrk, nginx, PostgreSQL 15 binaries (for the postgres backend). Prints a
+# Markdown table; append it to bench/RESULTS.md with the machine description.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ACCOUNTS=1000 STATUSES=1000000 FOLLOWS=20 DURATION=10 BACKENDS="sqlite postgres"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --accounts) ACCOUNTS=$2; shift 2 ;;
+    --statuses) STATUSES=$2; shift 2 ;;
+    --follows) FOLLOWS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --backends) BACKENDS=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+HERD=$PWD/build/herd
+WORK=$(mktemp -d /tmp/herd-bench.XXXXXX)
+PORT=3900 NGINX_PORT=3901 PG_PORT=3902
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  if [[ -d $WORK/pg ]]; then runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# nginx serving $WORK/static
+mkdir -p "$WORK/static" "$WORK/nginx-temp"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-temp; proxy_temp_path $WORK/nginx-temp;
+  fastcgi_temp_path $WORK/nginx-temp; uwsgi_temp_path $WORK/nginx-temp; scgi_temp_path $WORK/nginx-temp;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { root $WORK/static; default_type application/json; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf"
+
+wrk_run() {  # url [token] -> "req/s p50 p99"
+  local url=$1 token=${2:-}
+  local out
+  if [[ -n $token ]]; then
+    out=$(wrk -t2 -c64 -d"${DURATION}s" --latency -H "Authorization: Bearer $token" "$url")
+  else
+    out=$(wrk -t2 -c64 -d"${DURATION}s" --latency "$url")
+  fi
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  [[ -n $errors ]] && { echo "wrk saw non-2xx responses: $out" >&2; exit 1; }
+  echo "$rps $p50 $p99"
+}
+
+echo "| backend | case | herd req/s | p50 | p99 | nginx req/s (same bytes) | ratio | bytes |"
+echo "|---|---|---|---|---|---|---|---|"
+for backend in $BACKENDS; do
+  data=$WORK/data-$backend
+  mkdir -p "$data"
+  export HERD_DATA_DIR=$data LOCAL_DOMAIN=localhost:$PORT LOCAL_HTTPS=false PORT BIND=127.0.0.1
+  export HERD_ADMIN_EMAIL=admin@example.com HERD_ADMIN_PASSWORD=benchpassword HERD_PASSWORD_GRANT=true
+  unset DATABASE_URL
+  if [[ $backend == postgres ]]; then
+    mkdir -p "$WORK/pg" && chown postgres "$WORK/pg" && chmod 700 "$WORK/pg"
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$WORK/pg" -A trust >/dev/null
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$WORK/pg" -l "$WORK/pg.log" \
+      -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c synchronous_commit=off" start >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres
+  fi
+  start=$(date +%s)
+  "$HERD" admin seed --accounts "$ACCOUNTS" --statuses "$STATUSES" --follows "$FOLLOWS" >&2
+  echo "seeded $backend in $(( $(date +%s) - start )) s" >&2
+  "$HERD" serve >"$WORK/serve-$backend.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
+  app=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/apps" -d client_name=bench -d redirect_uris=urn:ietf:wg:oauth:2.0:oob -d scopes=read)
+  cid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])' <<<"$app")
+  csec=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])' <<<"$app")
+  token=$(curl -sf -X POST "http://127.0.0.1:$PORT/oauth/token" -d grant_type=password -d username=user1@seed.invalid \
+    -d password=password -d client_id="$cid" -d client_secret="$csec" -d scope=read | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  for case in home public; do
+    path=/api/v1/timelines/$case
+    curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$path" -o "$WORK/static/$case.json"
+    bytes=$(stat -c %s "$WORK/static/$case.json")
+    items=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$WORK/static/$case.json")
+    [[ $items -eq 20 ]] || { echo "$case timeline returned $items statuses, expected 20" >&2; exit 1; }
+    read -r ceiling _ _ < <(wrk_run "http://127.0.0.1:$NGINX_PORT/$case.json")
+    read -r rps p50 p99 < <(wrk_run "http://127.0.0.1:$PORT$path" "$token")
+    ratio=$(python3 -c "print(f'{$rps/$ceiling:.2f}')")
+    echo "| $backend | $case timeline | $rps | $p50 | $p99 | $ceiling | $ratio | $bytes |"
+  done
+  rss=$(ps -o rss= -p "${PIDS[-1]}")
+  echo "| $backend | herd RSS after load | $((rss / 1024)) MiB | | | | | |"
+  kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+done
