@@ -5,9 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -34,6 +39,60 @@ void write_atomically(const std::string& path, const std::string& text) {
 std::string trim(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
+}
+
+// The pids whose parent is `parent` (nginx's workers, when parent is its master).
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> out;
+  if (parent <= 0) return out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = text.rfind(')');
+    if (close == std::string::npos || close + 4 > text.size()) continue;
+    std::istringstream fields(text.substr(close + 2));
+    std::string state;
+    long ppid = 0;
+    fields >> state >> ppid;
+    if (ppid == parent && state != "Z") out.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return out;
+}
+
+// Inodes of the sockets listening on `port` (IPv4 and IPv6).
+std::set<std::string> listening_inodes(int port) {
+  std::set<std::string> out;
+  char wanted[8];
+  std::snprintf(wanted, sizeof wanted, "%04X", port);
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+      fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
+          timeout >> inode;
+      auto colon = local.rfind(':');
+      if (state == "0A" && colon != std::string::npos && local.substr(colon + 1) == wanted)
+        out.insert("socket:[" + inode + "]");
+    }
+  }
+  return out;
+}
+
+// True when process pid holds one of these sockets open.
+bool holds_socket(pid_t pid, const std::set<std::string>& sockets) {
+  std::error_code ec;
+  for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+    std::error_code link_ec;
+    auto target = fs::read_symlink(fd.path(), link_ec);
+    if (!link_ec && sockets.count(target.string())) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -76,12 +135,26 @@ void NginxGateway::check_config() const {
 }
 
 void NginxGateway::reload() const {
+  // The workers serving the old configuration: after the reload, wait until they have closed
+  // their listening sockets, so that every new connection gets the new configuration. (They
+  // finish the requests they serve, e.g. the one that asked for this reload, then exit.)
+  auto old_workers = children_of(pid_);
   auto command = base_command();
   command.push_back("-s");
   command.push_back("reload");
   std::string output;
   if (run_command(command, &output) != 0)
     throw std::runtime_error("nginx -s reload failed: " + trim(output));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto sockets = listening_inodes(options_.gateway.port);
+    bool old_listening = false;
+    for (pid_t worker : old_workers)
+      if (holds_socket(worker, sockets)) old_listening = true;
+    if (!old_listening) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  log::warn("gateway: old nginx workers still accept connections 10 s after the reload");
 }
 
 void NginxGateway::start() {

@@ -1,0 +1,247 @@
+"""Helpers for the herd grid end-to-end tests: start a control plane (with its nginx gateway)
+and node agents on separate loopback addresses, call the REST API, reach instances through the
+gateway by host name, and clean everything up (processes, cgroups, data)."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def resolve_localhost_subdomains():
+    """Browsers resolve *.localhost to loopback; Python's resolver does not. Do as browsers do,
+    so that clients (Mastodon.py) use the real host name and nginx routes by it."""
+    def getaddrinfo(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".localhost"):
+            host = "127.0.0.1"
+        return _real_getaddrinfo(host, *args, **kwargs)
+    socket.getaddrinfo = getaddrinfo
+
+
+def free_port(address="127.0.0.1"):
+    with socket.socket() as s:
+        s.bind((address, 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None, token=None, host=None, timeout=120):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Accept", "application/json")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    if host:
+        request.add_header("Host", host)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read().decode()
+    try:
+        return status, json.loads(text) if text else None
+    except ValueError:
+        return status, text
+
+
+def wait_until(predicate, timeout, what):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except Exception as error:  # noqa: BLE001 - keep polling
+            last = error
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+class Process:
+    def __init__(self, name, argv, log_path):
+        self.name, self.argv, self.log_path = name, argv, log_path
+        self.proc = None
+
+    def start(self):
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        return self
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self):
+        if self.alive():
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def stop(self):
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+    def log(self, tail=4000):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode(errors="replace")[-tail:]
+        except OSError:
+            return ""
+
+
+class Grid:
+    """A control plane with its gateway and any number of node agents."""
+
+    def __init__(self, herd, step_delay_ms=0, keep=False):
+        self.herd = herd
+        self.keep = keep
+        self.dir = tempfile.mkdtemp(prefix="herd-grid-e2e.")
+        self.owner_token = "owner-" + os.urandom(8).hex()
+        self.node_token = "node-" + os.urandom(8).hex()
+        self.control_port = free_port()
+        self.gateway_port = free_port()
+        self.control_url = f"http://127.0.0.1:{self.control_port}"
+        self.gateway_url = f"http://127.0.0.1:{self.gateway_port}"
+        self.cgroup_parent = f"herd-e2e-{os.getpid()}"
+        self.nodes = {}
+        self.control = Process("control", [
+            herd, "grid", "control", "--data", f"{self.dir}/control",
+            "--listen", f"127.0.0.1:{self.control_port}",
+            "--gateway-listen", f"127.0.0.1:{self.gateway_port}",
+            "--owner-token", self.owner_token, "--node-token", self.node_token,
+            "--node-timeout-ms", "3000", "--health-timeout-ms", "60000",
+            "--test-step-delay-ms", str(step_delay_ms),
+            "--instance-env", "HERD_PASSWORD_GRANT=true",
+        ], f"{self.dir}/control.log")
+
+    def start(self):
+        self.control.start()
+        wait_until(lambda: self.api("GET", "/api/grid/v1/packages")[0] == 200, 30,
+                   "the control plane")
+        return self
+
+    def add_node(self, key, address, farm, country, cpu, memory_mb, disk_gb):
+        port = free_port(address)
+        node = Process(f"node {key}", [
+            self.herd, "grid", "node", "--control", self.control_url, "--token", self.node_token,
+            "--farm", farm, "--country", country, "--cpu", str(cpu), "--memory-mb", str(memory_mb),
+            "--disk-gb", str(disk_gb), "--listen", f"{address}:{port}",
+            "--data", f"{self.dir}/node-{key}", "--cgroup-parent", self.cgroup_parent,
+        ], f"{self.dir}/node-{key}.log")
+        node.data_dir = f"{self.dir}/node-{key}"
+        node.address = address
+        self.nodes[key] = node.start()
+
+        def registered():
+            for n in self.all_nodes():
+                if n["address"] == address and n["status"] == "up":
+                    return n
+            return None
+        node.info = wait_until(registered, 30, f"node {key} to register")
+        node.id = node.info["id"]
+        return node
+
+    def api(self, method, path, body=None, token="owner"):
+        token = self.owner_token if token == "owner" else token
+        return http(method, self.control_url + path, body, token=token)
+
+    def all_nodes(self):
+        status, nodes = self.api("GET", "/api/grid/v1/nodes?all=true")
+        assert status == 200, nodes
+        return nodes
+
+    def node(self, node_id):
+        return next(n for n in self.all_nodes() if n["id"] == node_id)
+
+    def through_gateway(self, host, path="/health"):
+        return http("GET", self.gateway_url + path, host=f"{host}:{self.gateway_port}", timeout=15)
+
+    def route_files(self):
+        folder = f"{self.dir}/control/gateway/conf.d"
+        return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+    def cgroup_value(self, controller, name, file):
+        path = f"{CGROUP_ROOT}/{controller}/{self.cgroup_parent}/{name}/{file}"
+        with open(path) as f:
+            return int(f.read().strip())
+
+    def logs(self):
+        out = [f"--- control ---\n{self.control.log()}"]
+        for key, node in self.nodes.items():
+            out.append(f"--- node {key} ---\n{node.log()}")
+        return "\n".join(out)
+
+    def all_logs_text(self):
+        """Every log the grid wrote (control plane, agents, instances, nginx)."""
+        text = []
+        for root, _, files in os.walk(self.dir):
+            for name in files:
+                if name.endswith((".log", ".out")):
+                    try:
+                        with open(os.path.join(root, name), "rb") as f:
+                            text.append(f.read().decode(errors="replace"))
+                    except OSError:
+                        pass
+        return "\n".join(text)
+
+    def cleanup(self):
+        for node in self.nodes.values():
+            node.stop()
+        self.control.stop()
+        for controller in ("memory", "cpu"):
+            parent = f"{CGROUP_ROOT}/{controller}/{self.cgroup_parent}"
+            if os.path.isdir(parent):
+                for child in os.listdir(parent):
+                    if os.path.isdir(os.path.join(parent, child)):
+                        try:
+                            os.rmdir(os.path.join(parent, child))
+                        except OSError:
+                            pass
+                try:
+                    os.rmdir(parent)
+                except OSError:
+                    pass
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Suite:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def run(self, name, fn, *args):
+        started = time.time()
+        try:
+            fn(*args)
+            self.passed += 1
+            print(f"PASS {name} ({time.time() - started:.1f}s)", flush=True)
+            return True
+        except Exception as error:  # noqa: BLE001
+            self.failed += 1
+            print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
+            return False
+
+    def finish(self, grid=None):
+        if self.failed and grid is not None:
+            print(grid.logs(), file=sys.stderr)
+        print(f"{self.passed} passed, {self.failed} failed", flush=True)
+        return 1 if self.failed else 0
