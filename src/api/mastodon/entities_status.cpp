@@ -141,8 +141,9 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
       o["reblogged"] = batch.reblogged.count(target) > 0;
       o["muted"] = false;
       o["bookmarked"] = batch.bookmarked.count(target) > 0;
-      if (s.account_id == viewer_ && !s.reblog_of_id && s.visibility != store::Visibility::direct)
-        o["pinned"] = s.pinned_at.has_value();
+      // Mastodon sends `pinned` only where pinning is possible; clients also read it on their own
+      // reblogs and direct statuses, where it is simply false.
+      if (s.account_id == viewer_) o["pinned"] = s.pinned_at.has_value() && !s.reblog_of_id;
       o["filtered"] = json::array();
     }
     return o;
