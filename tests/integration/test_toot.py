@@ -199,7 +199,7 @@ def boost_favourite_bookmark(t):
     toot(t, "reblog", sid, user="bob")
     st = api("GET", f"/api/v1/statuses/{sid}", bob)
     t.eq((st["reblogs_count"], st["reblogged"]), (1, True), "after toot reblog: reblogs_count 1, reblogged")
-    rc, out, err = toot(t, "reblogged_by", sid, user="alice")
+    rc, out, err = toot(t, "reblogged_by", sid)  # no -u option: the active account
     t.check("bob" in out, "toot reblogged_by lists bob", out)
     rc, out, err = toot(t, "timeline", "-1", "-c", "20", user="bob")
     t.check("Reblogged @alice" in out, "bob's home timeline shows his boost of alice", out[-2000:])
