@@ -1,0 +1,188 @@
+// The deploy form in a real browser: Debian's chromium driven by playwright-core. Run by
+// tests/grid/test_form_browser.py, which starts a grid (control plane, nginx gateway, node a in
+// farm alpha/BE and node b in farm beta/EG) and passes it in the environment:
+//   GRID_FORM_URL  http://localhost:<gateway port>/#token=<owner token>
+//   GRID_NODE_A, GRID_NODE_B  node ids;  GRID_SCREENSHOTS  folder for screenshots (optional)
+// Prints "N passed, N failed".
+import { chromium } from "playwright-core";
+
+const formUrl = process.env.GRID_FORM_URL;
+const nodeA = process.env.GRID_NODE_A;
+const nodeB = process.env.GRID_NODE_B;
+const shots = process.env.GRID_SCREENSHOTS || "";
+let passed = 0;
+let failed = 0;
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    return true;
+  } catch (error) {
+    failed++;
+    console.log(`FAIL ${name}: ${error.message}`);
+    return false;
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--host-resolver-rules=MAP localhost 127.0.0.1, MAP *.localhost 127.0.0.1"],
+});
+const context = await browser.newContext();
+const page = await context.newPage();
+page.on("dialog", (dialog) => dialog.accept());
+page.setDefaultTimeout(30000);
+
+async function shot(name) {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+async function fillAdmin(email, username) {
+  await page.click('.tabs button[data-tab="admin"]');
+  await page.fill("#admin-email", email);
+  if (username) await page.fill("#admin-username", username);
+}
+
+async function deployAndWait(name) {
+  await page.click("#deploy");
+  await page.waitForFunction(
+    (n) => /Deployed|error|rolled back|required|not/i.test(document.querySelector("#result").textContent) &&
+           !/^Deploying/.test(document.querySelector("#result").textContent),
+    name, { timeout: 120000 });
+  return (await page.textContent("#result")).trim();
+}
+
+try {
+  await step("the form loads with the token from the link", async () => {
+    await page.goto(formUrl);
+    await page.waitForFunction(() => document.querySelectorAll("#gateway option[value]:not([value=''])").length > 0);
+    check(await page.title() === "Deploy a herd instance", "title");
+    check(!(await page.url()).includes("token="), "the token is removed from the address bar");
+    const packages = await page.$$eval("#package option", (os) => os.map((o) => o.value));
+    check(JSON.stringify(packages) === JSON.stringify(["minimum", "standard", "recommended", "custom"]),
+          "packages: " + packages);
+    check((await page.textContent("#gateway")).includes("localhost"), "gateway localhost listed");
+  });
+
+  await step("a missing admin email is refused and nothing is deployed", async () => {
+    await page.fill("#name", "noemail");
+    await page.click('.tabs button[data-tab="admin"]');
+    await page.fill("#admin-email", "");
+    const text = await deployAndWait("noemail");
+    check(text.includes("Admin email is required"), "message: " + text);
+    check(await page.$('tr[data-name="noemail"]') === null, "no row for noemail");
+  });
+
+  await step("an invalid name is flagged on the Base tab", async () => {
+    await page.click('.tabs button[data-tab="base"]');
+    await page.fill("#name", "9lives");
+    check((await page.textContent("#name-error")).includes("start with a lowercase letter"), "name error");
+  });
+
+  await step("deploy with the capacity filter, a custom package and a mail server", async () => {
+    await page.click('.tabs button[data-tab="base"]');
+    await page.fill("#name", "formone");
+    await page.selectOption("#package", "minimum");
+    const minimumCost = await page.textContent("#cost");
+    await page.selectOption("#package", "custom");
+    check(await page.isVisible("#cpu"), "custom fields shown");
+    await page.fill("#cpu", "1");
+    await page.fill("#memory", "1024");
+    await page.fill("#disk", "5");
+    const customCost = await page.textContent("#cost");
+    check(customCost !== "-" && customCost !== minimumCost, `cost updates (${minimumCost} -> ${customCost})`);
+    await page.selectOption("#gateway", { label: "localhost" });
+    await page.selectOption("#node-mode", "filter");
+    await page.selectOption("#farm", "beta");
+    await page.selectOption("#country", "EG");
+    await page.click("#suggest");
+    await page.waitForFunction(() => /Found 1\)/.test(document.querySelector("#node-select-label").textContent));
+    const suggested = await page.$$eval("#node-select option", (os) => os.map((o) => o.value));
+    check(JSON.stringify(suggested) === JSON.stringify([nodeB]), "suggested: " + suggested);
+    await page.selectOption("#node-select", nodeB);
+    await fillAdmin("form.owner@example.com", "formadmin");
+    await page.fill("#admin-password", "");
+    await page.click('.tabs button[data-tab="mail"]');
+    await page.check("#smtp-enabled");
+    await page.fill("#smtp-host", "smtp.example.com");
+    await page.fill("#smtp-port", "2525");
+    await page.fill("#smtp-username", "mailer");
+    await page.fill("#smtp-password", "mail-secret");
+    await page.fill("#smtp-from", "noreply@example.com");
+    await page.selectOption("#smtp-tls", "tls");
+    await shot("form-filled");
+    const text = await deployAndWait("formone");
+    check(text.includes("Deployed formone"), "result: " + text);
+    const password = (await page.textContent("#admin-password-once")).trim();
+    check(password.length >= 12, "the admin password is shown once");
+    const row = page.locator('tr[data-name="formone"]');
+    await row.waitFor();
+    check((await row.locator(".status").textContent()) === "running", "status running");
+    const cells = await row.locator("td").allTextContents();
+    check(cells[1] === "formone1.localhost" && cells[3] === nodeB && cells[4] === "beta" && cells[5] === "EG",
+          "row: " + cells.join(" | "));
+    await shot("deployed");
+  });
+
+  await step("Visit opens the instance through the gateway", async () => {
+    const [popup] = await Promise.all([
+      context.waitForEvent("page"),
+      page.click('tr[data-name="formone"] a.visit'),
+    ]);
+    await popup.waitForLoadState("domcontentloaded");
+    check(popup.url().startsWith("http://formone1.localhost:"), "url: " + popup.url());
+    const html = await popup.content();
+    check(/formone|herd|Mastodon/i.test(html), "the instance's page");
+    const response = await popup.goto(new URL("/api/v1/instance", popup.url()).href);
+    check(response.ok(), "instance API through the gateway: " + response.status());
+    const instance = await response.json();
+    check(instance.title === "formone", "instance title: " + instance.title);
+    await popup.close();
+  });
+
+  await step("deploy with a manual node id", async () => {
+    await page.click('.tabs button[data-tab="base"]');
+    await page.fill("#name", "formtwo");
+    await page.selectOption("#package", "minimum");
+    await page.selectOption("#node-mode", "manual");
+    await page.fill("#node-id", "999");
+    await page.waitForFunction(() => /does not exist/.test(document.querySelector("#node-check").textContent));
+    await page.fill("#node-id", nodeA);
+    await page.waitForFunction(() => /up and has enough resources/.test(document.querySelector("#node-check").textContent));
+    await fillAdmin("two@example.org", "");
+    await page.click('.tabs button[data-tab="mail"]');
+    await page.uncheck("#smtp-enabled");
+    const text = await deployAndWait("formtwo");
+    check(text.includes("Deployed formtwo"), "result: " + text);
+    const row = page.locator('tr[data-name="formtwo"]');
+    await row.waitFor();
+    check((await row.locator("td").nth(3).textContent()) === nodeA, "on node a");
+  });
+
+  await step("Details show live use", async () => {
+    await page.click('tr[data-name="formone"] button.details');
+    const details = page.locator("#details-formone");
+    await details.waitFor();
+    const text = await details.textContent();
+    check(/cpu [0-9.]+%, memory [0-9.]+ MB of 1024 MB, disk/.test(text), "details: " + text);
+  });
+
+  await step("Delete removes the row", async () => {
+    await page.click('tr[data-name="formtwo"] button.delete');
+    await page.waitForFunction(() => !document.querySelector('tr[data-name="formtwo"]'));
+    await shot("after-delete");
+  });
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
