@@ -12,7 +12,9 @@ void add_account_routes(http::Router& router, App& app);        // mastodon/acco
 void add_status_routes(http::Router& router, App& app);         // mastodon/statuses.cpp
 void add_timeline_routes(http::Router& router, App& app);       // mastodon/timelines.cpp
 void add_notification_routes(http::Router& router, App& app);   // mastodon/notifications.cpp
+void add_search_routes(http::Router& router, App& app);         // mastodon/search.cpp
 void add_web_routes(http::Router& router, App& app);            // web/pages.cpp
+void add_activitypub_routes(http::Router& router, App& app);    // activitypub/actors.cpp
 
 http::Router build_router(App& app);
 

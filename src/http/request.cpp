@@ -79,6 +79,40 @@ std::string percent_decode(std::string_view text, bool plus_as_space) {
   return out;
 }
 
+bool valid_utf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 9;
+    if (extra == 9 || (extra == 1 && c < 0xC2) || i + extra >= text.size() + (extra ? 0 : 1)) {
+      if (extra != 0) return false;
+    }
+    if (i + extra >= text.size() && extra) return false;
+    std::uint32_t code = extra == 0 ? c : c & (0x3F >> extra);
+    for (size_t k = 1; k <= extra; ++k) {
+      unsigned char next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    if ((extra == 2 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
+        (extra == 3 && (code < 0x10000 || code > 0x10FFFF)))
+      return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+// Form and query components: '%' must start a valid escape and the result must be UTF-8.
+static std::string decode_form_component(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && (i + 2 >= text.size() || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0))
+      fail(ErrorKind::bad_request, "Invalid percent-encoding in form or query parameters");
+  }
+  std::string out = percent_decode(text, true);
+  if (!valid_utf8(out)) fail(ErrorKind::bad_request, "Parameters must be UTF-8");
+  return out;
+}
+
 std::string percent_encode(std::string_view text) {
   static const char* digits = "0123456789ABCDEF";
   std::string out;
@@ -163,8 +197,8 @@ void parse_urlencoded(std::string_view text, json::object& into) {
     std::string_view pair = text.substr(pos, amp - pos);
     if (!pair.empty()) {
       size_t eq = pair.find('=');
-      std::string key = percent_decode(pair.substr(0, eq), true);
-      std::string value = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true);
+      std::string key = decode_form_component(pair.substr(0, eq));
+      std::string value = eq == std::string_view::npos ? "" : decode_form_component(pair.substr(eq + 1));
       if (!key.empty()) merge_param(into, key, json::value(value));
     }
     pos = amp + 1;
@@ -258,6 +292,7 @@ void parse_multipart(std::string_view content_type, std::string_view body, json:
       if (is_file) {
         files.push_back(UploadedFile{*name, filename.value_or(""), part_type, std::string(data)});
       } else {
+        if (!valid_utf8(data)) fail(ErrorKind::bad_request, "Parameters must be UTF-8");
         merge_param(into, *name, json::value(std::string(data)));
       }
     }

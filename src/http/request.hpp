@@ -60,6 +60,7 @@ struct Response {
 // input with a message saying what is wrong.
 std::string percent_decode(std::string_view text, bool plus_as_space);
 std::string percent_encode(std::string_view text);  // RFC 3986 unreserved kept
+bool valid_utf8(std::string_view text);
 void merge_param(boost::json::object& root, std::string_view key, boost::json::value value);
 void parse_urlencoded(std::string_view text, boost::json::object& into);
 void parse_json_body(std::string_view body, boost::json::object& into);
