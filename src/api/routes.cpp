@@ -5,9 +5,11 @@ namespace herd::api {
 http::Router build_router(App& app) {
   http::Router router;
   add_instance_routes(router, app);
+  add_account_routes(router, app);
   add_status_routes(router, app);
   add_timeline_routes(router, app);
   add_notification_routes(router, app);
+  add_search_routes(router, app);
   add_oauth_routes(router, app);
   add_web_routes(router, app);
   return router;
