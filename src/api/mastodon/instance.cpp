@@ -174,6 +174,21 @@ http::Response host_meta(App& app, http::Request&) {
   return http::Response::text(body, "application/xrd+xml; charset=utf-8");
 }
 
+// The instance actor (/actor) as acct:domain@domain, as Mastodon publishes it.
+http::Response instance_actor_webfinger(App& app) {
+  std::string actor = app.base_url() + "/actor";
+  json::object o;
+  o["subject"] = "acct:" + app.domain() + "@" + app.domain();
+  o["aliases"] = json::array{actor};
+  o["links"] = json::array{
+      json::object{{"rel", "http://webfinger.net/rel/profile-page"}, {"type", "text/html"},
+                   {"href", app.base_url() + "/about/more?instance_actor=true"}},
+      json::object{{"rel", "self"}, {"type", "application/activity+json"}, {"href", actor}}};
+  http::Response response = http::Response::json(o);
+  response.content_type = "application/jrd+json; charset=utf-8";
+  return response;
+}
+
 http::Response webfinger(App& app, http::Request& request) {
   auto resource = http::param_string(request.params, "resource");
   if (!resource || resource->empty()) fail(ErrorKind::bad_request, "The resource parameter is required");
@@ -184,11 +199,17 @@ http::Response webfinger(App& app, http::Request& request) {
   if (r.rfind("acct:", 0) == 0) r = r.substr(5);
   if (!r.empty() && r[0] == '@') r = r.substr(1);
   if (r.rfind("https://", 0) == 0 || r.rfind("http://", 0) == 0) {
+    // URL resources: the actor URI, the profile URL, or the instance actor (with or without a
+    // trailing slash, fragment or query).
+    r = r.substr(0, r.find_first_of("#?"));
+    if (r.size() > 1 && r.back() == '/') r.pop_back();
     std::string prefix = app.base_url() + "/users/";
     std::string prefix2 = app.base_url() + "/@";
+    if (r == app.base_url() + "/actor") return instance_actor_webfinger(app);
     if (r.rfind(prefix, 0) == 0) username = r.substr(prefix.size());
     else if (r.rfind(prefix2, 0) == 0) username = r.substr(prefix2.size());
     else not_found();
+    if (username.empty() || username.find('/') != std::string::npos) not_found();
   } else {
     size_t at = r.rfind('@');
     if (at == std::string::npos) not_found();
@@ -196,6 +217,7 @@ http::Response webfinger(App& app, http::Request& request) {
     for (auto& ch : domain) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (domain != host && domain != web_host) not_found();
     username = r.substr(0, at);
+    if (username == host || username == web_host) return instance_actor_webfinger(app);
   }
   auto account = app.db->read_value([&](store::Connection& c) {
     return store::find_account_by_username(c, username, "");

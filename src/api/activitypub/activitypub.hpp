@@ -1,0 +1,21 @@
+// ActivityPub routes (shared between the files of api/activitypub/): content negotiation, the
+// JSON response type, and the sub-groups add_activitypub_routes() wires.
+#pragma once
+#include <boost/json.hpp>
+
+#include "app.hpp"
+#include "http/request.hpp"
+#include "http/router.hpp"
+
+namespace herd::api::activitypub {
+
+// True when the Accept header asks for ActivityStreams: application/activity+json or
+// application/ld+json (with or without the ActivityStreams profile).
+bool wants_activity_json(const http::Request& request);
+// The document as application/activity+json, with Vary: Accept.
+http::Response activity_response(const boost::json::object& document, int status = 200);
+
+void add_collection_routes(http::Router& router, App& app);  // collections.cpp
+void add_inbox_routes(http::Router& router, App& app);       // inbox.cpp
+
+}  // namespace herd::api::activitypub

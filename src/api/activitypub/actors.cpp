@@ -1,0 +1,162 @@
+// ActivityPub actors and objects, with content negotiation on the URLs browsers also visit:
+//   /users/:username, /@username          Person (or the profile page)
+//   /users/:username/statuses/:id         Note, or Announce for a reblog (browsers: the page)
+//   /users/:username/statuses/:id/activity  Create(Note) or Announce
+//   /@username/:id                        Note (or the status page)
+//   /actor                                the instance actor (Application), never signature-gated
+// With AUTHORIZED_FETCH=true every document except /actor needs a signed GET (401 + reason).
+// Private and direct statuses are served to the signer when the visibility rule lets the signing
+// actor see them (followers, mentioned accounts); everyone else gets 404.
+//
+// The browser side stays with web/: its account pages are registered on a private router and
+// asked whenever the request does not want ActivityStreams. build_router() registers this group
+// before the web pages so that these routes win for the shared patterns.
+#include <algorithm>
+#include <memory>
+
+#include "api/activitypub/activitypub.hpp"
+#include "api/routes.hpp"
+#include "core/error.hpp"
+#include "federation/context.hpp"
+#include "federation/documents.hpp"
+#include "federation/http_signature.hpp"
+#include "federation/resolver.hpp"
+#include "federation/serialize.hpp"
+#include "service/visibility.hpp"
+#include "store/accounts.hpp"
+#include "store/federation.hpp"
+#include "store/statuses.hpp"
+#include "web/web.hpp"
+
+namespace herd::api::activitypub {
+
+namespace json = boost::json;
+
+bool wants_activity_json(const http::Request& request) {
+  std::string accept(request.header("accept"));
+  std::transform(accept.begin(), accept.end(), accept.begin(), ::tolower);
+  return accept.find("application/activity+json") != std::string::npos ||
+         accept.find("application/ld+json") != std::string::npos;
+}
+
+http::Response activity_response(const json::object& document, int status) {
+  http::Response response = http::Response::json(document, status);
+  response.content_type = "application/activity+json; charset=utf-8";
+  response.headers.emplace_back("Vary", "Accept");
+  return response;
+}
+
+namespace {
+
+using Fallback = std::function<http::Response(http::Request&)>;
+
+// The account the request's signature belongs to (0 when unsigned or unknown). Under
+// AUTHORIZED_FETCH an unsigned or badly signed request is a 401.
+Id signer_account(App& app, http::Request& request) {
+  std::string owner = federation::require_signed_fetch(app, request);
+  if (owner.empty()) {
+    federation::ReceivedRequest probe;
+    for (const auto& [name, value] : request.headers) probe.headers.emplace_back(name, value);
+    if (!federation::has_signature(probe)) return 0;
+    auto verification = federation::verify_request(app, request);
+    if (!verification.valid) return 0;
+    owner = verification.owner;
+  }
+  return app.db->read_value(
+      [&](store::Connection& c) { return store::find_account_id_by_uri(c, owner).value_or(0); });
+}
+
+store::Account local_account(App& app, const std::string& username) {
+  auto account = app.db->read_value(
+      [&](store::Connection& c) { return store::find_account_by_username(c, username, ""); });
+  if (!account) not_found();
+  if (account->suspended) fail(ErrorKind::not_found, "Gone");
+  return *account;
+}
+
+http::Response actor_document(App& app, http::Request& request, const std::string& username) {
+  federation::require_signed_fetch(app, request);
+  return activity_response(federation::actor_json(app, local_account(app, username)));
+}
+
+// The status `id` of `username`, as a Note/Announce (activity=false) or Create/Announce.
+http::Response status_document(App& app, http::Request& request, const std::string& username,
+                               const std::string& id_text, bool activity) {
+  Id viewer = signer_account(app, request);
+  store::Account author = local_account(app, username);
+  auto id = parse_id(id_text);
+  if (!id) not_found();
+  std::optional<json::object> document;
+  app.db->read([&](store::Connection& c) {
+    auto status = store::find_status(c, *id);
+    if (!status || status->account_id != author.id || !status->local) return;
+    if (!service::can_see(c, viewer, *status)) return;
+    document = activity ? federation::status_activity(app, c, *status)
+                        : federation::status_object(app, c, *status);
+  });
+  if (!document) not_found();
+  return activity_response(*document);
+}
+
+http::Response instance_actor(App& app, http::Request&) {
+  federation::Federation& state = federation::of(app);
+  return activity_response(federation::instance_actor_json(app, state.instance_public_key_pem()));
+}
+
+}  // namespace
+
+}  // namespace herd::api::activitypub
+
+namespace herd::api {
+
+void add_activitypub_routes(http::Router& router, App& app) {
+  using namespace activitypub;
+  // The web group's account pages, asked when the client is a browser.
+  auto web_pages = std::make_shared<http::Router>();
+  web::add_account_pages(*web_pages, app);
+  Fallback to_web = [web_pages](http::Request& request) {
+    const http::Handler* handler = nullptr;
+    if (web_pages->route(request, &handler) == http::Router::Match::found)
+      return (*handler)(request);
+    return http::Response::error(404, "Not found");
+  };
+
+  router.get("/users/:username", [&app, to_web](http::Request& request) {
+    if (!wants_activity_json(request)) return to_web(request);
+    return actor_document(app, request, request.path_param("username"));
+  });
+  router.get("/:handle", [&app, to_web](http::Request& request) {
+    const std::string& handle = request.path_param("handle");
+    if (!wants_activity_json(request) || handle.size() < 2 || handle[0] != '@')
+      return to_web(request);
+    return actor_document(app, request, handle.substr(1));
+  });
+  router.get("/:handle/:id", [&app, to_web](http::Request& request) {
+    const std::string& handle = request.path_param("handle");
+    if (!wants_activity_json(request) || handle.size() < 2 || handle[0] != '@')
+      return to_web(request);
+    return status_document(app, request, handle.substr(1), request.path_param("id"), false);
+  });
+  router.get("/users/:username/statuses/:id", [&app](http::Request& request) {
+    if (!wants_activity_json(request)) {
+      auto id = parse_id(request.path_param("id"));
+      if (!id) not_found();
+      return http::Response::redirect(app.status_url(request.path_param("username"), *id), 302);
+    }
+    return status_document(app, request, request.path_param("username"), request.path_param("id"),
+                           false);
+  });
+  router.get("/users/:username/statuses/:id/activity", [&app](http::Request& request) {
+    return status_document(app, request, request.path_param("username"), request.path_param("id"),
+                           true);
+  });
+  router.get("/actor", [&app](http::Request& request) { return instance_actor(app, request); });
+  router.get("/actor/outbox", [&app](http::Request&) {
+    return activity_response(federation::ordered_collection(
+        federation::instance_actor_uri(app) + "/outbox", 0, std::nullopt));
+  });
+  add_collection_routes(router, app);
+  add_inbox_routes(router, app);
+}
+
+}  // namespace herd::api

@@ -1,0 +1,57 @@
+// Dereferencing remote things: documents by URI (signed GET with the instance actor's key),
+// actors (stored as remote accounts), WebFinger handles, public keys for signature verification,
+// and the verification of incoming signed requests. Blocking: network I/O happens here; never call
+// these inside a database transaction.
+#pragma once
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+
+#include "app.hpp"
+#include "federation/http_signature.hpp"
+#include "http/request.hpp"
+#include "store/models.hpp"
+
+namespace herd::federation {
+
+namespace json = boost::json;
+
+// The document at uri, when it is JSON whose id lives on the host it came from (after
+// redirects). nullopt for 404/410, non-JSON, mismatched ids, blocked domains and refused or
+// failed fetches (logged).
+std::optional<json::object> fetch_document(App& app, const std::string& uri);
+
+// Builds the account an actor document describes (not stored): username from preferredUsername,
+// domain from the actor's host, sanitised note and fields, URLs, key, images, flags. nullopt when
+// the document is not a usable actor.
+std::optional<store::Account> account_from_actor(const App& app, const json::object& actor);
+
+// Stores (inserts or updates) the account an actor document describes; returns it.
+std::optional<store::Account> store_actor(App& app, const json::object& actor);
+
+// The account for an actor URI: the stored one, or fetched and stored when unknown (or when
+// refresh). Local URIs give local accounts, never a fetch.
+std::optional<store::Account> resolve_actor(App& app, const std::string& uri, bool refresh = false);
+
+// WebFinger: the account for user@domain (remote: looked up, fetched and stored when unknown).
+std::optional<store::Account> resolve_handle(App& app, const std::string& username,
+                                             const std::string& domain);
+
+// The key lookup verification uses: cache, then the stored account, then a fetch of the keyId's
+// document (refresh: always fetch, at most once per few seconds per key).
+std::optional<PublicKey> lookup_key(App& app, const std::string& key_id, bool refresh);
+
+// Verifies an incoming request's HTTP signature against the signer's key.
+Verification verify_request(App& app, const http::Request& request);
+
+// For AUTHORIZED_FETCH: when enabled, requires a valid signature from a non-blocked domain
+// (ApiError unauthorized with the reason otherwise). Returns the signer's actor URI ("" when
+// the mode is off and the request is unsigned).
+std::string require_signed_fetch(App& app, const http::Request& request);
+
+// The host part (with port) of a URI, lowercased.
+std::string domain_of(const std::string& uri);
+// True when uri is on this instance.
+bool is_local_uri(const App& app, const std::string& uri);
+
+}  // namespace herd::federation

@@ -1,0 +1,208 @@
+#include "store/federation.hpp"
+
+namespace herd::store {
+
+namespace {
+
+Value b(bool value) {
+  return Value(std::int64_t{value ? 1 : 0});
+}
+Value text(std::string_view value) {
+  return Value(std::string(value));
+}
+
+std::vector<std::string> strings(const Result& result) {
+  std::vector<std::string> out;
+  out.reserve(result.rows.size());
+  for (const Row& row : result.rows) out.push_back(row.s(0));
+  return out;
+}
+
+}  // namespace
+
+bool insert_setting_if_absent(Connection& c, std::string_view name, std::string_view value) {
+  return c.query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                 {text(name), text(value)})
+             .affected > 0;
+}
+
+bool insert_remote_account(Connection& c, const Account& a) {
+  return c.query(
+              "INSERT INTO accounts (id, username, domain, display_name, note, fields_json, uri, "
+              "url, inbox_url, shared_inbox_url, outbox_url, followers_url, following_url, "
+              "featured_url, public_key_pem, avatar_url, header_url, actor_type, locked, bot, "
+              "discoverable, indexable, created_at, updated_at) VALUES "
+              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+              {Value(a.id),
+               Value(a.username),
+               Value(a.domain),
+               Value(a.display_name),
+               Value(a.note),
+               Value(a.fields_json),
+               Value(a.uri),
+               Value(a.url),
+               Value(a.inbox_url),
+               Value(a.shared_inbox_url),
+               Value(a.outbox_url),
+               Value(a.followers_url),
+               Value(a.following_url),
+               Value(a.featured_url),
+               Value(a.public_key_pem),
+               Value(a.avatar_url),
+               Value(a.header_url),
+               Value(a.actor_type),
+               b(a.locked),
+               b(a.bot),
+               b(a.discoverable),
+               b(a.indexable),
+               Value(a.created_at),
+               Value(a.updated_at)})
+             .affected > 0;
+}
+
+void update_remote_account(Connection& c, const Account& a) {
+  c.query(
+      "UPDATE accounts SET uri = ?, username = ?, display_name = ?, note = ?, fields_json = ?, url "
+      "= ?, "
+      "inbox_url = ?, shared_inbox_url = ?, outbox_url = ?, followers_url = ?, following_url = ?, "
+      "featured_url = ?, public_key_pem = ?, avatar_url = ?, header_url = ?, actor_type = ?, "
+      "locked = ?, bot = ?, discoverable = ?, indexable = ?, moved_to_account_id = ?, "
+      "updated_at = ? WHERE id = ?",
+      {Value(a.uri),
+       Value(a.username),
+       Value(a.display_name),
+       Value(a.note),
+       Value(a.fields_json),
+       Value(a.url),
+       Value(a.inbox_url),
+       Value(a.shared_inbox_url),
+       Value(a.outbox_url),
+       Value(a.followers_url),
+       Value(a.following_url),
+       Value(a.featured_url),
+       Value(a.public_key_pem),
+       Value(a.avatar_url),
+       Value(a.header_url),
+       Value(a.actor_type),
+       b(a.locked),
+       b(a.bot),
+       b(a.discoverable),
+       b(a.indexable),
+       opt(a.moved_to_account_id),
+       Value(a.updated_at),
+       Value(a.id)});
+}
+
+void set_domain_suspended(Connection& c, std::string_view domain, bool suspended) {
+  c.query("UPDATE accounts SET suspended = ? WHERE domain = ?", {b(suspended), text(domain)});
+}
+
+std::optional<Id> find_account_id_by_uri(Connection& c, std::string_view uri) {
+  auto result = c.query("SELECT id FROM accounts WHERE uri = ? LIMIT 1", {text(uri)});
+  if (result.empty()) return std::nullopt;
+  return result.front().i(0);
+}
+
+std::optional<Id> find_status_id_by_uri(Connection& c, std::string_view uri) {
+  auto result = c.query("SELECT id FROM statuses WHERE uri = ? LIMIT 1", {text(uri)});
+  if (result.empty())
+    result = c.query("SELECT id FROM statuses WHERE url = ? AND local = 0 LIMIT 1", {text(uri)});
+  if (result.empty()) return std::nullopt;
+  return result.front().i(0);
+}
+
+std::vector<std::string> follower_inboxes(Connection& c, Id account_id) {
+  return strings(c.query(
+      "SELECT DISTINCT CASE WHEN a.shared_inbox_url <> '' THEN a.shared_inbox_url ELSE "
+      "a.inbox_url END FROM follows f JOIN accounts a ON a.id = f.account_id WHERE "
+      "f.target_account_id = ? AND a.domain <> '' AND a.suspended = 0 AND a.inbox_url <> ''",
+      {Value(account_id)}));
+}
+
+std::vector<std::string> account_inboxes(Connection& c, const std::vector<Id>& account_ids) {
+  if (account_ids.empty()) return {};
+  std::vector<Value> params;
+  for (Id id : account_ids) params.emplace_back(id);
+  return strings(c.query(
+      "SELECT DISTINCT CASE WHEN shared_inbox_url <> '' THEN shared_inbox_url ELSE inbox_url END "
+      "FROM accounts WHERE id IN (" +
+          placeholders(account_ids.size()) +
+          ") AND domain <> '' AND suspended = 0 AND inbox_url <> ''",
+      params));
+}
+
+bool has_follower_on_domain(Connection& c, Id account_id, std::string_view domain) {
+  return !c.query(
+               "SELECT 1 FROM follows f JOIN accounts a ON a.id = f.account_id WHERE "
+               "f.target_account_id = ? AND a.domain = ? LIMIT 1",
+               {Value(account_id), text(domain)})
+              .empty();
+}
+
+bool is_domain_blocked(Connection& c, std::string_view domain) {
+  if (domain.empty()) return false;
+  return !c.query("SELECT 1 FROM domain_blocks WHERE domain = ?", {text(domain)}).empty();
+}
+
+bool insert_domain_block(Connection& c, Id id, std::string_view domain, std::string_view severity,
+                         std::int64_t now) {
+  return c.query(
+              "INSERT INTO domain_blocks (id, domain, severity, created_at) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT (domain) DO NOTHING",
+              {Value(id), text(domain), text(severity), Value(now)})
+             .affected > 0;
+}
+
+bool delete_domain_block(Connection& c, std::string_view domain) {
+  return c.query("DELETE FROM domain_blocks WHERE domain = ?", {text(domain)}).affected > 0;
+}
+
+std::vector<std::string> list_domain_blocks(Connection& c) {
+  return strings(c.query("SELECT domain FROM domain_blocks ORDER BY domain"));
+}
+
+void insert_job(Connection& c, Id id, std::string_view queue, std::string_view payload,
+                std::int64_t run_at, std::int64_t now) {
+  c.query(
+      "INSERT INTO jobs (id, queue, payload, run_at, attempts, created_at) VALUES (?, ?, ?, ?, 0, "
+      "?)",
+      {Value(id), text(queue), text(payload), Value(run_at), Value(now)});
+}
+
+std::vector<Job> claim_jobs(Connection& c, std::string_view queue, std::int64_t now,
+                            std::int64_t lock_ms, int limit) {
+  std::string pick =
+      "SELECT id FROM jobs WHERE queue = ? AND run_at <= ? AND (locked_until IS NULL OR "
+      "locked_until < ?) ORDER BY run_at LIMIT " +
+      std::to_string(limit);
+  if (c.dialect() == Dialect::postgres) pick += " FOR UPDATE SKIP LOCKED";
+  auto result = c.query("UPDATE jobs SET locked_until = ? WHERE id IN (" + pick +
+                            ") RETURNING id, queue, payload, attempts",
+                        {Value(now + lock_ms), text(queue), Value(now), Value(now)});
+  std::vector<Job> jobs;
+  for (const Row& row : result.rows)
+    jobs.push_back(Job{row.i(0), row.s(1), row.s(2), static_cast<int>(row.i(3))});
+  return jobs;
+}
+
+void delete_job(Connection& c, Id id) {
+  c.query("DELETE FROM jobs WHERE id = ?", {Value(id)});
+}
+
+void retry_job(Connection& c, Id id, std::int64_t run_at, int attempts, std::string_view error) {
+  c.query(
+      "UPDATE jobs SET run_at = ?, attempts = ?, locked_until = NULL, last_error = ? WHERE id = ?",
+      {Value(run_at), Value(std::int64_t{attempts}), text(error.substr(0, 500)), Value(id)});
+}
+
+std::int64_t count_jobs(Connection& c, std::string_view queue) {
+  return c.query("SELECT COUNT(*) FROM jobs WHERE queue = ?", {text(queue)}).front().i(0);
+}
+
+std::optional<std::int64_t> next_job_time(Connection& c, std::string_view queue) {
+  auto result = c.query("SELECT MIN(run_at) FROM jobs WHERE queue = ?", {text(queue)});
+  if (result.empty() || result.front().is_null(0)) return std::nullopt;
+  return result.front().i(0);
+}
+
+}  // namespace herd::store

@@ -1,0 +1,74 @@
+// Storage for federation: remote accounts' ActivityPub fields, lookups by URI, delivery audiences,
+// domain blocks, the instance actor's key and the job queue (deliveries). All functions run
+// inside a caller's transaction or read.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/database.hpp"
+#include "store/models.hpp"
+
+namespace herd::store {
+
+// ---- settings -----------------------------------------------------------------------------------
+
+// Stores name=value unless the name exists; returns whether it was stored.
+bool insert_setting_if_absent(Connection& c, std::string_view name, std::string_view value);
+
+// ---- remote accounts ----------------------------------------------------------------------------
+
+// Inserts a remote account unless its (username, domain) exists; returns whether it was stored.
+bool insert_remote_account(Connection& c, const Account& account);
+// Rewrites what a remote actor document gives (uri too) (names, note, fields, URLs, key, images,
+// type, flags, updated_at) on the account with this id.
+void update_remote_account(Connection& c, const Account& account);
+// Marks every account of the domain suspended or not (domain blocks).
+void set_domain_suspended(Connection& c, std::string_view domain, bool suspended);
+// The id of the account whose actor URI is uri.
+std::optional<Id> find_account_id_by_uri(Connection& c, std::string_view uri);
+// The id of a status by its ActivityPub id (uri) or, failing that, its url.
+std::optional<Id> find_status_id_by_uri(Connection& c, std::string_view uri);
+
+// ---- delivery audiences -------------------------------------------------------------------------
+
+// Distinct inboxes (the shared inbox when the account has one) of the account's remote followers.
+std::vector<std::string> follower_inboxes(Connection& c, Id account_id);
+// Distinct inboxes of these accounts that are remote.
+std::vector<std::string> account_inboxes(Connection& c, const std::vector<Id>& account_ids);
+// Whether any remote follower of account_id lives on this domain.
+bool has_follower_on_domain(Connection& c, Id account_id, std::string_view domain);
+
+// ---- domain blocks ------------------------------------------------------------------------------
+
+bool is_domain_blocked(Connection& c, std::string_view domain);
+// Returns false when the domain was already blocked.
+bool insert_domain_block(Connection& c, Id id, std::string_view domain, std::string_view severity,
+                         std::int64_t now);
+bool delete_domain_block(Connection& c, std::string_view domain);
+std::vector<std::string> list_domain_blocks(Connection& c);
+
+// ---- jobs ---------------------------------------------------------------------------------------
+
+struct Job {
+  Id id = 0;
+  std::string queue;
+  std::string payload;
+  int attempts = 0;
+};
+void insert_job(Connection& c, Id id, std::string_view queue, std::string_view payload,
+                std::int64_t run_at, std::int64_t now);
+// Claims up to `limit` due jobs of the queue (run_at <= now, not locked by another worker) by
+// locking them until now + lock_ms; PostgreSQL uses FOR UPDATE SKIP LOCKED so that several
+// processes share the queue.
+std::vector<Job> claim_jobs(Connection& c, std::string_view queue, std::int64_t now,
+                            std::int64_t lock_ms, int limit);
+void delete_job(Connection& c, Id id);
+// Unlocks the job for another attempt at run_at.
+void retry_job(Connection& c, Id id, std::int64_t run_at, int attempts, std::string_view error);
+std::int64_t count_jobs(Connection& c, std::string_view queue);
+// The earliest run_at among the queue's unlocked jobs.
+std::optional<std::int64_t> next_job_time(Connection& c, std::string_view queue);
+
+}  // namespace herd::store
