@@ -228,6 +228,9 @@ Agent::Agent(AgentOptions options) : impl_(std::make_unique<Impl>()) {
   server_options.threads = 4;
   impl_->server = std::make_unique<http::Server>(server_options, api::make_dispatch(impl_->router));
   impl_->load_node_id();
+  // Instances this node ran before the agent restarted start again; the first heartbeat
+  // removes those the control plane no longer expects.
+  for (const auto& name : impl_->supervisor->recover()) log::info("recovered instance {}", name);
 }
 
 Agent::~Agent() {

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -79,6 +80,7 @@ Supervisor::Supervisor(SupervisorOptions options) : options_(std::move(options))
   if (!options_.cgroups) options_.cgroups = make_cgroup_none();
   fs::create_directories(options_.data_dir + "/instances");
   fs::create_directories(options_.data_dir + "/logs");
+  fs::create_directories(options_.data_dir + "/specs");
   monitor_ = std::thread([this] { monitor(); });
 }
 
@@ -120,7 +122,37 @@ void Supervisor::launch(Instance& instance) {
             instance.port);
 }
 
-InstanceStatus Supervisor::start(const InstanceSpec& spec) {
+std::string Supervisor::spec_path(const std::string& name) const {
+  return options_.data_dir + "/specs/" + name + ".json";
+}
+
+std::vector<std::string> Supervisor::recover() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(options_.data_dir + "/specs", ec)) {
+    if (entry.path().extension() != ".json") continue;
+    try {
+      std::ifstream in(entry.path());
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      auto kept = boost::json::parse(text).as_object();
+      InstanceSpec spec;
+      spec.name = std::string(kept.at("name").as_string());
+      const auto& r = kept.at("resources").as_object();
+      spec.resources = {r.at("cpu").to_number<std::int64_t>(),
+                        r.at("memory_mb").to_number<std::int64_t>(),
+                        r.at("disk_gb").to_number<std::int64_t>()};
+      for (const auto& [key, value] : kept.at("env").as_object())
+        spec.env[std::string(key)] = std::string(value.as_string());
+      start(spec, static_cast<int>(kept.at("port").to_number<std::int64_t>()));
+      names.push_back(spec.name);
+    } catch (const std::exception& error) {
+      log::error("cannot recover the instance kept in {}: {}", entry.path().string(), error.what());
+    }
+  }
+  return names;
+}
+
+InstanceStatus Supervisor::start(const InstanceSpec& spec, int port) {
   std::lock_guard lock(mutex_);
   if (auto it = instances_.find(spec.name); it != instances_.end()) return snapshot(*it->second);
   auto instance = std::make_unique<Instance>();
@@ -129,8 +161,25 @@ InstanceStatus Supervisor::start(const InstanceSpec& spec) {
   fs::create_directories(instance_dir(spec.name));
   options_.cgroups->create(spec.name, limits_for(spec.resources));
   try {
-    instance->port = free_port(options_.address);
+    instance->port = port > 0 ? port : free_port(options_.address);
     launch(*instance);
+    boost::json::object env;
+    for (const auto& [key, value] : spec.env)
+      if (key != "HERD_ADMIN_PASSWORD") env[key] = value;
+    boost::json::object kept{
+        {"name", spec.name},
+        {"port", instance->port},
+        {"resources", boost::json::object{{"cpu", spec.resources.cpu},
+                                          {"memory_mb", spec.resources.memory_mb},
+                                          {"disk_gb", spec.resources.disk_gb}}},
+        {"env", env}};
+    {
+      std::ofstream out(spec_path(spec.name) + ".tmp", std::ios::trunc);
+      out << boost::json::serialize(kept);
+    }
+    fs::permissions(spec_path(spec.name) + ".tmp", fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace);
+    fs::rename(spec_path(spec.name) + ".tmp", spec_path(spec.name));
   } catch (...) {
     options_.cgroups->remove(spec.name);
     throw;
@@ -168,6 +217,7 @@ bool Supervisor::stop(const std::string& name, bool remove_data) {
   options_.cgroups->remove(name);
   if (remove_data) {
     std::error_code ec;
+    fs::remove(spec_path(name), ec);
     fs::remove_all(instance_dir(name), ec);
     fs::remove(options_.data_dir + "/logs/" + name + ".log", ec);
   }

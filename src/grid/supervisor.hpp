@@ -63,7 +63,12 @@ class Supervisor {
 
   // Starts the instance (creating its cgroups and data folder). Throws std::runtime_error.
   // Starting a name that already runs returns its status unchanged.
-  InstanceStatus start(const InstanceSpec& spec);
+  // The spec (without the admin password, which is only needed at the first start) and port are
+  // kept in <data>/specs/<name>.json, so that recover() can start it again after the agent
+  // itself restarts. port 0 picks a free one.
+  InstanceStatus start(const InstanceSpec& spec, int port = 0);
+  // Starts the instances whose specs were kept (same ports); returns their names.
+  std::vector<std::string> recover();
   // Stops it (SIGTERM, then SIGKILL after 5 s), removes its cgroups, and with remove_data its
   // data folder and log. False when unknown (the data folder is still removed).
   bool stop(const std::string& name, bool remove_data);
@@ -71,6 +76,7 @@ class Supervisor {
   std::vector<InstanceStatus> list() const;
   const CgroupBackend& cgroups() const { return *options_.cgroups; }
   std::string instance_dir(const std::string& name) const;
+  std::string spec_path(const std::string& name) const;
 
  private:
   struct Instance;

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -248,6 +249,56 @@ def main():
             wait_until(lambda: not os.path.exists(f"{b.data_dir}/instances/doomed"), 20,
                        "the rolled-back instance's data to be removed")
 
+        def cli_same_operations():
+            env = dict(os.environ, HERD_GRID_URL=grid.gateway_url.replace("127.0.0.1", "localhost"),
+                       HERD_GRID_TOKEN=grid.owner_token)
+
+            def cli(*argv):
+                done = subprocess.run([herd, "grid", *argv], env=env, capture_output=True,
+                                      text=True, timeout=120)
+                return done.returncode, done.stdout, done.stderr
+            # Through the gateway's bare domain (nginx proxies to the control plane).
+            code, out, err = cli("list", "--json")
+            assert code == 0, err
+            assert [d["name"] for d in json.loads(out)] == ["alphaone"], out
+            code, out, err = cli("show", "alphaone", "--json")
+            assert code == 0 and json.loads(out)["live"]["state"] == "running", (out, err)
+            code, out, err = cli("show", "alphaone")
+            assert code == 0 and "restart_count" in out and "memory use" in out, out
+            code, out, err = cli("nodes", "--farm", "alpha", "--package", "standard", "--json")
+            assert code == 0 and [n["id"] for n in json.loads(out)] == [a.id], out
+            code, out, err = cli("gateways", "--json")
+            assert code == 0 and json.loads(out)[0]["domain"] == "localhost", out
+            code, out, err = cli("deploy", "--name", "1bad", "--admin-email", "x@example.com")
+            assert code == 1 and "Name must start with a lowercase letter." in err, err
+            code, out, err = cli("deploy", "--name", "clitwo", "--node", str(b.id))
+            assert code == 1 and "Admin email is required." in err, err
+            code, out, err = cli("deploy", "--name", "clitwo", "--node", str(b.id), "--package",
+                                 "minimum", "--admin-email", "cli@example.com", "--json")
+            assert code == 0, err
+            deployed = json.loads(out)
+            assert deployed["node_id"] == b.id and deployed["admin_password"], deployed
+            assert grid.through_gateway("clitwo1.localhost")[0] == 200
+            code, out, err = cli("delete", "clitwo")
+            assert code == 0 and "Deleted clitwo" in out, (out, err)
+            assert grid.through_gateway("clitwo1.localhost")[0] == 404
+            code, out, err = cli("show", "clitwo")
+            assert code == 1 and "No deployment named" in err, err
+
+        def node_restart_recovers():
+            a.kill()  # its instances go with it
+            wait_until(lambda: grid.node(a.id)["status"] == "down", 20, "node a to be down")
+            code, shown = grid.api("GET", "/api/grid/v1/deployments/alphaone")
+            assert shown["status"] == "failed" and f"node {a.id} is down" in shown["error"], shown
+            assert shown["live"] is None, shown
+            a.start()
+            wait_until(lambda: grid.api("GET", "/api/grid/v1/deployments/alphaone")[1]["status"]
+                       == "running", 30, "alphaone to run again after its node came back")
+            wait_until(lambda: grid.through_gateway("alphaone1.localhost")[0] == 200, 30,
+                       "alphaone through the gateway again")
+            code, instance = grid.through_gateway("alphaone1.localhost", "/api/v1/instance")
+            assert instance["stats"]["status_count"] >= 1, instance  # its data survived
+
         def delete_last():
             code, _ = grid.api("DELETE", "/api/grid/v1/deployments/alphaone")
             assert code == 200
@@ -271,6 +322,8 @@ def main():
         suite.run("a killed instance is restarted", crash_restart)
         suite.run("delete frees capacity and the host stops answering", delete_frees_capacity)
         suite.run("a node going down mid-deploy rolls everything back", node_down_mid_deploy)
+        suite.run("the CLI does the same operations", cli_same_operations)
+        suite.run("a node agent that restarts brings its instances back", node_restart_recovers)
         suite.run("deleting the last deployment leaves a clean grid", delete_last)
         return suite.finish(grid)
     except Exception as error:  # noqa: BLE001
