@@ -48,21 +48,19 @@ std::vector<store::Status> visible_only(store::Connection& c, Id viewer,
                         s->visibility == store::Visibility::direct))
       hidden_kind.push_back(s->id);
   }
-  std::unordered_set<Id> suspended;
-  for (const auto& a : store::find_accounts(c, authors))
-    if (a.suspended) suspended.insert(a.id);
-  auto relations = store::load_relationships(c, viewer, authors);
+  auto facts = store::load_author_facts(c, viewer, authors);
   auto mentioned = store::mentioning(c, viewer, hidden_kind);
 
   auto judge = [&](const store::Status& s) {
     ViewerFacts f;
     f.signed_in = viewer != 0;
     f.is_author = viewer != 0 && s.account_id == viewer;
-    const auto& r = relations[s.account_id];
-    f.follows_author = r.following;
-    f.blocked_by_author = r.blocked_by;
+    auto it = facts.find(s.account_id);
+    if (it == facts.end()) return false;  // no such account
+    f.follows_author = it->second.followed_by_viewer;
+    f.blocked_by_author = it->second.blocks_viewer;
     f.mentioned = mentioned.count(s.id) > 0;
-    f.author_suspended = suspended.count(s.account_id) > 0;
+    f.author_suspended = it->second.suspended;
     return visible(s.visibility, f);
   };
   std::vector<store::Status> out;

@@ -49,6 +49,15 @@ std::vector<Status> page_account_statuses(Connection& c, Id account_id, Id viewe
                                           const AccountStatusesFilter& filter,
                                           const PageQuery& page);
 
+// What the visibility rule needs about each author for one viewer (0: anonymous), in one query.
+struct AuthorFacts {
+  bool suspended = false;
+  bool followed_by_viewer = false;
+  bool blocks_viewer = false;
+};
+std::unordered_map<Id, AuthorFacts> load_author_facts(Connection& c, Id viewer,
+                                                      const std::vector<Id>& authors);
+
 // ---- threads -----------------------------------------------------------------------------------
 
 // The statuses status_id replies to, walking up at most `limit` levels, oldest first.
