@@ -594,5 +594,31 @@ def notifications(t):
             "clearing erin's notifications leaves carol's endpoint working")
 
 
+@suite.case
+def reblogs_reach_followers_home(t):
+    server, alice = S["server"], S["alice"]
+    frank, gina = register(server, "frank"), register(server, "gina")
+    mf, mg = client(frank), client(gina)
+    mg.account_follow(frank.id)                      # gina follows frank, not alice
+    original = client(alice).status_post("worth boosting")
+    wrapper = mf.status_reblog(original["id"])
+    t.eq(sid(wrapper["reblog"]["id"]), sid(original["id"]), "reblog returns the wrapper status")
+    home = mg.timeline_home(limit=40)
+    boosts = [s for s in home if s["reblog"] and sid(s["reblog"]["id"]) == sid(original["id"])]
+    t.eq(len(boosts), 1, "the boost is in the home timeline of the booster's follower")
+    if boosts:
+        t.eq(sid(boosts[0]["account"]["id"]), frank.id, "the home entry is frank's reblog")
+        t.eq(sid(boosts[0]["id"]), sid(wrapper["id"]), "the home entry is the reblog wrapper")
+    t.check(sid(original["id"]) not in ids(home), "the original itself is not in the home timeline")
+    again = mf.status_reblog(original["id"])
+    t.eq(sid(again["id"]), sid(wrapper["id"]), "reblogging twice returns the same reblog")
+    t.eq(client(alice).status(original["id"])["reblogs_count"], 1, "reblogs_count 1 after a double reblog")
+    mf.status_unreblog(original["id"])
+    home = mg.timeline_home(limit=40)
+    t.check(not any(s["reblog"] and sid(s["reblog"]["id"]) == sid(original["id"]) for s in home),
+            "after unreblog the boost leaves the follower's home timeline")
+    t.eq(client(alice).status(original["id"])["reblogs_count"], 0, "reblogs_count back to 0")
+
+
 if __name__ == "__main__":
     main(suite)

@@ -92,13 +92,14 @@ def start_server_and_register_users(t):
     S["server"] = server
     S["alice"] = register(server, "alice")
     S["bob"] = register(server, "bob")
+    S["carol"] = register(server, "carol")
     t.require(os.access(TOOT, os.X_OK), f"toot is installed ({TOOT})")
 
 
 @suite.case
 def login_cli(t):
     server = S["server"]
-    for user in (S["alice"], S["bob"]):
+    for user in (S["alice"], S["bob"], S["carol"]):
         rc, out, err = toot(t, "login_cli", "-i", server.domain, "--disable-https", "-e", user.email,
                             stdin=user.password + "\n")
         ok = t.check("Successfully logged in" in out, f"toot login_cli as {user.username}", out + err)
@@ -201,8 +202,13 @@ def boost_favourite_bookmark(t):
     t.eq((st["reblogs_count"], st["reblogged"]), (1, True), "after toot reblog: reblogs_count 1, reblogged")
     rc, out, err = toot(t, "reblogged_by", sid)  # no -u option: the active account
     t.check("bob" in out, "toot reblogged_by lists bob", out)
-    rc, out, err = toot(t, "timeline", "-1", "-c", "20", user="bob")
-    t.check("Reblogged @alice" in out, "bob's home timeline shows his boost of alice", out[-2000:])
+    # carol follows bob, not alice: the boost brings alice's post into carol's home.
+    api("POST", f"/api/v1/accounts/{bob.id}/follow", S["carol"])
+    toot(t, "unreblog", sid, user="bob")
+    toot(t, "reblog", sid, user="bob")
+    rc, out, err = toot(t, "timeline", "-1", "-c", "20", user="carol")
+    t.check("Hello from toot" in out and "Reblogged @alice" in out,
+            "the home timeline of bob's follower shows his boost of alice's post", out[-2000:])
 
     toot(t, "favourite", sid, user="bob")
     st = api("GET", f"/api/v1/statuses/{sid}", bob)
