@@ -214,6 +214,7 @@ Agent::Agent(AgentOptions options) : impl_(std::make_unique<Impl>()) {
   auto env = current_environment();
   for (const char* key : {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR"})
     if (env.count(key)) supervisor_options.base_env[key] = env[key];
+  supervisor_options.disk_quota = o.disk_quota;
   supervisor_options.cgroups = detect_cgroups(o.cgroup_root, o.cgroup_parent);
   if (supervisor_options.cgroups->kind() == "none")
     log::warn("no usable cgroups under {}: cpu and memory limits are not enforced", o.cgroup_root);
@@ -262,7 +263,9 @@ int node_main(int argc, char** argv) {
   if (args.flag("help")) {
     std::cout << "Usage: herd grid node --control URL --token T [--farm F] [--country C]\n"
                  "         [--cpu N] [--memory-mb M] [--disk-gb D] [--listen ADDR:PORT]\n"
-                 "         [--address ADDR] [--data DIR] [--cgroup-parent NAME]\n";
+                 "         [--address ADDR] [--data DIR] [--cgroup-parent NAME]\n"
+                 "         [--disk-quota check|loop]  (loop: each instance's data folder is a\n"
+                 "         loop-mounted ext4 image of its package's disk size)\n";
     return 0;
   }
   AgentOptions o;
@@ -280,6 +283,9 @@ int node_main(int argc, char** argv) {
     o.cgroup_root = args.get("cgroup-root", o.cgroup_root);
     o.cgroup_parent = args.get("cgroup-parent", o.cgroup_parent);
     o.heartbeat_ms = static_cast<int>(args.integer("heartbeat-ms", o.heartbeat_ms));
+    o.disk_quota = args.get("disk-quota", o.disk_quota);
+    if (o.disk_quota != "check" && o.disk_quota != "loop")
+      throw std::runtime_error("--disk-quota: check or loop");
     args.check_all_used();
     if (o.token.empty()) throw std::runtime_error("--token is required (the grid's node token)");
   } catch (const std::exception& error) {

@@ -28,6 +28,7 @@ struct AgentOptions {
   std::string cgroup_root = "/sys/fs/cgroup";
   std::string cgroup_parent = "herd";
   int heartbeat_ms = 1000;
+  std::string disk_quota = "check";  // or "loop" (see SupervisorOptions)
 };
 
 class Agent {

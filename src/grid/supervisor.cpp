@@ -73,6 +73,44 @@ std::int64_t quota_bytes(const Resources& r) {
   return r.disk_gb * 1024LL * 1024 * 1024;
 }
 
+bool is_mount_point(const std::string& path) {
+  std::ifstream mounts("/proc/self/mounts");
+  std::string device, target, rest;
+  while (mounts >> device >> target && std::getline(mounts, rest))
+    if (target == path) return true;
+  return false;
+}
+
+// Mounts a loop ext4 image of the quota's size on folder (creating the image when missing).
+void mount_disk(const std::string& image, const std::string& folder, std::int64_t bytes) {
+  if (is_mount_point(folder)) return;
+  std::string output;
+  if (!fs::exists(image)) {
+    fs::create_directories(fs::path(image).parent_path());
+    if (run_command({"truncate", "-s", std::to_string(bytes), image}, &output) != 0 ||
+        run_command({"mkfs.ext4", "-q", "-F", "-m", "0", "-E",
+                     "lazy_itable_init=1,lazy_journal_init=1", image},
+                    &output) != 0) {
+      fs::remove(image);
+      throw std::runtime_error("cannot create the disk image " + image + ": " + output);
+    }
+  }
+  if (run_command({"mount", "-o", "loop,nosuid,nodev", image, folder}, &output) != 0)
+    throw std::runtime_error("cannot mount " + image + " on " + folder + ": " + output);
+  std::error_code ec;
+  fs::remove_all(folder + "/lost+found", ec);
+}
+
+void unmount_disk(const std::string& folder) {
+  if (!is_mount_point(folder)) return;
+  std::string output;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (run_command({"umount", folder}, &output) == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  log::warn("cannot unmount {}: {}", folder, output);
+}
+
 }  // namespace
 
 Supervisor::Supervisor(SupervisorOptions options) : options_(std::move(options)) {
@@ -122,6 +160,10 @@ void Supervisor::launch(Instance& instance) {
             instance.port);
 }
 
+std::string Supervisor::disk_image(const std::string& name) const {
+  return options_.data_dir + "/disks/" + name + ".img";
+}
+
 std::string Supervisor::spec_path(const std::string& name) const {
   return options_.data_dir + "/specs/" + name + ".json";
 }
@@ -159,8 +201,10 @@ InstanceStatus Supervisor::start(const InstanceSpec& spec, int port) {
   instance->spec = spec;
   instance->created_at_ms = now_unix_ms();
   fs::create_directories(instance_dir(spec.name));
-  options_.cgroups->create(spec.name, limits_for(spec.resources));
   try {
+    if (options_.disk_quota == "loop")
+      mount_disk(disk_image(spec.name), instance_dir(spec.name), quota_bytes(spec.resources));
+    options_.cgroups->create(spec.name, limits_for(spec.resources));
     instance->port = port > 0 ? port : free_port(options_.address);
     launch(*instance);
     boost::json::object env;
@@ -181,7 +225,12 @@ InstanceStatus Supervisor::start(const InstanceSpec& spec, int port) {
                     fs::perm_options::replace);
     fs::rename(spec_path(spec.name) + ".tmp", spec_path(spec.name));
   } catch (...) {
+    if (instance->pid > 0) {
+      ::kill(instance->pid, SIGKILL);
+      ::waitpid(instance->pid, nullptr, 0);
+    }
     options_.cgroups->remove(spec.name);
+    if (options_.disk_quota == "loop") unmount_disk(instance_dir(spec.name));
     throw;
   }
   auto& stored = *instances_.emplace(spec.name, std::move(instance)).first->second;
@@ -215,8 +264,10 @@ bool Supervisor::stop(const std::string& name, bool remove_data) {
     log::info("instance {} stopped", name);
   }
   options_.cgroups->remove(name);
+  if (options_.disk_quota == "loop") unmount_disk(instance_dir(name));
   if (remove_data) {
     std::error_code ec;
+    fs::remove(disk_image(name), ec);
     fs::remove(spec_path(name), ec);
     fs::remove_all(instance_dir(name), ec);
     fs::remove(options_.data_dir + "/logs/" + name + ".log", ec);

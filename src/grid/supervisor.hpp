@@ -52,6 +52,10 @@ struct SupervisorOptions {
   std::string executable;                       // the herd binary (default: this one)
   std::map<std::string, std::string> base_env;  // PATH, HOME, ... passed to every instance
   std::unique_ptr<CgroupBackend> cgroups;
+  // "check": the agent measures the data folder and passes HERD_DISK_QUOTA_BYTES to the instance
+  // (which refuses uploads past it). "loop": the data folder is also a loop-mounted ext4 image
+  // of the package's size (<data>/disks/<name>.img), so the filesystem itself is full at the quota.
+  std::string disk_quota = "check";
 };
 
 class Supervisor {
@@ -77,6 +81,7 @@ class Supervisor {
   const CgroupBackend& cgroups() const { return *options_.cgroups; }
   std::string instance_dir(const std::string& name) const;
   std::string spec_path(const std::string& name) const;
+  std::string disk_image(const std::string& name) const;
 
  private:
   struct Instance;

@@ -40,6 +40,7 @@ int up_main(int argc, char** argv) {
     std::cout << "Usage: herd grid up [--data DIR] [--gateway-listen [ADDR:]PORT]\n"
                  "         [--listen ADDR:PORT (control plane)] [--node-listen ADDR:PORT]\n"
                  "         [--farm F] [--country C] [--cpu N] [--memory-mb M] [--disk-gb D]\n"
+                 "         [--disk-quota check|loop]\n"
                  "         and the options of `herd grid control`\n";
     return 0;
   }
@@ -59,6 +60,7 @@ int up_main(int argc, char** argv) {
     agent_options.listen = args.get("node-listen", "127.0.0.1:7001");
     agent_options.data_dir = control_options.data_dir + "/node";
     agent_options.cgroup_parent = args.get("cgroup-parent", "herd");
+    agent_options.disk_quota = args.get("disk-quota", "check");
     args.check_all_used();
   } catch (const std::exception& error) {
     std::cerr << "herd grid up: " << error.what() << "\n";

@@ -138,13 +138,13 @@ class Grid:
                    "the control plane")
         return self
 
-    def add_node(self, key, address, farm, country, cpu, memory_mb, disk_gb):
+    def add_node(self, key, address, farm, country, cpu, memory_mb, disk_gb, extra=()):
         port = free_port(address)
         node = Process(f"node {key}", [
             self.herd, "grid", "node", "--control", self.control_url, "--token", self.node_token,
             "--farm", farm, "--country", country, "--cpu", str(cpu), "--memory-mb", str(memory_mb),
             "--disk-gb", str(disk_gb), "--listen", f"{address}:{port}",
-            "--data", f"{self.dir}/node-{key}", "--cgroup-parent", self.cgroup_parent,
+            "--data", f"{self.dir}/node-{key}", "--cgroup-parent", self.cgroup_parent, *extra,
         ], f"{self.dir}/node-{key}.log")
         node.data_dir = f"{self.dir}/node-{key}"
         node.address = address
@@ -219,6 +219,11 @@ class Grid:
                     os.rmdir(parent)
                 except OSError:
                     pass
+        # Loop-mounted instance disks left by a node that could not clean up (killed).
+        with open("/proc/self/mounts") as f:
+            mounts = [line.split()[1] for line in f if line.split()[1].startswith(self.dir + "/")]
+        for mount in sorted(mounts, reverse=True):
+            subprocess.run(["umount", "-l", mount], check=False)
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -60,7 +60,8 @@ def main():
     try:
         grid.start()
         a = grid.add_node("a", "127.0.0.2", "alpha", "BE", 4, 8192, 100)
-        b = grid.add_node("b", "127.0.0.3", "beta", "EG", 2, 4096, 50)
+        b = grid.add_node("b", "127.0.0.3", "beta", "EG", 2, 4096, 50,
+                          extra=("--disk-quota", "loop"))
         empty = {a.id: (0, 0, 0), b.id: (0, 0, 0)}
 
         def bad_input():
@@ -110,6 +111,28 @@ def main():
             for node, used in ((a.id, (2, 4096, 50)), (b.id, (2, 4096, 50))):
                 n = grid.node(node)
                 assert (n["used"]["cpu"], n["used"]["memory_mb"], n["used"]["disk_gb"]) == used, n
+
+        def disk_quota():
+            # Node b gives each instance a loop-mounted filesystem of its package's disk size.
+            folder = f"{b.data_dir}/instances/betaone"
+            with open("/proc/self/mounts") as f:
+                assert any(line.split()[1] == folder for line in f), "betaone's data is not mounted"
+            st = os.statvfs(folder)
+            size_gb = st.f_blocks * st.f_frsize / 1024 ** 3
+            assert 48 <= size_gb <= 50, size_gb
+            probe = os.path.join(folder, "quota-probe")
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600)
+            try:
+                try:
+                    os.posix_fallocate(fd, 0, 51 * 1024 ** 3)
+                    raise AssertionError("51 GB fit in a 50 GB package")
+                except OSError as error:
+                    assert error.errno == 28, error  # ENOSPC
+            finally:
+                os.close(fd)
+                os.unlink(probe)
+            code, shown = grid.api("GET", "/api/grid/v1/deployments/betaone")
+            assert shown["live"]["disk_quota_bytes"] == 50 * 1024 ** 3, shown["live"]
 
         def password_shown_once():
             for d in (state["alphaone"], state["betaone"]):
@@ -217,6 +240,7 @@ def main():
             assert status == 404, status
             assert "betaone.conf" not in grid.route_files()
             assert not os.path.exists(f"{b.data_dir}/instances/betaone")
+            assert not os.path.exists(f"{b.data_dir}/disks/betaone.img")
             assert grid.api("GET", "/api/grid/v1/deployments/betaone")[0] == 404
 
         def node_down_mid_deploy():
@@ -313,6 +337,7 @@ def main():
             if not suite.run(name, fn):
                 return suite.finish(grid)
         suite.run("the admin password is shown once only", password_shown_once)
+        suite.run("the disk quota is the package's disk size", disk_quota)
         suite.run("a duplicate name is refused", duplicate_name)
         suite.run("each instance answers through the gateway by host name", reach_through_gateway)
         suite.run("Mastodon.py signs in as the admin, posts and reads back", sign_in_post_read_back)
