@@ -189,6 +189,18 @@ std::vector<Status> find_reblogs_of(Connection& c, Id reblog_of_id) {
       c.query(select_statuses() + " WHERE s.reblog_of_id = ?", {Value(reblog_of_id)}));
 }
 
+void set_pinned(Connection& c, Id status_id, std::optional<std::int64_t> at) {
+  c.query("UPDATE statuses SET pinned_at = ? WHERE id = ?", {opt(at), Value(status_id)});
+}
+
+std::int64_t count_pinned(Connection& c, Id account_id) {
+  return c
+      .query("SELECT COUNT(*) FROM statuses WHERE account_id = ? AND pinned_at IS NOT NULL",
+             {Value(account_id)})
+      .front()
+      .i(0);
+}
+
 std::vector<Status> page_account_statuses(Connection& c, Id account_id, Id viewer,
                                           const AccountStatusesFilter& filter,
                                           const PageQuery& page) {
@@ -587,17 +599,24 @@ std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilt
   return run_page(c, public_from(c), where, params, "s.id", page);
 }
 
-std::vector<Status> page_tag_timeline(Connection& c, const std::vector<std::string>& tags,
+std::vector<Status> page_tag_timeline(Connection& c, const TagQuery& tags,
                                       const PublicTimelineFilter& filter,
                                       const std::vector<Id>& hidden, const PageQuery& page) {
-  if (tags.empty()) return {};
+  if (tags.any.empty()) return {};
   std::vector<Value> params;
   std::string where = public_conditions(filter, hidden, params);
-  where +=
-      " AND s.id IN (SELECT st.status_id FROM statuses_tags st JOIN tags t ON t.id = st.tag_id "
-      "WHERE t.name IN (" +
-      placeholders(tags.size()) + "))";
-  for (const auto& tag : tags) params.emplace_back(tag);
+  const std::string tagged =
+      "SELECT st.status_id FROM statuses_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name";
+  where += " AND s.id IN (" + tagged + " IN (" + placeholders(tags.any.size()) + "))";
+  for (const auto& tag : tags.any) params.emplace_back(tag);
+  for (const auto& tag : tags.all) {
+    where += " AND s.id IN (" + tagged + " = ?)";
+    params.emplace_back(tag);
+  }
+  if (!tags.none.empty()) {
+    where += " AND s.id NOT IN (" + tagged + " IN (" + placeholders(tags.none.size()) + "))";
+    for (const auto& tag : tags.none) params.emplace_back(tag);
+  }
   return run_page(c, public_from(c), where, params, "s.id", page);
 }
 

@@ -33,6 +33,10 @@ std::optional<Status> find_reblog(Connection& c, Id account_id, Id reblog_of_id)
 // Every reblog (wrapper status) of status_id.
 std::vector<Status> find_reblogs_of(Connection& c, Id reblog_of_id);
 
+// Sets (at = time) or clears (nullopt) a status's pin; counts the account's pinned statuses.
+void set_pinned(Connection& c, Id status_id, std::optional<std::int64_t> at);
+std::int64_t count_pinned(Connection& c, Id account_id);
+
 // Filter of GET /api/v1/accounts/:id/statuses.
 struct AccountStatusesFilter {
   bool only_media = false;
@@ -156,8 +160,12 @@ struct PublicTimelineFilter {
 // Public-visibility original statuses (no reblogs), skipping authors in `hidden`.
 std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilter& filter,
                                          const std::vector<Id>& hidden, const PageQuery& page);
-// Public-visibility original statuses carrying any of the tags (lowercase names).
-std::vector<Status> page_tag_timeline(Connection& c, const std::vector<std::string>& tags,
+// Hashtag timeline selection (lowercase names): any of `any`, and all of `all`, none of `none`.
+struct TagQuery {
+  std::vector<std::string> any, all, none;
+};
+// Public-visibility original statuses matching the tag query.
+std::vector<Status> page_tag_timeline(Connection& c, const TagQuery& tags,
                                       const PublicTimelineFilter& filter,
                                       const std::vector<Id>& hidden, const PageQuery& page);
 

@@ -1,5 +1,5 @@
-// Statuses: create, get (one or several), delete, context, favourite/reblog/bookmark and their
-// undos, favourited_by/reblogged_by, and the viewer's favourites and bookmarks lists.
+// Statuses: create, get (one or several), source, delete, context, favourite/reblog/bookmark/pin
+// and their undos, favourited_by/reblogged_by, and the viewer's favourites and bookmarks lists.
 #include "service/statuses.hpp"
 
 #include <unordered_map>
@@ -11,6 +11,7 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
+#include "service/pins.hpp"
 #include "service/visibility.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
@@ -113,6 +114,18 @@ http::Response remove_status(App& app, http::Request& request) {
   });
   service::delete_status(app, viewer.account_id(), id);
   return http::Response::json(body);
+}
+
+// The plain text as typed, for editing clients.
+http::Response source(App& app, http::Request& request) {
+  Viewer viewer = optional_user(app, request, "read:statuses");
+  Id id = status_id(request);
+  store::Status status = app.db->read_value([&](store::Connection& c) {
+    return service::find_visible_status(c, viewer.account_id(), id);
+  });
+  return http::Response::json(json::object{{"id", std::to_string(status.id)},
+                                           {"text", status.text},
+                                           {"spoiler_text", status.spoiler_text}});
 }
 
 http::Response context(App& app, http::Request& request) {
@@ -252,6 +265,9 @@ void add_status_routes(http::Router& router, App& app) {
                                             http::param_string(request.params, "visibility"));
     return status_response(app, viewer.account_id(), wrapper);
   });
+  router.post("/api/v1/statuses/:id/pin", action("write:accounts", service::pin));
+  router.post("/api/v1/statuses/:id/unpin", action("write:accounts", service::unpin));
+  router.get("/api/v1/statuses/:id/source", bind(source));
   router.get("/api/v1/favourites", [&app](http::Request& request) {
     return saved_statuses(app, request, "read:favourites", true);
   });

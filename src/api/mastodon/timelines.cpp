@@ -1,5 +1,7 @@
 // Timelines: home (from the fanned-out feed: one index range scan per page), public (local,
 // remote, only_media) and hashtag. Cursors are status ids; Link headers keep the query.
+#include <algorithm>
+
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
@@ -73,13 +75,17 @@ http::Response tag_timeline(App& app, http::Request& request) {
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
   auto filter = public_filter(request);
-  std::vector<std::string> tags;
-  if (auto key = tag_key(app, request.path_param("hashtag"))) tags.push_back(*key);
-  for (const auto& extra : http::param_strings(request.params, "any")) {
-    auto key = tag_key(app, extra);
-    if (key && tags.size() < 5 && std::find(tags.begin(), tags.end(), *key) == tags.end())
-      tags.push_back(*key);
-  }
+  store::TagQuery tags;
+  auto add = [&](std::vector<std::string>& into, std::string_view name) {
+    auto key = tag_key(app, name);
+    if (key && into.size() < 5 && std::find(into.begin(), into.end(), *key) == into.end())
+      into.push_back(*key);
+  };
+  add(tags.any, request.path_param("hashtag"));
+  if (tags.any.empty()) return http::Response::json(json::array());
+  for (const auto& name : http::param_strings(request.params, "any")) add(tags.any, name);
+  for (const auto& name : http::param_strings(request.params, "all")) add(tags.all, name);
+  for (const auto& name : http::param_strings(request.params, "none")) add(tags.none, name);
   return timeline_response(app, request, page, me, [&](store::Connection& c) {
     std::vector<Id> hidden = me ? store::hidden_account_ids(c, me) : std::vector<Id>{};
     return store::page_tag_timeline(c, tags, filter, hidden, page);

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "service/notifications.hpp"
+#include "service/pins.hpp"
 #include "status_fixture.hpp"
 #include "store/notifications.hpp"
 
@@ -243,6 +244,40 @@ TEST_F(Statuses, HomeFeedHidesBlockedAndMutedAuthors) {
       ids.push_back(s.id);
   });
   EXPECT_EQ(ids, std::vector<Id>{c.id});
+}
+
+TEST_F(Statuses, PinRules) {
+  auto s = post(alice, "pin me");
+  EXPECT_TRUE(service::pin(app, alice, s.id).pinned_at.has_value());
+  EXPECT_TRUE(service::pin(app, alice, s.id).pinned_at.has_value());    // twice: no-op
+  EXPECT_EQ(error_status([&] { service::pin(app, bob, s.id); }), 422);  // someone else's
+  auto direct = post(alice, "dm @bob", "direct");
+  EXPECT_EQ(error_status([&] { service::pin(app, alice, direct.id); }), 422);
+  auto wrapper = service::reblog(app, alice, post(bob, "theirs").id, std::nullopt);
+  EXPECT_EQ(error_status([&] { service::pin(app, alice, wrapper.id); }), 422);
+  for (int i = 0; i < 4; ++i) service::pin(app, alice, post(alice, "more").id);
+  EXPECT_EQ(error_status([&] { service::pin(app, alice, post(alice, "one too many").id); }), 422);
+  EXPECT_FALSE(service::unpin(app, alice, s.id).pinned_at.has_value());
+  EXPECT_FALSE(status(s.id).pinned_at.has_value());
+}
+
+TEST_F(Statuses, TagTimelineAnyAllNone) {
+  auto ab = post(alice, "#a #b");
+  auto a = post(alice, "#a");
+  auto c = post(alice, "#c");
+  post(alice, "#a unlisted", "unlisted");
+  auto page = [&](store::TagQuery q) {
+    std::vector<Id> ids;
+    app.db->read([&](store::Connection& conn) {
+      store::PageQuery p;
+      for (const auto& s : store::page_tag_timeline(conn, q, {}, {}, p)) ids.push_back(s.id);
+    });
+    return ids;
+  };
+  EXPECT_EQ(page({{"a"}, {}, {}}), (std::vector<Id>{a.id, ab.id}));
+  EXPECT_EQ(page({{"a", "c"}, {}, {}}), (std::vector<Id>{c.id, a.id, ab.id}));
+  EXPECT_EQ(page({{"a"}, {"b"}, {}}), std::vector<Id>{ab.id});
+  EXPECT_EQ(page({{"a"}, {}, {"b"}}), std::vector<Id>{a.id});
 }
 
 }  // namespace
