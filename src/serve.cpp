@@ -9,6 +9,7 @@
 #include "app.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "federation/delivery.hpp"
 #include "http/server.hpp"
 #include "service/accounts.hpp"
 #include "store/database.hpp"
@@ -67,6 +68,7 @@ int serve_main(const std::string& config_path) {
   log::info("herd {} serving {} on http://{}:{} ({} threads, {})", HERD_VERSION, app.base_url(),
             app.config.bind, server.port(), threads,
             app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
+  federation::DeliveryWorker delivery(app);  // sends queued deliveries until the server stops
   server.run();
   log::info("stopped");
   return 0;

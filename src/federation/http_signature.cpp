@@ -202,8 +202,8 @@ Verification check_with_key(const std::string& key_id, const KeyLookup& lookup,
   }
   auto fresh = lookup(key_id, true);
   if (!fresh) {
-    result.error = key ? "Verification failed for " + key_id
-                       : "Could not find the public key for " + key_id;
+    result.error =
+        key ? "Verification failed for " + key_id : "Could not find the public key for " + key_id;
     return result;
   }
   if ((!key || fresh->pem != key->pem) && check(fresh->pem)) {

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "federation/outbox.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
 #include "text/format.hpp"
@@ -152,6 +153,7 @@ store::Account update_profile(App& app, Id account_id, const ProfileUpdate& upda
     }
     account->updated_at = now_unix_ms();
     store::update_account_profile(c, *account);
+    federation::on_profile_updated(app, c, account_id);
     if (update.default_privacy || update.default_sensitive || update.default_language) {
       store::update_user_preferences(c, account_id, update.default_privacy,
                                      update.default_sensitive, update.default_language);

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "federation/outbox.hpp"
 #include "service/notifications.hpp"
 #include "store/accounts.hpp"
 #include "store/relationships.hpp"
@@ -61,9 +62,10 @@ void follow(App& app, Id account_id, Id target_id, const FollowOptions& options)
     follow.show_reblogs = options.reblogs.value_or(true);
     follow.notify = options.notify.value_or(false);
     follow.created_at = now_unix_ms();
-    if (target.locked) {
+    if (target.locked || !target.local()) {  // a remote account answers with Accept or Reject
       if (store::insert_follow_request(c, follow))
         notify(app, c, target_id, account_id, "follow_request", std::nullopt);
+      federation::on_follow(app, c, account_id, target_id, false);
       return;
     }
     accept(app, c, follow);
@@ -74,6 +76,9 @@ void follow(App& app, Id account_id, Id target_id, const FollowOptions& options)
 void unfollow(App& app, Id account_id, Id target_id) {
   app.db->write([&](store::Connection& c) {
     require_account(c, target_id);
+    if (store::find_follow(c, account_id, target_id) ||
+        store::find_follow_request(c, account_id, target_id))
+      federation::on_follow(app, c, account_id, target_id, true);
     drop_follow(c, account_id, target_id);
     store::delete_follow_request(c, account_id, target_id);
   });
@@ -83,6 +88,7 @@ void authorize_follow_request(App& app, Id target_id, Id requester_id) {
   app.db->write([&](store::Connection& c) {
     auto request = store::find_follow_request(c, requester_id, target_id);
     if (!request) not_found();
+    federation::on_follow_answered(app, c, target_id, requester_id, true);
     store::delete_follow_request(c, requester_id, target_id);
     accept(app, c, *request);
     notify(app, c, target_id, requester_id, "follow", std::nullopt);
@@ -91,6 +97,7 @@ void authorize_follow_request(App& app, Id target_id, Id requester_id) {
 
 void reject_follow_request(App& app, Id target_id, Id requester_id) {
   app.db->write([&](store::Connection& c) {
+    federation::on_follow_answered(app, c, target_id, requester_id, false);
     if (!store::delete_follow_request(c, requester_id, target_id)) not_found();
   });
 }
@@ -104,13 +111,15 @@ void block(App& app, Id account_id, Id target_id) {
     store::delete_follow_request(c, account_id, target_id);
     store::delete_follow_request(c, target_id, account_id);
     store::insert_block(c, next_id(), account_id, target_id, now_unix_ms());
+    federation::on_block(app, c, account_id, target_id, false);
   });
 }
 
 void unblock(App& app, Id account_id, Id target_id) {
   app.db->write([&](store::Connection& c) {
     require_account(c, target_id);
-    store::delete_block(c, account_id, target_id);
+    if (store::delete_block(c, account_id, target_id))
+      federation::on_block(app, c, account_id, target_id, true);
   });
 }
 
@@ -136,6 +145,8 @@ void unmute(App& app, Id account_id, Id target_id) {
 void remove_from_followers(App& app, Id account_id, Id follower_id) {
   app.db->write([&](store::Connection& c) {
     require_account(c, follower_id);
+    if (store::find_follow(c, follower_id, account_id))
+      federation::on_follow_answered(app, c, account_id, follower_id, false);
     drop_follow(c, follower_id, account_id);
   });
 }

@@ -6,9 +6,12 @@
 #include "api/mastodon/limits.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "federation/inbox.hpp"
+#include "federation/outbox.hpp"
 #include "service/notifications.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
+#include "store/federation.hpp"
 #include "store/notifications.hpp"
 #include "store/statuses.hpp"
 #include "text/format.hpp"
@@ -105,6 +108,7 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
 
 store::Status post_status(App& app, Id account_id, const NewStatus& input) {
   if (input.has_poll) fail(ErrorKind::validation, "Polls are not supported yet");
+  federation::resolve_mentions(app, input.text);  // remote @user@domain: WebFinger, before the tx
   if (!input.media_ids.empty()) fail(ErrorKind::validation, "Media not found");
   if (blank(input.text)) fail(ErrorKind::validation, "Validation failed: Text can't be blank");
   if (text::count_characters(input.text) + text::count_characters(input.spoiler_text) >
@@ -198,6 +202,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
       if (account.local()) local_mentioned.push_back(account.id);
     fan_out(c, status, local_mentioned);
     for (Id target : local_mentioned) notify(app, c, target, account_id, "mention", status.id);
+    federation::on_status_posted(app, c, status);
   });
   return status;
 }
@@ -208,6 +213,7 @@ store::Status delete_status(App& app, Id account_id, Id status_id) {
     auto found = store::find_status(c, status_id);
     if (!found || found->account_id != account_id) not_found();
     status = *found;
+    federation::on_status_deleted(app, c, status);
     remove_status(app, c, status);
   });
   return status;
@@ -221,6 +227,7 @@ store::Status favourite(App& app, Id account_id, Id status_id) {
     if (store::insert_favourite(c, next_id(), account_id, status.id, now_unix_ms())) {
       store::adjust_status_counts(c, status.id, 0, 0, 1);
       notify(app, c, status.account_id, account_id, "favourite", status.id);
+      federation::on_favourite(app, c, account_id, status, false);
     }
     return *store::find_status(c, status.id);
   });
@@ -234,6 +241,7 @@ store::Status unfavourite(App& app, Id account_id, Id status_id) {
     if (store::delete_favourite(c, account_id, status->id)) {
       store::adjust_status_counts(c, status->id, 0, 0, -1);
       unnotify(app, c, status->account_id, account_id, "favourite", status->id);
+      federation::on_favourite(app, c, account_id, *status, true);
     } else if (!can_see(c, account_id, *status)) {
       not_found();
     }
@@ -310,6 +318,7 @@ store::Status reblog(App& app, Id account_id, Id status_id,
     if (!store::feed_holds(c, account_id, original.id)) audience.push_back(account_id);
     store::insert_feed_entries(c, wrapper.id, audience);
     notify(app, c, original.account_id, account_id, "reblog", original.id);
+    federation::on_status_posted(app, c, wrapper);
     return wrapper;
   });
 }
@@ -320,12 +329,66 @@ store::Status unreblog(App& app, Id account_id, Id status_id) {
     if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
     if (!status) not_found();
     if (auto wrapper = store::find_reblog(c, account_id, status->id)) {
+      federation::on_status_deleted(app, c, *wrapper);
       remove_status(app, c, *wrapper);
     } else if (!can_see(c, account_id, *status)) {
       not_found();
     }
     return *store::find_status(c, status->id);
   });
+}
+
+// ---- federation ingest -------------------------------------------------------------------------
+
+store::Status receive_status(App& app, const store::Status& input, const std::vector<Id>& mentioned,
+                             const std::vector<std::string>& tags) {
+  return app.db->write_value([&](store::Connection& c) {
+    if (auto existing_id = store::find_status_id_by_uri(c, input.uri))
+      if (auto existing = store::find_status(c, *existing_id)) return *existing;
+    store::Status status = input;
+    status.local = false;
+    if (status.in_reply_to_id) {
+      if (auto parent = store::find_status(c, *status.in_reply_to_id)) {
+        status.in_reply_to_account_id = parent->account_id;
+      } else {
+        status.in_reply_to_id.reset();
+      }
+    }
+    store::insert_status(c, status);
+    store::insert_mentions(c, status.id, mentioned);
+    std::vector<Id> tag_ids;
+    for (const auto& tag : tags) tag_ids.push_back(store::find_or_create_tag(c, tag, status.created_at));
+    store::link_tags(c, status.id, tag_ids);
+    if (status.visibility != store::Visibility::direct) {
+      store::adjust_account_counts(c, status.account_id, 1, 0, 0);
+      store::touch_last_status_at(c, status.account_id, status.created_at);
+    }
+    if (status.in_reply_to_id && distributable(status))
+      store::adjust_status_counts(c, *status.in_reply_to_id, 1, 0, 0);
+    std::vector<Id> local_mentioned;
+    for (const auto& account : store::find_accounts(c, mentioned))
+      if (account.local()) local_mentioned.push_back(account.id);
+    fan_out(c, status, local_mentioned);
+    for (Id target : local_mentioned) notify(app, c, target, status.account_id, "mention", status.id);
+    return status;
+  });
+}
+
+store::Status receive_reblog(App& app, Id account_id, Id status_id, const std::string& uri,
+                             store::Visibility visibility) {
+  store::Status wrapper = reblog(app, account_id, status_id,
+                                 visibility == store::Visibility::direct
+                                     ? std::optional<std::string>("private")
+                                     : std::optional<std::string>(store::to_string(visibility)));
+  if (wrapper.local) {
+    app.db->write([&](store::Connection& c) {
+      store::set_status_origin(c, wrapper.id, uri, uri, false, wrapper.visibility);
+    });
+    wrapper.uri = uri;
+    wrapper.url = uri;
+    wrapper.local = false;
+  }
+  return wrapper;
 }
 
 }  // namespace herd::service

@@ -45,4 +45,17 @@ store::Status reblog(App& app, Id account_id, Id status_id,
                      const std::optional<std::string>& visibility);
 store::Status unreblog(App& app, Id account_id, Id status_id);
 
+// ---- federation ingest (federation/inbox.cpp) -----------------------------------------------------
+
+// Stores a status received from another server (already parsed, sanitised and attributed: id,
+// account_id, uri, url, content, spoiler_text, sensitive, visibility, language, in_reply_to_id,
+// created_at), with its mentions and tags; counts, fans out to home feeds and notifies mentioned
+// local accounts as post_status does. A status with the same uri already stored is returned as is.
+store::Status receive_status(App& app, const store::Status& status, const std::vector<Id>& mentioned,
+                             const std::vector<std::string>& tags);
+// A remote account's Announce: reblog() (same rules, counters, feeds, notification), then the
+// wrapper gets the activity's uri and is marked remote.
+store::Status receive_reblog(App& app, Id account_id, Id status_id, const std::string& uri,
+                             store::Visibility visibility);
+
 }  // namespace herd::service

@@ -93,6 +93,10 @@ void update_remote_account(Connection& c, const Account& a) {
        Value(a.id)});
 }
 
+void set_account_suspended(Connection& c, Id account_id, bool suspended) {
+  c.query("UPDATE accounts SET suspended = ? WHERE id = ?", {b(suspended), Value(account_id)});
+}
+
 void set_domain_suspended(Connection& c, std::string_view domain, bool suspended) {
   c.query("UPDATE accounts SET suspended = ? WHERE domain = ?", {b(suspended), text(domain)});
 }
@@ -109,6 +113,47 @@ std::optional<Id> find_status_id_by_uri(Connection& c, std::string_view uri) {
     result = c.query("SELECT id FROM statuses WHERE url = ? AND local = 0 LIMIT 1", {text(uri)});
   if (result.empty()) return std::nullopt;
   return result.front().i(0);
+}
+
+void set_follow_uri(Connection& c, Id account_id, Id target_id, std::string_view uri) {
+  for (const char* table : {"follows", "follow_requests"})
+    c.query(std::string("UPDATE ") + table +
+                " SET uri = ? WHERE account_id = ? AND target_account_id = ?",
+            {text(uri), Value(account_id), Value(target_id)});
+}
+
+std::optional<std::pair<Id, Id>> find_follow_by_uri(Connection& c, std::string_view uri) {
+  for (const char* table : {"follow_requests", "follows"}) {
+    auto result = c.query(std::string("SELECT account_id, target_account_id FROM ") + table +
+                              " WHERE uri = ? LIMIT 1",
+                          {text(uri)});
+    if (!result.empty()) return std::make_pair(result.front().i(0), result.front().i(1));
+  }
+  return std::nullopt;
+}
+
+std::string follow_uri(Connection& c, Id account_id, Id target_id) {
+  for (const char* table : {"follow_requests", "follows"}) {
+    auto result = c.query(std::string("SELECT uri FROM ") + table +
+                              " WHERE account_id = ? AND target_account_id = ? AND uri IS NOT NULL",
+                          {Value(account_id), Value(target_id)});
+    if (!result.empty() && !result.front().s(0).empty()) return result.front().s(0);
+  }
+  return "";
+}
+
+void update_status_content(Connection& c, Id id, std::string_view content,
+                           std::string_view spoiler_text, bool sensitive, std::int64_t edited_at) {
+  c.query(
+      "UPDATE statuses SET content = ?, spoiler_text = ?, sensitive = ?, edited_at = ? WHERE id = "
+      "?",
+      {text(content), text(spoiler_text), b(sensitive), Value(edited_at), Value(id)});
+}
+
+void set_status_origin(Connection& c, Id id, std::string_view uri, std::string_view url, bool local,
+                       Visibility visibility) {
+  c.query("UPDATE statuses SET uri = ?, url = ?, local = ?, visibility = ? WHERE id = ?",
+          {text(uri), text(url), b(local), Value(to_string(visibility)), Value(id)});
 }
 
 std::vector<std::string> follower_inboxes(Connection& c, Id account_id) {
@@ -129,6 +174,14 @@ std::vector<std::string> account_inboxes(Connection& c, const std::vector<Id>& a
           placeholders(account_ids.size()) +
           ") AND domain <> '' AND suspended = 0 AND inbox_url <> ''",
       params));
+}
+
+bool has_local_follower(Connection& c, Id account_id) {
+  return !c.query(
+               "SELECT 1 FROM follows f JOIN accounts a ON a.id = f.account_id WHERE "
+               "f.target_account_id = ? AND a.domain = '' LIMIT 1",
+               {Value(account_id)})
+              .empty();
 }
 
 bool has_follower_on_domain(Connection& c, Id account_id, std::string_view domain) {
@@ -157,8 +210,12 @@ bool delete_domain_block(Connection& c, std::string_view domain) {
   return c.query("DELETE FROM domain_blocks WHERE domain = ?", {text(domain)}).affected > 0;
 }
 
-std::vector<std::string> list_domain_blocks(Connection& c) {
-  return strings(c.query("SELECT domain FROM domain_blocks ORDER BY domain"));
+std::vector<DomainBlock> list_domain_blocks(Connection& c) {
+  std::vector<DomainBlock> out;
+  for (const Row& r :
+       c.query("SELECT id, domain, severity, created_at FROM domain_blocks ORDER BY domain").rows)
+    out.push_back(DomainBlock{r.i(0), r.s(1), r.s(2), r.i(3)});
+  return out;
 }
 
 void insert_job(Connection& c, Id id, std::string_view queue, std::string_view payload,

@@ -24,6 +24,8 @@ bool insert_remote_account(Connection& c, const Account& account);
 // Rewrites what a remote actor document gives (uri too) (names, note, fields, URLs, key, images,
 // type, flags, updated_at) on the account with this id.
 void update_remote_account(Connection& c, const Account& account);
+// Marks one account suspended (a remote actor deleted itself).
+void set_account_suspended(Connection& c, Id account_id, bool suspended);
 // Marks every account of the domain suspended or not (domain blocks).
 void set_domain_suspended(Connection& c, std::string_view domain, bool suspended);
 // The id of the account whose actor URI is uri.
@@ -31,12 +33,30 @@ std::optional<Id> find_account_id_by_uri(Connection& c, std::string_view uri);
 // The id of a status by its ActivityPub id (uri) or, failing that, its url.
 std::optional<Id> find_status_id_by_uri(Connection& c, std::string_view uri);
 
+// ---- follows and statuses received from other servers
+// --------------------------------------------
+
+// Records the Follow activity id on the follow and/or follow request between the pair.
+void set_follow_uri(Connection& c, Id account_id, Id target_id, std::string_view uri);
+// The (follower, target) pair of the follow or follow request with this Follow activity id.
+std::optional<std::pair<Id, Id>> find_follow_by_uri(Connection& c, std::string_view uri);
+// The Follow activity id recorded for the pair ("" when none).
+std::string follow_uri(Connection& c, Id account_id, Id target_id);
+// An edit of a remote status: new content, content warning, sensitivity and edit time.
+void update_status_content(Connection& c, Id id, std::string_view content,
+                           std::string_view spoiler_text, bool sensitive, std::int64_t edited_at);
+// Where a status came from and who may see it (a reblog received from another server).
+void set_status_origin(Connection& c, Id id, std::string_view uri, std::string_view url, bool local,
+                       Visibility visibility);
+
 // ---- delivery audiences -------------------------------------------------------------------------
 
 // Distinct inboxes (the shared inbox when the account has one) of the account's remote followers.
 std::vector<std::string> follower_inboxes(Connection& c, Id account_id);
 // Distinct inboxes of these accounts that are remote.
 std::vector<std::string> account_inboxes(Connection& c, const std::vector<Id>& account_ids);
+// Whether any local account follows account_id.
+bool has_local_follower(Connection& c, Id account_id);
 // Whether any remote follower of account_id lives on this domain.
 bool has_follower_on_domain(Connection& c, Id account_id, std::string_view domain);
 
@@ -47,7 +67,12 @@ bool is_domain_blocked(Connection& c, std::string_view domain);
 bool insert_domain_block(Connection& c, Id id, std::string_view domain, std::string_view severity,
                          std::int64_t now);
 bool delete_domain_block(Connection& c, std::string_view domain);
-std::vector<std::string> list_domain_blocks(Connection& c);
+struct DomainBlock {
+  Id id = 0;
+  std::string domain, severity;
+  std::int64_t created_at = 0;
+};
+std::vector<DomainBlock> list_domain_blocks(Connection& c);
 
 // ---- jobs ---------------------------------------------------------------------------------------
 

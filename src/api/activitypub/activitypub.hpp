@@ -15,7 +15,8 @@ bool wants_activity_json(const http::Request& request);
 // The document as application/activity+json, with Vary: Accept.
 http::Response activity_response(const boost::json::object& document, int status = 200);
 
-void add_collection_routes(http::Router& router, App& app);  // collections.cpp
-void add_inbox_routes(http::Router& router, App& app);       // inbox.cpp
+void add_collection_routes(http::Router& router, App& app);    // collections.cpp
+void add_inbox_routes(http::Router& router, App& app);         // inbox.cpp
+void add_domain_block_routes(http::Router& router, App& app);  // domain_blocks.cpp
 
 }  // namespace herd::api::activitypub

@@ -157,6 +157,7 @@ void add_activitypub_routes(http::Router& router, App& app) {
   });
   add_collection_routes(router, app);
   add_inbox_routes(router, app);
+  add_domain_block_routes(router, app);
 }
 
 }  // namespace herd::api

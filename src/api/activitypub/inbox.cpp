@@ -1,8 +1,70 @@
-// Inbox routes (stage 3 pending).
+// Inboxes: POST /inbox (shared), /users/:username/inbox, /actor/inbox.
+//  1. the body must be a JSON object (400; bodies over the server's limit are 413 before this);
+//  2. an actor on a blocked domain: 202 and dropped, unread;
+//  3. the HTTP signature must verify (Digest/Content-Digest, Date window, key fetched and cached,
+//     refetched once on failure) and belong to the activity's actor: 401 with the reason, nothing
+//     stored;
+//  4. the activity is applied (federation/inbox.hpp): 202, or 403 when it is about an object the
+//     actor does not own.
+#include "federation/inbox.hpp"
+
 #include "api/activitypub/activitypub.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "federation/activitystreams.hpp"
+#include "federation/http_signature.hpp"
+#include "federation/resolver.hpp"
+#include "store/accounts.hpp"
+#include "store/federation.hpp"
 
 namespace herd::api::activitypub {
 
-void add_inbox_routes(http::Router&, App&) {}
+namespace json = boost::json;
+namespace as = federation::as;
+
+namespace {
+
+http::Response accepted() {
+  http::Response response = http::Response::text("", "", 202);
+  return response;
+}
+
+http::Response inbox(App& app, http::Request& request) {
+  if (!request.path_param("username").empty()) {
+    auto owner = app.db->read_value([&](store::Connection& c) {
+      return store::find_account_by_username(c, request.path_param("username"), "");
+    });
+    if (!owner || owner->suspended) not_found();
+  }
+  boost::system::error_code ec;
+  json::value parsed = json::parse(request.body, ec);
+  if (ec || !parsed.is_object()) fail(ErrorKind::bad_request, "Malformed JSON");
+  const json::object& activity = parsed.as_object();
+  std::string actor_uri = as::first_id(activity, "actor");
+  if (actor_uri.empty() || as::type_of(activity).empty())
+    fail(ErrorKind::bad_request, "An activity needs a type and an actor");
+  std::string domain = federation::domain_of(actor_uri);
+  if (app.db->read_value([&](store::Connection& c) { return store::is_domain_blocked(c, domain); }))
+    return accepted();  // dropped
+  federation::Verification verification = federation::verify_request(app, request);
+  if (!verification.valid) fail(ErrorKind::unauthorized, verification.error);
+  if (verification.owner != actor_uri)
+    fail(ErrorKind::unauthorized, "The signature's key does not belong to the activity's actor");
+  auto actor = federation::resolve_actor(app, actor_uri);
+  if (!actor) fail(ErrorKind::unauthorized, "Unknown actor");
+  if (actor->suspended) return accepted();
+  federation::IngestResult result = federation::receive_activity(app, activity, *actor);
+  if (result.outcome == federation::Outcome::rejected) fail(ErrorKind::forbidden, result.reason);
+  return accepted();
+}
+
+}  // namespace
+
+void add_inbox_routes(http::Router& router, App& app) {
+  auto handler = [&app](http::Request& request) { return inbox(app, request); };
+  router.post("/inbox", handler);
+  router.post("/users/:username/inbox", handler);
+  router.post("/actor/inbox", handler);
+}
 
 }  // namespace herd::api::activitypub

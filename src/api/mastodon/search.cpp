@@ -5,6 +5,7 @@
 #include "api/mastodon/entities.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "federation/inbox.hpp"
 #include "http/params.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
@@ -103,6 +104,8 @@ http::Response search(App& app, http::Request& request) {
   bool following = http::param_bool(p, "following").value_or(false);
   json::object result{{"accounts", json::array()}, {"statuses", json::array()}, {"hashtags", json::array()}};
   if (q.empty()) return http::Response::json(result);
+  if (viewer.signed_in() && http::param_bool(p, "resolve").value_or(false))
+    federation::resolve_for_search(app, q);  // WebFinger / fetch remote accounts and posts
   app.db->read([&](store::Connection& c) {
     if (type.empty() || type == "accounts")
       result["accounts"] = search_accounts(app, c, viewer, q, following, limit, offset);

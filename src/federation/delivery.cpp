@@ -1,0 +1,155 @@
+#include "federation/delivery.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "federation/context.hpp"
+#include "federation/outbox.hpp"
+#include "store/accounts.hpp"
+#include "store/federation.hpp"
+
+namespace herd::federation {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::int64_t kLockMs = 2 * 60 * 1000;
+constexpr int kBatch = 4;
+
+std::int64_t retry_base_ms() {
+  if (const char* value = std::getenv("HERD_DELIVERY_RETRY_BASE_MS")) {
+    char* end = nullptr;
+    long long parsed = std::strtoll(value, &end, 10);
+    if (end && *end == '\0' && parsed > 0) return parsed;
+  }
+  return 10'000;
+}
+
+bool permanent_failure(int status) {
+  return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
+}
+
+}  // namespace
+
+std::int64_t retry_delay_ms(int attempts, std::int64_t base_ms) {
+  constexpr std::int64_t kMax = 12LL * 60 * 60 * 1000;
+  int shift = std::clamp(attempts - 1, 0, 30);
+  std::int64_t delay = base_ms << std::min(shift, 20);
+  return std::min(delay, kMax);
+}
+
+struct DeliveryWorker::Impl {
+  App& app;
+  std::vector<std::thread> threads;
+  std::int64_t base_ms = retry_base_ms();
+
+  explicit Impl(App& a) : app(a) {}
+
+  SigningKey key_for(Id signer, std::unordered_map<Id, SigningKey>& cache) {
+    if (signer == 0) return of(app).instance_key();
+    if (auto it = cache.find(signer); it != cache.end()) return it->second;
+    auto account =
+        app.db->read_value([&](store::Connection& c) { return store::find_account(c, signer); });
+    if (!account || !account->local() || account->private_key_pem.empty())
+      throw std::runtime_error("no signing key for account " + std::to_string(signer));
+    SigningKey key = Federation::key_of(*account);
+    cache.emplace(signer, key);
+    return key;
+  }
+
+  struct Outcome {
+    store::Job job;
+    bool done = false;  // acknowledged or permanently refused
+    std::string error;
+  };
+
+  Outcome send(const store::Job& job, std::unordered_map<Id, SigningKey>& keys) {
+    Outcome outcome{job, false, ""};
+    try {
+      json::object payload = json::parse(job.payload).as_object();
+      std::string inbox(payload.at("inbox").as_string());
+      Id signer = payload.at("signer").to_number<Id>();
+      std::string body(payload.at("body").as_string());
+      FetchResponse response = of(app).client().post(inbox, body, key_for(signer, keys));
+      if (response.ok()) {
+        outcome.done = true;
+      } else if (permanent_failure(response.status)) {
+        outcome.done = true;
+        log::warn("delivery to {} refused: HTTP {}", inbox, response.status);
+      } else {
+        outcome.error = "HTTP " + std::to_string(response.status);
+      }
+    } catch (const FetchError& error) {
+      outcome.error = error.what();
+      if (error.kind() == FetchError::Kind::bad_url || error.kind() == FetchError::Kind::refused) {
+        outcome.done = true;  // retrying cannot help
+        log::warn("delivery dropped: {}", error.what());
+      }
+    } catch (const std::exception& error) {
+      outcome.done = true;  // a malformed job would fail forever
+      log::error("delivery job {} dropped: {}", job.id, error.what());
+    }
+    return outcome;
+  }
+
+  void run() {
+    Federation& federation = of(app);
+    std::unordered_map<Id, SigningKey> keys;
+    while (!federation.stopping()) {
+      std::vector<store::Job> jobs;
+      try {
+        jobs = app.db->write_value([&](store::Connection& c) {
+          return store::claim_jobs(c, kDeliveryQueue, now_unix_ms(), kLockMs, kBatch);
+        });
+      } catch (const std::exception& error) {
+        log::error("delivery queue: {}", error.what());
+      }
+      if (jobs.empty()) {
+        federation.wait_for_delivery(std::chrono::milliseconds(500));
+        continue;
+      }
+      std::vector<Outcome> outcomes;
+      for (const auto& job : jobs) outcomes.push_back(send(job, keys));
+      try {
+        app.db->write([&](store::Connection& c) {
+          std::int64_t now = now_unix_ms();
+          for (const Outcome& outcome : outcomes) {
+            int attempts = outcome.job.attempts + 1;
+            if (outcome.done) {
+              store::delete_job(c, outcome.job.id);
+            } else if (attempts >= kMaxDeliveryAttempts) {
+              log::warn("delivery job {} given up after {} attempts: {}", outcome.job.id, attempts,
+                        outcome.error);
+              store::delete_job(c, outcome.job.id);
+            } else {
+              store::retry_job(c, outcome.job.id, now + retry_delay_ms(attempts, base_ms), attempts,
+                               outcome.error);
+            }
+          }
+        });
+      } catch (const std::exception& error) {
+        log::error("delivery queue: {}", error.what());
+      }
+    }
+  }
+};
+
+DeliveryWorker::DeliveryWorker(App& app, int threads) : impl_(std::make_unique<Impl>(app)) {
+  if (threads <= 0) threads = 8;
+  for (int i = 0; i < threads; ++i) impl_->threads.emplace_back([this] { impl_->run(); });
+}
+
+DeliveryWorker::~DeliveryWorker() {
+  of(impl_->app).stop();
+  for (auto& thread : impl_->threads) thread.join();
+}
+
+}  // namespace herd::federation

@@ -1,0 +1,35 @@
+// The delivery worker: threads that take due delivery jobs from the `jobs` table and POST them,
+// signed, to their inboxes.
+//  - A 2xx answer acknowledges the job: it is deleted at once, so it is never sent again.
+//  - 4xx answers other than 401, 408 and 429 are permanent (the job is dropped), as in Mastodon.
+//  - Anything else (network errors, 5xx, 401/408/429) is retried with exponential backoff:
+//    base * 2^attempts (base 10 s, HERD_DELIVERY_RETRY_BASE_MS overrides it for tests), at most
+//    12 h apart, for 18 attempts (about three and a half days), then dropped.
+//  - Jobs survive restarts: they are rows; a claimed job is locked for a while, so a worker that
+//    died mid-send leaves it to be retried after the lock expires.
+// Several processes sharing PostgreSQL share the queue (FOR UPDATE SKIP LOCKED).
+#pragma once
+#include <memory>
+
+#include "app.hpp"
+
+namespace herd::federation {
+
+class DeliveryWorker {
+ public:
+  // Starts `threads` sending threads (0: 8).
+  DeliveryWorker(App& app, int threads = 0);
+  ~DeliveryWorker();  // stops and joins
+  DeliveryWorker(const DeliveryWorker&) = delete;
+  DeliveryWorker& operator=(const DeliveryWorker&) = delete;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The delay before retry number `attempts` (1-based) with this base.
+std::int64_t retry_delay_ms(int attempts, std::int64_t base_ms);
+inline constexpr int kMaxDeliveryAttempts = 18;
+
+}  // namespace herd::federation

@@ -1,0 +1,45 @@
+// Inbound activities (Mastodon's app/lib/activitypub/activity/*.rb), applied through the same
+// services the client API uses, so that a rule (visibility, blocks, notifications) lives in one
+// place. The caller has already verified the HTTP signature and that the signing actor is the
+// activity's actor.
+//
+//   Follow                 service::follow (locked -> request); Accept sent when it stands
+//   Accept / Reject        of our Follow (embedded, or by its id): request accepted / dropped
+//   Undo                   of Follow, Like, Announce, Block (embedded, or by id where stored)
+//   Create                 Note, Question, Article, Page, Video... -> service::receive_status,
+//                          when solicited (a local follower, a local mention or a local parent);
+//                          missing parents are fetched up to 3 levels
+//   Update                 of the actor itself (profile) or of its status (edit)
+//   Delete                 of its status (-> service::delete_status) or of itself (suspended)
+//   Announce               -> service::receive_reblog (the object fetched when unknown)
+//   Like / Block           -> service::favourite / service::block
+//   Flag, Move, Add, Remove  accepted and ignored for now
+// An object attributed to someone else than the actor (or hosted elsewhere) is rejected.
+#pragma once
+#include <boost/json.hpp>
+#include <string>
+
+#include "app.hpp"
+#include "store/models.hpp"
+
+namespace herd::federation {
+
+enum class Outcome { accepted, ignored, rejected };
+
+struct IngestResult {
+  Outcome outcome = Outcome::ignored;
+  std::string reason;  // for logs (and the 403 body of rejected activities)
+};
+
+IngestResult receive_activity(App& app, const boost::json::object& activity,
+                              const store::Account& actor);
+
+// What a search with resolve=true asks for: "@user@domain" or "user@domain" (WebFinger), an actor
+// URI, or a post URL (fetched and stored, with its author). Local and unknown things: nothing.
+void resolve_for_search(App& app, const std::string& query);
+
+// Looks up (WebFinger) the remote "@user@domain" mentions of a status text that are not known yet,
+// so that the formatter can link them. At most 10 lookups.
+void resolve_mentions(App& app, std::string_view text);
+
+}  // namespace herd::federation

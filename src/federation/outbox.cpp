@@ -1,0 +1,124 @@
+#include "federation/outbox.hpp"
+
+#include <algorithm>
+
+#include "core/ids.hpp"
+#include "core/time.hpp"
+#include "federation/context.hpp"
+#include "federation/documents.hpp"
+#include "federation/serialize.hpp"
+#include "store/accounts.hpp"
+#include "store/federation.hpp"
+#include "store/statuses.hpp"
+
+namespace herd::federation {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string inbox_of(const store::Account& account) {
+  return account.shared_inbox_url.empty() ? account.inbox_url : account.shared_inbox_url;
+}
+
+// The local actor and the remote target of a two-account action, or nothing to do.
+struct Pair {
+  store::Account actor, target;
+};
+std::optional<Pair> local_to_remote(store::Connection& c, Id actor_id, Id target_id) {
+  auto actor = store::find_account(c, actor_id);
+  if (!actor || !actor->local()) return std::nullopt;
+  auto target = store::find_account(c, target_id);
+  if (!target || target->local() || target->inbox_url.empty()) return std::nullopt;
+  return Pair{*actor, *target};
+}
+
+}  // namespace
+
+void enqueue_delivery(App& app, store::Connection& c, Id signer, const json::object& activity,
+                      const std::vector<std::string>& inboxes) {
+  if (inboxes.empty()) return;
+  std::string body = json::serialize(activity);
+  std::int64_t now = now_unix_ms();
+  std::vector<std::string> unique = inboxes;
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  for (const std::string& inbox : unique) {
+    if (inbox.empty()) continue;
+    json::object payload{{"inbox", inbox}, {"signer", signer}, {"body", body}};
+    store::insert_job(c, next_id(), kDeliveryQueue, json::serialize(payload), now, now);
+  }
+  of(app).notify_delivery();
+}
+
+void on_status_posted(App& app, store::Connection& c, const store::Status& status) {
+  if (!status.local) return;
+  std::vector<std::string> inboxes = status_inboxes(c, status);
+  if (inboxes.empty()) return;
+  auto activity = status_activity(app, c, status);
+  if (activity) enqueue_delivery(app, c, status.account_id, *activity, inboxes);
+}
+
+void on_status_deleted(App& app, store::Connection& c, const store::Status& status) {
+  if (!status.local) return;
+  std::vector<std::string> inboxes = status_inboxes(c, status);
+  if (inboxes.empty()) return;
+  auto activity = delete_document(app, c, status);
+  if (activity) enqueue_delivery(app, c, status.account_id, *activity, inboxes);
+}
+
+void on_favourite(App& app, store::Connection& c, Id account_id, const store::Status& status,
+                  bool undo) {
+  if (status.local) return;  // the author is here: nothing to send
+  auto pair = local_to_remote(c, account_id, status.account_id);
+  if (!pair) return;
+  json::object like = like_activity(pair->actor, status.uri);
+  enqueue_delivery(app, c, account_id, undo ? undo_activity(pair->actor.uri, like) : like,
+                   {inbox_of(pair->target)});
+}
+
+void on_follow(App& app, store::Connection& c, Id follower_id, Id target_id, bool undo) {
+  auto pair = local_to_remote(c, follower_id, target_id);
+  if (!pair) return;
+  std::string id = store::follow_uri(c, follower_id, target_id);
+  if (!undo) {
+    id = pair->actor.uri + "#follows/" + std::to_string(next_id());
+    store::set_follow_uri(c, follower_id, target_id, id);
+  } else if (id.empty()) {
+    id = pair->actor.uri + "#follows/" + std::to_string(target_id);
+  }
+  json::object follow = follow_activity(id, pair->actor.uri, pair->target.uri);
+  enqueue_delivery(app, c, follower_id, undo ? undo_activity(pair->actor.uri, follow) : follow,
+                   {pair->target.inbox_url});
+}
+
+void on_follow_answered(App& app, store::Connection& c, Id target_id, Id follower_id,
+                        bool accepted) {
+  auto pair = local_to_remote(c, target_id, follower_id);
+  if (!pair) return;
+  std::string id = store::follow_uri(c, follower_id, target_id);
+  if (id.empty()) id = pair->target.uri + "#follows/" + std::to_string(target_id);
+  json::object follow = follow_activity(id, pair->target.uri, pair->actor.uri);
+  json::object answer =
+      accepted ? accept_activity(pair->actor, follow) : reject_activity(pair->actor, follow);
+  enqueue_delivery(app, c, target_id, answer, {pair->target.inbox_url});
+}
+
+void on_block(App& app, store::Connection& c, Id account_id, Id target_id, bool undo) {
+  auto pair = local_to_remote(c, account_id, target_id);
+  if (!pair) return;
+  json::object block = block_activity(pair->actor.uri + "#blocks/" + std::to_string(target_id),
+                                      pair->actor, pair->target.uri);
+  enqueue_delivery(app, c, account_id, undo ? undo_activity(pair->actor.uri, block) : block,
+                   {pair->target.inbox_url});
+}
+
+void on_profile_updated(App& app, store::Connection& c, Id account_id) {
+  auto account = store::find_account(c, account_id);
+  if (!account || !account->local()) return;
+  std::vector<std::string> inboxes = store::follower_inboxes(c, account_id);
+  if (inboxes.empty()) return;
+  enqueue_delivery(app, c, account_id, update_actor_activity(app, *account), inboxes);
+}
+
+}  // namespace herd::federation

@@ -1,0 +1,45 @@
+// Outbound federation: what local actions send to other servers. Services call these hooks inside
+// their own transaction, so that the action and its delivery jobs commit together; each hook
+// builds the activity and enqueues one delivery job per inbox (shared inboxes preferred) in the
+// `jobs` table, to be sent by the delivery worker (delivery.hpp). A hook does nothing when the
+// actor is not local or when nobody elsewhere needs to hear about it.
+#pragma once
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app.hpp"
+#include "store/database.hpp"
+#include "store/models.hpp"
+
+namespace herd::federation {
+
+inline constexpr std::string_view kDeliveryQueue = "deliveries";
+
+// One job per inbox: POST `activity` signed by the local account `signer` (0: the instance
+// actor). Duplicate inboxes are sent once.
+void enqueue_delivery(App& app, store::Connection& c, Id signer,
+                      const boost::json::object& activity, const std::vector<std::string>& inboxes);
+
+// A local status was posted (Create(Note)) or a local account reblogged (Announce).
+void on_status_posted(App& app, store::Connection& c, const store::Status& status);
+// A local status or reblog is about to be removed (Delete(Tombstone) / Undo(Announce)); call before
+// its rows are gone.
+void on_status_deleted(App& app, store::Connection& c, const store::Status& status);
+// A local account favourited (or unfavourited) a status: Like / Undo(Like) to its author.
+void on_favourite(App& app, store::Connection& c, Id account_id, const store::Status& status,
+                  bool undo);
+// A local account asked to follow (or stopped following) a remote one: Follow / Undo(Follow).
+// For undo, call before the follow rows are removed.
+void on_follow(App& app, store::Connection& c, Id follower_id, Id target_id, bool undo);
+// A local account accepted or rejected a remote account's follow: Accept / Reject. Call before
+// the follow request row is removed.
+void on_follow_answered(App& app, store::Connection& c, Id target_id, Id follower_id,
+                        bool accepted);
+// A local account blocked (or unblocked) a remote one: Block / Undo(Block).
+void on_block(App& app, store::Connection& c, Id account_id, Id target_id, bool undo);
+// A local account's profile changed: Update(Person) to its followers' servers.
+void on_profile_updated(App& app, store::Connection& c, Id account_id);
+
+}  // namespace herd::federation

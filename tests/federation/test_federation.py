@@ -1,0 +1,404 @@
+#!/usr/bin/python3
+"""Federation between herd instances (alpha.test, beta.test) and a scriptable fake server, driven
+through the client API:
+
+  discovery (WebFinger both ways, actor documents, content negotiation), resolve=true search,
+  follow (open and locked: approve and reject), post, reply, mention, boost, favourite, delete,
+  unfollow; a direct message reaches only the mentioned account; a private post never reaches a
+  non-follower's server; deliveries to a server that is down arrive exactly once after it comes
+  up; bad input (unsigned, badly signed, tampered, malformed, oversized, objects the actor does
+  not own, blocked domains); AUTHORIZED_FETCH.
+
+    /usr/bin/python3 tests/federation/test_federation.py --herd build/herd [--backend sqlite]
+"""
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
+from fedlib import harness, wait_for  # noqa: E402
+
+fedlib.enter_namespace()
+args = harness.parse_args(__doc__)
+suite = harness.Suite("federation: herd <-> herd", args)
+S = suite.state
+
+
+def acct_search(server, user, handle):
+    r = server.api("GET", "/api/v2/search", token=user.token,
+                   query={"q": handle, "resolve": "true", "type": "accounts"})
+    return r["accounts"][0] if r["accounts"] else None
+
+
+def relationship(server, user, account_id):
+    return server.api("GET", "/api/v1/accounts/relationships", token=user.token,
+                      query={"id[]": account_id})[0]
+
+
+def home_texts(server, user):
+    return [s.get("content", "") for s in server.api("GET", "/api/v1/timelines/home", token=user.token)]
+
+
+def find_in_home(server, user, needle):
+    for s in server.api("GET", "/api/v1/timelines/home", token=user.token, query={"limit": 40}):
+        target = s.get("reblog") or s
+        if needle in target.get("content", ""):
+            return s
+    return None
+
+
+def notifications(server, user, kind=None):
+    items = server.api("GET", "/api/v1/notifications", token=user.token, query={"limit": 40})
+    return [n for n in items if kind is None or n["type"] == kind]
+
+
+def oversized_post_status(host, path, size):
+    """POSTs a body of `size` bytes, reading the answer even when the server stops reading."""
+    import socket
+    sock = socket.create_connection((host, 80), timeout=10)
+    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/activity+json\r\n"
+                 f"Content-Length: {size}\r\n\r\n".encode())
+    try:
+        sock.sendall(b"x" * min(size, 65536))
+    except OSError:
+        pass
+    data = b""
+    try:
+        while b"\r\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        sock.close()
+    try:
+        return int(data.split(b" ")[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+@suite.setup
+def start_instances(s):
+    S["alpha"] = fedlib.fed_server(s, "alpha.test")
+    S["beta"] = fedlib.fed_server(s, "beta.test")
+    alpha, beta = S["alpha"], S["beta"]
+    S["alice"] = harness.register(alpha, "alice")
+    S["erin"] = harness.register(alpha, "erin")
+    S["bob"] = harness.register(beta, "bob")
+    S["carol"] = harness.register(beta, "carol")
+    S["dave"] = harness.register(beta, "dave")
+    beta.api("PATCH", "/api/v1/accounts/update_credentials", token=S["carol"].token,
+             form={"locked": "true"})
+    S["sink"] = fedlib.FakeServer("sink.test").start()
+    S["sam"] = S["sink"].actor("sam")
+
+
+@suite.case
+def discovery_webfinger_and_actor(s):
+    alpha = S["alpha"]
+    r = alpha.http("GET", "/.well-known/webfinger", query={"resource": "acct:alice@alpha.test"})
+    s.status(r, 200, "webfinger acct:")
+    doc = r.json()
+    s.eq(doc.get("subject"), "acct:alice@alpha.test", "webfinger subject")
+    self_links = [l for l in doc.get("links", []) if l.get("rel") == "self"]
+    s.check(self_links and self_links[0]["href"] == "http://alpha.test/users/alice", "self link", doc)
+    r = alpha.http("GET", "/.well-known/webfinger", query={"resource": "http://alpha.test/users/alice"})
+    s.status(r, 200, "webfinger URL resource")
+    s.eq(r.json().get("subject"), "acct:alice@alpha.test", "webfinger URL subject")
+    r = alpha.http("GET", "/users/alice", headers={"Accept": "application/activity+json"})
+    s.status(r, 200, "actor as activity+json")
+    actor = r.json()
+    for key in ("inbox", "outbox", "followers", "following", "featured", "publicKey", "endpoints",
+                "icon", "image", "url", "manuallyApprovesFollowers", "discoverable", "published"):
+        s.check(key in actor, f"actor has {key}", actor)
+    s.eq(actor.get("endpoints", {}).get("sharedInbox"), "http://alpha.test/inbox", "sharedInbox")
+    r = alpha.http("GET", "/@alice", headers={
+        "Accept": 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'})
+    s.check(r.status == 200 and r.json().get("id") == "http://alpha.test/users/alice",
+            "/@alice negotiates ld+json", r.describe())
+    r = alpha.http("GET", "/@alice", headers={"Accept": "text/html"})
+    s.check(r.status == 200 and b"<html" in r.body, "/@alice is HTML for browsers", r.describe())
+    r = alpha.http("GET", "/actor", headers={"Accept": "application/activity+json"})
+    s.check(r.status == 200 and r.json().get("type") == "Application", "instance actor", r.describe())
+    r = alpha.http("GET", "/users/alice/outbox", headers={"Accept": "application/activity+json"})
+    s.check(r.status == 200 and r.json().get("type") == "OrderedCollection", "outbox", r.describe())
+
+
+@suite.case
+def search_resolves_remote_accounts(s):
+    beta, bob = S["beta"], S["bob"]
+    account = acct_search(beta, bob, "@alice@alpha.test")
+    s.require(account is not None, "bob finds @alice@alpha.test with resolve=true")
+    s.eq(account["acct"], "alice@alpha.test", "remote acct")
+    s.check(account["url"].startswith("http://alpha.test/"), "remote url", account)
+    S["alice@beta"] = account
+    by_url = beta.api("GET", "/api/v2/search", token=bob.token,
+                      query={"q": "http://alpha.test/users/erin", "resolve": "true"})
+    s.check(by_url["accounts"] and by_url["accounts"][0]["acct"] == "erin@alpha.test",
+            "resolve by actor URL", by_url)
+    S["erin@beta"] = by_url["accounts"][0] if by_url["accounts"] else None
+
+
+@suite.case
+def open_follow(s):
+    alpha, beta, bob = S["alpha"], S["beta"], S["bob"]
+    beta.api("POST", f"/api/v1/accounts/{S['alice@beta']['id']}/follow", token=bob.token)
+    ok = wait_for(lambda: relationship(beta, bob, S["alice@beta"]["id"])["following"])
+    s.require(ok, "bob follows alice once alpha accepted", relationship(beta, bob, S["alice@beta"]["id"]))
+    followers = alpha.api("GET", f"/api/v1/accounts/{S['alice'].account['id']}/followers")
+    s.check(any(f["acct"] == "bob@beta.test" for f in followers), "alice's followers on alpha", followers)
+    s.check(any(n["account"]["acct"] == "bob@beta.test" for n in notifications(alpha, S["alice"], "follow")),
+            "alice is notified of the follow")
+    # dave follows alice too (for the direct message check)
+    beta.api("POST", f"/api/v1/accounts/{S['alice@beta']['id']}/follow", token=S["dave"].token)
+    wait_for(lambda: relationship(beta, S["dave"], S["alice@beta"]["id"])["following"])
+
+
+@suite.case
+def locked_follow_approve_and_reject(s):
+    alpha, beta = S["alpha"], S["beta"]
+    alice, erin, carol = S["alice"], S["erin"], S["carol"]
+    carol_remote = acct_search(alpha, alice, "@carol@beta.test")
+    s.require(carol_remote, "alice finds carol")
+    s.check(carol_remote["locked"], "carol is locked as seen from alpha", carol_remote)
+    alpha.api("POST", f"/api/v1/accounts/{carol_remote['id']}/follow", token=alice.token)
+    s.check(relationship(alpha, alice, carol_remote["id"])["requested"], "alice's follow is pending")
+    requests = wait_for(lambda: beta.api("GET", "/api/v1/follow_requests", token=carol.token))
+    s.require(requests and requests[0]["acct"] == "alice@alpha.test", "carol sees alice's request", requests)
+    beta.api("POST", f"/api/v1/follow_requests/{requests[0]['id']}/authorize", token=carol.token)
+    ok = wait_for(lambda: relationship(alpha, alice, carol_remote["id"])["following"])
+    s.check(ok, "alice follows carol after approval", relationship(alpha, alice, carol_remote["id"]))
+
+    erin_carol = acct_search(alpha, erin, "@carol@beta.test")
+    alpha.api("POST", f"/api/v1/accounts/{erin_carol['id']}/follow", token=erin.token)
+    requests = wait_for(lambda: [r for r in beta.api("GET", "/api/v1/follow_requests", token=carol.token)
+                                 if r["acct"] == "erin@alpha.test"])
+    s.require(requests, "carol sees erin's request")
+    beta.api("POST", f"/api/v1/follow_requests/{requests[0]['id']}/reject", token=carol.token)
+    ok = wait_for(lambda: not relationship(alpha, erin, erin_carol["id"])["requested"])
+    rel = relationship(alpha, erin, erin_carol["id"])
+    s.check(ok and not rel["following"], "erin's request is gone after the rejection", rel)
+
+
+@suite.case
+def post_reply_mention_boost_favourite_delete(s):
+    alpha, beta = S["alpha"], S["beta"]
+    alice, bob, erin = S["alice"], S["bob"], S["erin"]
+    status = alpha.api("POST", "/api/v1/statuses", token=alice.token,
+                       form={"status": "Hello from alpha #fedtest"})
+    remote = wait_for(lambda: find_in_home(beta, bob, "Hello from alpha"))
+    s.require(remote, "alice's post reaches bob's home timeline on beta")
+    s.eq(remote["account"]["acct"], "alice@alpha.test", "author acct on beta")
+    s.eq(remote["uri"], status["uri"], "same uri")
+    s.check(remote["url"].startswith("http://alpha.test/"), "remote url", remote)
+    s.check(any(t["name"] == "fedtest" for t in remote.get("tags", [])), "hashtag indexed", remote)
+
+    reply = beta.api("POST", "/api/v1/statuses", token=bob.token,
+                     form={"status": "@alice@alpha.test nice one", "in_reply_to_id": remote["id"]})
+    s.check(reply.get("in_reply_to_id") == remote["id"], "reply threads on beta", reply)
+    got = wait_for(lambda: [n for n in notifications(alpha, alice, "mention")
+                            if "nice one" in n["status"]["content"]])
+    s.require(got, "alice is notified of bob's reply")
+    s.eq(got[0]["status"]["in_reply_to_id"], status["id"], "the reply threads on alpha")
+    context = alpha.api("GET", f"/api/v1/statuses/{status['id']}/context", token=alice.token)
+    s.check(any("nice one" in d["content"] for d in context["descendants"]), "context has the reply", context)
+
+    beta.api("POST", "/api/v1/statuses", token=bob.token, form={"status": "hi @erin@alpha.test"})
+    s.check(wait_for(lambda: [n for n in notifications(alpha, erin, "mention")
+                              if "hi" in n["status"]["content"]]), "erin is notified of the mention")
+
+    beta.api("POST", f"/api/v1/statuses/{remote['id']}/reblog", token=bob.token)
+    s.check(wait_for(lambda: notifications(alpha, alice, "reblog")), "alice is notified of the boost")
+    beta.api("POST", f"/api/v1/statuses/{remote['id']}/favourite", token=bob.token)
+    s.check(wait_for(lambda: notifications(alpha, alice, "favourite")), "alice is notified of the favourite")
+    counts = wait_for(lambda: (lambda st: st if st["reblogs_count"] == 1 and st["favourites_count"] == 1
+                               else None)(alpha.api("GET", f"/api/v1/statuses/{status['id']}")))
+    s.check(counts, "counters on alpha", alpha.api("GET", f"/api/v1/statuses/{status['id']}"))
+
+    alpha.api("DELETE", f"/api/v1/statuses/{status['id']}", token=alice.token)
+    gone = wait_for(lambda: beta.http("GET", f"/api/v1/statuses/{remote['id']}", token=bob.token).status == 404)
+    s.check(gone, "the deleted status is gone on beta")
+
+
+@suite.case
+def direct_message_reaches_only_the_mentioned(s):
+    alpha, beta = S["alpha"], S["beta"]
+    alice, bob, dave = S["alice"], S["bob"], S["dave"]
+    dm = alpha.api("POST", "/api/v1/statuses", token=alice.token,
+                   form={"status": "@bob@beta.test secret for bob", "visibility": "direct"})
+    got = wait_for(lambda: [n for n in notifications(beta, bob, "mention")
+                            if "secret for bob" in n["status"]["content"]])
+    s.require(got, "bob receives the direct message")
+    s.eq(got[0]["status"]["visibility"], "direct", "visibility on beta")
+    local_id = got[0]["status"]["id"]
+    time.sleep(1)
+    s.check(not [t for t in home_texts(beta, dave) if "secret for bob" in t],
+            "dave (a follower of alice) does not see it in home")
+    s.eq(beta.http("GET", f"/api/v1/statuses/{local_id}", token=dave.token).status, 404,
+         "dave cannot open it")
+    s.eq(beta.http("GET", f"/api/v1/statuses/{local_id}").status, 404, "anonymous cannot open it")
+    s.check(not [p for p in S["sink"].inbox_posts("Create") if "secret" in json.dumps(p)],
+            "the unrelated server got nothing")
+    _ = dm
+
+
+@suite.case
+def private_post_never_reaches_a_non_follower_server(s):
+    alpha, erin, alice = S["alpha"], S["erin"], S["alice"]
+    sink = S["sink"]
+    # sam@sink.test follows erin (not alice)
+    follow = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Follow",
+              "id": "http://sink.test/follows/1", "actor": S["sam"],
+              "object": "http://alpha.test/users/erin"}
+    r = sink.post("sam", "http://alpha.test/users/erin/inbox", follow)
+    s.status(r, 202, "sam's Follow is accepted")
+    s.check(wait_for(lambda: sink.inbox_posts("Accept")), "sam receives the Accept")
+    alpha.api("POST", "/api/v1/statuses", token=alice.token,
+              form={"status": "followers only from alice", "visibility": "private"})
+    alpha.api("POST", "/api/v1/statuses", token=erin.token, form={"status": "public from erin"})
+    s.check(wait_for(lambda: [p for p in sink.inbox_posts("Create") if "public from erin" in json.dumps(p)]),
+            "sink receives erin's public post")
+    time.sleep(1)
+    s.check(not [p for p in sink.inbox_posts() if "followers only from alice" in json.dumps(p)],
+            "alice's private post never reaches sink.test")
+    private = wait_for(lambda: find_in_home(S["beta"], S["bob"], "followers only from alice"))
+    s.check(private and private["visibility"] == "private", "bob (a follower) gets it as private", private)
+
+
+@suite.case
+def down_server_gets_every_delivery_exactly_once(s):
+    alpha, erin, sink = S["alpha"], S["erin"], S["sink"]
+    sink.stop()
+    ids = []
+    for i in range(5):
+        ids.append(alpha.api("POST", "/api/v1/statuses", token=erin.token,
+                             form={"status": f"while you were away {i}"})["uri"])
+    time.sleep(3)
+    sink.start()
+
+    def arrived():
+        got = [p["object"]["id"] for p in sink.inbox_posts("Create")
+               if isinstance(p.get("object"), dict) and p["object"].get("id") in ids]
+        return got if len(set(got)) == len(ids) else None
+
+    got = wait_for(arrived, timeout=60)
+    s.require(got, "every delivery arrives after the server comes back")
+    time.sleep(3)
+    got = [p["object"]["id"] for p in sink.inbox_posts("Create")
+           if isinstance(p.get("object"), dict) and p["object"].get("id") in ids]
+    s.eq(sorted(got), sorted(ids), "each exactly once")
+
+
+@suite.case
+def unfollow_arrives(s):
+    alpha, beta, bob = S["alpha"], S["beta"], S["bob"]
+    before = alpha.api("GET", f"/api/v1/accounts/{S['alice'].account['id']}")["followers_count"]
+    beta.api("POST", f"/api/v1/accounts/{S['alice@beta']['id']}/unfollow", token=bob.token)
+    ok = wait_for(lambda: alpha.api("GET", f"/api/v1/accounts/{S['alice'].account['id']}")["followers_count"]
+                  == before - 1)
+    s.check(ok, "alice lost a follower on alpha")
+
+
+@suite.case
+def bad_input_is_refused(s):
+    alpha = S["alpha"]
+    mallory = fedlib.FakeServer("mallory.test").start()
+    S["mallory"] = mallory
+    m = mallory.actor("mallory")
+    other_key = fedlib.new_key()
+    note = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Create",
+            "id": "http://mallory.test/notes/1/activity", "actor": m,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {"type": "Note", "id": "http://mallory.test/notes/1", "attributedTo": m,
+                       "content": "@erin bad", "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                       "tag": [{"type": "Mention", "href": "http://alpha.test/users/erin"}]}}
+    raw = json.dumps(note).encode()
+    r = alpha.http("POST", "/inbox", body=raw, content_type="application/activity+json")
+    s.json_error(r, 401, "unsigned POST")
+    r = fedlib.post_signed("http://alpha.test/inbox", note, other_key, mallory.key_id("mallory"))
+    s.json_error(r, 401, "signed with the wrong key")
+    headers = fedlib.sign("POST", "http://alpha.test/inbox", mallory.actors["mallory"]["key"],
+                          mallory.key_id("mallory"), raw)
+    r = alpha.http("POST", "/inbox", body=raw.replace(b"bad", b"BAD"), headers=headers)
+    s.json_error(r, 401, "tampered body (digest mismatch)")
+    old = fedlib.sign("POST", "http://alpha.test/inbox", mallory.actors["mallory"]["key"],
+                      mallory.key_id("mallory"), raw, date="Mon, 01 Jan 2024 00:00:00 GMT")
+    r = alpha.http("POST", "/inbox", body=raw, headers=old)
+    s.json_error(r, 401, "a Date outside the window")
+    s.eq(alpha.http("GET", "/api/v2/search", token=S["erin"].token,
+                    query={"q": "http://mallory.test/notes/1"}).json()["statuses"], [],
+         "nothing stored from refused requests")
+    s.check(not notifications(alpha, S["erin"], "mention") or
+            all("bad" not in n["status"]["content"] for n in notifications(alpha, S["erin"], "mention")),
+            "no mention notification from refused requests")
+
+    r = alpha.http("POST", "/inbox", body=b"{not json", content_type="application/activity+json")
+    s.status(r, 400, "malformed JSON")
+    s.eq(oversized_post_status("alpha.test", "/inbox", 2 << 20), 413, "oversized body")
+
+    # An object attributed to someone else (alice) is rejected.
+    forged = dict(note, id="http://mallory.test/notes/2/activity")
+    forged["object"] = dict(note["object"], id="http://mallory.test/notes/2",
+                            attributedTo="http://alpha.test/users/alice")
+    r = mallory.post("mallory", "http://alpha.test/inbox", forged)
+    s.status(r, 403, "Create of a note attributed to someone else")
+    status = alpha.api("POST", "/api/v1/statuses", token=S["alice"].token, form={"status": "mine"})
+    delete = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Delete",
+              "id": "http://mallory.test/d/1", "actor": m, "object": status["uri"]}
+    r = mallory.post("mallory", "http://alpha.test/inbox", delete)
+    s.status(r, 403, "Delete of someone else's status")
+    s.status(alpha.http("GET", f"/api/v1/statuses/{status['id']}"), 200, "the status is still there")
+
+
+@suite.case
+def blocked_domain_is_dropped(s):
+    alpha, erin = S["alpha"], S["erin"]
+    admin = harness.admin_user(alpha)
+    blocked = fedlib.FakeServer("blocked.test").start()
+    b = blocked.actor("eve")
+    r = alpha.http("POST", "/api/v1/admin/domain_blocks", token=admin.token,
+                   form={"domain": "blocked.test"})
+    s.status(r, 200, "admin blocks blocked.test")
+    before = alpha.api("GET", f"/api/v1/accounts/{erin.account['id']}")["followers_count"]
+    follow = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Follow",
+              "id": "http://blocked.test/f/1", "actor": b, "object": "http://alpha.test/users/erin"}
+    r = blocked.post("eve", "http://alpha.test/users/erin/inbox", follow)
+    s.status(r, 202, "the blocked domain's Follow is answered 202")
+    time.sleep(1)
+    s.eq(alpha.api("GET", f"/api/v1/accounts/{erin.account['id']}")["followers_count"], before,
+         "and dropped: no new follower")
+    s.check(not blocked.inbox_posts(), "nothing is sent to the blocked domain", blocked.inbox_posts())
+    blocked.stop()
+
+
+@suite.case
+def authorized_fetch_requires_signed_gets(s):
+    gamma = fedlib.fed_server(s, "gamma.test", env={"AUTHORIZED_FETCH": "true"})
+    harness.register(gamma, "gina")
+    r = gamma.http("GET", "/users/gina", headers={"Accept": "application/activity+json"})
+    s.json_error(r, 401, "unsigned GET of an actor")
+    s.check("signed" in r.json().get("error", ""), "with a reason", r.describe())
+    s.status(gamma.http("GET", "/actor", headers={"Accept": "application/activity+json"}), 200,
+             "the instance actor stays public")
+    mallory = S["mallory"]
+    headers = fedlib.sign("GET", "http://gamma.test/users/gina", mallory.actors["mallory"]["key"],
+                          mallory.key_id("mallory"))
+    r = gamma.http("GET", "/users/gina", headers=headers)
+    s.check(r.status == 200 and r.json().get("id") == "http://gamma.test/users/gina",
+            "a signed GET gets the actor", r.describe())
+    # Fetching across instances works: alpha signs its fetches.
+    found = acct_search(S["alpha"], S["alice"], "@gina@gamma.test")
+    s.check(found and found["acct"] == "gina@gamma.test", "alpha resolves an account on gamma", found)
+    gamma.stop()
+
+
+if __name__ == "__main__":
+    try:
+        code = suite.run()
+    finally:
+        for key in ("sink", "mallory"):
+            if key in S:
+                S[key].stop()
+    sys.exit(code)
