@@ -327,6 +327,10 @@ class FedifyPeer:
         if not os.path.isdir(os.path.join(app, "node_modules")):
             shutil.rmtree(app, ignore_errors=True)
             shutil.copytree(self.peer_dir, app)
+            for root, dirs, files in os.walk(app):  # the shared copy is read-only
+                for name in dirs + files:
+                    os.chmod(os.path.join(root, name), 0o755 if name in dirs else 0o644)
+                os.chmod(root, 0o755)
             env = dict(os.environ, PATH=os.path.dirname(self.node) + ":" + os.environ.get("PATH", ""))
             subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=app, env=env, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900)
