@@ -1,10 +1,13 @@
 #include "serve.hpp"
 
+#include <malloc.h>
+
 #include <cstdio>
 #include <iostream>
 #include <thread>
 
 #include "api/dispatch.hpp"
+#include "api/response_cache.hpp"
 #include "api/routes.hpp"
 #include "app.hpp"
 #include "core/config.hpp"
@@ -24,6 +27,11 @@ void print_serve_help() {
 }
 
 int serve_main(const std::string& config_path) {
+  // Few arenas keep memory small with several threads; a high trim threshold keeps the allocator
+  // from returning and re-faulting response-sized buffers on every request.
+  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_TRIM_THRESHOLD, 16 << 20);
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   App app;
   try {
     app.config = load_config(config_path, environment());
@@ -35,7 +43,7 @@ int serve_main(const std::string& config_path) {
   }
   app.set_base_url();
   int threads = app.config.threads;
-  if (threads <= 0) threads = std::max(4u, 2 * std::thread::hardware_concurrency());
+  if (threads <= 0) threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   try {
     app.db = store::open_database(app.config.database_url, threads + 2);
     int applied = store::migrate(*app.db);
@@ -58,7 +66,10 @@ int serve_main(const std::string& config_path) {
   options.threads = threads;
   options.max_body_bytes = app.config.max_body_bytes;
   options.max_upload_bytes = app.config.max_upload_bytes;
-  http::Server server(options, api::make_dispatch(router));
+  api::ResponseCache cache(8u << 20);
+  store::Database* database = app.db.get();
+  http::Server server(options, api::make_dispatch(
+                                   router, [database] { return database->generation(); }, &cache));
   try {
     server.listen();
   } catch (const std::exception& error) {

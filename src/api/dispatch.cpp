@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "api/response_cache.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "store/database.hpp"
@@ -32,11 +33,22 @@ http::Response preflight(const http::Router& router, const http::Request& reques
 
 }  // namespace
 
-http::Dispatch make_dispatch(const http::Router& router) {
-  return [&router](http::Request& request) {
+http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint64_t()> generation,
+                             ResponseCache* cache) {
+  return [&router, generation, cache](http::Request& request) {
     http::Response response;
+    std::string cache_key;
+    std::uint64_t cache_generation = 0;
     try {
       http::parse_request(request);
+      if (cache && generation && ResponseCache::cacheable(request)) {
+        cache_key = ResponseCache::key(request);
+        cache_generation = generation();
+        if (auto hit = cache->get(cache_key, cache_generation)) {
+          add_cors(*hit);
+          return std::move(*hit);
+        }
+      }
       if (request.method == "OPTIONS") {
         response = preflight(router, request);
       } else {
@@ -64,6 +76,7 @@ http::Dispatch make_dispatch(const http::Router& router) {
       log::error("{} {}: {}", request.method, request.path, error.what());
       response = http::Response::error(500, "Internal server error");
     }
+    if (!cache_key.empty()) cache->put(cache_key, cache_generation, response);
     add_cors(response);
     return response;
   };

@@ -3,11 +3,20 @@
 // its status with {"error": message}; any other exception -> 500 {"error": "Internal server
 // error"} with the detail only in the log.
 #pragma once
+#include <cstdint>
+#include <functional>
+
 #include "http/router.hpp"
 #include "http/server.hpp"
 
 namespace herd::api {
 
-http::Dispatch make_dispatch(const http::Router& router);
+class ResponseCache;
+
+// generation: the database's write generation (store::Database::generation); cache: optional
+// whole-response cache for read-heavy GETs (see response_cache.hpp), nullptr to disable.
+http::Dispatch make_dispatch(const http::Router& router,
+                             std::function<std::uint64_t()> generation = {},
+                             ResponseCache* cache = nullptr);
 
 }  // namespace herd::api

@@ -5,6 +5,7 @@
 #pragma once
 #include <boost/json.hpp>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,10 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, sent instead of `body` without copying (cached responses share one buffer).
+  std::shared_ptr<const std::string> shared_body;
+
+  const std::string& payload() const { return shared_body ? *shared_body : body; }
 
   static Response json(const boost::json::value& value, int status = 200);
   static Response json_text(std::string serialized, int status = 200);

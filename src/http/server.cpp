@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -86,17 +87,34 @@ asio::awaitable<void> Server::Impl::accept_loop() {
 
 namespace {
 
-bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned version, bool keep_alive,
-                                             bool head) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
-  out.set(bhttp::field::server, "herd");
-  if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) out.insert(name, value);
-  out.keep_alive(keep_alive);
-  std::size_t length = response.body.size();
-  if (!head) out.body() = std::move(response.body);
-  out.content_length(length);
-  return out;
+// The status line and headers of a response, serialised by hand: one gather write of (head, body)
+// sends a response without copying the body (cached bodies are shared, not copied).
+std::string serialize_head(const Response& response, unsigned version, bool keep_alive) {
+  std::string head;
+  head.reserve(512);
+  head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(response.status);
+  head += ' ';
+  head += std::string_view(bhttp::obsolete_reason(static_cast<bhttp::status>(response.status)));
+  head += "\r\nServer: herd\r\n";
+  if (!response.content_type.empty()) {
+    head += "Content-Type: ";
+    head += response.content_type;
+    head += "\r\n";
+  }
+  for (const auto& [name, value] : response.headers) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  }
+  head += "Content-Length: ";
+  head += std::to_string(response.payload().size());
+  head += "\r\n";
+  if (!keep_alive) head += "Connection: close\r\n";
+  else if (version == 10) head += "Connection: keep-alive\r\n";
+  head += "\r\n";
+  return head;
 }
 
 Response body_too_large() {
@@ -129,9 +147,11 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     bool is_upload = content_type.rfind("multipart/form-data", 0) == 0;
     std::size_t limit = is_upload ? options.max_upload_bytes : options.max_body_bytes;
     if (parser.content_length() && *parser.content_length() > limit) {
-      auto out = to_beast(body_too_large(), version, false, false);
+      Response refusal = body_too_large();
+      std::string head = serialize_head(refusal, version, false);
       stream.expires_after(std::chrono::seconds(30));
-      co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+      std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(refusal.body)};
+      co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
       co_return;
     }
     parser.body_limit(limit);
@@ -140,8 +160,10 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
       auto [read_ec, m] =
           co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       if (read_ec == bhttp::error::body_limit) {
-        auto out = to_beast(body_too_large(), version, false, false);
-        co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+        Response refusal = body_too_large();
+        std::string head = serialize_head(refusal, version, false);
+        std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(refusal.body)};
+        co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
         co_return;
       }
       if (read_ec) co_return;
@@ -160,10 +182,13 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     request.body = std::move(message.body());
     bool head = request.method == "HEAD";
     Response response = dispatch(request);
-    auto out = to_beast(std::move(response), version, keep_alive, head);
+    std::string head_bytes = serialize_head(response, version, keep_alive);
+    const std::string& payload = response.payload();
+    std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head_bytes), head ? asio::const_buffer() : asio::buffer(payload)};
     stream.expires_after(std::chrono::seconds(60));
     auto [write_ec, written] =
-        co_await bhttp::async_write(stream, out, asio::as_tuple(asio::use_awaitable));
+        co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
     if (write_ec || !keep_alive) {
       boost::system::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

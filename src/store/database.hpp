@@ -88,6 +88,9 @@ class Database {
   // Runs fn inside one transaction; commits when fn returns, rolls back when it throws.
   virtual void write(const std::function<void(Connection&)>& fn) = 0;
   virtual Dialect dialect() const = 0;
+  // A number that grows after every committed write (in every process sharing the database).
+  // Read it BEFORE reading data: a result computed afterwards is current for that generation.
+  virtual std::uint64_t generation() = 0;
 
   template <typename F>
   auto read_value(F&& fn) {

@@ -124,6 +124,14 @@ class PostgresDatabase final : public Database {
   PostgresDatabase(std::string url, int pool_size) : url_(std::move(url)), max_(pool_size) {
     idle_.push_back(std::make_unique<PostgresConnection>(url_));  // fail early on bad settings
     created_ = 1;
+    // Shared by every process on this database: bumped after each committed write.
+    idle_.back()->exec_script("CREATE SEQUENCE IF NOT EXISTS herd_write_generation");
+  }
+
+  std::uint64_t generation() override {
+    Lease lease(*this);
+    auto result = lease.connection->query("SELECT last_value FROM herd_write_generation", {});
+    return static_cast<std::uint64_t>(result.front().i(0));
   }
 
   void read(const std::function<void(Connection&)>& fn) override {
@@ -144,6 +152,8 @@ class PostgresDatabase final : public Database {
       }
       throw;
     }
+    // After the commit, so that a reader who sees the new generation also sees the data.
+    lease.connection->query("SELECT nextval('herd_write_generation')", {});
   }
 
   Dialect dialect() const override { return Dialect::postgres; }

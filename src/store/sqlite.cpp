@@ -3,16 +3,35 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
+#include "core/log.hpp"
 #include "store/database.hpp"
 
 namespace herd::store {
 
 namespace {
+
+// Logs statements slower than HERD_SLOW_QUERY_MS (unset: off).
+struct SlowQueryTimer {
+  explicit SlowQueryTimer(std::string_view sql) : sql(sql), start(std::chrono::steady_clock::now()) {}
+  ~SlowQueryTimer() {
+    static const long threshold = [] {
+      const char* value = std::getenv("HERD_SLOW_QUERY_MS");
+      return value ? std::atol(value) : -1L;
+    }();
+    if (threshold < 0) return;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    if (ms >= threshold) log::warn("slow query ({} ms): {}", ms, sql);
+  }
+  std::string_view sql;
+  std::chrono::steady_clock::time_point start;
+};
 
 class SqliteConnection final : public Connection {
  public:
@@ -35,6 +54,7 @@ class SqliteConnection final : public Connection {
   }
 
   Result query(std::string_view sql, const std::vector<Value>& params) override {
+    SlowQueryTimer timer(sql);
     sqlite3_stmt* statement = prepare(sql);
     struct Reset {
       sqlite3_stmt* s;
@@ -140,6 +160,7 @@ class SqliteDatabase final : public Database {
     try {
       fn(*writer_);
       writer_->exec_script("COMMIT");
+      generation_.fetch_add(1, std::memory_order_release);
     } catch (...) {
       try {
         writer_->exec_script("ROLLBACK");
@@ -150,8 +171,11 @@ class SqliteDatabase final : public Database {
   }
 
   Dialect dialect() const override { return Dialect::sqlite; }
+  // One process owns a SQLite database, so an in-process counter sees every write.
+  std::uint64_t generation() override { return generation_.load(std::memory_order_acquire); }
 
  private:
+  std::atomic<std::uint64_t> generation_{1};
   static inline std::atomic<std::uint64_t> next_serial{0};
   std::string path_;
   std::uint64_t serial_;  // keys the per-thread reader connections
