@@ -109,6 +109,7 @@ void ControlPlane::start() {
   impl_->server->listen();
   // conf.d keeps the routes of existing deployments across restarts.
   if (impl_->gateway) impl_->gateway->start();
+  impl_->service->roll_back_interrupted();
   impl_->service->start_monitor();
 }
 

@@ -325,6 +325,23 @@ std::optional<std::vector<std::string>> GridService::heartbeat(
   });
 }
 
+std::vector<std::string> GridService::roll_back_interrupted() {
+  std::vector<std::string> names;
+  for (const auto& d :
+       db_.read_value([](store::Connection& c) { return db::list_deployments(c, std::nullopt); })) {
+    if (d.status != "deploying") continue;
+    if (gateway_) gateway_->remove_route(d.name);
+    db_.write([&](store::Connection& c) {
+      db::release_capacity(c, d.node_id, d.resources);
+      db::delete_deployment(c, d.name);
+    });
+    log::warn("rolled back the deploy of {}, interrupted by a restart of the control plane",
+              d.name);
+    names.push_back(d.name);
+  }
+  return names;
+}
+
 void GridService::start_monitor() {
   monitor_ = std::thread([this] {
     while (!stopping_) {

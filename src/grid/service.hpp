@@ -68,6 +68,11 @@ class GridService {
       std::int64_t node_id,
       const std::vector<std::pair<std::string, std::pair<std::string, int>>>& instances);
 
+  // Rolls back deploys that a stop of the control plane interrupted (status still deploying):
+  // frees their capacity, removes their route and record; their nodes then remove the instance
+  // (it is no longer expected). Returns their names.
+  std::vector<std::string> roll_back_interrupted();
+
   // Starts the thread marking silent nodes down.
   void start_monitor();
 

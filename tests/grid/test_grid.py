@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -323,6 +324,36 @@ def main():
             code, instance = grid.through_gateway("alphaone1.localhost", "/api/v1/instance")
             assert instance["stats"]["status_count"] >= 1, instance  # its data survived
 
+        def control_plane_restart_mid_deploy():
+            before = grid.node(a.id)["used"]
+            result = {}
+
+            def deploy():
+                try:
+                    result["reply"] = grid.api("POST", "/api/grid/v1/deployments", {
+                        "name": "halfway", "node_id": a.id, "admin_email": "h@example.com"})
+                except Exception as error:  # noqa: BLE001 - the connection breaks
+                    result["reply"] = error
+            thread = threading.Thread(target=deploy)
+            thread.start()
+            wait_until(lambda: os.path.isdir(f"{a.data_dir}/instances/halfway"), 20,
+                       "halfway to start on node a")
+            grid.control.kill()
+            thread.join(60)
+
+            def gateway_port_free():
+                with socket.socket() as s:
+                    return s.connect_ex(("127.0.0.1", grid.gateway_port)) != 0
+            wait_until(gateway_port_free, 20, "the old gateway to stop")
+            grid.start()
+            assert grid.api("GET", "/api/grid/v1/deployments/halfway")[0] == 404
+            assert grid.node(a.id)["used"] == before, grid.node(a.id)
+            assert "halfway.conf" not in grid.route_files()
+            wait_until(lambda: not os.path.exists(f"{a.data_dir}/instances/halfway"), 20,
+                       "node a to remove the interrupted instance")
+            wait_until(lambda: grid.through_gateway("alphaone1.localhost")[0] == 200, 20,
+                       "alphaone through the restarted gateway")
+
         def delete_last():
             code, _ = grid.api("DELETE", "/api/grid/v1/deployments/alphaone")
             assert code == 200
@@ -349,6 +380,8 @@ def main():
         suite.run("a node going down mid-deploy rolls everything back", node_down_mid_deploy)
         suite.run("the CLI does the same operations", cli_same_operations)
         suite.run("a node agent that restarts brings its instances back", node_restart_recovers)
+        suite.run("a deploy interrupted by a control plane restart is rolled back",
+                  control_plane_restart_mid_deploy)
         suite.run("deleting the last deployment leaves a clean grid", delete_last)
         return suite.finish(grid)
     except Exception as error:  # noqa: BLE001
