@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "api/mastodon/limits.hpp"
 #include "core/error.hpp"
@@ -63,7 +64,9 @@ store::Status visible_original(store::Connection& c, Id viewer, Id status_id) {
   return status;
 }
 
-void fan_out(store::Connection& c, const store::Status& status, const std::vector<Id>& mentioned) {
+// Puts the status in its audience's home feeds; returns the audience.
+std::vector<Id> fan_out(store::Connection& c, const store::Status& status,
+                        const std::vector<Id>& mentioned) {
   std::vector<Id> audience{status.account_id};
   if (status.visibility == store::Visibility::direct) {
     auto local = store::not_hiding(c, mentioned, {status.account_id});
@@ -80,6 +83,18 @@ void fan_out(store::Connection& c, const store::Status& status, const std::vecto
     audience.insert(audience.end(), followers.begin(), followers.end());
   }
   store::insert_feed_entries(c, status.id, audience);
+  return audience;
+}
+
+// `status` notifications for followers who asked to be notified of the author's posts and
+// received this one (not for direct statuses or replies to others, as in Mastodon).
+void notify_subscribers(App& app, store::Connection& c, const store::Status& status,
+                        const std::vector<Id>& audience) {
+  if (status.visibility == store::Visibility::direct) return;
+  if (status.in_reply_to_account_id && *status.in_reply_to_account_id != status.account_id) return;
+  std::unordered_set<Id> reached(audience.begin(), audience.end());
+  for (Id follower : store::subscribed_follower_ids(c, status.account_id))
+    if (reached.count(follower)) notify(app, c, follower, status.account_id, "status", status.id);
 }
 
 // Removes a status and everything hanging off it; counters follow Mastodon's counter caches.
@@ -200,8 +215,9 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     std::vector<Id> local_mentioned;
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
-    fan_out(c, status, local_mentioned);
+    auto audience = fan_out(c, status, local_mentioned);
     for (Id target : local_mentioned) notify(app, c, target, account_id, "mention", status.id);
+    notify_subscribers(app, c, status, audience);
     federation::on_status_posted(app, c, status);
   });
   return status;
@@ -357,7 +373,8 @@ store::Status receive_status(App& app, const store::Status& input, const std::ve
     store::insert_status(c, status);
     store::insert_mentions(c, status.id, mentioned);
     std::vector<Id> tag_ids;
-    for (const auto& tag : tags) tag_ids.push_back(store::find_or_create_tag(c, tag, status.created_at));
+    for (const auto& tag : tags)
+      tag_ids.push_back(store::find_or_create_tag(c, tag, status.created_at));
     store::link_tags(c, status.id, tag_ids);
     if (status.visibility != store::Visibility::direct) {
       store::adjust_account_counts(c, status.account_id, 1, 0, 0);
@@ -368,8 +385,10 @@ store::Status receive_status(App& app, const store::Status& input, const std::ve
     std::vector<Id> local_mentioned;
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
-    fan_out(c, status, local_mentioned);
-    for (Id target : local_mentioned) notify(app, c, target, status.account_id, "mention", status.id);
+    auto audience = fan_out(c, status, local_mentioned);
+    for (Id target : local_mentioned)
+      notify(app, c, target, status.account_id, "mention", status.id);
+    notify_subscribers(app, c, status, audience);
     return status;
   });
 }

@@ -515,6 +515,17 @@ std::vector<Id> feed_audience(Connection& c, const FeedAudienceQuery& q) {
   return out;
 }
 
+std::vector<Id> subscribed_follower_ids(Connection& c, Id author) {
+  std::vector<Id> out;
+  for (const Row& r : c.query("SELECT f.account_id FROM follows f JOIN accounts a ON a.id = "
+                              "f.account_id WHERE f.target_account_id = ? AND f.notify = 1 AND "
+                              "a.domain = ''",
+                              {Value(author)})
+                          .rows)
+    out.push_back(r.i(0));
+  return out;
+}
+
 std::vector<Id> not_hiding(Connection& c, const std::vector<Id>& candidates,
                            const std::vector<Id>& authors) {
   if (candidates.empty()) return {};

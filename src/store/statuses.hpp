@@ -139,6 +139,8 @@ struct FeedAudienceQuery {
   std::optional<Id> skip_if_holding;
 };
 std::vector<Id> feed_audience(Connection& c, const FeedAudienceQuery& query);
+// Local followers of `author` who asked to be notified of its posts (follows.notify).
+std::vector<Id> subscribed_follower_ids(Connection& c, Id author);
 // Of `candidates`, those that do not block or mute any of `authors` and are not blocked by them.
 std::vector<Id> not_hiding(Connection& c, const std::vector<Id>& candidates,
                            const std::vector<Id>& authors);

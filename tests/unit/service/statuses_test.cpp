@@ -246,6 +246,19 @@ TEST_F(Statuses, HomeFeedHidesBlockedAndMutedAuthors) {
   EXPECT_EQ(ids, std::vector<Id>{c.id});
 }
 
+TEST_F(Statuses, SubscribersGetStatusNotifications) {
+  follow(bob, alice);
+  follow(carol, alice);
+  app.db->write(
+      [&](store::Connection& c) { store::update_follow_options(c, bob, alice, true, true); });
+  post(alice, "news");
+  post(alice, "secret @bob", "direct");
+  auto other = post(dave, "question");
+  post(alice, "@dave answer", "public", other.id);  // a reply to someone else: no notification
+  EXPECT_EQ(count_type(bob, "status"), 1);
+  EXPECT_EQ(count_type(carol, "status"), 0);
+}
+
 TEST_F(Statuses, PinRules) {
   auto s = post(alice, "pin me");
   EXPECT_TRUE(service::pin(app, alice, s.id).pinned_at.has_value());
