@@ -14,11 +14,12 @@ namespace {
 
 using store::Connection;
 
-std::unique_ptr<store::Database> open_fresh(const std::string& backend) {
+std::unique_ptr<store::Database> open_fresh(const std::string& backend,
+                                            std::filesystem::path* folder) {
   if (backend == "sqlite") {
-    auto path =
+    *folder =
         std::filesystem::temp_directory_path() / ("herd-grid-store-" + std::to_string(next_id()));
-    return store::open_database("sqlite://" + path.string() + "/grid.sqlite3", 4);
+    return store::open_database("sqlite://" + folder->string() + "/grid.sqlite3", 4);
   }
   const char* url = std::getenv("HERD_TEST_POSTGRES_URL");
   if (!url) return nullptr;
@@ -58,7 +59,7 @@ Deployment make_deployment(const std::string& name, std::int64_t owner, std::int
 class GridStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    database = open_fresh(GetParam());
+    database = open_fresh(GetParam(), &folder);
     if (!database) GTEST_SKIP() << "HERD_TEST_POSTGRES_URL not set";
     db::migrate_grid(*database);
   }
@@ -66,7 +67,12 @@ class GridStoreTest : public ::testing::TestWithParam<std::string> {
   auto write(F&& fn) {
     return database->write_value(std::forward<F>(fn));
   }
+  void TearDown() override {
+    database.reset();
+    if (!folder.empty()) std::filesystem::remove_all(folder);
+  }
   std::unique_ptr<store::Database> database;
+  std::filesystem::path folder;
 };
 
 TEST_P(GridStoreTest, MigrationIsIdempotentAndOwnersAuthenticateByToken) {
