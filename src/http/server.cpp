@@ -53,10 +53,14 @@ std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().por
 
 void Server::run() {
   auto& impl = *impl_;
-  impl.signals.async_wait([this](const boost::system::error_code& ec, int) {
-    if (!ec) stop();
+  impl.signals.async_wait([this](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    std::cerr << "herd: received signal " << signal_number << ", stopping\n";
+    stop();
   });
-  asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  asio::co_spawn(impl.io, impl.accept_loop(), [](std::exception_ptr error) {
+    if (error) std::cerr << "herd: the accept loop ended by an error\n";
+  });
   std::vector<std::thread> threads;
   for (int i = 1; i < std::max(1, impl.options.threads); ++i)
     threads.emplace_back([&impl] { impl.io.run(); });
@@ -81,7 +85,16 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       continue;  // EMFILE and the like: keep serving existing connections
     }
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket)),
+                   [](std::exception_ptr error) {
+                     if (!error) return;
+                     try {
+                       std::rethrow_exception(error);
+                     } catch (const std::exception& e) {
+                       std::cerr << "herd: connection ended by an error: " << e.what() << "\n";
+                     } catch (...) {
+                     }
+                   });
   }
 }
 

@@ -2,6 +2,8 @@
 // `?` placeholders rewritten to `$n`. Parameters and results travel as text.
 #include <libpq-fe.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <unordered_map>
@@ -128,10 +130,18 @@ class PostgresDatabase final : public Database {
     idle_.back()->exec_script("CREATE SEQUENCE IF NOT EXISTS herd_write_generation");
   }
 
+  // Writes by this process count at once (read-your-writes); writes by other processes sharing
+  // the database are seen through the shared sequence, read at most every kPollMs.
   std::uint64_t generation() override {
-    Lease lease(*this);
-    auto result = lease.connection->query("SELECT last_value FROM herd_write_generation", {});
-    return static_cast<std::uint64_t>(result.front().i(0));
+    auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    auto last = polled_at_.load(std::memory_order_acquire);
+    if (now - last > kPollMs * 1000000LL &&
+        polled_at_.compare_exchange_strong(last, now, std::memory_order_acq_rel)) {
+      Lease lease(*this);
+      auto result = lease.connection->query("SELECT last_value FROM herd_write_generation", {});
+      shared_.store(static_cast<std::uint64_t>(result.front().i(0)), std::memory_order_release);
+    }
+    return shared_.load(std::memory_order_acquire) + local_.load(std::memory_order_acquire);
   }
 
   void read(const std::function<void(Connection&)>& fn) override {
@@ -153,6 +163,7 @@ class PostgresDatabase final : public Database {
       throw;
     }
     // After the commit, so that a reader who sees the new generation also sees the data.
+    local_.fetch_add(1, std::memory_order_acq_rel);
     lease.connection->query("SELECT nextval('herd_write_generation')", {});
   }
 
@@ -195,6 +206,9 @@ class PostgresDatabase final : public Database {
     available_.notify_one();
   }
 
+  static constexpr long long kPollMs = 2;
+  std::atomic<std::uint64_t> local_{0}, shared_{0};
+  std::atomic<long long> polled_at_{0};
   std::string url_;
   int max_;
   int created_ = 0;
