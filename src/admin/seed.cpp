@@ -47,6 +47,7 @@ SeedStats seed(App& app, const SeedOptions& options) {
   std::string password_hash = hash_password(options.password);
   KeyPair keys = generate_rsa_keypair();
 
+  app.db->write([](store::Connection& c) { store::prepare_bulk_load(c); });
   std::vector<store::Account> accounts;
   std::vector<store::User> users;
   accounts.reserve(options.accounts);

@@ -28,6 +28,11 @@ Value b(bool v) { return Value(std::int64_t{v ? 1 : 0}); }
 
 }  // namespace
 
+void prepare_bulk_load(Connection& c) {
+  if (c.dialect() == Dialect::sqlite) c.exec_script("PRAGMA cache_size = -1048576");  // 1 GiB
+  else c.exec_script("SET synchronous_commit = off");
+}
+
 void bulk_insert_accounts(Connection& c, const std::vector<Account>& accounts) {
   insert_batched(c, "accounts",
                  "id, username, domain, display_name, note, uri, url, inbox_url, shared_inbox_url, "

@@ -9,6 +9,9 @@
 
 namespace herd::store {
 
+// Tunes the writing connection for a bulk load (a large page cache for SQLite's random-order
+// index inserts; no commit wait on PostgreSQL). For a short-lived loading process only.
+void prepare_bulk_load(Connection& c);
 void bulk_insert_accounts(Connection& c, const std::vector<Account>& accounts);
 void bulk_insert_users(Connection& c, const std::vector<User>& users);
 // Follows' show_reblogs/notify/uri take their defaults.
