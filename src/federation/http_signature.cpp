@@ -75,12 +75,18 @@ KeyPtr load_key(const std::string& pem, bool is_private) {
   return key;
 }
 
+// SHA-256 fetched once: an implicit fetch per signature costs a provider lookup each time.
+const EVP_MD* sha256_md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md ? md : EVP_sha256();
+}
+
 std::string rsa_sha256_sign(const std::string& private_pem, std::string_view data) {
   KeyPtr key = load_key(private_pem, true);
   if (!key) throw std::runtime_error("cannot read the signing key");
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   std::size_t length = 0;
-  if (EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
+  if (EVP_DigestSignInit(ctx.get(), nullptr, sha256_md(), nullptr, key.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &length,
                      reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
     throw std::runtime_error("signing failed");
@@ -97,7 +103,7 @@ bool rsa_sha256_verify(const std::string& public_pem, std::string_view data,
   KeyPtr key = load_key(public_pem, false);
   if (!key) return false;
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1) return false;
+  if (EVP_DigestVerifyInit(ctx.get(), nullptr, sha256_md(), nullptr, key.get()) != 1) return false;
   return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                           signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
                           data.size()) == 1;

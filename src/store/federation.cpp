@@ -109,8 +109,6 @@ std::optional<Id> find_account_id_by_uri(Connection& c, std::string_view uri) {
 
 std::optional<Id> find_status_id_by_uri(Connection& c, std::string_view uri) {
   auto result = c.query("SELECT id FROM statuses WHERE uri = ? LIMIT 1", {text(uri)});
-  if (result.empty())
-    result = c.query("SELECT id FROM statuses WHERE url = ? AND local = 0 LIMIT 1", {text(uri)});
   if (result.empty()) return std::nullopt;
   return result.front().i(0);
 }

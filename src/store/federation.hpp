@@ -30,7 +30,7 @@ void set_account_suspended(Connection& c, Id account_id, bool suspended);
 void set_domain_suspended(Connection& c, std::string_view domain, bool suspended);
 // The id of the account whose actor URI is uri.
 std::optional<Id> find_account_id_by_uri(Connection& c, std::string_view uri);
-// The id of a status by its ActivityPub id (uri) or, failing that, its url.
+// The id of a status by its ActivityPub id (uri).
 std::optional<Id> find_status_id_by_uri(Connection& c, std::string_view uri);
 
 // ---- follows and statuses received from other servers

@@ -191,6 +191,7 @@ class FakeServer:
         self.actors = {}  # name -> {"key": ..., "doc": {...}}
         self.objects = {}  # path -> document
         self.received = []  # (path, headers dict, parsed body or None)
+        self.times = []  # time.monotonic() of each received POST
         self.lock = threading.Lock()
         self.httpd = None
         self.thread = None
@@ -276,6 +277,7 @@ class FakeServer:
                     body = None
                 with server.lock:
                     server.received.append((self.path, dict(self.headers), body))
+                    server.times.append(time.monotonic())
                 self._send(server.status)
 
         return Handler
