@@ -20,7 +20,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-HERD=$PWD/build/herd
+HERD=${HERD_BIN:-$PWD/build/herd}
 WORK=$(mktemp -d /tmp/herd-bench.XXXXXX)
 PORT=3900 NGINX_PORT=3901 PG_PORT=3902
 PIDS=()
@@ -34,6 +34,7 @@ trap cleanup EXIT
 
 # nginx serving $WORK/static
 mkdir -p "$WORK/static" "$WORK/nginx-temp"
+chmod 755 "$WORK" "$WORK/static"
 cat > "$WORK/nginx.conf" <<CONF
 worker_processes 2;
 pid $WORK/nginx.pid;

@@ -8,6 +8,7 @@
 #include "admin/seed.hpp"
 #include "core/crypto.hpp"
 #include "core/time.hpp"
+#include "service/accounts.hpp"
 #include "store/bulk.hpp"
 #include "text/format.hpp"
 
@@ -52,21 +53,10 @@ SeedStats seed(App& app, const SeedOptions& options) {
   std::vector<store::User> users;
   accounts.reserve(options.accounts);
   for (std::size_t i = 0; i < options.accounts; ++i) {
-    store::Account a;
-    a.id = id_at(start - 1000 + static_cast<std::int64_t>(i), static_cast<std::uint16_t>(i & 0xFFFF));
-    a.username = options.prefix + std::to_string(i + 1);
+    store::Account a = service::local_account_record(
+        app, id_at(start - 1000 + static_cast<std::int64_t>(i), static_cast<std::uint16_t>(i & 0xFFFF)),
+        options.prefix + std::to_string(i + 1), keys, start);
     a.display_name = "Seeded user " + std::to_string(i + 1);
-    a.uri = app.account_uri(a.username);
-    a.url = app.account_url(a.username);
-    a.inbox_url = a.uri + "/inbox";
-    a.shared_inbox_url = app.base_url() + "/inbox";
-    a.outbox_url = a.uri + "/outbox";
-    a.followers_url = a.uri + "/followers";
-    a.following_url = a.uri + "/following";
-    a.featured_url = a.uri + "/collections/featured";
-    a.public_key_pem = keys.public_pem;
-    a.private_key_pem = keys.private_pem;
-    a.created_at = a.updated_at = start;
     store::User u;
     u.id = a.id;
     u.account_id = a.id;

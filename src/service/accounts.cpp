@@ -33,18 +33,13 @@ void validate_new_account(const NewAccount& input) {
 
 }  // namespace
 
-std::pair<store::Account, store::User> create_local_account(App& app, const NewAccount& input) {
-  validate_new_account(input);
-  // Expensive parts outside the write transaction.
-  std::string password_hash = hash_password(input.password);
-  KeyPair keys = generate_rsa_keypair();
-  std::int64_t now = now_unix_ms();
-
+store::Account local_account_record(const App& app, Id id, const std::string& username,
+                                    const KeyPair& keys, std::int64_t now) {
   store::Account account;
-  account.id = next_id();
-  account.username = input.username;
-  account.uri = app.account_uri(input.username);
-  account.url = app.account_url(input.username);
+  account.id = id;
+  account.username = username;
+  account.uri = app.account_uri(username);
+  account.url = app.account_url(username);
   account.inbox_url = account.uri + "/inbox";
   account.shared_inbox_url = app.base_url() + "/inbox";
   account.outbox_url = account.uri + "/outbox";
@@ -54,6 +49,17 @@ std::pair<store::Account, store::User> create_local_account(App& app, const NewA
   account.public_key_pem = keys.public_pem;
   account.private_key_pem = keys.private_pem;
   account.created_at = account.updated_at = now;
+  return account;
+}
+
+std::pair<store::Account, store::User> create_local_account(App& app, const NewAccount& input) {
+  validate_new_account(input);
+  // Expensive parts outside the write transaction.
+  std::string password_hash = hash_password(input.password);
+  KeyPair keys = generate_rsa_keypair();
+  std::int64_t now = now_unix_ms();
+
+  store::Account account = local_account_record(app, next_id(), input.username, keys, now);
 
   store::User user;
   user.id = next_id();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "core/crypto.hpp"
 #include "store/models.hpp"
 
 namespace herd::service {
@@ -19,6 +20,11 @@ struct NewAccount {
   std::string locale = "en";
   std::string reason;
 };
+
+// The record of a new local account: its ActivityPub URLs (actor, inbox, outbox, collections)
+// derived from the username, its key pair and creation time. Not stored.
+store::Account local_account_record(const App& app, Id id, const std::string& username,
+                                    const KeyPair& keys, std::int64_t now);
 
 // Validates (username 1-30 of [A-Za-z0-9_], unique case-insensitively; email shape, unique;
 // password 8-72 chars) and creates the account, user and RSA key pair in one transaction.
