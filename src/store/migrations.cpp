@@ -291,6 +291,29 @@ CREATE TABLE domain_blocks (
 CREATE INDEX accounts_domain ON accounts (domain);
 CREATE INDEX follows_uri ON follows (uri);
 )SQL"},
+      {3, "media attachments", R"SQL(
+CREATE TABLE media_attachments (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  status_id BIGINT,
+  type TEXT NOT NULL DEFAULT 'unknown',
+  file TEXT NOT NULL DEFAULT '',
+  thumbnail_file TEXT,
+  content_type TEXT NOT NULL DEFAULT '',
+  file_size BIGINT NOT NULL DEFAULT 0,
+  width BIGINT,
+  height BIGINT,
+  description TEXT,
+  focus_x DOUBLE PRECISION,
+  focus_y DOUBLE PRECISION,
+  blurhash TEXT,
+  remote_url TEXT,
+  position INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX media_attachments_status ON media_attachments (status_id);
+CREATE INDEX media_attachments_account ON media_attachments (account_id, id);
+)SQL"},
   };
   return list;
 }

@@ -1,0 +1,258 @@
+#include "media/storage.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <system_error>
+
+#include "core/error.hpp"
+#include "media/sniff.hpp"
+
+namespace herd::media {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kUrlPrefix = "/system/media_attachments/files/";
+constexpr auto kRescanInterval = std::chrono::seconds(60);
+
+bool out_of_space(int error) {
+  return error == ENOSPC || error == EDQUOT;
+}
+
+[[noreturn]] void throw_errno(int error, const std::string& what) {
+  if (out_of_space(error)) throw OutOfSpace(what + ": " + std::generic_category().message(error));
+  throw std::system_error(error, std::generic_category(), what);
+}
+
+// Closes a descriptor and unlinks a temporary file unless released.
+struct TempFile {
+  int fd = -1;
+  fs::path path;
+  bool keep = false;
+  ~TempFile() {
+    if (fd >= 0) ::close(fd);
+    if (!keep && !path.empty()) ::unlink(path.c_str());
+  }
+};
+
+std::string random_suffix() {
+  static thread_local std::mt19937_64 generator{std::random_device{}()};
+  return fmt::format("{:016x}", generator());
+}
+
+void sync_folder(const fs::path& folder) {
+  int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// Removes empty folders from `folder` up to (not including) `stop`.
+void remove_empty_folders(fs::path folder, const fs::path& stop) {
+  std::error_code ec;
+  while (!folder.empty() && folder != stop && folder.string().size() > stop.string().size()) {
+    if (!fs::is_empty(folder, ec) || ec) return;
+    if (!fs::remove(folder, ec) || ec) return;
+    folder = folder.parent_path();
+  }
+}
+
+}  // namespace
+
+std::string relative_path(Id id, std::string_view style, std::string_view extension) {
+  std::string digits = std::to_string(id);
+  std::size_t width = std::max<std::size_t>(18, (digits.size() + 2) / 3 * 3);
+  digits.insert(0, width - digits.size(), '0');
+  std::string out = "media";
+  for (std::size_t i = 0; i < digits.size(); i += 3) {
+    out += '/';
+    out += digits.substr(i, 3);
+  }
+  return fmt::format("{}/{}.{}", out, style, extension);
+}
+
+std::string url_path(std::string_view relative) {
+  if (relative.rfind("media/", 0) == 0) relative.remove_prefix(6);
+  return kUrlPrefix + std::string(relative);
+}
+
+std::optional<std::string> relative_path_from_url(const std::vector<std::string>& groups,
+                                                  std::string_view name) {
+  if (groups.empty()) return std::nullopt;
+  std::string out = "media";
+  for (const auto& group : groups) {
+    if (group.size() != 3) return std::nullopt;
+    for (char ch : group)
+      if (ch < '0' || ch > '9') return std::nullopt;
+    out += '/' + group;
+  }
+  std::size_t dot = name.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  std::string_view style = name.substr(0, dot), extension = name.substr(dot + 1);
+  if (style != "original" && style != "small") return std::nullopt;
+  if (content_type_for_extension(extension).empty()) return std::nullopt;
+  return out + '/' + std::string(name);
+}
+
+void write_file_atomically(const fs::path& path, std::string_view bytes) {
+  fs::path folder = path.parent_path();
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) throw_errno(ec.value(), "create " + folder.string());
+  TempFile temp;
+  temp.path = folder / ("." + path.filename().string() + ".tmp-" + random_suffix());
+  temp.fd = ::open(temp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (temp.fd < 0) {
+    int error = errno;
+    temp.path.clear();
+    throw_errno(error, "create " + path.string());
+  }
+  // Reserve the blocks first where the file system can: a full disk fails here, before writing.
+  if (!bytes.empty()) {
+    int error = ::posix_fallocate(temp.fd, 0, static_cast<off_t>(bytes.size()));
+    if (out_of_space(error)) throw_errno(error, "allocate " + path.string());
+  }
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = ::write(temp.fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno(errno, "write " + path.string());
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(temp.fd) != 0) throw_errno(errno, "fsync " + path.string());
+  int fd = temp.fd;
+  temp.fd = -1;
+  if (::close(fd) != 0) throw_errno(errno, "close " + path.string());
+  if (::rename(temp.path.c_str(), path.c_str()) != 0) throw_errno(errno, "rename " + path.string());
+  temp.keep = true;
+  sync_folder(folder);
+}
+
+std::uint64_t folder_size(const fs::path& folder) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return 0;
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;  // a folder vanished mid-scan: count what was seen
+    std::error_code file_ec;
+    if (it->is_regular_file(file_ec)) {
+      auto size = it->file_size(file_ec);
+      if (!file_ec) total += size;
+    }
+  }
+  return total;
+}
+
+std::string human_size(std::uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  static constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes) / 1024;
+  int unit = 0;
+  while (value >= 1024 && unit < 3) {
+    value /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.1f} {}", value, units[unit]);
+}
+
+Storage::Storage(fs::path data_dir, std::uint64_t quota_bytes)
+    : data_dir_(std::move(data_dir)), quota_(quota_bytes) {}
+
+void Storage::refresh_locked() {
+  auto now = std::chrono::steady_clock::now();
+  if (scanned_ && now - scanned_at_ < kRescanInterval) return;
+  used_ = folder_size(data_dir_);
+  scanned_ = true;
+  scanned_at_ = now;
+}
+
+std::uint64_t Storage::used_bytes() {
+  std::lock_guard lock(mutex_);
+  refresh_locked();
+  return used_;
+}
+
+void Storage::fail_out_of_space() {
+  struct statvfs disk {};
+  if (::statvfs(data_dir_.c_str(), &disk) == 0 && disk.f_blocks > 0) {
+    std::uint64_t total = std::uint64_t{disk.f_blocks} * disk.f_frsize;
+    std::uint64_t used = std::uint64_t{disk.f_blocks - disk.f_bfree} * disk.f_frsize;
+    fail(ErrorKind::validation,
+         "Disk quota exceeded: " + human_size(used) + " of " + human_size(total) + " used");
+  }
+  fail(ErrorKind::validation, "Disk quota exceeded: the disk is full");
+}
+
+void Storage::store(const std::string& relative, std::string_view bytes) {
+  std::uint64_t size = bytes.size();
+  if (quota_ > 0) {
+    std::lock_guard lock(mutex_);
+    refresh_locked();
+    if (used_ + size > quota_)
+      fail(ErrorKind::validation,
+           "Disk quota exceeded: " + human_size(used_) + " of " + human_size(quota_) + " used");
+    used_ += size;  // reserved now, so that concurrent uploads cannot both fit
+  }
+  auto release = [&] {
+    if (quota_ == 0) return;
+    std::lock_guard lock(mutex_);
+    used_ = used_ >= size ? used_ - size : 0;
+  };
+  fs::path path = data_dir_ / relative;
+  try {
+    write_file_atomically(path, bytes);
+  } catch (const OutOfSpace&) {
+    release();
+    remove_empty_folders(path.parent_path(), data_dir_ / "media");
+    fail_out_of_space();
+  } catch (...) {
+    release();
+    remove_empty_folders(path.parent_path(), data_dir_ / "media");
+    throw;
+  }
+}
+
+void Storage::remove(const std::string& relative) {
+  fs::path path = data_dir_ / relative;
+  std::error_code ec;
+  std::uint64_t size = fs::file_size(path, ec);
+  if (ec) return;
+  if (!fs::remove(path, ec) || ec) return;
+  remove_empty_folders(path.parent_path(), data_dir_ / "media");
+  std::lock_guard lock(mutex_);
+  used_ = used_ >= size ? used_ - size : 0;
+}
+
+std::optional<std::string> Storage::read(const std::string& relative) const {
+  std::ifstream in(data_dir_ / relative, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return bytes;
+}
+
+Storage& storage(const Config& config) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<Storage>> instances;
+  std::lock_guard lock(mutex);
+  auto key = std::make_pair(fs::absolute(config.data_dir).lexically_normal().string(),
+                            static_cast<std::uint64_t>(config.disk_quota_bytes));
+  auto& slot = instances[key];
+  if (!slot) slot = std::make_unique<Storage>(key.first, key.second);
+  return *slot;
+}
+
+}  // namespace herd::media
