@@ -43,6 +43,7 @@ const std::vector<SettingDoc>& setting_docs() {
       {"HERD_THREADS", "server threads (default: one per core, at least 2)"},
       {"HERD_MAX_BODY_BYTES", "largest JSON/form request body (default: 1048576)"},
       {"HERD_MAX_UPLOAD_BYTES", "largest multipart upload (default: 41943040)"},
+      {"HERD_RESPONSE_CACHE_MB", "memory for cached timeline/status responses (default: 8; 0 turns it off)"},
       {"HERD_DISK_QUOTA_BYTES", "size limit of the data folder in bytes; uploads beyond it are refused (default: 0, none)"},
       {"HERD_CONFIG", "path of a TOML file with these settings (keys in lower case, e.g. local_domain)"},
   };
@@ -127,6 +128,7 @@ void apply(Config& c, const std::string& name, const std::string& value) {
   else if (name == "HERD_THREADS") c.threads = static_cast<int>(parse_int_setting(name, value, 0, 256));
   else if (name == "HERD_MAX_BODY_BYTES") c.max_body_bytes = parse_int_setting(name, value, 1024, 1LL << 32);
   else if (name == "HERD_MAX_UPLOAD_BYTES") c.max_upload_bytes = parse_int_setting(name, value, 1024, 1LL << 34);
+  else if (name == "HERD_RESPONSE_CACHE_MB") c.response_cache_mb = parse_int_setting(name, value, 0, 4096);
   else if (name == "HERD_DISK_QUOTA_BYTES") c.disk_quota_bytes = static_cast<std::uint64_t>(parse_int_setting(name, value, 0, 1LL << 62));
 }
 

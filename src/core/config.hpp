@@ -46,6 +46,7 @@ struct Config {
   int threads = 0;                              // HERD_THREADS (0: one per core, at least 2)
   std::size_t max_body_bytes = 1 << 20;         // HERD_MAX_BODY_BYTES
   std::size_t max_upload_bytes = 40 << 20;      // HERD_MAX_UPLOAD_BYTES
+  std::size_t response_cache_mb = 8;            // HERD_RESPONSE_CACHE_MB (0: off)
   std::uint64_t disk_quota_bytes = 0;           // HERD_DISK_QUOTA_BYTES (0: no quota)
 
   // "https://" or "http://" + web domain, without trailing slash.
