@@ -87,14 +87,18 @@ for backend in $BACKENDS; do
   start=$(date +%s)
   "$HERD" admin seed --accounts "$ACCOUNTS" --statuses "$STATUSES" --follows "$FOLLOWS" >&2
   echo "seeded $backend in $(( $(date +%s) - start )) s" >&2
-  "$HERD" serve >"$WORK/serve-$backend.log" 2>&1 &
+  for cache in on off; do
+  if [[ $cache == on ]]; then export HERD_RESPONSE_CACHE_MB=8; else export HERD_RESPONSE_CACHE_MB=0; fi
+  "$HERD" serve >"$WORK/serve-$backend-$cache.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
-  app=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/apps" -d client_name=bench -d redirect_uris=urn:ietf:wg:oauth:2.0:oob -d scopes=read)
-  cid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])' <<<"$app")
-  csec=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])' <<<"$app")
-  token=$(curl -sf -X POST "http://127.0.0.1:$PORT/oauth/token" -d grant_type=password -d username=user1@seed.invalid \
-    -d password=password -d client_id="$cid" -d client_secret="$csec" -d scope=read | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  if [[ $cache == on ]]; then
+    app=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/apps" -d client_name=bench -d redirect_uris=urn:ietf:wg:oauth:2.0:oob -d scopes=read)
+    cid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])' <<<"$app")
+    csec=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])' <<<"$app")
+    token=$(curl -sf -X POST "http://127.0.0.1:$PORT/oauth/token" -d grant_type=password -d username=user1@seed.invalid \
+      -d password=password -d client_id="$cid" -d client_secret="$csec" -d scope=read | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  fi
   for case in home public; do
     path=/api/v1/timelines/$case
     curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$path" -o "$WORK/static/$case.json"
@@ -104,9 +108,10 @@ for backend in $BACKENDS; do
     read -r ceiling _ _ < <(wrk_run "http://127.0.0.1:$NGINX_PORT/$case.json")
     read -r rps p50 p99 < <(wrk_run "http://127.0.0.1:$PORT$path" "$token")
     ratio=$(python3 -c "print(f'{$rps/$ceiling:.2f}')")
-    echo "| $backend | $case timeline | $rps | $p50 | $p99 | $ceiling | $ratio | $bytes |"
+    echo "| $backend | $case timeline, response cache $cache | $rps | $p50 | $p99 | $ceiling | $ratio | $bytes |"
   done
   rss=$(ps -o rss= -p "${PIDS[-1]}")
-  echo "| $backend | herd RSS after load | $((rss / 1024)) MiB | | | | | |"
+  echo "| $backend | herd RSS after the load (cache $cache) | $((rss / 1024)) MiB | | | | | |"
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+  done
 done
