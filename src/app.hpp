@@ -11,9 +11,15 @@
 
 namespace herd {
 
+namespace stream {
+class Hub;
+}
+
 struct App {
   Config config;
   std::unique_ptr<store::Database> db;
+  // Live events for streaming clients (stream/hub.hpp); null when nothing streams (admin, tests).
+  stream::Hub* stream = nullptr;
 
   const std::string& base_url() const { return base_url_; }  // "https://example.com"
   std::string domain() const { return config.local_domain; }

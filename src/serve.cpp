@@ -16,6 +16,7 @@
 #include "http/server.hpp"
 #include "service/accounts.hpp"
 #include "store/database.hpp"
+#include "stream/hub.hpp"
 
 namespace herd {
 
@@ -33,6 +34,7 @@ int serve_main(const std::string& config_path) {
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
   App app;
+  stream::Hub hub;  // live events for streaming clients; see stream/hub.hpp
   try {
     app.config = load_config(config_path, environment());
     require_admin_email(app.config);
@@ -45,7 +47,9 @@ int serve_main(const std::string& config_path) {
   int threads = app.config.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   try {
-    app.db = store::open_database(app.config.database_url, threads + 2);
+    app.db = hub.attach(store::open_database(app.config.database_url, threads + 2));
+    app.stream = &hub;
+    if (app.db->dialect() == store::Dialect::postgres) hub.listen(app.config.database_url);
     int applied = store::migrate(*app.db);
     if (applied) log::info("applied {} database migration(s)", applied);
     if (auto password = service::bootstrap_admin(app)) {
@@ -81,6 +85,7 @@ int serve_main(const std::string& config_path) {
             app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
   federation::DeliveryWorker delivery(app);  // sends queued deliveries until the server stops
   server.run();
+  hub.stop_listening();  // no event from other processes reaches a connection being torn down
   log::info("stopped");
   return 0;
 }

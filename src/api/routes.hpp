@@ -15,6 +15,7 @@ void add_notification_routes(http::Router& router, App& app);   // mastodon/noti
 void add_search_routes(http::Router& router, App& app);         // mastodon/search.cpp
 void add_web_routes(http::Router& router, App& app);            // web/pages.cpp
 void add_activitypub_routes(http::Router& router, App& app);    // activitypub/actors.cpp
+void add_streaming_routes(http::Router& router, App& app);      // mastodon/streaming.cpp
 
 http::Router build_router(App& app);
 

@@ -14,6 +14,8 @@
 
 namespace herd::http {
 
+struct Upgrade;  // http/stream.hpp
+
 struct UploadedFile {
   std::string field;
   std::string filename;
@@ -46,6 +48,8 @@ struct Response {
   std::string body;
   // When set, sent instead of `body` without copying (cached responses share one buffer).
   std::shared_ptr<const std::string> shared_body;
+  // When set, the server keeps the connection as a WebSocket or event stream (http/stream.hpp).
+  std::shared_ptr<Upgrade> upgrade;
 
   const std::string& payload() const { return shared_body ? *shared_body : body; }
 

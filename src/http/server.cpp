@@ -9,6 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "http/stream.hpp"
+#include "http/upgrade.hpp"
+
 namespace herd::http {
 
 namespace asio = boost::asio;
@@ -101,8 +104,10 @@ asio::awaitable<void> Server::Impl::accept_loop() {
 namespace {
 
 // The status line and headers of a response, serialised by hand: one gather write of (head, body)
-// sends a response without copying the body (cached bodies are shared, not copied).
-std::string serialize_head(const Response& response, unsigned version, bool keep_alive) {
+// sends a response without copying the body (cached bodies are shared, not copied). An event
+// stream has no length: chunked on HTTP/1.1, ended by closing on HTTP/1.0.
+std::string serialize_head(const Response& response, unsigned version, bool keep_alive,
+                           bool event_stream = false) {
   std::string head;
   head.reserve(512);
   head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -121,6 +126,11 @@ std::string serialize_head(const Response& response, unsigned version, bool keep
     head += value;
     head += "\r\n";
   }
+  if (event_stream) {
+    head += version == 10 ? "Connection: close\r\n" : "Transfer-Encoding: chunked\r\n";
+    head += "\r\n";
+    return head;
+  }
   head += "Content-Length: ";
   head += std::to_string(response.payload().size());
   head += "\r\n";
@@ -132,6 +142,16 @@ std::string serialize_head(const Response& response, unsigned version, bool keep
 
 Response body_too_large() {
   return Response::error(413, "Request body is larger than this server accepts");
+}
+
+void report_stream_error(std::exception_ptr error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    std::cerr << "herd: stream ended by an error: " << e.what() << "\n";
+  } catch (...) {
+  }
 }
 
 }  // namespace
@@ -195,6 +215,25 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     request.body = std::move(message.body());
     bool head = request.method == "HEAD";
     Response response = dispatch(request);
+    if (response.upgrade && !head) {
+      // A WebSocket or event stream: it takes the connection over, on a strand of its own.
+      auto upgrade = std::move(response.upgrade);
+      auto strand = asio::make_strand(stream.get_executor());
+      if (upgrade->kind == Upgrade::Kind::websocket && response.status == 101) {
+        asio::co_spawn(strand,
+                       detail::serve_websocket(std::move(stream), std::move(message), upgrade),
+                       report_stream_error);
+        co_return;
+      }
+      if (upgrade->kind == Upgrade::Kind::event_stream && response.status == 200) {
+        asio::co_spawn(strand,
+                       detail::serve_event_stream(std::move(stream),
+                                                  serialize_head(response, version, true, true),
+                                                  version != 10, upgrade),
+                       report_stream_error);
+        co_return;
+      }
+    }
     std::string head_bytes = serialize_head(response, version, keep_alive);
     const std::string& payload = response.payload();
     std::array<asio::const_buffer, 2> buffers{

@@ -4,11 +4,12 @@
 #include "store/accounts.hpp"
 #include "store/notifications.hpp"
 #include "store/relationships.hpp"
+#include "stream/publish.hpp"
 
 namespace herd::service {
 
-std::optional<Id> notify(App&, store::Connection& c, Id recipient, Id from, std::string_view type,
-                         std::optional<Id> status_id) {
+std::optional<Id> notify(App& app, store::Connection& c, Id recipient, Id from,
+                         std::string_view type, std::optional<Id> status_id) {
   if (recipient == from || recipient == 0 || from == 0) return std::nullopt;
   auto target = store::find_account(c, recipient);
   if (!target || !target->local() || target->suspended) return std::nullopt;
@@ -23,6 +24,7 @@ std::optional<Id> notify(App&, store::Connection& c, Id recipient, Id from, std:
   n.status_id = status_id;
   n.created_at = now_unix_ms();
   store::insert_notification(c, n);
+  stream::notification_created(app, n);
   return n.id;
 }
 

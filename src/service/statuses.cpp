@@ -15,6 +15,7 @@
 #include "store/federation.hpp"
 #include "store/notifications.hpp"
 #include "store/statuses.hpp"
+#include "stream/publish.hpp"
 #include "text/format.hpp"
 
 namespace herd::service {
@@ -99,6 +100,7 @@ void notify_subscribers(App& app, store::Connection& c, const store::Status& sta
 
 // Removes a status and everything hanging off it; counters follow Mastodon's counter caches.
 void remove_status(App& app, store::Connection& c, const store::Status& status) {
+  stream::status_deleted(app, c, status);
   if (status.reblog_of_id) {
     store::adjust_status_counts(c, *status.reblog_of_id, 0, -1, 0);
     if (auto original = store::find_status(c, *status.reblog_of_id))
@@ -216,6 +218,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
     auto audience = fan_out(c, status, local_mentioned);
+    stream::status_created(app, c, status, audience, formatted.tags, mentioned);
     for (Id target : local_mentioned) notify(app, c, target, account_id, "mention", status.id);
     notify_subscribers(app, c, status, audience);
     federation::on_status_posted(app, c, status);
@@ -333,6 +336,7 @@ store::Status reblog(App& app, Id account_id, Id status_id,
     std::vector<Id> audience = store::feed_audience(c, q);
     if (!store::feed_holds(c, account_id, original.id)) audience.push_back(account_id);
     store::insert_feed_entries(c, wrapper.id, audience);
+    stream::status_created(app, c, wrapper, audience, {}, {});
     notify(app, c, original.account_id, account_id, "reblog", original.id);
     federation::on_status_posted(app, c, wrapper);
     return wrapper;
@@ -386,6 +390,7 @@ store::Status receive_status(App& app, const store::Status& input, const std::ve
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
     auto audience = fan_out(c, status, local_mentioned);
+    stream::status_created(app, c, status, audience, tags, mentioned);
     for (Id target : local_mentioned)
       notify(app, c, target, status.account_id, "mention", status.id);
     notify_subscribers(app, c, status, audience);

@@ -1,0 +1,375 @@
+// The streaming API (Mastodon's streaming server, in process):
+//  - WebSocket at GET /api/v1/streaming: several streams on one socket, chosen with ?stream=
+//    (&tag=, &list=) at connect and with {"type":"subscribe"|"unsubscribe","stream":..,"tag":..}
+//    messages; frames {"stream":[..],"event":..,"payload":"<entity JSON as a string>"}.
+//  - Server-sent events at GET /api/v1/streaming/<user|user/notification|public|public/local|
+//    public/remote|hashtag|hashtag/local|list|direct> (or /api/v1/streaming?stream=..):
+//    "event: update\ndata: <JSON>\n\n", a ":thump" comment every 15 s of silence.
+//  - GET /api/v1/streaming/health: OK.
+// A user token is required: Authorization: Bearer, the token offered as the WebSocket subprotocol
+// (masto.js; the subprotocol is echoed), or ?access_token=. No token, a bad one: 401 before the
+// upgrade. Events come from the stream hub (stream/hub.hpp); payloads are rendered per event (for
+// the viewer on personal streams, anonymously on public ones, as Mastodon does); a status by an
+// account the viewer blocks, mutes or is blocked by is not streamed to them.
+#include <algorithm>
+#include <mutex>
+#include <unordered_set>
+#include <variant>
+
+#include "api/auth.hpp"
+#include "api/mastodon/entities.hpp"
+#include "api/routes.hpp"
+#include "core/error.hpp"
+#include "http/params.hpp"
+#include "http/stream.hpp"
+#include "store/notifications.hpp"
+#include "store/relationships.hpp"
+#include "store/statuses.hpp"
+#include "stream/hub.hpp"
+
+namespace herd::api {
+
+namespace {
+
+struct StreamParams {
+  std::string name;  // "user", "public:local", "hashtag", ...
+  std::optional<std::string> tag, list;
+  bool only_media = false;
+};
+
+struct Subscription {
+  std::string key;     // identifies it for unsubscribe: name, tag or list
+  json::array stream;  // as clients see it: ["user"], ["hashtag","foo"], ["list","1"]
+  std::vector<std::string> channels;
+  bool personal = false;  // rendered for the viewer (else anonymously)
+};
+
+struct StreamError {
+  int status;
+  std::string message;
+};
+
+StreamParams params_from(const json::object& params, std::string name) {
+  StreamParams p;
+  p.name = std::move(name);
+  p.tag = http::param_string(params, "tag");
+  p.list = http::param_string(params, "list");
+  auto only_media = params.find("only_media");
+  if (only_media != params.end() && only_media->value().is_string())
+    p.only_media = http::parse_bool(only_media->value().get_string()).value_or(false);
+  else if (only_media != params.end() && only_media->value().is_bool())
+    p.only_media = only_media->value().get_bool();
+  return p;
+}
+
+// Mastodon's channelNameToIds: the channels behind a stream, or why it cannot be streamed.
+std::variant<Subscription, StreamError> resolve(const Viewer& viewer, const StreamParams& p) {
+  const std::string& scopes = viewer.token->scopes;
+  auto needs = [&](std::string_view scope) { return scope_allows(scopes, scope); };
+  Subscription s;
+  s.key = p.name;
+  s.stream.emplace_back(p.name);
+  Id me = viewer.account_id();
+  std::string name = p.name;
+  if (p.only_media && (name == "public" || name == "public:local" || name == "public:remote"))
+    name += ":media";
+  if (name == "user" || name == "user:notification" || name == "direct") {
+    bool notifications_only = name == "user:notification";
+    if (!needs(notifications_only ? "read:notifications" : "read:statuses"))
+      return StreamError{401, "Access token does not have the required scopes"};
+    s.personal = true;
+    if (name == "user")
+      s.channels = {stream::user_channel(me), stream::notification_channel(me)};
+    else if (notifications_only)
+      s.channels = {stream::notification_channel(me)};
+    else
+      s.channels = {stream::direct_channel(me)};
+    return s;
+  }
+  if (name == "public" || name == "public:media" || name == "public:local" ||
+      name == "public:local:media" || name == "public:remote" || name == "public:remote:media") {
+    if (!needs("read:statuses"))
+      return StreamError{401, "Access token does not have the required scopes"};
+    s.stream = json::array{name};
+    s.key = name;
+    s.channels = {name};
+    return s;
+  }
+  if (name == "hashtag" || name == "hashtag:local") {
+    if (!needs("read:statuses"))
+      return StreamError{401, "Access token does not have the required scopes"};
+    if (!p.tag || p.tag->empty()) return StreamError{400, "No tag for stream provided"};
+    std::string tag = *p.tag;
+    if (!tag.empty() && tag.front() == '#') tag.erase(0, 1);
+    s.stream.emplace_back(*p.tag);
+    s.key = name + "\n" + stream::normalize_tag(tag);
+    s.channels = {stream::hashtag_channel(tag, name == "hashtag:local")};
+    return s;
+  }
+  if (name == "list") {
+    // Lists are not implemented: no list exists, so none can be streamed.
+    return StreamError{404, "List not found"};
+  }
+  return StreamError{400, "Unknown stream type"};
+}
+
+std::optional<std::string> render_payload(App& app, const stream::Event& event, Id viewer) {
+  if (event.name == "delete") return std::to_string(event.object_id);
+  return app.db->read_value([&](store::Connection& c) -> std::optional<std::string> {
+    if (event.name == "notification") {
+      auto notification = store::find_notification(c, event.recipient, event.object_id);
+      if (!notification) return std::nullopt;
+      auto rendered = notifications_json(app, c, event.recipient, {*notification});
+      if (rendered.empty()) return std::nullopt;
+      return json::serialize(rendered.front());
+    }
+    auto status = store::find_status(c, event.object_id);
+    if (!status) return std::nullopt;
+    StatusRenderer renderer(app, c, viewer);
+    return json::serialize(renderer.render_one(*status));
+  });
+}
+
+std::string error_frame(int status, std::string_view message) {
+  return json::serialize(json::object{{"error", message}, {"status", status}});
+}
+
+// One streaming connection: its subscriptions, and the events it receives from the hub.
+class StreamConnection final : public stream::Subscriber,
+                               public std::enable_shared_from_this<StreamConnection> {
+ public:
+  StreamConnection(App& app, Viewer viewer, bool websocket)
+      : app_(app), viewer_(std::move(viewer)), websocket_(websocket) {}
+
+  void open(std::shared_ptr<http::Outlet> outlet) {
+    std::lock_guard lock(mutex_);
+    outlet_ = std::move(outlet);
+  }
+
+  void close() {
+    app_.stream->unsubscribe_all(this);
+    std::lock_guard lock(mutex_);
+    subscriptions_.clear();
+    outlet_.reset();
+  }
+
+  void subscribe(Subscription subscription) {
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& existing : subscriptions_)
+        if (existing.key == subscription.key) return;
+      subscriptions_.push_back(subscription);
+    }
+    for (const auto& channel : subscription.channels)
+      app_.stream->subscribe(channel, shared_from_this());
+  }
+
+  void unsubscribe(const std::string& key) {
+    std::vector<std::string> released;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = std::find_if(subscriptions_.begin(), subscriptions_.end(),
+                             [&](const Subscription& s) { return s.key == key; });
+      if (it == subscriptions_.end()) return;
+      std::vector<std::string> channels = it->channels;
+      subscriptions_.erase(it);
+      for (const auto& channel : channels) {
+        bool still_used = std::any_of(subscriptions_.begin(), subscriptions_.end(), [&](auto& s) {
+          return std::find(s.channels.begin(), s.channels.end(), channel) != s.channels.end();
+        });
+        if (!still_used) released.push_back(channel);
+      }
+    }
+    for (const auto& channel : released) app_.stream->unsubscribe(channel, this);
+  }
+
+  void send_error(int status, std::string_view message) {
+    std::lock_guard lock(mutex_);
+    if (outlet_) outlet_->send_text(error_frame(status, message));
+  }
+
+  // A WebSocket message: subscribe or unsubscribe.
+  void on_message(std::string_view text) {
+    boost::system::error_code ec;
+    json::value value = json::parse(text, ec);
+    if (ec || !value.is_object()) return send_error(400, "Malformed message");
+    const json::object& message = value.get_object();
+    auto type = http::param_string(message, "type");
+    auto name = http::param_string(message, "stream");
+    if (!type || (*type != "subscribe" && *type != "unsubscribe")) return;  // as Mastodon: ignored
+    if (!name) return send_error(400, "Unknown stream type");
+    auto resolved = resolve(viewer_, params_from(message, *name));
+    if (auto* error = std::get_if<StreamError>(&resolved))
+      return send_error(error->status, error->message);
+    auto& subscription = std::get<Subscription>(resolved);
+    if (*type == "subscribe")
+      subscribe(std::move(subscription));
+    else
+      unsubscribe(subscription.key);
+  }
+
+  void deliver(const std::string& channel,
+               const std::shared_ptr<const stream::Published>& event) override {
+    std::vector<std::pair<json::array, bool>> streams;
+    std::shared_ptr<http::Outlet> outlet;
+    {
+      std::lock_guard lock(mutex_);
+      outlet = outlet_;
+      for (const auto& s : subscriptions_)
+        if (std::find(s.channels.begin(), s.channels.end(), channel) != s.channels.end())
+          streams.emplace_back(s.stream, s.personal);
+    }
+    if (!outlet) return;
+    for (auto& [stream_name, personal] : streams) {
+      outlet->send([self = shared_from_this(), event, stream_name = std::move(stream_name),
+                    personal = personal]() { return self->frame(*event, stream_name, personal); });
+    }
+  }
+
+ private:
+  // Runs on the connection's own thread, when the message's turn to be written comes.
+  std::optional<std::string> frame(const stream::Published& published,
+                                   const json::array& stream_name, bool personal) {
+    const stream::Event& event = published.event();
+    if ((event.name == "update" || event.name == "status.update") && hides_any(event.accounts))
+      return std::nullopt;
+    Id render_as = personal || event.name == "notification" ? viewer_.account_id() : 0;
+    auto payload = published.payload(render_as, [this](const stream::Event& e, Id viewer) {
+      return render_payload(app_, e, viewer);
+    });
+    if (!payload) return std::nullopt;
+    if (websocket_)
+      return json::serialize(
+          json::object{{"stream", stream_name}, {"event", event.name}, {"payload", *payload}});
+    return "event: " + event.name + "\ndata: " + *payload + "\n\n";
+  }
+
+  // Whether the viewer blocks or mutes, or is blocked by, one of the accounts. The set is reloaded
+  // when the database has changed since it was read.
+  bool hides_any(const std::vector<Id>& accounts) {
+    std::uint64_t generation = app_.db->generation();
+    if (!hidden_loaded_ || generation != hidden_generation_) {
+      auto ids = app_.db->read_value(
+          [&](store::Connection& c) { return store::hidden_account_ids(c, viewer_.account_id()); });
+      hidden_ = std::unordered_set<Id>(ids.begin(), ids.end());
+      hidden_generation_ = generation;
+      hidden_loaded_ = true;
+    }
+    return std::any_of(accounts.begin(), accounts.end(), [&](Id id) { return hidden_.count(id); });
+  }
+
+  App& app_;
+  Viewer viewer_;
+  bool websocket_;
+  std::mutex mutex_;
+  std::vector<Subscription> subscriptions_;
+  std::shared_ptr<http::Outlet> outlet_;
+  // Used only by frame(), on the connection's thread.
+  bool hidden_loaded_ = false;
+  std::uint64_t hidden_generation_ = 0;
+  std::unordered_set<Id> hidden_;
+};
+
+// The user behind the request; a WebSocket may offer its token as the subprotocol.
+Viewer streaming_viewer(App& app, http::Request& request, const std::string& subprotocol) {
+  if (request.header("authorization").empty() && !request.params.contains("access_token") &&
+      !subprotocol.empty())
+    request.headers["authorization"] = "Bearer " + subprotocol;
+  Viewer viewer = require_user(app, request, "");
+  if (!scope_allows(viewer.token->scopes, "read:statuses") &&
+      !scope_allows(viewer.token->scopes, "read:notifications"))
+    fail(ErrorKind::unauthorized, "Access token does not have the required scopes");
+  if (!app.stream) fail(ErrorKind::unavailable, "Streaming is not available");
+  return viewer;
+}
+
+http::Response event_stream(App& app, http::Request& request, const std::string& name) {
+  Viewer viewer = streaming_viewer(app, request, "");
+  auto resolved = resolve(viewer, params_from(request.params, name));
+  if (auto* error = std::get_if<StreamError>(&resolved))
+    return http::Response::error(error->status, error->message);
+  auto connection = std::make_shared<StreamConnection>(app, std::move(viewer), false);
+  auto upgrade = std::make_shared<http::Upgrade>();
+  upgrade->kind = http::Upgrade::Kind::event_stream;
+  upgrade->on_open = [connection, subscription = std::get<Subscription>(resolved)](
+                         std::shared_ptr<http::Outlet> outlet) {
+    connection->open(std::move(outlet));
+    connection->subscribe(subscription);
+  };
+  upgrade->on_close = [connection] { connection->close(); };
+  http::Response response = http::Response::text("", "text/event-stream; charset=utf-8", 200);
+  response.headers.emplace_back("Cache-Control", "private, no-store");
+  response.headers.emplace_back("X-Accel-Buffering", "no");
+  response.upgrade = std::move(upgrade);
+  return response;
+}
+
+bool wants_websocket(const http::Request& request) {
+  std::string upgrade(request.header("upgrade"));
+  std::transform(upgrade.begin(), upgrade.end(), upgrade.begin(), ::tolower);
+  return upgrade.find("websocket") != std::string::npos;
+}
+
+http::Response websocket(App& app, http::Request& request) {
+  std::string offered(request.header("sec-websocket-protocol"));
+  std::string subprotocol = offered.substr(0, offered.find(','));
+  auto trim = [](std::string& s) {
+    s.erase(0, s.find_first_not_of(" \t"));
+    s.erase(s.find_last_not_of(" \t") + 1);
+  };
+  trim(subprotocol);
+  Viewer viewer = streaming_viewer(app, request, subprotocol);
+  std::optional<std::variant<Subscription, StreamError>> initial;
+  if (auto name = http::param_string(request.params, "stream"))
+    initial = resolve(viewer, params_from(request.params, *name));
+  auto connection = std::make_shared<StreamConnection>(app, std::move(viewer), true);
+  auto upgrade = std::make_shared<http::Upgrade>();
+  upgrade->kind = http::Upgrade::Kind::websocket;
+  upgrade->subprotocol = subprotocol;
+  upgrade->on_open = [connection, initial](std::shared_ptr<http::Outlet> outlet) {
+    connection->open(std::move(outlet));
+    if (!initial) return;
+    if (auto* error = std::get_if<StreamError>(&*initial))
+      connection->send_error(error->status, error->message);
+    else
+      connection->subscribe(std::get<Subscription>(*initial));
+  };
+  upgrade->on_message = [connection](std::string_view text) { connection->on_message(text); };
+  upgrade->on_close = [connection] { connection->close(); };
+  http::Response response = http::Response::text("", "", 101);
+  response.upgrade = std::move(upgrade);
+  return response;
+}
+
+// "/api/v1/streaming/public/local" -> "public:local"; the names of Mastodon's SSE paths only.
+std::optional<std::string> stream_name_from_path(const http::Request& request) {
+  std::string a = request.path_param("stream"), b = request.path_param("variant");
+  std::string name = b.empty() ? a : a + ":" + b;
+  static const std::unordered_set<std::string> known = {
+      "user",    "user:notification", "public", "public:local", "public:remote",
+      "hashtag", "hashtag:local",     "list",   "direct"};
+  if (!known.count(name)) return std::nullopt;
+  return name;
+}
+
+}  // namespace
+
+void add_streaming_routes(http::Router& router, App& app) {
+  router.get("/api/v1/streaming/health",
+             [](http::Request&) { return http::Response::text("OK", "text/plain"); });
+  router.get("/api/v1/streaming", [&app](http::Request& request) {
+    if (wants_websocket(request)) return websocket(app, request);
+    auto name = http::param_string(request.params, "stream");
+    if (!name) return http::Response::error(400, "Unknown stream type");
+    return event_stream(app, request, *name);
+  });
+  auto by_path = [&app](http::Request& request) {
+    auto name = stream_name_from_path(request);
+    if (!name) return http::Response::error(400, "Unknown stream type");
+    return event_stream(app, request, *name);
+  };
+  router.get("/api/v1/streaming/:stream", by_path);
+  router.get("/api/v1/streaming/:stream/:variant", by_path);
+}
+
+}  // namespace herd::api

@@ -1,0 +1,214 @@
+#include "stream/hub.hpp"
+
+#include <algorithm>
+
+#include "core/log.hpp"
+#include "store/stream.hpp"
+
+namespace herd::stream {
+
+namespace {
+
+constexpr const char* kNotifyChannel = "herd_stream";
+
+}  // namespace
+
+// The events published inside the write running on this thread, and the hub they belong to.
+struct Hub::Staging {
+  Hub* hub = nullptr;
+  std::vector<Event> events;
+};
+
+namespace {
+
+thread_local Hub::Staging* current_staging = nullptr;
+
+// The Database every service uses once the hub is attached: writes stage the events published
+// inside them and hand them to the hub when they commit.
+class StreamingDatabase final : public store::Database {
+ public:
+  StreamingDatabase(std::unique_ptr<store::Database> inner, Hub& hub,
+                    std::function<void(const std::vector<Event>&, store::Connection*)> send_in,
+                    std::function<void(const std::vector<Event>&)> send_after)
+      : inner_(std::move(inner)),
+        hub_(hub),
+        send_in_(std::move(send_in)),
+        send_after_(std::move(send_after)) {}
+
+  void read(const std::function<void(store::Connection&)>& fn) override { inner_->read(fn); }
+
+  void write(const std::function<void(store::Connection&)>& fn) override {
+    Hub::Staging staging;
+    staging.hub = &hub_;
+    Hub::Staging* outer = current_staging;
+    current_staging = &staging;
+    try {
+      inner_->write([&](store::Connection& c) {
+        staging.events.clear();  // a retried transaction starts over
+        fn(c);
+        if (!staging.events.empty()) send_in_(staging.events, &c);
+      });
+    } catch (...) {
+      current_staging = outer;
+      throw;
+    }
+    current_staging = outer;
+    if (!staging.events.empty()) send_after_(staging.events);
+  }
+
+  store::Dialect dialect() const override { return inner_->dialect(); }
+  std::uint64_t generation() override { return inner_->generation(); }
+
+ private:
+  std::unique_ptr<store::Database> inner_;
+  Hub& hub_;
+  std::function<void(const std::vector<Event>&, store::Connection*)> send_in_;
+  std::function<void(const std::vector<Event>&)> send_after_;
+};
+
+}  // namespace
+
+std::optional<std::string> Published::payload(
+    Id viewer, const std::function<std::optional<std::string>(const Event&, Id)>& render) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [who, payload] : rendered_)
+    if (who == viewer) return payload;
+  auto payload = render(event_, viewer);
+  rendered_.emplace_back(viewer, payload);
+  return payload;
+}
+
+Hub::Hub() = default;
+
+Hub::~Hub() {
+  listener_.reset();
+}
+
+std::unique_ptr<store::Database> Hub::attach(std::unique_ptr<store::Database> database) {
+  postgres_ = database->dialect() == store::Dialect::postgres;
+  auto wrapped = std::make_unique<StreamingDatabase>(
+      std::move(database), *this,
+      [this](const std::vector<Event>& events, store::Connection* c) {
+        if (listener_) send(events, c);  // NOTIFY inside the transaction
+      },
+      [this](const std::vector<Event>& events) {
+        if (!listener_)
+          for (const auto& event : events) deliver(event);
+      });
+  database_ = wrapped.get();
+  return wrapped;
+}
+
+void Hub::listen(const std::string& url) {
+  listener_ = std::make_unique<store::NotificationListener>(
+      url, kNotifyChannel, [this](std::string_view payload) {
+        if (auto event = parse(payload))
+          deliver(std::move(*event));
+        else
+          log::warn("stream: ignored a malformed event");
+      });
+}
+
+void Hub::stop_listening() {
+  listener_.reset();
+}
+
+void Hub::publish(Event event) {
+  if (event.channels.empty()) return;
+  if (current_staging && current_staging->hub == this) {
+    current_staging->events.push_back(std::move(event));
+    return;
+  }
+  if (listener_ && database_) {
+    send({event}, nullptr);
+    return;
+  }
+  deliver(std::move(event));
+}
+
+void Hub::send(const std::vector<Event>& events, store::Connection* connection) {
+  auto notify_all = [&](store::Connection& c) {
+    for (const auto& event : events)
+      for (const auto& message : serialize(event))
+        store::notify_channel(c, kNotifyChannel, message);
+  };
+  try {
+    if (connection)
+      notify_all(*connection);
+    else
+      database_->read(notify_all);
+  } catch (const std::exception& error) {
+    if (connection) throw;  // inside the transaction: its failure is the transaction's
+    log::error("stream: cannot publish: {}", error.what());
+  }
+}
+
+void Hub::subscribe(const std::string& channel, const std::shared_ptr<Subscriber>& subscriber) {
+  std::lock_guard lock(mutex_);
+  auto& list = channels_[channel];
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [](const std::weak_ptr<Subscriber>& weak) { return weak.expired(); }),
+             list.end());
+  for (const auto& existing : list)
+    if (existing.lock() == subscriber) return;
+  list.emplace_back(subscriber);
+}
+
+void Hub::unsubscribe(const std::string& channel, const Subscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) return;
+  auto& list = it->second;
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [&](const std::weak_ptr<Subscriber>& weak) {
+                              auto strong = weak.lock();
+                              return !strong || strong.get() == subscriber;
+                            }),
+             list.end());
+  if (list.empty()) channels_.erase(it);
+}
+
+void Hub::unsubscribe_all(const Subscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  for (auto it = channels_.begin(); it != channels_.end();) {
+    auto& list = it->second;
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const std::weak_ptr<Subscriber>& weak) {
+                                auto strong = weak.lock();
+                                return !strong || strong.get() == subscriber;
+                              }),
+               list.end());
+    it = list.empty() ? channels_.erase(it) : std::next(it);
+  }
+}
+
+std::size_t Hub::subscription_count() const {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (const auto& [channel, list] : channels_) n += list.size();
+  return n;
+}
+
+void Hub::deliver(Event event) {
+  std::vector<std::pair<std::string, std::shared_ptr<Subscriber>>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& channel : event.channels) {
+      auto it = channels_.find(channel);
+      if (it == channels_.end()) continue;
+      for (const auto& weak : it->second)
+        if (auto subscriber = weak.lock()) targets.emplace_back(channel, std::move(subscriber));
+    }
+  }
+  if (targets.empty()) return;
+  auto published = std::make_shared<const Published>(std::move(event));
+  for (const auto& [channel, subscriber] : targets) {
+    try {
+      subscriber->deliver(channel, published);
+    } catch (const std::exception& error) {
+      log::error("stream: a subscriber failed: {}", error.what());
+    }
+  }
+}
+
+}  // namespace herd::stream

@@ -1,0 +1,98 @@
+// The stream hub: services publish events, streaming connections subscribe to channels.
+//
+// Publishing is transactional. Hub::attach() wraps the instance's Database; an event published
+// inside one of its writes is held until that write ends: dropped when it rolls back, delivered
+// when it commits. With SQLite (one process) delivery is in memory, right after the commit. With
+// PostgreSQL the events go out as NOTIFY on the channel `herd_stream` inside the transaction
+// (PostgreSQL sends them at commit, to every process), and Hub::listen() receives them, this
+// process's own included, on a dedicated connection; so every `herd serve` sharing the database
+// streams every event. An event published outside a write is sent at once.
+//
+// Delivery calls each subscriber of each of the event's channels on the publishing (or listening)
+// thread; a subscriber queues and returns, it never blocks or renders there.
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/database.hpp"
+#include "stream/event.hpp"
+
+namespace herd::store {
+class NotificationListener;
+}
+
+namespace herd::stream {
+
+// One delivered event, shared by every subscriber it reaches. Renders its client payload at most
+// once per viewer, on first use.
+class Published {
+ public:
+  explicit Published(Event event) : event_(std::move(event)) {}
+  const Event& event() const { return event_; }
+  // The payload for `viewer` (0: anonymous), from `render` the first time; nullopt when render
+  // gives nothing (the object is gone). Thread-safe.
+  std::optional<std::string> payload(
+      Id viewer, const std::function<std::optional<std::string>(const Event&, Id)>& render) const;
+
+ private:
+  Event event_;
+  mutable std::mutex mutex_;
+  mutable std::vector<std::pair<Id, std::optional<std::string>>> rendered_;
+};
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  // An event arrived on `channel` (one the subscriber subscribed to). Must not block.
+  virtual void deliver(const std::string& channel,
+                       const std::shared_ptr<const Published>& event) = 0;
+};
+
+class Hub {
+ public:
+  Hub();
+  ~Hub();
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  // Returns `database` wrapped so that events published inside its writes follow the transaction
+  // (see above). Use the returned database everywhere; the hub keeps a pointer to it.
+  std::unique_ptr<store::Database> attach(std::unique_ptr<store::Database> database);
+  // PostgreSQL: receives the events of every process from the database at `url` (a dedicated
+  // connection on a thread of its own, reconnecting after failures) until the hub is destroyed.
+  void listen(const std::string& url);
+  // Stops listen(); call before the connections' server goes away.
+  void stop_listening();
+
+  // Publishes an event (see above). Without an attached database: delivered at once.
+  void publish(Event event);
+
+  // Subscriptions are held weakly: a subscriber that is destroyed stops receiving.
+  void subscribe(const std::string& channel, const std::shared_ptr<Subscriber>& subscriber);
+  void unsubscribe(const std::string& channel, const Subscriber* subscriber);
+  void unsubscribe_all(const Subscriber* subscriber);
+  std::size_t subscription_count() const;
+
+  // Delivers to this process's subscribers (used after commit and by the listener).
+  void deliver(Event event);
+
+  // Internal (the database wrapper): events published inside the write running on this thread.
+  struct Staging;
+
+ private:
+  void send(const std::vector<Event>& events, store::Connection* connection);
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::vector<std::weak_ptr<Subscriber>>> channels_;
+  store::Database* database_ = nullptr;
+  bool postgres_ = false;
+  std::unique_ptr<store::NotificationListener> listener_;
+};
+
+}  // namespace herd::stream

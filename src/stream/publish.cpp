@@ -1,0 +1,92 @@
+#include "stream/publish.hpp"
+
+#include <algorithm>
+
+#include "store/statuses.hpp"
+#include "store/stream.hpp"
+#include "stream/hub.hpp"
+
+namespace herd::stream {
+
+namespace {
+
+void add_unique(std::vector<std::string>& channels, std::string channel) {
+  if (std::find(channels.begin(), channels.end(), channel) == channels.end())
+    channels.push_back(std::move(channel));
+}
+
+// The public and hashtag channels a status reaches (none unless public and not a reblog).
+std::vector<std::string> public_channels(const store::Status& status,
+                                         const std::vector<std::string>& tags) {
+  std::vector<std::string> channels;
+  if (status.visibility != store::Visibility::public_ || status.reblog_of_id) return channels;
+  for (const auto& tag : tags) {
+    add_unique(channels, hashtag_channel(tag, false));
+    if (status.local) add_unique(channels, hashtag_channel(tag, true));
+  }
+  bool reply_to_other = status.in_reply_to_id && status.in_reply_to_account_id != status.account_id;
+  if (reply_to_other) return channels;
+  const std::string origin = status.local ? "public:local" : "public:remote";
+  channels.push_back("public");
+  channels.push_back(origin);
+  if (status.has_media) {
+    channels.push_back("public:media");
+    channels.push_back(origin + ":media");
+  }
+  return channels;
+}
+
+}  // namespace
+
+void status_created(App& app, store::Connection& c, const store::Status& status,
+                    const std::vector<Id>& home, const std::vector<std::string>& tags,
+                    const std::vector<Id>& mentioned) {
+  if (!app.stream) return;
+  Event event;
+  event.name = "update";
+  event.object_id = status.id;
+  event.accounts.push_back(status.account_id);
+  if (status.reblog_of_id)
+    if (auto original = store::find_status(c, *status.reblog_of_id))
+      event.accounts.push_back(original->account_id);
+  event.accounts.insert(event.accounts.end(), mentioned.begin(), mentioned.end());
+  for (Id account : home) add_unique(event.channels, user_channel(account));
+  for (auto& channel : public_channels(status, tags))
+    add_unique(event.channels, std::move(channel));
+  app.stream->publish(std::move(event));
+}
+
+void status_deleted(App& app, store::Connection& c, const store::Status& status) {
+  if (!app.stream) return;
+  auto deletion = [&](const store::Status& s, const std::vector<std::string>& tags) {
+    Event event;
+    event.name = "delete";
+    event.object_id = s.id;
+    event.accounts.push_back(s.account_id);
+    add_unique(event.channels, user_channel(s.account_id));
+    for (Id account : store::feed_holder_ids(c, s.id))
+      add_unique(event.channels, user_channel(account));
+    for (auto& channel : public_channels(s, tags)) add_unique(event.channels, std::move(channel));
+    app.stream->publish(std::move(event));
+  };
+  std::vector<std::string> tags;
+  if (!status.reblog_of_id) {
+    auto names = store::load_tag_names(c, {status.id});
+    if (auto it = names.find(status.id); it != names.end()) tags = it->second;
+    for (const auto& reblog : store::find_reblogs_of(c, status.id)) deletion(reblog, {});
+  }
+  deletion(status, tags);
+}
+
+void notification_created(App& app, const store::Notification& notification) {
+  if (!app.stream) return;
+  Event event;
+  event.name = "notification";
+  event.object_id = notification.id;
+  event.recipient = notification.account_id;
+  event.accounts.push_back(notification.from_account_id);
+  event.channels.push_back(notification_channel(notification.account_id));
+  app.stream->publish(std::move(event));
+}
+
+}  // namespace herd::stream

@@ -1,0 +1,32 @@
+// What each action streams, and to whom: Mastodon's FanOutOnWriteService, RemoveStatusService and
+// NotifyService rules. Services call these inside their write transaction; nothing is sent unless
+// it commits (see hub.hpp). Each is a no-op when the App has no hub.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "store/database.hpp"
+#include "store/models.hpp"
+
+namespace herd::stream {
+
+// A status (or reblog) was stored. `update` goes to the user stream of every account whose home
+// feed it entered (`home`, the fan-out's audience, the author included). A public status that is
+// not a reblog also goes to the public streams (public, public:local or public:remote, and their
+// :media variants when it has media; not when it replies to someone else) and to the hashtag
+// streams of its tags (`tags`, their names). `mentioned`: the mentioned accounts.
+void status_created(App& app, store::Connection& c, const store::Status& status,
+                    const std::vector<Id>& home, const std::vector<std::string>& tags,
+                    const std::vector<Id>& mentioned);
+
+// A status is about to be removed (call before deleting it): `delete` (payload: its id) to every
+// home feed holding it and the author's, to the public and hashtag streams it reached; and the
+// same for each reblog of it, which goes with it.
+void status_deleted(App& app, store::Connection& c, const store::Status& status);
+
+// A notification was created: `notification` to its recipient's user and user:notification
+// streams.
+void notification_created(App& app, const store::Notification& notification);
+
+}  // namespace herd::stream

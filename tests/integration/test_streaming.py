@@ -1,0 +1,487 @@
+#!/usr/bin/python3
+"""The streaming API against a real `herd serve`, with the clients that use it:
+
+* Mastodon.py 1.8 (Debian python3-mastodon), which streams only through server-sent events:
+  stream_user gets a followed account's post, a mention's notification and a deletion;
+  stream_public gets a public post and never an unlisted or private one; stream_hashtag.
+* A raw event stream: text/event-stream, chunked, the ':thump' heartbeat after 15 s.
+* A WebSocket client written here (stdlib sockets): the token offered as Sec-WebSocket-Protocol is
+  echoed in the 101; update/delete/notification frames with the payload as a JSON string;
+  subscribe/unsubscribe messages; ?stream= at connect; ?access_token=; the "Unknown stream type"
+  error frame; pings answered; a bad or missing token refused with 401 before any upgrade.
+* masto.js 7.10 createStreamingAPIClient (js/streaming.mjs), as Elk and Phanpy use it.
+* The advertised streaming URLs (instance v1 urls.streaming_api, v2 configuration.urls.streaming)
+  and GET /api/v1/streaming/health.
+"""
+import base64
+import hashlib
+import json
+import os
+import queue
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import Suite, main, parse_args, register  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+suite = Suite("streaming API", parse_args(__doc__))
+S = suite.state
+WAIT = 15  # seconds to wait for an event that must come
+
+
+def post(user, text, visibility="public", **extra):
+    body = {"status": text, "visibility": visibility, **extra}
+    return S["server"].api("POST", "/api/v1/statuses", token=user.token, json_body=body)
+
+
+# --------------------------------------------------------------------------------------
+# A minimal WebSocket client (RFC 6455), enough to check what the server sends.
+
+
+class WebSocket:
+    GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+    def __init__(self, server, path="/api/v1/streaming", headers=None, protocol=None):
+        self.sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT)
+        key = base64.b64encode(os.urandom(16)).decode()
+        lines = [f"GET {path} HTTP/1.1", f"Host: {server.domain}", "Upgrade: websocket",
+                 "Connection: Upgrade", f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
+        if protocol:
+            lines.append(f"Sec-WebSocket-Protocol: {protocol}")
+        for name, value in (headers or {}).items():
+            lines.append(f"{name}: {value}")
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        self.buffer = b""
+        head = self._read_until(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        self.status = int(status_line.split()[1])
+        self.headers = {}
+        for line in header_lines:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                self.headers[name.strip().lower()] = value.strip()
+        self.body = b""
+        if self.status != 101:
+            length = int(self.headers.get("content-length", "0"))
+            while len(self.buffer) < length:
+                chunk = self.sock.recv(4096)
+                if not chunk:
+                    break
+                self.buffer += chunk
+            self.body = self.buffer[:length]
+            self.sock.close()
+            return
+        expected = base64.b64encode(hashlib.sha1((key + self.GUID).encode()).digest()).decode()
+        self.accept_ok = self.headers.get("sec-websocket-accept") == expected
+
+    def _read_until(self, marker):
+        while marker not in self.buffer:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError(f"connection closed before {marker!r}; got {self.buffer[:300]!r}")
+            self.buffer += chunk
+        head, self.buffer = self.buffer.split(marker, 1)
+        return head
+
+    def _read_exactly(self, n):
+        while len(self.buffer) < n:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("connection closed mid-frame")
+            self.buffer += chunk
+        data, self.buffer = self.buffer[:n], self.buffer[n:]
+        return data
+
+    def send_frame(self, opcode, payload=b""):
+        if isinstance(payload, str):
+            payload = payload.encode()
+        header = bytes([0x80 | opcode])
+        n = len(payload)
+        if n < 126:
+            header += bytes([0x80 | n])
+        elif n < 65536:
+            header += bytes([0x80 | 126]) + struct.pack(">H", n)
+        else:
+            header += bytes([0x80 | 127]) + struct.pack(">Q", n)
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def send_json(self, value):
+        self.send_frame(0x1, json.dumps(value))
+
+    def recv_frame(self, timeout=WAIT):
+        """(opcode, payload bytes); raises socket.timeout."""
+        self.sock.settimeout(timeout)
+        b0, b1 = self._read_exactly(2)
+        opcode, n = b0 & 0x0F, b1 & 0x7F
+        if n == 126:
+            n = struct.unpack(">H", self._read_exactly(2))[0]
+        elif n == 127:
+            n = struct.unpack(">Q", self._read_exactly(8))[0]
+        mask = self._read_exactly(4) if b1 & 0x80 else None
+        data = self._read_exactly(n)
+        if mask:
+            data = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        return opcode, data
+
+    def next_message(self, predicate=lambda m: True, timeout=WAIT):
+        """The next text message (parsed JSON) matching predicate; None on timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                opcode, data = self.recv_frame(left)
+            except (socket.timeout, TimeoutError):
+                return None
+            if opcode == 0x1:
+                message = json.loads(data)
+                if predicate(message):
+                    return message
+            elif opcode == 0x8:
+                return None
+
+    def sync(self):
+        """Waits until the server has handled every message sent so far: an unknown stream is
+        answered with an error frame, in order."""
+        self.send_json({"type": "subscribe", "stream": "sync-marker"})
+        return self.next_message(lambda m: "error" in m) is not None
+
+    def close(self):
+        try:
+            self.send_frame(0x8, struct.pack(">H", 1000))
+        except OSError:
+            pass
+        self.sock.close()
+
+
+# --------------------------------------------------------------------------------------
+# Mastodon.py
+
+
+def mastodon_py_client(token):
+    # A plain session: the harness's recording hook reads whole bodies, which a stream never ends.
+    from mastodon import Mastodon
+    return Mastodon(api_base_url=S["server"].url, access_token=token, request_timeout=30)
+
+
+def collector():
+    from mastodon import StreamListener
+
+    class Collector(StreamListener):
+        def __init__(self):
+            self.events = queue.Queue()
+            self.connected = threading.Event()
+            self.heartbeats = 0
+
+        def on_update(self, status):
+            self.events.put(("update", status))
+
+        def on_delete(self, status_id):
+            self.events.put(("delete", status_id))
+
+        def on_notification(self, notification):
+            self.events.put(("notification", notification))
+
+        def on_status_update(self, status):
+            self.events.put(("status.update", status))
+
+        def on_unknown_event(self, name, unknown_event=None):
+            self.events.put((name, unknown_event))
+
+        def on_abort(self, err):
+            self.events.put(("abort", err))
+
+        def handle_heartbeat(self):
+            self.heartbeats += 1
+            self.connected.set()
+
+        def wait_for(self, predicate, timeout=WAIT):
+            """Events up to (and including) the first matching one; None if none came."""
+            seen = []
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                try:
+                    event = self.events.get(timeout=max(0.05, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                seen.append(event)
+                if predicate(event):
+                    return seen
+            self.unmatched = seen
+            return None
+
+    return Collector()
+
+
+def close_soon(handle):
+    """Mastodon.py's handle.close() waits for the next bytes on the stream (up to the 15 s
+    heartbeat): close in the background."""
+    threading.Thread(target=handle.close, daemon=True).start()
+
+
+def stream_with(t, method, *args):
+    listener = collector()
+    handle = method(*args, listener, run_async=True, timeout=60)
+    t.require(listener.connected.wait(WAIT), f"{method.__name__}: connected (the ':)' comment came)")
+    return listener, handle
+
+
+# --------------------------------------------------------------------------------------
+
+
+@suite.setup
+def start_server_and_register_users(t):
+    server = suite.server()
+    S["server"] = server
+    for name in ("alice", "bob", "carol"):
+        S[name] = register(server, name)
+    server.api("POST", f"/api/v1/accounts/{S['alice'].id}/follow", token=S["bob"].token)
+
+
+@suite.case
+def advertised_urls_and_health(t):
+    server = S["server"]
+    v1 = server.api("GET", "/api/v1/instance")
+    t.eq(v1["urls"]["streaming_api"], f"ws://{server.domain}", "v1 urls.streaming_api")
+    v2 = server.api("GET", "/api/v2/instance")
+    t.eq(v2["configuration"]["urls"]["streaming"], f"ws://{server.domain}", "v2 configuration.urls.streaming")
+    r = server.http("GET", "/api/v1/streaming/health")
+    t.status(r, 200, "GET /api/v1/streaming/health")
+    t.eq(r.text, "OK", "health body")
+    t.check(mastodon_py_client(S["bob"].token).stream_healthy(), "Mastodon.py stream_healthy()")
+
+
+@suite.case
+def mastodonpy_stream_user(t):
+    alice, bob = S["alice"], S["bob"]
+    listener, handle = stream_with(t, mastodon_py_client(bob.token).stream_user)
+    try:
+        status = post(alice, "hello to my followers")
+        got = listener.wait_for(lambda e: e[0] == "update" and str(e[1]["id"]) == status["id"])
+        t.require(got, "stream_user: update for a followed account's public post",
+                  getattr(listener, "unmatched", None))
+        update = got[-1][1]
+        t.eq(update["account"]["username"], "alice", "update payload: the Status's account")
+        t.eq(update["content"], status["content"], "update payload: content")
+
+        mention = post(alice, "hey @bob, look", visibility="unlisted")
+        got = listener.wait_for(lambda e: e[0] == "notification" and e[1]["status"] and
+                                str(e[1]["status"]["id"]) == mention["id"])
+        t.require(got, "stream_user: notification when mentioned", getattr(listener, "unmatched", None))
+        notification = got[-1][1]
+        t.eq(notification["type"], "mention", "notification type")
+        t.eq(notification["account"]["username"], "alice", "notification account")
+
+        S["server"].api("DELETE", f"/api/v1/statuses/{status['id']}", token=alice.token)
+        got = listener.wait_for(lambda e: e[0] == "delete" and str(e[1]) == status["id"])
+        t.check(got, "stream_user: delete with the status id", getattr(listener, "unmatched", None))
+
+        # carol is not followed: her posts never reach bob's user stream.
+        carols = post(S["carol"], "bob does not follow me")
+        marker = post(alice, "marker after carol")
+        got = listener.wait_for(lambda e: e[0] == "update" and str(e[1]["id"]) == marker["id"])
+        t.require(got, "stream_user: the marker post arrives", getattr(listener, "unmatched", None))
+        t.check(all(not (e[0] == "update" and str(e[1]["id"]) == carols["id"]) for e in got),
+                "stream_user: no update for an account bob does not follow")
+        aborts = [e for e in got if e[0] == "abort"]
+        t.eq(aborts, [], "no stream aborted")
+    finally:
+        close_soon(handle)
+
+
+@suite.case
+def mastodonpy_stream_public_and_hashtag(t):
+    alice, carol = S["alice"], S["carol"]
+    client = mastodon_py_client(carol.token)
+    public, public_handle = stream_with(t, client.stream_public)
+    tagged, tag_handle = stream_with(t, client.stream_hashtag, "HerdStream")
+    local, local_handle = stream_with(t, client.stream_local)
+    try:
+        unlisted = post(alice, "unlisted #herdstream", visibility="unlisted")
+        private = post(alice, "private #herdstream", visibility="private")
+        direct = post(alice, "@carol direct #herdstream", visibility="direct")
+        public_post = post(alice, "public #HerdStream")
+        for name, listener in (("stream_public", public), ("stream_hashtag", tagged),
+                               ("stream_local", local)):
+            got = listener.wait_for(lambda e: e[0] == "update" and str(e[1]["id"]) == public_post["id"])
+            t.require(got, f"{name}: the public post arrives", getattr(listener, "unmatched", None))
+            leaked = [str(e[1]["id"]) for e in got if e[0] == "update" and
+                      str(e[1]["id"]) in (unlisted["id"], private["id"], direct["id"])]
+            t.eq(leaked, [], f"{name}: no unlisted, private or direct post")
+    finally:
+        for handle in (public_handle, tag_handle, local_handle):
+            close_soon(handle)
+
+
+@suite.case
+def event_stream_wire_format(t):
+    """Raw SSE: headers, chunked body, events, and the heartbeat after 15 s of silence."""
+    server, alice, bob = S["server"], S["alice"], S["bob"]
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT + 10)
+    try:
+        sock.sendall((f"GET /api/v1/streaming/user HTTP/1.1\r\nHost: {server.domain}\r\n"
+                      f"Authorization: Bearer {bob.token}\r\nAccept: text/event-stream\r\n\r\n").encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(4096)
+        head, data = data.split(b"\r\n\r\n", 1)
+        head = head.decode("latin-1").lower()
+        t.check(head.startswith("http/1.1 200"), "SSE: 200", head)
+        t.check("content-type: text/event-stream" in head, "SSE: Content-Type text/event-stream", head)
+        t.check("transfer-encoding: chunked" in head, "SSE: chunked", head)
+        t.check("access-control-allow-origin: *" in head, "SSE: CORS header", head)
+        status = post(alice, "raw event stream")
+        deadline = time.monotonic() + WAIT
+        while f'"id":"{status["id"]}"'.encode() not in data and time.monotonic() < deadline:
+            data += sock.recv(65536)
+        text = data.decode()
+        t.check("event: update\ndata: {" in text, "SSE: 'event: update' then 'data: <Status JSON>'", text[:600])
+        t.check(":)\n" in text, "SSE: the opening ':)' comment", text[:200])
+        before = len(data)
+        deadline = time.monotonic() + 20
+        while b":thump" not in data[before:] and time.monotonic() < deadline:
+            data += sock.recv(4096)
+        t.check(b":thump\n" in data[before:], "SSE: ':thump' heartbeat within 20 s of silence")
+    finally:
+        sock.close()
+    r = server.http("GET", "/api/v1/streaming/user")
+    t.json_error(r, 401, "SSE without a token")
+    r = server.http("GET", "/api/v1/streaming/nonsense", token=bob.token)
+    t.json_error(r, 400, "SSE: unknown stream")
+    r = server.http("GET", "/api/v1/streaming/hashtag", token=bob.token)
+    t.json_error(r, 400, "SSE: hashtag without a tag")
+
+
+@suite.case
+def websocket_subprotocol_and_events(t):
+    server, alice, bob = S["server"], S["alice"], S["bob"]
+    ws = WebSocket(server, protocol=bob.token)
+    t.require(ws.status == 101, "WebSocket with the token as Sec-WebSocket-Protocol: 101", ws.headers)
+    t.check(ws.accept_ok, "Sec-WebSocket-Accept is right", ws.headers)
+    t.eq(ws.headers.get("sec-websocket-protocol"), bob.token, "the offered subprotocol is echoed")
+    try:
+        ws.send_json({"type": "subscribe", "stream": "user"})
+        ws.send_json({"type": "subscribe", "stream": "hashtag", "tag": "WsTag"})
+        t.require(ws.sync(), "the error frame for an unknown stream comes back (subscriptions handled)")
+
+        status = post(alice, "websocket hello #wstag")
+        m = ws.next_message(lambda m: m.get("event") == "update" and m.get("stream") == ["user"])
+        t.require(m, "WebSocket: update on the user stream")
+        t.check(isinstance(m["payload"], str), "payload is a JSON string", m)
+        payload = json.loads(m["payload"])
+        t.eq(payload["id"], status["id"], "update payload: the status")
+        t.eq(payload["account"]["username"], "alice", "update payload: its account")
+        m = ws.next_message(lambda m: m.get("event") == "update" and m.get("stream") == ["hashtag", "WsTag"])
+        t.check(m and json.loads(m["payload"])["id"] == status["id"],
+                "WebSocket: update on the hashtag stream, stream [\"hashtag\", tag as subscribed]", m)
+
+        server.api("DELETE", f"/api/v1/statuses/{status['id']}", token=alice.token)
+        m = ws.next_message(lambda m: m.get("event") == "delete" and m.get("stream") == ["user"])
+        t.check(m and m["payload"] == status["id"], "WebSocket: delete with the id as payload", m)
+
+        mention = post(alice, "@bob over the socket", visibility="private")
+        m = ws.next_message(lambda m: m.get("event") == "notification")
+        t.require(m, "WebSocket: notification when mentioned")
+        notification = json.loads(m["payload"])
+        t.eq(m["stream"], ["user"], "notification on the user stream")
+        t.eq(notification["type"], "mention", "notification type")
+        t.eq(notification["status"]["id"], mention["id"], "notification status")
+
+        # Unsubscribing stops the events; the other subscription stays.
+        ws.send_json({"type": "unsubscribe", "stream": "user"})
+        t.require(ws.sync(), "unsubscribe handled")
+        quiet = post(alice, "after unsubscribe #wstag")
+        m = ws.next_message(lambda m: m.get("event") == "update")
+        t.check(m and m["stream"] == ["hashtag", "WsTag"] and json.loads(m["payload"])["id"] == quiet["id"],
+                "after unsubscribing from user, only the hashtag stream delivers", m)
+
+        ws.send_json({"type": "subscribe", "stream": "nonsense"})
+        m = ws.next_message(lambda m: "error" in m)
+        t.eq(m, {"error": "Unknown stream type", "status": 400}, "unknown stream: the error frame")
+
+        ws.send_frame(0x9, b"are you there")
+        pong = None
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            opcode, data = ws.recv_frame()
+            if opcode == 0xA:
+                pong = data
+                break
+        t.eq(pong, b"are you there", "a ping is answered with a pong")
+    finally:
+        ws.close()
+
+
+@suite.case
+def websocket_query_subscription_and_tokens(t):
+    server, alice, carol = S["server"], S["alice"], S["carol"]
+    ws = WebSocket(server, f"/api/v1/streaming?stream=public:local&access_token={carol.token}")
+    t.require(ws.status == 101, "?access_token= and ?stream=public:local: 101", ws.body)
+    try:
+        unlisted = post(alice, "not on public", visibility="unlisted")
+        status = post(alice, "on public:local")
+        m = ws.next_message(lambda m: m.get("event") == "update")
+        t.check(m and m["stream"] == ["public:local"] and json.loads(m["payload"])["id"] == status["id"],
+                "?stream= subscribes at connect; the unlisted post is skipped", m)
+        t.check(m is None or json.loads(m["payload"])["id"] != unlisted["id"], "no unlisted post on public:local")
+    finally:
+        ws.close()
+
+    ws = WebSocket(server, headers={"Authorization": f"Bearer {carol.token}"})
+    t.eq(ws.status, 101, "Authorization: Bearer works for the WebSocket too")
+    ws.close()
+
+    for label, kwargs in (("a bad token as subprotocol", {"protocol": "not-a-token"}),
+                          ("a bad Authorization", {"headers": {"Authorization": "Bearer nope"}}),
+                          ("no token", {})):
+        ws = WebSocket(server, **kwargs)
+        t.eq(ws.status, 401, f"WebSocket with {label}: 401 before the upgrade")
+        t.check(b"error" in ws.body, f"WebSocket with {label}: a JSON error", ws.body)
+
+    ws = WebSocket(server, "/api/v1/streaming?stream=nonsense", protocol=carol.token)
+    t.require(ws.status == 101, "?stream=nonsense still connects")
+    m = ws.next_message(lambda m: "error" in m)
+    t.eq(m, {"error": "Unknown stream type", "status": 400}, "?stream=nonsense: the error frame")
+    ws.close()
+
+    # The server keeps serving plain requests after all of that.
+    t.status(server.http("GET", "/api/v1/instance"), 200, "server still answers")
+
+
+@suite.case
+def masto_js_streaming(t):
+    node = os.environ.get("HERD_TEST_NODE") or shutil.which("node") or "node"
+    t.require(shutil.which(node) or os.access(node, os.X_OK), f"Node.js found ({node})")
+    t.require(os.path.isdir(os.path.join(HERE, "js", "node_modules", "masto")),
+              "masto is installed (tests/integration/js/install runs `npm ci`)")
+    server = S["server"]
+    env = dict(os.environ)
+    env.update({
+        "HERD_URL": server.url,
+        "HERD_ALICE_TOKEN": S["alice"].token,
+        "HERD_BOB_TOKEN": S["bob"].token,
+        "HERD_BOB_ID": S["bob"].id,
+        "NODE_NO_WARNINGS": "1",
+    })
+    try:
+        p = subprocess.run([node, os.path.join(HERE, "js", "streaming.mjs")], env=env,
+                           cwd=os.path.join(HERE, "js"), capture_output=True, text=True, timeout=180)
+    except subprocess.TimeoutExpired as e:
+        t.require(False, "node streaming.mjs finished within 180 s", e.stdout)
+    sys.stdout.write(p.stdout)
+    sys.stdout.write(p.stderr)
+    t.eq(p.returncode, 0, "masto.js streaming checks (js/streaming.mjs; failures above)")
+
+
+if __name__ == "__main__":
+    main(suite)
