@@ -13,6 +13,7 @@
 #include "store/federation.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "stream/publish.hpp"
 #include "text/format.hpp"
 #include "text/sanitize.hpp"
 
@@ -188,6 +189,7 @@ IngestResult on_update(App& app, const json::object& activity, const store::Acco
     store::update_status_content(c, status->id, text::sanitize_html(post->content), spoiler,
                                  post->sensitive || !spoiler.empty(),
                                  post->updated.value_or(now_unix_ms()));
+    stream::status_updated(app, c, *status);
   });
   return accepted();
 }

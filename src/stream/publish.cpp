@@ -56,26 +56,43 @@ void status_created(App& app, store::Connection& c, const store::Status& status,
   app.stream->publish(std::move(event));
 }
 
+namespace {
+
+// `name` about `s` to the author, every home feed holding it, and the public and hashtag streams
+// it reached.
+void publish_to_audience(App& app, store::Connection& c, const std::string& name,
+                         const store::Status& s, const std::vector<std::string>& tags) {
+  Event event;
+  event.name = name;
+  event.object_id = s.id;
+  event.accounts.push_back(s.account_id);
+  add_unique(event.channels, user_channel(s.account_id));
+  for (Id account : store::feed_holder_ids(c, s.id))
+    add_unique(event.channels, user_channel(account));
+  for (auto& channel : public_channels(s, tags)) add_unique(event.channels, std::move(channel));
+  app.stream->publish(std::move(event));
+}
+
+std::vector<std::string> tag_names(store::Connection& c, const store::Status& status) {
+  if (status.reblog_of_id) return {};
+  auto names = store::load_tag_names(c, {status.id});
+  auto it = names.find(status.id);
+  return it == names.end() ? std::vector<std::string>{} : it->second;
+}
+
+}  // namespace
+
 void status_deleted(App& app, store::Connection& c, const store::Status& status) {
   if (!app.stream) return;
-  auto deletion = [&](const store::Status& s, const std::vector<std::string>& tags) {
-    Event event;
-    event.name = "delete";
-    event.object_id = s.id;
-    event.accounts.push_back(s.account_id);
-    add_unique(event.channels, user_channel(s.account_id));
-    for (Id account : store::feed_holder_ids(c, s.id))
-      add_unique(event.channels, user_channel(account));
-    for (auto& channel : public_channels(s, tags)) add_unique(event.channels, std::move(channel));
-    app.stream->publish(std::move(event));
-  };
-  std::vector<std::string> tags;
-  if (!status.reblog_of_id) {
-    auto names = store::load_tag_names(c, {status.id});
-    if (auto it = names.find(status.id); it != names.end()) tags = it->second;
-    for (const auto& reblog : store::find_reblogs_of(c, status.id)) deletion(reblog, {});
-  }
-  deletion(status, tags);
+  if (!status.reblog_of_id)
+    for (const auto& reblog : store::find_reblogs_of(c, status.id))
+      publish_to_audience(app, c, "delete", reblog, {});
+  publish_to_audience(app, c, "delete", status, tag_names(c, status));
+}
+
+void status_updated(App& app, store::Connection& c, const store::Status& status) {
+  if (!app.stream) return;
+  publish_to_audience(app, c, "status.update", status, tag_names(c, status));
 }
 
 void notification_created(App& app, const store::Notification& notification) {

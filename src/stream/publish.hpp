@@ -25,6 +25,10 @@ void status_created(App& app, store::Connection& c, const store::Status& status,
 // same for each reblog of it, which goes with it.
 void status_deleted(App& app, store::Connection& c, const store::Status& status);
 
+// A status was edited (its content changed in place): `status.update` to everyone who may show
+// it, as for a deletion (the reblogs are not sent again).
+void status_updated(App& app, store::Connection& c, const store::Status& status);
+
 // A notification was created: `notification` to its recipient's user and user:notification
 // streams.
 void notification_created(App& app, const store::Notification& notification);

@@ -10,6 +10,7 @@
   subscribe/unsubscribe messages; ?stream= at connect; ?access_token=; the "Unknown stream type"
   error frame; pings answered; a bad or missing token refused with 401 before any upgrade.
 * masto.js 7.10 createStreamingAPIClient (js/streaming.mjs), as Elk and Phanpy use it.
+* PostgreSQL: two `herd serve` processes on one database stream each other's events.
 * The advertised streaming URLs (instance v1 urls.streaming_api, v2 configuration.urls.streaming)
   and GET /api/v1/streaming/health.
 """
@@ -456,6 +457,36 @@ def websocket_query_subscription_and_tokens(t):
 
     # The server keeps serving plain requests after all of that.
     t.status(server.http("GET", "/api/v1/instance"), 200, "server still answers")
+
+
+@suite.case
+def events_reach_every_process(t):
+    """PostgreSQL: a second `herd serve` on the same database streams what the first stores, and
+    the other way round (LISTEN/NOTIFY)."""
+    if suite.args.backend != "postgres":
+        print("    (PostgreSQL only: one SQLite database has one process)")
+        return
+    first, alice, bob = S["server"], S["alice"], S["bob"]
+    second = suite.server(name="herd-second", env={"LOCAL_DOMAIN": first.domain}, start=False)
+    second.database_url = first.database_url
+    second.start()
+    for subscriber, publisher in ((second, first), (first, second)):
+        ws = WebSocket(subscriber, "/api/v1/streaming?stream=user", protocol=bob.token)
+        t.require(ws.status == 101, f"WebSocket on {subscriber.name}", ws.body)
+        try:
+            status = publisher.api("POST", "/api/v1/statuses", token=alice.token,
+                                   json_body={"status": f"posted through {publisher.name}"})
+            m = ws.next_message(lambda m: m.get("event") == "update" and
+                                json.loads(m["payload"])["id"] == status["id"])
+            t.check(m, f"a post through {publisher.name} reaches a stream on {subscriber.name}")
+            mention = publisher.api("POST", "/api/v1/statuses", token=alice.token,
+                                    json_body={"status": "@bob across processes"})
+            m = ws.next_message(lambda m: m.get("event") == "notification" and
+                                json.loads(m["payload"])["status"]["id"] == mention["id"])
+            t.check(m, f"a notification made by {publisher.name} reaches {subscriber.name}")
+        finally:
+            ws.close()
+    second.stop()
 
 
 @suite.case

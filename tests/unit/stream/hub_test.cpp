@@ -10,6 +10,7 @@
 #include "service/relationships.hpp"
 #include "service/statuses.hpp"
 #include "stream/event.hpp"
+#include "stream/publish.hpp"
 
 namespace herd {
 namespace {
@@ -106,6 +107,10 @@ TEST_F(StreamHub, StatusesReachHomeFeedsAndPublicStreamsByVisibility) {
   auto reblog = service::reblog(app, carol, open.id, std::nullopt);
   EXPECT_EQ(recorder->count(stream::user_channel(carol), "update", reblog.id), 1);
   EXPECT_EQ(recorder->count("public", "update", reblog.id), 0);
+
+  app.db->write([&](store::Connection& c) { stream::status_updated(app, c, open); });
+  EXPECT_EQ(recorder->count(stream::user_channel(bob), "status.update", open.id), 1);
+  EXPECT_EQ(recorder->count("hashtag:cats", "status.update", open.id), 1);
 
   service::delete_status(app, alice, open.id);
   EXPECT_EQ(recorder->count(stream::user_channel(alice), "delete", open.id), 1);
