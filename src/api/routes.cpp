@@ -10,6 +10,7 @@ http::Router build_router(App& app) {
   add_timeline_routes(router, app);
   add_notification_routes(router, app);
   add_search_routes(router, app);
+  add_media_routes(router, app);
   add_streaming_routes(router, app);
   add_oauth_routes(router, app);
   add_activitypub_routes(router, app);  // before the web pages: it negotiates shared URLs

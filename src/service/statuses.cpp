@@ -9,10 +9,12 @@
 #include "core/time.hpp"
 #include "federation/inbox.hpp"
 #include "federation/outbox.hpp"
+#include "service/media.hpp"
 #include "service/notifications.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/media.hpp"
 #include "store/notifications.hpp"
 #include "store/statuses.hpp"
 #include "stream/publish.hpp"
@@ -126,8 +128,8 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
 store::Status post_status(App& app, Id account_id, const NewStatus& input) {
   if (input.has_poll) fail(ErrorKind::validation, "Polls are not supported yet");
   federation::resolve_mentions(app, input.text);  // remote @user@domain: WebFinger, before the tx
-  if (!input.media_ids.empty()) fail(ErrorKind::validation, "Media not found");
-  if (blank(input.text)) fail(ErrorKind::validation, "Validation failed: Text can't be blank");
+  if (blank(input.text) && input.media_ids.empty())
+    fail(ErrorKind::validation, "Validation failed: Text can't be blank");
   if (text::count_characters(input.text) + text::count_characters(input.spoiler_text) >
       static_cast<size_t>(limits::max_status_characters))
     fail(ErrorKind::validation, "Validation failed: Text character limit of " +
@@ -150,8 +152,10 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     }
     store::Account author = require_account(c, account_id);
     auto user = store::find_user_by_account(c, account_id);
+    std::vector<Id> media_ids = media_to_attach(c, account_id, input.media_ids);
 
     status.id = next_id();
+    status.has_media = !media_ids.empty();
     status.account_id = account_id;
     status.uri = app.status_uri(author.username, status.id);
     status.url = app.status_url(author.username, status.id);
@@ -194,6 +198,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     text::FormattedStatus formatted = text::format_status(input.text, app.base_url(), resolve);
     status.content = formatted.html;
     store::insert_status(c, status);
+    attach_to_status(c, account_id, status.id, media_ids);
 
     std::vector<Id> mentioned;
     for (const auto& m : formatted.mentions)
@@ -228,13 +233,16 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
 
 store::Status delete_status(App& app, Id account_id, Id status_id) {
   store::Status status;
+  std::vector<store::MediaAttachment> media;
   app.db->write([&](store::Connection& c) {
     auto found = store::find_status(c, status_id);
     if (!found || found->account_id != account_id) not_found();
     status = *found;
     federation::on_status_deleted(app, c, status);
     remove_status(app, c, status);
+    media = store::delete_status_media(c, status.id);
   });
+  remove_media_files(app, media);  // once the deletion is committed
   return status;
 }
 

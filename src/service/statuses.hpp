@@ -24,14 +24,15 @@ struct NewStatus {
   std::optional<Id> application_id;
 };
 
-// Validates (blank text 422, over 500 characters 422, media and polls not supported yet 422,
-// unknown visibility 422, reply target not visible 404), stores the status with its mentions and
-// tags, updates counters, fans it out to home feeds and notifies mentioned accounts. With an
+// Validates (blank text without media 422, over 500 characters 422, polls not supported yet 422,
+// media_ids not the author's own unattached media or more than 4 422, unknown visibility 422,
+// reply target not visible 404), stores the status with its mentions, tags and attached media,
+// updates counters, fans it out to home feeds and notifies mentioned accounts. With an
 // idempotency key already used by this account within the hour, returns that status instead.
 store::Status post_status(App& app, Id account_id, const NewStatus& input);
 
-// Deletes the account's own status (404 otherwise), its reblogs, feed entries and notifications,
-// and updates counters. Returns the status as it was.
+// Deletes the account's own status (404 otherwise), its reblogs, feed entries, notifications and
+// media (files removed after the commit), and updates counters. Returns the status as it was.
 store::Status delete_status(App& app, Id account_id, Id status_id);
 
 // Each returns the (original, for a reblog id) status afterwards. Doing twice = once.

@@ -73,8 +73,10 @@ std::vector<MediaAttachment> find_media_by_ids(Connection& c, const std::vector<
 }
 
 void update_media_metadata(Connection& c, const MediaAttachment& m) {
-  c.query("UPDATE media_attachments SET description = ?, focus_x = ?, focus_y = ? WHERE id = ?",
-          {opt(m.description), opt(m.focus_x), opt(m.focus_y), Value(m.id)});
+  c.query(
+      "UPDATE media_attachments SET description = ?, focus_x = ?, focus_y = ?, thumbnail_file = ? "
+      "WHERE id = ?",
+      {opt(m.description), opt(m.focus_x), opt(m.focus_y), opt(m.thumbnail_file), Value(m.id)});
 }
 
 void delete_media(Connection& c, Id id) {

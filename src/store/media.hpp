@@ -34,7 +34,7 @@ void insert_media(Connection& c, const MediaAttachment& media);
 std::optional<MediaAttachment> find_media(Connection& c, Id id);
 // In no particular order; unknown ids are skipped.
 std::vector<MediaAttachment> find_media_by_ids(Connection& c, const std::vector<Id>& ids);
-// Writes description, focus_x and focus_y.
+// Writes description, focus_x, focus_y and thumbnail_file.
 void update_media_metadata(Connection& c, const MediaAttachment& media);
 void delete_media(Connection& c, Id id);
 // Attaches the account's unattached media to a status, each at its index in `ids`. Returns how

@@ -8,6 +8,7 @@
 
 #include "app.hpp"
 #include "store/database.hpp"
+#include "store/media.hpp"
 #include "store/models.hpp"
 
 namespace herd::api {
@@ -41,6 +42,10 @@ class StatusRenderer {
   store::Connection& c_;
   Id viewer_;
 };
+
+// MediaAttachment: url and preview_url absolute (preview: the custom thumbnail, else the image
+// itself, else null), meta.original/small {width,height,size,aspect} for images, meta.focus.
+json::object media_attachment_json(const App& app, const store::MediaAttachment& media);
 
 json::array notifications_json(const App& app, store::Connection& c, Id viewer_account_id,
                                const std::vector<store::Notification>& notifications);

@@ -1,6 +1,6 @@
 // Status and Notification entities, rendered in batches: a page costs a fixed number of queries
-// (reblogged originals, accounts, mentions, tags, applications, the viewer's favourites, reblogs
-// and bookmarks), never one per status.
+// (reblogged originals, accounts, mentions, tags, media, applications, the viewer's favourites,
+// reblogs and bookmarks), never one per status.
 #include <unordered_map>
 #include <unordered_set>
 
@@ -24,6 +24,7 @@ struct Batch {
   std::unordered_map<Id, std::vector<Id>> mentions;
   std::unordered_map<Id, std::vector<std::string>> tags;
   std::unordered_map<Id, store::ApplicationName> applications;
+  std::unordered_map<Id, std::vector<store::MediaAttachment>> media;
   std::unordered_set<Id> favourited, reblogged, bookmarked;
 };
 
@@ -73,6 +74,7 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
   for (const auto& [status_id, ids] : batch.mentions)
     account_ids.insert(account_ids.end(), ids.begin(), ids.end());
   batch.tags = store::load_tag_names(c_, content_ids);
+  batch.media = store::load_status_media(c_, content_ids);
   for (auto& a : store::find_accounts(c_, account_ids)) batch.accounts.emplace(a.id, std::move(a));
   batch.applications = store::load_application_names(c_, application_ids);
   if (viewer_ != 0) {
@@ -96,7 +98,10 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     o["visibility"] = store::to_string(s.visibility);
     o["sensitive"] = s.sensitive;
     o["spoiler_text"] = s.spoiler_text;
-    o["media_attachments"] = json::array();
+    json::array media;
+    if (auto it = batch.media.find(s.id); it != batch.media.end())
+      for (const auto& m : it->second) media.push_back(media_attachment_json(app_, m));
+    o["media_attachments"] = std::move(media);
     json::array mentions;
     if (auto it = batch.mentions.find(s.id); it != batch.mentions.end()) {
       for (Id id : it->second) {

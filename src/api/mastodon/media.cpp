@@ -1,0 +1,111 @@
+// Media: upload (v2 and the deprecated v1 that toot uses), get, update (description, focus,
+// thumbnail) and delete one's own attachments; and the stored files themselves under
+// /system/media_attachments/files/, served with their sniffed type and immutable caching.
+#include "service/media.hpp"
+
+#include "api/auth.hpp"
+#include "api/mastodon/entities.hpp"
+#include "api/routes.hpp"
+#include "core/error.hpp"
+#include "http/params.hpp"
+#include "media/sniff.hpp"
+#include "media/storage.hpp"
+
+namespace herd::api {
+
+namespace {
+
+constexpr const char* kScope = "write:media";
+
+Id media_id(const http::Request& request) {
+  auto id = parse_id(request.path_param("id"));
+  if (!id) not_found();
+  return *id;
+}
+
+// A file part by field name; parts without a filename count (the parser keeps any part with a
+// filename or a non-text type as a file). A text part of that name is taken as the bytes too.
+std::optional<std::string> file_part(const http::Request& request, std::string_view field) {
+  for (const auto& file : request.files)
+    if (file.field == field) return file.data;
+  if (auto text = http::param_string(request.params, field); text && !text->empty()) return text;
+  return std::nullopt;
+}
+
+http::Response media_response(App& app, const store::MediaAttachment& media) {
+  return http::Response::json(media_attachment_json(app, media));
+}
+
+http::Response upload(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, kScope);
+  service::NewMedia input;
+  input.file = file_part(request, "file").value_or("");
+  input.thumbnail = file_part(request, "thumbnail");
+  input.description = http::param_string(request.params, "description");
+  input.focus = http::param_string(request.params, "focus");
+  // Processed synchronously, so the attachment is complete (200 with its url) at once.
+  return media_response(app, service::upload_media(app, viewer.account_id(), input));
+}
+
+http::Response show(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, kScope);
+  return media_response(app, service::find_own_media(app, viewer.account_id(), media_id(request)));
+}
+
+http::Response update(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, kScope);
+  service::MediaUpdate input;
+  input.description = http::param_string(request.params, "description");
+  input.focus = http::param_string(request.params, "focus");
+  input.thumbnail = file_part(request, "thumbnail");
+  return media_response(app,
+                        service::update_media(app, viewer.account_id(), media_id(request), input));
+}
+
+http::Response destroy(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, kScope);
+  service::delete_media(app, viewer.account_id(), media_id(request));
+  return http::Response::json(json::object());
+}
+
+// GET /system/media_attachments/files/<3-digit groups>/<style>.<ext>: only names that
+// media::relative_path could have produced are looked up, so no path can leave the media folder.
+http::Response file(App& app, const http::Request& request, int groups) {
+  std::vector<std::string> parts;
+  for (int i = 0; i < groups; ++i) parts.push_back(request.path_param("g" + std::to_string(i)));
+  const std::string& name = request.path_param("name");
+  auto relative = media::relative_path_from_url(parts, name);
+  if (!relative) not_found();
+  auto bytes = media::storage(app.config).read(*relative);
+  if (!bytes) not_found();
+  std::string extension = name.substr(name.find('.') + 1);
+  http::Response response =
+      http::Response::text(std::move(*bytes), media::content_type_for_extension(extension));
+  response.with_header("Cache-Control", "public, max-age=31536000, immutable")
+      .with_header("X-Content-Type-Options", "nosniff")
+      .with_header("Content-Security-Policy", "default-src 'none'; sandbox");
+  return response;
+}
+
+}  // namespace
+
+void add_media_routes(http::Router& router, App& app) {
+  auto bind = [&app](http::Response (*fn)(App&, http::Request&)) {
+    return [&app, fn](http::Request& request) { return fn(app, request); };
+  };
+  router.post("/api/v2/media", bind(upload));
+  router.post("/api/v1/media", bind(upload));
+  router.get("/api/v1/media/:id", bind(show));
+  router.put("/api/v1/media/:id", bind(update));
+  router.del("/api/v1/media/:id", bind(destroy));
+  // Ids of 18 digits (today's) give 6 groups; longer ones 7.
+  for (int groups : {6, 7}) {
+    std::string pattern = "/system/media_attachments/files";
+    for (int i = 0; i < groups; ++i) pattern += "/:g" + std::to_string(i);
+    pattern += "/:name";
+    router.get(pattern,
+               [&app, groups](http::Request& request) { return file(app, request, groups); });
+  }
+}
+
+}  // namespace herd::api

@@ -1,0 +1,60 @@
+// Media attachment actions (Mastodon's MediaAttachment model and MediaController): upload, update
+// the description and focal point while unattached, delete while unattached; and the pieces
+// post_status and delete_status use to attach media to a status and to remove it with the status.
+// Only the owner sees or changes an attachment: anyone else gets ApiError not_found.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app.hpp"
+#include "store/database.hpp"
+#include "store/media.hpp"
+
+namespace herd::service {
+
+struct NewMedia {
+  std::string file;                      // the uploaded bytes
+  std::optional<std::string> thumbnail;  // a custom preview image's bytes
+  std::optional<std::string> description;
+  std::optional<std::string> focus;  // "x,y", each -1.0..1.0
+};
+
+// Sniffs the file's type from its bytes (422 "Validation failed: File content type is invalid"
+// for anything but the supported images, videos and audio), checks sizes, the description's
+// length and the disk quota (422 "Disk quota exceeded: X of Y used"), stores the file (and the
+// thumbnail) and records the unattached attachment.
+store::MediaAttachment upload_media(App& app, Id account_id, const NewMedia& input);
+
+// The account's own attachment (attached or not); not_found otherwise.
+store::MediaAttachment find_own_media(App& app, Id account_id, Id media_id);
+
+struct MediaUpdate {
+  std::optional<std::string> description;  // "" clears it
+  std::optional<std::string> focus;
+  std::optional<std::string> thumbnail;  // a new preview image's bytes
+};
+// Updates the account's own unattached attachment (not_found for others' or attached ones).
+store::MediaAttachment update_media(App& app, Id account_id, Id media_id, const MediaUpdate& input);
+
+// Deletes the account's own unattached attachment and its files (422 while attached).
+void delete_media(App& app, Id account_id, Id media_id);
+
+// "x,y" -> the focal point, each clamped to -1..1 (unparsable numbers are 0, as in Mastodon).
+std::pair<double, double> parse_focus(std::string_view text);
+
+// ---- for the status services, inside their transaction -----------------------------------------
+
+// The attachments to put on a new status: at most 4 ids, each the account's own and unattached,
+// in the order given; 422 otherwise. Returns them parsed.
+std::vector<Id> media_to_attach(store::Connection& c, Id account_id,
+                                const std::vector<std::string>& media_ids);
+// Attaches them to the (inserted) status; 422 when one was taken by another status meanwhile.
+void attach_to_status(store::Connection& c, Id account_id, Id status_id,
+                      const std::vector<Id>& ids);
+// After the transaction that deleted their rows committed: removes the attachments' files.
+void remove_media_files(App& app, const std::vector<store::MediaAttachment>& media);
+
+}  // namespace herd::service
