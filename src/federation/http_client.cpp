@@ -341,8 +341,14 @@ FetchResponse HttpClient::perform(const std::string& method, const std::string& 
                      "refused to connect to a private address for " + url);
   if (rc == CURLE_OPERATION_TIMEDOUT)
     throw FetchError(FetchError::Kind::timeout, "timed out: " + url);
-  if (rc != CURLE_OK)
-    throw FetchError(FetchError::Kind::network, url + ": " + curl_easy_strerror(rc));
+  if (rc != CURLE_OK) {
+    long os_errno = 0;
+    curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
+    throw FetchError(
+        FetchError::Kind::network,
+        url + ": " + curl_easy_strerror(rc) + " (" + address + ":" + std::to_string(port) +
+            (os_errno ? ", " + std::string(std::strerror(static_cast<int>(os_errno))) : "") + ")");
+  }
   FetchResponse response;
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

@@ -59,6 +59,17 @@ void on_status_posted(App& app, store::Connection& c, const store::Status& statu
   if (activity) enqueue_delivery(app, c, status.account_id, *activity, inboxes);
 }
 
+void on_status_edited(App& app, store::Connection& c, const store::Status& status) {
+  if (!status.local || status.reblog_of_id) return;
+  std::vector<std::string> inboxes = status_inboxes(c, status);
+  if (inboxes.empty()) return;
+  auto note = status_object(app, c, status);
+  if (note)
+    enqueue_delivery(app, c, status.account_id,
+                     update_note_activity(app, *note, status.edited_at.value_or(now_unix_ms())),
+                     inboxes);
+}
+
 void on_status_deleted(App& app, store::Connection& c, const store::Status& status) {
   if (!status.local) return;
   std::vector<std::string> inboxes = status_inboxes(c, status);

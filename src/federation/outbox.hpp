@@ -24,6 +24,9 @@ void enqueue_delivery(App& app, store::Connection& c, Id signer,
 
 // A local status was posted (Create(Note)) or a local account reblogged (Announce).
 void on_status_posted(App& app, store::Connection& c, const store::Status& status);
+// A local status was edited (edited_at set): Update(Note) to the same audience. (For the edit
+// service when there is one.)
+void on_status_edited(App& app, store::Connection& c, const store::Status& status);
 // A local status or reblog is about to be removed (Delete(Tombstone) / Undo(Announce)); call before
 // its rows are gone.
 void on_status_deleted(App& app, store::Connection& c, const store::Status& status);

@@ -136,10 +136,83 @@ std::optional<store::Account> account_from_actor(const App& app, const json::obj
   return a;
 }
 
+namespace {
+
+struct Finger {
+  std::string username, domain;  // from the subject (acct:username@domain)
+  std::string self;              // the ActivityPub actor it links to
+};
+
+// WebFinger acct:username@domain at domain.
+std::optional<Finger> webfinger(App& app, const std::string& username, const std::string& domain) {
+  Federation& federation = of(app);
+  std::string scheme = federation.client().options().allow_http ? "http" : "https";
+  std::string url = scheme + "://" + domain + "/.well-known/webfinger?resource=" +
+                    http::percent_encode("acct:" + username + "@" + domain);
+  try {
+    FetchResponse response = federation.client().get(url, federation.instance_key(),
+                                                     "application/jrd+json, application/json");
+    if (!response.ok()) return std::nullopt;
+    boost::system::error_code ec;
+    json::value parsed = json::parse(response.body, ec);
+    if (ec || !parsed.is_object()) return std::nullopt;
+    const json::object& doc = parsed.as_object();
+    Finger finger;
+    std::string subject = as::string_of(doc, "subject");
+    if (subject.rfind("acct:", 0) == 0) subject = subject.substr(5);
+    std::size_t at = subject.rfind('@');
+    if (at != std::string::npos && at > 0) {
+      finger.username = subject.substr(0, at);
+      finger.domain = subject.substr(at + 1);
+      for (char& ch : finger.domain)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    for (const json::value* value : as::values(doc, "links")) {
+      if (!value->is_object()) continue;
+      const json::object& link = value->get_object();
+      std::string type = as::string_of(link, "type");
+      if (as::string_of(link, "rel") != "self" ||
+          (type.find("activity+json") == std::string::npos &&
+           type.find("ld+json") == std::string::npos))
+        continue;
+      finger.self = as::string_of(link, "href");
+      if (!finger.self.empty()) break;
+    }
+    if (finger.self.empty()) return std::nullopt;
+    return finger;
+  } catch (const std::exception& error) {
+    log::warn("webfinger {}@{}: {}", username, domain, error.what());
+    return std::nullopt;
+  }
+}
+
+// The handle of a new remote account, as Mastodon verifies it: WebFinger preferredUsername at the
+// actor's host; when the subject names another domain, that domain's WebFinger must link the same
+// actor (the round trip). Otherwise preferredUsername@host.
+std::pair<std::string, std::string> verified_handle(App& app, const store::Account& account) {
+  auto finger = webfinger(app, account.username, account.domain);
+  if (!finger || finger->self != account.uri || finger->username.empty())
+    return {account.username, account.domain};
+  if (finger->domain == account.domain) return {finger->username, finger->domain};
+  auto back = webfinger(app, finger->username, finger->domain);
+  if (back && back->self == account.uri) return {finger->username, finger->domain};
+  return {account.username, account.domain};
+}
+
+}  // namespace
+
 std::optional<store::Account> store_actor(App& app, const json::object& actor) {
   auto parsed = account_from_actor(app, actor);
   if (!parsed) return std::nullopt;
   if (domain_blocked(app, parsed->domain)) return std::nullopt;
+  bool known = app.db->read_value(
+      [&](store::Connection& c) { return store::find_account_by_uri(c, parsed->uri).has_value(); });
+  if (!known) {
+    auto [username, domain] = verified_handle(app, *parsed);
+    parsed->username = username;
+    parsed->domain = domain;
+    if (domain_blocked(app, parsed->domain)) return std::nullopt;
+  }
   std::optional<store::Account> stored;
   app.db->write([&](store::Connection& c) {
     auto existing = store::find_account_by_uri(c, parsed->uri);
@@ -147,6 +220,8 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
     if (existing) {
       store::Account updated = *parsed;
       updated.id = existing->id;
+      updated.username = existing->username;  // the handle verified when it was first stored
+      updated.domain = existing->domain;
       store::update_remote_account(c, updated);
     } else {
       parsed->id = next_id();
@@ -184,43 +259,9 @@ std::optional<store::Account> resolve_handle(App& app, const std::string& userna
       [&](store::Connection& c) { return store::find_account_by_username(c, username, domain); });
   if (known) return known;
   if (domain_blocked(app, domain)) return std::nullopt;
-  Federation& federation = of(app);
-  std::string scheme = federation.client().options().allow_http ? "http" : "https";
-  std::string url = scheme + "://" + domain + "/.well-known/webfinger?resource=" +
-                    http::percent_encode("acct:" + username + "@" + domain);
-  try {
-    FetchResponse response = federation.client().get(url, federation.instance_key(),
-                                                     "application/jrd+json, application/json");
-    if (!response.ok()) return std::nullopt;
-    boost::system::error_code ec;
-    json::value parsed = json::parse(response.body, ec);
-    if (ec || !parsed.is_object()) return std::nullopt;
-    std::string actor_uri;
-    if (auto links = parsed.as_object().find("links");
-        links != parsed.as_object().end() && links->value().is_array()) {
-      for (const auto& link : links->value().as_array()) {
-        if (!link.is_object()) continue;
-        const auto& l = link.as_object();
-        auto rel = l.find("rel");
-        auto type = l.find("type");
-        auto href = l.find("href");
-        if (rel == l.end() || href == l.end() || !href->value().is_string()) continue;
-        if (rel->value() != "self") continue;
-        std::string t = type != l.end() && type->value().is_string()
-                            ? std::string(type->value().as_string())
-                            : "";
-        if (t.find("activity+json") == std::string::npos && t.find("ld+json") == std::string::npos)
-          continue;
-        actor_uri = std::string(href->value().as_string());
-        break;
-      }
-    }
-    if (actor_uri.empty()) return std::nullopt;
-    return resolve_actor(app, actor_uri, true);
-  } catch (const std::exception& error) {
-    log::warn("webfinger {}@{}: {}", username, domain, error.what());
-    return std::nullopt;
-  }
+  auto finger = webfinger(app, username, domain);
+  if (!finger) return std::nullopt;
+  return resolve_actor(app, finger->self, true);
 }
 
 std::optional<PublicKey> lookup_key(App& app, const std::string& key_id, bool refresh) {

@@ -247,6 +247,10 @@ json::object delete_activity(const store::Status& status, const NoteParts& parts
   std::vector<std::string> cc = note_cc(status, parts);
   if (status.visibility == store::Visibility::public_ ||
       status.visibility == store::Visibility::unlisted) {
+    // As Mastodon: to Public; everyone else the status was addressed to in cc.
+    for (const auto& iri : to)
+      if (iri != kPublicCollection && std::find(cc.begin(), cc.end(), iri) == cc.end())
+        cc.push_back(iri);
     to = {kPublicCollection};
     cc.erase(std::remove(cc.begin(), cc.end(), kPublicCollection), cc.end());
   }
