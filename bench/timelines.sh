@@ -80,7 +80,7 @@ for backend in $BACKENDS; do
   if [[ $backend == postgres ]]; then
     mkdir -p "$WORK/pg" && chown postgres "$WORK/pg" && chmod 700 "$WORK/pg"
     runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$WORK/pg" -A trust >/dev/null
-    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$WORK/pg" -l "$WORK/pg.log" \
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$WORK/pg" -l "$WORK/pg/server.log" \
       -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c synchronous_commit=off" start >/dev/null
     export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres
   fi
