@@ -36,6 +36,7 @@ p.add_argument("--duration", type=int, default=10)
 p.add_argument("--followers", type=int, default=10000)
 p.add_argument("--inboxes", type=int, default=1000)
 p.add_argument("--only", choices=["inbox", "fanout"])
+p.add_argument("--threads", type=int, default=0, help="HERD_THREADS for the instance (0: herd's default)")
 args = p.parse_args()
 args.herd = os.path.abspath(args.herd)
 backend = harness.Backend("sqlite")
@@ -92,7 +93,8 @@ end
 
 def inbox_benchmark():
     work = tempfile.mkdtemp(prefix="herd-bench-inbox-")
-    server = fedlib.FedServer(args.herd, backend, "alpha.test")
+    env = {"HERD_THREADS": str(args.threads)} if args.threads else None
+    server = fedlib.FedServer(args.herd, backend, "alpha.test", env=env)
     server.start()
     reader = harness.register(server, "reader")
     fake = fedlib.FakeServer("sink.test").start()

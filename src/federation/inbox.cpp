@@ -11,6 +11,7 @@
 #include "service/statuses.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/media.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
 #include "stream/publish.hpp"
@@ -80,6 +81,39 @@ IngestResult through_service(F&& fn) {
 
 std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Account& author,
                               int depth, bool require_audience, std::string& reason);
+
+// Remote attachments are referenced, not downloaded: media rows with remote_url (at most 4).
+void store_remote_media(App& app, const store::Status& status, const as::Post& post) {
+  app.db->write([&](store::Connection& c) {
+    int position = 0;
+    for (const auto& a : post.attachments) {
+      if (position >= 4) break;
+      if (a.url.rfind("https://", 0) != 0 && a.url.rfind("http://", 0) != 0) continue;
+      store::MediaAttachment media;
+      media.id = next_id();
+      media.account_id = status.account_id;
+      media.status_id = status.id;
+      std::string major = a.media_type.substr(0, a.media_type.find('/'));
+      media.type = major == "image"    ? (a.media_type == "image/gif" ? "gifv" : "image")
+                   : major == "video"  ? "video"
+                   : major == "audio"  ? "audio"
+                   : a.type == "Image" ? "image"
+                                       : "unknown";
+      media.content_type = a.media_type;
+      media.width = a.width;
+      media.height = a.height;
+      if (!a.description.empty()) media.description = a.description;
+      media.focus_x = a.focus_x;
+      media.focus_y = a.focus_y;
+      if (!a.blurhash.empty()) media.blurhash = a.blurhash;
+      media.remote_url = a.url;
+      media.position = position++;
+      media.created_at = status.created_at;
+      store::insert_media(c, media);
+    }
+    if (position > 0) store::set_status_has_media(c, status.id);
+  });
+}
 
 // The local id of the status `uri` replies to, fetching it (and its own parents) when unknown.
 std::optional<Id> parent_of(App& app, const std::string& uri, int depth) {
@@ -152,7 +186,9 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
   if (status.created_at > now_unix_ms()) status.created_at = now_unix_ms();
   std::vector<std::string> tags;
   for (const auto& tag : post.hashtags) tags.push_back(tag);
-  return service::receive_status(app, status, mentioned, tags).id;
+  store::Status stored = service::receive_status(app, status, mentioned, tags);
+  if (stored.id == status.id && !post.attachments.empty()) store_remote_media(app, stored, post);
+  return stored.id;
 }
 
 // ---- activities ---------------------------------------------------------------------------------

@@ -148,6 +148,10 @@ void update_status_content(Connection& c, Id id, std::string_view content,
       {text(content), text(spoiler_text), b(sensitive), Value(edited_at), Value(id)});
 }
 
+void set_status_has_media(Connection& c, Id id) {
+  c.query("UPDATE statuses SET has_media = 1 WHERE id = ?", {Value(id)});
+}
+
 void set_status_origin(Connection& c, Id id, std::string_view uri, std::string_view url, bool local,
                        Visibility visibility) {
   c.query("UPDATE statuses SET uri = ?, url = ?, local = ?, visibility = ? WHERE id = ?",

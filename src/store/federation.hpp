@@ -45,6 +45,8 @@ std::string follow_uri(Connection& c, Id account_id, Id target_id);
 // An edit of a remote status: new content, content warning, sensitivity and edit time.
 void update_status_content(Connection& c, Id id, std::string_view content,
                            std::string_view spoiler_text, bool sensitive, std::int64_t edited_at);
+// Marks a status as having media (remote attachments were stored for it).
+void set_status_has_media(Connection& c, Id id);
 // Where a status came from and who may see it (a reblog received from another server).
 void set_status_origin(Connection& c, Id id, std::string_view uri, std::string_view url, bool local,
                        Visibility visibility);

@@ -336,6 +336,49 @@ def remote_edit_and_key_rotation(s):
 
 
 @suite.case
+def remote_media_and_peertube_video(s):
+    alpha, erin, sink = S["alpha"], S["erin"], S["sink"]
+    sam = S["sam"]
+    mention = [{"type": "Mention", "href": "http://alpha.test/users/erin", "name": "@erin@alpha.test"}]
+    note = {"type": "Note", "id": "http://sink.test/notes/media-1", "attributedTo": sam,
+            "contentMap": {"en": "<p>look @erin</p>"}, "to": "https://www.w3.org/ns/activitystreams#Public",
+            "tag": mention[0], "sensitive": True,
+            "attachment": {"type": "Document", "mediaType": "image/png", "url": "http://sink.test/m/1.png",
+                           "name": "a red square", "blurhash": "LKO2?U%2Tw=w]~RBVZRi};RPxuwH",
+                           "width": 640, "height": 480, "focalPoint": [0.1, -0.2]}}
+    r = sink.post("sam", "http://alpha.test/inbox", {"@context": "https://www.w3.org/ns/activitystreams",
+                                                     "type": "Create", "id": note["id"] + "/activity",
+                                                     "actor": sam, "object": note})
+    s.status(r, 202, "Create with an attachment")
+    got = wait_for(lambda: [n["status"] for n in notifications(alpha, erin, "mention")
+                            if "look" in n["status"]["content"]])
+    s.require(got, "the note arrives")
+    media = got[0].get("media_attachments", [])
+    s.check(len(media) == 1 and media[0].get("remote_url") == "http://sink.test/m/1.png"
+            and media[0].get("type") == "image" and media[0].get("description") == "a red square",
+            "remote media are referenced", media)
+    s.check(got[0].get("sensitive") is True and got[0].get("language") == "en", "sensitive, language", got[0])
+
+    video = {"type": "Video", "id": "http://sink.test/videos/watch/abc", "attributedTo": [
+                {"type": "Person", "id": sam}, {"type": "Group", "id": "http://sink.test/c/chan"}],
+             "name": "A <b>great</b> video", "content": "Line one\n\nLine two", "mediaType": "text/markdown",
+             "url": [{"type": "Link", "mediaType": "text/html", "href": "http://sink.test/w/abc"},
+                     {"type": "Link", "mediaType": "video/mp4", "href": "http://sink.test/v.mp4"}],
+             "to": ["https://www.w3.org/ns/activitystreams#Public"], "tag": mention}
+    r = sink.post("sam", "http://alpha.test/inbox", {"@context": "https://www.w3.org/ns/activitystreams",
+                                                     "type": "Create", "id": video["id"] + "/activity",
+                                                     "actor": sam, "object": video})
+    s.status(r, 202, "Create(Video)")
+    got = wait_for(lambda: [n["status"] for n in notifications(alpha, erin, "mention")
+                            if "great" in n["status"]["content"]])
+    s.require(got, "the PeerTube video arrives as a post")
+    content = got[0]["content"]
+    s.check("<h2>A &lt;b&gt;great&lt;/b&gt; video</h2>" in content and "Line two" in content
+            and 'href="http://sink.test/w/abc"' in content, "name, description and watch link", content)
+    s.eq(got[0]["url"], "http://sink.test/w/abc", "the status url is the watch page")
+
+
+@suite.case
 def unfollow_arrives(s):
     alpha, beta, bob = S["alpha"], S["beta"], S["bob"]
     before = alpha.api("GET", f"/api/v1/accounts/{S['alice'].account['id']}")["followers_count"]
