@@ -379,6 +379,37 @@ def remote_media_and_peertube_video(s):
 
 
 @suite.case
+def search_resolves_a_remote_post_and_missing_parents_are_fetched(s):
+    alpha, beta, erin, bob = S["alpha"], S["beta"], S["erin"], S["bob"]
+    status = alpha.api("POST", "/api/v1/statuses", token=erin.token, form={"status": "findable post"})
+    r = beta.api("GET", "/api/v2/search", token=bob.token,
+                 query={"q": status["uri"], "resolve": "true", "type": "statuses"})
+    s.check(r["statuses"] and "findable post" in r["statuses"][0]["content"]
+            and r["statuses"][0]["account"]["acct"] == "erin@alpha.test", "bob finds erin's post by URL", r)
+
+    sink, sam = S["sink"], S["sam"]
+    parent = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Note",
+              "id": "http://sink.test/notes/parent-1", "attributedTo": sam,
+              "content": "<p>the parent nobody here has seen</p>",
+              "to": ["https://www.w3.org/ns/activitystreams#Public"]}
+    sink.objects["/notes/parent-1"] = parent
+    reply = {"type": "Note", "id": "http://sink.test/notes/reply-1", "attributedTo": sam,
+             "inReplyTo": parent["id"], "content": "<p>a reply for @erin</p>",
+             "to": ["https://www.w3.org/ns/activitystreams#Public"],
+             "tag": [{"type": "Mention", "href": "http://alpha.test/users/erin"}]}
+    sink.post("sam", "http://alpha.test/inbox", {"@context": "https://www.w3.org/ns/activitystreams",
+                                                 "type": "Create", "id": reply["id"] + "/activity",
+                                                 "actor": sam, "object": reply})
+    got = wait_for(lambda: [n["status"] for n in notifications(alpha, erin, "mention")
+                            if "a reply for" in n["status"]["content"]])
+    s.require(got, "the reply arrives")
+    s.check(got[0]["in_reply_to_id"], "its parent was fetched and threaded", got[0])
+    context = alpha.api("GET", f"/api/v1/statuses/{got[0]['id']}/context", token=erin.token)
+    s.check(any("nobody here has seen" in a["content"] for a in context["ancestors"]),
+            "the parent is in the thread", context)
+
+
+@suite.case
 def unfollow_arrives(s):
     alpha, beta, bob = S["alpha"], S["beta"], S["bob"]
     before = alpha.api("GET", f"/api/v1/accounts/{S['alice'].account['id']}")["followers_count"]
