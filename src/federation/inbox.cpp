@@ -26,6 +26,7 @@ namespace {
 
 constexpr int kMaxParentDepth = 3;
 constexpr int kMaxMentionFetches = 10;
+constexpr std::int64_t kFetchBudgetMs = 8'000;
 
 IngestResult accepted() {
   return {Outcome::accepted, ""};
@@ -380,6 +381,7 @@ IngestResult on_block(App& app, const json::object& activity, const store::Accou
 }  // namespace
 
 void resolve_for_search(App& app, const std::string& query) {
+  FetchBudget budget(kFetchBudgetMs);
   std::string q = query;
   if (q.rfind("acct:", 0) == 0) q = q.substr(5);
   if (q.rfind("https://", 0) == 0 || q.rfind("http://", 0) == 0) {
@@ -409,6 +411,7 @@ void resolve_for_search(App& app, const std::string& query) {
 }
 
 void resolve_mentions(App& app, std::string_view text) {
+  FetchBudget budget(kFetchBudgetMs);
   auto word = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
   };
@@ -432,6 +435,7 @@ void resolve_mentions(App& app, std::string_view text) {
 }
 
 IngestResult receive_activity(App& app, const json::object& activity, const store::Account& actor) {
+  FetchBudget budget(kFetchBudgetMs);  // inbox work runs on a server thread: bound its fetches
   std::string type = as::type_of(activity);
   IngestResult result;
   if (type == "Create")

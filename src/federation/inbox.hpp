@@ -14,7 +14,9 @@
 //   Announce               -> service::receive_reblog (the object fetched when unknown)
 //   Like / Block           -> service::favourite / service::block
 //   Flag, Move, Add, Remove  accepted and ignored for now
-// An object attributed to someone else than the actor (or hosted elsewhere) is rejected.
+// An object attributed to someone else than the actor (or hosted elsewhere) is rejected. Fetches
+// made while applying one activity (parents, mentioned actors, announced objects) share a budget of
+// 8 seconds (FetchBudget), since they run on a server thread.
 #pragma once
 #include <boost/json.hpp>
 #include <string>

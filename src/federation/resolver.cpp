@@ -65,7 +65,28 @@ bool is_local_uri(const App& app, const std::string& uri) {
          (uri.size() == base.size() || uri[base.size()] == '/' || uri[base.size()] == '#');
 }
 
+namespace {
+thread_local std::int64_t fetch_deadline = 0;  // 0: no budget
+}
+
+FetchBudget::FetchBudget(std::int64_t milliseconds) : previous_(fetch_deadline) {
+  std::int64_t deadline = now_unix_ms() + milliseconds;
+  if (fetch_deadline == 0 || deadline < fetch_deadline) fetch_deadline = deadline;
+}
+
+FetchBudget::~FetchBudget() {
+  fetch_deadline = previous_;
+}
+
+bool FetchBudget::exhausted() {
+  return fetch_deadline != 0 && now_unix_ms() >= fetch_deadline;
+}
+
 std::optional<json::object> fetch_document(App& app, const std::string& uri) {
+  if (FetchBudget::exhausted()) {
+    log::warn("fetch {}: skipped, this activity's fetch budget is spent", uri);
+    return std::nullopt;
+  }
   std::string domain = domain_of(uri);
   if (domain.empty() || domain_blocked(app, domain)) return std::nullopt;
   Federation& federation = of(app);
@@ -145,6 +166,7 @@ struct Finger {
 
 // WebFinger acct:username@domain at domain.
 std::optional<Finger> webfinger(App& app, const std::string& username, const std::string& domain) {
+  if (FetchBudget::exhausted()) return std::nullopt;
   Federation& federation = of(app);
   std::string scheme = federation.client().options().allow_http ? "http" : "https";
   std::string url = scheme + "://" + domain + "/.well-known/webfinger?resource=" +

@@ -4,6 +4,7 @@
 // these inside a database transaction.
 #pragma once
 #include <boost/json.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,21 @@
 namespace herd::federation {
 
 namespace json = boost::json;
+
+// Bounds the network time of the work on the current thread (an inbox activity is processed on a
+// server thread): while a FetchBudget lives, fetches and WebFinger lookups that would start after
+// its deadline are skipped (as failed ones are). Nested budgets keep the earliest deadline.
+class FetchBudget {
+ public:
+  explicit FetchBudget(std::int64_t milliseconds);
+  ~FetchBudget();
+  FetchBudget(const FetchBudget&) = delete;
+  FetchBudget& operator=(const FetchBudget&) = delete;
+  static bool exhausted();
+
+ private:
+  std::int64_t previous_;
+};
 
 // The document at uri, when it is JSON whose id lives on the host it came from (after
 // redirects). nullopt for 404/410, non-JSON, mismatched ids, blocked domains and refused or
