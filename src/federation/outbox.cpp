@@ -51,8 +51,20 @@ void enqueue_delivery(App& app, store::Connection& c, Id signer, const json::obj
   of(app).notify_delivery();
 }
 
+namespace {
+
+// The status's author, when it is a local account (a reblog received from another server is
+// still marked local inside reblog()'s transaction: the author tells).
+bool local_author(store::Connection& c, const store::Status& status) {
+  if (!status.local) return false;
+  auto author = store::find_account(c, status.account_id);
+  return author && author->local();
+}
+
+}  // namespace
+
 void on_status_posted(App& app, store::Connection& c, const store::Status& status) {
-  if (!status.local) return;
+  if (!local_author(c, status)) return;
   std::vector<std::string> inboxes = status_inboxes(c, status);
   if (inboxes.empty()) return;
   auto activity = status_activity(app, c, status);
@@ -60,7 +72,7 @@ void on_status_posted(App& app, store::Connection& c, const store::Status& statu
 }
 
 void on_status_edited(App& app, store::Connection& c, const store::Status& status) {
-  if (!status.local || status.reblog_of_id) return;
+  if (!local_author(c, status) || status.reblog_of_id) return;
   std::vector<std::string> inboxes = status_inboxes(c, status);
   if (inboxes.empty()) return;
   auto note = status_object(app, c, status);
@@ -71,7 +83,7 @@ void on_status_edited(App& app, store::Connection& c, const store::Status& statu
 }
 
 void on_status_deleted(App& app, store::Connection& c, const store::Status& status) {
-  if (!status.local) return;
+  if (!local_author(c, status)) return;
   std::vector<std::string> inboxes = status_inboxes(c, status);
   if (inboxes.empty()) return;
   auto activity = delete_document(app, c, status);
