@@ -106,9 +106,14 @@ struct DeliveryWorker::Impl {
     while (!federation.stopping()) {
       std::vector<store::Job> jobs;
       try {
-        jobs = app.db->write_value([&](store::Connection& c) {
-          return store::claim_jobs(c, kDeliveryQueue, now_unix_ms(), kLockMs, kBatch);
+        // Look before claiming: an empty poll must not write (writes invalidate caches).
+        bool due = app.db->read_value([&](store::Connection& c) {
+          return store::has_due_jobs(c, kDeliveryQueue, now_unix_ms());
         });
+        if (due)
+          jobs = app.db->write_value([&](store::Connection& c) {
+            return store::claim_jobs(c, kDeliveryQueue, now_unix_ms(), kLockMs, kBatch);
+          });
       } catch (const std::exception& error) {
         log::error("delivery queue: {}", error.what());
       }

@@ -244,6 +244,14 @@ std::vector<Job> claim_jobs(Connection& c, std::string_view queue, std::int64_t 
   return jobs;
 }
 
+bool has_due_jobs(Connection& c, std::string_view queue, std::int64_t now) {
+  return !c.query(
+               "SELECT 1 FROM jobs WHERE queue = ? AND run_at <= ? AND (locked_until IS NULL OR "
+               "locked_until < ?) LIMIT 1",
+               {text(queue), Value(now), Value(now)})
+              .empty();
+}
+
 void delete_job(Connection& c, Id id) {
   c.query("DELETE FROM jobs WHERE id = ?", {Value(id)});
 }

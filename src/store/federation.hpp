@@ -91,6 +91,8 @@ void insert_job(Connection& c, Id id, std::string_view queue, std::string_view p
 // processes share the queue.
 std::vector<Job> claim_jobs(Connection& c, std::string_view queue, std::int64_t now,
                             std::int64_t lock_ms, int limit);
+// Whether a claim would find something (a read: polling must not write).
+bool has_due_jobs(Connection& c, std::string_view queue, std::int64_t now);
 void delete_job(Connection& c, Id id);
 // Unlocks the job for another attempt at run_at.
 void retry_job(Connection& c, Id id, std::int64_t run_at, int attempts, std::string_view error);
