@@ -45,9 +45,13 @@ int serve_main(const std::string& config_path) {
   }
   app.set_base_url();
   int threads = app.config.threads;
-  if (threads <= 0) threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  // I/O threads: one per core. Workers (handlers, which may block on SQLite, argon2id or a remote
+  // server): HERD_THREADS, default 4 per core.
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int workers = threads > 0 ? threads : 4 * cores;
+  threads = std::max(2, cores);
   try {
-    app.db = hub.attach(store::open_database(app.config.database_url, threads + 2));
+    app.db = hub.attach(store::open_database(app.config.database_url, workers + 2));
     app.stream = &hub;
     if (app.db->dialect() == store::Dialect::postgres) hub.listen(app.config.database_url);
     int applied = store::migrate(*app.db);
@@ -68,20 +72,23 @@ int serve_main(const std::string& config_path) {
   options.bind = app.config.bind;
   options.port = app.config.port;
   options.threads = threads;
+  options.workers = workers;
   options.max_body_bytes = app.config.max_body_bytes;
   options.max_upload_bytes = app.config.max_upload_bytes;
-  api::ResponseCache cache(8u << 20);
+  api::ResponseCache cache(app.config.response_cache_mb << 20);
   store::Database* database = app.db.get();
-  http::Server server(options, api::make_dispatch(
-                                   router, [database] { return database->generation(); }, &cache));
+  auto generation = [database] { return database->generation(); };
+  api::ResponseCache* response_cache = app.config.response_cache_mb ? &cache : nullptr;
+  http::Server server(options, api::make_dispatch(router, generation, response_cache),
+                      api::make_fast_path(generation, response_cache));
   try {
     server.listen();
   } catch (const std::exception& error) {
     std::cerr << "herd: " << error.what() << " (check BIND and PORT)\n";
     return 1;
   }
-  log::info("herd {} serving {} on http://{}:{} ({} threads, {})", HERD_VERSION, app.base_url(),
-            app.config.bind, server.port(), threads,
+  log::info("herd {} serving {} on http://{}:{} ({} I/O threads, {} workers, {})", HERD_VERSION,
+            app.base_url(), app.config.bind, server.port(), threads, workers,
             app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
   federation::DeliveryWorker delivery(app);  // sends queued deliveries until the server stops
   server.run();

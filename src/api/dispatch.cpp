@@ -33,6 +33,22 @@ http::Response preflight(const http::Router& router, const http::Request& reques
 
 }  // namespace
 
+http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache) {
+  if (!cache || !generation) return {};
+  return [generation, cache](http::Request& request) -> std::optional<http::Response> {
+    if (request.method != "GET") return std::nullopt;
+    try {
+      http::parse_request(request);
+    } catch (const std::exception&) {
+      return std::nullopt;  // the full path answers with the error
+    }
+    if (!ResponseCache::cacheable(request)) return std::nullopt;
+    auto hit = cache->get(ResponseCache::key(request), generation());
+    if (hit) add_cors(*hit);
+    return hit;
+  };
+}
+
 http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint64_t()> generation,
                              ResponseCache* cache) {
   return [&router, generation, cache](http::Request& request) {

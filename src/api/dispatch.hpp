@@ -19,4 +19,7 @@ http::Dispatch make_dispatch(const http::Router& router,
                              std::function<std::uint64_t()> generation = {},
                              ResponseCache* cache = nullptr);
 
+// The server's fast path: a cached GET answered on the I/O thread (nullopt otherwise).
+http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache);
+
 }  // namespace herd::api

@@ -40,7 +40,7 @@ const std::vector<SettingDoc>& setting_docs() {
       {"SMTP_TLS", "starttls (default) | tls | none"},
       {"HERD_INSTANCE_TITLE", "the instance's name"},
       {"HERD_INSTANCE_DESCRIPTION", "the instance's short description"},
-      {"HERD_THREADS", "server threads (default: one per core, at least 2)"},
+      {"HERD_THREADS", "worker threads running request handlers (default: 4 per core)"},
       {"HERD_MAX_BODY_BYTES", "largest JSON/form request body (default: 1048576)"},
       {"HERD_MAX_UPLOAD_BYTES", "largest multipart upload (default: 41943040)"},
       {"HERD_RESPONSE_CACHE_MB", "memory for cached timeline/status responses (default: 8; 0 turns it off)"},

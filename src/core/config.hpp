@@ -43,7 +43,7 @@ struct Config {
   std::string smtp_tls = "starttls";            // SMTP_TLS: starttls | tls | none
   std::string instance_title = "herd";          // HERD_INSTANCE_TITLE
   std::string instance_description = "A small, fast Mastodon-compatible server.";  // HERD_INSTANCE_DESCRIPTION
-  int threads = 0;                              // HERD_THREADS (0: one per core, at least 2)
+  int threads = 0;                              // HERD_THREADS: handler workers (0: 4 per core)
   std::size_t max_body_bytes = 1 << 20;         // HERD_MAX_BODY_BYTES
   std::size_t max_upload_bytes = 40 << 20;      // HERD_MAX_UPLOAD_BYTES
   std::size_t response_cache_mb = 8;            // HERD_RESPONSE_CACHE_MB (0: off)

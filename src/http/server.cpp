@@ -22,6 +22,8 @@ using tcp = asio::ip::tcp;
 struct Server::Impl {
   ServerOptions options;
   Dispatch dispatch;
+  FastPath fast_path;
+  std::unique_ptr<asio::thread_pool> workers;
   asio::io_context io;
   tcp::acceptor acceptor{io};
   asio::signal_set signals{io, SIGINT, SIGTERM};
@@ -30,7 +32,10 @@ struct Server::Impl {
   asio::awaitable<void> session(tcp::socket socket);
 };
 
-Server::Server(ServerOptions options, Dispatch dispatch) : impl_(std::make_unique<Impl>()) {
+Server::Server(ServerOptions options, Dispatch dispatch, FastPath fast_path)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->fast_path = std::move(fast_path);
+  if (options.workers > 0) impl_->workers = std::make_unique<asio::thread_pool>(options.workers);
   impl_->options = std::move(options);
   impl_->dispatch = std::move(dispatch);
 }
@@ -214,7 +219,20 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     }
     request.body = std::move(message.body());
     bool head = request.method == "HEAD";
-    Response response = dispatch(request);
+    Response response;
+    std::optional<Response> quick;
+    if (fast_path) quick = fast_path(request);
+    if (quick) {
+      response = std::move(*quick);
+    } else if (workers) {
+      // Run the handler on a worker; the coroutine resumes on this connection's I/O thread.
+      response = co_await asio::co_spawn(
+          workers->get_executor(),
+          [this, &request]() -> asio::awaitable<Response> { co_return dispatch(request); },
+          asio::use_awaitable);
+    } else {
+      response = dispatch(request);
+    }
     if (response.upgrade && !head) {
       // A WebSocket or event stream: it takes the connection over, on a strand of its own.
       auto upgrade = std::move(response.upgrade);

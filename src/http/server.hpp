@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/request.hpp"
@@ -18,14 +19,20 @@ struct ServerOptions {
   std::uint16_t port = 3000;       // 0 picks a free port (see Server::port())
   std::size_t max_body_bytes = 1 << 20;         // JSON and forms
   std::size_t max_upload_bytes = 40 << 20;      // multipart/form-data (media)
-  int threads = 4;
+  int threads = 2;  // I/O threads: parse, write, and the fast path
+  // Worker threads that run `dispatch` (handlers may block: SQLite, argon2id, remote fetches).
+  // 0 runs dispatch on the I/O threads.
+  int workers = 4;
 };
 
 using Dispatch = std::function<Response(Request&)>;
+// Answers on the I/O thread when it can do so without blocking (a cached response); nullopt
+// sends the request on to `dispatch` on a worker.
+using FastPath = std::function<std::optional<Response>(Request&)>;
 
 class Server {
  public:
-  Server(ServerOptions options, Dispatch dispatch);
+  Server(ServerOptions options, Dispatch dispatch, FastPath fast_path = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
