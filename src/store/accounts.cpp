@@ -120,9 +120,10 @@ std::vector<Account> find_accounts(Connection& c, const std::vector<Id>& ids) {
   return out;
 }
 
-void insert_account(Connection& c, const Account& a) {
-  c.query(std::string("INSERT INTO accounts (") + kAccountColumns +
-              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+namespace {
+std::int64_t insert_account_row(Connection& c, const Account& a, const char* conflict) {
+  return c.query(std::string("INSERT INTO accounts (") + kAccountColumns +
+              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" + conflict,
           {Value(a.id), Value(a.username), Value(a.domain), Value(a.display_name), Value(a.note),
            Value(a.note_source), Value(a.fields_json), Value(a.uri), Value(a.url),
            Value(a.inbox_url), Value(a.shared_inbox_url), Value(a.outbox_url),
@@ -131,7 +132,15 @@ void insert_account(Connection& c, const Account& a) {
            Value(a.header_url), Value(a.actor_type), b(a.locked), b(a.bot), b(a.discoverable),
            b(a.indexable), b(a.suspended), b(a.silenced), opt(a.moved_to_account_id),
            Value(a.statuses_count), Value(a.followers_count), Value(a.following_count),
-           opt(a.last_status_at), Value(a.created_at), Value(a.updated_at)});
+           opt(a.last_status_at), Value(a.created_at), Value(a.updated_at)})
+      .affected;
+}
+}  // namespace
+
+void insert_account(Connection& c, const Account& a) { insert_account_row(c, a, ""); }
+
+bool insert_account_if_new(Connection& c, const Account& a) {
+  return insert_account_row(c, a, " ON CONFLICT DO NOTHING") > 0;
 }
 
 void update_account_profile(Connection& c, const Account& a) {

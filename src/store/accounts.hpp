@@ -17,6 +17,9 @@ std::optional<Account> find_account_by_uri(Connection& c, std::string_view uri);
 // In no particular order; unknown ids are skipped.
 std::vector<Account> find_accounts(Connection& c, const std::vector<Id>& ids);
 void insert_account(Connection& c, const Account& account);
+// Like insert_account, but an existing (username, domain) or id leaves the table as it is;
+// returns whether the row was inserted.
+bool insert_account_if_new(Connection& c, const Account& account);
 // Writes the profile columns: display_name, note, note_source, fields_json, locked, bot,
 // discoverable, indexable, avatar_url, header_url, updated_at.
 void update_account_profile(Connection& c, const Account& account);

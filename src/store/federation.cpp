@@ -1,5 +1,7 @@
 #include "store/federation.hpp"
 
+#include "store/accounts.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -27,37 +29,7 @@ bool insert_setting_if_absent(Connection& c, std::string_view name, std::string_
 }
 
 bool insert_remote_account(Connection& c, const Account& a) {
-  return c.query(
-              "INSERT INTO accounts (id, username, domain, display_name, note, fields_json, uri, "
-              "url, inbox_url, shared_inbox_url, outbox_url, followers_url, following_url, "
-              "featured_url, public_key_pem, avatar_url, header_url, actor_type, locked, bot, "
-              "discoverable, indexable, created_at, updated_at) VALUES "
-              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-              {Value(a.id),
-               Value(a.username),
-               Value(a.domain),
-               Value(a.display_name),
-               Value(a.note),
-               Value(a.fields_json),
-               Value(a.uri),
-               Value(a.url),
-               Value(a.inbox_url),
-               Value(a.shared_inbox_url),
-               Value(a.outbox_url),
-               Value(a.followers_url),
-               Value(a.following_url),
-               Value(a.featured_url),
-               Value(a.public_key_pem),
-               Value(a.avatar_url),
-               Value(a.header_url),
-               Value(a.actor_type),
-               b(a.locked),
-               b(a.bot),
-               b(a.discoverable),
-               b(a.indexable),
-               Value(a.created_at),
-               Value(a.updated_at)})
-             .affected > 0;
+  return insert_account_if_new(c, a);
 }
 
 void update_remote_account(Connection& c, const Account& a) {
