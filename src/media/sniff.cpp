@@ -109,18 +109,19 @@ std::optional<Dimensions> jpeg_dimensions(std::string_view b) {
 }
 
 std::optional<Dimensions> webp_dimensions(std::string_view b) {
-  if (b.size() < 30) return std::nullopt;
   if (starts_with(b, "VP8 ", 12)) {
+    if (b.size() < 30) return std::nullopt;
     if (byte_at(b, 23) != 0x9D || byte_at(b, 24) != 0x01 || byte_at(b, 25) != 0x2A)
       return std::nullopt;
     return nonzero(le16(b, 26) & 0x3FFF, le16(b, 28) & 0x3FFF);
   }
   if (starts_with(b, "VP8L", 12)) {
-    if (byte_at(b, 20) != 0x2F) return std::nullopt;
+    if (b.size() < 25 || byte_at(b, 20) != 0x2F) return std::nullopt;
     std::uint32_t bits = le32(b, 21);
     return nonzero((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1);
   }
-  if (starts_with(b, "VP8X", 12)) return nonzero(le24(b, 24) + 1, le24(b, 27) + 1);
+  if (starts_with(b, "VP8X", 12) && b.size() >= 30)
+    return nonzero(le24(b, 24) + 1, le24(b, 27) + 1);
   return std::nullopt;
 }
 

@@ -198,16 +198,15 @@ void Storage::fail_out_of_space() {
 
 void Storage::store(const std::string& relative, std::string_view bytes) {
   std::uint64_t size = bytes.size();
-  if (quota_ > 0) {
+  {
     std::lock_guard lock(mutex_);
     refresh_locked();
-    if (used_ + size > quota_)
+    if (quota_ > 0 && used_ + size > quota_)
       fail(ErrorKind::validation,
            "Disk quota exceeded: " + human_size(used_) + " of " + human_size(quota_) + " used");
     used_ += size;  // reserved now, so that concurrent uploads cannot both fit
   }
   auto release = [&] {
-    if (quota_ == 0) return;
     std::lock_guard lock(mutex_);
     used_ = used_ >= size ? used_ - size : 0;
   };
