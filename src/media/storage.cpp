@@ -185,9 +185,14 @@ std::uint64_t Storage::used_bytes() {
   return used_;
 }
 
-void Storage::fail_out_of_space() {
+void Storage::fail_out_of_space(const std::string& relative) {
+  // The file system that ran out: the one holding the deepest existing folder on the way.
+  fs::path where = data_dir_ / relative;
+  std::error_code ec;
+  while (where.has_parent_path() && where != data_dir_ && !fs::is_directory(where, ec))
+    where = where.parent_path();
   struct statvfs disk {};
-  if (::statvfs(data_dir_.c_str(), &disk) == 0 && disk.f_blocks > 0) {
+  if (::statvfs(where.c_str(), &disk) == 0 && disk.f_blocks > 0) {
     std::uint64_t total = std::uint64_t{disk.f_blocks} * disk.f_frsize;
     std::uint64_t used = std::uint64_t{disk.f_blocks - disk.f_bfree} * disk.f_frsize;
     fail(ErrorKind::validation,
@@ -216,7 +221,7 @@ void Storage::store(const std::string& relative, std::string_view bytes) {
   } catch (const OutOfSpace&) {
     release();
     remove_empty_folders(path.parent_path(), data_dir_ / "media");
-    fail_out_of_space();
+    fail_out_of_space(relative);
   } catch (...) {
     release();
     remove_empty_folders(path.parent_path(), data_dir_ / "media");

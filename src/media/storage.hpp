@@ -64,9 +64,9 @@ class Storage {
   std::uint64_t used_bytes();
   std::uint64_t quota_bytes() const { return quota_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
-  // Throws the 422 "Disk quota exceeded: X of Y used" with the disk's own numbers (for a write
-  // that ran out of space, here or in the database).
-  [[noreturn]] void fail_out_of_space();
+  // Throws the 422 "Disk quota exceeded: X of Y used" with the numbers of the disk holding
+  // `relative` (for a write that ran out of space, here or in the database: "" for the folder).
+  [[noreturn]] void fail_out_of_space(const std::string& relative = "");
 
  private:
   void refresh_locked();

@@ -21,8 +21,9 @@ std::string streaming_url(const App& app) {
 }
 
 json::array supported_mime_types() {
-  return json::array{"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif",
-                     "video/mp4", "video/webm", "audio/mpeg", "audio/ogg", "audio/wav"};
+  return json::array{"image/jpeg", "image/png",  "image/gif",       "image/webp", "image/avif",
+                     "video/mp4",  "video/webm", "video/quicktime", "audio/mpeg", "audio/ogg",
+                     "audio/wav",  "audio/flac", "audio/mp4"};
 }
 
 json::object configuration(const App& app) {
