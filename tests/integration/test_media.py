@@ -9,6 +9,7 @@ a deleted status takes its files along), only_media on the public timeline and a
 the disk quota (HERD_DISK_QUOTA_BYTES) and a real full disk (ENOSPC on a small tmpfs, when this
 machine lets the test mount one): a clear 422, no partial file, the server still up.
 """
+import atexit
 import json
 import os
 import random
@@ -107,6 +108,8 @@ def start_server_and_register_users(t):
     S["alice"] = register(server, "alice")
     S["bob"] = register(server, "bob")
     S["tmp"] = tempfile.mkdtemp(prefix="herd-it-media-")
+    if not suite.args.keep:
+        atexit.register(shutil.rmtree, S["tmp"], True)
     S["png"] = png(64, 48)
     S["png_path"] = os.path.join(S["tmp"], "picture.png")
     with open(S["png_path"], "wb") as f:
