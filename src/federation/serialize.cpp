@@ -100,21 +100,9 @@ json::object actor_json(const App& app, const store::Account& a) {
       {"id", a.uri + "#main-key"}, {"owner", a.uri}, {"publicKeyPem", a.public_key_pem}};
   o["tag"] = json::array();
   json::array attachment;
-  boost::system::error_code ec;
-  json::value fields = json::parse(a.fields_json, ec);
-  if (!ec && fields.is_array()) {
-    for (const auto& item : fields.as_array()) {
-      if (!item.is_object()) continue;
-      const auto& field = item.as_object();
-      auto text = [&](const char* key) -> std::string {
-        auto it = field.find(key);
-        return it != field.end() && it->value().is_string() ? std::string(it->value().as_string())
-                                                            : std::string();
-      };
-      attachment.push_back(json::object{
-          {"type", "PropertyValue"}, {"name", text("name")}, {"value", text("value")}});
-    }
-  }
+  for (const auto& field : store::profile_fields(a))
+    attachment.push_back(
+        json::object{{"type", "PropertyValue"}, {"name", field.name}, {"value", field.value}});
   o["attachment"] = std::move(attachment);
   o["endpoints"] = json::object{{"sharedInbox", app.base_url() + "/inbox"}};
   o["icon"] = image(a.avatar_url.empty() ? app.default_avatar_url() : a.avatar_url);

@@ -36,6 +36,16 @@ struct Account {
   std::string acct() const { return local() ? username : username + "@" + domain; }
 };
 
+// One profile field as stored in Account::fields_json.
+struct ProfileField {
+  std::string name;
+  std::string value;         // HTML
+  std::string source_value;  // plain text as typed (local accounts)
+  std::optional<std::string> verified_at;
+};
+// The account's profile fields; malformed or missing JSON gives none.
+std::vector<ProfileField> profile_fields(const Account& account);
+
 struct User {
   Id id = 0;
   Id account_id = 0;

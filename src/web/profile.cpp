@@ -40,21 +40,12 @@ std::string avatar(const App& app, const store::Account& account) {
 }
 
 std::string fields_html(const store::Account& account) {
-  boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(account.fields_json, ec);
-  if (ec || !parsed.is_array() || parsed.as_array().empty()) return "";
+  auto fields = store::profile_fields(account);
+  if (fields.empty()) return "";
   std::string out = "<dl class=\"fields\">";
-  for (const auto& item : parsed.as_array()) {
-    if (!item.is_object()) continue;
-    const auto& field = item.as_object();
-    auto text = [&](const char* key) -> std::string {
-      auto it = field.find(key);
-      return it != field.end() && it->value().is_string() ? std::string(it->value().as_string())
-                                                          : std::string();
-    };
-    // The value is HTML produced by text/format (local) or the sanitizer (remote).
-    out += "<dt>" + h(text("name")) + "</dt><dd>" + text("value") + "</dd>";
-  }
+  // The value is HTML produced by text/format (local) or the sanitizer (remote).
+  for (const auto& field : fields)
+    out += "<dt>" + h(field.name) + "</dt><dd>" + field.value + "</dd>";
   return out + "</dl>";
 }
 

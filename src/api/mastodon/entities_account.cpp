@@ -39,18 +39,11 @@ json::object account_json(const App& app, const store::Account& a) {
   o["emojis"] = json::array();
   o["roles"] = json::array();
   json::array fields;
-  boost::system::error_code ec;
-  json::value parsed = json::parse(a.fields_json, ec);
-  if (!ec && parsed.is_array()) {
-    for (auto& field : parsed.as_array()) {
-      if (!field.is_object()) continue;
-      auto& f = field.as_object();
-      json::object out;
-      out["name"] = f.contains("name") ? f.at("name") : json::value("");
-      out["value"] = f.contains("value") ? f.at("value") : json::value("");
-      out["verified_at"] = f.contains("verified_at") ? f.at("verified_at") : json::value(nullptr);
-      fields.push_back(std::move(out));
-    }
+  for (const auto& field : store::profile_fields(a)) {
+    fields.push_back(json::object{
+        {"name", field.name},
+        {"value", field.value},
+        {"verified_at", field.verified_at ? json::value(*field.verified_at) : nullptr}});
   }
   o["fields"] = std::move(fields);
   if (a.suspended) o["suspended"] = true;
@@ -67,18 +60,9 @@ json::object credential_account_json(const App& app, store::Connection& c,
   source["language"] = user.default_language ? json::value(*user.default_language) : nullptr;
   source["note"] = account.note_source;
   json::array fields;
-  boost::system::error_code ec;
-  json::value parsed = json::parse(account.fields_json, ec);
-  if (!ec && parsed.is_array()) {
-    for (auto& field : parsed.as_array()) {
-      if (!field.is_object()) continue;
-      auto& f = field.as_object();
-      fields.push_back(json::object{
-          {"name", f.contains("name") ? f.at("name") : json::value("")},
-          {"value", f.contains("source_value") ? f.at("source_value") : json::value("")},
-          {"verified_at", nullptr}});
-    }
-  }
+  for (const auto& field : store::profile_fields(account))
+    fields.push_back(json::object{
+        {"name", field.name}, {"value", field.source_value}, {"verified_at", nullptr}});
   source["fields"] = std::move(fields);
   source["follow_requests_count"] = store::count_follow_requests(c, account.id);
   source["attribution_domains"] = json::array();
@@ -87,11 +71,19 @@ json::object credential_account_json(const App& app, store::Connection& c,
   source["hide_collections"] = false;
   o["source"] = std::move(source);
   json::object role;
-  std::string name = user.role == "user" ? "" : user.role == "owner" ? "Owner" :
-                     user.role == "admin" ? "Admin" : "Moderator";
-  role["id"] = user.role == "owner" ? "3" : user.role == "admin" ? "2" : user.role == "moderator" ? "1" : "-99";
+  std::string name = user.role == "user"    ? ""
+                     : user.role == "owner" ? "Owner"
+                     : user.role == "admin" ? "Admin"
+                                            : "Moderator";
+  role["id"] = user.role == "owner"       ? "3"
+               : user.role == "admin"     ? "2"
+               : user.role == "moderator" ? "1"
+                                          : "-99";
   role["name"] = name;
-  role["permissions"] = user.role == "owner" ? "1" : user.role == "admin" ? "1048575" : user.role == "moderator" ? "1308" : "65536";
+  role["permissions"] = user.role == "owner"       ? "1"
+                        : user.role == "admin"     ? "1048575"
+                        : user.role == "moderator" ? "1308"
+                                                   : "65536";
   role["color"] = "";
   role["highlighted"] = user.role != "user";
   o["role"] = std::move(role);
