@@ -314,6 +314,21 @@ CREATE TABLE media_attachments (
 CREATE INDEX media_attachments_status ON media_attachments (status_id);
 CREATE INDEX media_attachments_account ON media_attachments (account_id, id);
 )SQL"},
+      {4, "status edits", R"SQL(
+CREATE TABLE status_edits (
+  id BIGINT PRIMARY KEY,
+  status_id BIGINT NOT NULL,
+  account_id BIGINT NOT NULL,
+  text TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL DEFAULT '',
+  spoiler_text TEXT NOT NULL DEFAULT '',
+  sensitive INTEGER NOT NULL DEFAULT 0,
+  media_ids TEXT NOT NULL DEFAULT '[]',
+  poll_options TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX status_edits_status ON status_edits (status_id, id);
+)SQL"},
   };
   return list;
 }
