@@ -7,6 +7,7 @@ http::Router build_router(App& app) {
   add_instance_routes(router, app);
   add_account_routes(router, app);
   add_status_routes(router, app);
+  add_status_edit_routes(router, app);
   add_timeline_routes(router, app);
   add_notification_routes(router, app);
   add_search_routes(router, app);

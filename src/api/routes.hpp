@@ -10,6 +10,7 @@ void add_instance_routes(http::Router& router, App& app);       // mastodon/inst
 void add_oauth_routes(http::Router& router, App& app);          // oauth/oauth.cpp
 void add_account_routes(http::Router& router, App& app);        // mastodon/accounts.cpp
 void add_status_routes(http::Router& router, App& app);         // mastodon/statuses.cpp
+void add_status_edit_routes(http::Router& router, App& app);    // mastodon/status_edits.cpp
 void add_timeline_routes(http::Router& router, App& app);       // mastodon/timelines.cpp
 void add_notification_routes(http::Router& router, App& app);   // mastodon/notifications.cpp
 void add_search_routes(http::Router& router, App& app);         // mastodon/search.cpp

@@ -8,6 +8,7 @@
 #include "federation/outbox.hpp"
 #include "federation/resolver.hpp"
 #include "service/relationships.hpp"
+#include "service/status_edits.hpp"
 #include "service/statuses.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
@@ -222,12 +223,11 @@ IngestResult on_update(App& app, const json::object& activity, const store::Acco
   if (status->account_id != actor.id || post->attributed_to != actor.uri)
     return rejected("the object is not attributed to the actor");
   std::string spoiler = text::strip_html(post->summary);
-  app.db->write([&](store::Connection& c) {
-    store::update_status_content(c, status->id, text::sanitize_html(post->content), spoiler,
-                                 post->sensitive || !spoiler.empty(),
-                                 post->updated.value_or(now_unix_ms()));
-    stream::status_updated(app, c, *status);
-  });
+  std::vector<std::string> tags(post->hashtags.begin(), post->hashtags.end());
+  if (!service::receive_edit(app, *status, text::sanitize_html(post->content), spoiler,
+                             post->sensitive || !spoiler.empty(), tags,
+                             post->updated.value_or(now_unix_ms())))
+    return ignored("not newer than the stored version");
   return accepted();
 }
 

@@ -23,14 +23,6 @@ std::size_t count_code_points(std::string_view text) {
   }));
 }
 
-std::optional<std::string> checked_description(const std::optional<std::string>& description) {
-  if (!description) return std::nullopt;
-  if (count_code_points(*description) > static_cast<std::size_t>(limits::description_limit))
-    fail(ErrorKind::validation, "Validation failed: Description is too long (maximum is " +
-                                    std::to_string(limits::description_limit) + " characters)");
-  return description;
-}
-
 // A preview image for an attachment: any supported image.
 media::Format thumbnail_format(std::string_view bytes) {
   auto format = media::sniff(bytes);
@@ -63,6 +55,14 @@ store::MediaAttachment own_media(store::Connection& c, Id account_id, Id media_i
 }
 
 }  // namespace
+
+std::optional<std::string> checked_description(const std::optional<std::string>& description) {
+  if (!description) return std::nullopt;
+  if (count_code_points(*description) > static_cast<std::size_t>(limits::description_limit))
+    fail(ErrorKind::validation, "Validation failed: Description is too long (maximum is " +
+                                    std::to_string(limits::description_limit) + " characters)");
+  return description;
+}
 
 std::pair<double, double> parse_focus(std::string_view text) {
   auto number = [](std::string_view part) {

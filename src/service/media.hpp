@@ -42,6 +42,8 @@ store::MediaAttachment update_media(App& app, Id account_id, Id media_id, const 
 // Deletes the account's own unattached attachment and its files (422 while attached).
 void delete_media(App& app, Id account_id, Id media_id);
 
+// The description when it is within the limit; 422 otherwise.
+std::optional<std::string> checked_description(const std::optional<std::string>& description);
 // "x,y" -> the focal point, each clamped to -1..1 (unparsable numbers are 0, as in Mastodon).
 std::pair<double, double> parse_focus(std::string_view text);
 

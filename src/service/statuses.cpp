@@ -22,16 +22,11 @@
 
 namespace herd::service {
 
-namespace {
-
-constexpr std::int64_t kIdempotencyWindowMs = 3600 * 1000;
-
 bool blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](unsigned char ch) { return std::isspace(ch) != 0; });
 }
 
-// ISO 639-1/639-3 style code ("en", "pt-BR" is cut to "pt"); nullopt for anything else.
 std::optional<std::string> normalize_language(const std::optional<std::string>& value) {
   if (!value || value->empty()) return std::nullopt;
   std::string code = value->substr(0, value->find_first_of("-_"));
@@ -42,6 +37,22 @@ std::optional<std::string> normalize_language(const std::optional<std::string>& 
   }
   return code;
 }
+
+text::FormattedStatus format_local_text(const App& app, store::Connection& c,
+                                        std::string_view text) {
+  auto resolve = [&](std::string_view username,
+                     std::string_view domain) -> std::optional<text::MentionTarget> {
+    auto account = store::find_account_by_username(c, username, domain);
+    if (!account || account->suspended) return std::nullopt;
+    return text::MentionTarget{std::to_string(account->id), account->username, account->acct(),
+                               account->url.empty() ? account->uri : account->url};
+  };
+  return text::format_status(text, app.base_url(), resolve);
+}
+
+namespace {
+
+constexpr std::int64_t kIdempotencyWindowMs = 3600 * 1000;
 
 store::Visibility visibility_or_fail(const std::string& value) {
   auto parsed = store::parse_visibility(value);
@@ -188,14 +199,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
       status.in_reply_to_account_id = parent->account_id;
     }
 
-    auto resolve = [&](std::string_view username,
-                       std::string_view domain) -> std::optional<text::MentionTarget> {
-      auto account = store::find_account_by_username(c, username, domain);
-      if (!account || account->suspended) return std::nullopt;
-      return text::MentionTarget{std::to_string(account->id), account->username, account->acct(),
-                                 account->url.empty() ? account->uri : account->url};
-    };
-    text::FormattedStatus formatted = text::format_status(input.text, app.base_url(), resolve);
+    text::FormattedStatus formatted = format_local_text(app, c, input.text);
     status.content = formatted.html;
     store::insert_status(c, status);
     attach_to_status(c, account_id, status.id, media_ids);

@@ -4,11 +4,14 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app.hpp"
+#include "store/database.hpp"
 #include "store/models.hpp"
 
+#include "text/format.hpp"
 namespace herd::service {
 
 struct NewStatus {
@@ -47,6 +50,15 @@ store::Status reblog(App& app, Id account_id, Id status_id,
 store::Status unreblog(App& app, Id account_id, Id status_id);
 
 // ---- federation ingest (federation/inbox.cpp) -----------------------------------------------------
+// A local author's text as HTML with its mentions (of known, not suspended accounts), hashtags
+// and links.
+text::FormattedStatus format_local_text(const App& app, store::Connection& c,
+                                        std::string_view text);
+// Whether the text is empty or only white space.
+bool blank(std::string_view text);
+// ISO 639-1/639-3 style code ("en"; "pt-BR" is cut to "pt"); nullopt for anything else.
+std::optional<std::string> normalize_language(const std::optional<std::string>& value);
+
 
 // Stores a status received from another server (already parsed, sanitised and attributed: id,
 // account_id, uri, url, content, spoiler_text, sensitive, visibility, language, in_reply_to_id,

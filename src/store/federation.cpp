@@ -112,14 +112,6 @@ std::string follow_uri(Connection& c, Id account_id, Id target_id) {
   return "";
 }
 
-void update_status_content(Connection& c, Id id, std::string_view content,
-                           std::string_view spoiler_text, bool sensitive, std::int64_t edited_at) {
-  c.query(
-      "UPDATE statuses SET content = ?, spoiler_text = ?, sensitive = ?, edited_at = ? WHERE id = "
-      "?",
-      {text(content), text(spoiler_text), b(sensitive), Value(edited_at), Value(id)});
-}
-
 void set_status_has_media(Connection& c, Id id) {
   c.query("UPDATE statuses SET has_media = 1 WHERE id = ?", {Value(id)});
 }

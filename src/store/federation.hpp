@@ -42,9 +42,6 @@ void set_follow_uri(Connection& c, Id account_id, Id target_id, std::string_view
 std::optional<std::pair<Id, Id>> find_follow_by_uri(Connection& c, std::string_view uri);
 // The Follow activity id recorded for the pair ("" when none).
 std::string follow_uri(Connection& c, Id account_id, Id target_id);
-// An edit of a remote status: new content, content warning, sensitivity and edit time.
-void update_status_content(Connection& c, Id id, std::string_view content,
-                           std::string_view spoiler_text, bool sensitive, std::int64_t edited_at);
 // Marks a status as having media (remote attachments were stored for it).
 void set_status_has_media(Connection& c, Id id);
 // Where a status came from and who may see it (a reblog received from another server).

@@ -161,6 +161,7 @@ void delete_status(Connection& c, Id id) {
   c.query("DELETE FROM favourites WHERE status_id = ?", params);
   c.query("DELETE FROM bookmarks WHERE status_id = ?", params);
   c.query("DELETE FROM home_feed WHERE status_id = ?", params);
+  c.query("DELETE FROM status_edits WHERE status_id = ?", params);
   c.query("DELETE FROM statuses WHERE id = ?", params);
 }
 

@@ -22,7 +22,8 @@ std::optional<Status> find_status(Connection& c, Id id);
 // In no particular order; unknown ids are skipped.
 std::vector<Status> find_statuses(Connection& c, const std::vector<Id>& ids);
 void insert_status(Connection& c, const Status& status);
-// Deletes the status row and its mentions, tag links, favourites, bookmarks and feed entries
+// Deletes the status row and its mentions, tag links, favourites, bookmarks, feed entries and edit
+// history
 // (not its notifications: store/notifications.hpp).
 void delete_status(Connection& c, Id id);
 // Adds the deltas to the status's denormalised counters (never below 0).

@@ -1,0 +1,203 @@
+#include "service/status_edits.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "api/mastodon/limits.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "federation/inbox.hpp"
+#include "federation/outbox.hpp"
+#include "service/media.hpp"
+#include "service/notifications.hpp"
+#include "service/statuses.hpp"
+#include "service/visibility.hpp"
+#include "store/accounts.hpp"
+#include "store/media.hpp"
+#include "store/statuses.hpp"
+#include "stream/publish.hpp"
+
+namespace herd::service {
+
+namespace {
+
+constexpr std::size_t kMaxAttachments = 4;
+
+std::vector<Id> media_ids_of(store::Connection& c, Id status_id) {
+  std::vector<Id> ids;
+  for (const auto& m : store::load_status_media(c, {status_id})[status_id]) ids.push_back(m.id);
+  return ids;
+}
+
+store::StatusEdit version_of(const store::Status& s, std::vector<Id> media_ids, std::int64_t at) {
+  store::StatusEdit e;
+  e.id = next_id();
+  e.status_id = s.id;
+  e.account_id = s.account_id;
+  e.text = s.text;
+  e.content = s.content;
+  e.spoiler_text = s.spoiler_text;
+  e.sensitive = s.sensitive;
+  e.media_ids = std::move(media_ids);
+  e.created_at = at;
+  return e;
+}
+
+// The first edit keeps the original as the first version.
+void keep_original(store::Connection& c, const store::Status& before) {
+  if (!store::has_status_edits(c, before.id))
+    store::insert_status_edit(c, version_of(before, media_ids_of(c, before.id), before.created_at));
+}
+
+// `update` notifications to the local accounts that reblogged the status.
+void notify_rebloggers(App& app, store::Connection& c, const store::Status& status) {
+  std::unordered_set<Id> done;
+  for (const auto& reblog : store::find_reblogs_of(c, status.id))
+    if (done.insert(reblog.account_id).second)
+      notify(app, c, reblog.account_id, status.account_id, "update", status.id);
+}
+
+std::vector<Id> parse_media_ids(const std::vector<std::string>& texts) {
+  if (texts.size() > kMaxAttachments)
+    fail(ErrorKind::validation, "Validation failed: Media attachments cannot exceed 4");
+  std::vector<Id> ids;
+  for (const auto& text : texts) {
+    auto id = parse_id(text);
+    if (!id) fail(ErrorKind::validation, "Validation failed: Media attachments are invalid");
+    if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+store::Status edit_status(App& app, Id account_id, Id status_id, const StatusChange& change) {
+  federation::resolve_mentions(app, change.text);  // remote @user@domain: WebFinger, before the tx
+  if (text::count_characters(change.text) + text::count_characters(change.spoiler_text) >
+      static_cast<size_t>(limits::max_status_characters))
+    fail(ErrorKind::validation, "Validation failed: Text character limit of " +
+                                    std::to_string(limits::max_status_characters) + " exceeded");
+  std::vector<Id> media_ids = parse_media_ids(change.media_ids);
+  if (blank(change.text) && media_ids.empty())
+    fail(ErrorKind::validation, "Validation failed: Text can't be blank");
+
+  return app.db->write_value([&](store::Connection& c) {
+    auto found = store::find_status(c, status_id);
+    if (!found || found->account_id != account_id || found->reblog_of_id || !found->local)
+      not_found();
+    const store::Status before = *found;
+    std::vector<Id> media_before = media_ids_of(c, before.id);
+
+    store::Status after = before;
+    after.text = change.text;
+    after.spoiler_text = change.spoiler_text;
+    after.sensitive = change.sensitive.value_or(false) || !blank(change.spoiler_text);
+    if (auto language = normalize_language(change.language)) after.language = language;
+    text::FormattedStatus formatted = format_local_text(app, c, change.text);
+    after.content = formatted.html;
+    after.has_media = !media_ids.empty();
+
+    // Descriptions and focal points of the attachments the edit keeps or adds.
+    std::vector<store::MediaAttachment> described;
+    for (const auto& attribute : change.media_attributes) {
+      auto id = parse_id(attribute.id);
+      if (!id || std::find(media_ids.begin(), media_ids.end(), *id) == media_ids.end()) continue;
+      auto media = store::find_media(c, *id);
+      if (!media || media->account_id != account_id) continue;
+      store::MediaAttachment updated = *media;
+      if (attribute.description) {
+        updated.description = checked_description(attribute.description);
+        if (updated.description->empty()) updated.description.reset();
+      }
+      if (attribute.focus) {
+        auto [x, y] = parse_focus(*attribute.focus);
+        updated.focus_x = x;
+        updated.focus_y = y;
+      }
+      if (updated.description != media->description || updated.focus_x != media->focus_x ||
+          updated.focus_y != media->focus_y)
+        described.push_back(std::move(updated));
+    }
+
+    bool changed = after.text != before.text || after.content != before.content ||
+                   after.spoiler_text != before.spoiler_text ||
+                   after.sensitive != before.sensitive || after.language != before.language ||
+                   media_ids != media_before || !described.empty();
+    if (!changed) return before;
+
+    keep_original(c, before);
+    if (!store::set_status_media(c, account_id, after.id, media_ids))
+      fail(ErrorKind::validation, "Validation failed: Media attachments are invalid");
+    for (const auto& media : described) store::update_media_metadata(c, media);
+
+    std::int64_t now = std::max(now_unix_ms(), before.edited_at.value_or(0) + 1);
+    after.edited_at = now;
+    store::update_status_text(c, after);
+
+    std::vector<Id> mentioned;
+    for (const auto& m : formatted.mentions)
+      if (auto id = parse_id(m.id)) mentioned.push_back(*id);
+    auto previous = store::mentioned_account_ids(c, after.id);
+    std::unordered_set<Id> previously(previous.begin(), previous.end());
+    store::replace_mentions(c, after.id, mentioned);
+    std::vector<Id> tag_ids;
+    for (const auto& tag : formatted.tags)
+      tag_ids.push_back(store::find_or_create_tag(c, tag, now));
+    store::replace_tags(c, after.id, tag_ids);
+    store::insert_status_edit(c, version_of(after, media_ids, now));
+
+    // Newly mentioned local accounts hear of it, and a direct status reaches their home feed.
+    std::vector<Id> newly;
+    for (const auto& account : store::find_accounts(c, mentioned))
+      if (account.local() && !previously.count(account.id)) newly.push_back(account.id);
+    if (after.visibility == store::Visibility::direct)
+      store::insert_feed_entries(c, after.id, store::not_hiding(c, newly, {account_id}));
+    for (Id target : newly) notify(app, c, target, account_id, "mention", after.id);
+    notify_rebloggers(app, c, after);
+    stream::status_updated(app, c, after);
+    federation::on_status_edited(app, c, after);
+    return after;
+  });
+}
+
+std::vector<store::StatusEdit> status_history(App& app, Id viewer_account_id, Id status_id) {
+  return app.db->read_value([&](store::Connection& c) {
+    store::Status status = find_visible_status(c, viewer_account_id, status_id);
+    auto edits = store::status_edits(c, status.id);
+    if (edits.empty())
+      edits.push_back(version_of(status, media_ids_of(c, status.id),
+                                 status.edited_at.value_or(status.created_at)));
+    return edits;
+  });
+}
+
+bool receive_edit(App& app, const store::Status& status, const std::string& content,
+                  const std::string& spoiler_text, bool sensitive,
+                  const std::vector<std::string>& tags, std::int64_t edited_at) {
+  return app.db->write_value([&](store::Connection& c) {
+    auto found = store::find_status(c, status.id);
+    if (!found) return false;
+    const store::Status before = *found;
+    if (before.edited_at && edited_at <= *before.edited_at) return false;  // stale or replayed
+    if (before.content == content && before.spoiler_text == spoiler_text &&
+        before.sensitive == sensitive)
+      return false;
+    keep_original(c, before);
+    store::Status after = before;
+    after.content = content;
+    after.spoiler_text = spoiler_text;
+    after.sensitive = sensitive;
+    after.edited_at = std::max(edited_at, before.created_at + 1);
+    store::update_status_text(c, after);
+    std::vector<Id> tag_ids;
+    for (const auto& tag : tags)
+      tag_ids.push_back(store::find_or_create_tag(c, tag, *after.edited_at));
+    store::replace_tags(c, after.id, tag_ids);
+    store::insert_status_edit(c, version_of(after, media_ids_of(c, after.id), *after.edited_at));
+    notify_rebloggers(app, c, after);
+    stream::status_updated(app, c, after);
+    return true;
+  });
+}
+
+}  // namespace herd::service
