@@ -27,9 +27,10 @@ std::vector<std::string_view> split_scopes(std::string_view scopes) {
 
 bool covers(std::string_view granted, std::string_view needed) {
   if (granted == needed) return true;
-  auto colon = needed.find(':');
-  std::string_view top = needed.substr(0, colon);
-  if (colon != std::string_view::npos && granted == top) return true;  // read covers read:x
+  // read covers read:x, admin:read covers admin:read:x
+  if (needed.size() > granted.size() && needed.compare(0, granted.size(), granted) == 0 &&
+      needed[granted.size()] == ':')
+    return true;
   if (granted == "follow") {
     return needed == "read:follows" || needed == "write:follows" || needed == "read:blocks" ||
            needed == "write:blocks" || needed == "read:mutes" || needed == "write:mutes";

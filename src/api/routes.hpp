@@ -18,6 +18,8 @@ void add_media_routes(http::Router& router, App& app);          // mastodon/medi
 void add_web_routes(http::Router& router, App& app);            // web/pages.cpp
 void add_activitypub_routes(http::Router& router, App& app);    // activitypub/actors.cpp
 void add_streaming_routes(http::Router& router, App& app);      // mastodon/streaming.cpp
+void add_report_routes(http::Router& router, App& app);         // mastodon/reports.cpp
+void add_admin_report_routes(http::Router& router, App& app);   // mastodon/admin_reports.cpp
 
 http::Router build_router(App& app);
 

@@ -5,6 +5,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/activitystreams.hpp"
+#include "federation/moderation.hpp"
 #include "federation/outbox.hpp"
 #include "federation/resolver.hpp"
 #include "service/relationships.hpp"
@@ -458,6 +459,10 @@ IngestResult receive_activity(App& app, const json::object& activity, const stor
     result = on_like(app, activity, actor);
   else if (type == "Block")
     result = on_block(app, activity, actor);
+  else if (type == "Flag")
+    result = receive_flag(app, activity, actor);
+  else if (type == "Move")
+    result = receive_move(app, activity, actor);
   else
     result = ignored("unsupported activity " + type);
   if (result.outcome != Outcome::accepted)

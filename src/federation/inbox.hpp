@@ -13,7 +13,8 @@
 //   Delete                 of its status (-> service::delete_status) or of itself (suspended)
 //   Announce               -> service::receive_reblog (the object fetched when unknown)
 //   Like / Block           -> service::favourite / service::block
-//   Flag, Move, Add, Remove  accepted and ignored for now
+//   Flag / Move            -> moderation.hpp: a report about local accounts / followers moved
+//   Add, Remove            accepted and ignored for now
 // An object attributed to someone else than the actor (or hosted elsewhere) is rejected. Fetches
 // made while applying one activity (parents, mentioned actors, announced objects) share a budget of
 // 8 seconds (FetchBudget), since they run on a server thread.

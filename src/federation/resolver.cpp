@@ -6,6 +6,7 @@
 #include "core/time.hpp"
 #include "federation/activitystreams.hpp"
 #include "federation/context.hpp"
+#include "federation/moderation.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "text/sanitize.hpp"
@@ -236,9 +237,16 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
     if (domain_blocked(app, parsed->domain)) return std::nullopt;
   }
   std::optional<store::Account> stored;
+  std::vector<std::string> also_known_as = also_known_as_of(actor);
+  std::string moved_to = as::first_id(actor, "movedTo");
   app.db->write([&](store::Connection& c) {
     auto existing = store::find_account_by_uri(c, parsed->uri);
     if (!existing) existing = store::find_account_by_username(c, parsed->username, parsed->domain);
+    if (!moved_to.empty()) {  // the account it names, when known here (else as it was)
+      parsed->moved_to_account_id = store::find_account_id_by_uri(c, moved_to);
+      if (!parsed->moved_to_account_id && existing)
+        parsed->moved_to_account_id = existing->moved_to_account_id;
+    }
     if (existing) {
       store::Account updated = *parsed;
       updated.id = existing->id;
@@ -250,6 +258,7 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
       store::insert_remote_account(c, *parsed);
     }
     stored = store::find_account_by_uri(c, parsed->uri);
+    if (stored) store::set_account_also_known_as(c, stored->id, also_known_as);
   });
   if (stored && !stored->public_key_pem.empty())
     of(app).cache_key(stored->uri + "#main-key", PublicKey{stored->public_key_pem, stored->uri});

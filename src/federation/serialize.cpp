@@ -111,6 +111,12 @@ json::object actor_json(const App& app, const store::Account& a) {
   return o;
 }
 
+void add_migration_properties(json::object& actor, const std::vector<std::string>& also_known_as,
+                              const std::string& moved_to_uri) {
+  if (!also_known_as.empty()) actor["alsoKnownAs"] = to_array(also_known_as);
+  if (!moved_to_uri.empty()) actor["movedTo"] = moved_to_uri;
+}
+
 std::string instance_actor_uri(const App& app) {
   return app.base_url() + "/actor";
 }

@@ -28,6 +28,10 @@ json::value object_context();
 
 // A local account as a Person (or Service when bot): keys, endpoints, collections, images, fields.
 json::object actor_json(const App& app, const store::Account& account);
+// Adds Mastodon's account-migration properties to an actor: alsoKnownAs (when it has aliases) and
+// movedTo (when it moved: the new account's URI).
+void add_migration_properties(json::object& actor, const std::vector<std::string>& also_known_as,
+                              const std::string& moved_to_uri);
 // The instance actor at /actor (an Application), used to sign fetches.
 std::string instance_actor_uri(const App& app);
 json::object instance_actor_json(const App& app, const std::string& public_key_pem);

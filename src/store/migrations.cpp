@@ -314,6 +314,29 @@ CREATE TABLE media_attachments (
 CREATE INDEX media_attachments_status ON media_attachments (status_id);
 CREATE INDEX media_attachments_account ON media_attachments (account_id, id);
 )SQL"},
+      {6, "reports and moves", R"SQL(
+CREATE TABLE reports (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  target_account_id BIGINT NOT NULL,
+  status_ids TEXT NOT NULL DEFAULT '[]',
+  rule_ids TEXT NOT NULL DEFAULT '[]',
+  comment TEXT NOT NULL DEFAULT '',
+  category TEXT NOT NULL DEFAULT 'other',
+  forwarded INTEGER NOT NULL DEFAULT 0,
+  uri TEXT,
+  action_taken_at BIGINT,
+  action_taken_by_account_id BIGINT,
+  assigned_account_id BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX reports_target ON reports (target_account_id, id);
+CREATE INDEX reports_account ON reports (account_id, id);
+CREATE UNIQUE INDEX reports_uri ON reports (uri);
+ALTER TABLE accounts ADD COLUMN also_known_as TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE notifications ADD COLUMN report_id BIGINT;
+)SQL"},
       {4, "status edits", R"SQL(
 CREATE TABLE status_edits (
   id BIGINT PRIMARY KEY,

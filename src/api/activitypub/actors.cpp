@@ -20,6 +20,7 @@
 #include "federation/context.hpp"
 #include "federation/documents.hpp"
 #include "federation/http_signature.hpp"
+#include "federation/moderation.hpp"
 #include "federation/resolver.hpp"
 #include "federation/serialize.hpp"
 #include "service/visibility.hpp"
@@ -76,7 +77,10 @@ store::Account local_account(App& app, const std::string& username) {
 
 http::Response actor_document(App& app, http::Request& request, const std::string& username) {
   federation::require_signed_fetch(app, request);
-  return activity_response(federation::actor_json(app, local_account(app, username)));
+  store::Account account = local_account(app, username);
+  json::object actor = federation::actor_json(app, account);
+  federation::publish_migration(app, account, actor);
+  return activity_response(actor);
 }
 
 // The status `id` of `username`, as a Note/Announce (activity=false) or Create/Announce.

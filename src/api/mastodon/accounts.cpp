@@ -32,7 +32,9 @@ store::Account visible_account(App& app, Id id) {
 }
 
 http::Response account_response(App& app, Id id) {
-  return http::Response::json(account_json(app, visible_account(app, id)));
+  store::Account account = visible_account(app, id);
+  return http::Response::json(app.db->read_value(
+      [&](store::Connection& c) { return account_json(app, c, account); }));
 }
 
 http::Response relationship_response(App& app, Id viewer, Id target) {
@@ -136,7 +138,8 @@ http::Response lookup(App& app, http::Request& request) {
     return store::find_account_by_username(c, username, domain);
   });
   if (!account || account->suspended) not_found();
-  return http::Response::json(account_json(app, *account));
+  return http::Response::json(
+      app.db->read_value([&](store::Connection& c) { return account_json(app, c, *account); }));
 }
 
 http::Response search(App& app, http::Request& request) {

@@ -4,12 +4,14 @@
 // queries (accounts, reblogged statuses, mentions, tags, the viewer's flags), never one per item.
 #pragma once
 #include <boost/json.hpp>
+#include <unordered_map>
 #include <vector>
 
 #include "app.hpp"
 #include "store/database.hpp"
 #include "store/media.hpp"
 #include "store/models.hpp"
+#include "store/reports.hpp"
 
 namespace herd::api {
 
@@ -49,5 +51,17 @@ json::object media_attachment_json(const App& app, const store::MediaAttachment&
 
 json::array notifications_json(const App& app, store::Connection& c, Id viewer_account_id,
                                const std::vector<store::Notification>& notifications);
+
+// ---- entities_report.cpp --------------------------------------------------------------------
+// Account with "moved" (the account it moved to) when it has moved.
+json::object account_json(const App& app, store::Connection& c, const store::Account& account);
+// Report (as its reporter sees it: status_ids, rule_ids, target_account).
+json::object report_json(const App& app, store::Connection& c, const store::Report& report);
+// Admin::Report (staff): Admin::Accounts, the reported statuses, the cited rules. Same order.
+json::array admin_reports_json(const App& app, store::Connection& c, Id viewer_account_id,
+                               const std::vector<store::Report>& reports);
+// The Report of each admin.report notification among these, by notification id.
+std::unordered_map<Id, json::object> notification_reports_json(
+    const App& app, store::Connection& c, const std::vector<store::Notification>& notifications);
 
 }  // namespace herd::api

@@ -175,7 +175,7 @@ json::array accounts_json(const App& app, store::Connection& c, const std::vecto
   json::array out;
   for (Id id : ids) {
     auto it = by_id.find(id);
-    if (it != by_id.end()) out.push_back(account_json(app, *it->second));
+    if (it != by_id.end()) out.push_back(account_json(app, c, *it->second));
   }
   return out;
 }

@@ -187,6 +187,7 @@ json::array notifications_json(const App& app, store::Connection& c, Id viewer,
   for (std::size_t i = 0; i < statuses.size(); ++i) status_json[statuses[i].id] = &rendered[i];
   std::unordered_map<Id, store::Account> accounts;
   for (auto& a : store::find_accounts(c, account_ids)) accounts.emplace(a.id, std::move(a));
+  auto reports = notification_reports_json(app, c, notifications);
 
   for (const auto& n : notifications) {
     auto account = accounts.find(n.from_account_id);
@@ -204,6 +205,7 @@ json::array notifications_json(const App& app, store::Connection& c, Id viewer,
     o["group_key"] = "ungrouped-" + std::to_string(n.id);
     o["account"] = account_json(app, account->second);
     o["status"] = std::move(status);
+    if (auto report = reports.find(n.id); report != reports.end()) o["report"] = report->second;
     out.push_back(std::move(o));
   }
   return out;

@@ -1,0 +1,164 @@
+#include "service/reports.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "federation/moderation.hpp"
+#include "service/notifications.hpp"
+#include "service/relationships.hpp"
+#include "store/accounts.hpp"
+#include "store/relationships.hpp"
+#include "store/statuses.hpp"
+
+namespace herd::service {
+
+namespace {
+
+std::size_t code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (unsigned char ch : text)
+    if ((ch & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+std::vector<Id> unique_ids(std::vector<Id> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+// An "admin.report" notification for every staff member but the reporter.
+void notify_staff(App& app, store::Connection& c, const store::Report& report) {
+  for (Id staff : store::staff_account_ids(c)) {
+    if (auto id = notify(app, c, staff, report.account_id, "admin.report", std::nullopt))
+      store::set_notification_report(c, *id, report.id);
+  }
+}
+
+store::Report require_report(store::Connection& c, Id id) {
+  auto report = store::find_report(c, id);
+  if (!report) not_found();
+  return *report;
+}
+
+}  // namespace
+
+store::Report file_report(App& app, Id reporter_id, const ReportRequest& request) {
+  if (code_points(request.comment) > kReportCommentLimit)
+    fail(ErrorKind::validation,
+         "Validation failed: Comment is too long (maximum is 1,000 characters)");
+  std::string category = request.category.value_or("");
+  if (!request.rule_ids.empty()) category = "violation";
+  if (category.empty()) category = "other";
+  if (category != "spam" && category != "legal" && category != "violation" && category != "other")
+    fail(ErrorKind::validation, "Validation failed: Category is not included in the list");
+
+  store::Report report;
+  app.db->write([&](store::Connection& c) {
+    auto target = store::find_account(c, request.target_account_id);
+    if (!target || target->suspended) not_found();
+    std::vector<Id> status_ids = unique_ids(request.status_ids);
+    auto statuses = store::find_statuses(c, status_ids);
+    if (statuses.size() != status_ids.size()) not_found();
+    for (const auto& status : statuses)
+      if (status.account_id != target->id || status.reblog_of_id) not_found();
+    std::vector<Id> rule_ids = unique_ids(request.rule_ids);
+    if (category == "violation") {
+      auto rules = store::list_rules(c);
+      for (Id rule : rule_ids)
+        if (std::none_of(rules.begin(), rules.end(),
+                         [&](const store::Rule& r) { return r.id == rule; }))
+          fail(ErrorKind::validation, "Validation failed: Rule ids does not reference rules");
+    } else {
+      rule_ids.clear();
+    }
+
+    report.id = next_id();
+    report.account_id = reporter_id;
+    report.target_account_id = target->id;
+    report.status_ids = status_ids;
+    report.rule_ids = rule_ids;
+    report.comment = request.comment;
+    report.category = category;
+    report.forwarded = request.forward && !target->local() && !target->inbox_url.empty();
+    report.uri = app.base_url() + "/reports/" + std::to_string(report.id);
+    report.created_at = report.updated_at = now_unix_ms();
+    store::insert_report(c, report);
+    notify_staff(app, c, report);
+    if (report.forwarded) federation::on_report_forwarded(app, c, report, *target);
+  });
+  return report;
+}
+
+std::optional<store::Report> receive_report(App& app, Id reporter_id, Id target_id,
+                                            const std::vector<Id>& status_ids,
+                                            const std::string& comment, const std::string& uri) {
+  std::optional<store::Report> stored;
+  app.db->write([&](store::Connection& c) {
+    store::Report report;
+    report.id = next_id();
+    report.account_id = reporter_id;
+    report.target_account_id = target_id;
+    report.status_ids = unique_ids(status_ids);
+    report.comment = comment;
+    report.category = "other";
+    if (!uri.empty()) report.uri = uri;
+    report.created_at = report.updated_at = now_unix_ms();
+    if (!store::insert_report(c, report)) return;
+    notify_staff(app, c, report);
+    stored = report;
+  });
+  return stored;
+}
+
+store::Report resolve_report(App& app, Id report_id, Id moderator_id) {
+  return app.db->write_value([&](store::Connection& c) {
+    if (!store::set_report_resolved(c, report_id, moderator_id, now_unix_ms())) not_found();
+    return require_report(c, report_id);
+  });
+}
+
+store::Report reopen_report(App& app, Id report_id) {
+  return app.db->write_value([&](store::Connection& c) {
+    if (!store::set_report_resolved(c, report_id, std::nullopt, now_unix_ms())) not_found();
+    return require_report(c, report_id);
+  });
+}
+
+store::Report assign_report(App& app, Id report_id, std::optional<Id> moderator_id) {
+  return app.db->write_value([&](store::Connection& c) {
+    if (!store::set_report_assignee(c, report_id, moderator_id, now_unix_ms())) not_found();
+    return require_report(c, report_id);
+  });
+}
+
+int move_followers(App& app, Id origin_id, Id target_id) {
+  auto followers = app.db->write_value([&](store::Connection& c) {
+    store::set_account_moved_to(c, origin_id, target_id);
+    return store::local_followers(c, origin_id);
+  });
+  int moved = 0;
+  for (const auto& follower : followers) {
+    if (follower.account_id == target_id) continue;
+    // Follow the new account first (as Mastodon's UnfollowFollowWorker), then leave the old one.
+    try {
+      follow(app, follower.account_id, target_id,
+             FollowOptions{follower.show_reblogs, follower.notify});
+    } catch (const ApiError& error) {
+      log::info("move: {} cannot follow {}: {}", follower.account_id, target_id, error.what());
+      continue;  // blocked: keep following the old account
+    }
+    try {
+      unfollow(app, follower.account_id, origin_id);
+    } catch (const ApiError& error) {
+      log::info("move: {} unfollowing {}: {}", follower.account_id, origin_id, error.what());
+    }
+    ++moved;
+  }
+  return moved;
+}
+
+}  // namespace herd::service
