@@ -24,8 +24,9 @@ namespace {
 constexpr std::size_t kMaxAttachments = 4;
 
 std::vector<Id> media_ids_of(store::Connection& c, Id status_id) {
+  auto media = store::load_status_media(c, {status_id});  // kept alive for the loop
   std::vector<Id> ids;
-  for (const auto& m : store::load_status_media(c, {status_id})[status_id]) ids.push_back(m.id);
+  for (const auto& m : media[status_id]) ids.push_back(m.id);
   return ids;
 }
 
@@ -178,7 +179,7 @@ bool receive_edit(App& app, const store::Status& status, const std::string& cont
     auto found = store::find_status(c, status.id);
     if (!found) return false;
     const store::Status before = *found;
-    if (before.edited_at && edited_at <= *before.edited_at) return false;  // stale or replayed
+    if (before.edited_at && edited_at < *before.edited_at) return false;  // delivered late
     if (before.content == content && before.spoiler_text == spoiler_text &&
         before.sensitive == sensitive)
       return false;

@@ -223,6 +223,40 @@ def post_reply_mention_boost_favourite_delete(s):
 
 
 @suite.case
+def local_edit_arrives_with_its_history(s):
+    alpha, beta = S["alpha"], S["beta"]
+    alice, bob = S["alice"], S["bob"]
+    status = alpha.api("POST", "/api/v1/statuses", token=alice.token,
+                       form={"status": "Before the edit #editfed"})
+    remote = wait_for(lambda: find_in_home(beta, bob, "Before the edit"))
+    s.require(remote, "the post reaches bob on beta")
+    beta.api("POST", f"/api/v1/statuses/{remote['id']}/reblog", token=bob.token)
+    edited = alpha.api("PUT", f"/api/v1/statuses/{status['id']}", token=alice.token,
+                       form={"status": "After the edit", "spoiler_text": "edited"})
+    s.check(edited.get("edited_at"), "the edit is applied on alpha", edited)
+    arrived = wait_for(lambda: (lambda st: st if "After the edit" in st["content"] else None)(
+        beta.api("GET", f"/api/v1/statuses/{remote['id']}", token=bob.token)))
+    s.require(arrived, "the edit arrives on beta",
+              beta.api("GET", f"/api/v1/statuses/{remote['id']}", token=bob.token))
+    s.eq(arrived["spoiler_text"], "edited", "the content warning arrives with the edit")
+    s.check(arrived.get("edited_at"), "edited_at is set on beta", arrived)
+    s.eq(arrived["tags"], [], "the hashtag the edit removed is gone on beta")
+    history = beta.api("GET", f"/api/v1/statuses/{remote['id']}/history", token=bob.token)
+    s.eq(len(history), 2, "beta keeps the original and the edit")
+    s.check(len(history) == 2 and "Before the edit" in history[0]["content"]
+            and "After the edit" in history[1]["content"], "versions in order on beta", history)
+    s.check(wait_for(lambda: [n for n in notifications(beta, bob, "update")
+                              if n["status"]["id"] == remote["id"]]),
+            "bob, who boosted it, is notified of the edit on beta")
+    # A second edit arrives too; the history grows by one, never twice for one edit.
+    alpha.api("PUT", f"/api/v1/statuses/{status['id']}", token=alice.token, form={"status": "Third take"})
+    s.check(wait_for(lambda: "Third take" in beta.api("GET", f"/api/v1/statuses/{remote['id']}",
+                                                      token=bob.token)["content"]), "the second edit arrives")
+    s.eq(len(beta.api("GET", f"/api/v1/statuses/{remote['id']}/history", token=bob.token)), 3,
+         "three versions on beta after two edits")
+
+
+@suite.case
 def direct_message_reaches_only_the_mentioned(s):
     alpha, beta = S["alpha"], S["beta"]
     alice, bob, dave = S["alice"], S["bob"], S["dave"]
@@ -333,6 +367,14 @@ def remote_edit_and_key_rotation(s):
              "Update signed with a rotated key is accepted after one refetch")
     edited = alpha.api("GET", f"/api/v1/statuses/{local_id}", token=erin.token)
     s.check("second version" in edited["content"] and edited.get("edited_at"), "the edit is applied", edited)
+    stale = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Update",
+             "id": note_id + "#update-0", "actor": sam,
+             "object": dict(note, content="<p>an older version</p>", updated="2029-01-01T00:00:00Z")}
+    s.status(sink.post("sam", "http://alpha.test/inbox", stale), 202, "an Update delivered late is accepted")
+    now = alpha.api("GET", f"/api/v1/statuses/{local_id}", token=erin.token)
+    s.check("second version" in now["content"], "but an older version never replaces a newer one", now)
+    history = alpha.api("GET", f"/api/v1/statuses/{local_id}/history", token=erin.token)
+    s.eq(len(history), 2, "the remote status's history: the original and the edit")
 
 
 @suite.case
