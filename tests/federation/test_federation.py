@@ -257,6 +257,29 @@ def local_edit_arrives_with_its_history(s):
 
 
 @suite.case
+def profile_update_arrives(s):
+    alpha, beta = S["alpha"], S["beta"]
+    alice, bob = S["alice"], S["bob"]
+    before = acct_search(beta, bob, "@alice@alpha.test")
+    s.require(before, "beta knows alice")
+    alpha.api("PATCH", "/api/v1/accounts/update_credentials", token=alice.token, form={
+        "display_name": "Alice of Alpha", "note": "Edits things.",
+        "fields_attributes[0][name]": "Home", "fields_attributes[0][value]": "alpha.test",
+        "locked": "true"})
+    arrived = wait_for(lambda: (lambda a: a if a["display_name"] == "Alice of Alpha" else None)(
+        beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token)))
+    s.require(arrived, "alice's new display name reaches beta",
+              beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token))
+    s.check("Edits things." in arrived["note"], "the new bio arrives", arrived["note"])
+    s.eq([(f["name"], "alpha.test" in f["value"]) for f in arrived["fields"]], [("Home", True)],
+         "the profile fields arrive")
+    s.eq(arrived["locked"], True, "the locked flag arrives")
+    alpha.api("PATCH", "/api/v1/accounts/update_credentials", token=alice.token, form={"locked": "false"})
+    s.check(wait_for(lambda: not beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token)["locked"]),
+            "unlocking arrives too")
+
+
+@suite.case
 def direct_message_reaches_only_the_mentioned(s):
     alpha, beta = S["alpha"], S["beta"]
     alice, bob, dave = S["alice"], S["bob"], S["dave"]
