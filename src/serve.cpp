@@ -15,6 +15,7 @@
 #include "federation/delivery.hpp"
 #include "http/server.hpp"
 #include "service/accounts.hpp"
+#include "service/polls.hpp"
 #include "store/database.hpp"
 #include "stream/hub.hpp"
 
@@ -91,6 +92,7 @@ int serve_main(const std::string& config_path) {
             app.base_url(), app.config.bind, server.port(), threads, workers,
             app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
   federation::DeliveryWorker delivery(app);  // sends queued deliveries until the server stops
+  service::PollWorker polls(app);            // ends polls, spreads their counts
   server.run();
   hub.stop_listening();  // no event from other processes reaches a connection being torn down
   log::info("stopped");

@@ -12,6 +12,7 @@ http::Router build_router(App& app) {
   add_notification_routes(router, app);
   add_search_routes(router, app);
   add_media_routes(router, app);
+  add_poll_routes(router, app);
   add_streaming_routes(router, app);
   add_report_routes(router, app);
   add_admin_report_routes(router, app);

@@ -15,6 +15,7 @@ void add_timeline_routes(http::Router& router, App& app);       // mastodon/time
 void add_notification_routes(http::Router& router, App& app);   // mastodon/notifications.cpp
 void add_search_routes(http::Router& router, App& app);         // mastodon/search.cpp
 void add_media_routes(http::Router& router, App& app);          // mastodon/media.cpp
+void add_poll_routes(http::Router& router, App& app);           // mastodon/polls.cpp
 void add_web_routes(http::Router& router, App& app);            // web/pages.cpp
 void add_activitypub_routes(http::Router& router, App& app);    // activitypub/actors.cpp
 void add_streaming_routes(http::Router& router, App& app);      // mastodon/streaming.cpp

@@ -392,6 +392,7 @@ std::optional<Post> parse_post(const json::object& object) {
   if (!converted) {
     post.content = natural_text(object, "content", &post.language);
     post.summary = natural_text(object, "summary");
+    post.name = natural_text(object, "name");
     std::string url = html_url(object);
     post.url = url;
     if (post.type == "Question") post.poll = parse_poll(object);

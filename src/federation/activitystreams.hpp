@@ -104,6 +104,7 @@ struct Post {
   std::string in_reply_to;    // IRI or ""
   std::string content;        // HTML as sent (not yet sanitised)
   std::string summary;        // content warning (Note/Question); "" for converted types
+  std::string name;           // Note/Question `name` (a poll vote: the chosen option's title)
   std::string language;       // from contentMap, "" when unknown
   std::string conversation;   // `conversation` or `context`
   std::string quote;          // FEP-044f quote / quoteUri / _misskey_quote

@@ -6,6 +6,7 @@
 #include "federation/serialize.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/polls.hpp"
 #include "store/statuses.hpp"
 
 namespace herd::federation {
@@ -18,6 +19,7 @@ struct Loaded {
   std::unordered_map<Id, store::Status> statuses;  // parents and reblogged originals
   std::unordered_map<Id, std::vector<Id>> mentions;
   std::unordered_map<Id, std::vector<std::string>> tags;
+  std::unordered_map<Id, store::Poll> polls;  // by status id
 
   const store::Account* account(Id id) const {
     auto it = accounts.find(id);
@@ -37,6 +39,7 @@ Loaded load(store::Connection& c, const std::vector<store::Status>& statuses) {
   for (const auto& s : statuses) note_ids.push_back(s.reblog_of_id ? *s.reblog_of_id : s.id);
   loaded.mentions = store::load_mentions(c, note_ids);
   loaded.tags = store::load_tag_names(c, note_ids);
+  loaded.polls = store::load_status_polls(c, note_ids);
   std::vector<Id> account_ids;
   for (const auto& s : statuses) account_ids.push_back(s.account_id);
   for (const auto& [id, s] : loaded.statuses) account_ids.push_back(s.account_id);
@@ -60,6 +63,7 @@ std::optional<NoteParts> parts_for(const Loaded& loaded, const store::Status& s)
     for (Id id : it->second)
       if (const store::Account* a = loaded.account(id)) parts.mentions.push_back(*a);
   if (auto it = loaded.tags.find(s.id); it != loaded.tags.end()) parts.tags = it->second;
+  if (auto it = loaded.polls.find(s.id); it != loaded.polls.end()) parts.poll = &it->second;
   return parts;
 }
 

@@ -7,7 +7,9 @@
 #include "federation/activitystreams.hpp"
 #include "federation/moderation.hpp"
 #include "federation/outbox.hpp"
+#include "federation/polls.hpp"
 #include "federation/resolver.hpp"
+#include "service/polls.hpp"
 #include "service/relationships.hpp"
 #include "service/status_edits.hpp"
 #include "service/statuses.hpp"
@@ -191,6 +193,8 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
   for (const auto& tag : post.hashtags) tags.push_back(tag);
   store::Status stored = service::receive_status(app, status, mentioned, tags);
   if (stored.id == status.id && !post.attachments.empty()) store_remote_media(app, stored, post);
+  if (stored.id == status.id)
+    if (auto poll = poll_of(post)) service::receive_poll(app, stored, *poll);
   return stored.id;
 }
 
@@ -203,6 +207,7 @@ IngestResult on_create(App& app, const json::object& activity, const store::Acco
   if (!post) return ignored("not a post: " + as::type_of(*object));
   if (post->attributed_to != actor.uri || domain_of(post->id) != domain_of(actor.uri))
     return rejected("the object is not attributed to the actor");
+  if (auto vote = receive_poll_vote(app, *post, actor)) return *vote;
   std::string reason;
   if (!ingest_post(app, *post, actor, 0, true, reason)) return ignored(reason);
   return accepted();
@@ -223,6 +228,10 @@ IngestResult on_update(App& app, const json::object& activity, const store::Acco
   if (!status) return ignored("unknown status");
   if (status->account_id != actor.id || post->attributed_to != actor.uri)
     return rejected("the object is not attributed to the actor");
+  if (auto poll = poll_of(*post)) {
+    service::refresh_poll(app, *status, *poll);
+    if (!post->updated) return accepted();  // new counts only: edits carry `updated`
+  }
   std::string spoiler = text::strip_html(post->summary);
   std::vector<std::string> tags(post->hashtags.begin(), post->hashtags.end());
   if (!service::receive_edit(app, *status, text::sanitize_html(post->content), spoiler,

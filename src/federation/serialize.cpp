@@ -65,6 +65,29 @@ std::string followers_of(const store::Account& account) {
   return account.followers_url.empty() ? account.uri + "/followers" : account.followers_url;
 }
 
+// A poll makes a Note a Question (Mastodon's NoteSerializer): oneOf (single choice) or anyOf
+// options with their counts (0 while hidden), endTime, closed once ended, votersCount.
+void add_question_properties(json::object& o, const store::Poll& poll) {
+  std::int64_t now = now_unix_ms();
+  bool expired = poll.expired(now);
+  bool show_totals = expired || !poll.hide_totals;
+  json::array options;
+  for (const auto& option : poll.options)
+    options.push_back(json::object{
+        {"type", "Note"},
+        {"name", option.title},
+        {"replies", json::object{{"type", "Collection"},
+                                 {"totalItems", show_totals ? option.votes_count : 0}}}});
+  o["type"] = "Question";
+  o[poll.multiple ? "anyOf" : "oneOf"] = std::move(options);
+  if (poll.expires_at) {
+    std::string end = rfc3339(*poll.expires_at).substr(0, 19) + "Z";
+    o["endTime"] = end;
+    if (expired) o["closed"] = end;
+  }
+  o["votersCount"] = poll.voters_count.value_or(0);
+}
+
 }  // namespace
 
 json::value actor_context() {
@@ -204,7 +227,39 @@ json::object note_json(const App& app, const store::Status& s, const NoteParts& 
       {"id", s.uri + "/likes"}, {"type", "Collection"}, {"totalItems", s.favourites_count}};
   o["shares"] = json::object{
       {"id", s.uri + "/shares"}, {"type", "Collection"}, {"totalItems", s.reblogs_count}};
+  if (parts.poll) add_question_properties(o, *parts.poll);
   return o;
+}
+
+json::object update_question_activity(const json::object& question, std::int64_t at) {
+  json::object o;
+  o["@context"] = object_context();
+  o["id"] = std::string(question.at("id").as_string()) + "#updates/" + std::to_string(at);
+  o["type"] = "Update";
+  o["actor"] = question.at("attributedTo");
+  o["to"] = question.at("to");
+  o["cc"] = question.at("cc");
+  json::object object = question;
+  object.erase("@context");
+  o["object"] = std::move(object);
+  return o;
+}
+
+json::object vote_activity(const store::Account& voter, Id vote_id, const std::string& option_title,
+                           const std::string& question_uri, const std::string& poll_author_uri) {
+  std::string id = voter.uri + "#votes/" + std::to_string(vote_id);
+  json::object note{{"id", id},
+                    {"type", "Note"},
+                    {"name", option_title},
+                    {"attributedTo", voter.uri},
+                    {"inReplyTo", question_uri},
+                    {"to", poll_author_uri}};
+  return json::object{{"@context", "https://www.w3.org/ns/activitystreams"},
+                      {"id", id + "/activity"},
+                      {"type", "Create"},
+                      {"actor", voter.uri},
+                      {"to", poll_author_uri},
+                      {"object", std::move(note)}};
 }
 
 json::object create_activity(const App& app, const json::object& note) {

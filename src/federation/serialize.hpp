@@ -13,6 +13,7 @@
 
 #include "app.hpp"
 #include "store/models.hpp"
+#include "store/polls.hpp"
 
 namespace herd::federation {
 
@@ -44,6 +45,7 @@ struct NoteParts {
   std::string in_reply_to_uri;           // "" when not a reply
   std::vector<store::Account> mentions;  // mentioned accounts
   std::vector<std::string> tags;         // hashtag names
+  const store::Poll* poll = nullptr;     // with a poll, the status is a Question
 };
 std::vector<std::string> note_to(const store::Status& status, const NoteParts& parts);
 std::vector<std::string> note_cc(const store::Status& status, const NoteParts& parts);
@@ -57,6 +59,13 @@ json::object delete_activity(const store::Status& status, const NoteParts& parts
 json::object announce_activity(const App& app, const store::Status& reblog,
                                const store::Account& booster, const std::string& original_uri,
                                const std::string& original_author_uri);
+
+// Update of a Question whose counts changed or that ended (id: its id + "#updates/" + at, in ms).
+json::object update_question_activity(const json::object& question, std::int64_t at);
+// A local account's vote in a remote poll (Mastodon's VoteSerializer): Create of a Note named after
+// the chosen option, inReplyTo the Question, to the poll's author, without content.
+json::object vote_activity(const store::Account& voter, Id vote_id, const std::string& option_title,
+                           const std::string& question_uri, const std::string& poll_author_uri);
 
 // ---- interactions -------------------------------------------------------------------------------
 

@@ -137,7 +137,7 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
 }  // namespace
 
 store::Status post_status(App& app, Id account_id, const NewStatus& input) {
-  if (input.has_poll) fail(ErrorKind::validation, "Polls are not supported yet");
+  if (input.poll) validate_poll(*input.poll, !input.media_ids.empty());
   federation::resolve_mentions(app, input.text);  // remote @user@domain: WebFinger, before the tx
   if (blank(input.text) && input.media_ids.empty())
     fail(ErrorKind::validation, "Validation failed: Text can't be blank");
@@ -203,6 +203,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     status.content = formatted.html;
     store::insert_status(c, status);
     attach_to_status(c, account_id, status.id, media_ids);
+    if (input.poll) create_poll(app, c, status, *input.poll, now);
 
     std::vector<Id> mentioned;
     for (const auto& m : formatted.mentions)

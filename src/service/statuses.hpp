@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "service/polls.hpp"
 #include "store/database.hpp"
 #include "store/models.hpp"
 
@@ -22,12 +23,12 @@ struct NewStatus {
   std::string spoiler_text;
   std::optional<std::string> visibility;  // default: the user's default_privacy
   std::optional<std::string> language;    // default: the user's default language or locale
-  bool has_poll = false;
+  std::optional<NewPoll> poll;  // poll[...] (service/polls.hpp)
   std::optional<std::string> idempotency_key;
   std::optional<Id> application_id;
 };
 
-// Validates (blank text without media 422, over 500 characters 422, polls not supported yet 422,
+// Validates (blank text without media 422, over 500 characters 422, the poll (validate_poll) 422,
 // media_ids not the author's own unattached media or more than 4 422, unknown visibility 422,
 // reply target not visible 404), stores the status with its mentions, tags and attached media,
 // updates counters, fans it out to home feeds and notifies mentioned accounts. With an

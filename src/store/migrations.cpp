@@ -352,6 +352,41 @@ CREATE TABLE status_edits (
 );
 CREATE INDEX status_edits_status ON status_edits (status_id, id);
 )SQL"},
+      {5, "polls", R"SQL(
+CREATE TABLE polls (
+  id BIGINT PRIMARY KEY,
+  status_id BIGINT NOT NULL,
+  account_id BIGINT NOT NULL,
+  expires_at BIGINT,
+  multiple INTEGER NOT NULL DEFAULT 0,
+  hide_totals INTEGER NOT NULL DEFAULT 0,
+  votes_count BIGINT NOT NULL DEFAULT 0,
+  voters_count BIGINT,
+  uri TEXT,
+  closed_at BIGINT,
+  last_fetched_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX polls_status ON polls (status_id);
+CREATE TABLE poll_options (
+  poll_id BIGINT NOT NULL,
+  position INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  votes_count BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (poll_id, position)
+);
+CREATE TABLE poll_votes (
+  id BIGINT PRIMARY KEY,
+  poll_id BIGINT NOT NULL,
+  account_id BIGINT NOT NULL,
+  choice INTEGER NOT NULL,
+  uri TEXT,
+  created_at BIGINT NOT NULL,
+  UNIQUE (poll_id, account_id, choice)
+);
+CREATE INDEX poll_votes_account ON poll_votes (account_id, poll_id);
+)SQL"},
   };
   return list;
 }

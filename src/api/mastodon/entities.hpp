@@ -11,6 +11,7 @@
 #include "store/database.hpp"
 #include "store/media.hpp"
 #include "store/models.hpp"
+#include "store/polls.hpp"
 #include "store/reports.hpp"
 
 namespace herd::api {
@@ -48,6 +49,10 @@ class StatusRenderer {
 // MediaAttachment: url and preview_url absolute (preview: the custom thumbnail, else the image
 // itself, else null), meta.original/small {width,height,size,aspect} for images, meta.focus.
 json::object media_attachment_json(const App& app, const store::MediaAttachment& media);
+
+// Poll: options' votes_count null while totals are hidden (until it ends); voted and own_votes
+// only for a signed-in viewer (viewer 0: anonymous); the author counts as having voted.
+json::object poll_json(const store::Poll& poll, Id viewer, const std::vector<int>& own_votes);
 
 json::array notifications_json(const App& app, store::Connection& c, Id viewer_account_id,
                                const std::vector<store::Notification>& notifications);

@@ -25,6 +25,8 @@ struct Batch {
   std::unordered_map<Id, std::vector<std::string>> tags;
   std::unordered_map<Id, store::ApplicationName> applications;
   std::unordered_map<Id, std::vector<store::MediaAttachment>> media;
+  std::unordered_map<Id, store::Poll> polls;            // by status id
+  std::unordered_map<Id, std::vector<int>> own_votes;  // by poll id
   std::unordered_set<Id> favourited, reblogged, bookmarked;
 };
 
@@ -75,6 +77,12 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     account_ids.insert(account_ids.end(), ids.begin(), ids.end());
   batch.tags = store::load_tag_names(c_, content_ids);
   batch.media = store::load_status_media(c_, content_ids);
+  batch.polls = store::load_status_polls(c_, content_ids);
+  if (viewer_ != 0 && !batch.polls.empty()) {
+    std::vector<Id> poll_ids;
+    for (const auto& [status_id, poll] : batch.polls) poll_ids.push_back(poll.id);
+    batch.own_votes = store::own_votes_among(c_, viewer_, poll_ids);
+  }
   for (auto& a : store::find_accounts(c_, account_ids)) batch.accounts.emplace(a.id, std::move(a));
   batch.applications = store::load_application_names(c_, application_ids);
   if (viewer_ != 0) {
@@ -137,6 +145,11 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     o["in_reply_to_account_id"] = optional_id(s.in_reply_to_account_id);
     o["reblog"] = nullptr;
     o["poll"] = nullptr;
+    if (auto it = batch.polls.find(s.id); it != batch.polls.end()) {
+      auto votes = batch.own_votes.find(it->second.id);
+      o["poll"] = poll_json(it->second, viewer_,
+                            votes != batch.own_votes.end() ? votes->second : std::vector<int>{});
+    }
     o["card"] = nullptr;
     o["language"] = s.language ? json::value(*s.language) : json::value(nullptr);
     o["text"] = nullptr;

@@ -7,6 +7,7 @@
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/mastodon/polls.hpp"
 #include "api/pagination.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
@@ -65,9 +66,7 @@ http::Response create_status(App& app, http::Request& request) {
   input.spoiler_text = http::param_string(p, "spoiler_text").value_or("");
   input.visibility = http::param_string(p, "visibility");
   input.language = http::param_string(p, "language");
-  if (const auto* poll = http::param(p, "poll");
-      poll && !poll->is_null() && !(poll->is_string() && poll->as_string().empty()))
-    input.has_poll = true;
+  input.poll = poll_params(p);
   if (auto scheduled = http::param_string(p, "scheduled_at"); scheduled && !scheduled->empty())
     fail(ErrorKind::validation, "Scheduled statuses are not supported yet");
   if (auto key = request.header("idempotency-key"); !key.empty())

@@ -58,7 +58,7 @@ TEST_F(Statuses, Validation) {
   EXPECT_EQ(error_status([&] { post(bob, "x", "public", hidden.id); }), 404);
   service::NewStatus with_poll;
   with_poll.text = "x";
-  with_poll.has_poll = true;
+  with_poll.poll = service::NewPoll{{"only one"}, 3600, false, false};  // one option: 422
   EXPECT_EQ(error_status([&] { service::post_status(app, alice, with_poll); }), 422);
 }
 
