@@ -577,6 +577,103 @@ def authorized_fetch_requires_signed_gets(s):
     gamma.stop()
 
 
+def admin_token(server):
+    return harness.password_token(server, harness.ADMIN_EMAIL, server.admin_password,
+                                  scope="read write follow admin:read admin:write")
+
+
+@suite.case
+def forwarded_report_arrives_as_a_report(s):
+    alpha, beta, alice = S["alpha"], S["beta"], S["alice"]
+    bob_on_alpha = acct_search(alpha, alice, "@bob@beta.test")
+    s.require(bob_on_alpha, "alice finds bob@beta.test")
+    post = beta.api("POST", "/api/v1/statuses", token=S["bob"].token, form={"status": "reportable"})
+    found = alpha.api("GET", "/api/v2/search", token=alice.token,
+                      query={"q": post["uri"], "resolve": "true", "type": "statuses"})["statuses"]
+    s.require(found, "alice finds bob's post")
+    report = alpha.api("POST", "/api/v1/reports", token=alice.token, form={
+        "account_id": bob_on_alpha["id"], "status_ids[]": found[0]["id"],
+        "comment": "forwarded from alpha", "forward": "true", "category": "spam"})
+    s.eq(report["forwarded"], True, "the report is forwarded")
+    token = admin_token(beta)
+
+    def arrived():
+        return [r for r in beta.api("GET", "/api/v1/admin/reports", token=token)
+                if r["comment"] == "forwarded from alpha"]
+    got = wait_for(arrived, timeout=30)
+    s.require(got, "the Flag arrives on beta as a report")
+    s.eq(got[0]["target_account"]["account"]["id"], S["bob"].account["id"], "about bob")
+    s.eq([st["id"] for st in got[0]["statuses"]], [post["id"]], "with bob's post")
+    s.eq(got[0]["account"]["domain"], "alpha.test", "reported by alpha's instance actor")
+    notes = beta.api("GET", "/api/v1/notifications", token=token, query={"types[]": "admin.report"})
+    s.check([n for n in notes if n.get("report", {}).get("id") == got[0]["id"]],
+            "beta's admin is notified", notes)
+
+
+def follow_fake_account(s, server, user, fake, name):
+    """user follows name@fake (a FakeServer actor) and the fake server accepts."""
+    account = acct_search(server, user, f"@{name}@{fake.host}")
+    s.require(account, f"{user.username} finds {name}@{fake.host}")
+    server.api("POST", f"/api/v1/accounts/{account['id']}/follow", token=user.token)
+    follow = wait_for(lambda: [p for p in fake.inbox_posts("Follow") if p.get("object") == fake.uri(name)])
+    s.require(follow, f"the Follow reaches {fake.host}")
+    accept = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Accept",
+              "id": fake.uri(name) + "#accepts/1", "actor": fake.uri(name), "object": follow[0]}
+    fake.post(name, f"{server.url}/inbox", accept)
+    s.require(wait_for(lambda: relationship(server, user, account["id"])["following"]),
+              f"{user.username} follows {name}@{fake.host}")
+    return account
+
+
+@suite.case
+def move_makes_local_followers_follow_the_new_account(s):
+    alpha, erin = S["alpha"], S["erin"]
+    mover = S["sink"]
+    old, new = mover.actor("old"), mover.actor("new")
+    old_account = follow_fake_account(s, alpha, erin, mover, "old")
+    mover.actors["new"]["doc"]["alsoKnownAs"] = [old]
+    mover.actors["old"]["doc"]["movedTo"] = new
+    move = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Move",
+            "id": old + "#moves/1", "actor": old, "object": old, "target": new}
+    s.status(mover.post("old", "http://alpha.test/inbox", move), 202, "the Move is accepted")
+    follows = wait_for(lambda: [p for p in mover.inbox_posts("Follow") if p.get("object") == new])
+    s.check(follows and follows[0]["actor"] == "http://alpha.test/users/erin",
+            "erin's Follow of the new account goes out", mover.inbox_posts())
+    s.check(wait_for(lambda: [p for p in mover.inbox_posts("Undo")
+                              if isinstance(p.get("object"), dict) and p["object"].get("object") == old]),
+            "and an Undo(Follow) of the old one")
+    new_account = acct_search(alpha, erin, f"@new@sink.test")
+    s.require(new_account, "the new account is known on alpha")
+    r = relationship(alpha, erin, new_account["id"])
+    s.check(r["following"] or r["requested"], "erin follows (or asked to follow) the new account", r)
+    s.check(not relationship(alpha, erin, old_account["id"])["following"], "and no longer the old one")
+    moved = alpha.api("GET", f"/api/v1/accounts/{old_account['id']}").get("moved")
+    s.check(moved and moved["acct"] == "new@sink.test", "the old account's `moved` is the new one", moved)
+
+
+@suite.case
+def move_without_also_known_as_is_refused(s):
+    alpha, erin, mover = S["alpha"], S["erin"], S["sink"]
+    old, new = mover.actor("old2"), mover.actor("new2")
+    old_account = follow_fake_account(s, alpha, erin, mover, "old2")
+    move = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Move",
+            "id": old + "#moves/1", "actor": old, "object": old, "target": new}
+    mover.post("old2", "http://alpha.test/inbox", move)
+    time.sleep(2)
+    s.check(not [p for p in mover.inbox_posts("Follow") if p.get("object") == new],
+            "no Follow of a target that does not name the origin", mover.inbox_posts("Follow"))
+    s.check(relationship(alpha, erin, old_account["id"])["following"], "erin still follows old2")
+    s.check(not alpha.api("GET", f"/api/v1/accounts/{old_account['id']}").get("moved"),
+            "old2 is not marked moved")
+    # A Move of someone else (actor != object) is refused too.
+    mover.actors["new2"]["doc"]["alsoKnownAs"] = [old]
+    forged = dict(move, id=new + "#moves/x", actor=new)
+    mover.post("new2", "http://alpha.test/inbox", forged)
+    time.sleep(1)
+    s.check(relationship(alpha, erin, old_account["id"])["following"],
+            "a Move sent by another actor changes nothing")
+
+
 if __name__ == "__main__":
     try:
         code = suite.run()
