@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/moderation.hpp"
 #include "admin/seed.hpp"
 #include "app.hpp"
 #include "core/config.hpp"
@@ -24,7 +25,9 @@ void usage() {
                "  herd admin rules list\n"
                "  herd admin rules add TEXT [--hint HINT]\n"
                "  herd admin accounts create USERNAME --email EMAIL [--password P] [--role "
-               "user|moderator|admin]\n";
+               "user|moderator|admin]\n"
+               "  herd admin reports [--resolved true] | reports resolve|reopen ID\n"
+               "  herd admin aliases USERNAME [URI... | -]\n";
 }
 
 // --name value pairs after the positional arguments.
@@ -103,6 +106,7 @@ int admin_main(int argc, char** argv) {
         return 0;
       }
     }
+    if (command == "reports" || command == "aliases") return moderation_command(app, argc, argv);
     if (command == "accounts") {
       Args args = parse(argc, argv, 2);
       if (args.positional.size() == 2 && args.positional[0] == "create") {

@@ -3,6 +3,7 @@
 //   herd admin seed --accounts N --statuses M [--follows F]   fill the instance for benchmarks
 //   herd admin rules add TEXT [--hint H] | rules list          the instance's rules
 //   herd admin accounts create USERNAME --email E [--password P] [--role R]
+//   herd admin reports ... | aliases ...                       admin/moderation.hpp
 #pragma once
 
 namespace herd::admin {

@@ -1,0 +1,95 @@
+#include "admin/moderation.hpp"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/time.hpp"
+#include "service/reports.hpp"
+#include "store/accounts.hpp"
+#include "store/reports.hpp"
+
+namespace herd::admin {
+
+namespace {
+
+void usage() {
+  std::cerr << "Usage: herd admin reports [--resolved true] | reports resolve|reopen ID\n"
+               "       herd admin aliases USERNAME [URI... | -]\n";
+}
+
+std::string handle(store::Connection& c, Id account_id) {
+  auto account = store::find_account(c, account_id);
+  return account ? "@" + account->acct() : "#" + std::to_string(account_id);
+}
+
+int list_reports(App& app, bool resolved) {
+  app.db->read([&](store::Connection& c) {
+    store::ReportFilter filter;
+    filter.resolved = resolved;
+    store::PageQuery page;
+    page.limit = 200;
+    for (const auto& r : store::page_reports(c, filter, page)) {
+      std::cout << r.id << "\t" << rfc3339(r.created_at) << "\t" << r.category << "\t"
+                << handle(c, r.account_id) << " -> " << handle(c, r.target_account_id) << "\t"
+                << r.status_ids.size() << " statuses\t" << r.comment << "\n";
+    }
+  });
+  return 0;
+}
+
+// The owner's account (the first owner or admin), who acts for the shell.
+Id owner_account(App& app) {
+  auto staff = app.db->read_value([](store::Connection& c) { return store::staff_account_ids(c); });
+  for (Id id : staff) {
+    auto user = app.db->read_value(
+        [&](store::Connection& c) { return store::find_user_by_account(c, id); });
+    if (user && (user->role == "owner" || user->role == "admin")) return id;
+  }
+  fail(ErrorKind::not_found, "no owner or admin account");
+}
+
+int aliases(App& app, const std::string& username, const std::vector<std::string>& uris) {
+  auto account = app.db->read_value(
+      [&](store::Connection& c) { return store::find_account_by_username(c, username, ""); });
+  if (!account) fail(ErrorKind::not_found, "no local account @" + username);
+  if (!uris.empty()) {
+    std::vector<std::string> stored = uris;
+    if (stored.size() == 1 && stored[0] == "-") stored.clear();
+    app.db->write(
+        [&](store::Connection& c) { store::set_account_also_known_as(c, account->id, stored); });
+  }
+  for (const auto& uri : app.db->read_value(
+           [&](store::Connection& c) { return store::account_also_known_as(c, account->id); }))
+    std::cout << uri << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int moderation_command(App& app, int argc, char** argv) {
+  std::vector<std::string> args(argv + 2, argv + argc);
+  std::string command = argv[1];
+  if (command == "reports") {
+    if (args.empty()) return list_reports(app, false);
+    if (args.size() == 2 && args[0] == "--resolved") return list_reports(app, args[1] == "true");
+    if (args.size() == 2 && (args[0] == "resolve" || args[0] == "reopen")) {
+      auto id = parse_id(args[1]);
+      if (!id) not_found();
+      auto report = args[0] == "resolve" ? service::resolve_report(app, *id, owner_account(app))
+                                         : service::reopen_report(app, *id);
+      std::cout << "report " << report.id << (report.resolved() ? " resolved" : " reopened")
+                << "\n";
+      return 0;
+    }
+  }
+  if (command == "aliases" && !args.empty()) {
+    return aliases(app, args[0], std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  usage();
+  return 2;
+}
+
+}  // namespace herd::admin
