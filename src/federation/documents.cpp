@@ -6,6 +6,7 @@
 #include "federation/serialize.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/media.hpp"
 #include "store/polls.hpp"
 #include "store/statuses.hpp"
 
@@ -19,7 +20,8 @@ struct Loaded {
   std::unordered_map<Id, store::Status> statuses;  // parents and reblogged originals
   std::unordered_map<Id, std::vector<Id>> mentions;
   std::unordered_map<Id, std::vector<std::string>> tags;
-  std::unordered_map<Id, store::Poll> polls;  // by status id
+  std::unordered_map<Id, store::Poll> polls;                          // by status id
+  std::unordered_map<Id, std::vector<store::MediaAttachment>> media;  // by status id
 
   const store::Account* account(Id id) const {
     auto it = accounts.find(id);
@@ -40,6 +42,7 @@ Loaded load(store::Connection& c, const std::vector<store::Status>& statuses) {
   loaded.mentions = store::load_mentions(c, note_ids);
   loaded.tags = store::load_tag_names(c, note_ids);
   loaded.polls = store::load_status_polls(c, note_ids);
+  loaded.media = store::load_status_media(c, note_ids);
   std::vector<Id> account_ids;
   for (const auto& s : statuses) account_ids.push_back(s.account_id);
   for (const auto& [id, s] : loaded.statuses) account_ids.push_back(s.account_id);
@@ -64,6 +67,7 @@ std::optional<NoteParts> parts_for(const Loaded& loaded, const store::Status& s)
       if (const store::Account* a = loaded.account(id)) parts.mentions.push_back(*a);
   if (auto it = loaded.tags.find(s.id); it != loaded.tags.end()) parts.tags = it->second;
   if (auto it = loaded.polls.find(s.id); it != loaded.polls.end()) parts.poll = &it->second;
+  if (auto it = loaded.media.find(s.id); it != loaded.media.end()) parts.media = &it->second;
   return parts;
 }
 

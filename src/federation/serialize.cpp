@@ -4,6 +4,7 @@
 
 #include "core/time.hpp"
 #include "http/request.hpp"
+#include "media/storage.hpp"
 
 namespace herd::federation {
 
@@ -187,6 +188,21 @@ std::vector<std::string> note_cc(const store::Status& status, const NoteParts& p
   return out;
 }
 
+json::object document_json(const App& app, const store::MediaAttachment& m) {
+  json::object o;
+  o["type"] = "Document";
+  o["mediaType"] = m.content_type;
+  o["url"] = m.file.empty() ? m.remote_url.value_or("") : app.base_url() + media::url_path(m.file);
+  o["name"] = m.description ? json::value(*m.description) : json::value(nullptr);
+  if (m.blurhash) o["blurhash"] = *m.blurhash;
+  if (m.width && m.height) {
+    o["width"] = *m.width;
+    o["height"] = *m.height;
+  }
+  if (m.focus_x && m.focus_y) o["focalPoint"] = json::array{*m.focus_x, *m.focus_y};
+  return o;
+}
+
 json::object note_json(const App& app, const store::Status& s, const NoteParts& parts) {
   json::object o;
   o["@context"] = object_context();
@@ -206,7 +222,10 @@ json::object note_json(const App& app, const store::Status& s, const NoteParts& 
   o["inReplyToAtomUri"] = o["inReplyTo"];
   o["content"] = s.content;
   if (s.language && !s.language->empty()) o["contentMap"] = json::object{{*s.language, s.content}};
-  o["attachment"] = json::array();
+  json::array attachments;
+  if (parts.media)
+    for (const auto& m : *parts.media) attachments.push_back(document_json(app, m));
+  o["attachment"] = std::move(attachments);
   json::array tags;
   for (const auto& m : parts.mentions)
     tags.push_back(

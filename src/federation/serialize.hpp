@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "store/media.hpp"
 #include "store/models.hpp"
 #include "store/polls.hpp"
 
@@ -46,10 +47,14 @@ struct NoteParts {
   std::vector<store::Account> mentions;  // mentioned accounts
   std::vector<std::string> tags;         // hashtag names
   const store::Poll* poll = nullptr;     // with a poll, the status is a Question
+  const std::vector<store::MediaAttachment>* media = nullptr;  // attachments, in order
 };
 std::vector<std::string> note_to(const store::Status& status, const NoteParts& parts);
 std::vector<std::string> note_cc(const store::Status& status, const NoteParts& parts);
 json::object note_json(const App& app, const store::Status& status, const NoteParts& parts);
+// An attachment as a Document (absolute url, mediaType, name = description, width/height,
+// blurhash, focalPoint).
+json::object document_json(const App& app, const store::MediaAttachment& media);
 // Create / Update wrapping a note (id: note id + "/activity", or "#updates/<edited_at>").
 json::object create_activity(const App& app, const json::object& note);
 json::object update_note_activity(const App& app, const json::object& note, std::int64_t edited_at);

@@ -179,7 +179,9 @@ bool receive_edit(App& app, const store::Status& status, const std::string& cont
     auto found = store::find_status(c, status.id);
     if (!found) return false;
     const store::Status before = *found;
-    if (before.edited_at && edited_at < *before.edited_at) return false;  // delivered late
+    // Delivered late: older than the stored version. Mastodon sends `updated` to the second, so
+    // versions within one second count as newer.
+    if (before.edited_at && edited_at / 1000 < *before.edited_at / 1000) return false;
     if (before.content == content && before.spoiler_text == spoiler_text &&
         before.sensitive == sensitive)
       return false;

@@ -279,6 +279,48 @@ def profile_update_arrives(s):
             "unlocking arrives too")
 
 
+def tiny_png():
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes((x * 40) % 256 for x in range(12)) for _ in range(3))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 3, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+@suite.case
+def local_media_arrives_as_attachments(s):
+    alpha, beta = S["alpha"], S["beta"]
+    alice, bob = S["alice"], S["bob"]
+    picture = tiny_png()
+    boundary = "herdfedboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.png\"\r\n"
+            "Content-Type: image/png\r\n\r\n").encode() + picture + (
+            f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n"
+            f"three pixels high\r\n--{boundary}--\r\n").encode()
+    r = alpha.http("POST", "/api/v2/media", token=alice.token, body=body,
+                   content_type=f"multipart/form-data; boundary={boundary}")
+    s.require(r.status == 200, "alice uploads a picture on alpha", r.describe())
+    media = r.json()
+    alpha.api("POST", "/api/v1/statuses", token=alice.token,
+              json_body={"status": "A picture from alpha", "media_ids": [media["id"]]})
+    remote = wait_for(lambda: find_in_home(beta, bob, "A picture from alpha"))
+    s.require(remote, "the post with a picture reaches bob on beta")
+    attachments = remote["media_attachments"]
+    s.eq(len(attachments), 1, "the attachment arrives with the post")
+    if attachments:
+        a = attachments[0]
+        s.eq(a["type"], "image", "as an image")
+        s.eq(a["description"], "three pixels high", "with its description")
+        s.eq(a["remote_url"], media["url"], "referencing the file on alpha")
+        got = alpha.http("GET", a["url"])
+        s.check(got.status == 200 and got.body == picture, "the file beta points to is alice's picture",
+                got.describe())
+
+
 @suite.case
 def direct_message_reaches_only_the_mentioned(s):
     alpha, beta = S["alpha"], S["beta"]
