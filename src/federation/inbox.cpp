@@ -87,36 +87,45 @@ IngestResult through_service(F&& fn) {
 std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Account& author,
                               int depth, bool require_audience, std::string& reason);
 
-// Remote attachments are referenced, not downloaded: media rows with remote_url (at most 4).
+// Remote attachments are referenced, not downloaded: media rows with remote_url (at most 4), not
+// yet stored.
+std::vector<store::MediaAttachment> remote_media(const store::Status& status,
+                                                 const as::Post& post) {
+  std::vector<store::MediaAttachment> out;
+  for (const auto& a : post.attachments) {
+    if (out.size() >= 4) break;
+    if (a.url.rfind("https://", 0) != 0 && a.url.rfind("http://", 0) != 0) continue;
+    store::MediaAttachment media;
+    media.id = next_id();
+    media.account_id = status.account_id;
+    media.status_id = status.id;
+    std::string major = a.media_type.substr(0, a.media_type.find('/'));
+    media.type = major == "image"    ? (a.media_type == "image/gif" ? "gifv" : "image")
+                 : major == "video"  ? "video"
+                 : major == "audio"  ? "audio"
+                 : a.type == "Image" ? "image"
+                                     : "unknown";
+    media.content_type = a.media_type;
+    media.width = a.width;
+    media.height = a.height;
+    if (!a.description.empty()) media.description = a.description;
+    media.focus_x = a.focus_x;
+    media.focus_y = a.focus_y;
+    if (!a.blurhash.empty()) media.blurhash = a.blurhash;
+    media.remote_url = a.url;
+    media.position = static_cast<int>(out.size());
+    media.created_at = status.created_at;
+    out.push_back(std::move(media));
+  }
+  return out;
+}
+
 void store_remote_media(App& app, const store::Status& status, const as::Post& post) {
+  auto media = remote_media(status, post);
+  if (media.empty()) return;
   app.db->write([&](store::Connection& c) {
-    int position = 0;
-    for (const auto& a : post.attachments) {
-      if (position >= 4) break;
-      if (a.url.rfind("https://", 0) != 0 && a.url.rfind("http://", 0) != 0) continue;
-      store::MediaAttachment media;
-      media.id = next_id();
-      media.account_id = status.account_id;
-      media.status_id = status.id;
-      std::string major = a.media_type.substr(0, a.media_type.find('/'));
-      media.type = major == "image"    ? (a.media_type == "image/gif" ? "gifv" : "image")
-                   : major == "video"  ? "video"
-                   : major == "audio"  ? "audio"
-                   : a.type == "Image" ? "image"
-                                       : "unknown";
-      media.content_type = a.media_type;
-      media.width = a.width;
-      media.height = a.height;
-      if (!a.description.empty()) media.description = a.description;
-      media.focus_x = a.focus_x;
-      media.focus_y = a.focus_y;
-      if (!a.blurhash.empty()) media.blurhash = a.blurhash;
-      media.remote_url = a.url;
-      media.position = position++;
-      media.created_at = status.created_at;
-      store::insert_media(c, media);
-    }
-    if (position > 0) store::set_status_has_media(c, status.id);
+    for (const auto& m : media) store::insert_media(c, m);
+    store::set_status_has_media(c, status.id);
   });
 }
 
@@ -236,7 +245,7 @@ IngestResult on_update(App& app, const json::object& activity, const store::Acco
   std::vector<std::string> tags(post->hashtags.begin(), post->hashtags.end());
   if (!service::receive_edit(app, *status, text::sanitize_html(post->content), spoiler,
                              post->sensitive || !spoiler.empty(), tags,
-                             post->updated.value_or(now_unix_ms())))
+                             remote_media(*status, *post), post->updated.value_or(now_unix_ms())))
     return ignored("not newer than the stored version");
   return accepted();
 }

@@ -1,6 +1,7 @@
 #include "service/status_edits.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_set>
 
 #include "api/mastodon/limits.hpp"
@@ -174,7 +175,8 @@ std::vector<store::StatusEdit> status_history(App& app, Id viewer_account_id, Id
 
 bool receive_edit(App& app, const store::Status& status, const std::string& content,
                   const std::string& spoiler_text, bool sensitive,
-                  const std::vector<std::string>& tags, std::int64_t edited_at) {
+                  const std::vector<std::string>& tags,
+                  const std::vector<store::MediaAttachment>& media, std::int64_t edited_at) {
   return app.db->write_value([&](store::Connection& c) {
     auto found = store::find_status(c, status.id);
     if (!found) return false;
@@ -182,14 +184,26 @@ bool receive_edit(App& app, const store::Status& status, const std::string& cont
     // Delivered late: older than the stored version. Mastodon sends `updated` to the second, so
     // versions within one second count as newer.
     if (before.edited_at && edited_at / 1000 < *before.edited_at / 1000) return false;
+    auto current = store::load_status_media(c, {before.id});
+    auto seen = [](const store::MediaAttachment& m) {
+      return std::make_tuple(m.remote_url, m.description, m.focus_x, m.focus_y);
+    };
+    bool media_changed = current[before.id].size() != media.size();
+    for (std::size_t i = 0; !media_changed && i < media.size(); ++i)
+      media_changed = seen(current[before.id][i]) != seen(media[i]);
     if (before.content == content && before.spoiler_text == spoiler_text &&
-        before.sensitive == sensitive)
+        before.sensitive == sensitive && !media_changed)
       return false;
     keep_original(c, before);
+    if (media_changed) {
+      store::set_status_media(c, before.account_id, before.id, {});  // the old ones stay in history
+      for (const auto& m : media) store::insert_media(c, m);
+    }
     store::Status after = before;
     after.content = content;
     after.spoiler_text = spoiler_text;
     after.sensitive = sensitive;
+    after.has_media = media_changed ? !media.empty() : before.has_media;
     after.edited_at = std::max(edited_at, before.created_at + 1);
     store::update_status_text(c, after);
     std::vector<Id> tag_ids;

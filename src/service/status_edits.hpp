@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "store/media.hpp"
 #include "store/models.hpp"
 #include "store/status_edits.hpp"
 
@@ -45,10 +46,13 @@ std::vector<store::StatusEdit> status_history(App& app, Id viewer_account_id, Id
 // ---- federation ingest (federation/inbox.cpp) ---------------------------------------------------
 
 // A remote author's Update of a status already stored: new (sanitised) content, content warning,
-// sensitivity and hashtags, edited at `edited_at`. An update older than the stored version is
-// ignored (returns false). Records the versions, notifies local rebloggers and streams the update.
+// sensitivity, hashtags and attachments (remote media rows for the status, not stored yet; they
+// replace the old ones when their files or descriptions differ), edited at `edited_at`. An update
+// older than the stored version is ignored (returns false). Records the versions, notifies local
+// rebloggers and streams the update.
 bool receive_edit(App& app, const store::Status& status, const std::string& content,
                   const std::string& spoiler_text, bool sensitive,
-                  const std::vector<std::string>& tags, std::int64_t edited_at);
+                  const std::vector<std::string>& tags,
+                  const std::vector<store::MediaAttachment>& media, std::int64_t edited_at);
 
 }  // namespace herd::service

@@ -465,6 +465,25 @@ def remote_media_and_peertube_video(s):
             and media[0].get("type") == "image" and media[0].get("description") == "a red square",
             "remote media are referenced", media)
     s.check(got[0].get("sensitive") is True and got[0].get("language") == "en", "sensitive, language", got[0])
+    # The author edits the alt text and adds a second picture: the attachments follow the edit.
+    edited = dict(note, updated="2031-01-01T00:00:00Z", attachment=[
+        dict(note["attachment"], name="a red square, described better"),
+        {"type": "Image", "mediaType": "image/jpeg", "url": "http://sink.test/m/2.jpg", "name": "second"}])
+    r = sink.post("sam", "http://alpha.test/inbox", {"@context": "https://www.w3.org/ns/activitystreams",
+                                                     "type": "Update", "id": note["id"] + "#updates/1",
+                                                     "actor": sam, "object": edited})
+    s.status(r, 202, "Update changing the attachments")
+    sid = got[0]["id"]
+    now = wait_for(lambda: (lambda st: st if len(st["media_attachments"]) == 2 else None)(
+        alpha.api("GET", f"/api/v1/statuses/{sid}", token=erin.token)))
+    s.require(now, "the edited attachments replace the old ones",
+              alpha.api("GET", f"/api/v1/statuses/{sid}", token=erin.token))
+    s.eq([(m["remote_url"], m["description"]) for m in now["media_attachments"]],
+         [("http://sink.test/m/1.png", "a red square, described better"), ("http://sink.test/m/2.jpg", "second")],
+         "in order, with the new descriptions")
+    history = alpha.api("GET", f"/api/v1/statuses/{sid}/history", token=erin.token)
+    s.eq([[m["description"] for m in h["media_attachments"]] for h in history],
+         [["a red square"], ["a red square, described better", "second"]], "the history keeps the old attachment")
 
     video = {"type": "Video", "id": "http://sink.test/videos/watch/abc", "attributedTo": [
                 {"type": "Person", "id": sam}, {"type": "Group", "id": "http://sink.test/c/chan"}],
