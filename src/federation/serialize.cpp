@@ -129,8 +129,8 @@ json::object actor_json(const App& app, const store::Account& a) {
         json::object{{"type", "PropertyValue"}, {"name", field.name}, {"value", field.value}});
   o["attachment"] = std::move(attachment);
   o["endpoints"] = json::object{{"sharedInbox", app.base_url() + "/inbox"}};
-  o["icon"] = image(a.avatar_url.empty() ? app.default_avatar_url() : a.avatar_url);
-  o["image"] = image(a.header_url.empty() ? app.default_header_url() : a.header_url);
+  o["icon"] = image(app.avatar_url(a));
+  o["image"] = image(app.header_url(a));
   if (a.suspended) o["suspended"] = true;
   return o;
 }

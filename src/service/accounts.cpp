@@ -8,6 +8,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/outbox.hpp"
+#include "service/profile_images.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
 #include "text/format.hpp"
@@ -26,9 +27,11 @@ void validate_new_account(const NewAccount& input) {
   if (!std::regex_match(input.email, email))
     fail(ErrorKind::validation, "Validation failed: Email is invalid");
   if (input.password.size() < 8)
-    fail(ErrorKind::validation, "Validation failed: Password is too short (minimum is 8 characters)");
+    fail(ErrorKind::validation,
+         "Validation failed: Password is too short (minimum is 8 characters)");
   if (input.password.size() > 72)
-    fail(ErrorKind::validation, "Validation failed: Password is too long (maximum is 72 characters)");
+    fail(ErrorKind::validation,
+         "Validation failed: Password is too long (maximum is 72 characters)");
 }
 
 }  // namespace
@@ -99,9 +102,8 @@ Registration register_account(App& app, const NewAccount& input, Id application_
 }
 
 std::optional<std::string> bootstrap_admin(App& app) {
-  bool exists = app.db->read_value([&](store::Connection& c) {
-    return store::get_setting(c, "admin_account_id").has_value();
-  });
+  bool exists = app.db->read_value(
+      [&](store::Connection& c) { return store::get_setting(c, "admin_account_id").has_value(); });
   if (exists) return std::nullopt;
   NewAccount admin;
   admin.username = app.config.admin_username;
@@ -119,22 +121,22 @@ std::optional<std::string> bootstrap_admin(App& app) {
   return std::nullopt;
 }
 
-store::Account update_profile(App& app, Id account_id, const ProfileUpdate& update) {
+namespace {
+
+store::Account write_profile(App& app, Id account_id, const ProfileUpdate& update,
+                             const std::string& new_avatar, const std::string& new_header,
+                             std::string& old_avatar, std::string& old_header) {
   auto no_mentions = [](std::string_view, std::string_view) -> std::optional<text::MentionTarget> {
     return std::nullopt;
   };
-  if (update.display_name && update.display_name->size() > 30 * 4)
-    fail(ErrorKind::validation, "Validation failed: Display name is too long (maximum is 30 characters)");
-  if (update.note && text::count_characters(*update.note) > 500)
-    fail(ErrorKind::validation, "Validation failed: Note is too long (maximum is 500 characters)");
-  if (update.fields && update.fields->size() > 4)
-    fail(ErrorKind::validation, "Validation failed: Fields is too long (maximum is 4 fields)");
-  if (update.default_privacy && !store::parse_visibility(*update.default_privacy))
-    fail(ErrorKind::validation, "Validation failed: Default privacy is not valid");
   store::Account result;
   app.db->write([&](store::Connection& c) {
     auto account = store::find_account(c, account_id);
     if (!account) not_found();
+    old_avatar = account->avatar_url;
+    old_header = account->header_url;
+    if (!new_avatar.empty()) account->avatar_url = new_avatar;
+    if (!new_header.empty()) account->header_url = new_header;
     if (update.display_name) account->display_name = *update.display_name;
     if (update.note) {
       account->note_source = *update.note;
@@ -153,7 +155,8 @@ store::Account update_profile(App& app, Id account_id, const ProfileUpdate& upda
         std::string html = text::format_status(value, app.base_url(), no_mentions).html;
         // Field values are inline: drop the paragraph wrapper Mastodon does not use there.
         if (html.rfind("<p>", 0) == 0 && html.size() >= 7) html = html.substr(3, html.size() - 7);
-        fields.push_back(boost::json::object{{"name", name}, {"value", html}, {"source_value", value}});
+        fields.push_back(
+            boost::json::object{{"name", name}, {"value", html}, {"source_value", value}});
       }
       account->fields_json = boost::json::serialize(fields);
     }
@@ -166,6 +169,40 @@ store::Account update_profile(App& app, Id account_id, const ProfileUpdate& upda
     }
     result = *account;
   });
+  return result;
+}
+
+}  // namespace
+
+store::Account update_profile(App& app, Id account_id, const ProfileUpdate& update) {
+  if (update.display_name && update.display_name->size() > 30 * 4)
+    fail(ErrorKind::validation,
+         "Validation failed: Display name is too long (maximum is 30 characters)");
+  if (update.note && text::count_characters(*update.note) > 500)
+    fail(ErrorKind::validation, "Validation failed: Note is too long (maximum is 500 characters)");
+  if (update.fields && update.fields->size() > 4)
+    fail(ErrorKind::validation, "Validation failed: Fields is too long (maximum is 4 fields)");
+  if (update.default_privacy && !store::parse_visibility(*update.default_privacy))
+    fail(ErrorKind::validation, "Validation failed: Default privacy is not valid");
+  // Image files first (validated, within the quota); removed again if the update fails.
+  std::string new_avatar, new_header, old_avatar, old_header;
+  try {
+    if (update.avatar) new_avatar = store_profile_image(app, ProfileImage::avatar, *update.avatar);
+    if (update.header) new_header = store_profile_image(app, ProfileImage::header, *update.header);
+  } catch (...) {
+    remove_profile_image_file(app, new_avatar);
+    throw;
+  }
+  store::Account result;
+  try {
+    result = write_profile(app, account_id, update, new_avatar, new_header, old_avatar, old_header);
+  } catch (...) {
+    remove_profile_image_file(app, new_avatar);
+    remove_profile_image_file(app, new_header);
+    throw;
+  }
+  if (!new_avatar.empty()) remove_profile_image_file(app, old_avatar);
+  if (!new_header.empty()) remove_profile_image_file(app, old_header);
   return result;
 }
 

@@ -52,6 +52,7 @@ struct ProfileUpdate {
   std::optional<std::vector<std::pair<std::string, std::string>>> fields;  // name, value (plain)
   std::optional<std::string> default_privacy, default_language;
   std::optional<bool> default_sensitive;
+  std::optional<std::string> avatar, header;  // uploaded image bytes (service/profile_images.hpp)
 };
 // Applies the update to the viewer's own account; returns the updated account.
 store::Account update_profile(App& app, Id account_id, const ProfileUpdate& update);

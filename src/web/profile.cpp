@@ -36,7 +36,7 @@ std::string full_handle(const App& app, const store::Account& account) {
 }
 
 std::string avatar(const App& app, const store::Account& account) {
-  return account.avatar_url.empty() ? app.default_avatar_url() : account.avatar_url;
+  return app.avatar_url(account);
 }
 
 std::string fields_html(const store::Account& account) {

@@ -277,6 +277,20 @@ def profile_update_arrives(s):
     alpha.api("PATCH", "/api/v1/accounts/update_credentials", token=alice.token, form={"locked": "false"})
     s.check(wait_for(lambda: not beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token)["locked"]),
             "unlocking arrives too")
+    # A new avatar: beta shows the image alpha serves.
+    picture = tiny_png()
+    boundary = "herdavatarboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"a.png\"\r\n"
+            "Content-Type: image/png\r\n\r\n").encode() + picture + f"\r\n--{boundary}--\r\n".encode()
+    r = alpha.http("PATCH", "/api/v1/accounts/update_credentials", token=alice.token, body=body,
+                   content_type=f"multipart/form-data; boundary={boundary}")
+    s.require(r.status == 200, "alice uploads an avatar", r.describe())
+    avatar = r.json()["avatar"]
+    shown = wait_for(lambda: (lambda a: a if a["avatar"] == avatar else None)(
+        beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token)))
+    s.check(shown, "beta shows alice's new avatar from alpha",
+            beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token))
+    s.eq(alpha.http("GET", avatar).body, picture, "the avatar beta points to is the picture alice uploaded")
 
 
 def tiny_png():

@@ -1,5 +1,7 @@
 // Accounts: registration, credentials, profiles, lookup/search, statuses, followers/following,
 // relationships, follow/block/mute actions, follow requests, blocks and mutes lists.
+#include "service/accounts.hpp"
+
 #include <unordered_set>
 
 #include "api/auth.hpp"
@@ -8,7 +10,7 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
-#include "service/accounts.hpp"
+#include "service/profile_images.hpp"
 #include "service/relationships.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
@@ -26,20 +28,21 @@ Id path_id(const http::Request& request, const std::string& name = "id") {
 }
 
 store::Account visible_account(App& app, Id id) {
-  auto account = app.db->read_value([&](store::Connection& c) { return store::find_account(c, id); });
+  auto account =
+      app.db->read_value([&](store::Connection& c) { return store::find_account(c, id); });
   if (!account || account->suspended) not_found();
   return *account;
 }
 
 http::Response account_response(App& app, Id id) {
   store::Account account = visible_account(app, id);
-  return http::Response::json(app.db->read_value(
-      [&](store::Connection& c) { return account_json(app, c, account); }));
+  return http::Response::json(
+      app.db->read_value([&](store::Connection& c) { return account_json(app, c, account); }));
 }
 
 http::Response relationship_response(App& app, Id viewer, Id target) {
-  json::object relationship =
-      app.db->read_value([&](store::Connection& c) { return relationship_json(c, viewer, target); });
+  json::object relationship = app.db->read_value(
+      [&](store::Connection& c) { return relationship_json(c, viewer, target); });
   return http::Response::json(relationship);
 }
 
@@ -93,11 +96,11 @@ http::Response verify_credentials(App& app, http::Request& request) {
 http::Response update_credentials(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:accounts");
   auto& p = request.params;
-  for (const auto& file : request.files) {
-    if (file.field == "avatar" || file.field == "header")
-      fail(ErrorKind::validation, "Validation failed: profile images are not supported yet");
-  }
   service::ProfileUpdate update;
+  for (const auto& file : request.files) {
+    if (file.field == "avatar") update.avatar = file.data;
+    if (file.field == "header") update.header = file.data;
+  }
   update.display_name = http::param_string(p, "display_name");
   update.note = http::param_string(p, "note");
   update.locked = http::param_bool(p, "locked");
@@ -123,6 +126,17 @@ http::Response update_credentials(App& app, http::Request& request) {
   return http::Response::json(o);
 }
 
+// DELETE /api/v1/profile/avatar and /header: back to the default image.
+http::Response remove_profile_image(App& app, http::Request& request, service::ProfileImage kind) {
+  Viewer viewer = require_user(app, request, "write:accounts");
+  store::Account account = service::remove_profile_image(app, viewer.account_id(), kind);
+  json::object o = app.db->read_value([&](store::Connection& c) {
+    auto user = store::find_user(c, viewer.user->id);
+    return credential_account_json(app, c, account, *user);
+  });
+  return http::Response::json(o);
+}
+
 http::Response lookup(App& app, http::Request& request) {
   optional_user(app, request, "read:accounts");
   std::string acct = http::param_string(request.params, "acct").value_or("");
@@ -134,9 +148,8 @@ http::Response lookup(App& app, http::Request& request) {
     domain = acct.substr(at + 1);
     if (domain == app.domain()) domain.clear();
   }
-  auto account = app.db->read_value([&](store::Connection& c) {
-    return store::find_account_by_username(c, username, domain);
-  });
+  auto account = app.db->read_value(
+      [&](store::Connection& c) { return store::find_account_by_username(c, username, domain); });
   if (!account || account->suspended) not_found();
   return http::Response::json(
       app.db->read_value([&](store::Connection& c) { return account_json(app, c, *account); }));
@@ -146,8 +159,10 @@ http::Response search(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:accounts");
   std::string q = http::param_string(request.params, "q").value_or("");
   if (!q.empty() && q[0] == '@') q = q.substr(1);
-  int limit = static_cast<int>(std::clamp<std::int64_t>(http::param_int(request.params, "limit").value_or(40), 1, 80));
-  int offset = static_cast<int>(std::max<std::int64_t>(0, http::param_int(request.params, "offset").value_or(0)));
+  int limit = static_cast<int>(
+      std::clamp<std::int64_t>(http::param_int(request.params, "limit").value_or(40), 1, 80));
+  int offset = static_cast<int>(
+      std::max<std::int64_t>(0, http::param_int(request.params, "offset").value_or(0)));
   bool following = http::param_bool(request.params, "following").value_or(false);
   std::string username = q.substr(0, q.find('@'));
   json::array out = app.db->read_value([&](store::Connection& c) {
@@ -258,8 +273,10 @@ http::Response mute(App& app, http::Request& request) {
 http::Response follow_request_action(App& app, http::Request& request, bool accept) {
   Viewer viewer = require_user(app, request, "write:follows");
   Id requester = path_id(request);
-  if (accept) service::authorize_follow_request(app, viewer.account_id(), requester);
-  else service::reject_follow_request(app, viewer.account_id(), requester);
+  if (accept)
+    service::authorize_follow_request(app, viewer.account_id(), requester);
+  else
+    service::reject_follow_request(app, viewer.account_id(), requester);
   return relationship_response(app, viewer.account_id(), requester);
 }
 
@@ -287,6 +304,12 @@ void add_account_routes(http::Router& router, App& app) {
   router.get("/api/v1/accounts", bind(many_accounts));
   router.get("/api/v1/accounts/verify_credentials", bind(verify_credentials));
   router.patch("/api/v1/accounts/update_credentials", bind(update_credentials));
+  router.del("/api/v1/profile/avatar", [&app](http::Request& request) {
+    return remove_profile_image(app, request, service::ProfileImage::avatar);
+  });
+  router.del("/api/v1/profile/header", [&app](http::Request& request) {
+    return remove_profile_image(app, request, service::ProfileImage::header);
+  });
   router.get("/api/v1/accounts/lookup", bind(lookup));
   router.get("/api/v1/accounts/search", bind(search));
   router.get("/api/v1/accounts/relationships", bind(relationships));
@@ -303,19 +326,20 @@ void add_account_routes(http::Router& router, App& app) {
   router.post("/api/v1/accounts/:id/follow", bind(follow));
   router.post("/api/v1/accounts/:id/unfollow",
               relationship_action(app, "write:follows", service::unfollow));
-  router.post("/api/v1/accounts/:id/block", relationship_action(app, "write:blocks", service::block));
+  router.post("/api/v1/accounts/:id/block",
+              relationship_action(app, "write:blocks", service::block));
   router.post("/api/v1/accounts/:id/unblock",
               relationship_action(app, "write:blocks", service::unblock));
   router.post("/api/v1/accounts/:id/mute", bind(mute));
-  router.post("/api/v1/accounts/:id/unmute", relationship_action(app, "write:mutes", service::unmute));
+  router.post("/api/v1/accounts/:id/unmute",
+              relationship_action(app, "write:mutes", service::unmute));
   router.post("/api/v1/accounts/:id/remove_from_followers",
               relationship_action(app, "write:follows", service::remove_from_followers));
   router.get("/api/v1/follow_requests", [&app](http::Request& request) {
     return own_list(app, request, "read:follows", store::page_follow_requests);
   });
-  router.post("/api/v1/follow_requests/:id/authorize", [&app](http::Request& request) {
-    return follow_request_action(app, request, true);
-  });
+  router.post("/api/v1/follow_requests/:id/authorize",
+              [&app](http::Request& request) { return follow_request_action(app, request, true); });
   router.post("/api/v1/follow_requests/:id/reject", [&app](http::Request& request) {
     return follow_request_action(app, request, false);
   });

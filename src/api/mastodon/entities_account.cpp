@@ -24,8 +24,8 @@ json::object account_json(const App& app, const store::Account& a) {
   o["note"] = a.note;
   o["url"] = a.url.empty() ? a.uri : a.url;
   o["uri"] = a.uri;
-  std::string avatar = a.avatar_url.empty() ? app.default_avatar_url() : a.avatar_url;
-  std::string header = a.header_url.empty() ? app.default_header_url() : a.header_url;
+  std::string avatar = app.avatar_url(a);
+  std::string header = app.header_url(a);
   o["avatar"] = avatar;
   o["avatar_static"] = avatar;
   o["header"] = header;

@@ -1,0 +1,67 @@
+#include "service/profile_images.hpp"
+
+#include "api/mastodon/limits.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/time.hpp"
+#include "federation/outbox.hpp"
+#include "media/sniff.hpp"
+#include "media/storage.hpp"
+#include "store/accounts.hpp"
+
+namespace herd::service {
+
+namespace {
+
+constexpr std::size_t kImageLimit = 8 * 1024 * 1024;
+
+const char* label(ProfileImage kind) {
+  return kind == ProfileImage::avatar ? "Avatar" : "Header";
+}
+
+bool local_file(const std::string& stored) {
+  return !stored.empty() && stored.rfind("http://", 0) != 0 && stored.rfind("https://", 0) != 0;
+}
+
+}  // namespace
+
+std::string store_profile_image(App& app, ProfileImage kind, std::string_view bytes) {
+  std::string what = label(kind);
+  auto format = media::sniff(bytes);
+  if (!format || format->type != "image")
+    fail(ErrorKind::validation, "Validation failed: " + what + " content type is invalid");
+  if (bytes.size() > kImageLimit)
+    fail(ErrorKind::validation, "Validation failed: " + what + " file size must be less than 8 MB");
+  auto size = media::image_dimensions(bytes);
+  if (!size) fail(ErrorKind::validation, "Validation failed: " + what + " content type is invalid");
+  if (std::uint64_t{size->width} * size->height >
+      static_cast<std::uint64_t>(limits::image_matrix_limit))
+    fail(ErrorKind::validation, "Validation failed: " + what + " dimensions are too large");
+  std::string relative = media::relative_path(next_id(), "original", format->extension);
+  media::storage(app.config).store(relative, bytes);
+  return relative;
+}
+
+void remove_profile_image_file(App& app, const std::string& stored) {
+  if (local_file(stored)) media::storage(app.config).remove(stored);
+}
+
+store::Account remove_profile_image(App& app, Id account_id, ProfileImage kind) {
+  std::string old;
+  store::Account account = app.db->write_value([&](store::Connection& c) {
+    auto found = store::find_account(c, account_id);
+    if (!found) not_found();
+    std::string& field = kind == ProfileImage::avatar ? found->avatar_url : found->header_url;
+    old = field;
+    if (old.empty()) return *found;
+    field.clear();
+    found->updated_at = now_unix_ms();
+    store::update_account_profile(c, *found);
+    federation::on_profile_updated(app, c, account_id);
+    return *found;
+  });
+  remove_profile_image_file(app, old);
+  return account;
+}
+
+}  // namespace herd::service

@@ -1,0 +1,26 @@
+// Profile images (avatar and header) of local accounts, as Mastodon's update_credentials and
+// DELETE /api/v1/profile/{avatar,header} handle them. The file is judged by its bytes (PNG, JPEG,
+// GIF, WebP or AVIF, at most 8 MB and 33 megapixels), stored under the data folder like media
+// (within the disk quota) and recorded as its relative path in accounts.avatar_url/header_url;
+// App::avatar_url() turns that into the public URL.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "app.hpp"
+#include "store/models.hpp"
+
+namespace herd::service {
+
+enum class ProfileImage { avatar, header };
+
+// Validates and stores an uploaded image; returns its relative path. 422 with Mastodon's message
+// for anything else ("Validation failed: Avatar file size must be less than 8 MB", ...).
+std::string store_profile_image(App& app, ProfileImage kind, std::string_view bytes);
+// Removes a stored image file; nothing for "" or a remote URL.
+void remove_profile_image_file(App& app, const std::string& stored);
+// Clears the account's avatar or header (back to the default image), removes its file and sends
+// Update(Person). Returns the account.
+store::Account remove_profile_image(App& app, Id account_id, ProfileImage kind);
+
+}  // namespace herd::service
