@@ -387,6 +387,26 @@ CREATE TABLE poll_votes (
 );
 CREATE INDEX poll_votes_account ON poll_votes (account_id, poll_id);
 )SQL"},
+      {8, "lists", R"SQL(
+CREATE TABLE lists (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  replies_policy TEXT NOT NULL DEFAULT 'list',
+  exclusive INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX lists_account ON lists (account_id, id);
+CREATE TABLE list_accounts (
+  id BIGINT PRIMARY KEY,
+  list_id BIGINT NOT NULL,
+  account_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX list_accounts_pair ON list_accounts (list_id, account_id);
+CREATE INDEX list_accounts_account ON list_accounts (account_id);
+)SQL"},
   };
   return list;
 }
