@@ -9,7 +9,9 @@
 #include "federation/moderation.hpp"
 #include "service/notifications.hpp"
 #include "service/relationships.hpp"
+#include "service/visibility.hpp"
 #include "store/accounts.hpp"
+#include "store/federation.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
 
@@ -38,6 +40,41 @@ void notify_staff(App& app, store::Connection& c, const store::Report& report) {
   }
 }
 
+// What a report from another server may attach (Mastodon's rule; its reporter is often an
+// anonymous instance actor): the target's public and unlisted statuses, private ones when the
+// reporter's server has followers of the target, and any that mention an account there. Statuses
+// that do not qualify (or are gone) are dropped, not refused.
+std::vector<Id> statuses_for_remote_reporter(store::Connection& c, Id reporter_id, Id target_id,
+                                             const std::vector<Id>& ids) {
+  std::vector<Id> out;
+  auto reporter = store::find_account(c, reporter_id);
+  if (!reporter) return out;
+  auto statuses = store::find_statuses(c, unique_ids(ids));
+  std::vector<Id> candidates;
+  for (const auto& s : statuses) candidates.push_back(s.id);
+  auto mentions = store::load_mentions(c, candidates);
+  std::optional<bool> followers_there;
+  for (const auto& status : statuses) {
+    if (status.account_id != target_id) continue;
+    bool ok = status.visibility == store::Visibility::public_ ||
+              status.visibility == store::Visibility::unlisted;
+    if (!ok && status.visibility == store::Visibility::private_) {
+      if (!followers_there)
+        followers_there = store::has_follower_on_domain(c, target_id, reporter->domain);
+      ok = *followers_there;
+    }
+    if (!ok) {
+      auto mentioned = store::find_accounts(c, mentions[status.id]);
+      ok = std::any_of(mentioned.begin(), mentioned.end(), [&](const store::Account& a) {
+        return !reporter->domain.empty() && a.domain == reporter->domain;
+      });
+    }
+    if (ok) out.push_back(status.id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 store::Report require_report(store::Connection& c, Id id) {
   auto report = store::find_report(c, id);
   if (!report) not_found();
@@ -60,11 +97,12 @@ store::Report file_report(App& app, Id reporter_id, const ReportRequest& request
   app.db->write([&](store::Connection& c) {
     auto target = store::find_account(c, request.target_account_id);
     if (!target || target->suspended) not_found();
+    // The target's statuses the reporter can see (Mastodon's AccountStatusesFilter), else 404.
     std::vector<Id> status_ids = unique_ids(request.status_ids);
-    auto statuses = store::find_statuses(c, status_ids);
+    auto statuses = visible_only(c, reporter_id, store::find_statuses(c, status_ids));
     if (statuses.size() != status_ids.size()) not_found();
     for (const auto& status : statuses)
-      if (status.account_id != target->id || status.reblog_of_id) not_found();
+      if (status.account_id != target->id) not_found();
     std::vector<Id> rule_ids = unique_ids(request.rule_ids);
     if (category == "violation") {
       auto rules = store::list_rules(c);
@@ -102,7 +140,7 @@ std::optional<store::Report> receive_report(App& app, Id reporter_id, Id target_
     report.id = next_id();
     report.account_id = reporter_id;
     report.target_account_id = target_id;
-    report.status_ids = unique_ids(status_ids);
+    report.status_ids = statuses_for_remote_reporter(c, reporter_id, target_id, status_ids);
     report.comment = comment;
     report.category = "other";
     if (!uri.empty()) report.uri = uri;

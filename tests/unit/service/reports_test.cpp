@@ -116,6 +116,37 @@ TEST_F(Reports, ReceivedReportsAreStoredOnce) {
   EXPECT_EQ(notifications_of(dave).size(), 1u);
 }
 
+TEST_F(Reports, ReceivedReportsAttachWhatTheReporterServerMaySee) {
+  Id remote = account("mod", "remote.example");
+  Id friend_there = account("pal", "remote.example");
+  auto open = raw_status(bob, store::Visibility::unlisted);
+  auto followers_only = raw_status(bob, store::Visibility::private_);
+  auto dm_there = raw_status(bob, store::Visibility::direct, {friend_there});
+  auto dm_elsewhere = raw_status(bob, store::Visibility::direct, {carol});
+  auto not_bobs = raw_status(carol, store::Visibility::public_);
+  auto report = service::receive_report(
+      app, remote, bob, {open.id, followers_only.id, dm_there.id, dm_elsewhere.id, not_bobs.id, 1},
+      "", "https://remote.example/f/2");
+  ASSERT_TRUE(report);
+  std::vector<Id> expected{open.id, dm_there.id};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(report->status_ids, expected);
+  follow(friend_there, bob);  // a follower there: followers-only posts may be attached
+  report = service::receive_report(app, remote, bob, {followers_only.id}, "",
+                                   "https://remote.example/f/3");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->status_ids, std::vector<Id>{followers_only.id});
+}
+
+TEST_F(Reports, LocalReportersAttachOnlyWhatTheyCanSee) {
+  auto hidden = raw_status(bob, store::Visibility::direct, {carol});
+  service::ReportRequest in;
+  in.target_account_id = bob;
+  in.status_ids = {hidden.id};
+  EXPECT_EQ(error_status([&] { service::file_report(app, alice, in); }), 404);
+  EXPECT_EQ(error_status([&] { service::file_report(app, carol, in); }), 0);
+}
+
 TEST_F(Reports, MoveFollowersKeepsTheirChoices) {
   follow(alice, carol, false);
   follow(bob, carol);
