@@ -5,6 +5,7 @@
 #include "federation/outbox.hpp"
 #include "service/notifications.hpp"
 #include "store/accounts.hpp"
+#include "store/lists.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
 
@@ -26,6 +27,7 @@ bool drop_follow(store::Connection& c, Id account_id, Id target_id) {
   store::adjust_account_counts(c, account_id, 0, 0, -1);
   store::adjust_account_counts(c, target_id, 0, -1, 0);
   store::remove_author_from_feed(c, account_id, target_id);
+  store::remove_from_owner_lists(c, account_id, target_id);  // lists hold followed accounts only
   return true;
 }
 

@@ -583,6 +583,23 @@ std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vect
   return run_page(c, from, where, params, "h.status_id", page);
 }
 
+std::vector<Status> page_list_timeline(Connection& c, Id list_id, const std::vector<Id>& hidden,
+                                       const PageQuery& page) {
+  std::vector<Value> params{Value(list_id)};
+  std::string where =
+      "s.account_id IN (SELECT account_id FROM list_accounts WHERE list_id = ?) AND s.visibility "
+      "<> 'direct'";
+  std::string from = "FROM statuses s";
+  if (!hidden.empty()) {
+    from += " LEFT JOIN statuses r ON r.id = s.reblog_of_id";
+    where += not_in("s.account_id", hidden, params);
+    where +=
+        " AND (r.account_id IS NULL OR r.account_id NOT IN (" + placeholders(hidden.size()) + "))";
+    append_ids(params, hidden);
+  }
+  return run_page(c, from, where, params, "s.id", page);
+}
+
 namespace {
 std::string public_conditions(const PublicTimelineFilter& filter, const std::vector<Id>& hidden,
                               std::vector<Value>& params) {

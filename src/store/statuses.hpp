@@ -155,6 +155,12 @@ void remove_author_from_feed(Connection& c, Id account_id, Id author_id);
 std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
                                    const PageQuery& page);
 
+// A page of the statuses (and reblogs) by the members of a list, not direct ones, skipping those
+// by (or reblogging) the accounts in `hidden`. Visibility to the owner is the caller's to check.
+// Cursors are the status ids.
+std::vector<Status> page_list_timeline(Connection& c, Id list_id, const std::vector<Id>& hidden,
+                                       const PageQuery& page);
+
 struct PublicTimelineFilter {
   bool local = false;       // only local statuses
   bool remote = false;      // only remote statuses

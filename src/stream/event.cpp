@@ -27,6 +27,10 @@ std::string normalize_tag(std::string_view tag) {
   return out;
 }
 
+std::string list_channel(Id list_id) {
+  return "list:" + std::to_string(list_id);
+}
+
 std::string hashtag_channel(std::string_view tag, bool local_only) {
   std::string channel = "hashtag:" + normalize_tag(tag);
   if (local_only) channel += ":local";

@@ -41,6 +41,7 @@ std::string user_channel(Id account_id);
 std::string notification_channel(Id account_id);
 std::string direct_channel(Id account_id);
 std::string hashtag_channel(std::string_view tag, bool local_only);
+std::string list_channel(Id list_id);
 // Lowercases ASCII letters (tags are stored lowercase; clients may subscribe with any case).
 std::string normalize_tag(std::string_view tag);
 

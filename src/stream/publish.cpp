@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "store/lists.hpp"
 #include "store/statuses.hpp"
 #include "store/stream.hpp"
 #include "stream/hub.hpp"
@@ -51,6 +52,11 @@ void status_created(App& app, store::Connection& c, const store::Status& status,
       event.accounts.push_back(original->account_id);
   event.accounts.insert(event.accounts.end(), mentioned.begin(), mentioned.end());
   for (Id account : home) add_unique(event.channels, user_channel(account));
+  // The author's posts reach the lists holding the author, for owners whose home they reach.
+  if (status.visibility != store::Visibility::direct && !home.empty())
+    for (const auto& list : store::lists_with_member(c, status.account_id))
+      if (std::find(home.begin(), home.end(), list.account_id) != home.end())
+        add_unique(event.channels, list_channel(list.id));
   for (auto& channel : public_channels(status, tags))
     add_unique(event.channels, std::move(channel));
   app.stream->publish(std::move(event));
@@ -69,6 +75,8 @@ void publish_to_audience(App& app, store::Connection& c, const std::string& name
   add_unique(event.channels, user_channel(s.account_id));
   for (Id account : store::feed_holder_ids(c, s.id))
     add_unique(event.channels, user_channel(account));
+  for (const auto& list : store::lists_with_member(c, s.account_id))
+    add_unique(event.channels, list_channel(list.id));
   for (auto& channel : public_channels(s, tags)) add_unique(event.channels, std::move(channel));
   app.stream->publish(std::move(event));
 }

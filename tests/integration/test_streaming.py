@@ -514,5 +514,30 @@ def masto_js_streaming(t):
     t.eq(p.returncode, 0, "masto.js streaming checks (js/streaming.mjs; failures above)")
 
 
+@suite.case
+def mastodonpy_stream_list(t):
+    server, alice, bob, carol = S["server"], S["alice"], S["bob"], S["carol"]
+    server.api("POST", f"/api/v1/accounts/{carol.id}/follow", token=bob.token)
+    lst = server.api("POST", "/api/v1/lists", token=bob.token, form={"title": "just alice"})
+    server.api("POST", f"/api/v1/lists/{lst['id']}/accounts", token=bob.token, form={"account_ids[]": alice.id})
+    listener, handle = stream_with(t, mastodon_py_client(bob.token).stream_list, lst["id"])
+    try:
+        carols = post(carol, "carol is followed but not listed")
+        status = post(alice, "alice on the list stream")
+        got = listener.wait_for(lambda e: e[0] == "update" and str(e[1]["id"]) == status["id"])
+        t.require(got, "stream_list: update for a member's post", getattr(listener, "unmatched", None))
+        t.check(all(not (e[0] == "update" and str(e[1]["id"]) == carols["id"]) for e in got),
+                "stream_list: nothing from a followed account outside the list")
+        server.api("DELETE", f"/api/v1/statuses/{status['id']}", token=alice.token)
+        got = listener.wait_for(lambda e: e[0] == "delete" and str(e[1]) == status["id"])
+        t.check(got, "stream_list: delete of a member's post", getattr(listener, "unmatched", None))
+    finally:
+        close_soon(handle)
+    r = server.http("GET", "/api/v1/streaming/list", token=carol.token, query={"list": lst["id"]})
+    t.json_error(r, 404, "SSE: another account's list")
+    r = server.http("GET", "/api/v1/streaming/list", token=bob.token)
+    t.json_error(r, 404, "SSE: list without an id")
+
+
 if __name__ == "__main__":
     main(suite)

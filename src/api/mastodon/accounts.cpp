@@ -321,7 +321,6 @@ void add_account_routes(http::Router& router, App& app) {
   router.get("/api/v1/accounts/:id/statuses", bind(account_statuses));
   router.get("/api/v1/accounts/:id/followers", bind(followers));
   router.get("/api/v1/accounts/:id/following", bind(following));
-  router.get("/api/v1/accounts/:id/lists", bind(empty_list));
   router.get("/api/v1/accounts/:id/featured_tags", bind(empty_list));
   router.post("/api/v1/accounts/:id/follow", bind(follow));
   router.post("/api/v1/accounts/:id/unfollow",

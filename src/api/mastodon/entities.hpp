@@ -14,6 +14,10 @@
 #include "store/polls.hpp"
 #include "store/reports.hpp"
 
+namespace herd::store {
+struct List;
+}
+
 namespace herd::api {
 
 namespace json = boost::json;
@@ -25,6 +29,8 @@ json::object credential_account_json(const App& app, store::Connection& c,
 json::object application_json(const store::Application& app, bool with_secret);
 json::object token_json(const store::AccessToken& token);
 json::object rule_json(const store::Rule& rule);
+// List: id, title, replies_policy, exclusive.
+json::object list_json(const store::List& list);
 json::object relationship_json(store::Connection& c, Id viewer_account_id, Id target_account_id);
 json::array relationships_json(store::Connection& c, Id viewer_account_id,
                                const std::vector<Id>& target_ids);

@@ -22,6 +22,7 @@
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "http/stream.hpp"
+#include "store/lists.hpp"
 #include "store/notifications.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
@@ -63,7 +64,8 @@ StreamParams params_from(const json::object& params, std::string name) {
 }
 
 // Mastodon's channelNameToIds: the channels behind a stream, or why it cannot be streamed.
-std::variant<Subscription, StreamError> resolve(const Viewer& viewer, const StreamParams& p) {
+std::variant<Subscription, StreamError> resolve(App& app, const Viewer& viewer,
+                                                const StreamParams& p) {
   const std::string& scopes = viewer.token->scopes;
   auto needs = [&](std::string_view scope) { return scope_allows(scopes, scope); };
   Subscription s;
@@ -107,8 +109,18 @@ std::variant<Subscription, StreamError> resolve(const Viewer& viewer, const Stre
     return s;
   }
   if (name == "list") {
-    // Lists are not implemented: no list exists, so none can be streamed.
-    return StreamError{404, "List not found"};
+    if (!needs("read:lists") && !needs("read:statuses"))
+      return StreamError{401, "Access token does not have the required scopes"};
+    auto id = p.list ? parse_id(*p.list) : std::nullopt;
+    auto list =
+        id ? app.db->read_value([&](store::Connection& c) { return store::find_list(c, *id); })
+           : std::nullopt;
+    if (!list || list->account_id != me) return StreamError{404, "List not found"};
+    s.stream.emplace_back(std::to_string(list->id));
+    s.key = name + "\n" + std::to_string(list->id);
+    s.personal = true;
+    s.channels = {stream::list_channel(list->id)};
+    return s;
   }
   return StreamError{400, "Unknown stream type"};
 }
@@ -198,7 +210,7 @@ class StreamConnection final : public stream::Subscriber,
     auto name = http::param_string(message, "stream");
     if (!type || (*type != "subscribe" && *type != "unsubscribe")) return;  // as Mastodon: ignored
     if (!name) return send_error(400, "Unknown stream type");
-    auto resolved = resolve(viewer_, params_from(message, *name));
+    auto resolved = resolve(app_, viewer_, params_from(message, *name));
     if (auto* error = std::get_if<StreamError>(&resolved))
       return send_error(error->status, error->message);
     auto& subscription = std::get<Subscription>(resolved);
@@ -285,7 +297,7 @@ Viewer streaming_viewer(App& app, http::Request& request, const std::string& sub
 
 http::Response event_stream(App& app, http::Request& request, const std::string& name) {
   Viewer viewer = streaming_viewer(app, request, "");
-  auto resolved = resolve(viewer, params_from(request.params, name));
+  auto resolved = resolve(app, viewer, params_from(request.params, name));
   if (auto* error = std::get_if<StreamError>(&resolved))
     return http::Response::error(error->status, error->message);
   auto connection = std::make_shared<StreamConnection>(app, std::move(viewer), false);
@@ -321,7 +333,7 @@ http::Response websocket(App& app, http::Request& request) {
   Viewer viewer = streaming_viewer(app, request, subprotocol);
   std::optional<std::variant<Subscription, StreamError>> initial;
   if (auto name = http::param_string(request.params, "stream"))
-    initial = resolve(viewer, params_from(request.params, *name));
+    initial = resolve(app, viewer, params_from(request.params, *name));
   auto connection = std::make_shared<StreamConnection>(app, std::move(viewer), true);
   auto upgrade = std::make_shared<http::Upgrade>();
   upgrade->kind = http::Upgrade::Kind::websocket;
