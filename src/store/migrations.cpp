@@ -407,6 +407,16 @@ CREATE TABLE list_accounts (
 CREATE UNIQUE INDEX list_accounts_pair ON list_accounts (list_id, account_id);
 CREATE INDEX list_accounts_account ON list_accounts (account_id);
 )SQL"},
+      {10, "markers", R"SQL(
+CREATE TABLE markers (
+  account_id BIGINT NOT NULL,
+  timeline TEXT NOT NULL,
+  last_read_id BIGINT NOT NULL,
+  version BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, timeline)
+);
+)SQL"},
   };
   return list;
 }
