@@ -320,7 +320,6 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/push/subscription", [](http::Request&) {
     return http::Response::error(404, "Record not found");
   });
-  router.get("/api/v1/markers", [](http::Request&) { return http::Response::json_text("{}"); });
 }
 
 }  // namespace herd::api
