@@ -407,6 +407,34 @@ CREATE TABLE list_accounts (
 CREATE UNIQUE INDEX list_accounts_pair ON list_accounts (list_id, account_id);
 CREATE INDEX list_accounts_account ON list_accounts (account_id);
 )SQL"},
+      {9, "filters", R"SQL(
+CREATE TABLE filters (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  context TEXT NOT NULL DEFAULT '[]',
+  filter_action TEXT NOT NULL DEFAULT 'warn',
+  expires_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX filters_account ON filters (account_id, id);
+CREATE TABLE filter_keywords (
+  id BIGINT PRIMARY KEY,
+  filter_id BIGINT NOT NULL,
+  keyword TEXT NOT NULL,
+  whole_word INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX filter_keywords_filter ON filter_keywords (filter_id, id);
+CREATE TABLE filter_statuses (
+  id BIGINT PRIMARY KEY,
+  filter_id BIGINT NOT NULL,
+  status_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX filter_statuses_pair ON filter_statuses (filter_id, status_id);
+)SQL"},
       {10, "markers", R"SQL(
 CREATE TABLE markers (
   account_id BIGINT NOT NULL,
@@ -416,6 +444,17 @@ CREATE TABLE markers (
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (account_id, timeline)
 );
+)SQL"},
+      {11, "conversations", R"SQL(
+CREATE TABLE account_conversations (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  participant_key TEXT NOT NULL,
+  unread INTEGER NOT NULL DEFAULT 0,
+  removed_up_to BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX account_conversations_key ON account_conversations (account_id, participant_key);
 )SQL"},
   };
   return list;
