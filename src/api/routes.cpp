@@ -11,6 +11,7 @@ http::Router build_router(App& app) {
   add_timeline_routes(router, app);
   add_list_routes(router, app);
   add_marker_routes(router, app);
+  add_conversation_routes(router, app);
   add_notification_routes(router, app);
   add_search_routes(router, app);
   add_media_routes(router, app);

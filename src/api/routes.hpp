@@ -14,6 +14,7 @@ void add_status_edit_routes(http::Router& router, App& app);    // mastodon/stat
 void add_timeline_routes(http::Router& router, App& app);       // mastodon/timelines.cpp
 void add_list_routes(http::Router& router, App& app);           // mastodon/lists.cpp
 void add_marker_routes(http::Router& router, App& app);         // mastodon/markers.cpp
+void add_conversation_routes(http::Router& router, App& app);   // mastodon/conversations.cpp
 void add_notification_routes(http::Router& router, App& app);   // mastodon/notifications.cpp
 void add_search_routes(http::Router& router, App& app);         // mastodon/search.cpp
 void add_media_routes(http::Router& router, App& app);          // mastodon/media.cpp

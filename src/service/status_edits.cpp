@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "federation/inbox.hpp"
 #include "federation/outbox.hpp"
+#include "service/conversations.hpp"
 #include "service/media.hpp"
 #include "service/notifications.hpp"
 #include "service/statuses.hpp"
@@ -155,6 +156,7 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
     if (after.visibility == store::Visibility::direct)
       store::insert_feed_entries(c, after.id, store::not_hiding(c, newly, {account_id}));
     for (Id target : newly) notify(app, c, target, account_id, "mention", after.id);
+    if (!newly.empty()) record_direct_status(app, c, after, mentioned);
     notify_rebloggers(app, c, after);
     stream::status_updated(app, c, after);
     federation::on_status_edited(app, c, after);

@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "federation/inbox.hpp"
 #include "federation/outbox.hpp"
+#include "service/conversations.hpp"
 #include "service/media.hpp"
 #include "service/notifications.hpp"
 #include "service/visibility.hpp"
@@ -231,6 +232,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     stream::status_created(app, c, status, audience, formatted.tags, mentioned);
     for (Id target : local_mentioned) notify(app, c, target, account_id, "mention", status.id);
     notify_subscribers(app, c, status, audience);
+    record_direct_status(app, c, status, mentioned);
     federation::on_status_posted(app, c, status);
   });
   return status;
@@ -407,6 +409,7 @@ store::Status receive_status(App& app, const store::Status& input, const std::ve
     for (Id target : local_mentioned)
       notify(app, c, target, status.account_id, "mention", status.id);
     notify_subscribers(app, c, status, audience);
+    record_direct_status(app, c, status, mentioned);
     return status;
   });
 }

@@ -583,6 +583,14 @@ std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vect
   return run_page(c, from, where, params, "h.status_id", page);
 }
 
+std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int limit) {
+  return statuses_from(c.query(
+      select_statuses() +
+          " WHERE s.visibility = 'direct' AND s.reblog_of_id IS NULL AND (s.account_id = ? OR s.id "
+          "IN (SELECT status_id FROM mentions WHERE account_id = ?)) ORDER BY s.id DESC LIMIT ?",
+      {Value(account_id), Value(account_id), Value(std::int64_t{limit})}));
+}
+
 std::vector<Status> page_list_timeline(Connection& c, Id list_id, const std::vector<Id>& hidden,
                                        const PageQuery& page) {
   std::vector<Value> params{Value(list_id)};

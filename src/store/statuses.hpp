@@ -155,6 +155,9 @@ void remove_author_from_feed(Connection& c, Id account_id, Id author_id);
 std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
                                    const PageQuery& page);
 
+// The newest direct statuses the account wrote or is mentioned in (at most `limit`), newest first.
+std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int limit);
+
 // A page of the statuses (and reblogs) by the members of a list, not direct ones, skipping those
 // by (or reblogging) the accounts in `hidden`. Visibility to the owner is the caller's to check.
 // Cursors are the status ids.

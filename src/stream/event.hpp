@@ -23,9 +23,11 @@
 namespace herd::stream {
 
 struct Event {
-  // "update", "status.update", "delete", "notification" (Mastodon's streaming event names).
+  // "update", "status.update", "delete", "notification", "conversation" (Mastodon's streaming
+  // event names).
   std::string name;
-  // The status (update, status.update, delete) or notification (notification) the event is about.
+  // The status (update, status.update, delete, conversation: its last status) or notification
+  // (notification) the event is about.
   Id object_id = 0;
   // A notification's recipient (the viewer its payload is rendered for); 0 otherwise.
   Id recipient = 0;

@@ -114,4 +114,15 @@ void notification_created(App& app, const store::Notification& notification) {
   app.stream->publish(std::move(event));
 }
 
+void conversation_updated(App& app, const store::Status& status,
+                          const std::vector<Id>& participants) {
+  if (!app.stream || participants.empty()) return;
+  Event event;
+  event.name = "conversation";
+  event.object_id = status.id;
+  event.accounts.push_back(status.account_id);
+  for (Id account : participants) add_unique(event.channels, direct_channel(account));
+  app.stream->publish(std::move(event));
+}
+
 }  // namespace herd::stream

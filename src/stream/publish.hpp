@@ -33,4 +33,9 @@ void status_updated(App& app, store::Connection& c, const store::Status& status)
 // streams.
 void notification_created(App& app, const store::Notification& notification);
 
+// A direct status was stored: `conversation` (the Conversation it is now the last status of,
+// rendered for each reader) to the local participants' direct streams.
+void conversation_updated(App& app, const store::Status& status,
+                          const std::vector<Id>& participants);
+
 }  // namespace herd::stream

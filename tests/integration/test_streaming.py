@@ -196,6 +196,9 @@ def collector():
         def on_status_update(self, status):
             self.events.put(("status.update", status))
 
+        def on_conversation(self, conversation):
+            self.events.put(("conversation", conversation))
+
         def on_unknown_event(self, name, unknown_event=None):
             self.events.put((name, unknown_event))
 
@@ -537,6 +540,25 @@ def mastodonpy_stream_list(t):
     t.json_error(r, 404, "SSE: another account's list")
     r = server.http("GET", "/api/v1/streaming/list", token=bob.token)
     t.json_error(r, 404, "SSE: list without an id")
+
+
+@suite.case
+def mastodonpy_stream_direct(t):
+    alice, bob = S["alice"], S["bob"]
+    listener, handle = stream_with(t, mastodon_py_client(bob.token).stream_direct)
+    try:
+        public = post(alice, "not a direct message")
+        dm = post(alice, "@bob just for you", visibility="direct")
+        got = listener.wait_for(lambda e: e[0] == "conversation" and str(e[1]["last_status"]["id"]) == dm["id"])
+        t.require(got, "stream_direct: a conversation event for the direct message",
+                  getattr(listener, "unmatched", None))
+        conversation = got[-1][1]
+        t.eq([a["acct"] for a in conversation["accounts"]], ["alice"], "conversation payload: the other participant")
+        t.eq(conversation["unread"], True, "conversation payload: unread for bob")
+        t.check(all(not (e[0] == "update" and str(e[1]["id"]) == public["id"]) for e in got),
+                "stream_direct: nothing about public posts")
+    finally:
+        close_soon(handle)
 
 
 if __name__ == "__main__":

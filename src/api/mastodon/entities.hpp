@@ -60,6 +60,11 @@ json::object media_attachment_json(const App& app, const store::MediaAttachment&
 // only for a signed-in viewer (viewer 0: anonymous); the author counts as having voted.
 json::object poll_json(const store::Poll& poll, Id viewer, const std::vector<int>& own_votes);
 
+// Conversation: id, unread, accounts (the other participants), last_status (for the viewer).
+json::object conversation_json(const App& app, store::Connection& c, Id viewer, Id id, bool unread,
+                               const std::vector<Id>& participants,
+                               const store::Status& last_status);
+
 json::array notifications_json(const App& app, store::Connection& c, Id viewer_account_id,
                                const std::vector<store::Notification>& notifications);
 

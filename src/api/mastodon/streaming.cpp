@@ -22,6 +22,7 @@
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "http/stream.hpp"
+#include "service/conversations.hpp"
 #include "store/lists.hpp"
 #include "store/notifications.hpp"
 #include "store/relationships.hpp"
@@ -128,6 +129,16 @@ std::variant<Subscription, StreamError> resolve(App& app, const Viewer& viewer,
 std::optional<std::string> render_payload(App& app, const stream::Event& event, Id viewer) {
   if (event.name == "delete") return std::to_string(event.object_id);
   return app.db->read_value([&](store::Connection& c) -> std::optional<std::string> {
+    if (event.name == "conversation") {
+      store::PageQuery recent;
+      recent.limit = 40;
+      for (const auto& conversation : service::conversations_of(c, viewer, recent))
+        if (conversation.last_status.id == event.object_id)
+          return json::serialize(
+              conversation_json(app, c, viewer, conversation.row.id, conversation.row.unread,
+                                conversation.participants, conversation.last_status));
+      return std::nullopt;
+    }
     if (event.name == "notification") {
       auto notification = store::find_notification(c, event.recipient, event.object_id);
       if (!notification) return std::nullopt;
