@@ -456,6 +456,17 @@ CREATE TABLE account_conversations (
 );
 CREATE UNIQUE INDEX account_conversations_key ON account_conversations (account_id, participant_key);
 )SQL"},
+      {12, "scheduled statuses", R"SQL(
+CREATE TABLE scheduled_statuses (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  scheduled_at BIGINT NOT NULL,
+  params_json TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX scheduled_statuses_due ON scheduled_statuses (scheduled_at);
+CREATE INDEX scheduled_statuses_account ON scheduled_statuses (account_id, id);
+)SQL"},
   };
   return list;
 }
