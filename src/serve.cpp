@@ -12,11 +12,14 @@
 #include "app.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/time.hpp"
 #include "federation/delivery.hpp"
 #include "http/server.hpp"
 #include "service/accounts.hpp"
 #include "service/polls.hpp"
 #include "store/database.hpp"
+#include "service/scheduled_statuses.hpp"
+#include "service/ticker.hpp"
 #include "stream/hub.hpp"
 
 namespace herd {
@@ -95,6 +98,9 @@ int serve_main(const std::string& config_path) {
   service::PollWorker polls(app);            // ends polls, spreads their counts
   server.run();
   hub.stop_listening();  // no event from other processes reaches a connection being torn down
+  service::Ticker scheduled("scheduled statuses", std::chrono::seconds(1), [&app] {
+    service::publish_due_statuses(app, now_unix_ms());  // posts scheduled statuses when due
+  });
   log::info("stopped");
   return 0;
 }

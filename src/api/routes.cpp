@@ -13,6 +13,7 @@ http::Router build_router(App& app) {
   add_marker_routes(router, app);
   add_conversation_routes(router, app);
   add_notification_routes(router, app);
+  add_scheduled_status_routes(router, app);
   add_search_routes(router, app);
   add_media_routes(router, app);
   add_poll_routes(router, app);

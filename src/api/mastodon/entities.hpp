@@ -16,6 +16,7 @@
 
 namespace herd::store {
 struct List;
+struct ScheduledStatus;
 }
 
 namespace herd::api {
@@ -59,6 +60,10 @@ json::object media_attachment_json(const App& app, const store::MediaAttachment&
 // Poll: options' votes_count null while totals are hidden (until it ends); voted and own_votes
 // only for a signed-in viewer (viewer 0: anonymous); the author counts as having voted.
 json::object poll_json(const store::Poll& poll, Id viewer, const std::vector<int>& own_votes);
+
+// ScheduledStatus: id, scheduled_at, params (as kept, with Mastodon's keys), media_attachments.
+json::object scheduled_status_json(const App& app, store::Connection& c,
+                                   const store::ScheduledStatus& scheduled);
 
 // Conversation: id, unread, accounts (the other participants), last_status (for the viewer).
 json::object conversation_json(const App& app, store::Connection& c, Id viewer, Id id, bool unread,

@@ -313,7 +313,6 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/followed_tags", bind(empty_array));
   router.get("/api/v1/filters", bind(empty_array));
   router.get("/api/v2/filters", bind(empty_array));
-  router.get("/api/v1/scheduled_statuses", bind(empty_array));
   router.get("/api/v1/endorsements", bind(empty_array));
   router.get("/api/v1/domain_blocks", bind(empty_array));
   router.get("/api/v1/push/subscription", [](http::Request&) {

@@ -7,6 +7,7 @@
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/mastodon/scheduled_statuses.hpp"
 #include "api/mastodon/polls.hpp"
 #include "api/pagination.hpp"
 #include "api/routes.hpp"
@@ -67,11 +68,11 @@ http::Response create_status(App& app, http::Request& request) {
   input.visibility = http::param_string(p, "visibility");
   input.language = http::param_string(p, "language");
   input.poll = poll_params(p);
-  if (auto scheduled = http::param_string(p, "scheduled_at"); scheduled && !scheduled->empty())
-    fail(ErrorKind::validation, "Scheduled statuses are not supported yet");
   if (auto key = request.header("idempotency-key"); !key.empty())
     input.idempotency_key = std::string(key);
   input.application_id = viewer.token->application_id;
+  if (auto scheduled = http::param_string(p, "scheduled_at"); scheduled && !scheduled->empty())
+    return scheduled_status_response(app, viewer.account_id(), input, *scheduled);
   store::Status status = service::post_status(app, viewer.account_id(), input);
   return status_response(app, viewer.account_id(), status);
 }
