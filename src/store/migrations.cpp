@@ -467,6 +467,16 @@ CREATE TABLE scheduled_statuses (
 CREATE INDEX scheduled_statuses_due ON scheduled_statuses (scheduled_at);
 CREATE INDEX scheduled_statuses_account ON scheduled_statuses (account_id, id);
 )SQL"},
+      {14, "followed hashtags", R"SQL(
+CREATE TABLE tag_follows (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  tag_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX tag_follows_pair ON tag_follows (account_id, tag_id);
+CREATE INDEX tag_follows_tag ON tag_follows (tag_id);
+)SQL"},
   };
   return list;
 }
