@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
+#include "federation/outbox.hpp"
 #include "service/reports.hpp"
 #include "store/accounts.hpp"
 #include "store/reports.hpp"
@@ -58,8 +59,10 @@ int aliases(App& app, const std::string& username, const std::vector<std::string
   if (!uris.empty()) {
     std::vector<std::string> stored = uris;
     if (stored.size() == 1 && stored[0] == "-") stored.clear();
-    app.db->write(
-        [&](store::Connection& c) { store::set_account_also_known_as(c, account->id, stored); });
+    app.db->write([&](store::Connection& c) {
+      store::set_account_also_known_as(c, account->id, stored);
+      federation::on_profile_updated(app, c, account->id);  // followers' servers learn them
+    });
   }
   for (const auto& uri : app.db->read_value(
            [&](store::Connection& c) { return store::account_also_known_as(c, account->id); }))

@@ -47,16 +47,11 @@ void on_report_forwarded(App& app, store::Connection& c, const store::Report& re
                    {target.inbox_url});
 }
 
-void publish_migration(App& app, const store::Account& account, json::object& actor) {
-  std::vector<std::string> aliases;
+void publish_migration(store::Connection& c, const store::Account& account, json::object& actor) {
   std::string moved_to;
-  app.db->read([&](store::Connection& c) {
-    aliases = store::account_also_known_as(c, account.id);
-    if (account.moved_to_account_id)
-      if (auto target = store::find_account(c, *account.moved_to_account_id))
-        moved_to = target->uri;
-  });
-  add_migration_properties(actor, aliases, moved_to);
+  if (account.moved_to_account_id)
+    if (auto target = store::find_account(c, *account.moved_to_account_id)) moved_to = target->uri;
+  add_migration_properties(actor, store::account_also_known_as(c, account.id), moved_to);
 }
 
 IngestResult receive_flag(App& app, const json::object& activity, const store::Account& actor) {

@@ -34,7 +34,8 @@ IngestResult receive_move(App& app, const boost::json::object& activity,
                           const store::Account& actor);
 
 // Adds alsoKnownAs / movedTo to a local account's actor document (when it has them).
-void publish_migration(App& app, const store::Account& account, boost::json::object& actor);
+void publish_migration(store::Connection& c, const store::Account& account,
+                       boost::json::object& actor);
 
 // The alsoKnownAs URIs an actor document lists.
 std::vector<std::string> also_known_as_of(const boost::json::object& actor);

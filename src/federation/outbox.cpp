@@ -6,6 +6,7 @@
 #include "core/time.hpp"
 #include "federation/context.hpp"
 #include "federation/documents.hpp"
+#include "federation/moderation.hpp"
 #include "federation/serialize.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
@@ -141,7 +142,9 @@ void on_profile_updated(App& app, store::Connection& c, Id account_id) {
   if (!account || !account->local()) return;
   std::vector<std::string> inboxes = store::follower_inboxes(c, account_id);
   if (inboxes.empty()) return;
-  enqueue_delivery(app, c, account_id, update_actor_activity(app, *account), inboxes);
+  json::object activity = update_actor_activity(app, *account);
+  publish_migration(c, *account, activity["object"].as_object());
+  enqueue_delivery(app, c, account_id, activity, inboxes);
 }
 
 }  // namespace herd::federation

@@ -79,7 +79,7 @@ http::Response actor_document(App& app, http::Request& request, const std::strin
   federation::require_signed_fetch(app, request);
   store::Account account = local_account(app, username);
   json::object actor = federation::actor_json(app, account);
-  federation::publish_migration(app, account, actor);
+  app.db->read([&](store::Connection& c) { federation::publish_migration(c, account, actor); });
   return activity_response(actor);
 }
 
