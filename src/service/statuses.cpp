@@ -18,6 +18,7 @@
 #include "store/media.hpp"
 #include "store/notifications.hpp"
 #include "store/statuses.hpp"
+#include "store/tags.hpp"
 #include "stream/publish.hpp"
 #include "text/format.hpp"
 
@@ -79,9 +80,10 @@ store::Status visible_original(store::Connection& c, Id viewer, Id status_id) {
   return status;
 }
 
-// Puts the status in its audience's home feeds; returns the audience.
+// Puts the status in its audience's home feeds (the author, followers, mentioned accounts of a
+// direct status, and followers of its hashtags for a public one); returns the audience.
 std::vector<Id> fan_out(store::Connection& c, const store::Status& status,
-                        const std::vector<Id>& mentioned) {
+                        const std::vector<Id>& mentioned, const std::vector<std::string>& tags) {
   std::vector<Id> audience{status.account_id};
   if (status.visibility == store::Visibility::direct) {
     auto local = store::not_hiding(c, mentioned, {status.account_id});
@@ -96,6 +98,11 @@ std::vector<Id> fan_out(store::Connection& c, const store::Status& status,
     }
     auto followers = store::feed_audience(c, q);
     audience.insert(audience.end(), followers.begin(), followers.end());
+    if (status.visibility == store::Visibility::public_ && !tags.empty()) {
+      std::unordered_set<Id> reached(audience.begin(), audience.end());
+      for (Id id : store::not_hiding(c, store::tag_follower_ids(c, tags), q.authors))
+        if (reached.insert(id).second) audience.push_back(id);
+    }
   }
   store::insert_feed_entries(c, status.id, audience);
   return audience;
@@ -228,7 +235,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     std::vector<Id> local_mentioned;
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
-    auto audience = fan_out(c, status, local_mentioned);
+    auto audience = fan_out(c, status, local_mentioned, formatted.tags);
     stream::status_created(app, c, status, audience, formatted.tags, mentioned);
     for (Id target : local_mentioned) notify(app, c, target, account_id, "mention", status.id);
     notify_subscribers(app, c, status, audience);
@@ -404,7 +411,7 @@ store::Status receive_status(App& app, const store::Status& input, const std::ve
     std::vector<Id> local_mentioned;
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
-    auto audience = fan_out(c, status, local_mentioned);
+    auto audience = fan_out(c, status, local_mentioned, tags);
     stream::status_created(app, c, status, audience, tags, mentioned);
     for (Id target : local_mentioned)
       notify(app, c, target, status.account_id, "mention", status.id);

@@ -637,6 +637,16 @@ FormattedStatus format_field_value(std::string_view plain_text, std::string_view
   return format_text(plain_text, base_url, resolve, false);
 }
 
+std::optional<std::string> hashtag_name(std::string_view name) {
+  if (!name.empty() && name.front() == '#') name.remove_prefix(1);
+  if (name.empty()) return std::nullopt;
+  auto formatted = format_text("#" + std::string(name), "", {}, false);
+  // The whole name must be the hashtag ("a b" would find "a").
+  if (formatted.tags.size() != 1 || formatted.tags.front().size() != name.size())
+    return std::nullopt;
+  return formatted.tags.front();
+}
+
 std::string strip_html(std::string_view html) {
   std::string out;
   bool block_pending = false;  // a block boundary was crossed: next text starts after "\n\n"

@@ -71,6 +71,10 @@ FormattedStatus format_account_note(std::string_view plain_text, std::string_vie
 FormattedStatus format_field_value(std::string_view plain_text, std::string_view base_url,
                                    const MentionResolver& resolve);
 
+// The stored (lowercased) name of a hashtag written with or without '#', as the formatter finds it
+// in a status; nullopt when it is not one hashtag ("a b", "#", "#1/2"...).
+std::optional<std::string> hashtag_name(std::string_view name);
+
 // HTML to plain text (the "text" of remote statuses, notifications, mail): tags removed, the
 // contents of script/style/iframe/svg/math/noscript/template/title dropped, comments dropped,
 // entities decoded (named common ones, &#N;, &#xH;). <br> is a newline; <p> and other block

@@ -61,6 +61,10 @@ json::object media_attachment_json(const App& app, const store::MediaAttachment&
 // only for a signed-in viewer (viewer 0: anonymous); the author counts as having voted.
 json::object poll_json(const store::Poll& poll, Id viewer, const std::vector<int>& own_votes);
 
+// Tag: id, name, url, history (the last 7 days, newest first, counts as strings), following (for a
+// signed-in viewer).
+json::object tag_json(const App& app, store::Connection& c, const store::Tag& tag, Id viewer);
+
 // ScheduledStatus: id, scheduled_at, params (as kept, with Mastodon's keys), media_attachments.
 json::object scheduled_status_json(const App& app, store::Connection& c,
                                    const store::ScheduledStatus& scheduled);

@@ -1,6 +1,8 @@
 // GET /api/v2/search: accounts (username, acct or profile URL), hashtags (prefix) and statuses (by
 // URL, or by text among the viewer's own, favourited, bookmarked and mentioning statuses, as
 // Mastodon searches without a search engine).
+#include "store/search.hpp"
+
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/routes.hpp"
@@ -10,7 +12,6 @@
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/relationships.hpp"
-#include "store/search.hpp"
 #include "store/statuses.hpp"
 
 namespace herd::api {
@@ -22,7 +23,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool is_url(const std::string& q) { return q.rfind("https://", 0) == 0 || q.rfind("http://", 0) == 0; }
+bool is_url(const std::string& q) {
+  return q.rfind("https://", 0) == 0 || q.rfind("http://", 0) == 0;
+}
 
 json::array search_accounts(App& app, store::Connection& c, const Viewer& viewer, std::string q,
                             bool following, int limit, int offset) {
@@ -54,27 +57,25 @@ json::array search_accounts(App& app, store::Connection& c, const Viewer& viewer
     if (skipped++ < offset) continue;
     if (static_cast<int>(out.size()) >= limit) break;
     if (following && !store::is_following(c, viewer.account_id(), account.id)) continue;
-    if (viewer.signed_in() && store::blocked_either_way(c, viewer.account_id(), account.id)) continue;
+    if (viewer.signed_in() && store::blocked_either_way(c, viewer.account_id(), account.id))
+      continue;
     out.push_back(account_json(app, account));
   }
   return out;
 }
 
-json::array search_hashtags(App& app, store::Connection& c, std::string q, int limit, int offset) {
+json::array search_hashtags(App& app, store::Connection& c, std::string q, int limit, int offset,
+                            Id viewer) {
   json::array out;
   if (!q.empty() && q[0] == '#') q = q.substr(1);
   if (q.empty() || is_url(q) || q.find(' ') != std::string::npos) return out;
-  for (const auto& tag : store::search_tags(c, lower(q), limit, offset)) {
-    out.push_back(json::object{{"name", tag.name},
-                               {"url", app.tag_url(tag.name)},
-                               {"history", json::array()},
-                               {"following", false}});
-  }
+  for (const auto& tag : store::search_tags(c, lower(q), limit, offset))
+    out.push_back(tag_json(app, c, tag, viewer));
   return out;
 }
 
-json::array search_statuses(App& app, store::Connection& c, const Viewer& viewer, const std::string& q,
-                            int limit, int offset) {
+json::array search_statuses(App& app, store::Connection& c, const Viewer& viewer,
+                            const std::string& q, int limit, int offset) {
   std::vector<store::Status> statuses;
   if (is_url(q)) {
     for (auto& status : store::find_statuses_by_url(c, q))
@@ -84,7 +85,8 @@ json::array search_statuses(App& app, store::Connection& c, const Viewer& viewer
     auto found = store::find_statuses(c, ids);
     for (Id id : ids)
       for (auto& status : found)
-        if (status.id == id && service::can_see(c, viewer.account_id(), status)) statuses.push_back(status);
+        if (status.id == id && service::can_see(c, viewer.account_id(), status))
+          statuses.push_back(status);
   }
   return StatusRenderer(app, c, viewer.account_id()).render(statuses);
 }
@@ -98,11 +100,14 @@ http::Response search(App& app, http::Request& request) {
   std::string type = http::param_string(p, "type").value_or("");
   if (!type.empty() && type != "accounts" && type != "hashtags" && type != "statuses")
     fail(ErrorKind::bad_request, "type must be accounts, hashtags or statuses");
-  int limit = static_cast<int>(std::clamp<std::int64_t>(http::param_int(p, "limit").value_or(20), 1, 40));
-  int offset = static_cast<int>(std::max<std::int64_t>(0, http::param_int(p, "offset").value_or(0)));
+  int limit =
+      static_cast<int>(std::clamp<std::int64_t>(http::param_int(p, "limit").value_or(20), 1, 40));
+  int offset =
+      static_cast<int>(std::max<std::int64_t>(0, http::param_int(p, "offset").value_or(0)));
   if (offset > 0 && !viewer.signed_in()) offset = 0;  // as Mastodon: no paging for anonymous
   bool following = http::param_bool(p, "following").value_or(false);
-  json::object result{{"accounts", json::array()}, {"statuses", json::array()}, {"hashtags", json::array()}};
+  json::object result{
+      {"accounts", json::array()}, {"statuses", json::array()}, {"hashtags", json::array()}};
   if (q.empty()) return http::Response::json(result);
   if (viewer.signed_in() && http::param_bool(p, "resolve").value_or(false))
     federation::resolve_for_search(app, q);  // WebFinger / fetch remote accounts and posts
@@ -110,7 +115,7 @@ http::Response search(App& app, http::Request& request) {
     if (type.empty() || type == "accounts")
       result["accounts"] = search_accounts(app, c, viewer, q, following, limit, offset);
     if (type.empty() || type == "hashtags")
-      result["hashtags"] = search_hashtags(app, c, q, limit, offset);
+      result["hashtags"] = search_hashtags(app, c, q, limit, offset, viewer.account_id());
     if (type.empty() || type == "statuses")
       result["statuses"] = search_statuses(app, c, viewer, q, limit, offset);
   });

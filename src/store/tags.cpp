@@ -1,0 +1,85 @@
+#include "store/tags.hpp"
+
+#include <map>
+
+namespace herd::store {
+
+bool follow_tag(Connection& c, Id id, Id account_id, Id tag_id, std::int64_t now) {
+  return c.query(
+              "INSERT INTO tag_follows (id, account_id, tag_id, created_at) VALUES (?, ?, ?, ?) ON "
+              "CONFLICT DO NOTHING",
+              {Value(id), Value(account_id), Value(tag_id), Value(now)})
+             .affected > 0;
+}
+
+bool unfollow_tag(Connection& c, Id account_id, Id tag_id) {
+  return c.query("DELETE FROM tag_follows WHERE account_id = ? AND tag_id = ?",
+                 {Value(account_id), Value(tag_id)})
+             .affected > 0;
+}
+
+std::unordered_set<Id> followed_among(Connection& c, Id account_id,
+                                      const std::vector<Id>& tag_ids) {
+  std::unordered_set<Id> out;
+  if (tag_ids.empty() || account_id == 0) return out;
+  std::vector<Value> params{Value(account_id)};
+  params.insert(params.end(), tag_ids.begin(), tag_ids.end());
+  for (const Row& r :
+       c.query("SELECT tag_id FROM tag_follows WHERE account_id = ? AND tag_id IN (" +
+                   placeholders(tag_ids.size()) + ")",
+               params)
+           .rows)
+    out.insert(r.i(0));
+  return out;
+}
+
+std::vector<FollowedTag> page_followed_tags(Connection& c, Id account_id, const PageQuery& page) {
+  std::vector<Value> params{Value(account_id)};
+  std::string where = "f.account_id = ?";
+  std::string tail = page_sql(page, "f.id", where, params);
+  std::vector<FollowedTag> out;
+  for (const Row& r : c.query("SELECT f.id, t.id, t.name, t.created_at FROM tag_follows f JOIN "
+                              "tags t ON t.id = f.tag_id WHERE " +
+                                  where + tail,
+                              params)
+                          .rows)
+    out.push_back(FollowedTag{r.i(0), Tag{r.i(1), r.s(2), r.i(3)}});
+  finish_page(page, out);
+  return out;
+}
+
+std::vector<Id> tag_follower_ids(Connection& c, const std::vector<std::string>& names) {
+  std::vector<Id> out;
+  if (names.empty()) return out;
+  std::vector<Value> params(names.begin(), names.end());
+  for (const Row& r :
+       c.query("SELECT DISTINCT f.account_id FROM tag_follows f JOIN tags t ON t.id = f.tag_id "
+               "WHERE t.name IN (" +
+                   placeholders(names.size()) + ")",
+               params)
+           .rows)
+    out.push_back(r.i(0));
+  return out;
+}
+
+std::vector<TagDay> tag_history(Connection& c, Id tag_id, std::int64_t now, int days) {
+  constexpr std::int64_t kDayMs = 86400000;
+  std::int64_t today = now - now % kDayMs;
+  std::int64_t since = today - (days - 1) * kDayMs;
+  std::map<std::int64_t, TagDay> by_day;
+  for (const Row& r : c.query("SELECT s.created_at - (s.created_at % 86400000), COUNT(*), COUNT("
+                              "DISTINCT s.account_id) FROM statuses_tags st JOIN statuses s ON "
+                              "s.id = st.status_id WHERE st.tag_id = ? AND s.created_at >= ? "
+                              "GROUP BY s.created_at - (s.created_at % 86400000)",
+                              {Value(tag_id), Value(since)})
+                          .rows)
+    by_day[r.i(0)] = TagDay{r.i(0) / 1000, r.i(1), r.i(2)};
+  std::vector<TagDay> out;
+  for (std::int64_t day = today; day >= since; day -= kDayMs) {
+    auto it = by_day.find(day);
+    out.push_back(it != by_day.end() ? it->second : TagDay{day / 1000, 0, 0});
+  }
+  return out;
+}
+
+}  // namespace herd::store

@@ -1,0 +1,37 @@
+// Followed hashtags (Mastodon's TagFollow) and a hashtag's recent use. Inside a caller's
+// transaction or read. Tag rows themselves: store/statuses.hpp (find_or_create_tag, find_tag).
+#pragma once
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "store/database.hpp"
+#include "store/models.hpp"
+#include "store/page.hpp"
+
+namespace herd::store {
+
+// Returns false when already followed / not followed.
+bool follow_tag(Connection& c, Id id, Id account_id, Id tag_id, std::int64_t now);
+bool unfollow_tag(Connection& c, Id account_id, Id tag_id);
+// Of these tags, those the account follows.
+std::unordered_set<Id> followed_among(Connection& c, Id account_id, const std::vector<Id>& tag_ids);
+
+struct FollowedTag {
+  Id row_id = 0;  // the follow's id (the cursor)
+  Tag tag;
+};
+std::vector<FollowedTag> page_followed_tags(Connection& c, Id account_id, const PageQuery& page);
+
+// Local accounts following any of these hashtags (lowercase names).
+std::vector<Id> tag_follower_ids(Connection& c, const std::vector<std::string>& names);
+
+// Uses of a hashtag per day (UTC), newest day first, for the `days` days up to `now`: statuses
+// and distinct accounts (days without use included, as zeros).
+struct TagDay {
+  std::int64_t day = 0;  // unix seconds at 00:00 UTC
+  std::int64_t uses = 0, accounts = 0;
+};
+std::vector<TagDay> tag_history(Connection& c, Id tag_id, std::int64_t now, int days);
+
+}  // namespace herd::store
