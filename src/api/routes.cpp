@@ -10,6 +10,7 @@ http::Router build_router(App& app) {
   add_status_edit_routes(router, app);
   add_timeline_routes(router, app);
   add_list_routes(router, app);
+  add_filter_routes(router, app);
   add_marker_routes(router, app);
   add_conversation_routes(router, app);
   add_scheduled_status_routes(router, app);

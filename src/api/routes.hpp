@@ -13,6 +13,7 @@ void add_status_routes(http::Router& router, App& app);         // mastodon/stat
 void add_status_edit_routes(http::Router& router, App& app);    // mastodon/status_edits.cpp
 void add_timeline_routes(http::Router& router, App& app);       // mastodon/timelines.cpp
 void add_list_routes(http::Router& router, App& app);           // mastodon/lists.cpp
+void add_filter_routes(http::Router& router, App& app);         // mastodon/filters.cpp
 void add_marker_routes(http::Router& router, App& app);         // mastodon/markers.cpp
 void add_conversation_routes(http::Router& router, App& app);   // mastodon/conversations.cpp
 void add_scheduled_status_routes(http::Router& router, App& app);  // mastodon/scheduled_statuses.cpp

@@ -194,7 +194,7 @@ http::Response account_statuses(App& app, http::Request& request) {
       return json::array();
     auto rows = store::page_account_statuses(c, account.id, viewer.account_id(), filter, page);
     for (const auto& s : rows) cursors.push_back(s.id);
-    return StatusRenderer(app, c, viewer.account_id()).render(rows);
+    return StatusRenderer(app, c, viewer.account_id(), "account").render(rows);
   });
   http::Response response = http::Response::json(statuses);
   add_link_header(response, app, request, cursors, page.limit);

@@ -4,11 +4,16 @@
 // queries (accounts, reblogged statuses, mentions, tags, the viewer's flags), never one per item.
 #pragma once
 #include <boost/json.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "app.hpp"
 #include "store/database.hpp"
+#include "store/filters.hpp"
 #include "store/media.hpp"
 #include "store/models.hpp"
 #include "store/polls.hpp"
@@ -17,6 +22,9 @@
 namespace herd::store {
 struct List;
 struct ScheduledStatus;
+}
+namespace herd::service {
+class StatusFilters;
 }
 
 namespace herd::api {
@@ -40,10 +48,16 @@ json::array accounts_json(const App& app, store::Connection& c, const std::vecto
 
 // Renders statuses (with their reblogged status, account, mentions, tags, media, application)
 // for one viewer (0: anonymous, no viewer flags).
+// filter_context: where the statuses are shown, for the viewer's filters: "home" (home and list
+// timelines), "notifications", "public" (public and hashtag timelines), "thread" (a status's
+// context) or "account" (an account's statuses). With one, statuses by others that a filter in
+// force for that context matches carry `filtered` (FilterResults), and those a hide filter
+// matches are left out. Without one (the default) nothing is filtered.
 class StatusRenderer {
  public:
-  StatusRenderer(const App& app, store::Connection& c, Id viewer_account_id);
-  // Same order as given.
+  StatusRenderer(const App& app, store::Connection& c, Id viewer_account_id,
+                 std::string_view filter_context = {});
+  // Same order as given (less the statuses a hide filter matches).
   json::array render(const std::vector<store::Status>& statuses);
   json::object render_one(const store::Status& status);
 
@@ -51,6 +65,8 @@ class StatusRenderer {
   const App& app_;
   store::Connection& c_;
   Id viewer_;
+  std::string filter_context_;
+  std::shared_ptr<const service::StatusFilters> filters_;  // loaded on first use
 };
 
 // MediaAttachment: url and preview_url absolute (preview: the custom thumbnail, else the image
@@ -74,8 +90,26 @@ json::object conversation_json(const App& app, store::Connection& c, Id viewer, 
                                const std::vector<Id>& participants,
                                const store::Status& last_status);
 
+// filter_context: as for StatusRenderer ("notifications" for the notifications API); a
+// notification whose status a hide filter matches is left out.
 json::array notifications_json(const App& app, store::Connection& c, Id viewer_account_id,
-                               const std::vector<store::Notification>& notifications);
+                               const std::vector<store::Notification>& notifications,
+                               std::string_view filter_context = {});
+
+// ---- entities_filter.cpp --------------------------------------------------------------------
+// Filter: id, title, context, expires_at, filter_action; keywords and statuses when given (the
+// filters API), left out otherwise (inside a FilterResult), as Mastodon does.
+json::object filter_json(const store::Filter& filter,
+                         const std::vector<store::FilterKeyword>* keywords = nullptr,
+                         const std::vector<store::FilterStatus>* statuses = nullptr);
+json::object filter_keyword_json(const store::FilterKeyword& keyword);
+json::object filter_status_json(const store::FilterStatus& status);
+// V1::Filter: one keyword as a filter (id and phrase are the keyword's; irreversible = hide).
+json::object v1_filter_json(const store::Filter& filter, const store::FilterKeyword& keyword);
+// FilterResult: the filter, keyword_matches and status_matches (null when none).
+json::object filter_result_json(const store::Filter& filter,
+                                const std::optional<std::string>& keyword_match,
+                                const std::vector<Id>& status_matches);
 
 // ---- entities_report.cpp --------------------------------------------------------------------
 // Account with "moved" (the account it moved to) when it has moved.

@@ -6,6 +6,7 @@
 
 #include "api/mastodon/entities.hpp"
 #include "core/time.hpp"
+#include "service/filters.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/statuses.hpp"
@@ -25,15 +26,16 @@ struct Batch {
   std::unordered_map<Id, std::vector<std::string>> tags;
   std::unordered_map<Id, store::ApplicationName> applications;
   std::unordered_map<Id, std::vector<store::MediaAttachment>> media;
-  std::unordered_map<Id, store::Poll> polls;            // by status id
+  std::unordered_map<Id, store::Poll> polls;           // by status id
   std::unordered_map<Id, std::vector<int>> own_votes;  // by poll id
   std::unordered_set<Id> favourited, reblogged, bookmarked;
 };
 
 }  // namespace
 
-StatusRenderer::StatusRenderer(const App& app, store::Connection& c, Id viewer_account_id)
-    : app_(app), c_(c), viewer_(viewer_account_id) {}
+StatusRenderer::StatusRenderer(const App& app, store::Connection& c, Id viewer_account_id,
+                               std::string_view filter_context)
+    : app_(app), c_(c), viewer_(viewer_account_id), filter_context_(filter_context) {}
 
 json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
   json::array out;
@@ -167,15 +169,42 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     return o;
   };
 
+  // 4. The viewer's filters for this context (loaded once per renderer): matched on the text of
+  // the status proper, the same results on a reblog and its original; hide drops the status.
+  if (viewer_ != 0 && !filter_context_.empty() && !filters_)
+    filters_ = std::make_shared<service::StatusFilters>(
+        service::StatusFilters::load(c_, viewer_, filter_context_));
+  auto filter_results = [&](const store::Status& s, const store::Status& proper,
+                            bool& hidden) -> std::optional<json::array> {
+    if (!filters_ || filters_->empty() || s.account_id == viewer_ || proper.account_id == viewer_)
+      return std::nullopt;
+    std::vector<std::string> options, descriptions;
+    if (auto it = batch.polls.find(proper.id); it != batch.polls.end())
+      for (const auto& option : it->second.options) options.push_back(option.title);
+    if (auto it = batch.media.find(proper.id); it != batch.media.end())
+      for (const auto& m : it->second)
+        if (m.description) descriptions.push_back(*m.description);
+    auto matches = filters_->match(service::searchable_text(proper, options, descriptions), s.id,
+                                   s.reblog_of_id);
+    hidden = service::StatusFilters::hides(matches);
+    json::array results;
+    for (const auto& m : matches)
+      results.push_back(filter_result_json(*m.filter, m.keyword_match, m.status_matches));
+    return results;
+  };
+
   for (const auto& s : statuses) {
-    if (!s.reblog_of_id) {
-      out.push_back(build(s, nullptr));
-      continue;
+    const store::Status* original = s.reblog_of_id ? original_of(*s.reblog_of_id) : nullptr;
+    bool hidden = false;
+    auto filtered = filter_results(s, original ? *original : s, hidden);
+    if (hidden) continue;
+    json::object item = build(s, original);
+    if (original) item["reblog"] = build(*original, nullptr);
+    if (filtered) {
+      item["filtered"] = *filtered;
+      if (original) item["reblog"].as_object()["filtered"] = std::move(*filtered);
     }
-    const store::Status* original = original_of(*s.reblog_of_id);
-    json::object wrapper = build(s, original);
-    if (original) wrapper["reblog"] = build(*original, nullptr);
-    out.push_back(std::move(wrapper));
+    out.push_back(std::move(item));
   }
   return out;
 }
@@ -185,7 +214,8 @@ json::object StatusRenderer::render_one(const store::Status& status) {
 }
 
 json::array notifications_json(const App& app, store::Connection& c, Id viewer,
-                               const std::vector<store::Notification>& notifications) {
+                               const std::vector<store::Notification>& notifications,
+                               std::string_view filter_context) {
   json::array out;
   if (notifications.empty()) return out;
   std::vector<Id> status_ids, account_ids;
@@ -195,9 +225,10 @@ json::array notifications_json(const App& app, store::Connection& c, Id viewer,
   }
   // Statuses the viewer can still see, rendered in one batch.
   auto statuses = service::visible_only(c, viewer, store::find_statuses(c, status_ids));
-  json::array rendered = StatusRenderer(app, c, viewer).render(statuses);
-  std::unordered_map<Id, json::value*> status_json;
-  for (std::size_t i = 0; i < statuses.size(); ++i) status_json[statuses[i].id] = &rendered[i];
+  json::array rendered = StatusRenderer(app, c, viewer, filter_context).render(statuses);
+  std::unordered_map<Id, json::value*> status_json;  // statuses a hide filter matched are absent
+  for (auto& item : rendered)
+    if (auto id = parse_id(item.as_object().at("id").as_string())) status_json[*id] = &item;
   std::unordered_map<Id, store::Account> accounts;
   for (auto& a : store::find_accounts(c, account_ids)) accounts.emplace(a.id, std::move(a));
   auto reports = notification_reports_json(app, c, notifications);

@@ -153,7 +153,7 @@ http::Response timeline(App& app, http::Request& request) {
       if (static_cast<int>(rows.size()) < round.limit || round.min_id) break;  // no older rows
       round.max_id = rows.back().id;
     }
-    return StatusRenderer(app, c, me).render(shown);
+    return StatusRenderer(app, c, me, "home").render(shown);
   });
   http::Response response = http::Response::json(body);
   add_link_header(response, app, request, cursors, page.limit);

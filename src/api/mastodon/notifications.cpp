@@ -40,7 +40,7 @@ http::Response list(App& app, http::Request& request) {
   json::array body = app.db->read_value([&](store::Connection& c) {
     auto rows = store::page_notifications(c, me, filter, page);
     for (const auto& n : rows) cursors.push_back(n.id);
-    return notifications_json(app, c, me, rows);
+    return notifications_json(app, c, me, rows, "notifications");
   });
   http::Response response = http::Response::json(body);
   add_link_header(response, app, request, cursors, page.limit);
@@ -54,7 +54,7 @@ http::Response show(App& app, http::Request& request) {
   json::array body = app.db->read_value([&](store::Connection& c) {
     auto n = store::find_notification(c, me, id);
     if (!n) not_found();
-    return notifications_json(app, c, me, {*n});
+    return notifications_json(app, c, me, {*n}, "notifications");
   });
   if (body.empty()) not_found();
   return http::Response::json(body.at(0));

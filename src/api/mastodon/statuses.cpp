@@ -142,7 +142,7 @@ http::Response context(App& app, http::Request& request) {
     auto ancestors = store::find_ancestors(c, status.id, 40);
     auto descendants = me ? store::find_descendants(c, status.id, 4096, 4096)
                           : store::find_descendants(c, status.id, 60, 20);
-    StatusRenderer renderer(app, c, me);
+    StatusRenderer renderer(app, c, me, "thread");
     return json::object{
         {"ancestors", renderer.render(visible_in_order(c, me, ids_of(ancestors)))},
         {"descendants", renderer.render(visible_in_order(c, me, ids_of(descendants)))}};

@@ -18,15 +18,17 @@ namespace herd::api {
 namespace {
 
 // Renders a page; cursors come from the page as loaded, so a status dropped by the final
-// visibility check never stops pagination.
+// visibility check never stops pagination, nor one a hide filter drops. context: the filter
+// context ("home" or "public").
 http::Response timeline_response(
     App& app, const http::Request& request, const store::PageQuery& page, Id viewer,
+    std::string_view context,
     const std::function<std::vector<store::Status>(store::Connection&)>& load) {
   std::vector<Id> cursors;
   json::array body = app.db->read_value([&](store::Connection& c) {
     auto rows = load(c);
     for (const auto& s : rows) cursors.push_back(s.id);
-    return StatusRenderer(app, c, viewer).render(service::visible_only(c, viewer, rows));
+    return StatusRenderer(app, c, viewer, context).render(service::visible_only(c, viewer, rows));
   });
   http::Response response = http::Response::json(body);
   add_link_header(response, app, request, cursors, page.limit);
@@ -54,7 +56,7 @@ http::Response home(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:statuses");
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
-  return timeline_response(app, request, page, me, [&](store::Connection& c) {
+  return timeline_response(app, request, page, me, "home", [&](store::Connection& c) {
     return store::page_home_feed(c, me, store::hidden_account_ids(c, me), page);
   });
 }
@@ -64,7 +66,7 @@ http::Response public_timeline(App& app, http::Request& request) {
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
   auto filter = public_filter(request);
-  return timeline_response(app, request, page, me, [&](store::Connection& c) {
+  return timeline_response(app, request, page, me, "public", [&](store::Connection& c) {
     std::vector<Id> hidden = me ? store::hidden_account_ids(c, me) : std::vector<Id>{};
     return store::page_public_timeline(c, filter, hidden, page);
   });
@@ -86,7 +88,7 @@ http::Response tag_timeline(App& app, http::Request& request) {
   for (const auto& name : http::param_strings(request.params, "any")) add(tags.any, name);
   for (const auto& name : http::param_strings(request.params, "all")) add(tags.all, name);
   for (const auto& name : http::param_strings(request.params, "none")) add(tags.none, name);
-  return timeline_response(app, request, page, me, [&](store::Connection& c) {
+  return timeline_response(app, request, page, me, "public", [&](store::Connection& c) {
     std::vector<Id> hidden = me ? store::hidden_account_ids(c, me) : std::vector<Id>{};
     return store::page_tag_timeline(c, tags, filter, hidden, page);
   });
