@@ -749,6 +749,94 @@ def move_without_also_known_as_is_refused(s):
             "a Move sent by another actor changes nothing")
 
 
+@suite.case
+def polls_travel_both_ways(s):
+    alpha, beta = S["alpha"], S["beta"]
+    alice, bob, erin = S["alice"], S["bob"], S["erin"]
+    target = acct_search(beta, bob, "@alice@alpha.test")  # bob follows alice (also when run alone)
+    s.require(target, "bob finds alice")
+    if not relationship(beta, bob, target["id"])["following"]:
+        beta.api("POST", f"/api/v1/accounts/{target['id']}/follow", token=bob.token)
+        s.require(wait_for(lambda: relationship(beta, bob, target["id"])["following"]), "bob follows alice")
+    status = alpha.api("POST", "/api/v1/statuses", token=alice.token,
+                       json_body={"status": "Poll from alpha: north or south?",
+                                  "poll": {"options": ["north", "south"], "expires_in": 3600}})
+    local_poll = status["poll"]["id"]
+    remote = wait_for(lambda: find_in_home(beta, bob, "Poll from alpha"))
+    s.require(remote and remote.get("poll"), "the poll reaches bob on beta as a poll", remote)
+    poll = remote["poll"]
+    s.eq([o["title"] for o in poll["options"]], ["north", "south"], "options on beta")
+    s.eq((poll["multiple"], poll["expired"]), (False, False), "single choice, open")
+    s.eq(poll["expires_at"][:19], status["poll"]["expires_at"][:19], "the same end time")
+    r = beta.http("POST", f"/api/v1/polls/{poll['id']}/votes", token=bob.token, form={"choices[]": "1"})
+    s.status(r, 200, "bob votes on beta")
+    counted = wait_for(lambda: (lambda p: p if p["options"][1]["votes_count"] == 1 else None)(
+        alpha.api("GET", f"/api/v1/polls/{local_poll}", token=alice.token)))
+    s.require(counted, "bob's vote is counted on alpha",
+              alpha.api("GET", f"/api/v1/polls/{local_poll}", token=alice.token))
+    s.eq((counted["votes_count"], counted["voters_count"]), (1, 1), "totals on alpha")
+    original = alpha.api("GET", f"/api/v1/statuses/{status['id']}", token=alice.token)
+    s.eq(original["replies_count"], 0, "the vote is not a reply")
+    s.check(not notifications(alpha, alice, "mention"), "nor a mention", notifications(alpha, alice, "mention"))
+    # erin votes on alpha: the new counts come back to beta (Update(Question)).
+    alpha.api("POST", f"/api/v1/polls/{local_poll}/votes", token=erin.token, form={"choices[]": "0"})
+    back = wait_for(lambda: (lambda p: p if [o["votes_count"] for o in p["options"]] == [1, 1] else None)(
+        beta.api("GET", f"/api/v1/polls/{poll['id']}", token=bob.token)), timeout=30)
+    s.require(back, "the counts come back to beta",
+              beta.api("GET", f"/api/v1/polls/{poll['id']}", token=bob.token))
+    s.eq((back["votes_count"], back["voters_count"], back["own_votes"]), (2, 2, [1]),
+         "totals on beta, bob's vote kept")
+    s.check(not beta.api("GET", f"/api/v1/statuses/{remote['id']}", token=bob.token).get("edited_at"),
+            "new counts are not an edit")
+
+
+@suite.case
+def remote_poll_vote_delivered_and_end_notified(s):
+    alpha, erin, sink, sam = S["alpha"], S["erin"], S["sink"], S["sam"]
+    end = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 10))
+    question = {"type": "Question", "id": "http://sink.test/questions/1", "attributedTo": sam,
+                "content": "<p>cats or dogs, @erin?</p>", "endTime": end, "votersCount": 3,
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "tag": [{"type": "Mention", "href": "http://alpha.test/users/erin", "name": "@erin@alpha.test"}],
+                "anyOf": [{"type": "Note", "name": "cats", "replies": {"type": "Collection", "totalItems": 2}},
+                          {"type": "Note", "name": "dogs", "replies": {"type": "Collection", "totalItems": 1}}]}
+    create = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Create",
+              "id": question["id"] + "/activity", "actor": sam, "object": question}
+    s.status(sink.post("sam", "http://alpha.test/inbox", create), 202, "Create(Question) accepted")
+    got = wait_for(lambda: [n for n in notifications(alpha, erin, "mention") if "cats or dogs" in n["status"]["content"]])
+    s.require(got, "erin is mentioned by the Question")
+    poll = got[0]["status"]["poll"]
+    s.require(poll, "the Question is a poll on alpha", got[0]["status"])
+    s.eq(([o["title"] for o in poll["options"]], [o["votes_count"] for o in poll["options"]], poll["multiple"],
+          poll["voters_count"]), (["cats", "dogs"], [2, 1], True, 3), "options, counts, anyOf, votersCount")
+    r = alpha.http("POST", f"/api/v1/polls/{poll['id']}/votes", token=erin.token, form={"choices[]": ["0", "1"]})
+    s.status(r, 200, "erin votes for both")
+    def vote_notes():
+        notes = [p["object"] for p in sink.inbox_posts("Create")
+                 if isinstance(p.get("object"), dict) and p["object"].get("inReplyTo") == question["id"]]
+        return notes if len(notes) >= 2 else None
+    votes = wait_for(vote_notes)
+    s.require(votes, "two votes reach the poll's server", sink.inbox_posts("Create"))
+    s.eq(sorted(v.get("name") for v in votes), ["cats", "dogs"], "one Note per choice, named after it")
+    s.check(all(v.get("type") == "Note" and not v.get("content") and v.get("attributedTo") == "http://alpha.test/users/erin"
+                for v in votes), "Notes without content, by erin", votes)
+    ended = wait_for(lambda: [n for n in notifications(alpha, erin, "poll")], timeout=30)
+    s.check(ended and ended[0]["status"]["id"] == got[0]["status"]["id"],
+            "erin is notified when the poll ends", notifications(alpha, erin))
+    r = alpha.http("POST", f"/api/v1/polls/{poll['id']}/votes", token=S["alice"].token, form={"choices[]": "0"})
+    s.json_error(r, 422, "no vote after the end")
+    # The author's final counts (Update(Question) with closed).
+    update = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Update",
+              "id": question["id"] + "#updates/1", "actor": sam,
+              "object": dict(question, closed=end, votersCount=4,
+                             anyOf=[{"type": "Note", "name": "cats", "replies": {"totalItems": 3}},
+                                    {"type": "Note", "name": "dogs", "replies": {"totalItems": 2}}])}
+    s.status(sink.post("sam", "http://alpha.test/inbox", update), 202, "Update(Question) accepted")
+    final = alpha.api("GET", f"/api/v1/polls/{poll['id']}", token=erin.token)
+    s.eq(([o["votes_count"] for o in final["options"]], final["voters_count"], final["expired"], final["own_votes"]),
+         ([3, 2], 4, True, [0, 1]), "final counts on alpha, erin's votes kept")
+
+
 if __name__ == "__main__":
     try:
         code = suite.run()

@@ -1,12 +1,13 @@
 // Polls over ActivityPub: a status with a poll is published as a Question (oneOf/anyOf, counts,
 // endTime, closed, votersCount), survives a round trip through the parser, a vote is a named Note,
 // and Questions from other servers become polls (closed, compacted, nameMap).
+#include "federation/polls.hpp"
+
 #include <gtest/gtest.h>
 
 #include "app.hpp"
 #include "core/time.hpp"
 #include "federation/activitystreams.hpp"
-#include "federation/polls.hpp"
 #include "federation/serialize.hpp"
 
 namespace json = boost::json;
@@ -191,8 +192,8 @@ TEST(FederationPolls, RemoteQuestionsBecomePolls) {
   EXPECT_TRUE(closed->expired(now_unix_ms() + 1));
 
   // A Note is not a poll; a Question without options neither.
-  EXPECT_FALSE(poll_of(*as::parse_post(json::parse(
-      R"({"type":"Note","id":"https://x/n","content":"x"})").as_object())));
-  EXPECT_FALSE(poll_of(*as::parse_post(json::parse(
-      R"({"type":"Question","id":"https://x/q","content":"x"})").as_object())));
+  EXPECT_FALSE(poll_of(*as::parse_post(
+      json::parse(R"({"type":"Note","id":"https://x/n","content":"x"})").as_object())));
+  EXPECT_FALSE(poll_of(*as::parse_post(
+      json::parse(R"({"type":"Question","id":"https://x/q","content":"x"})").as_object())));
 }
