@@ -113,6 +113,16 @@ std::vector<Entry> page_list_accounts(Connection& c, Id list_id, const PageQuery
   return out;
 }
 
+std::vector<Id> exclusive_list_member_ids(Connection& c, Id owner_id) {
+  std::vector<Id> out;
+  for (const Row& r : c.query("SELECT DISTINCT la.account_id FROM list_accounts la JOIN lists l ON "
+                              "l.id = la.list_id WHERE l.account_id = ? AND l.exclusive = 1",
+                              {Value(owner_id)})
+                          .rows)
+    out.push_back(r.i(0));
+  return out;
+}
+
 std::vector<List> lists_with_member(Connection& c, Id author_id) {
   return lists_from(c.query(std::string("SELECT ") + kColumns +
                                 " FROM lists WHERE id IN (SELECT list_id FROM list_accounts "

@@ -44,6 +44,8 @@ std::unordered_set<Id> list_members_among(Connection& c, Id list_id,
                                           const std::vector<Id>& account_ids);
 // A page of members: row id = the membership's id (limit 0: all of them).
 std::vector<Entry> page_list_accounts(Connection& c, Id list_id, const PageQuery& page);
+// Members of the owner's exclusive lists (kept out of its home timeline).
+std::vector<Id> exclusive_list_member_ids(Connection& c, Id owner_id);
 // The lists holding `author` with their owners (for streaming `list` events).
 std::vector<List> lists_with_member(Connection& c, Id author_id);
 

@@ -569,9 +569,10 @@ void remove_author_from_feed(Connection& c, Id account_id, Id author_id) {
 }
 
 std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
-                                   const PageQuery& page) {
+                                   const PageQuery& page, const std::vector<Id>& not_by) {
   std::vector<Value> params{Value(account_id)};
   std::string where = "h.account_id = ?";
+  where += not_in("s.account_id", not_by, params);
   std::string from = "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
   if (!hidden.empty()) {
     from += " LEFT JOIN statuses r ON r.id = s.reblog_of_id";

@@ -151,9 +151,10 @@ bool feed_holds(Connection& c, Id account_id, Id status_id);
 // Removes an account's feed entries for statuses authored by author_id (unfollow, block).
 void remove_author_from_feed(Connection& c, Id account_id, Id author_id);
 // A page of the account's home feed, skipping statuses (and reblogs of statuses) by the accounts
-// in `hidden`. One range scan of the feed index. Cursors are the status ids.
+// in `hidden`, and statuses written by the accounts in `not_by` (members of exclusive lists). One
+// range scan of the feed index. Cursors are the status ids.
 std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
-                                   const PageQuery& page);
+                                   const PageQuery& page, const std::vector<Id>& not_by = {});
 
 // The newest direct statuses the account wrote or is mentioned in (at most `limit`), newest first.
 std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int limit);

@@ -131,6 +131,24 @@ def list_timeline_shows_members_posts_and_boosts(t):
 
 
 @suite.case
+def exclusive_lists_keep_members_out_of_home(t):
+    server, alice, m = S["server"], S["alice"], S["m"]
+    server.api("PUT", f"/api/v1/lists/{S['friends']}", token=alice.token, json_body={"exclusive": False})
+    excl = server.api("POST", "/api/v1/lists", token=alice.token,
+                      json_body={"title": "Only here", "exclusive": True})
+    m.list_accounts_add(excl["id"], [S["dave"].account["id"]])
+    mastodon_py(server, S["dave"].token).status_post("dave in an exclusive list")
+    mastodon_py(server, S["bob"].token).status_post("bob still at home")
+    home = texts(m.timeline_home())
+    t.check(not any("dave in an exclusive" in x for x in home), "an exclusive list's member is not in home", home)
+    t.check(any("bob still at home" in x for x in home), "other followed accounts are", home)
+    t.check(any("dave in an exclusive" in x for x in texts(m.timeline_list(excl["id"]))), "the list shows dave")
+    server.api("PUT", f"/api/v1/lists/{excl['id']}", token=alice.token, json_body={"exclusive": False})
+    t.check(any("dave in an exclusive" in x for x in texts(m.timeline_home())), "not exclusive: back in home")
+    server.api("DELETE", f"/api/v1/lists/{excl['id']}", token=alice.token)
+
+
+@suite.case
 def unfollowing_takes_an_account_off_lists(t):
     m = S["m"]
     lid = S["friends"]

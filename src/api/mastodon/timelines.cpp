@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "service/visibility.hpp"
+#include "store/lists.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
 #include "text/format.hpp"
@@ -57,7 +58,8 @@ http::Response home(App& app, http::Request& request) {
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
   return timeline_response(app, request, page, me, "home", [&](store::Connection& c) {
-    return store::page_home_feed(c, me, store::hidden_account_ids(c, me), page);
+    return store::page_home_feed(c, me, store::hidden_account_ids(c, me), page,
+                                 store::exclusive_list_member_ids(c, me));
   });
 }
 
