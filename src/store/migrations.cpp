@@ -467,6 +467,20 @@ CREATE TABLE scheduled_statuses (
 CREATE INDEX scheduled_statuses_due ON scheduled_statuses (scheduled_at);
 CREATE INDEX scheduled_statuses_account ON scheduled_statuses (account_id, id);
 )SQL"},
+      {13, "web push", R"SQL(
+CREATE TABLE web_push_subscriptions (
+  id BIGINT PRIMARY KEY,
+  access_token_id BIGINT NOT NULL UNIQUE,
+  account_id BIGINT NOT NULL,
+  endpoint TEXT NOT NULL,
+  key_p256dh TEXT NOT NULL,
+  key_auth TEXT NOT NULL,
+  alerts TEXT NOT NULL,
+  policy TEXT NOT NULL DEFAULT 'all',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX web_push_subscriptions_account ON web_push_subscriptions (account_id);
+)SQL"},
       {14, "followed hashtags", R"SQL(
 CREATE TABLE tag_follows (
   id BIGINT PRIMARY KEY,
@@ -476,6 +490,9 @@ CREATE TABLE tag_follows (
 );
 CREATE UNIQUE INDEX tag_follows_pair ON tag_follows (account_id, tag_id);
 CREATE INDEX tag_follows_tag ON tag_follows (tag_id);
+)SQL"},
+      {15, "sensitized accounts", R"SQL(
+ALTER TABLE accounts ADD COLUMN sensitized INTEGER NOT NULL DEFAULT 0;
 )SQL"},
   };
   return list;
