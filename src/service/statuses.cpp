@@ -17,6 +17,7 @@
 #include "store/federation.hpp"
 #include "store/media.hpp"
 #include "store/notifications.hpp"
+#include "store/polls.hpp"
 #include "store/statuses.hpp"
 #include "store/tags.hpp"
 #include "stream/publish.hpp"
@@ -139,6 +140,7 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
   if (status.visibility != store::Visibility::direct)
     store::adjust_account_counts(c, status.account_id, -1, 0, 0);
   store::delete_status_notifications(c, status.id);
+  store::delete_status_poll(c, status.id);
   store::delete_status(c, status.id);
 }
 

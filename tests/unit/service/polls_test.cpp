@@ -253,6 +253,19 @@ TEST_F(Polls, RemotePollsAndVotes) {
   EXPECT_EQ(remote_voters, std::vector<Id>{zed});
 }
 
+TEST_F(Polls, DeletedWithItsStatus) {
+  auto s = post_poll(alice, {"a", "b"});
+  Id id = poll_of(s).id;
+  service::vote(app, bob, id, {"0"});
+  service::delete_status(app, alice, s.id);
+  EXPECT_FALSE(app.db->read_value([&](store::Connection& c) { return store::find_poll(c, id); }));
+  EXPECT_FALSE(
+      app.db->read_value([&](store::Connection& c) { return store::has_voted(c, id, bob); }));
+  // Its end and its count update are still queued: they find nothing to do.
+  EXPECT_EQ(service::run_poll_jobs(app, now_unix_ms() + 3601 * 1000), 2);
+  EXPECT_EQ(count_type(bob, "poll"), 0);
+}
+
 TEST_F(Polls, EntityHidesTotalsAndShowsTheViewersVotes) {
   auto s = post_poll(alice, {"a", "b"}, false, true);
   Id id = poll_of(s).id;
