@@ -494,6 +494,9 @@ CREATE INDEX tag_follows_tag ON tag_follows (tag_id);
       {15, "sensitized accounts", R"SQL(
 ALTER TABLE accounts ADD COLUMN sensitized INTEGER NOT NULL DEFAULT 0;
 )SQL"},
+      {16, "limited accounts index", R"SQL(
+CREATE INDEX accounts_silenced ON accounts (id) WHERE silenced = 1;
+)SQL"},
   };
   return list;
 }
