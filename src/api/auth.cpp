@@ -39,6 +39,7 @@ bool covers(std::string_view granted, std::string_view needed) {
 }
 
 const std::set<std::string, std::less<>>& known_scopes() {
+  // clang-format off
   static const std::set<std::string, std::less<>> scopes = {
       "read", "write", "follow", "push", "profile", "admin:read", "admin:write",
       "read:accounts", "read:blocks", "read:bookmarks", "read:favourites", "read:filters",
@@ -48,6 +49,7 @@ const std::set<std::string, std::less<>>& known_scopes() {
       "write:mutes", "write:notifications", "write:reports", "write:statuses",
       "admin:read:accounts", "admin:write:accounts", "admin:read:reports", "admin:write:reports",
       "admin:read:domain_blocks", "admin:write:domain_blocks"};
+  // clang-format on
   return scopes;
 }
 
@@ -108,8 +110,17 @@ Viewer require_user(App& app, const http::Request& request, std::string_view sco
   if (!viewer.account) fail(ErrorKind::validation, "This method requires an authenticated user");
   check_scope(viewer, scope);
   if (viewer.user->disabled) fail(ErrorKind::forbidden, "Your login is currently disabled");
-  if (!viewer.user->approved) fail(ErrorKind::forbidden, "Your login is currently pending approval");
+  if (!viewer.user->approved)
+    fail(ErrorKind::forbidden, "Your login is currently pending approval");
   if (viewer.account->suspended) fail(ErrorKind::forbidden, "Your login is currently disabled");
+  return viewer;
+}
+
+Viewer require_staff(App& app, const http::Request& request, std::string_view scope) {
+  Viewer viewer = require_user(app, request, scope);
+  const std::string& role = viewer.user->role;
+  if (role != "moderator" && role != "admin" && role != "owner")
+    fail(ErrorKind::forbidden, "This action is not allowed");
   return viewer;
 }
 

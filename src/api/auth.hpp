@@ -34,6 +34,8 @@ Viewer authenticate(App& app, const http::Request& request);
 // 403 "This action is outside the authorized scopes" when the scope is missing, 403 when the
 // account is disabled or not yet approved.
 Viewer require_user(App& app, const http::Request& request, std::string_view scope);
+// require_user() for staff (moderator, admin, owner): 403 "This action is not allowed" otherwise.
+Viewer require_staff(App& app, const http::Request& request, std::string_view scope);
 // Like authenticate(), but when a user token is present it must carry `scope` (403 otherwise).
 Viewer optional_user(App& app, const http::Request& request, std::string_view scope);
 // Requires any valid token (app or user) with `scope`.

@@ -14,9 +14,10 @@ http::Router build_router(App& app) {
   add_marker_routes(router, app);
   add_conversation_routes(router, app);
   add_scheduled_status_routes(router, app);
-  add_search_routes(router, app);
   add_tag_routes(router, app);
+  add_admin_account_routes(router, app);
   add_notification_routes(router, app);
+  add_search_routes(router, app);
   add_media_routes(router, app);
   add_poll_routes(router, app);
   add_streaming_routes(router, app);

@@ -17,9 +17,10 @@ void add_filter_routes(http::Router& router, App& app);         // mastodon/filt
 void add_marker_routes(http::Router& router, App& app);         // mastodon/markers.cpp
 void add_conversation_routes(http::Router& router, App& app);   // mastodon/conversations.cpp
 void add_scheduled_status_routes(http::Router& router, App& app);  // mastodon/scheduled_statuses.cpp
-void add_search_routes(http::Router& router, App& app);         // mastodon/search.cpp
 void add_tag_routes(http::Router& router, App& app);            // mastodon/tags.cpp
+void add_admin_account_routes(http::Router& router, App& app);  // mastodon/admin_accounts.cpp
 void add_notification_routes(http::Router& router, App& app);   // mastodon/notifications.cpp
+void add_search_routes(http::Router& router, App& app);         // mastodon/search.cpp
 void add_media_routes(http::Router& router, App& app);          // mastodon/media.cpp
 void add_poll_routes(http::Router& router, App& app);           // mastodon/polls.cpp
 void add_web_routes(http::Router& router, App& app);            // web/pages.cpp

@@ -612,7 +612,10 @@ std::vector<Status> page_list_timeline(Connection& c, Id list_id, const std::vec
 namespace {
 std::string public_conditions(const PublicTimelineFilter& filter, const std::vector<Id>& hidden,
                               std::vector<Value>& params) {
-  std::string where = "s.visibility = 'public' AND s.reblog_of_id IS NULL";
+  // Limited (silenced) accounts stay out of public timelines, as in Mastodon.
+  std::string where =
+      "s.visibility = 'public' AND s.reblog_of_id IS NULL AND s.account_id NOT IN (SELECT id FROM "
+      "accounts WHERE silenced = 1)";
   if (filter.local) where += " AND s.local = 1";
   if (filter.remote) where += " AND s.local = 0";
   if (filter.only_media) where += " AND s.has_media = 1";

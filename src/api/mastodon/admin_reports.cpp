@@ -18,14 +18,6 @@ namespace herd::api {
 
 namespace {
 
-Viewer require_staff(App& app, const http::Request& request, std::string_view scope) {
-  Viewer viewer = require_user(app, request, scope);
-  const std::string& role = viewer.user->role;
-  if (role != "moderator" && role != "admin" && role != "owner")
-    fail(ErrorKind::forbidden, "This action is not allowed");
-  return viewer;
-}
-
 Id report_id(const http::Request& request) {
   auto id = parse_id(request.path_param("id"));
   if (!id) not_found();

@@ -121,6 +121,8 @@ json::array admin_reports_json(const App& app, store::Connection& c, Id viewer_a
                                const std::vector<store::Report>& reports);
 // The Report of each admin.report notification among these, by notification id.
 std::unordered_map<Id, json::object> notification_reports_json(
+// Admin::Account (staff): the account with its user's email, role and state.
+json::object admin_account_json(const App& app, store::Connection& c, const store::Account& account);
     const App& app, store::Connection& c, const std::vector<store::Notification>& notifications);
 
 }  // namespace herd::api

@@ -4,6 +4,7 @@
 #include "api/mastodon/entities.hpp"
 #include "core/time.hpp"
 #include "store/accounts.hpp"
+#include "store/moderation.hpp"
 #include "store/reports.hpp"
 #include "store/statuses.hpp"
 
@@ -38,7 +39,8 @@ json::object role_json(const std::string& role) {
   return o;
 }
 
-// Admin::Account (what staff see of an account: its user's email, role and state).
+}  // namespace
+
 json::object admin_account_json(const App& app, store::Connection& c, const store::Account& a) {
   std::optional<store::User> user;
   if (a.local()) user = store::find_user_by_account(c, a.id);
@@ -60,14 +62,12 @@ json::object admin_account_json(const App& app, store::Connection& c, const stor
   o["disabled"] = user ? user->disabled : false;
   o["silenced"] = a.silenced;
   o["suspended"] = a.suspended;
-  o["sensitized"] = false;
+  o["sensitized"] = store::is_sensitized(c, a.id);
   o["account"] = account_json(app, c, a);
   o["created_by_application_id"] = nullptr;
   o["invited_by_account_id"] = nullptr;
   return o;
 }
-
-}  // namespace
 
 json::object account_json(const App& app, store::Connection& c, const store::Account& account) {
   json::object o = account_json(app, account);

@@ -9,6 +9,7 @@
 #include "service/filters.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
+#include "store/moderation.hpp"
 #include "store/statuses.hpp"
 
 namespace herd::api {
@@ -86,6 +87,8 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     batch.own_votes = store::own_votes_among(c_, viewer_, poll_ids);
   }
   for (auto& a : store::find_accounts(c_, account_ids)) batch.accounts.emplace(a.id, std::move(a));
+  // Accounts a moderator marked sensitive: their media always show as sensitive.
+  const std::unordered_set<Id> sensitized = store::sensitized_among(c_, account_ids);
   batch.applications = store::load_application_names(c_, application_ids);
   if (viewer_ != 0) {
     batch.favourited = store::favourited_among(c_, viewer_, content_ids);
@@ -106,7 +109,7 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
                                                   : json::value(nullptr);
     o["content"] = s.content;
     o["visibility"] = store::to_string(s.visibility);
-    o["sensitive"] = s.sensitive;
+    o["sensitive"] = s.sensitive || (s.has_media && sensitized.count(s.account_id) > 0);
     o["spoiler_text"] = s.spoiler_text;
     json::array media;
     if (auto it = batch.media.find(s.id); it != batch.media.end())
