@@ -20,6 +20,7 @@
 #include "store/database.hpp"
 #include "service/scheduled_statuses.hpp"
 #include "service/ticker.hpp"
+#include "service/web_push.hpp"
 #include "stream/hub.hpp"
 
 namespace herd {
@@ -96,6 +97,10 @@ int serve_main(const std::string& config_path) {
             app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
   federation::DeliveryWorker delivery(app);  // sends queued deliveries until the server stops
   service::PollWorker polls(app);            // ends polls, spreads their counts
+  service::vapid_key(app);  // generated at first start (service/web_push.hpp)
+  service::Ticker web_push("web push", std::chrono::seconds(1), [&app] {
+    service::run_web_push_jobs(app, now_unix_ms());  // sends queued Web Push notifications
+  });
   server.run();
   hub.stop_listening();  // no event from other processes reaches a connection being torn down
   service::Ticker scheduled("scheduled statuses", std::chrono::seconds(1), [&app] {

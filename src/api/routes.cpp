@@ -23,6 +23,7 @@ http::Router build_router(App& app) {
   add_streaming_routes(router, app);
   add_report_routes(router, app);
   add_admin_report_routes(router, app);
+  add_push_routes(router, app);
   add_oauth_routes(router, app);
   add_activitypub_routes(router, app);  // before the web pages: it negotiates shared URLs
   add_web_routes(router, app);

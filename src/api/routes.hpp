@@ -28,6 +28,7 @@ void add_activitypub_routes(http::Router& router, App& app);    // activitypub/a
 void add_streaming_routes(http::Router& router, App& app);      // mastodon/streaming.cpp
 void add_report_routes(http::Router& router, App& app);         // mastodon/reports.cpp
 void add_admin_report_routes(http::Router& router, App& app);   // mastodon/admin_reports.cpp
+void add_push_routes(http::Router& router, App& app);            // mastodon/push.cpp
 
 http::Router build_router(App& app);
 

@@ -268,7 +268,7 @@ std::string HttpClient::check_url(const std::string& url) const {
 
 FetchResponse HttpClient::perform(const std::string& method, const std::string& url,
                                   const std::string& body, const std::optional<SigningKey>& key,
-                                  std::string_view type) const {
+                                  std::string_view type, const HeaderList* extra_headers) const {
   std::string address = check_url(url);
   auto uri = boost::urls::parse_uri(url);
   std::string host(uri->encoded_host());
@@ -288,6 +288,8 @@ FetchResponse HttpClient::perform(const std::string& method, const std::string& 
     else
       request.accept = std::string(type);
     headers = sign_request(request, *key, now_unix_ms());
+  } else if (extra_headers) {
+    headers = *extra_headers;
   } else {
     headers.emplace_back(method == "POST" ? "Content-Type" : "Accept", std::string(type));
     headers.emplace_back("Date", http_date(now_unix_ms()));
@@ -384,6 +386,13 @@ FetchResponse HttpClient::get(const std::string& url, const std::optional<Signin
 FetchResponse HttpClient::post(const std::string& url, const std::string& body,
                                const SigningKey& key, std::string_view content_type) const {
   FetchResponse response = perform("POST", url, body, key, content_type);
+  if (response.url.empty()) response.url = url;
+  return response;
+}
+
+FetchResponse HttpClient::post_unsigned(const std::string& url, const std::string& body,
+                                        const HeaderList& headers) const {
+  FetchResponse response = perform("POST", url, body, std::nullopt, "", &headers);
   if (response.url.empty()) response.url = url;
   return response;
 }

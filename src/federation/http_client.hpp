@@ -97,6 +97,10 @@ class HttpClient {
   // POST body to url, signed with key. Redirects are not followed (the 3xx is returned).
   FetchResponse post(const std::string& url, const std::string& body, const SigningKey& key,
                      std::string_view content_type = "application/activity+json") const;
+  // POST body to url unsigned, with exactly these headers (Web Push: Authorization, TTL...).
+  // Redirects are not followed.
+  FetchResponse post_unsigned(const std::string& url, const std::string& body,
+                              const HeaderList& headers) const;
 
   // Checks a URL against the scheme rule and the SSRF guard; returns the address to connect to.
   // Throws FetchError(bad_url | refused).
@@ -106,7 +110,8 @@ class HttpClient {
 
  private:
   FetchResponse perform(const std::string& method, const std::string& url, const std::string& body,
-                        const std::optional<SigningKey>& key, std::string_view type) const;
+                        const std::optional<SigningKey>& key, std::string_view type,
+                        const HeaderList* extra_headers = nullptr) const;
   ClientOptions options_;
 };
 

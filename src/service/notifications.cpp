@@ -4,6 +4,7 @@
 #include "store/accounts.hpp"
 #include "store/notifications.hpp"
 #include "store/relationships.hpp"
+#include "service/web_push.hpp"
 #include "stream/publish.hpp"
 
 namespace herd::service {
@@ -25,6 +26,7 @@ std::optional<Id> notify(App& app, store::Connection& c, Id recipient, Id from,
   n.created_at = now_unix_ms();
   store::insert_notification(c, n);
   stream::notification_created(app, n);
+  enqueue_web_push(app, c, n);  // Web Push deliveries (service/web_push.hpp)
   return n.id;
 }
 

@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
+#include "store/web_push.hpp"
 
 namespace herd::service {
 
@@ -315,7 +316,10 @@ store::AccessToken password_token(App& app, const store::Application& client,
 void revoke_token(App& app, const store::Application& client, std::string_view token) {
   if (token.empty()) return;
   app.db->write(
-      [&](store::Connection& c) { store::revoke_token(c, token, client.id, now_unix_ms()); });
+      [&](store::Connection& c) {
+        store::delete_web_push_subscription_of_token_value(c, token, client.id);
+        store::revoke_token(c, token, client.id, now_unix_ms());
+      });
 }
 
 // ---- signing in ---------------------------------------------------------------------------------

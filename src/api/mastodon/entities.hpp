@@ -22,6 +22,7 @@
 namespace herd::store {
 struct List;
 struct ScheduledStatus;
+struct WebPushSubscription;
 }
 namespace herd::service {
 class StatusFilters;
@@ -35,7 +36,11 @@ json::object account_json(const App& app, const store::Account& account);
 // Account + source{privacy,sensitive,language,note,fields,follow_requests_count} + role.
 json::object credential_account_json(const App& app, store::Connection& c,
                                      const store::Account& account, const store::User& user);
-json::object application_json(const store::Application& app, bool with_secret);
+json::object application_json(const store::Application& app, bool with_secret,
+                              std::string_view vapid_key = "");
+// WebPushSubscription {id, endpoint, standard, alerts{...}, policy, server_key}.
+json::object web_push_subscription_json(const store::WebPushSubscription& subscription,
+                                        std::string_view server_key);
 json::object token_json(const store::AccessToken& token);
 json::object rule_json(const store::Rule& rule);
 // List: id, title, replies_policy, exclusive.

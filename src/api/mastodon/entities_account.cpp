@@ -90,7 +90,8 @@ json::object credential_account_json(const App& app, store::Connection& c,
   return o;
 }
 
-json::object application_json(const store::Application& a, bool with_secret) {
+json::object application_json(const store::Application& a, bool with_secret,
+                              std::string_view vapid_key) {
   json::object o;
   o["id"] = std::to_string(a.id);
   o["name"] = a.name;
@@ -118,7 +119,7 @@ json::object application_json(const store::Application& a, bool with_secret) {
   }
   o["redirect_uri"] = a.redirect_uris;
   o["redirect_uris"] = std::move(uris);
-  o["vapid_key"] = "";
+  o["vapid_key"] = vapid_key;
   if (with_secret) {
     o["client_id"] = a.client_id;
     o["client_secret"] = a.client_secret;

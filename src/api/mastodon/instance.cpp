@@ -7,6 +7,7 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
+#include "service/web_push.hpp"
 #include "store/accounts.hpp"
 
 namespace herd::api {
@@ -122,7 +123,7 @@ http::Response instance_v2(App& app, http::Request&) {
                               {"about", app.base_url() + "/about"},
                               {"privacy_policy", app.base_url() + "/privacy-policy"},
                               {"terms_of_service", app.base_url() + "/terms-of-service"}};
-  conf["vapid"] = json::object{{"public_key", ""}};
+  conf["vapid"] = json::object{{"public_key", service::vapid_public_key(app)}};
   conf["translation"] = json::object{{"enabled", false}};
   conf["timelines_access"] = json::object{
       {"live_feeds", json::object{{"local", "public"}, {"remote", "public"}}},
@@ -312,9 +313,6 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/featured_tags", bind(empty_array));
   router.get("/api/v1/endorsements", bind(empty_array));
   router.get("/api/v1/domain_blocks", bind(empty_array));
-  router.get("/api/v1/push/subscription", [](http::Request&) {
-    return http::Response::error(404, "Record not found");
-  });
 }
 
 }  // namespace herd::api

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "service/oauth.hpp"
+#include "service/web_push.hpp"
 #include "store/oauth.hpp"
 
 namespace herd::api {
@@ -27,7 +28,7 @@ http::Response create_app(App& app, http::Request& request) {
   input.scopes = joined(http::param_strings(params, "scopes"));
   input.website = http::param_string(params, "website");
   store::Application created = service::create_application(app, input);
-  return http::Response::json(application_json(created, true));
+  return http::Response::json(application_json(created, true, service::vapid_public_key(app)));
 }
 
 http::Response verify_app_credentials(App& app, http::Request& request) {
@@ -36,7 +37,8 @@ http::Response verify_app_credentials(App& app, http::Request& request) {
     return store::find_application(c, viewer.token->application_id);
   });
   if (!application) fail(ErrorKind::unauthorized, "The access token is invalid");
-  return http::Response::json(application_json(*application, false));
+  return http::Response::json(
+      application_json(*application, false, service::vapid_public_key(app)));
 }
 
 }  // namespace
