@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "service/accounts.hpp"
+#include "service/instance_documents.hpp"
 #include "store/accounts.hpp"
 
 namespace herd::admin {
@@ -20,14 +23,17 @@ namespace herd::admin {
 namespace {
 
 void usage() {
-  std::cout << "Usage (same settings as herd serve: DATABASE_URL, HERD_DATA_DIR, LOCAL_DOMAIN...):\n"
-               "  herd admin seed --accounts N --statuses M [--follows F] [--password P]\n"
-               "  herd admin rules list\n"
-               "  herd admin rules add TEXT [--hint HINT]\n"
-               "  herd admin accounts create USERNAME --email EMAIL [--password P] [--role "
-               "user|moderator|admin]\n"
-               "  herd admin reports [--resolved true] | reports resolve|reopen ID\n"
-               "  herd admin aliases USERNAME [URI... | -]\n";
+  std::cout
+      << "Usage (same settings as herd serve: DATABASE_URL, HERD_DATA_DIR, LOCAL_DOMAIN...):\n"
+         "  herd admin seed --accounts N --statuses M [--follows F] [--password P]\n"
+         "  herd admin rules list\n"
+         "  herd admin rules add TEXT [--hint HINT]\n"
+         "  herd admin accounts create USERNAME --email EMAIL [--password P] [--role "
+         "user|moderator|admin]\n"
+         "  herd admin reports [--resolved true] | reports resolve|reopen ID\n"
+         "  herd admin aliases USERNAME [URI... | -]\n"
+         "  herd admin documents show|set|reset privacy_policy|terms_of_service|"
+         "extended_description [FILE | -]\n";
 }
 
 // --name value pairs after the positional arguments.
@@ -40,8 +46,10 @@ Args parse(int argc, char** argv, int from) {
   Args args;
   for (int i = from; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.rfind("--", 0) == 0 && i + 1 < argc) args.options[arg.substr(2)] = argv[++i];
-    else args.positional.push_back(arg);
+    if (arg.rfind("--", 0) == 0 && i + 1 < argc)
+      args.options[arg.substr(2)] = argv[++i];
+    else
+      args.positional.push_back(arg);
   }
   return args;
 }
@@ -80,7 +88,8 @@ int admin_main(int argc, char** argv) {
       if (args.options.count("password")) options.password = args.options["password"];
       auto begin = std::chrono::steady_clock::now();
       SeedStats stats = seed(app, options);
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
       std::cout << "seeded " << stats.accounts << " accounts, " << stats.follows << " follows, "
                 << stats.statuses << " statuses in " << seconds << " s\n";
       return 0;
@@ -101,12 +110,46 @@ int admin_main(int argc, char** argv) {
       }
       if (!args.positional.empty() && args.positional[0] == "list") {
         app.db->read([&](store::Connection& c) {
-          for (const auto& rule : store::list_rules(c)) std::cout << rule.id << "\t" << rule.text << "\n";
+          for (const auto& rule : store::list_rules(c))
+            std::cout << rule.id << "\t" << rule.text << "\n";
         });
         return 0;
       }
     }
     if (command == "reports" || command == "aliases") return moderation_command(app, argc, argv);
+    if (command == "documents" && argc >= 4) {
+      std::string action = argv[2];
+      auto kind = service::parse_instance_document(argv[3]);
+      if (!kind) {
+        std::cerr << "herd admin: unknown document " << argv[3] << "\n";
+        return 2;
+      }
+      if (action == "show") {
+        std::cout << service::instance_document(app, *kind).html << "\n";
+        return 0;
+      }
+      if (action == "reset") {
+        service::set_instance_document(app, *kind, "");
+        std::cout << "reset " << argv[3] << " to herd's template\n";
+        return 0;
+      }
+      if (action == "set" && argc >= 5) {
+        std::string path = argv[4];
+        std::ifstream file;
+        if (path != "-") {
+          file.open(path);
+          if (!file) {
+            std::cerr << "herd admin: cannot read " << path << "\n";
+            return 1;
+          }
+        }
+        std::istream& in = path == "-" ? std::cin : file;
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        service::set_instance_document(app, *kind, text);
+        std::cout << "set " << argv[3] << " (" << text.size() << " bytes)\n";
+        return 0;
+      }
+    }
     if (command == "accounts") {
       Args args = parse(argc, argv, 2);
       if (args.positional.size() == 2 && args.positional[0] == "create") {

@@ -19,14 +19,17 @@ namespace {
 
 // Logs statements slower than HERD_SLOW_QUERY_MS (unset: off).
 struct SlowQueryTimer {
-  explicit SlowQueryTimer(std::string_view sql) : sql(sql), start(std::chrono::steady_clock::now()) {}
+  explicit SlowQueryTimer(std::string_view sql)
+      : sql(sql), start(std::chrono::steady_clock::now()) {}
   ~SlowQueryTimer() {
     static const long threshold = [] {
       const char* value = std::getenv("HERD_SLOW_QUERY_MS");
       return value ? std::atol(value) : -1L;
     }();
     if (threshold < 0) return;
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
     if (ms >= threshold) log::warn("slow query ({} ms): {}", ms, sql);
   }
   std::string_view sql;
@@ -66,11 +69,14 @@ class SqliteConnection final : public Connection {
     for (size_t i = 0; i < params.size(); ++i) {
       int index = static_cast<int>(i) + 1;
       const Value& value = params[i];
-      if (auto* v = std::get_if<std::int64_t>(&value)) sqlite3_bind_int64(statement, index, *v);
-      else if (auto* d = std::get_if<double>(&value)) sqlite3_bind_double(statement, index, *d);
+      if (auto* v = std::get_if<std::int64_t>(&value))
+        sqlite3_bind_int64(statement, index, *v);
+      else if (auto* d = std::get_if<double>(&value))
+        sqlite3_bind_double(statement, index, *d);
       else if (auto* s = std::get_if<std::string>(&value))
         sqlite3_bind_text(statement, index, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
-      else sqlite3_bind_null(statement, index);
+      else
+        sqlite3_bind_null(statement, index);
     }
     Result result;
     int columns = sqlite3_column_count(statement);
@@ -82,9 +88,15 @@ class SqliteConnection final : public Connection {
       cells.reserve(columns);
       for (int c = 0; c < columns; ++c) {
         switch (sqlite3_column_type(statement, c)) {
-          case SQLITE_INTEGER: cells.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, c))); break;
-          case SQLITE_FLOAT: cells.emplace_back(sqlite3_column_double(statement, c)); break;
-          case SQLITE_NULL: cells.emplace_back(std::monostate{}); break;
+          case SQLITE_INTEGER:
+            cells.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, c)));
+            break;
+          case SQLITE_FLOAT:
+            cells.emplace_back(sqlite3_column_double(statement, c));
+            break;
+          case SQLITE_NULL:
+            cells.emplace_back(std::monostate{});
+            break;
           default: {
             const char* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, c));
             cells.emplace_back(std::string(text, sqlite3_column_bytes(statement, c)));
@@ -116,8 +128,8 @@ class SqliteConnection final : public Connection {
     sqlite3_stmt* statement = nullptr;
     if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                            &statement, nullptr) != SQLITE_OK)
-      throw DatabaseError(std::string("SQLite prepare: ") + sqlite3_errmsg(db_) + " in: " +
-                          std::string(sql));
+      throw DatabaseError(std::string("SQLite prepare: ") + sqlite3_errmsg(db_) +
+                          " in: " + std::string(sql));
     statements_.emplace(std::string(sql), statement);
     return statement;
   }
@@ -171,11 +183,34 @@ class SqliteDatabase final : public Database {
   }
 
   Dialect dialect() const override { return Dialect::sqlite; }
-  // One process owns a SQLite database, so an in-process counter sees every write.
-  std::uint64_t generation() override { return generation_.load(std::memory_order_acquire); }
+  // This process's writes bump an in-process counter. Another process (`herd admin`) may write
+  // too: at most every 100 ms one caller asks SQLite whether anyone else committed (PRAGMA
+  // data_version on the writer connection, when it is free) and bumps the counter if so.
+  std::uint64_t generation() override {
+    std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now().time_since_epoch())
+                           .count();
+    std::int64_t last = last_check_ms_.load(std::memory_order_relaxed);
+    if (now - last >= 100 && path_ != ":memory:" &&
+        last_check_ms_.compare_exchange_strong(last, now) && write_mutex_.try_lock()) {
+      try {
+        auto result = writer_->query("PRAGMA data_version", {});
+        std::int64_t version = result.empty() ? 0 : result.front().i(0);
+        if (version != data_version_) {
+          if (data_version_ != 0) generation_.fetch_add(1, std::memory_order_release);
+          data_version_ = version;
+        }
+      } catch (const std::exception&) {
+      }
+      write_mutex_.unlock();
+    }
+    return generation_.load(std::memory_order_acquire);
+  }
 
  private:
   std::atomic<std::uint64_t> generation_{1};
+  std::atomic<std::int64_t> last_check_ms_{0};
+  std::int64_t data_version_ = 0;  // guarded by write_mutex_
   static inline std::atomic<std::uint64_t> next_serial{0};
   std::string path_;
   std::uint64_t serial_;  // keys the per-thread reader connections

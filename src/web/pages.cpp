@@ -2,6 +2,7 @@
 // images the API points at (missing avatar/header, thumbnail, favicon).
 #include "api/routes.hpp"
 #include "core/ids.hpp"
+#include "service/instance_documents.hpp"
 #include "store/accounts.hpp"
 #include "web/web.hpp"
 
@@ -140,75 +141,39 @@ http::Response about(App& app, http::Request&) {
   Page page;
   page.title = "About";
   page.cacheable = true;
-  page.body = "<section class=\"card\"><h1>About " + h(app.config.instance_title) + "</h1><p>" +
-              h(app.config.instance_description) + "</p>" + stats_html(info) +
-              admin_html(app, info) + "<p class=\"muted\">Server address: <strong>" +
-              h(app.domain()) + "</strong>. Registrations are " +
-              (app.config.registrations == Registrations::open       ? "open"
-               : app.config.registrations == Registrations::approval ? "open, with approval"
-                                                                     : "closed") +
-              ".</p></section>" + rules_html(info.rules, true) +
-              "<section class=\"card\"><p><a href=\"/privacy-policy\">Privacy policy</a> · "
-              "<a href=\"/terms-of-service\">Terms of service</a></p></section>";
+  page.body =
+      "<section class=\"card\"><h1>About " + h(app.config.instance_title) + "</h1><p>" +
+      h(app.config.instance_description) + "</p>" + stats_html(info) + admin_html(app, info) +
+      "<p class=\"muted\">Server address: <strong>" + h(app.domain()) +
+      "</strong>. Registrations are " +
+      (app.config.registrations == Registrations::open       ? "open"
+       : app.config.registrations == Registrations::approval ? "open, with approval"
+                                                             : "closed") +
+      ".</p>" +
+      service::instance_document(app, service::InstanceDocument::extended_description).html +
+      "</section>" + rules_html(info.rules, true) +
+      "<section class=\"card\"><p><a href=\"/privacy-policy\">Privacy policy</a> · "
+      "<a href=\"/terms-of-service\">Terms of service</a></p></section>";
+  return render(app, page);
+}
+
+// The instance's own text when its admin set one, else herd's template
+// (service/instance_documents).
+http::Response document_page(App& app, const char* title, service::InstanceDocument kind) {
+  Page page;
+  page.title = title;
+  page.cacheable = true;
+  page.body = "<section class=\"card\"><h1>" + std::string(title) + "</h1>" +
+              service::instance_document(app, kind).html + "</section>";
   return render(app, page);
 }
 
 http::Response privacy_policy(App& app, http::Request&) {
-  std::string site = h(app.config.instance_title), domain = h(app.domain()),
-              email = h(app.config.admin_email);
-  Page page;
-  page.title = "Privacy policy";
-  page.cacheable = true;
-  page.body =
-      "<section class=\"card\"><h1>Privacy policy</h1>"
-      "<p>This policy describes how " +
-      site + " (" + domain +
-      ") handles your information.</p>"
-      "<h2>What we collect</h2><ul>"
-      "<li><strong>Account information:</strong> your username, email address and password (stored "
-      "only as a salted hash). Your username, display name, profile text and pictures are public."
-      "</li><li><strong>Posts:</strong> what you post, with its visibility. Public and unlisted "
-      "posts "
-      "can be seen by anyone; followers-only and direct posts are delivered to their audience, "
-      "including on other servers, whose operators can read them.</li>"
-      "<li><strong>Technical data:</strong> the IP addresses and browsers used to reach this "
-      "server "
-      "may appear in server logs, kept only as long as needed to operate the service.</li></ul>"
-      "<h2>How it is used</h2><p>Only to provide the service: show your posts to your audience, "
-      "deliver them to other servers you interact with, and keep the server safe. Nothing is sold "
-      "or shared for advertising.</p>"
-      "<h2>Cookies</h2><p>One cookie keeps you signed in to this site and protects its forms. "
-      "There is no tracking.</p>"
-      "<h2>Your choices</h2><p>You can edit or delete your posts and profile at any time. To "
-      "export "
-      "or delete your account, write to the administrator.</p>"
-      "<h2>Contact</h2><p>Questions about this policy: <a href=\"mailto:" +
-      email + "\">" + email + "</a>.</p></section>";
-  return render(app, page);
+  return document_page(app, "Privacy policy", service::InstanceDocument::privacy_policy);
 }
 
 http::Response terms_of_service(App& app, http::Request&) {
-  std::string site = h(app.config.instance_title), domain = h(app.domain()),
-              email = h(app.config.admin_email);
-  Page page;
-  page.title = "Terms of service";
-  page.cacheable = true;
-  page.body =
-      "<section class=\"card\"><h1>Terms of service</h1>"
-      "<p>By using " +
-      site + " (" + domain +
-      ") you agree to these terms and to the "
-      "<a href=\"/about\">server rules</a>.</p><ol>"
-      "<li>You are responsible for what you post. Do not post anything illegal, and respect the "
-      "server rules.</li>"
-      "<li>The moderators may remove content or suspend accounts that break the rules.</li>"
-      "<li>This server is part of a federated network: what you make public is sent to other "
-      "servers, which this server does not control.</li>"
-      "<li>The service is provided as is, without guarantee of availability.</li>"
-      "<li>These terms may change; the current version is always on this page.</li></ol>"
-      "<p>Contact: <a href=\"mailto:" +
-      email + "\">" + email + "</a>.</p></section>";
-  return render(app, page);
+  return document_page(app, "Terms of service", service::InstanceDocument::terms_of_service);
 }
 
 }  // namespace
