@@ -82,4 +82,31 @@ std::vector<TagDay> tag_history(Connection& c, Id tag_id, std::int64_t now, int 
   return out;
 }
 
+std::vector<Tag> trending_tags(Connection& c, std::int64_t since, int limit, int offset) {
+  std::vector<Tag> out;
+  for (const Row& r :
+       c.query(
+            "SELECT t.id, t.name, t.created_at FROM tags t JOIN (SELECT st.tag_id, COUNT(DISTINCT "
+            "s.account_id) AS people, COUNT(*) AS uses FROM statuses_tags st JOIN statuses s ON "
+            "s.id = st.status_id WHERE s.created_at >= ? AND s.visibility = 'public' GROUP BY "
+            "st.tag_id) u ON u.tag_id = t.id ORDER BY u.people DESC, u.uses DESC, t.id DESC "
+            "LIMIT ? OFFSET ?",
+            {Value(since), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
+           .rows)
+    out.push_back(Tag{r.i(0), r.s(1), r.i(2)});
+  return out;
+}
+
+std::vector<Id> trending_status_ids(Connection& c, std::int64_t since, int limit, int offset) {
+  std::vector<Id> out;
+  for (const Row& r :
+       c.query("SELECT id FROM statuses WHERE created_at >= ? AND visibility = 'public' AND "
+               "reblog_of_id IS NULL AND reblogs_count + favourites_count > 0 ORDER BY "
+               "reblogs_count + favourites_count DESC, id DESC LIMIT ? OFFSET ?",
+               {Value(since), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
+           .rows)
+    out.push_back(r.i(0));
+  return out;
+}
+
 }  // namespace herd::store

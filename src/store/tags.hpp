@@ -34,4 +34,11 @@ struct TagDay {
 };
 std::vector<TagDay> tag_history(Connection& c, Id tag_id, std::int64_t now, int days);
 
+// Hashtags used by the most distinct accounts in public statuses since `since` (unix ms), most
+// first, skipping `offset`.
+std::vector<Tag> trending_tags(Connection& c, std::int64_t since, int limit, int offset);
+// Public original statuses since `since` with the most reblogs and favourites (at least one),
+// most first, skipping `offset`.
+std::vector<Id> trending_status_ids(Connection& c, std::int64_t since, int limit, int offset);
+
 }  // namespace herd::store

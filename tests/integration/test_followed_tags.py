@@ -78,5 +78,30 @@ def list_page_and_unfollow(t):
     t.json_error(server.http("GET", "/api/v1/tags/neverused"), 404, "an unknown hashtag")
 
 
+@suite.case
+def trends_of_the_last_days(t):
+    server, alice, bob = S["server"], S["alice"], S["bob"]
+    for user, text in ((alice, "#rising one"), (bob, "#rising two"), (S["carol"], "#rising three"),
+                       (bob, "#lonely only me"), (bob, "#lonely again")):
+        server.api("POST", "/api/v1/statuses", token=user.token, form={"status": text})
+    server.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "#hidden", "visibility": "private"})
+    tags = server.api("GET", "/api/v1/trends/tags")
+    names = [tag["name"] for tag in tags]
+    t.check(names and names[0] == "rising", "the hashtag used by the most people trends first", names)
+    t.check("lonely" in names and names.index("lonely") > names.index("rising"),
+            "one person's hashtag trends lower", names)
+    t.check("hidden" not in names, "private posts do not make trends", names)
+    t.eq(server.api("GET", "/api/v1/trends")[0]["name"] if names else None, "rising", "/api/v1/trends is the same")
+    t.eq(len(server.api("GET", "/api/v1/trends/tags", query={"limit": "1"})), 1, "limit")
+
+    liked = server.api("POST", "/api/v1/statuses", token=bob.token, form={"status": "everyone likes this"})
+    server.api("POST", f"/api/v1/statuses/{liked['id']}/favourite", token=alice.token)
+    server.api("POST", f"/api/v1/statuses/{liked['id']}/reblog", token=S["carol"].token)
+    statuses = server.api("GET", "/api/v1/trends/statuses")
+    t.eq(statuses[0]["id"] if statuses else None, liked["id"], "the most boosted and favourited post trends first")
+    t.check(all(s["reblogs_count"] + s["favourites_count"] > 0 for s in statuses),
+            "only posts someone interacted with", [s["id"] for s in statuses])
+
+
 if __name__ == "__main__":
     main(suite)
