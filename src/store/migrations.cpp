@@ -497,6 +497,22 @@ ALTER TABLE accounts ADD COLUMN sensitized INTEGER NOT NULL DEFAULT 0;
       {16, "limited accounts index", R"SQL(
 CREATE INDEX accounts_silenced ON accounts (id) WHERE silenced = 1;
 )SQL"},
+      {17, "account notes and domain blocks", R"SQL(
+CREATE TABLE account_notes (
+  account_id BIGINT NOT NULL,
+  target_account_id BIGINT NOT NULL,
+  comment TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, target_account_id)
+);
+CREATE TABLE account_domain_blocks (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  domain TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX account_domain_blocks_pair ON account_domain_blocks (account_id, domain);
+)SQL"},
   };
   return list;
 }
