@@ -122,6 +122,8 @@ std::optional<Delivery> prepare(App& app, store::Connection& c, Id subscription_
                        {"icon", app.avatar_url(*from)},
                        {"title", title_of(notification->type, name, app)},
                        {"body", truncated(body, 140)}};
+  // One 4096-byte record holds 3993 bytes of plaintext: a very long remote avatar URL goes first.
+  if (json::serialize(payload).size() > 3900) payload["icon"] = app.default_avatar_url();
   return Delivery{std::move(*subscription), json::serialize(payload)};
 }
 

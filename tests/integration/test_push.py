@@ -272,6 +272,30 @@ def get_put_delete_round_trip(t):
 
 
 @suite.case
+def json_body_as_web_clients_send_it(t):
+    server, alice = S["server"], S["alice"]
+    token, _ = fresh_token(alice)
+    keys = Keys()
+    body = {"subscription": {"endpoint": S["receiver"].url("/json"),
+                             "keys": {"p256dh": b64u(keys.public), "auth": b64u(keys.auth)}},
+            "data": {"alerts": {"mention": True, "status": True, "admin.sign_up": True, "poll": False},
+                     "policy": "follower"}}
+    r = server.http("POST", "/api/v1/push/subscription", token=token, json_body=body)
+    t.status(r, 200, "POST with a JSON body")
+    sub = r.json()
+    t.entity(sub, SUBSCRIPTION, "WebPushSubscription")
+    t.eq((sub["alerts"]["mention"], sub["alerts"]["status"], sub["alerts"]["admin.sign_up"], sub["alerts"]["poll"],
+          sub["policy"]), (True, True, True, False, "follower"), "alerts and policy from JSON")
+    r = server.http("PUT", "/api/v1/push/subscription", token=token,
+                    json_body={"data": {"alerts": {"status": False}, "policy": "all"}})
+    t.eq((r.json()["alerts"]["status"], r.json()["alerts"]["mention"], r.json()["policy"]), (False, True, "all"),
+         "PUT with a JSON body")
+    again = server.http("POST", "/api/v1/push/subscription", token=token, json_body=body).json()
+    t.check(again["id"] != sub["id"], "POST again replaces the token's subscription", again)
+    server.api("DELETE", "/api/v1/push/subscription", token=token)
+
+
+@suite.case
 def alerts_off_and_policies(t):
     receiver, alice = S["receiver"], S["alice"]
     off_token, _ = fresh_token(alice)
@@ -314,6 +338,25 @@ def gone_endpoint_drops_the_subscription(t):
         time.sleep(0.3)
     t.json_error(server.http("GET", "/api/v1/push/subscription", token=token), 404,
                  "a 410 from the push service deletes the subscription")
+
+
+@suite.case
+def failed_delivery_is_retried(t):
+    server, receiver, alice = S["server"], S["receiver"], S["alice"]
+    token, _ = fresh_token(alice)
+    keys = Keys()
+    receiver.statuses["/flaky"] = 503
+    t.status(subscribe_raw(token, "/flaky", keys, {"mention": True}), 200, "subscribe")
+    mention_alice("try again")
+    t.require(receiver.wait("/flaky", 1), "the first attempt arrives")
+    receiver.statuses["/flaky"] = 201
+    got = receiver.wait("/flaky", 2, timeout=40)
+    t.require(len(got) >= 2, "a 503 is retried")
+    t.eq(keys.decrypt(got[1][1]).get("notification_type"), "mention", "the retry carries the notification")
+    time.sleep(2)
+    t.eq(len(receiver.received("/flaky")), 2, "no more attempts after a 201")
+    t.eq(server.http("GET", "/api/v1/push/subscription", token=token).status, 200,
+         "the subscription stays after a temporary failure")
 
 
 @suite.case
