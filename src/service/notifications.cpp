@@ -15,7 +15,8 @@ std::optional<Id> notify(App& app, store::Connection& c, Id recipient, Id from,
   auto target = store::find_account(c, recipient);
   if (!target || !target->local() || target->suspended) return std::nullopt;
   auto relation = store::load_relationships(c, recipient, {from})[from];
-  if (relation.blocking || relation.blocked_by || relation.muting_notifications)
+  if (relation.blocking || relation.blocked_by || relation.muting_notifications ||
+      relation.domain_blocking)
     return std::nullopt;
   store::Notification n;
   n.id = next_id();

@@ -8,6 +8,7 @@
 #include "store/lists.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "text/format.hpp"
 
 namespace herd::service {
 
@@ -50,6 +51,9 @@ void follow(App& app, Id account_id, Id target_id, const FollowOptions& options)
   app.db->write([&](store::Connection& c) {
     store::Account target = require_account(c, target_id);
     if (store::blocked_either_way(c, account_id, target_id))
+      fail(ErrorKind::forbidden, "This action is not allowed");
+    store::Account follower = require_account(c, account_id);
+    if (!follower.local() && store::blocks_domain(c, target_id, follower.domain))
       fail(ErrorKind::forbidden, "This action is not allowed");
     if (auto existing = store::find_follow(c, account_id, target_id)) {
       store::update_follow_options(c, account_id, target_id,
@@ -151,6 +155,48 @@ void remove_from_followers(App& app, Id account_id, Id follower_id) {
       federation::on_follow_answered(app, c, account_id, follower_id, false);
     drop_follow(c, follower_id, account_id);
   });
+}
+
+void set_note(App& app, Id account_id, Id target_id, const std::string& comment) {
+  if (text::count_characters(comment) > 2000)
+    fail(ErrorKind::validation,
+         "Validation failed: Comment is too long (maximum is 2000 characters)");
+  app.db->write([&](store::Connection& c) {
+    require_account(c, target_id);
+    store::set_account_note(c, account_id, target_id, comment, now_unix_ms());
+  });
+}
+
+static std::string normalize_domain(App& app, std::string domain) {
+  auto first = domain.find_first_not_of(" \t");
+  auto last = domain.find_last_not_of(" \t");
+  domain = first == std::string::npos ? "" : domain.substr(first, last - first + 1);
+  for (char& ch : domain)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  if (domain.empty() || domain.find_first_of(" /@") != std::string::npos)
+    fail(ErrorKind::validation, "Validation failed: Domain is invalid");
+  if (domain == app.domain())
+    fail(ErrorKind::validation, "Validation failed: Domain cannot be your own");
+  return domain;
+}
+
+void block_domain(App& app, Id account_id, const std::string& domain_text) {
+  std::string domain = normalize_domain(app, domain_text);
+  app.db->write([&](store::Connection& c) {
+    if (!store::insert_account_domain_block(c, next_id(), account_id, domain, now_unix_ms()))
+      return;
+    // Followers there are removed (their servers hear a Reject), as Mastodon does.
+    for (Id follower : store::follower_ids_on_domain(c, account_id, domain)) {
+      federation::on_follow_answered(app, c, account_id, follower, false);
+      drop_follow(c, follower, account_id);
+    }
+  });
+}
+
+void unblock_domain(App& app, Id account_id, const std::string& domain_text) {
+  std::string domain = normalize_domain(app, domain_text);
+  app.db->write(
+      [&](store::Connection& c) { store::delete_account_domain_block(c, account_id, domain); });
 }
 
 }  // namespace herd::service

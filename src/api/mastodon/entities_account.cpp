@@ -157,9 +157,9 @@ json::array relationships_json(store::Connection& c, Id viewer, const std::vecto
     o["muting_notifications"] = r.muting_notifications;
     o["requested"] = r.requested;
     o["requested_by"] = r.requested_by;
-    o["domain_blocking"] = false;
+    o["domain_blocking"] = r.domain_blocking;
     o["endorsed"] = false;
-    o["note"] = "";
+    o["note"] = r.note;
     out.push_back(std::move(o));
   }
   return out;

@@ -309,7 +309,6 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/suggestions", bind(empty_array));
   router.get("/api/v1/featured_tags", bind(empty_array));
   router.get("/api/v1/endorsements", bind(empty_array));
-  router.get("/api/v1/domain_blocks", bind(empty_array));
 }
 
 }  // namespace herd::api
