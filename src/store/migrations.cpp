@@ -513,6 +513,26 @@ CREATE TABLE account_domain_blocks (
 );
 CREATE UNIQUE INDEX account_domain_blocks_pair ON account_domain_blocks (account_id, domain);
 )SQL"},
+      {18, "preview cards", R"SQL(
+CREATE TABLE preview_cards (
+  id BIGINT PRIMARY KEY,
+  url TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  type TEXT NOT NULL DEFAULT 'link',
+  provider_name TEXT NOT NULL DEFAULT '',
+  author_name TEXT NOT NULL DEFAULT '',
+  image_url TEXT,
+  width BIGINT NOT NULL DEFAULT 0,
+  height BIGINT NOT NULL DEFAULT 0,
+  language TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE status_preview_cards (
+  status_id BIGINT PRIMARY KEY,
+  preview_card_id BIGINT NOT NULL
+);
+)SQL"},
   };
   return list;
 }
