@@ -50,6 +50,28 @@ void on_poll_changed(App& app, store::Connection& c, const store::Status& status
                    inboxes);
 }
 
+void refresh_stale_poll(App& app, const store::Status& status, const store::Poll& poll) {
+  constexpr std::int64_t kMinuteMs = 60'000;
+  std::int64_t now = now_unix_ms();
+  if (status.local) return;
+  bool fetched_before_end =
+      !poll.last_fetched_at || !poll.expires_at || *poll.last_fetched_at < *poll.expires_at;
+  if (!fetched_before_end) return;  // its final counts are known
+  bool ended = poll.expired(now);
+  bool recent = poll.last_fetched_at && *poll.last_fetched_at > now - kMinuteMs;
+  if (!ended && recent) return;
+  std::string uri = poll.uri.value_or(status.uri);
+  if (uri.empty() || is_local_uri(app, uri)) return;
+  app.db->write([&](store::Connection& c) { store::set_poll_fetched(c, poll.id, now); });
+  FetchBudget budget(5'000);
+  auto document = fetch_document(app, uri);
+  if (!document) return;
+  auto post = as::parse_post(*document);
+  if (!post || post->id != uri) return;
+  auto fresh = poll_of(*post);
+  if (fresh) service::refresh_poll(app, status, *fresh);
+}
+
 std::optional<store::Poll> poll_of(const as::Post& post) {
   if (!post.poll || post.poll->options.empty()) return std::nullopt;
   store::Poll poll;

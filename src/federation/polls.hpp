@@ -27,6 +27,12 @@ void on_poll_voted(App& app, store::Connection& c, Id account_id, const store::S
 // mentioned accounts) and to the remote voters.
 void on_poll_changed(App& app, store::Connection& c, const store::Status& status);
 
+// A remote poll that may be stale is fetched again from its server and refreshed: once after its
+// end when the last fetch was before it (final counts), else at most once a minute while it runs
+// (Mastodon's Poll#possibly_stale? waits a minute in both cases). Fetches take at most a few
+// seconds; a failed one leaves the poll as it is and counts as a fetch.
+void refresh_stale_poll(App& app, const store::Status& status, const store::Poll& poll);
+
 // ---- inbound (called by inbox.cpp)
 // ----------------------------------------------------------------
 

@@ -165,6 +165,10 @@ void refresh_remote_poll(Connection& c, const Poll& p, std::int64_t now) {
        Value(now), Value(now), Value(p.id)});
 }
 
+void set_poll_fetched(Connection& c, Id poll_id, std::int64_t now) {
+  c.query("UPDATE polls SET last_fetched_at = ? WHERE id = ?", {Value(now), Value(poll_id)});
+}
+
 bool close_poll(Connection& c, Id poll_id, std::int64_t now) {
   return c.query("UPDATE polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
                  {Value(now), Value(poll_id)})

@@ -67,6 +67,8 @@ void count_voter(Connection& c, Id poll_id);
 // When the titles differ from the stored ones, the options are replaced (and local votes,
 // which referred to the old options, dropped), as Mastodon does.
 void refresh_remote_poll(Connection& c, const Poll& poll, std::int64_t now);
+// Records a fetch of a remote poll (also a failed one: it is not retried at once).
+void set_poll_fetched(Connection& c, Id poll_id, std::int64_t now);
 // Marks the poll's end as processed; false when it already was.
 bool close_poll(Connection& c, Id poll_id, std::int64_t now);
 // Local accounts that voted in the poll.

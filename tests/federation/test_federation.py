@@ -827,11 +827,19 @@ def remote_poll_vote_delivered_and_end_notified(s):
             "erin is notified when the poll ends", notifications(alpha, erin))
     r = alpha.http("POST", f"/api/v1/polls/{poll['id']}/votes", token=S["alice"].token, form={"choices[]": "0"})
     s.json_error(r, 422, "no vote after the end")
-    # The author's final counts (Update(Question) with closed).
+    # Read after its end, the remote poll is fetched again (final counts from its server).
+    sink.objects["/questions/1"] = dict(
+        question, closed=end, votersCount=7,
+        anyOf=[{"type": "Note", "name": "cats", "replies": {"type": "Collection", "totalItems": 6}},
+               {"type": "Note", "name": "dogs", "replies": {"type": "Collection", "totalItems": 3}}])
+    final = alpha.api("GET", f"/api/v1/polls/{poll['id']}", token=erin.token)
+    s.eq(([o["votes_count"] for o in final["options"]], final["voters_count"], final["expired"], final["own_votes"]),
+         ([6, 3], 7, True, [0, 1]), "final counts fetched on alpha, erin's votes kept")
+    # An Update(Question) from its author refreshes it too.
     update = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Update",
               "id": question["id"] + "#updates/1", "actor": sam,
-              "object": dict(question, closed=end, votersCount=4,
-                             anyOf=[{"type": "Note", "name": "cats", "replies": {"totalItems": 3}},
+              "object": dict(question, closed=end, votersCount=5,
+                             anyOf=[{"type": "Note", "name": "cats", "replies": {"totalItems": 4}},
                                     {"type": "Note", "name": "dogs", "replies": {"totalItems": 2}}])}
     s.status(sink.post("sam", "http://alpha.test/inbox", update), 202, "Update(Question) accepted")
     updated = alpha.api("GET", f"/api/v1/polls/{poll['id']}", token=erin.token)

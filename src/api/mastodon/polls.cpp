@@ -5,6 +5,7 @@
 #include "api/mastodon/entities.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "federation/polls.hpp"
 #include "http/params.hpp"
 
 namespace herd::api {
@@ -28,9 +29,14 @@ json::object render(store::Connection& c, const store::Poll& poll, Id viewer) {
 http::Response show_poll(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read:statuses");
   Id id = poll_id(request);
+  auto found = app.db->read_value(
+      [&](store::Connection& c) { return service::find_visible_poll(c, viewer.account_id(), id); });
+  // As Mastodon: a signed-in viewer's look at a remote poll may refresh its counts.
+  if (viewer.account_id() != 0 && !found.second.local)
+    federation::refresh_stale_poll(app, found.second, found.first);
   json::object body = app.db->read_value([&](store::Connection& c) {
-    auto [poll, status] = service::find_visible_poll(c, viewer.account_id(), id);
-    return render(c, poll, viewer.account_id());
+    auto poll = store::find_poll(c, id);
+    return render(c, poll ? *poll : found.first, viewer.account_id());
   });
   return http::Response::json(body);
 }
