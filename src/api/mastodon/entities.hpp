@@ -121,13 +121,13 @@ json::object filter_result_json(const store::Filter& filter,
 json::object account_json(const App& app, store::Connection& c, const store::Account& account);
 // Report (as its reporter sees it: status_ids, rule_ids, target_account).
 json::object report_json(const App& app, store::Connection& c, const store::Report& report);
+// Admin::Account (staff): the account with its user's email, role and state.
+json::object admin_account_json(const App& app, store::Connection& c, const store::Account& account);
 // Admin::Report (staff): Admin::Accounts, the reported statuses, the cited rules. Same order.
 json::array admin_reports_json(const App& app, store::Connection& c, Id viewer_account_id,
                                const std::vector<store::Report>& reports);
 // The Report of each admin.report notification among these, by notification id.
 std::unordered_map<Id, json::object> notification_reports_json(
-// Admin::Account (staff): the account with its user's email, role and state.
-json::object admin_account_json(const App& app, store::Connection& c, const store::Account& account);
     const App& app, store::Connection& c, const std::vector<store::Notification>& notifications);
 
 }  // namespace herd::api
