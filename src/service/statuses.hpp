@@ -11,8 +11,8 @@
 #include "service/polls.hpp"
 #include "store/database.hpp"
 #include "store/models.hpp"
-
 #include "text/format.hpp"
+
 namespace herd::service {
 
 struct NewStatus {
@@ -50,7 +50,6 @@ store::Status reblog(App& app, Id account_id, Id status_id,
                      const std::optional<std::string>& visibility);
 store::Status unreblog(App& app, Id account_id, Id status_id);
 
-// ---- federation ingest (federation/inbox.cpp) -----------------------------------------------------
 // A local author's text as HTML with its mentions (of known, not suspended accounts), hashtags
 // and links.
 text::FormattedStatus format_local_text(const App& app, store::Connection& c,
@@ -60,6 +59,7 @@ bool blank(std::string_view text);
 // ISO 639-1/639-3 style code ("en"; "pt-BR" is cut to "pt"); nullopt for anything else.
 std::optional<std::string> normalize_language(const std::optional<std::string>& value);
 
+// ---- federation ingest (federation/inbox.cpp) -----------------------------------------------------
 
 // Stores a status received from another server (already parsed, sanitised and attributed: id,
 // account_id, uri, url, content, spoiler_text, sensitive, visibility, language, in_reply_to_id,
