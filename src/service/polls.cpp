@@ -81,6 +81,7 @@ void schedule_update(store::Connection& c, const store::Poll& poll, std::int64_t
 std::vector<store::PollVote> add_votes(store::Connection& c, const store::Poll& poll, Id account_id,
                                        const std::vector<int>& choices,
                                        const std::optional<std::string>& uri, std::int64_t now) {
+  store::lock_poll(c, poll.id);
   bool voted_before = store::has_voted(c, poll.id, account_id);
   std::vector<store::PollVote> votes;
   for (int choice : choices) {

@@ -111,6 +111,11 @@ std::unordered_map<Id, std::vector<int>> own_votes_among(Connection& c, Id accou
   return out;
 }
 
+void lock_poll(Connection& c, Id poll_id) {
+  if (c.dialect() == Dialect::postgres)
+    c.query("SELECT id FROM polls WHERE id = ? FOR UPDATE", {Value(poll_id)});
+}
+
 bool has_voted(Connection& c, Id poll_id, Id account_id) {
   return !c.query("SELECT 1 FROM poll_votes WHERE poll_id = ? AND account_id = ? LIMIT 1",
                   {Value(poll_id), Value(account_id)})

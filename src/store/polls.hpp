@@ -55,6 +55,9 @@ std::unordered_map<Id, Poll> load_status_polls(Connection& c, const std::vector<
 // poll id -> the account's choices (ascending), for the polls it voted in.
 std::unordered_map<Id, std::vector<int>> own_votes_among(Connection& c, Id account_id,
                                                          const std::vector<Id>& poll_ids);
+// Serialises votes on one poll until the transaction ends (PostgreSQL: a row lock; SQLite has one
+// writer), so that two concurrent votes cannot both be someone's first in a single-choice poll.
+void lock_poll(Connection& c, Id poll_id);
 // Whether the account has any vote in the poll.
 bool has_voted(Connection& c, Id poll_id, Id account_id);
 // Inserts the vote unless (poll, account, choice) exists; returns whether it was inserted.

@@ -8,6 +8,7 @@ ended, already voted, own poll, bad option, several choices in a single-choice p
 choices; 404 for a poll the viewer may not see; 401 without a token), the creation limits of
 /api/v2/instance configuration.polls, and the poll rendered in timelines and notifications.
 """
+import concurrent.futures
 import os
 import sys
 
@@ -200,6 +201,18 @@ def creation_limits(t):
              "options and multiple from the form")
     after = server.api("GET", f"/api/v1/accounts/{alice.account['id']}")["statuses_count"]
     t.eq(after, count + 1, "refused polls stored no status")
+
+
+@suite.case
+def concurrent_votes_count_once(t):
+    alice, carol = S["alice"], S["carol"]
+    status = post_poll(t, alice, ["left", "right"])
+    pid = status["poll"]["id"]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda i: vote(carol, pid, [i % 2]).status, range(8)))
+    t.eq(sorted(answers), [200] + [422] * 7, "one of eight simultaneous votes in a single-choice poll counts")
+    seen = get_poll(carol, pid)
+    t.eq((seen["votes_count"], seen["voters_count"], len(seen["own_votes"])), (1, 1, 1), "one vote, one voter")
 
 
 @suite.case
