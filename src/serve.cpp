@@ -96,7 +96,9 @@ int serve_main(const std::string& config_path) {
             app.base_url(), app.config.bind, server.port(), threads, workers,
             app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
   federation::DeliveryWorker delivery(app);  // sends queued deliveries until the server stops
-  service::PollWorker polls(app);            // ends polls, spreads their counts
+  service::Ticker polls("polls", std::chrono::seconds(1), [&app] {
+    service::run_poll_jobs(app, now_unix_ms());  // ends polls, spreads their counts
+  });
   service::Ticker scheduled("scheduled statuses", std::chrono::seconds(1), [&app] {
     service::publish_due_statuses(app, now_unix_ms());  // posts scheduled statuses when due
   });

@@ -1,12 +1,8 @@
 #include "service/polls.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <boost/json.hpp>
 #include <cctype>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "api/mastodon/limits.hpp"
 #include "core/error.hpp"
@@ -308,43 +304,6 @@ int run_poll_jobs(App& app, std::int64_t now) {
     }
   }
   return static_cast<int>(jobs.size());
-}
-
-struct PollWorker::Impl {
-  App& app;
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool stopping = false;
-  std::thread thread;
-
-  explicit Impl(App& a) : app(a) {}
-
-  void run() {
-    std::unique_lock lock(mutex);
-    while (!stopping) {
-      lock.unlock();
-      try {
-        run_poll_jobs(app, now_unix_ms());
-      } catch (const std::exception& error) {
-        log::error("poll jobs: {}", error.what());
-      }
-      lock.lock();
-      cv.wait_for(lock, std::chrono::seconds(1), [this] { return stopping; });
-    }
-  }
-};
-
-PollWorker::PollWorker(App& app) : impl_(std::make_unique<Impl>(app)) {
-  impl_->thread = std::thread([this] { impl_->run(); });
-}
-
-PollWorker::~PollWorker() {
-  {
-    std::lock_guard lock(impl_->mutex);
-    impl_->stopping = true;
-  }
-  impl_->cv.notify_all();
-  impl_->thread.join();
 }
 
 }  // namespace herd::service

@@ -2,7 +2,7 @@
 // ActivityPub::DistributePollUpdateWorker), each action in the caller's or its own transaction.
 //
 // The end of a poll and the spreading of new counts are jobs in the `jobs` table (queue "polls"),
-// so that they survive restarts and run once: PollWorker runs them.
+// so that they survive restarts and run once: run_poll_jobs runs them (`herd serve` every second).
 //  - "close" at expires_at: marks the poll ended, notifies ("poll") the author of a local poll and
 //    the local voters, and sends Update(Question) with `closed` for a local poll.
 //  - "update" a few seconds after a vote on a local poll (one pending per poll): Update(Question)
@@ -10,7 +10,6 @@
 //    hidden.
 #pragma once
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,18 +70,5 @@ inline constexpr std::string_view kPollQueue = "polls";
 
 // Runs the due poll jobs; returns how many ran.
 int run_poll_jobs(App& app, std::int64_t now);
-
-// Runs the poll jobs on one thread (it looks for due jobs every second) until destroyed.
-class PollWorker {
- public:
-  explicit PollWorker(App& app);
-  ~PollWorker();  // stops and joins
-  PollWorker(const PollWorker&) = delete;
-  PollWorker& operator=(const PollWorker&) = delete;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
 
 }  // namespace herd::service
