@@ -17,6 +17,7 @@
 #include "http/server.hpp"
 #include "service/accounts.hpp"
 #include "service/polls.hpp"
+#include "service/preview_cards.hpp"
 #include "service/scheduled_statuses.hpp"
 #include "service/ticker.hpp"
 #include "service/web_push.hpp"
@@ -101,6 +102,9 @@ int serve_main(const std::string& config_path) {
   });
   service::Ticker scheduled("scheduled statuses", std::chrono::seconds(1), [&app] {
     service::publish_due_statuses(app, now_unix_ms());  // posts scheduled statuses when due
+  });
+  service::Ticker cards("preview cards", std::chrono::seconds(1), [&app] {
+    service::fetch_due_preview_cards(app, now_unix_ms());  // link previews of new statuses
   });
   service::vapid_key(app);  // generated at first start (service/web_push.hpp)
   service::Ticker web_push("web push", std::chrono::seconds(1), [&app] {

@@ -12,6 +12,7 @@
 #include "service/conversations.hpp"
 #include "service/media.hpp"
 #include "service/notifications.hpp"
+#include "service/preview_cards.hpp"
 #include "service/statuses.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
@@ -157,6 +158,7 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
       store::insert_feed_entries(c, after.id, store::not_hiding(c, newly, {account_id}));
     for (Id target : newly) notify(app, c, target, account_id, "mention", after.id);
     if (!newly.empty()) record_direct_status(app, c, after, mentioned);
+    if (after.content != before.content) queue_preview_card(app, c, after, formatted.links);
     notify_rebloggers(app, c, after);
     stream::status_updated(app, c, after);
     federation::on_status_edited(app, c, after);

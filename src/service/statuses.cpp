@@ -12,6 +12,7 @@
 #include "service/conversations.hpp"
 #include "service/media.hpp"
 #include "service/notifications.hpp"
+#include "service/preview_cards.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
@@ -22,6 +23,7 @@
 #include "store/tags.hpp"
 #include "stream/publish.hpp"
 #include "text/format.hpp"
+#include "text/page_meta.hpp"
 
 namespace herd::service {
 
@@ -242,6 +244,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     for (Id target : local_mentioned) notify(app, c, target, account_id, "mention", status.id);
     notify_subscribers(app, c, status, audience);
     record_direct_status(app, c, status, mentioned);
+    if (!input.poll) queue_preview_card(app, c, status, formatted.links);
     federation::on_status_posted(app, c, status);
   });
   return status;
@@ -419,6 +422,7 @@ store::Status receive_status(App& app, const store::Status& input, const std::ve
       notify(app, c, target, status.account_id, "mention", status.id);
     notify_subscribers(app, c, status, audience);
     record_direct_status(app, c, status, mentioned);
+    queue_preview_card(app, c, status, text::plain_links(status.content));
     return status;
   });
 }

@@ -10,9 +10,39 @@
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/moderation.hpp"
+#include "store/preview_cards.hpp"
 #include "store/statuses.hpp"
 
 namespace herd::api {
+
+namespace {
+
+// PreviewCard, as Mastodon sends it for a link card.
+json::object preview_card_json(const store::PreviewCard& card) {
+  auto nullable = [](const std::optional<std::string>& v) {
+    return v ? json::value(*v) : json::value(nullptr);
+  };
+  return json::object{{"url", card.url},
+                      {"title", card.title},
+                      {"description", card.description},
+                      {"type", card.type},
+                      {"author_name", card.author_name},
+                      {"author_url", ""},
+                      {"provider_name", card.provider_name},
+                      {"provider_url", ""},
+                      {"html", ""},
+                      {"width", card.width},
+                      {"height", card.height},
+                      {"image", nullable(card.image_url)},
+                      {"image_description", ""},
+                      {"embed_url", ""},
+                      {"blurhash", nullptr},
+                      {"language", nullable(card.language)},
+                      {"published_at", nullptr},
+                      {"authors", json::array()}};
+}
+
+}  // namespace
 
 namespace {
 
@@ -81,6 +111,7 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
   batch.tags = store::load_tag_names(c_, content_ids);
   batch.media = store::load_status_media(c_, content_ids);
   batch.polls = store::load_status_polls(c_, content_ids);
+  const auto cards = store::load_status_cards(c_, content_ids);
   if (viewer_ != 0 && !batch.polls.empty()) {
     std::vector<Id> poll_ids;
     for (const auto& [status_id, poll] : batch.polls) poll_ids.push_back(poll.id);
@@ -155,7 +186,10 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
       o["poll"] = poll_json(it->second, viewer_,
                             votes != batch.own_votes.end() ? votes->second : std::vector<int>{});
     }
-    o["card"] = nullptr;
+    if (auto card = cards.find(s.id); card != cards.end())
+      o["card"] = preview_card_json(card->second);
+    else
+      o["card"] = nullptr;
     o["language"] = s.language ? json::value(*s.language) : json::value(nullptr);
     o["text"] = nullptr;
     if (viewer_ != 0) {

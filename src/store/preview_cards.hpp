@@ -1,0 +1,30 @@
+// Link preview cards (Mastodon's PreviewCard), one per URL, and which status shows which card.
+// Inside a caller's transaction or read.
+#pragma once
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/database.hpp"
+#include "store/models.hpp"
+
+namespace herd::store {
+
+struct PreviewCard {
+  Id id = 0;
+  std::string url, title, description, type = "link", provider_name, author_name;
+  std::optional<std::string> image_url, language;
+  std::int64_t width = 0, height = 0;
+  std::int64_t created_at = 0;
+};
+
+std::optional<PreviewCard> find_card_by_url(Connection& c, const std::string& url);
+// Stores the card unless its URL has one already; returns the stored card's id.
+Id insert_card(Connection& c, const PreviewCard& card);
+void link_status_card(Connection& c, Id status_id, Id card_id);
+// status id -> its card.
+std::unordered_map<Id, PreviewCard> load_status_cards(Connection& c,
+                                                      const std::vector<Id>& status_ids);
+
+}  // namespace herd::store

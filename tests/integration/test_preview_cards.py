@@ -1,0 +1,129 @@
+#!/usr/bin/python3
+"""Link preview cards against a real `herd serve` and a real web page on 127.0.0.1 (the server is
+allowed to fetch from loopback for the test: ALLOWED_PRIVATE_ADDRESSES, plain http).
+
+The first plain link of a post becomes its `card` (OpenGraph title, description, image resolved
+against the page, site name, language; <title> and meta description as fallbacks); mentions and
+hashtags are not links; a post with media gets no card; a page that is not HTML, or is missing,
+gives none and leaves the post alone; every post linking the same URL shares one fetch.
+"""
+import http.server
+import os
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import Suite, free_port, main, parse_args, register  # noqa: E402
+
+suite = Suite("preview cards", parse_args(__doc__))
+S = suite.state
+
+PAGES = {
+    "/article": ("text/html; charset=utf-8",
+                 '<!doctype html><html lang="en-GB"><head><title>Fallback title</title>'
+                 '<meta property="og:title" content="Herds &amp; flocks">'
+                 '<meta property="og:description" content="Why animals move together.">'
+                 '<meta property="og:image" content="/img/herd.png">'
+                 '<meta property="og:image:width" content="1200"><meta property="og:image:height" content="630">'
+                 '<meta property="og:site_name" content="Field Notes">'
+                 '<meta name="author" content="A. Naturalist"></head><body><p>text</p></body></html>'),
+    "/plain": ("text/html", "<html><head><title>Just a title</title>"
+                            "<meta name=description content='Described plainly'></head><body></body></html>"),
+    "/data.json": ("application/json", '{"not": "html"}'),
+}
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        S["hits"][self.path] = S["hits"].get(self.path, 0) + 1
+        page = PAGES.get(self.path)
+        if not page:
+            self.send_response(404)
+            self.end_headers()
+            return
+        body = page[1].encode()
+        self.send_response(200)
+        self.send_header("Content-Type", page[0])
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def card_of(status_id, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        card = S["server"].api("GET", f"/api/v1/statuses/{status_id}", token=S["alice"].token)["card"]
+        if card:
+            return card
+        time.sleep(0.2)
+    return None
+
+
+def post(text, **form):
+    return S["server"].api("POST", "/api/v1/statuses", token=S["alice"].token, form=dict({"status": text}, **form))
+
+
+@suite.setup
+def start_server_and_web_page(t):
+    S["hits"] = {}
+    port = free_port()
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    S["web"] = f"http://127.0.0.1:{port}"
+    S["server"] = suite.server(env={"ALLOWED_PRIVATE_ADDRESSES": "127.0.0.1", "HERD_ALLOW_HTTP_FEDERATION": "true"})
+    S["alice"] = register(S["server"], "alice")
+    register(S["server"], "bob")
+
+
+@suite.case
+def opengraph_card(t):
+    status = post(f"@bob read this #nature {S['web']}/article")
+    card = card_of(status["id"])
+    t.require(card, "the post gets a card")
+    t.eq(card["url"], f"{S['web']}/article", "card url: the link")
+    t.eq(card["title"], "Herds & flocks", "og:title, entities decoded")
+    t.eq(card["description"], "Why animals move together.", "og:description")
+    t.eq(card["image"], f"{S['web']}/img/herd.png", "og:image resolved against the page")
+    t.eq((card["width"], card["height"]), (1200, 630), "image size")
+    t.eq((card["provider_name"], card["author_name"], card["type"]), ("Field Notes", "A. Naturalist", "link"),
+         "site name, author, type")
+    t.eq(card["language"], "en", "language from <html lang>")
+    again = post(f"same page {S['web']}/article")
+    t.eq(card_of(again["id"])["title"] if card_of(again["id"]) else None, "Herds & flocks", "a second post shares it")
+    t.eq(S["hits"].get("/article"), 1, "the page was fetched once")
+
+
+@suite.case
+def fallbacks_and_no_card(t):
+    card = card_of(post(f"{S['web']}/plain")["id"])
+    t.eq((card or {}).get("title"), "Just a title", "<title> when there is no og:title")
+    t.eq((card or {}).get("description"), "Described plainly", "meta description")
+    for path in ("/data.json", "/missing"):
+        status = post(f"nothing to see {S['web']}{path}")
+        time.sleep(1.5)
+        shown = S["server"].api("GET", f"/api/v1/statuses/{status['id']}", token=S["alice"].token)
+        t.eq(shown["card"], None, f"no card for {path}")
+        t.check("nothing to see" in shown["content"], "the post itself is unchanged", shown)
+    gif = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff,\x00\x00\x00\x00\x01\x00\x01\x00"
+           b"\x00\x02\x02\x44\x01\x00;")
+    body = (b'--bnd\r\nContent-Disposition: form-data; name="file"; filename="d.gif"\r\n'
+            b"Content-Type: image/gif\r\n\r\n" + gif + b"\r\n--bnd--\r\n")
+    media = S["server"].http("POST", "/api/v2/media", token=S["alice"].token, body=body,
+                             content_type="multipart/form-data; boundary=bnd").json()
+    with_media = S["server"].api("POST", "/api/v1/statuses", token=S["alice"].token,
+                                 json_body={"status": f"picture and {S['web']}/plain", "media_ids": [media["id"]]})
+    time.sleep(1.5)
+    t.eq(S["server"].api("GET", f"/api/v1/statuses/{with_media['id']}")["card"], None, "a post with media gets no card")
+    text_only = post("no links here, just #words and @bob")
+    time.sleep(1)
+    t.eq(S["server"].api("GET", f"/api/v1/statuses/{text_only['id']}")["card"], None,
+         "mentions and hashtags make no card")
+
+
+if __name__ == "__main__":
+    main(suite)
