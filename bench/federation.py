@@ -1,17 +1,22 @@
 #!/usr/bin/python3
-"""Federation benchmarks (SQLite), in the same private-hosts namespace as tests/federation:
+"""Federation benchmarks, in the same private-hosts namespace as tests/federation:
 
   inbox   signed Create(Note) activities per second accepted, verified and stored by one instance:
           a fake remote actor (sink.test) followed by a local account; N distinct notes are signed
           beforehand (draft-cavage rsa-sha256, 2048-bit key) and sent by wrk (2 threads, 32
-          connections) to the shared inbox for D seconds; the rate counts statuses actually stored.
+          connections) to the shared inbox for D seconds; the rate counts statuses actually stored,
+          over the time until the last of them was stored (accepted activities still queued when
+          wrk stops are waited for). SQLite, or PostgreSQL with --backend postgres (a new
+          database on the server named by HERD_TEST_POSTGRES_URL). --runs N repeats it.
   fanout  time from posting one public status to the last delivery, for 10,000 remote followers
           spread over 1,000 shared inboxes served by one local sink (the follow graph is seeded
           into the database directly).
-Both report herd's CPU time and peak RSS during the measurement. Prints Markdown.
+Both report herd's CPU time and peak RSS during the measurement, and the load average before the
+run. Prints Markdown.
 
     bench/federation.py [--herd build/herd] [--notes 30000] [--duration 10] [--followers 10000]
-                        [--inboxes 1000] [--only inbox|fanout]
+                        [--inboxes 1000] [--only inbox|fanout] [--backend sqlite|postgres]
+                        [--runs 1]
 """
 import argparse
 import json
@@ -20,6 +25,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,9 +43,16 @@ p.add_argument("--followers", type=int, default=10000)
 p.add_argument("--inboxes", type=int, default=1000)
 p.add_argument("--only", choices=["inbox", "fanout"])
 p.add_argument("--threads", type=int, default=0, help="HERD_THREADS for the instance (0: herd's default)")
+p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite",
+               help="inbox benchmark's store (fanout seeds SQLite directly: SQLite only)")
+p.add_argument("--runs", type=int, default=1, help="inbox benchmark runs (one table row each)")
+p.add_argument("--no-batch", action="store_true",
+               help="HERD_INBOX_BATCH=0: each activity in its own transaction (for comparison)")
+p.add_argument("--perf", help="record a profile of herd during the inbox run into this file "
+               "(perf record with DWARF call graphs)")
 args = p.parse_args()
 args.herd = os.path.abspath(args.herd)
-backend = harness.Backend("sqlite")
+backend = harness.Backend(args.backend)
 
 
 def process_stats(pid):
@@ -93,9 +106,12 @@ end
 
 def inbox_benchmark():
     work = tempfile.mkdtemp(prefix="herd-bench-inbox-")
-    env = {"HERD_THREADS": str(args.threads)} if args.threads else None
+    env = {"HERD_THREADS": str(args.threads)} if args.threads else {}
+    if args.no_batch:
+        env["HERD_INBOX_BATCH"] = "0"
     server = fedlib.FedServer(args.herd, backend, "alpha.test", env=env)
     server.start()
+    harness._shared_apps.clear()  # a new server each run: no registration app from the last one
     reader = harness.register(server, "reader")
     fake = fedlib.FakeServer("sink.test").start()
     sender = fake.actor("sender")
@@ -137,24 +153,61 @@ def inbox_benchmark():
     with open(script, "w") as f:
         f.write(WRK_SCRIPT)
 
-    before_count = server.api("GET", f"/api/v1/accounts/{remote_id}")["statuses_count"]
+    def count():
+        return server.api("GET", f"/api/v1/accounts/{remote_id}")["statuses_count"]
+
+    load = os.getloadavg()[0]
+    before_count = count()
+    # The count is sampled every 0.1 s: the run starts when the first activity is stored (wrk
+    # spends a while loading the requests first) and ends when the last one is (activities still
+    # being applied when wrk stops are part of the run).
+    samples = []
+    sampling = threading.Event()
+
+    def sample():
+        while not sampling.is_set():
+            samples.append((time.monotonic(), count()))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
     cpu0, _ = process_stats(server.proc.pid)
+    perf = None
+    if args.perf:
+        perf = subprocess.Popen(["perf", "record", "-F", "299", "--call-graph", "dwarf,16384",
+                                 "-o", os.path.abspath(args.perf), "-p", str(server.proc.pid)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t0 = time.monotonic()
     out = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.duration}s", "-s", script,
                           "http://alpha.test/", "--", data, "2"],
                          capture_output=True, text=True, timeout=args.duration + 120).stdout
-    elapsed = time.monotonic() - t0
+    t1 = time.monotonic()
+    while len({n for _, n in samples[-6:]}) > 1:  # until the count stops growing
+        time.sleep(0.1)
+    sampling.set()
+    sampler.join()
     cpu1, peak = process_stats(server.proc.pid)
-    stored = server.api("GET", f"/api/v1/accounts/{remote_id}")["statuses_count"] - before_count
+    last = samples[-1][1]
+    started = next(t for t, n in samples if n > before_count)
+    ended = next(t for t, n in samples if n == last)
+    # the first sample above the start count is up to 0.1 s late: count the interval before it
+    elapsed = ended - started + 0.1
+    if os.environ.get("BENCH_DEBUG"):  # when the count moved, against wrk's run
+        print(f"wrk ran {t0:.1f}..{t1:.1f}; samples {[(round(t, 1), n) for t, n in samples]}",
+              file=sys.stderr)
+    if perf:
+        perf.send_signal(2)
+        perf.wait(timeout=60)
+    stored = last - before_count
     non202 = next((int(l.split()[1]) for l in out.splitlines() if l.startswith("NON202")), -1)
     sent = next((l.split()[0] for l in out.splitlines() if "requests in" in l), "?")
-    latency = next((" ".join(l.split()[1:3]) for l in out.splitlines() if l.strip().startswith("Latency")), "?")
+    latency = next((l.split()[1] for l in out.splitlines() if l.strip().startswith("Latency")), "?")
     fake.stop()
     server.stop()
     server.cleanup()
     return {"stored": stored, "elapsed": elapsed, "rate": stored / elapsed, "sent": sent,
             "non202": non202, "latency": latency, "cpu": cpu1 - cpu0, "rss": peak,
-            "wrapped": stored >= args.notes}
+            "wrapped": stored >= args.notes, "load": load}
 
 
 def fanout_benchmark():
@@ -214,23 +267,30 @@ def cpu_model():
 
 
 lines = [f"## Federation (bench/federation.py, {time.strftime('%Y-%m-%d')})", "",
-         f"Machine: {os.cpu_count()} cores ({cpu_model()}), SQLite, herd and the load generators "
+         f"Machine: {os.cpu_count()} cores ({cpu_model()}), herd and the load generators "
          "on the same cores.", ""]
 if args.only in (None, "inbox"):
-    r = inbox_benchmark()
-    lines += ["Inbox throughput: distinct signed Create(Note) activities (draft-cavage rsa-sha256, "
-              "2048-bit key) POSTed to the shared inbox by wrk (2 threads, 32 connections); each is "
-              "verified (Digest, Date, signature), parsed, sanitised and stored with its hashtag and "
-              "one home-feed entry.", "",
-              "| stored | seconds | stored/s (target >= 2,000) | requests sent | non-202 | latency avg | "
-              "herd CPU s | herd peak RSS |",
-              "|---|---|---|---|---|---|---|---|",
-              f"| {r['stored']} | {r['elapsed']:.1f} | **{r['rate']:.0f}** | {r['sent']} | {r['non202']} | "
-              f"{r['latency']} | {r['cpu']:.1f} | {r['rss']:.0f} MiB |", ""]
-    if r["wrapped"]:
+    lines += [f"Inbox throughput ({args.backend}): distinct signed Create(Note) activities "
+              "(draft-cavage rsa-sha256, 2048-bit key) POSTed to the shared inbox by wrk (2 threads, "
+              "32 connections); each is verified (Digest, Date, signature), parsed, sanitised and "
+              "stored with its hashtag and one home-feed entry.", "",
+              "| run | load avg before | stored | seconds | stored/s (target >= 2,000) | requests sent | "
+              "non-202 | latency avg | herd CPU s | CPU ms per activity | herd peak RSS |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    wrapped = False
+    for run in range(args.runs):
+        r = inbox_benchmark()
+        wrapped = wrapped or r["wrapped"]
+        per = r["cpu"] * 1000 / r["stored"] if r["stored"] else float("nan")
+        lines.append(f"| {run + 1} | {r['load']:.1f} | {r['stored']} | {r['elapsed']:.1f} | "
+                     f"**{r['rate']:.0f}** | {r['sent']} | {r['non202']} | {r['latency']} | "
+                     f"{r['cpu']:.1f} | {per:.2f} | {r['rss']:.0f} MiB |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    lines.append("")
+    if wrapped:
         lines += ["(All pre-signed notes were stored: the rate is a lower bound; rerun with more "
                   "--notes.)", ""]
-if args.only in (None, "fanout"):
+if args.only in (None, "fanout") and args.backend == "sqlite":
     r = fanout_benchmark()
     lines += [f"Fan-out: one public post by an account with {args.followers:,} remote followers on "
               f"{args.inboxes:,} shared inboxes (one local Python sink answering 202): one delivery "

@@ -83,7 +83,24 @@ bool FetchBudget::exhausted() {
   return fetch_deadline != 0 && now_unix_ms() >= fetch_deadline;
 }
 
+namespace {
+thread_local bool no_fetches = false;
+}
+
+NoFetches::NoFetches() : previous_(no_fetches) {
+  no_fetches = true;
+}
+
+NoFetches::~NoFetches() {
+  no_fetches = previous_;
+}
+
+bool NoFetches::active() {
+  return no_fetches;
+}
+
 std::optional<json::object> fetch_document(App& app, const std::string& uri) {
+  if (no_fetches) throw FetchNeeded{};
   if (FetchBudget::exhausted()) {
     log::warn("fetch {}: skipped, this activity's fetch budget is spent", uri);
     return std::nullopt;
@@ -167,6 +184,7 @@ struct Finger {
 
 // WebFinger acct:username@domain at domain.
 std::optional<Finger> webfinger(App& app, const std::string& username, const std::string& domain) {
+  if (no_fetches) throw FetchNeeded{};
   if (FetchBudget::exhausted()) return std::nullopt;
   Federation& federation = of(app);
   std::string scheme = federation.client().options().allow_http ? "http" : "https";

@@ -32,6 +32,22 @@ class FetchBudget {
   std::int64_t previous_;
 };
 
+// While a NoFetches lives on the current thread (the inbox batch thread, whose work runs inside
+// one transaction), a fetch or WebFinger lookup throws FetchNeeded instead of going to the
+// network. FetchNeeded is not a std::exception, so that no caller mistakes it for a failed fetch.
+struct FetchNeeded {};
+class NoFetches {
+ public:
+  NoFetches();
+  ~NoFetches();
+  NoFetches(const NoFetches&) = delete;
+  NoFetches& operator=(const NoFetches&) = delete;
+  static bool active();
+
+ private:
+  bool previous_;
+};
+
 // The document at uri, when it is JSON whose id lives on the host it came from (after
 // redirects). nullopt for 404/410, non-JSON, mismatched ids, blocked domains and refused or
 // failed fetches (logged).
