@@ -18,10 +18,11 @@
 #include "http/server.hpp"
 #include "service/accounts.hpp"
 #include "service/polls.hpp"
-#include "store/database.hpp"
+#include "service/preview_cards.hpp"
 #include "service/scheduled_statuses.hpp"
 #include "service/ticker.hpp"
 #include "service/web_push.hpp"
+#include "store/database.hpp"
 #include "stream/hub.hpp"
 
 namespace herd {
@@ -98,16 +99,21 @@ int serve_main(const std::string& config_path) {
             app.base_url(), app.config.bind, server.port(), threads, workers,
             app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
   federation::DeliveryWorker delivery(app);  // sends queued deliveries until the server stops
-  service::PollWorker polls(app);            // ends polls, spreads their counts
+  service::Ticker polls("polls", std::chrono::seconds(1), [&app] {
+    service::run_poll_jobs(app, now_unix_ms());  // ends polls, spreads their counts
+  });
+  service::Ticker scheduled("scheduled statuses", std::chrono::seconds(1), [&app] {
+    service::publish_due_statuses(app, now_unix_ms());  // posts scheduled statuses when due
+  });
+  service::Ticker cards("preview cards", std::chrono::seconds(1), [&app] {
+    service::fetch_due_preview_cards(app, now_unix_ms());  // link previews of new statuses
+  });
   service::vapid_key(app);  // generated at first start (service/web_push.hpp)
   service::Ticker web_push("web push", std::chrono::seconds(1), [&app] {
     service::run_web_push_jobs(app, now_unix_ms());  // sends queued Web Push notifications
   });
   server.run();
   hub.stop_listening();  // no event from other processes reaches a connection being torn down
-  service::Ticker scheduled("scheduled statuses", std::chrono::seconds(1), [&app] {
-    service::publish_due_statuses(app, now_unix_ms());  // posts scheduled statuses when due
-  });
   log::info("stopped");
   return 0;
 }
