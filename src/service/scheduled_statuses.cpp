@@ -58,12 +58,7 @@ std::string params_json(const NewStatus& input) {
 
 void validate(App& app, Id account_id, const NewStatus& input) {
   if (input.poll) validate_poll(*input.poll, !input.media_ids.empty());
-  if (blank(input.text) && input.media_ids.empty())
-    fail(ErrorKind::validation, "Validation failed: Text can't be blank");
-  if (text::count_characters(input.text) + text::count_characters(input.spoiler_text) >
-      static_cast<size_t>(limits::max_status_characters))
-    fail(ErrorKind::validation, "Validation failed: Text character limit of " +
-                                    std::to_string(limits::max_status_characters) + " exceeded");
+  validate_status_text(input.text, input.spoiler_text, !input.media_ids.empty());
   if (input.visibility && !input.visibility->empty() && !store::parse_visibility(*input.visibility))
     fail(ErrorKind::validation, "Validation failed: Visibility is not included in the list");
   app.db->read([&](store::Connection& c) { media_to_attach(c, account_id, input.media_ids); });

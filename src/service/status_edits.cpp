@@ -77,13 +77,8 @@ std::vector<Id> parse_media_ids(const std::vector<std::string>& texts) {
 
 store::Status edit_status(App& app, Id account_id, Id status_id, const StatusChange& change) {
   federation::resolve_mentions(app, change.text);  // remote @user@domain: WebFinger, before the tx
-  if (text::count_characters(change.text) + text::count_characters(change.spoiler_text) >
-      static_cast<size_t>(limits::max_status_characters))
-    fail(ErrorKind::validation, "Validation failed: Text character limit of " +
-                                    std::to_string(limits::max_status_characters) + " exceeded");
   std::vector<Id> media_ids = parse_media_ids(change.media_ids);
-  if (blank(change.text) && media_ids.empty())
-    fail(ErrorKind::validation, "Validation failed: Text can't be blank");
+  validate_status_text(change.text, change.spoiler_text, !media_ids.empty());
 
   return app.db->write_value([&](store::Connection& c) {
     auto found = store::find_status(c, status_id);

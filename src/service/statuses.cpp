@@ -43,6 +43,15 @@ std::optional<std::string> normalize_language(const std::optional<std::string>& 
   return code;
 }
 
+void validate_status_text(std::string_view text, std::string_view spoiler_text, bool with_media) {
+  if (blank(text) && !with_media)
+    fail(ErrorKind::validation, "Validation failed: Text can't be blank");
+  if (text::count_characters(text) + text::count_characters(spoiler_text) >
+      static_cast<size_t>(limits::max_status_characters))
+    fail(ErrorKind::validation, "Validation failed: Text character limit of " +
+                                    std::to_string(limits::max_status_characters) + " exceeded");
+}
+
 text::FormattedStatus format_local_text(const App& app, store::Connection& c,
                                         std::string_view text) {
   auto resolve = [&](std::string_view username,
@@ -151,12 +160,7 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
 store::Status post_status(App& app, Id account_id, const NewStatus& input) {
   if (input.poll) validate_poll(*input.poll, !input.media_ids.empty());
   federation::resolve_mentions(app, input.text);  // remote @user@domain: WebFinger, before the tx
-  if (blank(input.text) && input.media_ids.empty())
-    fail(ErrorKind::validation, "Validation failed: Text can't be blank");
-  if (text::count_characters(input.text) + text::count_characters(input.spoiler_text) >
-      static_cast<size_t>(limits::max_status_characters))
-    fail(ErrorKind::validation, "Validation failed: Text character limit of " +
-                                    std::to_string(limits::max_status_characters) + " exceeded");
+  validate_status_text(input.text, input.spoiler_text, !input.media_ids.empty());
   std::optional<store::Visibility> requested_visibility;
   if (input.visibility && !input.visibility->empty())
     requested_visibility = visibility_or_fail(*input.visibility);

@@ -23,7 +23,7 @@ struct NewStatus {
   std::string spoiler_text;
   std::optional<std::string> visibility;  // default: the user's default_privacy
   std::optional<std::string> language;    // default: the user's default language or locale
-  std::optional<NewPoll> poll;  // poll[...] (service/polls.hpp)
+  std::optional<NewPoll> poll;            // poll[...] (service/polls.hpp)
   std::optional<std::string> idempotency_key;
   std::optional<Id> application_id;
 };
@@ -54,18 +54,23 @@ store::Status unreblog(App& app, Id account_id, Id status_id);
 // and links.
 text::FormattedStatus format_local_text(const App& app, store::Connection& c,
                                         std::string_view text);
+// 422 for blank text without media ("Text can't be blank") or text and content warning over the
+// character limit, with Mastodon's messages.
+void validate_status_text(std::string_view text, std::string_view spoiler_text, bool with_media);
 // Whether the text is empty or only white space.
 bool blank(std::string_view text);
 // ISO 639-1/639-3 style code ("en"; "pt-BR" is cut to "pt"); nullopt for anything else.
 std::optional<std::string> normalize_language(const std::optional<std::string>& value);
 
-// ---- federation ingest (federation/inbox.cpp) -----------------------------------------------------
+// ---- federation ingest (federation/inbox.cpp)
+// -----------------------------------------------------
 
 // Stores a status received from another server (already parsed, sanitised and attributed: id,
 // account_id, uri, url, content, spoiler_text, sensitive, visibility, language, in_reply_to_id,
 // created_at), with its mentions and tags; counts, fans out to home feeds and notifies mentioned
 // local accounts as post_status does. A status with the same uri already stored is returned as is.
-store::Status receive_status(App& app, const store::Status& status, const std::vector<Id>& mentioned,
+store::Status receive_status(App& app, const store::Status& status,
+                             const std::vector<Id>& mentioned,
                              const std::vector<std::string>& tags);
 // A remote account's Announce: reblog() (same rules, counters, feeds, notification), then the
 // wrapper gets the activity's uri and is marked remote.

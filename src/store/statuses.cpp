@@ -568,19 +568,26 @@ void remove_author_from_feed(Connection& c, Id account_id, Id author_id) {
       {Value(account_id), Value(author_id), Value(author_id)});
 }
 
+namespace {
+// Leaves out statuses by the `hidden` accounts and reblogs of their statuses.
+void hide_authors(const std::vector<Id>& hidden, std::string& from, std::string& where,
+                  std::vector<Value>& params) {
+  if (hidden.empty()) return;
+  from += " LEFT JOIN statuses r ON r.id = s.reblog_of_id";
+  where += not_in("s.account_id", hidden, params);
+  where +=
+      " AND (r.account_id IS NULL OR r.account_id NOT IN (" + placeholders(hidden.size()) + "))";
+  append_ids(params, hidden);
+}
+}  // namespace
+
 std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
                                    const PageQuery& page, const std::vector<Id>& not_by) {
   std::vector<Value> params{Value(account_id)};
   std::string where = "h.account_id = ?";
   where += not_in("s.account_id", not_by, params);
   std::string from = "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
-  if (!hidden.empty()) {
-    from += " LEFT JOIN statuses r ON r.id = s.reblog_of_id";
-    where += not_in("s.account_id", hidden, params);
-    where +=
-        " AND (r.account_id IS NULL OR r.account_id NOT IN (" + placeholders(hidden.size()) + "))";
-    append_ids(params, hidden);
-  }
+  hide_authors(hidden, from, where, params);
   return run_page(c, from, where, params, "h.status_id", page);
 }
 
@@ -599,13 +606,7 @@ std::vector<Status> page_list_timeline(Connection& c, Id list_id, const std::vec
       "s.account_id IN (SELECT account_id FROM list_accounts WHERE list_id = ?) AND s.visibility "
       "<> 'direct'";
   std::string from = "FROM statuses s";
-  if (!hidden.empty()) {
-    from += " LEFT JOIN statuses r ON r.id = s.reblog_of_id";
-    where += not_in("s.account_id", hidden, params);
-    where +=
-        " AND (r.account_id IS NULL OR r.account_id NOT IN (" + placeholders(hidden.size()) + "))";
-    append_ids(params, hidden);
-  }
+  hide_authors(hidden, from, where, params);
   return run_page(c, from, where, params, "s.id", page);
 }
 

@@ -7,6 +7,7 @@
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
@@ -20,12 +21,6 @@
 namespace herd::api {
 
 namespace {
-
-Id path_id(const http::Request& request, const std::string& name = "id") {
-  auto id = parse_id(request.path_param(name));
-  if (!id) not_found();
-  return *id;
-}
 
 store::Account visible_account(App& app, Id id) {
   auto account =

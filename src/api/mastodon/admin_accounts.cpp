@@ -10,6 +10,7 @@
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
@@ -20,12 +21,6 @@
 namespace herd::api {
 
 namespace {
-
-Id account_id(const http::Request& request) {
-  auto id = parse_id(request.path_param("id"));
-  if (!id) not_found();
-  return *id;
-}
 
 store::AdminAccountFilter text_filters(const http::Request& request) {
   store::AdminAccountFilter f;
@@ -89,7 +84,7 @@ http::Response show(App& app, http::Request& request, Id id) {
 
 http::Response show_one(App& app, http::Request& request) {
   require_staff(app, request, "admin:read:accounts");
-  return show(app, request, account_id(request));
+  return show(app, request, path_id(request));
 }
 
 http::Response action(App& app, http::Request& request) {
@@ -99,7 +94,7 @@ http::Response action(App& app, http::Request& request) {
     report = parse_id(*text);
     if (!report) not_found();
   }
-  service::act_on_account(app, viewer.account_id(), account_id(request),
+  service::act_on_account(app, viewer.account_id(), path_id(request),
                           http::param_string(request.params, "type").value_or("none"), report);
   return http::Response::json(json::object{});
 }
@@ -114,25 +109,25 @@ void add_admin_account_routes(http::Router& router, App& app) {
               [&app](http::Request& r) { return action(app, r); });
   router.post("/api/v1/admin/accounts/:id/approve", [&app](http::Request& r) {
     Viewer viewer = require_staff(app, r, "admin:write:accounts");
-    service::approve_account(app, viewer.account_id(), account_id(r));
-    return show(app, r, account_id(r));
+    service::approve_account(app, viewer.account_id(), path_id(r));
+    return show(app, r, path_id(r));
   });
   router.post("/api/v1/admin/accounts/:id/reject", [&app](http::Request& r) {
     Viewer viewer = require_staff(app, r, "admin:write:accounts");
     json::object before = app.db->read_value([&](store::Connection& c) {
-      auto account = store::find_account(c, account_id(r));
+      auto account = store::find_account(c, path_id(r));
       if (!account) not_found();
       return admin_account_json(app, c, *account);
     });
-    service::reject_account(app, viewer.account_id(), account_id(r));
+    service::reject_account(app, viewer.account_id(), path_id(r));
     return http::Response::json(before);
   });
   for (const char* undo : {"enable", "unsilence", "unsuspend", "unsensitive"}) {
     std::string path = std::string("/api/v1/admin/accounts/:id/") + undo;
     router.post(path, [&app, undo](http::Request& r) {
       Viewer viewer = require_staff(app, r, "admin:write:accounts");
-      service::undo_account_action(app, viewer.account_id(), account_id(r), undo);
-      return show(app, r, account_id(r));
+      service::undo_account_action(app, viewer.account_id(), path_id(r), undo);
+      return show(app, r, path_id(r));
     });
   }
 }

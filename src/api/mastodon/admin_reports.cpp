@@ -8,6 +8,7 @@
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
@@ -17,12 +18,6 @@
 namespace herd::api {
 
 namespace {
-
-Id report_id(const http::Request& request) {
-  auto id = parse_id(request.path_param("id"));
-  if (!id) not_found();
-  return *id;
-}
 
 http::Response render_one(App& app, Id viewer, const store::Report& report) {
   json::array body = app.db->read_value(
@@ -56,7 +51,7 @@ http::Response list(App& app, http::Request& request) {
 
 http::Response show(App& app, http::Request& request) {
   Viewer viewer = require_staff(app, request, "admin:read:reports");
-  Id id = report_id(request);
+  Id id = path_id(request);
   auto report = app.db->read_value([&](store::Connection& c) { return store::find_report(c, id); });
   if (!report) not_found();
   return render_one(app, viewer.account_id(), *report);
@@ -64,25 +59,25 @@ http::Response show(App& app, http::Request& request) {
 
 http::Response resolve(App& app, http::Request& request) {
   Viewer viewer = require_staff(app, request, "admin:write:reports");
-  auto report = service::resolve_report(app, report_id(request), viewer.account_id());
+  auto report = service::resolve_report(app, path_id(request), viewer.account_id());
   return render_one(app, viewer.account_id(), report);
 }
 
 http::Response reopen(App& app, http::Request& request) {
   Viewer viewer = require_staff(app, request, "admin:write:reports");
-  auto report = service::reopen_report(app, report_id(request));
+  auto report = service::reopen_report(app, path_id(request));
   return render_one(app, viewer.account_id(), report);
 }
 
 http::Response assign_to_self(App& app, http::Request& request) {
   Viewer viewer = require_staff(app, request, "admin:write:reports");
-  auto report = service::assign_report(app, report_id(request), viewer.account_id());
+  auto report = service::assign_report(app, path_id(request), viewer.account_id());
   return render_one(app, viewer.account_id(), report);
 }
 
 http::Response unassign(App& app, http::Request& request) {
   Viewer viewer = require_staff(app, request, "admin:write:reports");
-  auto report = service::assign_report(app, report_id(request), std::nullopt);
+  auto report = service::assign_report(app, path_id(request), std::nullopt);
   return render_one(app, viewer.account_id(), report);
 }
 

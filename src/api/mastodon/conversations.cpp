@@ -5,6 +5,7 @@
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 
@@ -20,12 +21,6 @@ json::object conversation_json(const App& app, store::Connection& c, Id viewer, 
 }
 
 namespace {
-
-Id conversation_id(const http::Request& request) {
-  auto id = parse_id(request.path_param("id"));
-  if (!id) not_found();
-  return *id;
-}
 
 json::object render(App& app, store::Connection& c, Id viewer,
                     const service::Conversation& conversation) {
@@ -54,7 +49,7 @@ http::Response index(App& app, http::Request& request) {
 http::Response read(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:conversations");
   Id me = viewer.account_id();
-  auto conversation = service::mark_conversation_read(app, me, conversation_id(request));
+  auto conversation = service::mark_conversation_read(app, me, path_id(request));
   json::object body =
       app.db->read_value([&](store::Connection& c) { return render(app, c, me, conversation); });
   return http::Response::json(body);
@@ -62,7 +57,7 @@ http::Response read(App& app, http::Request& request) {
 
 http::Response remove(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:conversations");
-  service::remove_conversation(app, viewer.account_id(), conversation_id(request));
+  service::remove_conversation(app, viewer.account_id(), path_id(request));
   return http::Response::json(json::object{});
 }
 

@@ -6,6 +6,7 @@
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
@@ -13,12 +14,6 @@
 namespace herd::api {
 
 namespace {
-
-Id path_id(const http::Request& request, const std::string& name) {
-  auto id = parse_id(request.path_param(name));
-  if (!id) not_found();
-  return *id;
-}
 
 std::optional<std::vector<std::string>> context_param(const json::object& params) {
   if (!http::param(params, "context")) return std::nullopt;

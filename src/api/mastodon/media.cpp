@@ -5,6 +5,7 @@
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
@@ -16,12 +17,6 @@ namespace herd::api {
 namespace {
 
 constexpr const char* kScope = "write:media";
-
-Id media_id(const http::Request& request) {
-  auto id = parse_id(request.path_param("id"));
-  if (!id) not_found();
-  return *id;
-}
 
 // A file part by field name; parts without a filename count (the parser keeps any part with a
 // filename or a non-text type as a file). A text part of that name is taken as the bytes too.
@@ -49,7 +44,7 @@ http::Response upload(App& app, http::Request& request) {
 
 http::Response show(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, kScope);
-  return media_response(app, service::find_own_media(app, viewer.account_id(), media_id(request)));
+  return media_response(app, service::find_own_media(app, viewer.account_id(), path_id(request)));
 }
 
 http::Response update(App& app, http::Request& request) {
@@ -59,12 +54,12 @@ http::Response update(App& app, http::Request& request) {
   input.focus = http::param_string(request.params, "focus");
   input.thumbnail = file_part(request, "thumbnail");
   return media_response(app,
-                        service::update_media(app, viewer.account_id(), media_id(request), input));
+                        service::update_media(app, viewer.account_id(), path_id(request), input));
 }
 
 http::Response destroy(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, kScope);
-  service::delete_media(app, viewer.account_id(), media_id(request));
+  service::delete_media(app, viewer.account_id(), path_id(request));
   return http::Response::json(json::object());
 }
 

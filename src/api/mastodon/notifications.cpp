@@ -5,6 +5,7 @@
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
@@ -12,12 +13,6 @@
 namespace herd::api {
 
 namespace {
-
-Id notification_id(const http::Request& request) {
-  auto id = parse_id(request.path_param("id"));
-  if (!id) not_found();
-  return *id;
-}
 
 store::NotificationFilter read_filter(const http::Request& request) {
   store::NotificationFilter filter;
@@ -49,7 +44,7 @@ http::Response list(App& app, http::Request& request) {
 
 http::Response show(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:notifications");
-  Id id = notification_id(request);
+  Id id = path_id(request);
   Id me = viewer.account_id();
   json::array body = app.db->read_value([&](store::Connection& c) {
     auto n = store::find_notification(c, me, id);
@@ -69,7 +64,7 @@ http::Response clear(App& app, http::Request& request) {
 
 http::Response dismiss(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:notifications");
-  Id id = notification_id(request);
+  Id id = path_id(request);
   bool removed = app.db->write_value(
       [&](store::Connection& c) { return store::delete_notification(c, viewer.account_id(), id); });
   if (!removed) not_found();

@@ -3,6 +3,7 @@
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "federation/polls.hpp"
@@ -11,12 +12,6 @@
 namespace herd::api {
 
 namespace {
-
-Id poll_id(const http::Request& request) {
-  auto id = parse_id(request.path_param("id"));
-  if (!id) not_found();
-  return *id;
-}
 
 json::object render(store::Connection& c, const store::Poll& poll, Id viewer) {
   std::vector<int> own;
@@ -28,7 +23,7 @@ json::object render(store::Connection& c, const store::Poll& poll, Id viewer) {
 
 http::Response show_poll(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read:statuses");
-  Id id = poll_id(request);
+  Id id = path_id(request);
   auto found = app.db->read_value(
       [&](store::Connection& c) { return service::find_visible_poll(c, viewer.account_id(), id); });
   // As Mastodon: a signed-in viewer's look at a remote poll may refresh its counts.
@@ -43,7 +38,7 @@ http::Response show_poll(App& app, http::Request& request) {
 
 http::Response vote(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:statuses");
-  Id id = poll_id(request);
+  Id id = path_id(request);
   store::Poll poll =
       service::vote(app, viewer.account_id(), id, http::param_strings(request.params, "choices"));
   json::object body = app.db->read_value(

@@ -3,6 +3,7 @@
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -17,12 +18,6 @@ std::int64_t parse_time(const std::string& text) {
   auto at = parse_rfc3339(text);
   if (!at) fail(ErrorKind::validation, "Validation failed: Scheduled at is invalid");
   return *at;
-}
-
-Id scheduled_id(const http::Request& request) {
-  auto id = parse_id(request.path_param("id"));
-  if (!id) not_found();
-  return *id;
 }
 
 http::Response render(App& app, const store::ScheduledStatus& s) {
@@ -51,7 +46,7 @@ http::Response index(App& app, http::Request& request) {
 http::Response show(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:statuses");
   auto s = app.db->read_value([&](store::Connection& c) {
-    return service::own_scheduled_status(c, viewer.account_id(), scheduled_id(request));
+    return service::own_scheduled_status(c, viewer.account_id(), path_id(request));
   });
   return render(app, s);
 }
@@ -61,13 +56,13 @@ http::Response update(App& app, http::Request& request) {
   auto at = http::param_string(request.params, "scheduled_at");
   if (!at || at->empty())
     fail(ErrorKind::validation, "Validation failed: Scheduled at can't be blank");
-  return render(app, service::reschedule_status(app, viewer.account_id(), scheduled_id(request),
-                                                parse_time(*at)));
+  return render(
+      app, service::reschedule_status(app, viewer.account_id(), path_id(request), parse_time(*at)));
 }
 
 http::Response destroy(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:statuses");
-  service::cancel_scheduled_status(app, viewer.account_id(), scheduled_id(request));
+  service::cancel_scheduled_status(app, viewer.account_id(), path_id(request));
   return http::Response::json(json::object{});
 }
 

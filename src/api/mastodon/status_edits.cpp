@@ -6,6 +6,7 @@
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -16,12 +17,6 @@
 namespace herd::api {
 
 namespace {
-
-Id status_id(const http::Request& request) {
-  auto id = parse_id(request.path_param("id"));
-  if (!id) not_found();
-  return *id;
-}
 
 // media_attributes[][id], [description], [focus] (JSON objects or Rails form keys).
 std::vector<service::MediaChange> media_attributes(const boost::json::object& p) {
@@ -46,7 +41,7 @@ http::Response update_status(App& app, http::Request& request) {
   change.sensitive = http::param_bool(p, "sensitive");
   change.spoiler_text = http::param_string(p, "spoiler_text").value_or("");
   change.language = http::param_string(p, "language");
-  store::Status status = service::edit_status(app, viewer.account_id(), status_id(request), change);
+  store::Status status = service::edit_status(app, viewer.account_id(), path_id(request), change);
   json::object body = app.db->read_value([&](store::Connection& c) {
     return StatusRenderer(app, c, viewer.account_id()).render_one(status);
   });
@@ -55,7 +50,7 @@ http::Response update_status(App& app, http::Request& request) {
 
 http::Response history(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read:statuses");
-  auto edits = service::status_history(app, viewer.account_id(), status_id(request));
+  auto edits = service::status_history(app, viewer.account_id(), path_id(request));
   json::array body = app.db->read_value([&](store::Connection& c) {
     std::vector<Id> media_ids;
     for (const auto& e : edits)

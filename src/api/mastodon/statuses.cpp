@@ -7,9 +7,10 @@
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
-#include "api/mastodon/scheduled_statuses.hpp"
 #include "api/mastodon/polls.hpp"
+#include "api/mastodon/scheduled_statuses.hpp"
 #include "api/pagination.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
@@ -21,12 +22,6 @@
 namespace herd::api {
 
 namespace {
-
-Id status_id(const http::Request& request) {
-  auto id = parse_id(request.path_param("id"));
-  if (!id) not_found();
-  return *id;
-}
 
 http::Response status_response(App& app, Id viewer, const store::Status& status) {
   json::object body = app.db->read_value(
@@ -79,7 +74,7 @@ http::Response create_status(App& app, http::Request& request) {
 
 http::Response show_status(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read:statuses");
-  Id id = status_id(request);
+  Id id = path_id(request);
   json::object body = app.db->read_value([&](store::Connection& c) {
     store::Status status = service::find_visible_status(c, viewer.account_id(), id);
     return StatusRenderer(app, c, viewer.account_id()).render_one(status);
@@ -103,7 +98,7 @@ http::Response many_statuses(App& app, http::Request& request) {
 
 http::Response remove_status(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:statuses");
-  Id id = status_id(request);
+  Id id = path_id(request);
   // Rendered as it is before deletion, with its source text for "delete & redraft".
   json::object body = app.db->read_value([&](store::Connection& c) {
     auto status = store::find_status(c, id);
@@ -119,7 +114,7 @@ http::Response remove_status(App& app, http::Request& request) {
 // The plain text as typed, for editing clients.
 http::Response source(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read:statuses");
-  Id id = status_id(request);
+  Id id = path_id(request);
   store::Status status = app.db->read_value([&](store::Connection& c) {
     return service::find_visible_status(c, viewer.account_id(), id);
   });
@@ -130,7 +125,7 @@ http::Response source(App& app, http::Request& request) {
 
 http::Response context(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read:statuses");
-  Id id = status_id(request);
+  Id id = path_id(request);
   Id me = viewer.account_id();
   json::object body = app.db->read_value([&](store::Connection& c) {
     store::Status status = service::find_visible_status(c, me, id);
@@ -166,7 +161,7 @@ http::Response accounts_page(App& app, const http::Request& request, const store
 
 http::Response favourited_by(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read:accounts");
-  Id id = status_id(request);
+  Id id = path_id(request);
   store::PageQuery page = read_page(request, 40, 80);
   auto entries = app.db->read_value([&](store::Connection& c) {
     service::find_visible_status(c, viewer.account_id(), id);
@@ -177,7 +172,7 @@ http::Response favourited_by(App& app, http::Request& request) {
 
 http::Response reblogged_by(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read:accounts");
-  Id id = status_id(request);
+  Id id = path_id(request);
   store::PageQuery page = read_page(request, 40, 80);
   auto entries = app.db->read_value([&](store::Connection& c) {
     service::find_visible_status(c, viewer.account_id(), id);
@@ -243,7 +238,7 @@ void add_status_routes(http::Router& router, App& app) {
   auto action = [&app](const char* scope, store::Status (*fn)(App&, Id, Id)) {
     return [&app, scope, fn](http::Request& request) {
       Viewer viewer = require_user(app, request, scope);
-      store::Status status = fn(app, viewer.account_id(), status_id(request));
+      store::Status status = fn(app, viewer.account_id(), path_id(request));
       return status_response(app, viewer.account_id(), status);
     };
   };
@@ -261,7 +256,7 @@ void add_status_routes(http::Router& router, App& app) {
   router.post("/api/v1/statuses/:id/unreblog", action("write:statuses", service::unreblog));
   router.post("/api/v1/statuses/:id/reblog", [&app](http::Request& request) {
     Viewer viewer = require_user(app, request, "write:statuses");
-    store::Status wrapper = service::reblog(app, viewer.account_id(), status_id(request),
+    store::Status wrapper = service::reblog(app, viewer.account_id(), path_id(request),
                                             http::param_string(request.params, "visibility"));
     return status_response(app, viewer.account_id(), wrapper);
   });
