@@ -533,6 +533,22 @@ CREATE TABLE status_preview_cards (
   preview_card_id BIGINT NOT NULL
 );
 )SQL"},
+      {19, "featured tags and endorsements", R"SQL(
+CREATE TABLE featured_tags (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  tag_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX featured_tags_pair ON featured_tags (account_id, tag_id);
+CREATE TABLE account_pins (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  target_account_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX account_pins_pair ON account_pins (account_id, target_account_id);
+)SQL"},
   };
   return list;
 }
