@@ -29,6 +29,7 @@ bool drop_follow(store::Connection& c, Id account_id, Id target_id) {
   store::adjust_account_counts(c, target_id, 0, -1, 0);
   store::remove_author_from_feed(c, account_id, target_id);
   store::remove_from_owner_lists(c, account_id, target_id);  // lists hold followed accounts only
+  store::delete_account_pin(c, account_id, target_id);       // endorsements too
   return true;
 }
 
@@ -154,6 +155,23 @@ void remove_from_followers(App& app, Id account_id, Id follower_id) {
     if (store::find_follow(c, follower_id, account_id))
       federation::on_follow_answered(app, c, account_id, follower_id, false);
     drop_follow(c, follower_id, account_id);
+  });
+}
+
+void endorse(App& app, Id account_id, Id target_id) {
+  app.db->write([&](store::Connection& c) {
+    require_account(c, target_id);
+    if (!store::find_follow(c, account_id, target_id))
+      fail(ErrorKind::validation,
+           "Validation failed: You must be already following the person you want to endorse");
+    store::insert_account_pin(c, next_id(), account_id, target_id, now_unix_ms());
+  });
+}
+
+void unendorse(App& app, Id account_id, Id target_id) {
+  app.db->write([&](store::Connection& c) {
+    require_account(c, target_id);
+    store::delete_account_pin(c, account_id, target_id);
   });
 }
 

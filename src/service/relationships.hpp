@@ -4,7 +4,6 @@
 // creates the follow / follow_request notification.
 #pragma once
 #include <optional>
-
 #include <string>
 
 #include "app.hpp"
@@ -31,6 +30,10 @@ void unmute(App& app, Id account_id, Id target_id);
 // Makes `follower_id` stop following `account_id`.
 void remove_from_followers(App& app, Id account_id, Id follower_id);
 
+// Features a followed account on the profile (422 when not following; twice is once); unfollowing
+// ends it.
+void endorse(App& app, Id account_id, Id target_id);
+void unendorse(App& app, Id account_id, Id target_id);
 // The account's private note on target (at most 2000 characters: 422; "" removes it).
 void set_note(App& app, Id account_id, Id target_id, const std::string& comment);
 // Hides everything from a domain (timelines, notifications), removes the account's followers

@@ -1,5 +1,6 @@
 #include "service/tags.hpp"
 
+#include "api/mastodon/limits.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
@@ -36,6 +37,28 @@ store::Tag unfollow_tag(App& app, Id account_id, std::string_view name) {
     if (!tag) not_found();
     store::unfollow_tag(c, account_id, tag->id);
     return *tag;
+  });
+}
+
+Id feature_tag(App& app, Id account_id, std::string_view name) {
+  auto tag_name = text::hashtag_name(name);
+  if (!tag_name) fail(ErrorKind::validation, "Validation failed: Name is invalid");
+  return app.db->write_value([&](store::Connection& c) {
+    if (store::count_featured_tags(c, account_id) >= limits::max_featured_tags)
+      fail(ErrorKind::validation, "Validation failed: You can feature at most " +
+                                      std::to_string(limits::max_featured_tags) + " hashtags");
+    std::int64_t now = now_unix_ms();
+    Id id = next_id();
+    if (!store::insert_featured_tag(c, id, account_id, store::find_or_create_tag(c, *tag_name, now),
+                                    now))
+      fail(ErrorKind::validation, "Validation failed: Name has already been taken");
+    return id;
+  });
+}
+
+void unfeature_tag(App& app, Id account_id, Id featured_tag_id) {
+  app.db->write([&](store::Connection& c) {
+    if (!store::delete_featured_tag(c, account_id, featured_tag_id)) not_found();
   });
 }
 

@@ -14,4 +14,11 @@ namespace herd::service {
 store::Tag follow_tag(App& app, Id account_id, std::string_view name);
 store::Tag unfollow_tag(App& app, Id account_id, std::string_view name);
 
+// Features a hashtag on the account's profile (created when unknown): 422 "Validation failed: Name
+// is invalid" for a name that is not a hashtag, "...has already been taken" when featured, and at
+// most 10 (limits::max_featured_tags). Returns the featured tag's id.
+Id feature_tag(App& app, Id account_id, std::string_view name);
+// 404 for another account's or an unknown featured tag.
+void unfeature_tag(App& app, Id account_id, Id featured_tag_id);
+
 }  // namespace herd::service

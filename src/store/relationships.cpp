@@ -90,6 +90,12 @@ std::unordered_map<Id, Relationship> load_relationships(Connection& c, Id viewer
                               params)
                           .rows)
     out[r.i(0)].domain_blocking = true;
+  for (const Row& r : c.query("SELECT target_account_id FROM account_pins WHERE account_id = ? AND "
+                              "target_account_id IN (" +
+                                  in + ")",
+                              params)
+                          .rows)
+    out[r.i(0)].endorsed = true;
   return out;
 }
 
@@ -299,6 +305,24 @@ std::vector<DomainBlockEntry> page_account_domain_blocks(Connection& c, Id accou
     out.push_back(DomainBlockEntry{r.i(0), r.s(1)});
   finish_page(page, out);
   return out;
+}
+
+bool insert_account_pin(Connection& c, Id id, Id account_id, Id target_id, std::int64_t now) {
+  return c.query(
+              "INSERT INTO account_pins (id, account_id, target_account_id, created_at) VALUES (?, "
+              "?, ?, ?) ON CONFLICT DO NOTHING",
+              {Value(id), Value(account_id), Value(target_id), Value(now)})
+             .affected > 0;
+}
+
+bool delete_account_pin(Connection& c, Id account_id, Id target_id) {
+  return c.query("DELETE FROM account_pins WHERE account_id = ? AND target_account_id = ?",
+                 {Value(account_id), Value(target_id)})
+             .affected > 0;
+}
+
+std::vector<Entry> page_account_pins(Connection& c, Id account_id, const PageQuery& page) {
+  return page_pairs(c, "account_pins", "account_id", "target_account_id", account_id, page);
 }
 
 std::vector<Id> follower_ids_on_domain(Connection& c, Id account_id, const std::string& domain) {

@@ -16,6 +16,7 @@ struct Relationship {
        requested = false, requested_by = false;
   bool domain_blocking = false;  // the viewer blocks the target's domain
   std::string note;              // the viewer's private note on the target
+  bool endorsed = false;         // the viewer features the target on its profile
 };
 // The viewer's relationship with each target (missing targets get all-false).
 std::unordered_map<Id, Relationship> load_relationships(Connection& c, Id viewer,
@@ -86,6 +87,11 @@ struct DomainBlockEntry {
 };
 std::vector<DomainBlockEntry> page_account_domain_blocks(Connection& c, Id account_id,
                                                          const PageQuery& page);
+// Endorsements (accounts featured on a profile, Mastodon's AccountPin). Insert/delete return
+// whether a row changed; the page's row id is the endorsement's id.
+bool insert_account_pin(Connection& c, Id id, Id account_id, Id target_id, std::int64_t now);
+bool delete_account_pin(Connection& c, Id account_id, Id target_id);
+std::vector<Entry> page_account_pins(Connection& c, Id account_id, const PageQuery& page);
 // The account's followers on that domain.
 std::vector<Id> follower_ids_on_domain(Connection& c, Id account_id, const std::string& domain);
 

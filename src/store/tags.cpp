@@ -109,4 +109,53 @@ std::vector<Id> trending_status_ids(Connection& c, std::int64_t since, int limit
   return out;
 }
 
+std::vector<FeaturedTag> featured_tags_of(Connection& c, Id account_id) {
+  std::vector<FeaturedTag> out;
+  for (const Row& r :
+       c.query(
+            "SELECT f.id, t.id, t.name, t.created_at, COUNT(s.id), MAX(s.created_at) FROM "
+            "featured_tags f JOIN tags t ON t.id = f.tag_id LEFT JOIN statuses_tags st ON "
+            "st.tag_id = t.id LEFT JOIN statuses s ON s.id = st.status_id AND s.account_id = "
+            "f.account_id AND s.visibility IN ('public', 'unlisted') WHERE f.account_id = ? GROUP "
+            "BY f.id, t.id, t.name, t.created_at ORDER BY f.id",
+            {Value(account_id)})
+           .rows)
+    out.push_back(FeaturedTag{r.i(0), account_id, Tag{r.i(1), r.s(2), r.i(3)}, r.i(4), r.oi(5)});
+  return out;
+}
+
+std::int64_t count_featured_tags(Connection& c, Id account_id) {
+  return c.query("SELECT COUNT(*) FROM featured_tags WHERE account_id = ?", {Value(account_id)})
+      .front()
+      .i(0);
+}
+
+bool insert_featured_tag(Connection& c, Id id, Id account_id, Id tag_id, std::int64_t now) {
+  return c.query(
+              "INSERT INTO featured_tags (id, account_id, tag_id, created_at) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT DO NOTHING",
+              {Value(id), Value(account_id), Value(tag_id), Value(now)})
+             .affected > 0;
+}
+
+bool delete_featured_tag(Connection& c, Id account_id, Id featured_tag_id) {
+  return c.query("DELETE FROM featured_tags WHERE id = ? AND account_id = ?",
+                 {Value(featured_tag_id), Value(account_id)})
+             .affected > 0;
+}
+
+std::vector<Tag> recent_tags_of(Connection& c, Id account_id, int limit) {
+  std::vector<Tag> out;
+  for (const Row& r :
+       c.query(
+            "SELECT t.id, t.name, t.created_at FROM tags t JOIN (SELECT st.tag_id, COUNT(*) AS "
+            "uses "
+            "FROM statuses_tags st JOIN statuses s ON s.id = st.status_id WHERE s.account_id = ? "
+            "GROUP BY st.tag_id) u ON u.tag_id = t.id ORDER BY u.uses DESC, t.id DESC LIMIT ?",
+            {Value(account_id), Value(std::int64_t{limit})})
+           .rows)
+    out.push_back(Tag{r.i(0), r.s(1), r.i(2)});
+  return out;
+}
+
 }  // namespace herd::store

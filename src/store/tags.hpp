@@ -1,6 +1,7 @@
 // Followed hashtags (Mastodon's TagFollow) and a hashtag's recent use. Inside a caller's
 // transaction or read. Tag rows themselves: store/statuses.hpp (find_or_create_tag, find_tag).
 #pragma once
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -40,5 +41,25 @@ std::vector<Tag> trending_tags(Connection& c, std::int64_t since, int limit, int
 // Public original statuses since `since` with the most reblogs and favourites (at least one),
 // most first, skipping `offset`.
 std::vector<Id> trending_status_ids(Connection& c, std::int64_t since, int limit, int offset);
+
+// ---- featured hashtags (Mastodon's FeaturedTag)
+// --------------------------------------------------
+
+struct FeaturedTag {
+  Id id = 0;
+  Id account_id = 0;
+  Tag tag;
+  std::int64_t statuses_count = 0;             // the account's public/unlisted statuses with it
+  std::optional<std::int64_t> last_status_at;  // unix ms of the newest of them
+};
+// The account's featured hashtags, oldest first, with their counts.
+std::vector<FeaturedTag> featured_tags_of(Connection& c, Id account_id);
+std::int64_t count_featured_tags(Connection& c, Id account_id);
+// Returns false when the tag is featured already.
+bool insert_featured_tag(Connection& c, Id id, Id account_id, Id tag_id, std::int64_t now);
+// Returns false when the account has no such featured tag.
+bool delete_featured_tag(Connection& c, Id account_id, Id featured_tag_id);
+// Hashtags the account used lately, most used first (suggestions for featuring).
+std::vector<Tag> recent_tags_of(Connection& c, Id account_id, int limit);
 
 }  // namespace herd::store

@@ -4,7 +4,7 @@
 //   /users/:u/followers         OrderedCollection; ?page=true[&max_id=N]: actor URIs, 40 per page
 //   /users/:u/following         the same
 //   /users/:u/collections/featured  the pinned public statuses (Notes), all in one collection
-//   /users/:u/collections/tags  featured hashtags (none yet: an empty collection)
+//   /users/:u/collections/tags  featured hashtags (Hashtag objects)
 // `next` appears only on full pages. AUTHORIZED_FETCH applies (signed GETs).
 #include "api/activitypub/activitypub.hpp"
 #include "api/routes.hpp"
@@ -16,6 +16,7 @@
 #include "store/accounts.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "store/tags.hpp"
 
 namespace herd::api::activitypub {
 
@@ -126,10 +127,17 @@ http::Response featured(App& app, http::Request& request) {
 
 http::Response featured_tags(App& app, http::Request& request) {
   store::Account account = collection_owner(app, request);
-  json::object collection =
-      federation::ordered_collection(account.uri + "/collections/tags", 0, std::nullopt);
+  json::array items;
+  app.db->read([&](store::Connection& c) {
+    for (const auto& featured : store::featured_tags_of(c, account.id))
+      items.push_back(json::object{{"type", "Hashtag"},
+                                   {"href", app.tag_url(featured.tag.name)},
+                                   {"name", "#" + featured.tag.name}});
+  });
+  json::object collection = federation::ordered_collection(
+      account.uri + "/collections/tags", static_cast<std::int64_t>(items.size()), std::nullopt);
   collection["type"] = "Collection";
-  collection["items"] = json::array();
+  collection["items"] = std::move(items);
   return activity_response(collection);
 }
 

@@ -316,7 +316,6 @@ void add_account_routes(http::Router& router, App& app) {
   router.get("/api/v1/accounts/:id/statuses", bind(account_statuses));
   router.get("/api/v1/accounts/:id/followers", bind(followers));
   router.get("/api/v1/accounts/:id/following", bind(following));
-  router.get("/api/v1/accounts/:id/featured_tags", bind(empty_list));
   router.post("/api/v1/accounts/:id/follow", bind(follow));
   router.post("/api/v1/accounts/:id/unfollow",
               relationship_action(app, "write:follows", service::unfollow));
@@ -327,6 +326,26 @@ void add_account_routes(http::Router& router, App& app) {
   router.post("/api/v1/accounts/:id/mute", bind(mute));
   router.post("/api/v1/accounts/:id/unmute",
               relationship_action(app, "write:mutes", service::unmute));
+  router.post("/api/v1/accounts/:id/pin", [&app](http::Request& request) {
+    Viewer viewer = require_user(app, request, "write:accounts");
+    Id target = path_id(request);
+    service::endorse(app, viewer.account_id(), target);
+    return relationship_response(app, viewer.account_id(), target);
+  });
+  router.post("/api/v1/accounts/:id/unpin", [&app](http::Request& request) {
+    Viewer viewer = require_user(app, request, "write:accounts");
+    Id target = path_id(request);
+    service::unendorse(app, viewer.account_id(), target);
+    return relationship_response(app, viewer.account_id(), target);
+  });
+  router.get("/api/v1/endorsements", [&app](http::Request& request) {
+    Viewer viewer = require_user(app, request, "read:accounts");
+    store::PageQuery page = read_page(request, 40, 80);
+    auto entries = app.db->read_value([&](store::Connection& c) {
+      return store::page_account_pins(c, viewer.account_id(), page);
+    });
+    return account_page(app, request, page, entries);
+  });
   router.post("/api/v1/accounts/:id/note", [&app](http::Request& request) {
     Viewer viewer = require_user(app, request, "write:accounts");
     Id target = path_id(request);

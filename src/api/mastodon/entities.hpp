@@ -20,6 +20,7 @@
 #include "store/reports.hpp"
 
 namespace herd::store {
+struct FeaturedTag;
 struct List;
 struct ScheduledStatus;
 struct WebPushSubscription;
@@ -85,6 +86,10 @@ json::object poll_json(const store::Poll& poll, Id viewer, const std::vector<int
 // Tag: id, name, url, history (the last 7 days, newest first, counts as strings), following (for a
 // signed-in viewer).
 json::object tag_json(const App& app, store::Connection& c, const store::Tag& tag, Id viewer);
+
+// FeaturedTag: id, name, url (the profile filtered by it), statuses_count, last_status_at.
+json::object featured_tag_json(const App& app, const store::FeaturedTag& featured,
+                               const std::string& account_url);
 
 // ScheduledStatus: id, scheduled_at, params (as kept, with Mastodon's keys), media_attachments.
 json::object scheduled_status_json(const App& app, store::Connection& c,

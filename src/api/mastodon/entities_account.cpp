@@ -158,7 +158,7 @@ json::array relationships_json(store::Connection& c, Id viewer, const std::vecto
     o["requested"] = r.requested;
     o["requested_by"] = r.requested_by;
     o["domain_blocking"] = r.domain_blocking;
-    o["endorsed"] = false;
+    o["endorsed"] = r.endorsed;
     o["note"] = r.note;
     out.push_back(std::move(o));
   }

@@ -20,4 +20,15 @@ json::object tag_json(const App& app, store::Connection& c, const store::Tag& ta
   return o;
 }
 
+json::object featured_tag_json(const App& app, const store::FeaturedTag& featured,
+                               const std::string& account_url) {
+  return json::object{{"id", std::to_string(featured.id)},
+                      {"name", featured.tag.name},
+                      {"url", account_url + "/tagged/" + featured.tag.name},
+                      {"statuses_count", std::to_string(featured.statuses_count)},
+                      {"last_status_at", featured.last_status_at
+                                             ? json::value(rfc3339_date(*featured.last_status_at))
+                                             : json::value(nullptr)}};
+}
+
 }  // namespace herd::api

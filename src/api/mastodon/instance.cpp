@@ -307,8 +307,6 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/announcements", bind(empty_array));
   router.get("/api/v2/suggestions", bind(empty_array));
   router.get("/api/v1/suggestions", bind(empty_array));
-  router.get("/api/v1/featured_tags", bind(empty_array));
-  router.get("/api/v1/endorsements", bind(empty_array));
 }
 
 }  // namespace herd::api

@@ -8,11 +8,13 @@
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
+#include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "http/params.hpp"
 #include "service/visibility.hpp"
+#include "store/accounts.hpp"
 #include "store/statuses.hpp"
 #include "store/tags.hpp"
 #include "text/format.hpp"
@@ -99,6 +101,56 @@ http::Response trending_statuses(App& app, http::Request& request) {
   return http::Response::json(body);
 }
 
+json::array featured_json(App& app, store::Connection& c, const store::Account& account) {
+  json::array out;
+  for (const auto& featured : store::featured_tags_of(c, account.id))
+    out.push_back(
+        featured_tag_json(app, featured, account.url.empty() ? account.uri : account.url));
+  return out;
+}
+
+http::Response featured_tags(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, "read:accounts");
+  json::array body = app.db->read_value(
+      [&](store::Connection& c) { return featured_json(app, c, *viewer.account); });
+  return http::Response::json(body);
+}
+
+http::Response account_featured_tags(App& app, http::Request& request) {
+  optional_user(app, request, "read:accounts");
+  Id id = path_id(request);
+  json::array body = app.db->read_value([&](store::Connection& c) {
+    auto account = store::find_account(c, id);
+    if (!account || account->suspended) not_found();
+    return featured_json(app, c, *account);
+  });
+  return http::Response::json(body);
+}
+
+http::Response feature(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, "write:accounts");
+  Id id = service::feature_tag(app, viewer.account_id(),
+                               http::param_string(request.params, "name").value_or(""));
+  json::object body = app.db->read_value([&](store::Connection& c) {
+    for (auto& featured : featured_json(app, c, *viewer.account))
+      if (featured.as_object().at("id").as_string() == std::to_string(id))
+        return featured.as_object();
+    not_found();
+  });
+  return http::Response::json(body);
+}
+
+http::Response suggestions(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, "read:accounts");
+  json::array body = app.db->read_value([&](store::Connection& c) {
+    json::array out;
+    for (const auto& tag : store::recent_tags_of(c, viewer.account_id(), 10))
+      out.push_back(tag_json(app, c, tag, viewer.account_id()));
+    return out;
+  });
+  return http::Response::json(body);
+}
+
 }  // namespace
 
 void add_tag_routes(http::Router& router, App& app) {
@@ -108,6 +160,17 @@ void add_tag_routes(http::Router& router, App& app) {
   router.post("/api/v1/tags/:name/unfollow",
               [&app](http::Request& r) { return follow(app, r, true); });
   router.get("/api/v1/followed_tags", [&app](http::Request& r) { return followed(app, r); });
+  router.get("/api/v1/featured_tags", [&app](http::Request& r) { return featured_tags(app, r); });
+  router.post("/api/v1/featured_tags", [&app](http::Request& r) { return feature(app, r); });
+  router.get("/api/v1/featured_tags/suggestions",
+             [&app](http::Request& r) { return suggestions(app, r); });
+  router.del("/api/v1/featured_tags/:id", [&app](http::Request& r) {
+    Viewer viewer = require_user(app, r, "write:accounts");
+    service::unfeature_tag(app, viewer.account_id(), path_id(r));
+    return http::Response::json(json::object{});
+  });
+  router.get("/api/v1/accounts/:id/featured_tags",
+             [&app](http::Request& r) { return account_featured_tags(app, r); });
   router.get("/api/v1/trends/tags", [&app](http::Request& r) { return trending_tags(app, r); });
   router.get("/api/v1/trends", [&app](http::Request& r) { return trending_tags(app, r); });
   router.get("/api/v1/trends/statuses",

@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Featured hashtags and endorsed accounts (what a profile shows off) against a real `herd serve`,
+with Mastodon.py 1.8 (featured_tag_create/delete, featured_tags, featured_tag_suggestions,
+account_featured_tags, account_pin/unpin, endorsements) and the ActivityPub featured-tags
+collection other servers read.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from mastodon import MastodonAPIError  # noqa: E402
+
+from harness import T, Suite, main, mastodon_py, parse_args, register  # noqa: E402
+
+suite = Suite("featured tags and endorsements", parse_args(__doc__))
+S = suite.state
+FEATURED = {"id": T.ID, "name": T.STR, "url": T.URL, "statuses_count": T.STR, "last_status_at": (T.DATE, T.NULL)}
+
+
+@suite.setup
+def start_server_and_register(t):
+    S["server"] = suite.server()
+    for name in ("alice", "bob", "carol"):
+        S[name] = register(S["server"], name)
+
+
+@suite.case
+def featured_hashtags(t):
+    server, alice = S["server"], S["alice"]
+    m = mastodon_py(server, alice.token)
+    for text in ("#gardening today", "#gardening again", "more #cooking", "secret #gardening"):
+        server.api("POST", "/api/v1/statuses", token=alice.token,
+                   form={"status": text, "visibility": "private" if "secret" in text else "public"})
+    t.eq([x["name"] for x in m.featured_tag_suggestions()], ["gardening", "cooking"],
+         "suggestions: the hashtags alice used, most used first")
+    created = m.featured_tag_create("#Gardening")
+    raw = server.api("GET", "/api/v1/featured_tags", token=alice.token)
+    t.eq(len(raw), 1, "one featured hashtag")
+    t.entity(raw[0], FEATURED, "FeaturedTag")
+    t.eq((raw[0]["name"], raw[0]["statuses_count"]), ("gardening", "2"),
+         "stored name; public and unlisted posts counted, not private ones")
+    t.check(raw[0]["url"].endswith("/@alice/tagged/gardening"), "url: the profile filtered by it", raw[0])
+    t.eq([x["name"] for x in m.account_featured_tags(alice.account["id"])], ["gardening"],
+         "others see it on the profile")
+    actor_tags = server.api("GET", "/users/alice/collections/tags", headers={"Accept": "application/activity+json"})
+    t.eq([(i["type"], i["name"]) for i in actor_tags["items"]], [("Hashtag", "#gardening")],
+         "the ActivityPub featured-tags collection lists it")
+    for bad, what in (("#gardening", "featuring twice"), ("not a tag!", "a name that is not a hashtag")):
+        try:
+            m.featured_tag_create(bad)
+            t.check(False, f"{what} must fail")
+        except MastodonAPIError as e:
+            t.eq(e.args[1], 422, what)
+    for i in range(9):
+        m.featured_tag_create(f"t{i}")
+    try:
+        m.featured_tag_create("eleventh")
+        t.check(False, "an eleventh featured hashtag must fail")
+    except MastodonAPIError as e:
+        t.eq(e.args[1], 422, "at most 10 featured hashtags")
+    t.json_error(server.http("DELETE", f"/api/v1/featured_tags/{created['id']}", token=S["bob"].token), 404,
+                 "another account cannot remove it")
+    m.featured_tag_delete(created["id"])
+    t.check("gardening" not in [x["name"] for x in m.featured_tags()], "removed")
+
+
+@suite.case
+def endorsed_accounts(t):
+    server, alice, bob, carol = S["server"], S["alice"], S["bob"], S["carol"]
+    m = mastodon_py(server, alice.token)
+    try:
+        m.account_pin(bob.account["id"])
+        t.check(False, "endorsing an account one does not follow must fail")
+    except MastodonAPIError as e:
+        t.eq(e.args[1], 422, "endorsing without following")
+    m.account_follow(bob.account["id"])
+    m.account_follow(carol.account["id"])
+    rel = m.account_pin(bob.account["id"])
+    t.eq(rel["endorsed"], True, "the relationship says endorsed")
+    m.account_pin(carol.account["id"])
+    t.eq(sorted(str(a["id"]) for a in m.endorsements()), sorted([bob.account["id"], carol.account["id"]]),
+         "endorsements lists both")
+    t.eq(m.account_unpin(carol.account["id"])["endorsed"], False, "unpin")
+    m.account_unfollow(bob.account["id"])
+    t.eq(m.endorsements(), [], "unfollowing ends an endorsement")
+    t.json_error(server.http("GET", "/api/v1/endorsements"), 401, "without a token")
+
+
+if __name__ == "__main__":
+    main(suite)
