@@ -549,6 +549,28 @@ CREATE TABLE account_pins (
 );
 CREATE UNIQUE INDEX account_pins_pair ON account_pins (account_id, target_account_id);
 )SQL"},
+      {20, "announcements", R"SQL(
+CREATE TABLE announcements (
+  id BIGINT PRIMARY KEY,
+  text TEXT NOT NULL,
+  starts_at BIGINT,
+  ends_at BIGINT,
+  all_day INTEGER NOT NULL DEFAULT 0,
+  published_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE announcement_dismissals (
+  announcement_id BIGINT NOT NULL,
+  account_id BIGINT NOT NULL,
+  PRIMARY KEY (announcement_id, account_id)
+);
+CREATE TABLE announcement_reactions (
+  announcement_id BIGINT NOT NULL,
+  account_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (announcement_id, account_id, name)
+);
+)SQL"},
   };
   return list;
 }
