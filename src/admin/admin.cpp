@@ -14,7 +14,9 @@
 #include "app.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/time.hpp"
 #include "service/accounts.hpp"
+#include "service/announcements.hpp"
 #include "service/instance_documents.hpp"
 #include "store/accounts.hpp"
 
@@ -117,6 +119,36 @@ int admin_main(int argc, char** argv) {
       }
     }
     if (command == "reports" || command == "aliases") return moderation_command(app, argc, argv);
+    if (command == "announcements") {
+      Args args = parse(argc, argv, 2);
+      auto time_option = [&](const char* name) -> std::optional<std::int64_t> {
+        if (!args.options.count(name)) return std::nullopt;
+        auto at = parse_rfc3339(args.options[name]);
+        if (!at) throw std::runtime_error(std::string("--") + name + ": not an RFC 3339 time");
+        return at;
+      };
+      if (args.positional.size() == 2 && args.positional[0] == "add") {
+        auto a = service::publish_announcement(app, args.positional[1], time_option("starts-at"),
+                                               time_option("ends-at"),
+                                               args.options["all-day"] == "true");
+        std::cout << "published announcement " << a.id << "\n";
+        return 0;
+      }
+      if (args.positional.size() == 1 && args.positional[0] == "list") {
+        app.db->read([&](store::Connection& c) {
+          for (const auto& a : store::all_announcements(c))
+            std::cout << a.id << "\t" << rfc3339(a.published_at) << "\t" << a.text << "\n";
+        });
+        return 0;
+      }
+      if (args.positional.size() == 2 && args.positional[0] == "remove") {
+        bool removed = app.db->write_value([&](store::Connection& c) {
+          return store::delete_announcement(c, std::stoll(args.positional[1]));
+        });
+        std::cout << (removed ? "removed\n" : "no such announcement\n");
+        return removed ? 0 : 1;
+      }
+    }
     if (command == "documents" && argc >= 4) {
       std::string action = argv[2];
       auto kind = service::parse_instance_document(argv[3]);

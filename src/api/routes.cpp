@@ -18,6 +18,7 @@ http::Router build_router(App& app) {
   add_admin_account_routes(router, app);
   add_instance_document_routes(router, app);
   add_user_domain_block_routes(router, app);
+  add_announcement_routes(router, app);
   add_notification_routes(router, app);
   add_search_routes(router, app);
   add_media_routes(router, app);

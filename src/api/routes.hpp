@@ -21,6 +21,7 @@ void add_tag_routes(http::Router& router, App& app);            // mastodon/tags
 void add_admin_account_routes(http::Router& router, App& app);  // mastodon/admin_accounts.cpp
 void add_instance_document_routes(http::Router& router, App& app);  // mastodon/instance_documents.cpp
 void add_user_domain_block_routes(http::Router& router, App& app);  // mastodon/domain_blocks.cpp
+void add_announcement_routes(http::Router& router, App& app);   // mastodon/announcements.cpp
 void add_notification_routes(http::Router& router, App& app);   // mastodon/notifications.cpp
 void add_search_routes(http::Router& router, App& app);         // mastodon/search.cpp
 void add_media_routes(http::Router& router, App& app);          // mastodon/media.cpp

@@ -304,7 +304,6 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/preferences", bind(preferences));
   // Documented empty values for features herd does not have yet (see README).
   router.get("/api/v1/trends/links", bind(empty_array));
-  router.get("/api/v1/announcements", bind(empty_array));
   router.get("/api/v2/suggestions", bind(empty_array));
   router.get("/api/v1/suggestions", bind(empty_array));
 }
