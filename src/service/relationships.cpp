@@ -175,6 +175,10 @@ void unendorse(App& app, Id account_id, Id target_id) {
   });
 }
 
+void dismiss_suggestion(App& app, Id account_id, Id target_id) {
+  app.db->write([&](store::Connection& c) { store::dismiss_suggestion(c, account_id, target_id); });
+}
+
 void set_note(App& app, Id account_id, Id target_id, const std::string& comment) {
   if (text::count_characters(comment) > 2000)
     fail(ErrorKind::validation,

@@ -34,6 +34,8 @@ void remove_from_followers(App& app, Id account_id, Id follower_id);
 // ends it.
 void endorse(App& app, Id account_id, Id target_id);
 void unendorse(App& app, Id account_id, Id target_id);
+// Keeps `target` out of the account's follow suggestions.
+void dismiss_suggestion(App& app, Id account_id, Id target_id);
 // The account's private note on target (at most 2000 characters: 422; "" removes it).
 void set_note(App& app, Id account_id, Id target_id, const std::string& comment);
 // Hides everything from a domain (timelines, notifications), removes the account's followers

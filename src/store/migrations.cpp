@@ -571,6 +571,13 @@ CREATE TABLE announcement_reactions (
   PRIMARY KEY (announcement_id, account_id, name)
 );
 )SQL"},
+      {21, "suggestion dismissals", R"SQL(
+CREATE TABLE suggestion_dismissals (
+  account_id BIGINT NOT NULL,
+  target_account_id BIGINT NOT NULL,
+  PRIMARY KEY (account_id, target_account_id)
+);
+)SQL"},
   };
   return list;
 }

@@ -325,6 +325,40 @@ std::vector<Entry> page_account_pins(Connection& c, Id account_id, const PageQue
   return page_pairs(c, "account_pins", "account_id", "target_account_id", account_id, page);
 }
 
+std::vector<Id> suggested_account_ids(Connection& c, Id viewer, int limit) {
+  auto hidden = hidden_account_ids(c, viewer);
+  std::vector<Value> params{Value(viewer), Value(viewer), Value(viewer), Value(viewer)};
+  std::string not_hidden;
+  if (!hidden.empty()) {
+    not_hidden = " AND a.id NOT IN (" + placeholders(hidden.size()) + ")";
+    params.insert(params.end(), hidden.begin(), hidden.end());
+  }
+  params.emplace_back(std::int64_t{limit});
+  std::vector<Id> out;
+  for (const Row& r :
+       c.query(
+            "SELECT a.id FROM accounts a WHERE a.id <> ? AND a.discoverable = 1 AND a.suspended = "
+            "0 "
+            "AND a.silenced = 0 AND a.id NOT IN (SELECT target_account_id FROM follows WHERE "
+            "account_id = ?) AND a.id NOT IN (SELECT target_account_id FROM follow_requests WHERE "
+            "account_id = ?) AND a.id NOT IN (SELECT target_account_id FROM suggestion_dismissals "
+            "WHERE account_id = ?)" +
+                not_hidden +
+                " ORDER BY CASE WHEN a.domain = '' THEN 0 ELSE 1 END, a.followers_count DESC, a.id "
+                "LIMIT ?",
+            params)
+           .rows)
+    out.push_back(r.i(0));
+  return out;
+}
+
+void dismiss_suggestion(Connection& c, Id viewer, Id account_id) {
+  c.query(
+      "INSERT INTO suggestion_dismissals (account_id, target_account_id) VALUES (?, ?) ON CONFLICT "
+      "DO NOTHING",
+      {Value(viewer), Value(account_id)});
+}
+
 std::vector<Id> follower_ids_on_domain(Connection& c, Id account_id, const std::string& domain) {
   std::vector<Id> out;
   for (const Row& r : c.query("SELECT f.account_id FROM follows f JOIN accounts a ON a.id = "

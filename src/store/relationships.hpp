@@ -92,6 +92,11 @@ std::vector<DomainBlockEntry> page_account_domain_blocks(Connection& c, Id accou
 bool insert_account_pin(Connection& c, Id id, Id account_id, Id target_id, std::int64_t now);
 bool delete_account_pin(Connection& c, Id account_id, Id target_id);
 std::vector<Entry> page_account_pins(Connection& c, Id account_id, const PageQuery& page);
+// Accounts to suggest following: discoverable, not suspended, not the viewer, not followed or
+// requested by it, not hidden from it (blocks, mutes, domain blocks) and not dismissed by it;
+// local accounts first, then by followers, most first.
+std::vector<Id> suggested_account_ids(Connection& c, Id viewer, int limit);
+void dismiss_suggestion(Connection& c, Id viewer, Id account_id);
 // The account's followers on that domain.
 std::vector<Id> follower_ids_on_domain(Connection& c, Id account_id, const std::string& domain);
 

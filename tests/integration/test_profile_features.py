@@ -87,5 +87,25 @@ def endorsed_accounts(t):
     t.json_error(server.http("GET", "/api/v1/endorsements"), 401, "without a token")
 
 
+@suite.case
+def follow_suggestions(t):
+    server, alice, bob, carol = S["server"], S["alice"], S["bob"], S["carol"]
+    dave = register(server, "dave")
+    m = mastodon_py(server, dave.token)
+    # carol has the most followers now (alice follows her); dave follows nobody.
+    suggested = [str(a["id"]) for a in m.suggestions()]
+    t.check(carol.account["id"] in suggested and alice.account["id"] in suggested, "suggestions list others", suggested)
+    t.check(dave.account["id"] not in suggested, "never oneself", suggested)
+    t.eq(suggested[0], carol.account["id"], "the most followed first")
+    v2 = server.api("GET", "/api/v2/suggestions", token=dave.token)
+    t.eq((v2[0]["source"], v2[0]["account"]["id"]), ("global", carol.account["id"]), "v2 shape")
+    m.account_follow(carol.account["id"])
+    t.check(carol.account["id"] not in [str(a["id"]) for a in m.suggestions()], "a followed account leaves them")
+    m.suggestion_delete(alice.account["id"])
+    t.check(alice.account["id"] not in [str(a["id"]) for a in m.suggestions()], "a dismissed one too")
+    server.api("POST", f"/api/v1/accounts/{bob.account['id']}/block", token=dave.token)
+    t.check(bob.account["id"] not in [str(a["id"]) for a in m.suggestions()], "a blocked one too")
+
+
 if __name__ == "__main__":
     main(suite)

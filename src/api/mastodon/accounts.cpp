@@ -2,6 +2,7 @@
 // relationships, follow/block/mute actions, follow requests, blocks and mutes lists.
 #include "service/accounts.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "api/auth.hpp"
@@ -337,6 +338,35 @@ void add_account_routes(http::Router& router, App& app) {
     Id target = path_id(request);
     service::unendorse(app, viewer.account_id(), target);
     return relationship_response(app, viewer.account_id(), target);
+  });
+  // Who to follow: v1 a list of accounts, v2 {source, sources, account} (herd's only source is
+  // "global": local accounts first, then by followers).
+  auto suggestions = [&app](http::Request& request, bool v2) {
+    Viewer viewer = require_user(app, request, "read:accounts");
+    int limit = static_cast<int>(
+        std::clamp<std::int64_t>(http::param_int(request.params, "limit").value_or(40), 1, 80));
+    json::array body = app.db->read_value([&](store::Connection& c) {
+      json::array accounts =
+          accounts_json(app, c, store::suggested_account_ids(c, viewer.account_id(), limit));
+      if (!v2) return accounts;
+      json::array out;
+      for (auto& account : accounts)
+        out.push_back(json::object{{"source", "global"},
+                                   {"sources", json::array{"global"}},
+                                   {"account", std::move(account)}});
+      return out;
+    });
+    return http::Response::json(body);
+  };
+  router.get("/api/v1/suggestions",
+             [suggestions](http::Request& request) { return suggestions(request, false); });
+  router.get("/api/v2/suggestions",
+             [suggestions](http::Request& request) { return suggestions(request, true); });
+  router.del("/api/v1/suggestions/:id", [&app](http::Request& request) {
+    Viewer viewer = require_user(app, request, "read:accounts");
+    Id target = path_id(request);
+    service::dismiss_suggestion(app, viewer.account_id(), target);
+    return http::Response::json(json::object{});
   });
   router.get("/api/v1/endorsements", [&app](http::Request& request) {
     Viewer viewer = require_user(app, request, "read:accounts");

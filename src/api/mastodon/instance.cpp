@@ -1,6 +1,6 @@
 // Discovery: instance v1/v2, nodeinfo, host-meta, WebFinger, OAuth server metadata, health,
 // rules, custom emojis, preferences, and the documented empty lists for features herd does not
-// have yet (trends, announcements, suggestions...).
+// have yet (trending links, custom emojis...).
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/mastodon/limits.hpp"
@@ -304,8 +304,6 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/preferences", bind(preferences));
   // Documented empty values for features herd does not have yet (see README).
   router.get("/api/v1/trends/links", bind(empty_array));
-  router.get("/api/v2/suggestions", bind(empty_array));
-  router.get("/api/v1/suggestions", bind(empty_array));
 }
 
 }  // namespace herd::api
