@@ -555,6 +555,17 @@ def pkce_pair():
     return verifier, challenge
 
 
+def eventually(fn, timeout=5.0, interval=0.1):
+    """Calls fn() until it returns something truthy (returned) or timeout seconds pass (None or the
+    last falsy value): for effects a server applies in the background."""
+    deadline = time.monotonic() + timeout
+    value = fn()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = fn()
+    return value
+
+
 def parse_link_header(value):
     """[(url, rel), ...] in header order."""
     out = []

@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import T, Suite, main, mastodon_py, parse_args, register, run_herd_once  # noqa: E402
+from harness import T, Suite, eventually, main, mastodon_py, parse_args, register, run_herd_once  # noqa: E402
 
 suite = Suite("announcements", parse_args(__doc__))
 S = suite.state
@@ -35,13 +35,6 @@ def visible(user, **query):
     return S["server"].api("GET", "/api/v1/announcements", token=user.token, query=query or None)
 
 
-def eventually(fn, timeout=5):
-    deadline = time.monotonic() + timeout
-    value = fn()
-    while not value and time.monotonic() < deadline:
-        time.sleep(0.1)
-        value = fn()
-    return value
 
 
 @suite.setup

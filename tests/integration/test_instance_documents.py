@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import ADMIN_EMAIL, Suite, main, parse_args, run_herd_once  # noqa: E402
+from harness import ADMIN_EMAIL, Suite, eventually, main, parse_args, run_herd_once  # noqa: E402
 
 suite = Suite("instance documents", parse_args(__doc__))
 S = suite.state
@@ -23,13 +23,6 @@ def admin(*args):
     return run_herd_once(server.herd, server.environment(), ("admin", "documents", *args))
 
 
-def eventually(fn, timeout=5):
-    deadline = time.monotonic() + timeout
-    value = fn()
-    while not value and time.monotonic() < deadline:
-        time.sleep(0.1)
-        value = fn()
-    return value
 
 
 @suite.setup

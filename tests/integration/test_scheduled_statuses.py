@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from mastodon import MastodonAPIError  # noqa: E402
 
-from harness import T, Suite, main, mastodon_py, parse_args, register  # noqa: E402
+from harness import T, Suite, eventually, main, mastodon_py, parse_args, register  # noqa: E402
 
 suite = Suite("scheduled statuses", parse_args(__doc__))
 S = suite.state
@@ -46,14 +46,6 @@ def make_due(server, scheduled_id):
         db.close()
 
 
-def wait_until(fn, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.2)
-    return None
 
 
 @suite.setup
@@ -104,8 +96,8 @@ def a_due_status_is_posted_once(t):
     scheduled = r.json()
     t.eq([a["id"] for a in scheduled["media_attachments"]], [str(media["id"])], "the media are listed with it")
     make_due(server, scheduled["id"])
-    posted = wait_until(lambda: [s for s in server.api("GET", f"/api/v1/accounts/{alice.account['id']}/statuses",
-                                                        token=alice.token) if "posted by the clock" in s["content"]])
+    posted = eventually(lambda: [s for s in server.api("GET", f"/api/v1/accounts/{alice.account['id']}/statuses",
+                                                        token=alice.token) if "posted by the clock" in s["content"]], timeout=15)
     t.require(posted, "the status is posted when due")
     status = posted[0]
     t.eq((status["spoiler_text"], status["visibility"]), ("cw", "private"), "with its content warning and visibility")
