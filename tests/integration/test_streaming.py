@@ -561,5 +561,29 @@ def mastodonpy_stream_direct(t):
         close_soon(handle)
 
 
+@suite.case
+def filters_apply_to_the_user_stream(t):
+    server, alice, bob = S["server"], S["alice"], S["bob"]
+    for title, word, action in (("no spoilers", "spoilerword", "hide"), ("careful", "warnword", "warn")):
+        server.api("POST", "/api/v2/filters", token=bob.token, json_body={
+            "title": title, "context": ["home"], "filter_action": action,
+            "keywords_attributes": [{"keyword": word, "whole_word": True}]})
+    listener, handle = stream_with(t, mastodon_py_client(bob.token).stream_user)
+    try:
+        hidden = post(alice, "the spoilerword is out")
+        warned = post(alice, "a warnword post")
+        marker = post(alice, "after both filters")
+        got = listener.wait_for(lambda e: e[0] == "update" and str(e[1]["id"]) == marker["id"])
+        t.require(got, "the marker post arrives", getattr(listener, "unmatched", None))
+        ids = [str(e[1]["id"]) for e in got if e[0] == "update"]
+        t.check(hidden["id"] not in ids, "a post a hide filter matches is not streamed", ids)
+        warned_events = [e[1] for e in got if e[0] == "update" and str(e[1]["id"]) == warned["id"]]
+        t.check(warned_events and warned_events[0].get("filtered")
+                and warned_events[0]["filtered"][0]["filter"]["title"] == "careful",
+                "a post a warn filter matches is streamed with `filtered`", warned_events)
+    finally:
+        close_soon(handle)
+
+
 if __name__ == "__main__":
     main(suite)

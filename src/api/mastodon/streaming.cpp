@@ -142,14 +142,18 @@ std::optional<std::string> render_payload(App& app, const stream::Event& event, 
     if (event.name == "notification") {
       auto notification = store::find_notification(c, event.recipient, event.object_id);
       if (!notification) return std::nullopt;
-      auto rendered = notifications_json(app, c, event.recipient, {*notification});
+      auto rendered = notifications_json(app, c, event.recipient, {*notification}, "notifications");
       if (rendered.empty()) return std::nullopt;
       return json::serialize(rendered.front());
     }
     auto status = store::find_status(c, event.object_id);
     if (!status) return std::nullopt;
-    StatusRenderer renderer(app, c, viewer);
-    return json::serialize(renderer.render_one(*status));
+    // A signed-in viewer's filters apply as in its home timeline: a hide filter drops the event,
+    // a warn filter marks the status (public streams render anonymously, unfiltered).
+    StatusRenderer renderer(app, c, viewer, viewer ? "home" : "");
+    auto rendered = renderer.render({*status});
+    if (rendered.empty()) return std::nullopt;
+    return json::serialize(rendered.front());
   });
 }
 
