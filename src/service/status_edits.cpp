@@ -17,6 +17,7 @@
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/media.hpp"
+#include "store/polls.hpp"
 #include "store/statuses.hpp"
 #include "stream/publish.hpp"
 
@@ -33,7 +34,17 @@ std::vector<Id> media_ids_of(store::Connection& c, Id status_id) {
   return ids;
 }
 
-store::StatusEdit version_of(const store::Status& s, std::vector<Id> media_ids, std::int64_t at) {
+// The poll's option titles, when the status has one.
+std::optional<std::vector<std::string>> poll_options_of(store::Connection& c, Id status_id) {
+  auto poll = store::find_poll_by_status(c, status_id);
+  if (!poll) return std::nullopt;
+  std::vector<std::string> titles;
+  for (const auto& option : poll->options) titles.push_back(option.title);
+  return titles;
+}
+
+store::StatusEdit version_of(const store::Status& s, std::vector<Id> media_ids, std::int64_t at,
+                             std::optional<std::vector<std::string>> poll_options = std::nullopt) {
   store::StatusEdit e;
   e.id = next_id();
   e.status_id = s.id;
@@ -43,6 +54,7 @@ store::StatusEdit version_of(const store::Status& s, std::vector<Id> media_ids, 
   e.spoiler_text = s.spoiler_text;
   e.sensitive = s.sensitive;
   e.media_ids = std::move(media_ids);
+  e.poll_options = std::move(poll_options);
   e.created_at = at;
   return e;
 }
@@ -50,7 +62,8 @@ store::StatusEdit version_of(const store::Status& s, std::vector<Id> media_ids, 
 // The first edit keeps the original as the first version.
 void keep_original(store::Connection& c, const store::Status& before) {
   if (!store::has_status_edits(c, before.id))
-    store::insert_status_edit(c, version_of(before, media_ids_of(c, before.id), before.created_at));
+    store::insert_status_edit(c, version_of(before, media_ids_of(c, before.id), before.created_at,
+                                            poll_options_of(c, before.id)));
 }
 
 // `update` notifications to the local accounts that reblogged the status.
@@ -78,6 +91,7 @@ std::vector<Id> parse_media_ids(const std::vector<std::string>& texts) {
 store::Status edit_status(App& app, Id account_id, Id status_id, const StatusChange& change) {
   federation::resolve_mentions(app, change.text);  // remote @user@domain: WebFinger, before the tx
   std::vector<Id> media_ids = parse_media_ids(change.media_ids);
+  if (change.poll) validate_poll(*change.poll, !media_ids.empty());
   validate_status_text(change.text, change.spoiler_text, !media_ids.empty());
 
   return app.db->write_value([&](store::Connection& c) {
@@ -118,7 +132,22 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
         described.push_back(std::move(updated));
     }
 
-    bool changed = after.text != before.text || after.content != before.content ||
+    // The poll: replaced when its options, multiple or expiry change, removed when not given.
+    auto old_poll = store::find_poll_by_status(c, before.id);
+    bool poll_changed = false;
+    if (change.poll) {
+      std::vector<std::string> titles;
+      if (old_poll)
+        for (const auto& option : old_poll->options) titles.push_back(option.title);
+      poll_changed =
+          !old_poll || titles != change.poll->options ||
+          old_poll->multiple != change.poll->multiple ||
+          (change.poll->expires_in.has_value() && old_poll->expires_at.has_value() &&
+           old_poll->created_at + *change.poll->expires_in * 1000 != *old_poll->expires_at);
+    } else {
+      poll_changed = old_poll.has_value();
+    }
+    bool changed = poll_changed || after.text != before.text || after.content != before.content ||
                    after.spoiler_text != before.spoiler_text ||
                    after.sensitive != before.sensitive || after.language != before.language ||
                    media_ids != media_before || !described.empty();
@@ -132,6 +161,10 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
     std::int64_t now = std::max(now_unix_ms(), before.edited_at.value_or(0) + 1);
     after.edited_at = now;
     store::update_status_text(c, after);
+    if (poll_changed) {
+      store::delete_status_poll(c, after.id);
+      if (change.poll) create_poll(app, c, after, *change.poll, now);
+    }
 
     std::vector<Id> mentioned;
     for (const auto& m : formatted.mentions)
@@ -143,7 +176,7 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
     for (const auto& tag : formatted.tags)
       tag_ids.push_back(store::find_or_create_tag(c, tag, now));
     store::replace_tags(c, after.id, tag_ids);
-    store::insert_status_edit(c, version_of(after, media_ids, now));
+    store::insert_status_edit(c, version_of(after, media_ids, now, poll_options_of(c, after.id)));
 
     // Newly mentioned local accounts hear of it, and a direct status reaches their home feed.
     std::vector<Id> newly;

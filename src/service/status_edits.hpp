@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "service/polls.hpp"
 #include "store/media.hpp"
 #include "store/models.hpp"
 #include "store/status_edits.hpp"
@@ -29,6 +30,9 @@ struct StatusChange {
   std::optional<bool> sensitive;              // default: false, true with a content warning
   std::string spoiler_text;
   std::optional<std::string> language;  // default: unchanged
+  // The poll as it should be (Mastodon: one whose options, multiple or expiry differ replaces the
+  // old one and its votes; none removes a poll the status had).
+  std::optional<NewPoll> poll;
 };
 
 // Edits the account's own status (404 for others' statuses and for reblogs). Validation as for a

@@ -189,6 +189,32 @@ def attachments_are_added_removed_reordered_and_described(t):
 
 
 @suite.case
+def editing_a_poll_resets_it_and_history_keeps_its_options(t):
+    alice, bob, server = S["alice"], S["bob"], S["server"]
+    posted = server.api("POST", "/api/v1/statuses", token=alice.token, json_body={
+        "status": "Tea or coffee?", "poll": {"options": ["tea", "coffee"], "expires_in": 3600}})
+    sid = posted["id"]
+    server.api("POST", f"/api/v1/polls/{posted['poll']['id']}/votes", token=bob.token, json_body={"choices": ["0"]})
+    same = server.api("PUT", f"/api/v1/statuses/{sid}", token=alice.token, json_body={
+        "status": "Tea or coffee, really?", "poll": {"options": ["tea", "coffee"], "expires_in": 3600}})
+    t.eq(same["poll"]["votes_count"], 1, "an edit of the text keeps the poll and its votes")
+    changed = server.api("PUT", f"/api/v1/statuses/{sid}", token=alice.token, json_body={
+        "status": "Tea, coffee or water?", "poll": {"options": ["tea", "coffee", "water"], "expires_in": 3600}})
+    t.eq([o["title"] for o in changed["poll"]["options"]], ["tea", "coffee", "water"], "new options")
+    t.eq(changed["poll"]["votes_count"], 0, "changed options reset the votes")
+    shown = server.api("GET", f"/api/v1/statuses/{sid}", token=bob.token)
+    t.eq(shown["poll"]["voted"], False, "bob may vote again")
+    history = server.api("GET", f"/api/v1/statuses/{sid}/history", token=alice.token)
+    t.eq([[o["title"] for o in (h["poll"] or {}).get("options", [])] for h in history],
+         [["tea", "coffee"], ["tea", "coffee"], ["tea", "coffee", "water"]], "each version lists its poll's options")
+    gone = server.api("PUT", f"/api/v1/statuses/{sid}", token=alice.token, form={"status": "No poll any more"})
+    t.eq(gone["poll"], None, "an edit without a poll removes it")
+    r = server.http("PUT", f"/api/v1/statuses/{sid}", token=alice.token,
+                    json_body={"status": "bad", "poll": {"options": ["only one"], "expires_in": 3600}})
+    t.json_error(r, 422, "a poll with one option on edit")
+
+
+@suite.case
 def only_the_author_edits_and_bad_input_is_refused(t):
     alice, bob, server = S["alice"], S["bob"], S["server"]
     sid = S["edited"]

@@ -6,6 +6,7 @@
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/mastodon/polls.hpp"
 #include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
@@ -41,6 +42,7 @@ http::Response update_status(App& app, http::Request& request) {
   change.sensitive = http::param_bool(p, "sensitive");
   change.spoiler_text = http::param_string(p, "spoiler_text").value_or("");
   change.language = http::param_string(p, "language");
+  change.poll = poll_params(p);
   store::Status status = service::edit_status(app, viewer.account_id(), path_id(request), change);
   json::object body = app.db->read_value([&](store::Connection& c) {
     return StatusRenderer(app, c, viewer.account_id()).render_one(status);
