@@ -48,10 +48,17 @@ std::string paragraphs(const std::string& text) {
   return out;
 }
 
+// The instance's name, domain and admin email, HTML-escaped, for the templates.
+struct Names {
+  std::string site, domain, email;
+  explicit Names(const App& app)
+      : site(text::escape_html(app.config.instance_title)),
+        domain(text::escape_html(app.domain())),
+        email(text::escape_html(app.config.admin_email)) {}
+};
+
 std::string privacy_template(const App& app) {
-  std::string site = text::escape_html(app.config.instance_title),
-              domain = text::escape_html(app.domain()),
-              email = text::escape_html(app.config.admin_email);
+  auto [site, domain, email] = Names(app);
   return "<p>This policy describes how " + site + " (" + domain +
          ") handles your information.</p>"
          "<h2>What we collect</h2><ul>"
@@ -75,9 +82,7 @@ std::string privacy_template(const App& app) {
 }
 
 std::string terms_template(const App& app) {
-  std::string site = text::escape_html(app.config.instance_title),
-              domain = text::escape_html(app.domain()),
-              email = text::escape_html(app.config.admin_email);
+  auto [site, domain, email] = Names(app);
   return "<p>By using " + site + " (" + domain +
          ") you agree to these terms and to the <a href=\"/about\">server rules</a>.</p><ol>"
          "<li>You are responsible for what you post. Do not post anything illegal, and respect "

@@ -78,25 +78,33 @@ std::unordered_map<Id, Relationship> load_relationships(Connection& c, Id viewer
     out[r.i(0)].muting = true;
     out[r.i(0)].muting_notifications = r.b(1);
   }
-  for (const Row& r : c.query("SELECT target_account_id, comment FROM account_notes WHERE "
-                              "account_id = ? AND target_account_id IN (" +
-                                  in + ")",
-                              params)
-                          .rows)
-    out[r.i(0)].note = r.s(1);
   for (const Row& r : c.query("SELECT a.id FROM accounts a JOIN account_domain_blocks d ON "
                               "d.domain = a.domain WHERE d.account_id = ? AND a.id IN (" +
                                   in + ")",
                               params)
                           .rows)
     out[r.i(0)].domain_blocking = true;
+  return out;
+}
+
+void load_notes_and_endorsements(Connection& c, Id viewer, const std::vector<Id>& targets,
+                                 std::unordered_map<Id, Relationship>& out) {
+  if (targets.empty() || viewer == 0) return;
+  std::string in = placeholders(targets.size());
+  std::vector<Value> params{Value(viewer)};
+  params.insert(params.end(), targets.begin(), targets.end());
+  for (const Row& r : c.query("SELECT target_account_id, comment FROM account_notes WHERE "
+                              "account_id = ? AND target_account_id IN (" +
+                                  in + ")",
+                              params)
+                          .rows)
+    out[r.i(0)].note = r.s(1);
   for (const Row& r : c.query("SELECT target_account_id FROM account_pins WHERE account_id = ? AND "
                               "target_account_id IN (" +
                                   in + ")",
                               params)
                           .rows)
     out[r.i(0)].endorsed = true;
-  return out;
 }
 
 bool insert_follow(Connection& c, const Follow& f) {

@@ -15,12 +15,17 @@ struct Relationship {
        blocking = false, blocked_by = false, muting = false, muting_notifications = false,
        requested = false, requested_by = false;
   bool domain_blocking = false;  // the viewer blocks the target's domain
-  std::string note;              // the viewer's private note on the target
-  bool endorsed = false;         // the viewer features the target on its profile
+  // Only for showing a Relationship (load_notes_and_endorsements), not for the rules:
+  std::string note;       // the viewer's private note on the target
+  bool endorsed = false;  // the viewer features the target on its profile
 };
-// The viewer's relationship with each target (missing targets get all-false).
+// The viewer's relationship with each target (missing targets get all-false), without note and
+// endorsed: what the rules need (notifications, visibility, lists) on every write and read.
 std::unordered_map<Id, Relationship> load_relationships(Connection& c, Id viewer,
                                                         const std::vector<Id>& targets);
+// Adds the viewer's notes and endorsements to loaded relationships (the Relationship entity).
+void load_notes_and_endorsements(Connection& c, Id viewer, const std::vector<Id>& targets,
+                                 std::unordered_map<Id, Relationship>& relationships);
 
 struct Follow {
   Id id = 0, account_id = 0, target_account_id = 0;

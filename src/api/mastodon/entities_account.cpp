@@ -142,6 +142,7 @@ json::object rule_json(const store::Rule& rule) {
 json::array relationships_json(store::Connection& c, Id viewer, const std::vector<Id>& targets) {
   json::array out;
   auto relations = store::load_relationships(c, viewer, targets);
+  store::load_notes_and_endorsements(c, viewer, targets, relations);
   for (Id target : targets) {
     const store::Relationship& r = relations[target];
     json::object o;
