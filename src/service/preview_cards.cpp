@@ -58,7 +58,6 @@ std::optional<store::PreviewCard> card_for(App& app, const std::string& url) {
 
 void queue_preview_card(App& app, store::Connection& c, const store::Status& status,
                         const std::vector<std::string>& links) {
-  (void)app;
   if (status.reblog_of_id || status.has_media || links.empty()) return;
   json::object payload{{"status_id", std::to_string(status.id)}, {"url", links.front()}};
   std::int64_t now = now_unix_ms();
