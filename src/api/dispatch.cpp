@@ -13,9 +13,10 @@ namespace {
 
 void add_cors(http::Response& response) {
   response.headers.emplace_back("Access-Control-Allow-Origin", "*");
-  response.headers.emplace_back("Access-Control-Expose-Headers",
-                                "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, "
-                                "X-Request-Id, Idempotency-Key");
+  response.headers.emplace_back(
+      "Access-Control-Expose-Headers",
+      "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, "
+      "X-Request-Id, Idempotency-Key");
   response.headers.emplace_back("Vary", "Origin");
 }
 
@@ -77,7 +78,10 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
             response = http::Response::error(405, "Method not allowed");
             break;
           case http::Router::Match::not_found:
-            response = http::Response::error(404, "Not found");
+            if (const http::Handler* fallback = router.fallback())
+              response = (*fallback)(request);
+            else
+              response = http::Response::error(404, "Not found");
             break;
         }
       }
@@ -85,9 +89,9 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
       response = http::Response::error(error.status(), error.what());
     } catch (const store::DatabaseError& error) {
       log::error("{} {}: database: {}", request.method, request.path, error.what());
-      response = http::Response::error(error.unique_violation() ? 422 : 500,
-                                       error.unique_violation() ? "Validation failed: already exists"
-                                                                : "Internal server error");
+      response = http::Response::error(
+          error.unique_violation() ? 422 : 500,
+          error.unique_violation() ? "Validation failed: already exists" : "Internal server error");
     } catch (const std::exception& error) {
       log::error("{} {}: {}", request.method, request.path, error.what());
       response = http::Response::error(500, "Internal server error");

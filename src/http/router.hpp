@@ -27,6 +27,9 @@ class Router {
   Match route(Request& request, const Handler** handler) const;
   // Methods that have a route for this path (for OPTIONS / 405 Allow).
   std::vector<std::string> methods_for(std::string_view path) const;
+  // The handler for paths no route matches (nullptr: the dispatcher's JSON 404).
+  void set_fallback(Handler handler) { fallback_ = std::move(handler); }
+  const Handler* fallback() const { return fallback_ ? &fallback_ : nullptr; }
 
  private:
   struct Route {
@@ -38,6 +41,7 @@ class Router {
   static std::vector<std::string_view> split(std::string_view path);
   static bool matches(const Route& route, const std::vector<std::string_view>& segments);
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 }  // namespace herd::http

@@ -51,6 +51,16 @@ border:1px solid var(--border);border-radius:6px;background:var(--bg);color:var(
 dl.fields{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dl.fields dt{font-weight:600}
 dl.fields dd{margin:0}
 form.inline{display:inline}
+.status.focused{border-color:var(--accent);border-width:2px}
+.thread.replies h2{margin:1.5rem 0 .75rem}
+.media{display:grid;gap:.5rem;margin:.5rem 0}.media img,.media video{width:100%;max-height:30rem;
+object-fit:contain;border-radius:8px;background:var(--bg)}.media audio{width:100%}
+.media figure{margin:0}.media figcaption{color:var(--muted);font-size:.875rem}
+.poll ul{list-style:none;padding:0;margin:.5rem 0}.poll li{margin:.35rem 0}
+.poll meter{width:8rem;vertical-align:middle}.poll .option{font-weight:600}
+nav.stats a{text-decoration:none;color:var(--text)}
+ul.accounts{list-style:none;padding:0;margin:0}
+nav.pages{text-align:center;margin:1rem 0 2rem}
 )css";
 
 bool safe_csp_token(std::string_view s) {
@@ -120,6 +130,7 @@ http::Response render(const App& app, const Page& page) {
   response
       .with_header("Content-Security-Policy",
                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; "
+                   "media-src 'self' https:; "
                    "form-action " +
                        form_action + "; frame-ancestors 'none'; base-uri 'none'")
       .with_header("X-Frame-Options", "DENY")

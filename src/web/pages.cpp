@@ -197,6 +197,9 @@ void add_web_routes(http::Router& router, App& app) {
   router.get("/favicon.ico", [](http::Request&) { return png(kAvatarPng); });
   add_session_pages(router, app);
   add_account_pages(router, app);
+  add_tag_pages(router, app);
+  // Unknown paths: an HTML page for browsers, JSON for the API and for JSON clients.
+  router.set_fallback([&app](http::Request& request) { return not_found(app, request); });
 }
 
 }  // namespace herd::api

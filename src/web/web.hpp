@@ -3,10 +3,12 @@
 // authorization pages in api/oauth/.
 //
 // Every page answers text/html with security headers: a Content-Security-Policy that allows no
-// scripts (default-src 'none'; inline styles; images from this site, data: and https:; forms only
-// to this site plus the origins a page names), X-Frame-Options DENY, nosniff, a same-origin
-// referrer policy, and Cache-Control no-store unless the page says it may be cached.
+// scripts (default-src 'none'; inline styles; images from this site, data: and https:; audio and
+// video from this site and https:; forms only to this site plus the origins a page names),
+// X-Frame-Options DENY, nosniff, a same-origin referrer policy, and Cache-Control no-store unless
+// the page says it may be cached.
 #pragma once
+#include <boost/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,9 +84,30 @@ std::string safe_return_to(std::string_view path);
 std::string sign_in_form(const store::WebSession& session, std::string_view return_to,
                          std::string_view login, std::string_view error);
 
+// ---- statuses, paging, 404 (web/statuses.cpp) --------------------------------------------------
+
+// One Status entity (api/mastodon/entities.hpp) as an <article>: author, content warning, content,
+// media (images with their alt text, video and audio with it as caption), poll options and results,
+// the boost line for a reblog, time link and counts. focused: the thread's own status.
+std::string status_html(const App& app, const boost::json::object& status, bool focused);
+// The statuses an anonymous visitor may see, rendered in the given order.
+std::string statuses_html(const App& app, store::Connection& c,
+                          const std::vector<store::Status>& statuses, Id focused = 0);
+// The max_id query parameter of a paged page (nullopt when absent or not an id).
+std::optional<Id> max_id_param(const http::Request& request);
+// The link to the next page (path?max_id=<last cursor>) when this one was full, else "".
+std::string older_link(std::string_view path, const std::vector<Id>& cursors, int limit,
+                       std::string_view label = "Older posts");
+// True for API, OAuth and discovery paths and for requests that prefer JSON (Accept names a JSON
+// type before text/html): they get JSON errors; browsers get HTML pages.
+bool wants_json(const http::Request& request);
+// 404: the HTML "Page not found" page for browsers, {"error":"Not found"} when wants_json.
+http::Response not_found(const App& app, const http::Request& request);
+
 // ---- route groups (web/*.cpp) -------------------------------------------------------------------
 
 void add_session_pages(http::Router& router, App& app);  // web/auth_pages.cpp
 void add_account_pages(http::Router& router, App& app);  // web/profile.cpp
+void add_tag_pages(http::Router& router, App& app);      // web/tags.cpp
 
 }  // namespace herd::web

@@ -112,6 +112,29 @@ def bad_images_are_refused_and_change_nothing(t):
 
 
 @suite.case
+def empty_file_parts_are_ignored_as_phanpy_sends_them(t):
+    # Phanpy's profile form sends its unset file inputs as empty parts (filename="", 0 bytes).
+    server, alice = S["server"], S["alice"]
+    boundary = "----phanpyformboundary"
+    body = b""
+    for name, value, filename in (("display_name", b"Alice from Phanpy", None), ("note", b"hello", None),
+                                  ("avatar", b"", ""), ("header", b"", "")):
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename is not None else "")
+        body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n".encode()
+        if filename is not None:
+            body += b"Content-Type: application/octet-stream\r\n"
+        body += b"\r\n" + value + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    r = server.http("PATCH", "/api/v1/accounts/update_credentials", token=alice.token, body=body,
+                    content_type=f"multipart/form-data; boundary={boundary}")
+    t.status(r, 200, "PATCH update_credentials with empty avatar and header parts")
+    me = r.json() if r.status == 200 else {}
+    t.eq(me.get("display_name"), "Alice from Phanpy", "the text fields are saved")
+    t.eq((me.get("avatar"), me.get("header")), (S["avatar_url"], S["header_url"]),
+         "the avatar and header are left as they were")
+
+
+@suite.case
 def deleting_avatar_and_header(t):
     server, alice = S["server"], S["alice"]
     r = server.http("DELETE", "/api/v1/profile/avatar", token=alice.token)

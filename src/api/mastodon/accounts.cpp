@@ -94,6 +94,9 @@ http::Response update_credentials(App& app, http::Request& request) {
   auto& p = request.params;
   service::ProfileUpdate update;
   for (const auto& file : request.files) {
+    // An empty file part (filename="", 0 bytes: a form's unset file input, as Phanpy sends) means
+    // "no change", as in Mastodon.
+    if (file.data.empty()) continue;
     if (file.field == "avatar") update.avatar = file.data;
     if (file.field == "header") update.header = file.data;
   }
