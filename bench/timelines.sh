@@ -76,6 +76,7 @@ for backend in $BACKENDS; do
   mkdir -p "$data"
   export HERD_DATA_DIR=$data LOCAL_DOMAIN=localhost:$PORT LOCAL_HTTPS=false PORT BIND=127.0.0.1
   export HERD_ADMIN_EMAIL=admin@example.com HERD_ADMIN_PASSWORD=benchpassword HERD_PASSWORD_GRANT=true
+  export HERD_RATE_LIMITS=false  # wrk's clients all share one IP and one token
   unset DATABASE_URL
   if [[ $backend == postgres ]]; then
     mkdir -p "$WORK/pg" && chown postgres "$WORK/pg" && chmod 700 "$WORK/pg"

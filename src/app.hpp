@@ -14,12 +14,17 @@ namespace herd {
 namespace stream {
 class Hub;
 }
+namespace service {
+class RateLimiter;
+}
 
 struct App {
   Config config;
   std::unique_ptr<store::Database> db;
   // Live events for streaming clients (stream/hub.hpp); null when nothing streams (admin, tests).
   stream::Hub* stream = nullptr;
+  // Rate limits (service/rate_limits.hpp); null when HERD_RATE_LIMITS=false, in admin and tests.
+  service::RateLimiter* rate_limiter = nullptr;
 
   const std::string& base_url() const { return base_url_; }  // "https://example.com"
   std::string domain() const { return config.local_domain; }

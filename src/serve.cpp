@@ -4,9 +4,11 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "api/dispatch.hpp"
+#include "api/rate_limits.hpp"
 #include "api/response_cache.hpp"
 #include "api/routes.hpp"
 #include "app.hpp"
@@ -19,6 +21,7 @@
 #include "service/accounts.hpp"
 #include "service/polls.hpp"
 #include "service/preview_cards.hpp"
+#include "service/rate_limits.hpp"
 #include "service/scheduled_statuses.hpp"
 #include "service/ticker.hpp"
 #include "service/web_push.hpp"
@@ -75,6 +78,14 @@ int serve_main(const std::string& config_path) {
     return 1;
   }
 
+  std::optional<service::RateLimiter> rate_limiter;
+  std::optional<api::RequestLimits> request_limits;
+  if (app.config.rate_limits.enabled) {
+    rate_limiter.emplace(app.config.rate_limits, *app.db);
+    app.rate_limiter = &*rate_limiter;
+    request_limits.emplace(app, *rate_limiter);
+  }
+  api::RequestLimits* limits = request_limits ? &*request_limits : nullptr;
   http::Router router = api::build_router(app);
   http::ServerOptions options;
   options.bind = app.config.bind;
@@ -87,8 +98,8 @@ int serve_main(const std::string& config_path) {
   store::Database* database = app.db.get();
   auto generation = [database] { return database->generation(); };
   api::ResponseCache* response_cache = app.config.response_cache_mb ? &cache : nullptr;
-  http::Server server(options, api::make_dispatch(router, generation, response_cache),
-                      api::make_fast_path(generation, response_cache));
+  http::Server server(options, api::make_dispatch(router, generation, response_cache, limits),
+                      api::make_fast_path(generation, response_cache, limits));
   try {
     server.listen();
   } catch (const std::exception& error) {
@@ -112,6 +123,11 @@ int serve_main(const std::string& config_path) {
   service::Ticker web_push("web push", std::chrono::seconds(1), [&app] {
     service::run_web_push_jobs(app, now_unix_ms());  // sends queued Web Push notifications
   });
+  std::optional<service::Ticker> rate_counts;
+  if (rate_limiter)
+    rate_counts.emplace("rate limits", std::chrono::seconds(1), [&rate_limiter] {
+      rate_limiter->flush(now_unix_ms());  // shares this process's counts with the others
+    });
   server.run();
   hub.stop_listening();  // no event from other processes reaches a connection being torn down
   log::info("stopped");

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "api/rate_limits.hpp"
 #include "api/response_cache.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -34,9 +35,10 @@ http::Response preflight(const http::Router& router, const http::Request& reques
 
 }  // namespace
 
-http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache) {
+http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache,
+                              RequestLimits* limits) {
   if (!cache || !generation) return {};
-  return [generation, cache](http::Request& request) -> std::optional<http::Response> {
+  return [generation, cache, limits](http::Request& request) -> std::optional<http::Response> {
     if (request.method != "GET") return std::nullopt;
     try {
       http::parse_request(request);
@@ -45,23 +47,42 @@ http::FastPath make_fast_path(std::function<std::uint64_t()> generation, Respons
     }
     if (!ResponseCache::cacheable(request)) return std::nullopt;
     auto hit = cache->get(ResponseCache::key(request), generation());
-    if (hit) add_cors(*hit);
+    if (!hit) return hit;
+    if (limits) {
+      RequestLimits::Verdict verdict = limits->check(request, false);
+      if (!verdict.decided) return std::nullopt;  // the full path counts it
+      if (verdict.refusal) hit = std::move(*verdict.refusal);
+      RequestLimits::decorate(*hit, verdict);
+    }
+    add_cors(*hit);
     return hit;
   };
 }
 
 http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint64_t()> generation,
-                             ResponseCache* cache) {
-  return [&router, generation, cache](http::Request& request) {
+                             ResponseCache* cache, RequestLimits* limits) {
+  return [&router, generation, cache, limits](http::Request& request) {
     http::Response response;
     std::string cache_key;
     std::uint64_t cache_generation = 0;
+    RequestLimits::Verdict verdict;
     try {
       http::parse_request(request);
+      if (limits && request.method != "OPTIONS") {
+        verdict = limits->check(request, true);
+        if (verdict.refusal) {
+          log::info("{} {}: 429 rate limited ({})", request.method, request.path,
+                    request.remote_address);
+          response = std::move(*verdict.refusal);
+          add_cors(response);
+          return response;
+        }
+      }
       if (cache && generation && ResponseCache::cacheable(request)) {
         cache_key = ResponseCache::key(request);
         cache_generation = generation();
         if (auto hit = cache->get(cache_key, cache_generation)) {
+          RequestLimits::decorate(*hit, verdict);
           add_cors(*hit);
           return std::move(*hit);
         }
@@ -87,6 +108,8 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
       }
     } catch (const ApiError& error) {
       response = http::Response::error(error.status(), error.what());
+    } catch (const service::RateLimited& error) {
+      response = too_many_requests(error.outcome());
     } catch (const store::DatabaseError& error) {
       log::error("{} {}: database: {}", request.method, request.path, error.what());
       response = http::Response::error(
@@ -97,6 +120,7 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
       response = http::Response::error(500, "Internal server error");
     }
     if (!cache_key.empty()) cache->put(cache_key, cache_generation, response);
+    RequestLimits::decorate(response, verdict);
     add_cors(response);
     return response;
   };

@@ -12,14 +12,18 @@
 namespace herd::api {
 
 class ResponseCache;
+class RequestLimits;
 
 // generation: the database's write generation (store::Database::generation); cache: optional
-// whole-response cache for read-heavy GETs (see response_cache.hpp), nullptr to disable.
+// whole-response cache for read-heavy GETs (see response_cache.hpp), nullptr to disable; limits:
+// rate limits (rate_limits.hpp) checked before routing, nullptr when off.
 http::Dispatch make_dispatch(const http::Router& router,
                              std::function<std::uint64_t()> generation = {},
-                             ResponseCache* cache = nullptr);
+                             ResponseCache* cache = nullptr, RequestLimits* limits = nullptr);
 
-// The server's fast path: a cached GET answered on the I/O thread (nullopt otherwise).
-http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache);
+// The server's fast path: a cached GET answered on the I/O thread (nullopt otherwise), counted
+// under the rate limits when their verdict needs no database.
+http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache,
+                              RequestLimits* limits = nullptr);
 
 }  // namespace herd::api

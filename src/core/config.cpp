@@ -45,6 +45,16 @@ const std::vector<SettingDoc>& setting_docs() {
       {"HERD_MAX_UPLOAD_BYTES", "largest multipart upload (default: 41943040)"},
       {"HERD_RESPONSE_CACHE_MB", "memory for cached timeline/status responses (default: 8; 0 turns it off)"},
       {"HERD_DISK_QUOTA_BYTES", "size limit of the data folder in bytes; uploads beyond it are refused (default: 0, none)"},
+      {"HERD_RATE_LIMITS", "false turns every rate limit off (default: true)"},
+      {"HERD_RATE_LIMIT_API_ACCOUNT", "API requests per account, LIMIT/SECONDS (default: 300/300)"},
+      {"HERD_RATE_LIMIT_API_IP", "unauthenticated API requests per IP (default: 300/300)"},
+      {"HERD_RATE_LIMIT_MEDIA", "media uploads per account (default: 30/1800)"},
+      {"HERD_RATE_LIMIT_DELETES", "status deletions and unreblogs per account (default: 30/1800)"},
+      {"HERD_RATE_LIMIT_SIGN_UP", "sign-ups per IP (default: 5/1800)"},
+      {"HERD_RATE_LIMIT_SIGN_IN_IP", "sign-in attempts per IP, web and password grant (default: 25/300)"},
+      {"HERD_RATE_LIMIT_SIGN_IN_ACCOUNT", "sign-in attempts per account (default: 25/3600)"},
+      {"HERD_RATE_LIMIT_SIGN_IN_DELAY", "FAILURES/MAX_SECONDS: after that many failures in a row, attempts wait 1, 2, 4... s (default: 5/900)"},
+      {"TRUSTED_PROXY_IP", "comma list of proxy addresses/CIDRs whose X-Forwarded-For is believed (default: 127.0.0.0/8,::1)"},
       {"HERD_CONFIG", "path of a TOML file with these settings (keys in lower case, e.g. local_domain)"},
   };
   return docs;
@@ -93,8 +103,34 @@ std::vector<std::string> split_list(const std::string& value) {
   return out;
 }
 
+RateLimit parse_rate_limit(const std::string& name, const std::string& value) {
+  size_t slash = value.find('/');
+  if (slash == std::string::npos)
+    throw ConfigError(name + ": expected LIMIT/SECONDS such as 300/300, got \"" + value + "\"");
+  RateLimit limit;
+  limit.limit = static_cast<int>(parse_int_setting(name, value.substr(0, slash), 1, 1000000000));
+  limit.period_seconds =
+      static_cast<int>(parse_int_setting(name, value.substr(slash + 1), 1, 366 * 86400));
+  return limit;
+}
+
 void apply(Config& c, const std::string& name, const std::string& value) {
-  if (name == "LOCAL_DOMAIN") c.local_domain = value;
+  static const std::map<std::string, RateLimit RateLimits::*> rate_limits = {
+      {"HERD_RATE_LIMIT_API_ACCOUNT", &RateLimits::api_account},
+      {"HERD_RATE_LIMIT_API_IP", &RateLimits::api_ip},
+      {"HERD_RATE_LIMIT_MEDIA", &RateLimits::media},
+      {"HERD_RATE_LIMIT_DELETES", &RateLimits::deletes},
+      {"HERD_RATE_LIMIT_SIGN_UP", &RateLimits::sign_up},
+      {"HERD_RATE_LIMIT_SIGN_IN_IP", &RateLimits::sign_in_ip},
+      {"HERD_RATE_LIMIT_SIGN_IN_ACCOUNT", &RateLimits::sign_in_account},
+      {"HERD_RATE_LIMIT_SIGN_IN_DELAY", &RateLimits::sign_in_delay}};
+  if (auto it = rate_limits.find(name); it != rate_limits.end()) {
+    c.rate_limits.*(it->second) = parse_rate_limit(name, value);
+    return;
+  }
+  if (name == "HERD_RATE_LIMITS") c.rate_limits.enabled = parse_bool_setting(name, value);
+  else if (name == "TRUSTED_PROXY_IP") c.trusted_proxies = split_list(value);
+  else if (name == "LOCAL_DOMAIN") c.local_domain = value;
   else if (name == "WEB_DOMAIN") c.web_domain = value;
   else if (name == "LOCAL_HTTPS") c.local_https = parse_bool_setting(name, value);
   else if (name == "BIND") c.bind = value;

@@ -18,6 +18,28 @@ class ConfigError : public std::runtime_error {
 
 enum class Registrations { open, approval, closed };
 
+// At most `limit` requests per `period_seconds` (a fixed window, as rack-attack counts).
+struct RateLimit {
+  int limit = 0;
+  int period_seconds = 0;
+};
+
+// Mastodon's rack-attack defaults (config/initializers/rack_attack.rb and the docs' rate-limits
+// page); each settable as HERD_RATE_LIMIT_<NAME>="LIMIT/SECONDS", all off with HERD_RATE_LIMITS.
+struct RateLimits {
+  bool enabled = true;                     // HERD_RATE_LIMITS
+  RateLimit api_account{300, 300};         // API requests per account (authenticated)
+  RateLimit api_ip{300, 300};              // API requests per IP (unauthenticated)
+  RateLimit media{30, 1800};               // media uploads per account
+  RateLimit deletes{30, 1800};             // status deletions and unreblogs per account
+  RateLimit sign_up{5, 1800};              // sign-ups per IP (API and web form)
+  RateLimit sign_in_ip{25, 300};           // sign-in attempts per IP (web and password grant)
+  RateLimit sign_in_account{25, 3600};     // sign-in attempts per account (or unknown login)
+  // After `limit` consecutive failures for one account, each further attempt waits 1 s, 2 s, 4 s
+  // ... (at most `period_seconds`) after the previous failure.
+  RateLimit sign_in_delay{5, 900};
+};
+
 struct Config {
   std::string local_domain = "localhost:3000";  // LOCAL_DOMAIN: the accounts' domain (user@domain)
   std::string web_domain;                       // WEB_DOMAIN: host serving the site (default local_domain)
@@ -48,6 +70,9 @@ struct Config {
   std::size_t max_upload_bytes = 40 << 20;      // HERD_MAX_UPLOAD_BYTES
   std::size_t response_cache_mb = 8;            // HERD_RESPONSE_CACHE_MB (0: off)
   std::uint64_t disk_quota_bytes = 0;           // HERD_DISK_QUOTA_BYTES (0: no quota)
+  RateLimits rate_limits;                       // HERD_RATE_LIMITS, HERD_RATE_LIMIT_*
+  // TRUSTED_PROXY_IP: peers whose X-Forwarded-For names the client (addresses or CIDRs).
+  std::vector<std::string> trusted_proxies = {"127.0.0.0/8", "::1"};
 
   // "https://" or "http://" + web domain, without trailing slash.
   std::string base_url() const;

@@ -89,6 +89,10 @@ class BatchingDatabase final : public store::Database {
     inner_->write(fn);
   }
 
+  void write_unversioned(const std::function<void(store::Connection&)>& fn) override {
+    inner_->write_unversioned(fn);  // never called by an activity inside a batch
+  }
+
   store::Dialect dialect() const override { return inner_->dialect(); }
   std::uint64_t generation() override { return inner_->generation(); }
 

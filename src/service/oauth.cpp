@@ -6,6 +6,7 @@
 #include "api/auth.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/time.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
@@ -300,13 +301,14 @@ store::AccessToken client_credentials_token(App& app, const store::Application& 
 
 store::AccessToken password_token(App& app, const store::Application& client,
                                   std::string_view username, std::string_view password,
-                                  std::string_view scope) {
+                                  std::string_view scope, std::string_view client_ip) {
   if (!app.config.password_grant)
     throw OAuthError(400, "unsupported_grant_type",
                      "The authorization grant type is not supported by the authorization server.");
   std::string scopes = granted_scopes(client, scope);
   if (username.empty() || password.empty()) throw OAuthError(400, "invalid_grant", kInvalidGrant);
-  SignInAttempt attempt = check_credentials(app, username, password);
+  SignInAttempt attempt = check_credentials(app, username, password, client_ip);
+  if (attempt.result == SignInResult::throttled) throw RateLimited(attempt.throttle);
   if (attempt.result != SignInResult::ok) throw OAuthError(400, "invalid_grant", kInvalidGrant);
   store::AccessToken token = new_token(client.id, attempt.user->id, scopes);
   app.db->write([&](store::Connection& c) { store::insert_token(c, token); });
@@ -324,7 +326,16 @@ void revoke_token(App& app, const store::Application& client, std::string_view t
 
 // ---- signing in ---------------------------------------------------------------------------------
 
-SignInAttempt check_credentials(App& app, std::string_view login, std::string_view password) {
+namespace {
+std::string lowercase_login(std::string_view name) {
+  std::string out(name);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+}  // namespace
+
+SignInAttempt check_credentials(App& app, std::string_view login, std::string_view password,
+                                std::string_view client_ip) {
   static const std::string dummy_hash = hash_password(random_password(24));
   std::string_view name = trim(login);
   if (!name.empty() && name.front() == '@') name.remove_prefix(1);
@@ -344,7 +355,19 @@ SignInAttempt check_credentials(App& app, std::string_view login, std::string_vi
       suspended = !account || account->suspended;
     }
   });
+  std::string login_key;
+  if (app.rate_limiter) {
+    login_key =
+        user ? "account:" + std::to_string(user->account_id) : "login:" + lowercase_login(name);
+    attempt.throttle = app.rate_limiter->sign_in_attempt(client_ip, login_key, now_unix_ms());
+    if (!attempt.throttle.allowed) {
+      attempt.result = SignInResult::throttled;
+      log::info("sign-in attempt for {} from {} throttled", login_key, client_ip);
+      return attempt;
+    }
+  }
   allowed = verify_password(password, user ? user->password_hash : dummy_hash) && user;
+  if (app.rate_limiter) app.rate_limiter->sign_in_result(login_key, allowed, now_unix_ms());
   if (!allowed) return attempt;
   attempt.user = user;
   if (user->disabled || suspended)

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "service/rate_limits.hpp"
 #include "store/models.hpp"
 
 namespace herd::service {
@@ -115,23 +116,27 @@ store::AccessToken client_credentials_token(App& app, const store::Application& 
                                             std::string_view scope);
 // grant_type=password (only when config.password_grant; otherwise OAuthError 400
 // unsupported_grant_type). username is the user's email or username. OAuthError 400
-// invalid_grant for wrong credentials or a user who may not sign in (disabled, not approved).
+// invalid_grant for wrong credentials or a user who may not sign in (disabled, not approved);
+// 429 (RateLimited) when sign-in attempts from client_ip or for the account are throttled.
 store::AccessToken password_token(App& app, const store::Application& client,
                                   std::string_view username, std::string_view password,
-                                  std::string_view scope);
+                                  std::string_view scope, std::string_view client_ip);
 // RFC 7009: revokes the token when it belongs to the client; unknown tokens are not an error.
 void revoke_token(App& app, const store::Application& client, std::string_view token);
 
 // ---- users signing in ---------------------------------------------------------------------------
 
-enum class SignInResult { ok, bad_credentials, pending_approval, disabled };
+enum class SignInResult { ok, bad_credentials, pending_approval, disabled, throttled };
 struct SignInAttempt {
   SignInResult result = SignInResult::bad_credentials;
   std::optional<store::User> user;
+  RateOutcome throttle;  // when throttled: the limit that refused, Retry-After
 };
 // Checks a local user's credentials: login is an email address or a username. Runs argon2id
 // (~64 MiB, tens of milliseconds) even when the login is unknown, so timing does not reveal which
-// accounts exist.
-SignInAttempt check_credentials(App& app, std::string_view login, std::string_view password);
+// accounts exist. With rate limits on, the attempt is first counted per client_ip and per account
+// (service/rate_limits.hpp); a throttled attempt never checks the password.
+SignInAttempt check_credentials(App& app, std::string_view login, std::string_view password,
+                                std::string_view client_ip);
 
 }  // namespace herd::service

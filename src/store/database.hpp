@@ -87,6 +87,9 @@ class Database {
   virtual void read(const std::function<void(Connection&)>& fn) = 0;
   // Runs fn inside one transaction; commits when fn returns, rolls back when it throws.
   virtual void write(const std::function<void(Connection&)>& fn) = 0;
+  // write() for state that no cached response depends on (rate-limit counters): its commit does
+  // not move generation(), so that it never empties the response cache.
+  virtual void write_unversioned(const std::function<void(Connection&)>& fn) { write(fn); }
   virtual Dialect dialect() const = 0;
   // A number that grows after every committed write (in every process sharing the database).
   // Read it BEFORE reading data: a result computed afterwards is current for that generation.

@@ -578,6 +578,24 @@ CREATE TABLE suggestion_dismissals (
   PRIMARY KEY (account_id, target_account_id)
 );
 )SQL"},
+      {25, "rate limits, two-factor authentication, session details", R"SQL(
+CREATE TABLE rate_limits (
+  key TEXT PRIMARY KEY,
+  count BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX rate_limits_expires ON rate_limits (expires_at);
+ALTER TABLE users ADD COLUMN otp_secret TEXT;
+ALTER TABLE users ADD COLUMN otp_required INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN otp_backup_codes TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN consumed_timestep BIGINT;
+ALTER TABLE web_sessions ADD COLUMN pending_user_id BIGINT;
+ALTER TABLE web_sessions ADD COLUMN pending_at BIGINT;
+ALTER TABLE web_sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE web_sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE web_sessions ADD COLUMN last_used_at BIGINT;
+)SQL"},
   };
   return list;
 }

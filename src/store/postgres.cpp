@@ -149,7 +149,13 @@ class PostgresDatabase final : public Database {
     fn(*lease.connection);
   }
 
-  void write(const std::function<void(Connection&)>& fn) override {
+  void write(const std::function<void(Connection&)>& fn) override { transaction(fn, true); }
+
+  void write_unversioned(const std::function<void(Connection&)>& fn) override {
+    transaction(fn, false);
+  }
+
+  void transaction(const std::function<void(Connection&)>& fn, bool versioned) {
     Lease lease(*this);
     lease.connection->exec_script("BEGIN");
     try {
@@ -162,6 +168,7 @@ class PostgresDatabase final : public Database {
       }
       throw;
     }
+    if (!versioned) return;
     // After the commit, so that a reader who sees the new generation also sees the data.
     local_.fetch_add(1, std::memory_order_acq_rel);
     lease.connection->query("SELECT nextval('herd_write_generation')", {});

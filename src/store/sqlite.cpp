@@ -166,13 +166,19 @@ class SqliteDatabase final : public Database {
     fn(*reader);
   }
 
-  void write(const std::function<void(Connection&)>& fn) override {
+  void write(const std::function<void(Connection&)>& fn) override { transaction(fn, true); }
+
+  void write_unversioned(const std::function<void(Connection&)>& fn) override {
+    transaction(fn, false);
+  }
+
+  void transaction(const std::function<void(Connection&)>& fn, bool versioned) {
     std::lock_guard lock(write_mutex_);
     writer_->exec_script("BEGIN IMMEDIATE");
     try {
       fn(*writer_);
       writer_->exec_script("COMMIT");
-      generation_.fetch_add(1, std::memory_order_release);
+      if (versioned) generation_.fetch_add(1, std::memory_order_release);
     } catch (...) {
       try {
         writer_->exec_script("ROLLBACK");

@@ -37,6 +37,10 @@ class StreamingDatabase final : public store::Database {
 
   void read(const std::function<void(store::Connection&)>& fn) override { inner_->read(fn); }
 
+  void write_unversioned(const std::function<void(store::Connection&)>& fn) override {
+    inner_->write_unversioned(fn);  // publishes no events
+  }
+
   void write(const std::function<void(store::Connection&)>& fn) override {
     Hub::Staging staging;
     staging.hub = &hub_;

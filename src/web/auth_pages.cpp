@@ -1,5 +1,6 @@
 // Browser sign-in, sign-out and sign-up pages (/auth/...). Every form is CSRF-protected by the
 // session's token; signing in replaces the session (new cookie) so a planted cookie is worthless.
+#include "api/rate_limits.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "service/accounts.hpp"
@@ -48,8 +49,8 @@ http::Response post_sign_in(App& app, http::Request& request) {
     service::BrowserSession session = form_session(app, request, created);
     return sign_in_page(app, session, created, return_to, login, kSessionExpired, 422);
   }
-  service::SignInAttempt attempt =
-      service::check_credentials(app, login, form_value(request, "password"));
+  service::SignInAttempt attempt = service::check_credentials(
+      app, login, form_value(request, "password"), api::client_ip(app.config, request));
   switch (attempt.result) {
     case service::SignInResult::ok: {
       store::WebSession session =
@@ -63,6 +64,17 @@ http::Response post_sign_in(App& app, http::Request& request) {
                           "Your account is waiting for approval by a moderator.", 422);
     case service::SignInResult::disabled:
       return sign_in_page(app, *current, false, return_to, login, "Your account is disabled.", 422);
+    case service::SignInResult::throttled: {
+      http::Response response =
+          sign_in_page(app, *current, false, return_to, login,
+                       "Too many sign-in attempts. Please try again in " +
+                           std::to_string(attempt.throttle.retry_after_seconds) + " seconds.",
+                       429);
+      api::add_rate_limit_headers(response, attempt.throttle);
+      response.headers.emplace_back("Retry-After",
+                                    std::to_string(attempt.throttle.retry_after_seconds));
+      return response;
+    }
     case service::SignInResult::bad_credentials:
       break;
   }

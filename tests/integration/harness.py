@@ -34,11 +34,13 @@ import signal
 import socket
 import struct
 import subprocess
+import struct
 import sys
 import tempfile
 import textwrap
 import time
 import traceback
+import zlib
 import urllib.parse
 import zlib
 
@@ -329,6 +331,9 @@ class Server:
             "PORT": str(self.port),
             "HERD_REGISTRATIONS": "open",
             "HERD_PASSWORD_GRANT": "true",
+            # Every test client shares 127.0.0.1: rate limits are off unless a test (such as
+            # test_rate_limits.py) turns them on with its own small limits.
+            "HERD_RATE_LIMITS": "false",
         })
         if self.admin_password:
             env["HERD_ADMIN_PASSWORD"] = self.admin_password
@@ -549,6 +554,18 @@ def admin_user(server, password=None):
     token = password_token(server, ADMIN_EMAIL, password)
     account = server.api("GET", "/api/v1/accounts/verify_credentials", token=token)
     return User(account["username"], ADMIN_EMAIL, password, token, account)
+
+
+def png(width, height):
+    """A small valid RGB PNG (a gradient)."""
+    rows = b"".join(b"\x00" + bytes(((x * 7) % 256, (y * 5) % 256, 100)[i] for x in range(width)
+                                    for i in range(3)) for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def pkce_pair():

@@ -86,6 +86,7 @@ class Browser:
         self.server = server
         self.cookies = {}
         self.history = []
+        self.headers = {}  # sent with every request (e.g. X-Forwarded-For)
 
     def _store_cookies(self, resp):
         for value in resp.headers_all("Set-Cookie"):
@@ -95,7 +96,7 @@ class Browser:
                 self.cookies[k.strip()] = v.strip()
 
     def request(self, method, url, form=None):
-        headers = {"Accept": "text/html,application/xhtml+xml"}
+        headers = {"Accept": "text/html,application/xhtml+xml", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         r = http(self.server.url, method, url, form=form, headers=headers)

@@ -5,6 +5,7 @@
 
 #include "api/mastodon/entities.hpp"
 #include "api/oauth/oauth_routes.hpp"
+#include "api/rate_limits.hpp"
 #include "api/routes.hpp"
 #include "core/crypto.hpp"
 #include "http/params.hpp"
@@ -89,7 +90,8 @@ http::Response token(App& app, http::Request& request) {
       issued = service::client_credentials_token(app, client, requested_scope(request));
     } else if (grant_type == "password") {
       issued = service::password_token(app, client, text_param(request, "username"),
-                                       text_param(request, "password"), requested_scope(request));
+                                       text_param(request, "password"), requested_scope(request),
+                                       client_ip(app.config, request));
     } else {
       throw service::OAuthError(
           400, "unsupported_grant_type",

@@ -238,18 +238,21 @@ TEST_F(OAuthFlow, ClientAuthenticationAndOtherGrants) {
   EXPECT_EQ(app_token.scopes, "read write follow");
   EXPECT_THROW(service::client_credentials_token(app, client, "admin:read"), OAuthError);
 
-  auto by_email =
-      service::password_token(app, client, "ALICE@example.test", "correct horse", "read");
+  auto by_email = service::password_token(app, client, "ALICE@example.test", "correct horse",
+                                          "read", "127.0.0.1");
   EXPECT_EQ(by_email.user_id, user.id);
   EXPECT_EQ(by_email.scopes, "read");
-  auto by_name = service::password_token(app, client, "alice", "correct horse", "read write");
+  auto by_name =
+      service::password_token(app, client, "alice", "correct horse", "read write", "127.0.0.1");
   EXPECT_EQ(by_name.scopes, "read write");
-  EXPECT_THROW(service::password_token(app, client, "alice", "wrong horse", "read"), OAuthError);
-  EXPECT_THROW(service::password_token(app, client, "nobody", "correct horse", "read"), OAuthError);
+  EXPECT_THROW(service::password_token(app, client, "alice", "wrong horse", "read", "127.0.0.1"),
+               OAuthError);
+  EXPECT_THROW(service::password_token(app, client, "nobody", "correct horse", "read", "127.0.0.1"),
+               OAuthError);
 
   app.config.password_grant = false;
   try {
-    service::password_token(app, client, "alice", "correct horse", "read");
+    service::password_token(app, client, "alice", "correct horse", "read", "127.0.0.1");
     FAIL();
   } catch (const OAuthError& error) {
     EXPECT_EQ(error.error(), "unsupported_grant_type");
