@@ -17,6 +17,7 @@
 #include "core/time.hpp"
 #include "federation/delivery.hpp"
 #include "federation/inbox_batch.hpp"
+#include "federation/refresh.hpp"
 #include "http/server.hpp"
 #include "service/accounts.hpp"
 #include "service/polls.hpp"
@@ -69,8 +70,7 @@ int serve_main(const std::string& config_path) {
     if (applied) log::info("applied {} database migration(s)", applied);
     if (auto password = service::bootstrap_admin(app)) {
       std::cout << "Admin account: " << app.config.admin_username << " <" << app.config.admin_email
-                << ">\nAdmin password: " << *password
-                << "\n(shown once; keep it somewhere safe)\n"
+                << ">\nAdmin password: " << *password << "\n(shown once; keep it somewhere safe)\n"
                 << std::flush;
     }
   } catch (const std::exception& error) {
@@ -118,6 +118,9 @@ int serve_main(const std::string& config_path) {
   });
   service::Ticker cards("preview cards", std::chrono::seconds(1), [&app] {
     service::fetch_due_preview_cards(app, now_unix_ms());  // link previews of new statuses
+  });
+  service::Ticker actors("actor refresh", std::chrono::seconds(1), [&app] {
+    federation::run_actor_refresh_jobs(app, now_unix_ms());  // refetches stale remote actors
   });
   service::vapid_key(app);  // generated at first start (service/web_push.hpp)
   service::Ticker web_push("web push", std::chrono::seconds(1), [&app] {

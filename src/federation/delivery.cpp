@@ -8,12 +8,16 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "federation/activitystreams.hpp"
 #include "federation/context.hpp"
 #include "federation/outbox.hpp"
+#include "federation/resolver.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/federation_records.hpp"
 
 namespace herd::federation {
 
@@ -69,21 +73,62 @@ struct DeliveryWorker::Impl {
     store::Job job;
     bool done = false;  // acknowledged or permanently refused
     std::string error;
+    std::optional<store::DeliveryFailure> failure;  // to record (done, not delivered)
   };
 
+  // A delivery that will not be made, for the admin (delivery_failures) and the log.
+  static store::DeliveryFailure failure_of(const json::object& payload, std::string inbox,
+                                           std::string error) {
+    store::DeliveryFailure failure;
+    failure.id = next_id();
+    failure.inbox = std::move(inbox);
+    failure.error = std::move(error);
+    failure.created_at = now_unix_ms();
+    if (const json::value* actor = payload.if_contains("actor"); actor && actor->is_string())
+      failure.account_uri = std::string(actor->get_string());
+    boost::system::error_code ec;
+    const json::value* text = payload.if_contains("body");
+    json::value body = text && text->is_string() ? json::parse(text->get_string(), ec) : nullptr;
+    if (!ec && body.is_object()) {
+      failure.activity_type = as::type_of(body.as_object());
+      failure.activity_id = as::id_of(body.as_object());
+    }
+    log::warn("delivery of {} {} to {} failed: {}", failure.activity_type, failure.activity_id,
+              failure.inbox.empty() ? failure.account_uri : failure.inbox, failure.error);
+    return failure;
+  }
+
+  // The inbox of a job enqueued for an account without one: the actor is fetched again.
+  std::string refetched_inbox(const std::string& actor_uri) {
+    auto account = resolve_actor(app, actor_uri, true);
+    if (!account) return "";
+    return account->shared_inbox_url.empty() ? account->inbox_url : account->shared_inbox_url;
+  }
+
   Outcome send(const store::Job& job, std::unordered_map<Id, SigningKey>& keys) {
-    Outcome outcome{job, false, ""};
+    Outcome outcome{job, false, "", std::nullopt};
+    json::object payload;
+    std::string inbox;
     try {
-      json::object payload = json::parse(job.payload).as_object();
-      std::string inbox(payload.at("inbox").as_string());
+      payload = json::parse(job.payload).as_object();
+      inbox = std::string(payload.at("inbox").as_string());
       Id signer = payload.at("signer").to_number<Id>();
       std::string body(payload.at("body").as_string());
+      if (inbox.empty() && payload.contains("actor")) {
+        inbox = refetched_inbox(std::string(payload.at("actor").as_string()));
+        if (inbox.empty()) {
+          outcome.done = true;
+          outcome.failure = failure_of(payload, "", "the account has no inbox (refetched)");
+          return outcome;
+        }
+      }
       FetchResponse response = of(app).client().post(inbox, body, key_for(signer, keys));
       if (response.ok()) {
         outcome.done = true;
       } else if (permanent_failure(response.status)) {
         outcome.done = true;
-        log::warn("delivery to {} refused: HTTP {}", inbox, response.status);
+        outcome.failure =
+            failure_of(payload, inbox, "refused: HTTP " + std::to_string(response.status));
       } else {
         outcome.error = "HTTP " + std::to_string(response.status);
       }
@@ -91,12 +136,16 @@ struct DeliveryWorker::Impl {
       outcome.error = error.what();
       if (error.kind() == FetchError::Kind::bad_url || error.kind() == FetchError::Kind::refused) {
         outcome.done = true;  // retrying cannot help
-        log::warn("delivery dropped: {}", error.what());
+        outcome.failure = failure_of(payload, inbox, error.what());
       }
     } catch (const std::exception& error) {
       outcome.done = true;  // a malformed job would fail forever
       log::error("delivery job {} dropped: {}", job.id, error.what());
     }
+    if (!outcome.done && outcome.job.attempts + 1 >= kMaxDeliveryAttempts)
+      outcome.failure = failure_of(payload, inbox,
+                                   "given up after " + std::to_string(outcome.job.attempts + 1) +
+                                       " attempts: " + outcome.error);
     return outcome;
   }
 
@@ -128,11 +177,10 @@ struct DeliveryWorker::Impl {
           std::int64_t now = now_unix_ms();
           for (const Outcome& outcome : outcomes) {
             int attempts = outcome.job.attempts + 1;
+            if (outcome.failure) store::insert_delivery_failure(c, *outcome.failure);
             if (outcome.done) {
               store::delete_job(c, outcome.job.id);
             } else if (attempts >= kMaxDeliveryAttempts) {
-              log::warn("delivery job {} given up after {} attempts: {}", outcome.job.id, attempts,
-                        outcome.error);
               store::delete_job(c, outcome.job.id);
             } else {
               store::retry_job(c, outcome.job.id, now + retry_delay_ms(attempts, base_ms), attempts,

@@ -5,6 +5,10 @@
 //  - Anything else (network errors, 5xx, 401/408/429) is retried with exponential backoff:
 //    base * 2^attempts (base 10 s, HERD_DELIVERY_RETRY_BASE_MS overrides it for tests), at most
 //    12 h apart, for 18 attempts (about three and a half days), then dropped.
+//  - A job for an account with no known inbox (outbox.hpp) refetches the actor first.
+//  - Nothing is dropped silently: a permanent refusal, a job given up, or an account that still
+//    has no inbox after the refetch is logged and recorded in `delivery_failures` (the admin API's
+//    /api/v1/admin/delivery_failures lists them).
 //  - Jobs survive restarts: they are rows; a claimed job is locked for a while, so a worker that
 //    died mid-send leaves it to be retried after the lock expires.
 // Several processes sharing PostgreSQL share the queue (FOR UPDATE SKIP LOCKED).

@@ -15,6 +15,7 @@
 #include "service/statuses.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/federation_records.hpp"
 #include "store/media.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
@@ -148,6 +149,10 @@ std::optional<Id> parent_of(App& app, const std::string& uri, int depth) {
 std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Account& author,
                               int depth, bool require_audience, std::string& reason) {
   if (auto existing = status_by_uri(app, post.id)) return existing->id;
+  if (app.db->read_value([&](store::Connection& c) { return store::is_tombstoned(c, post.id); })) {
+    reason = "deleted (tombstone)";
+    return std::nullopt;
+  }
   std::optional<Id> parent = parent_of(app, post.in_reply_to, depth);
   std::optional<store::Status> parent_status;
   if (parent)
@@ -253,12 +258,17 @@ IngestResult on_update(App& app, const json::object& activity, const store::Acco
 IngestResult on_delete(App& app, const json::object& activity, const store::Account& actor) {
   std::string id = as::first_id(activity, "object");
   if (id.empty()) return ignored("Delete without an object");
+  // Remembered, so that the object is not fetched or taken again (a Create or Announce that
+  // arrives after its Delete).
+  if (domain_of(id) == domain_of(actor.uri))
+    app.db->write(
+        [&](store::Connection& c) { store::insert_tombstone(c, id, "deleted", now_unix_ms()); });
   if (id == actor.uri) {
     app.db->write([&](store::Connection& c) { store::set_account_suspended(c, actor.id, true); });
     return accepted();
   }
   auto status = status_by_uri(app, id);
-  if (!status) return ignored("unknown object");
+  if (!status) return ignored("unknown object (tombstone kept)");
   if (status->account_id != actor.id) return rejected("the object is not the actor's");
   return through_service([&] { service::delete_status(app, actor.id, status->id); });
 }
@@ -420,7 +430,7 @@ void resolve_for_search(App& app, const std::string& query) {
       ingest_post(app, *post, *author, 0, false, reason);
       return;
     }
-    store_actor(app, *document);
+    store_fetched_actor(app, q, *document);
     return;
   }
   if (!q.empty() && q[0] == '@') q = q.substr(1);

@@ -18,8 +18,17 @@ namespace json = boost::json;
 
 namespace {
 
+// Where to deliver to the account: its shared inbox, else its inbox, else (none known) a
+// kNoInbox entry that makes the delivery worker refetch the actor.
 std::string inbox_of(const store::Account& account) {
-  return account.shared_inbox_url.empty() ? account.inbox_url : account.shared_inbox_url;
+  if (!account.shared_inbox_url.empty()) return account.shared_inbox_url;
+  if (!account.inbox_url.empty()) return account.inbox_url;
+  return std::string(store::kNoInbox) + account.uri;
+}
+
+// The account's own inbox (Follow, Accept, Block go there), else as inbox_of.
+std::string personal_inbox_of(const store::Account& account) {
+  return account.inbox_url.empty() ? inbox_of(account) : account.inbox_url;
 }
 
 // The local actor and the remote target of a two-account action, or nothing to do.
@@ -30,7 +39,7 @@ std::optional<Pair> local_to_remote(store::Connection& c, Id actor_id, Id target
   auto actor = store::find_account(c, actor_id);
   if (!actor || !actor->local()) return std::nullopt;
   auto target = store::find_account(c, target_id);
-  if (!target || target->local() || target->inbox_url.empty()) return std::nullopt;
+  if (!target || target->local()) return std::nullopt;
   return Pair{*actor, *target};
 }
 
@@ -47,6 +56,10 @@ void enqueue_delivery(App& app, store::Connection& c, Id signer, const json::obj
   for (const std::string& inbox : unique) {
     if (inbox.empty()) continue;
     json::object payload{{"inbox", inbox}, {"signer", signer}, {"body", body}};
+    if (inbox.rfind(store::kNoInbox, 0) == 0) {  // the worker refetches the actor
+      payload["inbox"] = "";
+      payload["actor"] = inbox.substr(store::kNoInbox.size());
+    }
     store::insert_job(c, next_id(), kDeliveryQueue, json::serialize(payload), now, now);
   }
   of(app).notify_delivery();
@@ -113,7 +126,7 @@ void on_follow(App& app, store::Connection& c, Id follower_id, Id target_id, boo
   }
   json::object follow = follow_activity(id, pair->actor.uri, pair->target.uri);
   enqueue_delivery(app, c, follower_id, undo ? undo_activity(pair->actor.uri, follow) : follow,
-                   {pair->target.inbox_url});
+                   {personal_inbox_of(pair->target)});
 }
 
 void on_follow_answered(App& app, store::Connection& c, Id target_id, Id follower_id,
@@ -125,7 +138,7 @@ void on_follow_answered(App& app, store::Connection& c, Id target_id, Id followe
   json::object follow = follow_activity(id, pair->target.uri, pair->actor.uri);
   json::object answer =
       accepted ? accept_activity(pair->actor, follow) : reject_activity(pair->actor, follow);
-  enqueue_delivery(app, c, target_id, answer, {pair->target.inbox_url});
+  enqueue_delivery(app, c, target_id, answer, {personal_inbox_of(pair->target)});
 }
 
 void on_block(App& app, store::Connection& c, Id account_id, Id target_id, bool undo) {
@@ -134,7 +147,7 @@ void on_block(App& app, store::Connection& c, Id account_id, Id target_id, bool 
   json::object block = block_activity(pair->actor.uri + "#blocks/" + std::to_string(target_id),
                                       pair->actor, pair->target.uri);
   enqueue_delivery(app, c, account_id, undo ? undo_activity(pair->actor.uri, block) : block,
-                   {pair->target.inbox_url});
+                   {personal_inbox_of(pair->target)});
 }
 
 void on_profile_updated(App& app, store::Connection& c, Id account_id) {

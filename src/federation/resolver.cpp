@@ -9,6 +9,7 @@
 #include "federation/moderation.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/federation_records.hpp"
 #include "text/sanitize.hpp"
 
 namespace herd::federation {
@@ -31,20 +32,33 @@ std::string image_url(const json::object& actor, std::string_view name) {
   return "";
 }
 
-// The actor's key with this id (publicKey may be one object or several), else the first one.
-std::optional<PublicKey> key_in_actor(const json::object& actor, const std::string& key_id) {
-  std::optional<PublicKey> first;
-  std::string owner = as::id_of(actor);
-  for (const json::value* value : as::values(actor, "publicKey")) {
-    if (!value->is_object()) continue;
-    const json::object& key = value->get_object();
+// The keys a document carries: its publicKey entries (one object or several), or the document
+// itself when it is a bare key ({id, owner, publicKeyPem}). A key's owner is its `owner`, else
+// the document's id when the document is an actor.
+std::vector<store::RemoteKey> keys_in_document(const json::object& document) {
+  std::vector<store::RemoteKey> keys;
+  std::string document_id = as::id_of(document);
+  auto add = [&](const json::object& key, const std::string& fallback_owner) {
     std::string pem = as::string_of(key, "publicKeyPem");
-    if (pem.empty()) continue;
-    PublicKey found{pem, owner};
-    if (as::id_of(key) == key_id) return found;
-    if (!first) first = found;
-  }
-  if (key_id.empty() || key_id_document(key_id) == owner) return first;
+    if (pem.empty()) return;
+    std::string owner = as::first_id(key, "owner");
+    if (owner.empty()) owner = fallback_owner;
+    keys.push_back({as::id_of(key), owner, pem, now_unix_ms()});
+  };
+  if (document.contains("publicKeyPem")) add(document, "");
+  for (const json::value* value : as::values(document, "publicKey"))
+    if (value->is_object()) add(value->get_object(), document_id);
+  return keys;
+}
+
+// The actor's key with this id, else (for a Mastodon-style `<actor>#main-key` or no key id) its
+// first key.
+std::optional<PublicKey> key_in_actor(const json::object& actor, const std::string& key_id) {
+  auto keys = keys_in_document(actor);
+  for (const auto& key : keys)
+    if (key.key_id == key_id) return PublicKey{key.public_key_pem, as::id_of(actor)};
+  if (!keys.empty() && (key_id.empty() || key_id_document(key_id) == as::id_of(actor)))
+    return PublicKey{keys.front().public_key_pem, as::id_of(actor)};
   return std::nullopt;
 }
 
@@ -107,12 +121,19 @@ std::optional<json::object> fetch_document(App& app, const std::string& uri) {
   }
   std::string domain = domain_of(uri);
   if (domain.empty() || domain_blocked(app, domain)) return std::nullopt;
+  if (app.db->read_value([&](store::Connection& c) { return store::is_tombstoned(c, uri); }))
+    return std::nullopt;  // gone (410) or deleted: never asked again
   Federation& federation = of(app);
   try {
     FetchResponse response = federation.client().get(uri, federation.instance_key());
     if (!response.ok()) {
-      if (response.status != 404 && response.status != 410)
+      if (response.status == 410) {
+        log::info("fetch {}: gone (410), remembered as a tombstone", uri);
+        app.db->write(
+            [&](store::Connection& c) { store::insert_tombstone(c, uri, "gone", now_unix_ms()); });
+      } else if (response.status != 404) {
         log::warn("fetch {}: HTTP {}", uri, response.status);
+      }
       return std::nullopt;
     }
     boost::system::error_code ec;
@@ -242,12 +263,48 @@ std::pair<std::string, std::string> verified_handle(App& app, const store::Accou
 
 }  // namespace
 
+namespace {
+
+// The endpoints and key an update keeps when the document does not give them: a defective or
+// partial document never empties what deliveries need.
+void keep_known_endpoints(store::Account& updated, const store::Account& existing) {
+  auto keep = [](std::string& value, const std::string& known) {
+    if (value.empty()) value = known;
+  };
+  keep(updated.inbox_url, existing.inbox_url);
+  keep(updated.shared_inbox_url, existing.shared_inbox_url);
+  keep(updated.outbox_url, existing.outbox_url);
+  keep(updated.followers_url, existing.followers_url);
+  keep(updated.following_url, existing.following_url);
+  keep(updated.featured_url, existing.featured_url);
+  keep(updated.public_key_pem, existing.public_key_pem);
+}
+
+// Stores the keys an actor document lists as its own (by key id, with their owner).
+void store_actor_keys(App& app, store::Connection& c, const json::object& actor,
+                      const std::string& uri) {
+  for (const store::RemoteKey& key : keys_in_document(actor)) {
+    if (key.key_id.empty() || key.owner_uri != uri || domain_of(key.key_id) != domain_of(uri))
+      continue;
+    store::upsert_remote_key(c, key);
+    of(app).cache_key(key.key_id, PublicKey{key.public_key_pem, uri});
+  }
+}
+
+}  // namespace
+
 std::optional<store::Account> store_actor(App& app, const json::object& actor) {
   auto parsed = account_from_actor(app, actor);
   if (!parsed) return std::nullopt;
   if (domain_blocked(app, parsed->domain)) return std::nullopt;
-  bool known = app.db->read_value(
-      [&](store::Connection& c) { return store::find_account_by_uri(c, parsed->uri).has_value(); });
+  auto known = app.db->read_value(
+      [&](store::Connection& c) { return store::find_account_by_uri(c, parsed->uri); });
+  if (known && parsed->inbox_url.empty()) {
+    // Not a whole actor (a key document, a stub): it may not rewrite what is known.
+    log::info("actor {}: a document without an inbox left the stored account as it was",
+              parsed->uri);
+    return known;
+  }
   if (!known) {
     auto [username, domain] = verified_handle(app, *parsed);
     parsed->username = username;
@@ -270,17 +327,30 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
       updated.id = existing->id;
       updated.username = existing->username;  // the handle verified when it was first stored
       updated.domain = existing->domain;
+      keep_known_endpoints(updated, *existing);
       store::update_remote_account(c, updated);
     } else {
       parsed->id = next_id();
       store::insert_remote_account(c, *parsed);
     }
     stored = store::find_account_by_uri(c, parsed->uri);
-    if (stored) store::set_account_also_known_as(c, stored->id, also_known_as);
+    if (stored) {
+      store::set_account_also_known_as(c, stored->id, also_known_as);
+      store_actor_keys(app, c, actor, stored->uri);
+    }
   });
-  if (stored && !stored->public_key_pem.empty())
-    of(app).cache_key(stored->uri + "#main-key", PublicKey{stored->public_key_pem, stored->uri});
   return stored;
+}
+
+std::optional<store::Account> store_fetched_actor(App& app, const std::string& uri,
+                                                  const json::object& document) {
+  std::string id = as::id_of(document);
+  if (id == uri) return store_actor(app, document);
+  if (!is_actor_type(document) || id.empty() || is_local_uri(app, id)) return std::nullopt;
+  // Fetched under another URI (a profile URL, a key URL): only the document at its own id counts.
+  auto own = fetch_document(app, id);
+  if (!own || as::id_of(*own) != id) return std::nullopt;
+  return store_actor(app, *own);
 }
 
 std::optional<store::Account> resolve_actor(App& app, const std::string& uri, bool refresh) {
@@ -293,7 +363,7 @@ std::optional<store::Account> resolve_actor(App& app, const std::string& uri, bo
   }
   auto document = fetch_document(app, id);
   if (!document) return std::nullopt;
-  return store_actor(app, *document);  // its id may differ (alias): fetch_document checked the host
+  return store_fetched_actor(app, id, *document);
 }
 
 std::optional<store::Account> resolve_handle(App& app, const std::string& username,
@@ -318,39 +388,57 @@ std::optional<PublicKey> lookup_key(App& app, const std::string& key_id, bool re
   std::string document_uri = key_id_document(key_id);
   std::string domain = domain_of(document_uri);
   if (domain.empty() || domain_blocked(app, domain)) return std::nullopt;
-  if (!refresh || is_local_uri(app, document_uri)) {
-    if (auto cached = federation.cached_key(key_id)) return cached;
+  if (is_local_uri(app, document_uri)) {
     auto account = app.db->read_value(
         [&](store::Connection& c) { return store::find_account_by_uri(c, document_uri); });
-    if (account && !account->public_key_pem.empty() && !account->suspended) {
-      PublicKey key{account->public_key_pem, account->uri};
-      federation.cache_key(key_id, key);
-      return key;
+    if (!account || account->public_key_pem.empty() || account->suspended) return std::nullopt;
+    return PublicKey{account->public_key_pem, account->uri};
+  }
+  if (!refresh) {
+    if (auto cached = federation.cached_key(key_id)) return cached;
+    std::optional<PublicKey> stored;
+    app.db->read([&](store::Connection& c) {
+      if (auto key = store::find_remote_key(c, key_id)) {
+        stored = PublicKey{key->public_key_pem, key->owner_uri};
+        return;
+      }
+      // An account stored before keys were kept by id: its `<actor>#main-key`.
+      auto account = store::find_account_by_uri(c, document_uri);
+      if (account && !account->public_key_pem.empty() && key_id != document_uri)
+        stored = PublicKey{account->public_key_pem, account->uri};
+    });
+    if (stored) {
+      federation.cache_key(key_id, *stored);
+      return stored;
     }
-    if (is_local_uri(app, document_uri)) return std::nullopt;
   } else if (!federation.may_refresh_key(key_id)) {
     return federation.cached_key(key_id);
   }
+  // The document at the key id is only ever read for its key: an actor's document at its own id
+  // (Mastodon's `<actor>#main-key`) is also stored as the actor; any other document (GoToSocial's
+  // key URL answers a bare Person with only its publicKey) leaves the stored account alone.
   auto document = fetch_document(app, document_uri);
   if (!document) return std::nullopt;
-  std::optional<PublicKey> key;
-  if (is_actor_type(*document)) {
-    key = key_in_actor(*document, key_id);
-    if (key) store_actor(app, *document);
-  } else {
-    // A key document (GoToSocial-style keyId): its owner is the actor.
-    std::string owner = as::first_id(*document, "owner");
-    std::string pem = as::string_of(*document, "publicKeyPem");
-    if (!owner.empty() && domain_of(owner) == domain) {
-      auto actor = fetch_document(app, owner);
-      if (actor && is_actor_type(*actor)) {
-        key = key_in_actor(*actor, key_id);
-        if (!key && !pem.empty()) key = PublicKey{pem, owner};
-        store_actor(app, *actor);
-      }
+  std::optional<store::RemoteKey> found;
+  for (store::RemoteKey& key : keys_in_document(*document)) {
+    bool matches = key.key_id == key_id || (key.key_id.empty() && as::id_of(*document) == key_id);
+    if (matches || (!found && key_id_document(key_id) == as::id_of(*document) &&
+                    key.owner_uri == as::id_of(*document))) {
+      key.key_id = key_id;
+      found = key;
+      if (matches) break;
     }
   }
-  if (key) federation.cache_key(key_id, *key);
+  if (!found || found->owner_uri.empty() || domain_of(found->owner_uri) != domain) {
+    log::warn("key {}: no key with this id and an owner on its host in {}", key_id, document_uri);
+    return std::nullopt;
+  }
+  PublicKey key{found->public_key_pem, found->owner_uri};
+  if (is_actor_type(*document) && as::id_of(*document) == document_uri &&
+      found->owner_uri == document_uri)
+    store_actor(app, *document);
+  app.db->write([&](store::Connection& c) { store::upsert_remote_key(c, *found); });
+  federation.cache_key(key_id, key);
   return key;
 }
 

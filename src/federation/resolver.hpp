@@ -50,7 +50,8 @@ class NoFetches {
 
 // The document at uri, when it is JSON whose id lives on the host it came from (after
 // redirects). nullopt for 404/410, non-JSON, mismatched ids, blocked domains and refused or
-// failed fetches (logged).
+// failed fetches (logged). A 410 answer is remembered as a tombstone, and a tombstoned uri (gone,
+// or deleted by its owner) is never fetched again.
 std::optional<json::object> fetch_document(App& app, const std::string& uri);
 
 // Builds the account an actor document describes (not stored): username from preferredUsername,
@@ -58,8 +59,16 @@ std::optional<json::object> fetch_document(App& app, const std::string& uri);
 // the document is not a usable actor.
 std::optional<store::Account> account_from_actor(const App& app, const json::object& actor);
 
-// Stores (inserts or updates) the account an actor document describes; returns it.
+// Stores (inserts or updates) the account an actor document describes, and the keys it lists as
+// its own (by key id); returns it. Only a whole actor (one with an inbox) updates a known account,
+// and an update never empties a known inbox, shared inbox, collection URL or key. Callers pass
+// the document fetched at the actor's own id, or the object of a signed Update from the actor.
 std::optional<store::Account> store_actor(App& app, const json::object& actor);
+
+// Stores the actor a fetch of uri answered: as it is when its id is uri, else (a profile or key
+// URL) only after fetching the document at its own id. nullopt when that fails.
+std::optional<store::Account> store_fetched_actor(App& app, const std::string& uri,
+                                                  const json::object& document);
 
 // The account for an actor URI: the stored one, or fetched and stored when unknown (or when
 // refresh). Local URIs give local accounts, never a fetch.
@@ -69,8 +78,11 @@ std::optional<store::Account> resolve_actor(App& app, const std::string& uri, bo
 std::optional<store::Account> resolve_handle(App& app, const std::string& username,
                                              const std::string& domain);
 
-// The key lookup verification uses: cache, then the stored account, then a fetch of the keyId's
-// document (refresh: always fetch, at most once per few seconds per key).
+// The key lookup verification uses: memory cache, then the keys stored by key id (remote_keys),
+// then a fetch of the keyId's document (refresh: always fetch, at most once per few seconds per
+// key). The fetched document is only read for the key with that id and its owner (which must
+// live on the key's host); it updates the stored actor only when it is the actor's own document.
+// The key found is stored by key id, so that a restart does not fetch it again.
 std::optional<PublicKey> lookup_key(App& app, const std::string& key_id, bool refresh);
 
 // Verifies an incoming request's HTTP signature against the signer's key.

@@ -153,6 +153,8 @@ json::object instance_actor_json(const App& app, const std::string& public_key_p
   o["type"] = "Application";
   o["inbox"] = id + "/inbox";
   o["outbox"] = id + "/outbox";
+  o["followers"] = id + "/followers";
+  o["following"] = id + "/following";
   o["preferredUsername"] = app.domain();
   o["url"] = app.base_url() + "/about/more?instance_actor=true";
   o["manuallyApprovesFollowers"] = true;

@@ -113,6 +113,16 @@ void block(App& app, Id account_id, Id target_id) {
   if (account_id == target_id) fail(ErrorKind::forbidden, "You cannot block yourself");
   app.db->write([&](store::Connection& c) {
     require_account(c, target_id);
+    // Both follows end, and (as Mastodon does) the other server hears it besides the Block, for
+    // servers that ignore Block: Undo(Follow) for the blocker's follow, Reject(Follow) for the
+    // blocked account's. An inbound Block (a remote blocker) ends them the same way, sending
+    // nothing.
+    if (store::find_follow(c, account_id, target_id) ||
+        store::find_follow_request(c, account_id, target_id))
+      federation::on_follow(app, c, account_id, target_id, true);
+    if (store::find_follow(c, target_id, account_id) ||
+        store::find_follow_request(c, target_id, account_id))
+      federation::on_follow_answered(app, c, account_id, target_id, false);
     drop_follow(c, account_id, target_id);
     drop_follow(c, target_id, account_id);
     store::delete_follow_request(c, account_id, target_id);

@@ -65,6 +65,17 @@ void update_remote_account(Connection& c, const Account& a) {
        Value(a.id)});
 }
 
+void touch_remote_account(Connection& c, std::string_view uri, std::int64_t now) {
+  c.query("UPDATE accounts SET updated_at = ? WHERE uri = ? AND domain <> ''",
+          {Value(now), text(uri)});
+}
+
+bool has_job(Connection& c, std::string_view queue, std::string_view payload) {
+  return !c.query("SELECT 1 FROM jobs WHERE queue = ? AND payload = ? LIMIT 1",
+                  {text(queue), text(payload)})
+              .empty();
+}
+
 void set_account_suspended(Connection& c, Id account_id, bool suspended) {
   c.query("UPDATE accounts SET suspended = ? WHERE id = ?", {b(suspended), Value(account_id)});
 }
@@ -124,9 +135,10 @@ void set_status_origin(Connection& c, Id id, std::string_view uri, std::string_v
 
 std::vector<std::string> follower_inboxes(Connection& c, Id account_id) {
   return strings(c.query(
-      "SELECT DISTINCT CASE WHEN a.shared_inbox_url <> '' THEN a.shared_inbox_url ELSE "
-      "a.inbox_url END FROM follows f JOIN accounts a ON a.id = f.account_id WHERE "
-      "f.target_account_id = ? AND a.domain <> '' AND a.suspended = 0 AND a.inbox_url <> ''",
+      "SELECT DISTINCT CASE WHEN a.shared_inbox_url <> '' THEN a.shared_inbox_url WHEN "
+      "a.inbox_url <> '' THEN a.inbox_url ELSE 'no-inbox:' || a.uri END FROM follows f JOIN "
+      "accounts a ON a.id = f.account_id WHERE f.target_account_id = ? AND a.domain <> '' AND "
+      "a.suspended = 0",
       {Value(account_id)}));
 }
 
@@ -135,10 +147,9 @@ std::vector<std::string> account_inboxes(Connection& c, const std::vector<Id>& a
   std::vector<Value> params;
   for (Id id : account_ids) params.emplace_back(id);
   return strings(c.query(
-      "SELECT DISTINCT CASE WHEN shared_inbox_url <> '' THEN shared_inbox_url ELSE inbox_url END "
-      "FROM accounts WHERE id IN (" +
-          placeholders(account_ids.size()) +
-          ") AND domain <> '' AND suspended = 0 AND inbox_url <> ''",
+      "SELECT DISTINCT CASE WHEN shared_inbox_url <> '' THEN shared_inbox_url WHEN inbox_url <> '' "
+      "THEN inbox_url ELSE 'no-inbox:' || uri END FROM accounts WHERE id IN (" +
+          placeholders(account_ids.size()) + ") AND domain <> '' AND suspended = 0",
       params));
 }
 

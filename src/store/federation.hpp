@@ -24,6 +24,8 @@ bool insert_remote_account(Connection& c, const Account& account);
 // Rewrites what a remote actor document gives (uri too) (names, note, fields, URLs, key, images,
 // type, flags, updated_at) on the account with this id.
 void update_remote_account(Connection& c, const Account& account);
+// Sets updated_at of the remote account with this actor URI (a refresh that found nothing).
+void touch_remote_account(Connection& c, std::string_view uri, std::int64_t now);
 // Marks one account suspended (a remote actor deleted itself).
 void set_account_suspended(Connection& c, Id account_id, bool suspended);
 // Marks every account of the domain suspended or not (domain blocks).
@@ -49,6 +51,9 @@ void set_status_origin(Connection& c, Id id, std::string_view uri, std::string_v
                        Visibility visibility);
 
 // ---- delivery audiences -------------------------------------------------------------------------
+// An account without a known inbox stands in these lists as kNoInbox + its actor URI, so that the
+// delivery can refetch the actor instead of dropping the activity.
+inline constexpr std::string_view kNoInbox = "no-inbox:";
 
 // Distinct inboxes (the shared inbox when the account has one) of the account's remote followers.
 std::vector<std::string> follower_inboxes(Connection& c, Id account_id);
@@ -88,6 +93,8 @@ void insert_job(Connection& c, Id id, std::string_view queue, std::string_view p
 // processes share the queue.
 std::vector<Job> claim_jobs(Connection& c, std::string_view queue, std::int64_t now,
                             std::int64_t lock_ms, int limit);
+// Whether the queue holds a job with exactly this payload.
+bool has_job(Connection& c, std::string_view queue, std::string_view payload);
 // Whether a claim would find something (a read: polling must not write).
 bool has_due_jobs(Connection& c, std::string_view queue, std::int64_t now);
 void delete_job(Connection& c, Id id);

@@ -578,6 +578,29 @@ CREATE TABLE suggestion_dismissals (
   PRIMARY KEY (account_id, target_account_id)
 );
 )SQL"},
+      {22, "remote keys, tombstones, delivery failures", R"SQL(
+CREATE TABLE remote_keys (
+  key_id TEXT PRIMARY KEY,
+  owner_uri TEXT NOT NULL,
+  public_key_pem TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX remote_keys_owner ON remote_keys (owner_uri);
+CREATE TABLE tombstones (
+  uri TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE delivery_failures (
+  id BIGINT PRIMARY KEY,
+  inbox TEXT NOT NULL,
+  account_uri TEXT NOT NULL,
+  activity_type TEXT NOT NULL,
+  activity_id TEXT NOT NULL,
+  error TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)SQL"},
       {25, "rate limits, two-factor authentication, session details", R"SQL(
 CREATE TABLE rate_limits (
   key TEXT PRIMARY KEY,

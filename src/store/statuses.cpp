@@ -305,6 +305,18 @@ std::vector<Status> find_descendants(Connection& c, Id status_id, int limit, int
   return out;
 }
 
+std::vector<Status> page_direct_replies(Connection& c, Id status_id, Id author_id,
+                                        bool other_accounts, std::optional<Id> min_id, int limit) {
+  std::vector<Value> params{Value(status_id), Value(author_id), Value(min_id.value_or(0))};
+  return statuses_from(
+      c.query(select_statuses() +
+                  " JOIN accounts a ON a.id = s.account_id WHERE s.in_reply_to_id = ? AND " +
+                  (other_accounts ? "s.account_id <> ? AND a.suspended = 0" : "s.account_id = ?") +
+                  " AND s.id > ? AND s.visibility IN ('public', 'unlisted') ORDER BY s.id LIMIT " +
+                  std::to_string(std::max(limit, 1)),
+              params));
+}
+
 // ---- mentions and tags -------------------------------------------------------------------------
 
 void insert_mentions(Connection& c, Id status_id, const std::vector<Id>& account_ids) {

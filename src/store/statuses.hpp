@@ -70,6 +70,10 @@ std::vector<Status> find_ancestors(Connection& c, Id status_id, int limit);
 // Every reply below status_id (at most `limit`, down to `depth` levels), in thread order (depth
 // first, older replies first).
 std::vector<Status> find_descendants(Connection& c, Id status_id, int limit, int depth);
+// The public and unlisted direct replies to a status, oldest first, after min_id (exclusive),
+// at most limit: those by its author (other_accounts=false) or by other, unsuspended accounts.
+std::vector<Status> page_direct_replies(Connection& c, Id status_id, Id author_id,
+                                        bool other_accounts, std::optional<Id> min_id, int limit);
 
 // ---- mentions and tags -------------------------------------------------------------------------
 

@@ -36,7 +36,8 @@ from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
 
 NAMES = {"alpha.test": 2, "beta.test": 3, "gamma.test": 4, "fedify.test": 5, "sink.test": 6,
-         "mallory.test": 7, "blocked.test": 8}
+         "mallory.test": 7, "blocked.test": 8, "gts.test": 9, "snac.test": 10, "misskey.test": 11,
+         "peertube.test": 12, "akkoma.test": 13}
 _NS_FLAG = "HERD_FEDTEST_NAMESPACE"
 
 
@@ -191,6 +192,8 @@ class FakeServer:
         self.actors = {}  # name -> {"key": ..., "doc": {...}}
         self.objects = {}  # path -> document
         self.received = []  # (path, headers dict, parsed body or None)
+        self.fetched = []  # paths of every GET
+        self.gone = set()  # paths that answer 410 Gone
         self.times = []  # time.monotonic() of each received POST
         self.lock = threading.Lock()
         self.httpd = None
@@ -215,8 +218,17 @@ class FakeServer:
         self.actors[name] = {"key": key, "doc": doc}
         return uri
 
+    def put_actor(self, name, doc, key):
+        """Serves a hand-shaped actor document (at the path of its id) signing with `key`."""
+        self.actors[name] = {"key": key, "doc": doc}
+        return doc["id"]
+
     def key_id(self, name):
         return self.actors[name]["doc"]["publicKey"]["id"]
+
+    def fetch_count(self, path):
+        with self.lock:
+            return self.fetched.count(path)
 
     def uri(self, name):
         return self.actors[name]["doc"]["id"]
@@ -260,10 +272,13 @@ class FakeServer:
                                           "href": server.uri(name)}]}
                         return self._send(200, json.dumps(doc).encode(), "application/jrd+json")
                     return self._send(404)
-                if parts.path.startswith("/users/"):
-                    name = parts.path.split("/")[2]
-                    if name in server.actors and parts.path == f"/users/{name}":
-                        return self._send(200, json.dumps(server.actors[name]["doc"]).encode())
+                with server.lock:
+                    server.fetched.append(parts.path)
+                if parts.path in server.gone:
+                    return self._send(410)
+                for entry in list(server.actors.values()):
+                    if urllib.parse.urlsplit(entry["doc"]["id"]).path == parts.path:
+                        return self._send(200, json.dumps(entry["doc"]).encode())
                 if parts.path in server.objects:
                     return self._send(200, json.dumps(server.objects[parts.path]).encode())
                 return self._send(404)

@@ -3,7 +3,16 @@
 //   /users/:username/statuses/:id         Note, or Announce for a reblog (browsers: the page)
 //   /users/:username/statuses/:id/activity  Create(Note) or Announce
 //   /@username/:id                        Note (or the status page)
-//   /actor                                the instance actor (Application), never signature-gated
+//   /users/:username/statuses/:id/replies   Collection of the direct public/unlisted replies, as
+//                                         Mastodon pages it: `first` (and ?page=true) holds the
+//                                         author's own replies (local ones inlined as Notes),
+//                                         then ?only_other_accounts=true&page=true[&min_id=N]
+//                                         everyone else's (URIs or Notes), 60 a page, oldest
+//                                         first, `next` while pages are full
+//   /users/:username/statuses/:id/likes, /shares   Collection with totalItems (no items, as
+//                                         Mastodon)
+//   /actor                                the instance actor (Application), never signature-gated;
+//   /actor/outbox, /followers, /following  its (empty) collections
 // With AUTHORIZED_FETCH=true every document except /actor needs a signed GET (401 + reason).
 // Private and direct statuses are served to the signer when the visibility rule lets the signing
 // actor see them (followers, mentioned accounts); everyone else gets 404.
@@ -23,6 +32,7 @@
 #include "federation/moderation.hpp"
 #include "federation/resolver.hpp"
 #include "federation/serialize.hpp"
+#include "http/params.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
@@ -102,6 +112,85 @@ http::Response status_document(App& app, http::Request& request, const std::stri
   return activity_response(*document);
 }
 
+// A local status the signer may see (404 otherwise), with its author.
+std::pair<store::Account, store::Status> visible_status(App& app, http::Request& request) {
+  Id viewer = signer_account(app, request);
+  store::Account author = local_account(app, request.path_param("username"));
+  auto id = parse_id(request.path_param("id"));
+  if (!id) not_found();
+  auto status = app.db->read_value([&](store::Connection& c) -> std::optional<store::Status> {
+    auto found = store::find_status(c, *id);
+    if (!found || found->account_id != author.id || !found->local || found->reblog_of_id ||
+        !service::can_see(c, viewer, *found))
+      return std::nullopt;
+    return found;
+  });
+  if (!status) not_found();
+  return {author, *status};
+}
+
+constexpr int kRepliesPage = 60;
+
+http::Response replies_collection(App& app, http::Request& request) {
+  auto [author, status] = visible_status(app, request);
+  std::string id = status.uri + "/replies";
+  bool page_requested = http::param_string(request.params, "page").value_or("") == "true";
+  bool others = http::param_string(request.params, "only_other_accounts").value_or("") == "true";
+  std::optional<Id> min_id;
+  if (auto text = http::param_string(request.params, "min_id")) min_id = parse_id(*text);
+  json::array items;
+  std::vector<store::Status> replies;
+  app.db->read([&](store::Connection& c) {
+    replies = store::page_direct_replies(c, status.id, author.id, others, min_id, kRepliesPage);
+    std::vector<store::Status> local;
+    for (const auto& reply : replies)
+      if (reply.local) local.push_back(reply);
+    json::array notes = federation::status_notes(app, c, local);
+    std::size_t next_note = 0;
+    for (const auto& reply : replies) {
+      if (reply.local && next_note < notes.size())
+        items.push_back(notes[next_note++]);
+      else
+        items.emplace_back(reply.uri);
+    }
+  });
+  bool full = replies.size() == static_cast<std::size_t>(kRepliesPage);
+  auto url = [&](bool other_accounts, std::optional<Id> cursor) {
+    std::string out = id + "?";
+    if (cursor) out += "min_id=" + std::to_string(*cursor) + "&";
+    if (other_accounts) out += "only_other_accounts=true&";
+    return out + "page=true";
+  };
+  std::optional<std::string> next;
+  if (others) {
+    if (full) next = url(true, replies.back().id);
+  } else {
+    next = full ? url(false, replies.back().id) : url(true, std::nullopt);
+  }
+  json::object page{{"id", url(others, min_id)},
+                    {"type", "CollectionPage"},
+                    {"partOf", id},
+                    {"items", std::move(items)}};
+  if (next) page["next"] = *next;
+  if (page_requested) {
+    page["@context"] = "https://www.w3.org/ns/activitystreams";
+    return activity_response(page);
+  }
+  return activity_response(json::object{{"@context", "https://www.w3.org/ns/activitystreams"},
+                                        {"id", id},
+                                        {"type", "Collection"},
+                                        {"first", std::move(page)}});
+}
+
+http::Response counted_collection(App& app, http::Request& request, bool likes) {
+  auto [author, status] = visible_status(app, request);
+  return activity_response(
+      json::object{{"@context", "https://www.w3.org/ns/activitystreams"},
+                   {"id", status.uri + (likes ? "/likes" : "/shares")},
+                   {"type", "Collection"},
+                   {"totalItems", likes ? status.favourites_count : status.reblogs_count}});
+}
+
 http::Response instance_actor(App& app, http::Request&) {
   federation::Federation& state = federation::of(app);
   return activity_response(federation::instance_actor_json(app, state.instance_public_key_pem()));
@@ -154,11 +243,18 @@ void add_activitypub_routes(http::Router& router, App& app) {
     return status_document(app, request, request.path_param("username"), request.path_param("id"),
                            true);
   });
+  router.get("/users/:username/statuses/:id/replies",
+             [&app](http::Request& request) { return replies_collection(app, request); });
+  router.get("/users/:username/statuses/:id/likes",
+             [&app](http::Request& request) { return counted_collection(app, request, true); });
+  router.get("/users/:username/statuses/:id/shares",
+             [&app](http::Request& request) { return counted_collection(app, request, false); });
   router.get("/actor", [&app](http::Request& request) { return instance_actor(app, request); });
-  router.get("/actor/outbox", [&app](http::Request&) {
-    return activity_response(federation::ordered_collection(
-        federation::instance_actor_uri(app) + "/outbox", 0, std::nullopt));
-  });
+  for (const char* name : {"outbox", "followers", "following"})
+    router.get(std::string("/actor/") + name, [&app, name](http::Request&) {
+      return activity_response(federation::ordered_collection(
+          federation::instance_actor_uri(app) + "/" + name, 0, std::nullopt));
+    });
   add_collection_routes(router, app);
   add_inbox_routes(router, app);
   add_domain_block_routes(router, app);

@@ -4,6 +4,9 @@
 //   DELETE /api/v1/admin/domain_blocks/:id
 // A blocked domain's accounts are suspended; its inbox deliveries are dropped unread and nothing
 // is fetched from it. Unblocking lifts the suspension.
+// And the deliveries that could not be made (herd's own; Mastodon shows them per instance):
+//   GET    /api/v1/admin/delivery_failures     the latest 200, newest first: inbox ("" when the
+//          account has none even after a refetch), account_uri, activity type and id, error.
 #include <algorithm>
 
 #include "api/activitypub/activitypub.hpp"
@@ -12,6 +15,7 @@
 #include "core/time.hpp"
 #include "http/params.hpp"
 #include "store/federation.hpp"
+#include "store/federation_records.hpp"
 
 namespace herd::api::activitypub {
 
@@ -46,6 +50,20 @@ std::string normalize(std::string domain) {
 }  // namespace
 
 void add_domain_block_routes(http::Router& router, App& app) {
+  router.get("/api/v1/admin/delivery_failures", [&app](http::Request& request) {
+    require_admin(app, request, "read");
+    json::array out;
+    for (const auto& f : app.db->read_value(
+             [](store::Connection& c) { return store::list_delivery_failures(c, 200); }))
+      out.push_back(json::object{{"id", std::to_string(f.id)},
+                                 {"inbox", f.inbox},
+                                 {"account_uri", f.account_uri},
+                                 {"activity_type", f.activity_type},
+                                 {"activity_id", f.activity_id},
+                                 {"error", f.error},
+                                 {"created_at", rfc3339(f.created_at)}});
+    return http::Response::json(out);
+  });
   router.get("/api/v1/admin/domain_blocks", [&app](http::Request& request) {
     require_admin(app, request, "read");
     json::array out;

@@ -4,7 +4,9 @@
 //  3. the HTTP signature must verify (Digest/Content-Digest, Date window, key fetched and cached,
 //     refetched once on failure): 401 with the reason, nothing stored; signed by someone else than
 //     the activity's actor (forwarded): 202 and dropped;
-//  4. the activity is applied (federation/inbox.hpp), in a batch with the activities other requests
+//  4. a stale copy of the actor (older than a day) is queued for a refetch
+//  (federation/refresh.hpp);
+//  5. the activity is applied (federation/inbox.hpp), in a batch with the activities other requests
 //     are waiting for (federation/inbox_batch.hpp: one transaction for many): 202 once committed,
 //     or 403 when it is about an object the actor does not own.
 #include "federation/inbox.hpp"
@@ -15,6 +17,7 @@
 #include "federation/activitystreams.hpp"
 #include "federation/http_signature.hpp"
 #include "federation/inbox_batch.hpp"
+#include "federation/refresh.hpp"
 #include "federation/resolver.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
@@ -60,6 +63,7 @@ http::Response inbox(App& app, http::Request& request) {
   auto actor = federation::resolve_actor(app, actor_uri);
   if (!actor) fail(ErrorKind::unauthorized, "Unknown actor");
   if (actor->suspended) return accepted();
+  federation::queue_refresh_if_stale(app, *actor);
   federation::IngestResult result = federation::receive_activity_batched(app, activity, *actor);
   if (result.outcome == federation::Outcome::rejected) fail(ErrorKind::forbidden, result.reason);
   return accepted();

@@ -1,0 +1,65 @@
+#include "federation/refresh.hpp"
+
+#include <boost/json.hpp>
+#include <cstdlib>
+
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "federation/resolver.hpp"
+#include "store/federation.hpp"
+
+namespace herd::federation {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kRefreshQueue = "actor_refresh";
+constexpr std::int64_t kLockMs = 60'000;
+
+std::int64_t stale_after_ms() {
+  if (const char* value = std::getenv("HERD_ACTOR_STALE_MS")) {
+    char* end = nullptr;
+    long long parsed = std::strtoll(value, &end, 10);
+    if (end && *end == '\0' && parsed > 0) return parsed;
+  }
+  return 24LL * 60 * 60 * 1000;
+}
+
+}  // namespace
+
+void queue_refresh_if_stale(App& app, const store::Account& account) {
+  if (account.local() || account.suspended || account.uri.empty()) return;
+  std::int64_t now = now_unix_ms();
+  if (now - account.updated_at < stale_after_ms()) return;
+  std::string payload = json::serialize(json::object{{"uri", account.uri}});
+  app.db->write([&](store::Connection& c) {
+    if (store::has_job(c, kRefreshQueue, payload)) return;
+    store::insert_job(c, next_id(), kRefreshQueue, payload, now, now);
+  });
+}
+
+int run_actor_refresh_jobs(App& app, std::int64_t now) {
+  bool due = app.db->read_value(
+      [&](store::Connection& c) { return store::has_due_jobs(c, kRefreshQueue, now); });
+  if (!due) return 0;
+  auto jobs = app.db->write_value(
+      [&](store::Connection& c) { return store::claim_jobs(c, kRefreshQueue, now, kLockMs, 4); });
+  for (const auto& job : jobs) {
+    std::string uri;
+    try {
+      uri = std::string(json::parse(job.payload).as_object().at("uri").as_string());
+      if (!resolve_actor(app, uri, true)) {
+        log::info("actor refresh {}: not available, the stored copy is kept", uri);
+        app.db->write([&](store::Connection& c) { store::touch_remote_account(c, uri, now); });
+      }
+    } catch (const std::exception& error) {
+      log::warn("actor refresh job {}: {}", job.id, error.what());
+    }
+    app.db->write([&](store::Connection& c) { store::delete_job(c, job.id); });
+  }
+  return static_cast<int>(jobs.size());
+}
+
+}  // namespace herd::federation

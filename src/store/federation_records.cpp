@@ -1,0 +1,66 @@
+#include "store/federation_records.hpp"
+
+#include "core/ids.hpp"
+
+namespace herd::store {
+
+namespace {
+
+Value text(std::string_view value) {
+  return Value(std::string(value));
+}
+
+}  // namespace
+
+void upsert_remote_key(Connection& c, const RemoteKey& key) {
+  c.query(
+      "INSERT INTO remote_keys (key_id, owner_uri, public_key_pem, updated_at) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (key_id) DO UPDATE SET owner_uri = excluded.owner_uri, "
+      "public_key_pem = excluded.public_key_pem, updated_at = excluded.updated_at",
+      {text(key.key_id), text(key.owner_uri), text(key.public_key_pem), Value(key.updated_at)});
+}
+
+std::optional<RemoteKey> find_remote_key(Connection& c, std::string_view key_id) {
+  auto result = c.query(
+      "SELECT key_id, owner_uri, public_key_pem, updated_at FROM remote_keys WHERE key_id = ?",
+      {text(key_id)});
+  if (result.empty()) return std::nullopt;
+  const Row& row = result.front();
+  return RemoteKey{row.s(0), row.s(1), row.s(2), row.i(3)};
+}
+
+void insert_tombstone(Connection& c, std::string_view uri, std::string_view reason,
+                      std::int64_t now) {
+  c.query(
+      "INSERT INTO tombstones (uri, reason, created_at) VALUES (?, ?, ?) "
+      "ON CONFLICT (uri) DO NOTHING",
+      {text(uri), text(reason), Value(now)});
+}
+
+bool is_tombstoned(Connection& c, std::string_view uri) {
+  return !c.query("SELECT 1 FROM tombstones WHERE uri = ?", {text(uri)}).empty();
+}
+
+void insert_delivery_failure(Connection& c, const DeliveryFailure& f) {
+  // Kept for kDeliveryFailureDays: ids are snowflakes, so the oldest go by primary key.
+  std::int64_t horizon = f.created_at - kDeliveryFailureDays * 24LL * 60 * 60 * 1000;
+  if (horizon > 0) c.query("DELETE FROM delivery_failures WHERE id < ?", {Value(id_at(horizon))});
+  c.query(
+      "INSERT INTO delivery_failures (id, inbox, account_uri, activity_type, activity_id, error, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {Value(f.id), text(f.inbox), text(f.account_uri), text(f.activity_type), text(f.activity_id),
+       text(f.error), Value(f.created_at)});
+}
+
+std::vector<DeliveryFailure> list_delivery_failures(Connection& c, int limit) {
+  auto result = c.query(
+      "SELECT id, inbox, account_uri, activity_type, activity_id, error, created_at "
+      "FROM delivery_failures ORDER BY id DESC LIMIT ?",
+      {Value(std::int64_t{limit})});
+  std::vector<DeliveryFailure> out;
+  for (const Row& row : result.rows)
+    out.push_back({row.i(0), row.s(1), row.s(2), row.s(3), row.s(4), row.s(5), row.i(6)});
+  return out;
+}
+
+}  // namespace herd::store

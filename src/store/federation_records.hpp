@@ -1,0 +1,49 @@
+// What federation remembers about other servers besides their accounts: public keys by key id
+// (with the actor that owns them), tombstones of objects and actors that are gone, and deliveries
+// that could not be made (for the admin). All functions run inside a caller's transaction or read.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/database.hpp"
+#include "store/models.hpp"
+
+namespace herd::store {
+
+// ---- remote keys --------------------------------------------------------------------------------
+
+struct RemoteKey {
+  std::string key_id, owner_uri, public_key_pem;
+  std::int64_t updated_at = 0;
+};
+// Inserts or replaces the key with this id.
+void upsert_remote_key(Connection& c, const RemoteKey& key);
+std::optional<RemoteKey> find_remote_key(Connection& c, std::string_view key_id);
+
+// ---- tombstones ---------------------------------------------------------------------------------
+
+// Remembers that uri is gone (reason: "gone" for 404/410 answers, "deleted" for a Delete); a
+// second call keeps the first record.
+void insert_tombstone(Connection& c, std::string_view uri, std::string_view reason,
+                      std::int64_t now);
+bool is_tombstoned(Connection& c, std::string_view uri);
+
+// ---- delivery failures --------------------------------------------------------------------------
+
+struct DeliveryFailure {
+  Id id = 0;
+  std::string inbox;  // "" when the account had none
+  std::string account_uri, activity_type, activity_id, error;
+  std::int64_t created_at = 0;
+};
+// Records a failure (failure.id a snowflake of its time); failures older than
+// kDeliveryFailureDays are removed.
+inline constexpr int kDeliveryFailureDays = 30;
+void insert_delivery_failure(Connection& c, const DeliveryFailure& failure);
+// The most recent failures first (at most limit).
+std::vector<DeliveryFailure> list_delivery_failures(Connection& c, int limit);
+
+}  // namespace herd::store

@@ -1,0 +1,391 @@
+#!/usr/bin/python3
+"""Federation with peers shaped like the servers that exist (tests/federation/shapes.py: GoToSocial,
+snac, Misskey, Akkoma, PeerTube), served by the fake peer, against one herd instance that is
+restarted between steps:
+
+  - a GoToSocial key document (a bare Person at the keyId URL) never overwrites the stored actor;
+    keys are stored by key id and survive a restart (the key URL is fetched once);
+  - Update(Person) only from the actor itself and only from a whole actor document;
+  - a delivery to an account without an inbox refetches the actor, and when it still has none the
+    failure is recorded and shown to the admin (/api/v1/admin/delivery_failures);
+  - replies (paged as Mastodon), likes and shares collections of a Note; the instance actor's
+    collections; AUTHORIZED_FETCH honoured;
+  - blocking sends Reject(Follow) and Undo(Follow) besides Block; an inbound Block ends both
+    follows;
+  - tombstones: a 410 object is fetched once; a Create after its Delete is not taken;
+  - a stale actor (HERD_ACTOR_STALE_MS here) is refetched in the background when it interacts;
+  - a Misskey Question with anyOf and Emoji tags, a PeerTube Announce of a Video attributed to
+    [Person, Group].
+
+    /usr/bin/python3 tests/federation/test_interop.py --herd build/herd [--backend sqlite]
+"""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
+import shapes  # noqa: E402
+from fedlib import harness, wait_for  # noqa: E402
+
+fedlib.enter_namespace()
+args = harness.parse_args(__doc__)
+suite = harness.Suite("federation: interoperability with other servers' shapes", args)
+S = suite.state
+AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+AP = {"Accept": "application/activity+json"}
+STALE_MS = 4000
+
+
+def acct_search(server, user, handle):
+    r = server.api("GET", "/api/v2/search", token=user.token,
+                   query={"q": handle, "resolve": "true", "type": "accounts"})
+    return r["accounts"][0] if r["accounts"] else None
+
+
+def relationship(user, account_id):
+    return S["alpha"].api("GET", "/api/v1/accounts/relationships", token=user.token,
+                          query={"id[]": account_id})[0]
+
+
+def account_by_uri(uri):
+    """alpha's account for a remote actor URI (searched by URL, without resolving)."""
+    r = S["alpha"].api("GET", "/api/v2/search", token=S["alice"].token,
+                       query={"q": uri, "resolve": "true", "type": "accounts"})
+    return r["accounts"][0] if r["accounts"] else None
+
+
+def restart():
+    S["alpha"].stop()
+    S["alpha"].start()
+
+
+def activity(kind, actor, obj, suffix, **extra):
+    doc = {"@context": "https://www.w3.org/ns/activitystreams", "type": kind, "id": f"{actor}#{suffix}",
+           "actor": actor, "object": obj}
+    doc.update(extra)
+    return doc
+
+
+def note(fake_base, path, author, text, **extra):
+    doc = {"id": f"{fake_base}{path}", "type": "Note", "attributedTo": author, "content": f"<p>{text}</p>",
+           "to": [AS_PUBLIC], "cc": [], "published": "2026-12-01T10:00:00Z"}
+    doc.update(extra)
+    return doc
+
+
+def inbox(name="alice"):
+    return f"http://alpha.test/users/{name}/inbox"
+
+
+def admin_token():
+    return harness.password_token(S["alpha"], harness.ADMIN_EMAIL, S["alpha"].admin_password,
+                                  scope="read write follow admin:read admin:write")
+
+
+@suite.setup
+def start(s):
+    S["alpha"] = fedlib.fed_server(s, "alpha.test", env={"HERD_ACTOR_STALE_MS": str(STALE_MS)})
+    S["alice"] = harness.register(S["alpha"], "alice")
+    for host in ("gts.test", "snac.test", "misskey.test", "akkoma.test", "peertube.test"):
+        S[host] = fedlib.FakeServer(host).start()
+    gts, snac, misskey, akkoma, peertube = (S[h] for h in ("gts.test", "snac.test", "misskey.test",
+                                                          "akkoma.test", "peertube.test"))
+    doc, key = shapes.gotosocial_actor(gts.base(), "gina", "Gina", icon=gts.base() + "/gina.png")
+    S["gina"] = gts.put_actor("gina", doc, key)
+    gts.objects["/users/gina/main-key"] = shapes.gotosocial_key_stub(doc)
+    doc, key = shapes.snac_actor(snac.base(), "sam")
+    S["sam"] = snac.put_actor("sam", doc, key)
+    doc, key = shapes.snac_actor(snac.base(), "nobox", inbox=False)
+    S["nobox"] = snac.put_actor("nobox", doc, key)
+    doc, key = shapes.misskey_actor(misskey.base(), "miko", "9xk2abc", "Miko :blobcat:")
+    S["miko"] = misskey.put_actor("miko", doc, key)
+    doc, key = shapes.akkoma_actor(akkoma.base(), "ak")
+    S["ak"] = akkoma.put_actor("ak", doc, key)
+    doc, key = shapes.peertube_channel(peertube.base(), "chan")
+    S["chan"] = peertube.put_actor("chan", doc, key)
+    doc, key = shapes.peertube_account(peertube.base(), "pat")
+    S["pat"] = peertube.put_actor("pat", doc, key)
+
+
+def remote_follows_alice(s, fake, name, suffix):
+    """The fake actor follows alice; returns the Follow once alpha answered it with an Accept."""
+    follow = activity("Follow", fake.uri(name), "http://alpha.test/users/alice", suffix)
+    r = fake.post(name, inbox(), follow)
+    s.require(r.status == 202, f"{name}'s Follow is accepted by alpha", r.describe())
+    accepted = wait_for(lambda: [p for p in fake.inbox_posts("Accept")
+                                 if isinstance(p.get("object"), dict) and p["object"].get("id") == follow["id"]])
+    s.check(accepted, f"{name} receives the Accept of its Follow", fake.inbox_posts())
+    return follow
+
+
+def alice_follows(s, fake, name):
+    """alice follows the fake actor, which accepts."""
+    account = account_by_uri(fake.uri(name))
+    s.require(account, f"alice finds {fake.uri(name)}")
+    S["alpha"].api("POST", f"/api/v1/accounts/{account['id']}/follow", token=S["alice"].token)
+    follow = wait_for(lambda: [p for p in fake.inbox_posts("Follow") if p.get("object") == fake.uri(name)])
+    s.require(follow, f"alice's Follow reaches {fake.host}")
+    fake.post(name, inbox(), activity("Accept", fake.uri(name), follow[-1], "accepts/" + name))
+    s.require(wait_for(lambda: relationship(S["alice"], account["id"])["following"]),
+              f"alice follows {name}")
+    return account, follow[-1]
+
+
+def creates_received(fake, needle):
+    return [p for p in fake.inbox_posts("Create") if needle in p.get("object", {}).get("content", "")]
+
+
+@suite.case
+def gotosocial_key_document_never_overwrites_the_actor(s):
+    gts, alpha, alice = S["gts.test"], S["alpha"], S["alice"]
+    remote_follows_alice(s, gts, "gina", "follows/1")
+    gina = account_by_uri(S["gina"])
+    s.require(gina, "alpha knows gina")
+    s.eq(gina["display_name"], "Gina", "gina's name comes from her whole actor document")
+    s.eq(gina["avatar"], gts.base() + "/gina.png", "and her avatar")
+    alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "first post for gina"})
+    s.check(wait_for(lambda: creates_received(gts, "first post for gina")),
+            "alice's post reaches gina's inbox", gts.inbox_posts())
+    restart()
+    like_target = alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "like me, gina"})
+    r = gts.post("gina", inbox(), activity("Like", S["gina"], like_target["uri"], "likes/1"))
+    s.status(r, 202, "gina's Like after a restart verifies")
+    s.check(wait_for(lambda: alpha.api("GET", f"/api/v1/statuses/{like_target['id']}",
+                                       token=alice.token)["favourites_count"] == 1),
+            "and counts")
+    s.eq(gts.fetch_count("/users/gina/main-key"), 1,
+         "the key URL was fetched once: the key is stored by key id across the restart")
+    alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "second post for gina"})
+    s.check(wait_for(lambda: creates_received(gts, "second post for gina")),
+            "after the restart and the key lookups, posts still reach gina", gts.inbox_posts())
+    gina = account_by_uri(S["gina"])
+    s.eq((gina["display_name"], gina["avatar"]), ("Gina", gts.base() + "/gina.png"),
+         "gina's profile is intact")
+
+
+@suite.case
+def update_person_only_from_the_actor_and_a_whole_document(s):
+    gts, snac = S["gts.test"], S["snac.test"]
+    stub = shapes.gotosocial_key_stub(gts.actors["gina"]["doc"])
+    r = gts.post("gina", inbox(), activity("Update", S["gina"], stub, "updates/stub"))
+    s.status(r, 202, "an Update carrying only a key stub is answered")
+    forged = dict(gts.actors["gina"]["doc"], name="Forged by sam")
+    r = snac.post("sam", inbox(), activity("Update", S["sam"], forged, "updates/forged"))
+    s.check(r.status in (202, 403), "sam's Update of gina's profile is answered", r.describe())
+    time.sleep(0.5)
+    gina = account_by_uri(S["gina"])
+    s.eq(gina["display_name"], "Gina", "neither the stub nor another actor changed gina")
+    gts.actors["gina"]["doc"]["name"] = "Gina G."
+    r = gts.post("gina", inbox(), activity("Update", S["gina"], gts.actors["gina"]["doc"], "updates/2"))
+    s.status(r, 202, "gina's own Update(Person)")
+    s.check(wait_for(lambda: account_by_uri(S["gina"])["display_name"] == "Gina G."),
+            "applies", account_by_uri(S["gina"]))
+    S["alpha"].api("POST", "/api/v1/statuses", token=S["alice"].token, form={"status": "third post for gina"})
+    s.check(wait_for(lambda: creates_received(gts, "third post for gina")),
+            "and deliveries to gina go on", gts.inbox_posts())
+
+
+@suite.case
+def delivery_to_an_account_without_inbox_is_never_dropped(s):
+    snac, alpha, alice = S["snac.test"], S["alpha"], S["alice"]
+    nobox = account_by_uri(S["nobox"])
+    s.require(nobox, "alice finds an actor whose document has no inbox")
+    alpha.api("POST", f"/api/v1/accounts/{nobox['id']}/follow", token=alice.token)
+    token = admin_token()
+
+    def failures():
+        return [f for f in alpha.api("GET", "/api/v1/admin/delivery_failures", token=token)
+                if f["account_uri"] == S["nobox"]]
+    recorded = wait_for(failures)
+    s.check(recorded and recorded[0]["activity_type"] == "Follow" and recorded[0]["inbox"] == ""
+            and "inbox" in recorded[0]["error"], "the undeliverable Follow is shown to the admin", recorded)
+    s.check(snac.fetch_count("/nobox") >= 2, "the actor was fetched again before giving up",
+            snac.fetch_count("/nobox"))
+    s.check("no inbox" in alpha.stdout_text() + alpha.stderr_text(), "and the failure is logged")
+    restart()
+    snac.actors["nobox"]["doc"]["inbox"] = S["nobox"] + "/inbox"  # the server fixed its actor
+    alpha.api("POST", f"/api/v1/accounts/{nobox['id']}/unfollow", token=alice.token)
+    undo = wait_for(lambda: [p for p in snac.inbox_posts("Undo") if p.get("actor", "").endswith("/alice")])
+    s.check(undo and undo[0]["object"]["object"] == S["nobox"],
+            "the Undo(Follow) reaches the inbox the refetch found", snac.inbox_posts())
+
+
+@suite.case
+def replies_likes_and_shares_collections(s):
+    alpha, alice, gts, snac = S["alpha"], S["alice"], S["gts.test"], S["snac.test"]
+    parent = alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "a thread starts"})
+    own = alpha.api("POST", "/api/v1/statuses", token=alice.token,
+                    form={"status": "and goes on", "in_reply_to_id": parent["id"]})
+    alpha.api("POST", "/api/v1/statuses", token=alice.token,
+              form={"status": "a private aside", "in_reply_to_id": parent["id"], "visibility": "private"})
+    reply = note(gts.base(), "/users/gina/statuses/r1", S["gina"], "gina answers", inReplyTo=parent["uri"],
+                 tag=[{"type": "Mention", "href": "http://alpha.test/users/alice", "name": "@alice@alpha.test"}])
+    gts.post("gina", inbox(), activity("Create", S["gina"], reply, "creates/r1"))
+    gts.post("gina", inbox(), activity("Like", S["gina"], parent["uri"], "likes/2"))
+    gts.post("gina", inbox(), activity("Announce", S["gina"], parent["uri"], "announces/1",
+                                       to=[AS_PUBLIC], cc=[S["gina"] + "/followers"]))
+    s.require(wait_for(lambda: [d for d in alpha.api("GET", f"/api/v1/statuses/{parent['id']}/context",
+                                                     token=alice.token)["descendants"]
+                                if "gina answers" in d["content"]]), "the remote reply is stored")
+    r = alpha.http("GET", parent["uri"] + "/replies", headers=AP)
+    s.status(r, 200, "GET replies")
+    collection = r.json()
+    s.eq(collection.get("type"), "Collection", "replies is a Collection")
+    first = collection.get("first", {})
+    items = first.get("items", [])
+    s.check(len(items) == 1 and isinstance(items[0], dict) and items[0].get("id") == own["uri"],
+            "the first page holds alice's public self-reply, inlined as a Note", collection)
+    s.eq(first.get("next"), parent["uri"] + "/replies?only_other_accounts=true&page=true",
+         "then the other accounts' replies, as Mastodon links them")
+    s.require(first.get("next"), "the first page links the next one", first)
+    r = alpha.http("GET", first["next"], headers=AP)
+    s.status(r, 200, "GET the other accounts' page")
+    s.eq(r.json().get("items"), [reply["id"]], "it lists gina's reply by URI, not the private one")
+    s.check("next" not in r.json(), "a short page has no next", r.json())
+    for name, total in (("likes", 1), ("shares", 1)):
+        r = alpha.http("GET", f"{parent['uri']}/{name}", headers=AP)
+        s.check(r.status == 200 and r.json().get("totalItems") == total and r.json().get("type") == "Collection",
+                f"{name} collection counts {total}", r.describe())
+    private = alpha.api("POST", "/api/v1/statuses", token=alice.token,
+                        form={"status": "followers only", "visibility": "private"})
+    s.status(alpha.http("GET", private["uri"] + "/replies", headers=AP), 404,
+             "a private status's replies are not shown to an unsigned fetch")
+    headers = fedlib.sign("GET", private["uri"] + "/replies", gts.actors["gina"]["key"], gts.key_id("gina"))
+    s.status(alpha.http("GET", private["uri"] + "/replies", headers=headers), 200,
+             "but are to a follower's signed fetch")
+    actor = alpha.http("GET", "/actor", headers=AP).json()
+    for key in ("outbox", "followers", "following"):
+        r = alpha.http("GET", actor.get(key, "/missing").replace("http://alpha.test", ""), headers=AP)
+        s.check(r.status == 200 and r.json().get("type") == "OrderedCollection",
+                f"the instance actor's {key} collection", r.describe())
+    person = alpha.http("GET", "/users/alice", headers=AP).json()
+    for key in ("featured", "featuredTags"):
+        r = alpha.http("GET", person[key].replace("http://alpha.test", ""), headers=AP)
+        s.check(r.status == 200 and r.json().get("id") == person[key], f"alice's {key} collection", r.describe())
+    restart_with = {"AUTHORIZED_FETCH": "true"}
+    alpha.stop()
+    alpha.start(overrides=restart_with)
+    s.status(alpha.http("GET", parent["uri"] + "/replies", headers=AP), 401,
+             "AUTHORIZED_FETCH: an unsigned replies fetch is refused")
+    headers = fedlib.sign("GET", parent["uri"] + "/likes", snac.actors["sam"]["key"], snac.key_id("sam"))
+    r = alpha.http("GET", parent["uri"] + "/likes", headers=headers)
+    s.check(r.status == 200 and r.json().get("totalItems") == 1, "a signed one is served", r.describe())
+    alpha.stop()
+    alpha.start()
+
+
+@suite.case
+def blocking_ends_follows_on_both_sides(s):
+    alpha, alice, snac, akkoma = S["alpha"], S["alice"], S["snac.test"], S["akkoma.test"]
+    follow = remote_follows_alice(s, snac, "sam", "follows/sam")
+    sam, alice_follow = alice_follows(s, snac, "sam")
+    alpha.api("POST", f"/api/v1/accounts/{sam['id']}/block", token=alice.token)
+    rejected = wait_for(lambda: [p for p in snac.inbox_posts("Reject")
+                                 if isinstance(p.get("object"), dict) and p["object"].get("id") == follow["id"]])
+    s.check(rejected, "sam hears Reject(Follow) of its follow", snac.inbox_posts())
+    undone = wait_for(lambda: [p for p in snac.inbox_posts("Undo")
+                               if isinstance(p.get("object"), dict) and p["object"].get("type") == "Follow"
+                               and p["object"].get("object") == S["sam"]])
+    s.check(undone and undone[-1]["object"]["id"] == alice_follow["id"],
+            "and Undo(Follow) of alice's follow", snac.inbox_posts())
+    s.check(wait_for(lambda: [p for p in snac.inbox_posts("Block") if p.get("object") == S["sam"]]),
+            "besides the Block")
+    rel = relationship(alice, sam["id"])
+    s.check(rel["blocking"] and not rel["following"] and not rel["followed_by"], "both follows ended", rel)
+
+    remote_follows_alice(s, akkoma, "ak", "follows/ak")
+    ak, _ = alice_follows(s, akkoma, "ak")
+    r = akkoma.post("ak", inbox(), activity("Block", S["ak"], "http://alpha.test/users/alice", "blocks/1"))
+    s.status(r, 202, "ak's Block is answered")
+    rel = wait_for(lambda: (lambda x: x if not x["following"] and not x["followed_by"] else None)(
+        relationship(alice, ak["id"])))
+    s.check(rel, "an inbound Block ends both follows", relationship(alice, ak["id"]))
+    restart()
+    rel = relationship(alice, ak["id"])
+    s.check(not rel["following"] and not rel["followed_by"], "and they stay ended after a restart", rel)
+
+
+@suite.case
+def tombstones_stop_retry_storms(s):
+    alpha, alice, misskey = S["alpha"], S["alice"], S["misskey.test"]
+    alice_follows(s, misskey, "miko")
+    misskey.gone.add("/notes/gone1")
+    gone = misskey.base() + "/notes/gone1"
+    for n in range(3):
+        r = misskey.post("miko", inbox(), activity("Announce", S["miko"], gone, f"announces/{n}",
+                                                   to=[AS_PUBLIC]))
+        s.status(r, 202, f"Announce #{n + 1} of a gone note")
+    s.eq(misskey.fetch_count("/notes/gone1"), 1, "the gone note is fetched once, then remembered")
+    restart()
+    misskey.post("miko", inbox(), activity("Announce", S["miko"], gone, "announces/9", to=[AS_PUBLIC]))
+    s.eq(misskey.fetch_count("/notes/gone1"), 1, "still once after a restart")
+
+    late = note(misskey.base(), "/notes/late1", S["miko"], "@alice resurrected?",
+                tag=[{"type": "Mention", "href": "http://alpha.test/users/alice", "name": "@alice@alpha.test"}])
+    misskey.post("miko", inbox(), activity("Delete", S["miko"], {"id": late["id"], "type": "Tombstone"},
+                                           "deletes/1"))
+    misskey.post("miko", inbox(), activity("Create", S["miko"], late, "creates/late1"))
+    time.sleep(0.5)
+    mentions = alpha.api("GET", "/api/v1/notifications", token=alice.token, query={"types[]": "mention"})
+    s.check(not any("resurrected" in (n.get("status") or {}).get("content", "") for n in mentions),
+            "a Create that arrives after its Delete is not taken", mentions)
+
+
+@suite.case
+def stale_actor_is_refreshed_in_the_background(s):
+    alpha, alice, misskey = S["alpha"], S["alice"], S["misskey.test"]
+    miko = account_by_uri(S["miko"])
+    s.require(miko, "alpha knows miko")
+    misskey.actors["miko"]["doc"]["name"] = "Miko Renamed"  # no Update sent
+    time.sleep(STALE_MS / 1000 + 0.5)
+    post = alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "like this, miko"})
+    misskey.post("miko", inbox(), activity("Like", S["miko"], post["uri"], "likes/miko"))
+    s.check(wait_for(lambda: alpha.api("GET", f"/api/v1/accounts/{miko['id']}", token=alice.token)
+                     ["display_name"] == "Miko Renamed"),
+            "the stale copy is refetched after miko interacts",
+            alpha.api("GET", f"/api/v1/accounts/{miko['id']}", token=alice.token))
+
+
+@suite.case
+def misskey_question_and_peertube_video(s):
+    alpha, alice, misskey, peertube = S["alpha"], S["alice"], S["misskey.test"], S["peertube.test"]
+    question = {"id": misskey.base() + "/notes/q1", "type": "Question", "attributedTo": S["miko"],
+                "content": "<p>Which :blobcat: ?</p>", "_misskey_content": "Which :blobcat: ?",
+                "to": [AS_PUBLIC], "cc": [S["miko"] + "/followers"], "published": "2026-12-01T10:00:00.000Z",
+                "endTime": "2030-01-01T00:00:00.000Z",
+                "anyOf": [{"type": "Note", "name": "left", "replies": {"type": "Collection", "totalItems": 1}},
+                          {"type": "Note", "name": "right", "replies": {"type": "Collection", "totalItems": 0}}],
+                "tag": [{"id": misskey.base() + "/emojis/blobcat", "type": "Emoji", "name": ":blobcat:",
+                         "icon": {"type": "Image", "mediaType": "image/png",
+                                  "url": misskey.base() + "/files/blobcat.png"}}]}
+    misskey.post("miko", inbox(), activity("Create", S["miko"], question, "creates/q1"))
+
+    def home(needle):
+        for st in alpha.api("GET", "/api/v1/timelines/home", token=alice.token, query={"limit": 40}):
+            target = st.get("reblog") or st
+            if needle in (target.get("content") or ""):
+                return target
+        return None
+    polled = wait_for(lambda: home("Which"))
+    s.require(polled, "miko's Question reaches alice's home")
+    poll = polled.get("poll") or {}
+    s.check(poll.get("multiple") is True and [o["title"] for o in poll.get("options", [])] == ["left", "right"],
+            "anyOf is a multiple-choice poll", poll)
+    s.check(":blobcat:" in polled["content"], "the post with Emoji tags is taken with its text",
+            polled["content"])
+
+    alice_follows(s, peertube, "chan")
+    video = shapes.peertube_video(peertube.base(), S["chan"], "abc-123", "Cats on a boat")
+    peertube.objects[video["id"].replace(peertube.base(), "")] = video
+    peertube.post("chan", inbox(), activity("Announce", S["chan"], video["id"], "announces/v1",
+                                            to=[AS_PUBLIC], cc=[S["chan"] + "/followers"]))
+    boosted = wait_for(lambda: home("Cats on a boat"))
+    s.require(boosted, "the channel's Announce of a Video reaches alice's home")
+    s.check(boosted["account"]["acct"] == "pat@peertube.test", "attributed to the Person of [Person, Group]",
+            boosted["account"])
+    s.check(peertube.base() + "/w/abc-123" in boosted["content"], "with the watch page link", boosted["content"])
+
+
+if __name__ == "__main__":
+    harness.main(suite)
