@@ -33,7 +33,8 @@ class Federation {
   // Remote public keys by keyId (what verification asked for last).
   std::optional<PublicKey> cached_key(const std::string& key_id);
   void cache_key(const std::string& key_id, const PublicKey& key);
-  // True at most once per few seconds per keyId: bounds refetches caused by bad signatures.
+  // True at most once per few seconds per keyId: bounds refetches caused by bad signatures (and,
+  // under a name of their own, other refetches: "actor <uri>" for deliveries).
   bool may_refresh_key(const std::string& key_id);
 
   // Delivery worker wake-ups: notify after enqueueing; the worker waits with a timeout.

@@ -98,9 +98,11 @@ struct DeliveryWorker::Impl {
     return failure;
   }
 
-  // The inbox of a job enqueued for an account without one: the actor is fetched again.
+  // The inbox of a job enqueued for an account without one: the actor is fetched again (at most
+  // once every few seconds per actor: a burst of posts to such a follower fetches it once).
   std::string refetched_inbox(const std::string& actor_uri) {
-    auto account = resolve_actor(app, actor_uri, true);
+    bool refetch = of(app).may_refresh_key("actor " + actor_uri);
+    auto account = resolve_actor(app, actor_uri, refetch);
     if (!account) return "";
     return account->shared_inbox_url.empty() ? account->inbox_url : account->shared_inbox_url;
   }

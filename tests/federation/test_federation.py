@@ -762,8 +762,11 @@ def polls_travel_both_ways(s):
                        json_body={"status": "Poll from alpha: north or south?",
                                   "poll": {"options": ["north", "south"], "expires_in": 3600}})
     local_poll = status["poll"]["id"]
-    remote = wait_for(lambda: find_in_home(beta, bob, "Poll from alpha"))
-    s.require(remote and remote.get("poll"), "the poll reaches bob on beta as a poll", remote)
+    # The status is stored before its poll (two writes): wait for both.
+    remote = wait_for(lambda: (lambda r: r if r and r.get("poll") else None)(
+        find_in_home(beta, bob, "Poll from alpha")))
+    s.require(remote and remote.get("poll"), "the poll reaches bob on beta as a poll",
+              find_in_home(beta, bob, "Poll from alpha"))
     poll = remote["poll"]
     s.eq([o["title"] for o in poll["options"]], ["north", "south"], "options on beta")
     s.eq((poll["multiple"], poll["expired"]), (False, False), "single choice, open")
