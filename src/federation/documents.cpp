@@ -14,14 +14,17 @@ namespace herd::federation {
 
 namespace {
 
+constexpr std::size_t kEmbeddedSelfReplies = 5;  // as Mastodon
+
 // Everything the statuses of a page refer to, loaded in a fixed number of queries.
 struct Loaded {
   std::unordered_map<Id, store::Account> accounts;
   std::unordered_map<Id, store::Status> statuses;  // parents and reblogged originals
   std::unordered_map<Id, std::vector<Id>> mentions;
   std::unordered_map<Id, std::vector<std::string>> tags;
-  std::unordered_map<Id, store::Poll> polls;                          // by status id
-  std::unordered_map<Id, std::vector<store::MediaAttachment>> media;  // by status id
+  std::unordered_map<Id, store::Poll> polls;                                     // by status id
+  std::unordered_map<Id, std::vector<store::MediaAttachment>> media;             // by status id
+  std::unordered_map<Id, std::vector<std::pair<Id, std::string>>> self_replies;  // by status id
 
   const store::Account* account(Id id) const {
     auto it = accounts.find(id);
@@ -43,6 +46,7 @@ Loaded load(store::Connection& c, const std::vector<store::Status>& statuses) {
   loaded.tags = store::load_tag_names(c, note_ids);
   loaded.polls = store::load_status_polls(c, note_ids);
   loaded.media = store::load_status_media(c, note_ids);
+  loaded.self_replies = store::load_self_replies(c, note_ids, kEmbeddedSelfReplies);
   std::vector<Id> account_ids;
   for (const auto& s : statuses) account_ids.push_back(s.account_id);
   for (const auto& [id, s] : loaded.statuses) account_ids.push_back(s.account_id);
@@ -68,6 +72,8 @@ std::optional<NoteParts> parts_for(const Loaded& loaded, const store::Status& s)
   if (auto it = loaded.tags.find(s.id); it != loaded.tags.end()) parts.tags = it->second;
   if (auto it = loaded.polls.find(s.id); it != loaded.polls.end()) parts.poll = &it->second;
   if (auto it = loaded.media.find(s.id); it != loaded.media.end()) parts.media = &it->second;
+  if (auto it = loaded.self_replies.find(s.id); it != loaded.self_replies.end())
+    parts.self_replies = &it->second;
   return parts;
 }
 

@@ -236,14 +236,21 @@ json::object note_json(const App& app, const store::Status& s, const NoteParts& 
     tags.push_back(
         json::object{{"type", "Hashtag"}, {"href", app.tag_url(tag)}, {"name", "#" + tag}});
   o["tag"] = std::move(tags);
+  // As Mastodon: the first self replies, then the next page of self replies after the last one,
+  // or (none) the other accounts' replies.
   std::string replies = s.uri + "/replies";
-  o["replies"] =
-      json::object{{"id", replies},
-                   {"type", "Collection"},
-                   {"first", json::object{{"type", "CollectionPage"},
-                                          {"next", replies + "?only_other_accounts=true&page=true"},
-                                          {"partOf", replies},
-                                          {"items", json::array()}}}};
+  json::array self_replies;
+  std::string next = replies + "?only_other_accounts=true&page=true";
+  if (parts.self_replies && !parts.self_replies->empty()) {
+    for (const auto& [id, uri] : *parts.self_replies) self_replies.emplace_back(uri);
+    next = replies + "?min_id=" + std::to_string(parts.self_replies->back().first) + "&page=true";
+  }
+  o["replies"] = json::object{{"id", replies},
+                              {"type", "Collection"},
+                              {"first", json::object{{"type", "CollectionPage"},
+                                                     {"next", next},
+                                                     {"partOf", replies},
+                                                     {"items", std::move(self_replies)}}}};
   o["likes"] = json::object{
       {"id", s.uri + "/likes"}, {"type", "Collection"}, {"totalItems", s.favourites_count}};
   o["shares"] = json::object{

@@ -48,6 +48,9 @@ struct NoteParts {
   std::vector<std::string> tags;         // hashtag names
   const store::Poll* poll = nullptr;     // with a poll, the status is a Question
   const std::vector<store::MediaAttachment>* media = nullptr;  // attachments, in order
+  // The first public/unlisted replies by the author (id, uri), embedded in `replies` as Mastodon
+  // does; nullptr: none.
+  const std::vector<std::pair<Id, std::string>>* self_replies = nullptr;
 };
 std::vector<std::string> note_to(const store::Status& status, const NoteParts& parts);
 std::vector<std::string> note_cc(const store::Status& status, const NoteParts& parts);

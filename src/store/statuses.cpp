@@ -305,6 +305,26 @@ std::vector<Status> find_descendants(Connection& c, Id status_id, int limit, int
   return out;
 }
 
+std::unordered_map<Id, std::vector<std::pair<Id, std::string>>> load_self_replies(
+    Connection& c, const std::vector<Id>& status_ids, std::size_t per_status) {
+  std::unordered_map<Id, std::vector<std::pair<Id, std::string>>> out;
+  if (status_ids.empty()) return out;
+  std::vector<Value> params;
+  append_ids(params, status_ids);
+  for (const Row& r :
+       c.query("SELECT r.in_reply_to_id, r.id, r.uri FROM statuses r JOIN statuses p ON p.id = "
+               "r.in_reply_to_id WHERE r.in_reply_to_id IN (" +
+                   placeholders(status_ids.size()) +
+                   ") AND r.account_id = p.account_id AND r.visibility IN ('public', "
+                   "'unlisted') ORDER BY r.id",
+               params)
+           .rows) {
+    auto& list = out[r.i(0)];
+    if (list.size() < per_status) list.emplace_back(r.i(1), r.s(2));
+  }
+  return out;
+}
+
 std::vector<Status> page_direct_replies(Connection& c, Id status_id, Id author_id,
                                         bool other_accounts, std::optional<Id> min_id, int limit) {
   std::vector<Value> params{Value(status_id), Value(author_id), Value(min_id.value_or(0))};

@@ -70,6 +70,10 @@ std::vector<Status> find_ancestors(Connection& c, Id status_id, int limit);
 // Every reply below status_id (at most `limit`, down to `depth` levels), in thread order (depth
 // first, older replies first).
 std::vector<Status> find_descendants(Connection& c, Id status_id, int limit, int depth);
+// The first `per_status` public and unlisted replies each status has from its own author (self
+// replies, as Mastodon embeds them in a Note), oldest first: (id, uri) by status id.
+std::unordered_map<Id, std::vector<std::pair<Id, std::string>>> load_self_replies(
+    Connection& c, const std::vector<Id>& status_ids, std::size_t per_status);
 // The public and unlisted direct replies to a status, oldest first, after min_id (exclusive),
 // at most limit: those by its author (other_accounts=false) or by other, unsuspended accounts.
 std::vector<Status> page_direct_replies(Connection& c, Id status_id, Id author_id,

@@ -243,6 +243,18 @@ def replies_likes_and_shares_collections(s):
     s.status(r, 200, "GET the other accounts' page")
     s.eq(r.json().get("items"), [reply["id"]], "it lists gina's reply by URI, not the private one")
     s.check("next" not in r.json(), "a short page has no next", r.json())
+    # The Note embeds its first self replies; following `next` walks the thread as Mastodon's
+    # FetchRepliesService would: the self replies after the last one, then everyone else's.
+    embedded = alpha.http("GET", parent["uri"], headers=AP).json().get("replies", {}).get("first", {})
+    s.eq(embedded.get("items"), [own["uri"]], "the Note embeds alice's self reply")
+    seen, url = [], embedded.get("next")
+    for _ in range(4):
+        if not url:
+            break
+        page = alpha.http("GET", url, headers=AP).json()
+        seen += [i["id"] if isinstance(i, dict) else i for i in page.get("items", [])]
+        url = page.get("next")
+    s.eq(seen, [reply["id"]], "walking next from the Note reaches gina's reply, then ends")
     for name, total in (("likes", 1), ("shares", 1)):
         r = alpha.http("GET", f"{parent['uri']}/{name}", headers=AP)
         s.check(r.status == 200 and r.json().get("totalItems") == total and r.json().get("type") == "Collection",
