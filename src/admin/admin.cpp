@@ -34,6 +34,7 @@ void usage() {
          "user|moderator|admin]\n"
          "  herd admin reports [--resolved true] | reports resolve|reopen ID\n"
          "  herd admin aliases USERNAME [URI... | -]\n"
+         "  herd admin deliveries   (deliveries that could not be made)\n"
          "  herd admin documents show|set|reset privacy_policy|terms_of_service|"
          "extended_description [FILE | -]\n";
 }
@@ -118,7 +119,8 @@ int admin_main(int argc, char** argv) {
         return 0;
       }
     }
-    if (command == "reports" || command == "aliases") return moderation_command(app, argc, argv);
+    if (command == "reports" || command == "aliases" || command == "deliveries")
+      return moderation_command(app, argc, argv);
     if (command == "announcements") {
       Args args = parse(argc, argv, 2);
       auto time_option = [&](const char* name) -> std::optional<std::int64_t> {

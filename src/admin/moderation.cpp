@@ -10,6 +10,7 @@
 #include "federation/outbox.hpp"
 #include "service/reports.hpp"
 #include "store/accounts.hpp"
+#include "store/federation_records.hpp"
 #include "store/reports.hpp"
 
 namespace herd::admin {
@@ -18,12 +19,24 @@ namespace {
 
 void usage() {
   std::cerr << "Usage: herd admin reports [--resolved true] | reports resolve|reopen ID\n"
-               "       herd admin aliases USERNAME [URI... | -]\n";
+               "       herd admin aliases USERNAME [URI... | -]\n"
+               "       herd admin deliveries\n";
 }
 
 std::string handle(store::Connection& c, Id account_id) {
   auto account = store::find_account(c, account_id);
   return account ? "@" + account->acct() : "#" + std::to_string(account_id);
+}
+
+// The deliveries that could not be made, newest first (as /api/v1/admin/delivery_failures).
+int list_delivery_failures(App& app) {
+  app.db->read([&](store::Connection& c) {
+    for (const auto& f : store::list_delivery_failures(c, 200))
+      std::cout << rfc3339(f.created_at) << "\t" << f.activity_type << " " << f.activity_id << "\t"
+                << (f.inbox.empty() ? f.account_uri + " (no inbox)" : f.inbox) << "\t" << f.error
+                << "\n";
+  });
+  return 0;
 }
 
 int list_reports(App& app, bool resolved) {
@@ -88,6 +101,7 @@ int moderation_command(App& app, int argc, char** argv) {
       return 0;
     }
   }
+  if (command == "deliveries") return list_delivery_failures(app);
   if (command == "aliases" && !args.empty()) {
     return aliases(app, args[0], std::vector<std::string>(args.begin() + 1, args.end()));
   }

@@ -20,6 +20,7 @@ restarted between steps:
     /usr/bin/python3 tests/federation/test_interop.py --herd build/herd [--backend sqlite]
 """
 import os
+import subprocess
 import sys
 import time
 
@@ -203,6 +204,20 @@ def delivery_to_an_account_without_inbox_is_never_dropped(s):
     s.check(snac.fetch_count("/nobox") >= 2, "the actor was fetched again before giving up",
             snac.fetch_count("/nobox"))
     s.check("no inbox" in alpha.stdout_text() + alpha.stderr_text(), "and the failure is logged")
+    # A permanent refusal (4xx) is recorded too, and `herd admin deliveries` lists both.
+    akkoma = S["akkoma.test"]
+    akkoma.status = 403
+    alpha.api("POST", "/api/v1/statuses", token=alice.token,
+              form={"status": "@ak@akkoma.test are you there?", "visibility": "direct"})
+    refused = wait_for(lambda: [f for f in alpha.api("GET", "/api/v1/admin/delivery_failures", token=token)
+                                if f["inbox"] == akkoma.base() + "/inbox"])
+    akkoma.status = 202
+    s.check(refused and refused[0]["activity_type"] == "Create" and "403" in refused[0]["error"],
+            "a delivery refused with 403 is shown to the admin", refused)
+    r = subprocess.run([args.herd, "admin", "deliveries"], env=alpha.environment(), capture_output=True,
+                       text=True, timeout=60)
+    s.check(r.returncode == 0 and S["nobox"] + " (no inbox)" in r.stdout and "HTTP 403" in r.stdout,
+            "herd admin deliveries lists them", r.stdout + r.stderr)
     restart()
     snac.actors["nobox"]["doc"]["inbox"] = S["nobox"] + "/inbox"  # the server fixed its actor
     alpha.api("POST", f"/api/v1/accounts/{nobox['id']}/unfollow", token=alice.token)
