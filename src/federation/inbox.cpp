@@ -149,7 +149,8 @@ std::optional<Id> parent_of(App& app, const std::string& uri, int depth) {
 std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Account& author,
                               int depth, bool require_audience, std::string& reason) {
   if (auto existing = status_by_uri(app, post.id)) return existing->id;
-  if (app.db->read_value([&](store::Connection& c) { return store::is_tombstoned(c, post.id); })) {
+  if (app.db->read_value(
+          [&](store::Connection& c) { return store::is_tombstoned(c, post.id, now_unix_ms()); })) {
     reason = "deleted (tombstone)";
     return std::nullopt;
   }
@@ -258,18 +259,24 @@ IngestResult on_update(App& app, const json::object& activity, const store::Acco
 IngestResult on_delete(App& app, const json::object& activity, const store::Account& actor) {
   std::string id = as::first_id(activity, "object");
   if (id.empty()) return ignored("Delete without an object");
-  // Remembered, so that the object is not fetched or taken again (a Create or Announce that
-  // arrives after its Delete).
-  if (domain_of(id) == domain_of(actor.uri))
+  // Remembered as a tombstone, so that the object is not fetched or taken again (a Create or
+  // Announce that arrives after its Delete); an object never seen here only for a while.
+  auto remember = [&](std::string_view reason) {
     app.db->write(
-        [&](store::Connection& c) { store::insert_tombstone(c, id, "deleted", now_unix_ms()); });
+        [&](store::Connection& c) { store::insert_tombstone(c, id, reason, now_unix_ms()); });
+  };
   if (id == actor.uri) {
+    remember("deleted");
     app.db->write([&](store::Connection& c) { store::set_account_suspended(c, actor.id, true); });
     return accepted();
   }
   auto status = status_by_uri(app, id);
-  if (!status) return ignored("unknown object (tombstone kept)");
+  if (!status) {
+    if (domain_of(id) == domain_of(actor.uri)) remember("unseen");
+    return ignored("unknown object (remembered for a while)");
+  }
   if (status->account_id != actor.id) return rejected("the object is not the actor's");
+  remember("deleted");
   return through_service([&] { service::delete_status(app, actor.id, status->id); });
 }
 

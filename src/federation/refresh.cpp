@@ -1,5 +1,6 @@
 #include "federation/refresh.hpp"
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <cstdlib>
 
@@ -8,6 +9,7 @@
 #include "core/time.hpp"
 #include "federation/resolver.hpp"
 #include "store/federation.hpp"
+#include "store/federation_records.hpp"
 
 namespace herd::federation {
 
@@ -17,6 +19,8 @@ namespace {
 
 constexpr std::string_view kRefreshQueue = "actor_refresh";
 constexpr std::int64_t kLockMs = 60'000;
+constexpr std::int64_t kPruneEveryMs = 60LL * 60 * 1000;
+std::atomic<std::int64_t> pruned_at{0};
 
 std::int64_t stale_after_ms() {
   if (const char* value = std::getenv("HERD_ACTOR_STALE_MS")) {
@@ -41,6 +45,9 @@ void queue_refresh_if_stale(App& app, const store::Account& account) {
 }
 
 int run_actor_refresh_jobs(App& app, std::int64_t now) {
+  std::int64_t last = pruned_at.load();
+  if (now - last >= kPruneEveryMs && pruned_at.compare_exchange_strong(last, now))
+    app.db->write([&](store::Connection& c) { store::prune_tombstones(c, now); });
   bool due = app.db->read_value(
       [&](store::Connection& c) { return store::has_due_jobs(c, kRefreshQueue, now); });
   if (!due) return 0;

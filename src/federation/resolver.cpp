@@ -121,7 +121,8 @@ std::optional<json::object> fetch_document(App& app, const std::string& uri) {
   }
   std::string domain = domain_of(uri);
   if (domain.empty() || domain_blocked(app, domain)) return std::nullopt;
-  if (app.db->read_value([&](store::Connection& c) { return store::is_tombstoned(c, uri); }))
+  if (app.db->read_value(
+          [&](store::Connection& c) { return store::is_tombstoned(c, uri, now_unix_ms()); }))
     return std::nullopt;  // gone (410) or deleted: never asked again
   Federation& federation = of(app);
   try {

@@ -32,13 +32,22 @@ std::optional<RemoteKey> find_remote_key(Connection& c, std::string_view key_id)
 void insert_tombstone(Connection& c, std::string_view uri, std::string_view reason,
                       std::int64_t now) {
   c.query(
-      "INSERT INTO tombstones (uri, reason, created_at) VALUES (?, ?, ?) "
-      "ON CONFLICT (uri) DO NOTHING",
+      "INSERT INTO tombstones (uri, reason, created_at) VALUES (?, ?, ?) ON CONFLICT (uri) DO "
+      "UPDATE SET reason = excluded.reason, created_at = excluded.created_at WHERE "
+      "tombstones.reason = 'unseen'",
       {text(uri), text(reason), Value(now)});
 }
 
-bool is_tombstoned(Connection& c, std::string_view uri) {
-  return !c.query("SELECT 1 FROM tombstones WHERE uri = ?", {text(uri)}).empty();
+bool is_tombstoned(Connection& c, std::string_view uri, std::int64_t now) {
+  return !c.query(
+               "SELECT 1 FROM tombstones WHERE uri = ? AND (reason <> 'unseen' OR created_at > ?)",
+               {text(uri), Value(now - kUnseenTombstoneMs)})
+              .empty();
+}
+
+void prune_tombstones(Connection& c, std::int64_t now) {
+  c.query("DELETE FROM tombstones WHERE reason = 'unseen' AND created_at < ?",
+          {Value(now - kUnseenTombstoneMs)});
 }
 
 void insert_delivery_failure(Connection& c, const DeliveryFailure& f) {

@@ -25,11 +25,16 @@ std::optional<RemoteKey> find_remote_key(Connection& c, std::string_view key_id)
 
 // ---- tombstones ---------------------------------------------------------------------------------
 
-// Remembers that uri is gone (reason: "gone" for 404/410 answers, "deleted" for a Delete); a
-// second call keeps the first record.
+// Remembers that uri is gone. reason: "gone" (a 410 answer) and "deleted" (a Delete of a known
+// object or of the actor itself) are kept; "unseen" (a Delete of an object never seen here, which
+// servers send to every inbox they know) only counts for kUnseenTombstoneMs, as Mastodon's
+// delete-upon-arrival. A kept reason replaces an unseen one; otherwise the first record stays.
+inline constexpr std::int64_t kUnseenTombstoneMs = 6LL * 60 * 60 * 1000;
 void insert_tombstone(Connection& c, std::string_view uri, std::string_view reason,
                       std::int64_t now);
-bool is_tombstoned(Connection& c, std::string_view uri);
+bool is_tombstoned(Connection& c, std::string_view uri, std::int64_t now);
+// Removes the unseen tombstones that no longer count.
+void prune_tombstones(Connection& c, std::int64_t now);
 
 // ---- delivery failures --------------------------------------------------------------------------
 

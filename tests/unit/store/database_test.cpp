@@ -1,5 +1,7 @@
 // The storage layer on both engines: SQLite always; PostgreSQL when HERD_TEST_POSTGRES_URL names
 // a server (scripts/test starts one), each test in a fresh database.
+#include "store/database.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -7,7 +9,7 @@
 
 #include "core/ids.hpp"
 #include "store/accounts.hpp"
-#include "store/database.hpp"
+#include "store/federation_records.hpp"
 #include "store/page.hpp"
 #include "store/relationships.hpp"
 
@@ -18,7 +20,8 @@ namespace {
 
 std::unique_ptr<Database> open_fresh(const std::string& backend) {
   if (backend == "sqlite") {
-    auto path = std::filesystem::temp_directory_path() / ("herd-store-" + std::to_string(next_id()));
+    auto path =
+        std::filesystem::temp_directory_path() / ("herd-store-" + std::to_string(next_id()));
     return open_database("sqlite://" + path.string() + "/test.sqlite3", 4);
   }
   const char* url = std::getenv("HERD_TEST_POSTGRES_URL");
@@ -52,20 +55,24 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 
 }  // namespace
 
-TEST_P(StoreTest, MigrationsAreIdempotent) { EXPECT_EQ(migrate(*db), 0); }
+TEST_P(StoreTest, MigrationsAreIdempotent) {
+  EXPECT_EQ(migrate(*db), 0);
+}
 
 TEST_P(StoreTest, AccountsRoundTripAndCaseInsensitiveLookup) {
   Account alice = make_account("Alice");
   alice.fields_json = R"([{"name":"a","value":"b"}])";
   alice.locked = true;
   db->write([&](Connection& c) { insert_account(c, alice); });
-  auto found = db->read_value([&](Connection& c) { return find_account_by_username(c, "alice", ""); });
+  auto found =
+      db->read_value([&](Connection& c) { return find_account_by_username(c, "alice", ""); });
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, alice.id);
   EXPECT_EQ(found->username, "Alice");
   EXPECT_TRUE(found->locked);
   EXPECT_EQ(found->fields_json, alice.fields_json);
-  EXPECT_FALSE(db->read_value([&](Connection& c) { return find_account_by_username(c, "alice", "remote.example"); }));
+  EXPECT_FALSE(db->read_value(
+      [&](Connection& c) { return find_account_by_username(c, "alice", "remote.example"); }));
 }
 
 TEST_P(StoreTest, UniqueViolationIsReportedAndRolledBack) {
@@ -80,7 +87,8 @@ TEST_P(StoreTest, UniqueViolationIsReportedAndRolledBack) {
     EXPECT_TRUE(e.unique_violation()) << e.what();
   }
   // The whole transaction rolled back: carol was not kept.
-  EXPECT_FALSE(db->read_value([&](Connection& c) { return find_account_by_username(c, "carol", ""); }));
+  EXPECT_FALSE(
+      db->read_value([&](Connection& c) { return find_account_by_username(c, "carol", ""); }));
 }
 
 TEST_P(StoreTest, CountersNeverGoNegative) {
@@ -116,7 +124,8 @@ TEST_P(StoreTest, FollowPagesWalkWithoutGapOrRepeat) {
   PageQuery page;
   page.limit = 10;
   for (;;) {
-    auto entries = db->read_value([&](Connection& c) { return page_followers(c, target.id, page); });
+    auto entries =
+        db->read_value([&](Connection& c) { return page_followers(c, target.id, page); });
     if (entries.empty()) break;
     for (auto& e : entries) seen.push_back(e.account_id);
     page.max_id = entries.back().row_id;
@@ -140,6 +149,72 @@ TEST_P(StoreTest, SettingsUpsert) {
     put_setting(c, "k", "2");
   });
   EXPECT_EQ(db->read_value([&](Connection& c) { return get_setting(c, "k"); }), "2");
+}
+
+TEST_P(StoreTest, RemoteKeysByKeyIdSurviveAndReplace) {
+  RemoteKey key{"https://gts.example/users/gina/main-key", "https://gts.example/users/gina", "PEM1",
+                5};
+  db->write([&](Connection& c) { upsert_remote_key(c, key); });
+  key.public_key_pem = "PEM2";
+  db->write([&](Connection& c) { upsert_remote_key(c, key); });
+  auto found = db->read_value([&](Connection& c) { return find_remote_key(c, key.key_id); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->owner_uri, "https://gts.example/users/gina");
+  EXPECT_EQ(found->public_key_pem, "PEM2");
+  EXPECT_FALSE(db->read_value(
+      [&](Connection& c) { return find_remote_key(c, "https://gts.example/users/gina"); }));
+}
+
+TEST_P(StoreTest, UnseenTombstonesExpireKeptOnesStay) {
+  const std::int64_t now = 1'000'000'000'000;
+  const std::int64_t later = now + kUnseenTombstoneMs + 1;
+  db->write([&](Connection& c) {
+    insert_tombstone(c, "https://a.example/notes/unseen", "unseen", now);
+    insert_tombstone(c, "https://a.example/notes/gone", "gone", now);
+    insert_tombstone(c, "https://a.example/notes/upgraded", "unseen", now);
+    insert_tombstone(c, "https://a.example/notes/upgraded", "deleted", now);
+    insert_tombstone(c, "https://a.example/notes/gone", "unseen", now);  // keeps "gone"
+  });
+  db->read([&](Connection& c) {
+    EXPECT_TRUE(is_tombstoned(c, "https://a.example/notes/unseen", now));
+    EXPECT_FALSE(is_tombstoned(c, "https://a.example/notes/unseen", later));
+    EXPECT_TRUE(is_tombstoned(c, "https://a.example/notes/gone", later));
+    EXPECT_TRUE(is_tombstoned(c, "https://a.example/notes/upgraded", later));
+    EXPECT_FALSE(is_tombstoned(c, "https://a.example/notes/never", now));
+  });
+  db->write([&](Connection& c) { prune_tombstones(c, later); });
+  auto rows = db->read_value([&](Connection& c) {
+    return c.query("SELECT uri FROM tombstones ORDER BY uri").rows.size();
+  });
+  EXPECT_EQ(rows, 2u);
+}
+
+TEST_P(StoreTest, DeliveryFailuresNewestFirstAndOldOnesPruned) {
+  const std::int64_t day = 24LL * 60 * 60 * 1000;
+  const std::int64_t start = 1'700'000'000'000;
+  auto failure = [](std::int64_t at, const std::string& type) {
+    DeliveryFailure f;
+    f.id = id_at(at);
+    f.account_uri = "https://a.example/users/x";
+    f.activity_type = type;
+    f.error = "the account has no inbox";
+    f.created_at = at;
+    return f;
+  };
+  db->write([&](Connection& c) {
+    insert_delivery_failure(c, failure(start, "Follow"));
+    insert_delivery_failure(c, failure(start + day, "Create"));
+  });
+  auto listed = db->read_value([&](Connection& c) { return list_delivery_failures(c, 10); });
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].activity_type, "Create");
+  db->write([&](Connection& c) {
+    insert_delivery_failure(c, failure(start + (kDeliveryFailureDays + 1) * day, "Block"));
+  });
+  listed = db->read_value([&](Connection& c) { return list_delivery_failures(c, 10); });
+  ASSERT_EQ(listed.size(), 2u);  // the first one is older than the retention
+  EXPECT_EQ(listed[0].activity_type, "Block");
+  EXPECT_EQ(listed[1].activity_type, "Create");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
