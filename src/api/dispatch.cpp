@@ -87,7 +87,11 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
           return std::move(*hit);
         }
       }
-      if (request.method == "OPTIONS") {
+      std::optional<http::Response> front;
+      if (router.front() && request.method != "OPTIONS") front = router.front()(request);
+      if (front) {
+        response = std::move(*front);
+      } else if (request.method == "OPTIONS") {
         response = preflight(router, request);
       } else {
         const http::Handler* handler = nullptr;

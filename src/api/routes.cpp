@@ -1,5 +1,7 @@
 #include "api/routes.hpp"
 
+#include "web/client.hpp"
+
 namespace herd::api {
 
 http::Router build_router(App& app) {
@@ -29,6 +31,7 @@ http::Router build_router(App& app) {
   add_push_routes(router, app);
   add_oauth_routes(router, app);
   add_activitypub_routes(router, app);  // before the web pages: it negotiates shared URLs
+  web::add_client_routes(router, app);  // the web client: shell, assets, signed-in routes
   add_web_routes(router, app);
   return router;
 }

@@ -3,6 +3,7 @@
 // segments win over captures when both match.
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,12 @@ class Router {
   void set_fallback(Handler handler) { fallback_ = std::move(handler); }
   const Handler* fallback() const { return fallback_ ? &fallback_ : nullptr; }
 
+  // Asked before any route: when it answers, its response is used instead of routing (the web
+  // client takes over a signed-in browser's navigations this way, web/client.hpp).
+  using Front = std::function<std::optional<Response>(Request&)>;
+  void set_front(Front front) { front_ = std::move(front); }
+  const Front& front() const { return front_; }
+
  private:
   struct Route {
     std::string method;
@@ -42,6 +49,7 @@ class Router {
   static bool matches(const Route& route, const std::vector<std::string_view>& segments);
   std::vector<Route> routes_;
   Handler fallback_;
+  Front front_;
 };
 
 }  // namespace herd::http

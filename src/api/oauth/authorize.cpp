@@ -5,11 +5,13 @@
 // here afterwards; then the consent page. POST (CSRF-checked): Authorize issues a code and
 // redirects to redirect_uri?code=...&state=... (out-of-band: to the native page showing it);
 // Deny redirects with error=access_denied. An unknown client or unregistered redirect URI gets an
-// HTML error page (400), never a redirect.
+// HTML error page (400), never a redirect. The first-party web client (service/web_client.hpp)
+// skips the consent page when the browser is already signed in and the request carries PKCE.
 #include "api/oauth/oauth_routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "service/oauth.hpp"
+#include "service/web_client.hpp"
 #include "web/web.hpp"
 
 namespace herd::api {
@@ -157,6 +159,9 @@ std::optional<http::Response> check(App& app, const service::AuthorizationReques
   return std::nullopt;
 }
 
+// Issues the code and sends the browser back to the client.
+http::Response approved(App& app, const service::PreAuthorization& pre, Id user_id);
+
 http::Response get_authorize(App& app, http::Request& request) {
   service::AuthorizationRequest r = read_request(request);
   service::PreAuthorization pre;
@@ -164,6 +169,9 @@ http::Response get_authorize(App& app, http::Request& request) {
   bool force_login = http::parse_bool(web::form_value(request, "force_login")).value_or(false);
   auto session = web::current_session(app, request);
   if (!session || !session->signed_in() || force_login) return sign_in_step(app, request, pre, r);
+  // The first-party web client asks no second consent of a signed-in browser (PKCE required).
+  if (!pre.code_challenge.empty() && service::is_web_client(app, pre.application))
+    return approved(app, pre, session->user->id);
   return consent_step(app, *session, pre);
 }
 
@@ -182,7 +190,11 @@ http::Response post_authorize(App& app, http::Request& request) {
   if (web::form_value(request, "decision") == "deny")
     return refuse(app, pre, "access_denied",
                   "The resource owner or authorization server denied the request.");
-  std::string code = service::issue_grant(app, pre, session->user->id);
+  return approved(app, pre, session->user->id);
+}
+
+http::Response approved(App& app, const service::PreAuthorization& pre, Id user_id) {
+  std::string code = service::issue_grant(app, pre, user_id);
   if (pre.redirect_uri == service::kOutOfBandUri)
     return http::Response::redirect("/oauth/authorize/native?code=" + http::percent_encode(code),
                                     302);

@@ -9,6 +9,7 @@
 #include "api/routes.hpp"
 #include "core/crypto.hpp"
 #include "http/params.hpp"
+#include "service/web_client.hpp"
 
 namespace herd::api {
 
@@ -76,14 +77,18 @@ http::Response token(App& app, http::Request& request) {
       throw service::OAuthError(400, "invalid_request",
                                 "The request is missing a required parameter: grant_type.");
     ClientCredentials credentials = client_credentials(request);
+    std::optional<std::string> verifier;
+    if (auto it = request.params.find("code_verifier");
+        it != request.params.end() && it->value().is_string())
+      verifier = std::string(it->value().as_string());
+    // The first-party web client is a public client: its PKCE verifier stands for the secret.
+    bool public_client = grant_type == "authorization_code" && credentials.secret.empty() &&
+                         verifier && !verifier->empty();
     store::Application client =
-        service::authenticate_client(app, credentials.id, credentials.secret);
+        public_client ? service::authenticate_web_client(app, credentials.id)
+                      : service::authenticate_client(app, credentials.id, credentials.secret);
     store::AccessToken issued;
     if (grant_type == "authorization_code") {
-      std::optional<std::string> verifier;
-      if (auto it = request.params.find("code_verifier");
-          it != request.params.end() && it->value().is_string())
-        verifier = std::string(it->value().as_string());
       issued = service::exchange_code(app, client, text_param(request, "code"),
                                       text_param(request, "redirect_uri"), verifier);
     } else if (grant_type == "client_credentials") {
