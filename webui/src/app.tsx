@@ -45,7 +45,7 @@ function View({ route }: { route: Route }) {
     case 'local': return <Timeline path="/api/v1/timelines/public" params={{ local: true }} stream="public:local" label={t('nav.local')} empty={t('timeline.emptyPublic')} />;
     case 'federated': return <Timeline path="/api/v1/timelines/public" stream="public" label={t('nav.federated')} empty={t('timeline.emptyPublic')} />;
     case 'tag': return <><TagHeader tag={p.tag!} /><Timeline path={`/api/v1/timelines/tag/${encodeURIComponent(p.tag!)}`} stream={`hashtag:${p.tag}`} label={`#${p.tag}`} empty={t('timeline.emptyTag')} /></>;
-    case 'list': return <><div class="view-header"><h1><ListTitle id={p.id!} /></h1></div><Timeline path={`/api/v1/timelines/list/${p.id}`} stream={`list:${p.id}`} label={t('nav.lists')} empty={t('timeline.emptyList')} /></>;
+    case 'list': return <><div class="view-header"><h2><ListTitle id={p.id!} /></h2></div><Timeline path={`/api/v1/timelines/list/${p.id}`} stream={`list:${p.id}`} label={t('nav.lists')} empty={t('timeline.emptyList')} /></>;
     case 'lists': return <Lists />;
     case 'bookmarks': return <Timeline path="/api/v1/bookmarks" label={t('nav.bookmarks')} empty={t('timeline.emptyBookmarks')} />;
     case 'favourites': return <Timeline path="/api/v1/favourites" label={t('nav.favourites')} empty={t('timeline.emptyFavourites')} />;

@@ -216,7 +216,7 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
       )}
       <div class="compose-text-wrap">
         <textarea id="compose-text" ref={textRef} class="input" rows={5} value={draft.text} aria-label={t('compose.textLabel')}
-          placeholder={t('compose.placeholder')} aria-autocomplete="list" aria-controls="compose-suggestions"
+          placeholder={t('compose.placeholder')} aria-autocomplete="list" aria-controls={suggestions ? 'compose-suggestions' : undefined}
           aria-activedescendant={suggestions ? `suggestion-${selected}` : undefined}
           onInput={(e) => { const el = e.target as HTMLTextAreaElement; update({ text: el.value }); autocomplete(el.value, el.selectionStart); }}
           onKeyDown={onKeyDown} onBlur={() => setTimeout(() => setSuggestions(null), 200)} />
@@ -283,8 +283,8 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
           disabled={draft.media.length >= limits.max_media_attachments || !!draft.poll} onClick={() => fileRef.current?.click()}><Icon name="image" /></button>
         <button type="button" class={`icon-button${draft.poll ? ' active' : ''}`} aria-label={t('compose.poll')} title={t('compose.poll')} aria-pressed={!!draft.poll}
           disabled={draft.media.length > 0} onClick={() => update({ poll: draft.poll ? null : { options: ['', ''], expiresIn: 86400, multiple: false } })}><Icon name="poll" /></button>
-        <button type="button" class={`icon-button cw-toggle${draft.cw ? ' active' : ''}`} aria-pressed={draft.cw} aria-label={t('compose.cw')} title={t('compose.cw')}
-          onClick={() => update({ cw: !draft.cw })}>CW</button>
+        <button type="button" class={`icon-button cw-toggle${draft.cw ? ' active' : ''}`} aria-pressed={draft.cw} title={t('compose.cw')}
+          onClick={() => update({ cw: !draft.cw })}><span aria-hidden="true">CW</span><span class="visually-hidden">{t('compose.cw')}</span></button>
         <select class="visibility" value={draft.visibility} aria-label={t('compose.visibility')} disabled={!!draft.editing}
           onChange={(e) => update({ visibility: (e.target as HTMLSelectElement).value as Visibility })}>
           {(['public', 'unlisted', 'private', 'direct'] as Visibility[]).map((v) => <option key={v} value={v}>{t(`visibility.${v}`)}</option>)}
@@ -292,7 +292,8 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
         {draft.media.length > 0 && !draft.cw && (
           <label class="sensitive-toggle"><input type="checkbox" checked={draft.sensitive} onChange={(e) => update({ sensitive: (e.target as HTMLInputElement).checked })} /> {t('compose.sensitive')}</label>
         )}
-        <span class={counterClass} aria-live="polite" aria-label={t('compose.remaining', { n: remaining })}>{remaining}</span>
+        <span class={counterClass} aria-hidden="true">{remaining}</span>
+        <span class="visually-hidden" aria-live="polite">{remaining <= 20 ? t('compose.remaining', { n: remaining }) : ''}</span>
         <button type="submit" class="button" disabled={!canPost}>{busy ? t('compose.posting') : draft.editing ? t('compose.save') : t('compose.publish')}</button>
       </div>
     </form>

@@ -96,9 +96,11 @@ export function Timeline({ path, params, stream, empty, label }: TimelineProps) 
       {pending.length > 0 && (
         <button type="button" class="new-posts" onClick={showPending}>{t('timeline.newPosts', { n: pending.length })}</button>
       )}
-      <div role="feed" aria-busy={loadingMore}>
-        {ids.map((id) => <StatusView key={id} id={id} />)}
-      </div>
+      {ids.length > 0 && (
+        <div role="feed" aria-busy={loadingMore}>
+          {ids.map((id) => <StatusView key={id} id={id} />)}
+        </div>
+      )}
       {ids.length === 0 && <Empty>{empty}</Empty>}
       {error !== null && <ErrorBox error={error} retry={more} />}
       {next && <div ref={sentinel} class="sentinel">{loadingMore && <Loading />}</div>}

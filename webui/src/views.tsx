@@ -327,7 +327,7 @@ export function TagHeader({ tag }: { tag: string }) {
   }
   return (
     <div class="view-header">
-      <h1>#{tag}</h1>
+      <h2>#{tag}</h2>
       {info && <button type="button" class={`button small${info.following ? ' secondary' : ''}`} onClick={toggle}>{info.following ? t('tag.unfollow') : t('tag.follow')}</button>}
     </div>
   );
