@@ -23,7 +23,7 @@ console.log(`| **initial load** | ${r} | ${g} (${(g / 1024).toFixed(1)} KiB) | $
 WORK=$(mktemp -d /tmp/herd-webui-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 HERD_DATA_DIR=$WORK HERD_ADMIN_EMAIL=admin@bench.test LOCAL_DOMAIN=127.0.0.1:$PORT LOCAL_HTTPS=false \
-  BIND=127.0.0.1 PORT=$PORT HERD_REGISTRATIONS=open "$HERD" serve >"$WORK/herd.log" 2>&1 &
+  BIND=127.0.0.1 PORT=$PORT HERD_REGISTRATIONS=open HERD_RATE_LIMITS=false "$HERD" serve >"$WORK/herd.log" 2>&1 &
 HERD_PID=$!
 trap 'kill $HERD_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
