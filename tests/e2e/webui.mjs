@@ -312,6 +312,20 @@ await step("the admin signs in on the web and limits the reported account", asyn
   await page.locator(".report .meta", { hasText: "Resolved" }).waitFor();
 });
 
+await step("signing out revokes the client's token and ends the session", async () => {
+  const page = bob.page;
+  await page.goto(`${base}/home`);
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem("herd.token")).token);
+  await page.setViewportSize({ width: 390, height: 844 });  // on a phone: from the settings
+  await page.getByRole("link", { name: "Settings" }).click();
+  await Promise.all([page.waitForURL(`${base}/`), page.getByRole("button", { name: "Sign out" }).click()]);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const response = await page.request.get(`${base}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${token}` } });
+  check(response.status() === 401, `the old token answers ${response.status()}`);
+  await page.goto(`${base}/home`);
+  await page.waitForURL(/\/auth\/sign_in/);
+});
+
 await step("no script errors in the browsers", async () => {
   const real = consoleErrors.filter((e) => !e.includes("status of 422") && !e.includes("Failed to load resource"));
   check(real.length === 0, real.join("\n"));

@@ -178,7 +178,7 @@ export function App() {
         <header class="column-header">
           {route.name !== 'home' && <button type="button" class="icon-button back" aria-label={t('nav.back')} onClick={() => history.back()}>←</button>}
           <h1>{title(route)}</h1>
-          <a href="/publish" class="button small compose-fab">{t('compose.publishShort')}</a>
+          {showCompose && <a href="/publish" class="button small compose-fab">{t('compose.publishShort')}</a>}
         </header>
         <View route={route} />
       </main>

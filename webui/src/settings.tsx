@@ -3,6 +3,7 @@
 // muted and blocked accounts.
 import { useState } from 'preact/hooks';
 import * as api from './api';
+import { signOut } from './auth';
 import { Empty, ErrorBox, Loading } from './components';
 import { t } from './i18n';
 import { me, preferences, useStore } from './store';
@@ -155,6 +156,7 @@ export function Settings({ section }: { section: string }) {
       {section === 'mutes' && <AccountList path="/api/v1/mutes" label={t('settings.section.mutes')} empty={t('settings.noMutes')} action={(a, remove) => <Undo account={a} path="unmute" label={t('account.unmute')} remove={remove} />} />}
       {section === 'blocks' && <AccountList path="/api/v1/blocks" label={t('settings.section.blocks')} empty={t('settings.noBlocks')} action={(a, remove) => <Undo account={a} path="unblock" label={t('account.unblock')} remove={remove} />} />}
       {!settingsSections.includes(section as 'profile') && <ErrorBox error={t('error.notFound')} />}
+      <p class="settings-foot"><button type="button" class="button secondary" onClick={() => void signOut(api.token())}>{t('nav.signOut')}</button></p>
     </section>
   );
 }

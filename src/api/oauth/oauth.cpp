@@ -111,8 +111,11 @@ http::Response token(App& app, http::Request& request) {
 http::Response revoke(App& app, http::Request& request) {
   try {
     ClientCredentials credentials = client_credentials(request);
+    // The web client is public (RFC 7009 2.1): it revokes its own tokens with its id alone.
     store::Application client =
-        service::authenticate_client(app, credentials.id, credentials.secret);
+        credentials.secret.empty()
+            ? service::authenticate_web_client(app, credentials.id)
+            : service::authenticate_client(app, credentials.id, credentials.secret);
     service::revoke_token(app, client, text_param(request, "token"));
     return oauth_json(json::object{});
   } catch (const service::OAuthError& error) {
