@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Web client figures: the size of what a browser loads first (from build/webui/manifest.json) and
-# axe-core's accessibility findings on every main view (light/dark, 390/1440 px), plus the time
-# until the home timeline is painted. Starts its own `herd serve` (SQLite) on a free port.
+# axe-core's accessibility findings on every main view (light/dark, 390/1440 px), the time until
+# the home timeline is painted, and Lighthouse's scores. Starts its own `herd serve` (SQLite) on a free port.
 #
 #   bench/webui.sh            # needs build/herd, Node >= 18, Debian's chromium
 set -euo pipefail
@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 HERD=${HERD_BIN:-$ROOT/build/herd}
 MANIFEST=${HERD_WEBUI_MANIFEST:-$ROOT/build/webui/manifest.json}
-(cd bench/webui && { [[ -d node_modules/@axe-core ]] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error; })
+(cd bench/webui && { [[ -d node_modules/lighthouse ]] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error; })
 
-echo "## Bundle (initial load: the HTML shell's script and style sheet; chunks load on demand)"
+echo "## Bundle (initial load: the script and style sheet the HTML shell names)"
 node -e '
 const m = require(process.argv[1]);
 console.log("| file | bytes | gzip | brotli |\n|---|---|---|---|");
@@ -30,3 +30,6 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null && b
 echo
 echo "## axe-core $(node -p 'require("./bench/webui/node_modules/axe-core/package.json").version') on the main views"
 HERD_URL=http://127.0.0.1:$PORT node bench/webui/axe.mjs
+echo
+echo "## Lighthouse $(node -p 'require("./bench/webui/node_modules/lighthouse/package.json").version') (needs Node >= 18.16)"
+HERD_URL=http://127.0.0.1:$PORT node bench/webui/lighthouse.mjs
