@@ -121,13 +121,15 @@ std::vector<store::MediaAttachment> remote_media(const store::Status& status,
   return out;
 }
 
-void store_remote_media(App& app, const store::Status& status, const as::Post& post) {
+// Stores the post's media and poll with the status, inside its transaction.
+void attach_media_and_poll(store::Connection& c, store::Status& status, const as::Post& post) {
   auto media = remote_media(status, post);
-  if (media.empty()) return;
-  app.db->write([&](store::Connection& c) {
+  if (!media.empty()) {
     for (const auto& m : media) store::insert_media(c, m);
     store::set_status_has_media(c, status.id);
-  });
+    status.has_media = true;
+  }
+  if (auto poll = poll_of(post)) service::receive_poll(c, status, *poll);
 }
 
 // The local id of the status `uri` replies to, fetching it (and its own parents) when unknown.
@@ -206,10 +208,10 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
   if (status.created_at > now_unix_ms()) status.created_at = now_unix_ms();
   std::vector<std::string> tags;
   for (const auto& tag : post.hashtags) tags.push_back(tag);
-  store::Status stored = service::receive_status(app, status, mentioned, tags);
-  if (stored.id == status.id && !post.attachments.empty()) store_remote_media(app, stored, post);
-  if (stored.id == status.id)
-    if (auto poll = poll_of(post)) service::receive_poll(app, stored, *poll);
+  store::Status stored = service::receive_status(
+      app, status, mentioned, tags, [&](store::Connection& c, store::Status& inserted) {
+        attach_media_and_poll(c, inserted, post);
+      });
   return stored.id;
 }
 

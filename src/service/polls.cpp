@@ -227,17 +227,19 @@ store::Poll vote(App& app, Id account_id, Id poll_id, const std::vector<std::str
 // ---- federation ingest
 // ---------------------------------------------------------------------------
 
+void receive_poll(store::Connection& c, const store::Status& status, store::Poll poll) {
+  if (store::find_poll_by_status(c, status.id)) return;
+  std::int64_t now = now_unix_ms();
+  poll.id = next_id();
+  poll.status_id = status.id;
+  poll.account_id = status.account_id;
+  poll.created_at = poll.updated_at = now;
+  poll.last_fetched_at = now;
+  store::insert_poll(c, poll);
+}
+
 void receive_poll(App& app, const store::Status& status, store::Poll poll) {
-  app.db->write([&](store::Connection& c) {
-    if (store::find_poll_by_status(c, status.id)) return;
-    std::int64_t now = now_unix_ms();
-    poll.id = next_id();
-    poll.status_id = status.id;
-    poll.account_id = status.account_id;
-    poll.created_at = poll.updated_at = now;
-    poll.last_fetched_at = now;
-    store::insert_poll(c, poll);
-  });
+  app.db->write([&](store::Connection& c) { receive_poll(c, status, poll); });
 }
 
 void refresh_poll(App& app, const store::Status& status, const store::Poll& input) {

@@ -55,6 +55,9 @@ store::Poll vote(App& app, Id account_id, Id poll_id, const std::vector<std::str
 // Stores the poll of a remote status just received (Create(Question)); id, status_id, account_id,
 // created_at and updated_at are set here.
 void receive_poll(App& app, const store::Status& status, store::Poll poll);
+// The same inside the caller's transaction (the status's own write, so that the status is never
+// seen without its poll).
+void receive_poll(store::Connection& c, const store::Status& status, store::Poll poll);
 // New counts (and end time) of a remote status's poll (Update(Question)); stores the poll when the
 // status had none.
 void refresh_poll(App& app, const store::Status& status, const store::Poll& poll);

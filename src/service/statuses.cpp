@@ -391,8 +391,10 @@ store::Status unreblog(App& app, Id account_id, Id status_id) {
 
 // ---- federation ingest -------------------------------------------------------------------------
 
-store::Status receive_status(App& app, const store::Status& input, const std::vector<Id>& mentioned,
-                             const std::vector<std::string>& tags) {
+store::Status receive_status(
+    App& app, const store::Status& input, const std::vector<Id>& mentioned,
+    const std::vector<std::string>& tags,
+    const std::function<void(store::Connection&, store::Status&)>& attach) {
   return app.db->write_value([&](store::Connection& c) {
     if (auto existing_id = store::find_status_id_by_uri(c, input.uri))
       if (auto existing = store::find_status(c, *existing_id)) return *existing;
@@ -406,6 +408,7 @@ store::Status receive_status(App& app, const store::Status& input, const std::ve
       }
     }
     store::insert_status(c, status);
+    if (attach) attach(c, status);
     store::insert_mentions(c, status.id, mentioned);
     std::vector<Id> tag_ids;
     for (const auto& tag : tags)
