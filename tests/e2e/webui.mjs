@@ -288,6 +288,18 @@ await step("views at phone width: compose page and local timeline", async () => 
   await page.setViewportSize({ width: 1440, height: 900 });
 });
 
+await step("bob sends alice a direct message; it is in her conversations", async () => {
+  const page = bob.page;
+  await page.goto(`${base}/home`);
+  await page.getByLabel("Post text").fill(`@alice a direct word ${stamp}`);
+  await page.getByLabel("Who can see this post").selectOption("direct");
+  await page.getByRole("button", { name: "Publish" }).click();
+  await post(page, `a direct word ${stamp}`).waitFor();
+  await alice.page.getByRole("link", { name: "Direct messages" }).click();
+  await alice.page.getByRole("button", { name: new RegExp(`@bob.*a direct word ${stamp}`) }).click();
+  await alice.page.locator("article.status.focused", { hasText: `a direct word ${stamp}` }).waitFor();
+});
+
 await step("bob reports alice's post", async () => {
   const page = bob.page;
   const target = post(page, photoText);

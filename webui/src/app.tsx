@@ -14,7 +14,7 @@ import { me, preferences, unreadNotifications, useStore } from './store';
 import { Timeline } from './timeline';
 import { toasts } from './toast';
 import { MediaViewer } from './viewer';
-import { Explore, FollowRequests, Lists, ListTitle, Notifications, Profile, Search, TagHeader, Thread } from './views';
+import { Conversations, Explore, FollowedTags, FollowRequests, Lists, ListTitle, Notifications, Profile, Search, TagHeader, Thread } from './views';
 
 function title(route: Route): string {
   switch (route.name) {
@@ -29,6 +29,8 @@ function title(route: Route): string {
     case 'search': return t('nav.search');
     case 'lists': case 'list': return t('nav.lists');
     case 'follow_requests': return t('nav.followRequests');
+    case 'conversations': return t('nav.conversations');
+    case 'followed_tags': return t('nav.followedTags');
     case 'publish': return t('compose.label');
     case 'status': return t('thread.label');
     case 'account': case 'followers': case 'following': return `@${route.params.acct}`;
@@ -51,6 +53,8 @@ function View({ route }: { route: Route }) {
     case 'favourites': return <Timeline path="/api/v1/favourites" label={t('nav.favourites')} empty={t('timeline.emptyFavourites')} />;
     case 'notifications': return <Notifications />;
     case 'follow_requests': return <FollowRequests />;
+    case 'conversations': return <Conversations />;
+    case 'followed_tags': return <FollowedTags />;
     case 'explore': return <Explore />;
     case 'search': return <Search query={route.query.get('q') ?? ''} />;
     case 'publish': return <Compose onPosted={() => history.length > 1 ? history.back() : navigate('/home')} />;
@@ -67,8 +71,8 @@ function View({ route }: { route: Route }) {
 
 const navItems: [string, string, string][] = [
   ['/home', 'home', 'nav.home'], ['/notifications', 'bell', 'nav.notifications'], ['/explore', 'explore', 'nav.explore'],
-  ['/public/local', 'local', 'nav.local'], ['/public', 'globe', 'nav.federated'], ['/search', 'search', 'nav.search'],
-  ['/bookmarks', 'bookmark', 'nav.bookmarks'], ['/favourites', 'favourite', 'nav.favourites'], ['/lists', 'list', 'nav.lists'],
+  ['/conversations', 'mail', 'nav.conversations'], ['/public/local', 'local', 'nav.local'], ['/public', 'globe', 'nav.federated'], ['/search', 'search', 'nav.search'],
+  ['/bookmarks', 'bookmark', 'nav.bookmarks'], ['/favourites', 'favourite', 'nav.favourites'], ['/lists', 'list', 'nav.lists'], ['/followed_tags', 'tag', 'nav.followedTags'],
   ['/follow_requests', 'person', 'nav.followRequests'], ['/settings/profile', 'settings', 'nav.settings'],
 ];
 

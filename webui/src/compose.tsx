@@ -14,7 +14,10 @@ interface PollDraft { options: string[]; expiresIn: number; multiple: boolean }
 interface Draft {
   text: string; spoiler: string; cw: boolean; visibility: Visibility; sensitive: boolean;
   media: MediaDraft[]; poll: PollDraft | null; replyTo: Status | null; editing: Status | null;
+  language: string; scheduledAt: string;  // scheduledAt: a datetime-local value, "" for now
 }
+
+const languages = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'sv', 'pl', 'cs', 'ru', 'uk', 'ar', 'fa', 'hi', 'ja', 'ko', 'zh'];
 
 const DRAFT_KEY = 'herd.draft';
 
@@ -22,6 +25,7 @@ function blank(): Draft {
   return {
     text: '', spoiler: '', cw: false, visibility: (me.get()?.source?.privacy as Visibility) || 'public',
     sensitive: false, media: [], poll: null, replyTo: null, editing: null,
+    language: me.get()?.source?.language || navigator.language.slice(0, 2) || 'en', scheduledAt: '',
   };
 }
 
@@ -170,7 +174,7 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
       if (draft.editing) {
         status = await api.put<Status>(`/api/v1/statuses/${draft.editing.id}`, {
           status: draft.text, spoiler_text: draft.cw ? draft.spoiler : '', sensitive: draft.sensitive || (draft.cw && media.length > 0),
-          media_ids: media.map((m) => m.id), media_attributes: media.map((m) => ({ id: m.id, description: m.description })), ...(poll ? { poll } : {}),
+          media_ids: media.map((m) => m.id), media_attributes: media.map((m) => ({ id: m.id, description: m.description })), language: draft.language, ...(poll ? { poll } : {}),
         });
         cacheStatus(status);
         toast(t('compose.edited'));
@@ -180,11 +184,16 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
         status = await api.post<Status>('/api/v1/statuses', {
           status: draft.text, spoiler_text: draft.cw ? draft.spoiler : '', visibility: draft.visibility,
           sensitive: draft.sensitive || (draft.cw && media.length > 0), media_ids: media.map((m) => m.id),
-          in_reply_to_id: draft.replyTo?.id, ...(poll ? { poll } : {}),
+          in_reply_to_id: draft.replyTo?.id, language: draft.language, ...(poll ? { poll } : {}),
+          ...(draft.scheduledAt ? { scheduled_at: new Date(draft.scheduledAt).toISOString() } : {}),
         }, true);
-        cacheStatus(status);
-        posted.set(status);
-        toast(t('compose.posted'));
+        if (draft.scheduledAt) {
+          toast(t('compose.scheduled'));
+        } else {
+          cacheStatus(status);
+          posted.set(status);
+          toast(t('compose.posted'));
+        }
       }
       setDraft(blank());
       localStorage.removeItem(DRAFT_KEY);
@@ -275,6 +284,21 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
           </div>
         </fieldset>
       )}
+      <details class="compose-options">
+        <summary>{t('compose.options')}</summary>
+        <div class="compose-extra">
+          <label>{t('compose.language')}
+            <select class="input" value={draft.language} onChange={(e) => update({ language: (e.target as HTMLSelectElement).value })}>
+              {[...new Set([draft.language, ...languages])].map((code) => <option key={code} value={code}>{languageName(code)}</option>)}
+            </select>
+          </label>
+          {!draft.editing && (
+            <label>{t('compose.schedule')}
+              <input type="datetime-local" class="input" value={draft.scheduledAt} onInput={(e) => update({ scheduledAt: (e.target as HTMLInputElement).value })} />
+            </label>
+          )}
+        </div>
+      </details>
       {error && <p class="error-text" role="alert">{error}</p>}
       <div class="compose-bar">
         <input type="file" ref={fileRef} class="visually-hidden" multiple accept="image/*,video/*,audio/*" aria-label={t('compose.addMedia')}
@@ -298,6 +322,10 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
       </div>
     </form>
   );
+}
+
+function languageName(code: string): string {
+  try { return new Intl.DisplayNames([navigator.language], { type: 'language' }).of(code) ?? code; } catch { return code; }
 }
 
 function mediaDraft(m: Attachment): MediaDraft {

@@ -19,7 +19,10 @@ const en: Record<string, Entry> = {
   'nav.local': 'Local', 'nav.federated': 'Federated', 'nav.search': 'Search', 'nav.bookmarks': 'Bookmarks',
   'nav.favourites': 'Favourites', 'nav.lists': 'Lists', 'nav.followRequests': 'Follow requests',
   'nav.settings': 'Settings', 'nav.admin': 'Moderation', 'nav.signOut': 'Sign out', 'nav.back': 'Back',
-  'nav.skip': 'Skip to content', 'nav.landing': 'About this server',
+  'nav.skip': 'Skip to content', 'nav.conversations': 'Direct messages', 'nav.followedTags': 'Followed hashtags',
+  'conversations.empty': 'No direct messages yet.', 'conversations.unread': 'Unread',
+  'followedTags.empty': 'You do not follow any hashtag yet.',
+  'compose.language': 'Language', 'compose.options': 'Language and scheduling', 'compose.schedule': 'Publish later (optional)', 'compose.scheduled': 'Scheduled', 'nav.landing': 'About this server',
   'nav.unread': { one: '{n} unread notification', other: '{n} unread notifications' },
 
   'time.now': 'now', 'time.minutes': '{n}m', 'time.hours': '{n}h', 'time.days': '{n}d',

@@ -15,6 +15,8 @@ const patterns: [string, RegExp][] = [
   ['notifications', /^\/notifications$/],
   ['follow_requests', /^\/follow_requests$/],
   ['explore', /^\/explore$/],
+  ['conversations', /^\/conversations$/],
+  ['followed_tags', /^\/followed_tags$/],
   ['search', /^\/search$/],
   ['publish', /^\/publish$/],
   ['followers', /^\/@([^/]+)\/followers$/],

@@ -363,3 +363,37 @@ export function ListTitle({ id }: { id: string }) {
   const [list] = useLoad(() => api.get<List>(`/api/v1/lists/${id}`), id);
   return <>{list?.title ?? t('nav.lists')}</>;
 }
+
+interface Conversation { id: string; unread: boolean; accounts: Account[]; last_status: Status | null }
+
+// Direct conversations: the latest post of each, unread ones marked; opening one marks it read.
+export function Conversations() {
+  const [items, error, reload] = useLoad(() => api.get<Conversation[]>('/api/v1/conversations', { limit: 40 }), 'conversations');
+  async function open(c: Conversation) {
+    if (c.unread) await api.post(`/api/v1/conversations/${c.id}/read`).catch(() => {});
+    if (c.last_status) navigate(`/@${c.last_status.account.acct}/${c.last_status.id}`);
+  }
+  if (error) return <ErrorBox error={error} retry={reload} />;
+  if (!items) return <Loading />;
+  if (!items.length) return <Empty>{t('conversations.empty')}</Empty>;
+  return (
+    <ul class="plain-list conversations" aria-label={t('nav.conversations')}>
+      {items.map((c) => (
+        <li key={c.id} class={c.unread ? 'unread' : ''}>
+          <button type="button" class="conversation" onClick={() => open(c)}>
+            <span class="conversation-who">{c.accounts.map((a) => <Avatar key={a.id} account={a} size={32} />)}<strong>{c.accounts.map((a) => `@${a.acct}`).join(', ')}</strong>{c.unread && <span class="badge">{t('conversations.unread')}</span>}</span>
+            {c.last_status && <span class="conversation-text">{c.last_status.content.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()}</span>}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function FollowedTags() {
+  const [tags, error, reload] = useLoad(() => api.get<Tag[]>('/api/v1/followed_tags', { limit: 100 }), 'followed');
+  if (error) return <ErrorBox error={error} retry={reload} />;
+  if (!tags) return <Loading />;
+  if (!tags.length) return <Empty>{t('followedTags.empty')}</Empty>;
+  return <ul class="tag-list" aria-label={t('nav.followedTags')}>{tags.map((tag) => <li key={tag.name}><a href={`/tags/${tag.name}`}>#{tag.name}</a></li>)}</ul>;
+}
