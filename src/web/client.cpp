@@ -96,6 +96,12 @@ http::Response asset(App& app, const http::Request& request) {
   return message_page(app, 404, "Not found", "There is no such file.");
 }
 
+// Remote images and media: https, and plain http too when this instance itself runs on http (a
+// development or test setup whose peers are on http as well).
+std::string remote_sources(const App& app) {
+  return starts_with(app.base_url(), "http://") ? "https: http:" : "https:";
+}
+
 std::string websocket_origin(const App& app) {
   const std::string& base = app.base_url();
   if (starts_with(base, "https://")) return "wss://" + base.substr(8);
@@ -125,9 +131,9 @@ http::Response shell(App& app, const std::optional<service::BrowserSession>& ses
   response
       .with_header("Content-Security-Policy",
                    "default-src 'none'; script-src 'self'; style-src 'self'; "
-                   "img-src 'self' https: data: blob:; media-src 'self' https: blob:; "
-                   "connect-src 'self' " +
-                       websocket_origin(app) +
+                   "img-src 'self' " +
+                       remote_sources(app) + " data: blob:; media-src 'self' " +
+                       remote_sources(app) + " blob:; connect-src 'self' " + websocket_origin(app) +
                        "; font-src 'self'; manifest-src 'self'; form-action 'self'; "
                        "frame-ancestors 'none'; base-uri 'none'")
       .with_header("Cache-Control", "no-store")

@@ -14,7 +14,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 
-from harness import ADMIN_EMAIL, Suite, parse_args, password_token  # noqa: E402
+from harness import ADMIN_EMAIL, Suite, eventually, parse_args, password_token, register  # noqa: E402
 
 ADMIN_SCOPES = "read write follow push admin:read admin:write"
 
@@ -25,8 +25,13 @@ S = suite.state
 
 @suite.setup
 def browser_session(t):
-    server = t.server()
+    federation = {"ALLOWED_PRIVATE_ADDRESSES": "127.0.0.1", "HERD_ALLOW_HTTP_FEDERATION": "true"}
+    server = t.server(env=federation)
     S["server"] = server
+    # A second instance with a person the browser finds by handle and follows.
+    remote = t.server(name="remote", env=federation)
+    S["remote"] = remote
+    S["carol"] = register(remote, "carol")
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     t.require(os.path.exists(chromium), f"{chromium} is missing: scripts/deps installs Debian's chromium")
     node = shutil.which(os.environ.get("HERD_TEST_NODE", "node")) or "node"
@@ -35,7 +40,8 @@ def browser_session(t):
         os.path.dirname(os.path.abspath(args.herd)), "webui-screenshots", args.backend)
     os.makedirs(shots, exist_ok=True)
     env = dict(os.environ, HERD_URL=server.url, HERD_ADMIN_EMAIL=ADMIN_EMAIL,
-               HERD_ADMIN_PASSWORD=server.admin_password, CHROMIUM=chromium, WEBUI_SCREENSHOTS=shots)
+               HERD_ADMIN_PASSWORD=server.admin_password, CHROMIUM=chromium, WEBUI_SCREENSHOTS=shots,
+               REMOTE_HANDLE=f"carol@{remote.domain}")
     run = subprocess.run([node, os.path.join(HERE, "webui.mjs")], env=env, cwd=HERE, timeout=600)
     print(f"    screenshots: {shots}", flush=True)
     t.require(run.returncode == 0, f"webui.mjs exited {run.returncode} (its FAIL lines say which step)")
@@ -68,6 +74,16 @@ def the_api_agrees(t):
     t.require(len(on_alice) == 1, f"one resolved report on alice: {reports}")
     account = server.api("GET", f"/api/v1/admin/accounts/{alice['id']}", token=token)
     t.eq(account["silenced"], True, "alice was limited by the admin")
+
+
+@suite.case
+def the_remote_instance_has_the_follower(t):
+    remote, carol = S["remote"], S["carol"]
+
+    def followed():
+        followers = remote.api("GET", f"/api/v1/accounts/{carol.account['id']}/followers", token=carol.token)
+        return [f for f in followers if f["username"] == "alice"]
+    t.check(eventually(followed, timeout=15), "alice (on the first instance) follows carol on the second")
 
 
 @suite.case

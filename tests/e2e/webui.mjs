@@ -300,6 +300,17 @@ await step("bob sends alice a direct message; it is in her conversations", async
   await alice.page.locator("article.status.focused", { hasText: `a direct word ${stamp}` }).waitFor();
 });
 
+await step("alice finds a person on another instance by handle and follows her", async () => {
+  const handle = process.env.REMOTE_HANDLE;
+  const page = alice.page;
+  await page.goto(`${base}/search?q=${encodeURIComponent("@" + handle)}`);
+  await page.locator("main .account-list").getByText(`@${handle}`).click();
+  await page.waitForURL(`${base}/@${handle}`);
+  await page.getByRole("button", { name: "Follow", exact: true }).click();
+  // Until the remote Accept arrives the follow is a request.
+  await page.getByRole("button", { name: /^(Unfollow|Requested \(cancel\))$/ }).waitFor();
+});
+
 await step("bob reports alice's post", async () => {
   const page = bob.page;
   const target = post(page, photoText);
