@@ -94,7 +94,11 @@ const en: Record<string, Entry> = {
   'account.postsTabs': 'Posts to show', 'account.tab.posts': 'Posts', 'account.tab.replies': 'Posts and replies',
   'account.tab.media': 'Media',
 
-  'report.action': 'Report @{acct}', 'report.prompt': 'Why are you reporting @{acct}? (the moderators will read this)',
+  'report.action': 'Report @{acct}', 'report.why': 'What is wrong with this post?',
+  'report.category.spam': 'It is spam', 'report.category.legal': 'It is illegal',
+  'report.category.violation': 'It breaks the server rules', 'report.category.other': 'Something else',
+  'report.rules': 'Which rules?', 'report.comment': 'Anything the moderators should know (optional)',
+  'report.send': 'Send report',
   'report.sent': 'Report sent to the moderators',
 
   'search.label': 'Search', 'search.placeholder': 'Search people, hashtags, posts, or @user@server',

@@ -5,7 +5,7 @@ import * as api from './api';
 import { Avatar, DisplayName, EmojiText, Icon, Time } from './components';
 import { t } from './i18n';
 import { navigate } from './router';
-import { cacheStatus, forgetStatus, me, preferences, requestCompose, useStatus } from './store';
+import { cacheStatus, forgetStatus, instance, me, preferences, requestCompose, useStatus } from './store';
 import type { Attachment, Poll, Status } from './types';
 import { openMedia } from './viewer';
 import { toast } from './toast';
@@ -178,14 +178,7 @@ function Actions({ status }: { status: Status }) {
     try { await api.post(`/api/v1/accounts/${status.account.id}/${path}`); toast(done); }
     catch (error) { toast((error as Error).message); }
   }
-  async function report() {
-    const comment = prompt(t('report.prompt', { acct: status.account.acct }));
-    if (comment === null) return;
-    try {
-      await api.post('/api/v1/reports', { account_id: status.account.id, status_ids: [status.id], comment, category: 'other' });
-      toast(t('report.sent'));
-    } catch (error) { toast((error as Error).message); }
-  }
+  const [reporting, setReporting] = useState(false);
   const canBoost = status.visibility === 'public' || status.visibility === 'unlisted' || (own && status.visibility === 'private');
   return (
     <div class="actions" role="group" aria-label={t('status.actions')}>
@@ -216,10 +209,70 @@ function Actions({ status }: { status: Status }) {
             {own && <button type="button" role="menuitem" class="danger" onClick={() => { setMenu(false); void remove(false); }}>{t('status.delete')}</button>}
             {!own && <button type="button" role="menuitem" onClick={() => { setMenu(false); void relation('mute', t('account.muted')); }}>{t('account.mute', { acct: status.account.acct })}</button>}
             {!own && <button type="button" role="menuitem" onClick={() => { setMenu(false); void relation('block', t('account.blocked')); }}>{t('account.block', { acct: status.account.acct })}</button>}
-            {!own && <button type="button" role="menuitem" class="danger" onClick={() => { setMenu(false); void report(); }}>{t('report.action', { acct: status.account.acct })}</button>}
+            {!own && <button type="button" role="menuitem" class="danger" onClick={() => { setMenu(false); setReporting(true); }}>{t('report.action', { acct: status.account.acct })}</button>}
           </div>
         )}
       </div>
+      {reporting && <ReportDialog status={status} onClose={() => setReporting(false)} />}
+    </div>
+  );
+}
+
+// Reporting a post to the moderators: a category (with the instance's rules for a violation) and
+// a comment.
+function ReportDialog({ status, onClose }: { status: Status; onClose: () => void }) {
+  const rules = instance.get()?.rules ?? [];
+  const [category, setCategory] = useState('spam');
+  const [ruleIds, setRuleIds] = useState<string[]>([]);
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.getElementById('report-first')?.focus();
+    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose(); };
+    document.addEventListener('keydown', key);
+    return () => document.removeEventListener('keydown', key);
+  }, []);
+  async function send(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await api.post('/api/v1/reports', {
+        account_id: status.account.id, status_ids: [status.id], comment, category,
+        ...(category === 'violation' ? { rule_ids: ruleIds } : {}),
+      });
+      toast(t('report.sent'));
+      onClose();
+    } catch (e) { setError((e as Error).message); setBusy(false); }
+  }
+  const categories = ['spam', 'legal', ...(rules.length ? ['violation'] : []), 'other'];
+  return (
+    <div class="viewer" role="dialog" aria-modal="true" aria-labelledby="report-title" onClick={(e) => { if (e.target === e.currentTarget) onClose(); }}>
+      <form class="dialog report-dialog" onSubmit={send}>
+        <h2 id="report-title">{t('report.action', { acct: status.account.acct })}</h2>
+        <fieldset>
+          <legend>{t('report.why')}</legend>
+          {categories.map((c, i) => (
+            <label class="check" key={c}><input type="radio" name="category" id={i === 0 ? 'report-first' : undefined} checked={category === c} onChange={() => setCategory(c)} /> {t(`report.category.${c}`)}</label>
+          ))}
+        </fieldset>
+        {category === 'violation' && (
+          <fieldset>
+            <legend>{t('report.rules')}</legend>
+            {rules.map((r) => (
+              <label class="check" key={r.id}><input type="checkbox" checked={ruleIds.includes(r.id)}
+                onChange={(e) => setRuleIds((e.target as HTMLInputElement).checked ? [...ruleIds, r.id] : ruleIds.filter((x) => x !== r.id))} /> {r.text}</label>
+            ))}
+          </fieldset>
+        )}
+        <label>{t('report.comment')}<textarea class="input" rows={3} maxLength={1000} value={comment} onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} /></label>
+        {error && <p class="error-text" role="alert">{error}</p>}
+        <div class="row-actions">
+          <button type="submit" class="button" disabled={busy || (category === 'violation' && !ruleIds.length)}>{t('report.send')}</button>
+          <button type="button" class="button secondary" onClick={onClose}>{t('common.cancel')}</button>
+        </div>
+      </form>
     </div>
   );
 }
