@@ -1,5 +1,6 @@
 // herd: one binary, three jobs: `serve` (an instance), `admin` (shell administration),
 // `grid` (the deployer).
+#include <CLI/CLI.hpp>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -11,12 +12,28 @@
 namespace {
 
 void usage() {
-  std::cout << "herd " HERD_VERSION " - a Mastodon-compatible, federated microblogging server\n\n"
+  std::cout << "herd " HERD_VERSION
+               " - a Mastodon-compatible, federated microblogging server\n\n"
                "Usage:\n"
                "  herd serve [--config FILE]   run an instance (herd serve --help for settings)\n"
                "  herd admin ...               shell administration (herd admin --help)\n"
                "  herd grid ...                deploy instances on a grid (herd grid --help)\n"
                "  herd version                 print the version\n";
+}
+
+int serve(int argc, char** argv) {
+  CLI::App cli("Runs one instance: the Mastodon client API, ActivityPub and the web pages.",
+               "herd serve");
+  std::string config_path;
+  cli.add_option("--config", config_path, "a TOML file with the settings (also HERD_CONFIG)")
+      ->check(CLI::ExistingFile);
+  cli.footer(herd::serve_settings_help());
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return cli.exit(error) == 0 ? 0 : 2;
+  }
+  return herd::serve_main(config_path);
 }
 
 }  // namespace
@@ -32,25 +49,7 @@ int main(int argc, char** argv) {
     std::cout << "herd " HERD_VERSION "\n";
     return 0;
   }
-  if (command == "serve") {
-    std::string config_path;
-    for (int i = 2; i < argc; ++i) {
-      std::string arg = argv[i];
-      if (arg == "--help" || arg == "-h") {
-        herd::print_serve_help();
-        return 0;
-      }
-      if (arg == "--config" && i + 1 < argc) {
-        config_path = argv[++i];
-      } else if (arg.rfind("--config=", 0) == 0) {
-        config_path = arg.substr(9);
-      } else {
-        std::cerr << "herd serve: unknown argument " << arg << "\n";
-        return 2;
-      }
-    }
-    return herd::serve_main(config_path);
-  }
+  if (command == "serve") return serve(argc - 1, argv + 1);
   if (command == "admin") return herd::admin::admin_main(argc - 1, argv + 1);
   if (command == "grid") return herd::grid::grid_main(argc - 1, argv + 1);
   std::cerr << "herd: unknown command " << command << "\n";

@@ -31,11 +31,15 @@
 
 namespace herd {
 
-void print_serve_help() {
-  std::cout << "Usage: herd serve [--config FILE]\n\n"
-               "Runs one instance: the Mastodon client API, ActivityPub and the web pages.\n"
-               "Settings (environment variables; the same names in lower case in the TOML file):\n";
-  for (const auto& doc : setting_docs()) std::printf("  %-28s %s\n", doc.name, doc.description);
+std::string serve_settings_help() {
+  std::string out =
+      "\nSettings (environment variables; the same names in lower case in the TOML file):\n";
+  for (const auto& doc : setting_docs()) {
+    char line[512];
+    std::snprintf(line, sizeof line, "  %-28s %s\n", doc.name, doc.description);
+    out += line;
+  }
+  return out;
 }
 
 int serve_main(const std::string& config_path) {
@@ -55,6 +59,7 @@ int serve_main(const std::string& config_path) {
     return 2;
   }
   app.set_base_url();
+  log::use_json(app.config.json_logs);
   int threads = app.config.threads;
   // I/O threads: one per core. Workers (handlers, which may block on SQLite, argon2id or a remote
   // server): HERD_THREADS, default 4 per core.

@@ -6,6 +6,7 @@
 namespace herd {
 
 int serve_main(const std::string& config_path);
-void print_serve_help();
+// The settings herd serve reads, one per line with its meaning (for `herd serve --help`).
+std::string serve_settings_help();
 
 }  // namespace herd

@@ -1,14 +1,17 @@
+// `herd admin`: the command line (CLI11), then each command on an App opened with herd serve's
+// settings. Parsing comes first, so that --help, an unknown option or a bad value never touches
+// the instance.
 #include "admin/admin.hpp"
 
+#include <CLI/CLI.hpp>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "admin/backup.hpp"
 #include "admin/moderation.hpp"
 #include "admin/seed.hpp"
 #include "app.hpp"
@@ -24,51 +27,298 @@ namespace herd::admin {
 
 namespace {
 
-void usage() {
-  std::cout
-      << "Usage (same settings as herd serve: DATABASE_URL, HERD_DATA_DIR, LOCAL_DOMAIN...):\n"
-         "  herd admin seed --accounts N --statuses M [--follows F] [--password P]\n"
-         "  herd admin rules list\n"
-         "  herd admin rules add TEXT [--hint HINT]\n"
-         "  herd admin accounts create USERNAME --email EMAIL [--password P] [--role "
-         "user|moderator|admin]\n"
-         "  herd admin reports [--resolved true] | reports resolve|reopen ID\n"
-         "  herd admin aliases USERNAME [URI... | -]\n"
-         "  herd admin deliveries   (deliveries that could not be made)\n"
-         "  herd admin documents show|set|reset privacy_policy|terms_of_service|"
-         "extended_description [FILE | -]\n";
+constexpr const char* kSettings =
+    "\nSettings are herd serve's (DATABASE_URL, HERD_DATA_DIR, LOCAL_DOMAIN...: herd serve "
+    "--help).";
+
+// An RFC 3339 time option (CLI11 validator).
+const CLI::Validator kTime(
+    [](std::string& value) {
+      return parse_rfc3339(value) ? std::string() : "not an RFC 3339 time: " + value;
+    },
+    "TIME");
+
+int run_seed(App& app, SeedOptions options) {
+  auto begin = std::chrono::steady_clock::now();
+  SeedStats stats = seed(app, options);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  std::cout << "seeded " << stats.accounts << " accounts, " << stats.follows << " follows, "
+            << stats.statuses << " statuses in " << seconds << " s\n";
+  return 0;
 }
 
-// --name value pairs after the positional arguments.
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;
-};
+int add_rule(App& app, const std::string& text, const std::string& hint) {
+  store::Rule rule;
+  rule.id = next_id();
+  rule.text = text;
+  rule.hint = hint;
+  app.db->write([&](store::Connection& c) {
+    rule.position = static_cast<int>(store::list_rules(c).size());
+    store::insert_rule(c, rule);
+  });
+  std::cout << "added rule " << rule.id << "\n";
+  return 0;
+}
 
-Args parse(int argc, char** argv, int from) {
-  Args args;
-  for (int i = from; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg.rfind("--", 0) == 0 && i + 1 < argc)
-      args.options[arg.substr(2)] = argv[++i];
-    else
-      args.positional.push_back(arg);
+int list_rules(App& app) {
+  app.db->read([&](store::Connection& c) {
+    for (const auto& rule : store::list_rules(c)) std::cout << rule.id << "\t" << rule.text << "\n";
+  });
+  return 0;
+}
+
+int create_account(App& app, service::NewAccount input) {
+  bool generated = input.password.empty();
+  if (generated) input.password = "generated-" + std::to_string(next_id());
+  input.confirmed = true;
+  auto [account, user] = service::create_local_account(app, input);
+  std::cout << "created @" << account.username << " (id " << account.id << ")";
+  if (generated) std::cout << ", password: " << input.password;
+  std::cout << "\n";
+  return 0;
+}
+
+int add_announcement(App& app, const std::string& text, const std::string& starts_at,
+                     const std::string& ends_at, bool all_day) {
+  auto time_of = [](const std::string& value) -> std::optional<std::int64_t> {
+    if (value.empty()) return std::nullopt;
+    return parse_rfc3339(value);
+  };
+  auto a = service::publish_announcement(app, text, time_of(starts_at), time_of(ends_at), all_day);
+  std::cout << "published announcement " << a.id << "\n";
+  return 0;
+}
+
+int list_announcements(App& app) {
+  app.db->read([&](store::Connection& c) {
+    for (const auto& a : store::all_announcements(c))
+      std::cout << a.id << "\t" << rfc3339(a.published_at) << "\t" << a.text << "\n";
+  });
+  return 0;
+}
+
+int remove_announcement(App& app, Id id) {
+  bool removed =
+      app.db->write_value([&](store::Connection& c) { return store::delete_announcement(c, id); });
+  std::cout << (removed ? "removed\n" : "no such announcement\n");
+  return removed ? 0 : 1;
+}
+
+int document(App& app, const std::string& action, const std::string& name,
+             const std::string& path) {
+  auto kind = service::parse_instance_document(name);  // the validator accepted the name
+  if (action == "show") {
+    std::cout << service::instance_document(app, *kind).html << "\n";
+    return 0;
   }
-  return args;
-}
-
-std::size_t number(const Args& args, const std::string& name, std::size_t fallback) {
-  auto it = args.options.find(name);
-  if (it == args.options.end()) return fallback;
-  return std::stoull(it->second);
+  if (action == "reset") {
+    service::set_instance_document(app, *kind, "");
+    std::cout << "reset " << name << " to herd's template\n";
+    return 0;
+  }
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path);
+    if (!file) throw std::runtime_error("cannot read " + path);
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  service::set_instance_document(app, *kind, text);
+  std::cout << "set " << name << " (" << text.size() << " bytes)\n";
+  return 0;
 }
 
 }  // namespace
 
 int admin_main(int argc, char** argv) {
-  if (argc < 2 || !std::strcmp(argv[1], "--help")) {
-    usage();
-    return argc < 2 ? 2 : 0;
+  CLI::App cli(
+      "Shell administration of a herd instance (like Mastodon's tootctl)." + std::string(kSettings),
+      "herd admin");
+  cli.require_subcommand(1);
+  std::function<int(App&)> action;  // set by the chosen command; run once the App is open
+  bool needs_migrated_database = true;
+
+  auto* seed_cmd = cli.add_subcommand("seed",
+                                      "fill the instance with accounts, follows and "
+                                      "statuses (benchmarks)");
+  auto seed_options = std::make_shared<SeedOptions>();
+  seed_cmd->add_option("--accounts", seed_options->accounts, "accounts to create")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  seed_cmd->add_option("--statuses", seed_options->statuses, "statuses to create")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, std::size_t{100'000'000}));
+  seed_cmd->add_option("--follows", seed_options->follows, "follows per account")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  seed_cmd->add_option("--password", seed_options->password, "every seeded user's password")
+      ->capture_default_str();
+  seed_cmd->callback(
+      [&] { action = [seed_options](App& app) { return run_seed(app, *seed_options); }; });
+
+  auto* rules = cli.add_subcommand("rules", "the instance's rules");
+  rules->require_subcommand(1);
+  auto rule_text = std::make_shared<std::string>(), rule_hint = std::make_shared<std::string>();
+  auto* rules_add = rules->add_subcommand("add", "add a rule");
+  rules_add->add_option("TEXT", *rule_text, "the rule")->required();
+  rules_add->add_option("--hint", *rule_hint, "a longer explanation");
+  rules_add->callback([&] {
+    action = [rule_text, rule_hint](App& app) { return add_rule(app, *rule_text, *rule_hint); };
+  });
+  rules->add_subcommand("list", "list the rules")->callback([&] { action = list_rules; });
+
+  auto* accounts = cli.add_subcommand("accounts", "local accounts");
+  accounts->require_subcommand(1);
+  auto new_account = std::make_shared<service::NewAccount>();
+  new_account->role = "user";
+  auto* create = accounts->add_subcommand("create", "create a confirmed local account");
+  create->add_option("USERNAME", new_account->username, "its username")->required();
+  create->add_option("--email", new_account->email, "its email address")->required();
+  create->add_option("--password", new_account->password, "its password (default: generated)");
+  create->add_option("--role", new_account->role, "its role")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"user", "moderator", "admin"}));
+  create->callback(
+      [&] { action = [new_account](App& app) { return create_account(app, *new_account); }; });
+
+  auto modified = std::make_shared<std::string>();
+  auto modification = std::make_shared<std::string>();
+  auto* modify = accounts->add_subcommand(
+      "modify", "act on an account as the owner (as tootctl accounts modify; one action)");
+  modify->add_option("USERNAME", *modified, "username, or username@domain for a remote one")
+      ->required();
+  std::vector<CLI::Option*> actions;
+  for (const char* flag : {"approve", "enable", "disable", "silence", "unsilence", "suspend",
+                           "unsuspend", "sensitive", "unsensitive"})
+    actions.push_back(modify->add_flag_callback(
+        std::string("--") + flag, [modification, flag] { *modification = flag; },
+        std::string(flag) + " the account"));
+  for (auto* option : actions)
+    for (auto* other : actions)
+      if (option != other) option->excludes(other);
+  modify->callback([&] {
+    if (modification->empty()) throw CLI::RequiredError("an action (--suspend, --enable...)");
+    action = [modified, modification](App& app) {
+      return modify_account(app, *modified, *modification);
+    };
+  });
+
+  auto* reports = cli.add_subcommand("reports", "reports (open ones when no command is given)");
+  auto resolved = std::make_shared<bool>(false);
+  reports->add_flag("--resolved", *resolved, "list resolved reports instead");
+  auto report_id = std::make_shared<Id>(0);
+  for (const char* verb : {"resolve", "reopen"}) {
+    auto* sub = reports->add_subcommand(verb, std::string(verb) + " a report (as the owner)");
+    sub->add_option("ID", *report_id, "the report's id")->required();
+    sub->callback([&action, report_id, reopen = std::string(verb) == "reopen"] {
+      action = [report_id, reopen](App& app) { return change_report(app, *report_id, reopen); };
+    });
+  }
+  reports->callback([&] {
+    if (!action) action = [resolved](App& app) { return list_reports(app, *resolved); };
+  });
+
+  auto* aliases_cmd =
+      cli.add_subcommand("aliases",
+                         "a local account's alsoKnownAs, so that an account elsewhere "
+                         "can move here (no URI: print them; '-' alone: clear them)");
+  auto alias_user = std::make_shared<std::string>();
+  auto alias_uris = std::make_shared<std::vector<std::string>>();
+  aliases_cmd->add_option("USERNAME", *alias_user, "the local account")->required();
+  aliases_cmd->add_option("URI", *alias_uris, "actor URIs of its other accounts");
+  aliases_cmd->callback([&] {
+    action = [alias_user, alias_uris](App& app) { return aliases(app, *alias_user, *alias_uris); };
+  });
+
+  cli.add_subcommand("deliveries", "the deliveries that could not be made, newest first")
+      ->callback([&] { action = list_delivery_failures; });
+
+  auto* announcements = cli.add_subcommand("announcements", "announcements shown to users");
+  announcements->require_subcommand(1);
+  auto announcement_text = std::make_shared<std::string>();
+  auto starts_at = std::make_shared<std::string>(), ends_at = std::make_shared<std::string>();
+  auto all_day = std::make_shared<bool>(false);
+  auto* announce = announcements->add_subcommand("add", "publish an announcement");
+  announce->add_option("TEXT", *announcement_text, "its text")->required();
+  announce->add_option("--starts-at", *starts_at, "start of the event it announces")->check(kTime);
+  announce->add_option("--ends-at", *ends_at, "end of that event")->check(kTime);
+  announce->add_flag("--all-day", *all_day, "the event lasts whole days");
+  announce->callback([&] {
+    action = [announcement_text, starts_at, ends_at, all_day](App& app) {
+      return add_announcement(app, *announcement_text, *starts_at, *ends_at, *all_day);
+    };
+  });
+  announcements->add_subcommand("list", "list them")->callback([&] {
+    action = list_announcements;
+  });
+  auto announcement_id = std::make_shared<Id>(0);
+  auto* unannounce = announcements->add_subcommand("remove", "remove one");
+  unannounce->add_option("ID", *announcement_id, "its id")->required();
+  unannounce->callback([&] {
+    action = [announcement_id](App& app) { return remove_announcement(app, *announcement_id); };
+  });
+
+  auto* documents = cli.add_subcommand(
+      "documents", "the privacy policy, terms of service and extended description");
+  documents->require_subcommand(1);
+  auto document_name = std::make_shared<std::string>(),
+       document_path = std::make_shared<std::string>();
+  const auto kinds = CLI::IsMember({"privacy_policy", "terms_of_service", "extended_description"});
+  for (const char* verb : {"show", "set", "reset"}) {
+    auto* sub = documents->add_subcommand(verb, std::string(verb) == "show" ? "print it (HTML)"
+                                                : std::string(verb) == "set"
+                                                    ? "set it from a text file ('-': stdin)"
+                                                    : "back to herd's template");
+    sub->add_option("DOCUMENT", *document_name, "which document")->required()->check(kinds);
+    if (std::string(verb) == "set") sub->add_option("FILE", *document_path, "the text")->required();
+    sub->callback([&action, document_name, document_path, verb = std::string(verb)] {
+      action = [document_name, document_path, verb](App& app) {
+        return document(app, verb, *document_name, *document_path);
+      };
+    });
+  }
+
+  auto backup_path = std::make_shared<std::string>();
+  auto* backup_cmd = cli.add_subcommand(
+      "backup",
+      "copy the database (a consistent snapshot, while the instance serves) and the "
+      "media into a new folder");
+  backup_cmd->add_option("DEST", *backup_path, "the folder to create")->required();
+  backup_cmd->callback([&] {
+    needs_migrated_database = false;
+    action = [backup_path](App& app) { return backup(app, *backup_path); };
+  });
+  auto restore_path = std::make_shared<std::string>();
+  auto force = std::make_shared<bool>(false);
+  auto* restore_cmd =
+      cli.add_subcommand("restore",
+                         "replace the instance's database and media with a backup (stop herd serve "
+                         "first)");
+  restore_cmd->add_option("SOURCE", *restore_path, "a folder written by herd admin backup")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  restore_cmd->add_flag("--force", *force, "replace a database that already holds an instance");
+  restore_cmd->callback([&] {
+    needs_migrated_database = false;
+    action = [restore_path, force](App& app) { return restore(app, *restore_path, *force); };
+  });
+
+  if (argc >= 2 && argv[1][0] != '-') {
+    try {
+      cli.get_subcommand(argv[1]);
+    } catch (const CLI::Error&) {
+      std::cerr << "herd admin: unknown command " << argv[1] << " (herd admin --help lists them)\n";
+      return 2;
+    }
+  }
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return cli.exit(error) == 0 ? 0 : 2;  // --help: the help; a bad command line: what is wrong
+  }
+  if (!action) {
+    std::cerr << cli.help();
+    return 2;
   }
   App app;
   try {
@@ -79,129 +329,11 @@ int admin_main(int argc, char** argv) {
   }
   app.set_base_url();
   try {
-    app.db = store::open_database(app.config.database_url, 2);
-    store::migrate(*app.db);
-    std::string command = argv[1];
-    if (command == "seed") {
-      Args args = parse(argc, argv, 2);
-      SeedOptions options;
-      options.accounts = number(args, "accounts", options.accounts);
-      options.statuses = number(args, "statuses", options.statuses);
-      options.follows = number(args, "follows", options.follows);
-      if (args.options.count("password")) options.password = args.options["password"];
-      auto begin = std::chrono::steady_clock::now();
-      SeedStats stats = seed(app, options);
-      double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-      std::cout << "seeded " << stats.accounts << " accounts, " << stats.follows << " follows, "
-                << stats.statuses << " statuses in " << seconds << " s\n";
-      return 0;
+    if (needs_migrated_database) {
+      app.db = store::open_database(app.config.database_url, 2);
+      store::migrate(*app.db);
     }
-    if (command == "rules") {
-      Args args = parse(argc, argv, 2);
-      if (!args.positional.empty() && args.positional[0] == "add" && args.positional.size() == 2) {
-        store::Rule rule;
-        rule.id = next_id();
-        rule.text = args.positional[1];
-        rule.hint = args.options.count("hint") ? args.options["hint"] : "";
-        app.db->write([&](store::Connection& c) {
-          rule.position = static_cast<int>(store::list_rules(c).size());
-          store::insert_rule(c, rule);
-        });
-        std::cout << "added rule " << rule.id << "\n";
-        return 0;
-      }
-      if (!args.positional.empty() && args.positional[0] == "list") {
-        app.db->read([&](store::Connection& c) {
-          for (const auto& rule : store::list_rules(c))
-            std::cout << rule.id << "\t" << rule.text << "\n";
-        });
-        return 0;
-      }
-    }
-    if (command == "reports" || command == "aliases" || command == "deliveries")
-      return moderation_command(app, argc, argv);
-    if (command == "announcements") {
-      Args args = parse(argc, argv, 2);
-      auto time_option = [&](const char* name) -> std::optional<std::int64_t> {
-        if (!args.options.count(name)) return std::nullopt;
-        auto at = parse_rfc3339(args.options[name]);
-        if (!at) throw std::runtime_error(std::string("--") + name + ": not an RFC 3339 time");
-        return at;
-      };
-      if (args.positional.size() == 2 && args.positional[0] == "add") {
-        auto a = service::publish_announcement(app, args.positional[1], time_option("starts-at"),
-                                               time_option("ends-at"),
-                                               args.options["all-day"] == "true");
-        std::cout << "published announcement " << a.id << "\n";
-        return 0;
-      }
-      if (args.positional.size() == 1 && args.positional[0] == "list") {
-        app.db->read([&](store::Connection& c) {
-          for (const auto& a : store::all_announcements(c))
-            std::cout << a.id << "\t" << rfc3339(a.published_at) << "\t" << a.text << "\n";
-        });
-        return 0;
-      }
-      if (args.positional.size() == 2 && args.positional[0] == "remove") {
-        bool removed = app.db->write_value([&](store::Connection& c) {
-          return store::delete_announcement(c, std::stoll(args.positional[1]));
-        });
-        std::cout << (removed ? "removed\n" : "no such announcement\n");
-        return removed ? 0 : 1;
-      }
-    }
-    if (command == "documents" && argc >= 4) {
-      std::string action = argv[2];
-      auto kind = service::parse_instance_document(argv[3]);
-      if (!kind) {
-        std::cerr << "herd admin: unknown document " << argv[3] << "\n";
-        return 2;
-      }
-      if (action == "show") {
-        std::cout << service::instance_document(app, *kind).html << "\n";
-        return 0;
-      }
-      if (action == "reset") {
-        service::set_instance_document(app, *kind, "");
-        std::cout << "reset " << argv[3] << " to herd's template\n";
-        return 0;
-      }
-      if (action == "set" && argc >= 5) {
-        std::string path = argv[4];
-        std::ifstream file;
-        if (path != "-") {
-          file.open(path);
-          if (!file) {
-            std::cerr << "herd admin: cannot read " << path << "\n";
-            return 1;
-          }
-        }
-        std::istream& in = path == "-" ? std::cin : file;
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        service::set_instance_document(app, *kind, text);
-        std::cout << "set " << argv[3] << " (" << text.size() << " bytes)\n";
-        return 0;
-      }
-    }
-    if (command == "accounts") {
-      Args args = parse(argc, argv, 2);
-      if (args.positional.size() == 2 && args.positional[0] == "create") {
-        service::NewAccount input;
-        input.username = args.positional[1];
-        input.email = args.options["email"];
-        input.password = args.options.count("password") ? args.options["password"] : "";
-        bool generated = input.password.empty();
-        if (generated) input.password = "generated-" + std::to_string(next_id());
-        input.role = args.options.count("role") ? args.options["role"] : "user";
-        input.confirmed = true;
-        auto [account, user] = service::create_local_account(app, input);
-        std::cout << "created @" << account.username << " (id " << account.id << ")";
-        if (generated) std::cout << ", password: " << input.password;
-        std::cout << "\n";
-        return 0;
-      }
-    }
+    return action(app);
   } catch (const ApiError& error) {
     std::cerr << "herd admin: " << error.what() << "\n";
     return 1;
@@ -209,8 +341,6 @@ int admin_main(int argc, char** argv) {
     std::cerr << "herd admin: " << error.what() << "\n";
     return 1;
   }
-  usage();
-  return 2;
 }
 
 }  // namespace herd::admin

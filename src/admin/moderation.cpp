@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "federation/outbox.hpp"
+#include "service/account_actions.hpp"
 #include "service/reports.hpp"
 #include "store/accounts.hpp"
 #include "store/federation_records.hpp"
@@ -17,18 +18,24 @@ namespace herd::admin {
 
 namespace {
 
-void usage() {
-  std::cerr << "Usage: herd admin reports [--resolved true] | reports resolve|reopen ID\n"
-               "       herd admin aliases USERNAME [URI... | -]\n"
-               "       herd admin deliveries\n";
-}
-
 std::string handle(store::Connection& c, Id account_id) {
   auto account = store::find_account(c, account_id);
   return account ? "@" + account->acct() : "#" + std::to_string(account_id);
 }
 
-// The deliveries that could not be made, newest first (as /api/v1/admin/delivery_failures).
+// The owner's account (the first owner or admin), who acts for the shell.
+Id owner_account(App& app) {
+  auto staff = app.db->read_value([](store::Connection& c) { return store::staff_account_ids(c); });
+  for (Id id : staff) {
+    auto user = app.db->read_value(
+        [&](store::Connection& c) { return store::find_user_by_account(c, id); });
+    if (user && (user->role == "owner" || user->role == "admin")) return id;
+  }
+  fail(ErrorKind::not_found, "no owner or admin account");
+}
+
+}  // namespace
+
 int list_delivery_failures(App& app) {
   app.db->read([&](store::Connection& c) {
     for (const auto& f : store::list_delivery_failures(c, 200))
@@ -54,15 +61,11 @@ int list_reports(App& app, bool resolved) {
   return 0;
 }
 
-// The owner's account (the first owner or admin), who acts for the shell.
-Id owner_account(App& app) {
-  auto staff = app.db->read_value([](store::Connection& c) { return store::staff_account_ids(c); });
-  for (Id id : staff) {
-    auto user = app.db->read_value(
-        [&](store::Connection& c) { return store::find_user_by_account(c, id); });
-    if (user && (user->role == "owner" || user->role == "admin")) return id;
-  }
-  fail(ErrorKind::not_found, "no owner or admin account");
+int change_report(App& app, Id report_id, bool reopen) {
+  auto report = reopen ? service::reopen_report(app, report_id)
+                       : service::resolve_report(app, report_id, owner_account(app));
+  std::cout << "report " << report.id << (report.resolved() ? " resolved" : " reopened") << "\n";
+  return 0;
 }
 
 int aliases(App& app, const std::string& username, const std::vector<std::string>& uris) {
@@ -83,30 +86,27 @@ int aliases(App& app, const std::string& username, const std::vector<std::string
   return 0;
 }
 
-}  // namespace
-
-int moderation_command(App& app, int argc, char** argv) {
-  std::vector<std::string> args(argv + 2, argv + argc);
-  std::string command = argv[1];
-  if (command == "reports") {
-    if (args.empty()) return list_reports(app, false);
-    if (args.size() == 2 && args[0] == "--resolved") return list_reports(app, args[1] == "true");
-    if (args.size() == 2 && (args[0] == "resolve" || args[0] == "reopen")) {
-      auto id = parse_id(args[1]);
-      if (!id) not_found();
-      auto report = args[0] == "resolve" ? service::resolve_report(app, *id, owner_account(app))
-                                         : service::reopen_report(app, *id);
-      std::cout << "report " << report.id << (report.resolved() ? " resolved" : " reopened")
-                << "\n";
-      return 0;
-    }
+int modify_account(App& app, const std::string& handle, const std::string& action) {
+  std::string name = handle, domain;
+  if (!name.empty() && name[0] == '@') name.erase(0, 1);
+  if (size_t at = name.find('@'); at != std::string::npos) {
+    domain = name.substr(at + 1);
+    name = name.substr(0, at);
+    if (domain == app.domain()) domain.clear();
   }
-  if (command == "deliveries") return list_delivery_failures(app);
-  if (command == "aliases" && !args.empty()) {
-    return aliases(app, args[0], std::vector<std::string>(args.begin() + 1, args.end()));
-  }
-  usage();
-  return 2;
+  auto account = app.db->read_value(
+      [&](store::Connection& c) { return store::find_account_by_username(c, name, domain); });
+  if (!account) fail(ErrorKind::not_found, "no account @" + handle);
+  Id owner = owner_account(app);
+  if (action == "approve")
+    service::approve_account(app, owner, account->id);
+  else if (action == "enable" || action == "unsilence" || action == "unsuspend" ||
+           action == "unsensitive")
+    service::undo_account_action(app, owner, account->id, action);
+  else
+    service::act_on_account(app, owner, account->id, action, std::nullopt);
+  std::cout << "@" << account->acct() << ": " << action << "\n";
+  return 0;
 }
 
 }  // namespace herd::admin

@@ -1,11 +1,13 @@
 #include "api/dispatch.hpp"
 
+#include <chrono>
 #include <exception>
 
 #include "api/rate_limits.hpp"
 #include "api/response_cache.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/metrics.hpp"
 #include "store/database.hpp"
 
 namespace herd::api {
@@ -33,6 +35,14 @@ http::Response preflight(const http::Router& router, const http::Request& reques
   return response;
 }
 
+// Metrics and the request's log line. route: the router's pattern ("unmatched" for none).
+void observe(const http::Request& request, const std::string& route, int status,
+             std::chrono::steady_clock::time_point start) {
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics::observe_request(request.method, route, status, seconds);
+  log::request(request.method, request.path, status, seconds * 1000, route);
+}
+
 }  // namespace
 
 http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache,
@@ -46,8 +56,10 @@ http::FastPath make_fast_path(std::function<std::uint64_t()> generation, Respons
       return std::nullopt;  // the full path answers with the error
     }
     if (!ResponseCache::cacheable(request)) return std::nullopt;
-    auto hit = cache->get(ResponseCache::key(request), generation());
-    if (!hit) return hit;
+    auto start = std::chrono::steady_clock::now();
+    std::string route;
+    auto hit = cache->get(ResponseCache::key(request), generation(), &route);
+    if (!hit) return hit;  // a miss is counted by the full path, which looks again
     if (limits) {
       RequestLimits::Verdict verdict = limits->check(request, false);
       if (!verdict.decided) return std::nullopt;  // the full path counts it
@@ -55,6 +67,8 @@ http::FastPath make_fast_path(std::function<std::uint64_t()> generation, Respons
       RequestLimits::decorate(*hit, verdict);
     }
     add_cors(*hit);
+    metrics::count_cache_lookup(true);
+    observe(request, route, hit->status, start);
     return hit;
   };
 }
@@ -62,6 +76,9 @@ http::FastPath make_fast_path(std::function<std::uint64_t()> generation, Respons
 http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint64_t()> generation,
                              ResponseCache* cache, RequestLimits* limits) {
   return [&router, generation, cache, limits](http::Request& request) {
+    auto start = std::chrono::steady_clock::now();
+    static const std::string kUnmatched = "unmatched", kRateLimited = "rate_limited";
+    const std::string* route = &kUnmatched;
     http::Response response;
     std::string cache_key;
     std::uint64_t cache_generation = 0;
@@ -75,15 +92,20 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
                     request.remote_address);
           response = std::move(*verdict.refusal);
           add_cors(response);
+          observe(request, kRateLimited, response.status, start);
           return response;
         }
       }
       if (cache && generation && ResponseCache::cacheable(request)) {
         cache_key = ResponseCache::key(request);
         cache_generation = generation();
-        if (auto hit = cache->get(cache_key, cache_generation)) {
+        std::string cached_route;
+        auto hit = cache->get(cache_key, cache_generation, &cached_route);
+        metrics::count_cache_lookup(hit.has_value());
+        if (hit) {
           RequestLimits::decorate(*hit, verdict);
           add_cors(*hit);
+          observe(request, cached_route, hit->status, start);
           return std::move(*hit);
         }
       }
@@ -95,7 +117,7 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
         response = preflight(router, request);
       } else {
         const http::Handler* handler = nullptr;
-        switch (router.route(request, &handler)) {
+        switch (router.route(request, &handler, &route)) {
           case http::Router::Match::found:
             response = (*handler)(request);
             break;
@@ -123,9 +145,10 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
       log::error("{} {}: {}", request.method, request.path, error.what());
       response = http::Response::error(500, "Internal server error");
     }
-    if (!cache_key.empty()) cache->put(cache_key, cache_generation, response);
+    if (!cache_key.empty()) cache->put(cache_key, cache_generation, response, *route);
     RequestLimits::decorate(response, verdict);
     add_cors(response);
+    observe(request, *route, response.status, start);
     return response;
   };
 }

@@ -21,16 +21,18 @@ std::string ResponseCache::key(const http::Request& request) {
   return key;
 }
 
-std::optional<http::Response> ResponseCache::get(const std::string& key, std::uint64_t generation) {
+std::optional<http::Response> ResponseCache::get(const std::string& key, std::uint64_t generation,
+                                                 std::string* route) {
   std::lock_guard lock(mutex_);
   if (generation != generation_) return std::nullopt;
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
-  return it->second;
+  if (route) *route = it->second.route;
+  return it->second.response;
 }
 
 void ResponseCache::put(const std::string& key, std::uint64_t generation,
-                        const http::Response& response) {
+                        const http::Response& response, const std::string& route) {
   if (response.status != 200) return;
   std::size_t size = key.size() + response.body.size() + 256;
   if (size > max_bytes_ / 4) return;
@@ -44,7 +46,7 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
   http::Response stored = response;
   stored.shared_body = std::make_shared<const std::string>(std::move(stored.body));
   stored.body.clear();
-  auto [it, inserted] = entries_.emplace(key, std::move(stored));
+  auto [it, inserted] = entries_.emplace(key, Entry{std::move(stored), route});
   if (inserted) bytes_ += size;
 }
 

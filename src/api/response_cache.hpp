@@ -26,16 +26,23 @@ class ResponseCache {
   static bool cacheable(const http::Request& request);
   static std::string key(const http::Request& request);
 
-  std::optional<http::Response> get(const std::string& key, std::uint64_t generation);
-  // Stores a 200 response computed at `generation`.
-  void put(const std::string& key, std::uint64_t generation, const http::Response& response);
+  // A hit also gives the route pattern the response was stored with.
+  std::optional<http::Response> get(const std::string& key, std::uint64_t generation,
+                                    std::string* route = nullptr);
+  // Stores a 200 response computed at `generation` by the route `route`.
+  void put(const std::string& key, std::uint64_t generation, const http::Response& response,
+           const std::string& route = {});
 
  private:
   std::mutex mutex_;
   std::size_t max_bytes_;
   std::size_t bytes_ = 0;
   std::uint64_t generation_ = 0;  // all entries belong to this generation
-  std::unordered_map<std::string, http::Response> entries_;  // bodies in shared_body
+  struct Entry {
+    http::Response response;  // body in shared_body
+    std::string route;
+  };
+  std::unordered_map<std::string, Entry> entries_;
 };
 
 }  // namespace herd::api

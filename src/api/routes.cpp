@@ -29,6 +29,7 @@ http::Router build_router(App& app) {
   add_report_routes(router, app);
   add_admin_report_routes(router, app);
   add_push_routes(router, app);
+  add_operation_routes(router, app);
   add_oauth_routes(router, app);
   add_activitypub_routes(router, app);  // before the web pages: it negotiates shared URLs
   web::add_client_routes(router, app);  // the web client: shell, assets, signed-in routes

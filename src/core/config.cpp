@@ -55,6 +55,8 @@ const std::vector<SettingDoc>& setting_docs() {
       {"HERD_RATE_LIMIT_SIGN_IN_ACCOUNT", "sign-in attempts per account (default: 25/3600)"},
       {"HERD_RATE_LIMIT_SIGN_IN_DELAY", "FAILURES/MAX_SECONDS: after that many failures in a row, attempts wait 1, 2, 4... s (default: 5/900)"},
       {"TRUSTED_PROXY_IP", "comma list of proxy addresses/CIDRs whose X-Forwarded-For is believed (default: 127.0.0.0/8,::1)"},
+      {"HERD_METRICS_TOKEN", "bearer token Prometheus sends to scrape /metrics (unset: /metrics is off)"},
+      {"HERD_LOG_FORMAT", "text (default): one line per event; json: one JSON object per line"},
       {"HERD_CONFIG", "path of a TOML file with these settings (keys in lower case, e.g. local_domain)"},
   };
   return docs;
@@ -165,7 +167,12 @@ void apply(Config& c, const std::string& name, const std::string& value) {
   else if (name == "HERD_MAX_BODY_BYTES") c.max_body_bytes = parse_int_setting(name, value, 1024, 1LL << 32);
   else if (name == "HERD_MAX_UPLOAD_BYTES") c.max_upload_bytes = parse_int_setting(name, value, 1024, 1LL << 34);
   else if (name == "HERD_RESPONSE_CACHE_MB") c.response_cache_mb = parse_int_setting(name, value, 0, 4096);
-  else if (name == "HERD_DISK_QUOTA_BYTES") c.disk_quota_bytes = static_cast<std::uint64_t>(parse_int_setting(name, value, 0, 1LL << 62));
+  else if (name == "HERD_METRICS_TOKEN") c.metrics_token = value;
+  else if (name == "HERD_LOG_FORMAT") {
+    if (value != "text" && value != "json")
+      throw ConfigError(name + ": expected text or json, got \"" + value + "\"");
+    c.json_logs = value == "json";
+  } else if (name == "HERD_DISK_QUOTA_BYTES") c.disk_quota_bytes = static_cast<std::uint64_t>(parse_int_setting(name, value, 0, 1LL << 62));
 }
 
 bool is_setting(const std::string& name) {

@@ -73,6 +73,8 @@ struct Config {
   RateLimits rate_limits;                       // HERD_RATE_LIMITS, HERD_RATE_LIMIT_*
   // TRUSTED_PROXY_IP: peers whose X-Forwarded-For names the client (addresses or CIDRs).
   std::vector<std::string> trusted_proxies = {"127.0.0.0/8", "::1"};
+  std::string metrics_token;                    // HERD_METRICS_TOKEN (empty: /metrics is off)
+  bool json_logs = false;                       // HERD_LOG_FORMAT: text (default) | json
 
   // "https://" or "http://" + web domain, without trailing slash.
   std::string base_url() const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 #include <cstdlib>
 #include <thread>
 #include <unordered_map>
@@ -10,6 +11,7 @@
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "core/metrics.hpp"
 #include "core/time.hpp"
 #include "federation/activitystreams.hpp"
 #include "federation/context.hpp"
@@ -111,6 +113,7 @@ struct DeliveryWorker::Impl {
     Outcome outcome{job, false, "", std::nullopt};
     json::object payload;
     std::string inbox;
+    std::string domain = "unknown";  // the inbox's host[:port], for /metrics
     try {
       payload = json::parse(job.payload).as_object();
       inbox = std::string(payload.at("inbox").as_string());
@@ -124,7 +127,10 @@ struct DeliveryWorker::Impl {
           return outcome;
         }
       }
+      if (auto url = boost::urls::parse_uri(inbox))
+        domain = std::string(url->encoded_host_and_port());
       FetchResponse response = of(app).client().post(inbox, body, key_for(signer, keys));
+      metrics::count_delivery(domain, response.ok());
       if (response.ok()) {
         outcome.done = true;
       } else if (permanent_failure(response.status)) {
@@ -135,6 +141,7 @@ struct DeliveryWorker::Impl {
         outcome.error = "HTTP " + std::to_string(response.status);
       }
     } catch (const FetchError& error) {
+      metrics::count_delivery(domain, false);
       outcome.error = error.what();
       if (error.kind() == FetchError::Kind::bad_url || error.kind() == FetchError::Kind::refused) {
         outcome.done = true;  // retrying cannot help

@@ -95,6 +95,7 @@ class BatchingDatabase final : public store::Database {
 
   store::Dialect dialect() const override { return inner_->dialect(); }
   std::uint64_t generation() override { return inner_->generation(); }
+  store::PoolStats pool_stats() override { return inner_->pool_stats(); }
 
   // Applies the job in the next batch and waits for it; false when the job is left to the caller.
   bool run(App& app, Job& job) {

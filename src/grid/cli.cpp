@@ -211,6 +211,10 @@ int grid_main(int argc, char** argv) {
   if (command == "node") return node_main(argc - 1, argv + 1);
   try {
     Args args(argc, argv);
+    if (args.flag("help")) {  // herd grid deploy --help ...
+      usage();
+      return 0;
+    }
     return client_command(command, args);
   } catch (const HttpUnreachable& error) {
     std::cerr << "herd grid " << command << ": " << error.what()

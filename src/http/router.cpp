@@ -21,6 +21,7 @@ std::vector<std::string_view> Router::split(std::string_view path) {
 void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
   Route route;
   route.method = std::string(method);
+  route.pattern = std::string(pattern);
   for (auto segment : split(pattern)) {
     route.segments.emplace_back(segment);
     if (segment.empty() || segment[0] != ':') ++route.literal_count;
@@ -39,15 +40,16 @@ bool Router::matches(const Route& route, const std::vector<std::string_view>& se
   return true;
 }
 
-Router::Match Router::route(Request& request, const Handler** handler) const {
+Router::Match Router::route(Request& request, const Handler** handler,
+                            const std::string** pattern) const {
   auto segments = split(request.path);
   const Route* best = nullptr;
   bool path_known = false;
   for (const Route& route : routes_) {
     if (!matches(route, segments)) continue;
     path_known = true;
-    bool method_ok = route.method == request.method ||
-                     (request.method == "HEAD" && route.method == "GET");
+    bool method_ok =
+        route.method == request.method || (request.method == "HEAD" && route.method == "GET");
     if (method_ok && (!best || route.literal_count > best->literal_count)) best = &route;
   }
   if (!best) return path_known ? Match::method_not_allowed : Match::not_found;
@@ -56,6 +58,7 @@ Router::Match Router::route(Request& request, const Handler** handler) const {
       request.path_params[best->segments[i].substr(1)] = std::string(segments[i]);
   }
   *handler = &best->handler;
+  if (pattern) *pattern = &best->pattern;
   return Match::found;
 }
 

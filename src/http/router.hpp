@@ -24,8 +24,10 @@ class Router {
   void del(std::string_view pattern, Handler h) { add("DELETE", pattern, std::move(h)); }
 
   enum class Match { found, method_not_allowed, not_found };
-  // On found, fills request.path_params and returns the handler.
-  Match route(Request& request, const Handler** handler) const;
+  // On found, fills request.path_params and returns the handler (and, when asked, the route's
+  // pattern, e.g. "/api/v1/statuses/:id", which lives as long as the router).
+  Match route(Request& request, const Handler** handler,
+              const std::string** pattern = nullptr) const;
   // Methods that have a route for this path (for OPTIONS / 405 Allow).
   std::vector<std::string> methods_for(std::string_view path) const;
   // The handler for paths no route matches (nullptr: the dispatcher's JSON 404).
@@ -41,6 +43,7 @@ class Router {
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;  // ":x" for captures
     int literal_count = 0;
     Handler handler;

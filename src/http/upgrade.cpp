@@ -1,16 +1,17 @@
 #include "http/upgrade.hpp"
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <deque>
 #include <mutex>
 
 #include "core/log.hpp"
+#include "core/metrics.hpp"
 
 namespace herd::http::detail {
 
@@ -227,6 +228,7 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream,
                                       bhttp::request<bhttp::string_body> request,
                                       std::shared_ptr<Upgrade> upgrade) {
   auto executor = co_await asio::this_coro::executor;
+  metrics::StreamingConnection counted("websocket");
   stream.expires_never();
   auto connection = std::make_shared<WebSocketConnection>(std::move(stream), executor);
   auto& ws = connection->ws;
@@ -271,6 +273,7 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream,
 asio::awaitable<void> serve_event_stream(beast::tcp_stream stream, std::string head, bool chunked,
                                          std::shared_ptr<Upgrade> upgrade) {
   auto executor = co_await asio::this_coro::executor;
+  metrics::StreamingConnection counted("sse");
   auto connection = std::make_shared<EventStreamConnection>(std::move(stream), executor);
   connection->chunked = chunked;
   // Opened first: the subscriptions are in place when the client sees the headers.

@@ -30,7 +30,9 @@ inline std::string placeholders(std::size_t n) {
 // A bound parameter: NULL, integer, real or text.
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
 
-inline Value null_value() { return std::monostate{}; }
+inline Value null_value() {
+  return std::monostate{};
+}
 template <typename T>
 Value opt(const std::optional<T>& value) {
   return value ? Value(*value) : Value(std::monostate{});
@@ -51,11 +53,11 @@ class Row {
  public:
   explicit Row(std::vector<Value> cells) : cells_(std::move(cells)) {}
   bool is_null(int column) const;
-  std::int64_t i(int column) const;              // 0 when NULL
+  std::int64_t i(int column) const;  // 0 when NULL
   std::optional<std::int64_t> oi(int column) const;
   bool b(int column) const { return i(column) != 0; }
   double d(int column) const;
-  std::string s(int column) const;               // "" when NULL
+  std::string s(int column) const;  // "" when NULL
   std::optional<std::string> os(int column) const;
   std::size_t size() const { return cells_.size(); }
 
@@ -80,6 +82,14 @@ class Connection {
   virtual Dialect dialect() const = 0;
 };
 
+// How a database's connections are used right now (for /metrics).
+struct PoolStats {
+  int size = 0;     // the most connections it opens (SQLite: the writer and the open readers)
+  int open = 0;     // connections open
+  int in_use = 0;   // of them, running a read or a write
+  int waiting = 0;  // callers waiting for one (SQLite: for the writer)
+};
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -94,6 +104,7 @@ class Database {
   // A number that grows after every committed write (in every process sharing the database).
   // Read it BEFORE reading data: a result computed afterwards is current for that generation.
   virtual std::uint64_t generation() = 0;
+  virtual PoolStats pool_stats() { return {}; }
 
   template <typename F>
   auto read_value(F&& fn) {
@@ -115,5 +126,8 @@ std::unique_ptr<Database> open_database(const std::string& url, int pool_size);
 
 // Applies the numbered migrations not yet applied (schema_migrations table). Returns how many ran.
 int migrate(Database& database);
+// The versions of the numbered migrations not applied to this database (empty: current). Throws
+// DatabaseError when the database does not answer.
+std::vector<int> pending_migrations(Connection& c);
 
 }  // namespace herd::store

@@ -625,6 +625,21 @@ ALTER TABLE web_sessions ADD COLUMN last_used_at BIGINT;
 
 }  // namespace
 
+std::vector<int> pending_migrations(Connection& c) {
+  std::vector<int> pending;
+  std::vector<std::int64_t> applied;
+  try {
+    for (const Row& row : c.query("SELECT version FROM schema_migrations", {}).rows)
+      applied.push_back(row.i(0));
+  } catch (const DatabaseError&) {
+    if (c.query("SELECT 1", {}).empty()) throw;  // the database itself does not answer
+  }
+  for (const Migration& migration : migrations())
+    if (std::find(applied.begin(), applied.end(), migration.version) == applied.end())
+      pending.push_back(migration.version);
+  return pending;
+}
+
 int migrate(Database& database) {
   database.write([](Connection& c) {
     c.exec_script(

@@ -51,9 +51,12 @@ class PostgresConnection final : public Connection {
     std::vector<const char*> values(params.size());
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& value = params[i];
-      if (auto* v = std::get_if<std::int64_t>(&value)) texts[i] = std::to_string(*v);
-      else if (auto* d = std::get_if<double>(&value)) texts[i] = std::to_string(*d);
-      else if (auto* s = std::get_if<std::string>(&value)) texts[i] = *s;
+      if (auto* v = std::get_if<std::int64_t>(&value))
+        texts[i] = std::to_string(*v);
+      else if (auto* d = std::get_if<double>(&value))
+        texts[i] = std::to_string(*d);
+      else if (auto* s = std::get_if<std::string>(&value))
+        texts[i] = *s;
       values[i] = std::holds_alternative<std::monostate>(value) ? nullptr : texts[i].c_str();
     }
     PGresult* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
@@ -70,8 +73,10 @@ class PostgresConnection final : public Connection {
       std::vector<Value> cells;
       cells.reserve(columns);
       for (int c = 0; c < columns; ++c) {
-        if (PQgetisnull(res, r, c)) cells.emplace_back(std::monostate{});
-        else cells.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
+        if (PQgetisnull(res, r, c))
+          cells.emplace_back(std::monostate{});
+        else
+          cells.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
       }
       result.rows.emplace_back(std::move(cells));
     }
@@ -112,9 +117,8 @@ class PostgresConnection final : public Connection {
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
     const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     bool unique = state && std::string_view(state) == "23505";
-    throw DatabaseError("PostgreSQL: " + std::string(PQerrorMessage(conn_)) + " in: " +
-                            std::string(sql),
-                        unique);
+    throw DatabaseError(
+        "PostgreSQL: " + std::string(PQerrorMessage(conn_)) + " in: " + std::string(sql), unique);
   }
 
   PGconn* conn_ = nullptr;
@@ -176,6 +180,11 @@ class PostgresDatabase final : public Database {
 
   Dialect dialect() const override { return Dialect::postgres; }
 
+  PoolStats pool_stats() override {
+    std::lock_guard lock(mutex_);
+    return PoolStats{max_, created_, created_ - static_cast<int>(idle_.size()), waiting_};
+  }
+
  private:
   struct Lease {
     explicit Lease(PostgresDatabase& db) : db(db) { connection = db.acquire(); }
@@ -203,13 +212,17 @@ class PostgresDatabase final : public Database {
           throw;
         }
       }
+      ++waiting_;
       available_.wait(lock);
+      --waiting_;
     }
   }
   void release(std::unique_ptr<PostgresConnection> connection) {
     std::lock_guard lock(mutex_);
-    if (connection && connection->healthy()) idle_.push_back(std::move(connection));
-    else --created_;
+    if (connection && connection->healthy())
+      idle_.push_back(std::move(connection));
+    else
+      --created_;
     available_.notify_one();
   }
 
@@ -219,6 +232,7 @@ class PostgresDatabase final : public Database {
   std::string url_;
   int max_;
   int created_ = 0;
+  int waiting_ = 0;
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<PostgresConnection>> idle_;

@@ -162,7 +162,15 @@ class SqliteDatabase final : public Database {
     }
     thread_local std::unordered_map<std::uint64_t, std::unique_ptr<SqliteConnection>> readers;
     auto& reader = readers[serial_];
-    if (!reader) reader = std::make_unique<SqliteConnection>(path_, true);
+    if (!reader) {
+      reader = std::make_unique<SqliteConnection>(path_, true);
+      ++readers_open_;
+    }
+    ++reading_;
+    struct Done {
+      std::atomic<int>& count;
+      ~Done() { --count; }
+    } done{reading_};
     fn(*reader);
   }
 
@@ -173,7 +181,14 @@ class SqliteDatabase final : public Database {
   }
 
   void transaction(const std::function<void(Connection&)>& fn, bool versioned) {
-    std::lock_guard lock(write_mutex_);
+    ++writers_waiting_;
+    std::unique_lock lock(write_mutex_);
+    --writers_waiting_;
+    writing_ = true;
+    struct Done {
+      std::atomic<bool>& flag;
+      ~Done() { flag = false; }
+    } done{writing_};
     writer_->exec_script("BEGIN IMMEDIATE");
     try {
       fn(*writer_);
@@ -189,6 +204,10 @@ class SqliteDatabase final : public Database {
   }
 
   Dialect dialect() const override { return Dialect::sqlite; }
+  PoolStats pool_stats() override {
+    int open = readers_open_ + 1;
+    return PoolStats{open, open, reading_ + (writing_ ? 1 : 0), writers_waiting_};
+  }
   // This process's writes bump an in-process counter. Another process (`herd admin`) may write
   // too: at most every 100 ms one caller asks SQLite whether anyone else committed (PRAGMA
   // data_version on the writer connection, when it is free) and bumps the counter if so.
@@ -221,6 +240,8 @@ class SqliteDatabase final : public Database {
   std::string path_;
   std::uint64_t serial_;  // keys the per-thread reader connections
   std::mutex write_mutex_;
+  std::atomic<int> readers_open_{0}, reading_{0}, writers_waiting_{0};
+  std::atomic<bool> writing_{false};
   std::unique_ptr<SqliteConnection> writer_;
 };
 

@@ -62,6 +62,7 @@ class StreamingDatabase final : public store::Database {
 
   store::Dialect dialect() const override { return inner_->dialect(); }
   std::uint64_t generation() override { return inner_->generation(); }
+  store::PoolStats pool_stats() override { return inner_->pool_stats(); }
 
  private:
   std::unique_ptr<store::Database> inner_;
