@@ -182,24 +182,26 @@ int admin_main(int argc, char** argv) {
       [&] { action = [new_account](App& app) { return create_account(app, *new_account); }; });
 
   auto modified = std::make_shared<std::string>();
-  auto modification = std::make_shared<std::string>();
+  auto modifications = std::make_shared<std::vector<std::string>>();
   auto* modify = accounts->add_subcommand(
       "modify", "act on an account as the owner (as tootctl accounts modify; one action)");
   modify->add_option("USERNAME", *modified, "username, or username@domain for a remote one")
       ->required();
-  std::vector<CLI::Option*> actions;
   for (const char* flag : {"approve", "enable", "disable", "silence", "unsilence", "suspend",
                            "unsuspend", "sensitive", "unsensitive"})
-    actions.push_back(modify->add_flag_callback(
-        std::string("--") + flag, [modification, flag] { *modification = flag; },
-        std::string(flag) + " the account"));
-  for (auto* option : actions)
-    for (auto* other : actions)
-      if (option != other) option->excludes(other);
+    modify->add_flag_callback(
+        std::string("--") + flag, [modifications, flag] { modifications->push_back(flag); },
+        std::string(flag) == "sensitive"     ? "mark the account's media sensitive"
+        : std::string(flag) == "unsensitive" ? "undo --sensitive"
+                                             : std::string(flag) + " the account");
   modify->callback([&] {
-    if (modification->empty()) throw CLI::RequiredError("an action (--suspend, --enable...)");
-    action = [modified, modification](App& app) {
-      return modify_account(app, *modified, *modification);
+    if (modifications->empty())
+      throw CLI::ValidationError("an action (--suspend, --enable...)", "is required");
+    if (modifications->size() > 1)
+      throw CLI::ValidationError("--" + modifications->at(0) + " and --" + modifications->at(1),
+                                 "one action at a time");
+    action = [modified, modifications](App& app) {
+      return modify_account(app, *modified, modifications->front());
     };
   });
 
