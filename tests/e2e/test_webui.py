@@ -6,6 +6,8 @@ what the browser did really happened. Screenshots of the main views at 390 and 1
 
     /usr/bin/python3 tests/e2e/test_webui.py --herd build/herd [--backend sqlite|postgres]
 """
+import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -14,7 +16,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 
-from harness import ADMIN_EMAIL, Suite, eventually, parse_args, password_token, register  # noqa: E402
+from harness import (ADMIN_EMAIL, Suite, eventually, parse_args, password_token, register,  # noqa: E402
+                     run_herd_once)
 
 ADMIN_SCOPES = "read write follow push admin:read admin:write"
 
@@ -32,6 +35,9 @@ def browser_session(t):
     remote = t.server(name="remote", env=federation)
     S["remote"] = remote
     S["carol"] = register(remote, "carol")
+    rc, _, err = run_herd_once(server.herd, server.environment(),
+                               ("admin", "announcements", "add", "Welcome to the web app!"))
+    t.require(rc == 0, f"herd admin announcements add: {err}")
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     t.require(os.path.exists(chromium), f"{chromium} is missing: scripts/deps installs Debian's chromium")
     node = shutil.which(os.environ.get("HERD_TEST_NODE", "node")) or "node"
@@ -97,6 +103,28 @@ def signed_out_visitors_keep_the_server_pages(t):
     t.check("/auth/sign_in" in (home.header("Location") or ""), "…redirects to the sign-in form")
     missing = server.http("GET", "/assets/app-NOPE.js")
     t.status(missing, 404, "an unknown asset")
+
+
+@suite.case
+def assets_follow_accept_encoding(t):
+    server = S["server"]
+    manifest_path = os.path.join(os.path.dirname(os.path.abspath(args.herd)), "webui", "manifest.json")
+    with open(manifest_path) as f:
+        manifest = json.load(f)
+    script = manifest["entryScript"]
+    plain = server.http("GET", f"/assets/{script}", headers={"Accept-Encoding": "identity"})
+    t.status(plain, 200, "the script without compression")
+    t.eq(plain.header("Content-Encoding"), None, "no Content-Encoding when none is accepted")
+    t.check(plain.header("Content-Type", "").startswith("text/javascript"), "served as JavaScript")
+    t.eq(plain.header("Cache-Control"), "public, max-age=31536000, immutable", "immutable caching")
+    t.eq(plain.header("Vary"), "Accept-Encoding", "caches keep the variants apart")
+    for accepted, expected in (("gzip, deflate", "gzip"), ("br;q=0, gzip", "gzip"), ("gzip, br", "br")):
+        r = server.http("GET", f"/assets/{script}", headers={"Accept-Encoding": accepted})
+        t.eq(r.header("Content-Encoding"), expected, f"Accept-Encoding {accepted!r}")
+        body = gzip.decompress(r.body) if expected == "gzip" else None
+        if body is not None:
+            t.check(body == plain.body, "the gzip variant is the same file")
+
 
 
 if __name__ == "__main__":

@@ -117,6 +117,10 @@ await step("sign up through the web lands in the client, served with a strict CS
   const csp = (await shell).headers()["content-security-policy"] || "";
   check(csp.includes("script-src 'self'") && !csp.includes("unsafe-inline") && !csp.includes("unsafe-eval"), `CSP: ${csp}`);
   await signUp(bob);
+  const announcement = alice.page.getByRole("region", { name: "Announcements" });
+  await announcement.getByText("Welcome to the web app!").waitFor();
+  await announcement.getByRole("button", { name: "Dismiss" }).click();
+  await announcement.waitFor({ state: "detached" });
   check(await alice.page.locator(".brand .me").innerText().then((t) => t.includes("@alice")), "alice's account is shown");
 });
 

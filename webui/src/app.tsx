@@ -14,7 +14,7 @@ import { me, preferences, unreadNotifications, useStore } from './store';
 import { Timeline } from './timeline';
 import { toasts } from './toast';
 import { MediaViewer } from './viewer';
-import { Conversations, Explore, FollowedTags, FollowRequests, Lists, ListTitle, Notifications, Profile, Search, TagHeader, Thread } from './views';
+import { Announcements, Conversations, Explore, FollowedTags, FollowRequests, Lists, ListTitle, Notifications, Profile, Search, TagHeader, Thread } from './views';
 
 function title(route: Route): string {
   switch (route.name) {
@@ -43,7 +43,7 @@ function title(route: Route): string {
 function View({ route }: { route: Route }) {
   const p = route.params;
   switch (route.name) {
-    case 'home': return <Timeline path="/api/v1/timelines/home" stream="user" label={t('nav.home')} empty={t('timeline.emptyHome')} />;
+    case 'home': return <><Announcements /><Timeline path="/api/v1/timelines/home" stream="user" label={t('nav.home')} empty={t('timeline.emptyHome')} /></>;
     case 'local': return <Timeline path="/api/v1/timelines/public" params={{ local: true }} stream="public:local" label={t('nav.local')} empty={t('timeline.emptyPublic')} />;
     case 'federated': return <Timeline path="/api/v1/timelines/public" stream="public" label={t('nav.federated')} empty={t('timeline.emptyPublic')} />;
     case 'tag': return <><TagHeader tag={p.tag!} /><Timeline path={`/api/v1/timelines/tag/${encodeURIComponent(p.tag!)}`} stream={`hashtag:${p.tag}`} label={`#${p.tag}`} empty={t('timeline.emptyTag')} /></>;

@@ -21,6 +21,7 @@ const en: Record<string, Entry> = {
   'nav.settings': 'Settings', 'nav.admin': 'Moderation', 'nav.signOut': 'Sign out', 'nav.back': 'Back',
   'nav.skip': 'Skip to content', 'nav.conversations': 'Direct messages', 'nav.followedTags': 'Followed hashtags',
   'conversations.empty': 'No direct messages yet.', 'conversations.unread': 'Unread',
+  'announcements.label': 'Announcements', 'announcements.dismiss': 'Dismiss',
   'followedTags.empty': 'You do not follow any hashtag yet.',
   'compose.language': 'Language', 'compose.options': 'Language and scheduling', 'compose.schedule': 'Publish later (optional)', 'compose.scheduled': 'Scheduled', 'nav.landing': 'About this server',
   'nav.unread': { one: '{n} unread notification', other: '{n} unread notifications' },

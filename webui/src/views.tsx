@@ -8,7 +8,7 @@ import { navigate } from './router';
 import { StatusView } from './status';
 import { cacheStatus, cacheStatuses, me, unreadNotifications } from './store';
 import { Timeline } from './timeline';
-import type { Account, Context, List, Notification, Relationship, SearchResults, Status, Tag } from './types';
+import type { Account, Announcement, Context, List, Notification, Relationship, SearchResults, Status, Tag } from './types';
 import { toast } from './toast';
 
 // Loads once per key; gives [value, error, reload].
@@ -396,4 +396,23 @@ export function FollowedTags() {
   if (!tags) return <Loading />;
   if (!tags.length) return <Empty>{t('followedTags.empty')}</Empty>;
   return <ul class="tag-list" aria-label={t('nav.followedTags')}>{tags.map((tag) => <li key={tag.name}><a href={`/tags/${tag.name}`}>#{tag.name}</a></li>)}</ul>;
+}
+
+// The instance's announcements above the home timeline, each dismissible.
+export function Announcements() {
+  const [items, , reload] = useLoad(() => api.get<Announcement[]>('/api/v1/announcements').catch(() => [] as Announcement[]), 'announcements');
+  if (!items?.length) return null;
+  async function dismiss(id: string) {
+    try { await api.post(`/api/v1/announcements/${id}/dismiss`); reload(); } catch (e) { toast((e as Error).message); }
+  }
+  return (
+    <section class="announcements" aria-label={t('announcements.label')}>
+      {items.map((a) => (
+        <div class="announcement" key={a.id}>
+          <div class="content" dangerouslySetInnerHTML={{ __html: a.content }} />
+          <button type="button" class="link" onClick={() => dismiss(a.id)}>{t('announcements.dismiss')}</button>
+        </div>
+      ))}
+    </section>
+  );
 }
