@@ -21,6 +21,7 @@
 #include "service/accounts.hpp"
 #include "service/announcements.hpp"
 #include "service/instance_documents.hpp"
+#include "service/two_factor.hpp"
 #include "store/accounts.hpp"
 
 namespace herd::admin {
@@ -75,6 +76,18 @@ int create_account(App& app, service::NewAccount input) {
   std::cout << "created @" << account.username << " (id " << account.id << ")";
   if (generated) std::cout << ", password: " << input.password;
   std::cout << "\n";
+  return 0;
+}
+
+int disable_two_factor(App& app, const std::string& username) {
+  auto user = app.db->read_value([&](store::Connection& c) -> std::optional<store::User> {
+    auto account = store::find_account_by_username(c, username, "");
+    return account ? store::find_user_by_account(c, account->id) : std::nullopt;
+  });
+  if (!user) throw std::runtime_error("no local account @" + username);
+  bool was_on = service::admin_disable_two_factor(app, user->id);
+  std::cout << "two-factor authentication " << (was_on ? "disabled" : "was already off") << " for @"
+            << username << "\n";
   return 0;
 }
 
@@ -180,6 +193,14 @@ int admin_main(int argc, char** argv) {
       ->check(CLI::IsMember({"user", "moderator", "admin"}));
   create->callback(
       [&] { action = [new_account](App& app) { return create_account(app, *new_account); }; });
+
+  auto two_factor_user = std::make_shared<std::string>();
+  auto* disable_2fa = accounts->add_subcommand(
+      "disable-2fa", "turn off an account's two-factor authentication (a lost phone)");
+  disable_2fa->add_option("USERNAME", *two_factor_user, "its username")->required();
+  disable_2fa->callback([&] {
+    action = [two_factor_user](App& app) { return disable_two_factor(app, *two_factor_user); };
+  });
 
   auto modified = std::make_shared<std::string>();
   auto modifications = std::make_shared<std::vector<std::string>>();

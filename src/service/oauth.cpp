@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "service/two_factor.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
 #include "store/web_push.hpp"
@@ -310,6 +311,10 @@ store::AccessToken password_token(App& app, const store::Application& client,
   SignInAttempt attempt = check_credentials(app, username, password, client_ip);
   if (attempt.result == SignInResult::throttled) throw RateLimited(attempt.throttle);
   if (attempt.result != SignInResult::ok) throw OAuthError(400, "invalid_grant", kInvalidGrant);
+  // As Mastodon: the password grant has no place for a code, so two-factor accounts use the
+  // authorization code flow.
+  if (two_factor_enabled(app, attempt.user->id))
+    throw OAuthError(400, "invalid_grant", kInvalidGrant);
   store::AccessToken token = new_token(client.id, attempt.user->id, scopes);
   app.db->write([&](store::Connection& c) { store::insert_token(c, token); });
   return token;

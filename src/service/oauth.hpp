@@ -116,7 +116,8 @@ store::AccessToken client_credentials_token(App& app, const store::Application& 
                                             std::string_view scope);
 // grant_type=password (only when config.password_grant; otherwise OAuthError 400
 // unsupported_grant_type). username is the user's email or username. OAuthError 400
-// invalid_grant for wrong credentials or a user who may not sign in (disabled, not approved);
+// invalid_grant for wrong credentials, a user who may not sign in (disabled, not approved) or one
+// with two-factor authentication (as Mastodon);
 // 429 (RateLimited) when sign-in attempts from client_ip or for the account are throttled.
 store::AccessToken password_token(App& app, const store::Application& client,
                                   std::string_view username, std::string_view password,

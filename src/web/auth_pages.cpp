@@ -5,6 +5,7 @@
 #include "http/params.hpp"
 #include "service/accounts.hpp"
 #include "service/oauth.hpp"
+#include "service/two_factor.hpp"
 #include "store/accounts.hpp"
 #include "web/web.hpp"
 
@@ -53,6 +54,8 @@ http::Response post_sign_in(App& app, http::Request& request) {
       app, login, form_value(request, "password"), api::client_ip(app.config, request));
   switch (attempt.result) {
     case service::SignInResult::ok: {
+      if (service::two_factor_enabled(app, attempt.user->id))
+        return ask_two_factor_code(app, *current, attempt.user->id, return_to);
       store::WebSession session =
           service::sign_in_session(app, current->session.token, attempt.user->id);
       http::Response response = http::Response::redirect(return_to, 303);

@@ -115,7 +115,7 @@ http::Response home(App& app, http::Request& request) {
   if (session && session->signed_in()) {
     const store::Account& me = *session->account;
     b += "<p>Signed in as <a href=\"" + h(me.url) + "\">@" + h(me.username) +
-         "</a>.</p>"
+         "</a>. <a href=\"/settings/two_factor\">Two-factor authentication</a></p>"
          "<form class=\"inline\" method=\"post\" action=\"/auth/sign_out\">" +
          csrf_field(session->session) +
          "<button type=\"submit\" class=\"secondary\">Sign out</button></form>";
@@ -196,6 +196,7 @@ void add_web_routes(http::Router& router, App& app) {
   router.get("/packs/thumbnail.png", [](http::Request&) { return png(kHeaderPng); });
   router.get("/favicon.ico", [](http::Request&) { return png(kAvatarPng); });
   add_session_pages(router, app);
+  add_two_factor_pages(router, app);
   add_account_pages(router, app);
   add_tag_pages(router, app);
   // Unknown paths: an HTML page for browsers, JSON for the API and for JSON clients.

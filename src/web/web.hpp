@@ -104,9 +104,16 @@ bool wants_json(const http::Request& request);
 // 404: the HTML "Page not found" page for browsers, {"error":"Not found"} when wants_json.
 http::Response not_found(const App& app, const http::Request& request);
 
+// The second step of signing in when user_id has two-factor authentication: remembers in the
+// session that the password was right and answers the page asking for the code (which then
+// signs in and returns to return_to).
+http::Response ask_two_factor_code(App& app, const service::BrowserSession& session, Id user_id,
+                                   std::string_view return_to);
+
 // ---- route groups (web/*.cpp) -------------------------------------------------------------------
 
 void add_session_pages(http::Router& router, App& app);  // web/auth_pages.cpp
+void add_two_factor_pages(http::Router& router, App& app);  // web/two_factor_pages.cpp
 void add_account_pages(http::Router& router, App& app);  // web/profile.cpp
 void add_tag_pages(http::Router& router, App& app);      // web/tags.cpp
 
