@@ -57,7 +57,7 @@ http::Response post_sign_in(App& app, http::Request& request) {
       if (service::two_factor_enabled(app, attempt.user->id))
         return ask_two_factor_code(app, *current, attempt.user->id, return_to);
       store::WebSession session =
-          service::sign_in_session(app, current->session.token, attempt.user->id);
+          sign_in_browser(app, request, current->session.token, attempt.user->id);
       http::Response response = http::Response::redirect(return_to, 303);
       set_session_cookie(app, response, session);
       return response;

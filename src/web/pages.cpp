@@ -115,7 +115,9 @@ http::Response home(App& app, http::Request& request) {
   if (session && session->signed_in()) {
     const store::Account& me = *session->account;
     b += "<p>Signed in as <a href=\"" + h(me.url) + "\">@" + h(me.username) +
-         "</a>. <a href=\"/settings/two_factor\">Two-factor authentication</a></p>"
+         "</a>. <a href=\"/settings/two_factor\">Two-factor authentication</a> · <a "
+         "href=\"/settings/sessions\">Sessions and apps</a> · <a "
+         "href=\"/settings/export\">Export</a></p>"
          "<form class=\"inline\" method=\"post\" action=\"/auth/sign_out\">" +
          csrf_field(session->session) +
          "<button type=\"submit\" class=\"secondary\">Sign out</button></form>";
@@ -197,6 +199,8 @@ void add_web_routes(http::Router& router, App& app) {
   router.get("/favicon.ico", [](http::Request&) { return png(kAvatarPng); });
   add_session_pages(router, app);
   add_two_factor_pages(router, app);
+  add_settings_session_pages(router, app);
+  add_export_pages(router, app);
   add_account_pages(router, app);
   add_tag_pages(router, app);
   // Unknown paths: an HTML page for browsers, JSON for the API and for JSON clients.

@@ -78,7 +78,7 @@ http::Response post_code(App& app, http::Request& request) {
   bool ok = service::verify_two_factor(app, user->id, form_value(request, "code"), now);
   if (app.rate_limiter) app.rate_limiter->sign_in_result(login_key, ok, now);
   if (!ok) return challenge_page(app, current->session, return_to, "Invalid two-factor code.", 422);
-  store::WebSession session = service::sign_in_session(app, current->session.token, user->id);
+  store::WebSession session = sign_in_browser(app, request, current->session.token, user->id);
   http::Response response = http::Response::redirect(return_to, 303);
   set_session_cookie(app, response, session);
   return response;

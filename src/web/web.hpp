@@ -110,10 +110,17 @@ http::Response not_found(const App& app, const http::Request& request);
 http::Response ask_two_factor_code(App& app, const service::BrowserSession& session, Id user_id,
                                    std::string_view return_to);
 
+// Signs user_id in (service::sign_in_session) and records the browser's User-Agent and address
+// for the sessions page.
+store::WebSession sign_in_browser(App& app, const http::Request& request,
+                                  std::string_view previous_token, Id user_id);
+
 // ---- route groups (web/*.cpp) -------------------------------------------------------------------
 
 void add_session_pages(http::Router& router, App& app);  // web/auth_pages.cpp
 void add_two_factor_pages(http::Router& router, App& app);  // web/two_factor_pages.cpp
+void add_settings_session_pages(http::Router& router, App& app);  // web/session_pages.cpp
+void add_export_pages(http::Router& router, App& app);            // web/export_pages.cpp
 void add_account_pages(http::Router& router, App& app);  // web/profile.cpp
 void add_tag_pages(http::Router& router, App& app);      // web/tags.cpp
 

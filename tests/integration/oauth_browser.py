@@ -104,6 +104,12 @@ class Browser:
         self.history.append(r)
         return r
 
+    def sign_in(self, login, password):
+        """Fills and submits the sign-in form; returns the response to its POST."""
+        page = self.request("GET", "/auth/sign_in")
+        form = next(f for f in parse_page(page.body).forms if f["action"] == "/auth/sign_in")
+        return self.submit("/auth/sign_in", form, {"email": login, "password": password})[1]
+
     def absolute(self, base, ref):
         return urllib.parse.urljoin(base, ref)
 

@@ -18,7 +18,7 @@ from mastodon import MastodonIllegalArgumentError, MastodonRatelimitError  # noq
 
 from harness import (DEFAULT_PASSWORD, Suite, create_app, main, mastodon_py,  # noqa: E402
                      parse_args, png, register)
-from oauth_browser import Browser, parse_page  # noqa: E402
+from oauth_browser import Browser  # noqa: E402
 
 suite = Suite("rate limits", parse_args(__doc__))
 S = suite.state
@@ -138,25 +138,18 @@ def media_uploads_and_deletions_per_account(t):
     m.status_post("still posting")
 
 
-def sign_in(browser, login, password):
-    page = browser.request("GET", "/auth/sign_in")
-    form = next(f for f in parse_page(page.body).forms if f["action"] == "/auth/sign_in")
-    _, r = browser.submit("/auth/sign_in", form, {"email": login, "password": password})
-    return r
-
-
 @suite.case
 def web_sign_in_brute_force(t):
     server, dave = S["server"], S["dave"]
     browser = Browser(server)
     browser.headers["X-Forwarded-For"] = "203.0.113.5"
-    statuses = [sign_in(browser, dave.email, f"guess-{i}").status for i in range(3)]
+    statuses = [browser.sign_in(dave.email, f"guess-{i}").status for i in range(3)]
     t.eq(statuses, [422] * 3, "three wrong passwords are refused as wrong")
     # The attacker waits as told each time and guesses again; right after each wrong guess even
     # the right password is refused, and the wait grows.
     waits, successes = [], 0
     for i in range(3):
-        r = sign_in(browser, dave.email, dave.password)
+        r = browser.sign_in(dave.email, dave.password)
         successes += r.status == 303
         t.status(r, 429, f"right after failure {3 + i} the right password is refused")
         if i == 0:
@@ -164,17 +157,17 @@ def web_sign_in_brute_force(t):
         waits.append(int(r.header("Retry-After")))
         time.sleep(waits[-1] + 0.05)
         if i < 2:
-            t.status(sign_in(browser, dave.email, f"guess-{i + 10}"), 422, "a wrong guess after the wait")
+            t.status(browser.sign_in(dave.email, f"guess-{i + 10}"), 422, "a wrong guess after the wait")
     t.eq(waits[:3], [1, 2, 2], "the delay grows: 1 s, then 2 s (the maximum set here)")
     t.eq(successes, 0, "no attempt got through while throttled")
     # From another IP the account's delay holds too.
-    sign_in(browser, dave.email, "guess-last")
+    browser.sign_in(dave.email, "guess-last")
     other = Browser(server)
     other.headers["X-Forwarded-For"] = "203.0.113.6"
-    r = sign_in(other, dave.email, dave.password)
+    r = other.sign_in(dave.email, dave.password)
     t.status(r, 429, "the delay follows the account to another IP")
     time.sleep(int(r.header("Retry-After")) + 0.05)
-    r = sign_in(other, dave.email, dave.password)
+    r = other.sign_in(dave.email, dave.password)
     t.status(r, 303, "after the delay the owner signs in")
 
 
@@ -183,9 +176,9 @@ def web_sign_in_limit_per_ip(t):
     server, frank = S["server"], S["frank"]
     browser = Browser(server)
     browser.headers["X-Forwarded-For"] = "203.0.113.77"
-    statuses = [sign_in(browser, f"nobody{i}", "whatever").status for i in range(12)]
+    statuses = [browser.sign_in(f"nobody{i}", "whatever").status for i in range(12)]
     t.eq(statuses, [422] * 12, "twelve attempts from one IP are checked")
-    t.status(sign_in(browser, frank.email, frank.password), 429,
+    t.status(browser.sign_in(frank.email, frank.password), 429,
              "the 13th from that IP is refused even with the right password")
 
 
@@ -251,10 +244,10 @@ def counts_shared_by_two_processes(t):
         browser = Browser(first)
         browser.headers["X-Forwarded-For"] = "203.0.113.90"
         for i in range(3):
-            sign_in(browser, bob.email, f"guess-{i}")
+            browser.sign_in(bob.email, f"guess-{i}")
         other = Browser(second)
         other.headers["X-Forwarded-For"] = "203.0.113.91"
-        t.status(sign_in(other, bob.email, bob.password), 429,
+        t.status(other.sign_in(bob.email, bob.password), 429,
                  "failures through one process delay sign-ins through the other")
         # API counts meet in the shared table within about a second (each process flushes its
         # counts and reads everyone's once a second).
