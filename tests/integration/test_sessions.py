@@ -66,8 +66,8 @@ def sessions_listed_and_signed_out(t):
     t.status(r, 422, "a form without the CSRF token is refused")
     t.status(second.request("GET", "/settings/sessions"), 200, "the other browser is still signed in")
     # Bob cannot sign alice's browser out.
-    home = bobs.request("GET", "/")
-    token = next(i["value"] for i in form_for(bobs, home, "/auth/sign_out")["inputs"]
+    settings = bobs.request("GET", "/settings/two_factor")  # a page with bob's CSRF token
+    token = next(i["value"] for i in form_for(bobs, settings, "/settings/two_factor/setup")["inputs"]
                  if i["name"] == "authenticity_token")
     r = bobs.request("POST", action, form={"authenticity_token": token})
     t.status(r, 404, "someone else's session is not found")
