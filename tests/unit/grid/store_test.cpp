@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "../fresh_database.hpp"
 #include "core/ids.hpp"
 
 namespace herd::grid {
@@ -16,18 +17,9 @@ using store::Connection;
 
 std::unique_ptr<store::Database> open_fresh(const std::string& backend,
                                             std::filesystem::path* folder) {
-  if (backend == "sqlite") {
-    *folder =
-        std::filesystem::temp_directory_path() / ("herd-grid-store-" + std::to_string(next_id()));
-    return store::open_database("sqlite://" + folder->string() + "/grid.sqlite3", 4);
-  }
-  const char* url = std::getenv("HERD_TEST_POSTGRES_URL");
-  if (!url) return nullptr;
-  std::string name = "herd_grid_unit_" + std::to_string(next_id());
-  auto admin = store::open_database(url, 1);
-  admin->read([&](Connection& c) { c.exec_script("CREATE DATABASE " + name); });
-  std::string base(url);
-  return store::open_database(base.substr(0, base.rfind('/') + 1) + name, 4);
+  std::string url = herd::testing::fresh_database_url(backend, "herd_grid_store");
+  if (backend == "sqlite") *folder = std::filesystem::path(url.substr(9)).parent_path();
+  return url.empty() ? nullptr : store::open_database(url, 4);
 }
 
 Node make_node(const std::string& farm, Resources total) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "../fresh_database.hpp"
 #include "core/ids.hpp"
 #include "store/database.hpp"
 #include "store/rate_limits.hpp"
@@ -17,17 +18,7 @@ namespace {
 
 // url of a fresh database, "" when the backend is not available.
 std::string fresh_url(const std::string& backend) {
-  if (backend == "sqlite") {
-    auto path = std::filesystem::temp_directory_path() / ("herd-rate-" + std::to_string(next_id()));
-    return "sqlite://" + path.string() + "/test.sqlite3";
-  }
-  const char* url = std::getenv("HERD_TEST_POSTGRES_URL");
-  if (!url) return "";
-  std::string name = "herd_unit_" + std::to_string(next_id());
-  auto admin = store::open_database(url, 1);
-  admin->read([&](store::Connection& c) { c.exec_script("CREATE DATABASE " + name); });
-  std::string base(url);
-  return base.substr(0, base.rfind('/') + 1) + name;
+  return herd::testing::fresh_database_url(backend, "herd_rate");
 }
 
 class RateLimits : public ::testing::TestWithParam<std::string> {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "../fresh_database.hpp"
 #include "core/ids.hpp"
 #include "store/accounts.hpp"
 #include "store/federation_records.hpp"
@@ -19,18 +20,8 @@ using namespace herd::store;
 namespace {
 
 std::unique_ptr<Database> open_fresh(const std::string& backend) {
-  if (backend == "sqlite") {
-    auto path =
-        std::filesystem::temp_directory_path() / ("herd-store-" + std::to_string(next_id()));
-    return open_database("sqlite://" + path.string() + "/test.sqlite3", 4);
-  }
-  const char* url = std::getenv("HERD_TEST_POSTGRES_URL");
-  if (!url) return nullptr;
-  std::string name = "herd_unit_" + std::to_string(next_id());
-  auto admin = open_database(url, 1);
-  admin->read([&](Connection& c) { c.exec_script("CREATE DATABASE " + name); });
-  std::string base(url);
-  return open_database(base.substr(0, base.rfind('/') + 1) + name, 4);
+  std::string url = herd::testing::fresh_database_url(backend, "herd_store");
+  return url.empty() ? nullptr : open_database(url, 4);
 }
 
 Account make_account(const std::string& username, const std::string& domain = "") {
