@@ -20,6 +20,7 @@
 #include "federation/refresh.hpp"
 #include "http/server.hpp"
 #include "service/accounts.hpp"
+#include "service/custom_emojis.hpp"
 #include "service/polls.hpp"
 #include "service/preview_cards.hpp"
 #include "service/rate_limits.hpp"
@@ -73,6 +74,7 @@ int serve_main(const std::string& config_path) {
     if (app.db->dialect() == store::Dialect::postgres) hub.listen(app.config.database_url);
     int applied = store::migrate(*app.db);
     if (applied) log::info("applied {} database migration(s)", applied);
+    service::custom_emoji_registry().refresh(*app.db);
     if (auto password = service::bootstrap_admin(app)) {
       std::cout << "Admin account: " << app.config.admin_username << " <" << app.config.admin_email
                 << ">\nAdmin password: " << *password << "\n(shown once; keep it somewhere safe)\n"
@@ -126,6 +128,10 @@ int serve_main(const std::string& config_path) {
   });
   service::Ticker actors("actor refresh", std::chrono::seconds(1), [&app] {
     federation::run_actor_refresh_jobs(app, now_unix_ms());  // refetches stale remote actors
+  });
+  service::Ticker emojis("custom emojis", std::chrono::seconds(1), [&app] {
+    // Emojis added or removed by `herd admin emoji` (another process).
+    service::custom_emoji_registry().refresh(*app.db);
   });
   service::vapid_key(app);  // generated at first start (service/web_push.hpp)
   service::Ticker web_push("web push", std::chrono::seconds(1), [&app] {

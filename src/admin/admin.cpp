@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "admin/backup.hpp"
+#include "admin/emoji.hpp"
 #include "admin/moderation.hpp"
 #include "admin/seed.hpp"
 #include "app.hpp"
@@ -300,6 +301,26 @@ int admin_main(int argc, char** argv) {
       };
     });
   }
+
+  auto* emoji = cli.add_subcommand("emoji", "the instance's custom emoji");
+  emoji->require_subcommand(1);
+  auto shortcode = std::make_shared<std::string>(), emoji_file = std::make_shared<std::string>(),
+       category = std::make_shared<std::string>();
+  auto* emoji_add = emoji->add_subcommand("add", "add (or replace) one from an image file");
+  emoji_add->add_option("SHORTCODE", *shortcode, "its name, without colons")->required();
+  emoji_add->add_option("FILE", *emoji_file, "a PNG, GIF, WebP or JPEG image up to 256 KiB")
+      ->required();
+  emoji_add->add_option("--category", *category, "its category in the picker");
+  emoji_add->callback([&] {
+    action = [shortcode, emoji_file, category](App& app) {
+      return add_emoji(app, *shortcode, *emoji_file, *category);
+    };
+  });
+  emoji->add_subcommand("list", "list them")->callback([&] { action = list_emojis; });
+  auto* emoji_remove = emoji->add_subcommand("remove", "remove one and its image");
+  emoji_remove->add_option("SHORTCODE", *shortcode, "its name")->required();
+  emoji_remove->callback(
+      [&] { action = [shortcode](App& app) { return remove_emoji(app, *shortcode); }; });
 
   auto backup_path = std::make_shared<std::string>();
   auto* backup_cmd = cli.add_subcommand(

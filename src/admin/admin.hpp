@@ -7,6 +7,7 @@
 //   herd admin reports ... | aliases ...                       admin/moderation.hpp
 //   herd admin announcements ... | documents ...
 //   herd admin backup DEST | restore SOURCE [--force]          admin/backup.hpp
+//   herd admin emoji add SHORTCODE FILE | list | remove ...      admin/emoji.hpp
 #pragma once
 
 namespace herd::admin {

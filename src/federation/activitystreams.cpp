@@ -110,6 +110,32 @@ Attachment parse_attachment(const json::object& object) {
   return attachment;
 }
 
+}  // namespace
+
+std::vector<Emoji> parse_emojis(const json::object& object) {
+  std::vector<Emoji> emojis;
+  for (const json::value* value : values(object, "tag")) {
+    if (!value->is_object() || type_of(value->get_object()) != "Emoji") continue;
+    const json::object& tag = value->get_object();
+    std::string name = string_of(tag, "name");
+    if (name.size() > 2 && name.front() == ':' && name.back() == ':')
+      name = name.substr(1, name.size() - 2);
+    Emoji emoji{name, "", ""};
+    if (const json::value* icon = find(tag, "icon")) {
+      if (icon->is_object()) {
+        emoji.url = first_id(icon->get_object(), "url");
+        emoji.media_type = string_of(icon->get_object(), "mediaType");
+      } else if (icon->is_string()) {
+        emoji.url = std::string(icon->get_string());
+      }
+    }
+    if (!name.empty() && !emoji.url.empty()) emojis.push_back(std::move(emoji));
+  }
+  return emojis;
+}
+
+namespace {
+
 void parse_tags(const json::object& object, Post& post) {
   for (const json::value* value : values(object, "tag")) {
     if (!value->is_object()) continue;
@@ -125,20 +151,9 @@ void parse_tags(const json::object& object, Post& post) {
       if (!name.empty() &&
           std::find(post.hashtags.begin(), post.hashtags.end(), name) == post.hashtags.end())
         post.hashtags.push_back(name);
-    } else if (type == "Emoji") {
-      std::string name = string_of(tag, "name");
-      if (name.size() > 2 && name.front() == ':' && name.back() == ':')
-        name = name.substr(1, name.size() - 2);
-      std::string url;
-      if (const json::value* icon = find(tag, "icon")) {
-        if (icon->is_object())
-          url = first_id(icon->get_object(), "url");
-        else if (icon->is_string())
-          url = std::string(icon->get_string());
-      }
-      if (!name.empty() && !url.empty()) post.emojis.push_back(Emoji{name, url});
     }
   }
+  post.emojis = parse_emojis(object);
 }
 
 std::optional<Poll> parse_poll(const json::object& object) {

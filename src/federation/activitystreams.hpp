@@ -74,7 +74,10 @@ struct Mention {
 struct Emoji {
   std::string shortcode;  // without colons
   std::string url;
+  std::string media_type;  // the icon's mediaType ("" when not given)
 };
+// The `Emoji` tags of a post or an actor (name ":code:" or "code", icon url), with a url.
+std::vector<Emoji> parse_emojis(const json::object& object);
 struct Attachment {
   std::string type;  // Document, Image, Video, Audio
   std::string url;

@@ -208,6 +208,7 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
   if (status.created_at > now_unix_ms()) status.created_at = now_unix_ms();
   std::vector<std::string> tags;
   for (const auto& tag : post.hashtags) tags.push_back(tag);
+  remember_emojis(app, author.domain, post.emojis);  // before the status shows
   store::Status stored = service::receive_status(
       app, status, mentioned, tags, [&](store::Connection& c, store::Status& inserted) {
         attach_media_and_poll(c, inserted, post);
@@ -251,6 +252,7 @@ IngestResult on_update(App& app, const json::object& activity, const store::Acco
   }
   std::string spoiler = text::strip_html(post->summary);
   std::vector<std::string> tags(post->hashtags.begin(), post->hashtags.end());
+  remember_emojis(app, actor.domain, post->emojis);
   if (!service::receive_edit(app, *status, text::sanitize_html(post->content), spoiler,
                              post->sensitive || !spoiler.empty(), tags,
                              remote_media(*status, *post), post->updated.value_or(now_unix_ms())))

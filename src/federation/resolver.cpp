@@ -7,6 +7,7 @@
 #include "federation/activitystreams.hpp"
 #include "federation/context.hpp"
 #include "federation/moderation.hpp"
+#include "service/custom_emojis.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/federation_records.hpp"
@@ -340,7 +341,18 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
       store_actor_keys(app, c, actor, stored->uri);
     }
   });
+  if (stored) remember_emojis(app, stored->domain, as::parse_emojis(actor));
   return stored;
+}
+
+void remember_emojis(App& app, const std::string& domain, const std::vector<as::Emoji>& emojis) {
+  std::vector<service::RemoteEmoji> remote;
+  for (const auto& emoji : emojis) remote.push_back({emoji.shortcode, emoji.url, emoji.media_type});
+  try {
+    service::remember_remote_emojis(app, domain, remote);
+  } catch (const std::exception& error) {  // the post or profile is still worth storing
+    log::warn("custom emojis of {}: {}", domain, error.what());
+  }
 }
 
 std::optional<store::Account> store_fetched_actor(App& app, const std::string& uri,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app.hpp"
 #include "federation/http_signature.hpp"
@@ -16,6 +17,10 @@
 namespace herd::federation {
 
 namespace json = boost::json;
+
+namespace as {
+struct Emoji;
+}
 
 // Bounds the network time of the work on the current thread (an inbox activity is processed on a
 // server thread): while a FetchBudget lives, fetches and WebFinger lookups that would start after
@@ -64,6 +69,10 @@ std::optional<store::Account> account_from_actor(const App& app, const json::obj
 // and an update never empties a known inbox, shared inbox, collection URL or key. Callers pass
 // the document fetched at the actor's own id, or the object of a signed Update from the actor.
 std::optional<store::Account> store_actor(App& app, const json::object& actor);
+
+// Stores the custom emojis (Emoji tags) a remote document of `domain` carries, so that the
+// `emojis` of its statuses and accounts show them (service/custom_emojis.hpp).
+void remember_emojis(App& app, const std::string& domain, const std::vector<as::Emoji>& emojis);
 
 // Stores the actor a fetch of uri answered: as it is when its id is uri, else (a profile or key
 // URL) only after fetching the document at its own id. nullopt when that fails.

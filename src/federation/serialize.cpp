@@ -5,6 +5,7 @@
 #include "core/time.hpp"
 #include "http/request.hpp"
 #include "media/storage.hpp"
+#include "service/custom_emojis.hpp"
 
 namespace herd::federation {
 
@@ -50,6 +51,20 @@ json::object image(const std::string& url) {
   else if (ends(".webp"))
     media_type = "image/webp";
   return json::object{{"type", "Image"}, {"mediaType", media_type}, {"url", url}};
+}
+
+// Emoji tags for the local custom emojis `texts` use (Mastodon's shape: name ":code:", an Image
+// icon with its mediaType, updated).
+void add_emoji_tags(const App& app, json::array& tags,
+                    const std::vector<store::CustomEmoji>& emojis) {
+  for (const auto& emoji : emojis) {
+    json::object icon{{"type", "Image"}, {"url", service::emoji_url(app, emoji)}};
+    if (!emoji.content_type.empty()) icon["mediaType"] = emoji.content_type;
+    tags.push_back(json::object{{"type", "Emoji"},
+                                {"name", ":" + emoji.shortcode + ":"},
+                                {"updated", rfc3339(emoji.updated_at).substr(0, 19) + "Z"},
+                                {"icon", std::move(icon)}});
+  }
 }
 
 json::array to_array(const std::vector<std::string>& items) {
@@ -122,11 +137,13 @@ json::object actor_json(const App& app, const store::Account& a) {
   o["published"] = rfc3339(a.created_at).substr(0, 19) + "Z";
   o["publicKey"] = json::object{
       {"id", a.uri + "#main-key"}, {"owner", a.uri}, {"publicKeyPem", a.public_key_pem}};
-  o["tag"] = json::array();
   json::array attachment;
   for (const auto& field : store::profile_fields(a))
     attachment.push_back(
         json::object{{"type", "PropertyValue"}, {"name", field.name}, {"value", field.value}});
+  json::array tags;
+  add_emoji_tags(app, tags, service::custom_emoji_registry().used_by(a));
+  o["tag"] = std::move(tags);
   o["attachment"] = std::move(attachment);
   o["endpoints"] = json::object{{"sharedInbox", app.base_url() + "/inbox"}};
   o["icon"] = image(app.avatar_url(a));
@@ -235,6 +252,10 @@ json::object note_json(const App& app, const store::Status& s, const NoteParts& 
   for (const auto& tag : parts.tags)
     tags.push_back(
         json::object{{"type", "Hashtag"}, {"href", app.tag_url(tag)}, {"name", "#" + tag}});
+  std::vector<std::string_view> texts{s.content, s.spoiler_text};
+  if (parts.poll)
+    for (const auto& option : parts.poll->options) texts.push_back(option.title);
+  add_emoji_tags(app, tags, service::custom_emoji_registry().used_in("", texts));
   o["tag"] = std::move(tags);
   // As Mastodon: the first self replies, then the next page of self replies after the last one,
   // or (none) the other accounts' replies.

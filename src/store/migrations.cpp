@@ -619,6 +619,21 @@ ALTER TABLE web_sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
 ALTER TABLE web_sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';
 ALTER TABLE web_sessions ADD COLUMN last_used_at BIGINT;
 )SQL"},
+      {29, "custom emojis", R"SQL(
+CREATE TABLE custom_emojis (
+  id BIGINT PRIMARY KEY,
+  shortcode TEXT NOT NULL,
+  domain TEXT NOT NULL DEFAULT '',
+  image_url TEXT NOT NULL DEFAULT '',
+  file_path TEXT NOT NULL DEFAULT '',
+  content_type TEXT NOT NULL DEFAULT '',
+  category TEXT NOT NULL DEFAULT '',
+  visible_in_picker INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (shortcode, domain)
+);
+)SQL"},
   };
   return list;
 }

@@ -4,7 +4,7 @@ through the client API:
 
   discovery (WebFinger both ways, actor documents, content negotiation), resolve=true search,
   follow (open and locked: approve and reject), post, reply, mention, boost, favourite, delete,
-  unfollow; a direct message reaches only the mentioned account; a private post never reaches a
+  unfollow; custom emoji as Emoji tags; a direct message reaches only the mentioned account; a private post never reaches a
   non-follower's server; deliveries to a server that is down arrive exactly once after it comes
   up; bad input (unsigned, badly signed, tampered, malformed, oversized, objects the actor does
   not own, blocked domains); AUTHORIZED_FETCH.
@@ -220,6 +220,28 @@ def post_reply_mention_boost_favourite_delete(s):
     alpha.api("DELETE", f"/api/v1/statuses/{status['id']}", token=alice.token)
     gone = wait_for(lambda: beta.http("GET", f"/api/v1/statuses/{remote['id']}", token=bob.token).status == 404)
     s.check(gone, "the deleted status is gone on beta")
+
+
+@suite.case
+def custom_emoji_travels_as_an_emoji_tag(s):
+    alpha, beta, alice, bob = S["alpha"], S["beta"], S["alice"], S["bob"]
+    image = os.path.join(alpha.tmp, "fedcat.png")
+    with open(image, "wb") as f:
+        f.write(tiny_png())
+    rc, out, err = harness.run_herd_once(alpha.herd, alpha.environment(), ("admin", "emoji", "add", "fedcat", image))
+    s.eq(rc, 0, f"herd admin emoji add on alpha ({err.strip()})")
+    url = alpha.api("GET", "/api/v1/custom_emojis")[0]["url"]
+    # A direct post to nobody (delivered nowhere) shows when alpha's server has the new emoji.
+    probe = alpha.api("POST", "/api/v1/statuses", token=alice.token,
+                      form={"status": ":fedcat: probe", "visibility": "direct"})
+    s.require(wait_for(lambda: alpha.api("GET", f"/api/v1/statuses/{probe['id']}", token=alice.token)["emojis"]),
+              "alpha shows :fedcat: in its own post's emojis")
+    alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "Cats :fedcat: everywhere"})
+    remote = wait_for(lambda: find_in_home(beta, bob, "Cats"))
+    s.require(remote, "alice's post with :fedcat: reaches bob on beta")
+    s.eq([(e["shortcode"], e["url"]) for e in remote["emojis"]], [("fedcat", url)],
+         "beta shows alpha's emoji (from the Emoji tag) with alpha's image URL")
+    s.eq(alpha.http("GET", url.replace("http://alpha.test", "")).status, 200, "alpha serves the image")
 
 
 @suite.case

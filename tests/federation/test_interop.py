@@ -14,7 +14,7 @@ restarted between steps:
     follows;
   - tombstones: a 410 object is fetched once; a Create after its Delete is not taken;
   - a stale actor (HERD_ACTOR_STALE_MS here) is refetched in the background when it interacts;
-  - a Misskey Question with anyOf and Emoji tags, a PeerTube Announce of a Video attributed to
+  - a Misskey Question with anyOf and Emoji tags (shown in `emojis`), a PeerTube Announce of a Video attributed to
     [Person, Group].
 
     /usr/bin/python3 tests/federation/test_interop.py --herd build/herd [--backend sqlite]
@@ -364,6 +364,9 @@ def stale_actor_is_refreshed_in_the_background(s):
     alpha, alice, misskey = S["alpha"], S["alice"], S["misskey.test"]
     miko = account_by_uri(S["miko"])
     s.require(miko, "alpha knows miko")
+    s.eq([(e["shortcode"], e["url"]) for e in miko["emojis"]],
+         [("blobcat", misskey.base() + "/files/blobcat.png")],
+         "the Emoji tag of miko's actor shows in the account's emojis (display name)")
     misskey.actors["miko"]["doc"]["name"] = "Miko Renamed"  # no Update sent
     time.sleep(STALE_MS / 1000 + 0.5)
     post = alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "like this, miko"})
@@ -401,6 +404,9 @@ def misskey_question_and_peertube_video(s):
             "anyOf is a multiple-choice poll", poll)
     s.check(":blobcat:" in polled["content"], "the post with Emoji tags is taken with its text",
             polled["content"])
+    s.eq([(e["shortcode"], e["url"], e["static_url"]) for e in polled.get("emojis", [])],
+         [("blobcat", misskey.base() + "/files/blobcat.png", misskey.base() + "/files/blobcat.png")],
+         "the Emoji tag shows in the status's emojis, with misskey.test's image")
 
     alice_follows(s, peertube, "chan")
     video = shapes.peertube_video(peertube.base(), S["chan"], "abc-123", "Cats on a boat")

@@ -1,8 +1,10 @@
 // Account, CredentialAccount, Application, Token, Rule, Relationship.
 #include <unordered_map>
 
+#include "api/mastodon/emojis.hpp"
 #include "api/mastodon/entities.hpp"
 #include "core/time.hpp"
+#include "service/custom_emojis.hpp"
 #include "store/accounts.hpp"
 #include "store/relationships.hpp"
 
@@ -36,9 +38,9 @@ json::object account_json(const App& app, const store::Account& a) {
   o["last_status_at"] = a.last_status_at ? json::value(rfc3339_date(*a.last_status_at)) : nullptr;
   o["hide_collections"] = false;
   o["noindex"] = !a.indexable;
-  o["emojis"] = json::array();
   o["roles"] = json::array();
   json::array fields;
+  o["emojis"] = emojis_json(app, service::custom_emoji_registry().used_by(a));
   for (const auto& field : store::profile_fields(a)) {
     fields.push_back(json::object{
         {"name", field.name},

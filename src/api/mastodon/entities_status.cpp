@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "api/mastodon/emojis.hpp"
 #include "api/mastodon/entities.hpp"
 #include "core/time.hpp"
 #include "service/filters.hpp"
@@ -164,7 +165,8 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
       for (const auto& name : it->second)
         tags.push_back(json::object{{"name", name}, {"url", app_.tag_url(name)}});
     o["tags"] = std::move(tags);
-    o["emojis"] = json::array();
+    std::string author_domain = author != batch.accounts.end() ? author->second.domain : "";
+    o["emojis"] = emojis_json(app_, author_domain, {s.content, s.spoiler_text});
     json::value application = nullptr;
     if (s.application_id) {
       if (auto it = batch.applications.find(*s.application_id); it != batch.applications.end())
@@ -185,6 +187,7 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
       auto votes = batch.own_votes.find(it->second.id);
       o["poll"] = poll_json(it->second, viewer_,
                             votes != batch.own_votes.end() ? votes->second : std::vector<int>{});
+      o["poll"].as_object()["emojis"] = poll_emojis_json(app_, it->second, author_domain);
     }
     if (auto card = cards.find(s.id); card != cards.end())
       o["card"] = preview_card_json(card->second);

@@ -1,7 +1,8 @@
 // Discovery: instance v1/v2, nodeinfo, host-meta, WebFinger, OAuth server metadata, health,
 // rules, custom emojis, preferences, and the documented empty lists for features herd does not
-// have yet (trending links, custom emojis...).
+// have yet (trending links...).
 #include "api/auth.hpp"
+#include "api/mastodon/emojis.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/mastodon/limits.hpp"
 #include "api/routes.hpp"
@@ -9,6 +10,7 @@
 #include "http/params.hpp"
 #include "service/web_push.hpp"
 #include "store/accounts.hpp"
+#include "store/custom_emojis.hpp"
 
 namespace herd::api {
 
@@ -300,7 +302,13 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/instance/peers", bind(empty_array));
   router.get("/api/v1/instance/activity", bind(empty_array));
   router.get("/api/v1/instance/domain_blocks", bind(empty_array));
-  router.get("/api/v1/custom_emojis", bind(empty_array));
+  router.get("/api/v1/custom_emojis", [&app](http::Request&) {
+    json::array out;
+    for (const auto& emoji : app.db->read_value(
+             [](store::Connection& c) { return store::custom_emojis_of(c, ""); }))
+      out.push_back(custom_emoji_json(app, emoji));
+    return http::Response::json(out);
+  });
   router.get("/api/v1/preferences", bind(preferences));
   // Documented empty values for features herd does not have yet (see README).
   router.get("/api/v1/trends/links", bind(empty_array));

@@ -2,23 +2,28 @@
 #include "api/mastodon/polls.hpp"
 
 #include "api/auth.hpp"
+#include "api/mastodon/emojis.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "federation/polls.hpp"
 #include "http/params.hpp"
+#include "store/accounts.hpp"
 
 namespace herd::api {
 
 namespace {
 
-json::object render(store::Connection& c, const store::Poll& poll, Id viewer) {
+json::object render(const App& app, store::Connection& c, const store::Poll& poll, Id viewer) {
   std::vector<int> own;
   if (viewer != 0)
     if (auto votes = store::own_votes_among(c, viewer, {poll.id}); votes.count(poll.id))
       own = votes[poll.id];
-  return poll_json(poll, viewer, own);
+  json::object o = poll_json(poll, viewer, own);
+  if (auto author = store::find_account(c, poll.account_id))
+    o["emojis"] = poll_emojis_json(app, poll, author->domain);
+  return o;
 }
 
 http::Response show_poll(App& app, http::Request& request) {
@@ -31,7 +36,7 @@ http::Response show_poll(App& app, http::Request& request) {
     federation::refresh_stale_poll(app, found.second, found.first);
   json::object body = app.db->read_value([&](store::Connection& c) {
     auto poll = store::find_poll(c, id);
-    return render(c, poll ? *poll : found.first, viewer.account_id());
+    return render(app, c, poll ? *poll : found.first, viewer.account_id());
   });
   return http::Response::json(body);
 }
@@ -42,7 +47,7 @@ http::Response vote(App& app, http::Request& request) {
   store::Poll poll =
       service::vote(app, viewer.account_id(), id, http::param_strings(request.params, "choices"));
   json::object body = app.db->read_value(
-      [&](store::Connection& c) { return render(c, poll, viewer.account_id()); });
+      [&](store::Connection& c) { return render(app, c, poll, viewer.account_id()); });
   return http::Response::json(body);
 }
 

@@ -1,0 +1,185 @@
+#include "service/custom_emojis.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "app.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "media/sniff.hpp"
+#include "media/storage.hpp"
+
+namespace herd::service {
+
+namespace {
+
+constexpr std::size_t kMaxEmojiBytes = 256 * 1024;
+
+bool shortcode_char(char ch) {
+  return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_';
+}
+
+}  // namespace
+
+bool valid_shortcode(std::string_view shortcode) {
+  return shortcode.size() >= 2 && std::all_of(shortcode.begin(), shortcode.end(), shortcode_char);
+}
+
+std::vector<std::string> shortcodes_in(std::string_view text) {
+  // Mastodon's rule: no letter, digit or ':' right before the opening or after the closing colon.
+  auto boundary = [&](std::size_t at) {
+    return at >= text.size() ||
+           (std::isalnum(static_cast<unsigned char>(text[at])) == 0 && text[at] != ':');
+  };
+  std::vector<std::string> out;
+  for (std::size_t i = text.find(':'); i != std::string_view::npos; i = text.find(':', i + 1)) {
+    if (i > 0 && !boundary(i - 1)) continue;
+    std::size_t end = i + 1;
+    while (end < text.size() && shortcode_char(text[end])) ++end;
+    if (end >= text.size() || text[end] != ':' || end - i - 1 < 2 || !boundary(end + 1)) continue;
+    std::string code(text.substr(i + 1, end - i - 1));
+    if (std::find(out.begin(), out.end(), code) == out.end()) out.push_back(std::move(code));
+    i = end;
+  }
+  return out;
+}
+
+void CustomEmojiRegistry::refresh(store::Database& db) {
+  std::string fingerprint =
+      db.read_value([](store::Connection& c) { return store::custom_emojis_fingerprint(c); });
+  {
+    std::lock_guard lock(mutex_);
+    if (fingerprint == fingerprint_) return;
+  }
+  auto all = db.read_value([](store::Connection& c) { return store::all_custom_emojis(c); });
+  std::map<std::pair<std::string, std::string>, store::CustomEmoji> loaded;
+  for (auto& emoji : all) {
+    auto key = std::make_pair(emoji.domain, emoji.shortcode);
+    loaded.emplace(std::move(key), std::move(emoji));
+  }
+  bool first = false;
+  {
+    std::lock_guard lock(mutex_);
+    first = fingerprint_.empty();
+    emojis_ = std::move(loaded);
+    fingerprint_ = std::move(fingerprint);
+  }
+  // A change made elsewhere (`herd admin emoji`): an empty commit moves the database generation,
+  // so that responses cached with the old emojis are not served again (api/response_cache.hpp).
+  if (!first) db.write([](store::Connection&) {});
+}
+
+void CustomEmojiRegistry::remember(const std::vector<store::CustomEmoji>& emojis, bool removed) {
+  std::lock_guard lock(mutex_);
+  for (const auto& emoji : emojis) {
+    auto key = std::make_pair(emoji.domain, emoji.shortcode);
+    if (removed)
+      emojis_.erase(key);
+    else
+      emojis_[key] = emoji;
+  }
+}
+
+std::vector<store::CustomEmoji> CustomEmojiRegistry::used_in(
+    const std::string& domain, const std::vector<std::string_view>& texts) const {
+  std::vector<store::CustomEmoji> out;
+  std::vector<std::string> seen;
+  for (std::string_view text : texts) {
+    if (text.find(':') == std::string_view::npos) continue;
+    for (auto& code : shortcodes_in(text)) {
+      if (std::find(seen.begin(), seen.end(), code) != seen.end()) continue;
+      std::lock_guard lock(mutex_);
+      if (auto it = emojis_.find({domain, code}); it != emojis_.end()) out.push_back(it->second);
+      seen.push_back(std::move(code));
+    }
+  }
+  return out;
+}
+
+CustomEmojiRegistry& custom_emoji_registry() {
+  static CustomEmojiRegistry registry;
+  return registry;
+}
+
+std::vector<store::CustomEmoji> CustomEmojiRegistry::used_by(const store::Account& account) const {
+  auto fields = store::profile_fields(account);
+  std::vector<std::string_view> texts{account.display_name, account.note};
+  for (const auto& field : fields) {
+    texts.push_back(field.name);
+    texts.push_back(field.value);
+  }
+  return used_in(account.domain, texts);
+}
+
+store::CustomEmoji add_local_emoji(App& app, const std::string& shortcode, std::string_view bytes,
+                                   const std::string& category) {
+  if (!valid_shortcode(shortcode))
+    fail(ErrorKind::validation,
+         "Validation failed: Shortcode must be at least 2 characters, letters, digits and _ only");
+  if (bytes.size() > kMaxEmojiBytes)
+    fail(ErrorKind::validation, "Validation failed: Image file size must be less than 256 KB");
+  auto format = media::sniff(bytes);
+  if (!format || format->type != "image" || format->extension == "avif")
+    fail(ErrorKind::validation, "Validation failed: Image must be a PNG, GIF, WebP or JPEG image");
+  store::CustomEmoji emoji;
+  emoji.id = next_id();
+  emoji.shortcode = shortcode;
+  emoji.file_path = media::relative_path(emoji.id, "original", format->extension);
+  emoji.content_type = format->content_type;
+  emoji.category = category;
+  emoji.created_at = emoji.updated_at = now_unix_ms();
+  media::Storage& storage = media::storage(app.config);
+  storage.store(emoji.file_path, bytes);
+  std::optional<store::CustomEmoji> replaced;
+  try {
+    emoji = app.db->write_value([&](store::Connection& c) {
+      for (const auto& old : store::custom_emojis_of(c, ""))
+        if (old.shortcode == shortcode) replaced = old;
+      return store::upsert_custom_emoji(c, emoji);
+    });
+  } catch (...) {
+    storage.remove(emoji.file_path);
+    throw;
+  }
+  if (replaced && replaced->file_path != emoji.file_path) storage.remove(replaced->file_path);
+  return emoji;
+}
+
+bool remove_local_emoji(App& app, const std::string& shortcode) {
+  auto removed = app.db->write_value(
+      [&](store::Connection& c) { return store::delete_custom_emoji(c, shortcode, ""); });
+  if (!removed) return false;
+  if (!removed->file_path.empty()) media::storage(app.config).remove(removed->file_path);
+  return true;
+}
+
+void remember_remote_emojis(App& app, const std::string& domain,
+                            const std::vector<RemoteEmoji>& emojis) {
+  if (domain.empty() || emojis.empty()) return;
+  std::vector<store::CustomEmoji> stored;
+  app.db->write([&](store::Connection& c) {
+    stored.clear();
+    for (const auto& remote : emojis) {
+      if (!valid_shortcode(remote.shortcode) || remote.url.rfind("http", 0) != 0) continue;
+      store::CustomEmoji emoji;
+      emoji.id = next_id();
+      emoji.shortcode = remote.shortcode;
+      emoji.domain = domain;
+      emoji.image_url = remote.url;
+      emoji.content_type = remote.content_type;
+      emoji.visible_in_picker = false;
+      emoji.created_at = emoji.updated_at = now_unix_ms();
+      stored.push_back(store::upsert_custom_emoji(c, emoji));
+    }
+  });
+  custom_emoji_registry().remember(stored);
+}
+
+std::string emoji_url(const App& app, const store::CustomEmoji& emoji) {
+  if (!emoji.local()) return emoji.image_url;
+  return app.base_url() + media::url_path(emoji.file_path);
+}
+
+}  // namespace herd::service

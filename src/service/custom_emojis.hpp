@@ -1,0 +1,72 @@
+// Custom emoji: adding and removing the instance's own (`herd admin emoji`), remembering those
+// remote posts and profiles use (their Emoji tags), and finding the ones a text uses.
+//
+// A text uses `:shortcode:` of its author's instance. The registry keeps every emoji in memory so
+// that rendering (statuses, accounts, polls, outgoing notes and actors) costs no query; `herd
+// serve` reloads it when the table changes (a fingerprint checked every second, so that an emoji
+// added by `herd admin` in another process shows within a second), and this process's own changes
+// update it at once.
+#pragma once
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/custom_emojis.hpp"
+#include "store/models.hpp"
+
+namespace herd {
+struct App;
+}
+
+namespace herd::service {
+
+// The distinct shortcodes written as `:shortcode:` in `text` (letters, digits, '_', at least two;
+// no letter, digit or colon right outside the colons, as Mastodon), in order of first use.
+std::vector<std::string> shortcodes_in(std::string_view text);
+// Whether `shortcode` is a valid one (Mastodon's rule: [a-zA-Z0-9_]{2,}).
+bool valid_shortcode(std::string_view shortcode);
+
+class CustomEmojiRegistry {
+ public:
+  // Loads every emoji when the table's fingerprint differs from the one loaded (after the first
+  // load also moving the database's generation, so that cached responses are rebuilt).
+  void refresh(store::Database& db);
+  // Records emojis this process just stored (or removed: `removed` true).
+  void remember(const std::vector<store::CustomEmoji>& emojis, bool removed = false);
+  // The emojis of `domain` ("" local) that `texts` use, each once, in order of first use.
+  std::vector<store::CustomEmoji> used_in(const std::string& domain,
+                                          const std::vector<std::string_view>& texts) const;
+  // The emojis of the account's domain its display name, note and profile fields use.
+  std::vector<store::CustomEmoji> used_by(const store::Account& account) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::string fingerprint_;
+  std::map<std::pair<std::string, std::string>, store::CustomEmoji> emojis_;  // (domain, code)
+};
+
+// The process's registry. Empty until refreshed: `herd serve` refreshes it at start and every
+// second; `herd admin` never does (it renders nothing).
+CustomEmojiRegistry& custom_emoji_registry();
+
+// Adds (or replaces) a local emoji from an image file's bytes (PNG, GIF, WebP or JPEG, at most
+// 256 KiB). Throws ApiError validation with a clear message for a bad shortcode or image.
+store::CustomEmoji add_local_emoji(App& app, const std::string& shortcode, std::string_view bytes,
+                                   const std::string& category);
+// Removes a local emoji and its file; false when there was none.
+bool remove_local_emoji(App& app, const std::string& shortcode);
+
+struct RemoteEmoji {
+  std::string shortcode, url, content_type;
+};
+// Stores (or updates) the emojis a remote document of `domain` carries, in one transaction.
+void remember_remote_emojis(App& app, const std::string& domain,
+                            const std::vector<RemoteEmoji>& emojis);
+
+// The image URL of an emoji: a local file's public URL, or the remote image.
+std::string emoji_url(const App& app, const store::CustomEmoji& emoji);
+
+}  // namespace herd::service

@@ -1,0 +1,40 @@
+// Custom emoji (Mastodon's CustomEmoji): the instance's own (domain "", an image file under the
+// data folder) and those of remote instances (their domain, the image's URL there), one per
+// shortcode and domain. Inside a caller's transaction or read.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "store/database.hpp"
+
+namespace herd::store {
+
+struct CustomEmoji {
+  Id id = 0;
+  std::string shortcode;     // without colons: "blobcat"
+  std::string domain;        // "" for the instance's own
+  std::string image_url;     // remote: the image on its instance; local: ""
+  std::string file_path;     // local: the file under the data folder (media::relative_path)
+  std::string content_type;  // "image/png"; remote: as the Emoji tag said ("" when it did not)
+  std::string category;      // "" when none
+  bool visible_in_picker = true;
+  std::int64_t created_at = 0, updated_at = 0;
+  bool local() const { return domain.empty(); }
+};
+
+// Inserts, or replaces the emoji with the same shortcode and domain (keeping its id and
+// created_at; an identical one is left untouched). Returns the stored row.
+CustomEmoji upsert_custom_emoji(Connection& c, const CustomEmoji& emoji);
+// Removes the emoji; returns it (to remove its file) or nullopt when there was none.
+std::optional<CustomEmoji> delete_custom_emoji(Connection& c, const std::string& shortcode,
+                                               const std::string& domain);
+// One domain's emojis ("" = the instance's own), by category then shortcode.
+std::vector<CustomEmoji> custom_emojis_of(Connection& c, const std::string& domain);
+std::vector<CustomEmoji> all_custom_emojis(Connection& c);
+// A value that changes whenever an emoji is added, replaced or removed (count and last update).
+std::string custom_emojis_fingerprint(Connection& c);
+
+}  // namespace herd::store
