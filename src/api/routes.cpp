@@ -10,6 +10,7 @@ http::Router build_router(App& app) {
   add_account_routes(router, app);
   add_status_routes(router, app);
   add_status_edit_routes(router, app);
+  add_quote_routes(router, app);
   add_timeline_routes(router, app);
   add_list_routes(router, app);
   add_filter_routes(router, app);
@@ -22,6 +23,7 @@ http::Router build_router(App& app) {
   add_user_domain_block_routes(router, app);
   add_announcement_routes(router, app);
   add_notification_routes(router, app);
+  add_notification_group_routes(router, app);
   add_search_routes(router, app);
   add_media_routes(router, app);
   add_poll_routes(router, app);

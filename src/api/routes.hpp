@@ -11,6 +11,7 @@ void add_oauth_routes(http::Router& router, App& app);         // oauth/oauth.cp
 void add_account_routes(http::Router& router, App& app);       // mastodon/accounts.cpp
 void add_status_routes(http::Router& router, App& app);        // mastodon/statuses.cpp
 void add_status_edit_routes(http::Router& router, App& app);   // mastodon/status_edits.cpp
+void add_quote_routes(http::Router& router, App& app);         // mastodon/quotes.cpp
 void add_timeline_routes(http::Router& router, App& app);      // mastodon/timelines.cpp
 void add_list_routes(http::Router& router, App& app);          // mastodon/lists.cpp
 void add_filter_routes(http::Router& router, App& app);        // mastodon/filters.cpp
@@ -25,15 +26,17 @@ void add_instance_document_routes(http::Router& router,
 void add_user_domain_block_routes(http::Router& router, App& app);  // mastodon/domain_blocks.cpp
 void add_announcement_routes(http::Router& router, App& app);       // mastodon/announcements.cpp
 void add_notification_routes(http::Router& router, App& app);       // mastodon/notifications.cpp
-void add_search_routes(http::Router& router, App& app);             // mastodon/search.cpp
-void add_media_routes(http::Router& router, App& app);              // mastodon/media.cpp
-void add_poll_routes(http::Router& router, App& app);               // mastodon/polls.cpp
-void add_web_routes(http::Router& router, App& app);                // web/pages.cpp
-void add_activitypub_routes(http::Router& router, App& app);        // activitypub/actors.cpp
-void add_streaming_routes(http::Router& router, App& app);          // mastodon/streaming.cpp
-void add_report_routes(http::Router& router, App& app);             // mastodon/reports.cpp
-void add_admin_report_routes(http::Router& router, App& app);       // mastodon/admin_reports.cpp
-void add_push_routes(http::Router& router, App& app);               // mastodon/push.cpp
+void add_notification_group_routes(http::Router& router,
+                                   App& app);                  // mastodon/notification_groups.cpp
+void add_search_routes(http::Router& router, App& app);        // mastodon/search.cpp
+void add_media_routes(http::Router& router, App& app);         // mastodon/media.cpp
+void add_poll_routes(http::Router& router, App& app);          // mastodon/polls.cpp
+void add_web_routes(http::Router& router, App& app);           // web/pages.cpp
+void add_activitypub_routes(http::Router& router, App& app);   // activitypub/actors.cpp
+void add_streaming_routes(http::Router& router, App& app);     // mastodon/streaming.cpp
+void add_report_routes(http::Router& router, App& app);        // mastodon/reports.cpp
+void add_admin_report_routes(http::Router& router, App& app);  // mastodon/admin_reports.cpp
+void add_push_routes(http::Router& router, App& app);          // mastodon/push.cpp
 void add_operation_routes(http::Router& router,
                           App& app);  // operations.cpp: /health/ready, /metrics
 

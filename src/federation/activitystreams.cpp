@@ -396,6 +396,14 @@ std::optional<Post> parse_post(const json::object& object) {
     post.quote = first_id(object, key);
     if (!post.quote.empty()) break;
   }
+  post.quote_authorization = first_id(object, "quoteAuthorization");
+  if (const json::value* policy = find(object, "interactionPolicy"); policy && policy->is_object())
+    if (const json::value* can_quote = find(policy->get_object(), "canQuote");
+        can_quote && can_quote->is_object()) {
+      post.has_quote_policy = true;
+      post.quote_automatic = ids(can_quote->get_object(), "automaticApproval");
+      post.quote_manual = ids(can_quote->get_object(), "manualApproval");
+    }
   parse_tags(object, post);
   for (const json::value* value : values(object, "attachment"))
     if (value->is_object()) {

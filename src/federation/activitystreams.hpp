@@ -101,16 +101,21 @@ struct Poll {
 
 struct Post {
   std::string id;
-  std::string type;           // Note, Question, Article, Page, Video, ...
-  std::string url;            // the HTML page (falls back to id)
-  std::string attributed_to;  // the author's actor IRI (the first Person when several)
-  std::string in_reply_to;    // IRI or ""
-  std::string content;        // HTML as sent (not yet sanitised)
-  std::string summary;        // content warning (Note/Question); "" for converted types
-  std::string name;           // Note/Question `name` (a poll vote: the chosen option's title)
-  std::string language;       // from contentMap, "" when unknown
-  std::string conversation;   // `conversation` or `context`
-  std::string quote;          // FEP-044f quote / quoteUri / _misskey_quote
+  std::string type;                 // Note, Question, Article, Page, Video, ...
+  std::string url;                  // the HTML page (falls back to id)
+  std::string attributed_to;        // the author's actor IRI (the first Person when several)
+  std::string in_reply_to;          // IRI or ""
+  std::string content;              // HTML as sent (not yet sanitised)
+  std::string summary;              // content warning (Note/Question); "" for converted types
+  std::string name;                 // Note/Question `name` (a poll vote: the chosen option's title)
+  std::string language;             // from contentMap, "" when unknown
+  std::string conversation;         // `conversation` or `context`
+  std::string quote;                // FEP-044f quote / quoteUrl / quoteUri / _misskey_quote
+  std::string quote_authorization;  // FEP-044f quoteAuthorization (the stamp's id)
+  // interactionPolicy.canQuote: who is approved automatically / manually (actor and collection
+  // ids, the Public collection).
+  bool has_quote_policy = false;
+  std::vector<std::string> quote_automatic, quote_manual;
   bool sensitive = false;
   std::vector<std::string> to, cc;
   std::vector<Mention> mentions;

@@ -8,6 +8,7 @@
 #include "store/federation.hpp"
 #include "store/media.hpp"
 #include "store/polls.hpp"
+#include "store/quotes.hpp"
 #include "store/statuses.hpp"
 
 namespace herd::federation {
@@ -25,6 +26,7 @@ struct Loaded {
   std::unordered_map<Id, store::Poll> polls;                                     // by status id
   std::unordered_map<Id, std::vector<store::MediaAttachment>> media;             // by status id
   std::unordered_map<Id, std::vector<std::pair<Id, std::string>>> self_replies;  // by status id
+  std::unordered_map<Id, store::Quote> quotes;  // by quoting status id
 
   const store::Account* account(Id id) const {
     auto it = accounts.find(id);
@@ -47,6 +49,7 @@ Loaded load(store::Connection& c, const std::vector<store::Status>& statuses) {
   loaded.polls = store::load_status_polls(c, note_ids);
   loaded.media = store::load_status_media(c, note_ids);
   loaded.self_replies = store::load_self_replies(c, note_ids, kEmbeddedSelfReplies);
+  loaded.quotes = store::load_quotes(c, note_ids);
   std::vector<Id> account_ids;
   for (const auto& s : statuses) account_ids.push_back(s.account_id);
   for (const auto& [id, s] : loaded.statuses) account_ids.push_back(s.account_id);
@@ -74,6 +77,7 @@ std::optional<NoteParts> parts_for(const Loaded& loaded, const store::Status& s)
   if (auto it = loaded.media.find(s.id); it != loaded.media.end()) parts.media = &it->second;
   if (auto it = loaded.self_replies.find(s.id); it != loaded.self_replies.end())
     parts.self_replies = &it->second;
+  if (auto it = loaded.quotes.find(s.id); it != loaded.quotes.end()) parts.quote = &it->second;
   return parts;
 }
 

@@ -8,6 +8,7 @@
 #include "federation/moderation.hpp"
 #include "federation/outbox.hpp"
 #include "federation/polls.hpp"
+#include "federation/quotes.hpp"
 #include "federation/resolver.hpp"
 #include "service/polls.hpp"
 #include "service/relationships.hpp"
@@ -17,6 +18,7 @@
 #include "store/federation.hpp"
 #include "store/federation_records.hpp"
 #include "store/media.hpp"
+#include "store/quotes.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
 #include "stream/publish.hpp"
@@ -87,6 +89,7 @@ IngestResult through_service(F&& fn) {
 
 std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Account& author,
                               int depth, bool require_audience, std::string& reason);
+StatusResolver status_resolver(App& app, int depth);
 
 // Remote attachments are referenced, not downloaded: media rows with remote_url (at most 4), not
 // yet stored.
@@ -204,6 +207,7 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
   status.visibility = as::visibility(post.to, post.cc, author.followers_url);
   if (!post.language.empty()) status.language = post.language;
   status.in_reply_to_id = parent;
+  apply_quote_policy(post, author, status);
   status.created_at = post.published.value_or(now_unix_ms());
   if (status.created_at > now_unix_ms()) status.created_at = now_unix_ms();
   std::vector<std::string> tags;
@@ -213,7 +217,34 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
       app, status, mentioned, tags, [&](store::Connection& c, store::Status& inserted) {
         attach_media_and_poll(c, inserted, post);
       });
+  if (stored.id == status.id && !post.quote.empty())
+    receive_quote(app, post, stored, status_resolver(app, depth + 1));
   return stored.id;
+}
+
+// Finds or stores the status `uri` for quotes: inlined (attributed to its id's server) or fetched
+// (at most kMaxParentDepth levels of quotes and parents).
+StatusResolver status_resolver(App& app, int depth) {
+  return [&app, depth](const std::string& uri,
+                       const json::object* inlined) -> std::optional<store::Status> {
+    if (auto known = status_by_uri(app, uri)) return known;
+    if (depth >= kMaxParentDepth || is_local_uri(app, uri)) return std::nullopt;
+    std::optional<json::object> document;
+    if (inlined)
+      document = *inlined;
+    else
+      document = fetch_document(app, uri);
+    if (!document) return std::nullopt;
+    auto post = as::parse_post(*document);
+    if (!post || post->id != uri || domain_of(post->id) != domain_of(uri)) return std::nullopt;
+    auto author = resolve_actor(app, post->attributed_to);
+    if (!author || author->suspended || domain_of(author->uri) != domain_of(post->id))
+      return std::nullopt;
+    std::string ignored_reason;
+    auto id = ingest_post(app, *post, *author, depth, false, ignored_reason);
+    if (!id) return std::nullopt;
+    return app.db->read_value([&](store::Connection& c) { return store::find_status(c, *id); });
+  };
 }
 
 // ---- activities ---------------------------------------------------------------------------------
@@ -246,6 +277,14 @@ IngestResult on_update(App& app, const json::object& activity, const store::Acco
   if (!status) return ignored("unknown status");
   if (status->account_id != actor.id || post->attributed_to != actor.uri)
     return rejected("the object is not attributed to the actor");
+  store::Status policy = *status;  // quote policy and approval can change without an edit
+  apply_quote_policy(*post, actor, policy);
+  if (policy.quote_policy != status->quote_policy ||
+      policy.quote_policy_manual != status->quote_policy_manual)
+    app.db->write([&](store::Connection& c) {
+      store::set_quote_policy(c, status->id, policy.quote_policy, policy.quote_policy_manual);
+    });
+  if (!post->quote.empty()) receive_quote(app, *post, *status, status_resolver(app, 0));
   if (auto poll = poll_of(*post)) {
     service::refresh_poll(app, *status, *poll);
     if (!post->updated) return accepted();  // new counts only: edits carry `updated`
@@ -274,6 +313,7 @@ IngestResult on_delete(App& app, const json::object& activity, const store::Acco
     app.db->write([&](store::Connection& c) { store::set_account_suspended(c, actor.id, true); });
     return accepted();
   }
+  if (auto revoked = receive_authorization_deleted(app, id, actor)) return *revoked;
   auto status = status_by_uri(app, id);
   if (!status) {
     if (domain_of(id) == domain_of(actor.uri)) remember("unseen");
@@ -319,6 +359,7 @@ IngestResult on_answer(App& app, const json::object& activity, const store::Acco
                        bool accept) {
   const json::value* object = as::find(activity, "object");
   if (!object) return ignored("no object");
+  if (auto answer = receive_quote_answer(app, activity, actor, accept)) return *answer;
   auto pair = follow_pair(app, *object);
   if (!pair) return ignored("unknown follow");
   auto [follower, target] = *pair;
@@ -498,6 +539,8 @@ IngestResult receive_activity(App& app, const json::object& activity, const stor
     result = on_like(app, activity, actor);
   else if (type == "Block")
     result = on_block(app, activity, actor);
+  else if (type == "QuoteRequest")
+    result = receive_quote_request(app, activity, actor, status_resolver(app, 0));
   else if (type == "Flag")
     result = receive_flag(app, activity, actor);
   else if (type == "Move")

@@ -14,6 +14,9 @@
 //   Announce               -> service::receive_reblog (the object fetched when unknown)
 //   Like / Block           -> service::favourite / service::block
 //   Flag / Move            -> moderation.hpp: a report about local accounts / followers moved
+//   QuoteRequest           -> quotes.hpp: answered with Accept (+ QuoteAuthorization) or Reject;
+//                          Accept/Reject of our QuoteRequest, Delete of a QuoteAuthorization and
+//                          the `quote` of notes likewise
 //   Add, Remove            accepted and ignored for now
 // An object attributed to someone else than the actor (or hosted elsewhere) is rejected. Fetches
 // made while applying one activity (parents, mentioned actors, announced objects) share a budget of

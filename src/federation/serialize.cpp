@@ -35,7 +35,22 @@ json::object extensions() {
       {"ostatus", "http://ostatus.org#"},
       {"atomUri", "ostatus:atomUri"},
       {"inReplyToAtomUri", "ostatus:inReplyToAtomUri"},
-      {"conversation", "ostatus:conversation"}};
+      {"conversation", "ostatus:conversation"},
+      // Quote posts (FEP-044f) and interaction policies (GoToSocial's namespace).
+      {"quote", json::object{{"@id", "https://w3id.org/fep/044f#quote"}, {"@type", "@id"}}},
+      {"quoteUri", "http://fedibird.com/ns#quoteUri"},
+      {"_misskey_quote", "https://misskey-hub.net/ns#_misskey_quote"},
+      {"quoteAuthorization",
+       json::object{{"@id", "https://w3id.org/fep/044f#quoteAuthorization"}, {"@type", "@id"}}},
+      {"QuoteRequest", "https://w3id.org/fep/044f#QuoteRequest"},
+      {"QuoteAuthorization", "https://w3id.org/fep/044f#QuoteAuthorization"},
+      {"gts", "https://gotosocial.org/ns#"},
+      {"interactionPolicy", json::object{{"@id", "gts:interactionPolicy"}, {"@type", "@id"}}},
+      {"canQuote", json::object{{"@id", "gts:canQuote"}, {"@type", "@id"}}},
+      {"automaticApproval", json::object{{"@id", "gts:automaticApproval"}, {"@type", "@id"}}},
+      {"manualApproval", json::object{{"@id", "gts:manualApproval"}, {"@type", "@id"}}},
+      {"interactingObject", json::object{{"@id", "gts:interactingObject"}, {"@type", "@id"}}},
+      {"interactionTarget", json::object{{"@id", "gts:interactionTarget"}, {"@type", "@id"}}}};
 }
 
 json::object image(const std::string& url) {
@@ -277,6 +292,24 @@ json::object note_json(const App& app, const store::Status& s, const NoteParts& 
   o["shares"] = json::object{
       {"id", s.uri + "/shares"}, {"type", "Collection"}, {"totalItems", s.reblogs_count}};
   if (parts.poll) add_question_properties(o, *parts.poll);
+  if (parts.quote) {  // FEP-044f, with the older properties other software reads
+    o["quote"] = parts.quote->quoted_uri;
+    o["quoteUri"] = parts.quote->quoted_uri;
+    o["_misskey_quote"] = parts.quote->quoted_uri;
+    if (parts.quote->state == "accepted" && !parts.quote->authorization_uri.empty())
+      o["quoteAuthorization"] = parts.quote->authorization_uri;
+  }
+  // Who may quote it: everyone, the author's followers, or (nobody) the author alone.
+  json::value automatic(parts.author->uri);
+  if (s.quote_policy == "public" && s.visibility != store::Visibility::private_ &&
+      s.visibility != store::Visibility::direct)
+    automatic = kPublicCollection;
+  else if (s.quote_policy == "followers" && s.visibility != store::Visibility::private_ &&
+           s.visibility != store::Visibility::direct)
+    automatic = followers_of(*parts.author);
+  o["interactionPolicy"] =
+      json::object{{"canQuote", json::object{{"automaticApproval", json::array{automatic}},
+                                             {"manualApproval", json::array()}}}};
   return o;
 }
 

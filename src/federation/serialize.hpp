@@ -15,6 +15,7 @@
 #include "store/media.hpp"
 #include "store/models.hpp"
 #include "store/polls.hpp"
+#include "store/quotes.hpp"
 
 namespace herd::federation {
 
@@ -51,6 +52,7 @@ struct NoteParts {
   // The first public/unlisted replies by the author (id, uri), embedded in `replies` as Mastodon
   // does; nullptr: none.
   const std::vector<std::pair<Id, std::string>>* self_replies = nullptr;
+  const store::Quote* quote = nullptr;  // the quote it makes: quote, quoteAuthorization
 };
 std::vector<std::string> note_to(const store::Status& status, const NoteParts& parts);
 std::vector<std::string> note_cc(const store::Status& status, const NoteParts& parts);

@@ -9,15 +9,18 @@
 #include "core/time.hpp"
 #include "federation/inbox.hpp"
 #include "federation/outbox.hpp"
+#include "federation/quotes.hpp"
 #include "service/conversations.hpp"
 #include "service/media.hpp"
 #include "service/notifications.hpp"
 #include "service/preview_cards.hpp"
+#include "service/quotes.hpp"
 #include "service/statuses.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/media.hpp"
 #include "store/polls.hpp"
+#include "store/quotes.hpp"
 #include "store/statuses.hpp"
 #include "stream/publish.hpp"
 
@@ -93,6 +96,7 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
   std::vector<Id> media_ids = parse_media_ids(change.media_ids);
   if (change.poll) validate_poll(*change.poll, !media_ids.empty());
   validate_status_text(change.text, change.spoiler_text, !media_ids.empty());
+  auto quote_policy = read_quote_policy(change.quote_approval_policy);
 
   return app.db->write_value([&](store::Connection& c) {
     auto found = store::find_status(c, status_id);
@@ -108,7 +112,23 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
     if (auto language = normalize_language(change.language)) after.language = language;
     text::FormattedStatus formatted = format_local_text(app, c, change.text);
     after.content = formatted.html;
+    if (auto quote = store::find_quote_of_status(c, before.id)) {  // an edit keeps the quote
+      store::Status quoted;
+      quoted.uri = quoted.url = quote->quoted_uri;
+      if (quote->quoted_status_id)
+        if (auto found_quoted = store::find_status(c, *quote->quoted_status_id))
+          quoted = *found_quoted;
+      after.content = with_quote_fallback(after.content, change.text, quoted);
+    }
     after.has_media = !media_ids.empty();
+    bool policy_changed = false;
+    if (quote_policy) {
+      after.quote_policy = effective_quote_policy(after.visibility, *quote_policy);
+      if (after.quote_policy != before.quote_policy) {
+        store::set_quote_policy(c, after.id, after.quote_policy);
+        policy_changed = true;
+      }
+    }
 
     // Descriptions and focal points of the attachments the edit keeps or adds.
     std::vector<store::MediaAttachment> described;
@@ -151,7 +171,10 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
                    after.spoiler_text != before.spoiler_text ||
                    after.sensitive != before.sensitive || after.language != before.language ||
                    media_ids != media_before || !described.empty();
-    if (!changed) return before;
+    if (!changed) {
+      if (policy_changed) federation::on_note_refreshed(app, c, after);  // interactionPolicy
+      return policy_changed ? after : before;
+    }
 
     keep_original(c, before);
     if (!store::set_status_media(c, account_id, after.id, media_ids))
@@ -188,6 +211,7 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
     if (!newly.empty()) record_direct_status(app, c, after, mentioned);
     if (after.content != before.content) queue_preview_card(app, c, after, formatted.links);
     notify_rebloggers(app, c, after);
+    notify_quoted_update(app, c, after);
     stream::status_updated(app, c, after);
     federation::on_status_edited(app, c, after);
     return after;
@@ -244,6 +268,7 @@ bool receive_edit(App& app, const store::Status& status, const std::string& cont
     store::replace_tags(c, after.id, tag_ids);
     store::insert_status_edit(c, version_of(after, media_ids_of(c, after.id), *after.edited_at));
     notify_rebloggers(app, c, after);
+    notify_quoted_update(app, c, after);
     stream::status_updated(app, c, after);
     return true;
   });

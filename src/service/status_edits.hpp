@@ -33,13 +33,17 @@ struct StatusChange {
   // The poll as it should be (Mastodon: one whose options, multiple or expiry differ replaces the
   // old one and its votes; none removes a poll the status had).
   std::optional<NewPoll> poll;
+  // public / followers / nobody (private and direct statuses stay nobody); default: unchanged. A
+  // change alone is no edit (no new version). The quote a status makes never changes.
+  std::optional<std::string> quote_approval_policy;
 };
 
 // Edits the account's own status (404 for others' statuses and for reblogs). Validation as for a
 // new status (blank without media, length, at most 4 attachments that are the author's own and
 // unattached or already on this status: 422). When nothing changes, returns the status as it is
 // and records no edit. Otherwise sets edited_at, records the version, notifies newly mentioned
-// local accounts (mention) and local accounts that reblogged it (update), streams status.update
+// local accounts (mention), local accounts that reblogged it (update) and the local authors of
+// its accepted quotes (quoted_update), streams status.update
 // and sends Update(Note) to the status's audience.
 store::Status edit_status(App& app, Id account_id, Id status_id, const StatusChange& change);
 

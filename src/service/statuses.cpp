@@ -13,12 +13,14 @@
 #include "service/media.hpp"
 #include "service/notifications.hpp"
 #include "service/preview_cards.hpp"
+#include "service/quotes.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/media.hpp"
 #include "store/notifications.hpp"
 #include "store/polls.hpp"
+#include "store/quotes.hpp"
 #include "store/statuses.hpp"
 #include "store/tags.hpp"
 #include "stream/publish.hpp"
@@ -147,6 +149,7 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
     }
     if (status.in_reply_to_id && distributable(status))
       store::adjust_status_counts(c, *status.in_reply_to_id, -1, 0, 0);
+    forget_quote(c, status.id);
   }
   if (status.visibility != store::Visibility::direct)
     store::adjust_account_counts(c, status.account_id, -1, 0, 0);
@@ -160,7 +163,9 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
 store::Status post_status(App& app, Id account_id, const NewStatus& input) {
   if (input.poll) validate_poll(*input.poll, !input.media_ids.empty());
   federation::resolve_mentions(app, input.text);  // remote @user@domain: WebFinger, before the tx
-  validate_status_text(input.text, input.spoiler_text, !input.media_ids.empty());
+  validate_status_text(input.text, input.spoiler_text,
+                       !input.media_ids.empty() || input.quoted_status_id.has_value());
+  auto quote_policy = read_quote_policy(input.quote_approval_policy);
   std::optional<store::Visibility> requested_visibility;
   if (input.visibility && !input.visibility->empty())
     requested_visibility = visibility_or_fail(*input.visibility);
@@ -200,6 +205,12 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
           normalize_language(user->default_language ? user->default_language : user->locale);
     status.application_id = input.application_id;
     status.created_at = now;
+    std::optional<store::Status> quoted;
+    if (input.quoted_status_id)
+      quoted = check_quote(c, account_id, *input.quoted_status_id, status.visibility,
+                           !media_ids.empty() || input.poll.has_value());
+    status.quote_policy = effective_quote_policy(
+        status.visibility, quote_policy.value_or(store::default_quote_policy(c, account_id)));
 
     if (input.in_reply_to_id) {
       auto parent = store::find_status(c, *input.in_reply_to_id);
@@ -217,6 +228,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
 
     text::FormattedStatus formatted = format_local_text(app, c, input.text);
     status.content = formatted.html;
+    if (quoted) status.content = with_quote_fallback(status.content, input.text, *quoted);
     store::insert_status(c, status);
     attach_to_status(c, account_id, status.id, media_ids);
     if (input.poll) create_poll(app, c, status, *input.poll, now);
@@ -249,6 +261,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     notify_subscribers(app, c, status, audience);
     record_direct_status(app, c, status, mentioned);
     if (!input.poll) queue_preview_card(app, c, status, formatted.links);
+    if (quoted) attach_quote(app, c, status, *quoted);  // before the note is serialised
     federation::on_status_posted(app, c, status);
   });
   return status;
@@ -400,6 +413,7 @@ store::Status receive_status(
       if (auto existing = store::find_status(c, *existing_id)) return *existing;
     store::Status status = input;
     status.local = false;
+    status.quote_policy = effective_quote_policy(status.visibility, status.quote_policy);
     if (status.in_reply_to_id) {
       if (auto parent = store::find_status(c, *status.in_reply_to_id)) {
         status.in_reply_to_account_id = parent->account_id;

@@ -27,11 +27,14 @@ struct NewStatus {
   std::optional<NewPoll> poll;            // poll[...] (service/polls.hpp)
   std::optional<std::string> idempotency_key;
   std::optional<Id> application_id;
+  std::optional<Id> quoted_status_id;                // service/quotes.hpp
+  std::optional<std::string> quote_approval_policy;  // default: the user's default
 };
 
 // Validates (blank text without media 422, over 500 characters 422, the poll (validate_poll) 422,
 // media_ids not the author's own unattached media or more than 4 422, unknown visibility 422,
-// reply target not visible 404), stores the status with its mentions, tags and attached media,
+// reply target not visible 404, a quote that may not be made: check_quote in service/quotes.hpp),
+// stores the status with its mentions, tags and attached media,
 // updates counters, fans it out to home feeds and notifies mentioned accounts. With an
 // idempotency key already used by this account within the hour, returns that status instead.
 store::Status post_status(App& app, Id account_id, const NewStatus& input);

@@ -79,6 +79,8 @@ std::string title_of(const std::string& type, const std::string& name, const App
   if (type == "favourite") return name + " favorited your post";
   if (type == "poll") return "A poll by " + name + " has ended";
   if (type == "update") return name + " edited a post";
+  if (type == "quote") return name + " quoted your post";
+  if (type == "quoted_update") return name + " edited a post you have quoted";
   if (type == "admin.sign_up") return name + " signed up";
   if (type == "admin.report") return "New report for " + app.domain();
   return "New notification";
@@ -206,8 +208,8 @@ void run_job(App& app, const store::Job& job, std::int64_t now) {
 
 const std::vector<std::string>& web_push_alert_types() {
   static const std::vector<std::string> types = {
-      "mention",   "status", "reblog", "follow",        "follow_request",
-      "favourite", "poll",   "update", "admin.sign_up", "admin.report"};
+      "mention", "status", "reblog",        "follow",       "follow_request", "favourite",
+      "poll",    "update", "admin.sign_up", "admin.report", "quote",          "quoted_update"};
   return types;
 }
 

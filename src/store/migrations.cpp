@@ -619,6 +619,62 @@ ALTER TABLE web_sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
 ALTER TABLE web_sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';
 ALTER TABLE web_sessions ADD COLUMN last_used_at BIGINT;
 )SQL"},
+      {27, "notification groups, policy and requests", R"SQL(
+ALTER TABLE notifications ADD COLUMN group_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE notifications ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;
+UPDATE notifications SET group_key = 'ungrouped-' || CAST(id AS TEXT);
+CREATE INDEX notifications_group ON notifications (account_id, group_key);
+CREATE TABLE notification_policies (
+  account_id BIGINT PRIMARY KEY,
+  for_not_following TEXT NOT NULL DEFAULT 'accept',
+  for_not_followers TEXT NOT NULL DEFAULT 'accept',
+  for_new_accounts TEXT NOT NULL DEFAULT 'accept',
+  for_private_mentions TEXT NOT NULL DEFAULT 'filter',
+  for_limited_accounts TEXT NOT NULL DEFAULT 'filter',
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE notification_requests (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  from_account_id BIGINT NOT NULL,
+  last_status_id BIGINT,
+  notifications_count BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX notification_requests_pair ON notification_requests (account_id, from_account_id);
+CREATE TABLE notification_permissions (
+  account_id BIGINT NOT NULL,
+  from_account_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, from_account_id)
+);
+)SQL"},
+      {28, "quotes", R"SQL(
+CREATE TABLE quotes (
+  id BIGINT PRIMARY KEY,
+  status_id BIGINT,
+  uri TEXT NOT NULL DEFAULT '',
+  account_id BIGINT NOT NULL,
+  quoted_status_id BIGINT,
+  quoted_account_id BIGINT,
+  quoted_uri TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL,
+  request_uri TEXT NOT NULL DEFAULT '',
+  authorization_uri TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX quotes_status ON quotes (status_id);
+CREATE INDEX quotes_uri ON quotes (uri);
+CREATE INDEX quotes_quoted ON quotes (quoted_status_id, status_id);
+CREATE INDEX quotes_authorization ON quotes (authorization_uri);
+ALTER TABLE statuses ADD COLUMN quote_policy TEXT NOT NULL DEFAULT 'public';
+ALTER TABLE statuses ADD COLUMN quote_policy_manual TEXT NOT NULL DEFAULT '';
+ALTER TABLE statuses ADD COLUMN quotes_count BIGINT NOT NULL DEFAULT 0;
+UPDATE statuses SET quote_policy = 'nobody' WHERE local = 0 OR visibility IN ('private', 'direct');
+ALTER TABLE users ADD COLUMN default_quote_policy TEXT NOT NULL DEFAULT 'public';
+)SQL"},
       {29, "custom emojis", R"SQL(
 CREATE TABLE custom_emojis (
   id BIGINT PRIMARY KEY,

@@ -16,8 +16,8 @@ struct Account {
   std::string username;
   std::string domain;  // "" for local accounts
   std::string display_name;
-  std::string note;         // HTML
-  std::string note_source;  // plain text as typed (local accounts)
+  std::string note;                // HTML
+  std::string note_source;         // plain text as typed (local accounts)
   std::string fields_json = "[]";  // [{"name","value"(HTML),"source_value","verified_at"}]
   std::string uri, url, inbox_url, shared_inbox_url, outbox_url, followers_url, following_url,
       featured_url;
@@ -101,7 +101,7 @@ struct WebSession {
 };
 
 enum class Visibility { public_, unlisted, private_, direct };
-std::string to_string(Visibility v);                       // "public", "unlisted", ...
+std::string to_string(Visibility v);  // "public", "unlisted", ...
 std::optional<Visibility> parse_visibility(std::string_view text);
 
 struct Status {
@@ -120,6 +120,11 @@ struct Status {
   std::int64_t replies_count = 0, reblogs_count = 0, favourites_count = 0;
   std::optional<std::int64_t> pinned_at, edited_at;
   std::int64_t created_at = 0;
+  // Who may quote it (Mastodon 4.5): "public", "followers" or "nobody" with automatic approval,
+  // and (remote statuses) who may ask for manual approval: "", "public" or "followers".
+  std::string quote_policy = "public";
+  std::string quote_policy_manual;
+  std::int64_t quotes_count = 0;  // accepted quotes
 };
 
 struct Tag {
@@ -135,6 +140,10 @@ struct Notification {
   std::string type;        // mention, reblog, favourite, follow, follow_request, ...
   std::optional<Id> status_id;
   std::int64_t created_at = 0;
+  // Notifications of one kind about one target close in time share a key (favourite, reblog and
+  // follow, as Mastodon groups them); every other one has "ungrouped-<id>".
+  std::string group_key;
+  bool filtered = false;  // held back by the recipient's notification policy
 };
 
 struct Rule {

@@ -4,14 +4,18 @@ namespace herd::store {
 
 namespace {
 
-constexpr const char* kColumns = "id, account_id, from_account_id, type, status_id, created_at";
+constexpr const char* kColumns =
+    "id, account_id, from_account_id, type, status_id, created_at, group_key, filtered";
 
 Notification notification_from_row(const Row& r) {
-  return Notification{r.i(0), r.i(1), r.i(2), r.s(3), r.oi(4), r.i(5)};
+  return Notification{r.i(0), r.i(1), r.i(2), r.s(3), r.oi(4), r.i(5), r.s(6), r.b(7)};
 }
 
-void apply_filter(const NotificationFilter& filter, std::string& where,
-                  std::vector<Value>& params) {
+}  // namespace
+
+void append_notification_filter(const NotificationFilter& filter, std::string& where,
+                                std::vector<Value>& params) {
+  if (!filter.include_filtered) where += " AND filtered = 0";
   if (!filter.types.empty()) {
     where += " AND type IN (" + placeholders(filter.types.size()) + ")";
     for (const auto& t : filter.types) params.emplace_back(t);
@@ -30,14 +34,30 @@ void apply_filter(const NotificationFilter& filter, std::string& where,
   }
 }
 
-}  // namespace
-
 void insert_notification(Connection& c, const Notification& n) {
   c.query(
-      "INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at) "
-      "VALUES (?,?,?,?,?,?)",
+      "INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at, "
+      "group_key, filtered) VALUES (?,?,?,?,?,?,?,?)",
       {Value(n.id), Value(n.account_id), Value(n.from_account_id), Value(n.type), opt(n.status_id),
-       Value(n.created_at)});
+       Value(n.created_at),
+       Value(n.group_key.empty() ? "ungrouped-" + std::to_string(n.id) : n.group_key),
+       Value(std::int64_t{n.filtered ? 1 : 0})});
+}
+
+std::optional<std::string> latest_group_key(Connection& c, Id account_id, std::string_view type,
+                                            std::optional<Id> status_id) {
+  std::vector<Value> params{Value(account_id), Value(std::string(type))};
+  std::string sql =
+      "SELECT group_key FROM notifications WHERE account_id = ? AND type = ? AND status_id ";
+  if (status_id) {
+    sql += "= ?";
+    params.emplace_back(*status_id);
+  } else {
+    sql += "IS NULL";
+  }
+  auto r = c.query(sql + " ORDER BY id DESC LIMIT 1", params);
+  if (r.empty()) return std::nullopt;
+  return r.front().s(0);
 }
 
 std::optional<Notification> find_notification(Connection& c, Id account_id, Id id) {
@@ -53,7 +73,7 @@ std::vector<Notification> page_notifications(Connection& c, Id account_id,
                                              const PageQuery& page) {
   std::vector<Value> params{Value(account_id)};
   std::string where = "account_id = ?";
-  apply_filter(filter, where, params);
+  append_notification_filter(filter, where, params);
   std::string tail = page_sql(page, "id", where, params);
   std::vector<Notification> out;
   for (const Row& r :
@@ -69,7 +89,7 @@ std::int64_t count_notifications(Connection& c, Id account_id, const Notificatio
                                  std::optional<Id> after, int limit) {
   std::vector<Value> params{Value(account_id)};
   std::string where = "account_id = ?";
-  apply_filter(filter, where, params);
+  append_notification_filter(filter, where, params);
   if (after) {
     where += " AND id > ?";
     params.emplace_back(*after);

@@ -12,7 +12,12 @@
 
 namespace herd::store {
 
+// An empty group_key is stored as "ungrouped-<id>".
 void insert_notification(Connection& c, const Notification& notification);
+// The group key of the recipient's newest notification of this type about this status (nullopt:
+// about no status), if any.
+std::optional<std::string> latest_group_key(Connection& c, Id account_id, std::string_view type,
+                                            std::optional<Id> status_id);
 // The recipient's notification with this id.
 std::optional<Notification> find_notification(Connection& c, Id account_id, Id id);
 
@@ -21,7 +26,11 @@ struct NotificationFilter {
   std::vector<std::string> exclude_types;  // never these
   std::optional<Id> from_account_id;       // only from this account
   std::vector<Id> hidden;                  // never from these accounts
+  bool include_filtered = false;           // also those the notification policy held back
 };
+// Appends " AND ..." conditions for the filter to `where`.
+void append_notification_filter(const NotificationFilter& filter, std::string& where,
+                                std::vector<Value>& params);
 // A page of the recipient's notifications, newest first. Cursors are the notification ids.
 std::vector<Notification> page_notifications(Connection& c, Id account_id,
                                              const NotificationFilter& filter,

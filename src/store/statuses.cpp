@@ -11,7 +11,8 @@ constexpr const char* kStatusColumns =
     "s.id, s.account_id, s.uri, s.url, s.local, s.text, s.content, s.spoiler_text, s.sensitive, "
     "s.visibility, s.language, s.in_reply_to_id, s.in_reply_to_account_id, s.reblog_of_id, "
     "s.application_id, s.has_media, s.replies_count, s.reblogs_count, s.favourites_count, "
-    "s.pinned_at, s.edited_at, s.created_at";
+    "s.pinned_at, s.edited_at, s.created_at, s.quote_policy, s.quote_policy_manual, "
+    "s.quotes_count";
 
 Value b(bool v) {
   return Value(std::int64_t{v ? 1 : 0});
@@ -42,6 +43,9 @@ Status status_from_row(const Row& r) {
   s.pinned_at = r.oi(i++);
   s.edited_at = r.oi(i++);
   s.created_at = r.i(i++);
+  s.quote_policy = r.s(i++);
+  s.quote_policy_manual = r.s(i++);
+  s.quotes_count = r.i(i++);
   return s;
 }
 
@@ -128,8 +132,8 @@ void insert_status(Connection& c, const Status& s) {
       "sensitive, "
       "visibility, language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, "
       "has_media, replies_count, reblogs_count, favourites_count, pinned_at, edited_at, "
-      "created_at) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      "created_at, quote_policy, quote_policy_manual) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
       {Value(s.id),
        Value(s.account_id),
        Value(s.uri),
@@ -151,7 +155,9 @@ void insert_status(Connection& c, const Status& s) {
        Value(s.favourites_count),
        opt(s.pinned_at),
        opt(s.edited_at),
-       Value(s.created_at)});
+       Value(s.created_at),
+       Value(s.quote_policy),
+       Value(s.quote_policy_manual)});
 }
 
 void delete_status(Connection& c, Id id) {

@@ -90,6 +90,10 @@ def status_spec(authenticated=True, own=False, reblog=None):
         "card": (T.OBJ, T.NULL),
         "language": (T.STR, T.NULL),
         "text?": (T.STR, T.NULL),
+        "quotes_count": T.INT,
+        "quote": ({"state": T.NESTR, "quoted_status": (T.OBJ, T.NULL)}, T.NULL),
+        "quote_approval": {"automatic": [T.STR], "manual": [T.STR],
+                           "current_user": {"automatic", "manual", "denied", "unknown"}},
     }
     if authenticated:
         spec.update({"favourited": T.BOOL, "reblogged": T.BOOL, "muted": T.BOOL, "bookmarked": T.BOOL,
@@ -102,13 +106,13 @@ STATUS = status_spec()
 
 NOTIFICATION_TYPES = {"mention", "status", "reblog", "follow", "follow_request", "favourite", "poll",
                       "update", "admin.sign_up", "admin.report", "severed_relationships",
-                      "moderation_warning"}
+                      "moderation_warning", "quote", "quoted_update"}
 
 
 def notification_spec(kind):
     spec = {"id": T.ID, "type": NOTIFICATION_TYPES, "created_at": T.TIME, "account": ACCOUNT,
-            "group_key?": T.STR}
-    if kind in ("mention", "status", "reblog", "favourite", "poll", "update"):
+            "group_key": T.NESTR}
+    if kind in ("mention", "status", "reblog", "favourite", "poll", "update", "quote", "quoted_update"):
         spec["status"] = status_spec(authenticated=True, own=(kind != "mention"))
     else:
         spec["status?"] = T.NULL

@@ -30,6 +30,7 @@
 #include "federation/documents.hpp"
 #include "federation/http_signature.hpp"
 #include "federation/moderation.hpp"
+#include "federation/quotes.hpp"
 #include "federation/resolver.hpp"
 #include "federation/serialize.hpp"
 #include "http/params.hpp"
@@ -191,6 +192,18 @@ http::Response counted_collection(App& app, http::Request& request, bool likes) 
                    {"totalItems", likes ? status.favourites_count : status.reblogs_count}});
 }
 
+// A QuoteAuthorization a local author granted (FEP-044f); 404 once revoked.
+http::Response quote_authorization(App& app, http::Request& request) {
+  federation::require_signed_fetch(app, request);
+  auto id = parse_id(request.path_param("id"));
+  if (!id) not_found();
+  auto document = app.db->read_value([&](store::Connection& c) {
+    return federation::quote_authorization_document(app, c, request.path_param("username"), *id);
+  });
+  if (!document) not_found();
+  return activity_response(*document);
+}
+
 http::Response instance_actor(App& app, http::Request&) {
   federation::Federation& state = federation::of(app);
   return activity_response(federation::instance_actor_json(app, state.instance_public_key_pem()));
@@ -249,6 +262,8 @@ void add_activitypub_routes(http::Router& router, App& app) {
              [&app](http::Request& request) { return counted_collection(app, request, true); });
   router.get("/users/:username/statuses/:id/shares",
              [&app](http::Request& request) { return counted_collection(app, request, false); });
+  router.get("/users/:username/quote_authorizations/:id",
+             [&app](http::Request& request) { return quote_authorization(app, request); });
   router.get("/actor", [&app](http::Request& request) { return instance_actor(app, request); });
   for (const char* name : {"outbox", "followers", "following"})
     router.get(std::string("/actor/") + name, [&app, name](http::Request&) {

@@ -13,9 +13,11 @@
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "service/profile_images.hpp"
+#include "service/quotes.hpp"
 #include "service/relationships.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
+#include "store/quotes.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
 
@@ -117,7 +119,12 @@ http::Response update_credentials(App& app, http::Request& request) {
   update.default_privacy = http::param_string(p, "source.privacy");
   update.default_sensitive = http::param_bool(p, "source.sensitive");
   update.default_language = http::param_string(p, "source.language");
+  auto quote_policy = service::read_quote_policy(http::param_string(p, "source.quote_policy"));
   store::Account account = service::update_profile(app, viewer.account_id(), update);
+  if (quote_policy)  // validated above, before anything changed
+    app.db->write([&](store::Connection& c) {
+      store::set_default_quote_policy(c, viewer.account_id(), *quote_policy);
+    });
   json::object o = app.db->read_value([&](store::Connection& c) {
     auto user = store::find_user(c, viewer.user->id);
     return credential_account_json(app, c, account, *user);

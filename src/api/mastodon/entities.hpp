@@ -16,6 +16,7 @@
 #include "store/filters.hpp"
 #include "store/media.hpp"
 #include "store/models.hpp"
+#include "store/notification_groups.hpp"
 #include "store/polls.hpp"
 #include "store/reports.hpp"
 
@@ -24,7 +25,7 @@ struct FeaturedTag;
 struct List;
 struct ScheduledStatus;
 struct WebPushSubscription;
-}
+}  // namespace herd::store
 namespace herd::service {
 class StatusFilters;
 }
@@ -59,10 +60,16 @@ json::array accounts_json(const App& app, store::Connection& c, const std::vecto
 // context) or "account" (an account's statuses). With one, statuses by others that a filter in
 // force for that context matches carry `filtered` (FilterResults), and those a hide filter
 // matches are left out. Without one (the default) nothing is filtered.
+//
+// Quotes (Mastodon 4.5): every status carries quotes_count, quote_approval (QuoteApproval for the
+// viewer) and quote: a Quote {state, quoted_status} (the quoted status rendered when the viewer may
+// see it: accepted, blocked_account, blocked_domain, muted_account; otherwise pending, rejected,
+// revoked, deleted or unauthorized with null), or with shallow_quotes (the statuses inside a
+// Quote) a ShallowQuote {state, quoted_status_id}; null for a status that quotes nothing.
 class StatusRenderer {
  public:
   StatusRenderer(const App& app, store::Connection& c, Id viewer_account_id,
-                 std::string_view filter_context = {});
+                 std::string_view filter_context = {}, bool shallow_quotes = false);
   // Same order as given (less the statuses a hide filter matches).
   json::array render(const std::vector<store::Status>& statuses);
   json::object render_one(const store::Status& status);
@@ -72,6 +79,7 @@ class StatusRenderer {
   store::Connection& c_;
   Id viewer_;
   std::string filter_context_;
+  bool shallow_quotes_;
   std::shared_ptr<const service::StatusFilters> filters_;  // loaded on first use
 };
 
@@ -106,6 +114,19 @@ json::array notifications_json(const App& app, store::Connection& c, Id viewer_a
                                const std::vector<store::Notification>& notifications,
                                std::string_view filter_context = {});
 
+// ---- entities_notification.cpp ----------------------------------------------------------------
+// GroupedNotificationsResults: accounts (deduplicated; with partial_avatars only each group's
+// newest in full, the others in partial_accounts), statuses (deduplicated) and
+// notification_groups (page_min_id, page_max_id and latest_page_notification_at when
+// `paginated`). A group whose status the viewer can no longer see is left out.
+json::object grouped_notifications_json(const App& app, store::Connection& c, Id viewer,
+                                        const std::vector<store::NotificationGroup>& groups,
+                                        bool partial_avatars, bool paginated);
+// NotificationRequest: id, created_at, updated_at, account, notifications_count (a string, as
+// Mastodon sends it), last_status (when the viewer can see it).
+json::array notification_requests_json(const App& app, store::Connection& c, Id viewer,
+                                       const std::vector<store::NotificationRequest>& requests);
+
 // ---- entities_filter.cpp --------------------------------------------------------------------
 // Filter: id, title, context, expires_at, filter_action; keywords and statuses when given (the
 // filters API), left out otherwise (inside a FilterResult), as Mastodon does.
@@ -127,7 +148,8 @@ json::object account_json(const App& app, store::Connection& c, const store::Acc
 // Report (as its reporter sees it: status_ids, rule_ids, target_account).
 json::object report_json(const App& app, store::Connection& c, const store::Report& report);
 // Admin::Account (staff): the account with its user's email, role and state.
-json::object admin_account_json(const App& app, store::Connection& c, const store::Account& account);
+json::object admin_account_json(const App& app, store::Connection& c,
+                                const store::Account& account);
 // Admin::Report (staff): Admin::Accounts, the reported statuses, the cited rules. Same order.
 json::array admin_reports_json(const App& app, store::Connection& c, Id viewer_account_id,
                                const std::vector<store::Report>& reports);

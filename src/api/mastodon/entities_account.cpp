@@ -6,6 +6,7 @@
 #include "core/time.hpp"
 #include "service/custom_emojis.hpp"
 #include "store/accounts.hpp"
+#include "store/quotes.hpp"
 #include "store/relationships.hpp"
 
 namespace herd::api {
@@ -60,6 +61,7 @@ json::object credential_account_json(const App& app, store::Connection& c,
   source["privacy"] = user.default_privacy;
   source["sensitive"] = user.default_sensitive;
   source["language"] = user.default_language ? json::value(*user.default_language) : nullptr;
+  source["quote_policy"] = store::default_quote_policy(c, account.id);
   source["note"] = account.note_source;
   json::array fields;
   for (const auto& field : store::profile_fields(account))

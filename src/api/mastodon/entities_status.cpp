@@ -8,10 +8,13 @@
 #include "api/mastodon/entities.hpp"
 #include "core/time.hpp"
 #include "service/filters.hpp"
+#include "service/quotes.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/moderation.hpp"
 #include "store/preview_cards.hpp"
+#include "store/quotes.hpp"
+#include "store/relationships.hpp"
 #include "store/statuses.hpp"
 
 namespace herd::api {
@@ -66,8 +69,12 @@ struct Batch {
 }  // namespace
 
 StatusRenderer::StatusRenderer(const App& app, store::Connection& c, Id viewer_account_id,
-                               std::string_view filter_context)
-    : app_(app), c_(c), viewer_(viewer_account_id), filter_context_(filter_context) {}
+                               std::string_view filter_context, bool shallow_quotes)
+    : app_(app),
+      c_(c),
+      viewer_(viewer_account_id),
+      filter_context_(filter_context),
+      shallow_quotes_(shallow_quotes) {}
 
 json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
   json::array out;
@@ -128,6 +135,82 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     batch.bookmarked = store::bookmarked_among(c_, viewer_, content_ids);
   }
 
+  // 2b. The quotes these statuses make, and what the viewer may see of the quoted statuses (one
+  // more batch renders them, with shallow quotes of their own).
+  const auto quotes = store::load_quotes(c_, content_ids);
+  std::vector<Id> quoted_ids;
+  for (const auto& [status_id, quote] : quotes)
+    if (quote.quoted_status_id) quoted_ids.push_back(*quote.quoted_status_id);
+  std::vector<store::Status> quoted_statuses = store::find_statuses(c_, quoted_ids);
+  std::unordered_set<Id> quoted_exist, quoted_visible;
+  for (const auto& q : quoted_statuses) quoted_exist.insert(q.id);
+  std::vector<store::Status> visible_quoted = service::visible_only(c_, viewer_, quoted_statuses);
+  for (const auto& q : visible_quoted) quoted_visible.insert(q.id);
+  std::unordered_map<Id, json::value> quoted_json;
+  if (!shallow_quotes_ && !visible_quoted.empty())
+    for (auto& item : StatusRenderer(app_, c_, viewer_, {}, true).render(visible_quoted))
+      if (auto id = parse_id(item.as_object().at("id").as_string())) quoted_json[*id] = item;
+  std::unordered_map<Id, store::Relationship> relations;
+  if (viewer_ != 0) {
+    std::vector<Id> others = account_ids;
+    for (const auto& q : quoted_statuses) others.push_back(q.account_id);
+    relations = store::load_relationships(c_, viewer_, others);
+  }
+  auto relation_to = [&](Id account) {
+    auto it = relations.find(account);
+    return it != relations.end() ? it->second : store::Relationship{};
+  };
+  auto quote_json = [&](Id status_id) -> json::value {
+    auto it = quotes.find(status_id);
+    if (it == quotes.end()) return nullptr;
+    const store::Quote& quote = it->second;
+    std::string state = quote.state;
+    bool shown = false;
+    if (state == "accepted") {
+      Id quoted = quote.quoted_status_id.value_or(0);
+      Id author = quote.quoted_account_id.value_or(0);
+      if (!quoted_exist.count(quoted)) {
+        state = "deleted";
+      } else if (!quoted_visible.count(quoted)) {
+        state = "unauthorized";
+      } else {
+        shown = true;
+        auto relation = relation_to(author);
+        if (relation.blocking)
+          state = "blocked_account";
+        else if (relation.domain_blocking)
+          state = "blocked_domain";
+        else if (relation.muting)
+          state = "muted_account";
+      }
+    }
+    Id quoted = quote.quoted_status_id.value_or(0);
+    if (shallow_quotes_)
+      return json::object{
+          {"state", state},
+          {"quoted_status_id", shown ? json::value(std::to_string(quoted)) : json::value(nullptr)}};
+    json::value rendered = nullptr;
+    if (shown)
+      if (auto q = quoted_json.find(quoted); q != quoted_json.end()) rendered = q->second;
+    return json::object{{"state", state}, {"quoted_status", std::move(rendered)}};
+  };
+  auto quote_approval_json = [&](const store::Status& s) {
+    auto list = [](const std::string& policy) {
+      json::array out;
+      if (policy == "public" || policy == "followers") out.push_back(json::value(policy));
+      return out;
+    };
+    std::string automatic = service::effective_quote_policy(s.visibility, s.quote_policy);
+    std::string manual =
+        service::effective_quote_policy(s.visibility, s.quote_policy_manual) == "nobody"
+            ? ""
+            : s.quote_policy_manual;
+    return json::object{
+        {"automatic", list(automatic)},
+        {"manual", list(manual)},
+        {"current_user", service::quote_approval_for(s, viewer_, relation_to(s.account_id))}};
+  };
+
   // 3. Build.
   auto build = [&](const store::Status& s, const store::Status* flags_of) -> json::object {
     json::object o;
@@ -178,7 +261,7 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     o["reblogs_count"] = s.reblogs_count;
     o["favourites_count"] = s.favourites_count;
     o["replies_count"] = s.replies_count;
-    o["quotes_count"] = 0;
+    o["quotes_count"] = s.quotes_count;
     o["in_reply_to_id"] = optional_id(s.in_reply_to_id);
     o["in_reply_to_account_id"] = optional_id(s.in_reply_to_account_id);
     o["reblog"] = nullptr;
@@ -195,6 +278,8 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
       o["card"] = nullptr;
     o["language"] = s.language ? json::value(*s.language) : json::value(nullptr);
     o["text"] = nullptr;
+    o["quote"] = s.reblog_of_id ? json::value(nullptr) : quote_json(s.id);
+    o["quote_approval"] = quote_approval_json(s);
     if (viewer_ != 0) {
       Id target = flags_of ? flags_of->id : s.id;
       o["favourited"] = batch.favourited.count(target) > 0;
@@ -286,7 +371,7 @@ json::array notifications_json(const App& app, store::Connection& c, Id viewer,
     o["id"] = std::to_string(n.id);
     o["type"] = n.type;
     o["created_at"] = rfc3339(n.created_at);
-    o["group_key"] = "ungrouped-" + std::to_string(n.id);
+    o["group_key"] = n.group_key.empty() ? "ungrouped-" + std::to_string(n.id) : n.group_key;
     o["account"] = account_json(app, account->second);
     o["status"] = std::move(status);
     if (auto report = reports.find(n.id); report != reports.end()) o["report"] = report->second;

@@ -11,12 +11,15 @@
 #include "service/web_push.hpp"
 #include "store/accounts.hpp"
 #include "store/custom_emojis.hpp"
+#include "store/quotes.hpp"
 
 namespace herd::api {
 
 namespace {
 
-std::string version_string() { return "4.2.0 (compatible; herd " HERD_VERSION ")"; }
+std::string version_string() {
+  return "4.2.0 (compatible; herd " HERD_VERSION ")";
+}
 
 std::string streaming_url(const App& app) {
   return (app.config.local_https ? "wss://" : "ws://") +
@@ -91,7 +94,8 @@ http::Response instance_v1(App& app, http::Request&) {
   o["email"] = config.admin_email;
   o["version"] = version_string();
   o["urls"] = json::object{{"streaming_api", streaming_url(app)}};
-  o["stats"] = json::object{{"user_count", s.users}, {"status_count", s.statuses}, {"domain_count", s.domains}};
+  o["stats"] = json::object{
+      {"user_count", s.users}, {"status_count", s.statuses}, {"domain_count", s.domains}};
   o["thumbnail"] = app.base_url() + "/packs/thumbnail.png";
   o["languages"] = json::array{"en"};
   o["registrations"] = config.registrations != Registrations::closed;
@@ -132,13 +136,15 @@ http::Response instance_v2(App& app, http::Request&) {
       {"hashtag_feeds", json::object{{"local", "public"}, {"remote", "public"}}},
       {"trending_link_feeds", json::object{{"local", "public"}, {"remote", "public"}}}};
   o["configuration"] = conf;
-  o["registrations"] = json::object{{"enabled", config.registrations != Registrations::closed},
-                                    {"approval_required", config.registrations == Registrations::approval},
-                                    {"message", nullptr},
-                                    {"url", nullptr}};
+  o["registrations"] =
+      json::object{{"enabled", config.registrations != Registrations::closed},
+                   {"approval_required", config.registrations == Registrations::approval},
+                   {"message", nullptr},
+                   {"url", nullptr}};
   o["api_versions"] = json::object{{"mastodon", 1}};
-  o["contact"] = json::object{{"email", config.admin_email},
-                              {"account", s.contact ? json::value(account_json(app, *s.contact)) : nullptr}};
+  o["contact"] =
+      json::object{{"email", config.admin_email},
+                   {"account", s.contact ? json::value(account_json(app, *s.contact)) : nullptr}};
   o["rules"] = rules_json(s.rules);
   return http::Response::json(o);
 }
@@ -157,12 +163,14 @@ http::Response nodeinfo(App& app, http::Request&) {
   o["protocols"] = json::array{"activitypub"};
   o["services"] = json::object{{"outbound", json::array()}, {"inbound", json::array()}};
   o["usage"] = json::object{
-      {"users", json::object{{"total", s.users}, {"activeMonth", s.users}, {"activeHalfyear", s.users}}},
+      {"users",
+       json::object{{"total", s.users}, {"activeMonth", s.users}, {"activeHalfyear", s.users}}},
       {"localPosts", s.statuses}};
   o["openRegistrations"] = app.config.registrations == Registrations::open;
-  o["metadata"] = json::object{{"nodeName", app.config.instance_title},
-                               {"nodeDescription", app.config.instance_description},
-                               {"upstream", json::object{{"name", "mastodon"}, {"version", "4.2.0"}}}};
+  o["metadata"] =
+      json::object{{"nodeName", app.config.instance_title},
+                   {"nodeDescription", app.config.instance_description},
+                   {"upstream", json::object{{"name", "mastodon"}, {"version", "4.2.0"}}}};
   http::Response response = http::Response::json(o);
   response.content_type =
       "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"";
@@ -173,7 +181,9 @@ http::Response host_meta(App& app, http::Request&) {
   std::string body =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n"
-      "  <Link rel=\"lrdd\" template=\"" + app.base_url() + "/.well-known/webfinger?resource={uri}\"/>\n"
+      "  <Link rel=\"lrdd\" template=\"" +
+      app.base_url() +
+      "/.well-known/webfinger?resource={uri}\"/>\n"
       "</XRD>\n";
   return http::Response::text(body, "application/xrd+xml; charset=utf-8");
 }
@@ -185,7 +195,8 @@ http::Response instance_actor_webfinger(App& app) {
   o["subject"] = "acct:" + app.domain() + "@" + app.domain();
   o["aliases"] = json::array{actor};
   o["links"] = json::array{
-      json::object{{"rel", "http://webfinger.net/rel/profile-page"}, {"type", "text/html"},
+      json::object{{"rel", "http://webfinger.net/rel/profile-page"},
+                   {"type", "text/html"},
                    {"href", app.base_url() + "/about/more?instance_actor=true"}},
       json::object{{"rel", "self"}, {"type", "application/activity+json"}, {"href", actor}}};
   http::Response response = http::Response::json(o);
@@ -195,7 +206,8 @@ http::Response instance_actor_webfinger(App& app) {
 
 http::Response webfinger(App& app, http::Request& request) {
   auto resource = http::param_string(request.params, "resource");
-  if (!resource || resource->empty()) fail(ErrorKind::bad_request, "The resource parameter is required");
+  if (!resource || resource->empty())
+    fail(ErrorKind::bad_request, "The resource parameter is required");
   std::string username;
   std::string r = *resource;
   std::string host = app.domain();
@@ -210,9 +222,12 @@ http::Response webfinger(App& app, http::Request& request) {
     std::string prefix = app.base_url() + "/users/";
     std::string prefix2 = app.base_url() + "/@";
     if (r == app.base_url() + "/actor") return instance_actor_webfinger(app);
-    if (r.rfind(prefix, 0) == 0) username = r.substr(prefix.size());
-    else if (r.rfind(prefix2, 0) == 0) username = r.substr(prefix2.size());
-    else not_found();
+    if (r.rfind(prefix, 0) == 0)
+      username = r.substr(prefix.size());
+    else if (r.rfind(prefix2, 0) == 0)
+      username = r.substr(prefix2.size());
+    else
+      not_found();
     if (username.empty() || username.find('/') != std::string::npos) not_found();
   } else {
     size_t at = r.rfind('@');
@@ -223,15 +238,16 @@ http::Response webfinger(App& app, http::Request& request) {
     username = r.substr(0, at);
     if (username == host || username == web_host) return instance_actor_webfinger(app);
   }
-  auto account = app.db->read_value([&](store::Connection& c) {
-    return store::find_account_by_username(c, username, "");
-  });
+  auto account = app.db->read_value(
+      [&](store::Connection& c) { return store::find_account_by_username(c, username, ""); });
   if (!account || account->suspended) not_found();
   json::object o;
   o["subject"] = "acct:" + account->username + "@" + host;
   o["aliases"] = json::array{account->uri, account->url};
   o["links"] = json::array{
-      json::object{{"rel", "http://webfinger.net/rel/profile-page"}, {"type", "text/html"}, {"href", account->url}},
+      json::object{{"rel", "http://webfinger.net/rel/profile-page"},
+                   {"type", "text/html"},
+                   {"href", account->url}},
       json::object{{"rel", "self"}, {"type", "application/activity+json"}, {"href", account->uri}},
       json::object{{"rel", "http://ostatus.org/schema/1.0/subscribe"},
                    {"template", app.base_url() + "/authorize_interaction?uri={uri}"}}};
@@ -244,43 +260,68 @@ http::Response oauth_metadata(App& app, http::Request&) {
   const std::string& base = app.base_url();
   json::array grants{"authorization_code", "client_credentials"};
   if (app.config.password_grant) grants.push_back("password");
-  json::object o{
-      {"issuer", base + "/"},
-      {"service_documentation", "https://docs.joinmastodon.org/"},
-      {"authorization_endpoint", base + "/oauth/authorize"},
-      {"token_endpoint", base + "/oauth/token"},
-      {"revocation_endpoint", base + "/oauth/revoke"},
-      {"app_registration_endpoint", base + "/api/v1/apps"},
-      {"scopes_supported",
-       json::array{"read", "write", "follow", "push", "profile", "read:accounts", "read:blocks",
-                   "read:bookmarks", "read:favourites", "read:filters", "read:follows", "read:lists",
-                   "read:mutes", "read:notifications", "read:search", "read:statuses",
-                   "write:accounts", "write:blocks", "write:bookmarks", "write:conversations",
-                   "write:favourites", "write:filters", "write:follows", "write:lists",
-                   "write:media", "write:mutes", "write:notifications", "write:reports",
-                   "write:statuses"}},
-      {"response_types_supported", json::array{"code"}},
-      {"response_modes_supported", json::array{"query", "fragment", "form_post"}},
-      {"code_challenge_methods_supported", json::array{"S256"}},
-      {"grant_types_supported", grants},
-      {"token_endpoint_auth_methods_supported",
-       json::array{"client_secret_basic", "client_secret_post"}}};
+  json::object o{{"issuer", base + "/"},
+                 {"service_documentation", "https://docs.joinmastodon.org/"},
+                 {"authorization_endpoint", base + "/oauth/authorize"},
+                 {"token_endpoint", base + "/oauth/token"},
+                 {"revocation_endpoint", base + "/oauth/revoke"},
+                 {"app_registration_endpoint", base + "/api/v1/apps"},
+                 {"scopes_supported", json::array{"read",
+                                                  "write",
+                                                  "follow",
+                                                  "push",
+                                                  "profile",
+                                                  "read:accounts",
+                                                  "read:blocks",
+                                                  "read:bookmarks",
+                                                  "read:favourites",
+                                                  "read:filters",
+                                                  "read:follows",
+                                                  "read:lists",
+                                                  "read:mutes",
+                                                  "read:notifications",
+                                                  "read:search",
+                                                  "read:statuses",
+                                                  "write:accounts",
+                                                  "write:blocks",
+                                                  "write:bookmarks",
+                                                  "write:conversations",
+                                                  "write:favourites",
+                                                  "write:filters",
+                                                  "write:follows",
+                                                  "write:lists",
+                                                  "write:media",
+                                                  "write:mutes",
+                                                  "write:notifications",
+                                                  "write:reports",
+                                                  "write:statuses"}},
+                 {"response_types_supported", json::array{"code"}},
+                 {"response_modes_supported", json::array{"query", "fragment", "form_post"}},
+                 {"code_challenge_methods_supported", json::array{"S256"}},
+                 {"grant_types_supported", grants},
+                 {"token_endpoint_auth_methods_supported",
+                  json::array{"client_secret_basic", "client_secret_post"}}};
   return http::Response::json(o);
 }
 
 http::Response preferences(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:accounts");
   const store::User& u = *viewer.user;
-  json::object o{{"posting:default:visibility", u.default_privacy},
-                 {"posting:default:sensitive", u.default_sensitive},
-                 {"posting:default:language",
-                  u.default_language ? json::value(*u.default_language) : nullptr},
-                 {"reading:expand:media", "default"},
-                 {"reading:expand:spoilers", false}};
+  json::object o{
+      {"posting:default:visibility", u.default_privacy},
+      {"posting:default:sensitive", u.default_sensitive},
+      {"posting:default:language", u.default_language ? json::value(*u.default_language) : nullptr},
+      {"posting:default:quote_policy", app.db->read_value([&](store::Connection& c) {
+         return store::default_quote_policy(c, viewer.account_id());
+       })},
+      {"reading:expand:media", "default"},
+      {"reading:expand:spoilers", false}};
   return http::Response::json(o);
 }
 
-http::Response empty_array(App&, http::Request&) { return http::Response::json_text("[]"); }
+http::Response empty_array(App&, http::Request&) {
+  return http::Response::json_text("[]");
+}
 
 }  // namespace
 

@@ -23,6 +23,7 @@ store::NotificationFilter read_filter(const http::Request& request) {
     auto id = parse_id(*account);
     filter.from_account_id = id.value_or(-1);  // unknown: matches nothing
   }
+  filter.include_filtered = http::param_bool(request.params, "include_filtered").value_or(false);
   return filter;
 }
 

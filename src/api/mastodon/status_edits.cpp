@@ -43,6 +43,7 @@ http::Response update_status(App& app, http::Request& request) {
   change.spoiler_text = http::param_string(p, "spoiler_text").value_or("");
   change.language = http::param_string(p, "language");
   change.poll = poll_params(p);
+  change.quote_approval_policy = http::param_string(p, "quote_approval_policy");
   store::Status status = service::edit_status(app, viewer.account_id(), path_id(request), change);
   json::object body = app.db->read_value([&](store::Connection& c) {
     return StatusRenderer(app, c, viewer.account_id()).render_one(status);

@@ -63,6 +63,11 @@ http::Response create_status(App& app, http::Request& request) {
   input.visibility = http::param_string(p, "visibility");
   input.language = http::param_string(p, "language");
   input.poll = poll_params(p);
+  if (auto quoted = http::param_string(p, "quoted_status_id"); quoted && !quoted->empty()) {
+    input.quoted_status_id = parse_id(*quoted);
+    if (!input.quoted_status_id) not_found();
+  }
+  input.quote_approval_policy = http::param_string(p, "quote_approval_policy");
   if (auto key = request.header("idempotency-key"); !key.empty())
     input.idempotency_key = std::string(key);
   input.application_id = viewer.token->application_id;

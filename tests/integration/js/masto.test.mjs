@@ -178,3 +178,50 @@ test("paginate with the async iterator (Link headers)", async () => {
   assert.equal(new Set(publicSeen).size, publicSeen.length, "public timeline pages repeat nothing");
   assert.ok(created.every((id) => publicSeen.includes(id)), "every public status on the local timeline");
 });
+
+test("quote posts (Mastodon 4.5): quotedStatusId, quote, quoteApproval, quotes list", async () => {
+  const original = await alice.v1.statuses.create({ status: `quote me ${randomUUID()}` });
+  assert.deepEqual(original.quoteApproval, { automatic: ["public"], manual: [], currentUser: "automatic" });
+  const quote = await bob.v1.statuses.create({ status: "quoting alice", quotedStatusId: original.id });
+  assert.equal(quote.quote?.state, "accepted", "quote.state");
+  assert.equal(quote.quote?.quotedStatus?.id, original.id, "quote.quotedStatus");
+  const limited = await alice.v1.statuses.create({ status: "nobody may quote", quoteApprovalPolicy: "nobody" });
+  assert.deepEqual(limited.quoteApproval.automatic, [], "quoteApprovalPolicy nobody");
+  const quotes = await alice.v1.statuses.$select(original.id).quotes.list();
+  assert.deepEqual(quotes.map((s) => s.id), [quote.id], "statuses.$select(id).quotes.list()");
+  const fetched = await alice.v1.statuses.$select(original.id).fetch();
+  assert.equal(fetched.quotesCount, 1, "quotesCount");
+});
+
+test("grouped notifications, the policy and requests (Mastodon 4.3)", async () => {
+  const post = await alice.v1.statuses.create({ status: `favourite me ${randomUUID()}` });
+  await bob.v1.statuses.$select(post.id).favourite();
+  await bob.v1.statuses.$select(post.id).reblog();
+  const results = await alice.v2.notifications.list({ types: ["favourite", "reblog"] });
+  const mine = results.notificationGroups.filter((g) => g.statusId === post.id);
+  assert.deepEqual(mine.map((g) => g.type).sort(), ["favourite", "reblog"], "a group per kind");
+  assert.ok(results.statuses.some((s) => s.id === post.id), "the status among statuses");
+  assert.ok(results.accounts.some((a) => a.id === env("HERD_BOB_ID")), "bob among accounts");
+  const favourite = mine.find((g) => g.type === "favourite");
+  const group = await alice.v2.notifications.$select(favourite.groupKey).fetch();
+  assert.equal(group.notificationGroups[0]?.groupKey, favourite.groupKey, "$select(groupKey).fetch()");
+  const accounts = await alice.v2.notifications.$select(favourite.groupKey).accounts.fetch();
+  assert.deepEqual(accounts.map((a) => a.id), [env("HERD_BOB_ID")], "the group's accounts");
+  const unread = await alice.v2.notifications.unreadCount.fetch();
+  assert.ok(Number.isInteger(unread.count) && unread.count >= 2, `unreadCount ${unread.count}`);
+  await alice.v2.notifications.$select(favourite.groupKey).dismiss();
+  const after = await alice.v2.notifications.list({ types: ["favourite"] });
+  assert.ok(!after.notificationGroups.some((g) => g.groupKey === favourite.groupKey), "dismissed");
+
+  const policy = await alice.v2.notifications.policy.update({ forNewAccounts: "filter" });
+  assert.equal(policy.forNewAccounts, "filter", "policy.update");
+  assert.equal(policy.forPrivateMentions, "filter", "Mastodon's default for private mentions");
+  assert.ok(Number.isInteger(policy.summary.pendingRequestsCount), "summary.pendingRequestsCount");
+  const fetchedPolicy = await alice.v2.notifications.policy.fetch();
+  assert.equal(fetchedPolicy.forNewAccounts, "filter", "policy.fetch");
+  const requests = await alice.v1.notifications.requests.list();
+  assert.ok(Array.isArray(requests), "requests.list()");
+  const merged = await alice.v1.notifications.requests.merged.fetch();
+  assert.equal(merged.merged, true, "requests.merged");
+  await alice.v2.notifications.policy.update({ forNewAccounts: "accept" });
+});
