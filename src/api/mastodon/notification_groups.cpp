@@ -5,6 +5,7 @@
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/mastodon/notifications.hpp"
 #include "api/pagination.hpp"
 #include "api/path_id.hpp"
 #include "api/routes.hpp"
@@ -17,20 +18,10 @@ namespace herd::api {
 
 namespace {
 
-store::NotificationFilter read_filter(const http::Request& request) {
-  store::NotificationFilter filter;
-  filter.types = http::param_strings(request.params, "types");
-  filter.exclude_types = http::param_strings(request.params, "exclude_types");
-  if (auto account = http::param_string(request.params, "account_id"); account && !account->empty())
-    filter.from_account_id = parse_id(*account).value_or(-1);  // unknown: matches nothing
-  filter.include_filtered = http::param_bool(request.params, "include_filtered").value_or(false);
-  return filter;
-}
-
 http::Response list(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:notifications");
   store::PageQuery page = read_page(request, 40, 80);
-  auto filter = read_filter(request);
+  auto filter = read_notification_filter(request);
   auto grouped_types = http::param_strings(request.params, "grouped_types");
   bool partial = http::param_string(request.params, "expand_accounts") == "partial_avatars";
   Id me = viewer.account_id();
@@ -90,7 +81,7 @@ http::Response unread_count(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:notifications");
   auto limit = http::param_int(request.params, "limit").value_or(100);
   int capped = static_cast<int>(std::clamp<std::int64_t>(limit, 1, 1000));
-  auto filter = read_filter(request);
+  auto filter = read_notification_filter(request);
   filter.include_filtered = false;
   auto grouped_types = http::param_strings(request.params, "grouped_types");
   Id me = viewer.account_id();

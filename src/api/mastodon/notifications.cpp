@@ -1,6 +1,6 @@
 // Notifications v1: list (types[], exclude_types[], account_id, cursors), get one, clear, dismiss,
 // unread count.
-#include "store/notifications.hpp"
+#include "api/mastodon/notifications.hpp"
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
@@ -12,25 +12,22 @@
 
 namespace herd::api {
 
-namespace {
-
-store::NotificationFilter read_filter(const http::Request& request) {
+store::NotificationFilter read_notification_filter(const http::Request& request) {
   store::NotificationFilter filter;
   filter.types = http::param_strings(request.params, "types");
   filter.exclude_types = http::param_strings(request.params, "exclude_types");
-  if (auto account = http::param_string(request.params, "account_id");
-      account && !account->empty()) {
-    auto id = parse_id(*account);
-    filter.from_account_id = id.value_or(-1);  // unknown: matches nothing
-  }
+  if (auto account = http::param_string(request.params, "account_id"); account && !account->empty())
+    filter.from_account_id = parse_id(*account).value_or(-1);  // unknown: matches nothing
   filter.include_filtered = http::param_bool(request.params, "include_filtered").value_or(false);
   return filter;
 }
 
+namespace {
+
 http::Response list(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:notifications");
   store::PageQuery page = read_page(request, 40, 80);
-  auto filter = read_filter(request);
+  auto filter = read_notification_filter(request);
   Id me = viewer.account_id();
   std::vector<Id> cursors;
   json::array body = app.db->read_value([&](store::Connection& c) {
@@ -76,7 +73,7 @@ http::Response unread_count(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:notifications");
   auto limit = http::param_int(request.params, "limit").value_or(100);
   int capped = static_cast<int>(std::clamp<std::int64_t>(limit, 1, 1000));
-  auto filter = read_filter(request);
+  auto filter = read_notification_filter(request);
   std::int64_t count = app.db->read_value([&](store::Connection& c) {
     return store::count_notifications(c, viewer.account_id(), filter, std::nullopt, capped);
   });
