@@ -510,7 +510,7 @@ def entity_fields(t):
     # Instance v1 and v2
     v1 = server.api("GET", "/api/v1/instance")
     t.entity(v1, E.INSTANCE_V1, "Instance(v1)")
-    t.check(str(v1.get("version", "")).startswith("4.2.0 (compatible; herd "), "v1 version string",
+    t.check(str(v1.get("version", "")).startswith("4.5.0 (compatible; herd "), "v1 version string",
             v1.get("version"))
     t.eq(v1.get("uri"), server.domain, "Instance.uri is LOCAL_DOMAIN")
     t.check(str((v1.get("urls") or {}).get("streaming_api", "")).startswith("ws://"),
@@ -522,9 +522,9 @@ def entity_fields(t):
     v2 = server.api("GET", "/api/v2/instance")
     t.entity(v2, E.INSTANCE_V2, "Instance(v2)")
     t.eq(v2.get("domain"), server.domain, "v2 domain is LOCAL_DOMAIN")
-    t.eq((v2.get("api_versions") or {}).get("mastodon"), 1, "api_versions.mastodon")
+    t.eq((v2.get("api_versions") or {}).get("mastodon"), 7, "api_versions.mastodon")
     t.eq((v2.get("registrations") or {}).get("enabled"), True, "v2 registrations.enabled")
-    t.check(str(v2.get("version", "")).startswith("4.2.0 (compatible; herd "), "v2 version string")
+    t.check(str(v2.get("version", "")).startswith("4.5.0 (compatible; herd "), "v2 version string")
 
 
 def register_token_admin(server):

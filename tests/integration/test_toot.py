@@ -123,7 +123,7 @@ def login_cli(t):
     rc, out, err = toot(t, "whoami", user="alice")
     t.check("@alice" in out, "toot whoami shows alice", out)
     rc, out, err = toot(t, "instance", "--disable-https", server.domain)
-    t.check("running Mastodon 4.2.0 (compatible; herd" in out, "toot instance shows the version", out)
+    t.check("running Mastodon 4.5.0 (compatible; herd" in out, "toot instance shows the version", out)
     t.check(server.domain in out, "toot instance shows the instance's uri", out)
 
 

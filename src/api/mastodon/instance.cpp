@@ -18,7 +18,7 @@ namespace herd::api {
 namespace {
 
 std::string version_string() {
-  return "4.2.0 (compatible; herd " HERD_VERSION ")";
+  return "4.5.0 (compatible; herd " HERD_VERSION ")";
 }
 
 std::string streaming_url(const App& app) {
@@ -141,7 +141,7 @@ http::Response instance_v2(App& app, http::Request&) {
                    {"approval_required", config.registrations == Registrations::approval},
                    {"message", nullptr},
                    {"url", nullptr}};
-  o["api_versions"] = json::object{{"mastodon", 1}};
+  o["api_versions"] = json::object{{"mastodon", 7}};  // Mastodon 4.5 (quote posts)
   o["contact"] =
       json::object{{"email", config.admin_email},
                    {"account", s.contact ? json::value(account_json(app, *s.contact)) : nullptr}};
@@ -170,7 +170,7 @@ http::Response nodeinfo(App& app, http::Request&) {
   o["metadata"] =
       json::object{{"nodeName", app.config.instance_title},
                    {"nodeDescription", app.config.instance_description},
-                   {"upstream", json::object{{"name", "mastodon"}, {"version", "4.2.0"}}}};
+                   {"upstream", json::object{{"name", "mastodon"}, {"version", "4.5.0"}}}};
   http::Response response = http::Response::json(o);
   response.content_type =
       "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"";
