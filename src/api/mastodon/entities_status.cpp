@@ -150,15 +150,40 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
   if (!shallow_quotes_ && !visible_quoted.empty())
     for (auto& item : StatusRenderer(app_, c_, viewer_, {}, true).render(visible_quoted))
       if (auto id = parse_id(item.as_object().at("id").as_string())) quoted_json[*id] = item;
+  // The viewer's relationships with the quoted authors (blocked, muted): only when there are
+  // quotes to show.
   std::unordered_map<Id, store::Relationship> relations;
-  if (viewer_ != 0) {
-    std::vector<Id> others = account_ids;
-    for (const auto& q : quoted_statuses) others.push_back(q.account_id);
-    relations = store::load_relationships(c_, viewer_, others);
+  if (viewer_ != 0 && !quoted_statuses.empty()) {
+    std::vector<Id> quoted_authors;
+    for (const auto& q : quoted_statuses) quoted_authors.push_back(q.account_id);
+    relations = store::load_relationships(c_, viewer_, quoted_authors);
   }
   auto relation_to = [&](Id account) {
     auto it = relations.find(account);
     return it != relations.end() ? it->second : store::Relationship{};
+  };
+  // QuoteApproval.current_user needs the viewer's follow only for a followers policy (an author
+  // who blocks the viewer has no visible statuses): one query, only for such statuses.
+  std::vector<Id> followers_policy_authors;
+  if (viewer_ != 0)
+    for (const auto& [id, s] : on_page)
+      if (s->account_id != viewer_ &&
+          (s->quote_policy == "followers" || s->quote_policy_manual == "followers"))
+        followers_policy_authors.push_back(s->account_id);
+  for (const auto& [id, s] : batch.originals)
+    if (viewer_ != 0 && s.account_id != viewer_ &&
+        (s.quote_policy == "followers" || s.quote_policy_manual == "followers"))
+      followers_policy_authors.push_back(s.account_id);
+  const auto author_facts = followers_policy_authors.empty()
+                                ? std::unordered_map<Id, store::AuthorFacts>{}
+                                : store::load_author_facts(c_, viewer_, followers_policy_authors);
+  auto approval_relation = [&](Id author) {
+    store::Relationship r;
+    if (auto it = author_facts.find(author); it != author_facts.end()) {
+      r.following = it->second.followed_by_viewer;
+      r.blocked_by = it->second.blocks_viewer;
+    }
+    return r;
   };
   auto quote_json = [&](Id status_id) -> json::value {
     auto it = quotes.find(status_id);
@@ -208,7 +233,7 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     return json::object{
         {"automatic", list(automatic)},
         {"manual", list(manual)},
-        {"current_user", service::quote_approval_for(s, viewer_, relation_to(s.account_id))}};
+        {"current_user", service::quote_approval_for(s, viewer_, approval_relation(s.account_id))}};
   };
 
   // 3. Build.
