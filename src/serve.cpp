@@ -19,6 +19,7 @@
 #include "federation/inbox_batch.hpp"
 #include "federation/refresh.hpp"
 #include "http/server.hpp"
+#include "mail/queue.hpp"
 #include "service/accounts.hpp"
 #include "service/custom_emojis.hpp"
 #include "service/polls.hpp"
@@ -142,6 +143,11 @@ int serve_main(const std::string& config_path) {
     rate_counts.emplace("rate limits", std::chrono::seconds(1), [&rate_limiter] {
       rate_limiter->flush(now_unix_ms());  // shares this process's counts with the others
     });
+  service::Ticker mail("mail", std::chrono::seconds(1), [&app] {
+    mail::run_mail_jobs(app, now_unix_ms());  // sends queued mail (mail/queue.hpp)
+  });
+  if (!app.config.mail_enabled())
+    log::info("no SMTP_SERVER: messages are logged, not sent; sign-ups need no confirmation");
   server.run();
   hub.stop_listening();  // no event from other processes reaches a connection being torn down
   log::info("stopped");

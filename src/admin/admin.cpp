@@ -13,6 +13,7 @@
 
 #include "admin/backup.hpp"
 #include "admin/emoji.hpp"
+#include "admin/mail.hpp"
 #include "admin/moderation.hpp"
 #include "admin/seed.hpp"
 #include "app.hpp"
@@ -226,6 +227,28 @@ int admin_main(int argc, char** argv) {
       return modify_account(app, *modified, modifications->front());
     };
   });
+
+  auto reset_user = std::make_shared<std::string>();
+  accounts
+      ->add_subcommand("reset-password",
+                       "give a local account a new random password, printed once (the user is "
+                       "told by mail)")
+      ->callback([&] {
+        action = [reset_user](App& app) { return reset_password_command(app, *reset_user); };
+      })
+      ->add_option("USERNAME", *reset_user, "the local account")
+      ->required();
+
+  auto* mail = cli.add_subcommand("mail", "outgoing mail");
+  mail->require_subcommand(1);
+  auto mail_address = std::make_shared<std::string>();
+  auto* mail_test = mail->add_subcommand(
+      "test", "send a test message now and print the SMTP conversation and its outcome");
+  mail_test->add_option("ADDRESS", *mail_address, "the recipient")->required();
+  mail_test->callback(
+      [&] { action = [mail_address](App& app) { return mail_test_command(app, *mail_address); }; });
+  mail->add_subcommand("status", "queued messages and the latest undeliverable ones")
+      ->callback([&] { action = mail_status_command; });
 
   auto* reports = cli.add_subcommand("reports", "reports (open ones when no command is given)");
   auto resolved = std::make_shared<bool>(false);

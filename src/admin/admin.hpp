@@ -5,6 +5,7 @@
 //   herd admin rules add TEXT [--hint H] | rules list          the instance's rules
 //   herd admin accounts create USERNAME --email E [--password P] [--role R]
 //   herd admin reports ... | aliases ...                       admin/moderation.hpp
+//   herd admin mail test|status | accounts reset-password NAME admin/mail.hpp
 //   herd admin announcements ... | documents ...
 //   herd admin backup DEST | restore SOURCE [--force]          admin/backup.hpp
 //   herd admin emoji add SHORTCODE FILE | list | remove ...      admin/emoji.hpp

@@ -109,6 +109,8 @@ Viewer require_user(App& app, const http::Request& request, std::string_view sco
   if (!viewer.token) fail(ErrorKind::unauthorized, "The access token is invalid");
   if (!viewer.account) fail(ErrorKind::validation, "This method requires an authenticated user");
   check_scope(viewer, scope);
+  if (!viewer.user->confirmed)
+    fail(ErrorKind::forbidden, "Your login is missing a confirmed e-mail address");
   if (viewer.user->disabled) fail(ErrorKind::forbidden, "Your login is currently disabled");
   if (!viewer.user->approved)
     fail(ErrorKind::forbidden, "Your login is currently pending approval");

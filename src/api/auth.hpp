@@ -32,7 +32,8 @@ bool scopes_subset(std::string_view requested, std::string_view allowed);
 Viewer authenticate(App& app, const http::Request& request);
 // Requires a user token with `scope`: 401 without a valid token (or for an app-only token),
 // 403 "This action is outside the authorized scopes" when the scope is missing, 403 when the
-// account is disabled or not yet approved.
+// email address is unconfirmed ("Your login is missing a confirmed e-mail address"), the
+// account disabled or not yet approved.
 Viewer require_user(App& app, const http::Request& request, std::string_view scope);
 // require_user() for staff (moderator, admin, owner): 403 "This action is not allowed" otherwise.
 Viewer require_staff(App& app, const http::Request& request, std::string_view scope);

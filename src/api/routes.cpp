@@ -15,6 +15,7 @@ http::Router build_router(App& app) {
   add_list_routes(router, app);
   add_filter_routes(router, app);
   add_marker_routes(router, app);
+  add_email_routes(router, app);
   add_conversation_routes(router, app);
   add_scheduled_status_routes(router, app);
   add_tag_routes(router, app);

@@ -39,6 +39,7 @@ void add_admin_report_routes(http::Router& router, App& app);  // mastodon/admin
 void add_push_routes(http::Router& router, App& app);          // mastodon/push.cpp
 void add_operation_routes(http::Router& router,
                           App& app);  // operations.cpp: /health/ready, /metrics
+void add_email_routes(http::Router& router, App& app);              // mastodon/emails.cpp
 
 http::Router build_router(App& app);
 

@@ -38,6 +38,10 @@ const std::vector<SettingDoc>& setting_docs() {
       {"SMTP_PASSWORD", "SMTP password"},
       {"SMTP_FROM_ADDRESS", "From: address of outgoing mail (default: notifications@LOCAL_DOMAIN)"},
       {"SMTP_TLS", "starttls (default) | tls | none"},
+      {"SMTP_AUTH_METHOD", "plain (default) | login | cram_md5 | none (no authentication)"},
+      {"SMTP_OPENSSL_VERIFY_MODE", "peer (default: the server's certificate is checked) | none"},
+      {"SMTP_CA_FILE", "CA certificates (PEM) trusted for the SMTP server (default: the system's)"},
+      {"SMTP_DELIVERY_METHOD", "smtp (default; the only method)"},
       {"HERD_INSTANCE_TITLE", "the instance's name"},
       {"HERD_INSTANCE_DESCRIPTION", "the instance's short description"},
       {"HERD_THREADS", "worker threads running request handlers (default: 4 per core)"},
@@ -161,6 +165,19 @@ void apply(Config& c, const std::string& name, const std::string& value) {
     if (value != "starttls" && value != "tls" && value != "none")
       throw ConfigError(name + ": expected starttls, tls or none, got \"" + value + "\"");
     c.smtp_tls = value;
+  } else if (name == "SMTP_AUTH_METHOD") {
+    if (value != "plain" && value != "login" && value != "cram_md5" && value != "none")
+      throw ConfigError(name + ": expected plain, login, cram_md5 or none, got \"" + value + "\"");
+    c.smtp_auth_method = value;
+  } else if (name == "SMTP_OPENSSL_VERIFY_MODE") {
+    if (value != "peer" && value != "none")
+      throw ConfigError(name + ": expected peer or none, got \"" + value + "\"");
+    c.smtp_openssl_verify_mode = value;
+  } else if (name == "SMTP_CA_FILE") c.smtp_ca_file = value;
+  else if (name == "SMTP_DELIVERY_METHOD") {
+    if (value != "smtp")
+      throw ConfigError(name + ": only smtp is supported, got \"" + value + "\"");
+    c.smtp_delivery_method = value;
   } else if (name == "HERD_INSTANCE_TITLE") c.instance_title = value;
   else if (name == "HERD_INSTANCE_DESCRIPTION") c.instance_description = value;
   else if (name == "HERD_THREADS") c.threads = static_cast<int>(parse_int_setting(name, value, 0, 256));

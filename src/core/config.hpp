@@ -63,6 +63,10 @@ struct Config {
   std::string smtp_password;                    // SMTP_PASSWORD
   std::string smtp_from_address;                // SMTP_FROM_ADDRESS
   std::string smtp_tls = "starttls";            // SMTP_TLS: starttls | tls | none
+  std::string smtp_auth_method = "plain";       // SMTP_AUTH_METHOD: plain | login | cram_md5 | none
+  std::string smtp_openssl_verify_mode = "peer";  // SMTP_OPENSSL_VERIFY_MODE: peer | none
+  std::string smtp_ca_file;                     // SMTP_CA_FILE: CA bundle for the server's certificate
+  std::string smtp_delivery_method = "smtp";    // SMTP_DELIVERY_METHOD: smtp (the only one)
   std::string instance_title = "herd";          // HERD_INSTANCE_TITLE
   std::string instance_description = "A small, fast Mastodon-compatible server.";  // HERD_INSTANCE_DESCRIPTION
   int threads = 0;                              // HERD_THREADS: handler workers (0: 4 per core)
@@ -79,6 +83,9 @@ struct Config {
   // "https://" or "http://" + web domain, without trailing slash.
   std::string base_url() const;
   std::string scheme() const { return local_https ? "https" : "http"; }
+  // Whether mail goes out over SMTP (SMTP_SERVER set); otherwise messages are only logged and
+  // sign-ups need no email confirmation.
+  bool mail_enabled() const { return !smtp_server.empty(); }
 };
 
 // One documented setting, for `herd serve --help`.

@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/outbox.hpp"
+#include "service/events.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/moderation.hpp"
@@ -61,6 +62,8 @@ void act_on_account(App& app, Id moderator_id, Id account_id, const std::string&
     }
     if (report_id && !store::set_report_resolved(c, *report_id, moderator_id, now_unix_ms()))
       not_found();
+    if (target.user)  // a local user is told by mail (service/events.hpp)
+      record(app, c, Event(EventKind::account_warned, target.user->id).with_detail(type));
   });
   log::info("moderation: account {} ({}) {} by account {}", account_id, type,
             report_id ? "with report " + std::to_string(*report_id) : "", moderator_id);

@@ -8,6 +8,8 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/outbox.hpp"
+#include "service/credentials.hpp"
+#include "service/events.hpp"
 #include "service/profile_images.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
@@ -19,22 +21,30 @@ namespace {
 
 void validate_new_account(const NewAccount& input) {
   static const std::regex username(R"(^[A-Za-z0-9_]{1,30}$)");
-  static const std::regex email(R"(^[^@\s]+@[^@\s]+$)");
   if (!std::regex_match(input.username, username))
     fail(ErrorKind::validation,
          "Validation failed: Username must contain only letters, numbers and underscores (at most "
          "30)");
-  if (!std::regex_match(input.email, email))
-    fail(ErrorKind::validation, "Validation failed: Email is invalid");
-  if (input.password.size() < 8)
+  validate_email(input.email);
+  validate_password(input.password);
+}
+
+}  // namespace
+
+void validate_password(const std::string& password) {
+  if (password.size() < 8)
     fail(ErrorKind::validation,
          "Validation failed: Password is too short (minimum is 8 characters)");
-  if (input.password.size() > 72)
+  if (password.size() > 72)
     fail(ErrorKind::validation,
          "Validation failed: Password is too long (maximum is 72 characters)");
 }
 
-}  // namespace
+void validate_email(const std::string& email) {
+  static const std::regex shape(R"(^[^@\s]+@[^@\s]+$)");
+  if (!std::regex_match(email, shape))
+    fail(ErrorKind::validation, "Validation failed: Email is invalid");
+}
 
 store::Account local_account_record(const App& app, Id id, const std::string& username,
                                     const KeyPair& keys, std::int64_t now) {
@@ -70,7 +80,8 @@ std::pair<store::Account, store::User> create_local_account(App& app, const NewA
   user.email = input.email;
   user.password_hash = password_hash;
   user.role = input.role;
-  user.confirmed = input.confirmed;
+  // Without mail there is no way to confirm an address: the step is skipped.
+  user.confirmed = input.confirmed || !app.config.mail_enabled();
   user.approved = input.approved;
   user.locale = input.locale;
   user.registration_reason = input.reason;
@@ -83,6 +94,10 @@ std::pair<store::Account, store::User> create_local_account(App& app, const NewA
       fail(ErrorKind::validation, "Validation failed: Email has already been taken");
     store::insert_account(c, account);
     store::insert_user(c, user);
+    Event registered(EventKind::account_registered, user.id);
+    if (!user.confirmed)
+      registered.token = issue_user_token(c, user.id, "confirmation", user.email, now);
+    record(app, c, registered);
   });
   return {account, user};
 }

@@ -21,6 +21,12 @@ struct NewAccount {
   std::string reason;
 };
 
+// 422 "Validation failed: Password is too short (minimum is 8 characters)" / "... too long
+// (maximum is 72 characters)"; "Validation failed: Email is invalid" for an address without the
+// shape name@domain.
+void validate_password(const std::string& password);
+void validate_email(const std::string& email);
+
 // The record of a new local account: its ActivityPub URLs (actor, inbox, outbox, collections)
 // derived from the username, its key pair and creation time. Not stored.
 store::Account local_account_record(const App& app, Id id, const std::string& username,

@@ -4,13 +4,12 @@
 #include <charconv>
 
 #include "core/time.hpp"
-#include "service/web_push.hpp"
+#include "service/events.hpp"
 #include "store/accounts.hpp"
 #include "store/notification_groups.hpp"
 #include "store/notifications.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
-#include "stream/publish.hpp"
 
 namespace herd::service {
 
@@ -104,8 +103,9 @@ std::optional<Id> notify(App& app, store::Connection& c, Id recipient, Id from,
     store::add_to_notification_request(c, recipient, from, status_id, n.created_at);
     return n.id;
   }
-  stream::notification_created(app, n);
-  enqueue_web_push(app, c, n);  // Web Push deliveries (service/web_push.hpp)
+  Event created(EventKind::notification_created);
+  created.notification = &n;
+  record(app, c, created);  // streaming, Web Push, mail (service/events.hpp)
   return n.id;
 }
 

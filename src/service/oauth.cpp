@@ -310,7 +310,10 @@ store::AccessToken password_token(App& app, const store::Application& client,
   if (username.empty() || password.empty()) throw OAuthError(400, "invalid_grant", kInvalidGrant);
   SignInAttempt attempt = check_credentials(app, username, password, client_ip);
   if (attempt.result == SignInResult::throttled) throw RateLimited(attempt.throttle);
-  if (attempt.result != SignInResult::ok) throw OAuthError(400, "invalid_grant", kInvalidGrant);
+  // An unconfirmed user gets a token, as from registration; the API then answers 403 "Your
+  // login is missing a confirmed e-mail address" until the address is confirmed.
+  if (attempt.result != SignInResult::ok && attempt.result != SignInResult::unconfirmed)
+    throw OAuthError(400, "invalid_grant", kInvalidGrant);
   // As Mastodon: the password grant has no place for a code, so two-factor accounts use the
   // authorization code flow.
   if (two_factor_enabled(app, attempt.user->id))
@@ -377,6 +380,8 @@ SignInAttempt check_credentials(App& app, std::string_view login, std::string_vi
   attempt.user = user;
   if (user->disabled || suspended)
     attempt.result = SignInResult::disabled;
+  else if (!user->confirmed)
+    attempt.result = SignInResult::unconfirmed;
   else if (!user->approved)
     attempt.result = SignInResult::pending_approval;
   else

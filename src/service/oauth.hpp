@@ -127,7 +127,9 @@ void revoke_token(App& app, const store::Application& client, std::string_view t
 
 // ---- users signing in ---------------------------------------------------------------------------
 
-enum class SignInResult { ok, bad_credentials, pending_approval, disabled, throttled };
+// unconfirmed: the right password, but the email address was never confirmed (only while mail
+// is enabled: without it accounts are created confirmed).
+enum class SignInResult { ok, bad_credentials, pending_approval, disabled, throttled, unconfirmed };
 struct SignInAttempt {
   SignInResult result = SignInResult::bad_credentials;
   std::optional<store::User> user;

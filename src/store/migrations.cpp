@@ -601,6 +601,34 @@ CREATE TABLE delivery_failures (
   created_at BIGINT NOT NULL
 );
 )SQL"},
+      {23, "mail: messages, account tokens, known browsers", R"SQL(
+CREATE TABLE mail_failures (
+  id BIGINT PRIMARY KEY,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  error TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  queued_at BIGINT NOT NULL,
+  failed_at BIGINT NOT NULL
+);
+CREATE TABLE user_tokens (
+  digest TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  email TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX user_tokens_user ON user_tokens (user_id, kind);
+CREATE TABLE user_browsers (
+  user_id BIGINT NOT NULL,
+  browser TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, browser)
+);
+ALTER TABLE users ADD COLUMN email_preferences TEXT NOT NULL DEFAULT '';
+UPDATE users SET confirmed = 1;
+)SQL"},
       {25, "rate limits, two-factor authentication, session details", R"SQL(
 CREATE TABLE rate_limits (
   key TEXT PRIMARY KEY,

@@ -60,8 +60,14 @@ http::Response post_sign_in(App& app, http::Request& request) {
           sign_in_browser(app, request, current->session.token, attempt.user->id);
       http::Response response = http::Response::redirect(return_to, 303);
       set_session_cookie(app, response, session);
+      note_browser_sign_in(app, request, response, attempt.user->id);
       return response;
     }
+    case service::SignInResult::unconfirmed:
+      return sign_in_page(app, *current, false, return_to, login,
+                          "You have to confirm your email address before continuing. No link? "
+                          "Ask for a new one at /auth/confirmation/new.",
+                          422);
     case service::SignInResult::pending_approval:
       return sign_in_page(app, *current, false, return_to, login,
                           "Your account is waiting for approval by a moderator.", 422);
@@ -199,6 +205,12 @@ http::Response post_sign_up(App& app, http::Request& request) {
     created = service::create_local_account(app, input);
   } catch (const ApiError& error) {
     return sign_up_page(app, *current, false, form, without_prefix(error.what()), 422);
+  }
+  if (!created.second.confirmed) {
+    return message_page(app, 200, "Check your inbox",
+                        "Thank you for signing up, @" + created.first.username +
+                            ". We sent a link to " + created.second.email +
+                            ": follow it to confirm your address and sign in.");
   }
   if (!created.second.approved) {
     return message_page(app, 200, "Waiting for approval",

@@ -261,7 +261,8 @@ std::string sign_in_form(const store::WebSession& session, std::string_view retu
       "\"><label for=\"password\">Password</label>"
       "<input type=\"password\" id=\"password\" name=\"password\" "
       "autocomplete=\"current-password\" required>"
-      "<div class=\"actions\"><button type=\"submit\">Sign in</button></div></form>";
+      "<div class=\"actions\"><button type=\"submit\">Sign in</button></div></form>"
+      "<p class=\"muted\"><a href=\"/auth/password/new\">Forgot your password?</a></p>";
   return out;
 }
 

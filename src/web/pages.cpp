@@ -203,6 +203,7 @@ void add_web_routes(http::Router& router, App& app) {
   add_export_pages(router, app);
   add_account_pages(router, app);
   add_tag_pages(router, app);
+  add_credential_pages(router, app);
   // Unknown paths: an HTML page for browsers, JSON for the API and for JSON clients.
   router.set_fallback([&app](http::Request& request) { return not_found(app, request); });
 }

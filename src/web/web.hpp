@@ -123,5 +123,12 @@ void add_settings_session_pages(http::Router& router, App& app);  // web/session
 void add_export_pages(http::Router& router, App& app);            // web/export_pages.cpp
 void add_account_pages(http::Router& router, App& app);  // web/profile.cpp
 void add_tag_pages(http::Router& router, App& app);      // web/tags.cpp
+void add_credential_pages(http::Router& router, App& app);  // web/credential_pages.cpp
+
+// After a successful web sign-in: identifies the browser by a long-lived cookie (set on the
+// response when missing) and tells service::note_sign_in (a mail for a browser never seen).
+inline constexpr std::string_view kBrowserCookie = "_herd_browser";
+void note_browser_sign_in(App& app, const http::Request& request, http::Response& response,
+                          Id user_id);
 
 }  // namespace herd::web
