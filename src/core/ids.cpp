@@ -3,6 +3,7 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <random>
 
 namespace herd {
 
@@ -13,19 +14,35 @@ std::int64_t now_ms() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+// This process's tag: the high 8 of the 16 sequence bits. Several processes (herd serve, herd
+// admin) writing to one database in the same millisecond then draw from different ranges, unless
+// two of them drew the same tag (1 in 256 per pair), instead of all starting at sequence 0.
+Id process_tag() {
+  static const Id tag = static_cast<Id>(std::random_device{}() & 0xff) << 8;
+  return tag;
+}
 }  // namespace
 
 Id id_at(std::int64_t unix_ms, std::uint16_t sequence) {
   return (static_cast<Id>(unix_ms) << 16) | sequence;
 }
 
-std::int64_t id_unix_ms(Id id) { return id >> 16; }
+std::int64_t id_unix_ms(Id id) {
+  return id >> 16;
+}
 
 Id next_id() {
-  Id candidate = id_at(now_ms());
+  Id tag = process_tag();
   Id previous = last_id.load(std::memory_order_relaxed);
   for (;;) {
-    Id next = candidate > previous ? candidate : previous + 1;
+    Id candidate = id_at(now_ms()) | tag;
+    Id next;
+    if (candidate > previous)
+      next = candidate;
+    else if ((previous & 0xff) < 0xff)
+      next = previous + 1;  // same millisecond: the next of this process's 256
+    else
+      next = id_at(id_unix_ms(previous) + 1) | tag;  // 256 used: borrow the next millisecond
     if (last_id.compare_exchange_weak(previous, next, std::memory_order_relaxed)) return next;
   }
 }
