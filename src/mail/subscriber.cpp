@@ -118,7 +118,7 @@ void notification(App& app, store::Connection& c, const store::Notification& n) 
     content.action_url = app.base_url() + "/";
   }
   content.footer = "You get this email because of your notification settings: " + app.base_url() +
-                   "/settings/preferences/notifications";
+                   "/auth/edit/notifications";
   send(app, c, user->email, content, unsubscribe_url(app, c, user->id, preference));
 }
 

@@ -4,7 +4,7 @@
 //   GET  /auth/password/new, POST /auth/password              "Forgot your password?"
 //   GET  /auth/password/edit?reset_password_token=T, POST /auth/password/edit   new password
 //   GET  /auth/edit, POST /auth/edit/email, POST /auth/edit/password   account settings
-//   GET|POST /settings/preferences/notifications              email preferences
+//   GET|POST /auth/edit/notifications (not under /settings: the web client has it)
 //   GET|POST /unsubscribe?user=&type=&token=                  a notification email's link; the
 //                                                             POST is RFC 8058's one-click
 // Forms carry the session's CSRF token (except the one-click unsubscribe, authorised by its
@@ -196,7 +196,7 @@ http::Response settings_page(App& app, const service::BrowserSession& session,
        "required>" +
        new_password_fields() +
        "<div class=\"actions\"><button type=\"submit\">Change password</button></div></form>";
-  b += "<p style=\"margin-top:1.5rem\"><a href=\"/settings/preferences/notifications\">Email "
+  b += "<p style=\"margin-top:1.5rem\"><a href=\"/auth/edit/notifications\">Email "
        "notifications</a></p>";
   return card(app, session, false, "Account settings", b, status);
 }
@@ -255,7 +255,7 @@ http::Response preferences_page(App& app, const service::BrowserSession& session
   bool staff = session.user->role != "user";
   std::string b = notice.empty() ? "" : "<p role=\"status\">" + h(notice) + "</p>";
   b += "<p class=\"muted\">Send me an email when:</p><form method=\"post\" "
-       "action=\"/settings/preferences/notifications\">" +
+       "action=\"/auth/edit/notifications\">" +
        csrf_field(session.session);
   app.db->read([&](store::Connection& c) {
     for (const auto& name : mail::preference_names()) {
@@ -343,8 +343,8 @@ void add_credential_pages(http::Router& router, App& app) {
   router.get("/auth/edit", html_handler(app, get_edit));
   router.post("/auth/edit/email", html_handler(app, post_edit_email));
   router.post("/auth/edit/password", html_handler(app, post_settings_password));
-  router.get("/settings/preferences/notifications", html_handler(app, notification_preferences));
-  router.post("/settings/preferences/notifications", html_handler(app, notification_preferences));
+  router.get("/auth/edit/notifications", html_handler(app, notification_preferences));
+  router.post("/auth/edit/notifications", html_handler(app, notification_preferences));
   router.get("/unsubscribe", html_handler(app, unsubscribe));
   router.post("/unsubscribe", html_handler(app, unsubscribe));
 }

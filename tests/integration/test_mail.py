@@ -288,8 +288,8 @@ def notification_emails_and_one_click_unsubscribe(t):
     t.eq(len(follows), 1, "no follow email after unsubscribing")
     # the settings page shows it off, and turns it back on
     browser, _ = web_sign_in(server, "gina", DEFAULT_PASSWORD)
-    page = browser.request("GET", "/settings/preferences/notifications")
-    form = form_with(page, "/settings/preferences/notifications")
+    page = browser.request("GET", "/auth/edit/notifications")
+    form = form_with(page, "/auth/edit/notifications")
     follow_box = [i for i in form["inputs"] if i["name"] == "follow"]
     t.check(follow_box and not follow_box[0]["checked"], "the follow box is unchecked")
     t.check(not [i for i in form["inputs"] if i["name"] == "report"], "no staff preferences for users")
