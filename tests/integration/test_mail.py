@@ -269,6 +269,8 @@ def notification_emails_and_one_click_unsubscribe(t):
     t.check(unsubscribe.startswith(server.url + "/unsubscribe?"), "List-Unsubscribe is absolute", unsubscribe)
     t.eq(m.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click", "RFC 8058 header")
     server.api("POST", "/api/v1/statuses", token=hugo.token, form={"status": "hello @gina, lunch?"})
+    # private mentions from people one does not follow are filtered (Mastodon's policy): follow back
+    server.api("POST", f"/api/v1/accounts/{hugo.id}/follow", token=gina.token)
     server.api("POST", "/api/v1/statuses", token=hugo.token, form={"status": "@gina psst", "visibility": "direct"})
     mention = sink.wait_for(lambda m: "gina@herd.test" in m.rcpt_tos and "mentioned by" in m.subject)
     direct = sink.wait_for(lambda m: "gina@herd.test" in m.rcpt_tos and "private mention" in m.subject)
