@@ -4,7 +4,7 @@
 //   GRID_FORM_URL  http://localhost:<gateway port>/#token=<owner token>
 //   GRID_NODE_A, GRID_NODE_B  node ids;  GRID_SCREENSHOTS  folder for screenshots (optional)
 // Prints "N passed, N failed".
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 
 const formUrl = process.env.GRID_FORM_URL;
 const nodeA = process.env.GRID_NODE_A;
@@ -31,12 +31,7 @@ async function step(name, fn) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--host-resolver-rules=MAP localhost 127.0.0.1, MAP *.localhost 127.0.0.1"],
-});
+const browser = await launchChromium(["--host-resolver-rules=MAP localhost 127.0.0.1, MAP *.localhost 127.0.0.1"]);
 const context = await browser.newContext();
 const page = await context.newPage();
 page.on("dialog", (dialog) => dialog.accept());

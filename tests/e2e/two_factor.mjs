@@ -7,7 +7,7 @@
 // in with a recovery code. Prints lines "RESULT {json}" for the Python side, then
 // "N passed, N failed".
 import { createHmac } from "node:crypto";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 
 const base = process.env.HERD_URL;
 const email = process.env.USER_EMAIL;
@@ -73,11 +73,7 @@ async function nextCode(secret) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launchChromium();
 
 async function freshPage() {
   const context = await browser.newContext();

@@ -5,7 +5,7 @@
 // Checks what a visitor meets: the content warning opens, the image is decoded and the audio
 // plays under the page's Content-Security-Policy (no violation reported), the 404 page is a page.
 // Prints "N passed, N failed".
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 
 let passed = 0;
 let failed = 0;
@@ -25,12 +25,7 @@ async function step(name, fn) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--autoplay-policy=no-user-gesture-required"],
-});
+const browser = await launchChromium(["--autoplay-policy=no-user-gesture-required"]);
 const page = await (await browser.newContext()).newPage();
 page.setDefaultTimeout(20000);
 const violations = [];

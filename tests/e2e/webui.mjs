@@ -6,7 +6,7 @@
 // and alt text that arrives live in the other's browser, reply, boost, favourite, vote in a poll,
 // edit, open notifications, change the avatar, report; the admin signs in and acts on the report.
 // Prints "PASS/FAIL <step>" lines and "N passed, N failed"; exits 1 on any failure.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./browser.mjs";
 import { deflateSync } from "node:zlib";
 
 const base = process.env.HERD_URL;
@@ -62,11 +62,7 @@ function png(width, height, [r, g, b]) {
     chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launchChromium();
 
 const consoleErrors = [];
 async function person(name) {
