@@ -86,8 +86,12 @@ async function shot(page, name) {
   if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
 }
 
-// Signed in: the settings page shows instead of sending to the sign-in form.
+// Signed in: the settings page shows instead of sending to the sign-in form. A browser that
+// lands on the web client (/home) first lets it finish its own OAuth sign-in: its redirects
+// would otherwise replace the page opened next.
 async function signedIn(page) {
+  await page.waitForURL((url) => !url.pathname.startsWith("/auth/")).catch(() => {});
+  if (new URL(page.url()).pathname === "/home") await page.getByRole("heading", { name: "Home", level: 1 }).waitFor();
   await page.goto(`${base}/settings/two_factor`);
   return page.isVisible("#two-factor-status");
 }
