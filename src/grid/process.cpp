@@ -27,6 +27,17 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return out;
 }
 
+// In a forked child, before exec: closes every descriptor above stderr, so that nothing the
+// parent holds (the control plane's or agent's listening sockets, accepted connections, database
+// files) leaks into the program; Asio and libraries do not open everything close-on-exec.
+// Async-signal-safe.
+void close_inherited_descriptors() {
+  if (::close_range(3, ~0U, 0) == 0) return;
+  long limit = ::sysconf(_SC_OPEN_MAX);
+  if (limit < 0 || limit > 1 << 20) limit = 1 << 20;
+  for (int fd = 3; fd < limit; ++fd) ::close(fd);
+}
+
 void write_all(int fd, const char* text) {
   std::size_t n = std::strlen(text);
   while (n > 0) {
@@ -49,6 +60,7 @@ int run_command(const std::vector<std::string>& argv_in, std::string* output) {
   if (pid == 0) {
     ::dup2(pipe_fds[1], 1);
     ::dup2(pipe_fds[1], 2);
+    close_inherited_descriptors();
     ::execvp(args[0], args.data());
     write_all(2, "cannot run ");
     write_all(2, args[0]);
@@ -130,6 +142,7 @@ pid_t spawn(const SpawnOptions& options) {
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGPIPE, SIG_DFL);
+  close_inherited_descriptors();
   if (args[0][0] == '/')
     ::execve(args[0], args.data(), envp.data());
   else

@@ -11,8 +11,9 @@
 
 namespace herd::grid {
 
-// Runs argv[0] (searched in PATH) with argv; returns its exit status (or 128+signal) and
-// fills output with its stdout and stderr. Throws std::runtime_error when it cannot start.
+// Runs argv[0] (searched in PATH) with argv (inheriting no descriptor but 0, 1 and 2); returns its
+// exit status (or 128+signal) and fills output with its stdout and stderr. Throws
+// std::runtime_error when it cannot start.
 int run_command(const std::vector<std::string>& argv, std::string* output = nullptr);
 
 struct SpawnOptions {
@@ -23,6 +24,8 @@ struct SpawnOptions {
   bool die_with_parent = true;             // PR_SET_PDEATHSIG(SIGTERM)
 };
 
+// The child (of spawn and of run_command) inherits only stdin, stdout and stderr: every other
+// descriptor of this process is closed before exec, whether or not it was close-on-exec.
 // Starts the child; returns its pid. Throws std::runtime_error when fork fails. A failure to
 // join a cgroup or exec makes the child exit with status 127 (reason in its log).
 pid_t spawn(const SpawnOptions& options);

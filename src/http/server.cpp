@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
@@ -49,6 +51,9 @@ void Server::listen() {
   if (ec) throw std::runtime_error("BIND: not an IP address: " + impl_->options.bind);
   tcp::endpoint endpoint(address, impl_->options.port);
   acceptor.open(endpoint.protocol());
+  // Asio does not open sockets close-on-exec: a program this process starts must not inherit
+  // the listening socket (herd grid spawns nginx and instances; backups run pg_dump).
+  ::fcntl(acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
   acceptor.set_option(asio::socket_base::reuse_address(true));
   acceptor.bind(endpoint, ec);
   if (ec)
@@ -57,7 +62,9 @@ void Server::listen() {
   acceptor.listen(asio::socket_base::max_listen_connections);
 }
 
-std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 void Server::run() {
   auto& impl = *impl_;
@@ -139,8 +146,10 @@ std::string serialize_head(const Response& response, unsigned version, bool keep
   head += "Content-Length: ";
   head += std::to_string(response.payload().size());
   head += "\r\n";
-  if (!keep_alive) head += "Connection: close\r\n";
-  else if (version == 10) head += "Connection: keep-alive\r\n";
+  if (!keep_alive)
+    head += "Connection: close\r\n";
+  else if (version == 10)
+    head += "Connection: keep-alive\r\n";
   head += "\r\n";
   return head;
 }
@@ -254,8 +263,8 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     }
     std::string head_bytes = serialize_head(response, version, keep_alive);
     const std::string& payload = response.payload();
-    std::array<asio::const_buffer, 2> buffers{
-        asio::buffer(head_bytes), head ? asio::const_buffer() : asio::buffer(payload)};
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_bytes),
+                                              head ? asio::const_buffer() : asio::buffer(payload)};
     stream.expires_after(std::chrono::seconds(60));
     auto [write_ec, written] =
         co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));

@@ -70,6 +70,49 @@ def wait_until(predicate, timeout, what):
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
+def children(pid):
+    """The pids of a process's children (every thread's)."""
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out += [int(x) for x in f.read().split()]
+    except OSError:
+        pass
+    return out
+
+
+def socket_inodes(pid):
+    """The inodes of the sockets a process holds open (from /proc/PID/fd)."""
+    inodes = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(int(target[8:-1]))
+    except OSError:
+        pass
+    return inodes
+
+
+def listening_ports(inodes):
+    """The TCP ports among these socket inodes that are listening (state 0A in /proc/net/tcp)."""
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                for line in f.readlines()[1:]:
+                    fields = line.split()
+                    if fields[3] == "0A" and int(fields[9]) in inodes:
+                        ports.add(int(fields[1].split(":")[1], 16))
+        except OSError:
+            pass
+    return ports
+
+
 class Process:
     def __init__(self, name, argv, log_path):
         self.name, self.argv, self.log_path = name, argv, log_path

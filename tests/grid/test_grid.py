@@ -18,7 +18,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gridlib import Grid, Suite, resolve_localhost_subdomains, wait_until  # noqa: E402
+from gridlib import (Grid, Suite, children, listening_ports, resolve_localhost_subdomains,  # noqa: E402
+                     socket_inodes, wait_until)
 
 from mastodon import Mastodon  # noqa: E402
 
@@ -134,6 +135,39 @@ def main():
                 os.unlink(probe)
             code, shown = grid.api("GET", "/api/grid/v1/deployments/betaone")
             assert shown["live"]["disk_quota_bytes"] == 50 * 1024 ** 3, shown["live"]
+
+        def children_inherit_no_descriptor():
+            # A socket open in both a parent and its child was inherited across exec: nginx
+            # (and its workers) must hold none of the control plane's, and no instance any of
+            # its node agent's (their listening sockets above all).
+            control_pid = grid.control.proc.pid
+            nginx = children(control_pid)
+            assert nginx, "the control plane has no child (nginx)"
+            parent_sockets = socket_inodes(control_pid)
+            assert grid.control_port in listening_ports(parent_sockets), "control port not found"
+            for pid in nginx + [w for p in nginx for w in children(p)]:
+                shared = socket_inodes(pid) & parent_sockets
+                assert not shared, (f"nginx process {pid} holds the control plane's sockets "
+                                    f"(listening on {listening_ports(shared)})")
+                assert grid.control_port not in listening_ports(socket_inodes(pid))
+            for node in (a, b):
+                agent_sockets = socket_inodes(node.proc.pid)
+                instances = children(node.proc.pid)
+                assert instances, f"node {node.name} runs no instance"
+                for pid in instances:
+                    shared = socket_inodes(pid) & agent_sockets
+                    assert not shared, (f"instance {pid} holds its agent's sockets "
+                                        f"(listening on {listening_ports(shared)})")
+            # Stopped, the control plane frees its port at once: no child keeps it open.
+            grid.control.kill()
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(("127.0.0.1", grid.control_port))
+            wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", grid.gateway_port)) != 0,
+                       20, "the old gateway to stop")
+            grid.start()
+            wait_until(lambda: grid.through_gateway("alphaone1.localhost")[0] == 200, 30,
+                       "alphaone through the restarted gateway")
 
         def password_shown_once():
             for d in (state["alphaone"], state["betaone"]):
@@ -367,6 +401,8 @@ def main():
         for name, fn in steps:
             if not suite.run(name, fn):
                 return suite.finish(grid)
+        suite.run("children (nginx, instances) inherit no descriptor of the grid",
+                  children_inherit_no_descriptor)
         suite.run("the admin password is shown once only", password_shown_once)
         suite.run("the disk quota is the package's disk size", disk_quota)
         suite.run("a duplicate name is refused", duplicate_name)
