@@ -173,7 +173,11 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
 
   store::Status status;
   app.db->write([&](store::Connection& c) {
-    if (input.idempotency_key && !input.idempotency_key->empty()) {
+    status.id = next_id();
+    if (input.idempotency_key && !input.idempotency_key->empty() &&
+        !store::claim_idempotency_key(c, account_id, *input.idempotency_key, status.id, now,
+                                      now - kIdempotencyWindowMs)) {
+      // Held by a status posted with this key (perhaps by another process a moment ago).
       if (auto existing = store::find_idempotent_status(c, account_id, *input.idempotency_key,
                                                         now - kIdempotencyWindowMs)) {
         if (auto found = store::find_status(c, *existing)) {
@@ -186,7 +190,6 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     auto user = store::find_user_by_account(c, account_id);
     std::vector<Id> media_ids = media_to_attach(c, account_id, input.media_ids);
 
-    status.id = next_id();
     status.has_media = !media_ids.empty();
     status.account_id = account_id;
     status.uri = app.status_uri(author.username, status.id);

@@ -721,4 +721,14 @@ void put_idempotency_key(Connection& c, Id account_id, std::string_view key, Id 
       {Value(account_id), Value(std::string(key)), Value(status_id), Value(now)});
 }
 
+bool claim_idempotency_key(Connection& c, Id account_id, std::string_view key, Id status_id,
+                           std::int64_t now, std::int64_t since) {
+  auto r = c.query(
+      "INSERT INTO idempotency_keys (account_id, key, status_id, created_at) VALUES (?,?,?,?) "
+      "ON CONFLICT (account_id, key) DO UPDATE SET status_id = excluded.status_id, "
+      "created_at = excluded.created_at WHERE idempotency_keys.created_at < ? RETURNING status_id",
+      {Value(account_id), Value(std::string(key)), Value(status_id), Value(now), Value(since)});
+  return !r.empty();
+}
+
 }  // namespace herd::store

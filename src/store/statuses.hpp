@@ -198,5 +198,11 @@ std::optional<Id> find_idempotent_status(Connection& c, Id account_id, std::stri
 // Records (or replaces an expired) key -> status.
 void put_idempotency_key(Connection& c, Id account_id, std::string_view key, Id status_id,
                          std::int64_t now);
+// Takes the key for a status about to be inserted (status_id) in this transaction: true when it
+// was free or only held by an entry older than `since`. False when another status holds it; with
+// PostgreSQL a transaction that holds it uncommitted is waited for, so that two requests with one
+// key on two processes never both post.
+bool claim_idempotency_key(Connection& c, Id account_id, std::string_view key, Id status_id,
+                           std::int64_t now, std::int64_t since);
 
 }  // namespace herd::store
