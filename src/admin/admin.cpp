@@ -14,6 +14,7 @@
 #include "admin/backup.hpp"
 #include "admin/emoji.hpp"
 #include "admin/mail.hpp"
+#include "admin/maintenance.hpp"
 #include "admin/moderation.hpp"
 #include "admin/seed.hpp"
 #include "app.hpp"
@@ -344,6 +345,8 @@ int admin_main(int argc, char** argv) {
   emoji_remove->add_option("SHORTCODE", *shortcode, "its name")->required();
   emoji_remove->callback(
       [&] { action = [shortcode](App& app) { return remove_emoji(app, *shortcode); }; });
+
+  add_maintenance_commands(cli, action);
 
   auto backup_path = std::make_shared<std::string>();
   auto* backup_cmd = cli.add_subcommand(

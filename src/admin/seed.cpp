@@ -1,11 +1,13 @@
 // Benchmark seeding: N accounts, a follow graph and M statuses written with bulk inserts, then the
 // home feeds rebuilt set-based. Seeded accounts share one password hash and one RSA key pair
 // (generating a key per account would dominate the run); they are for benchmarks only.
+#include "admin/seed.hpp"
+
 #include <cstdio>
 #include <iostream>
 #include <random>
 
-#include "admin/seed.hpp"
+#include "admin/progress.hpp"
 #include "core/crypto.hpp"
 #include "core/time.hpp"
 #include "service/accounts.hpp"
@@ -16,27 +18,11 @@ namespace herd::admin {
 
 namespace {
 
-class Progress {
- public:
-  Progress(std::string label, std::size_t total) : label_(std::move(label)), total_(total) { draw(0); }
-  void draw(std::size_t done) {
-    int width = 40;
-    int filled = total_ ? static_cast<int>(width * done / total_) : width;
-    std::fprintf(stderr, "\r%-10s [%s%s] %zu/%zu", label_.c_str(), std::string(filled, '#').c_str(),
-                 std::string(width - filled, '.').c_str(), done, total_);
-    if (done >= total_) std::fprintf(stderr, "\n");
-    std::fflush(stderr);
-  }
-
- private:
-  std::string label_;
-  std::size_t total_;
-};
-
-const char* kWords[] = {"fediverse", "server", "coffee", "morning", "release", "weather", "garden",
-                        "music", "reading", "train", "friends", "photo", "walk", "code", "bread",
-                        "river", "mountain", "library", "bicycle", "tea", "evening", "city", "cat",
-                        "dog", "book", "film", "rain", "sun", "snow", "market"};
+const char* kWords[] = {"fediverse", "server", "coffee",  "morning", "release",  "weather",
+                        "garden",    "music",  "reading", "train",   "friends",  "photo",
+                        "walk",      "code",   "bread",   "river",   "mountain", "library",
+                        "bicycle",   "tea",    "evening", "city",    "cat",      "dog",
+                        "book",      "film",   "rain",    "sun",     "snow",     "market"};
 
 }  // namespace
 
@@ -54,7 +40,8 @@ SeedStats seed(App& app, const SeedOptions& options) {
   accounts.reserve(options.accounts);
   for (std::size_t i = 0; i < options.accounts; ++i) {
     store::Account a = service::local_account_record(
-        app, id_at(start - 1000 + static_cast<std::int64_t>(i), static_cast<std::uint16_t>(i & 0xFFFF)),
+        app,
+        id_at(start - 1000 + static_cast<std::int64_t>(i), static_cast<std::uint16_t>(i & 0xFFFF)),
         options.prefix + std::to_string(i + 1), keys, start);
     a.display_name = "Seeded user " + std::to_string(i + 1);
     store::User u;
@@ -68,7 +55,9 @@ SeedStats seed(App& app, const SeedOptions& options) {
     users.push_back(std::move(u));
   }
   {
-    Progress bar("accounts", accounts.size());
+    Progress bar("accounts");
+    const std::size_t total = accounts.size();
+    bar.update(0, total);
     const std::size_t chunk = 5000;
     for (std::size_t i = 0; i < accounts.size(); i += chunk) {
       std::size_t n = std::min(chunk, accounts.size() - i);
@@ -78,7 +67,7 @@ SeedStats seed(App& app, const SeedOptions& options) {
         store::bulk_insert_accounts(c, a);
         store::bulk_insert_users(c, u);
       });
-      bar.draw(i + n);
+      bar.update(i + n, total);
     }
   }
   stats.accounts = accounts.size();
@@ -88,7 +77,9 @@ SeedStats seed(App& app, const SeedOptions& options) {
   if (accounts.size() > 1) {
     std::uniform_int_distribution<std::size_t> pick(0, accounts.size() - 1);
     std::size_t per = std::min(options.follows, accounts.size() - 1);
-    Progress bar("follows", accounts.size() * per);
+    Progress bar("follows");
+    const std::size_t total = accounts.size() * per;
+    bar.update(0, total);
     std::uint16_t seq = 0;
     for (std::size_t i = 0; i < accounts.size(); ++i) {
       std::vector<std::size_t> chosen;
@@ -106,7 +97,7 @@ SeedStats seed(App& app, const SeedOptions& options) {
       if (follows.size() >= 20000 || i + 1 == accounts.size()) {
         app.db->write([&](store::Connection& c) { store::bulk_insert_follows(c, follows); });
         stats.follows += follows.size();
-        bar.draw(stats.follows);
+        bar.update(stats.follows, total);
         follows.clear();
       }
     }
@@ -114,20 +105,25 @@ SeedStats seed(App& app, const SeedOptions& options) {
 
   // Statuses, oldest first, spread over the last 30 days.
   {
-    std::uniform_int_distribution<std::size_t> author(0, accounts.empty() ? 0 : accounts.size() - 1);
+    std::uniform_int_distribution<std::size_t> author(0,
+                                                      accounts.empty() ? 0 : accounts.size() - 1);
     std::uniform_int_distribution<int> words(6, 30);
     std::uniform_int_distribution<std::size_t> word(0, std::size(kWords) - 1);
     std::uniform_int_distribution<int> percent(0, 99);
-    auto no_mentions = [](std::string_view, std::string_view) -> std::optional<text::MentionTarget> {
+    auto no_mentions = [](std::string_view,
+                          std::string_view) -> std::optional<text::MentionTarget> {
       return std::nullopt;
     };
-    Progress bar("statuses", options.statuses);
+    Progress bar("statuses");
+    const std::size_t total = options.statuses;
+    bar.update(0, total);
     std::vector<store::Status> batch;
     batch.reserve(10000);
     std::int64_t span = now - start;
     for (std::size_t i = 0; i < options.statuses && !accounts.empty(); ++i) {
       const store::Account& a = accounts[author(rng)];
-      std::int64_t at = start + static_cast<std::int64_t>(span * (static_cast<double>(i) / options.statuses));
+      std::int64_t at =
+          start + static_cast<std::int64_t>(span * (static_cast<double>(i) / options.statuses));
       store::Status s;
       s.id = id_at(at, static_cast<std::uint16_t>(i & 0xFFFF));
       s.account_id = a.id;
@@ -141,8 +137,9 @@ SeedStats seed(App& app, const SeedOptions& options) {
       }
       s.content = text::format_status(s.text, app.base_url(), no_mentions).html;
       int v = percent(rng);
-      s.visibility = v < 80 ? store::Visibility::public_ : v < 92 ? store::Visibility::unlisted
-                                                                   : store::Visibility::private_;
+      s.visibility = v < 80   ? store::Visibility::public_
+                     : v < 92 ? store::Visibility::unlisted
+                              : store::Visibility::private_;
       s.language = "en";
       s.created_at = at;
       batch.push_back(std::move(s));
@@ -150,7 +147,7 @@ SeedStats seed(App& app, const SeedOptions& options) {
         app.db->write([&](store::Connection& c) { store::bulk_insert_statuses(c, batch); });
         stats.statuses += batch.size();
         batch.clear();
-        bar.draw(stats.statuses);
+        bar.update(stats.statuses, total);
       }
     }
   }
