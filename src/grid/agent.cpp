@@ -13,6 +13,7 @@
 #include "core/time.hpp"
 #include "grid/args.hpp"
 #include "grid/http_client.hpp"
+#include "grid/instance_ops.hpp"
 #include "grid/process.hpp"
 #include "grid/supervisor.hpp"
 #include "http/params.hpp"
@@ -26,28 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-json::object status_json(const InstanceStatus& s) {
-  return json::object{
-      {"name", s.name},
-      {"state", s.state},
-      {"pid", s.pid},
-      {"address", s.address},
-      {"port", s.port},
-      {"restart_count", s.restart_count},
-      {"cpu", s.resources.cpu},
-      {"memory_mb", s.resources.memory_mb},
-      {"disk_gb", s.resources.disk_gb},
-      {"cpu_percent", s.cpu_percent},
-      {"memory_bytes", s.memory_bytes},
-      {"disk_bytes", s.disk_bytes},
-      {"disk_quota_bytes", s.disk_quota_bytes},
-      {"disk_full", s.disk_full},
-      {"cgroup", s.cgroup},
-      {"memory_limit_bytes", s.memory_limit_bytes},
-      {"cpu_quota_us", s.cpu_quota_us},
-  };
-}
-
 std::pair<std::string, int> split_host_port(const std::string& listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw std::runtime_error("--listen: expected ADDRESS:PORT");
@@ -59,6 +38,7 @@ std::pair<std::string, int> split_host_port(const std::string& listen) {
 struct Agent::Impl {
   AgentOptions options;
   std::unique_ptr<Supervisor> supervisor;
+  std::unique_ptr<InstanceOps> ops;
   http::Router router;
   std::unique_ptr<http::Server> server;
   std::thread heartbeat;
@@ -86,7 +66,7 @@ struct Agent::Impl {
         for (const auto& [key, value] : env->as_object())
           if (value.is_string()) spec.env[std::string(key)] = std::string(value.as_string());
       try {
-        return http::Response::json(status_json(supervisor->start(spec)), 201);
+        return http::Response::json(instance_status_json(supervisor->start(spec)), 201);
       } catch (const std::runtime_error& error) {
         fail(ErrorKind::unavailable, std::string("cannot start the instance: ") + error.what());
       }
@@ -94,18 +74,22 @@ struct Agent::Impl {
     router.get("/agent/v1/instances", [this](http::Request& request) {
       authorize(request);
       json::array out;
-      for (const auto& s : supervisor->list()) out.push_back(status_json(s));
+      for (const auto& s : supervisor->list()) out.push_back(instance_status_json(s));
       return http::Response::json(out);
     });
     router.get("/agent/v1/instances/:name", [this](http::Request& request) {
       authorize(request);
-      auto status = supervisor->status(request.path_param("name"));
+      std::string name = request.path_param("name");
+      auto status = supervisor->status(name);
+      if (!status && supervisor->held(name))
+        return http::Response::json(json::object{{"name", name}, {"state", "stopped"}});
       if (!status) not_found("No such instance on this node");
-      return http::Response::json(status_json(*status));
+      return http::Response::json(instance_status_json(*status));
     });
     router.del("/agent/v1/instances/:name", [this](http::Request& request) {
       authorize(request);
       bool known = supervisor->stop(request.path_param("name"), true);
+      ops->remove_all(request.path_param("name"));
       return http::Response::json(json::object{{"removed", known}});
     });
   }
@@ -208,6 +192,9 @@ Agent::Agent(AgentOptions options) : impl_(std::make_unique<Impl>()) {
   if (o.address.empty()) o.address = host == "0.0.0.0" ? "127.0.0.1" : host;
   fs::create_directories(o.data_dir);
   o.data_dir = fs::absolute(o.data_dir).lexically_normal().string();
+  if (o.binaries_dir.empty()) o.binaries_dir = o.data_dir + "/binaries";
+  fs::create_directories(o.binaries_dir);
+  o.binaries_dir = fs::absolute(o.binaries_dir).lexically_normal().string();
   SupervisorOptions supervisor_options;
   supervisor_options.data_dir = o.data_dir;
   supervisor_options.address = o.address;
@@ -222,7 +209,12 @@ Agent::Agent(AgentOptions options) : impl_(std::make_unique<Impl>()) {
     log::info("cgroup {} backend under {} ({})", supervisor_options.cgroups->kind(), o.cgroup_root,
               o.cgroup_parent);
   impl_->supervisor = std::make_unique<Supervisor>(std::move(supervisor_options));
+  impl_->ops = std::make_unique<InstanceOps>(*impl_->supervisor, o.data_dir + "/backups");
   impl_->routes();
+  add_lifecycle_routes(
+      impl_->router, *impl_->supervisor, *impl_->ops,
+      [impl = impl_.get()](const http::Request& request) { impl->authorize(request); },
+      o.health_timeout_ms, o.binaries_dir);
   http::ServerOptions server_options;
   server_options.bind = host;
   server_options.port = static_cast<std::uint16_t>(port);
@@ -265,7 +257,9 @@ int node_main(int argc, char** argv) {
                  "         [--cpu N] [--memory-mb M] [--disk-gb D] [--listen ADDR:PORT]\n"
                  "         [--address ADDR] [--data DIR] [--cgroup-parent NAME]\n"
                  "         [--disk-quota check|loop]  (loop: each instance's data folder is a\n"
-                 "         loop-mounted ext4 image of its package's disk size)\n";
+                 "         loop-mounted ext4 image of its package's disk size)\n"
+                 "         [--binaries DIR]  (herd binaries instances may be upgraded to;\n"
+                 "         default DATA/binaries)\n";
     return 0;
   }
   AgentOptions o;
@@ -284,6 +278,7 @@ int node_main(int argc, char** argv) {
     o.cgroup_parent = args.get("cgroup-parent", o.cgroup_parent);
     o.heartbeat_ms = static_cast<int>(args.integer("heartbeat-ms", o.heartbeat_ms));
     o.disk_quota = args.get("disk-quota", o.disk_quota);
+    o.binaries_dir = args.get("binaries", "");
     if (o.disk_quota != "check" && o.disk_quota != "loop")
       throw std::runtime_error("--disk-quota: check or loop");
     args.check_all_used();

@@ -29,6 +29,8 @@ struct AgentOptions {
   std::string cgroup_parent = "herd";
   int heartbeat_ms = 1000;
   std::string disk_quota = "check";  // or "loop" (see SupervisorOptions)
+  int health_timeout_ms = 60000;     // an upgraded instance must be ready within this
+  std::string binaries_dir;          // herd binaries instances may be upgraded to (<data>/binaries)
 };
 
 class Agent {

@@ -113,6 +113,44 @@ json::object deployment_json(GridService& service, const Deployment& d) {
   };
 }
 
+// POST /api/grid/v1/deployments/:name/{stop,start,backups,restore,upgrade,resize}, GET backups.
+void add_lifecycle_api_routes(http::Router& router, GridService& service) {
+  const std::string base = "/api/grid/v1/deployments/:name/";
+  for (const char* verb : {"stop", "start"}) {
+    router.post(base + verb, [&service, stop = std::string(verb) == "stop"](Request& request) {
+      Owner owner = owner_of(service, request);
+      std::string name = request.path_param("name");
+      Deployment d = stop ? service.stop(owner, name) : service.start(owner, name);
+      return Response::json(deployment_json(service, d));
+    });
+  }
+  router.post(base + "backups", [&service](Request& request) {
+    return Response::json(service.backup(owner_of(service, request), request.path_param("name")),
+                          201);
+  });
+  router.get(base + "backups", [&service](Request& request) {
+    return Response::json(service.backups(owner_of(service, request), request.path_param("name")));
+  });
+  router.post(base + "restore", [&service](Request& request) {
+    Deployment d = service.restore(owner_of(service, request), request.path_param("name"),
+                                   text(request.params, "backup"));
+    return Response::json(deployment_json(service, d));
+  });
+  router.post(base + "upgrade", [&service](Request& request) {
+    Deployment d = service.upgrade(owner_of(service, request), request.path_param("name"),
+                                   text(request.params, "binary"));
+    return Response::json(deployment_json(service, d));
+  });
+  router.post(base + "resize", [&service](Request& request) {
+    Owner owner = owner_of(service, request);
+    std::string package = text(request.params, "package");
+    if (package.empty()) package = "custom";
+    Resources want = resources_from(request.params);
+    Deployment d = service.resize(owner, request.path_param("name"), package, want);
+    return Response::json(deployment_json(service, d));
+  });
+}
+
 void add_grid_routes(http::Router& router, GridService& service) {
   router.get("/api/grid/v1/packages", [&service](Request&) {
     json::array packages;
@@ -215,8 +253,10 @@ void add_grid_routes(http::Router& router, GridService& service) {
     Deployment d = service.get(owner, request.path_param("name"));
     json::object out = deployment_json(service, d);
     out["live"] = service.live(d);
+    out["health"] = service.observe(d);
     return Response::json(out);
   });
+  add_lifecycle_api_routes(router, service);
   router.del("/api/grid/v1/deployments/:name", [&service](Request& request) {
     Owner owner = owner_of(service, request);
     service.remove(owner, request.path_param("name"));

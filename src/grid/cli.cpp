@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <iostream>
+#include <utility>
+#include <vector>
 
 #include "grid/agent.hpp"
 #include "grid/args.hpp"
@@ -35,6 +37,12 @@ Use a grid (HERD_GRID_URL and HERD_GRID_TOKEN, or --url and --token; --json for 
   list        your deployments
   show NAME   one deployment with its live cpu, memory and disk use
   delete NAME stop it, remove its route and free its capacity
+  stop NAME   stop it (data and capacity kept; its host answers 404)    start NAME  again
+  backup NAME a backup on its node now        backups NAME  its backups, newest first
+  restore NAME --backup ID                    put a backup back (stopped meanwhile)
+  upgrade NAME --binary FILE                  run a herd binary from its node's binaries folder
+              (migrations run; not ready in time: back to the previous binary and data)
+  resize NAME --package P | --cpu N --memory-mb M --disk-gb D   (cgroup limits in place)
   nodes       suggested nodes [--farm F] [--country C] [--package P | --cpu --memory-mb
               --disk-gb] (--all: every node)
   gateways    the grid's gateways
@@ -152,6 +160,48 @@ int client_command(const std::string& command, Args& args) {
                     live.at("cpu_percent").to_number<double>(), "memory use",
                     str(live.at("memory_bytes")).c_str(), "disk use",
                     str(live.at("disk_bytes")).c_str(), str(live.at("disk_quota_bytes")).c_str());
+      }
+      if (d.contains("health") && d.at("health").is_object()) {
+        const auto& health = d.at("health").as_object();
+        std::printf("%-16s %s\n%-16s %s\n%-16s %s\n", "ready", str(health.at("ready")).c_str(),
+                    "users", str(health.at("user_count")).c_str(), "statuses",
+                    str(health.at("status_count")).c_str());
+        std::cout << "recent log lines:\n";
+        for (const auto& line : health.at("log").as_array()) std::cout << "  " << str(line) << "\n";
+      }
+      return 0;
+    }
+  } else if (command == "stop" || command == "start" || command == "backup" ||
+             command == "backups" || command == "restore" || command == "upgrade" ||
+             command == "resize") {
+    if (args.positional().size() < 2) throw std::runtime_error(command + " needs a NAME");
+    std::string path = "/api/grid/v1/deployments/" + http::percent_encode(args.positional()[1]);
+    json::object body;
+    if (command == "restore") body["backup"] = args.get("backup");
+    if (command == "upgrade") body["binary"] = args.get("binary");
+    if (command == "resize")
+      for (const auto& [option, key] :
+           std::vector<std::pair<std::string, std::string>>{{"package", "package"},
+                                                            {"cpu", "cpu"},
+                                                            {"memory-mb", "memory_mb"},
+                                                            {"disk-gb", "disk_gb"}})
+        if (args.has(option)) body[key] = args.get(option);
+    args.check_all_used();
+    std::string verb = command == "backup" ? "backups" : command;
+    result = client.call(command == "backups" ? "GET" : "POST", path + "/" + verb, body);
+    if (!client.json_output) {
+      if (command == "backups") {
+        for (const auto& b : result.as_array())
+          std::cout << str(b.at("id")) << "  " << str(b.at("created_at")) << "  "
+                    << str(b.at("bytes")) << " bytes\n";
+      } else if (command == "backup") {
+        std::cout << "Backup " << str(result.at("id")) << " of " << args.positional()[1] << " ("
+                  << str(result.at("bytes")) << " bytes)\n";
+      } else {
+        std::cout << args.positional()[1] << ": " << str(result.at("status")) << ", "
+                  << str(result.at("package")) << " (" << str(result.at("cpu")) << " cpu, "
+                  << str(result.at("memory_mb")) << " MB, " << str(result.at("disk_gb"))
+                  << " GB)\n";
       }
       return 0;
     }

@@ -102,6 +102,8 @@ void ControlPlane::start() {
   service_options.health_timeout_ms = o.health_timeout_ms;
   service_options.step_delay_ms = o.step_delay_ms;
   service_options.instance_env = o.instance_env;
+  service_options.backup_interval_seconds = o.backup_interval_seconds;
+  service_options.backup_keep = o.backup_keep;
   impl_->service = std::make_unique<GridService>(service_options, *impl_->db, impl_->gateway.get());
   add_grid_routes(impl_->router, *impl_->service);
   add_form_routes(impl_->router, *impl_->service);
@@ -111,6 +113,7 @@ void ControlPlane::start() {
   if (impl_->gateway) impl_->gateway->start();
   impl_->service->roll_back_interrupted();
   impl_->service->start_monitor();
+  impl_->service->start_backup_scheduler();
 }
 
 void ControlPlane::run() {
@@ -154,6 +157,11 @@ void read_control_options(Args& args, ControlOptions& o) {
   o.health_timeout_ms = static_cast<int>(args.integer("health-timeout-ms", o.health_timeout_ms));
   o.step_delay_ms = static_cast<int>(
       args.integer("test-step-delay-ms", std::stoll(env_or("HERD_GRID_TEST_STEP_DELAY_MS", "0"))));
+  o.backup_interval_seconds =
+      static_cast<int>(args.integer("backup-every-seconds", o.backup_interval_seconds));
+  o.backup_keep = static_cast<int>(args.integer("backup-keep", o.backup_keep));
+  if (o.backup_interval_seconds < 0 || o.backup_keep < 1)
+    throw std::runtime_error("--backup-every-seconds must be >= 0 and --backup-keep >= 1");
   for (const auto& pair : args.all("instance-env")) {
     auto eq = pair.find('=');
     if (eq == std::string::npos) throw std::runtime_error("--instance-env: expected KEY=VALUE");
@@ -164,12 +172,15 @@ void read_control_options(Args& args, ControlOptions& o) {
 int control_main(int argc, char** argv) {
   Args args(argc, argv);
   if (args.flag("help")) {
-    std::cout << "Usage: herd grid control [--data DIR] [--listen ADDR:PORT] [--database-url URL]\n"
-                 "         [--owner-token T] [--node-token T] [--gateway-domain D]\n"
-                 "         [--gateway-listen [ADDR:]PORT] [--tls-certificate F --tls-key F]\n"
-                 "         [--nginx PATH] [--no-gateway] [--price-cpu X] [--price-memory-gb X]\n"
-                 "         [--price-disk-gb X] [--node-timeout-ms N] [--health-timeout-ms N]\n"
-                 "         [--instance-env KEY=VALUE]...\n";
+    std::cout
+        << "Usage: herd grid control [--data DIR] [--listen ADDR:PORT] [--database-url URL]\n"
+           "         [--owner-token T] [--node-token T] [--gateway-domain D]\n"
+           "         [--gateway-listen [ADDR:]PORT] [--tls-certificate F --tls-key F]\n"
+           "         [--nginx PATH] [--no-gateway] [--price-cpu X] [--price-memory-gb X]\n"
+           "         [--price-disk-gb X] [--node-timeout-ms N] [--health-timeout-ms N]\n"
+           "         [--instance-env KEY=VALUE]...\n"
+           "         [--backup-every-seconds N --backup-keep K]  (scheduled backups of every\n"
+           "         running instance on its node, the newest K kept)\n";
     return 0;
   }
   ControlOptions o;

@@ -25,6 +25,8 @@ struct ControlOptions {
   int health_timeout_ms = 60000;
   int step_delay_ms = 0;
   std::map<std::string, std::string> instance_env;
+  int backup_interval_seconds = 0;  // scheduled backups of every running instance (0: none)
+  int backup_keep = 7;
 };
 
 class ControlPlane {

@@ -34,6 +34,7 @@ GridService::GridService(ServiceOptions options, store::Database& db, NginxGatew
 GridService::~GridService() {
   stopping_ = true;
   if (monitor_.joinable()) monitor_.join();
+  if (backup_scheduler_.joinable()) backup_scheduler_.join();
 }
 
 std::optional<Owner> GridService::authenticate(const std::string& token) const {
@@ -308,12 +309,12 @@ std::optional<std::vector<std::string>> GridService::heartbeat(
     auto deployments = db::deployments_on_node(c, node_id);
     for (const auto& d : deployments) {
       expected.push_back(d.name);
-      if (d.status == "deploying") continue;
+      if (d.status == "deploying" || d.status == "stopped") continue;
       bool reported = false;
       for (const auto& [name, state] : instances) {
         if (name != d.name) continue;
         reported = true;
-        std::string status = state.first == "running" ? "running" : "stopped";
+        std::string status = state.first == "running" ? "running" : "restarting";
         if (status != d.status) db::set_deployment_status(c, d.name, status);
         if (state.second != d.restart_count) db::set_deployment_restarts(c, d.name, state.second);
       }

@@ -28,6 +28,8 @@ struct ServiceOptions {
   int health_timeout_ms = 60000;  // an instance must answer /health within this
   int step_delay_ms = 0;          // test hook: pause after the instance starts
   std::map<std::string, std::string> instance_env;  // extra env for every instance
+  int backup_interval_seconds = 0;  // scheduled backups of every running instance (0: none)
+  int backup_keep = 7;              // scheduled backups kept per instance
 };
 
 struct DeployResult {
@@ -51,6 +53,29 @@ class GridService {
   // Live state from the node agent (null when unreachable).
   boost::json::value live(const Deployment& deployment);
   void remove(const Owner& owner, const std::string& name);
+
+  // Lifecycle (grid/lifecycle.cpp). Each throws ApiError: 404 unknown, 409 not in a state for it
+  // (or an upgrade rolled back), 422 bad input, 503 node unreachable or the operation failed.
+  // Stop keeps the data and capacity and takes the route down; start brings both back.
+  Deployment stop(const Owner& owner, const std::string& name);
+  Deployment start(const Owner& owner, const std::string& name);
+  // A backup on the instance's node (`herd admin backup` while it serves): {id, created_at, bytes}.
+  boost::json::value backup(const Owner& owner, const std::string& name);
+  boost::json::value backups(const Owner& owner, const std::string& name);
+  // Puts a backup back (the instance is stopped meanwhile and runs again after).
+  Deployment restore(const Owner& owner, const std::string& name, const std::string& backup_id);
+  // Runs the instance on another herd binary (a path on its node): migrations run at its start;
+  // not ready in time, it goes back to the previous binary and the backup taken just before.
+  Deployment upgrade(const Owner& owner, const std::string& name, const std::string& executable);
+  // Another package (or custom resources) on the same node: capacity checked, cgroup limits
+  // changed in place while it runs.
+  Deployment resize(const Owner& owner, const std::string& name, const std::string& package,
+                    const Resources& resources);
+  // What the operator sees besides `live`: readiness, user and status counts from the
+  // instance's own API, and its recent log lines.
+  boost::json::object observe(const Deployment& deployment);
+  // Starts the thread taking scheduled backups (when backup_interval_seconds > 0).
+  void start_backup_scheduler();
 
   std::vector<Node> nodes();
   std::vector<Node> suggest(const NodeFilter& filter);
@@ -85,6 +110,13 @@ class GridService {
   NginxGateway* gateway_;
   std::atomic<bool> stopping_{false};
   std::thread monitor_;
+  std::thread backup_scheduler_;
+  // A call to the deployment's node agent; throws ApiError(unavailable) when it is unreachable,
+  // and maps its refusals (4xx/5xx) to ApiErrors with its message.
+  boost::json::value call_agent(const Deployment& d, const std::string& method,
+                                const std::string& path, const boost::json::object& body,
+                                int timeout_ms);
+  void route_to(const Deployment& d, const Node& node);
 };
 
 }  // namespace herd::grid

@@ -298,6 +298,13 @@ void set_deployment_port(Connection& c, const std::string& name, int port) {
           {std::int64_t{port}, name});
 }
 
+void set_deployment_resources(Connection& c, const std::string& name, const std::string& package,
+                              const Resources& r) {
+  c.query(
+      "UPDATE grid_deployments SET package = ?, cpu = ?, memory_mb = ?, disk_gb = ? WHERE name = ?",
+      {package, r.cpu, r.memory_mb, r.disk_gb, name});
+}
+
 void set_deployment_restarts(Connection& c, const std::string& name, int restart_count) {
   c.query("UPDATE grid_deployments SET restart_count = ? WHERE name = ?",
           {std::int64_t{restart_count}, name});

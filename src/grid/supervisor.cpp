@@ -140,15 +140,11 @@ std::string Supervisor::instance_dir(const std::string& name) const {
 
 void Supervisor::launch(Instance& instance) {
   const auto& spec = instance.spec;
-  std::map<std::string, std::string> env = options_.base_env;
-  for (const auto& [key, value] : spec.env) env[key] = value;
+  std::map<std::string, std::string> env = admin_environment(spec);
   env["BIND"] = options_.address;
   env["PORT"] = std::to_string(instance.port);
-  env["HERD_DATA_DIR"] = instance_dir(spec.name);
-  env["HERD_DISK_QUOTA_BYTES"] = std::to_string(quota_bytes(spec.resources));
-  env.erase("DATABASE_URL");  // each instance has its own SQLite file in its data folder
   SpawnOptions spawn_options;
-  spawn_options.argv = {options_.executable, "serve"};
+  spawn_options.argv = {executable_for(spec), "serve"};
   spawn_options.env = std::move(env);
   spawn_options.log_path = options_.data_dir + "/logs/" + spec.name + ".log";
   spawn_options.cgroup_procs = options_.cgroups->procs_files(spec.name);
@@ -168,24 +164,58 @@ std::string Supervisor::spec_path(const std::string& name) const {
   return options_.data_dir + "/specs/" + name + ".json";
 }
 
+namespace {
+
+// A spec kept by keep_spec(), and its port.
+std::pair<InstanceSpec, int> read_spec(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto kept = boost::json::parse(text).as_object();
+  InstanceSpec spec;
+  spec.name = std::string(kept.at("name").as_string());
+  const auto& r = kept.at("resources").as_object();
+  spec.resources = {r.at("cpu").to_number<std::int64_t>(),
+                    r.at("memory_mb").to_number<std::int64_t>(),
+                    r.at("disk_gb").to_number<std::int64_t>()};
+  for (const auto& [key, value] : kept.at("env").as_object())
+    spec.env[std::string(key)] = std::string(value.as_string());
+  if (auto* executable = kept.if_contains("executable"); executable && executable->is_string())
+    spec.executable = std::string(executable->as_string());
+  return {spec, static_cast<int>(kept.at("port").to_number<std::int64_t>())};
+}
+
+}  // namespace
+
+void Supervisor::keep_spec(const InstanceSpec& spec, int port, const std::string& path) const {
+  boost::json::object env;
+  for (const auto& [key, value] : spec.env)
+    if (key != "HERD_ADMIN_PASSWORD") env[key] = value;
+  boost::json::object kept{
+      {"name", spec.name},
+      {"port", port},
+      {"executable", spec.executable},
+      {"resources", boost::json::object{{"cpu", spec.resources.cpu},
+                                        {"memory_mb", spec.resources.memory_mb},
+                                        {"disk_gb", spec.resources.disk_gb}}},
+      {"env", env}};
+  {
+    std::ofstream out(path + ".tmp", std::ios::trunc);
+    out << boost::json::serialize(kept);
+  }
+  fs::permissions(path + ".tmp", fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace);
+  fs::rename(path + ".tmp", path);
+}
+
 std::vector<std::string> Supervisor::recover() {
   std::vector<std::string> names;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(options_.data_dir + "/specs", ec)) {
     if (entry.path().extension() != ".json") continue;
     try {
-      std::ifstream in(entry.path());
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      auto kept = boost::json::parse(text).as_object();
-      InstanceSpec spec;
-      spec.name = std::string(kept.at("name").as_string());
-      const auto& r = kept.at("resources").as_object();
-      spec.resources = {r.at("cpu").to_number<std::int64_t>(),
-                        r.at("memory_mb").to_number<std::int64_t>(),
-                        r.at("disk_gb").to_number<std::int64_t>()};
-      for (const auto& [key, value] : kept.at("env").as_object())
-        spec.env[std::string(key)] = std::string(value.as_string());
-      start(spec, static_cast<int>(kept.at("port").to_number<std::int64_t>()));
+      auto [spec, port] = read_spec(entry.path().string());
+      start(spec, port);
       names.push_back(spec.name);
     } catch (const std::exception& error) {
       log::error("cannot recover the instance kept in {}: {}", entry.path().string(), error.what());
@@ -207,23 +237,9 @@ InstanceStatus Supervisor::start(const InstanceSpec& spec, int port) {
     options_.cgroups->create(spec.name, limits_for(spec.resources));
     instance->port = port > 0 ? port : free_port(options_.address);
     launch(*instance);
-    boost::json::object env;
-    for (const auto& [key, value] : spec.env)
-      if (key != "HERD_ADMIN_PASSWORD") env[key] = value;
-    boost::json::object kept{
-        {"name", spec.name},
-        {"port", instance->port},
-        {"resources", boost::json::object{{"cpu", spec.resources.cpu},
-                                          {"memory_mb", spec.resources.memory_mb},
-                                          {"disk_gb", spec.resources.disk_gb}}},
-        {"env", env}};
-    {
-      std::ofstream out(spec_path(spec.name) + ".tmp", std::ios::trunc);
-      out << boost::json::serialize(kept);
-    }
-    fs::permissions(spec_path(spec.name) + ".tmp", fs::perms::owner_read | fs::perms::owner_write,
-                    fs::perm_options::replace);
-    fs::rename(spec_path(spec.name) + ".tmp", spec_path(spec.name));
+    keep_spec(spec, instance->port, spec_path(spec.name));
+    std::error_code ec;
+    fs::remove(spec_path(spec.name) + ".held", ec);
   } catch (...) {
     if (instance->pid > 0) {
       ::kill(instance->pid, SIGKILL);
@@ -269,6 +285,7 @@ bool Supervisor::stop(const std::string& name, bool remove_data) {
     std::error_code ec;
     fs::remove(disk_image(name), ec);
     fs::remove(spec_path(name), ec);
+    fs::remove(spec_path(name) + ".held", ec);
     fs::remove_all(instance_dir(name), ec);
     fs::remove(options_.data_dir + "/logs/" + name + ".log", ec);
   }
@@ -358,6 +375,94 @@ void Supervisor::monitor() {
       }
     }
   }
+}
+
+std::string Supervisor::executable_for(const InstanceSpec& spec) const {
+  return spec.executable.empty() ? options_.executable : spec.executable;
+}
+
+std::string Supervisor::log_path(const std::string& name) const {
+  return options_.data_dir + "/logs/" + name + ".log";
+}
+
+std::map<std::string, std::string> Supervisor::admin_environment(const InstanceSpec& spec) const {
+  std::map<std::string, std::string> env = options_.base_env;
+  for (const auto& [key, value] : spec.env) env[key] = value;
+  env["HERD_DATA_DIR"] = instance_dir(spec.name);
+  env["HERD_DISK_QUOTA_BYTES"] = std::to_string(quota_bytes(spec.resources));
+  env.erase("DATABASE_URL");  // each instance has its own SQLite file in its data folder
+  return env;
+}
+
+bool Supervisor::hold(const std::string& name) {
+  bool was_running = stop(name, false);
+  std::error_code ec;
+  if (fs::exists(spec_path(name), ec)) fs::rename(spec_path(name), spec_path(name) + ".held");
+  return was_running;
+}
+
+bool Supervisor::held(const std::string& name) const {
+  std::error_code ec;
+  return fs::exists(spec_path(name) + ".held", ec);
+}
+
+std::optional<std::pair<InstanceSpec, int>> Supervisor::kept(const std::string& name) const {
+  std::error_code ec;
+  for (const auto& path : {spec_path(name), spec_path(name) + ".held"})
+    if (fs::exists(path, ec)) return read_spec(path);
+  return std::nullopt;
+}
+
+InstanceStatus Supervisor::resume(const std::string& name) {
+  if (auto running = status(name)) return *running;
+  auto spec = kept(name);
+  if (!spec) throw std::runtime_error("no instance " + name + " is kept on this node");
+  return start(spec->first, spec->second);
+}
+
+void Supervisor::set_executable(const std::string& name, const std::string& executable) {
+  if (!held(name)) throw std::runtime_error(name + " must be stopped to change its binary");
+  auto spec = read_spec(spec_path(name) + ".held");
+  spec.first.executable = executable;
+  keep_spec(spec.first, spec.second, spec_path(name) + ".held");
+}
+
+InstanceStatus Supervisor::resize(const std::string& name, const Resources& resources) {
+  std::lock_guard lock(mutex_);
+  auto it = instances_.find(name);
+  if (it == instances_.end()) throw std::runtime_error(name + " is not running on this node");
+  Instance& instance = *it->second;
+  if (options_.disk_quota == "loop" && resources.disk_gb != instance.spec.resources.disk_gb)
+    throw std::runtime_error("the disk of an instance on a loop-mounted image cannot be resized");
+  options_.cgroups->create(name, limits_for(resources));  // rewrites the limits in place
+  instance.spec.resources = resources;
+  keep_spec(instance.spec, instance.port, spec_path(name));
+  log::info("instance {} resized to {} cpu, {} MB memory, {} GB disk", name, resources.cpu,
+            resources.memory_mb, resources.disk_gb);
+  return snapshot(instance);
+}
+
+std::vector<std::string> Supervisor::log_tail(const std::string& name, std::size_t count) const {
+  std::ifstream in(log_path(name), std::ios::binary);
+  if (!in) return {};
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  std::streamoff from = std::max<std::streamoff>(0, size - 64 * 1024);
+  in.seekg(from);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  std::string line;
+  bool first = from > 0;  // a partial first line
+  while (std::getline(stream, line)) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    lines.push_back(line);
+  }
+  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - static_cast<long>(count));
+  return lines;
 }
 
 }  // namespace herd::grid

@@ -25,6 +25,7 @@ struct InstanceSpec {
   std::string name;
   Resources resources;
   std::map<std::string, std::string> env;  // from the control plane (LOCAL_DOMAIN, SMTP_*, ...)
+  std::string executable;                  // the herd binary it runs ("": the agent's)
 };
 
 struct InstanceStatus {
@@ -76,6 +77,28 @@ class Supervisor {
   // Stops it (SIGTERM, then SIGKILL after 5 s), removes its cgroups, and with remove_data its
   // data folder and log. False when unknown (the data folder is still removed).
   bool stop(const std::string& name, bool remove_data);
+  // Stops it and keeps it stopped: its spec is kept aside (recover() leaves it), its data stays.
+  // False when it was not running.
+  bool hold(const std::string& name);
+  // Starts a held (or running) instance again from its kept spec, on its port. Throws
+  // std::runtime_error when nothing is kept under that name.
+  InstanceStatus resume(const std::string& name);
+  bool held(const std::string& name) const;
+  // The kept spec (running or held) and its port; nullopt when unknown.
+  std::optional<std::pair<InstanceSpec, int>> kept(const std::string& name) const;
+  // Changes a held instance's binary (it runs it from the next resume()).
+  void set_executable(const std::string& name, const std::string& executable);
+  // New cpu and memory limits written into its cgroups while it runs; the disk quota applies from
+  // its next start (with loop disks the size cannot change: throws std::runtime_error).
+  InstanceStatus resize(const std::string& name, const Resources& resources);
+  // The environment `herd admin` needs to act on the instance's data (its settings and folder).
+  std::map<std::string, std::string> admin_environment(const InstanceSpec& spec) const;
+  // The last `count` lines of its log.
+  std::vector<std::string> log_tail(const std::string& name, std::size_t count) const;
+  std::string executable_for(const InstanceSpec& spec) const;
+  std::string log_path(const std::string& name) const;
+  const std::string& address() const { return options_.address; }
+
   std::optional<InstanceStatus> status(const std::string& name) const;
   std::vector<InstanceStatus> list() const;
   const CgroupBackend& cgroups() const { return *options_.cgroups; }
@@ -86,6 +109,7 @@ class Supervisor {
  private:
   struct Instance;
   void launch(Instance& instance);  // with mutex_ held
+  void keep_spec(const InstanceSpec& spec, int port, const std::string& path) const;
   void monitor();
   InstanceStatus snapshot(const Instance& instance) const;
 

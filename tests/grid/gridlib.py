@@ -153,7 +153,7 @@ class Process:
 class Grid:
     """A control plane with its gateway and any number of node agents."""
 
-    def __init__(self, herd, step_delay_ms=0, keep=False):
+    def __init__(self, herd, step_delay_ms=0, keep=False, control_args=()):
         self.herd = herd
         self.keep = keep
         self.dir = tempfile.mkdtemp(prefix="herd-grid-e2e.")
@@ -172,7 +172,7 @@ class Grid:
             "--owner-token", self.owner_token, "--node-token", self.node_token,
             "--node-timeout-ms", "3000", "--health-timeout-ms", "60000",
             "--test-step-delay-ms", str(step_delay_ms),
-            "--instance-env", "HERD_PASSWORD_GRANT=true",
+            "--instance-env", "HERD_PASSWORD_GRANT=true", *control_args,
         ], f"{self.dir}/control.log")
 
     def start(self):
@@ -293,3 +293,16 @@ class Suite:
             print(grid.logs(), file=sys.stderr)
         print(f"{self.passed} passed, {self.failed} failed", flush=True)
         return 1 if self.failed else 0
+
+    def run_against(self, grid, body):
+        """Runs body() (which starts the grid and runs the steps), then reports and cleans up:
+        returns the exit code."""
+        try:
+            body()
+        except Exception as error:  # noqa: BLE001
+            self.failed += 1
+            print(f"FAIL setup: {error}", flush=True)
+        finally:
+            code = self.finish(grid)
+            grid.cleanup()
+        return code

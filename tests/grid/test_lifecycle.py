@@ -1,0 +1,192 @@
+#!/usr/bin/python3
+"""End-to-end test of an instance's lifecycle on `herd grid`: a control plane with its nginx
+gateway and a node agent (cgroups, real `herd serve`), driven through the REST API and the CLI:
+what the operator sees (readiness, users and statuses, cpu and memory from the cgroup, disk
+against quota, recent log lines), backups on demand and on a schedule (pruned), restore, stop and
+start (data and capacity kept, the host down meanwhile), resize to another package with the cgroup
+limits changed in place (same process), and upgrade to another herd binary: one that works, and
+one that wipes the database and fails, rolled back to the previous binary and data.
+
+    /usr/bin/python3 tests/grid/test_lifecycle.py --herd build/herd [--keep]
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gridlib import Grid, Suite, resolve_localhost_subdomains, wait_until  # noqa: E402
+
+from mastodon import Mastodon  # noqa: E402
+
+NAME = "lifeone"
+HOST = f"{NAME}1.localhost"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--herd", required=True)
+    parser.add_argument("--keep", action="store_true", help="keep the data folder")
+    args = parser.parse_args()
+    herd = os.path.abspath(args.herd)
+    resolve_localhost_subdomains()
+    suite = Suite()
+    grid = Grid(herd, keep=args.keep, control_args=("--backup-every-seconds", "4", "--backup-keep", "2"))
+    state = {}
+
+    def cli(*argv):
+        env = dict(os.environ, HERD_GRID_URL=grid.control_url, HERD_GRID_TOKEN=grid.owner_token)
+        done = subprocess.run([herd, "grid", *argv], env=env, capture_output=True, text=True,
+                              timeout=300)
+        return done.returncode, done.stdout, done.stderr
+
+    def shown():
+        code, d = grid.api("GET", f"/api/grid/v1/deployments/{NAME}")
+        assert code == 200, d
+        return d
+
+    def client():
+        url = f"http://{HOST}:{grid.gateway_port}"
+        if "client" not in state:
+            client_id, secret = Mastodon.create_app("lifecycle", api_base_url=url, scopes=["read", "write"])
+            m = Mastodon(client_id=client_id, client_secret=secret, api_base_url=url)
+            m.log_in(state["deployed"]["admin_email"], state["deployed"]["admin_password"],
+                     scopes=["read", "write"])
+            state["client"] = m
+        return state["client"]
+
+    def status_there(status_id):
+        code, _ = grid.through_gateway(HOST, f"/api/v1/statuses/{status_id}")
+        return code == 200
+
+    def exe_of(pid):
+        return os.readlink(f"/proc/{pid}/exe")
+
+    def body():
+        grid.start()
+        node = grid.add_node("a", "127.0.0.2", "alpha", "BE", 4, 8192, 100)
+
+        def deploy_and_observe():
+            code, d = grid.api("POST", "/api/grid/v1/deployments", {
+                "name": NAME, "package": "minimum", "node_id": node.id,
+                "admin_email": "life@example.com"})
+            assert code == 201, d
+            state["deployed"] = d
+            state["first"] = client().status_post("before any backup")["id"]
+
+            def observed():
+                h = shown()["health"]
+                return h["ready"] and h["status_count"] and h["status_count"] >= 1 and h
+            health = wait_until(observed, 30, "the instance's counts")
+            assert health["user_count"] >= 1, health
+            assert any("POST /api/v1/statuses" in line for line in health["log"]), health["log"]
+            live = shown()["live"]
+            assert live["memory_bytes"] > 0 and live["disk_quota_bytes"] == 10 * 1024 ** 3, live
+            code, out, err = cli("show", NAME)
+            assert code == 0 and "statuses" in out and "recent log lines" in out, (out, err)
+
+        def backup_and_restore():
+            code, backup = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/backups")
+            assert code == 201 and backup["bytes"] > 0, backup
+            manifest = f"{node.data_dir}/backups/{NAME}/{backup['id']}/manifest.json"
+            assert os.path.exists(manifest), manifest
+            later = client().status_post("after the backup")["id"]
+            code, out, err = cli("backups", NAME)
+            assert code == 0 and backup["id"] in out, (out, err)
+            code, out, err = cli("restore", NAME, "--backup", backup["id"])
+            assert code == 0 and "running" in out, (out, err)
+            assert status_there(state["first"]), "the status from before the backup is there"
+            assert not status_there(later), "the status posted after the backup is gone"
+            code, reply = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/restore",
+                                   {"backup": "no-such-backup"})
+            assert code == 422 and "no backup" in reply["error"], reply
+
+        def scheduled_backups_are_pruned():
+            def two_scheduled():
+                code, listed = grid.api("GET", f"/api/grid/v1/deployments/{NAME}/backups")
+                return code == 200 and len(listed) == 2 and listed
+            wait_until(two_scheduled, 40, "two scheduled backups kept")
+            assert "scheduled backup of lifeone taken" in grid.control.log(10 ** 8)
+
+        def stop_and_start():
+            pid = shown()["live"]["pid"]
+            used = grid.node(node.id)["used"]
+            code, out, err = cli("stop", NAME)
+            assert code == 0 and "stopped" in out, (out, err)
+            assert grid.through_gateway(HOST)[0] == 404, "the host is down while stopped"
+            assert not os.path.exists(f"/proc/{pid}"), "the instance's process is gone"
+            time.sleep(3)  # heartbeats pass: a stopped instance is not reported failed
+            assert shown()["status"] == "stopped", shown()
+            assert grid.node(node.id)["used"] == used, "its capacity stays reserved"
+            code, d = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/start")
+            assert code == 200 and d["status"] == "running", d
+            assert grid.through_gateway(HOST)[0] == 200
+            assert status_there(state["first"]), "its data is kept"
+
+        def resize_in_place():
+            pid = shown()["live"]["pid"]
+            code, d = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/resize", {"package": "standard"})
+            assert code == 200 and d["package"] == "standard" and d["memory_mb"] == 4096, d
+            live = shown()["live"]
+            assert live["pid"] == pid, "resized without a restart"
+            if live["cgroup"] == "v1":
+                memory = grid.cgroup_value("memory", NAME, "memory.limit_in_bytes")
+                quota = grid.cgroup_value("cpu", NAME, "cpu.cfs_quota_us")
+            else:
+                with open(f"/sys/fs/cgroup/{grid.cgroup_parent}/{NAME}/memory.max") as f:
+                    memory = int(f.read())
+                with open(f"/sys/fs/cgroup/{grid.cgroup_parent}/{NAME}/cpu.max") as f:
+                    quota = int(f.read().split()[0])
+            assert memory == 4096 * 1024 * 1024, memory
+            assert quota == 2 * 100000, quota
+            used = grid.node(node.id)["used"]
+            assert (used["cpu"], used["memory_mb"], used["disk_gb"]) == (2, 4096, 50), used
+            code, reply = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/resize",
+                                   {"package": "custom", "cpu": 8, "memory_mb": 1024, "disk_gb": 10})
+            assert code == 422 and "does not fit" in reply["error"], reply
+            code, out, err = cli("resize", NAME, "--package", "minimum")
+            assert code == 0 and "minimum" in out, (out, err)
+
+        def upgrade_and_roll_back():
+            binaries = f"{node.data_dir}/binaries"
+            shutil.copy(herd, f"{binaries}/herd-next")
+            code, out, err = cli("upgrade", NAME, "--binary", "herd-next")
+            assert code == 0 and "running" in out, (out, err)
+            pid = shown()["live"]["pid"]
+            assert exe_of(pid) == f"{binaries}/herd-next", exe_of(pid)
+            assert status_there(state["first"])
+            with open(f"{binaries}/herd-broken", "w") as f:
+                f.write('#!/bin/sh\n# a release that wipes the database and dies\n'
+                        'rm -f "$HERD_DATA_DIR"/herd.sqlite3*\nexit 1\n')
+            os.chmod(f"{binaries}/herd-broken", 0o755)
+            code, reply = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/upgrade",
+                                   {"binary": "herd-broken"})
+            assert code == 409 and "rolled back" in reply["error"], reply
+            live = shown()["live"]
+            assert exe_of(live["pid"]) == f"{binaries}/herd-next", "back on the previous binary"
+            assert status_there(state["first"]), "and on the previous data"
+            assert shown()["health"]["ready"] is True
+            code, reply = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/upgrade",
+                                   {"binary": "../../bin/sh"})
+            assert code == 422, reply
+
+        def delete_removes_backups():
+            code, _ = grid.api("DELETE", f"/api/grid/v1/deployments/{NAME}")
+            assert code == 200
+            assert not os.path.exists(f"{node.data_dir}/backups/{NAME}")
+
+        if not suite.run("deploy, and what the operator sees", deploy_and_observe):
+            return
+        suite.run("a backup on demand, listed and restored", backup_and_restore)
+        suite.run("scheduled backups, the newest two kept", scheduled_backups_are_pruned)
+        suite.run("stop and start keep data and capacity", stop_and_start)
+        suite.run("resize changes the cgroup limits in place", resize_in_place)
+        suite.run("upgrade to a new binary; a failing one is rolled back", upgrade_and_roll_back)
+        suite.run("delete removes the backups", delete_removes_backups)
+
+    return suite.run_against(grid, body)
+
+if __name__ == "__main__":
+    sys.exit(main())
