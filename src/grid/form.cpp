@@ -2,7 +2,8 @@
 // server-rendered page with a little vanilla JavaScript that calls the REST API (api.hpp) with
 // the owner's token (taken from the link `#token=...` that `herd grid up` prints, then kept in
 // localStorage). Tabs Base / Admin / Mail, the estimated cost per hour, node selection by
-// capacity filter or by id, the deployments list with Visit, Details (live use) and Delete.
+// capacity filter or by id, the deployments list with Visit, Details (live use, readiness, counts,
+// recent log lines; stop/start, backup, restore, resize, upgrade) and Delete.
 // The admin password is shown once, in the deploy result.
 #include "grid/api.hpp"
 
@@ -19,6 +20,7 @@ const char* kPage = R"HTML(<!doctype html>
 <style>
 body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
 h1{font-size:1.5em} h2{font-size:1.2em;margin-top:2em}
+pre.log{max-height:14em;overflow:auto;background:#f6f6f6;font-size:.8em;padding:.5em}
 .tabs{display:flex;gap:.25em;border-bottom:1px solid #ccc}
 .tabs button{border:1px solid #ccc;border-bottom:none;background:#f4f4f4;padding:.5em 1em;cursor:pointer}
 .tabs button.active{background:#fff;font-weight:bold}
@@ -282,20 +284,77 @@ function cell(text) {
   return td;
 }
 
-async function showDetails(name) {
+function button(text, className, onclick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = className;
+  b.textContent = text;
+  b.onclick = onclick;
+  return b;
+}
+
+// Runs a lifecycle action of the details panel, then shows the panel again with its outcome.
+async function act(name, label, method, path, body) {
+  const message = $("details-message");
+  if (message) message.textContent = label + "...";
+  let outcome;
+  try {
+    await api(method, "/api/grid/v1/deployments/" + encodeURIComponent(name) + path, body);
+    outcome = label + ": done";
+  } catch (e) {
+    outcome = label + ": " + e.message;
+  }
+  await refresh();
+  await showDetails(name, outcome);
+}
+
+async function showDetails(name, outcome) {
   const box = $("details");
   try {
     const d = await api("GET", "/api/grid/v1/deployments/" + encodeURIComponent(name));
-    const live = d.live;
+    const live = d.live, health = d.health || {};
     const lines = [d.name + " at " + d.url + " on node " + d.node_id + " (" + d.instance_address + ")",
       "status " + d.status + ", restarts " + d.restart_count + (d.error ? ", " + d.error : ""),
-      live ? "cpu " + live.cpu_percent.toFixed(1) + "%, memory " + (live.memory_bytes / 1048576).toFixed(1) +
-        " MB of " + d.memory_mb + " MB, disk " + (live.disk_bytes / 1048576).toFixed(1) + " MB of " + d.disk_gb + " GB"
-           : "live use: the node does not answer"];
+      live && live.cpu_percent !== undefined ? "cpu " + live.cpu_percent.toFixed(1) + "%, memory " +
+        (live.memory_bytes / 1048576).toFixed(1) + " MB of " + d.memory_mb + " MB, disk " +
+        (live.disk_bytes / 1048576).toFixed(1) + " MB of " + d.disk_gb + " GB"
+           : "live use: not running",
+      "ready " + (health.ready ? "yes" : "no") + ", " + (health.user_count ?? "?") + " users, " +
+        (health.status_count ?? "?") + " statuses"];
     const pre = document.createElement("pre");
     pre.id = "details-" + d.name;
     pre.textContent = lines.join("\n");
-    box.replaceChildren(pre);
+    const log = document.createElement("pre");
+    log.className = "log";
+    log.textContent = (health.log || []).join("\n") || "(no log lines)";
+    const message = document.createElement("p");
+    message.id = "details-message";
+    message.textContent = outcome || "";
+    const path = "/api/grid/v1/deployments/" + encodeURIComponent(d.name);
+    const backups = document.createElement("select");
+    backups.id = "backups";
+    try {
+      const list = await api("GET", path + "/backups");
+      backups.replaceChildren(...list.map((b) => option(b.id, b.id + " (" + (b.bytes / 1048576).toFixed(1) + " MB)")));
+    } catch (e) { /* the node does not answer: no list */ }
+    const resizeTo = document.createElement("select");
+    resizeTo.id = "resize-package";
+    resizeTo.replaceChildren(...packages.map((x) => option(x.name, x.name)));
+    const binary = document.createElement("input");
+    binary.id = "upgrade-binary";
+    binary.placeholder = "binary on the node";
+    const controls = document.createElement("p");
+    controls.className = "lifecycle";
+    controls.append(
+      d.status === "stopped" ? button("Start", "start", () => act(d.name, "Start", "POST", "/start"))
+                             : button("Stop", "stop", () => act(d.name, "Stop", "POST", "/stop")),
+      " ", button("Back up now", "backup", () => act(d.name, "Backup", "POST", "/backups")),
+      " ", backups, " ",
+      button("Restore", "restore", () => backups.value && confirm("Restore " + d.name + " from " + backups.value + "?") &&
+        act(d.name, "Restore", "POST", "/restore", {backup: backups.value})),
+      " ", resizeTo, " ", button("Resize", "resize", () => act(d.name, "Resize", "POST", "/resize", {package: resizeTo.value})),
+      " ", binary, " ", button("Upgrade", "upgrade", () => binary.value && act(d.name, "Upgrade", "POST", "/upgrade", {binary: binary.value})));
+    box.replaceChildren(pre, controls, message, log);
   } catch (e) {
     box.textContent = e.message;
   }
@@ -330,16 +389,8 @@ async function refresh() {
     visit.href = d.url;
     visit.target = "_blank";
     visit.textContent = "Visit";
-    const details = document.createElement("button");
-    details.type = "button";
-    details.className = "details";
-    details.textContent = "Details";
-    details.onclick = () => showDetails(d.name);
-    const del = document.createElement("button");
-    del.type = "button";
-    del.className = "delete";
-    del.textContent = "Delete";
-    del.onclick = () => remove(d.name);
+    const details = button("Details", "details", () => showDetails(d.name));
+    const del = button("Delete", "delete", () => remove(d.name));
     actions.append(visit, " ", details, " ", del);
     tr.appendChild(actions);
     body.appendChild(tr);

@@ -171,6 +171,44 @@ try {
     check(/cpu [0-9.]+%, memory [0-9.]+ MB of 1024 MB, disk/.test(text), "details: " + text);
   });
 
+  await step("Details show readiness, counts and recent log lines", async () => {
+    await page.waitForFunction(() => /ready yes, [0-9]+ users, [0-9]+ statuses/.test(
+      document.querySelector("#details-formone").textContent));
+    check(/GET \/health/.test(await page.locator("#details pre.log").textContent()), "log lines");
+  });
+
+  await step("Back up now, then restore that backup", async () => {
+    await page.click("#details button.backup");
+    await page.waitForFunction(() => /Backup: done/.test(document.querySelector("#details-message").textContent));
+    check((await page.locator("#backups option").count()) === 1, "one backup listed");
+    await page.click("#details button.restore");
+    await page.waitForFunction(() => /Restore: done/.test(document.querySelector("#details-message").textContent),
+                               null, {timeout: 60000});
+    await shot("after-restore");
+  });
+
+  await step("Stop, then Start", async () => {
+    await page.click("#details button.stop");
+    await page.waitForFunction(() => /Stop: done/.test(document.querySelector("#details-message").textContent));
+    check((await page.locator('tr[data-name="formone"] td.status').textContent()) === "stopped", "row stopped");
+    await page.click("#details button.start");
+    await page.waitForFunction(() => /Start: done/.test(document.querySelector("#details-message").textContent),
+                               null, {timeout: 60000});
+    check((await page.locator('tr[data-name="formone"] td.status').textContent()) === "running", "row running");
+  });
+
+  await step("Resize to another package; a bad upgrade is refused", async () => {
+    await page.selectOption("#resize-package", "minimum");
+    await page.click("#details button.resize");
+    await page.waitForFunction(() => /Resize: done/.test(document.querySelector("#details-message").textContent));
+    check(/of 2048 MB/.test(await page.locator("#details-formone").textContent()), "2048 MB now");
+    await page.fill("#upgrade-binary", "no-such-binary");
+    await page.click("#details button.upgrade");
+    await page.waitForFunction(() => /Upgrade: .*not an executable/.test(
+      document.querySelector("#details-message").textContent), null, {timeout: 60000});
+    await shot("lifecycle");
+  });
+
   await step("Delete removes the row", async () => {
     await page.click('tr[data-name="formtwo"] button.delete');
     await page.waitForFunction(() => !document.querySelector('tr[data-name="formtwo"]'));

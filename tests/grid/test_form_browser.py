@@ -55,7 +55,11 @@ def main():
             assert set(names) == {"formone"}, names
             one = names["formone"]
             assert one["status"] == "running" and one["node_id"] == b.id, one
-            assert (one["cpu"], one["memory_mb"], one["disk_gb"]) == (1, 1024, 5), one
+            # deployed as custom 1/1024/5, then resized to minimum from the details panel
+            assert (one["package"], one["cpu"], one["memory_mb"], one["disk_gb"]) == \
+                ("minimum", 1, 2048, 10), one
+            code, backups = grid.api("GET", "/api/grid/v1/deployments/formone/backups")
+            assert code == 200 and len(backups) == 1, backups
             assert one["smtp_host"] == "smtp.example.com" and one["admin_username"] == "formadmin"
             assert grid.node(a.id)["used"] == {"cpu": 0, "memory_mb": 0, "disk_gb": 0}
             assert "mail-secret" not in grid.all_logs_text()
