@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/moderation.hpp"
 #include "admin/progress.hpp"
 #include "core/time.hpp"
 #include "service/maintenance.hpp"
@@ -76,6 +77,29 @@ void add_maintenance_commands(CLI::App& cli, std::function<int(App&)>& action) {
               "remove uploads never attached to a status and copies of remote media (remote "
               "media stay shown from their own server)",
               7, remove_media);
+
+  auto* accounts = cli.get_subcommand("accounts");
+  auto approved = std::make_shared<std::vector<std::string>>();
+  auto approve_all = std::make_shared<bool>(false);
+  auto* approve = accounts->add_subcommand("approve", "approve pending sign-ups");
+  approve->add_option("USERNAME", *approved, "the accounts (or --all)");
+  approve->add_flag("--all", *approve_all, "every pending sign-up");
+  approve->callback([&action, approved, approve_all] {
+    action = [approved, approve_all](App& app) {
+      return approve_accounts(app, *approved, *approve_all);
+    };
+  });
+  auto refreshed = std::make_shared<std::vector<std::string>>();
+  auto refresh_domain = std::make_shared<std::string>();
+  auto* refresh = accounts->add_subcommand(
+      "refresh", "refetch remote accounts' profiles and keys (a running herd serve fetches them)");
+  refresh->add_option("ACCOUNT", *refreshed, "user@domain (or --domain)");
+  refresh->add_option("--domain", *refresh_domain, "every account of this domain");
+  refresh->callback([&action, refreshed, refresh_domain] {
+    action = [refreshed, refresh_domain](App& app) {
+      return refresh_accounts(app, *refreshed, *refresh_domain);
+    };
+  });
 
   auto domain_names = std::make_shared<std::vector<std::string>>();
   auto* domains = cli.add_subcommand("domains", "remote domains");

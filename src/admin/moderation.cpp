@@ -8,10 +8,12 @@
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "federation/outbox.hpp"
+#include "federation/refresh.hpp"
 #include "service/account_actions.hpp"
 #include "service/reports.hpp"
 #include "store/accounts.hpp"
 #include "store/federation_records.hpp"
+#include "store/maintenance.hpp"
 #include "store/reports.hpp"
 
 namespace herd::admin {
@@ -86,7 +88,8 @@ int aliases(App& app, const std::string& username, const std::vector<std::string
   return 0;
 }
 
-int modify_account(App& app, const std::string& handle, const std::string& action) {
+// "user", "@user", "user@domain": the account, or ApiError(not_found).
+store::Account account_by_handle(App& app, const std::string& handle) {
   std::string name = handle, domain;
   if (!name.empty() && name[0] == '@') name.erase(0, 1);
   if (size_t at = name.find('@'); at != std::string::npos) {
@@ -97,6 +100,11 @@ int modify_account(App& app, const std::string& handle, const std::string& actio
   auto account = app.db->read_value(
       [&](store::Connection& c) { return store::find_account_by_username(c, name, domain); });
   if (!account) fail(ErrorKind::not_found, "no account @" + handle);
+  return *account;
+}
+
+int modify_account(App& app, const std::string& handle, const std::string& action) {
+  auto account = std::optional<store::Account>(account_by_handle(app, handle));
   Id owner = owner_account(app);
   if (action == "approve")
     service::approve_account(app, owner, account->id);
@@ -106,6 +114,39 @@ int modify_account(App& app, const std::string& handle, const std::string& actio
   else
     service::act_on_account(app, owner, account->id, action, std::nullopt);
   std::cout << "@" << account->acct() << ": " << action << "\n";
+  return 0;
+}
+
+int approve_accounts(App& app, const std::vector<std::string>& usernames, bool all) {
+  if (all == !usernames.empty())
+    fail(ErrorKind::validation, "name the accounts to approve, or give --all");
+  std::vector<Id> ids;
+  if (all)
+    ids = app.db->read_value([](store::Connection& c) { return store::pending_accounts(c); });
+  else
+    for (const auto& name : usernames) ids.push_back(account_by_handle(app, name).id);
+  Id owner = owner_account(app);
+  for (Id id : ids) service::approve_account(app, owner, id);
+  std::cout << "approved " << ids.size() << " accounts\n";
+  return 0;
+}
+
+int refresh_accounts(App& app, const std::vector<std::string>& handles, const std::string& domain) {
+  if (domain.empty() == handles.empty())
+    fail(ErrorKind::validation, "name the remote accounts (user@domain), or give --domain");
+  std::vector<store::Account> accounts;
+  for (const auto& handle : handles) accounts.push_back(account_by_handle(app, handle));
+  if (!domain.empty())
+    app.db->read([&](store::Connection& c) {
+      for (Id id : store::domain_accounts(c, domain))
+        if (auto account = store::find_account(c, id)) accounts.push_back(*account);
+    });
+  std::size_t queued = 0;
+  for (const auto& account : accounts) {
+    if (account.local()) fail(ErrorKind::validation, "@" + account.username + " is local");
+    if (federation::queue_refresh(app, account)) ++queued;
+  }
+  std::cout << "queued " << queued << " refetches (a running herd serve fetches them)\n";
   return 0;
 }
 

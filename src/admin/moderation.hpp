@@ -24,5 +24,10 @@ int aliases(App& app, const std::string& username, const std::vector<std::string
 // action: approve | enable | disable | silence | unsilence | suspend | unsuspend | sensitive |
 // unsensitive.
 int modify_account(App& app, const std::string& handle, const std::string& action);
+// tootctl accounts approve: these pending sign-ups (usernames), or every one with all.
+int approve_accounts(App& app, const std::vector<std::string>& usernames, bool all);
+// tootctl accounts refresh: queues a refetch of these remote accounts (user@domain), or of every
+// account of `domain`; a running herd serve fetches them.
+int refresh_accounts(App& app, const std::vector<std::string>& handles, const std::string& domain);
 
 }  // namespace herd::admin

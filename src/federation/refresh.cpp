@@ -33,15 +33,20 @@ std::int64_t stale_after_ms() {
 
 }  // namespace
 
-void queue_refresh_if_stale(App& app, const store::Account& account) {
-  if (account.local() || account.suspended || account.uri.empty()) return;
+bool queue_refresh(App& app, const store::Account& account) {
+  if (account.local() || account.suspended || account.uri.empty()) return false;
   std::int64_t now = now_unix_ms();
-  if (now - account.updated_at < stale_after_ms()) return;
   std::string payload = json::serialize(json::object{{"uri", account.uri}});
-  app.db->write([&](store::Connection& c) {
-    if (store::has_job(c, kRefreshQueue, payload)) return;
+  return app.db->write_value([&](store::Connection& c) {
+    if (store::has_job(c, kRefreshQueue, payload)) return false;
     store::insert_job(c, next_id(), kRefreshQueue, payload, now, now);
+    return true;
   });
+}
+
+void queue_refresh_if_stale(App& app, const store::Account& account) {
+  if (now_unix_ms() - account.updated_at < stale_after_ms()) return;
+  queue_refresh(app, account);
 }
 
 int run_actor_refresh_jobs(App& app, std::int64_t now) {

@@ -14,6 +14,9 @@ namespace herd::federation {
 
 // Queues a refetch of the remote account when its copy is stale (none queued yet).
 void queue_refresh_if_stale(App& app, const store::Account& account);
+// Queues a refetch of a remote account now, however fresh its copy (`herd admin accounts
+// refresh`); false for a local or suspended account or one already queued.
+bool queue_refresh(App& app, const store::Account& account);
 // Runs due refresh jobs; returns how many ran. Also (at most hourly) removes the tombstones of
 // Deletes of unseen objects that no longer count (store/federation_records.hpp).
 int run_actor_refresh_jobs(App& app, std::int64_t now);

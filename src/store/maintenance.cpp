@@ -61,6 +61,10 @@ void forget_cached_media(Connection& c, Id media_id) {
           {Value(media_id)});
 }
 
+std::vector<Id> pending_accounts(Connection& c) {
+  return ids_of(c.query("SELECT account_id FROM users WHERE approved = 0 ORDER BY account_id"));
+}
+
 std::vector<Id> domain_accounts(Connection& c, std::string_view domain) {
   if (domain.empty()) return {};
   return ids_of(c.query("SELECT id FROM accounts WHERE domain = ? ORDER BY id",

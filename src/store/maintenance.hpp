@@ -26,6 +26,9 @@ std::vector<Id> cached_remote_media(Connection& c, std::int64_t before);
 // Forgets the copied file of a remote attachment (it is shown from its remote_url again).
 void forget_cached_media(Connection& c, Id media_id);
 
+// Local accounts whose sign-up waits for approval, oldest first.
+std::vector<Id> pending_accounts(Connection& c);
+
 // The ids of the accounts of a remote domain (lowercase; "" is never one).
 std::vector<Id> domain_accounts(Connection& c, std::string_view domain);
 // The statuses of an account, ascending.

@@ -4,7 +4,8 @@
 and mentioning ones stay; `--dry-run` removes nothing), `media remove` (unattached uploads and
 their files), `cache clear` (a change made behind the server's back is served after it),
 `domains purge` (a remote domain's accounts, statuses, follows and notifications gone, counters
-right), progress bars only on a terminal, and bad input refused.
+right), `accounts approve` (a pending sign-up can sign in) and `accounts refresh` (a remote profile
+changed without an Update is fetched again), progress bars only on a terminal, and bad input refused.
 """
 import os
 import sqlite3
@@ -14,15 +15,16 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Suite, eventually, main, mastodon_py, parse_args, png, register, run_herd_once  # noqa: E402
+from harness import (Suite, create_app, eventually, main, mastodon_py, parse_args, png,  # noqa: E402
+                     register, run_herd_once)
 
 suite = Suite("maintenance", parse_args(__doc__))
 S = suite.state
 FEDERATION = {"ALLOWED_PRIVATE_ADDRESSES": "127.0.0.1", "HERD_ALLOW_HTTP_FEDERATION": "true"}
 
 
-def admin(*args):
-    server = S["server"]
+def admin(*args, server=None):
+    server = server or S["server"]
     return run_herd_once(server.herd, server.environment(), ("admin", *args), timeout=120)
 
 
@@ -40,8 +42,8 @@ def status_exists(status_id):
     return r.status == 200
 
 
-def sql(statement):
-    server = S["server"]
+def sql(statement, server=None):
+    server = server or S["server"]
     if server.database_url:
         r = subprocess.run(["psql", server.database_url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c",
                             statement], capture_output=True, text=True, timeout=60)
@@ -146,6 +148,35 @@ def cache_clear_serves_a_change_made_behind_the_server(t):
     got = eventually(lambda: "changed by hand" in server.api("GET", f"/api/v1/statuses/{status_id}",
                                                              token=lou.token)["content"], timeout=2)
     t.check(got, "the change is served once the caches are cleared")
+
+
+@suite.case
+def accounts_approve_and_refresh(t):
+    server, other = S["server"], S["other"]
+    waiting = register(server, "waiting")
+    sql(f"UPDATE users SET approved = 0 WHERE account_id = {waiting.account['id']}")  # a pending sign-up
+    app = create_app(server)
+    sign_in = {"grant_type": "password", "client_id": app["client_id"], "client_secret": app["client_secret"],
+               "username": waiting.email, "password": waiting.password, "scope": "read"}
+    t.check(server.http("POST", "/oauth/token", form=sign_in).status != 200, "pending: no sign-in")
+    rc, out, err = admin("accounts", "approve")
+    t.check(rc == 1 and "--all" in err, "approve needs names or --all", out + err)
+    rc, out, err = admin("accounts", "approve", "--all")
+    t.check(rc == 0 and "approved 1 accounts" in out, "every pending sign-up approved", out + err)
+    t.status(server.http("POST", "/oauth/token", form=sign_in), 200, "approved: signs in")
+
+    # remo's profile changes on its server without telling anyone (no Update sent)
+    sql(f"UPDATE accounts SET display_name = 'Remo Renamed' WHERE id = {S['remo'].account['id']}", other)
+    admin("cache", "clear", server=other)
+    shown = server.api("GET", f"/api/v1/accounts/{S['remo_here']}", token=S["lou"].token)
+    t.check(shown["display_name"] != "Remo Renamed", "the copy here is the old one", shown["display_name"])
+    rc, out, err = admin("accounts", "refresh", f"remo@{other.domain}")
+    t.check(rc == 0 and "queued 1 refetches" in out, "a refetch queued", out + err)
+    renamed = eventually(lambda: server.api("GET", f"/api/v1/accounts/{S['remo_here']}", token=S["lou"].token)
+                         ["display_name"] == "Remo Renamed", timeout=30)
+    t.check(renamed, "the running server fetched the new profile")
+    rc, out, err = admin("accounts", "refresh", "lou")
+    t.check(rc == 1 and "is local" in err, "a local account is not refetched", out + err)
 
 
 @suite.case
