@@ -18,6 +18,7 @@
 #include "federation/delivery.hpp"
 #include "federation/inbox_batch.hpp"
 #include "federation/refresh.hpp"
+#include "federation/replies.hpp"
 #include "http/server.hpp"
 #include "mail/queue.hpp"
 #include "service/accounts.hpp"
@@ -26,6 +27,7 @@
 #include "service/preview_cards.hpp"
 #include "service/rate_limits.hpp"
 #include "service/scheduled_statuses.hpp"
+#include "service/search.hpp"
 #include "service/ticker.hpp"
 #include "service/web_push.hpp"
 #include "store/database.hpp"
@@ -143,6 +145,14 @@ int serve_main(const std::string& config_path) {
     rate_counts.emplace("rate limits", std::chrono::seconds(1), [&rate_limiter] {
       rate_limiter->flush(now_unix_ms());  // shares this process's counts with the others
     });
+  service::Ticker search_backfill("search backfill", std::chrono::seconds(1), [&app] {
+    // statuses older than the index (migration 34): a batch at a time until done
+    for (int i = 0; i < 20 && service::run_search_backfill(app); ++i) {
+    }
+  });
+  service::Ticker replies("fetch replies", std::chrono::seconds(1), [&app] {
+    federation::run_reply_fetch_jobs(app, now_unix_ms());  // missing replies of opened threads
+  });
   service::Ticker mail("mail", std::chrono::seconds(1), [&app] {
     mail::run_mail_jobs(app, now_unix_ms());  // sends queued mail (mail/queue.hpp)
   });

@@ -3,6 +3,8 @@
 // the instance.
 #include "admin/admin.hpp"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <fstream>
@@ -24,6 +26,7 @@
 #include "service/accounts.hpp"
 #include "service/announcements.hpp"
 #include "service/instance_documents.hpp"
+#include "service/search.hpp"
 #include "service/two_factor.hpp"
 #include "store/accounts.hpp"
 
@@ -141,6 +144,17 @@ int document(App& app, const std::string& action, const std::string& name,
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   service::set_instance_document(app, *kind, text);
   std::cout << "set " << name << " (" << text.size() << " bytes)\n";
+  return 0;
+}
+
+int deploy_search(App& app, int batch_size) {
+  auto started = std::chrono::steady_clock::now();
+  std::int64_t indexed = service::rebuild_search_index(app, batch_size, [](std::int64_t done) {
+    if (done % 100'000 < 1'000) std::cout << "indexed " << done << " statuses\n" << std::flush;
+  });
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "search index rebuilt: " << indexed << " statuses in "
+            << fmt::format("{:.1f}", seconds) << " s\n";
   return 0;
 }
 
@@ -347,6 +361,17 @@ int admin_main(int argc, char** argv) {
       [&] { action = [shortcode](App& app) { return remove_emoji(app, *shortcode); }; });
 
   add_maintenance_commands(cli, action);
+
+  auto* search = cli.add_subcommand("search", "the full-text search index of statuses");
+  search->require_subcommand(1);
+  auto batch_size = std::make_shared<int>(1000);
+  auto* deploy = search->add_subcommand(
+      "deploy", "rebuild the index from every stored status (as tootctl search deploy)");
+  deploy->add_option("--batch-size", *batch_size, "statuses per transaction")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100'000));
+  deploy->callback(
+      [&] { action = [batch_size](App& app) { return deploy_search(app, *batch_size); }; });
 
   auto backup_path = std::make_shared<std::string>();
   auto* backup_cmd = cli.add_subcommand(

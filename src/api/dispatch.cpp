@@ -19,7 +19,7 @@ void add_cors(http::Response& response) {
   response.headers.emplace_back(
       "Access-Control-Expose-Headers",
       "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, "
-      "X-Request-Id, Idempotency-Key");
+      "X-Request-Id, Idempotency-Key, Mastodon-Async-Refresh");
   response.headers.emplace_back("Vary", "Origin");
 }
 

@@ -26,6 +26,8 @@ http::Router build_router(App& app) {
   add_notification_routes(router, app);
   add_notification_group_routes(router, app);
   add_search_routes(router, app);
+  add_discovery_routes(router, app);
+  add_async_refresh_routes(router, app);
   add_media_routes(router, app);
   add_poll_routes(router, app);
   add_streaming_routes(router, app);

@@ -27,19 +27,21 @@ void add_user_domain_block_routes(http::Router& router, App& app);  // mastodon/
 void add_announcement_routes(http::Router& router, App& app);       // mastodon/announcements.cpp
 void add_notification_routes(http::Router& router, App& app);       // mastodon/notifications.cpp
 void add_notification_group_routes(http::Router& router,
-                                   App& app);                  // mastodon/notification_groups.cpp
-void add_search_routes(http::Router& router, App& app);        // mastodon/search.cpp
-void add_media_routes(http::Router& router, App& app);         // mastodon/media.cpp
-void add_poll_routes(http::Router& router, App& app);          // mastodon/polls.cpp
-void add_web_routes(http::Router& router, App& app);           // web/pages.cpp
-void add_activitypub_routes(http::Router& router, App& app);   // activitypub/actors.cpp
-void add_streaming_routes(http::Router& router, App& app);     // mastodon/streaming.cpp
-void add_report_routes(http::Router& router, App& app);        // mastodon/reports.cpp
-void add_admin_report_routes(http::Router& router, App& app);  // mastodon/admin_reports.cpp
-void add_push_routes(http::Router& router, App& app);          // mastodon/push.cpp
+                                   App& app);                   // mastodon/notification_groups.cpp
+void add_search_routes(http::Router& router, App& app);         // mastodon/search.cpp
+void add_discovery_routes(http::Router& router, App& app);      // mastodon/discovery.cpp
+void add_async_refresh_routes(http::Router& router, App& app);  // mastodon/async_refreshes.cpp
+void add_media_routes(http::Router& router, App& app);          // mastodon/media.cpp
+void add_poll_routes(http::Router& router, App& app);           // mastodon/polls.cpp
+void add_web_routes(http::Router& router, App& app);            // web/pages.cpp
+void add_activitypub_routes(http::Router& router, App& app);    // activitypub/actors.cpp
+void add_streaming_routes(http::Router& router, App& app);      // mastodon/streaming.cpp
+void add_report_routes(http::Router& router, App& app);         // mastodon/reports.cpp
+void add_admin_report_routes(http::Router& router, App& app);   // mastodon/admin_reports.cpp
+void add_push_routes(http::Router& router, App& app);           // mastodon/push.cpp
 void add_operation_routes(http::Router& router,
-                          App& app);  // operations.cpp: /health/ready, /metrics
-void add_email_routes(http::Router& router, App& app);              // mastodon/emails.cpp
+                          App& app);                    // operations.cpp: /health/ready, /metrics
+void add_email_routes(http::Router& router, App& app);  // mastodon/emails.cpp
 
 http::Router build_router(App& app);
 

@@ -5,6 +5,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/activitystreams.hpp"
+#include "federation/featured.hpp"
 #include "federation/moderation.hpp"
 #include "federation/outbox.hpp"
 #include "federation/polls.hpp"
@@ -461,6 +462,24 @@ IngestResult on_block(App& app, const json::object& activity, const store::Accou
 
 }  // namespace
 
+std::optional<Id> store_fetched_post(App& app, const std::string& uri,
+                                     const json::object& document) {
+  auto post = as::parse_post(document);
+  if (!post || domain_of(post->id) != domain_of(uri)) return std::nullopt;
+  auto author = resolve_actor(app, post->attributed_to);
+  if (!author || author->suspended || domain_of(author->uri) != domain_of(post->id))
+    return std::nullopt;
+  std::string reason;
+  return ingest_post(app, *post, *author, 0, false, reason);
+}
+
+std::optional<Id> fetch_post(App& app, const std::string& uri) {
+  if (uri.empty() || is_local_uri(app, uri) || status_by_uri(app, uri)) return std::nullopt;
+  auto document = fetch_document(app, uri);
+  if (!document) return std::nullopt;
+  return store_fetched_post(app, uri, *document);
+}
+
 void resolve_for_search(App& app, const std::string& query) {
   FetchBudget budget(kFetchBudgetMs);
   std::string q = query;
@@ -474,12 +493,8 @@ void resolve_for_search(App& app, const std::string& query) {
       return;
     auto document = fetch_document(app, q);
     if (!document) return;
-    if (auto post = as::parse_post(*document)) {
-      if (domain_of(post->id) != domain_of(q)) return;
-      auto author = resolve_actor(app, post->attributed_to);
-      if (!author || author->suspended || domain_of(author->uri) != domain_of(post->id)) return;
-      std::string reason;
-      ingest_post(app, *post, *author, 0, false, reason);
+    if (as::parse_post(*document)) {
+      store_fetched_post(app, q, *document);
       return;
     }
     store_fetched_actor(app, q, *document);
@@ -545,6 +560,8 @@ IngestResult receive_activity(App& app, const json::object& activity, const stor
     result = receive_flag(app, activity, actor);
   else if (type == "Move")
     result = receive_move(app, activity, actor);
+  else if (type == "Add" || type == "Remove")
+    result = receive_featured(app, activity, actor, type == "Add");
   else
     result = ignored("unsupported activity " + type);
   if (result.outcome != Outcome::accepted)

@@ -17,7 +17,8 @@
 //   QuoteRequest           -> quotes.hpp: answered with Accept (+ QuoteAuthorization) or Reject;
 //                          Accept/Reject of our QuoteRequest, Delete of a QuoteAuthorization and
 //                          the `quote` of notes likewise
-//   Add, Remove            accepted and ignored for now
+//   Add, Remove            of the actor's `featured` collection: pins and featured hashtags
+//                          (featured.hpp)
 // An object attributed to someone else than the actor (or hosted elsewhere) is rejected. Fetches
 // made while applying one activity (parents, mentioned actors, announced objects) share a budget of
 // 8 seconds (FetchBudget), since they run on a server thread.
@@ -39,6 +40,14 @@ struct IngestResult {
 
 IngestResult receive_activity(App& app, const boost::json::object& activity,
                               const store::Account& actor);
+
+// A post fetched from `uri` (the document given), stored with its author (and its parents, as
+// for an incoming reply) when it is hosted on its own id's server and its author's: its id.
+std::optional<Id> store_fetched_post(App& app, const std::string& uri,
+                                     const boost::json::object& document);
+// Fetches and stores the post at `uri` unless it is local or already stored: the id of the status
+// stored now, or nullopt (known, unreachable, not a post).
+std::optional<Id> fetch_post(App& app, const std::string& uri);
 
 // What a search with resolve=true asks for: "@user@domain" or "user@domain" (WebFinger), an actor
 // URI, or a post URL (fetched and stored, with its author). Local and unknown things: nothing.

@@ -15,6 +15,7 @@
 #include "service/notifications.hpp"
 #include "service/preview_cards.hpp"
 #include "service/quotes.hpp"
+#include "service/search.hpp"
 #include "service/statuses.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
@@ -188,6 +189,7 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
       store::delete_status_poll(c, after.id);
       if (change.poll) create_poll(app, c, after, *change.poll, now);
     }
+    index_statuses(c, {after.id});
 
     std::vector<Id> mentioned;
     for (const auto& m : formatted.mentions)
@@ -262,6 +264,7 @@ bool receive_edit(App& app, const store::Status& status, const std::string& cont
     after.has_media = media_changed ? !media.empty() : before.has_media;
     after.edited_at = std::max(edited_at, before.created_at + 1);
     store::update_status_text(c, after);
+    index_statuses(c, {after.id});
     std::vector<Id> tag_ids;
     for (const auto& tag : tags)
       tag_ids.push_back(store::find_or_create_tag(c, tag, *after.edited_at));

@@ -14,6 +14,7 @@
 #include "service/notifications.hpp"
 #include "service/preview_cards.hpp"
 #include "service/quotes.hpp"
+#include "service/search.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
@@ -235,6 +236,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     store::insert_status(c, status);
     attach_to_status(c, account_id, status.id, media_ids);
     if (input.poll) create_poll(app, c, status, *input.poll, now);
+    index_statuses(c, {status.id});
 
     std::vector<Id> mentioned;
     for (const auto& m : formatted.mentions)
@@ -426,6 +428,7 @@ store::Status receive_status(
     }
     store::insert_status(c, status);
     if (attach) attach(c, status);
+    index_statuses(c, {status.id});
     store::insert_mentions(c, status.id, mentioned);
     std::vector<Id> tag_ids;
     for (const auto& tag : tags)

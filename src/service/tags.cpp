@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
+#include "federation/featured.hpp"
 #include "store/statuses.hpp"
 #include "store/tags.hpp"
 #include "text/format.hpp"
@@ -52,13 +53,18 @@ Id feature_tag(App& app, Id account_id, std::string_view name) {
     if (!store::insert_featured_tag(c, id, account_id, store::find_or_create_tag(c, *tag_name, now),
                                     now))
       fail(ErrorKind::validation, "Validation failed: Name has already been taken");
+    federation::on_tag_featured(app, c, account_id, *tag_name, true);
     return id;
   });
 }
 
 void unfeature_tag(App& app, Id account_id, Id featured_tag_id) {
   app.db->write([&](store::Connection& c) {
+    std::string name;
+    for (const auto& featured : store::featured_tags_of(c, account_id))
+      if (featured.id == featured_tag_id) name = featured.tag.name;
     if (!store::delete_featured_tag(c, account_id, featured_tag_id)) not_found();
+    federation::on_tag_featured(app, c, account_id, name, false);
   });
 }
 

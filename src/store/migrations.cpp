@@ -718,6 +718,33 @@ CREATE TABLE custom_emojis (
   UNIQUE (shortcode, domain)
 );
 )SQL"},
+      {34, "full-text search of statuses",
+       // The index is filled by service/search: the statuses written before this migration by
+       // the backfill that `search_backfill_after` asks of `herd serve` (or herd admin search
+       // deploy).
+       R"SQL(
+INSERT INTO settings (name, value) VALUES ('search_backfill_after', '0');
+)SQL",
+       R"SQL(
+CREATE VIRTUAL TABLE status_search USING fts5(document, tokenize = 'unicode61 remove_diacritics 2');
+)SQL",
+       R"SQL(
+CREATE TABLE status_search (
+  status_id BIGINT PRIMARY KEY,
+  document tsvector NOT NULL
+);
+CREATE INDEX status_search_document ON status_search USING GIN (document);
+)SQL"},
+      {35, "async refreshes", R"SQL(
+CREATE TABLE async_refreshes (
+  id BIGINT PRIMARY KEY,
+  refresh_key TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  result_count BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  finished_at BIGINT
+);
+)SQL"},
   };
   return list;
 }

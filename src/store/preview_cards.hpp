@@ -27,4 +27,8 @@ void link_status_card(Connection& c, Id status_id, Id card_id);
 std::unordered_map<Id, PreviewCard> load_status_cards(Connection& c,
                                                       const std::vector<Id>& status_ids);
 
+// Trending links: cards of public statuses written since `since` (by accounts neither suspended
+// nor silenced), the ones shared by the most distinct accounts first, then by the most statuses.
+std::vector<PreviewCard> trending_cards(Connection& c, std::int64_t since, int limit, int offset);
+
 }  // namespace herd::store

@@ -9,40 +9,24 @@ namespace herd::store {
 std::vector<Tag> search_tags(Connection& c, std::string_view prefix, int limit, int offset) {
   std::vector<Tag> out;
   std::string pattern = std::string(prefix) + "%";
-  for (const Row& r : c.query("SELECT id, name, created_at FROM tags WHERE name LIKE ? ORDER BY "
-                              "length(name), name LIMIT ? OFFSET ?",
-                              {Value(pattern), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
-                          .rows)
+  for (const Row& r :
+       c.query("SELECT id, name, created_at FROM tags WHERE name LIKE ? ORDER BY "
+               "length(name), name LIMIT ? OFFSET ?",
+               {Value(pattern), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
+           .rows)
     out.push_back(Tag{r.i(0), r.s(1), r.i(2)});
   return out;
 }
 
 std::vector<Status> find_statuses_by_url(Connection& c, std::string_view url) {
   std::vector<Id> ids;
-  for (const Row& r : c.query("SELECT id FROM statuses WHERE (uri = ? OR url = ?) AND reblog_of_id IS "
-                              "NULL LIMIT 1",
-                              {Value(std::string(url)), Value(std::string(url))})
-                          .rows)
+  for (const Row& r :
+       c.query("SELECT id FROM statuses WHERE (uri = ? OR url = ?) AND reblog_of_id IS "
+               "NULL LIMIT 1",
+               {Value(std::string(url)), Value(std::string(url))})
+           .rows)
     ids.push_back(r.i(0));
   return find_statuses(c, ids);
-}
-
-std::vector<Id> search_own_status_ids(Connection& c, Id account_id, std::string_view words, int limit,
-                                      int offset) {
-  std::string pattern = "%" + std::string(words) + "%";
-  for (auto& ch : pattern) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  std::vector<Id> out;
-  for (const Row& r :
-       c.query("SELECT s.id FROM statuses s WHERE s.reblog_of_id IS NULL AND lower(s.text) LIKE ? AND "
-               "(s.account_id = ? OR s.id IN (SELECT status_id FROM favourites WHERE account_id = ?) "
-               "OR s.id IN (SELECT status_id FROM bookmarks WHERE account_id = ?) OR s.id IN "
-               "(SELECT status_id FROM mentions WHERE account_id = ?)) ORDER BY s.id DESC LIMIT ? "
-               "OFFSET ?",
-               {Value(pattern), Value(account_id), Value(account_id), Value(account_id),
-                Value(account_id), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
-           .rows)
-    out.push_back(r.i(0));
-  return out;
 }
 
 }  // namespace herd::store

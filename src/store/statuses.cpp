@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "store/status_search.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -168,6 +170,7 @@ void delete_status(Connection& c, Id id) {
   c.query("DELETE FROM bookmarks WHERE status_id = ?", params);
   c.query("DELETE FROM home_feed WHERE status_id = ?", params);
   c.query("DELETE FROM status_edits WHERE status_id = ?", params);
+  remove_search_document(c, id);
   c.query("DELETE FROM statuses WHERE id = ?", params);
 }
 

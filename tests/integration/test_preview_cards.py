@@ -32,6 +32,7 @@ PAGES = {
     "/plain": ("text/html", "<html><head><title>Just a title</title>"
                             "<meta name=description content='Described plainly'></head><body></body></html>"),
     "/data.json": ("application/json", '{"not": "html"}'),
+    "/trending": ("text/html", "<html><head><title>Everyone links this</title></head><body></body></html>"),
 }
 
 
@@ -123,6 +124,43 @@ def fallbacks_and_no_card(t):
     time.sleep(1)
     t.eq(S["server"].api("GET", f"/api/v1/statuses/{text_only['id']}")["card"], None,
          "mentions and hashtags make no card")
+
+
+@suite.case
+def trending_links(t):
+    """GET /api/v1/trends/links: the cards of public posts of the last days, the ones shared by the
+    most distinct people first, each a PreviewCard with its daily history."""
+    server = S["server"]
+    people = [register(server, name) for name in ("tl_carol", "tl_dave", "tl_erin")]
+    for user in people:
+        server.api("POST", "/api/v1/statuses", token=user.token,
+                   form={"status": f"have you seen {S['web']}/trending"})
+    server.api("POST", "/api/v1/statuses", token=people[0].token,
+               form={"status": f"again {S['web']}/trending"})
+    server.api("POST", "/api/v1/statuses", token=S["alice"].token,
+               form={"status": f"quietly {S['web']}/trending", "visibility": "private"})
+    deadline = time.monotonic() + 10
+    links = []
+    while time.monotonic() < deadline:
+        links = server.api("GET", "/api/v1/trends/links")
+        if links and links[0]["url"].endswith("/trending") and links[0]["history"][0]["uses"] == "4":
+            break
+        time.sleep(0.2)
+    t.require(links and links[0]["url"] == f"{S['web']}/trending",
+              "the link three people shared trends first", links)
+    top = links[0]
+    t.eq(top["title"], "Everyone links this", "a PreviewCard")
+    for key in ("description", "type", "image", "provider_name", "author_name", "width", "height", "blurhash"):
+        t.check(key in top, f"with {key}", top)
+    t.eq(len(top["history"]), 7, "seven days of history")
+    t.eq(top["history"][0], {"day": top["history"][0]["day"], "accounts": "3", "uses": "4"},
+         "today: three people, four public posts (the private one does not count)")
+    t.check(all(h["accounts"] == "0" for h in top["history"][1:]), "nothing on earlier days", top["history"])
+    t.check(int(top["history"][0]["day"]) % 86400 == 0, "days start at midnight (unix seconds)")
+    urls = [link["url"] for link in links]
+    t.check(f"{S['web']}/article" in urls, "links one person shared trend after it", urls)
+    t.eq(len(server.api("GET", "/api/v1/trends/links", query={"limit": 1})), 1, "limit=1")
+    t.eq(server.api("GET", "/api/v1/trends/links", query={"offset": 1})[0]["url"], urls[1], "offset=1")
 
 
 if __name__ == "__main__":

@@ -172,6 +172,41 @@ def edits_revocation_and_deletion(t):
 
 
 @suite.case
+def viewer_blocks_and_mutes(t):
+    """The quote's state as the viewer's blocks and mutes make it (Mastodon's
+    StatusFilter#filter_state_for_quote): the quoted post stays attached except when unauthorized."""
+    server, alice, bob, carol = S["server"], S["alice"], S["bob"], S["carol"]
+    original = post(alice, "seen through blocks")
+    quote = post(bob, "quoting through blocks", quoted_status_id=original["id"])
+
+    def seen(user):
+        return get(user, quote["id"])["quote"]
+
+    t.eq(seen(carol)["state"], "accepted", "carol sees it accepted")
+    server.api("POST", f"/api/v1/accounts/{alice.id}/mute", token=carol.token)
+    q = seen(carol)
+    t.eq(q["state"], "muted_account", "carol muted alice: muted_account")
+    t.eq((q["quoted_status"] or {}).get("id"), original["id"], "the quoted post is still attached")
+    t.eq(seen(bob)["state"], "accepted", "bob's own view is unchanged")
+    server.api("POST", f"/api/v1/accounts/{alice.id}/block", token=carol.token)
+    q = seen(carol)
+    t.eq(q["state"], "blocked_account", "carol blocked alice: blocked_account (before the mute)")
+    t.eq((q["quoted_status"] or {}).get("id"), original["id"], "attached, for the client to hide")
+    server.api("POST", f"/api/v1/accounts/{alice.id}/unblock", token=carol.token)
+    server.api("POST", f"/api/v1/accounts/{alice.id}/unmute", token=carol.token)
+    t.eq(seen(carol)["state"], "accepted", "unblocked and unmuted: accepted again")
+    server.api("POST", f"/api/v1/accounts/{carol.id}/block", token=alice.token)
+    t.eq(seen(carol), {"state": "unauthorized", "quoted_status": None},
+         "alice blocked carol: unauthorized, the quoted post withheld")
+    deeper = post(bob, "quoting the quote", quoted_status_id=quote["id"])
+    inner = get(carol, deeper["id"])["quote"]["quoted_status"]
+    t.eq(inner["quote"], {"state": "unauthorized", "quoted_status_id": None},
+         "one level deeper, the ShallowQuote says the same")
+    server.api("POST", f"/api/v1/accounts/{carol.id}/unblock", token=alice.token)
+    t.eq(seen(carol)["state"], "accepted", "unblocked: accepted")
+
+
+@suite.case
 def default_quote_policy(t):
     server, alice = S["server"], S["alice"]
     me = server.api("PATCH", "/api/v1/accounts/update_credentials", token=alice.token,

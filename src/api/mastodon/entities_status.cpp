@@ -6,6 +6,7 @@
 
 #include "api/mastodon/emojis.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/mastodon/entities_card.hpp"
 #include "core/time.hpp"
 #include "service/filters.hpp"
 #include "service/quotes.hpp"
@@ -18,35 +19,6 @@
 #include "store/statuses.hpp"
 
 namespace herd::api {
-
-namespace {
-
-// PreviewCard, as Mastodon sends it for a link card.
-json::object preview_card_json(const store::PreviewCard& card) {
-  auto nullable = [](const std::optional<std::string>& v) {
-    return v ? json::value(*v) : json::value(nullptr);
-  };
-  return json::object{{"url", card.url},
-                      {"title", card.title},
-                      {"description", card.description},
-                      {"type", card.type},
-                      {"author_name", card.author_name},
-                      {"author_url", ""},
-                      {"provider_name", card.provider_name},
-                      {"provider_url", ""},
-                      {"html", ""},
-                      {"width", card.width},
-                      {"height", card.height},
-                      {"image", nullable(card.image_url)},
-                      {"image_description", ""},
-                      {"embed_url", ""},
-                      {"blurhash", nullptr},
-                      {"language", nullable(card.language)},
-                      {"published_at", nullptr},
-                      {"authors", json::array()}};
-}
-
-}  // namespace
 
 namespace {
 
@@ -200,11 +172,12 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
         state = "unauthorized";
       } else {
         shown = true;
+        // Mastodon's StatusFilter#filter_state_for_quote: the domain first, then the account.
         auto relation = relation_to(author);
-        if (relation.blocking)
-          state = "blocked_account";
-        else if (relation.domain_blocking)
+        if (relation.domain_blocking)
           state = "blocked_domain";
+        else if (relation.blocking)
+          state = "blocked_account";
         else if (relation.muting)
           state = "muted_account";
       }

@@ -340,19 +340,15 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/instance/rules", [&app](http::Request&) {
     return http::Response::json(rules_json(snapshot(app).rules));
   });
-  router.get("/api/v1/instance/peers", bind(empty_array));
-  router.get("/api/v1/instance/activity", bind(empty_array));
   router.get("/api/v1/instance/domain_blocks", bind(empty_array));
   router.get("/api/v1/custom_emojis", [&app](http::Request&) {
     json::array out;
-    for (const auto& emoji : app.db->read_value(
-             [](store::Connection& c) { return store::custom_emojis_of(c, ""); }))
+    for (const auto& emoji :
+         app.db->read_value([](store::Connection& c) { return store::custom_emojis_of(c, ""); }))
       out.push_back(custom_emoji_json(app, emoji));
     return http::Response::json(out);
   });
   router.get("/api/v1/preferences", bind(preferences));
-  // Documented empty values for features herd does not have yet (see README).
-  router.get("/api/v1/trends/links", bind(empty_array));
 }
 
 }  // namespace herd::api

@@ -1,14 +1,15 @@
 // GET /api/v2/search: accounts (username, acct or profile URL), hashtags (prefix) and statuses (by
-// URL, or by text among the viewer's own, favourited, bookmarked and mentioning statuses, as
-// Mastodon searches without a search engine).
+// URL, or full-text with Mastodon's operators and scope: service/search.hpp).
 #include "store/search.hpp"
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "core/ids.hpp"
 #include "federation/inbox.hpp"
 #include "http/params.hpp"
+#include "service/search.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/relationships.hpp"
@@ -75,13 +76,13 @@ json::array search_hashtags(App& app, store::Connection& c, std::string q, int l
 }
 
 json::array search_statuses(App& app, store::Connection& c, const Viewer& viewer,
-                            const std::string& q, int limit, int offset) {
+                            const std::string& q, const service::StatusSearchRequest& request) {
   std::vector<store::Status> statuses;
   if (is_url(q)) {
     for (auto& status : store::find_statuses_by_url(c, q))
       if (service::can_see(c, viewer.account_id(), status)) statuses.push_back(std::move(status));
-  } else if (viewer.signed_in() && !q.empty()) {
-    auto ids = store::search_own_status_ids(c, viewer.account_id(), q, limit, offset);
+  } else if (viewer.signed_in()) {  // full-text search is for signed-in users, as in Mastodon
+    auto ids = service::search_status_ids(c, app, request);
     auto found = store::find_statuses(c, ids);
     for (Id id : ids)
       for (auto& status : found)
@@ -106,6 +107,18 @@ http::Response search(App& app, http::Request& request) {
       static_cast<int>(std::max<std::int64_t>(0, http::param_int(p, "offset").value_or(0)));
   if (offset > 0 && !viewer.signed_in()) offset = 0;  // as Mastodon: no paging for anonymous
   bool following = http::param_bool(p, "following").value_or(false);
+  service::StatusSearchRequest statuses_request;
+  statuses_request.viewer = viewer.account_id();
+  statuses_request.q = q;
+  auto id_param = [&](const char* name) -> std::optional<Id> {
+    auto text = http::param_string(p, name);
+    return text ? parse_id(*text) : std::nullopt;
+  };
+  statuses_request.account_id = id_param("account_id");
+  statuses_request.max_id = id_param("max_id");
+  statuses_request.min_id = id_param("min_id");
+  statuses_request.limit = limit;
+  statuses_request.offset = offset;
   json::object result{
       {"accounts", json::array()}, {"statuses", json::array()}, {"hashtags", json::array()}};
   if (q.empty()) return http::Response::json(result);
@@ -117,7 +130,7 @@ http::Response search(App& app, http::Request& request) {
     if (type.empty() || type == "hashtags")
       result["hashtags"] = search_hashtags(app, c, q, limit, offset, viewer.account_id());
     if (type.empty() || type == "statuses")
-      result["statuses"] = search_statuses(app, c, viewer, q, limit, offset);
+      result["statuses"] = search_statuses(app, c, viewer, q, statuses_request);
   });
   return http::Response::json(result);
 }

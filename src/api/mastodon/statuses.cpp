@@ -13,6 +13,8 @@
 #include "api/path_id.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "core/time.hpp"
+#include "federation/replies.hpp"
 #include "http/params.hpp"
 #include "service/pins.hpp"
 #include "service/visibility.hpp"
@@ -147,7 +149,18 @@ http::Response context(App& app, http::Request& request) {
         {"ancestors", renderer.render(visible_in_order(c, me, ids_of(ancestors)))},
         {"descendants", renderer.render(visible_in_order(c, me, ids_of(descendants)))}};
   });
-  return http::Response::json(body);
+  http::Response response = http::Response::json(body);
+  // A remote thread opened by a signed-in user: its missing replies are fetched in the background
+  // (federation/replies.hpp), announced as Mastodon does with the Mastodon-Async-Refresh header.
+  if (me != 0)
+    if (auto refresh = app.db->write_value([&](store::Connection& c) {
+          auto status = store::find_status(c, id);
+          return status ? federation::queue_reply_fetch(c, *status, now_unix_ms()) : std::nullopt;
+        }))
+      response.with_header("Mastodon-Async-Refresh", "id=\"" + std::to_string(refresh->id) +
+                                                         "\", retry=3, result_count=" +
+                                                         std::to_string(refresh->result_count));
+  return response;
 }
 
 http::Response accounts_page(App& app, const http::Request& request, const store::PageQuery& page,
