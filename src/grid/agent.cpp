@@ -219,6 +219,8 @@ Agent::Agent(AgentOptions options) : impl_(std::make_unique<Impl>()) {
   server_options.bind = host;
   server_options.port = static_cast<std::uint16_t>(port);
   server_options.threads = 4;
+  // An adopted instance's backup arrives in one JSON body (base64): up to 256 MiB for now.
+  server_options.max_body_bytes = std::size_t{256} << 20;
   impl_->server = std::make_unique<http::Server>(server_options, api::make_dispatch(impl_->router));
   impl_->load_node_id();
   // Instances this node ran before the agent restarted start again; the first heartbeat

@@ -1,4 +1,5 @@
 // The node agent's lifecycle routes (grid/instance_ops.hpp).
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "grid/instance_ops.hpp"
@@ -121,6 +122,29 @@ void add_lifecycle_routes(http::Router& router, Supervisor& supervisor, Instance
     return guarded([&] {
       return http::Response::json(
           instance_status_json(ops.upgrade(name, executable, health_timeout_ms)));
+    });
+  });
+  router.get("/agent/v1/instances/:name/backups/:id/archive", [=, &ops](http::Request& request) {
+    authorize(request);
+    std::string name = known(request);
+    return guarded([&] {
+      return http::Response::json(
+          json::object{{"archive", base64_encode(ops.archive(name, request.path_param("id")))}});
+    });
+  });
+  router.post("/agent/v1/adopt", [=, &ops](http::Request& request) {
+    authorize(request);
+    const auto& p = request.params;
+    Resources r{http::param_int(p, "resources.cpu").value_or(0),
+                http::param_int(p, "resources.memory_mb").value_or(0),
+                http::param_int(p, "resources.disk_gb").value_or(0)};
+    std::string name = http::param_string(p, "name").value_or("");
+    if (name.empty() || r.cpu <= 0 || r.memory_mb <= 0 || r.disk_gb <= 0)
+      fail(ErrorKind::validation, "name and resources are required");
+    return guarded([&] {
+      auto status = ops.adopt(name, http::param_string(p, "backup").value_or(""),
+                              base64_decode(http::param_string(p, "archive").value_or("")), r);
+      return http::Response::json(instance_status_json(status), 201);
     });
   });
   router.get("/agent/v1/instances/:name/logs", [=, &supervisor](http::Request& request) {

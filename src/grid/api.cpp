@@ -141,6 +141,12 @@ void add_lifecycle_api_routes(http::Router& router, GridService& service) {
                                    text(request.params, "binary"));
     return Response::json(deployment_json(service, d));
   });
+  router.post(base + "move", [&service](Request& request) {
+    Deployment d = service.move(owner_of(service, request), request.path_param("name"),
+                                number(request.params, "node_id"), text(request.params, "farm"),
+                                text(request.params, "country"));
+    return Response::json(deployment_json(service, d));
+  });
   router.post(base + "resize", [&service](Request& request) {
     Owner owner = owner_of(service, request);
     std::string package = text(request.params, "package");

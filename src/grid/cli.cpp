@@ -43,6 +43,8 @@ Use a grid (HERD_GRID_URL and HERD_GRID_TOKEN, or --url and --token; --json for 
   upgrade NAME --binary FILE                  run a herd binary from its node's binaries folder
               (migrations run; not ready in time: back to the previous binary and data)
   resize NAME --package P | --cpu N --memory-mb M --disk-gb D   (cgroup limits in place)
+  move NAME [--node ID | --farm F --country C]   to another node, from a backup taken now, or
+              (its node down) from the newest backup the control plane keeps
   nodes       suggested nodes [--farm F] [--country C] [--package P | --cpu --memory-mb
               --disk-gb] (--all: every node)
   gateways    the grid's gateways
@@ -173,12 +175,16 @@ int client_command(const std::string& command, Args& args) {
     }
   } else if (command == "stop" || command == "start" || command == "backup" ||
              command == "backups" || command == "restore" || command == "upgrade" ||
-             command == "resize") {
+             command == "resize" || command == "move") {
     if (args.positional().size() < 2) throw std::runtime_error(command + " needs a NAME");
     std::string path = "/api/grid/v1/deployments/" + http::percent_encode(args.positional()[1]);
     json::object body;
     if (command == "restore") body["backup"] = args.get("backup");
     if (command == "upgrade") body["binary"] = args.get("binary");
+    if (command == "move")
+      for (const auto& [option, key] : std::vector<std::pair<std::string, std::string>>{
+               {"node", "node_id"}, {"farm", "farm"}, {"country", "country"}})
+        if (args.has(option)) body[key] = args.get(option);
     if (command == "resize")
       for (const auto& [option, key] :
            std::vector<std::pair<std::string, std::string>>{{"package", "package"},

@@ -104,6 +104,7 @@ void ControlPlane::start() {
   service_options.instance_env = o.instance_env;
   service_options.backup_interval_seconds = o.backup_interval_seconds;
   service_options.backup_keep = o.backup_keep;
+  service_options.backup_dir = o.data_dir + "/backups";
   impl_->service = std::make_unique<GridService>(service_options, *impl_->db, impl_->gateway.get());
   add_grid_routes(impl_->router, *impl_->service);
   add_form_routes(impl_->router, *impl_->service);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
@@ -32,7 +33,8 @@ std::string backup_id(std::int64_t ms) {
   std::string id;
   for (char ch : stamp.substr(0, 19))
     if (ch != '-' && ch != ':') id += ch;
-  return id + "Z-" + std::to_string(ms % 1000);
+  std::string millis = std::to_string(ms % 1000);
+  return id + "Z-" + std::string(3 - millis.size(), '0') + millis;  // ids sort by time
 }
 
 }  // namespace
@@ -78,6 +80,10 @@ BackupInfo InstanceOps::backup(const std::string& name) {
   info.id = backup_id(info.created_at_ms);
   std::string dest = folder(name) + "/" + info.id;
   admin(kept->first, supervisor_.executable_for(kept->first), {"backup", dest});
+  // The spec travels with the backup, so that another node can run the instance from it alone.
+  fs::copy_file(
+      supervisor_.held(name) ? supervisor_.spec_path(name) + ".held" : supervisor_.spec_path(name),
+      dest + "/instance.json", fs::copy_options::overwrite_existing);
   info.bytes = directory_size(dest);
   log::info("instance {}: backup {} ({} bytes)", name, info.id, info.bytes);
   return info;
@@ -194,6 +200,53 @@ InstanceStatus InstanceOps::upgrade(const std::string& name, const std::string& 
 void InstanceOps::remove_all(const std::string& name) {
   std::error_code ec;
   fs::remove_all(folder(name), ec);
+}
+
+std::string InstanceOps::archive(const std::string& name, const std::string& backup_id) const {
+  if (!valid_backup_id(backup_id) || !fs::exists(folder(name) + "/" + backup_id + "/manifest.json"))
+    throw std::invalid_argument("no backup " + backup_id + " of " + name);
+  std::string tar = folder(name) + "/" + backup_id + ".tar";
+  std::string output;
+  if (run_command({"tar", "-C", folder(name), "-cf", tar, backup_id}, &output) != 0)
+    throw std::runtime_error("tar failed: " + output);
+  std::ifstream in(tar, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  fs::remove(tar, ec);
+  return bytes;
+}
+
+InstanceStatus InstanceOps::adopt(const std::string& name, const std::string& backup_id,
+                                  const std::string& archive, const Resources& resources) {
+  if (!valid_backup_id(backup_id)) throw std::invalid_argument("not a backup id: " + backup_id);
+  if (supervisor_.kept(name)) throw std::invalid_argument(name + " already runs on this node");
+  fs::create_directories(folder(name));
+  std::string tar = folder(name) + "/" + backup_id + ".tar";
+  {
+    std::ofstream out(tar, std::ios::binary | std::ios::trunc);
+    out << archive;
+  }
+  std::string output;
+  int status = run_command({"tar", "-C", folder(name), "-xf", tar}, &output);
+  std::error_code ec;
+  fs::remove(tar, ec);
+  std::string dir = folder(name) + "/" + backup_id;
+  if (status != 0 || !fs::exists(dir + "/instance.json"))
+    throw std::invalid_argument("not a backup archive of an instance: " + output);
+  InstanceSpec spec;
+  {
+    std::ifstream in(dir + "/instance.json");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto kept = boost::json::parse(text).as_object();
+    for (const auto& [key, value] : kept.at("env").as_object())
+      spec.env[std::string(key)] = std::string(value.as_string());
+  }
+  spec.name = name;
+  spec.resources = resources;  // the executable is this node's own herd
+  fs::create_directories(supervisor_.instance_dir(name));
+  admin(spec, supervisor_.executable_for(spec), {"restore", "--force", dir});
+  log::info("instance {}: adopted from backup {}", name, backup_id);
+  return supervisor_.start(spec);
 }
 
 }  // namespace herd::grid

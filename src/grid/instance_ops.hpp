@@ -44,6 +44,13 @@ class InstanceOps {
                          int health_timeout_ms);
   // Removes the instance's backups (when the deployment is deleted).
   void remove_all(const std::string& name);
+  // A backup as a tar archive (its folder: manifest, database, media, and instance.json, the
+  // instance's spec), to be kept off the node.
+  std::string archive(const std::string& name, const std::string& backup_id) const;
+  // Takes an instance from another node: unpacks the archive as one of its backups, restores it
+  // into a new data folder with the spec it carries (resources from `resources`) and starts it.
+  InstanceStatus adopt(const std::string& name, const std::string& backup_id,
+                       const std::string& archive, const Resources& resources);
 
  private:
   std::string folder(const std::string& name) const;
@@ -70,6 +77,8 @@ boost::json::object instance_status_json(const InstanceStatus& status);
 //   POST /agent/v1/instances/:name/upgrade {binary}  -> status; 409 when rolled back (binary: a
 //        file name in binaries_dir, so that the control plane can only pick what the node has)
 //   GET  /agent/v1/instances/:name/logs?lines=N      -> {lines}
+//   GET  /agent/v1/instances/:name/backups/:id/archive -> {archive: base64 tar}
+//   POST /agent/v1/adopt {name, backup, archive (base64 tar), resources} -> status (201)
 void add_lifecycle_routes(http::Router& router, Supervisor& supervisor, InstanceOps& ops,
                           std::function<void(const http::Request&)> authorize,
                           int health_timeout_ms, const std::string& binaries_dir);

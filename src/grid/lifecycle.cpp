@@ -1,9 +1,13 @@
 // GridService's lifecycle operations: stop/start, backups and restore, upgrade, resize, what the
 // operator sees, scheduled backups. The work happens on the deployment's node agent
 // (grid/instance_ops.hpp); here: ownership, states, capacity, the gateway route.
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
@@ -15,6 +19,7 @@
 namespace herd::grid {
 
 namespace json = boost::json;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -94,7 +99,145 @@ Deployment GridService::start(const Owner& owner, const std::string& name) {
 json::value GridService::backup(const Owner& owner, const std::string& name) {
   Deployment d = get(owner, name);
   if (d.status == "deploying") fail(ErrorKind::conflict, "\"" + name + "\" is being deployed.");
-  return call_agent(d, "POST", "/backups", {}, kLongOperationMs);
+  json::value taken = call_agent(d, "POST", "/backups", {}, kLongOperationMs);
+  taken.as_object()["kept_off_node"] =
+      keep_off_node(d, std::string(taken.as_object().at("id").as_string()));
+  return taken;
+}
+
+bool GridService::keep_off_node(const Deployment& d, const std::string& backup_id) {
+  if (options_.backup_dir.empty()) return false;
+  try {
+    auto reply = call_agent(d, "GET", "/backups/" + backup_id + "/archive", {}, kLongOperationMs);
+    std::string folder = options_.backup_dir + "/" + d.name;
+    fs::create_directories(folder);
+    {
+      std::ofstream out(folder + "/" + backup_id + ".tar.tmp", std::ios::binary | std::ios::trunc);
+      out << base64_decode(reply.as_object().at("archive").as_string());
+    }
+    fs::rename(folder + "/" + backup_id + ".tar.tmp", folder + "/" + backup_id + ".tar");
+    std::vector<std::string> kept;
+    for (const auto& entry : fs::directory_iterator(folder))
+      if (entry.path().extension() == ".tar") kept.push_back(entry.path().string());
+    std::sort(kept.begin(), kept.end());  // ids sort by time
+    for (std::size_t i = 0; i + static_cast<std::size_t>(options_.backup_keep) < kept.size(); ++i)
+      fs::remove(kept[i]);
+    return true;
+  } catch (const std::exception& error) {
+    log::error("backup {} of {} is not kept off its node: {}", backup_id, d.name, error.what());
+    return false;
+  }
+}
+
+Deployment GridService::move(const Owner& owner, const std::string& name,
+                             std::optional<std::int64_t> node_id, const std::string& farm,
+                             const std::string& country) {
+  Deployment d = get(owner, name);
+  if (d.status == "deploying") fail(ErrorKind::conflict, "\"" + name + "\" is being deployed.");
+  auto old = node(d.node_id);
+  bool old_up = old && old->up;
+  // The backup it moves with: a new one from a live node, else the newest kept here.
+  std::string backup_id, folder = options_.backup_dir + "/" + d.name;
+  if (old_up) {
+    backup_id = std::string(backup(owner, name).as_object().at("id").as_string());
+  } else {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(folder, ec))
+      if (entry.path().extension() == ".tar" && entry.path().stem().string() > backup_id)
+        backup_id = entry.path().stem().string();
+  }
+  std::string archive;
+  {
+    std::ifstream in(folder + "/" + backup_id + ".tar", std::ios::binary);
+    if (backup_id.empty() || !in)
+      fail(ErrorKind::conflict,
+           "No backup of \"" + name + "\" is kept by the control plane: it cannot be moved.");
+    archive.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  Node target;
+  if (node_id) {
+    auto n = node(*node_id);
+    if (!n) fail(ErrorKind::validation, "Node " + std::to_string(*node_id) + " does not exist.");
+    if (n->id == d.node_id) fail(ErrorKind::validation, "It already is on that node.");
+    if (auto refusal = node_refusal(*n, d.resources)) fail(ErrorKind::validation, *refusal);
+    target = *n;
+  } else {
+    bool found = false;
+    for (const auto& n : suggest({farm, country, d.resources}))
+      if (n.id != d.node_id && !found) {
+        target = n;
+        found = true;
+      }
+    if (!found) fail(ErrorKind::validation, "No other node that is up has room for it.");
+  }
+  std::string previous_status = d.status;
+  db_.write([&](store::Connection& c) {
+    if (!db::reserve_capacity(c, target.id, d.resources))
+      fail(ErrorKind::validation, "Node " + std::to_string(target.id) + " has no room for it.");
+    db::set_deployment_node(c, d.name, target.id);
+    db::set_deployment_status(c, d.name, "deploying");  // heartbeats leave it alone meanwhile
+  });
+  auto undo = [&] {
+    db_.write([&](store::Connection& c) {
+      db::release_capacity(c, target.id, d.resources);
+      db::set_deployment_node(c, d.name, d.node_id);
+      db::set_deployment_status(c, d.name, previous_status);
+    });
+  };
+  if (old_up) {
+    try {
+      call_agent(d, "POST", "/stop", {}, 30000);  // one copy serving at a time
+    } catch (...) {
+      undo();
+      throw;
+    }
+  }
+  Deployment moved = d;
+  moved.node_id = target.id;
+  try {
+    HttpResult result;
+    try {
+      result = http_request("POST", target.agent_url + "/agent/v1/adopt",
+                            json::serialize(json::object{
+                                {"name", d.name},
+                                {"backup", backup_id},
+                                {"archive", base64_encode(archive)},
+                                {"resources", json::object{{"cpu", d.resources.cpu},
+                                                           {"memory_mb", d.resources.memory_mb},
+                                                           {"disk_gb", d.resources.disk_gb}}}}),
+                            {options_.node_token, "", kLongOperationMs});
+    } catch (const HttpUnreachable&) {
+      throw std::runtime_error("node " + std::to_string(target.id) + " is unreachable");
+    }
+    if (result.status != 201)
+      throw std::runtime_error("node " + std::to_string(target.id) + ": " + result.error_message());
+    moved.instance_port = static_cast<int>(result.json().at("port").to_number<std::int64_t>());
+    wait_for_health(moved, target);
+  } catch (const std::exception& error) {
+    try {
+      stop_on_node(target, d.name);
+    } catch (const std::exception&) {
+    }
+    undo();
+    if (old_up) call_agent(d, "POST", "/start", {}, 30000);
+    fail(ErrorKind::unavailable, "Moving \"" + name + "\" failed and was undone: " + error.what());
+  }
+  db_.write([&](store::Connection& c) {
+    db::set_deployment_port(c, d.name, moved.instance_port);
+    db::release_capacity(c, d.node_id, d.resources);
+  });
+  route_to(moved, target);
+  db_.write([&](store::Connection& c) { db::set_deployment_status(c, d.name, "running"); });
+  if (old_up && old) {
+    try {
+      stop_on_node(*old, d.name);  // its data and backups there
+    } catch (const std::exception& error) {
+      log::warn("move {}: {}", d.name, error.what());
+    }
+  }
+  log::info("moved {} from node {} to node {} (backup {})", d.name, d.node_id, target.id,
+            backup_id);
+  return get(owner, name);
 }
 
 json::value GridService::backups(const Owner& owner, const std::string& name) {
@@ -206,8 +349,10 @@ void GridService::start_backup_scheduler() {
       for (const auto& d : all) {
         if (d.status != "running" || stopping_) continue;
         try {
-          call_agent(d, "POST", "/backups?keep=" + std::to_string(options_.backup_keep), {},
-                     kLongOperationMs);
+          auto taken =
+              call_agent(d, "POST", "/backups?keep=" + std::to_string(options_.backup_keep), {},
+                         kLongOperationMs);
+          keep_off_node(d, std::string(taken.as_object().at("id").as_string()));
           log::info("scheduled backup of {} taken", d.name);
         } catch (const std::exception& error) {
           log::error("scheduled backup of {} failed: {}", d.name, error.what());

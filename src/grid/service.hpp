@@ -30,6 +30,7 @@ struct ServiceOptions {
   std::map<std::string, std::string> instance_env;  // extra env for every instance
   int backup_interval_seconds = 0;  // scheduled backups of every running instance (0: none)
   int backup_keep = 7;              // scheduled backups kept per instance
+  std::string backup_dir;           // copies of the backups kept off the nodes ("" = none kept)
 };
 
 struct DeployResult {
@@ -71,6 +72,11 @@ class GridService {
   // changed in place while it runs.
   Deployment resize(const Owner& owner, const std::string& name, const std::string& package,
                     const Resources& resources);
+  // Moves the instance to another node (node_id, or the first that fits in farm/country): from
+  // a backup taken now when its node is up, else from the newest copy kept by the control plane
+  // (what was written after that backup is lost with the node). The old node removes its copy.
+  Deployment move(const Owner& owner, const std::string& name, std::optional<std::int64_t> node_id,
+                  const std::string& farm, const std::string& country);
   // What the operator sees besides `live`: readiness, user and status counts from the
   // instance's own API, and its recent log lines.
   boost::json::object observe(const Deployment& deployment);
@@ -117,6 +123,8 @@ class GridService {
                                 const std::string& path, const boost::json::object& body,
                                 int timeout_ms);
   void route_to(const Deployment& d, const Node& node);
+  // Copies a backup from its node into backup_dir (the newest backup_keep kept); false on failure.
+  bool keep_off_node(const Deployment& d, const std::string& backup_id);
 };
 
 }  // namespace herd::grid

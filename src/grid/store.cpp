@@ -305,6 +305,10 @@ void set_deployment_resources(Connection& c, const std::string& name, const std:
       {package, r.cpu, r.memory_mb, r.disk_gb, name});
 }
 
+void set_deployment_node(Connection& c, const std::string& name, std::int64_t node_id) {
+  c.query("UPDATE grid_deployments SET node_id = ? WHERE name = ?", {node_id, name});
+}
+
 void set_deployment_restarts(Connection& c, const std::string& name, int restart_count) {
   c.query("UPDATE grid_deployments SET restart_count = ? WHERE name = ?",
           {std::int64_t{restart_count}, name});

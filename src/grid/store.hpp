@@ -53,6 +53,7 @@ std::vector<Deployment> deployments_on_node(Connection& c, std::int64_t node_id)
 void set_deployment_status(Connection& c, const std::string& name, const std::string& status,
                            const std::string& error = "");
 void set_deployment_port(Connection& c, const std::string& name, int port);
+void set_deployment_node(Connection& c, const std::string& name, std::int64_t node_id);
 void set_deployment_resources(Connection& c, const std::string& name, const std::string& package,
                               const Resources& resources);
 void set_deployment_restarts(Connection& c, const std::string& name, int restart_count);

@@ -164,6 +164,7 @@ class Grid:
         self.control_url = f"http://127.0.0.1:{self.control_port}"
         self.gateway_url = f"http://127.0.0.1:{self.gateway_port}"
         self.cgroup_parent = f"herd-e2e-{os.getpid()}"
+        self.cgroup_parents = {self.cgroup_parent}
         self.nodes = {}
         self.control = Process("control", [
             herd, "grid", "control", "--data", f"{self.dir}/control",
@@ -181,13 +182,18 @@ class Grid:
                    "the control plane")
         return self
 
-    def add_node(self, key, address, farm, country, cpu, memory_mb, disk_gb, extra=()):
+    def add_node(self, key, address, farm, country, cpu, memory_mb, disk_gb, extra=(),
+                 own_cgroups=False):
+        """own_cgroups: the node's instances in a cgroup parent of their own, as on a machine of
+        its own (two nodes may then run an instance of the same name)."""
         port = free_port(address)
+        parent = f"{self.cgroup_parent}-{key}" if own_cgroups else self.cgroup_parent
+        self.cgroup_parents.add(parent)
         node = Process(f"node {key}", [
             self.herd, "grid", "node", "--control", self.control_url, "--token", self.node_token,
             "--farm", farm, "--country", country, "--cpu", str(cpu), "--memory-mb", str(memory_mb),
             "--disk-gb", str(disk_gb), "--listen", f"{address}:{port}",
-            "--data", f"{self.dir}/node-{key}", "--cgroup-parent", self.cgroup_parent, *extra,
+            "--data", f"{self.dir}/node-{key}", "--cgroup-parent", parent, *extra,
         ], f"{self.dir}/node-{key}.log")
         node.data_dir = f"{self.dir}/node-{key}"
         node.address = address
@@ -249,8 +255,8 @@ class Grid:
         for node in self.nodes.values():
             node.stop()
         self.control.stop()
-        for controller in ("memory", "cpu"):
-            parent = f"{CGROUP_ROOT}/{controller}/{self.cgroup_parent}"
+        for controller, name in [(c, p) for c in ("memory", "cpu") for p in self.cgroup_parents]:
+            parent = f"{CGROUP_ROOT}/{controller}/{name}"
             if os.path.isdir(parent):
                 for child in os.listdir(parent):
                     if os.path.isdir(os.path.join(parent, child)):

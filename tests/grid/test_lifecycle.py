@@ -4,8 +4,10 @@ gateway and a node agent (cgroups, real `herd serve`), driven through the REST A
 what the operator sees (readiness, users and statuses, cpu and memory from the cgroup, disk
 against quota, recent log lines), backups on demand and on a schedule (pruned), restore, stop and
 start (data and capacity kept, the host down meanwhile), resize to another package with the cgroup
-limits changed in place (same process), and upgrade to another herd binary: one that works, and
-one that wipes the database and fails, rolled back to the previous binary and data.
+limits changed in place (same process), upgrade to another herd binary: one that works, and one
+that wipes the database and fails, rolled back to the previous binary and data; and a node lost:
+its instance reported down, then redeployed on the other node from the newest backup the control
+plane keeps.
 
     /usr/bin/python3 tests/grid/test_lifecycle.py --herd build/herd [--keep]
 """
@@ -67,6 +69,7 @@ def main():
     def body():
         grid.start()
         node = grid.add_node("a", "127.0.0.2", "alpha", "BE", 4, 8192, 100)
+        other = grid.add_node("b", "127.0.0.3", "beta", "EG", 2, 4096, 50, own_cgroups=True)
 
         def deploy_and_observe():
             code, d = grid.api("POST", "/api/grid/v1/deployments", {
@@ -172,10 +175,41 @@ def main():
                                    {"binary": "../../bin/sh"})
             assert code == 422, reply
 
+        def node_lost_redeployed_from_last_backup():
+            saved = client().status_post("in the last backup")["id"]
+            code, backup = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/backups")
+            assert code == 201 and backup["kept_off_node"] is True, backup
+            kept = f"{grid.dir}/control/backups/{NAME}"
+            assert os.path.exists(f"{kept}/{backup['id']}.tar")
+            lost = client().status_post("after the last backup")["id"]
+            node.kill()  # the machine is gone, with its instance
+            # (a scheduled backup may have caught the last status in between)
+            newest_is_ours = sorted(os.listdir(kept))[-1] == f"{backup['id']}.tar"
+            wait_until(lambda: shown()["status"] == "failed", 20, "the instance reported down")
+            assert "is down" in shown()["error"], shown()
+            code, out, err = cli("move", NAME, "--node", str(other.id))
+            assert code == 0 and "running" in out, (out, err)
+            d = shown()
+            assert d["node_id"] == other.id and d["status"] == "running", d
+            assert d["instance_address"].startswith("127.0.0.3:"), d
+            assert grid.through_gateway(HOST)[0] == 200, "through the gateway after the move"
+            state.pop("client")  # a new sign-in through the gateway, on the new node
+            assert status_there(saved) and status_there(state["first"]), "the backup's statuses are there"
+            if newest_is_ours:
+                assert not status_there(lost), "what came after the last backup went with the node"
+            used = grid.node(other.id)["used"]
+            assert (used["cpu"], used["memory_mb"], used["disk_gb"]) == (1, 2048, 10), used
+            assert grid.node(node.id)["used"] == {"cpu": 0, "memory_mb": 0, "disk_gb": 0}, \
+                grid.node(node.id)
+            node.start()  # the old node comes back: it drops its stale copy
+            wait_until(lambda: not os.path.exists(f"{node.data_dir}/instances/{NAME}"), 30,
+                       "the old node to remove its copy")
+            assert grid.through_gateway(HOST)[0] == 200, "still served after the old node is back"
+
         def delete_removes_backups():
             code, _ = grid.api("DELETE", f"/api/grid/v1/deployments/{NAME}")
             assert code == 200
-            assert not os.path.exists(f"{node.data_dir}/backups/{NAME}")
+            assert not os.path.exists(f"{other.data_dir}/backups/{NAME}")
 
         if not suite.run("deploy, and what the operator sees", deploy_and_observe):
             return
@@ -184,6 +218,8 @@ def main():
         suite.run("stop and start keep data and capacity", stop_and_start)
         suite.run("resize changes the cgroup limits in place", resize_in_place)
         suite.run("upgrade to a new binary; a failing one is rolled back", upgrade_and_roll_back)
+        suite.run("a node lost: the instance is redeployed elsewhere from its last backup",
+                  node_lost_redeployed_from_last_backup)
         suite.run("delete removes the backups", delete_removes_backups)
 
     return suite.run_against(grid, body)
