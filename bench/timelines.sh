@@ -4,12 +4,19 @@
 # response bytes as a static file in the same run (the ceiling). SQLite and PostgreSQL.
 #
 #   bench/timelines.sh [--accounts N] [--statuses M] [--follows F] [--duration S] [--backends "sqlite postgres"]
+#                      [--writes W] [--cases "on off"]
 #
+# --writes W (> 0) adds a case: the home timeline (response cache on) read while bench/writer.py
+# writes W times a second (posts by the accounts user1 follows, favourites, reblogs and
+# unfavourites of statuses in user1's home), so that the cache is invalidated W times a second.
+# --cases: which response cache settings to measure ("on off" by default).
+# HERD_BINS="old/herd new/herd" measures several builds on the same seeded database, one after the
+# other in the same run (before/after); the first one seeds. Default: HERD_BIN or build/herd.
 # Needs: build/herd, wrk, nginx, PostgreSQL 15 binaries (for the postgres backend). Prints a
 # Markdown table; append it to bench/RESULTS.md with the machine description.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ACCOUNTS=1000 STATUSES=1000000 FOLLOWS=20 DURATION=10 BACKENDS="sqlite postgres"
+ACCOUNTS=1000 STATUSES=1000000 FOLLOWS=20 DURATION=10 BACKENDS="sqlite postgres" WRITES=0 CASES="on off"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --accounts) ACCOUNTS=$2; shift 2 ;;
@@ -17,10 +24,14 @@ while [[ $# -gt 0 ]]; do
     --follows) FOLLOWS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --backends) BACKENDS=$2; shift 2 ;;
+    --writes) WRITES=$2; shift 2 ;;
+    --cases) CASES=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
 HERD=${HERD_BIN:-$PWD/build/herd}
+read -r -a BINS <<<"${HERD_BINS:-$HERD}"
+HERD=${BINS[0]}
 WORK=$(mktemp -d /tmp/herd-bench.XXXXXX)
 PORT=3900 NGINX_PORT=3901 PG_PORT=3902
 PIDS=()
@@ -69,8 +80,8 @@ wrk_run() {  # url [token] -> "req/s p50 p99"
   echo "$rps $p50 $p99"
 }
 
-echo "| backend | case | herd req/s | p50 | p99 | nginx req/s (same bytes) | ratio | bytes |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| backend | build | case | herd req/s | p50 | p99 | nginx req/s (same bytes) | ratio | bytes |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for backend in $BACKENDS; do
   data=$WORK/data-$backend
   mkdir -p "$data"
@@ -88,13 +99,15 @@ for backend in $BACKENDS; do
   start=$(date +%s)
   "$HERD" admin seed --accounts "$ACCOUNTS" --statuses "$STATUSES" --follows "$FOLLOWS" >&2
   echo "seeded $backend in $(( $(date +%s) - start )) s" >&2
-  for cache in on off; do
+  for HERD in "${BINS[@]}"; do
+  build=$(basename "$(dirname "$HERD")")/$(basename "$HERD")
+  for cache in $CASES; do
   if [[ $cache == on ]]; then export HERD_RESPONSE_CACHE_MB=8; else export HERD_RESPONSE_CACHE_MB=0; fi
-  "$HERD" serve >"$WORK/serve-$backend-$cache.log" 2>&1 &
+  "$HERD" serve >>"$WORK/serve-$backend-$cache.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
-  if [[ $cache == on ]]; then
-    app=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/apps" -d client_name=bench -d redirect_uris=urn:ietf:wg:oauth:2.0:oob -d scopes=read)
+  if [[ -z ${token:-} ]]; then
+    app=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/apps" -d client_name=bench -d redirect_uris=urn:ietf:wg:oauth:2.0:oob -d "scopes=read write")
     cid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])' <<<"$app")
     csec=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])' <<<"$app")
     token=$(curl -sf -X POST "http://127.0.0.1:$PORT/oauth/token" -d grant_type=password -d username=user1@seed.invalid \
@@ -109,10 +122,24 @@ for backend in $BACKENDS; do
     read -r ceiling _ _ < <(wrk_run "http://127.0.0.1:$NGINX_PORT/$case.json")
     read -r rps p50 p99 < <(wrk_run "http://127.0.0.1:$PORT$path" "$token")
     ratio=$(python3 -c "print(f'{$rps/$ceiling:.2f}')")
-    echo "| $backend | $case timeline, response cache $cache | $rps | $p50 | $p99 | $ceiling | $ratio | $bytes |"
+    echo "| $backend | $build | $case timeline, response cache $cache | $rps | $p50 | $p99 | $ceiling | $ratio | $bytes |"
   done
+  if [[ $WRITES != 0 && $cache == on ]]; then
+    python3 bench/writer.py --base "http://127.0.0.1:$PORT" --client-id "$cid" --client-secret "$csec" \
+      --rate "$WRITES" --ready "$WORK/writer.ready" >"$WORK/writer.json" &
+    writer=$!
+    for _ in $(seq 600); do [[ -f $WORK/writer.ready ]] && break; sleep 0.2; done  # its sign-ins
+    rm -f "$WORK/writer.ready"
+    read -r ceiling _ _ < <(wrk_run "http://127.0.0.1:$NGINX_PORT/home.json")
+    read -r rps p50 p99 < <(wrk_run "http://127.0.0.1:$PORT/api/v1/timelines/home" "$token")
+    kill -TERM "$writer"; wait "$writer" || true
+    ratio=$(python3 -c "print(f'{$rps/$ceiling:.2f}')")
+    echo "| $backend | $build | home timeline, response cache on, while writing: $(cat "$WORK/writer.json") | $rps | $p50 | $p99 | $ceiling | $ratio | |"
+  fi
   rss=$(ps -o rss= -p "${PIDS[-1]}")
-  echo "| $backend | herd RSS after the load (cache $cache) | $((rss / 1024)) MiB | | | | | |"
+  echo "| $backend | $build | herd RSS after the load (cache $cache) | $((rss / 1024)) MiB | | | | | |"
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
   done
+  done
+  unset token
 done

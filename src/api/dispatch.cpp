@@ -82,6 +82,7 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
     http::Response response;
     std::string cache_key;
     std::uint64_t cache_generation = 0;
+    std::optional<ResponseCache::Flight> flight;  // this request computes a cached answer
     RequestLimits::Verdict verdict;
     try {
       http::parse_request(request);
@@ -102,6 +103,14 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
         std::string cached_route;
         auto hit = cache->get(cache_key, cache_generation, &cached_route);
         metrics::count_cache_lookup(hit.has_value());
+        if (!hit) {
+          flight.emplace(cache->join(cache_key, cache_generation));
+          if (!flight->leader()) {  // another request is computing this answer: take it
+            auto [answer, answer_route] = flight->wait();
+            hit = std::move(answer);
+            cached_route = std::move(answer_route);
+          }
+        }
         if (hit) {
           RequestLimits::decorate(*hit, verdict);
           add_cors(*hit);
@@ -145,7 +154,7 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
       log::error("{} {}: {}", request.method, request.path, error.what());
       response = http::Response::error(500, "Internal server error");
     }
-    if (!cache_key.empty()) cache->put(cache_key, cache_generation, response, *route);
+    if (flight) flight->finish(response, *route);
     RequestLimits::decorate(response, verdict);
     add_cors(response);
     observe(request, *route, response.status, start);

@@ -34,7 +34,7 @@ std::optional<http::Response> ResponseCache::get(const std::string& key, std::ui
 void ResponseCache::put(const std::string& key, std::uint64_t generation,
                         const http::Response& response, const std::string& route) {
   if (response.status != 200) return;
-  std::size_t size = key.size() + response.body.size() + 256;
+  std::size_t size = key.size() + response.payload().size() + 256;
   if (size > max_bytes_ / 4) return;
   std::lock_guard lock(mutex_);
   if (generation < generation_) return;  // computed before a newer write: already stale
@@ -44,10 +44,90 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
     generation_ = generation;
   }
   http::Response stored = response;
-  stored.shared_body = std::make_shared<const std::string>(std::move(stored.body));
-  stored.body.clear();
+  if (!stored.shared_body) {
+    stored.shared_body = std::make_shared<const std::string>(std::move(stored.body));
+    stored.body.clear();
+  }
   auto [it, inserted] = entries_.emplace(key, Entry{std::move(stored), route});
   if (inserted) bytes_ += size;
+}
+
+// ---- single flight ------------------------------------------------------------------------------
+
+struct ResponseCache::Flight::State {
+  std::uint64_t generation;
+  std::mutex mutex;
+  std::condition_variable done;
+  bool finished = false;
+  http::Response response;
+  std::string route;
+};
+
+ResponseCache::Flight ResponseCache::join(const std::string& key, std::uint64_t generation) {
+  std::lock_guard lock(mutex_);
+  auto it = flights_.find(key);
+  if (it != flights_.end() && it->second->generation >= generation)
+    return Flight(*this, key, generation, it->second, false);
+  auto state = std::make_shared<Flight::State>();
+  state->generation = generation;
+  flights_[key] = state;  // a flight at an older generation keeps its own waiters
+  return Flight(*this, key, generation, std::move(state), true);
+}
+
+ResponseCache::Flight::Flight(ResponseCache& cache, std::string key, std::uint64_t generation,
+                              std::shared_ptr<State> state, bool leader)
+    : cache_(&cache),
+      key_(std::move(key)),
+      generation_(generation),
+      state_(std::move(state)),
+      leader_(leader) {}
+
+ResponseCache::Flight::Flight(Flight&& other) noexcept
+    : cache_(other.cache_),
+      key_(std::move(other.key_)),
+      generation_(other.generation_),
+      state_(std::move(other.state_)),
+      leader_(other.leader_) {
+  other.leader_ = false;
+}
+
+ResponseCache::Flight::~Flight() {
+  if (!leader_ || !state_) return;
+  bool finished;
+  {
+    std::lock_guard lock(state_->mutex);
+    finished = state_->finished;
+  }
+  if (!finished) finish(http::Response::error(500, "Internal server error"), {});
+}
+
+std::pair<http::Response, std::string> ResponseCache::Flight::wait() {
+  std::unique_lock lock(state_->mutex);
+  state_->done.wait(lock, [&] { return state_->finished; });
+  return {state_->response, state_->route};
+}
+
+void ResponseCache::Flight::finish(const http::Response& response, const std::string& route) {
+  if (!leader_) return;
+  http::Response shared = response;  // one copy of the body for the cache and every waiter
+  if (!shared.shared_body) {
+    shared.shared_body = std::make_shared<const std::string>(std::move(shared.body));
+    shared.body.clear();
+  }
+  cache_->put(key_, generation_, shared, route);
+  {
+    std::lock_guard lock(cache_->mutex_);
+    auto it = cache_->flights_.find(key_);
+    if (it != cache_->flights_.end() && it->second == state_) cache_->flights_.erase(it);
+  }
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->response = std::move(shared);
+    state_->route = route;
+    state_->finished = true;
+  }
+  state_->done.notify_all();
+  leader_ = false;
 }
 
 }  // namespace herd::api

@@ -6,8 +6,17 @@
 // committed write (a post, a favourite, a follow, a revoked token) makes every entry stale at
 // once. Coarse, but never wrong, and free of per-entity invalidation rules. Bounded in bytes;
 // when full it starts over.
+//
+// Single flight: a miss is computed once. The first request that misses a key at a generation
+// computes it (Flight::leader()); requests for the same key that miss meanwhile, at the same or
+// an older generation, wait for that answer instead of computing it again (an answer computed
+// from data at least as new as what they asked for is theirs byte for byte: same target, same
+// Authorization). A request that saw a newer generation than the one being computed does not
+// wait for it and computes its own.
 #pragma once
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,6 +42,35 @@ class ResponseCache {
   void put(const std::string& key, std::uint64_t generation, const http::Response& response,
            const std::string& route = {});
 
+  // One computation of a key in progress, shared by the requests that missed it.
+  class Flight {
+   public:
+    Flight(Flight&&) noexcept;
+    Flight& operator=(Flight&&) = delete;
+    // Unblocks the waiters with a 500 if the leader never called finish().
+    ~Flight();
+    // True for the request that computes the answer; the others call wait().
+    bool leader() const { return leader_; }
+    // The leader's answer (and its route), once computed.
+    std::pair<http::Response, std::string> wait();
+    // Leader only: stores the answer (put() for a 200) and wakes the waiters.
+    void finish(const http::Response& response, const std::string& route);
+
+   private:
+    friend class ResponseCache;
+    struct State;
+    Flight(ResponseCache& cache, std::string key, std::uint64_t generation,
+           std::shared_ptr<State> state, bool leader);
+    ResponseCache* cache_;
+    std::string key_;
+    std::uint64_t generation_;
+    std::shared_ptr<State> state_;
+    bool leader_;
+  };
+  // After a miss at `generation`: joins the computation of `key` in progress at that generation
+  // or a newer one, or starts one (leader).
+  Flight join(const std::string& key, std::uint64_t generation);
+
  private:
   std::mutex mutex_;
   std::size_t max_bytes_;
@@ -43,6 +81,7 @@ class ResponseCache {
     std::string route;
   };
   std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, std::shared_ptr<Flight::State>> flights_;
 };
 
 }  // namespace herd::api

@@ -164,13 +164,14 @@ struct DeliveryWorker::Impl {
     while (!federation.stopping()) {
       std::vector<store::Job> jobs;
       try {
-        // Look before claiming: an empty poll must not write (writes invalidate caches).
+        // Look before claiming: an empty poll must not write. The queue's own bookkeeping
+        // (claims, retries, failures) changes nothing a cached response shows: unversioned.
         bool due = app.db->read_value([&](store::Connection& c) {
           return store::has_due_jobs(c, kDeliveryQueue, now_unix_ms());
         });
         if (due)
-          jobs = app.db->write_value([&](store::Connection& c) {
-            return store::claim_jobs(c, kDeliveryQueue, now_unix_ms(), kLockMs, kBatch);
+          app.db->write_unversioned([&](store::Connection& c) {
+            jobs = store::claim_jobs(c, kDeliveryQueue, now_unix_ms(), kLockMs, kBatch);
           });
       } catch (const std::exception& error) {
         log::error("delivery queue: {}", error.what());
@@ -182,7 +183,7 @@ struct DeliveryWorker::Impl {
       std::vector<Outcome> outcomes;
       for (const auto& job : jobs) outcomes.push_back(send(job, keys));
       try {
-        app.db->write([&](store::Connection& c) {
+        app.db->write_unversioned([&](store::Connection& c) {
           std::int64_t now = now_unix_ms();
           for (const Outcome& outcome : outcomes) {
             int attempts = outcome.job.attempts + 1;

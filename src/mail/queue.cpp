@@ -12,6 +12,10 @@ namespace herd::mail {
 
 namespace json = boost::json;
 
+// The queue's bookkeeping (claims, retries, deletions, mail_failures) changes nothing a cached
+// response shows: its writes are unversioned (store/database.hpp), so mail never empties the
+// response cache.
+
 namespace {
 
 constexpr std::string_view kQueue = "mail";
@@ -32,7 +36,7 @@ void give_up(App& app, const store::Job& job, const Message& message, const std:
              std::int64_t now) {
   log::error("mail {} to {} ({}) not delivered after {} attempt(s): {}", job.id, message.to,
              message.subject, job.attempts + 1, error);
-  app.db->write([&](store::Connection& c) {
+  app.db->write_unversioned([&](store::Connection& c) {
     store::MailFailure failure;
     failure.id = next_id();
     failure.recipient = message.to;
@@ -60,14 +64,14 @@ bool run_job(App& app, const store::Job& job, std::int64_t now) {
   }
   if (!app.config.mail_enabled()) {
     log::info("mail not sent (no SMTP_SERVER): to {} subject \"{}\"", message.to, message.subject);
-    app.db->write([&](store::Connection& c) { store::delete_job(c, job.id); });
+    app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
     return true;
   }
   SmtpOutcome outcome =
       send_smtp(app.config, bare_address(message.from), message.to, to_rfc5322(message));
   if (outcome.sent) {
     log::info("mail sent to {}: \"{}\" {}", message.to, message.subject, message.message_id);
-    app.db->write([&](store::Connection& c) { store::delete_job(c, job.id); });
+    app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
     return true;
   }
   if (outcome.permanent || job.attempts + 1 >= kMaxAttempts) {
@@ -77,7 +81,7 @@ bool run_job(App& app, const store::Job& job, std::int64_t now) {
   std::int64_t next = now + backoff(job.attempts);
   log::warn("mail {} to {} not sent (attempt {}), retried in {} s: {}", job.id, message.to,
             job.attempts + 1, (next - now) / 1000, outcome.error);
-  app.db->write([&](store::Connection& c) {
+  app.db->write_unversioned([&](store::Connection& c) {
     store::retry_job(c, job.id, next, job.attempts + 1, outcome.error);
   });
   return outcome.code != 0;  // no answer at all: the server is down, try the others later
@@ -96,8 +100,9 @@ int run_mail_jobs(App& app, std::int64_t now) {
   if (!due) return 0;
   int ran = 0;
   for (; ran < 100; ++ran) {
-    auto jobs = app.db->write_value(
-        [&](store::Connection& c) { return store::claim_jobs(c, kQueue, now, kLockMs, 1); });
+    std::vector<store::Job> jobs;
+    app.db->write_unversioned(
+        [&](store::Connection& c) { jobs = store::claim_jobs(c, kQueue, now, kLockMs, 1); });
     if (jobs.empty()) break;
     bool reachable = true;
     try {

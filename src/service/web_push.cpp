@@ -184,13 +184,14 @@ void run_job(App& app, const store::Job& job, std::int64_t now) {
   }
   auto delivery = app.db->read_value(
       [&](store::Connection& c) { return prepare(app, c, subscription_id, notification_id); });
+  // The queue's bookkeeping changes nothing a cached response shows: unversioned writes.
   if (!delivery) {
-    app.db->write([&](store::Connection& c) { store::delete_job(c, job.id); });
+    app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
     return;
   }
   std::string error;
   Outcome outcome = send(app, *delivery, error);
-  app.db->write([&](store::Connection& c) {
+  app.db->write_unversioned([&](store::Connection& c) {
     if (outcome == Outcome::failed && job.attempts + 1 < kMaxAttempts) {
       store::retry_job(c, job.id, now + kBackoffMs[std::min(job.attempts, 3)], job.attempts + 1,
                        error);
@@ -323,15 +324,16 @@ int run_web_push_jobs(App& app, std::int64_t now) {
   bool due =
       app.db->read_value([&](store::Connection& c) { return store::has_due_jobs(c, kQueue, now); });
   if (!due) return 0;
-  auto jobs = app.db->write_value(
-      [&](store::Connection& c) { return store::claim_jobs(c, kQueue, now, kJobLockMs, 16); });
+  std::vector<store::Job> jobs;
+  app.db->write_unversioned(
+      [&](store::Connection& c) { jobs = store::claim_jobs(c, kQueue, now, kJobLockMs, 16); });
   for (const auto& job : jobs) {
     try {
       run_job(app, job, now);
     } catch (const std::exception& error) {
       log::error("web push job {} failed: {}", job.id, error.what());
       try {
-        app.db->write([&](store::Connection& c) {
+        app.db->write_unversioned([&](store::Connection& c) {
           if (job.attempts + 1 >= kMaxAttempts)
             store::delete_job(c, job.id);
           else

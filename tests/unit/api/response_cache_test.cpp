@@ -1,0 +1,76 @@
+#include "api/response_cache.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+using namespace herd;
+
+namespace {
+http::Response answer(std::string body, int status = 200) {
+  http::Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+}  // namespace
+
+TEST(ResponseCacheFlight, ConcurrentMissesWaitForTheLeadersAnswer) {
+  api::ResponseCache cache(1 << 20);
+  auto leader = cache.join("/api/v1/timelines/home\nBearer a", 7);
+  ASSERT_TRUE(leader.leader());
+  std::vector<std::string> bodies(6);
+  std::vector<std::string> routes(6);
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 6; ++i) {
+    auto flight = cache.join("/api/v1/timelines/home\nBearer a", i % 2 ? 7 : 6);
+    ASSERT_FALSE(flight.leader()) << "a miss at the same or an older generation waits";
+    waiters.emplace_back([&, i, f = std::move(flight)]() mutable {
+      auto [response, route] = f.wait();
+      bodies[i] = response.payload();
+      routes[i] = route;
+    });
+  }
+  // Another key, or a newer generation, is computed on its own.
+  EXPECT_TRUE(cache.join("/api/v1/timelines/public\nBearer a", 7).leader());
+  auto newer = cache.join("/api/v1/timelines/home\nBearer a", 8);
+  EXPECT_TRUE(newer.leader());
+  leader.finish(answer("[{\"id\":\"1\"}]"), "/api/v1/timelines/home");
+  for (auto& t : waiters) t.join();
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(bodies[i], "[{\"id\":\"1\"}]");
+    EXPECT_EQ(routes[i], "/api/v1/timelines/home");
+  }
+  // The answer was stored for its generation.
+  auto hit = cache.get("/api/v1/timelines/home\nBearer a", 7);
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->payload(), "[{\"id\":\"1\"}]");
+  newer.finish(answer("[]"), "/api/v1/timelines/home");
+  EXPECT_FALSE(cache.get("/api/v1/timelines/home\nBearer a", 7)) << "a newer write made it stale";
+  EXPECT_EQ(cache.get("/api/v1/timelines/home\nBearer a", 8)->payload(), "[]");
+  // Once finished, the next miss computes again.
+  EXPECT_TRUE(cache.join("/api/v1/timelines/home\nBearer a", 9).leader());
+}
+
+TEST(ResponseCacheFlight, WaitersGetAnErrorWhenTheLeaderGivesUp) {
+  api::ResponseCache cache(1 << 20);
+  std::optional<api::ResponseCache::Flight> leader(cache.join("/api/v1/statuses/1\n", 3));
+  auto waiter = cache.join("/api/v1/statuses/1\n", 3);
+  ASSERT_FALSE(waiter.leader());
+  std::thread t([&] { leader.reset(); });  // e.g. the handler threw something unexpected
+  auto [response, route] = waiter.wait();
+  t.join();
+  EXPECT_EQ(response.status, 500);
+  EXPECT_FALSE(cache.get("/api/v1/statuses/1\n", 3)) << "errors are not cached";
+  EXPECT_TRUE(cache.join("/api/v1/statuses/1\n", 3).leader());
+}
+
+TEST(ResponseCacheFlight, NonOkAnswersAreSharedButNotStored) {
+  api::ResponseCache cache(1 << 20);
+  auto leader = cache.join("/api/v1/statuses/2\n", 3);
+  auto waiter = cache.join("/api/v1/statuses/2\n", 3);
+  leader.finish(answer("{\"error\":\"Record not found\"}", 404), "/api/v1/statuses/:id");
+  EXPECT_EQ(waiter.wait().first.status, 404);
+  EXPECT_FALSE(cache.get("/api/v1/statuses/2\n", 3));
+}
