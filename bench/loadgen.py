@@ -4,7 +4,8 @@ instance (`herd admin seed`), with open streaming connections; optionally starts
 itself inside a cgroup (memory and CPU limits).
 
 Each simulated person is a seeded account (userN@seed.invalid, password "password"), signed in once
-(tokens are kept in --tokens for the next run). Requests are sent open-loop: they are scheduled at
+(tokens are kept in --tokens for the next run; on a SQLite --data they are written into the
+database directly, sparing 1,000 argon2id checks). Requests are sent open-loop: they are scheduled at
 --rate per second (Poisson arrivals) and the latency of each is counted from its scheduled time, so
 a server that falls behind shows it in the percentiles (no coordinated omission). Kinds, weighted
 by --mix: home, notifications, thread (a status's context), profile (an account and its
@@ -26,8 +27,10 @@ import argparse
 import bisect
 import http.client
 import json
+import multiprocessing
 import os
 import random
+import re
 import selectors
 import socket
 import subprocess
@@ -49,6 +52,8 @@ p.add_argument("--rate", type=float, default=100, help="requests per second, all
 p.add_argument("--duration", type=float, default=30)
 p.add_argument("--streams", type=int, default=0)
 p.add_argument("--connections", type=int, default=64, help="concurrent requests at most")
+p.add_argument("--processes", type=int, default=4,
+               help="client processes sending the requests (one Python process cannot keep up)")
 p.add_argument("--mix", default="home=30,notifications=15,thread=10,profile=10,post=10,"
                "favourite=12,reblog=5,follow=3", help="kind=weight,...")
 p.add_argument("--tokens", default="/tmp/herd-loadgen-tokens.json")
@@ -207,6 +212,37 @@ def sign_in(n, app):
     tokens[name] = json.loads(data)["access_token"]
 
 
+def mint_tokens(database):
+    """Access tokens written straight into a seeded SQLite database (tokens are stored as they
+    are sent): 1,000 password sign-ins would cost 1,000 argon2id checks. Needs an application row
+    (any herd serve start registers the web client's). Returns whether it could."""
+    import secrets
+    import sqlite3
+    db = sqlite3.connect(database, timeout=30)
+    apps = db.execute("SELECT min(id) FROM oauth_applications").fetchone()
+    if not apps or apps[0] is None:
+        return False
+    users = dict(db.execute("SELECT a.username, u.id FROM users u JOIN accounts a ON a.id = u.account_id"))
+    now = int(time.time() * 1000)
+    with db:
+        for i, n in enumerate(missing):
+            name = f"user{n}"
+            if name not in users:
+                raise SystemExit(f"loadgen: no seeded account {name}")
+            token = secrets.token_urlsafe(32)
+            db.execute("INSERT INTO oauth_access_tokens (id, token, application_id, user_id, scopes, "
+                       "created_at) VALUES (?,?,?,?,?,?)",
+                       ((now << 16) | (i & 0xFFFF), token, apps[0], users[name], "read write", now))
+            tokens[name] = token
+    return True
+
+
+database = os.path.join(args.data, "herd.sqlite3") if args.data else None
+if missing and database and os.path.exists(database) and not os.environ.get("DATABASE_URL"):
+    if mint_tokens(database):
+        json.dump({"instance": instance, "tokens": tokens}, open(args.tokens, "w"))
+        print(f"loadgen: {len(missing)} tokens written into {database}", file=sys.stderr)
+        missing = []
 if missing:
     # Each sign-in checks a password with argon2id (64 MiB): done before the measured run, and
     # outside the cgroup, which would not hold several at once. Tokens are kept for next time.
@@ -233,7 +269,7 @@ people = [tokens[f"user{n}"] for n in range(1, args.people + 1)]
 # Ids to act on: statuses and accounts from the public timeline, refreshed as posts arrive.
 _, data = call(conn, "GET", "/api/v1/timelines/public?limit=40", people[0])
 statuses = [s["id"] for s in json.loads(data)]
-accounts = list({s["account"]["id"] for s in json.loads(data)})
+accounts = list({(s["account"]["id"], s["account"]["username"]) for s in json.loads(data)})
 ids_lock = threading.Lock()
 
 # ---- streams ----------------------------------------------------------------------------------
@@ -284,12 +320,29 @@ def run_streams():
         key.fileobj.close()
 
 
-stream_thread = threading.Thread(target=run_streams, daemon=True)
+def streams_process(pipe):
+    """Child process: opens the streams, reports how many opened, reads until told to stop, then
+    reports (open, errors, events)."""
+    threading.Thread(target=lambda: (pipe.recv(), stop.set()), daemon=True).start()
+    opened = threading.Event()
+
+    def report_opened():
+        while streams_open + stream_errors < args.streams and not stop.is_set():
+            time.sleep(0.05)
+        pipe.send(("opened", streams_open))
+        opened.set()
+    threading.Thread(target=report_opened, daemon=True).start()
+    run_streams()
+    opened.wait()
+    pipe.send(("done", streams_open, stream_errors, stream_events))
+
+
+mp = multiprocessing.get_context("fork")
 if args.streams:
-    stream_thread.start()
-    while streams_open + stream_errors < args.streams:
-        time.sleep(0.1)
-    print(f"loadgen: {streams_open} streams open", file=sys.stderr)
+    streams_pipe, child_end = mp.Pipe()
+    streams_child = mp.Process(target=streams_process, args=(child_end,))
+    streams_child.start()
+    print(f"loadgen: {streams_pipe.recv()[1]} streams open", file=sys.stderr)
 
 # ---- requests ---------------------------------------------------------------------------------
 
@@ -305,7 +358,8 @@ def request(kind, person):
     token = people[person]
     with ids_lock:
         status_id = random.choice(statuses) if statuses else None
-        account_id = random.choice(accounts) if accounts else None
+        others = [a for a in accounts if a[1] != f"user{person + 1}"]  # never oneself
+        account_id = random.choice(others)[0] if others else None
     if kind == "home":
         return [("GET", "/api/v1/timelines/home", None)]
     if kind == "notifications":
@@ -379,28 +433,56 @@ def herd_stats():
     return int(fields["VmRSS"].split()[0]) // 1024, int(fields["VmHWM"].split()[0]) // 1024, cpu
 
 
+def generate(worker, pipe):
+    """Child process: sends its share of the requests (rate / processes, people whose index is
+    worker modulo processes) and reports results, errors, samples, sent and late counts."""
+    share = [i for i in range(len(people)) if i % args.processes == worker]
+    pool = ThreadPoolExecutor(max(1, args.connections // args.processes))
+    random.seed(worker * 7919 + int(time.time()))
+    start = time.monotonic()
+    next_at = start
+    sent = late = 0
+    while next_at < start + args.duration:
+        delay = next_at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        elif delay < -1:
+            late += 1  # the generator itself fell behind by more than a second
+        kind = mix[bisect.bisect(cumulative, random.random() * cumulative[-1])][0]
+        pool.submit(run, kind, random.choice(share), next_at)
+        sent += 1
+        next_at += random.expovariate(args.rate / args.processes)
+    pool.shutdown(wait=True)
+    pipe.send((results, errors, error_samples, sent, late))
+
+
 before = herd_stats()
-pool = ThreadPoolExecutor(args.connections)
+log_path = os.path.join(args.data, "loadgen-serve.log") if server else None
+log_offset = os.path.getsize(log_path) if log_path else 0
 start = time.monotonic()
-next_at = start
-sent = 0
-late = 0
-while next_at < start + args.duration:
-    delay = next_at - time.monotonic()
-    if delay > 0:
-        time.sleep(delay)
-    elif delay < -1:
-        late += 1  # the generator itself fell behind by more than a second
-    kind = mix[bisect.bisect(cumulative, random.random() * cumulative[-1])][0]
-    pool.submit(run, kind, random.randrange(len(people)), next_at)
-    sent += 1
-    next_at += random.expovariate(args.rate)
-pool.shutdown(wait=True)
+children = []
+for worker in range(args.processes):
+    parent_end, child_end = mp.Pipe()
+    child = mp.Process(target=generate, args=(worker, child_end))
+    child.start()
+    children.append((child, parent_end))
+sent = late = 0
+for child, pipe in children:
+    part_results, part_errors, part_samples, part_sent, part_late = pipe.recv()
+    child.join()
+    for kind in results:
+        results[kind] += part_results[kind]
+        errors[kind] += part_errors[kind]
+    error_samples.extend(part_samples)
+    del error_samples[10:]
+    sent += part_sent
+    late += part_late
 elapsed = time.monotonic() - start
 after = herd_stats()
-stop.set()
 if args.streams:
-    stream_thread.join()
+    streams_pipe.send("stop")
+    _, streams_open, stream_errors, stream_events = streams_pipe.recv()
+    streams_child.join()
 
 
 def pct(values, q):
@@ -435,6 +517,13 @@ if args.streams:
 if after:
     print(f"herd: RSS {after[0]} MiB at the end, peak {after[1]} MiB; CPU {after[2] - before[2]:.1f} s "
           f"during the run")
+if log_path:  # herd's own timing of the same requests (its log line per request)
+    with open(log_path, "rb") as f:
+        f.seek(log_offset)
+        served = sorted(float(m.group(1)) / 1000 for m in re.finditer(
+            rb" (?:GET|POST) (?!/api/v1/streaming)\S+ \d{3} ([\d.]+)ms", f.read()))
+    print(f"herd's own request times (its log): {len(served)} requests, p50 {pct(served, 0.5)}, "
+          f"p99 {pct(served, 0.99)}, max {pct(served, 1.0)}")
 if cgroup_stats:
     peak, oom = cgroup_stats()
     print(f"cgroup: memory {args.memory or '-'}, cpus {args.cpus or '-'}; peak "
