@@ -104,7 +104,7 @@ int serve_main(const std::string& config_path) {
   options.workers = workers;
   options.max_body_bytes = app.config.max_body_bytes;
   options.max_upload_bytes = app.config.max_upload_bytes;
-  api::ResponseCache cache(app.config.response_cache_mb << 20);
+  api::ResponseCache cache(app.config.response_cache_mb << 20, !app.config.authorized_fetch);
   store::Database* database = app.db.get();
   auto generation = [database] { return database->generation(); };
   api::ResponseCache* response_cache = app.config.response_cache_mb ? &cache : nullptr;

@@ -55,7 +55,7 @@ http::FastPath make_fast_path(std::function<std::uint64_t()> generation, Respons
     } catch (const std::exception&) {
       return std::nullopt;  // the full path answers with the error
     }
-    if (!ResponseCache::cacheable(request)) return std::nullopt;
+    if (!cache->cacheable(request)) return std::nullopt;
     auto start = std::chrono::steady_clock::now();
     std::string route;
     auto hit = cache->get(ResponseCache::key(request), generation(), &route);
@@ -97,7 +97,7 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
           return response;
         }
       }
-      if (cache && generation && ResponseCache::cacheable(request)) {
+      if (cache && generation && cache->cacheable(request)) {
         cache_key = ResponseCache::key(request);
         cache_generation = generation();
         std::string cached_route;

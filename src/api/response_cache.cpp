@@ -1,11 +1,35 @@
 #include "api/response_cache.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace herd::api {
 
-bool ResponseCache::cacheable(const http::Request& request) {
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// As api/activitypub's wants_activity_json: what makes /users/<name> answer the actor document.
+bool asks_activity_json(const http::Request& request) {
+  std::string accept(request.header("accept"));
+  std::transform(accept.begin(), accept.end(), accept.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return accept.find("application/activity+json") != std::string::npos ||
+         accept.find("application/ld+json") != std::string::npos;
+}
+
+}  // namespace
+
+bool ResponseCache::cacheable(const http::Request& request) const {
   if (request.method != "GET") return false;
   const std::string& p = request.path;
-  auto starts = [&](std::string_view prefix) { return p.compare(0, prefix.size(), prefix) == 0; };
+  auto starts = [&](std::string_view prefix) { return starts_with(p, prefix); };
+  if (p == "/.well-known/webfinger") return true;
+  if (actor_documents_ && starts("/users/") && p.size() > 7 &&
+      p.find('/', 7) == std::string::npos && asks_activity_json(request))
+    return true;
   if (starts("/api/v1/timelines/")) return true;
   if (starts("/api/v1/statuses/")) return true;
   if (p == "/api/v1/instance" || p == "/api/v2/instance") return true;
@@ -18,6 +42,10 @@ std::string ResponseCache::key(const http::Request& request) {
   std::string key = request.target;
   key += '\n';
   key += request.header("authorization");
+  if (!starts_with(request.path, "/api/")) {  // documents negotiated by Accept
+    key += '\n';
+    key += request.header("accept");
+  }
   return key;
 }
 

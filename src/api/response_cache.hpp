@@ -1,5 +1,7 @@
 // A cache of whole GET responses for read-heavy endpoints (timelines, statuses, account
-// statuses, instance), keyed by the request target and the caller's Authorization header.
+// statuses, instance, WebFinger, and local actor documents asked as ActivityPub JSON unless
+// AUTHORIZED_FETCH makes them depend on the request's signature), keyed by the request target,
+// the caller's Authorization header and, outside /api/, the Accept header (content negotiation).
 //
 // Entries are tagged with the database generation (store::Database::generation) read before the
 // response was computed; an entry is served only while the generation is unchanged, so any
@@ -29,10 +31,13 @@ namespace herd::api {
 
 class ResponseCache {
  public:
-  explicit ResponseCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  // actor_documents: whether local actor documents (/users/<name> asked as ActivityPub JSON) may
+  // be cached: not when every fetch must be signed (AUTHORIZED_FETCH).
+  explicit ResponseCache(std::size_t max_bytes, bool actor_documents = false)
+      : max_bytes_(max_bytes), actor_documents_(actor_documents) {}
 
   // Whether responses to this request may be cached (GET, cacheable path).
-  static bool cacheable(const http::Request& request);
+  bool cacheable(const http::Request& request) const;
   static std::string key(const http::Request& request);
 
   // A hit also gives the route pattern the response was stored with.
@@ -74,6 +79,7 @@ class ResponseCache {
  private:
   std::mutex mutex_;
   std::size_t max_bytes_;
+  bool actor_documents_;
   std::size_t bytes_ = 0;
   std::uint64_t generation_ = 0;  // all entries belong to this generation
   struct Entry {

@@ -74,3 +74,32 @@ TEST(ResponseCacheFlight, NonOkAnswersAreSharedButNotStored) {
   EXPECT_EQ(waiter.wait().first.status, 404);
   EXPECT_FALSE(cache.get("/api/v1/statuses/2\n", 3));
 }
+
+namespace {
+http::Request get(const std::string& target, const std::string& accept = "") {
+  http::Request r;
+  r.method = "GET";
+  r.target = target;
+  if (!accept.empty()) r.headers["accept"] = accept;
+  http::parse_request(r);
+  return r;
+}
+}  // namespace
+
+TEST(ResponseCacheRules, FederationDocumentsAreCachedByTheirAcceptHeader) {
+  api::ResponseCache cache(1 << 20, true);
+  EXPECT_TRUE(cache.cacheable(get("/.well-known/webfinger?resource=acct:alice@example.com")));
+  EXPECT_TRUE(cache.cacheable(get("/users/alice", "application/activity+json")));
+  EXPECT_TRUE(cache.cacheable(get("/users/alice", "application/ld+json; profile=\"x\"")));
+  EXPECT_FALSE(cache.cacheable(get("/users/alice", "text/html")))
+      << "the profile page depends on the browser's session";
+  EXPECT_FALSE(cache.cacheable(get("/users/alice/outbox", "application/activity+json")));
+  EXPECT_NE(api::ResponseCache::key(get("/users/alice", "application/activity+json")),
+            api::ResponseCache::key(get("/users/alice", "application/ld+json")));
+  EXPECT_EQ(api::ResponseCache::key(get("/api/v1/timelines/public", "application/json")),
+            api::ResponseCache::key(get("/api/v1/timelines/public", "*/*")))
+      << "the client API answers JSON whatever Accept says";
+  api::ResponseCache signed_fetch(1 << 20, false);  // AUTHORIZED_FETCH: every fetch is checked
+  EXPECT_FALSE(signed_fetch.cacheable(get("/users/alice", "application/activity+json")));
+  EXPECT_TRUE(signed_fetch.cacheable(get("/api/v1/timelines/public")));
+}
