@@ -21,8 +21,10 @@
 #include "federation/replies.hpp"
 #include "http/server.hpp"
 #include "mail/queue.hpp"
+#include "service/account_deletion.hpp"
 #include "service/accounts.hpp"
 #include "service/custom_emojis.hpp"
+#include "service/imports.hpp"
 #include "service/polls.hpp"
 #include "service/preview_cards.hpp"
 #include "service/rate_limits.hpp"
@@ -155,6 +157,10 @@ int serve_main(const std::string& config_path) {
   });
   service::Ticker mail("mail", std::chrono::seconds(1), [&app] {
     mail::run_mail_jobs(app, now_unix_ms());  // sends queued mail (mail/queue.hpp)
+  });
+  service::Ticker accounts("account jobs", std::chrono::seconds(1), [&app] {
+    service::run_account_deletion_jobs(app, now_unix_ms());  // data of deleted accounts
+    service::run_import_jobs(app, now_unix_ms());            // CSV imports
   });
   if (!app.config.mail_enabled())
     log::info("no SMTP_SERVER: messages are logged, not sent; sign-ups need no confirmation");

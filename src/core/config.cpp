@@ -44,6 +44,8 @@ const std::vector<SettingDoc>& setting_docs() {
       {"SMTP_DELIVERY_METHOD", "smtp (default; the only method)"},
       {"HERD_INSTANCE_TITLE", "the instance's name"},
       {"HERD_INSTANCE_DESCRIPTION", "the instance's short description"},
+      {"HERD_ACCOUNT_DELETION_GRACE_SECONDS",
+       "how long a deleted account's data stays hidden before it is removed (default 30 days)"},
       {"HERD_THREADS", "worker threads running request handlers (default: 4 per core)"},
       {"HERD_MAX_BODY_BYTES", "largest JSON/form request body (default: 1048576)"},
       {"HERD_MAX_UPLOAD_BYTES", "largest multipart upload (default: 41943040)"},
@@ -189,6 +191,8 @@ void apply(Config& c, const std::string& name, const std::string& value) {
     if (value != "text" && value != "json")
       throw ConfigError(name + ": expected text or json, got \"" + value + "\"");
     c.json_logs = value == "json";
+  } else if (name == "HERD_ACCOUNT_DELETION_GRACE_SECONDS") {
+    c.account_deletion_grace_seconds = parse_int_setting(name, value, 0, 10LL * 365 * 24 * 3600);
   } else if (name == "HERD_DISK_QUOTA_BYTES") c.disk_quota_bytes = static_cast<std::uint64_t>(parse_int_setting(name, value, 0, 1LL << 62));
 }
 

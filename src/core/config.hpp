@@ -79,6 +79,9 @@ struct Config {
   std::vector<std::string> trusted_proxies = {"127.0.0.0/8", "::1"};
   std::string metrics_token;                    // HERD_METRICS_TOKEN (empty: /metrics is off)
   bool json_logs = false;                       // HERD_LOG_FORMAT: text (default) | json
+  // HERD_ACCOUNT_DELETION_GRACE_SECONDS: how long a deleted account's data stays (hidden) before
+  // it is removed; Mastodon's 30 days by default.
+  std::int64_t account_deletion_grace_seconds = 30LL * 24 * 3600;
 
   // "https://" or "http://" + web domain, without trailing slash.
   std::string base_url() const;

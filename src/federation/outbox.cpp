@@ -8,6 +8,7 @@
 #include "federation/documents.hpp"
 #include "federation/moderation.hpp"
 #include "federation/serialize.hpp"
+#include "store/account_deletions.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/statuses.hpp"
@@ -158,6 +159,19 @@ void on_profile_updated(App& app, store::Connection& c, Id account_id) {
   json::object activity = update_actor_activity(app, *account);
   publish_migration(c, *account, activity["object"].as_object());
   enqueue_delivery(app, c, account_id, activity, inboxes);
+}
+
+void on_account_deleted(App& app, store::Connection& c, const store::Account& account) {
+  if (!account.local()) return;
+  std::vector<std::string> inboxes = store::follower_inboxes(c, account.id);
+  for (auto& inbox : store::all_known_inboxes(c)) inboxes.push_back(std::move(inbox));
+  json::object activity{{"@context", "https://www.w3.org/ns/activitystreams"},
+                        {"id", account.uri + "#delete"},
+                        {"type", "Delete"},
+                        {"actor", account.uri},
+                        {"to", json::array{kPublicCollection}},
+                        {"object", account.uri}};
+  enqueue_delivery(app, c, account.id, activity, inboxes);
 }
 
 }  // namespace herd::federation

@@ -44,5 +44,8 @@ void on_follow_answered(App& app, store::Connection& c, Id target_id, Id followe
 void on_block(App& app, store::Connection& c, Id account_id, Id target_id, bool undo);
 // A local account's profile changed: Update(Person) to its followers' servers.
 void on_profile_updated(App& app, store::Connection& c, Id account_id);
+// A local account deleted itself: Delete(Person) to its followers' inboxes and every other inbox
+// this server knows (as Mastodon's DeleteAccountService), signed by the account.
+void on_account_deleted(App& app, store::Connection& c, const store::Account& account);
 
 }  // namespace herd::federation

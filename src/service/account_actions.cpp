@@ -5,6 +5,7 @@
 #include "core/time.hpp"
 #include "federation/outbox.hpp"
 #include "service/events.hpp"
+#include "store/account_deletions.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/moderation.hpp"
@@ -43,7 +44,7 @@ void announce(App& app, store::Connection& c, const Target& target) {
 }  // namespace
 
 void act_on_account(App& app, Id moderator_id, Id account_id, const std::string& type,
-                    std::optional<Id> report_id) {
+                    std::optional<Id> report_id, bool send_email_notification) {
   if (type != "none" && type != "sensitive" && type != "disable" && type != "silence" &&
       type != "suspend")
     fail(ErrorKind::validation, "Validation failed: Type is not included in the list");
@@ -62,7 +63,7 @@ void act_on_account(App& app, Id moderator_id, Id account_id, const std::string&
     }
     if (report_id && !store::set_report_resolved(c, *report_id, moderator_id, now_unix_ms()))
       not_found();
-    if (target.user)  // a local user is told by mail (service/events.hpp)
+    if (target.user && send_email_notification)  // told by mail (service/events.hpp)
       record(app, c, Event(EventKind::account_warned, target.user->id).with_detail(type));
   });
   log::info("moderation: account {} ({}) {} by account {}", account_id, type,
@@ -80,6 +81,8 @@ void undo_account_action(App& app, Id moderator_id, Id account_id, const std::st
     } else if (undo == "unsensitive") {
       store::set_account_sensitized(c, account_id, false);
     } else if (undo == "unsuspend") {
+      if (store::find_account_deletion(c, account_id))  // its owner deleted it: for good
+        fail(ErrorKind::forbidden, "This account was deleted by its owner");
       store::set_account_suspended(c, account_id, false);
       announce(app, c, target);
     }

@@ -14,8 +14,9 @@ namespace herd::service {
 
 // type: none | sensitive | disable | silence | suspend (422 otherwise). With a report, resolves
 // it. A local account's suspension is announced to other servers (Update of the actor, suspended).
+// A local user is told by mail unless send_email_notification is false (Mastodon's parameter).
 void act_on_account(App& app, Id moderator_id, Id account_id, const std::string& type,
-                    std::optional<Id> report_id);
+                    std::optional<Id> report_id, bool send_email_notification = true);
 // Undo of one flag: "enable" (disable), "unsilence", "unsuspend", "unsensitive".
 void undo_account_action(App& app, Id moderator_id, Id account_id, const std::string& undo);
 // Pending local sign-ups only (403 otherwise): approve lets the user sign in; reject deletes it.

@@ -16,6 +16,7 @@
 #include "service/quotes.hpp"
 #include "service/search.hpp"
 #include "service/visibility.hpp"
+#include "store/account_deletions.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/media.hpp"
@@ -285,6 +286,19 @@ store::Status delete_status(App& app, Id account_id, Id status_id) {
   });
   remove_media_files(app, media);  // once the deletion is committed
   return status;
+}
+
+int remove_account_statuses(App& app, store::Connection& c, Id account_id, int limit,
+                            std::vector<store::MediaAttachment>& media) {
+  int removed = 0;
+  for (Id id : store::account_status_ids(c, account_id, limit)) {
+    auto status = store::find_status(c, id);
+    if (!status) continue;  // a reblog removed with its original in this batch
+    remove_status(app, c, *status);
+    for (auto& m : store::delete_status_media(c, id)) media.push_back(std::move(m));
+    ++removed;
+  }
+  return removed;
 }
 
 store::Status favourite(App& app, Id account_id, Id status_id) {

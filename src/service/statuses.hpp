@@ -14,6 +14,10 @@
 #include "store/models.hpp"
 #include "text/format.hpp"
 
+namespace herd::store {
+struct MediaAttachment;
+}
+
 namespace herd::service {
 
 struct NewStatus {
@@ -42,6 +46,11 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input);
 // Deletes the account's own status (404 otherwise), its reblogs, feed entries, notifications and
 // media (files removed after the commit), and updates counters. Returns the status as it was.
 store::Status delete_status(App& app, Id account_id, Id status_id);
+// Inside a transaction, without telling other servers (the account's Delete(Person) did): removes
+// up to `limit` of the account's statuses as delete_status does, adding their media to `media`
+// (files to remove after the commit). Returns how many were removed (0: none left).
+int remove_account_statuses(App& app, store::Connection& c, Id account_id, int limit,
+                            std::vector<store::MediaAttachment>& media);
 
 // Each returns the (original, for a reblog id) status afterwards. Doing twice = once.
 store::Status favourite(App& app, Id account_id, Id status_id);

@@ -11,11 +11,13 @@
 namespace herd::store {
 
 struct ExportedAccount {
+  Id id = 0;
   std::string username;
   std::string domain;      // "" for a local account
   bool flag1 = false;      // follows: show_reblogs; mutes: hide_notifications
   bool flag2 = false;      // follows: notify
   std::string list_title;  // lists
+  Id list_id = 0;          // lists
 };
 
 std::vector<ExportedAccount> export_following(Connection& c, Id account_id);

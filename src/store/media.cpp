@@ -118,4 +118,15 @@ std::vector<MediaAttachment> delete_status_media(Connection& c, Id status_id) {
   return rows;
 }
 
+std::vector<MediaAttachment> delete_unattached_media(Connection& c, Id account_id) {
+  auto rows = media_from_result(c.query(std::string("SELECT ") + kColumns +
+                                            " FROM media_attachments WHERE account_id = ? AND "
+                                            "status_id IS NULL",
+                                        {Value(account_id)}));
+  if (!rows.empty())
+    c.query("DELETE FROM media_attachments WHERE account_id = ? AND status_id IS NULL",
+            {Value(account_id)});
+  return rows;
+}
+
 }  // namespace herd::store

@@ -45,5 +45,7 @@ std::unordered_map<Id, std::vector<MediaAttachment>> load_status_media(
     Connection& c, const std::vector<Id>& status_ids);
 // Removes the status's media rows and returns them (their files are the caller's to remove).
 std::vector<MediaAttachment> delete_status_media(Connection& c, Id status_id);
+// Removes the account's media that no status holds; returns them (their files to remove).
+std::vector<MediaAttachment> delete_unattached_media(Connection& c, Id account_id);
 
 }  // namespace herd::store

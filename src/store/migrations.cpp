@@ -718,6 +718,30 @@ CREATE TABLE custom_emojis (
   UNIQUE (shortcode, domain)
 );
 )SQL"},
+      {30, "account deletions, CSV imports", R"SQL(
+CREATE TABLE account_deletions (
+  account_id BIGINT PRIMARY KEY,
+  requested_at BIGINT NOT NULL,
+  purge_at BIGINT NOT NULL,
+  purged_at BIGINT
+);
+CREATE TABLE imports (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  state TEXT NOT NULL,
+  file_name TEXT NOT NULL DEFAULT '',
+  data TEXT NOT NULL,
+  total_items BIGINT NOT NULL,
+  processed_items BIGINT NOT NULL DEFAULT 0,
+  imported_items BIGINT NOT NULL DEFAULT 0,
+  failures TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  finished_at BIGINT
+);
+CREATE INDEX imports_by_account ON imports (account_id, id);
+)SQL"},
       {34, "full-text search of statuses",
        // The index is filled by service/search: the statuses written before this migration by
        // the backfill that `search_backfill_after` asks of `herd serve` (or herd admin search

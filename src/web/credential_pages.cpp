@@ -197,7 +197,9 @@ http::Response settings_page(App& app, const service::BrowserSession& session,
        new_password_fields() +
        "<div class=\"actions\"><button type=\"submit\">Change password</button></div></form>";
   b += "<p style=\"margin-top:1.5rem\"><a href=\"/auth/edit/notifications\">Email "
-       "notifications</a></p>";
+       "notifications</a> · <a href=\"/settings/export\">Export</a> · <a "
+       "href=\"/settings/import\">Import</a> · <a href=\"/settings/delete\">Delete account</a>"
+       "</p>";
   return card(app, session, false, "Account settings", b, status);
 }
 

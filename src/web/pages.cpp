@@ -201,6 +201,8 @@ void add_web_routes(http::Router& router, App& app) {
   add_two_factor_pages(router, app);
   add_settings_session_pages(router, app);
   add_export_pages(router, app);
+  add_delete_pages(router, app);
+  add_import_pages(router, app);
   add_account_pages(router, app);
   add_tag_pages(router, app);
   add_credential_pages(router, app);

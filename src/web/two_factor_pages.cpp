@@ -81,6 +81,8 @@ http::Response post_code(App& app, http::Request& request) {
   store::WebSession session = sign_in_browser(app, request, current->session.token, user->id);
   http::Response response = http::Response::redirect(return_to, 303);
   set_session_cookie(app, response, session);
+  note_browser_sign_in(app, request, response,
+                       user->id);  // "new sign-in" mail, as after a password
   return response;
 }
 

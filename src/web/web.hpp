@@ -117,13 +117,15 @@ store::WebSession sign_in_browser(App& app, const http::Request& request,
 
 // ---- route groups (web/*.cpp) -------------------------------------------------------------------
 
-void add_session_pages(http::Router& router, App& app);  // web/auth_pages.cpp
-void add_two_factor_pages(http::Router& router, App& app);  // web/two_factor_pages.cpp
+void add_session_pages(http::Router& router, App& app);           // web/auth_pages.cpp
+void add_two_factor_pages(http::Router& router, App& app);        // web/two_factor_pages.cpp
 void add_settings_session_pages(http::Router& router, App& app);  // web/session_pages.cpp
 void add_export_pages(http::Router& router, App& app);            // web/export_pages.cpp
-void add_account_pages(http::Router& router, App& app);  // web/profile.cpp
-void add_tag_pages(http::Router& router, App& app);      // web/tags.cpp
-void add_credential_pages(http::Router& router, App& app);  // web/credential_pages.cpp
+void add_delete_pages(http::Router& router, App& app);            // web/delete_pages.cpp
+void add_import_pages(http::Router& router, App& app);            // web/import_pages.cpp
+void add_account_pages(http::Router& router, App& app);           // web/profile.cpp
+void add_tag_pages(http::Router& router, App& app);               // web/tags.cpp
+void add_credential_pages(http::Router& router, App& app);        // web/credential_pages.cpp
 
 // After a successful web sign-in: identifies the browser by a long-lived cookie (set on the
 // response when missing) and tells service::note_sign_in (a mail for a browser never seen).

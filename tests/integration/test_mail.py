@@ -255,6 +255,42 @@ def new_browser_sign_in_is_reported(t):
         t.check("herd-integration-tests" in mails[0].text, "the notice names the browser", mails[0].text)
 
 
+def totp(secret, at=None):
+    """RFC 6238 (SHA-1, 30 s, 6 digits) for a base32 secret."""
+    import base64, hashlib, hmac, struct, time
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = struct.pack(">Q", int((at or time.time()) // 30))
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 15
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7fffffff) % 1000000)
+
+
+@suite.case
+def two_factor_sign_in_from_a_new_browser_is_reported(t):
+    server, sink = S["server"], S["sink"]
+    register_confirmed(server, "fiona")
+    first, r = web_sign_in(server, "fiona", DEFAULT_PASSWORD)
+    t.require(r.status == 303, "first sign-in")
+    page = first.request("GET", "/settings/two_factor")
+    first.submit(server.url + "/settings/two_factor", form_with(page, "/two_factor/setup"),
+                 {"password": DEFAULT_PASSWORD})
+    page = first.request("GET", "/settings/two_factor")
+    secret = re.search(r'id="otp-secret">([A-Z2-7]+)<', page.text)
+    t.require(secret, "the setup page shows the secret")
+    _, codes = first.submit(server.url + "/settings/two_factor", form_with(page, "/two_factor/confirm"),
+                            {"code": totp(secret.group(1))})
+    recovery = re.findall(r"<li><code>([^<]+)</code></li>", codes.text)
+    t.require(recovery, "two-factor is on (recovery codes shown)", codes.text[-500:])
+    elsewhere, r = web_sign_in(server, "fiona", DEFAULT_PASSWORD)
+    page = elsewhere.request("GET", r.header("Location")) if r.status in (302, 303) else r
+    form = form_with(page, "/auth/sign_in/two_factor")
+    t.require(form, "the password is followed by the code form")
+    _, r = elsewhere.submit(server.url + "/auth/sign_in/two_factor", form, {"code": recovery[0]})
+    t.eq(r.status, 303, "signed in with a recovery code")
+    mails = sink.wait_for(lambda m: "fiona@herd.test" in m.rcpt_tos and "New sign-in" in m.subject)
+    t.eq(len(mails), 1, "a two-factor sign-in from a new browser is reported too")
+
+
 @suite.case
 def notification_emails_and_one_click_unsubscribe(t):
     server, sink = S["server"], S["sink"]
@@ -305,6 +341,15 @@ def moderation_warning_and_staff_mail(t):
     server.api("POST", f"/api/v1/admin/accounts/{jane.id}/action", token=admin_token, form={"type": "silence"})
     mails = sink.wait_for(lambda m: "jane@herd.test" in m.rcpt_tos and "took action" in m.subject)
     t.check(mails and "limited" in mails[0].text, "the user is told what the moderators did")
+    # Mastodon's send_email_notification=false: the action is taken, no mail; mail goes out in
+    # order, so once the next (default) warning arrived the silent one would have been before it.
+    server.api("POST", f"/api/v1/admin/accounts/{jane.id}/action", token=admin_token,
+               form={"type": "sensitive", "send_email_notification": "false"})
+    server.api("POST", f"/api/v1/admin/accounts/{jane.id}/action", token=admin_token, form={"type": "none"})
+    mails = sink.wait_for(lambda m: "jane@herd.test" in m.rcpt_tos and "took action" in m.subject, count=2)
+    t.check(any("warning about your conduct" in m.text for m in mails), "the default warning is mailed")
+    t.check(not any("sensitive" in m.text for m in mails), "send_email_notification=false sends no mail",
+            [m.text[:200] for m in mails])
     kurt = register_confirmed(server, "kurt")
     server.api("POST", "/api/v1/reports", token=kurt.token, form={"account_id": jane.id, "comment": "spam"})
     reports = sink.wait_for(lambda m: ADMIN_EMAIL in m.rcpt_tos and "New report" in m.subject)

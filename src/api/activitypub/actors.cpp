@@ -35,6 +35,7 @@
 #include "federation/serialize.hpp"
 #include "http/params.hpp"
 #include "service/visibility.hpp"
+#include "store/account_deletions.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/statuses.hpp"
@@ -88,6 +89,12 @@ store::Account local_account(App& app, const std::string& username) {
 
 http::Response actor_document(App& app, http::Request& request, const std::string& username) {
   federation::require_signed_fetch(app, request);
+  // An account its owner deleted is gone for good (410, as Mastodon), not merely suspended.
+  auto deleted = app.db->read_value([&](store::Connection& c) {
+    auto account = store::find_account_by_username(c, username, "");
+    return account && store::find_account_deletion(c, account->id).has_value();
+  });
+  if (deleted) return http::Response::error(410, "Gone");
   store::Account account = local_account(app, username);
   json::object actor = federation::actor_json(app, account);
   app.db->read([&](store::Connection& c) { federation::publish_migration(c, account, actor); });

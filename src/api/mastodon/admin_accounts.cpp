@@ -94,8 +94,10 @@ http::Response action(App& app, http::Request& request) {
     report = parse_id(*text);
     if (!report) not_found();
   }
-  service::act_on_account(app, viewer.account_id(), path_id(request),
-                          http::param_string(request.params, "type").value_or("none"), report);
+  service::act_on_account(
+      app, viewer.account_id(), path_id(request),
+      http::param_string(request.params, "type").value_or("none"), report,
+      http::param_bool(request.params, "send_email_notification").value_or(true));
   return http::Response::json(json::object{});
 }
 
