@@ -23,6 +23,7 @@
 #include "mail/queue.hpp"
 #include "service/account_deletion.hpp"
 #include "service/accounts.hpp"
+#include "service/archives.hpp"
 #include "service/custom_emojis.hpp"
 #include "service/imports.hpp"
 #include "service/polls.hpp"
@@ -161,6 +162,9 @@ int serve_main(const std::string& config_path) {
   service::Ticker accounts("account jobs", std::chrono::seconds(1), [&app] {
     service::run_account_deletion_jobs(app, now_unix_ms());  // data of deleted accounts
     service::run_import_jobs(app, now_unix_ms());            // CSV imports
+  });
+  service::Ticker archives("archives", std::chrono::seconds(1), [&app] {
+    service::run_archive_jobs(app, now_unix_ms());  // "Request your archive" zips
   });
   if (!app.config.mail_enabled())
     log::info("no SMTP_SERVER: messages are logged, not sent; sign-ups need no confirmation");

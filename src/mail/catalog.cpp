@@ -31,6 +31,7 @@ const Subject kSubjects[] = {
   {"report", "%{instance}: New report", "%{instance}: Neue Meldung", "%{instance} : Nouveau signalement", "%{instance}: Nuevo informe"},
   {"pending_account", "%{instance}: New account up for review (%{name})", "%{instance}: Neues Konto zur Überprüfung (%{name})", "%{instance} : Nouveau compte à examiner (%{name})", "%{instance}: Nueva cuenta para revisión (%{name})"},
   {"warning", "%{instance}: A moderator took action on your account", "%{instance}: Maßnahme gegen dein Konto", "%{instance} : Une modération a été appliquée à votre compte", "%{instance}: Se ha tomado una medida sobre tu cuenta"},
+  {"archive_ready", "%{instance}: Your archive is ready for download", "%{instance}: Dein Archiv steht zum Herunterladen bereit", "%{instance} : Votre archive est prête à être téléchargée", "%{instance}: Tu archivo está listo para descargar"},
   {"test", "%{instance}: Test message", "%{instance}: Testnachricht", "%{instance} : Message de test", "%{instance}: Mensaje de prueba"},
 };
 // clang-format on

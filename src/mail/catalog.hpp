@@ -13,7 +13,8 @@
 namespace herd::mail {
 
 // Subject keys: confirmation, email_change, email_changed, reset_password, password_changed,
-// sign_in, mention, direct, follow, follow_request, report, pending_account, warning, test.
+// sign_in, mention, direct, follow, follow_request, report, pending_account, warning, archive_ready,
+// test.
 std::string subject(std::string_view key, std::string_view locale,
                     const std::map<std::string, std::string>& values);
 

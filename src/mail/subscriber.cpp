@@ -216,6 +216,17 @@ void on_event(App& app, store::Connection& c, const Event& event) {
                             "Read the server's rules: " + app.base_url() + "/about"};
       send(app, c, r->user.email, content);
       return;
+    case EventKind::archive_ready:
+      content.subject = subject("archive_ready", locale, names(app));
+      content.heading = "Your archive is ready";
+      content.paragraphs = {"The archive of @" + r->account.username + " on " +
+                                app.config.instance_title + " you asked for is ready.",
+                            "Download it while you are signed in; you can ask for a new one "
+                            "every 6 days."};
+      content.action_label = "Download archive";
+      content.action_url = event.detail;
+      send(app, c, r->user.email, content);
+      return;
     case EventKind::notification_created:
       return;
   }

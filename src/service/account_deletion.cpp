@@ -1,6 +1,7 @@
 #include "service/account_deletion.hpp"
 
 #include <boost/json.hpp>
+#include <filesystem>
 
 #include "core/crypto.hpp"
 #include "core/error.hpp"
@@ -8,11 +9,13 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/outbox.hpp"
+#include "media/storage.hpp"
 #include "service/media.hpp"
 #include "service/profile_images.hpp"
 #include "service/statuses.hpp"
 #include "store/account_deletions.hpp"
 #include "store/accounts.hpp"
+#include "store/archives.hpp"
 #include "store/federation.hpp"
 #include "store/media.hpp"
 
@@ -69,7 +72,7 @@ int run_account_deletion_jobs(App& app, std::int64_t now) {
     try {
       account_id = json::parse(job.payload).as_object().at("account_id").to_number<Id>();
       std::vector<store::MediaAttachment> media;
-      std::vector<std::string> images;
+      std::vector<std::string> images, archives;
       bool finished = false;
       app.db->write([&](store::Connection& c) {
         if (remove_account_statuses(app, c, account_id, kStatusBatch, media) > 0) {
@@ -78,6 +81,8 @@ int run_account_deletion_jobs(App& app, std::int64_t now) {
         }
         if (auto account = store::find_account(c, account_id))
           images = {account->avatar_url, account->header_url};
+        for (const auto& archive : store::archives_of(c, account_id, 1000))
+          if (!archive.file_name.empty()) archives.push_back(archive.file_name);
         for (auto& m : store::purge_account_rows(c, account_id)) media.push_back(std::move(m));
         store::set_account_purged(c, account_id, now_unix_ms());
         store::delete_job(c, job.id);
@@ -85,6 +90,9 @@ int run_account_deletion_jobs(App& app, std::int64_t now) {
       });
       remove_media_files(app, media);  // once the rows are gone
       for (const auto& image : images) remove_profile_image_file(app, image);
+      std::error_code ignored;
+      for (const auto& archive : archives)
+        std::filesystem::remove(media::storage(app.config).data_dir() / archive, ignored);
       if (finished) log::info("account {}: data removed (deleted by its owner)", account_id);
     } catch (const std::exception& error) {
       log::error("account deletion job {} (account {}): {}", job.id, account_id, error.what());

@@ -22,6 +22,7 @@ enum class EventKind {
   signed_in_new_browser,     // user_id, detail: the browser's User-Agent, address: its IP
   notification_created,      // notification
   account_warned,  // user_id, detail: the action (none, sensitive, disable, silence, suspend)
+  archive_ready,   // user_id, detail: the archive's download URL
 };
 
 struct Event {

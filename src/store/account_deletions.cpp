@@ -96,7 +96,7 @@ std::vector<MediaAttachment> purge_account_rows(Connection& c, Id account_id) {
        {"favourites", "bookmarks", "home_feed", "lists", "filters", "markers", "tag_follows",
         "featured_tags", "account_domain_blocks", "account_conversations", "scheduled_statuses",
         "poll_votes", "announcement_dismissals", "announcement_reactions", "notification_policies",
-        "idempotency_keys", "web_push_subscriptions", "imports"})
+        "idempotency_keys", "web_push_subscriptions", "imports", "account_archives"})
     c.query(std::string("DELETE FROM ") + table + " WHERE account_id = ?", a);
   for (const char* table : {"user_tokens", "user_browsers", "oauth_access_tokens",
                             "oauth_access_grants", "web_sessions"})

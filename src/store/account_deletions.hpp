@@ -41,7 +41,8 @@ std::vector<Id> account_status_ids(Connection& c, Id account_id, int limit);
 // side's counters corrected), favourites (status counters corrected), bookmarks, notifications
 // to and from it, lists, filters, markers, followed tags, featured tags, notes, pins,
 // conversations, scheduled statuses, poll votes, announcements' reactions, notification
-// policy/requests, suggestions, idempotency keys; the user row (its email becomes free) and its
+// policy/requests, suggestions, idempotency keys, imports and archives (their files are the
+// caller's to remove); the user row (its email becomes free) and its
 // tokens; the profile emptied (name, bio, fields, avatar and header URLs) and counters zeroed.
 // Returns the media attachments not attached to a status (their files to remove).
 std::vector<MediaAttachment> purge_account_rows(Connection& c, Id account_id);

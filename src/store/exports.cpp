@@ -72,15 +72,26 @@ std::vector<std::string> export_domain_blocks(Connection& c, Id account_id) {
   return out;
 }
 
-std::vector<ExportedStatus> export_bookmarks(Connection& c, Id account_id) {
+namespace {
+
+std::vector<ExportedStatus> statuses_in(Connection& c, const char* table, Id account_id) {
   std::vector<ExportedStatus> out;
-  auto result = c.query(
-      "SELECT s.id, s.uri, a.username, s.local FROM bookmarks b JOIN statuses s ON s.id = "
-      "b.status_id JOIN accounts a ON a.id = s.account_id WHERE b.account_id = ? ORDER BY b.id "
-      "DESC",
-      {Value(account_id)});
+  auto result = c.query(std::string("SELECT s.id, s.uri, a.username, s.local FROM ") + table +
+                            " b JOIN statuses s ON s.id = b.status_id JOIN accounts a ON a.id = "
+                            "s.account_id WHERE b.account_id = ? ORDER BY b.id DESC",
+                        {Value(account_id)});
   for (const Row& row : result.rows) out.push_back({row.i(0), row.b(3) ? "" : row.s(1), row.s(2)});
   return out;
+}
+
+}  // namespace
+
+std::vector<ExportedStatus> export_bookmarks(Connection& c, Id account_id) {
+  return statuses_in(c, "bookmarks", account_id);
+}
+
+std::vector<ExportedStatus> export_favourites(Connection& c, Id account_id) {
+  return statuses_in(c, "favourites", account_id);
 }
 
 }  // namespace herd::store

@@ -32,5 +32,7 @@ struct ExportedStatus {
   std::string username;  // the author's
 };
 std::vector<ExportedStatus> export_bookmarks(Connection& c, Id account_id);
+// The statuses the account favourited, newest first (the archive's likes.json).
+std::vector<ExportedStatus> export_favourites(Connection& c, Id account_id);
 
 }  // namespace herd::store

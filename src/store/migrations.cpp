@@ -742,6 +742,19 @@ CREATE TABLE imports (
 );
 CREATE INDEX imports_by_account ON imports (account_id, id);
 )SQL"},
+      {31, "account archives", R"SQL(
+CREATE TABLE account_archives (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  file_name TEXT NOT NULL DEFAULT '',
+  size BIGINT NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  finished_at BIGINT
+);
+CREATE INDEX account_archives_by_account ON account_archives (account_id, id);
+)SQL"},
       {34, "full-text search of statuses",
        // The index is filled by service/search: the statuses written before this migration by
        // the backfill that `search_backfill_after` asks of `herd serve` (or herd admin search

@@ -22,8 +22,9 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 bool private_route(std::string_view path) {
   // Account pages the server renders itself (two-factor setup, sessions, exports, imports,
   // deleting the account).
-  for (auto prefix : {"/settings/two_factor"sv, "/settings/sessions"sv, "/settings/applications"sv,
-                      "/settings/export"sv, "/settings/import"sv, "/settings/delete"sv})
+  for (auto prefix :
+       {"/settings/two_factor"sv, "/settings/sessions"sv, "/settings/applications"sv,
+        "/settings/export"sv, "/settings/archives"sv, "/settings/import"sv, "/settings/delete"sv})
     if (starts_with(path, prefix)) return false;
   for (auto exact : {"/home"sv, "/notifications"sv, "/explore"sv, "/public"sv, "/public/local"sv,
                      "/bookmarks"sv, "/favourites"sv, "/search"sv, "/follow_requests"sv, "/lists"sv,

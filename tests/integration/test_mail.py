@@ -357,6 +357,73 @@ def moderation_warning_and_staff_mail(t):
 
 
 @suite.case
+def archive_export_by_job_with_a_mail_and_a_download_link(t):
+    import io
+    import json
+    import zipfile
+    from harness import png
+    server, sink = S["server"], S["sink"]
+    olga = register_confirmed(server, "olga")
+    pia = register_confirmed(server, "pia")
+    image = png(8, 6, seed=3)
+    boundary = "herdtest0archive"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n'
+            f'Content-Type: image/png\r\n\r\n').encode() + image + f"\r\n--{boundary}--\r\n".encode()
+    media = server.api("POST", "/api/v2/media", token=olga.token, body=body,
+                       content_type=f"multipart/form-data; boundary={boundary}", expect=(200, 202))
+    mine = server.api("POST", "/api/v1/statuses", token=olga.token,
+                      form={"status": "my archived words", "media_ids[]": media["id"]})
+    private = server.api("POST", "/api/v1/statuses", token=olga.token,
+                         form={"status": "followers only words", "visibility": "private"})
+    theirs = server.api("POST", "/api/v1/statuses", token=pia.token, form={"status": "liked and kept"})
+    server.api("POST", f"/api/v1/statuses/{theirs['id']}/favourite", token=olga.token)
+    server.api("POST", f"/api/v1/statuses/{theirs['id']}/bookmark", token=olga.token)
+
+    browser, _ = web_sign_in(server, "olga", DEFAULT_PASSWORD)
+    page = browser.request("GET", "/settings/export")
+    form = form_with(page, "/settings/export/archive")
+    t.require(form, "the export page offers the archive")
+    _, r = browser.submit(server.url + "/settings/export", form)
+    t.check(r.status in (200, 303), "the archive is requested", r.describe())
+    mails = sink.wait_for(lambda m: "olga@herd.test" in m.rcpt_tos and "archive" in m.subject.lower(),
+                          timeout=60)
+    t.require(mails, "a mail says the archive is ready")
+    link = link_with(mails[0], server, "/download")
+    t.check(link.startswith(server.url + "/settings/archives/"), "with an absolute download link", link)
+    t.status(Browser(server).request("GET", link), 303, "signed out: sent to sign in")
+    other, _ = web_sign_in(server, "pia", DEFAULT_PASSWORD)
+    t.status(other.request("GET", link), 404, "someone else cannot download it")
+    r = browser.request("GET", link)
+    t.status(r, 200, "the owner downloads it")
+    t.eq(r.content_type, "application/zip", "a zip file")
+    archive = zipfile.ZipFile(io.BytesIO(r.body))
+    names = archive.namelist()
+    for name in ("actor.json", "outbox.json", "likes.json", "bookmarks.json"):
+        t.check(name in names, f"it holds {name}", names)
+    actor = json.loads(archive.read("actor.json"))
+    t.eq((actor.get("type"), actor.get("preferredUsername")), ("Person", "olga"), "actor.json is olga")
+    outbox = json.loads(archive.read("outbox.json"))
+    notes = [a["object"] for a in outbox.get("orderedItems", []) if a.get("type") == "Create"]
+    t.eq(outbox.get("totalItems"), 2, "outbox.json holds both posts (the private one too)")
+    t.check(any("my archived words" in n.get("content", "") for n in notes), "with their content")
+    t.check(any(n.get("id") == private["uri"] for n in notes), "the followers-only post is there")
+    t.eq(json.loads(archive.read("likes.json")).get("orderedItems"), [theirs["uri"]], "likes.json")
+    t.eq(json.loads(archive.read("bookmarks.json")).get("orderedItems"), [theirs["uri"]], "bookmarks.json")
+    files = [n for n in names if n.startswith("media_attachments/files/") and "original" in n]
+    t.eq(len(files), 1, "the media file is in the archive")
+    if files:
+        t.eq(archive.read(files[0]), image, "byte for byte")
+        attachment = [n for n in notes if n.get("attachment")]
+        t.check(attachment and attachment[0]["attachment"][0]["url"].endswith(files[0]),
+                "at the path of its URL", attachment[:1])
+    page = browser.request("GET", "/settings/export")
+    again = form_with(page, "/settings/export/archive")
+    _, r = browser.submit(server.url + "/settings/export", again)
+    t.status(r, 422, "a second archive within 6 days is refused")
+    t.check("6 days" in r.text, "and says when", r.text[-300:])
+
+
+@suite.case
 def refused_recipient_is_recorded_for_the_admin(t):
     server = S["server"]
     register_unconfirmed(server, "bounce", "bounce@herd.test")
