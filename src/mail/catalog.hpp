@@ -1,6 +1,6 @@
-// Every message herd sends, in one catalog: its subject line per locale (English, German,
-// French, Spanish; other locales fall back to English) and how its body is laid out. Subjects
-// may name the instance (%{instance}) and the acting account (%{name}).
+// Every message herd sends, in one catalog: its subject line and the texts of its body per locale
+// (English, German, French, Spanish; other locales fall back to English), and how its body is laid
+// out. Texts name their values as %{name} (%{instance}, %{username}, %{url}...).
 #pragma once
 #include <map>
 #include <string>
@@ -13,10 +13,13 @@
 namespace herd::mail {
 
 // Subject keys: confirmation, email_change, email_changed, reset_password, password_changed,
-// sign_in, mention, direct, follow, follow_request, report, pending_account, warning, archive_ready,
-// test.
+// sign_in, mention, direct, follow, follow_request, report, pending_account, warning,
+// archive_ready, test.
 std::string subject(std::string_view key, std::string_view locale,
                     const std::map<std::string, std::string>& values);
+// A body text by key ("reset.heading", "sign_in.browser"...; see catalog.cpp) in the locale.
+std::string text(std::string_view key, std::string_view locale,
+                 const std::map<std::string, std::string>& values);
 
 // A message's body before it becomes text and HTML: greeting, paragraphs, an optional quoted
 // text (a post), an optional button (label and absolute URL), and why the recipient got it.
@@ -27,6 +30,7 @@ struct Content {
   std::string quote;
   std::string action_label, action_url;
   std::string footer;
+  std::string locale = "en";  // of the recipient: the layout's own words ("Unsubscribe")
 };
 
 // The finished message to `to`: text/plain and text/html parts from `content`, From

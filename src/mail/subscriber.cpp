@@ -42,31 +42,43 @@ std::string confirmation_link(const App& app, const std::string& token) {
   return app.base_url() + "/auth/confirmation?confirmation_token=" + http::percent_encode(token);
 }
 
+// The values a user's texts may name.
+std::map<std::string, std::string> values_for(const App& app, const Recipient& r,
+                                              std::map<std::string, std::string> more = {}) {
+  more.emplace("instance", app.config.instance_title);
+  more.emplace("domain", app.domain());
+  more.emplace("username", r.account.username);
+  more.emplace("email", r.user.email);
+  return more;
+}
+
 void confirmation(App& app, store::Connection& c, const Recipient& r, const std::string& token) {
+  const std::string& l = r.user.locale;
+  auto v = values_for(app, r);
   Content content;
-  content.subject = subject("confirmation", r.user.locale, names(app));
-  content.heading = "Welcome, @" + r.account.username + "!";
-  content.paragraphs = {"You created an account on " + app.config.instance_title + " (" +
-                            app.domain() + ") with this email address.",
-                        "Confirm it to finish signing up. The link works once, for 24 hours; "
-                        "if you did not sign up, ignore this message."};
-  content.action_label = "Confirm email address";
+  content.locale = l;
+  content.subject = subject("confirmation", l, names(app));
+  content.heading = text("confirmation.heading", l, v);
+  content.paragraphs = {text("confirmation.created", l, v), text("confirmation.confirm", l, v)};
+  content.action_label = text("confirm_email", l, v);
   content.action_url = confirmation_link(app, token);
   send(app, c, r.user.email, content);
 }
 
 void pending_account(App& app, store::Connection& c, const Recipient& r) {
+  auto v = values_for(app, r);
   for (const store::User& staff : store::staff_users(c)) {
     if (!wants(c, staff.id, "pending_account")) continue;
+    const std::string& l = staff.locale;
     Content content;
-    content.subject = subject("pending_account", staff.locale, names(app, r.account.username));
-    content.heading = "A new account is waiting for review";
-    content.paragraphs = {"@" + r.account.username + " (" + r.user.email +
-                          ") signed up and waits for approval."};
+    content.locale = l;
+    content.subject = subject("pending_account", l, names(app, r.account.username));
+    content.heading = text("pending.heading", l, v);
+    content.paragraphs = {text("pending.text", l, v)};
     if (!r.user.registration_reason.empty()) content.quote = r.user.registration_reason;
-    content.action_label = "Review sign-ups";
+    content.action_label = text("pending.action", l, v);
     content.action_url = app.base_url() + "/api/v1/admin/accounts?status=pending";
-    content.footer = "You get this because you moderate " + app.config.instance_title + ".";
+    content.footer = text("pending.footer", l, v);
     send(app, c, staff.email, content, unsubscribe_url(app, c, staff.id, "pending_account"));
   }
 }
@@ -89,47 +101,33 @@ void notification(App& app, store::Connection& c, const store::Notification& n) 
     return;  // favourites, boosts, polls, edits: no email (as Mastodon's defaults)
   if (!wants(c, user->id, preference)) return;
   std::string who = from->display_name.empty() ? "@" + from->acct() : from->display_name;
+  const std::string& l = user->locale;
+  std::map<std::string, std::string> v{{"name", who},
+                                       {"acct", from->acct()},
+                                       {"instance", app.config.instance_title},
+                                       {"url", app.base_url() + "/auth/edit/notifications"}};
   Content content;
-  content.subject = subject(preference, user->locale, names(app, who));
+  content.locale = l;
+  content.subject = subject(preference, l, names(app, who));
   content.heading = content.subject;
   std::string profile = from->local() ? app.account_url(from->username) : from->url;
+  content.paragraphs = {text(preference + ".text", l, v)};
   if (preference == "mention" || preference == "direct") {
-    content.paragraphs = {who + " (@" + from->acct() + ") mentioned you" +
-                          (preference == "direct" ? " privately:" : ":")};
     if (status)
-      content.quote = status->spoiler_text.empty() ? text::strip_html(status->content)
-                                                   : "Content warning: " + status->spoiler_text;
-    content.action_label = "View the post";
+      content.quote = status->spoiler_text.empty()
+                          ? text::strip_html(status->content)
+                          : text("content_warning", l, {{"text", status->spoiler_text}});
+    content.action_label = text("view_post", l, v);
     content.action_url = status && !status->url.empty() ? status->url : profile;
-  } else if (preference == "follow") {
-    content.paragraphs = {who + " (@" + from->acct() + ") is now following you."};
-    content.action_label = "View profile";
-    content.action_url = profile;
-  } else if (preference == "follow_request") {
-    content.paragraphs = {who + " (@" + from->acct() +
-                          ") asked to follow you. Accept or reject the request in your app."};
-    content.action_label = "View profile";
+  } else if (preference == "follow" || preference == "follow_request") {
+    content.action_label = text("view_profile", l, v);
     content.action_url = profile;
   } else {
-    content.paragraphs = {"@" + from->acct() +
-                          " submitted a report. Review it in your app or "
-                          "with `herd admin reports`."};
-    content.action_label = "Open " + app.config.instance_title;
+    content.action_label = text("open_instance", l, v);
     content.action_url = app.base_url() + "/";
   }
-  content.footer = "You get this email because of your notification settings: " + app.base_url() +
-                   "/auth/edit/notifications";
+  content.footer = text("notification.footer", l, v);
   send(app, c, user->email, content, unsubscribe_url(app, c, user->id, preference));
-}
-
-std::string warning_text(const std::string& action) {
-  if (action == "sensitive") return "Your media will be marked as sensitive from now on.";
-  if (action == "disable") return "Your account has been disabled: you cannot sign in.";
-  if (action == "silence")
-    return "Your account has been limited: only people who already follow you see your posts.";
-  if (action == "suspend")
-    return "Your account has been suspended: it can no longer be used and your profile is hidden.";
-  return "A moderator sent you a warning about your conduct on this server.";
 }
 
 }  // namespace
@@ -141,8 +139,10 @@ void on_event(App& app, store::Connection& c, const Event& event) {
   }
   auto r = recipient_of_user(c, event.user_id);
   if (!r) return;
-  const std::string& locale = r->user.locale;
+  const std::string& l = r->user.locale;
+  auto v = values_for(app, *r);
   Content content;
+  content.locale = l;
   switch (event.kind) {
     case EventKind::account_registered:
       if (!r->user.confirmed && !event.token.empty()) confirmation(app, c, *r, event.token);
@@ -152,78 +152,72 @@ void on_event(App& app, store::Connection& c, const Event& event) {
       confirmation(app, c, *r, event.token);
       return;
     case EventKind::email_change_requested:
-      content.subject = subject("email_change", locale, names(app));
-      content.heading = "Confirm your new email address";
-      content.paragraphs = {"You asked to change the email address of @" + r->account.username +
-                                " on " + app.config.instance_title + " to this one.",
-                            "Confirm it to make the change. The link works once, for 24 hours; "
-                            "until then your old address stays in use."};
-      content.action_label = "Confirm email address";
+      content.subject = subject("email_change", l, names(app));
+      content.heading = text("email_change.heading", l, v);
+      content.paragraphs = {text("email_change.text", l, v), text("email_change.confirm", l, v)};
+      content.action_label = text("confirm_email", l, v);
       content.action_url = confirmation_link(app, event.token);
       send(app, c, event.email, content);
       return;
     case EventKind::email_changed:
-      content.subject = subject("email_changed", locale, names(app));
-      content.heading = "Your email address was changed";
-      content.paragraphs = {"The email address of @" + r->account.username + " on " +
-                                app.config.instance_title + " is now " + r->user.email + ".",
-                            "If you did not do this, reset your password and contact the "
-                            "server's administrators."};
-      content.action_label = "Reset password";
+      content.subject = subject("email_changed", l, names(app));
+      content.heading = text("email_changed.heading", l, v);
+      content.paragraphs = {text("email_changed.text", l, v), text("not_you.reset", l, v)};
+      content.action_label = text("reset_password", l, v);
       content.action_url = app.base_url() + "/auth/password/new";
       send(app, c, event.email, content);
       return;
     case EventKind::password_reset_requested:
-      content.subject = subject("reset_password", locale, names(app));
-      content.heading = "Reset your password";
-      content.paragraphs = {"Someone asked to reset the password of @" + r->account.username +
-                                " on " + app.config.instance_title + ".",
-                            "Choose a new password with this link; it works once, for 2 hours. "
-                            "If you did not ask, ignore this message: your password stays as it "
-                            "is."};
-      content.action_label = "Change password";
+      content.subject = subject("reset_password", l, names(app));
+      content.heading = text("reset.heading", l, v);
+      content.paragraphs = {text("reset.text", l, v), text("reset.link", l, v)};
+      content.action_label = text("change_password", l, v);
       content.action_url = app.base_url() + "/auth/password/edit?reset_password_token=" +
                            http::percent_encode(event.token);
       send(app, c, r->user.email, content);
       return;
     case EventKind::password_changed:
-      content.subject = subject("password_changed", locale, names(app));
-      content.heading = "Your password was changed";
-      content.paragraphs = {"The password of @" + r->account.username + " on " +
-                                app.config.instance_title + " was just changed.",
-                            "If you did not do this, reset your password at once."};
-      content.action_label = "Reset password";
+      content.subject = subject("password_changed", l, names(app));
+      content.heading = text("password_changed.heading", l, v);
+      content.paragraphs = {text("password_changed.text", l, v),
+                            text("password_changed.not_you", l, v)};
+      content.action_label = text("reset_password", l, v);
       content.action_url = app.base_url() + "/auth/password/new";
       send(app, c, r->user.email, content);
       return;
-    case EventKind::signed_in_new_browser:
+    case EventKind::signed_in_new_browser: {
       if (!wants(c, r->user.id, "sign_in")) return;
-      content.subject = subject("sign_in", locale, names(app));
-      content.heading = "New sign-in to your account";
-      content.paragraphs = {"Someone signed in to @" + r->account.username + " on " +
-                                app.config.instance_title + " from a browser not seen before.",
-                            "Browser: " + (event.detail.empty() ? "unknown" : event.detail),
-                            "Address: " + (event.address.empty() ? "unknown" : event.address),
-                            "If this was not you, change your password at once."};
-      content.action_label = "Account settings";
+      std::string unknown = text("unknown", l, v);
+      content.subject = subject("sign_in", l, names(app));
+      content.heading = text("sign_in.heading", l, v);
+      content.paragraphs = {
+          text("sign_in.text", l, v),
+          text("sign_in.browser", l, {{"browser", event.detail.empty() ? unknown : event.detail}}),
+          text("sign_in.address", l,
+               {{"address", event.address.empty() ? unknown : event.address}}),
+          text("sign_in.not_you", l, v)};
+      content.action_label = text("account_settings", l, v);
       content.action_url = app.base_url() + "/auth/edit";
       send(app, c, r->user.email, content, unsubscribe_url(app, c, r->user.id, "sign_in"));
       return;
-    case EventKind::account_warned:
-      content.subject = subject("warning", locale, names(app));
-      content.heading = "A moderator took action on your account";
-      content.paragraphs = {warning_text(event.detail),
-                            "Read the server's rules: " + app.base_url() + "/about"};
+    }
+    case EventKind::account_warned: {
+      std::string action = event.detail;
+      if (action != "sensitive" && action != "disable" && action != "silence" &&
+          action != "suspend")
+        action = "none";
+      content.subject = subject("warning", l, names(app));
+      content.heading = text("warning.heading", l, v);
+      content.paragraphs = {text("warning." + action, l, v),
+                            text("warning.rules", l, {{"url", app.base_url() + "/about"}})};
       send(app, c, r->user.email, content);
       return;
+    }
     case EventKind::archive_ready:
-      content.subject = subject("archive_ready", locale, names(app));
-      content.heading = "Your archive is ready";
-      content.paragraphs = {"The archive of @" + r->account.username + " on " +
-                                app.config.instance_title + " you asked for is ready.",
-                            "Download it while you are signed in; you can ask for a new one "
-                            "every 6 days."};
-      content.action_label = "Download archive";
+      content.subject = subject("archive_ready", l, names(app));
+      content.heading = text("archive.heading", l, v);
+      content.paragraphs = {text("archive.text", l, v), text("archive.when", l, v)};
+      content.action_label = text("archive.action", l, v);
       content.action_url = event.detail;
       send(app, c, r->user.email, content);
       return;

@@ -8,6 +8,7 @@ a 5xx recorded for the admin, and an SMTP outage with two `herd serve` processes
 every message arrives exactly once. One server talks plain SMTP with AUTH, one STARTTLS (a
 throwaway certificate, trusted through SMTP_CA_FILE) with AUTH.
 """
+import html
 import os
 import re
 import sys
@@ -53,12 +54,12 @@ def link_with(message, server, fragment):
     return None
 
 
-def register_unconfirmed(server, username, email):
+def register_unconfirmed(server, username, email, locale="en"):
     app = create_app(server, name="mail-tests")
     app_token = client_credentials_token(server, app)
     tok = server.api("POST", "/api/v1/accounts", token=app_token, form={
         "username": username, "email": email, "password": DEFAULT_PASSWORD,
-        "agreement": "true", "locale": "en"})
+        "agreement": "true", "locale": locale})
     return tok["access_token"]
 
 
@@ -156,6 +157,23 @@ def sign_up_needs_a_confirmed_address(t):
     r = server.http("POST", "/api/v1/emails/confirmations", token=token)
     t.json_error(r, 403, "resend after confirmation")
     S["carla"] = token
+
+
+@suite.case
+def messages_in_the_users_language(t):
+    server, sink = S["server"], S["sink"]
+    for name, locale, subject, body, button in (
+            ("greta", "de", "Bestätigung deiner E-Mail-Adresse", "Registrierung abzuschließen",
+             "E-Mail-Adresse bestätigen"),
+            ("lucie", "fr", "Instructions de confirmation", "terminer l'inscription", "Confirmer l'adresse")):
+        register_unconfirmed(server, name, f"{name}@herd.test", locale=locale)
+        mails = sink.wait_for(lambda m: f"{name}@herd.test" in m.rcpt_tos)
+        t.require(mails, f"a confirmation mail for the {locale} user")
+        m = mails[0]
+        t.check(subject in m.subject, f"{locale} subject", m.subject)
+        t.check(body in m.text and button in m.text, f"{locale} text body", m.text[:400])
+        t.check(button in html.unescape(m.html), f"{locale} HTML body")
+        t.check("finish signing up" not in m.text, f"no English left in the {locale} body")
 
 
 @suite.case
