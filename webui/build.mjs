@@ -42,6 +42,7 @@ const types = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; char
   '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
 const assets = [];
 let entryScript = '', entryStyle = '';
+let entryPreloads = [];
 for (const [file, info] of Object.entries(result.metafile.outputs)) {
   if (file.endsWith('.map')) continue;
   const name = path.basename(file);
@@ -53,9 +54,11 @@ for (const [file, info] of Object.entries(result.metafile.outputs)) {
   writeFileSync(path.join(assetsDir, name + '.br'), brotli);
   const type = types[path.extname(name)] ?? 'application/octet-stream';
   assets.push({ name, type, body, gzip, brotli });
-  if (info.entryPoint) {
+  if (info.entryPoint && path.basename(info.entryPoint) === 'main.tsx') {  // not a dynamic import's chunk
     entryScript = name;
     if (info.cssBundle) entryStyle = path.basename(info.cssBundle);
+    // Chunks the entry imports statically: the shell preloads them (no second round trip).
+    entryPreloads = info.imports.filter((i) => i.kind === 'import-statement' && !i.external).map((i) => path.basename(i.path));
   }
 }
 assets.sort((a, b) => a.name.localeCompare(b.name));
@@ -80,10 +83,13 @@ assets.forEach((a, i) => {
 });
 cpp += '  };\n  return assets;\n}\n\n';
 cpp += `std::string_view client_entry_script() { return "${entryScript}"; }\n`;
-cpp += `std::string_view client_entry_style() { return "${entryStyle}"; }\n\n}  // namespace herd::web\n`;
+cpp += `std::string_view client_entry_style() { return "${entryStyle}"; }\n`;
+cpp += 'std::span<const std::string_view> client_entry_preloads() {\n' +
+  `  static const std::string_view names[] = {${[...entryPreloads.map((n) => `"${n}"`), '""'].join(', ')}};\n` +
+  `  return {names, ${entryPreloads.length}};\n}\n\n}  // namespace herd::web\n`;
 writeFileSync(path.join(out, 'client_assets.cpp'), cpp);
 
-const manifest = { entryScript, entryStyle, assets: assets.map((a) => ({
+const manifest = { entryScript, entryStyle, entryPreloads, assets: assets.map((a) => ({
   name: a.name, bytes: a.body.length, gzip: a.gzip.length, brotli: a.brotli.length })) };
 writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`webui: ${assets.map((a) => `${a.name} ${a.gzip.length} B gzip`).join(', ')}`);

@@ -26,23 +26,39 @@ for (let i = 0; i < 5; i++) {
   await page.locator("main article.status", { hasText: `Bench post ${i}` }).waitFor();
 }
 
-const views = ["/home", "/notifications", "/explore", "/public/local", "/tags/bench", "/search?q=bench",
-  "/@benchuser", "/settings/profile", "/settings/preferences", "/bookmarks", "/lists"];
+const views = ["/home", "/notifications", "/explore", "/public/local", "/public", "/tags/bench", "/search?q=bench",
+  "/@benchuser", "/conversations", "/favourites", "/settings/profile", "/settings/preferences", "/settings/filters",
+  "/settings/domain_blocks", "/settings/authorized_apps", "/bookmarks", "/lists"];
+const adminViews = ["/admin/reports", "/admin/accounts", "/admin/domain_blocks", "/admin/rules", "/admin/announcements",
+  "/admin/documents", "/admin/site"];
 const rows = [];
-for (const scheme of ["light", "dark"]) {
-  await page.emulateMedia({ colorScheme: scheme });
-  for (const width of [1440, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    for (const view of views) {
-      await page.goto(`${base}${view}`);
-      await page.locator("main h1").first().waitFor();
-      await page.waitForLoadState("networkidle");
-      const result = await new AxeBuilder({ page }).analyze();
-      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      rows.push({ scheme, width, view, serious: bad.length, all: result.violations.length,
-        ids: result.violations.map((v) => `${v.id} (${v.impact}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')})`).join("; ") });
+async function audit(page, views) {
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      for (const view of views) {
+        await page.goto(`${base}${view}`);
+        await page.locator("main h1").first().waitFor();
+        await page.waitForLoadState("networkidle");
+        const result = await new AxeBuilder({ page }).analyze();
+        const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        rows.push({ scheme, width, view, serious: bad.length, all: result.violations.length,
+          ids: result.violations.map((v) => `${v.id} (${v.impact}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')})`).join("; ") });
+      }
     }
   }
+}
+await audit(page, views);
+// The staff views, as the admin (HERD_ADMIN_EMAIL / HERD_ADMIN_PASSWORD of the bench server).
+if (process.env.HERD_ADMIN_PASSWORD) {
+  const staff = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  await staff.goto(`${base}/auth/sign_in`);
+  await staff.fill("#email", process.env.HERD_ADMIN_EMAIL);
+  await staff.fill("#password", process.env.HERD_ADMIN_PASSWORD);
+  await Promise.all([staff.waitForURL(`${base}/home`), staff.click('form button[type="submit"]')]);
+  await audit(staff, adminViews);
+  await staff.context().close();
 }
 
 // Home painted: from navigation start until the first post is visible (median of 5, warm cache).

@@ -26,6 +26,7 @@
 #include "service/accounts.hpp"
 #include "service/announcements.hpp"
 #include "service/instance_documents.hpp"
+#include "service/instance_settings.hpp"
 #include "service/search.hpp"
 #include "service/two_factor.hpp"
 #include "store/accounts.hpp"
@@ -55,14 +56,7 @@ int run_seed(App& app, SeedOptions options) {
 }
 
 int add_rule(App& app, const std::string& text, const std::string& hint) {
-  store::Rule rule;
-  rule.id = next_id();
-  rule.text = text;
-  rule.hint = hint;
-  app.db->write([&](store::Connection& c) {
-    rule.position = static_cast<int>(store::list_rules(c).size());
-    store::insert_rule(c, rule);
-  });
+  store::Rule rule = service::add_rule(app, text, hint);
   std::cout << "added rule " << rule.id << "\n";
   return 0;
 }

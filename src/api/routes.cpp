@@ -20,6 +20,8 @@ http::Router build_router(App& app) {
   add_scheduled_status_routes(router, app);
   add_tag_routes(router, app);
   add_admin_account_routes(router, app);
+  add_admin_instance_routes(router, app);
+  add_account_session_routes(router, app);
   add_instance_document_routes(router, app);
   add_user_domain_block_routes(router, app);
   add_announcement_routes(router, app);

@@ -18,9 +18,11 @@ void add_filter_routes(http::Router& router, App& app);        // mastodon/filte
 void add_marker_routes(http::Router& router, App& app);        // mastodon/markers.cpp
 void add_conversation_routes(http::Router& router, App& app);  // mastodon/conversations.cpp
 void add_scheduled_status_routes(http::Router& router,
-                                 App& app);                     // mastodon/scheduled_statuses.cpp
-void add_tag_routes(http::Router& router, App& app);            // mastodon/tags.cpp
-void add_admin_account_routes(http::Router& router, App& app);  // mastodon/admin_accounts.cpp
+                                 App& app);                       // mastodon/scheduled_statuses.cpp
+void add_tag_routes(http::Router& router, App& app);              // mastodon/tags.cpp
+void add_admin_account_routes(http::Router& router, App& app);    // mastodon/admin_accounts.cpp
+void add_admin_instance_routes(http::Router& router, App& app);   // mastodon/admin_instance.cpp
+void add_account_session_routes(http::Router& router, App& app);  // mastodon/account_sessions.cpp
 void add_instance_document_routes(http::Router& router,
                                   App& app);  // mastodon/instance_documents.cpp
 void add_user_domain_block_routes(http::Router& router, App& app);  // mastodon/domain_blocks.cpp

@@ -111,19 +111,19 @@ DocumentContent instance_document(App& app, InstanceDocument kind) {
                           store::get_setting(c, key_of(kind) + ".updated_at"));
   });
   if (stored.first && !stored.first->empty()) {
-    DocumentContent content{paragraphs(*stored.first), std::nullopt};
+    DocumentContent content{paragraphs(*stored.first), std::nullopt, *stored.first};
     if (stored.second) content.updated_at = std::stoll(*stored.second);
     return content;
   }
   switch (kind) {
     case InstanceDocument::privacy_policy:
-      return {privacy_template(app), std::nullopt};
+      return {privacy_template(app), std::nullopt, ""};
     case InstanceDocument::terms_of_service:
-      return {terms_template(app), std::nullopt};
+      return {terms_template(app), std::nullopt, ""};
     case InstanceDocument::extended_description:
       break;
   }
-  return {"", std::nullopt};
+  return {"", std::nullopt, ""};
 }
 
 DocumentContent set_instance_document(App& app, InstanceDocument kind, const std::string& text) {

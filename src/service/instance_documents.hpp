@@ -21,6 +21,7 @@ std::optional<InstanceDocument> parse_instance_document(std::string_view name);
 struct DocumentContent {
   std::string html;                        // "" for an unset extended description
   std::optional<std::int64_t> updated_at;  // unix ms; nullopt for the built-in template
+  std::string text;                        // the admin's plain text; "" for the template
 };
 DocumentContent instance_document(App& app, InstanceDocument kind);
 

@@ -4,12 +4,13 @@ namespace herd::store {
 
 namespace {
 
-constexpr const char* kColumns = "id, text, starts_at, ends_at, all_day, published_at, updated_at";
+constexpr const char* kColumns =
+    "id, text, starts_at, ends_at, all_day, published_at, updated_at, published";
 
 std::vector<Announcement> rows_from(const Result& result) {
   std::vector<Announcement> out;
   for (const Row& r : result.rows)
-    out.push_back(Announcement{r.i(0), r.s(1), r.oi(2), r.oi(3), r.b(4), r.i(5), r.i(6)});
+    out.push_back(Announcement{r.i(0), r.s(1), r.oi(2), r.oi(3), r.b(4), r.i(5), r.i(6), r.b(7)});
   return out;
 }
 
@@ -22,9 +23,20 @@ std::vector<Value> with_ids(Value first, const std::vector<Id>& ids) {
 }  // namespace
 
 void insert_announcement(Connection& c, const Announcement& a) {
-  c.query(std::string("INSERT INTO announcements (") + kColumns + ") VALUES (?,?,?,?,?,?,?)",
+  c.query(std::string("INSERT INTO announcements (") + kColumns + ") VALUES (?,?,?,?,?,?,?,?)",
           {Value(a.id), Value(a.text), opt(a.starts_at), opt(a.ends_at),
-           Value(std::int64_t{a.all_day ? 1 : 0}), Value(a.published_at), Value(a.updated_at)});
+           Value(std::int64_t{a.all_day ? 1 : 0}), Value(a.published_at), Value(a.updated_at),
+           Value(std::int64_t{a.published ? 1 : 0})});
+}
+
+bool update_announcement(Connection& c, const Announcement& a) {
+  return c.query(
+              "UPDATE announcements SET text = ?, starts_at = ?, ends_at = ?, all_day = ?, "
+              "published_at = ?, updated_at = ?, published = ? WHERE id = ?",
+              {Value(a.text), opt(a.starts_at), opt(a.ends_at),
+               Value(std::int64_t{a.all_day ? 1 : 0}), Value(a.published_at), Value(a.updated_at),
+               Value(std::int64_t{a.published ? 1 : 0}), Value(a.id)})
+             .affected > 0;
 }
 
 bool delete_announcement(Connection& c, Id id) {
@@ -41,11 +53,12 @@ std::optional<Announcement> find_announcement(Connection& c, Id id) {
 }
 
 std::vector<Announcement> active_announcements(Connection& c, std::int64_t now) {
-  return rows_from(c.query(std::string("SELECT ") + kColumns +
-                               " FROM announcements WHERE published_at <= ? AND (starts_at IS "
-                               "NULL OR starts_at <= ?) AND (ends_at IS NULL OR ends_at > ?) "
-                               "ORDER BY published_at DESC, id DESC",
-                           {Value(now), Value(now), Value(now)}));
+  return rows_from(
+      c.query(std::string("SELECT ") + kColumns +
+                  " FROM announcements WHERE published = 1 AND published_at <= ? AND (starts_at IS "
+                  "NULL OR starts_at <= ?) AND (ends_at IS NULL OR ends_at > ?) "
+                  "ORDER BY published_at DESC, id DESC",
+              {Value(now), Value(now), Value(now)}));
 }
 
 std::vector<Announcement> all_announcements(Connection& c) {

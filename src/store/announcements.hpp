@@ -17,14 +17,18 @@ struct Announcement {
   std::string text;  // plain text as the admin wrote it
   std::optional<std::int64_t> starts_at, ends_at;
   bool all_day = false;
-  std::int64_t published_at = 0, updated_at = 0;
+  std::int64_t published_at = 0, updated_at = 0;  // published_at: creation time of a draft
+  bool published = true;                          // false: a draft only staff see
 };
 
 void insert_announcement(Connection& c, const Announcement& a);
+// Rewrites every field of the announcement with a.id; false when there is none.
+bool update_announcement(Connection& c, const Announcement& a);
 bool delete_announcement(Connection& c, Id id);
 std::optional<Announcement> find_announcement(Connection& c, Id id);
-// Published ones whose window includes `now` (no window: always), newest first.
+// Published ones whose window includes `now` (no window: always), newest first (no drafts).
 std::vector<Announcement> active_announcements(Connection& c, std::int64_t now);
+// Every announcement, drafts too, newest first.
 std::vector<Announcement> all_announcements(Connection& c);
 
 void dismiss_announcement(Connection& c, Id announcement_id, Id account_id);

@@ -782,6 +782,9 @@ CREATE TABLE async_refreshes (
   finished_at BIGINT
 );
 )SQL"},
+      {39, "announcement drafts", R"SQL(
+ALTER TABLE announcements ADD COLUMN published INTEGER NOT NULL DEFAULT 1;
+)SQL"},
   };
   return list;
 }

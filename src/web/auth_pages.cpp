@@ -8,6 +8,7 @@
 #include "service/two_factor.hpp"
 #include "store/accounts.hpp"
 #include "web/web.hpp"
+#include "service/instance_settings.hpp"
 
 namespace herd::web {
 
@@ -24,7 +25,7 @@ http::Response sign_in_page(App& app, const service::BrowserSession& session, bo
   page.status = status;
   page.body = "<section class=\"card\"><h1>Sign in to " + h(app.config.instance_title) + "</h1>" +
               sign_in_form(session.session, return_to, login, error);
-  if (app.config.registrations != Registrations::closed)
+  if (service::registrations_mode(app) != Registrations::closed)
     page.body += "<p class=\"muted\">No account yet? <a href=\"/auth/sign_up\">Sign up</a></p>";
   page.body += "</section>";
   http::Response response = render(app, page);
@@ -110,7 +111,7 @@ struct SignUpForm {
 http::Response sign_up_page(App& app, const service::BrowserSession& session, bool created,
                             const SignUpForm& form, std::string_view error, int status) {
   auto rules = app.db->read_value([](store::Connection& c) { return store::list_rules(c); });
-  bool approval = app.config.registrations == Registrations::approval;
+  bool approval = service::registrations_mode(app) == Registrations::approval;
   Page page;
   page.title = "Sign up";
   page.status = status;
@@ -162,7 +163,7 @@ http::Response registrations_closed(App& app) {
 }
 
 http::Response get_sign_up(App& app, http::Request& request) {
-  if (app.config.registrations == Registrations::closed) return registrations_closed(app);
+  if (service::registrations_mode(app) == Registrations::closed) return registrations_closed(app);
   bool created = false;
   service::BrowserSession session = form_session(app, request, created);
   if (session.signed_in()) return http::Response::redirect("/", 303);
@@ -176,7 +177,8 @@ std::string without_prefix(std::string message) {
 }
 
 http::Response post_sign_up(App& app, http::Request& request) {
-  if (app.config.registrations == Registrations::closed) return registrations_closed(app);
+  Registrations mode = service::registrations_mode(app);
+  if (mode == Registrations::closed) return registrations_closed(app);
   SignUpForm form;
   form.username = form_value(request, "username");
   form.email = form_value(request, "email");
@@ -198,7 +200,7 @@ http::Response post_sign_up(App& app, http::Request& request) {
   input.username = form.username;
   input.email = form.email;
   input.password = password;
-  input.approved = app.config.registrations == Registrations::open;
+  input.approved = mode == Registrations::open;
   input.reason = form.reason.substr(0, 500);
   std::pair<store::Account, store::User> created;
   try {

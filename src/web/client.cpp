@@ -130,6 +130,8 @@ http::Response shell(App& app, const std::optional<service::BrowserSession>& ses
          "\"><meta name=\"herd-csrf\" content=\"" + h(session->session.csrf_token) + "\">";
   if (!client_entry_style().empty())
     b += "<link rel=\"stylesheet\" href=\"/assets/" + h(client_entry_style()) + "\">";
+  for (std::string_view chunk : client_entry_preloads())
+    b += "<link rel=\"modulepreload\" href=\"/assets/" + h(chunk) + "\">";
   b += "<script type=\"module\" src=\"/assets/" + h(client_entry_script()) +
        "\"></script></head><body><div id=\"app\"><noscript>" + h(app.config.instance_title) +
        " needs JavaScript for this page.</noscript></div></body></html>";

@@ -17,5 +17,7 @@ std::span<const ClientAsset> client_assets();
 // Names of the entry script and style sheet the HTML shell loads.
 std::string_view client_entry_script();
 std::string_view client_entry_style();
+// Chunks the entry script imports statically (preloaded by the shell).
+std::span<const std::string_view> client_entry_preloads();
 
 }  // namespace herd::web

@@ -5,6 +5,7 @@
 #include "service/instance_documents.hpp"
 #include "store/accounts.hpp"
 #include "web/web.hpp"
+#include "service/instance_settings.hpp"
 
 namespace herd::web {
 
@@ -107,7 +108,8 @@ std::string admin_html(const App& app, const InstanceInfo& info) {
 http::Response home(App& app, http::Request& request) {
   InstanceInfo info = instance_info(app);
   auto session = current_session(app, request);
-  bool open = app.config.registrations != Registrations::closed;
+  Registrations mode = service::registrations_mode(app);
+  bool open = mode != Registrations::closed;
   Page page;
   std::string& b = page.body;
   b = "<section class=\"card\"><h1>" + h(app.config.instance_title) + "</h1><p>" +
@@ -125,7 +127,7 @@ http::Response home(App& app, http::Request& request) {
     b += "<div class=\"actions\"><a class=\"button\" href=\"/auth/sign_in\">Sign in</a>";
     if (open) b += "<a class=\"button secondary\" href=\"/auth/sign_up\">Sign up</a>";
     b += "</div>";
-    if (app.config.registrations == Registrations::approval)
+    if (mode == Registrations::approval)
       b += "<p class=\"muted\">New accounts are reviewed by a moderator.</p>";
     else if (!open)
       b += "<p class=\"muted\">This server is not accepting new accounts.</p>";
@@ -140,6 +142,7 @@ http::Response home(App& app, http::Request& request) {
 
 http::Response about(App& app, http::Request&) {
   InstanceInfo info = instance_info(app);
+  Registrations mode = service::registrations_mode(app);
   Page page;
   page.title = "About";
   page.cacheable = true;
@@ -148,8 +151,8 @@ http::Response about(App& app, http::Request&) {
       h(app.config.instance_description) + "</p>" + stats_html(info) + admin_html(app, info) +
       "<p class=\"muted\">Server address: <strong>" + h(app.domain()) +
       "</strong>. Registrations are " +
-      (app.config.registrations == Registrations::open       ? "open"
-       : app.config.registrations == Registrations::approval ? "open, with approval"
+      (mode == Registrations::open       ? "open"
+       : mode == Registrations::approval ? "open, with approval"
                                                              : "closed") +
       ".</p>" +
       service::instance_document(app, service::InstanceDocument::extended_description).html +

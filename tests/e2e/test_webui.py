@@ -12,14 +12,48 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "federation"))
 
-from harness import (ADMIN_EMAIL, Suite, eventually, parse_args, password_token, register,  # noqa: E402
-                     run_herd_once)
+import fedlib  # noqa: E402
+from harness import (ADMIN_EMAIL, Suite, eventually, free_port, parse_args, password_token,  # noqa: E402
+                     png, register, run_herd_once)
 
 ADMIN_SCOPES = "read write follow push admin:read admin:write"
+BLURHASH_RGB = (40, 110, 200)
+
+
+def solid_blurhash(r, g, b):
+    """The blurhash of a one-colour image: one component, that colour (what the client paints)."""
+    chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~"
+
+    def base83(value, length):
+        return "".join(chars[(value // 83 ** (length - 1 - i)) % 83] for i in range(length))
+    return base83(0, 1) + base83(0, 1) + base83((r << 16) + (g << 8) + b, 4)
+
+
+def remote_sensitive_photo(server, t):
+    """sam on a scripted ActivityPub server posts a sensitive photo whose attachment carries a
+    blurhash (as Mastodon sends it), mentioning dora here: herd stores it with the blurhash."""
+    port = free_port()
+    fake = fedlib.FakeServer(f"127.0.0.1:{port}", address="127.0.0.1", port=port).start()
+    S["fake"] = fake
+    sam = fake.actor("sam")
+    register(server, "dora")
+    note = {"type": "Note", "id": f"{fake.base()}/notes/1", "attributedTo": sam,
+            "content": "<p>A sensitive photo from sam</p>", "sensitive": True,
+            "to": "https://www.w3.org/ns/activitystreams#Public",
+            "tag": [{"type": "Mention", "href": f"{server.url}/users/dora", "name": f"@dora@{server.domain}"}],
+            "attachment": [{"type": "Document", "mediaType": "image/png", "url": f"{fake.base()}/m/1.png",
+                            "name": "a blue square", "blurhash": solid_blurhash(*BLURHASH_RGB),
+                            "width": 64, "height": 64}]}
+    r = fake.post("sam", f"{server.url}/inbox", {"@context": "https://www.w3.org/ns/activitystreams",
+                                                 "type": "Create", "id": note["id"] + "/activity",
+                                                 "actor": sam, "object": note})
+    t.require(r.status in (200, 202), f"the inbox takes sam's Create: {r}")
 
 args = parse_args(__doc__)
 suite = Suite("webui", args)
@@ -38,6 +72,12 @@ def browser_session(t):
     rc, _, err = run_herd_once(server.herd, server.environment(),
                                ("admin", "announcements", "add", "Welcome to the web app!"))
     t.require(rc == 0, f"herd admin announcements add: {err}")
+    with tempfile.NamedTemporaryFile(suffix=".png") as emoji:
+        emoji.write(png(32, 32))
+        emoji.flush()
+        rc, _, err = run_herd_once(server.herd, server.environment(), ("admin", "emoji", "add", "blobcat", emoji.name))
+    t.require(rc == 0, f"herd admin emoji add: {err}")
+    remote_sensitive_photo(server, t)
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     t.require(os.path.exists(chromium), f"{chromium} is missing: scripts/deps installs Debian's chromium")
     node = shutil.which(os.environ.get("HERD_TEST_NODE", "node")) or "node"
@@ -47,7 +87,7 @@ def browser_session(t):
     os.makedirs(shots, exist_ok=True)
     env = dict(os.environ, HERD_URL=server.url, HERD_ADMIN_EMAIL=ADMIN_EMAIL,
                HERD_ADMIN_PASSWORD=server.admin_password, CHROMIUM=chromium, WEBUI_SCREENSHOTS=shots,
-               REMOTE_HANDLE=f"carol@{remote.domain}")
+               REMOTE_HANDLE=f"carol@{remote.domain}", BLURHASH_RGB=",".join(map(str, BLURHASH_RGB)))
     run = subprocess.run([node, os.path.join(HERE, "webui.mjs")], env=env, cwd=HERE, timeout=600)
     print(f"    screenshots: {shots}", flush=True)
     t.require(run.returncode == 0, f"webui.mjs exited {run.returncode} (its FAIL lines say which step)")
@@ -67,6 +107,9 @@ def the_api_agrees(t):
     t.require(len(photo) == 1, f"alice has one post with media: {statuses}")
     t.check(photo[0]["media_attachments"][0]["description"].startswith("Blue sea under a clear sky"),
             "the alt text was saved", photo[0]["media_attachments"])
+    focus = photo[0]["media_attachments"][0]["meta"].get("focus") or {}
+    t.check(abs(focus.get("x", 9) - 0.5) <= 0.03 and abs(focus.get("y", 9) - 0.5) <= 0.03,
+            "the focal point clicked on the preview was saved", focus)
     t.check(photo[0]["edited_at"] is not None and "(at noon)" in photo[0]["content"], "the edit was saved")
     t.check(photo[0]["favourites_count"] == 1 and photo[0]["reblogs_count"] == 1 and photo[0]["replies_count"] == 1,
             "bob's favourite, boost and reply were counted", photo[0])
@@ -80,6 +123,21 @@ def the_api_agrees(t):
     t.require(len(on_alice) == 1, f"one resolved report on alice: {reports}")
     account = server.api("GET", f"/api/v1/admin/accounts/{alice['id']}", token=token)
     t.eq(account["silenced"], True, "alice was limited by the admin")
+    t.eq(server.api("GET", f"/api/v1/admin/accounts/{bob['id']}", token=token)["sensitized"], True,
+         "bob's media were marked sensitive by the admin")
+    instance = server.api("GET", "/api/v2/instance")
+    t.eq(instance["registrations"], {**instance["registrations"], "enabled": True, "approval_required": True},
+         "registrations need approval, as the admin chose")
+    t.check(any(r["text"].startswith("Be kind to each other") for r in instance["rules"]), "the admin's rule is public",
+            instance["rules"])
+    t.eq([a["content"] for a in server.api("GET", "/api/v1/announcements", token=token)
+          if "Maintenance tonight" in a["content"]], [], "the deleted announcement is gone")
+    # Rules, announcements and the registration mode are for admins only.
+    alice_token = password_token(server, "alice@webui.test", "webui-password-for-tests-1", scope=ADMIN_SCOPES)
+    for method, path in (("GET", "/api/v1/admin/rules"), ("PUT", "/api/v1/admin/site"),
+                         ("POST", "/api/v1/admin/announcements")):
+        r = server.http(method, path, token=alice_token, json_body={"registrations_mode": "open", "text": "x"})
+        t.status(r, 403, f"{method} {path} as a user")
 
 
 @suite.case

@@ -2,9 +2,12 @@
 // which starts one `herd serve` and passes it in the environment:
 //   HERD_URL  http://127.0.0.1:<port>;  HERD_ADMIN_EMAIL, HERD_ADMIN_PASSWORD;
 //   WEBUI_SCREENSHOTS  folder for screenshots of the main views at 390 and 1440 px (optional).
-// Two people sign up through the web, follow each other (one of them locked), post with an image
-// and alt text that arrives live in the other's browser, reply, boost, favourite, vote in a poll,
-// edit, open notifications, change the avatar, report; the admin signs in and acts on the report.
+// Two people sign up through the web, follow each other (one of them locked), post with an image,
+// alt text and focal point that arrives live in the other's browser, reply, boost, favourite, vote
+// in a poll, pick a custom emoji, see a remote photo's blurhash, edit, open notifications, change
+// the avatar, block a domain, revoke an app, report; the admin signs in and acts on the report,
+// then edits the rules, the about text, an announcement, the registration mode, and marks an
+// account sensitive.
 // Prints "PASS/FAIL <step>" lines and "N passed, N failed"; exits 1 on any failure.
 import { launchChromium } from "./browser.mjs";
 import { deflateSync } from "node:zlib";
@@ -164,6 +167,10 @@ await step("alice posts an image with alt text; it arrives live in bob's home", 
   await page.goto(`${base}/home`);
   await page.getByLabel("Add images, a video or audio").first().setInputFiles({ name: "sea.png", mimeType: "image/png", buffer: png(320, 200, [40, 110, 200]) });
   await page.getByLabel("Description (alt text)").fill(alt);
+  // The focal point: a click on the preview (96 x 60 px for this 320 x 200 image) at 3/4 across,
+  // 1/4 down puts the marker there (give or take a pixel of rounding).
+  await page.getByRole("button", { name: /^Focal point at 50% across, 50% down/ }).click({ position: { x: 72, y: 15 } });
+  await page.getByRole("button", { name: /^Focal point at 7[4-6]% across, 2[4-6]% down/ }).locator(".focal-marker").waitFor();
   await page.getByLabel("Post text").fill(photoText);
   await page.getByRole("button", { name: "Publish" }).click();
   await post(page, photoText).waitFor();
@@ -223,6 +230,81 @@ await step("alice posts a poll; bob votes and sees the results", async () => {
   await poll.getByRole("button", { name: "Vote" }).click();
   await poll.getByText("100%").waitFor();
   await poll.getByText("1 vote").waitFor();
+});
+
+await step("alice picks a custom emoji from the autocomplete with the keyboard", async () => {
+  const page = alice.page;
+  await page.goto(`${base}/home`);
+  const text = page.getByLabel("Post text");
+  await text.fill("");
+  await text.type("Hello :blo");
+  await page.getByRole("listbox", { name: "Suggestions" }).getByRole("option", { name: ":blobcat:" }).waitFor();
+  await text.press("Enter");
+  await page.waitForFunction(() => document.getElementById("compose-text")?.value === "Hello :blobcat: ");
+  await text.type(`from the picker ${stamp}`);
+  await page.getByRole("button", { name: "Publish" }).click();
+  await post(page, `from the picker ${stamp}`).locator('img.emoji[alt=":blobcat:"]').waitFor();
+});
+
+await step("a remote sensitive photo is covered by its blurhash until opened", async () => {
+  const page = alice.page;
+  await page.goto(`${base}/public`);
+  const remote = post(page, "A sensitive photo from sam");
+  const cover = remote.locator(".sensitive-cover canvas.blurhash");
+  await cover.waitFor();
+  const want = process.env.BLURHASH_RGB.split(",").map(Number);
+  const rgba = await cover.evaluate((c) => Array.from(c.getContext("2d").getImageData(16, 16, 1, 1).data));
+  check(want.every((v, i) => Math.abs(v - rgba[i]) <= 3) && rgba[3] === 255, `the cover shows the photo's colours: ${rgba} (the blurhash says ${want})`);
+  await shot(page, "federated");
+  await remote.getByRole("button", { name: /Sensitive content/ }).click();
+  // The photo itself cannot be fetched here: its blurhash stays in its place.
+  await remote.locator(".media-item canvas.blurhash").waitFor();
+});
+
+await step("alice sets the language of her posts in the preferences; compose starts with it", async () => {
+  const page = alice.page;
+  await page.goto(`${base}/settings/preferences`);
+  await page.getByLabel("Language of your posts").selectOption("de");
+  await page.getByRole("button", { name: "Save changes" }).first().click();
+  await page.getByText("Saved").first().waitFor();
+  await page.goto(`${base}/home`);
+  await page.getByText("Language and scheduling").click();
+  await page.waitForFunction(() => document.querySelector(".compose-extra select")?.value === "de");
+});
+
+await step("alice blocks a domain in her settings, then unblocks it", async () => {
+  const page = alice.page;
+  await page.goto(`${base}/settings/domain_blocks`);
+  await page.getByLabel("Domain to block").fill("spam.example");
+  await page.getByRole("button", { name: "Block domain" }).click();
+  const list = page.getByRole("list", { name: "Blocked domains" });
+  await list.getByText("spam.example", { exact: true }).waitFor();
+  await page.reload();
+  await list.getByText("spam.example", { exact: true }).waitFor();
+  await shot(page, "settings-domains");
+  await page.getByRole("button", { name: "Unblock spam.example" }).click();
+  await page.getByText("You have not blocked any domain.").waitFor();
+});
+
+await step("alice makes a list, adds bob from the people she follows, and reads his posts there", async () => {
+  const page = alice.page;
+  await page.goto(`${base}/lists`);
+  await page.getByLabel("New list title").fill("Builders");
+  await page.getByRole("button", { name: "Create list" }).click();
+  await page.getByRole("heading", { name: "Builders", level: 2 }).waitFor();
+  await page.getByText("Nobody is in this list yet").waitFor();
+  await page.getByLabel("Find people you follow").fill("bob");
+  await page.getByLabel("Find people you follow").press("Enter");
+  await page.getByRole("list", { name: "People you follow" }).getByRole("button", { name: "Add @bob" }).click();
+  await page.getByRole("list", { name: "People in this list" }).getByRole("button", { name: "Remove @bob" }).waitFor();
+  await shot(page, "list");
+  await page.getByRole("button", { name: "Done editing" }).click();
+  await bob.page.goto(`${base}/home`);
+  await bob.page.getByLabel("Post text").fill(`Building a shed ${stamp}`);
+  await bob.page.getByRole("button", { name: "Publish" }).click();
+  await post(bob.page, `Building a shed ${stamp}`).waitFor();
+  await page.reload();
+  await post(page, `Building a shed ${stamp}`).waitFor();
 });
 
 await step("alice edits her post; the edited marker and history show", async () => {
@@ -338,6 +420,99 @@ await step("the admin signs in on the web and limits the reported account", asyn
   await page.getByRole("button", { name: "Apply and resolve" }).click();
   await page.getByText("Done").waitFor();
   await page.locator(".report .meta", { hasText: "Resolved" }).waitFor();
+});
+
+await step("the admin adds a rule and writes the about text; visitors see both", async () => {
+  const page = admin.page;
+  await page.getByRole("link", { name: "Rules", exact: true }).click();
+  await page.getByLabel("Rule", { exact: true }).first().fill(`Be kind to each other ${stamp}`);
+  await page.getByRole("button", { name: "Add a rule" }).click();
+  await page.getByText("Done").first().waitFor();
+  await page.getByRole("list", { name: "Rules" }).getByRole("textbox").first().waitFor();
+  await shot(page, "admin-rules");
+  await page.getByRole("link", { name: "About and policies" }).click();
+  const about = page.locator("form", { has: page.getByLabel("About this server (extended description)") });
+  await about.getByRole("textbox").fill(`We sail small boats. ${stamp}`);
+  await about.getByRole("button", { name: "Save changes" }).click();
+  await about.getByText(/^Last changed/).waitFor();
+  const visitor = await browser.newContext();
+  const aboutPage = await visitor.newPage();
+  await aboutPage.goto(`${base}/about`);
+  await aboutPage.getByText(`We sail small boats. ${stamp}`).waitFor();
+  await aboutPage.getByText(`Be kind to each other ${stamp}`).waitFor();
+  await visitor.close();
+});
+
+await step("the admin drafts an announcement, publishes, edits and deletes it; alice sees each", async () => {
+  const page = admin.page;
+  const text = `Maintenance tonight ${stamp}`;
+  await page.goto(`${base}/admin/announcements`);
+  await page.getByLabel("Announcement", { exact: true }).fill(text);
+  await page.getByRole("button", { name: "Save as draft" }).click();
+  const item = page.getByRole("list", { name: "Announcements" }).locator("li", { hasText: text });
+  await item.getByText("Draft (not shown to anyone)").waitFor();
+  const fetched = alice.page.waitForResponse((r) => r.url().endsWith("/api/v1/announcements"));
+  await alice.page.goto(`${base}/home`);
+  check(!JSON.stringify(await (await fetched).json()).includes(text), "a draft is not shown to people");
+  await item.getByRole("button", { name: "Publish" }).click();
+  await item.getByText(/^Published/).waitFor();
+  await alice.page.reload();
+  const shown = alice.page.getByRole("region", { name: "Announcements" });
+  await shown.getByText(text).waitFor();
+  await shot(page, "admin-announcements");
+  await item.getByRole("button", { name: "Edit" }).click();
+  await page.getByRole("list", { name: "Announcements" }).getByLabel("Announcement", { exact: true }).fill(`${text}, from 22:00`);
+  await page.getByRole("list", { name: "Announcements" }).getByRole("button", { name: "Save changes" }).click();
+  await alice.page.reload();
+  await shown.getByText(`${text}, from 22:00`).waitFor();
+  const edited = page.getByRole("list", { name: "Announcements" }).locator("li", { hasText: text });
+  await edited.getByRole("button", { name: "Delete" }).click();
+  await edited.waitFor({ state: "detached" });
+});
+
+await step("the admin switches registrations to approval: sign-up is closed, then reviewed", async () => {
+  const page = admin.page;
+  await page.goto(`${base}/admin/site`);
+  const save = () => Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/v1/admin/site") && r.request().method() === "PUT" && r.ok()), page.getByRole("button", { name: "Save changes" }).click()]);
+  await page.getByLabel("Nobody can sign up").check();
+  await save();
+  const visitor = await browser.newContext();
+  const signUp = await visitor.newPage();
+  await signUp.goto(`${base}/auth/sign_up`);
+  await signUp.getByText("Registrations are closed").first().waitFor();
+  await page.getByLabel("Anyone can ask; staff approve each account").check();
+  await save();
+  await signUp.goto(`${base}/auth/sign_up`);
+  await signUp.locator("#username").waitFor();
+  await visitor.close();
+  await shot(page, "admin-site");
+});
+
+await step("the admin marks bob's media as sensitive from the accounts list", async () => {
+  const page = admin.page;
+  await page.goto(`${base}/admin/accounts`);
+  await page.getByLabel("Find an account by username").fill("bob");
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  const row = page.locator("main .account-list li", { hasText: "@bob" });
+  await row.getByRole("button", { name: "Mark media as sensitive" }).click();
+  await row.getByText("Media marked sensitive").waitFor();
+  await row.getByRole("button", { name: "Undo sensitive" }).waitFor();
+});
+
+await step("bob sees his browser and the apps with access, and revokes one", async () => {
+  const page = bob.page;
+  const app = await (await page.request.post(`${base}/api/v1/apps`, { data: { client_name: "Pocket Toot", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read" } })).json();
+  const grant = await (await page.request.post(`${base}/oauth/token`, { form: { grant_type: "password", client_id: app.client_id, client_secret: app.client_secret, username: "bob@webui.test", password, scope: "read" } })).json();
+  check(grant.access_token, `a token for Pocket Toot: ${JSON.stringify(grant)}`);
+  await page.goto(`${base}/settings/authorized_apps`);
+  const apps = page.getByRole("list", { name: "Authorized apps" });
+  await apps.getByText("Pocket Toot", { exact: true }).waitFor();
+  await page.getByRole("list", { name: "Browsers signed in" }).getByText("This browser").waitFor();
+  await shot(page, "settings-sessions");
+  await page.getByRole("button", { name: "Revoke Pocket Toot" }).click();
+  await apps.getByText("Pocket Toot", { exact: true }).waitFor({ state: "detached" });
+  const response = await page.request.get(`${base}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${grant.access_token}` } });
+  check(response.status() === 401, `Pocket Toot's token answers ${response.status()}`);
 });
 
 await step("signing out revokes the client's token and ends the session", async () => {

@@ -186,9 +186,12 @@ class FakeServer:
     """Actors on http://<host>/users/<name> with real keys, WebFinger, and inboxes that record
     every POST (shared /inbox and per actor). Can stop and start again on the same address."""
 
-    def __init__(self, host):
+    def __init__(self, host, address=None, port=80):
+        """host: the name in URIs ("sink.test", or "127.0.0.1:PORT" outside the namespace, with
+        address and port given)."""
         self.host = host
-        self.address = address_of(host)
+        self.address = address or address_of(host)
+        self.port = port
         self.actors = {}  # name -> {"key": ..., "doc": {...}}
         self.objects = {}  # path -> document
         self.received = []  # (path, headers dict, parsed body or None)
@@ -302,7 +305,7 @@ class FakeServer:
             daemon_threads = True
             allow_reuse_address = True
 
-        self.httpd = Server((self.address, 80), self._handler())
+        self.httpd = Server((self.address, self.port), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         return self

@@ -11,7 +11,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import T, Suite, eventually, main, mastodon_py, parse_args, register, run_herd_once  # noqa: E402
+from harness import (ADMIN_EMAIL, T, Suite, eventually, main, mastodon_py, parse_args, password_token,  # noqa: E402
+                     register, run_herd_once)
 
 suite = Suite("announcements", parse_args(__doc__))
 S = suite.state
@@ -91,6 +92,36 @@ def reactions(t):
     t.check("Maintenance tonight" in listed and "Already over" in listed, "herd admin announcements list", listed)
     t.eq(admin("remove", aid)[0], 0, "remove")
     t.check(eventually(lambda: visible(bob) == []), "a removed announcement is gone")
+
+
+@suite.case
+def drafts_publishing_and_edits_through_the_admin_api(t):
+    server, alice = S["server"], S["alice"]
+    token = password_token(server, ADMIN_EMAIL, server.admin_password, scope="read write admin:read admin:write")
+    draft = server.api("POST", "/api/v1/admin/announcements", token=token,
+                       json_body={"text": "Draft for the picnic", "publish": False})
+    t.eq((draft["published"], draft["published_at"]), (False, None), "a draft")
+    t.check(all("picnic" not in a["content"] for a in visible(alice)), "drafts are not shown")
+    t.json_error(server.http("POST", f"/api/v1/announcements/{draft['id']}/dismiss", token=alice.token), 404,
+                 "nor can they be dismissed")
+    published = server.api("POST", f"/api/v1/admin/announcements/{draft['id']}/publish", token=token)
+    t.eq(published["published"], True, "published")
+    t.check(any("picnic" in a["content"] for a in visible(alice)), "now shown")
+    edited = server.api("PUT", f"/api/v1/admin/announcements/{draft['id']}", token=token,
+                        json_body={"text": "Picnic moved to Sunday", "starts_at": iso(-60), "ends_at": iso(60 * 26)})
+    t.eq((edited["text"], edited["published"]), ("Picnic moved to Sunday", True), "edited, still published")
+    t.check(edited["starts_at"] is not None, "with the event's time")
+    t.check(any("Picnic moved to Sunday" in a["content"] for a in visible(alice)), "people see the edit")
+    t.json_error(server.http("PUT", f"/api/v1/admin/announcements/{draft['id']}", token=token,
+                             json_body={"text": "x", "starts_at": iso(60), "ends_at": iso(30)}), 422, "an end before the start")
+    t.json_error(server.http("PUT", f"/api/v1/admin/announcements/{draft['id']}", token=token,
+                             json_body={"text": "x", "starts_at": "tomorrow"}), 422, "a time that is not one")
+    server.api("POST", f"/api/v1/admin/announcements/{draft['id']}/unpublish", token=token)
+    t.check(all("Picnic" not in a["content"] for a in visible(alice)), "unpublished: hidden again")
+    listed = server.api("GET", "/api/v1/admin/announcements", token=token)
+    t.check(any(a["id"] == draft["id"] and not a["published"] for a in listed), "staff still see the draft")
+    t.status(server.http("DELETE", f"/api/v1/admin/announcements/{draft['id']}", token=token), 200, "deleted")
+    t.json_error(server.http("POST", f"/api/v1/admin/announcements/{draft['id']}/publish", token=token), 404, "gone")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import ADMIN_EMAIL, Suite, eventually, main, parse_args, run_herd_once  # noqa: E402
+from harness import (ADMIN_EMAIL, Suite, eventually, main, parse_args, password_token, register,  # noqa: E402
+                     run_herd_once)
 
 suite = Suite("instance documents", parse_args(__doc__))
 S = suite.state
@@ -76,6 +77,45 @@ def the_admin_sets_and_resets_them(t):
             "the template is back")
     rc, _, _ = admin("set", "cookie_policy", path)
     t.eq(rc, 2, "an unknown document is refused")
+
+
+@suite.case
+def the_admin_api_edits_documents_rules_and_registrations(t):
+    """herd's admin API extensions, as the web client's admin views use them."""
+    server = S["server"]
+    token = password_token(server, ADMIN_EMAIL, server.admin_password, scope="read write admin:read admin:write")
+    about = server.api("PUT", "/api/v1/admin/instance_documents/extended_description", token=token,
+                       json_body={"text": "Sailing & boats.\n\nSecond paragraph."})
+    t.eq(about["text"], "Sailing & boats.\n\nSecond paragraph.", "the source text comes back for editing")
+    public = server.api("GET", "/api/v1/instance/extended_description")
+    t.eq(public["content"], about["content"], "the client API shows what the admin wrote")
+    t.check("<p>Sailing &amp; boats.</p>" in public["content"], "escaped, in paragraphs", public["content"])
+    t.json_error(server.http("GET", "/api/v1/admin/instance_documents/cookies", token=token), 404, "unknown document")
+
+    rule = server.api("POST", "/api/v1/admin/rules", token=token, json_body={"text": "No spam", "hint": "Ads included"})
+    t.eq((rule["text"], rule["hint"]), ("No spam", "Ads included"), "a rule is added")
+    t.check(any(r["id"] == rule["id"] for r in server.api("GET", "/api/v1/instance/rules")), "it is public at once")
+    edited = server.api("PUT", f"/api/v1/admin/rules/{rule['id']}", token=token, json_body={"text": "No spam at all"})
+    t.eq((edited["text"], edited["hint"]), ("No spam at all", ""), "edited")
+    t.json_error(server.http("POST", "/api/v1/admin/rules", token=token, json_body={"text": "  "}), 422, "a blank rule")
+    t.status(server.http("DELETE", f"/api/v1/admin/rules/{rule['id']}", token=token), 200, "deleted")
+    t.check(all(r["id"] != rule["id"] for r in server.api("GET", "/api/v1/admin/rules", token=token)), "gone")
+    t.json_error(server.http("DELETE", f"/api/v1/admin/rules/{rule['id']}", token=token), 404, "deleting twice")
+
+    t.eq(server.api("PUT", "/api/v1/admin/site", token=token, json_body={"registrations_mode": "closed"}),
+         {"registrations_mode": "closed"}, "registrations closed")
+    t.eq(server.api("GET", "/api/v2/instance")["registrations"]["enabled"], False, "the instance says so")
+    r = server.http("POST", "/api/v1/accounts", token=token, json_body={
+        "username": "late", "email": "late@example.org", "password": "a-long-password-1", "agreement": True})
+    t.json_error(r, 403, "sign-up through the API is refused")
+    t.json_error(server.http("PUT", "/api/v1/admin/site", token=token, json_body={"registrations_mode": "maybe"}),
+                 422, "an unknown mode")
+    server.api("PUT", "/api/v1/admin/site", token=token, json_body={"registrations_mode": "open"})
+    t.eq(server.api("GET", "/api/v1/instance")["registrations"], True, "open again")
+    user = register(server, "sailor")
+    user_token = password_token(server, user.email, user.password, scope="read write admin:read admin:write")
+    t.json_error(server.http("GET", "/api/v1/admin/site", token=user_token), 403, "not for users")
+    t.json_error(server.http("GET", "/api/v1/admin/site", token=user.token), 403, "nor without admin scopes")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,27 @@
 // Staff tools through the admin API: reports (assign, resolve, act on the account), accounts
-// (approve, reject, silence, suspend, mark sensitive, and undo) and domain blocks.
+// (approve, reject, silence, suspend, mark sensitive, and undo), domain blocks; for admins also
+// the rules, announcements, the instance's documents and the registration mode (herd's admin API
+// extensions). Loaded only when a staff member opens /admin (a separate chunk).
 import { useState } from 'preact/hooks';
 import * as api from './api';
 import { Avatar, DisplayName, Empty, ErrorBox, Loading, Time } from './components';
 import { t } from './i18n';
 import { StatusView } from './status';
-import { cacheStatuses } from './store';
-import type { AdminAccount, AdminReport, DomainBlock } from './types';
+import { cacheStatuses, instance, me } from './store';
+import type { AdminAccount, AdminReport, DomainBlock, Instance, Rule } from './types';
 import { toast } from './toast';
 import { useLoad } from './views';
 
-export const adminSections = ['reports', 'accounts', 'domain_blocks'] as const;
+export const adminSections = ['reports', 'accounts', 'domain_blocks', 'rules', 'announcements', 'documents', 'site'] as const;
+const adminOnly = ['rules', 'announcements', 'documents', 'site'];
+
+async function call(path: string, body?: object, method: 'post' | 'put' | 'del' = 'post'): Promise<boolean> {
+  try {
+    if (method === 'del') await api.del(path); else await api[method](path, body);
+    toast(t('admin.done'));
+    return true;
+  } catch (e) { toast((e as Error).message); return false; }
+}
 
 function Reports() {
   const [resolved, setResolved] = useState(false);
@@ -76,15 +87,19 @@ export function ReportView({ id }: { id: string }) {
 
 function Accounts() {
   const [status, setStatus] = useState('pending');
-  const [accounts, error, reload] = useLoad(() => api.get<AdminAccount[]>('/api/v2/admin/accounts', { origin: 'local', status }), status);
-  async function call(path: string, body?: object) {
-    try { await api.post(path, body); toast(t('admin.done')); reload(); } catch (e) { toast((e as Error).message); }
-  }
+  const [query, setQuery] = useState('');
+  const [search, setSearch] = useState('');
+  const [accounts, error, reload] = useLoad(() => api.get<AdminAccount[]>('/api/v2/admin/accounts', search ? { username: search } : { origin: 'local', status }), `${status} ${search}`);
+  const act = async (path: string, body?: object) => { if (await call(path, body)) reload(); };
   return (
     <>
+      <form class="inline-form" role="search" onSubmit={(e) => { e.preventDefault(); setSearch(query.trim().replace(/^@/, '')); }}>
+        <input class="input" type="search" value={query} aria-label={t('admin.findAccount')} placeholder={t('admin.findAccount')} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+        <button type="submit" class="button secondary">{t('nav.search')}</button>
+      </form>
       <div class="tabs" role="tablist" aria-label={t('admin.accountState')}>
         {['pending', 'active', 'silenced', 'suspended', 'disabled'].map((s) => (
-          <button type="button" role="tab" key={s} aria-selected={status === s} class={status === s ? 'tab active' : 'tab'} onClick={() => setStatus(s)}>{t(`admin.status.${s}`)}</button>
+          <button type="button" role="tab" key={s} aria-selected={!search && status === s} class={!search && status === s ? 'tab active' : 'tab'} onClick={() => { setSearch(''); setQuery(''); setStatus(s); }}>{t(`admin.status.${s}`)}</button>
         ))}
       </div>
       {error !== null && <ErrorBox error={error} retry={reload} />}
@@ -93,14 +108,16 @@ function Accounts() {
           {accounts.map((a) => (
             <li key={a.id}>
               <a class="account-row" href={`/@${a.account.acct}`}><Avatar account={a.account} size={40} /><DisplayName account={a.account} /></a>
-              <span class="meta">{a.email}{a.invite_request ? ` · ${a.invite_request}` : ''}</span>
+              <span class="meta">{[a.email, a.invite_request, a.silenced && t('admin.status.silenced'), a.suspended && t('admin.status.suspended'), a.sensitized && t('admin.sensitized')].filter(Boolean).join(' · ')}</span>
               <div class="row-actions">
-                {!a.approved && <button type="button" class="button small" onClick={() => call(`/api/v1/admin/accounts/${a.id}/approve`)}>{t('admin.approve')}</button>}
-                {!a.approved && <button type="button" class="button small secondary" onClick={() => call(`/api/v1/admin/accounts/${a.id}/reject`)}>{t('admin.reject')}</button>}
-                {a.approved && !a.silenced && <button type="button" class="button small secondary" onClick={() => call(`/api/v1/admin/accounts/${a.id}/action`, { type: 'silence' })}>{t('admin.action.silence')}</button>}
-                {a.silenced && <button type="button" class="button small secondary" onClick={() => call(`/api/v1/admin/accounts/${a.id}/unsilence`)}>{t('admin.unsilence')}</button>}
-                {a.approved && !a.suspended && <button type="button" class="button small secondary danger" onClick={() => call(`/api/v1/admin/accounts/${a.id}/action`, { type: 'suspend' })}>{t('admin.action.suspend')}</button>}
-                {a.suspended && <button type="button" class="button small secondary" onClick={() => call(`/api/v1/admin/accounts/${a.id}/unsuspend`)}>{t('admin.unsuspend')}</button>}
+                {!a.approved && <button type="button" class="button small" onClick={() => act(`/api/v1/admin/accounts/${a.id}/approve`)}>{t('admin.approve')}</button>}
+                {!a.approved && <button type="button" class="button small secondary" onClick={() => act(`/api/v1/admin/accounts/${a.id}/reject`)}>{t('admin.reject')}</button>}
+                {a.approved && !a.sensitized && <button type="button" class="button small secondary" onClick={() => act(`/api/v1/admin/accounts/${a.id}/action`, { type: 'sensitive' })}>{t('admin.action.sensitive')}</button>}
+                {a.sensitized && <button type="button" class="button small secondary" onClick={() => act(`/api/v1/admin/accounts/${a.id}/unsensitive`)}>{t('admin.unsensitive')}</button>}
+                {a.approved && !a.silenced && <button type="button" class="button small secondary" onClick={() => act(`/api/v1/admin/accounts/${a.id}/action`, { type: 'silence' })}>{t('admin.action.silence')}</button>}
+                {a.silenced && <button type="button" class="button small secondary" onClick={() => act(`/api/v1/admin/accounts/${a.id}/unsilence`)}>{t('admin.unsilence')}</button>}
+                {a.approved && !a.suspended && <button type="button" class="button small secondary danger" onClick={() => act(`/api/v1/admin/accounts/${a.id}/action`, { type: 'suspend' })}>{t('admin.action.suspend')}</button>}
+                {a.suspended && <button type="button" class="button small secondary" onClick={() => act(`/api/v1/admin/accounts/${a.id}/unsuspend`)}>{t('admin.unsuspend')}</button>}
               </div>
             </li>
           ))}
@@ -139,14 +156,177 @@ function DomainBlocks() {
 }
 
 export function Admin({ section }: { section: string }) {
+  const role = me.get()?.role?.name.toLowerCase() ?? '';
+  const isAdmin = role === 'admin' || role === 'owner';
   return (
     <section class="admin" aria-label={t('nav.admin')}>
       <nav class="tabs" aria-label={t('admin.sections')}>
-        {adminSections.map((s) => <a key={s} href={`/admin/${s}`} class={section === s ? 'tab active' : 'tab'} aria-current={section === s ? 'page' : undefined}>{t(`admin.section.${s}`)}</a>)}
+        {adminSections.filter((s) => isAdmin || !adminOnly.includes(s)).map((s) => <a key={s} href={`/admin/${s}`} class={section === s ? 'tab active' : 'tab'} aria-current={section === s ? 'page' : undefined}>{t(`admin.section.${s}`)}</a>)}
       </nav>
       {section === 'reports' && <Reports />}
       {section === 'accounts' && <Accounts />}
       {section === 'domain_blocks' && <DomainBlocks />}
+      {section === 'rules' && <Rules />}
+      {section === 'announcements' && <AnnouncementsAdmin />}
+      {section === 'documents' && <Documents />}
+      {section === 'site' && <Site />}
     </section>
+  );
+}
+
+// ---- admins: herd's admin API extensions ----------------------------------------------------------
+
+function RuleRow({ rule, onChange }: { rule: Rule; onChange: () => void }) {
+  const [text, setText] = useState(rule.text);
+  const [hint, setHint] = useState(rule.hint ?? '');
+  return (
+    <li class="edit-row">
+      <form class="settings-form" onSubmit={async (e) => { e.preventDefault(); if (await call(`/api/v1/admin/rules/${rule.id}`, { text, hint }, 'put')) onChange(); }}>
+        <label>{t('admin.ruleText')}<input class="input" value={text} required maxLength={300} onInput={(e) => setText((e.target as HTMLInputElement).value)} /></label>
+        <label>{t('admin.ruleHint')}<input class="input" value={hint} maxLength={1000} onInput={(e) => setHint((e.target as HTMLInputElement).value)} /></label>
+        <div class="row-actions">
+          <button type="submit" class="button small">{t('settings.save')}</button>
+          <button type="button" class="button small secondary danger" onClick={async () => { if (confirm(t('admin.confirmDelete')) && await call(`/api/v1/admin/rules/${rule.id}`, undefined, 'del')) onChange(); }}>{t('common.delete')}</button>
+        </div>
+      </form>
+    </li>
+  );
+}
+
+// The rules people agree to at sign-up and cite in reports (/api/v1/instance/rules shows them).
+function Rules() {
+  const [rules, error, reload] = useLoad(() => api.get<Rule[]>('/api/v1/admin/rules'), 'rules');
+  const [text, setText] = useState('');
+  const [hint, setHint] = useState('');
+  const refresh = () => { reload(); void api.get<Instance>('/api/v2/instance').then((i) => instance.set(i), () => {}); };
+  return (
+    <>
+      <form class="settings-form" onSubmit={async (e) => { e.preventDefault(); if (await call('/api/v1/admin/rules', { text, hint })) { setText(''); setHint(''); refresh(); } }}>
+        <h2>{t('admin.addRule')}</h2>
+        <label>{t('admin.ruleText')}<input class="input" value={text} required maxLength={300} onInput={(e) => setText((e.target as HTMLInputElement).value)} /></label>
+        <label>{t('admin.ruleHint')}<input class="input" value={hint} maxLength={1000} onInput={(e) => setHint((e.target as HTMLInputElement).value)} /></label>
+        <button type="submit" class="button">{t('admin.addRule')}</button>
+      </form>
+      {error !== null && <ErrorBox error={error} retry={reload} />}
+      {rules === null ? (error ? null : <Loading />) : rules.length === 0 ? <Empty>{t('admin.noRules')}</Empty> : (
+        <ol class="plain-list rules-list" aria-label={t('admin.section.rules')}>{rules.map((r) => <RuleRow key={`${r.id}-${r.text}`} rule={r} onChange={refresh} />)}</ol>
+      )}
+    </>
+  );
+}
+
+interface AdminAnnouncement {
+  id: string; text: string; content: string; starts_at: string | null; ends_at: string | null;
+  all_day: boolean; published: boolean; published_at: string | null; updated_at: string;
+}
+
+// A datetime-local value <-> RFC 3339 (the browser's time zone).
+const toLocal = (iso: string | null) => { if (!iso) return ''; const d = new Date(iso); return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16); };
+const fromLocal = (value: string) => (value ? new Date(value).toISOString() : '');
+
+function AnnouncementForm({ initial, onSaved, onCancel }: { initial?: AdminAnnouncement; onSaved: () => void; onCancel?: () => void }) {
+  const [text, setText] = useState(initial?.text ?? '');
+  const [startsAt, setStartsAt] = useState(toLocal(initial?.starts_at ?? null));
+  const [endsAt, setEndsAt] = useState(toLocal(initial?.ends_at ?? null));
+  const [allDay, setAllDay] = useState(initial?.all_day ?? false);
+  async function save(publish: boolean) {
+    const body = { text, starts_at: fromLocal(startsAt), ends_at: fromLocal(endsAt), all_day: allDay };
+    const ok = initial ? await call(`/api/v1/admin/announcements/${initial.id}`, body, 'put') : await call('/api/v1/admin/announcements', { ...body, publish });
+    if (ok) { if (!initial) { setText(''); setStartsAt(''); setEndsAt(''); setAllDay(false); } onSaved(); }
+  }
+  return (
+    <form class="settings-form" onSubmit={(e) => { e.preventDefault(); void save(true); }}>
+      <label>{t('admin.announcementText')}<textarea class="input" rows={3} value={text} required onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} /></label>
+      <div class="field-row">
+        <label>{t('admin.startsAt')}<input class="input" type="datetime-local" value={startsAt} onInput={(e) => setStartsAt((e.target as HTMLInputElement).value)} /></label>
+        <label>{t('admin.endsAt')}<input class="input" type="datetime-local" value={endsAt} onInput={(e) => setEndsAt((e.target as HTMLInputElement).value)} /></label>
+      </div>
+      <label class="check"><input type="checkbox" checked={allDay} onChange={(e) => setAllDay((e.target as HTMLInputElement).checked)} /> {t('admin.allDay')}</label>
+      <div class="row-actions">
+        {initial ? <button type="submit" class="button">{t('settings.save')}</button> : <>
+          <button type="submit" class="button">{t('admin.publish')}</button>
+          <button type="button" class="button secondary" disabled={!text.trim()} onClick={() => void save(false)}>{t('admin.saveDraft')}</button>
+        </>}
+        {onCancel && <button type="button" class="button secondary" onClick={onCancel}>{t('common.cancel')}</button>}
+      </div>
+    </form>
+  );
+}
+
+// Announcements shown above everyone's home timeline: drafts, publishing, edits, deletion.
+function AnnouncementsAdmin() {
+  const [items, error, reload] = useLoad(() => api.get<AdminAnnouncement[]>('/api/v1/admin/announcements'), 'announcements');
+  const [editing, setEditing] = useState<string | null>(null);
+  return (
+    <>
+      <h2>{t('admin.newAnnouncement')}</h2>
+      <AnnouncementForm onSaved={reload} />
+      {error !== null && <ErrorBox error={error} retry={reload} />}
+      {items === null ? (error ? null : <Loading />) : items.length === 0 ? <Empty>{t('admin.noAnnouncements')}</Empty> : (
+        <ul class="plain-list announcements-admin" aria-label={t('admin.section.announcements')}>
+          {items.map((a) => (
+            <li key={a.id} class="edit-row">
+              {editing === a.id ? <AnnouncementForm initial={a} onSaved={() => { setEditing(null); reload(); }} onCancel={() => setEditing(null)} /> : <>
+                <div class="announcement-text content" dangerouslySetInnerHTML={{ __html: a.content }} />
+                <p class="meta">{a.published ? t('admin.publishedAt', { at: new Date(a.published_at!).toLocaleString() }) : t('admin.draft')}
+                  {a.starts_at && ` · ${new Date(a.starts_at).toLocaleString()}`}{a.ends_at && ` – ${new Date(a.ends_at).toLocaleString()}`}</p>
+                <div class="row-actions">
+                  {a.published
+                    ? <button type="button" class="button small secondary" onClick={async () => { if (await call(`/api/v1/admin/announcements/${a.id}/unpublish`)) reload(); }}>{t('admin.unpublish')}</button>
+                    : <button type="button" class="button small" onClick={async () => { if (await call(`/api/v1/admin/announcements/${a.id}/publish`)) reload(); }}>{t('admin.publish')}</button>}
+                  <button type="button" class="button small secondary" onClick={() => setEditing(a.id)}>{t('admin.edit')}</button>
+                  <button type="button" class="button small secondary danger" onClick={async () => { if (confirm(t('admin.confirmDelete')) && await call(`/api/v1/admin/announcements/${a.id}`, undefined, 'del')) reload(); }}>{t('common.delete')}</button>
+                </div>
+              </>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+const documentNames = ['extended_description', 'privacy_policy', 'terms_of_service'] as const;
+interface InstanceDocument { name: string; text: string; content: string; updated_at: string | null }
+
+function DocumentForm({ name }: { name: string }) {
+  const [doc, error, reload] = useLoad(() => api.get<InstanceDocument>(`/api/v1/admin/instance_documents/${name}`), name);
+  const [text, setText] = useState<string | null>(null);
+  if (error) return <ErrorBox error={error} retry={reload} />;
+  if (!doc) return <Loading />;
+  const value = text ?? doc.text;
+  return (
+    <form class="settings-form" onSubmit={async (e) => { e.preventDefault(); if (await call(`/api/v1/admin/instance_documents/${name}`, { text: value }, 'put')) { setText(null); reload(); } }}>
+      <label>{t(`admin.document.${name}`)}
+        <textarea class="input" rows={8} value={value} placeholder={doc.text ? '' : t('admin.documentTemplate')} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      </label>
+      <p class="meta">{doc.updated_at ? t('admin.documentUpdated', { at: new Date(doc.updated_at).toLocaleString() }) : t('admin.documentDefault')} · {t('admin.documentFormat')}</p>
+      <button type="submit" class="button">{t('settings.save')}</button>
+    </form>
+  );
+}
+
+// The about text, privacy policy and terms of service (blank: herd's template, filled in).
+function Documents() {
+  return <>{documentNames.map((n) => <DocumentForm key={n} name={n} />)}</>;
+}
+
+// The registration mode: open, approval by staff, or closed.
+function Site() {
+  const [site, error, reload] = useLoad(() => api.get<{ registrations_mode: string }>('/api/v1/admin/site'), 'site');
+  const [mode, setMode] = useState<string | null>(null);
+  if (error) return <ErrorBox error={error} retry={reload} />;
+  if (!site) return <Loading />;
+  const value = mode ?? site.registrations_mode;
+  return (
+    <form class="settings-form" onSubmit={async (e) => { e.preventDefault(); if (await call('/api/v1/admin/site', { registrations_mode: value }, 'put')) { setMode(null); reload(); } }}>
+      <fieldset>
+        <legend>{t('admin.registrations')}</legend>
+        {['open', 'approval', 'closed'].map((m) => (
+          <label class="check" key={m}><input type="radio" name="registrations_mode" value={m} checked={value === m} onChange={() => setMode(m)} /> {t(`admin.registrations.${m}`)}</label>
+        ))}
+      </fieldset>
+      <button type="submit" class="button">{t('settings.save')}</button>
+    </form>
   );
 }

@@ -1,10 +1,9 @@
 // The layout (navigation, compose column, main column), the routes, keyboard shortcuts, the help
 // dialog and the toasts.
 import { useEffect, useState } from 'preact/hooks';
-import { Admin, ReportView } from './admin';
 import { signOut } from './auth';
 import * as api from './api';
-import { Avatar, ErrorBox, Icon } from './components';
+import { Avatar, ErrorBox, Icon, Loading } from './components';
 import { Compose } from './compose';
 import { t } from './i18n';
 import { navigate, onLinkClick, useRoute, type Route } from './router';
@@ -14,7 +13,8 @@ import { me, preferences, unreadNotifications, useStore } from './store';
 import { Timeline } from './timeline';
 import { toasts } from './toast';
 import { MediaViewer } from './viewer';
-import { Announcements, Conversations, Explore, FollowedTags, FollowRequests, Lists, ListTitle, Notifications, Profile, Search, TagHeader, Thread } from './views';
+import { ListHeader, Lists } from './lists';
+import { Announcements, Conversations, Explore, FollowedTags, FollowRequests, Notifications, Profile, Search, TagHeader, Thread } from './views';
 
 function title(route: Route): string {
   switch (route.name) {
@@ -47,7 +47,7 @@ function View({ route }: { route: Route }) {
     case 'local': return <Timeline path="/api/v1/timelines/public" params={{ local: true }} stream="public:local" label={t('nav.local')} empty={t('timeline.emptyPublic')} />;
     case 'federated': return <Timeline path="/api/v1/timelines/public" stream="public" label={t('nav.federated')} empty={t('timeline.emptyPublic')} />;
     case 'tag': return <><TagHeader tag={p.tag!} /><Timeline path={`/api/v1/timelines/tag/${encodeURIComponent(p.tag!)}`} stream={`hashtag:${p.tag}`} label={`#${p.tag}`} empty={t('timeline.emptyTag')} /></>;
-    case 'list': return <><div class="view-header"><h2><ListTitle id={p.id!} /></h2></div><Timeline path={`/api/v1/timelines/list/${p.id}`} stream={`list:${p.id}`} label={t('nav.lists')} empty={t('timeline.emptyList')} /></>;
+    case 'list': return <><ListHeader id={p.id!} editing={route.query.has('edit')} /><Timeline path={`/api/v1/timelines/list/${p.id}`} stream={`list:${p.id}`} label={t('nav.lists')} empty={t('timeline.emptyList')} /></>;
     case 'lists': return <Lists />;
     case 'bookmarks': return <Timeline path="/api/v1/bookmarks" label={t('nav.bookmarks')} empty={t('timeline.emptyBookmarks')} />;
     case 'favourites': return <Timeline path="/api/v1/favourites" label={t('nav.favourites')} empty={t('timeline.emptyFavourites')} />;
@@ -63,10 +63,25 @@ function View({ route }: { route: Route }) {
     case 'followers': return <Profile acct={p.acct!} tab="followers" />;
     case 'following': return <Profile acct={p.acct!} tab="following" />;
     case 'settings': return <Settings section={p.section ?? 'profile'} />;
-    case 'admin': return <Admin section={p.section ?? 'reports'} />;
-    case 'admin_report': return <><Admin section="" /><ReportView id={p.id!} /></>;
+    case 'admin': return <AdminView section={p.section ?? 'reports'} />;
+    case 'admin_report': return <AdminView section="" report={p.id!} />;
     default: return <ErrorBox error={t('error.notFound')} />;
   }
+}
+
+// The staff views load on first use (a chunk of their own), not with the client.
+type AdminModule = typeof import('./admin');
+let adminModule: Promise<AdminModule> | null = null;
+function AdminView({ section, report }: { section: string; report?: string }) {
+  const [module, setModule] = useState<AdminModule | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  useEffect(() => {
+    adminModule ??= import('./admin');
+    adminModule.then(setModule, (e: Error) => { adminModule = null; setError(e); });
+  }, []);
+  if (error) return <ErrorBox error={t('error.network')} retry={() => { setError(null); adminModule = import('./admin'); adminModule.then(setModule, setError); }} />;
+  if (!module) return <Loading />;
+  return <><module.Admin section={section} />{report && <module.ReportView id={report} />}</>;
 }
 
 const navItems: [string, string, string][] = [

@@ -24,6 +24,19 @@ export function EmojiText({ text, emojis }: { text: string; emojis: Emoji[] }) {
   return <>{parts}</>;
 }
 
+const attr = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+// Server HTML (statuses, bios, fields) with the custom emojis it names as images: `:code:` is
+// replaced in text only, never inside a tag.
+export function emojify(html: string, emojis: Emoji[]): string {
+  if (!emojis.length || !html.includes(':')) return html;
+  const byCode = new Map(emojis.map((e) => [e.shortcode, e]));
+  return html.split(/(<[^>]*>)/).map((part) => (part.startsWith('<') ? part : part.replace(/:([a-zA-Z0-9_]{2,}):/g, (whole, code: string) => {
+    const emoji = byCode.get(code);
+    return emoji ? `<img class="emoji" src="${attr(emoji.url)}" alt="${whole}" title="${whole}" draggable="false">` : whole;
+  }))).join('');
+}
+
 export function DisplayName({ account }: { account: Account }) {
   return (
     <span class="name">

@@ -1,15 +1,34 @@
-// The compose box: text with a live character counter from the instance's limits, mention and
-// hashtag autocomplete, media with upload progress and alt text, content warning, visibility,
-// poll, reply, edit and delete-and-redraft. The draft survives a reload; a failed post keeps it.
+// The compose box: text with a live character counter from the instance's limits, mention, hashtag
+// and custom emoji autocomplete, media with upload progress, alt text and focal point, content
+// warning, visibility, poll, reply, edit and delete-and-redraft. The draft survives a reload; a
+// failed post keeps it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from './api';
 import { Avatar, Icon } from './components';
 import { t } from './i18n';
 import { composeRequest, cacheStatus, instance, me, posted, useStore } from './store';
-import type { Account, Attachment, SearchResults, Status, Visibility } from './types';
+import type { Account, Attachment, Emoji, SearchResults, Status, Visibility } from './types';
 import { toast } from './toast';
 
-interface MediaDraft { key: string; id?: string; url?: string; name: string; description: string; savedDescription: string; progress: number; error?: string }
+interface Focus { x: number; y: number }  // Mastodon's focal point: -1..1, y upwards
+interface MediaDraft {
+  key: string; id?: string; url?: string; name: string; description: string; savedDescription: string;
+  progress: number; error?: string; focus?: Focus | null;
+}
+
+// The instance's custom emojis, loaded once when the first `:short` is typed.
+let customEmojis: Promise<Emoji[]> | null = null;
+function loadCustomEmojis(): Promise<Emoji[]> {
+  customEmojis ??= api.get<Emoji[]>('/api/v1/custom_emojis').catch(() => { customEmojis = null; return []; });
+  return customEmojis;
+}
+// Shortcodes containing `query`, those starting with it first (as Mastodon's picker orders them).
+export function matchEmojis(emojis: Emoji[], query: string, limit = 6): Emoji[] {
+  const q = query.toLowerCase();
+  const hits = emojis.filter((e) => e.shortcode.toLowerCase().includes(q));
+  hits.sort((a, b) => Number(!a.shortcode.toLowerCase().startsWith(q)) - Number(!b.shortcode.toLowerCase().startsWith(q)) || a.shortcode.localeCompare(b.shortcode));
+  return hits.slice(0, limit);
+}
 interface PollDraft { options: string[]; expiresIn: number; multiple: boolean }
 interface Draft {
   text: string; spoiler: string; cw: boolean; visibility: Visibility; sensitive: boolean;
@@ -17,7 +36,7 @@ interface Draft {
   language: string; scheduledAt: string;  // scheduledAt: a datetime-local value, "" for now
 }
 
-const languages = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'sv', 'pl', 'cs', 'ru', 'uk', 'ar', 'fa', 'hi', 'ja', 'ko', 'zh'];
+export const languages = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'sv', 'pl', 'cs', 'ru', 'uk', 'ar', 'fa', 'hi', 'ja', 'ko', 'zh'];
 
 const DRAFT_KEY = 'herd.draft';
 
@@ -51,7 +70,7 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
   const [draft, setDraft] = useState<Draft>(loadDraft);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [suggestions, setSuggestions] = useState<{ items: { label: string; insert: string; account?: Account }[]; start: number; end: number } | null>(null);
+  const [suggestions, setSuggestions] = useState<{ items: { label: string; insert: string; account?: Account; emoji?: Emoji }[]; start: number; end: number } | null>(null);
   const [selected, setSelected] = useState(0);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -109,11 +128,19 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
   const searchTimer = useRef<number>(0);
   function autocomplete(text: string, caret: number) {
     const before = text.slice(0, caret);
-    const match = /(?:^|[\s(])([@#][\p{L}\p{N}_.@-]{1,})$/u.exec(before);
+    const match = /(?:^|[\s(])([@#][\p{L}\p{N}_.@-]{1,}|:[a-zA-Z0-9_]{2,})$/u.exec(before);
     window.clearTimeout(searchTimer.current);
     if (!match) { setSuggestions(null); return; }
     const token = match[1]!;
     const start = caret - token.length;
+    if (token[0] === ':') {
+      void loadCustomEmojis().then((emojis) => {
+        const items = matchEmojis(emojis, token.slice(1)).map((e) => ({ label: `:${e.shortcode}:`, insert: `:${e.shortcode}: `, emoji: e }));
+        setSuggestions(items.length ? { items, start, end: caret } : null);
+        setSelected(0);
+      });
+      return;
+    }
     searchTimer.current = window.setTimeout(async () => {
       try {
         const type = token[0] === '@' ? 'accounts' : 'hashtags';
@@ -162,6 +189,15 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
     if (files.length > room) toast(t('compose.tooManyMedia', { n: limits.max_media_attachments }));
   }
 
+  // Sets the focal point at once (PUT /api/v1/media/:id); the marker moves back if that fails.
+  function setFocus(m: MediaDraft, focus: Focus) {
+    const patchFocus = (value: Focus | null) => setDraft((d) => ({ ...d, media: d.media.map((x) => (x.key === m.key ? { ...x, focus: value } : x)) }));
+    const previous = m.focus ?? null;
+    patchFocus(focus);
+    if (draft.editing) return;  // attached media change with the edit (media_attributes)
+    api.put(`/api/v1/media/${m.id}`, { focus: `${focus.x.toFixed(2)},${focus.y.toFixed(2)}` }).catch((e: Error) => { patchFocus(previous); toast(e.message); });
+  }
+
   async function submit(event?: Event) {
     event?.preventDefault();
     if (!canPost) return;
@@ -174,7 +210,7 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
       if (draft.editing) {
         status = await api.put<Status>(`/api/v1/statuses/${draft.editing.id}`, {
           status: draft.text, spoiler_text: draft.cw ? draft.spoiler : '', sensitive: draft.sensitive || (draft.cw && media.length > 0),
-          media_ids: media.map((m) => m.id), media_attributes: media.map((m) => ({ id: m.id, description: m.description })), language: draft.language, ...(poll ? { poll } : {}),
+          media_ids: media.map((m) => m.id), media_attributes: media.map((m) => ({ id: m.id, description: m.description, ...(m.focus ? { focus: `${m.focus.x},${m.focus.y}` } : {}) })), language: draft.language, ...(poll ? { poll } : {}),
         });
         cacheStatus(status);
         toast(t('compose.edited'));
@@ -234,7 +270,8 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
             {suggestions.items.map((item, i) => (
               <li key={item.label} id={`suggestion-${i}`} role="option" aria-selected={i === selected} class={i === selected ? 'selected' : ''}
                 onMouseDown={(e) => { e.preventDefault(); pick(i); }}>
-                {item.account && <Avatar account={item.account} size={24} />}{item.label}
+                {item.account && <Avatar account={item.account} size={24} />}
+                {item.emoji && <img class="emoji" src={item.emoji.static_url || item.emoji.url} alt="" width={24} height={24} />}{item.label}
               </li>
             ))}
           </ul>
@@ -244,7 +281,8 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
         <ul class="compose-media">
           {draft.media.map((m) => (
             <li key={m.key}>
-              {m.url ? <img src={m.url} alt="" /> : <span class="upload-progress"><progress max={1} value={m.progress} aria-label={t('compose.uploading', { name: m.name })} /></span>}
+              {m.url && m.id ? <FocalPoint url={m.url} focus={m.focus ?? null} onChange={(focus) => setFocus(m, focus)} />
+                : <span class="upload-progress"><progress max={1} value={m.progress} aria-label={t('compose.uploading', { name: m.name })} /></span>}
               <div class="compose-media-fields">
                 {m.error ? <p class="error-text" role="alert">{m.error}</p> : (
                   <label>{t('compose.altLabel')}
@@ -324,10 +362,37 @@ export function Compose({ onPosted }: { onPosted?: () => void }) {
   );
 }
 
-function languageName(code: string): string {
+export function languageName(code: string): string {
   try { return new Intl.DisplayNames([navigator.language], { type: 'language' }).of(code) ?? code; } catch { return code; }
 }
 
 function mediaDraft(m: Attachment): MediaDraft {
-  return { key: m.id, id: m.id, url: m.preview_url ?? m.url, name: '', description: m.description ?? '', savedDescription: m.description ?? '', progress: 1 };
+  return { key: m.id, id: m.id, url: m.preview_url ?? m.url, name: '', description: m.description ?? '', savedDescription: m.description ?? '', progress: 1, focus: m.meta?.focus ?? null };
+}
+
+const clamp = (v: number) => Math.max(-1, Math.min(1, Math.round(v * 100) / 100));
+
+// The uploaded image as a button: a click (or the arrow keys) sets the focal point, shown as a
+// ring; crops in timelines keep that point in view.
+function FocalPoint({ url, focus, onChange }: { url: string; focus: Focus | null; onChange: (focus: Focus) => void }) {
+  const at = focus ?? { x: 0, y: 0 };
+  function onClick(e: MouseEvent) {
+    const box = (e.currentTarget as HTMLElement).querySelector('img')!.getBoundingClientRect();
+    if (!box.width || !box.height || e.detail === 0) return;  // detail 0: Enter or Space, not a click
+    onChange({ x: clamp(((e.clientX - box.left) / box.width) * 2 - 1), y: clamp(1 - ((e.clientY - box.top) / box.height) * 2) });
+  }
+  function onKeyDown(e: KeyboardEvent) {
+    const step: Record<string, [number, number]> = { ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0], ArrowUp: [0, 0.1], ArrowDown: [0, -0.1] };
+    const move = step[e.key];
+    if (!move) return;
+    e.preventDefault();
+    onChange({ x: clamp(at.x + move[0]), y: clamp(at.y + move[1]) });
+  }
+  return (
+    <button type="button" class="focal-point" onClick={onClick} onKeyDown={onKeyDown}
+      aria-label={t('compose.focalPoint', { x: Math.round(((at.x + 1) / 2) * 100), y: Math.round(((1 - at.y) / 2) * 100) })} title={t('compose.focalPointHint')}>
+      <img src={url} alt="" />
+      {focus && <span class="focal-marker" aria-hidden="true" style={{ left: `${((focus.x + 1) / 2) * 100}%`, top: `${((1 - focus.y) / 2) * 100}%` }} />}
+    </button>
+  );
 }

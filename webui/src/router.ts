@@ -68,7 +68,8 @@ export function useRoute(): Route {
 export function onLinkClick(event: MouseEvent): void {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const anchor = (event.target as Element).closest('a');
-  if (!anchor || anchor.target === '_blank' || anchor.origin !== location.origin) return;
+  // data-server: a page the server renders (two-factor setup, exports...), loaded as a document.
+  if (!anchor || anchor.target === '_blank' || anchor.origin !== location.origin || 'server' in anchor.dataset) return;
   if (!parse(anchor.pathname).name || parse(anchor.pathname).name === 'not_found') return;
   event.preventDefault();
   navigate(anchor.pathname + anchor.search);

@@ -2,12 +2,13 @@
 // and the actions (reply, boost, favourite, bookmark, more).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from './api';
-import { Avatar, DisplayName, EmojiText, Icon, Time } from './components';
+import { Avatar, DisplayName, EmojiText, emojify, Icon, Time } from './components';
 import { t } from './i18n';
 import { navigate } from './router';
 import { cacheStatus, forgetStatus, instance, me, preferences, requestCompose, useStatus } from './store';
 import type { Attachment, Poll, Status } from './types';
 import { openMedia } from './viewer';
+import { decode } from 'blurhash';
 import { toast } from './toast';
 
 export function statusPath(status: Status): string {
@@ -29,14 +30,32 @@ function onContentClick(status: Status, event: MouseEvent): void {
   anchor.rel = 'noopener noreferrer nofollow';
 }
 
+// A blurhash painted on a small canvas that CSS stretches: the placeholder of an image until it
+// has loaded, and the cover of hidden sensitive media. An invalid hash paints nothing.
+export function Blurhash({ hash }: { hash: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const context = ref.current?.getContext('2d');
+    if (!context) return;
+    try {
+      const image = context.createImageData(32, 32);
+      image.data.set(decode(hash, 32, 32));
+      context.putImageData(image, 0, 0);
+    } catch { /* not a blurhash */ }
+  }, [hash]);
+  return <canvas ref={ref} class="blurhash" width={32} height={32} aria-hidden="true" data-blurhash={hash} />;
+}
+
 function Media({ status }: { status: Status }) {
   const [shown, setShown] = useState(!status.sensitive || preferences.get().showSensitive);
   const media = status.media_attachments;
   if (!media.length) return null;
+  const cover = media.find((m) => m.blurhash)?.blurhash;
   return (
     <div class={`media media-${Math.min(media.length, 4)}`}>
       {!shown && (
-        <button type="button" class="sensitive-cover" onClick={() => setShown(true)}>
+        <button type="button" class={`sensitive-cover${cover ? ' has-blurhash' : ''}`} onClick={() => setShown(true)}>
+          {cover && <Blurhash hash={cover} />}
           <strong>{t('status.sensitive')}</strong><span>{t('status.sensitiveShow')}</span>
         </button>
       )}
@@ -49,13 +68,17 @@ function Media({ status }: { status: Status }) {
 }
 
 function MediaItem({ media, onOpen }: { media: Attachment; onOpen: () => void }) {
+  const [loaded, setLoaded] = useState(false);
   if (media.type === 'video' || media.type === 'gifv')
     return <video class="media-item" src={media.url} controls={media.type === 'video'} autoPlay={media.type === 'gifv' && !preferences.get().reduceMotion} loop={media.type === 'gifv'} muted={media.type === 'gifv'} playsInline aria-label={media.description ?? t('media.video')} />;
   if (media.type === 'audio')
     return <audio class="media-item" src={media.url} controls aria-label={media.description ?? t('media.audio')} />;
   return (
     <button type="button" class="media-item" onClick={onOpen} aria-label={t('media.open')}>
-      <img src={media.preview_url ?? media.url} alt={media.description ?? ''} title={media.description ?? undefined} loading="lazy" />
+      {media.blurhash && !loaded && <Blurhash hash={media.blurhash} />}
+      <img src={media.preview_url ?? media.url} alt={media.description ?? ''} title={media.description ?? undefined} loading="lazy"
+        class={media.blurhash && !loaded ? 'loading' : undefined} onLoad={() => setLoaded(true)}
+        style={media.meta?.focus ? { objectPosition: `${((media.meta.focus.x + 1) / 2) * 100}% ${((1 - media.meta.focus.y) / 2) * 100}%` } : undefined} />
       {media.description && <span class="alt-badge" aria-hidden="true">ALT</span>}
     </button>
   );
@@ -127,7 +150,7 @@ function History({ status, onClose }: { status: Status; onClose: () => void }) {
         <div class="history-item" key={i}>
           <p class="meta"><Time iso={v.created_at} /></p>
           {v.spoiler_text && <p><strong>{v.spoiler_text}</strong></p>}
-          <div class="content" dangerouslySetInnerHTML={{ __html: v.content }} />
+          <div class="content" dangerouslySetInnerHTML={{ __html: emojify(v.content, v.emojis ?? []) }} />
         </div>
       ))}
     </div>
@@ -314,7 +337,7 @@ export function StatusView({ id, focused = false, reblogBy }: { id: string; focu
       )}
       {!hidden && (
         <>
-          <div class="content" lang={status.language ?? undefined} dangerouslySetInnerHTML={{ __html: status.content }} onClick={(e) => onContentClick(status, e as unknown as MouseEvent)} />
+          <div class="content" lang={status.language ?? undefined} dangerouslySetInnerHTML={{ __html: emojify(status.content, status.emojis) }} onClick={(e) => onContentClick(status, e as unknown as MouseEvent)} />
           {status.poll && <PollView status={status} poll={status.poll} />}
           <Media status={status} />
           {status.card && !status.media_attachments.length && (

@@ -12,7 +12,7 @@ export interface Account {
 export interface Attachment {
   id: string; type: 'image' | 'video' | 'gifv' | 'audio' | 'unknown'; url: string;
   preview_url: string | null; description: string | null; blurhash: string | null;
-  meta?: { original?: { width?: number; height?: number } } | null;
+  meta?: { original?: { width?: number; height?: number }; focus?: { x: number; y: number } } | null;
 }
 export interface PollOption { title: string; votes_count: number | null }
 export interface Poll {

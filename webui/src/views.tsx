@@ -1,14 +1,14 @@
-// The main views besides timelines: a thread, notifications, profiles, follow requests, search,
-// explore and lists.
+// The main views besides timelines: a thread, notifications, profiles, follow requests, search
+// and explore (lists are in lists.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import * as api from './api';
-import { Avatar, DisplayName, Empty, EmojiText, ErrorBox, Icon, Loading, Time } from './components';
+import { Avatar, DisplayName, Empty, EmojiText, emojify, ErrorBox, Icon, Loading, Time } from './components';
 import { t } from './i18n';
 import { navigate } from './router';
 import { StatusView } from './status';
 import { cacheStatus, cacheStatuses, me, unreadNotifications } from './store';
 import { Timeline } from './timeline';
-import type { Account, Announcement, Context, List, Notification, Relationship, SearchResults, Status, Tag } from './types';
+import type { Account, Announcement, Context, Notification, Relationship, SearchResults, Status, Tag } from './types';
 import { toast } from './toast';
 
 // Loads once per key; gives [value, error, reload].
@@ -220,10 +220,10 @@ export function Profile({ acct, tab }: { acct: string; tab?: 'followers' | 'foll
         </div>
         <h1 class="profile-name"><EmojiText text={account.display_name || account.username} emojis={account.emojis} />{account.locked && <Icon name="lock" label={t('account.locked')} />}{account.bot && <span class="badge">{t('account.bot')}</span>}</h1>
         <p class="acct">@{account.acct}{relationship?.followed_by && <span class="badge">{t('account.followsYou')}</span>}</p>
-        <div class="content note" dangerouslySetInnerHTML={{ __html: account.note }} />
+        <div class="content note" dangerouslySetInnerHTML={{ __html: emojify(account.note, account.emojis) }} />
         {account.fields.length > 0 && (
           <dl class="fields">
-            {account.fields.map((f, i) => <div key={i} class={f.verified_at ? 'verified' : ''}><dt>{f.name}</dt><dd dangerouslySetInnerHTML={{ __html: f.value }} /></div>)}
+            {account.fields.map((f, i) => <div key={i} class={f.verified_at ? 'verified' : ''}><dt>{f.name}</dt><dd dangerouslySetInnerHTML={{ __html: emojify(f.value, account.emojis) }} /></div>)}
           </dl>
         )}
         <p class="counts">
@@ -331,37 +331,6 @@ export function TagHeader({ tag }: { tag: string }) {
       {info && <button type="button" class={`button small${info.following ? ' secondary' : ''}`} onClick={toggle}>{info.following ? t('tag.unfollow') : t('tag.follow')}</button>}
     </div>
   );
-}
-
-export function Lists() {
-  const [lists, error, reload] = useLoad(() => api.get<List[]>('/api/v1/lists'), 'lists');
-  const [title, setTitle] = useState('');
-  async function create(e: Event) {
-    e.preventDefault();
-    try { await api.post('/api/v1/lists', { title }); setTitle(''); reload(); }
-    catch (err) { toast((err as Error).message); }
-  }
-  async function remove(id: string) {
-    if (!confirm(t('lists.confirmDelete'))) return;
-    try { await api.del(`/api/v1/lists/${id}`); reload(); } catch (err) { toast((err as Error).message); }
-  }
-  return (
-    <section aria-label={t('nav.lists')}>
-      <form class="inline-form" onSubmit={create}>
-        <input class="input" value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} aria-label={t('lists.newTitle')} placeholder={t('lists.newTitle')} required />
-        <button type="submit" class="button">{t('lists.create')}</button>
-      </form>
-      {error !== null && <ErrorBox error={error} retry={reload} />}
-      {lists && (lists.length === 0 ? <Empty>{t('lists.empty')}</Empty> : (
-        <ul class="plain-list">{lists.map((l) => <li key={l.id}><a href={`/lists/${l.id}`}>{l.title}</a><button type="button" class="link danger" onClick={() => remove(l.id)}>{t('common.delete')}</button></li>)}</ul>
-      ))}
-    </section>
-  );
-}
-
-export function ListTitle({ id }: { id: string }) {
-  const [list] = useLoad(() => api.get<List>(`/api/v1/lists/${id}`), id);
-  return <>{list?.title ?? t('nav.lists')}</>;
 }
 
 interface Conversation { id: string; unread: boolean; accounts: Account[]; last_status: Status | null }

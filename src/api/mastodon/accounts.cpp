@@ -20,6 +20,7 @@
 #include "store/quotes.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "service/instance_settings.hpp"
 
 namespace herd::api {
 
@@ -61,7 +62,8 @@ http::Response account_page(App& app, const http::Request& request, const store:
 
 http::Response register_account(App& app, http::Request& request) {
   Viewer viewer = require_token(app, request, "write:accounts");
-  if (app.config.registrations == Registrations::closed)
+  Registrations mode = service::registrations_mode(app);
+  if (mode == Registrations::closed)
     fail(ErrorKind::forbidden, "Registrations are not open on this server");
   auto& p = request.params;
   if (!http::param_bool(p, "agreement").value_or(false))
@@ -72,7 +74,7 @@ http::Response register_account(App& app, http::Request& request) {
   input.password = http::param_string(p, "password").value_or("");
   input.locale = http::param_string(p, "locale").value_or("en");
   input.reason = http::param_string(p, "reason").value_or("");
-  input.approved = app.config.registrations == Registrations::open;
+  input.approved = mode == Registrations::open;
   auto registration =
       service::register_account(app, input, viewer.token->application_id, viewer.token->scopes);
   return http::Response::json(token_json(registration.token));

@@ -8,6 +8,7 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
+#include "service/instance_settings.hpp"
 #include "service/web_push.hpp"
 #include "store/accounts.hpp"
 #include "store/custom_emojis.hpp"
@@ -62,6 +63,7 @@ struct Snapshot {
   std::int64_t users = 0, statuses = 0, domains = 0;
   std::vector<store::Rule> rules;
   std::optional<store::Account> contact;
+  Registrations registrations = Registrations::open;
 };
 
 Snapshot snapshot(App& app) {
@@ -74,6 +76,7 @@ Snapshot snapshot(App& app) {
     if (auto id = store::get_setting(c, "admin_account_id"))
       if (auto parsed = parse_id(*id)) s.contact = store::find_account(c, *parsed);
   });
+  s.registrations = service::registrations_mode(app);
   return s;
 }
 
@@ -98,8 +101,8 @@ http::Response instance_v1(App& app, http::Request&) {
       {"user_count", s.users}, {"status_count", s.statuses}, {"domain_count", s.domains}};
   o["thumbnail"] = app.base_url() + "/packs/thumbnail.png";
   o["languages"] = json::array{"en"};
-  o["registrations"] = config.registrations != Registrations::closed;
-  o["approval_required"] = config.registrations == Registrations::approval;
+  o["registrations"] = s.registrations != Registrations::closed;
+  o["approval_required"] = s.registrations == Registrations::approval;
   o["invites_enabled"] = false;
   json::object conf = configuration(app);
   o["configuration"] = conf;
@@ -137,8 +140,8 @@ http::Response instance_v2(App& app, http::Request&) {
       {"trending_link_feeds", json::object{{"local", "public"}, {"remote", "public"}}}};
   o["configuration"] = conf;
   o["registrations"] =
-      json::object{{"enabled", config.registrations != Registrations::closed},
-                   {"approval_required", config.registrations == Registrations::approval},
+      json::object{{"enabled", s.registrations != Registrations::closed},
+                   {"approval_required", s.registrations == Registrations::approval},
                    {"message", nullptr},
                    {"url", nullptr}};
   o["api_versions"] = json::object{{"mastodon", 7}};  // Mastodon 4.5 (quote posts)
@@ -166,7 +169,7 @@ http::Response nodeinfo(App& app, http::Request&) {
       {"users",
        json::object{{"total", s.users}, {"activeMonth", s.users}, {"activeHalfyear", s.users}}},
       {"localPosts", s.statuses}};
-  o["openRegistrations"] = app.config.registrations == Registrations::open;
+  o["openRegistrations"] = s.registrations == Registrations::open;
   o["metadata"] =
       json::object{{"nodeName", app.config.instance_title},
                    {"nodeDescription", app.config.instance_description},
