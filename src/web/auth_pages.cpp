@@ -4,11 +4,11 @@
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "service/accounts.hpp"
+#include "service/instance_settings.hpp"
 #include "service/oauth.hpp"
 #include "service/two_factor.hpp"
 #include "store/accounts.hpp"
 #include "web/web.hpp"
-#include "service/instance_settings.hpp"
 
 namespace herd::web {
 
@@ -221,7 +221,7 @@ http::Response post_sign_up(App& app, http::Request& request) {
                             "is approved.");
   }
   store::WebSession session =
-      service::sign_in_session(app, current->session.token, created.second.id);
+      sign_in_browser(app, request, current->session.token, created.second.id);
   http::Response response = http::Response::redirect("/", 303);
   set_session_cookie(app, response, session);
   return response;

@@ -58,7 +58,7 @@ http::Response get_confirmation(App& app, http::Request& request) {
   if (user->disabled || !user->approved)
     return card(app, session, created, "Email address confirmed",
                 "<p>Thank you. You can sign in once a moderator has approved your account.</p>");
-  store::WebSession signed_in = service::sign_in_session(app, session.session.token, user->id);
+  store::WebSession signed_in = sign_in_browser(app, request, session.session.token, user->id);
   http::Response response = http::Response::redirect("/", 303);
   set_session_cookie(app, response, signed_in);
   return response;

@@ -3,9 +3,9 @@
 #include "api/routes.hpp"
 #include "core/ids.hpp"
 #include "service/instance_documents.hpp"
+#include "service/instance_settings.hpp"
 #include "store/accounts.hpp"
 #include "web/web.hpp"
-#include "service/instance_settings.hpp"
 
 namespace herd::web {
 
@@ -153,7 +153,7 @@ http::Response about(App& app, http::Request&) {
       "</strong>. Registrations are " +
       (mode == Registrations::open       ? "open"
        : mode == Registrations::approval ? "open, with approval"
-                                                             : "closed") +
+                                         : "closed") +
       ".</p>" +
       service::instance_document(app, service::InstanceDocument::extended_description).html +
       "</section>" + rules_html(info.rules, true) +

@@ -507,7 +507,8 @@ await step("bob sees his browser and the apps with access, and revokes one", asy
   await page.goto(`${base}/settings/authorized_apps`);
   const apps = page.getByRole("list", { name: "Authorized apps" });
   await apps.getByText("Pocket Toot", { exact: true }).waitFor();
-  await page.getByRole("list", { name: "Browsers signed in" }).getByText("This browser").waitFor();
+  const browsers = page.getByRole("list", { name: "Browsers signed in" });
+  await browsers.locator("li", { hasText: "This browser" }).getByText("Chrome on Linux").waitFor();
   await shot(page, "settings-sessions");
   await page.getByRole("button", { name: "Revoke Pocket Toot" }).click();
   await apps.getByText("Pocket Toot", { exact: true }).waitFor({ state: "detached" });

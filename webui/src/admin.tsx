@@ -267,7 +267,7 @@ function AnnouncementsAdmin() {
           {items.map((a) => (
             <li key={a.id} class="edit-row">
               {editing === a.id ? <AnnouncementForm initial={a} onSaved={() => { setEditing(null); reload(); }} onCancel={() => setEditing(null)} /> : <>
-                <div class="announcement-text content" dangerouslySetInnerHTML={{ __html: a.content }} />
+                <div class="announcement-text" dangerouslySetInnerHTML={{ __html: a.content }} />
                 <p class="meta">{a.published ? t('admin.publishedAt', { at: new Date(a.published_at!).toLocaleString() }) : t('admin.draft')}
                   {a.starts_at && ` · ${new Date(a.starts_at).toLocaleString()}`}{a.ends_at && ` – ${new Date(a.ends_at).toLocaleString()}`}</p>
                 <div class="row-actions">

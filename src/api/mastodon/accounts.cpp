@@ -12,6 +12,7 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
+#include "service/instance_settings.hpp"
 #include "service/profile_images.hpp"
 #include "service/quotes.hpp"
 #include "service/relationships.hpp"
@@ -20,7 +21,6 @@
 #include "store/quotes.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
-#include "service/instance_settings.hpp"
 
 namespace herd::api {
 
