@@ -266,6 +266,8 @@ export function Settings({ section }: { section: string }) {
         <a href="/settings/two_factor" data-server>{t('settings.twoFactor')}</a>
         <a href="/auth/edit/notifications" data-server>{t('settings.emailPreferences')}</a>
         <a href="/settings/export" data-server>{t('settings.export')}</a>
+        <a href="/settings/import" data-server>{t('settings.import')}</a>
+        <a href="/settings/delete" data-server>{t('settings.deleteAccount')}</a>
       </nav>
       <p class="settings-foot"><button type="button" class="button secondary" onClick={() => void signOut(api.token())}>{t('nav.signOut')}</button></p>
     </section>
