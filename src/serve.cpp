@@ -34,6 +34,7 @@
 #include "service/ticker.hpp"
 #include "service/web_push.hpp"
 #include "store/database.hpp"
+#include "store/id_tags.hpp"
 #include "stream/hub.hpp"
 
 namespace herd {
@@ -80,6 +81,7 @@ int serve_main(const std::string& config_path) {
     if (app.db->dialect() == store::Dialect::postgres) hub.listen(app.config.database_url);
     int applied = store::migrate(*app.db);
     if (applied) log::info("applied {} database migration(s)", applied);
+    store::claim_id_tag(*app.db);
     service::custom_emoji_registry().refresh(*app.db);
     if (auto password = service::bootstrap_admin(app)) {
       std::cout << "Admin account: " << app.config.admin_username << " <" << app.config.admin_email

@@ -30,6 +30,7 @@
 #include "service/search.hpp"
 #include "service/two_factor.hpp"
 #include "store/accounts.hpp"
+#include "store/id_tags.hpp"
 
 namespace herd::admin {
 
@@ -421,6 +422,7 @@ int admin_main(int argc, char** argv) {
     if (needs_migrated_database) {
       app.db = store::open_database(app.config.database_url, 2);
       store::migrate(*app.db);
+      store::claim_id_tag(*app.db);
     }
     return action(app);
   } catch (const ApiError& error) {

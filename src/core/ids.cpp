@@ -5,6 +5,8 @@
 #include <chrono>
 #include <random>
 
+#include "core/id_tag.hpp"
+
 namespace herd {
 
 namespace {
@@ -14,14 +16,28 @@ std::int64_t now_ms() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-// This process's tag: the high 8 of the 16 sequence bits. Several processes (herd serve, herd
-// admin) writing to one database in the same millisecond then draw from different ranges, unless
-// two of them drew the same tag (1 in 256 per pair), instead of all starting at sequence 0.
+// This process's tag: the high 8 of the 16 sequence bits, so that processes writing to one
+// database in the same millisecond draw from different ranges. Claimed from the database at
+// startup (store/id_tags.hpp); random until then (or in a process without a database).
+std::atomic<int> tag_value{-1};
 Id process_tag() {
-  static const Id tag = static_cast<Id>(std::random_device{}() & 0xff) << 8;
-  return tag;
+  int tag = tag_value.load(std::memory_order_relaxed);
+  if (tag < 0) {
+    int random = static_cast<int>(std::random_device{}() & 0xff);
+    tag_value.compare_exchange_strong(tag, random, std::memory_order_relaxed);
+    tag = tag_value.load(std::memory_order_relaxed);
+  }
+  return static_cast<Id>(tag) << 8;
 }
 }  // namespace
+
+void set_id_process_tag(std::uint8_t tag) {
+  tag_value.store(tag, std::memory_order_relaxed);
+}
+
+std::uint8_t id_process_tag() {
+  return static_cast<std::uint8_t>(process_tag() >> 8);
+}
 
 Id id_at(std::int64_t unix_ms, std::uint16_t sequence) {
   return (static_cast<Id>(unix_ms) << 16) | sequence;

@@ -11,9 +11,8 @@ namespace herd {
 using Id = std::int64_t;
 
 // A new ID, unique within this process and increasing; thread-safe. Its sequence bits start at a
-// random per-process tag (high 8 bits) so that processes sharing a database rarely collide (1 in
-// 256 pairs of processes could, and only within one millisecond); 256 IDs per millisecond, then
-// the next millisecond is borrowed.
+// per-process tag (high 8 bits; core/id_tag.hpp) so that processes sharing a database never
+// collide; 256 IDs per millisecond, then the next millisecond is borrowed.
 Id next_id();
 // The ID a record created at `unix_ms` would get with sequence 0 (for time-based cursors/seeding).
 Id id_at(std::int64_t unix_ms, std::uint16_t sequence = 0);

@@ -785,6 +785,10 @@ CREATE TABLE async_refreshes (
       {39, "announcement drafts", R"SQL(
 ALTER TABLE announcements ADD COLUMN published INTEGER NOT NULL DEFAULT 1;
 )SQL"},
+      {40, "ID tags handed out to processes", R"SQL(
+CREATE TABLE id_tags (id INTEGER PRIMARY KEY, last_tag BIGINT NOT NULL);
+INSERT INTO id_tags (id, last_tag) VALUES (1, 0);
+)SQL"},
   };
   return list;
 }

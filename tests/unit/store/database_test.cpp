@@ -6,11 +6,14 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "../fresh_database.hpp"
+#include "core/id_tag.hpp"
 #include "core/ids.hpp"
 #include "store/accounts.hpp"
 #include "store/federation_records.hpp"
+#include "store/id_tags.hpp"
 #include "store/page.hpp"
 #include "store/relationships.hpp"
 
@@ -48,6 +51,19 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(StoreTest, MigrationsAreIdempotent) {
   EXPECT_EQ(migrate(*db), 0);
+}
+
+// Processes opening one database take distinct ID tags in turn, so their IDs never collide even
+// when minted in the same millisecond.
+TEST_P(StoreTest, ProcessesClaimDistinctIdTags) {
+  std::uint8_t first = claim_id_tag(*db);
+  EXPECT_EQ(id_process_tag(), first);
+  std::uint8_t second = claim_id_tag(*db);
+  EXPECT_NE(second, first);
+  EXPECT_EQ(static_cast<std::uint8_t>(first + 1), second);
+  // In a later millisecond than any ID minted with an earlier tag, a new ID carries the new one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_EQ((next_id() >> 8) & 0xff, second);
 }
 
 TEST_P(StoreTest, AccountsRoundTripAndCaseInsensitiveLookup) {
