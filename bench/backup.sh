@@ -3,7 +3,7 @@
 # PostgreSQL when PG_URL names a server to create databases on), plus the backup's size.
 #
 #   HERD_BIN=build/herd bench/backup.sh --statuses 100000 [--accounts 100]
-#   PG_URL=postgres://postgres@127.0.0.1:55432/postgres HERD_BIN=build/herd bench/backup.sh
+#   PG_URL=postgres://postgres@127.0.0.1:25432/postgres HERD_BIN=build/herd bench/backup.sh
 #
 # Prints one Markdown table row per backend: statuses, database size, seconds to back up, seconds
 # to restore into an empty data folder/database, backup folder size.
