@@ -359,7 +359,7 @@ int admin_main(int argc, char** argv) {
 
   auto* search = cli.add_subcommand("search", "the full-text search index of statuses");
   search->require_subcommand(1);
-  auto batch_size = std::make_shared<int>(1000);
+  auto batch_size = std::make_shared<int>(5000);
   auto* deploy = search->add_subcommand(
       "deploy", "rebuild the index from every stored status (as tootctl search deploy)");
   deploy->add_option("--batch-size", *batch_size, "statuses per transaction")

@@ -74,6 +74,7 @@ std::int64_t rebuild_search_index(App& app, int batch_size,
     done += static_cast<std::int64_t>(ids.size());
     if (progress) progress(done);
   }
+  app.db->write([](store::Connection& c) { store::analyze_search_documents(c); });
   return done;
 }
 
@@ -86,6 +87,7 @@ bool run_search_backfill(App& app, int batch_size) {
     auto ids = store::original_status_ids_after(c, after, batch_size);
     index_statuses(c, ids);
     store::put_setting(c, kBackfillSetting, ids.empty() ? "done" : std::to_string(ids.back()));
+    if (ids.empty()) store::analyze_search_documents(c);
     more = !ids.empty();
   });
   return more;

@@ -30,6 +30,9 @@ void write_search_documents(Connection& c,
                             const std::vector<std::pair<Id, std::string>>& documents);
 void remove_search_document(Connection& c, Id status_id);
 void clear_search_documents(Connection& c);
+// Refreshes PostgreSQL's statistics of the index after a bulk load (until autovacuum analyzes the
+// new rows, its planner walks the statuses instead of the GIN index); nothing on SQLite.
+void analyze_search_documents(Connection& c);
 std::int64_t count_search_documents(Connection& c);
 // Original statuses (not reblogs) with an id above `after`, ascending: the rebuild's batches.
 std::vector<Id> original_status_ids_after(Connection& c, Id after, int limit);
