@@ -105,6 +105,12 @@ void ControlPlane::start() {
   service_options.backup_interval_seconds = o.backup_interval_seconds;
   service_options.backup_keep = o.backup_keep;
   service_options.backup_dir = o.data_dir + "/backups";
+  service_options.acme_directory = o.acme_directory;
+  service_options.acme_email = o.acme_email;
+  service_options.acme_ca_file = o.acme_ca_file;
+  service_options.acme_dir = o.data_dir + "/acme";
+  service_options.acme_renew_days = o.acme_renew_days;
+  service_options.acme_check_seconds = o.acme_check_seconds;
   impl_->service = std::make_unique<GridService>(service_options, *impl_->db, impl_->gateway.get());
   add_grid_routes(impl_->router, *impl_->service);
   add_form_routes(impl_->router, *impl_->service);
@@ -163,6 +169,15 @@ void read_control_options(Args& args, ControlOptions& o) {
   o.backup_keep = static_cast<int>(args.integer("backup-keep", o.backup_keep));
   if (o.backup_interval_seconds < 0 || o.backup_keep < 1)
     throw std::runtime_error("--backup-every-seconds must be >= 0 and --backup-keep >= 1");
+  o.acme_directory = args.get("acme-directory", "");
+  o.acme_email = args.get("acme-email", "");
+  o.acme_ca_file = args.get("acme-ca-file", "");
+  o.acme_renew_days = static_cast<int>(args.integer("acme-renew-days", o.acme_renew_days));
+  o.acme_check_seconds = static_cast<int>(args.integer("acme-check-seconds", o.acme_check_seconds));
+  if (!o.acme_directory.empty() && (o.acme_email.empty() || !o.gateway.tls()))
+    throw std::runtime_error(
+        "--acme-directory needs --acme-email and the gateway's TLS port with a default certificate "
+        "(--tls-certificate, --tls-key: served to names without their own)");
   for (const auto& pair : args.all("instance-env")) {
     auto eq = pair.find('=');
     if (eq == std::string::npos) throw std::runtime_error("--instance-env: expected KEY=VALUE");

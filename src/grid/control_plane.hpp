@@ -27,6 +27,9 @@ struct ControlOptions {
   std::map<std::string, std::string> instance_env;
   int backup_interval_seconds = 0;  // scheduled backups of every running instance (0: none)
   int backup_keep = 7;
+  std::string acme_directory, acme_email, acme_ca_file;  // ACME (see ServiceOptions)
+  int acme_renew_days = 30;
+  int acme_check_seconds = 12 * 3600;
 };
 
 class ControlPlane {

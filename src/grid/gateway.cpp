@@ -159,7 +159,7 @@ void NginxGateway::reload() const {
 
 void NginxGateway::start() {
   std::lock_guard lock(mutex_);
-  for (const char* folder : {"", "/conf.d", "/logs", "/tmp"})
+  for (const char* folder : {"", "/conf.d", "/logs", "/tmp", "/acme"})
     fs::create_directories(options_.prefix + folder);
   NginxMainOptions main;
   main.prefix = options_.prefix;
@@ -212,8 +212,15 @@ void NginxGateway::stop() {
   pid_ = 0;
 }
 
-void NginxGateway::add_route(const Route& route) {
+std::string NginxGateway::acme_webroot() const {
+  return options_.prefix + "/acme";
+}
+
+void NginxGateway::add_route(const Route& route_in) {
   std::lock_guard lock(mutex_);
+  Route route = route_in;
+  // HTTP-01 challenges: files under <prefix>/acme/.well-known/acme-challenge/.
+  route.acme_root = acme_webroot();
   std::string path = route_path(route.name);
   write_atomically(path, render_route(route, options_.gateway));
   try {

@@ -32,7 +32,10 @@ class NginxGateway {
   void start();
   void stop();
   // Writes, checks and loads the route of one deployment.
+  // Writes, checks and loads the route (with /.well-known/acme-challenge/ served from
+  // acme_webroot(), where an ACME client puts its HTTP-01 answers).
   void add_route(const Route& route);
+  std::string acme_webroot() const;
   // Removes the route (if present) and reloads.
   void remove_route(const std::string& name);
   // True once the gateway answers `path` for `host` with the status wanted (polls up to timeout).

@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "grid/http_client.hpp"
+#include "grid/process.hpp"
 #include "grid/service.hpp"
 #include "grid/store.hpp"
 #include "grid/validation.hpp"
@@ -59,10 +60,57 @@ json::value GridService::call_agent(const Deployment& d, const std::string& meth
   return result.json();
 }
 
+Route GridService::route_for(const Deployment& d, const Node& n) const {
+  Route route;
+  route.name = d.name;
+  route.domain = d.domain;
+  route.upstream = n.address + ":" + std::to_string(d.instance_port);
+  std::string folder = options_.acme_dir + "/certificates/" + d.domain;
+  std::error_code ec;
+  if (!options_.acme_directory.empty() && fs::exists(folder + ".crt", ec)) {
+    route.certificate = folder + ".crt";
+    route.certificate_key = folder + ".key";
+  }
+  return route;
+}
+
+void GridService::issue_certificate(const Deployment& d) {
+  if (!gateway_) throw std::runtime_error("no gateway to answer the ACME challenge");
+  std::error_code ec;
+  bool have = fs::exists(options_.acme_dir + "/certificates/" + d.domain + ".crt", ec);
+  std::vector<std::string> command{"env"};
+  if (!options_.acme_ca_file.empty())
+    command.push_back("LEGO_CA_CERTIFICATES=" + options_.acme_ca_file);
+  for (const char* part : {"lego", "--accept-tos", "--http"}) command.push_back(part);
+  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--server", options_.acme_directory},
+           {"--email", options_.acme_email},
+           {"--domains", d.domain},
+           {"--http.webroot", gateway_->acme_webroot()},
+           {"--path", options_.acme_dir}}) {
+    command.push_back(flag);
+    command.push_back(value);
+  }
+  command.push_back(have ? "renew" : "run");
+  if (have) {
+    command.push_back("--days");
+    command.push_back(std::to_string(options_.acme_renew_days));
+    // lego sleeps up to minutes before a renewal so that cron jobs spread over time; checks here
+    // already run at times of their own (from the control plane's start), so no sleep.
+    command.push_back("--no-random-sleep");
+  }
+  std::string output;
+  if (run_command(command, &output) != 0) {
+    auto tail = output.size() > 600 ? output.substr(output.size() - 600) : output;
+    throw std::runtime_error("lego " + std::string(have ? "renew" : "run") + " for " + d.domain +
+                             " failed: " + tail);
+  }
+  log::info("certificate for {} {} by ACME", d.domain, have ? "checked for renewal" : "issued");
+}
+
 void GridService::route_to(const Deployment& d, const Node& n) {
   if (!gateway_) return;
-  gateway_->add_route(
-      {d.name, d.domain, n.address + ":" + std::to_string(d.instance_port), "100m"});
+  gateway_->add_route(route_for(d, n));
   auto gw = gateway(d.gateway_id);
   if (gw && !gateway_->wait_for(gw->host_for(d.domain), 200, 15000))
     fail(ErrorKind::unavailable, "The gateway does not reach \"" + d.name + "\".");
@@ -336,16 +384,31 @@ json::object GridService::observe(const Deployment& d) {
 }
 
 void GridService::start_backup_scheduler() {
-  if (options_.backup_interval_seconds <= 0) return;
+  if (options_.backup_interval_seconds <= 0 && options_.acme_directory.empty()) return;
   backup_scheduler_ = std::thread([this] {
     auto interval = std::chrono::seconds(options_.backup_interval_seconds);
+    auto renew_every = std::chrono::seconds(std::max(1, options_.acme_check_seconds));
     auto next = std::chrono::steady_clock::now() + interval;
+    auto next_renewal = std::chrono::steady_clock::now() + renew_every;
     while (!stopping_) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      if (std::chrono::steady_clock::now() < next) continue;
-      next += interval;
       auto all = db_.read_value(
           [](store::Connection& c) { return db::list_deployments(c, std::nullopt); });
+      if (!options_.acme_directory.empty() && std::chrono::steady_clock::now() >= next_renewal) {
+        next_renewal += renew_every;
+        for (const auto& d : all) {
+          if (d.status != "running" || stopping_) continue;
+          try {
+            issue_certificate(d);
+            if (auto n = node(d.node_id); n && gateway_) gateway_->add_route(route_for(d, *n));
+          } catch (const std::exception& error) {
+            log::error("certificate renewal of {}: {}", d.domain, error.what());
+          }
+        }
+      }
+      if (options_.backup_interval_seconds <= 0 || std::chrono::steady_clock::now() < next)
+        continue;
+      next += interval;
       for (const auto& d : all) {
         if (d.status != "running" || stopping_) continue;
         try {

@@ -24,6 +24,8 @@ struct Route {
   std::string domain;    // server_name
   std::string upstream;  // "127.0.0.2:40123"
   std::string max_body_size = "100m";
+  std::string certificate, certificate_key;  // its own (ACME) certificate; "" = the gateway's
+  std::string acme_root;  // folder served at /.well-known/acme-challenge/ (HTTP-01)
 };
 
 std::string render_main_config(const NginxMainOptions& options);

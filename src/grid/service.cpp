@@ -243,13 +243,18 @@ DeployResult GridService::deploy(const Owner& owner, DeployRequest request) {
                    {}});
   steps.push_back({"configure the gateway",
                    [&] {
-                     Route route{d.name, d.domain,
-                                 chosen.address + ":" + std::to_string(d.instance_port), "100m"};
-                     gateway_->add_route(route);
+                     gateway_->add_route(route_for(d, chosen));
                      if (!gateway_->wait_for(gw->host_for(d.domain), 200, 15000))
                        throw std::runtime_error("the gateway does not reach the instance");
                    },
                    [&] { gateway_->remove_route(d.name); }});
+  if (!options_.acme_directory.empty())
+    steps.push_back({"get its certificate by ACME",
+                     [&] {
+                       issue_certificate(d);
+                       gateway_->add_route(route_for(d, chosen));
+                     },
+                     {}});
   steps.push_back(
       {"mark running",
        [&] {

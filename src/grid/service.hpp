@@ -16,6 +16,7 @@
 
 #include "grid/gateway.hpp"
 #include "grid/model.hpp"
+#include "grid/nginx_config.hpp"
 #include "grid/scheduler.hpp"
 #include "store/database.hpp"
 
@@ -31,6 +32,12 @@ struct ServiceOptions {
   int backup_interval_seconds = 0;  // scheduled backups of every running instance (0: none)
   int backup_keep = 7;              // scheduled backups kept per instance
   std::string backup_dir;           // copies of the backups kept off the nodes ("" = none kept)
+  // ACME (HTTP-01 through the gateway, by Debian's lego): certificates for every deployment's
+  // domain when acme_directory is set; kept under acme_dir; acme_ca_file: a CA bundle to trust
+  // for the ACME server itself (a test server such as pebble).
+  std::string acme_directory, acme_email, acme_ca_file, acme_dir;
+  int acme_renew_days = 30;            // renewed when it expires within this many days
+  int acme_check_seconds = 12 * 3600;  // how often certificates are checked for renewal
 };
 
 struct DeployResult {
@@ -123,6 +130,10 @@ class GridService {
                                 const std::string& path, const boost::json::object& body,
                                 int timeout_ms);
   void route_to(const Deployment& d, const Node& node);
+  // The gateway route of a deployment on a node, with its ACME certificate when it has one.
+  Route route_for(const Deployment& d, const Node& node) const;
+  // Gets (or renews when due) the deployment's certificate by ACME; throws std::runtime_error.
+  void issue_certificate(const Deployment& d);
   // Copies a backup from its node into backup_dir (the newest backup_keep kept); false on failure.
   bool keep_off_node(const Deployment& d, const std::string& backup_id);
 };

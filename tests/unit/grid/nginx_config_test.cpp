@@ -14,7 +14,11 @@ TEST(GridNginx, RouteProxiesByHostWithHeadersAndStreaming) {
   gateway.domain = "localhost";
   gateway.listen_address = "127.0.0.1";
   gateway.port = 8080;
-  Route route{"mytoot", "mytoot1.localhost", "127.0.0.2:40001", "64m"};
+  Route route;
+  route.name = "mytoot";
+  route.domain = "mytoot1.localhost";
+  route.upstream = "127.0.0.2:40001";
+  route.max_body_size = "64m";
   std::string conf = render_route(route, gateway);
   EXPECT_TRUE(has(conf, "listen 127.0.0.1:8080;"));
   EXPECT_TRUE(has(conf, "server_name mytoot1.localhost;"));
@@ -35,12 +39,26 @@ TEST(GridNginx, TlsWhenTheGatewayHasACertificate) {
   gateway.tls_port = 443;
   gateway.tls_certificate = "/etc/herd/cert.pem";
   gateway.tls_key = "/etc/herd/key.pem";
-  std::string conf = render_route({"a1", "a11.grid.example", "10.0.0.2:4000"}, gateway);
+  Route route;
+  route.name = "a1";
+  route.domain = "a11.grid.example";
+  route.upstream = "10.0.0.2:4000";
+  std::string conf = render_route(route, gateway);
   EXPECT_TRUE(has(conf, "listen 80;"));
   EXPECT_TRUE(has(conf, "listen [::]:443 ssl;"));
   EXPECT_TRUE(has(conf, "ssl_certificate /etc/herd/cert.pem;"));
   EXPECT_TRUE(has(conf, "ssl_certificate_key /etc/herd/key.pem;"));
+  EXPECT_FALSE(has(conf, "acme-challenge"));
   EXPECT_EQ(gateway.host_for("a11.grid.example"), "a11.grid.example");
+  // Its own certificate (ACME) replaces the gateway's; challenges are answered from the webroot.
+  route.certificate = "/data/acme/certificates/a11.grid.example.crt";
+  route.certificate_key = "/data/acme/certificates/a11.grid.example.key";
+  route.acme_root = "/data/gw/acme";
+  conf = render_route(route, gateway);
+  EXPECT_TRUE(has(conf, "ssl_certificate /data/acme/certificates/a11.grid.example.crt;"));
+  EXPECT_TRUE(has(conf, "ssl_certificate_key /data/acme/certificates/a11.grid.example.key;"));
+  EXPECT_FALSE(has(conf, "/etc/herd/cert.pem"));
+  EXPECT_TRUE(has(conf, "location /.well-known/acme-challenge/ {\n        root /data/gw/acme;"));
 }
 
 TEST(GridNginx, MainConfigHasDefaultServerFormAndIncludes) {

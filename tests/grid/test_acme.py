@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+"""End-to-end test of the gateway's certificates by ACME: Debian's pebble (the ACME test server)
+with pebble-challtestsrv as its DNS (every name on 127.0.0.1), a control plane whose gateway
+answers HTTP-01 challenges and runs Debian's lego, a node agent and a real instance. A deploy gets
+a certificate for its subdomain from pebble; the instance answers over TLS with it (checked
+against pebble's root, by SNI); renewal replaces it (forced with a renewal window of 100 years).
+
+    /usr/bin/python3 tests/grid/test_acme.py --herd build/herd [--keep]
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gridlib import Grid, Process, Suite, free_port, wait_until  # noqa: E402
+
+NAME = "tlsone"
+DOMAIN = f"{NAME}1.localhost"
+
+
+def self_signed(folder, name, cn):
+    cert, key = f"{folder}/{name}.pem", f"{folder}/{name}.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", key, "-out", cert, "-subj", f"/CN={cn}",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def served_certificate(port, root_pem):
+    """The certificate the gateway presents for DOMAIN (verified against pebble's root), and the
+    status of GET /api/v1/instance over that connection."""
+    context = ssl.create_default_context(cadata=root_pem)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname=DOMAIN) as tls:
+            cert = tls.getpeercert()
+            tls.sendall(f"GET /api/v1/instance HTTP/1.1\r\nHost: {DOMAIN}:{port}\r\n"
+                        "Connection: close\r\n\r\n".encode())
+            reply = b""
+            while chunk := tls.recv(65536):
+                reply += chunk
+    status = int(reply.split(b" ", 2)[1])
+    body = json.loads(reply.split(b"\r\n\r\n", 1)[1]) if status == 200 else None
+    return cert, status, body
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--herd", required=True)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    for tool in ("pebble", "pebble-challtestsrv", "lego", "openssl"):
+        if not shutil.which(tool):
+            print(f"{tool} is missing: scripts/deps installs Debian's pebble and lego", file=sys.stderr)
+            return 1
+    folder = tempfile.mkdtemp(prefix="herd-acme-e2e.")
+    pebble_cert, pebble_key = self_signed(folder, "pebble", "127.0.0.1")
+    gateway_cert, gateway_key = self_signed(folder, "gateway", "localhost")
+    acme_port, management_port, dns_port, tls_port = (free_port() for _ in range(4))
+    grid = Grid(os.path.abspath(args.herd), keep=args.keep, control_args=(
+        "--tls-certificate", gateway_cert, "--tls-key", gateway_key, "--tls-port", str(tls_port),
+        "--acme-directory", f"https://127.0.0.1:{acme_port}/dir", "--acme-email", "ops@example.com",
+        "--acme-ca-file", pebble_cert, "--acme-renew-days", "36500", "--acme-check-seconds", "5"))
+    with open(f"{folder}/pebble.json", "w") as f:
+        json.dump({"pebble": {
+            "listenAddress": f"127.0.0.1:{acme_port}",
+            "managementListenAddress": f"127.0.0.1:{management_port}",
+            "certificate": pebble_cert, "privateKey": pebble_key,
+            "httpPort": grid.gateway_port, "tlsPort": free_port(), "ocspResponderURL": "",
+            "externalAccountBindingRequired": False}}, f)
+    dns = Process("challtestsrv", ["pebble-challtestsrv", "-dns01", f"127.0.0.1:{dns_port}",
+                                   "-http01", "", "-https01", "", "-tlsalpn01", "",
+                                   "-management", f"127.0.0.1:{free_port()}",
+                                   "-defaultIPv4", "127.0.0.1", "-defaultIPv6", ""],
+                  f"{folder}/challtestsrv.log")
+    os.environ.update(PEBBLE_VA_NOSLEEP="1", PEBBLE_WFE_NONCEREJECT="0")
+    pebble = Process("pebble", ["pebble", "-config", f"{folder}/pebble.json",
+                                "-dnsserver", f"127.0.0.1:{dns_port}"], f"{folder}/pebble.log")
+    suite = Suite()
+    state = {}
+
+    def body():
+        dns.start()
+        pebble.start()
+        context = ssl.create_default_context(cafile=pebble_cert)
+
+        def pebble_root():
+            with urllib.request.urlopen(f"https://127.0.0.1:{management_port}/roots/0",
+                                        context=context, timeout=5) as reply:
+                return reply.read().decode()
+        state["root"] = wait_until(pebble_root, 20, "pebble")
+        grid.start()
+        node = grid.add_node("a", "127.0.0.2", "alpha", "BE", 2, 4096, 50)
+
+        def deploy_gets_a_certificate():
+            code, d = grid.api("POST", "/api/grid/v1/deployments", {
+                "name": NAME, "node_id": node.id, "admin_email": "tls@example.com"})
+            assert code == 201, d
+            assert d["url"] == f"https://{DOMAIN}:{tls_port}", d
+            cert, status, instance = served_certificate(tls_port, state["root"])
+            names = [v for k, v in cert["subjectAltName"] if k == "DNS"]
+            assert names == [DOMAIN], cert
+            issuer = dict(x[0] for x in cert["issuer"])
+            assert "Pebble" in issuer.get("commonName", ""), issuer
+            assert status == 200 and instance["uri"] == f"{DOMAIN}:{tls_port}", (status, instance)
+            state["serial"] = cert["serialNumber"]
+            assert f"certificate for {DOMAIN} issued by ACME" in grid.control.log(10 ** 8)
+
+        def renewal_replaces_it():
+            def renewed():
+                cert, status, _ = served_certificate(tls_port, state["root"])
+                return status == 200 and cert["serialNumber"] != state["serial"]
+            wait_until(renewed, 60, "a renewed certificate served")
+
+        def other_names_get_the_default_certificate():
+            context = ssl.create_default_context(cafile=gateway_cert)
+            context.check_hostname = False
+            with socket.create_connection(("127.0.0.1", tls_port), timeout=10) as raw:
+                with context.wrap_socket(raw, server_hostname="unknown.localhost") as tls:
+                    assert dict(x[0] for x in tls.getpeercert()["subject"])["commonName"] == "localhost"
+
+        if not suite.run("a deploy gets its certificate from pebble and serves TLS with it",
+                         deploy_gets_a_certificate):
+            return
+        suite.run("renewal replaces the certificate", renewal_replaces_it)
+        suite.run("a name without a deployment gets the gateway's certificate",
+                  other_names_get_the_default_certificate)
+
+    try:
+        return suite.run_against(grid, body)
+    finally:
+        pebble.stop()
+        dns.stop()
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+        time.sleep(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
