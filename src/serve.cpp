@@ -14,8 +14,10 @@
 #include "app.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/security_settings.hpp"
 #include "core/time.hpp"
 #include "federation/delivery.hpp"
+#include "federation/http_client.hpp"
 #include "federation/inbox_batch.hpp"
 #include "federation/refresh.hpp"
 #include "federation/replies.hpp"
@@ -109,12 +111,21 @@ int serve_main(const std::string& config_path) {
   options.workers = workers;
   options.max_body_bytes = app.config.max_body_bytes;
   options.max_upload_bytes = app.config.max_upload_bytes;
-  api::ResponseCache cache(app.config.response_cache_mb << 20, !app.config.authorized_fetch);
+  options.max_connections_per_address = security_settings().max_connections_per_ip;
+  options.uncapped = [&app](const std::string& address) {
+    return federation::address_listed(address, app.config.trusted_proxies);
+  };
+  // ActivityPub documents are cached only when fetches need no signature (LIMITED_FEDERATION_MODE
+  // implies signed fetches, as AUTHORIZED_FETCH).
+  api::ResponseCache cache(
+      app.config.response_cache_mb << 20,
+      !app.config.authorized_fetch && !security_settings().limited_federation_mode);
   store::Database* database = app.db.get();
   auto generation = [database] { return database->generation(); };
   api::ResponseCache* response_cache = app.config.response_cache_mb ? &cache : nullptr;
-  http::Server server(options, api::make_dispatch(router, generation, response_cache, limits),
-                      api::make_fast_path(generation, response_cache, limits));
+  api::Gate gate = api::make_ip_gate(app);
+  http::Server server(options, api::make_dispatch(router, generation, response_cache, limits, gate),
+                      api::make_fast_path(generation, response_cache, limits, gate));
   try {
     server.listen();
   } catch (const std::exception& error) {

@@ -19,6 +19,7 @@
 #include "admin/maintenance.hpp"
 #include "admin/moderation.hpp"
 #include "admin/seed.hpp"
+#include "api/routes.hpp"
 #include "app.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -100,6 +101,21 @@ int add_announcement(App& app, const std::string& text, const std::string& start
   };
   auto a = service::publish_announcement(app, text, time_of(starts_at), time_of(ends_at), all_day);
   std::cout << "published announcement " << a.id << "\n";
+  return 0;
+}
+
+// The route table of `herd serve` (method and pattern, in registration order); --json: an
+// array of {"method", "path"} (the authorization matrix test reads it).
+int list_routes(App& app, bool as_json) {
+  http::Router router = api::build_router(app);
+  boost::json::array out;
+  for (const auto& [method, pattern] : router.table()) {
+    if (as_json)
+      out.push_back(boost::json::object{{"method", method}, {"path", pattern}});
+    else
+      std::cout << method << "\t" << pattern << "\n";
+  }
+  if (as_json) std::cout << boost::json::serialize(out) << "\n";
   return 0;
 }
 
@@ -289,6 +305,12 @@ int admin_main(int argc, char** argv) {
 
   cli.add_subcommand("deliveries", "the deliveries that could not be made, newest first")
       ->callback([&] { action = list_delivery_failures; });
+
+  auto routes_as_json = std::make_shared<bool>(false);
+  auto* routes = cli.add_subcommand("routes", "the HTTP routes herd serve answers");
+  routes->add_flag("--json", *routes_as_json, "as a JSON array of {method, path}");
+  routes->callback(
+      [&] { action = [routes_as_json](App& app) { return list_routes(app, *routes_as_json); }; });
 
   auto* announcements = cli.add_subcommand("announcements", "announcements shown to users");
   announcements->require_subcommand(1);

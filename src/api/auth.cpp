@@ -3,8 +3,10 @@
 #include <set>
 #include <sstream>
 
+#include "api/admin.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
+#include "service/admin_blocks.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
 
@@ -48,7 +50,10 @@ const std::set<std::string, std::less<>>& known_scopes() {
       "write:favourites", "write:filters", "write:follows", "write:lists", "write:media",
       "write:mutes", "write:notifications", "write:reports", "write:statuses",
       "admin:read:accounts", "admin:write:accounts", "admin:read:reports", "admin:write:reports",
-      "admin:read:domain_blocks", "admin:write:domain_blocks"};
+      "admin:read:domain_blocks", "admin:write:domain_blocks", "admin:read:ip_blocks",
+      "admin:write:ip_blocks", "admin:read:email_domain_blocks", "admin:write:email_domain_blocks",
+      "admin:read:canonical_email_blocks", "admin:write:canonical_email_blocks",
+      "admin:read:domain_allows", "admin:write:domain_allows"};
   // clang-format on
   return scopes;
 }
@@ -96,6 +101,7 @@ Viewer authenticate(App& app, const http::Request& request) {
     }
   });
   if (!viewer.token) fail(ErrorKind::unauthorized, "The access token is invalid");
+  if (viewer.account) service::note_account_activity(app, viewer.account->id);
   return viewer;
 }
 
@@ -123,6 +129,13 @@ Viewer require_staff(App& app, const http::Request& request, std::string_view sc
   const std::string& role = viewer.user->role;
   if (role != "moderator" && role != "admin" && role != "owner")
     fail(ErrorKind::forbidden, "This action is not allowed");
+  return viewer;
+}
+
+Viewer require_admin(App& app, const http::Request& request, std::string_view scope) {
+  Viewer viewer = require_user(app, request, scope);
+  const std::string& role = viewer.user->role;
+  if (role != "admin" && role != "owner") fail(ErrorKind::forbidden, "This action is not allowed");
   return viewer;
 }
 

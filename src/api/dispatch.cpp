@@ -46,38 +46,45 @@ void observe(const http::Request& request, const std::string& route, int status,
 }  // namespace
 
 http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache,
-                              RequestLimits* limits) {
+                              RequestLimits* limits, Gate gate) {
   if (!cache || !generation) return {};
-  return [generation, cache, limits](http::Request& request) -> std::optional<http::Response> {
-    if (request.method != "GET") return std::nullopt;
-    try {
-      http::parse_request(request);
-    } catch (const std::exception&) {
-      return std::nullopt;  // the full path answers with the error
-    }
-    if (!cache->cacheable(request)) return std::nullopt;
-    auto start = std::chrono::steady_clock::now();
-    std::string route;
-    auto hit = cache->get(ResponseCache::key(request), generation(), &route);
-    if (!hit) return hit;  // a miss is counted by the full path, which looks again
-    if (limits) {
-      RequestLimits::Verdict verdict = limits->check(request, false);
-      if (!verdict.decided) return std::nullopt;  // the full path counts it
-      if (verdict.refusal) hit = std::move(*verdict.refusal);
-      RequestLimits::decorate(*hit, verdict);
-    }
-    add_cors(*hit);
-    metrics::count_cache_lookup(true);
-    observe(request, route, hit->status, start);
-    return hit;
-  };
+  return
+      [generation, cache, limits, gate](http::Request& request) -> std::optional<http::Response> {
+        if (request.method != "GET") return std::nullopt;
+        try {
+          http::parse_request(request);
+        } catch (const std::exception&) {
+          return std::nullopt;  // the full path answers with the error
+        }
+        if (gate) {
+          GateVerdict verdict = gate(request, false);
+          if (!verdict.decided) return std::nullopt;
+          if (verdict.refusal) return std::nullopt;  // the full path refuses it, with its log line
+        }
+        if (!cache->cacheable(request)) return std::nullopt;
+        auto start = std::chrono::steady_clock::now();
+        std::string route;
+        auto hit = cache->get(ResponseCache::key(request), generation(), &route);
+        if (!hit) return hit;  // a miss is counted by the full path, which looks again
+        if (limits) {
+          RequestLimits::Verdict verdict = limits->check(request, false);
+          if (!verdict.decided) return std::nullopt;  // the full path counts it
+          if (verdict.refusal) hit = std::move(*verdict.refusal);
+          RequestLimits::decorate(*hit, verdict);
+        }
+        add_cors(*hit);
+        metrics::count_cache_lookup(true);
+        observe(request, route, hit->status, start);
+        return hit;
+      };
 }
 
 http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint64_t()> generation,
-                             ResponseCache* cache, RequestLimits* limits) {
-  return [&router, generation, cache, limits](http::Request& request) {
+                             ResponseCache* cache, RequestLimits* limits, Gate gate) {
+  return [&router, generation, cache, limits, gate](http::Request& request) {
     auto start = std::chrono::steady_clock::now();
-    static const std::string kUnmatched = "unmatched", kRateLimited = "rate_limited";
+    static const std::string kUnmatched = "unmatched", kRateLimited = "rate_limited",
+                             kRefused = "refused";
     const std::string* route = &kUnmatched;
     http::Response response;
     std::string cache_key;
@@ -86,6 +93,15 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
     RequestLimits::Verdict verdict;
     try {
       http::parse_request(request);
+      if (gate) {
+        GateVerdict refused = gate(request, true);
+        if (refused.refusal) {
+          response = std::move(*refused.refusal);
+          add_cors(response);
+          observe(request, kRefused, response.status, start);
+          return response;
+        }
+      }
       if (limits && request.method != "OPTIONS") {
         verdict = limits->check(request, true);
         if (verdict.refusal) {

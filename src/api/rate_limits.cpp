@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/http_client.hpp"
 #include "http/params.hpp"
+#include "service/admin_blocks.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
 #include "web/web.hpp"
@@ -161,6 +163,24 @@ RequestLimits::Verdict RequestLimits::check(const http::Request& request, bool m
 
 void RequestLimits::decorate(http::Response& response, const Verdict& verdict) {
   if (verdict.shown && !verdict.refusal) add_rate_limit_headers(response, *verdict.shown);
+}
+
+std::function<GateVerdict(const http::Request&, bool)> make_ip_gate(App& app) {
+  return [&app](const http::Request& request, bool may_block) {
+    GateVerdict verdict;
+    std::string address = client_ip(app.config, request);
+    auto severity = service::ip_block_severity(app, address, may_block);
+    if (!severity) {
+      verdict.decided = false;
+      return verdict;
+    }
+    if (*severity == "no_access") {
+      log::info("{} {}: 403 refused (IP block no_access on {})", request.method, request.path,
+                address);
+      verdict.refusal = http::Response::error(403, "Forbidden");
+    }
+    return verdict;
+  };
 }
 
 }  // namespace herd::api

@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "api/dispatch.hpp"
 #include "app.hpp"
 #include "http/request.hpp"
 #include "service/rate_limits.hpp"
@@ -23,6 +24,10 @@ namespace herd::api {
 // The client's address: the peer's, or, when the peer is a trusted proxy (TRUSTED_PROXY_IP), the
 // nearest address in X-Forwarded-For that is not a trusted proxy.
 std::string client_ip(const Config& config, const http::Request& request);
+
+// The gate (api/dispatch.hpp) refusing every request from an address in an IP block with
+// severity no_access: 403 {"error": "Forbidden"}, as Mastodon's rack-attack blocklist.
+std::function<GateVerdict(const http::Request&, bool)> make_ip_gate(App& app);
 
 // Adds the X-RateLimit-* headers of `outcome`.
 void add_rate_limit_headers(http::Response& response, const service::RateOutcome& outcome);

@@ -1,5 +1,6 @@
 #include "api/routes.hpp"
 
+#include "api/admin.hpp"
 #include "web/client.hpp"
 
 namespace herd::api {
@@ -22,6 +23,9 @@ http::Router build_router(App& app) {
   add_admin_account_routes(router, app);
   add_admin_instance_routes(router, app);
   add_account_session_routes(router, app);
+  add_admin_block_routes(router, app);
+  add_admin_dashboard_routes(router, app);
+  add_trend_routes(router, app);
   add_instance_document_routes(router, app);
   add_user_domain_block_routes(router, app);
   add_announcement_routes(router, app);

@@ -6,6 +6,8 @@
 #include <regex>
 #include <toml++/toml.h>
 
+#include "core/security_settings.hpp"
+
 extern char** environ;
 
 namespace herd {
@@ -30,6 +32,11 @@ const std::vector<SettingDoc>& setting_docs() {
       {"HERD_PASSWORD_GRANT", "true enables the OAuth password grant (scripted logins, tests)"},
       {"AUTHORIZED_FETCH", "true requires signed GETs for ActivityPub documents"},
       {"SINGLE_USER_MODE", "true: one-user instance; the home page shows the admin's profile"},
+      {"LIMITED_FEDERATION_MODE", "true: federate only with the domains the admin API allows (/api/v1/admin/domain_allows); fetches must be signed"},
+      {"HERD_EMAIL_DNS_CHECK", "true: at sign-up, look up the email domain's MX records (refuse an unreachable domain; check the MX hosts and their addresses against email domain blocks)"},
+      {"HERD_TRENDABLE_BY_DEFAULT", "true: trending tags, posts and links appear without review (default false: only approved ones, as Mastodon)"},
+      {"HERD_MAX_CONNECTIONS_PER_IP", "most concurrent connections from one client address (default 512; 0: no cap; trusted proxies are not counted)"},
+      {"HERD_MAX_STREAMS_PER_ACCOUNT", "most concurrent streaming connections per account (default 64; 0: no cap)"},
       {"ALLOWED_PRIVATE_ADDRESSES", "comma list of private IPs/CIDRs federation may reach (tests)"},
       {"HERD_ALLOW_HTTP_FEDERATION", "true allows plain-http federation (with LOCAL_HTTPS=false, tests)"},
       {"SMTP_SERVER", "SMTP host for mail (optional; without it no mail is sent)"},
@@ -122,6 +129,9 @@ RateLimit parse_rate_limit(const std::string& name, const std::string& value) {
   return limit;
 }
 
+// The security settings read by the load_config() in progress (core/security_settings.hpp).
+thread_local SecuritySettings pending_security;
+
 void apply(Config& c, const std::string& name, const std::string& value) {
   static const std::map<std::string, RateLimit RateLimits::*> rate_limits = {
       {"HERD_RATE_LIMIT_API_ACCOUNT", &RateLimits::api_account},
@@ -156,6 +166,11 @@ void apply(Config& c, const std::string& name, const std::string& value) {
   } else if (name == "HERD_PASSWORD_GRANT") c.password_grant = parse_bool_setting(name, value);
   else if (name == "AUTHORIZED_FETCH") c.authorized_fetch = parse_bool_setting(name, value);
   else if (name == "SINGLE_USER_MODE") c.single_user_mode = parse_bool_setting(name, value);
+  else if (name == "LIMITED_FEDERATION_MODE") pending_security.limited_federation_mode = parse_bool_setting(name, value);
+  else if (name == "HERD_EMAIL_DNS_CHECK") pending_security.email_dns_check = parse_bool_setting(name, value);
+  else if (name == "HERD_TRENDABLE_BY_DEFAULT") pending_security.trendable_by_default = parse_bool_setting(name, value);
+  else if (name == "HERD_MAX_CONNECTIONS_PER_IP") pending_security.max_connections_per_ip = static_cast<int>(parse_int_setting(name, value, 0, 1 << 20));
+  else if (name == "HERD_MAX_STREAMS_PER_ACCOUNT") pending_security.max_streams_per_account = static_cast<int>(parse_int_setting(name, value, 0, 1 << 20));
   else if (name == "ALLOWED_PRIVATE_ADDRESSES") c.allowed_private_addresses = split_list(value);
   else if (name == "HERD_ALLOW_HTTP_FEDERATION") c.allow_http_federation = parse_bool_setting(name, value);
   else if (name == "SMTP_SERVER") c.smtp_server = value;
@@ -240,6 +255,7 @@ void validate(Config& c) {
 
 Config load_config(const std::string& file_path, const std::map<std::string, std::string>& env) {
   Config config;
+  pending_security = SecuritySettings{};
   std::string path = file_path;
   if (path.empty()) {
     auto it = env.find("HERD_CONFIG");
@@ -271,6 +287,7 @@ Config load_config(const std::string& file_path, const std::map<std::string, std
     if (it != env.end()) apply(config, doc.name, it->second);
   }
   validate(config);
+  set_security_settings(pending_security);
   return config;
 }
 
@@ -279,6 +296,18 @@ void require_admin_email(const Config& config) {
     throw ConfigError(
         "HERD_ADMIN_EMAIL: an admin email is required; set HERD_ADMIN_EMAIL=you@example.com "
         "(or admin_email in the config file)");
+}
+
+namespace {
+SecuritySettings current_security;  // written at start-up, before any thread reads it
+}  // namespace
+
+const SecuritySettings& security_settings() {
+  return current_security;
+}
+
+void set_security_settings(const SecuritySettings& settings) {
+  current_security = settings;
 }
 
 }  // namespace herd

@@ -3,10 +3,12 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "core/security_settings.hpp"
 #include "core/time.hpp"
 #include "federation/activitystreams.hpp"
 #include "federation/context.hpp"
 #include "federation/moderation.hpp"
+#include "service/admin_blocks.hpp"
 #include "service/custom_emojis.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
@@ -17,9 +19,10 @@ namespace herd::federation {
 
 namespace {
 
+// Blocked, or not allowed in limited federation mode.
 bool domain_blocked(App& app, const std::string& domain) {
-  return app.db->read_value(
-      [&](store::Connection& c) { return store::is_domain_blocked(c, domain); });
+  return !app.db->read_value(
+      [&](store::Connection& c) { return service::federates_with(app, c, domain); });
 }
 
 std::string image_url(const json::object& actor, std::string_view name) {
@@ -470,13 +473,12 @@ Verification verify_request(App& app, const http::Request& request) {
 }
 
 std::string require_signed_fetch(App& app, const http::Request& request) {
-  if (!app.config.authorized_fetch) return "";
+  // As Mastodon, limited federation mode implies authorized fetch.
+  if (!app.config.authorized_fetch && !security_settings().limited_federation_mode) return "";
   Verification result = verify_request(app, request);
   if (!result.valid)
     fail(ErrorKind::unauthorized, result.error.empty() ? "Request not signed" : result.error);
-  if (app.db->read_value([&](store::Connection& c) {
-        return store::is_domain_blocked(c, domain_of(result.owner));
-      }))
+  if (domain_blocked(app, domain_of(result.owner)))
     fail(ErrorKind::unauthorized, "Request from a blocked domain");
   return result.owner;
 }

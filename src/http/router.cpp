@@ -70,4 +70,10 @@ std::vector<std::string> Router::methods_for(std::string_view path) const {
   return methods;
 }
 
+std::vector<std::pair<std::string, std::string>> Router::table() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Route& route : routes_) out.emplace_back(route.method, route.pattern);
+  return out;
+}
+
 }  // namespace herd::http

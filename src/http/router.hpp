@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "http/request.hpp"
@@ -30,6 +31,9 @@ class Router {
               const std::string** pattern = nullptr) const;
   // Methods that have a route for this path (for OPTIONS / 405 Allow).
   std::vector<std::string> methods_for(std::string_view path) const;
+  // Every route as registered (method, pattern), in order: the route table `herd admin routes`
+  // prints and the authorization matrix test walks.
+  std::vector<std::pair<std::string, std::string>> table() const;
   // The handler for paths no route matches (nullptr: the dispatcher's JSON 404).
   void set_fallback(Handler handler) { fallback_ = std::move(handler); }
   const Handler* fallback() const { return fallback_ ? &fallback_ : nullptr; }

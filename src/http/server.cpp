@@ -8,9 +8,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <iostream>
+#include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
+#include "core/log.hpp"
 #include "http/stream.hpp"
 #include "http/upgrade.hpp"
 
@@ -30,9 +33,59 @@ struct Server::Impl {
   tcp::acceptor acceptor{io};
   asio::signal_set signals{io, SIGINT, SIGTERM};
 
+  // Connections open per client address (ServerOptions::max_connections_per_address).
+  std::mutex connections_mutex;
+  std::unordered_map<std::string, int> connections;
+
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> session(tcp::socket socket);
+  // A slot for a connection from `address`: released when the last copy goes (the session, or
+  // the WebSocket/event stream that took the connection over); nullptr when the address is at
+  // its cap.
+  std::shared_ptr<void> take_connection_slot(const std::string& address);
+  asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<void> slot);
 };
+
+std::shared_ptr<void> Server::Impl::take_connection_slot(const std::string& address) {
+  int cap = options.max_connections_per_address;
+  if (cap <= 0 || (options.uncapped && options.uncapped(address))) return std::make_shared<int>(0);
+  std::lock_guard lock(connections_mutex);
+  int& open = connections[address];
+  if (open >= cap) {
+    if (open == 0) connections.erase(address);
+    return nullptr;
+  }
+  ++open;
+  return std::shared_ptr<int>(new int(0), [this, address](int* counted) {
+    delete counted;
+    std::lock_guard lock(connections_mutex);
+    auto it = connections.find(address);
+    if (it != connections.end() && --it->second <= 0) connections.erase(it);
+  });
+}
+
+namespace {
+
+// The answer to a connection over its address's cap: 429, then closed.
+asio::awaitable<void> refuse_connection(tcp::socket socket) {
+  static const std::string kBody = R"({"error":"Too many connections from this address"})";
+  static const std::string kResponse =
+      "HTTP/1.1 429 Too Many Requests\r\nServer: herd\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(kBody.size()) + "\r\nConnection: close\r\n\r\n" + kBody;
+  asio::steady_timer timer(socket.get_executor());
+  timer.expires_after(std::chrono::seconds(5));
+  timer.async_wait([&socket](boost::system::error_code ec) {
+    boost::system::error_code ignored;
+    if (!ec) socket.close(ignored);
+  });
+  co_await asio::async_write(socket, asio::buffer(kResponse), asio::as_tuple(asio::use_awaitable));
+  boost::system::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  timer.cancel();
+  socket.close(ignored);
+}
+
+}  // namespace
 
 Server::Server(ServerOptions options, Dispatch dispatch, FastPath fast_path)
     : impl_(std::make_unique<Impl>()) {
@@ -99,8 +152,21 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       continue;  // EMFILE and the like: keep serving existing connections
     }
+    std::string address;
+    {
+      boost::system::error_code endpoint_ec;
+      auto endpoint = socket.remote_endpoint(endpoint_ec);
+      if (!endpoint_ec) address = endpoint.address().to_string();
+    }
+    std::shared_ptr<void> slot = take_connection_slot(address);
+    if (!slot) {
+      log::info("connection from {} refused: {} connections open (HERD_MAX_CONNECTIONS_PER_IP)",
+                address, options.max_connections_per_address);
+      asio::co_spawn(acceptor.get_executor(), refuse_connection(std::move(socket)), asio::detached);
+      continue;
+    }
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket)),
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), std::move(slot)),
                    [](std::exception_ptr error) {
                      if (!error) return;
                      try {
@@ -170,7 +236,7 @@ void report_stream_error(std::exception_ptr error) {
 
 }  // namespace
 
-asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
+asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<void> slot) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   std::string remote;
@@ -249,7 +315,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
       if (upgrade->kind == Upgrade::Kind::websocket && response.status == 101) {
         asio::co_spawn(strand,
                        detail::serve_websocket(std::move(stream), std::move(message), upgrade),
-                       report_stream_error);
+                       [slot](std::exception_ptr error) { report_stream_error(error); });
         co_return;
       }
       if (upgrade->kind == Upgrade::Kind::event_stream && response.status == 200) {
@@ -257,7 +323,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
                        detail::serve_event_stream(std::move(stream),
                                                   serialize_head(response, version, true, true),
                                                   version != 10, upgrade),
-                       report_stream_error);
+                       [slot](std::exception_ptr error) { report_stream_error(error); });
         co_return;
       }
     }

@@ -16,13 +16,18 @@ namespace herd::http {
 
 struct ServerOptions {
   std::string bind = "127.0.0.1";
-  std::uint16_t port = 3000;       // 0 picks a free port (see Server::port())
-  std::size_t max_body_bytes = 1 << 20;         // JSON and forms
-  std::size_t max_upload_bytes = 40 << 20;      // multipart/form-data (media)
-  int threads = 2;  // I/O threads: parse, write, and the fast path
+  std::uint16_t port = 3000;                // 0 picks a free port (see Server::port())
+  std::size_t max_body_bytes = 1 << 20;     // JSON and forms
+  std::size_t max_upload_bytes = 40 << 20;  // multipart/form-data (media)
+  int threads = 2;                          // I/O threads: parse, write, and the fast path
   // Worker threads that run `dispatch` (handlers may block: SQLite, argon2id, remote fetches).
   // 0 runs dispatch on the I/O threads.
   int workers = 4;
+  // Most connections open at once from one client address (0: no cap); one more is answered
+  // 429 and closed. Addresses for which `uncapped` says true (trusted proxies, whose clients
+  // the proxy caps) are not counted.
+  int max_connections_per_address = 0;
+  std::function<bool(const std::string& address)> uncapped;
 };
 
 using Dispatch = std::function<Response(Request&)>;

@@ -8,6 +8,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/outbox.hpp"
+#include "service/admin_blocks.hpp"
 #include "service/credentials.hpp"
 #include "service/events.hpp"
 #include "service/profile_images.hpp"
@@ -67,6 +68,7 @@ store::Account local_account_record(const App& app, Id id, const std::string& us
 
 std::pair<store::Account, store::User> create_local_account(App& app, const NewAccount& input) {
   validate_new_account(input);
+  bool needs_approval = input.sign_up && check_sign_up(app, input.email, input.ip);
   // Expensive parts outside the write transaction.
   std::string password_hash = hash_password(input.password);
   KeyPair keys = generate_rsa_keypair();
@@ -82,7 +84,7 @@ std::pair<store::Account, store::User> create_local_account(App& app, const NewA
   user.role = input.role;
   // Without mail there is no way to confirm an address: the step is skipped.
   user.confirmed = input.confirmed || !app.config.mail_enabled();
-  user.approved = input.approved;
+  user.approved = input.approved && !needs_approval;
   user.locale = input.locale;
   user.registration_reason = input.reason;
   user.created_at = now;

@@ -19,6 +19,10 @@ struct NewAccount {
   bool approved = true;
   std::string locale = "en";
   std::string reason;
+  // A sign-up (API or web form) from the client address `ip`: the admin's IP, email domain and
+  // canonical email blocks apply (service/admin_blocks.hpp); they may also require approval.
+  bool sign_up = false;
+  std::string ip;
 };
 
 // 422 "Validation failed: Password is too short (minimum is 8 characters)" / "... too long

@@ -789,6 +789,52 @@ ALTER TABLE announcements ADD COLUMN published INTEGER NOT NULL DEFAULT 1;
 CREATE TABLE id_tags (id INTEGER PRIMARY KEY, last_tag BIGINT NOT NULL);
 INSERT INTO id_tags (id, last_tag) VALUES (1, 0);
 )SQL"},
+      {36, "admin blocks, domain allows, trend reviews, account activity", R"SQL(
+CREATE TABLE ip_blocks (
+  id BIGINT PRIMARY KEY,
+  ip TEXT NOT NULL UNIQUE,
+  severity TEXT NOT NULL,
+  comment TEXT NOT NULL DEFAULT '',
+  expires_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE email_domain_blocks (
+  id BIGINT PRIMARY KEY,
+  domain TEXT NOT NULL UNIQUE,
+  allow_with_approval INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE email_domain_block_attempts (
+  block_id BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  email TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (block_id, day, email)
+);
+CREATE TABLE canonical_email_blocks (
+  id BIGINT PRIMARY KEY,
+  canonical_email_hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE domain_allows (
+  id BIGINT PRIMARY KEY,
+  domain TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE trend_reviews (
+  kind TEXT NOT NULL,
+  target_id BIGINT NOT NULL,
+  trendable INTEGER NOT NULL,
+  reviewed_at BIGINT NOT NULL,
+  PRIMARY KEY (kind, target_id)
+);
+CREATE TABLE account_activity (
+  account_id BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  PRIMARY KEY (day, account_id)
+);
+)SQL"},
   };
   return list;
 }

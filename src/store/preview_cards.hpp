@@ -8,6 +8,7 @@
 
 #include "store/database.hpp"
 #include "store/models.hpp"
+#include "store/tags.hpp"
 
 namespace herd::store {
 
@@ -28,7 +29,10 @@ std::unordered_map<Id, PreviewCard> load_status_cards(Connection& c,
                                                       const std::vector<Id>& status_ids);
 
 // Trending links: cards of public statuses written since `since` (by accounts neither suspended
-// nor silenced), the ones shared by the most distinct accounts first, then by the most statuses.
-std::vector<PreviewCard> trending_cards(Connection& c, std::int64_t since, int limit, int offset);
+// nor silenced), the ones shared by the most distinct accounts first, then by the most statuses;
+// `review` as for trending tags (store/tags.hpp).
+std::vector<PreviewCard> trending_cards(Connection& c, std::int64_t since, int limit, int offset,
+                                        TrendReview review = TrendReview::any);
+std::vector<PreviewCard> find_cards(Connection& c, const std::vector<Id>& ids);
 
 }  // namespace herd::store

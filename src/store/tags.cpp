@@ -82,28 +82,53 @@ std::vector<TagDay> tag_history(Connection& c, Id tag_id, std::int64_t now, int 
   return out;
 }
 
-std::vector<Tag> trending_tags(Connection& c, std::int64_t since, int limit, int offset) {
+std::optional<Tag> find_tag_by_id(Connection& c, Id id) {
+  auto rows = c.query("SELECT id, name, created_at FROM tags WHERE id = ?", {Value(id)});
+  if (rows.empty()) return std::nullopt;
+  return Tag{rows.front().i(0), rows.front().s(1), rows.front().i(2)};
+}
+
+std::string trend_review_condition(TrendReview review, const std::string& alias) {
+  switch (review) {
+    case TrendReview::any:
+      return "";
+    case TrendReview::not_rejected:
+      return " AND (" + alias + ".trendable IS NULL OR " + alias + ".trendable = 1)";
+    case TrendReview::approved:
+      return " AND " + alias + ".trendable = 1";
+  }
+  return "";
+}
+
+std::vector<Tag> trending_tags(Connection& c, std::int64_t since, int limit, int offset,
+                               TrendReview review) {
   std::vector<Tag> out;
   for (const Row& r :
        c.query(
             "SELECT t.id, t.name, t.created_at FROM tags t JOIN (SELECT st.tag_id, COUNT(DISTINCT "
             "s.account_id) AS people, COUNT(*) AS uses FROM statuses_tags st JOIN statuses s ON "
             "s.id = st.status_id WHERE s.created_at >= ? AND s.visibility = 'public' GROUP BY "
-            "st.tag_id) u ON u.tag_id = t.id ORDER BY u.people DESC, u.uses DESC, t.id DESC "
-            "LIMIT ? OFFSET ?",
+            "st.tag_id) u ON u.tag_id = t.id LEFT JOIN trend_reviews tr ON tr.kind = 'tag' AND "
+            "tr.target_id = t.id WHERE 1=1" +
+                trend_review_condition(review, "tr") +
+                " ORDER BY u.people DESC, u.uses DESC, t.id DESC LIMIT ? OFFSET ?",
             {Value(since), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
            .rows)
     out.push_back(Tag{r.i(0), r.s(1), r.i(2)});
   return out;
 }
 
-std::vector<Id> trending_status_ids(Connection& c, std::int64_t since, int limit, int offset) {
+std::vector<Id> trending_status_ids(Connection& c, std::int64_t since, int limit, int offset,
+                                    TrendReview review) {
   std::vector<Id> out;
   for (const Row& r :
-       c.query("SELECT id FROM statuses WHERE created_at >= ? AND visibility = 'public' AND "
-               "reblog_of_id IS NULL AND reblogs_count + favourites_count > 0 ORDER BY "
-               "reblogs_count + favourites_count DESC, id DESC LIMIT ? OFFSET ?",
-               {Value(since), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
+       c.query(
+            "SELECT s.id FROM statuses s LEFT JOIN trend_reviews tr ON tr.kind = 'status' AND "
+            "tr.target_id = s.id WHERE s.created_at >= ? AND s.visibility = 'public' AND "
+            "s.reblog_of_id IS NULL AND s.reblogs_count + s.favourites_count > 0" +
+                trend_review_condition(review, "tr") +
+                " ORDER BY s.reblogs_count + s.favourites_count DESC, s.id DESC LIMIT ? OFFSET ?",
+            {Value(since), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
            .rows)
     out.push_back(r.i(0));
   return out;

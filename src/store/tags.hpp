@@ -35,12 +35,23 @@ struct TagDay {
 };
 std::vector<TagDay> tag_history(Connection& c, Id tag_id, std::int64_t now, int days);
 
+std::optional<Tag> find_tag_by_id(Connection& c, Id id);
+
+// Which trending items a list shows, by their review (trend_reviews, store/admin_blocks.hpp):
+// every one (the admin's review list), those not rejected, or only the approved ones.
+enum class TrendReview { any, not_rejected, approved };
+// " AND ..." keeping the items `review` shows, for a query where `alias`.trendable comes from
+// LEFT JOIN trend_reviews `alias` (NULL when not reviewed).
+std::string trend_review_condition(TrendReview review, const std::string& alias);
+
 // Hashtags used by the most distinct accounts in public statuses since `since` (unix ms), most
 // first, skipping `offset`.
-std::vector<Tag> trending_tags(Connection& c, std::int64_t since, int limit, int offset);
+std::vector<Tag> trending_tags(Connection& c, std::int64_t since, int limit, int offset,
+                               TrendReview review = TrendReview::any);
 // Public original statuses since `since` with the most reblogs and favourites (at least one),
 // most first, skipping `offset`.
-std::vector<Id> trending_status_ids(Connection& c, std::int64_t since, int limit, int offset);
+std::vector<Id> trending_status_ids(Connection& c, std::int64_t since, int limit, int offset,
+                                    TrendReview review = TrendReview::any);
 
 // ---- featured hashtags (Mastodon's FeaturedTag)
 // --------------------------------------------------

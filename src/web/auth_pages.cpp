@@ -202,6 +202,8 @@ http::Response post_sign_up(App& app, http::Request& request) {
   input.password = password;
   input.approved = mode == Registrations::open;
   input.reason = form.reason.substr(0, 500);
+  input.sign_up = true;
+  input.ip = api::client_ip(app.config, request);
   std::pair<store::Account, store::User> created;
   try {
     created = service::create_local_account(app, input);

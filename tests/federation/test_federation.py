@@ -640,6 +640,9 @@ def blocked_domain_is_dropped(s):
     b = blocked.actor("eve")
     r = alpha.http("POST", "/api/v1/admin/domain_blocks", token=admin.token,
                    form={"domain": "blocked.test"})
+    s.status(r, 403, "a token without admin:write cannot block a domain")
+    r = alpha.http("POST", "/api/v1/admin/domain_blocks", token=admin_token(alpha),
+                   form={"domain": "blocked.test"})
     s.status(r, 200, "admin blocks blocked.test")
     before = alpha.api("GET", f"/api/v1/accounts/{erin.account['id']}")["followers_count"]
     follow = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Follow",

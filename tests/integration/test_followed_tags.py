@@ -25,7 +25,7 @@ def home_texts(user):
 
 @suite.setup
 def start_server_and_register(t):
-    S["server"] = suite.server()
+    S["server"] = suite.server(env={"HERD_TRENDABLE_BY_DEFAULT": "true"})  # trends without review
     for name in ("alice", "bob", "carol"):
         S[name] = register(S["server"], name)
 

@@ -19,6 +19,7 @@
 #include "federation/inbox_batch.hpp"
 #include "federation/refresh.hpp"
 #include "federation/resolver.hpp"
+#include "service/admin_blocks.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 
@@ -49,8 +50,9 @@ http::Response inbox(App& app, http::Request& request) {
   if (actor_uri.empty() || as::type_of(activity).empty())
     fail(ErrorKind::bad_request, "An activity needs a type and an actor");
   std::string domain = federation::domain_of(actor_uri);
-  if (app.db->read_value([&](store::Connection& c) { return store::is_domain_blocked(c, domain); }))
-    return accepted();  // dropped
+  if (!app.db->read_value(
+          [&](store::Connection& c) { return service::federates_with(app, c, domain); }))
+    return accepted();  // dropped: blocked, or not allowed in limited federation mode
   federation::Verification verification = federation::verify_request(app, request);
   if (!verification.valid) fail(ErrorKind::unauthorized, verification.error);
   if (verification.owner != actor_uri) {

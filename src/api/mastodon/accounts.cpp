@@ -9,6 +9,7 @@
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
 #include "api/path_id.hpp"
+#include "api/rate_limits.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
@@ -75,6 +76,8 @@ http::Response register_account(App& app, http::Request& request) {
   input.locale = http::param_string(p, "locale").value_or("en");
   input.reason = http::param_string(p, "reason").value_or("");
   input.approved = mode == Registrations::open;
+  input.sign_up = true;
+  input.ip = client_ip(app.config, request);
   auto registration =
       service::register_account(app, input, viewer.token->application_id, viewer.token->scopes);
   return http::Response::json(token_json(registration.token));
@@ -297,8 +300,10 @@ http::Response own_list(App& app, http::Request& request, const char* scope, Pag
   return account_page(app, request, page, entries);
 }
 
+// GET /api/v1/accounts/familiar_followers: a user token with read:follows, as Mastodon (an honest
+// empty list: herd does not compute familiar followers yet).
 http::Response empty_list(App& app, http::Request& request) {
-  optional_user(app, request, "read");
+  require_user(app, request, "read:follows");
   return http::Response::json_text("[]");
 }
 

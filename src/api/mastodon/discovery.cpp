@@ -8,6 +8,7 @@
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/mastodon/entities_card.hpp"
+#include "api/mastodon/trends.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -19,8 +20,6 @@
 namespace herd::api {
 
 namespace {
-
-constexpr std::int64_t kTrendWindowMs = 2 * 24 * 3600 * 1000LL;  // as the tag trends
 
 int int_param(const http::Request& request, const char* name, int fallback, int low, int high) {
   return static_cast<int>(std::clamp<std::int64_t>(
@@ -49,14 +48,15 @@ http::Response directory(App& app, http::Request& request) {
   return http::Response::json(body);
 }
 
-// GET /api/v1/trends/links?limit&offset: Trends::Link entities (a PreviewCard with its history).
+// GET /api/v1/trends/links?limit&offset: Trends::Link entities (a PreviewCard with its history);
+// only the links an admin approved unless HERD_TRENDABLE_BY_DEFAULT (api/mastodon/trends.hpp).
 http::Response trending_links(App& app, http::Request& request) {
   optional_user(app, request, "read");
   int limit = int_param(request, "limit", 10, 1, 20);
   int offset = int_param(request, "offset", 0, 0, 1 << 30);
   std::int64_t now = now_unix_ms();
   json::array body = app.db->read_value([&](store::Connection& c) {
-    auto cards = store::trending_cards(c, now - kTrendWindowMs, limit, offset);
+    auto cards = store::trending_cards(c, now - kTrendWindowMs, limit, offset, public_trends(app));
     std::vector<Id> ids;
     for (const auto& card : cards) ids.push_back(card.id);
     auto history = store::card_history(c, ids, now, 7);

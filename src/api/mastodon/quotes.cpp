@@ -55,8 +55,15 @@ http::Response interaction_policy(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:statuses");
   auto policy =
       service::read_quote_policy(http::param_string(request.params, "quote_approval_policy"));
-  if (!policy)
+  if (!policy) {
+    // Someone else's status is not found, whatever the parameters (as Mastodon).
+    bool own = app.db->read_value([&](store::Connection& c) {
+      auto status = store::find_status(c, path_id(request));
+      return status && status->account_id == viewer.account_id() && !status->reblog_of_id;
+    });
+    if (!own) not_found();
     fail(ErrorKind::validation, "Validation failed: Quote approval policy can't be blank");
+  }
   store::Status status =
       service::set_interaction_policy(app, viewer.account_id(), path_id(request), *policy);
   return render(app, viewer.account_id(), status);

@@ -53,11 +53,14 @@ http::Response show(App& app, http::Request& request) {
 
 http::Response update(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:statuses");
+  Id id = path_id(request);
+  // Someone else's scheduled status is not found, whatever the parameters (as Mastodon).
+  app.db->read(
+      [&](store::Connection& c) { service::own_scheduled_status(c, viewer.account_id(), id); });
   auto at = http::param_string(request.params, "scheduled_at");
   if (!at || at->empty())
     fail(ErrorKind::validation, "Validation failed: Scheduled at can't be blank");
-  return render(
-      app, service::reschedule_status(app, viewer.account_id(), path_id(request), parse_time(*at)));
+  return render(app, service::reschedule_status(app, viewer.account_id(), id, parse_time(*at)));
 }
 
 http::Response destroy(App& app, http::Request& request) {

@@ -120,7 +120,7 @@ http::Response remove_status(App& app, http::Request& request) {
 
 // The plain text as typed, for editing clients.
 http::Response source(App& app, http::Request& request) {
-  Viewer viewer = optional_user(app, request, "read:statuses");
+  Viewer viewer = require_user(app, request, "read:statuses");
   Id id = path_id(request);
   store::Status status = app.db->read_value([&](store::Connection& c) {
     return service::find_visible_status(c, viewer.account_id(), id);

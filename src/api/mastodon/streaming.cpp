@@ -8,11 +8,14 @@
 //  - GET /api/v1/streaming/health: OK.
 // A user token is required: Authorization: Bearer, the token offered as the WebSocket subprotocol
 // (masto.js; the subprotocol is echoed), or ?access_token=. No token, a bad one: 401 before the
-// upgrade. Events come from the stream hub (stream/hub.hpp); payloads are rendered per event (for
-// the viewer on personal streams, anonymously on public ones, as Mastodon does); a status by an
-// account the viewer blocks, mutes or is blocked by is not streamed to them.
+// upgrade. An account holds at most HERD_MAX_STREAMS_PER_ACCOUNT streaming connections (WebSocket
+// or event stream): one more is answered 429 before the upgrade. Events come from the stream hub
+// (stream/hub.hpp); payloads are rendered per event (for the viewer on personal streams,
+// anonymously on public ones, as Mastodon does); a status by an account the viewer blocks, mutes or
+// is blocked by is not streamed to them.
 #include <algorithm>
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 #include <variant>
 
@@ -20,6 +23,8 @@
 #include "api/mastodon/entities.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/security_settings.hpp"
 #include "http/params.hpp"
 #include "http/stream.hpp"
 #include "service/conversations.hpp"
@@ -297,6 +302,35 @@ class StreamConnection final : public stream::Subscriber,
   std::unordered_set<Id> hidden_;
 };
 
+// Streaming connections open per account (HERD_MAX_STREAMS_PER_ACCOUNT): a slot is held by the
+// connection's Upgrade until the connection ends; nullptr when the account is at its cap.
+std::shared_ptr<void> take_stream_slot(Id account_id) {
+  static std::mutex mutex;
+  static std::unordered_map<Id, int> open;
+  int cap = security_settings().max_streams_per_account;
+  if (cap <= 0) return std::make_shared<int>(0);
+  std::lock_guard lock(mutex);
+  int& count = open[account_id];
+  if (count >= cap) return nullptr;
+  ++count;
+  return std::shared_ptr<int>(new int(0), [account_id](int* counted) {
+    delete counted;
+    std::lock_guard lock(mutex);
+    auto it = open.find(account_id);
+    if (it != open.end() && --it->second <= 0) open.erase(it);
+  });
+}
+
+std::shared_ptr<void> require_stream_slot(const Viewer& viewer) {
+  auto slot = take_stream_slot(viewer.account_id());
+  if (!slot) {
+    log::info("streaming connection for account {} refused: {} open (HERD_MAX_STREAMS_PER_ACCOUNT)",
+              viewer.account_id(), security_settings().max_streams_per_account);
+    fail(ErrorKind::rate_limited, "Too many streaming connections");
+  }
+  return slot;
+}
+
 // The user behind the request; a WebSocket may offer its token as the subprotocol.
 Viewer streaming_viewer(App& app, http::Request& request, const std::string& subprotocol) {
   if (request.header("authorization").empty() && !request.params.contains("access_token") &&
@@ -315,6 +349,7 @@ http::Response event_stream(App& app, http::Request& request, const std::string&
   auto resolved = resolve(app, viewer, params_from(request.params, name));
   if (auto* error = std::get_if<StreamError>(&resolved))
     return http::Response::error(error->status, error->message);
+  auto slot = require_stream_slot(viewer);
   auto connection = std::make_shared<StreamConnection>(app, std::move(viewer), false);
   auto upgrade = std::make_shared<http::Upgrade>();
   upgrade->kind = http::Upgrade::Kind::event_stream;
@@ -323,7 +358,7 @@ http::Response event_stream(App& app, http::Request& request, const std::string&
     connection->open(std::move(outlet));
     connection->subscribe(subscription);
   };
-  upgrade->on_close = [connection] { connection->close(); };
+  upgrade->on_close = [connection, slot] { connection->close(); };
   http::Response response = http::Response::text("", "text/event-stream; charset=utf-8", 200);
   response.headers.emplace_back("Cache-Control", "private, no-store");
   response.headers.emplace_back("X-Accel-Buffering", "no");
@@ -349,6 +384,7 @@ http::Response websocket(App& app, http::Request& request) {
   std::optional<std::variant<Subscription, StreamError>> initial;
   if (auto name = http::param_string(request.params, "stream"))
     initial = resolve(app, viewer, params_from(request.params, *name));
+  auto slot = require_stream_slot(viewer);
   auto connection = std::make_shared<StreamConnection>(app, std::move(viewer), true);
   auto upgrade = std::make_shared<http::Upgrade>();
   upgrade->kind = http::Upgrade::Kind::websocket;
@@ -362,7 +398,7 @@ http::Response websocket(App& app, http::Request& request) {
       connection->subscribe(std::get<Subscription>(*initial));
   };
   upgrade->on_message = [connection](std::string_view text) { connection->on_message(text); };
-  upgrade->on_close = [connection] { connection->close(); };
+  upgrade->on_close = [connection, slot] { connection->close(); };
   http::Response response = http::Response::text("", "", 101);
   response.upgrade = std::move(upgrade);
   return response;

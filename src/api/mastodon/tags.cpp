@@ -1,12 +1,14 @@
 // Hashtags: GET /api/v1/tags/:name, POST /api/v1/tags/:name/follow and /unfollow,
 // GET /api/v1/followed_tags, and trends: GET /api/v1/trends/tags (alias /api/v1/trends) and
-// /api/v1/trends/statuses over the last two days.
+// /api/v1/trends/statuses over the last two days (api/mastodon/trends.hpp: only the ones an
+// admin approved, unless HERD_TRENDABLE_BY_DEFAULT).
 #include "service/tags.hpp"
 
 #include <algorithm>
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/mastodon/trends.hpp"
 #include "api/pagination.hpp"
 #include "api/path_id.hpp"
 #include "api/routes.hpp"
@@ -63,22 +65,13 @@ http::Response followed(App& app, http::Request& request) {
   return response;
 }
 
-// Trends over the last two days, as Mastodon's explore page shows them (limit, offset).
-constexpr std::int64_t kTrendWindowMs = 2 * 24 * 3600 * 1000LL;
-
-std::pair<int, int> limit_offset(const http::Request& request, int default_limit, int max_limit) {
-  auto limit = http::param_int(request.params, "limit").value_or(default_limit);
-  auto offset = http::param_int(request.params, "offset").value_or(0);
-  return {static_cast<int>(std::clamp<std::int64_t>(limit, 1, max_limit)),
-          static_cast<int>(std::max<std::int64_t>(offset, 0))};
-}
-
 http::Response trending_tags(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read");
   auto [limit, offset] = limit_offset(request, 10, 20);
   json::array body = app.db->read_value([&](store::Connection& c) {
     json::array out;
-    for (const auto& tag : store::trending_tags(c, now_unix_ms() - kTrendWindowMs, limit, offset))
+    for (const auto& tag :
+         store::trending_tags(c, now_unix_ms() - kTrendWindowMs, limit, offset, public_trends(app)))
       out.push_back(tag_json(app, c, tag, viewer.account_id()));
     return out;
   });
@@ -90,7 +83,8 @@ http::Response trending_statuses(App& app, http::Request& request) {
   Id me = viewer.account_id();
   auto [limit, offset] = limit_offset(request, 20, 40);
   json::array body = app.db->read_value([&](store::Connection& c) {
-    auto ids = store::trending_status_ids(c, now_unix_ms() - kTrendWindowMs, limit, offset);
+    auto ids = store::trending_status_ids(c, now_unix_ms() - kTrendWindowMs, limit, offset,
+                                          public_trends(app));
     auto statuses = service::visible_only(c, me, store::find_statuses(c, ids));
     std::vector<store::Status> ordered;
     for (Id id : ids)

@@ -1,0 +1,265 @@
+#include "service/admin_blocks.hpp"
+
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <resolv.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <mutex>
+#include <unordered_set>
+
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/security_settings.hpp"
+#include "core/time.hpp"
+#include "federation/http_client.hpp"
+#include "store/admin_blocks.hpp"
+#include "store/federation.hpp"
+
+namespace herd::service {
+
+namespace {
+
+constexpr std::int64_t kDayMs = 86400000;
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return out;
+}
+
+int severity_rank(std::string_view severity) {
+  if (severity == "no_access") return 3;
+  if (severity == "sign_up_block") return 2;
+  if (severity == "sign_up_requires_approval") return 1;
+  return 0;
+}
+
+// The IP blocks in force, read once per write generation.
+struct IpSnapshot {
+  std::mutex mutex;
+  const store::Database* database = nullptr;
+  std::uint64_t generation = 0;
+  bool loaded = false;
+  std::vector<store::IpBlock> blocks;
+};
+
+IpSnapshot& ip_snapshot() {
+  static IpSnapshot snapshot;
+  return snapshot;
+}
+
+std::string hex(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char ch : bytes) {
+    out += digits[ch >> 4];
+    out += digits[ch & 15];
+  }
+  return out;
+}
+
+// The MX hosts of `domain` and, for each, its addresses; empty when there are none (then, as
+// Mastodon, the domain's own A/AAAA records stand in for an MX host).
+std::vector<std::string> mail_hosts_and_addresses(const std::string& domain) {
+  std::vector<std::string> hosts;
+  std::array<unsigned char, 4096> answer{};
+  struct __res_state state;
+  std::memset(&state, 0, sizeof state);
+  if (res_ninit(&state) == 0) {
+    int length = res_nquery(&state, domain.c_str(), ns_c_in, ns_t_mx, answer.data(),
+                            static_cast<int>(answer.size()));
+    ns_msg message;
+    if (length > 0 && ns_initparse(answer.data(), length, &message) == 0) {
+      for (int i = 0; i < ns_msg_count(message, ns_s_an); ++i) {
+        ns_rr record;
+        if (ns_parserr(&message, ns_s_an, i, &record) != 0 || ns_rr_type(record) != ns_t_mx)
+          continue;
+        char name[NS_MAXDNAME];
+        if (dn_expand(ns_msg_base(message), ns_msg_end(message), ns_rr_rdata(record) + 2, name,
+                      sizeof name) > 0 &&
+            *name)
+          hosts.push_back(lowercase(name));
+      }
+    }
+    res_nclose(&state);
+  }
+  std::vector<std::string> out = hosts;
+  if (hosts.empty()) hosts.push_back(domain);
+  for (const auto& host : hosts) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* result = nullptr;
+    if (getaddrinfo(host.c_str(), nullptr, &hints, &result) != 0) continue;
+    for (addrinfo* a = result; a; a = a->ai_next) {
+      char text[INET6_ADDRSTRLEN] = {};
+      const void* where =
+          a->ai_family == AF_INET
+              ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+              : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+      if (inet_ntop(a->ai_family, where, text, sizeof text)) out.push_back(text);
+    }
+    freeaddrinfo(result);
+  }
+  return out;
+}
+
+// The domain and each parent domain: "a.b.example" -> a.b.example, b.example, example.
+std::vector<std::string> domain_and_parents(std::string domain) {
+  std::vector<std::string> out;
+  while (!domain.empty()) {
+    out.push_back(domain);
+    auto dot = domain.find('.');
+    if (dot == std::string::npos) break;
+    domain = domain.substr(dot + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> normalize_ip_range(std::string_view text) {
+  std::string address(text);
+  int prefix = -1;
+  if (auto slash = address.find('/'); slash != std::string::npos) {
+    std::string bits = address.substr(slash + 1);
+    address.resize(slash);
+    if (bits.empty() || bits.size() > 3 || !std::all_of(bits.begin(), bits.end(), ::isdigit))
+      return std::nullopt;
+    prefix = std::stoi(bits);
+  }
+  unsigned char bytes[16] = {};
+  int family = AF_INET;
+  int width = 32;
+  if (inet_pton(AF_INET, address.c_str(), bytes) != 1) {
+    if (inet_pton(AF_INET6, address.c_str(), bytes) != 1) return std::nullopt;
+    family = AF_INET6;
+    width = 128;
+  }
+  if (prefix < 0) prefix = width;
+  if (prefix > width) return std::nullopt;
+  for (int bit = prefix; bit < width; ++bit)
+    bytes[bit / 8] &= static_cast<unsigned char>(~(0x80 >> (bit % 8)));
+  char out[INET6_ADDRSTRLEN] = {};
+  inet_ntop(family, bytes, out, sizeof out);
+  return std::string(out) + "/" + std::to_string(prefix);
+}
+
+std::optional<std::string> ip_block_severity(App& app, std::string_view address, bool may_block) {
+  IpSnapshot& snapshot = ip_snapshot();
+  std::uint64_t generation = app.db->generation();
+  std::vector<store::IpBlock> blocks;
+  {
+    std::lock_guard lock(snapshot.mutex);
+    if (!snapshot.loaded || snapshot.database != app.db.get() ||
+        snapshot.generation != generation) {
+      if (!may_block) return std::nullopt;
+      snapshot.blocks =
+          app.db->read_value([](store::Connection& c) { return store::list_ip_blocks(c); });
+      snapshot.database = app.db.get();
+      snapshot.generation = generation;
+      snapshot.loaded = true;
+    }
+    blocks = snapshot.blocks;
+  }
+  std::int64_t now = now_unix_ms();
+  std::string worst;
+  for (const auto& block : blocks) {
+    if (block.expires_at && *block.expires_at <= now) continue;
+    if (severity_rank(block.severity) <= severity_rank(worst)) continue;
+    if (federation::address_listed(address, {block.ip})) worst = block.severity;
+  }
+  return worst;
+}
+
+std::string canonical_email(std::string_view email) {
+  std::string lower = lowercase(email);
+  auto at = lower.rfind('@');
+  if (at == std::string::npos) return lower;
+  std::string local = lower.substr(0, at);
+  local = local.substr(0, local.find('+'));
+  local.erase(std::remove(local.begin(), local.end(), '.'), local.end());
+  return local + lower.substr(at);
+}
+
+std::string canonical_email_hash(std::string_view email) {
+  return hex(sha256_raw(canonical_email(email)));
+}
+
+bool check_sign_up(App& app, const std::string& email, const std::string& ip) {
+  bool approval = false;
+  if (!ip.empty()) {
+    std::string severity = ip_block_severity(app, ip).value_or("");
+    if (severity == "no_access" || severity == "sign_up_block") {
+      log::info("sign-up from {} refused: IP block ({})", ip, severity);
+      fail(ErrorKind::forbidden, "This action is not allowed");
+    }
+    approval = severity == "sign_up_requires_approval";
+  }
+  auto at = email.rfind('@');
+  if (at == std::string::npos) return approval;
+  std::string domain = lowercase(email.substr(at + 1));
+  while (!domain.empty() && domain.back() == '.') domain.pop_back();
+  std::vector<std::string> candidates = domain_and_parents(domain);
+  if (security_settings().email_dns_check) {
+    std::vector<std::string> mail = mail_hosts_and_addresses(domain);
+    if (mail.empty()) {
+      log::info("sign-up with {} refused: the domain has no MX or address records", email);
+      fail(ErrorKind::validation, "Validation failed: Email does not seem to exist");
+    }
+    for (const auto& host : mail)
+      for (auto& name : domain_and_parents(host)) candidates.push_back(name);
+  }
+  std::int64_t today = now_unix_ms() / kDayMs * kDayMs;
+  std::optional<store::EmailDomainBlock> refusing;
+  bool canonical_blocked = false;
+  app.db->read([&](store::Connection& c) {
+    for (const auto& block : store::email_domain_blocks_for(c, candidates)) {
+      if (!block.allow_with_approval) refusing = block;
+      approval = true;
+    }
+    canonical_blocked =
+        store::find_canonical_email_block_by_hash(c, canonical_email_hash(email)).has_value();
+  });
+  if (refusing) {
+    app.db->write([&](store::Connection& c) {
+      store::record_email_domain_block_attempt(c, refusing->id, today, lowercase(email));
+    });
+    log::info("sign-up with {} refused: email domain block {}", email, refusing->domain);
+  }
+  if (refusing || canonical_blocked)
+    fail(ErrorKind::validation, "Validation failed: Email uses a disallowed e-mail provider");
+  return approval;
+}
+
+bool federates_with(App& app, store::Connection& c, std::string_view domain) {
+  if (domain.empty() || domain == app.config.local_domain) return true;
+  if (store::is_domain_blocked(c, domain)) return false;
+  if (!security_settings().limited_federation_mode) return true;
+  return store::find_domain_allow_by_domain(c, lowercase(domain)).has_value();
+}
+
+void note_account_activity(App& app, Id account_id) {
+  static std::mutex mutex;
+  static std::int64_t seen_day = 0;
+  static std::unordered_set<Id> seen;
+  std::int64_t today = now_unix_ms() / kDayMs * kDayMs;
+  {
+    std::lock_guard lock(mutex);
+    if (seen_day != today) {
+      seen.clear();
+      seen_day = today;
+    }
+    if (!seen.insert(account_id).second) return;
+  }
+  app.db->write_unversioned(
+      [&](store::Connection& c) { store::record_account_activity(c, account_id, today); });
+}
+
+}  // namespace herd::service
