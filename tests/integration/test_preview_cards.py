@@ -76,7 +76,9 @@ def start_server_and_web_page(t):
     web = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     threading.Thread(target=web.serve_forever, daemon=True).start()
     S["web"] = f"http://127.0.0.1:{port}"
-    S["server"] = suite.server(env={"ALLOWED_PRIVATE_ADDRESSES": "127.0.0.1", "HERD_ALLOW_HTTP_FEDERATION": "true"})
+    # HERD_TRENDABLE_BY_DEFAULT: trending links without an admin's review (test_admin_api reviews)
+    S["server"] = suite.server(env={"ALLOWED_PRIVATE_ADDRESSES": "127.0.0.1", "HERD_ALLOW_HTTP_FEDERATION": "true",
+                                    "HERD_TRENDABLE_BY_DEFAULT": "true"})
     S["alice"] = register(S["server"], "alice")
     register(S["server"], "bob")
 
