@@ -89,7 +89,9 @@ MATRIX = {
     "GET /api/v1/instance/rules": P(), "GET /api/v1/instance/terms_of_service": P(),
     "GET /api/v1/instance/terms_of_service/:date": P(), "GET /api/v1/custom_emojis": P(),
     "GET /api/v1/trends": P(), "GET /api/v1/trends/tags": P(), "GET /api/v1/trends/statuses": P(),
-    "GET /api/v1/trends/links": P(),
+    "GET /api/v1/trends/links": P(), "GET /api/v1/directory": O("read:accounts"),
+    "GET /api/v1/instance/languages": P(), "GET /api/v1/instance/translation_languages": P(),
+    "GET /api/v1_alpha/async_refreshes/:id": U("read"),
     # ---- ActivityPub (signatures are test_federation's)
     "GET /actor": P(), "GET /actor/outbox": P(), "GET /actor/followers": P(), "GET /actor/following": P(), "POST /actor/inbox": X("HTTP signature"), "POST /inbox": X("HTTP signature"),
     "POST /users/:username/inbox": X("HTTP signature"), "GET /users/:username": P(),
