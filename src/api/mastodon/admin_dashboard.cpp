@@ -192,23 +192,14 @@ http::Response dimensions(App& app, http::Request& request) {
   return http::Response::json(out);
 }
 
-// The start of the month after `ms` (UTC).
-std::int64_t next_month(std::int64_t ms) {
+// The start (UTC) of the month `ms` falls in, moved by `months`.
+std::int64_t month_start(std::int64_t ms, int months = 0) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm t{};
   gmtime_r(&seconds, &t);
   t.tm_mday = 1;
   t.tm_hour = t.tm_min = t.tm_sec = 0;
-  t.tm_mon += 1;
-  return static_cast<std::int64_t>(timegm(&t)) * 1000;
-}
-
-std::int64_t month_start(std::int64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm t{};
-  gmtime_r(&seconds, &t);
-  t.tm_mday = 1;
-  t.tm_hour = t.tm_min = t.tm_sec = 0;
+  t.tm_mon += months;
   return static_cast<std::int64_t>(timegm(&t)) * 1000;
 }
 
@@ -219,7 +210,7 @@ http::Response retention(App& app, http::Request& request) {
   if (frequency != "day" && frequency != "month")
     fail(ErrorKind::bad_request, "frequency must be day or month");
   bool monthly = frequency == "month";
-  auto advance = [&](std::int64_t at) { return monthly ? next_month(at) : at + kDayMs; };
+  auto advance = [&](std::int64_t at) { return monthly ? month_start(at, 1) : at + kDayMs; };
   std::vector<std::int64_t> periods;
   for (std::int64_t at = monthly ? month_start(range.start) : range.start; at < range.end;
        at = advance(at))

@@ -57,21 +57,7 @@ http::Response trending_links(App& app, http::Request& request) {
   std::int64_t now = now_unix_ms();
   json::array body = app.db->read_value([&](store::Connection& c) {
     auto cards = store::trending_cards(c, now - kTrendWindowMs, limit, offset, public_trends(app));
-    std::vector<Id> ids;
-    for (const auto& card : cards) ids.push_back(card.id);
-    auto history = store::card_history(c, ids, now, 7);
-    json::array out;
-    for (const auto& card : cards) {
-      json::object o = preview_card_json(card);
-      json::array days;
-      for (const auto& day : history[card.id])
-        days.push_back(json::object{{"day", std::to_string(day.day)},
-                                    {"accounts", std::to_string(day.accounts)},
-                                    {"uses", std::to_string(day.uses)}});
-      o["history"] = std::move(days);
-      out.push_back(std::move(o));
-    }
-    return out;
+    return trending_links_json(c, cards, now);
   });
   return http::Response::json(body);
 }
@@ -104,6 +90,25 @@ http::Response languages(App&, http::Request&) {
 }
 
 }  // namespace
+
+json::array trending_links_json(store::Connection& c, const std::vector<store::PreviewCard>& cards,
+                                std::int64_t now) {
+  std::vector<Id> ids;
+  for (const auto& card : cards) ids.push_back(card.id);
+  auto history = store::card_history(c, ids, now, 7);
+  json::array out;
+  for (const auto& card : cards) {
+    json::object o = preview_card_json(card);
+    json::array days;
+    for (const auto& day : history[card.id])
+      days.push_back(json::object{{"day", std::to_string(day.day)},
+                                  {"accounts", std::to_string(day.accounts)},
+                                  {"uses", std::to_string(day.uses)}});
+    o["history"] = std::move(days);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
 
 void add_discovery_routes(http::Router& router, App& app) {
   auto bind = [&app](http::Response (*fn)(App&, http::Request&)) {

@@ -9,13 +9,11 @@
 #include "api/admin.hpp"
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
-#include "api/mastodon/entities_card.hpp"
 #include "api/path_id.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "service/visibility.hpp"
 #include "store/admin_blocks.hpp"
-#include "store/discovery.hpp"
 #include "store/preview_cards.hpp"
 #include "store/statuses.hpp"
 
@@ -42,19 +40,11 @@ json::array links_json(store::Connection& c, const std::vector<store::PreviewCar
   std::vector<Id> ids;
   for (const auto& card : cards) ids.push_back(card.id);
   auto reviews = store::trend_reviews(c, "link", ids);
-  auto history = store::card_history(c, ids, now_unix_ms(), 7);
-  json::array out;
-  for (const auto& card : cards) {
-    json::object o = preview_card_json(card);
-    json::array days;
-    for (const auto& day : history[card.id])
-      days.push_back(json::object{{"day", std::to_string(day.day)},
-                                  {"accounts", std::to_string(day.accounts)},
-                                  {"uses", std::to_string(day.uses)}});
-    o["history"] = std::move(days);
-    o["id"] = std::to_string(card.id);
-    add_review(o, review_of(reviews, card.id));
-    out.push_back(std::move(o));
+  json::array out = trending_links_json(c, cards, now_unix_ms());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    json::object& o = out[i].as_object();
+    o["id"] = std::to_string(cards[i].id);
+    add_review(o, review_of(reviews, cards[i].id));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include "core/security_settings.hpp"
 #include "http/params.hpp"
 #include "http/request.hpp"
+#include "store/preview_cards.hpp"
 #include "store/tags.hpp"
 
 namespace herd::api {
@@ -21,6 +22,11 @@ inline store::TrendReview public_trends(const App&) {
   return security_settings().trendable_by_default ? store::TrendReview::not_rejected
                                                   : store::TrendReview::approved;
 }
+
+// Trends::Link entities (PreviewCard + its 7-day history up to `now`), in order (discovery.cpp).
+boost::json::array trending_links_json(store::Connection& c,
+                                       const std::vector<store::PreviewCard>& cards,
+                                       std::int64_t now);
 
 // limit (default_limit, at most max_limit) and offset.
 inline std::pair<int, int> limit_offset(const http::Request& request, int default_limit,
