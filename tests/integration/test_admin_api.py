@@ -292,8 +292,9 @@ def trends_review(t):
     posts = [server.api("POST", "/api/v1/statuses", token=p.token, form={"status": f"#herdnews {link}"})
              for p in people]
     server.api("POST", f"/api/v1/statuses/{posts[0]['id']}/favourite", token=people[1].token)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not server.api("GET", f"/api/v1/statuses/{posts[0]['id']}")["card"]:
+    deadline = time.monotonic() + 20  # the cards are fetched in the background
+    while time.monotonic() < deadline and not all(server.api("GET", f"/api/v1/statuses/{p['id']}")["card"]
+                                                  for p in posts):
         time.sleep(0.2)
 
     def public(kind):
