@@ -115,6 +115,8 @@ MATRIX = {
     "GET /auth/edit": W(), "POST /auth/edit/email": X("CSRF form"), "POST /auth/edit/password": X("CSRF form"),
     "GET /auth/edit/notifications": W(), "POST /auth/edit/notifications": X("CSRF form"),
     "GET /unsubscribe": X("HMAC-signed link"), "POST /unsubscribe": X("HMAC-signed link"),
+    "GET /settings/delete": W(), "POST /settings/delete": X("CSRF form + password (test_account_deletion)"),
+    "GET /settings/import": W(), "POST /settings/import": X("CSRF form"),
     "GET /settings/export": W(), "GET /settings/sessions": W(), "GET /settings/two_factor": W(), "GET /settings/exports/:file": W(),
     "POST /settings/applications/:id/revoke": X("CSRF form"), "POST /settings/sessions/:id/revoke": X("CSRF form"),
     "POST /settings/two_factor/confirm": X("CSRF form"), "POST /settings/two_factor/disable": X("CSRF form"),
