@@ -8,6 +8,7 @@
 //   GET/PUT /api/v1/admin/instance_documents/:name (privacy_policy, terms_of_service,
 //     extended_description)
 //   GET/PUT /api/v1/admin/site (registrations_mode: open, approval or closed)
+#include "api/admin.hpp"
 #include "api/auth.hpp"
 #include "api/path_id.hpp"
 #include "api/routes.hpp"
@@ -25,13 +26,6 @@ namespace herd::api {
 namespace {
 
 namespace json = boost::json;
-
-Viewer require_admin(App& app, const http::Request& request, std::string_view scope) {
-  Viewer viewer = require_staff(app, request, scope);
-  if (viewer.user->role != "admin" && viewer.user->role != "owner")
-    fail(ErrorKind::forbidden, "This action is not allowed");
-  return viewer;
-}
 
 std::string text_param(const http::Request& request, std::string_view key) {
   return http::param_string(request.params, key).value_or("");
