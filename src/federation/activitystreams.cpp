@@ -4,6 +4,7 @@
 #include <boost/url/parse.hpp>
 
 #include "core/time.hpp"
+#include "service/custom_emojis.hpp"
 #include "text/format.hpp"
 
 namespace herd::federation::as {
@@ -60,19 +61,20 @@ std::string text_to_html(std::string_view text) {
 }
 
 // The page a converted object links to: the first text/html Link in `url`, else the first plain
-// URL string, else the id.
+// URL string, else the id (http(s) URLs only).
 std::string html_url(const json::object& object) {
   std::string first_string;
   for (const json::value* value : values(object, "url")) {
     if (value->is_string()) {
-      if (first_string.empty()) first_string = std::string(value->get_string());
+      if (first_string.empty() && is_web_url(value->get_string()))
+        first_string = std::string(value->get_string());
       continue;
     }
     if (!value->is_object()) continue;
     const json::object& link = value->get_object();
     std::string media_type = string_of(link, "mediaType");
     std::string href = string_of(link, "href");
-    if (href.empty()) continue;
+    if (href.empty() || !is_web_url(href)) continue;
     if (media_type.rfind("text/html", 0) == 0) return href;
     if (media_type.empty() && first_string.empty()) first_string = href;
   }
@@ -96,6 +98,7 @@ Attachment parse_attachment(const json::object& object) {
     }
   }
   if (attachment.url.empty()) attachment.url = string_of(object, "href");
+  if (!is_web_url(attachment.url)) attachment.url.clear();
   attachment.description = natural_text(object, "name");
   attachment.blurhash = string_of(object, "blurhash");
   attachment.width = int_of(object, "width");
@@ -129,7 +132,8 @@ std::vector<Emoji> parse_emojis(const json::object& object) {
         emoji.url = std::string(icon->get_string());
       }
     }
-    if (!name.empty() && !emoji.url.empty()) emojis.push_back(std::move(emoji));
+    // Mastodon's shortcode rule ([a-zA-Z0-9_]{2,}); an image only from an http(s) URL.
+    if (service::valid_shortcode(name) && is_web_url(emoji.url)) emojis.push_back(std::move(emoji));
   }
   return emojis;
 }
@@ -326,6 +330,16 @@ std::string natural_text(const json::object& object, std::string_view name,
     }
   }
   return plain;
+}
+
+bool is_web_url(std::string_view url) {
+  auto scheme_is = [&](std::string_view scheme) {
+    if (url.size() <= scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(url[i])) != scheme[i]) return false;
+    return true;
+  };
+  return scheme_is("http://") || scheme_is("https://");
 }
 
 bool is_public(std::string_view iri) {

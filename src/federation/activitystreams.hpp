@@ -53,6 +53,10 @@ std::string id_of(const json::object& object);
 // entry. `language_found` receives the map key used, if any.
 std::string natural_text(const json::object& object, std::string_view name,
                          std::string* language_found = nullptr);
+// True when `url` is an http: or https: URL (scheme matched case-insensitively, no leading space).
+// Links a remote server gives for people to follow (an actor's or a post's page, images, media,
+// emoji) are kept only when this holds: a javascript: or data: URL would run in the reader's page.
+bool is_web_url(std::string_view url);
 // "https://www.w3.org/ns/activitystreams#Public", "as:Public" or "Public".
 bool is_public(std::string_view iri);
 // A time (RFC 3339, fractional seconds optional) in unix ms.

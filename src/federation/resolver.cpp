@@ -27,11 +27,10 @@ bool domain_blocked(App& app, const std::string& domain) {
 
 std::string image_url(const json::object& actor, std::string_view name) {
   for (const json::value* value : as::values(actor, name)) {
-    if (value->is_string()) return std::string(value->get_string());
-    if (value->is_object()) {
-      std::string url = as::first_id(value->get_object(), "url");
-      if (!url.empty()) return url;
-    }
+    std::string url = value->is_string()   ? std::string(value->get_string())
+                      : value->is_object() ? as::first_id(value->get_object(), "url")
+                                           : "";
+    if (as::is_web_url(url)) return url;
   }
   return "";
 }
@@ -177,7 +176,8 @@ std::optional<store::Account> account_from_actor(const App& app, const json::obj
   a.url = "";
   for (const json::value* value : as::values(actor, "url")) {
     a.url = as::id_of(*value);
-    if (!a.url.empty()) break;
+    if (as::is_web_url(a.url)) break;
+    a.url.clear();
   }
   if (a.url.empty()) a.url = a.uri;
   a.inbox_url = as::first_id(actor, "inbox");

@@ -76,6 +76,17 @@ std::string h(std::string_view text) {
   return text::escape_html(text);
 }
 
+std::string url_attr(std::string_view url) {
+  auto starts = [&](std::string_view prefix) {
+    if (url.size() <= prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+    return true;
+  };
+  bool local_path = url.size() > 1 && url[0] == '/' && url[1] != '/' && url[1] != '\\';
+  return starts("http://") || starts("https://") || local_path ? h(url) : "#";
+}
+
 std::string hidden(std::string_view name, std::string_view value) {
   return "<input type=\"hidden\" name=\"" + h(name) + "\" value=\"" + h(value) + "\">";
 }

@@ -39,7 +39,7 @@ std::string fields_html(const store::Account& account) {
 }
 
 std::string status_link(const App& app, const store::Status& status, const store::Account& author) {
-  if (!status.url.empty()) return status.url;
+  if (!status.url.empty() && url_attr(status.url) != "#") return status.url;
   return author.local() ? app.status_url(author.username, status.id) : status.uri;
 }
 
@@ -110,8 +110,8 @@ Lookup find_profile(App& app, const http::Request& request) {
 std::string account_card(const App& app, const store::Account& account, bool heading) {
   std::string b =
       "<section class=\"card\"><div class=\"account\"><img class=\"avatar\" alt=\"\" src=\"" +
-      h(app.avatar_url(account)) + "\"><div>" + (heading ? "<h1>" : "<p><strong>") + "<a href=\"" +
-      h(account.url) + "\">" + h(display_name(account)) + "</a>" +
+      url_attr(app.avatar_url(account)) + "\"><div>" + (heading ? "<h1>" : "<p><strong>") + "<a href=\"" +
+      url_attr(account.url) + "\">" + h(display_name(account)) + "</a>" +
       (heading ? "</h1>" : "</strong></p>") + "<p class=\"muted\">" + h(full_handle(app, account));
   if (account.locked) b += " · locked";
   if (account.bot) b += " · automated";
@@ -120,11 +120,11 @@ std::string account_card(const App& app, const store::Account& account, bool hea
   if (!account.note.empty())
     b += "<div class=\"note\">" + account.note + "</div>";  // sanitized HTML
   b += fields_html(account);
-  b += "<nav class=\"stats\"><a href=\"" + h(account.url) + "\"><strong>" +
+  b += "<nav class=\"stats\"><a href=\"" + url_attr(account.url) + "\"><strong>" +
        std::to_string(account.statuses_count) +
-       "</strong><span class=\"muted\">posts</span></a><a href=\"" + h(account.url) +
+       "</strong><span class=\"muted\">posts</span></a><a href=\"" + url_attr(account.url) +
        "/following\"><strong>" + std::to_string(account.following_count) +
-       "</strong><span class=\"muted\">following</span></a><a href=\"" + h(account.url) +
+       "</strong><span class=\"muted\">following</span></a><a href=\"" + url_attr(account.url) +
        "/followers\"><strong>" + std::to_string(account.followers_count) +
        "</strong><span class=\"muted\">followers</span></a></nav>"
        "<p class=\"muted\">Joined " +
@@ -156,7 +156,7 @@ http::Response relations_page(App& app, http::Request& request, bool followers) 
       std::string(what) + " of " + display_name(account) + " (" + full_handle(app, account) + ")";
   page.cacheable = true;
   page.body = "<section class=\"card\"><h1>" + std::string(what) + " · <a href=\"" +
-              h(account.url) + "\">" + h(display_name(account)) + "</a></h1><p class=\"muted\">" +
+              url_attr(account.url) + "\">" + h(display_name(account)) + "</a></h1><p class=\"muted\">" +
               h(full_handle(app, account)) + "</p></section>";
   app.db->read([&](store::Connection& c) {
     store::PageQuery query;

@@ -26,6 +26,9 @@ namespace herd::web {
 
 // Escapes text for HTML element content and quoted attribute values.
 std::string h(std::string_view text);
+// A URL that came from elsewhere (a remote actor's or post's page, media) for an href or src:
+// escaped when it is an http(s) URL or a path on this site, "#" otherwise (never javascript:).
+std::string url_attr(std::string_view url);
 
 struct Page {
   std::string title;  // shown as "<title> - <instance title>"; empty: the instance title alone

@@ -194,6 +194,7 @@ class FakeServer:
         self.port = port
         self.actors = {}  # name -> {"key": ..., "doc": {...}}
         self.objects = {}  # path -> document
+        self.pages = {}  # path -> HTML text (served as text/html, e.g. for link cards)
         self.received = []  # (path, headers dict, parsed body or None)
         self.fetched = []  # paths of every GET
         self.gone = set()  # paths that answer 410 Gone
@@ -284,6 +285,8 @@ class FakeServer:
                         return self._send(200, json.dumps(entry["doc"]).encode())
                 if parts.path in server.objects:
                     return self._send(200, json.dumps(server.objects[parts.path]).encode())
+                if parts.path in server.pages:
+                    return self._send(200, server.pages[parts.path].encode(), "text/html; charset=utf-8")
                 return self._send(404)
 
             def do_POST(self):

@@ -7,6 +7,17 @@ export function Avatar({ account, size = 46 }: { account: Account; size?: number
   return <img class="avatar" src={account.avatar} alt="" width={size} height={size} loading="lazy" />;
 }
 
+// `url` when it is an http(s) URL, else undefined: links the server passes on from elsewhere
+// (link cards) never become javascript: or data: links, and a malformed one never breaks a view.
+export function webUrl(url: string | null | undefined): URL | undefined {
+  try {
+    const parsed = new URL(url ?? '');
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // Text with custom emoji shortcodes replaced by their images (no HTML is parsed).
 export function EmojiText({ text, emojis }: { text: string; emojis: Emoji[] }) {
   if (!emojis.length || !text.includes(':')) return <>{text}</>;

@@ -2,7 +2,7 @@
 // and the actions (reply, boost, favourite, bookmark, more).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from './api';
-import { Avatar, DisplayName, EmojiText, emojify, Icon, Time } from './components';
+import { Avatar, DisplayName, EmojiText, emojify, Icon, Time, webUrl } from './components';
 import { t } from './i18n';
 import { navigate } from './router';
 import { cacheStatus, forgetStatus, instance, me, preferences, requestCompose, useStatus } from './store';
@@ -310,6 +310,7 @@ export function StatusView({ id, focused = false, reblogBy }: { id: string; focu
   const status = wrapper.reblog ?? wrapper;
   const booster = wrapper.reblog ? wrapper.account : null;
   const hidden = !!status.spoiler_text && !cwOpen;
+  const cardUrl = webUrl(status.card?.url);
   return (
     <article class={`status${focused ? ' focused' : ''}`} tabIndex={0} data-status-id={status.id}
       aria-label={t('status.label', { name: status.account.display_name || status.account.username })}
@@ -340,10 +341,10 @@ export function StatusView({ id, focused = false, reblogBy }: { id: string; focu
           <div class="content" lang={status.language ?? undefined} dangerouslySetInnerHTML={{ __html: emojify(status.content, status.emojis) }} onClick={(e) => onContentClick(status, e as unknown as MouseEvent)} />
           {status.poll && <PollView status={status} poll={status.poll} />}
           <Media status={status} />
-          {status.card && !status.media_attachments.length && (
-            <a class="card" href={status.card.url} target="_blank" rel="noopener noreferrer nofollow">
-              {status.card.image && <img src={status.card.image} alt="" loading="lazy" />}
-              <span class="card-text"><span class="meta">{status.card.provider_name || new URL(status.card.url).hostname}</span><strong>{status.card.title}</strong><span class="card-desc">{status.card.description}</span></span>
+          {status.card && cardUrl && !status.media_attachments.length && (
+            <a class="card" href={cardUrl.href} target="_blank" rel="noopener noreferrer nofollow">
+              {status.card.image && webUrl(status.card.image) && <img src={status.card.image} alt="" loading="lazy" />}
+              <span class="card-text"><span class="meta">{status.card.provider_name || cardUrl.hostname}</span><strong>{status.card.title}</strong><span class="card-desc">{status.card.description}</span></span>
             </a>
           )}
         </>

@@ -66,7 +66,7 @@ function FollowRequestButtons({ account, onDone }: { account: Account; onDone: (
 
 function NotificationItem({ n }: { n: Notification }) {
   const [answered, setAnswered] = useState('');
-  if (n.type === 'mention' && n.status) return <StatusView id={n.status.id} />;
+  if (n.type === 'mention' && n.status) return <StatusView id={cacheStatus(n.status).id} />;
   const name = n.account.display_name || n.account.username;
   return (
     <article class={`notification notification-${n.type.replace('.', '-')}`} tabIndex={0}>
