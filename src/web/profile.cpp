@@ -110,8 +110,8 @@ Lookup find_profile(App& app, const http::Request& request) {
 std::string account_card(const App& app, const store::Account& account, bool heading) {
   std::string b =
       "<section class=\"card\"><div class=\"account\"><img class=\"avatar\" alt=\"\" src=\"" +
-      url_attr(app.avatar_url(account)) + "\"><div>" + (heading ? "<h1>" : "<p><strong>") + "<a href=\"" +
-      url_attr(account.url) + "\">" + h(display_name(account)) + "</a>" +
+      url_attr(app.avatar_url(account)) + "\"><div>" + (heading ? "<h1>" : "<p><strong>") +
+      "<a href=\"" + url_attr(account.url) + "\">" + h(display_name(account)) + "</a>" +
       (heading ? "</h1>" : "</strong></p>") + "<p class=\"muted\">" + h(full_handle(app, account));
   if (account.locked) b += " · locked";
   if (account.bot) b += " · automated";
@@ -156,8 +156,8 @@ http::Response relations_page(App& app, http::Request& request, bool followers) 
       std::string(what) + " of " + display_name(account) + " (" + full_handle(app, account) + ")";
   page.cacheable = true;
   page.body = "<section class=\"card\"><h1>" + std::string(what) + " · <a href=\"" +
-              url_attr(account.url) + "\">" + h(display_name(account)) + "</a></h1><p class=\"muted\">" +
-              h(full_handle(app, account)) + "</p></section>";
+              url_attr(account.url) + "\">" + h(display_name(account)) +
+              "</a></h1><p class=\"muted\">" + h(full_handle(app, account)) + "</p></section>";
   app.db->read([&](store::Connection& c) {
     store::PageQuery query;
     query.limit = 40;

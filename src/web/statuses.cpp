@@ -57,15 +57,18 @@ std::string media_html(const json::array& attachments) {
     if (url.empty()) url = text_of(m, "remote_url");
     if (url.empty()) continue;
     if (type == "image") {
-      out += "<a href=\"" + url_attr(url) + "\"><img src=\"" + url_attr(preview.empty() ? url : preview) +
-             "\" alt=\"" + h(description) + "\" loading=\"lazy\"></a>";
+      out += "<a href=\"" + url_attr(url) + "\"><img src=\"" +
+             url_attr(preview.empty() ? url : preview) + "\" alt=\"" + h(description) +
+             "\" loading=\"lazy\"></a>";
     } else if (type == "video" || type == "gifv" || type == "audio") {
       const char* tag = type == "audio" ? "audio" : "video";
-      out += "<figure><" + std::string(tag) + " controls preload=\"none\" src=\"" + url_attr(url) + "\"";
+      out += "<figure><" + std::string(tag) + " controls preload=\"none\" src=\"" + url_attr(url) +
+             "\"";
       if (!description.empty()) out += " aria-label=\"" + h(description) + "\"";
       if (type != "audio" && !preview.empty() && preview != url)
         out += " poster=\"" + h(preview) + "\"";
-      out += "><a href=\"" + url_attr(url) + "\">Download the " + std::string(tag) + "</a></" + tag + ">";
+      out += "><a href=\"" + url_attr(url) + "\">Download the " + std::string(tag) + "</a></" +
+             tag + ">";
       if (!description.empty()) out += "<figcaption>" + h(description) + "</figcaption>";
       out += "</figure>";
     } else {
@@ -140,13 +143,14 @@ std::string status_html(const App& app, const json::object& entity, bool focused
                     "\" id=\"status-" + h(text_of(status, "id")) + "\">";
   if (reblog) {
     if (const json::object* booster = object_of(entity, "account"))
-      out += "<p class=\"muted\">Boosted by <a href=\"" + url_attr(text_of(*booster, "url")) + "\">" +
-             h(account_name(*booster)) + "</a></p>";
+      out += "<p class=\"muted\">Boosted by <a href=\"" + url_attr(text_of(*booster, "url")) +
+             "\">" + h(account_name(*booster)) + "</a></p>";
   }
   out += "<div class=\"meta\"><img class=\"avatar\" alt=\"\" src=\"" +
-         url_attr(text_of(*account, "avatar")) + "\"><div><a href=\"" + url_attr(text_of(*account, "url")) +
-         "\"><strong>" + h(account_name(*account)) + "</strong></a><br><span class=\"muted\">" +
-         h(full_handle(app, *account)) + "</span></div></div>";
+         url_attr(text_of(*account, "avatar")) + "\"><div><a href=\"" +
+         url_attr(text_of(*account, "url")) + "\"><strong>" + h(account_name(*account)) +
+         "</strong></a><br><span class=\"muted\">" + h(full_handle(app, *account)) +
+         "</span></div></div>";
   // content is sanitized HTML (text/format for local statuses, the sanitizer for remote ones).
   std::string body = "<div class=\"content\">" + text_of(status, "content") + "</div>";
   const json::array* media = array_of(status, "media_attachments");
@@ -167,8 +171,8 @@ std::string status_html(const App& app, const json::object& entity, bool focused
   std::string created = text_of(status, "created_at");
   std::string link = text_of(status, "url");
   if (link.empty()) link = text_of(status, "uri");
-  out += "<p class=\"muted\"><a href=\"" + url_attr(link) + "\"><time datetime=\"" + h(created) + "\">" +
-         h(display_time(created)) + "</time></a>";
+  out += "<p class=\"muted\"><a href=\"" + url_attr(link) + "\"><time datetime=\"" + h(created) +
+         "\">" + h(display_time(created)) + "</time></a>";
   if (text_of(status, "visibility") == "unlisted") out += " · unlisted";
   if (!text_of(status, "edited_at").empty()) out += " · edited";
   out += " · " + plural(int_of(status, "replies_count"), "reply", "replies") + " · " +
