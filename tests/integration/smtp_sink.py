@@ -4,13 +4,16 @@ SmtpSink(port) listens on 127.0.0.1 and keeps every accepted message (parsed wit
 `email` package) with its envelope and whether it came over TLS. Options: `tls=(cert, key)`
 requires STARTTLS before MAIL; `auth=(login, password)` requires AUTH (PLAIN/LOGIN) and refuses
 other credentials with 535; `reject` is a set of recipient addresses answered with 550.
-stop() and start() again on the same port simulate an outage.
+outage() and start() again simulate an outage: while it lasts the port stays bound without
+listening, so connections are refused (as with a server that is down) and no other process on the
+shared machine can take the port and accept the messages meant for this sink.
 """
 from __future__ import annotations
 
 import email
 import email.policy
 import os
+import socket
 import ssl
 import subprocess
 import threading
@@ -74,6 +77,7 @@ class SmtpSink:
         self.lock = threading.Lock()
         self.messages = []
         self.controller = None
+        self.placeholder = None
 
     # -- aiosmtpd handler
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
@@ -94,6 +98,9 @@ class SmtpSink:
 
     # -- lifecycle
     def start(self):
+        if self.placeholder:
+            self.placeholder.close()
+            self.placeholder = None
         kwargs = {}
         if self.tls:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -110,6 +117,17 @@ class SmtpSink:
         if self.controller:
             self.controller.stop()
             self.controller = None
+        if self.placeholder:
+            self.placeholder.close()
+            self.placeholder = None
+
+    def outage(self):
+        """Stops listening but keeps the port: connections are refused until start()."""
+        self.stop()
+        hold = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        hold.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        hold.bind(("127.0.0.1", self.port))
+        self.placeholder = hold
 
     # -- reading
     def received(self):

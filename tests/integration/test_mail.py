@@ -463,19 +463,24 @@ def outage_with_two_processes_delivers_every_message_once(t):
     second.start()
     tokens = [register_unconfirmed(server, f"out{i}", f"out{i}@herd.test") for i in range(2)]
     sink.wait_for(lambda m: m.rcpt_tos[0].startswith("out"), count=2)
-    sink.stop()
+    sink.outage()
     before = len(sink.received())
     for round_ in range(5):
         for i, token in enumerate(tokens):
             target = server if (round_ + i) % 2 == 0 else second
             target.api("POST", "/api/v1/emails/confirmations", token=token)
+    last = {}
     def retried():
         rc, out, _ = herd_admin(server, "mail", "status")
+        last["status"] = out
         return out if "10 queued" in out and "attempts 1" in out else None
-    t.check(eventually(retried, timeout=30, interval=1), "messages wait in the queue with their error")
+    t.check(eventually(retried, timeout=30, interval=1), "messages wait in the queue with their error",
+            last.get("status"))
     sink.start()
     got = sink.wait_for(lambda m: m.rcpt_tos[0].startswith("out"), count=12, timeout=90)
-    t.eq(len(got), 12, "every message arrived after the outage")
+    logs = "\n".join(line for process in (server, second) for line in process.stderr_text().splitlines()
+                     if " mail " in line or "mail job" in line)
+    t.check(len(got) == 12, f"every message arrived after the outage: got {len(got)} of 12", logs[-4000:])
     eventually(lambda: "0 queued" in herd_admin(server, "mail", "status")[1], timeout=30, interval=1)
     ids = [m.header("Message-ID") for m in sink.received()[before:]]
     t.eq(len(ids), len(set(ids)), "no message arrived twice")
