@@ -11,7 +11,8 @@ a server that falls behind shows it in the percentiles (no coordinated omission)
 by --mix: home, notifications, thread (a status's context), profile (an account and its
 statuses), post, favourite, reblog, follow (and unfollow of the same account next time).
 --streams N keeps N event streams open (/api/v1/streaming/user, one person each) and counts the
-events they receive.
+events they receive. --sample S (with --herd) records herd's RSS and open file descriptors every
+S seconds: a soak run (--duration 600) shows whether they stay flat.
 
 Prints one Markdown table: per kind the requests, errors, p50, p99 and max; then the throughput,
 the events streamed, and herd's peak RSS (and, in a cgroup, its peak memory and OOM kills).
@@ -57,6 +58,9 @@ p.add_argument("--processes", type=int, default=4,
 p.add_argument("--mix", default="home=30,notifications=15,thread=10,profile=10,post=10,"
                "favourite=12,reblog=5,follow=3", help="kind=weight,...")
 p.add_argument("--tokens", default="/tmp/herd-loadgen-tokens.json")
+p.add_argument("--sample", type=float, default=0,
+               help="with --herd: every this many seconds, record herd's RSS and open file "
+                    "descriptors (a soak run shows whether they stay flat)")
 args = p.parse_args()
 
 mix = [(k, float(w)) for k, w in (item.split("=") for item in args.mix.split(","))]
@@ -456,6 +460,22 @@ def generate(worker, pipe):
     pipe.send((results, errors, error_samples, sent, late))
 
 
+def open_fds():
+    return len(os.listdir(f"/proc/{server.pid}/fd"))
+
+
+samples = []  # (seconds since start, RSS MiB, open file descriptors)
+sampling_done = threading.Event()
+
+
+def sampler():
+    while not sampling_done.wait(args.sample):
+        try:
+            samples.append((time.monotonic() - start, herd_stats()[0], open_fds()))
+        except OSError:  # herd exited: reported below
+            return
+
+
 before = herd_stats()
 log_path = os.path.join(args.data, "loadgen-serve.log") if server else None
 log_offset = os.path.getsize(log_path) if log_path else 0
@@ -466,6 +486,9 @@ for worker in range(args.processes):
     child = mp.Process(target=generate, args=(worker, child_end))
     child.start()
     children.append((child, parent_end))
+if server and args.sample:
+    samples.append((0.0, before[0], open_fds()))
+    threading.Thread(target=sampler, daemon=True).start()
 sent = late = 0
 for child, pipe in children:
     part_results, part_errors, part_samples, part_sent, part_late = pipe.recv()
@@ -478,6 +501,7 @@ for child, pipe in children:
     sent += part_sent
     late += part_late
 elapsed = time.monotonic() - start
+sampling_done.set()
 after = herd_stats()
 if args.streams:
     streams_pipe.send("stop")
@@ -517,6 +541,15 @@ if args.streams:
 if after:
     print(f"herd: RSS {after[0]} MiB at the end, peak {after[1]} MiB; CPU {after[2] - before[2]:.1f} s "
           f"during the run")
+if samples:
+    print()
+    print("| seconds | RSS MiB | open fds |")
+    print("|---|---|---|")
+    for at, rss, fds in samples:
+        print(f"| {at:.0f} | {rss} | {fds} |")
+    tail = samples[len(samples) // 2:]
+    print(f"second half of the run: RSS {min(s[1] for s in tail)}-{max(s[1] for s in tail)} MiB, "
+          f"open fds {min(s[2] for s in tail)}-{max(s[2] for s in tail)}")
 if log_path:  # herd's own timing of the same requests (its log line per request)
     with open(log_path, "rb") as f:
         f.seek(log_offset)

@@ -33,6 +33,7 @@ import shutil
 import signal
 import socket
 import struct
+import sqlite3
 import subprocess
 import struct
 import sys
@@ -441,6 +442,19 @@ class Server:
     # -- API helpers bound to this server
     def http(self, method, path, **kw):
         return http(self.url, method, path, **kw)
+
+    def sql(self, statement):
+        """Runs SQL on this server's database with the command-line tools, as an operator would;
+        returns the rows as text (columns joined by |, one row per line)."""
+        if self.database_url:
+            r = subprocess.run(["psql", self.database_url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", statement],
+                               capture_output=True, text=True, timeout=60)
+            if r.returncode != 0:
+                raise AssertionError(f"psql: {r.stderr}")
+            return r.stdout.strip()
+        with sqlite3.connect(os.path.join(self.data_dir, "herd.sqlite3"), timeout=30) as db:
+            rows = db.execute(statement).fetchall()
+            return "\n".join("|".join(str(c) for c in row) for row in rows)
 
     def try_http(self, method, path, **kw):
         """Like http(), but a dropped connection or timeout gives a Response with status 0

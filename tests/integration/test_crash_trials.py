@@ -14,8 +14,6 @@ The kill lands while requests are on the wire and background jobs run: between t
 scheduler and the media worker, some trial hits each of them mid-transaction."""
 import os
 import random
-import subprocess
-import sqlite3
 import sys
 import threading
 import time
@@ -31,15 +29,6 @@ S = {}
 TRIALS = int(os.environ.get("HERD_CRASH_TRIALS", "20"))
 SCHEDULED_PER_TRIAL = 3
 
-
-def sql(server, statement):
-    if server.database_url:
-        subprocess.run(["psql", server.database_url, "-qAtX", "-c", statement], check=True)
-    else:
-        db = sqlite3.connect(os.path.join(server.data_dir, "herd.sqlite3"), timeout=30)
-        db.execute(statement)
-        db.commit()
-        db.close()
 
 
 class Acknowledged:
@@ -178,7 +167,7 @@ def nothing_acknowledged_is_lost_and_no_job_runs_twice(t):
         stop = threading.Event()
         threads = writers(server, users, follow_pairs, acked, stop, rng)
         time.sleep(rng.uniform(0.1, 0.6))
-        sql(server, f"UPDATE scheduled_statuses SET scheduled_at = 0 WHERE id IN ({','.join(map(str, due))})")
+        server.sql(f"UPDATE scheduled_statuses SET scheduled_at = 0 WHERE id IN ({','.join(map(str, due))})")
         moment = rng.uniform(0.05, 1.5)
         time.sleep(moment)
         server.kill()

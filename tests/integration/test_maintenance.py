@@ -8,7 +8,6 @@ right), `accounts approve` (a pending sign-up can sign in) and `accounts refresh
 changed without an Update is fetched again), progress bars only on a terminal, and bad input refused.
 """
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -41,17 +40,6 @@ def status_exists(status_id):
     r = S["server"].http("GET", f"/api/v1/statuses/{status_id}", token=S["lou"].token)
     return r.status == 200
 
-
-def sql(statement, server=None):
-    server = server or S["server"]
-    if server.database_url:
-        r = subprocess.run(["psql", server.database_url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c",
-                            statement], capture_output=True, text=True, timeout=60)
-        assert r.returncode == 0, r.stderr
-        return r.stdout.strip()
-    with sqlite3.connect(os.path.join(server.data_dir, "herd.sqlite3"), timeout=30) as db:
-        db.execute(statement)
-    return ""
 
 
 @suite.setup
@@ -142,7 +130,7 @@ def cache_clear_serves_a_change_made_behind_the_server(t):
     status_id = S["reply"]
     for _ in range(2):
         server.api("GET", f"/api/v1/statuses/{status_id}", token=lou.token)
-    sql(f"UPDATE statuses SET content = '<p>changed by hand</p>' WHERE id = {status_id}")
+    S["server"].sql(f"UPDATE statuses SET content = '<p>changed by hand</p>' WHERE id = {status_id}")
     rc, out, err = admin("cache", "clear")
     t.check(rc == 0 and "cleared" in out, "herd admin cache clear", out + err)
     got = eventually(lambda: "changed by hand" in server.api("GET", f"/api/v1/statuses/{status_id}",
@@ -154,7 +142,7 @@ def cache_clear_serves_a_change_made_behind_the_server(t):
 def accounts_approve_and_refresh(t):
     server, other = S["server"], S["other"]
     waiting = register(server, "waiting")
-    sql(f"UPDATE users SET approved = 0 WHERE account_id = {waiting.account['id']}")  # a pending sign-up
+    S["server"].sql(f"UPDATE users SET approved = 0 WHERE account_id = {waiting.account['id']}")  # a pending sign-up
     app = create_app(server)
     sign_in = {"grant_type": "password", "client_id": app["client_id"], "client_secret": app["client_secret"],
                "username": waiting.email, "password": waiting.password, "scope": "read"}
@@ -166,7 +154,7 @@ def accounts_approve_and_refresh(t):
     t.status(server.http("POST", "/oauth/token", form=sign_in), 200, "approved: signs in")
 
     # remo's profile changes on its server without telling anyone (no Update sent)
-    sql(f"UPDATE accounts SET display_name = 'Remo Renamed' WHERE id = {S['remo'].account['id']}", other)
+    other.sql(f"UPDATE accounts SET display_name = 'Remo Renamed' WHERE id = {S['remo'].account['id']}")
     admin("cache", "clear", server=other)
     shown = server.api("GET", f"/api/v1/accounts/{S['remo_here']}", token=S["lou"].token)
     t.check(shown["display_name"] != "Remo Renamed", "the copy here is the old one", shown["display_name"])

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -55,17 +54,6 @@ def scrape(server):
     return r, parse_metrics(r.text) if r.status == 200 else {}
 
 
-def sql(server, statement):
-    """Runs SQL on the server's database with the command-line tools, as an operator would."""
-    if server.database_url:
-        r = subprocess.run(["psql", server.database_url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", statement],
-                           capture_output=True, text=True, timeout=60)
-        assert r.returncode == 0, r.stderr
-        return r.stdout.strip()
-    with sqlite3.connect(os.path.join(server.data_dir, "herd.sqlite3"), timeout=30) as db:
-        rows = db.execute(statement).fetchall()
-        return "\n".join("|".join(str(c) for c in row) for row in rows)
-
 
 @suite.setup
 def start_server(t):
@@ -81,16 +69,16 @@ def health_and_readiness(t):
     r = server.http("GET", "/health/ready")
     t.status(r, 200, "GET /health/ready")
     t.eq(r.json(), {"status": "ok", "database": "reachable", "migrations": "current"}, "ready")
-    newest = sql(server, "SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1")
+    newest = server.sql("SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1")
     version, name = newest.split("|", 1)
-    sql(server, f"DELETE FROM schema_migrations WHERE version = {version}")
+    server.sql(f"DELETE FROM schema_migrations WHERE version = {version}")
     try:
         r = server.http("GET", "/health/ready")
         t.status(r, 503, "GET /health/ready with a migration not applied")
         t.eq(r.json().get("pending_migrations"), [int(version)], "names the pending migration")
         t.status(server.http("GET", "/health"), 200, "alive all the same")
     finally:
-        sql(server, f"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name}', 0)")
+        server.sql(f"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name}', 0)")
     t.status(server.http("GET", "/health/ready"), 200, "ready again once the schema is current")
 
 
@@ -255,7 +243,7 @@ def admin_command_line_helps_and_refuses_bad_input(t):
     server = S["server"]
     env = server.environment()
     herd = server.herd
-    accounts = sql(server, "SELECT COUNT(*) FROM accounts")
+    accounts = server.sql("SELECT COUNT(*) FROM accounts")
     for args in (("admin", "--help"), ("admin", "seed", "--help"), ("admin", "accounts", "create", "--help"),
                  ("admin", "backup", "--help"), ("admin", "restore", "--help"), ("serve", "--help"),
                  ("admin", "accounts", "modify", "--help"), ("grid", "--help"), ("grid", "deploy", "--help")):
@@ -277,7 +265,7 @@ def admin_command_line_helps_and_refuses_bad_input(t):
         rc, out, err = run_herd_once(herd, env, args=args)
         t.eq(rc, 2, f"herd {' '.join(args)} is refused")
         t.check(word in err, f"herd {' '.join(args)}: the error names {word}", err)
-    t.eq(sql(server, "SELECT COUNT(*) FROM accounts"), accounts, "none of that touched the database")
+    t.eq(server.sql("SELECT COUNT(*) FROM accounts"), accounts, "none of that touched the database")
     rc, out, err = run_herd_once(herd, env, args=("admin", "accounts", "modify", "alice", "--suspend"))
     t.check(rc == 0, "accounts modify --suspend, as tootctl", out + err)
     r = server.http("GET", "/api/v1/accounts/lookup", query={"acct": "alice"})

@@ -9,8 +9,6 @@ visibility, and leaves the list; a time too soon, a bad time or bad content is a
 """
 import datetime
 import os
-import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,14 +34,7 @@ def iso(moment):
 
 def make_due(server, scheduled_id):
     """Moves a scheduled status's time into the past, as the passing of time would."""
-    statement = f"UPDATE scheduled_statuses SET scheduled_at = 0 WHERE id = {int(scheduled_id)}"
-    if server.database_url:
-        subprocess.run(["psql", server.database_url, "-qAtX", "-c", statement], check=True)
-    else:
-        db = sqlite3.connect(os.path.join(server.data_dir, "herd.sqlite3"), timeout=30)
-        db.execute(statement)
-        db.commit()
-        db.close()
+    server.sql(f"UPDATE scheduled_statuses SET scheduled_at = 0 WHERE id = {int(scheduled_id)}")
 
 
 
