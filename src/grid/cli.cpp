@@ -207,7 +207,7 @@ int client_command(const std::string& command, Args& args) {
         std::cout << args.positional()[1] << ": " << str(result.at("status")) << ", "
                   << str(result.at("package")) << " (" << str(result.at("cpu")) << " cpu, "
                   << str(result.at("memory_mb")) << " MB, " << str(result.at("disk_gb"))
-                  << " GB)\n";
+                  << " GB), on node " << str(result.at("node_id")) << "\n";
       }
       return 0;
     }

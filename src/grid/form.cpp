@@ -299,8 +299,10 @@ async function act(name, label, method, path, body) {
   if (message) message.textContent = label + "...";
   let outcome;
   try {
-    await api(method, "/api/grid/v1/deployments/" + encodeURIComponent(name) + path, body);
-    outcome = label + ": done";
+    const before = await api("GET", "/api/grid/v1/deployments/" + encodeURIComponent(name));
+    const after = await api(method, "/api/grid/v1/deployments/" + encodeURIComponent(name) + path, body);
+    outcome = label + ": done" + (after && after.node_id !== undefined && after.node_id !== before.node_id
+      ? " (it did not fit node " + before.node_id + ": moved to node " + after.node_id + ")" : "");
   } catch (e) {
     outcome = label + ": " + e.message;
   }

@@ -182,6 +182,14 @@ Deployment GridService::move(const Owner& owner, const std::string& name,
                              const std::string& country) {
   Deployment d = get(owner, name);
   if (d.status == "deploying") fail(ErrorKind::conflict, "\"" + name + "\" is being deployed.");
+  return relocate(owner, d, node_id, farm, country, d.package, d.resources);
+}
+
+Deployment GridService::relocate(const Owner& owner, const Deployment& d,
+                                 std::optional<std::int64_t> node_id, const std::string& farm,
+                                 const std::string& country, const std::string& package,
+                                 const Resources& resources) {
+  const std::string& name = d.name;
   auto old = node(d.node_id);
   bool old_up = old && old->up;
   // The backup it moves with: a new one from a live node, else the newest kept here.
@@ -207,11 +215,11 @@ Deployment GridService::move(const Owner& owner, const std::string& name,
     auto n = node(*node_id);
     if (!n) fail(ErrorKind::validation, "Node " + std::to_string(*node_id) + " does not exist.");
     if (n->id == d.node_id) fail(ErrorKind::validation, "It already is on that node.");
-    if (auto refusal = node_refusal(*n, d.resources)) fail(ErrorKind::validation, *refusal);
+    if (auto refusal = node_refusal(*n, resources)) fail(ErrorKind::validation, *refusal);
     target = *n;
   } else {
     bool found = false;
-    for (const auto& n : suggest({farm, country, d.resources}))
+    for (const auto& n : suggest({farm, country, resources}))
       if (n.id != d.node_id && !found) {
         target = n;
         found = true;
@@ -220,14 +228,14 @@ Deployment GridService::move(const Owner& owner, const std::string& name,
   }
   std::string previous_status = d.status;
   db_.write([&](store::Connection& c) {
-    if (!db::reserve_capacity(c, target.id, d.resources))
+    if (!db::reserve_capacity(c, target.id, resources))
       fail(ErrorKind::validation, "Node " + std::to_string(target.id) + " has no room for it.");
     db::set_deployment_node(c, d.name, target.id);
     db::set_deployment_status(c, d.name, "deploying");  // heartbeats leave it alone meanwhile
   });
   auto undo = [&] {
     db_.write([&](store::Connection& c) {
-      db::release_capacity(c, target.id, d.resources);
+      db::release_capacity(c, target.id, resources);
       db::set_deployment_node(c, d.name, d.node_id);
       db::set_deployment_status(c, d.name, previous_status);
     });
@@ -242,6 +250,7 @@ Deployment GridService::move(const Owner& owner, const std::string& name,
   }
   Deployment moved = d;
   moved.node_id = target.id;
+  moved.resources = resources;
   try {
     HttpResult result;
     try {
@@ -250,9 +259,9 @@ Deployment GridService::move(const Owner& owner, const std::string& name,
                                 {"name", d.name},
                                 {"backup", backup_id},
                                 {"archive", base64_encode(archive)},
-                                {"resources", json::object{{"cpu", d.resources.cpu},
-                                                           {"memory_mb", d.resources.memory_mb},
-                                                           {"disk_gb", d.resources.disk_gb}}}}),
+                                {"resources", json::object{{"cpu", resources.cpu},
+                                                           {"memory_mb", resources.memory_mb},
+                                                           {"disk_gb", resources.disk_gb}}}}),
                             {options_.node_token, "", kLongOperationMs});
     } catch (const HttpUnreachable&) {
       throw std::runtime_error("node " + std::to_string(target.id) + " is unreachable");
@@ -273,6 +282,7 @@ Deployment GridService::move(const Owner& owner, const std::string& name,
   db_.write([&](store::Connection& c) {
     db::set_deployment_port(c, d.name, moved.instance_port);
     db::release_capacity(c, d.node_id, d.resources);
+    db::set_deployment_resources(c, d.name, package, resources);
   });
   route_to(moved, target);
   db_.write([&](store::Connection& c) { db::set_deployment_status(c, d.name, "running"); });
@@ -332,14 +342,23 @@ Deployment GridService::resize(const Owner& owner, const std::string& name,
          "\"" + name + "\" must be running to be resized (it is " + d.status + ").");
   Resources delta{want.cpu - d.resources.cpu, want.memory_mb - d.resources.memory_mb,
                   want.disk_gb - d.resources.disk_gb};
-  db_.write([&](store::Connection& c) {
-    if (!db::reserve_capacity(c, d.node_id, delta)) {
-      auto n = db::find_node(c, d.node_id);
-      fail(ErrorKind::validation,
-           "It does not fit on node " + std::to_string(d.node_id) + ": " +
-               (n ? node_refusal(*n, delta).value_or("the node is busy.") : "it is gone."));
-    }
-  });
+  bool fits = db_.write_value(
+      [&](store::Connection& c) { return db::reserve_capacity(c, d.node_id, delta); });
+  if (!fits) {
+    // Moved, with its new limits, to the first other node that has room (a backup taken now).
+    auto n = node(d.node_id);
+    std::string here = "It does not fit on node " + std::to_string(d.node_id) + " (" +
+                       (n ? node_refusal(*n, delta).value_or("the node is busy.") : "it is gone.") +
+                       ")";
+    bool elsewhere = false;
+    for (const auto& candidate : suggest({"", "", want}))
+      if (candidate.id != d.node_id) elsewhere = true;
+    if (!elsewhere) fail(ErrorKind::validation, here + " nor on any other node that is up.");
+    log::info("resize {}: {}; moving it", d.name, here);
+    Deployment moved = relocate(owner, d, std::nullopt, "", "", package, want);
+    log::info("resized {} to {} on node {}", d.name, package, moved.node_id);
+    return moved;
+  }
   try {
     call_agent(d, "POST", "/resize",
                {{"resources",

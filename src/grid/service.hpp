@@ -75,8 +75,9 @@ class GridService {
   // Runs the instance on another herd binary (a path on its node): migrations run at its start;
   // not ready in time, it goes back to the previous binary and the backup taken just before.
   Deployment upgrade(const Owner& owner, const std::string& name, const std::string& executable);
-  // Another package (or custom resources) on the same node: capacity checked, cgroup limits
-  // changed in place while it runs.
+  // Another package (or custom resources): cgroup limits changed in place while it runs when it
+  // fits its node; else moved (as by move, from a backup taken now) to the first other node that
+  // is up and has room, with the new limits; 422 when no node has room.
   Deployment resize(const Owner& owner, const std::string& name, const std::string& package,
                     const Resources& resources);
   // Moves the instance to another node (node_id, or the first that fits in farm/country): from
@@ -116,6 +117,11 @@ class GridService {
 
  private:
   void wait_for_health(const Deployment& d, const Node& node);
+  // move's work: runs the deployment on node_id (or the first that fits in farm/country) with
+  // these resources, from a backup taken now (old node up) or the newest one kept here.
+  Deployment relocate(const Owner& owner, const Deployment& d, std::optional<std::int64_t> node_id,
+                      const std::string& farm, const std::string& country,
+                      const std::string& package, const Resources& resources);
   void stop_on_node(const Node& node, const std::string& name);
 
   ServiceOptions options_;

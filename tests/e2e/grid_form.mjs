@@ -214,6 +214,21 @@ try {
     await page.waitForFunction(() => !document.querySelector('tr[data-name="formtwo"]'));
     await shot("after-delete");
   });
+
+  await step("Resize to a package that does not fit its node moves it to another", async () => {
+    // recommended needs 4 cpus: node b has 2, node a (empty now) has 4
+    await page.click('tr[data-name="formone"] button.details');
+    await page.locator("#details-formone").waitFor();
+    await page.selectOption("#resize-package", "recommended");
+    await page.click("#details button.resize");
+    await page.waitForFunction((ids) => new RegExp("Resize: done \\(it did not fit node " + ids[1] +
+      ": moved to node " + ids[0] + "\\)").test(document.querySelector("#details-message").textContent),
+      [nodeA, nodeB], {timeout: 120000});
+    const text = await page.locator("#details-formone").textContent();
+    check(text.includes("on node " + nodeA) && /of 4096 MB/.test(text), "details: " + text);
+    check((await page.locator('tr[data-name="formone"] td').nth(3).textContent()) === nodeA, "row on node a");
+    await shot("after-resize-move");
+  });
 } finally {
   await browser.close();
 }

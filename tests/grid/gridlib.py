@@ -150,25 +150,102 @@ class Process:
             return ""
 
 
-class Grid:
-    """A control plane with its gateway and any number of node agents."""
+def ip(*argv):
+    subprocess.run(["ip", *argv], check=True, capture_output=True, text=True)
 
-    def __init__(self, herd, step_delay_ms=0, keep=False, control_args=()):
+
+class NetnsLab:
+    """Machines of their own on one host: a network namespace per node (`ip netns`), each with a
+    veth pair whose host end is on a bridge carrying a private /24; the host (the control plane and
+    the gateway) is .1 on that bridge. Created here and removed by cleanup(). Needs root
+    (CAP_NET_ADMIN); available() says why not when it cannot be done."""
+
+    def __init__(self):
+        self.tag = f"hg{os.getpid() % 100000}"
+        pid = os.getpid()
+        self.prefix = f"10.{200 + pid % 50}.{(pid // 50) % 250}"
+        self.bridge = f"{self.tag}br"
+        self.host_address = f"{self.prefix}.1"
+        self.namespaces = []
+        self.veths = {}
+        self.started = False
+
+    @staticmethod
+    def available():
+        """None when network namespaces can be made here, else the reason."""
+        if shutil.which("ip") is None or shutil.which("nsenter") is None:
+            return "ip (iproute2) and nsenter (util-linux) are needed"
+        probe = f"hgprobe{os.getpid() % 100000}"
+        done = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
+        if done.returncode != 0:
+            return "cannot create a network namespace: " + done.stderr.strip()
+        subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+        return None
+
+    def start(self):
+        if self.started:
+            return self
+        self.started = True
+        ip("link", "add", self.bridge, "type", "bridge")
+        ip("addr", "add", f"{self.host_address}/24", "dev", self.bridge)
+        ip("link", "set", self.bridge, "up")
+        return self
+
+    def add_machine(self, key, number):
+        """A namespace with address <prefix>.<number>; returns (namespace, address)."""
+        namespace, host_end = f"{self.tag}{key}", f"{self.tag}{key}h"
+        ip("netns", "add", namespace)
+        self.namespaces.append(namespace)
+        ip("link", "add", host_end, "type", "veth", "peer", "name", "eth0", "netns", namespace)
+        self.veths[namespace] = host_end
+        ip("link", "set", host_end, "master", self.bridge)
+        ip("link", "set", host_end, "up")
+        address = f"{self.prefix}.{number}"
+        ip("-n", namespace, "addr", "add", f"{address}/24", "dev", "eth0")
+        ip("-n", namespace, "link", "set", "eth0", "up")
+        ip("-n", namespace, "link", "set", "lo", "up")
+        return namespace, address
+
+    def run_in(self, namespace):
+        """The argv prefix that runs a command in the namespace's network only (nsenter, not
+        `ip netns exec`, which remounts /sys and would hide the cgroup file systems)."""
+        return ["nsenter", f"--net=/run/netns/{namespace}"]
+
+    def cut(self, namespace, up=False):
+        """Takes the machine off the network (its cable pulled), or puts it back."""
+        ip("link", "set", self.veths[namespace], "up" if up else "down")
+
+    def cleanup(self):
+        for namespace in self.namespaces:
+            subprocess.run(["ip", "netns", "del", namespace], capture_output=True)
+        for host_end in self.veths.values():
+            subprocess.run(["ip", "link", "del", host_end], capture_output=True)
+        subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
+
+
+class Grid:
+    """A control plane with its gateway and any number of node agents. With a NetnsLab, each
+    node runs in a network namespace of its own (add_node(..., machine=N)) and the control plane
+    listens on the lab's bridge address."""
+
+    def __init__(self, herd, step_delay_ms=0, keep=False, control_args=(), lab=None):
         self.herd = herd
         self.keep = keep
+        self.lab = lab
         self.dir = tempfile.mkdtemp(prefix="herd-grid-e2e.")
         self.owner_token = "owner-" + os.urandom(8).hex()
         self.node_token = "node-" + os.urandom(8).hex()
-        self.control_port = free_port()
+        control_address = lab.start().host_address if lab else "127.0.0.1"
+        self.control_port = free_port(control_address)
         self.gateway_port = free_port()
-        self.control_url = f"http://127.0.0.1:{self.control_port}"
+        self.control_url = f"http://{control_address}:{self.control_port}"
         self.gateway_url = f"http://127.0.0.1:{self.gateway_port}"
         self.cgroup_parent = f"herd-e2e-{os.getpid()}"
         self.cgroup_parents = {self.cgroup_parent}
         self.nodes = {}
         self.control = Process("control", [
             herd, "grid", "control", "--data", f"{self.dir}/control",
-            "--listen", f"127.0.0.1:{self.control_port}",
+            "--listen", f"{control_address}:{self.control_port}",
             "--gateway-listen", f"127.0.0.1:{self.gateway_port}",
             "--owner-token", self.owner_token, "--node-token", self.node_token,
             "--node-timeout-ms", "3000", "--health-timeout-ms", "60000",
@@ -183,20 +260,28 @@ class Grid:
         return self
 
     def add_node(self, key, address, farm, country, cpu, memory_mb, disk_gb, extra=(),
-                 own_cgroups=False):
+                 own_cgroups=False, machine=None):
         """own_cgroups: the node's instances in a cgroup parent of their own, as on a machine of
-        its own (two nodes may then run an instance of the same name)."""
-        port = free_port(address)
+        its own (two nodes may then run an instance of the same name). machine=N: in a network
+        namespace of the lab, at <prefix>.N (address is then ignored; own cgroups)."""
+        prefix, namespace = [], None
+        if machine is not None:
+            namespace, address = self.lab.add_machine(key, machine)
+            prefix, port, own_cgroups = self.lab.run_in(namespace), 7400, True
+        else:
+            port = free_port(address)
         parent = f"{self.cgroup_parent}-{key}" if own_cgroups else self.cgroup_parent
         self.cgroup_parents.add(parent)
         node = Process(f"node {key}", [
-            self.herd, "grid", "node", "--control", self.control_url, "--token", self.node_token,
+            *prefix, self.herd, "grid", "node", "--control", self.control_url, "--token", self.node_token,
             "--farm", farm, "--country", country, "--cpu", str(cpu), "--memory-mb", str(memory_mb),
             "--disk-gb", str(disk_gb), "--listen", f"{address}:{port}",
             "--data", f"{self.dir}/node-{key}", "--cgroup-parent", parent, *extra,
         ], f"{self.dir}/node-{key}.log")
         node.data_dir = f"{self.dir}/node-{key}"
         node.address = address
+        node.namespace = namespace
+        node.cgroup_parent = parent
         self.nodes[key] = node.start()
 
         def registered():
@@ -227,8 +312,8 @@ class Grid:
         folder = f"{self.dir}/control/gateway/conf.d"
         return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
-    def cgroup_value(self, controller, name, file):
-        path = f"{CGROUP_ROOT}/{controller}/{self.cgroup_parent}/{name}/{file}"
+    def cgroup_value(self, controller, name, file, parent=None):
+        path = f"{CGROUP_ROOT}/{controller}/{parent or self.cgroup_parent}/{name}/{file}"
         with open(path) as f:
             return int(f.read().strip())
 
@@ -255,6 +340,8 @@ class Grid:
         for node in self.nodes.values():
             node.stop()
         self.control.stop()
+        if self.lab:
+            self.lab.cleanup()
         for controller, name in [(c, p) for c in ("memory", "cpu") for p in self.cgroup_parents]:
             parent = f"{CGROUP_ROOT}/{controller}/{name}"
             if os.path.isdir(parent):

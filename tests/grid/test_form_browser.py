@@ -37,7 +37,7 @@ def main():
     try:
         grid.start()
         a = grid.add_node("a", "127.0.0.2", "alpha", "BE", 4, 8192, 100)
-        b = grid.add_node("b", "127.0.0.3", "beta", "EG", 2, 4096, 50)
+        b = grid.add_node("b", "127.0.0.3", "beta", "EG", 2, 4096, 50, own_cgroups=True)
         env = dict(os.environ,
                    GRID_FORM_URL=f"http://localhost:{grid.gateway_port}/#token={grid.owner_token}",
                    GRID_NODE_A=str(a.id), GRID_NODE_B=str(b.id), CHROMIUM=chromium,
@@ -54,14 +54,16 @@ def main():
             names = {d["name"]: d for d in deployments}
             assert set(names) == {"formone"}, names
             one = names["formone"]
-            assert one["status"] == "running" and one["node_id"] == b.id, one
-            # deployed as custom 1/1024/5, then resized to minimum from the details panel
+            # deployed on b as custom 1/1024/5, resized to minimum from the details panel, then
+            # to recommended, which does not fit b: moved to a
+            assert one["status"] == "running" and one["node_id"] == a.id, one
             assert (one["package"], one["cpu"], one["memory_mb"], one["disk_gb"]) == \
-                ("minimum", 1, 2048, 10), one
-            code, backups = grid.api("GET", "/api/grid/v1/deployments/formone/backups")
-            assert code == 200 and len(backups) == 1, backups
+                ("recommended", 4, 4096, 100), one
             assert one["smtp_host"] == "smtp.example.com" and one["admin_username"] == "formadmin"
-            assert grid.node(a.id)["used"] == {"cpu": 0, "memory_mb": 0, "disk_gb": 0}
+            assert grid.node(b.id)["used"] == {"cpu": 0, "memory_mb": 0, "disk_gb": 0}
+            assert grid.node(a.id)["used"] == {"cpu": 4, "memory_mb": 4096, "disk_gb": 100}
+            code, _ = grid.through_gateway("formone1.localhost")
+            assert code == 200, "served from node a through the gateway"
             assert "mail-secret" not in grid.all_logs_text()
             code, _ = grid.api("DELETE", "/api/grid/v1/deployments/formone")
             assert code == 200

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """End-to-end test of an instance's lifecycle on `herd grid`: a control plane with its nginx
-gateway and a node agent (cgroups, real `herd serve`), driven through the REST API and the CLI:
+gateway and three node agents, each in a network namespace of its own (veth pairs on a bridge,
+made and removed here; cgroups, real `herd serve`), driven through the REST API and the CLI:
 what the operator sees (readiness, users and statuses, cpu and memory from the cgroup, disk
 against quota, recent log lines), backups on demand and on a schedule (pruned), restore, stop and
 start (data and capacity kept, the host down meanwhile), resize to another package with the cgroup
-limits changed in place (same process), upgrade to another herd binary: one that works, and one
-that wipes the database and fails, rolled back to the previous binary and data; and a node lost:
-its instance reported down, then redeployed on the other node from the newest backup the control
-plane keeps.
+limits changed in place (same process), or, when it does not fit its node, moved to another node
+with the new limits (API and CLI), upgrade to another herd binary: one that works, and one
+that wipes the database and fails, rolled back to the previous binary and data; and a node lost
+(its network cut): its instance reported down, then redeployed on another node from the newest
+backup the control plane keeps; when the node is back on the network it drops its stale copy.
 
     /usr/bin/python3 tests/grid/test_lifecycle.py --herd build/herd [--keep]
 """
@@ -19,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gridlib import Grid, Suite, resolve_localhost_subdomains, wait_until  # noqa: E402
+from gridlib import Grid, NetnsLab, Suite, resolve_localhost_subdomains, wait_until  # noqa: E402
 
 from mastodon import Mastodon  # noqa: E402
 
@@ -34,8 +36,14 @@ def main():
     args = parser.parse_args()
     herd = os.path.abspath(args.herd)
     resolve_localhost_subdomains()
+    why_not = NetnsLab.available()
+    if why_not:
+        print(f"SKIP: nodes in network namespaces: {why_not} (run as root)", flush=True)
+        return 77
     suite = Suite()
-    grid = Grid(herd, keep=args.keep, control_args=("--backup-every-seconds", "4", "--backup-keep", "2"))
+    lab = NetnsLab()
+    grid = Grid(herd, keep=args.keep, lab=lab,
+                control_args=("--backup-every-seconds", "4", "--backup-keep", "2"))
     state = {}
 
     def cli(*argv):
@@ -68,8 +76,19 @@ def main():
 
     def body():
         grid.start()
-        node = grid.add_node("a", "127.0.0.2", "alpha", "BE", 4, 8192, 100)
-        other = grid.add_node("b", "127.0.0.3", "beta", "EG", 2, 4096, 50, own_cgroups=True)
+        node = grid.add_node("a", None, "alpha", "BE", 4, 8192, 100, machine=2)
+        other = grid.add_node("b", None, "beta", "EG", 2, 4096, 50, machine=3)
+        big = grid.add_node("c", None, "gamma", "NL", 8, 4096, 200, machine=4)
+
+        def cgroup_limits(on):
+            """(memory bytes, cpu quota) of the instance's cgroup on node `on`."""
+            if shown()["live"]["cgroup"] == "v1":
+                return (grid.cgroup_value("memory", NAME, "memory.limit_in_bytes", on.cgroup_parent),
+                        grid.cgroup_value("cpu", NAME, "cpu.cfs_quota_us", on.cgroup_parent))
+            with open(f"/sys/fs/cgroup/{on.cgroup_parent}/{NAME}/memory.max") as f:
+                memory = int(f.read())
+            with open(f"/sys/fs/cgroup/{on.cgroup_parent}/{NAME}/cpu.max") as f:
+                return memory, int(f.read().split()[0])
 
         def deploy_and_observe():
             code, d = grid.api("POST", "/api/grid/v1/deployments", {
@@ -134,23 +153,46 @@ def main():
             assert code == 200 and d["package"] == "standard" and d["memory_mb"] == 4096, d
             live = shown()["live"]
             assert live["pid"] == pid, "resized without a restart"
-            if live["cgroup"] == "v1":
-                memory = grid.cgroup_value("memory", NAME, "memory.limit_in_bytes")
-                quota = grid.cgroup_value("cpu", NAME, "cpu.cfs_quota_us")
-            else:
-                with open(f"/sys/fs/cgroup/{grid.cgroup_parent}/{NAME}/memory.max") as f:
-                    memory = int(f.read())
-                with open(f"/sys/fs/cgroup/{grid.cgroup_parent}/{NAME}/cpu.max") as f:
-                    quota = int(f.read().split()[0])
+            memory, quota = cgroup_limits(node)
             assert memory == 4096 * 1024 * 1024, memory
             assert quota == 2 * 100000, quota
             used = grid.node(node.id)["used"]
             assert (used["cpu"], used["memory_mb"], used["disk_gb"]) == (2, 4096, 50), used
             code, reply = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/resize",
-                                   {"package": "custom", "cpu": 8, "memory_mb": 1024, "disk_gb": 10})
+                                   {"package": "custom", "cpu": 16, "memory_mb": 1024, "disk_gb": 10})
             assert code == 422 and "does not fit" in reply["error"], reply
+            assert "nor on any other node" in reply["error"], reply
+            assert shown()["node_id"] == node.id and shown()["package"] == "standard", shown()
             code, out, err = cli("resize", NAME, "--package", "minimum")
             assert code == 0 and "minimum" in out, (out, err)
+
+        def resize_moves_when_it_does_not_fit():
+            saved = client().status_post("before the resizes that move it")["id"]
+            # 6 cpus: not on node a (4) nor b (2): on c (8), with its new limits
+            code, d = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/resize",
+                               {"package": "custom", "cpu": 6, "memory_mb": 2048, "disk_gb": 10})
+            assert code == 200, d
+            assert d["node_id"] == big.id and d["status"] == "running", d
+            assert (d["package"], d["cpu"], d["memory_mb"]) == ("custom", 6, 2048), d
+            assert d["instance_address"].startswith(big.address + ":"), d
+            assert cgroup_limits(big) == (2048 * 1024 * 1024, 6 * 100000)
+            assert status_there(saved) and status_there(state["first"]), "its data moved with it"
+            used = grid.node(big.id)["used"]
+            assert (used["cpu"], used["memory_mb"], used["disk_gb"]) == (6, 2048, 10), used
+            assert grid.node(node.id)["used"] == {"cpu": 0, "memory_mb": 0, "disk_gb": 0}
+            wait_until(lambda: not os.path.exists(f"{node.data_dir}/instances/{NAME}"), 30,
+                       "node a to remove its copy")
+            # 6 GB of memory: not on c (4 GB): the CLI moves it back to a
+            code, out, err = cli("resize", NAME, "--package", "custom", "--cpu", "2",
+                                 "--memory-mb", "6144", "--disk-gb", "10")
+            assert code == 0 and "running" in out and f"on node {node.id}" in out, (out, err)
+            d = shown()
+            assert d["node_id"] == node.id and d["memory_mb"] == 6144, d
+            assert cgroup_limits(node) == (6144 * 1024 * 1024, 2 * 100000)
+            assert status_there(saved), "its data moved back with it"
+            assert grid.node(big.id)["used"] == {"cpu": 0, "memory_mb": 0, "disk_gb": 0}
+            code, d = grid.api("POST", f"/api/grid/v1/deployments/{NAME}/resize", {"package": "minimum"})
+            assert code == 200 and d["node_id"] == node.id and d["memory_mb"] == 2048, d
 
         def upgrade_and_roll_back():
             binaries = f"{node.data_dir}/binaries"
@@ -182,7 +224,7 @@ def main():
             kept = f"{grid.dir}/control/backups/{NAME}"
             assert os.path.exists(f"{kept}/{backup['id']}.tar")
             lost = client().status_post("after the last backup")["id"]
-            node.kill()  # the machine is gone, with its instance
+            lab.cut(node.namespace)  # the machine is off the network, with its instance
             # (a scheduled backup may have caught the last status in between)
             newest_is_ours = sorted(os.listdir(kept))[-1] == f"{backup['id']}.tar"
             wait_until(lambda: shown()["status"] == "failed", 20, "the instance reported down")
@@ -191,7 +233,7 @@ def main():
             assert code == 0 and "running" in out, (out, err)
             d = shown()
             assert d["node_id"] == other.id and d["status"] == "running", d
-            assert d["instance_address"].startswith("127.0.0.3:"), d
+            assert d["instance_address"].startswith(other.address + ":"), d
             assert grid.through_gateway(HOST)[0] == 200, "through the gateway after the move"
             state.pop("client")  # a new sign-in through the gateway, on the new node
             assert status_there(saved) and status_there(state["first"]), "the backup's statuses are there"
@@ -201,7 +243,8 @@ def main():
             assert (used["cpu"], used["memory_mb"], used["disk_gb"]) == (1, 2048, 10), used
             assert grid.node(node.id)["used"] == {"cpu": 0, "memory_mb": 0, "disk_gb": 0}, \
                 grid.node(node.id)
-            node.start()  # the old node comes back: it drops its stale copy
+            assert big.info["status"] == "up" and grid.node(big.id)["status"] == "up"
+            lab.cut(node.namespace, up=True)  # the old node is back: it drops its stale copy
             wait_until(lambda: not os.path.exists(f"{node.data_dir}/instances/{NAME}"), 30,
                        "the old node to remove its copy")
             assert grid.through_gateway(HOST)[0] == 200, "still served after the old node is back"
@@ -217,6 +260,8 @@ def main():
         suite.run("scheduled backups, the newest two kept", scheduled_backups_are_pruned)
         suite.run("stop and start keep data and capacity", stop_and_start)
         suite.run("resize changes the cgroup limits in place", resize_in_place)
+        suite.run("resize to a package that does not fit moves it to another node",
+                  resize_moves_when_it_does_not_fit)
         suite.run("upgrade to a new binary; a failing one is rolled back", upgrade_and_roll_back)
         suite.run("a node lost: the instance is redeployed elsewhere from its last backup",
                   node_lost_redeployed_from_last_backup)
