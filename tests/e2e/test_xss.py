@@ -4,14 +4,18 @@
 field a person or a remote server controls -- post text, content warning, display name, bio,
 profile fields, poll options, media descriptions, custom emoji shortcodes, link card titles and
 the HTML of a federated Note, its actor's name, summary and fields (a fake peer on mallory.test
-delivers signed activities). Then:
+delivers signed activities), report comments (local and a remote Flag), announcements, rules and
+the instance's documents. Then:
 
   - the API's `content`, `note`, field values and `display_name` hold only Mastodon's allowed
     tags and attributes, no `javascript:`/`data:` href, and every link has rel/target set;
   - Debian's chromium (tests/e2e/xss.mjs) opens the server-rendered pages (profile, post, tag)
-    and the web client (home, notifications, profile, post) signed in: no script runs (hooked
-    dialogs and a global marker the payloads try to set), no element carries an event handler
-    or a script URL, and no Content-Security-Policy violation is reported.
+    and the web client (home, notifications, profile, post, search results, posts arriving over
+    the streaming API) signed in, the staff views (reports, accounts, rules, announcements) as the
+    admin, and the HTML part of every mail the instance sent (mention, follow, report, sign-in):
+    no script runs (hooked dialogs and a global marker the payloads try to set), no element
+    carries an event handler or a script URL, and no Content-Security-Policy violation is
+    reported.
 
 Runs in the federation tests' private mount namespace (needs root and unshare(1), else skipped).
 
@@ -29,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "federation"))
 import fedlib  # noqa: E402
 from fedlib import harness, wait_for  # noqa: E402
+from smtp_sink import SmtpSink  # noqa: E402
 
 fedlib.enter_namespace()
 args = harness.parse_args(__doc__)
@@ -137,7 +142,18 @@ def payloads_everywhere(t):
     S["alpha"] = alpha
     alice = harness.register(alpha, "alice")
     S["alice"] = alice
+    bob = S["bob"] = harness.register(alpha, "bob")
     tok = alice.token
+    # Mail from here on (accounts made before it need no confirmation): every mail's HTML part is
+    # opened in the browser too.
+    sink = S["sink"] = SmtpSink(harness.free_port()).start()
+    alpha.stop()
+    alpha.start(overrides={"SMTP_SERVER": "127.0.0.1", "SMTP_PORT": str(sink.port), "SMTP_TLS": "none",
+                           "SMTP_FROM_ADDRESS": "notifications@alpha.test"})
+    alpha.api("PATCH", "/api/v1/accounts/update_credentials", token=bob.token,
+              form={"display_name": SHORT[1][:30], "note": CORPUS[:450]})
+    alpha.api("POST", f"/api/v1/accounts/{alice.id}/follow", token=bob.token)
+    alpha.api("POST", f"/api/v1/accounts/{bob.id}/follow", token=tok)
     # Profile: display name, bio, fields.
     form = {"display_name": SHORT[0][:30], "note": CORPUS[:450]}
     for i, p in enumerate(SHORT):
@@ -226,6 +242,26 @@ def payloads_everywhere(t):
     S["remote"] = remote
     wait_for(lambda: alpha.api("GET", f"/api/v1/statuses/{statuses[-1]['id']}", token=tok).get("card"), timeout=15)
 
+    # Staff: reports (alice's, and mallory's server's Flag), an announcement, a rule, documents.
+    admin = S["admin"] = harness.admin_user(alpha)
+    admin.token = harness.password_token(alpha, admin.email, admin.password,
+                                         scope="read write admin:read admin:write")
+    alpha.api("POST", "/api/v1/reports", token=tok, json_body={
+        "account_id": account[0]["id"], "status_ids": [remote[0]["id"]], "comment": CORPUS[:1000],
+        "category": "other"})
+    r = mallory.post("mallory", "http://alpha.test/inbox", {
+        "@context": "https://www.w3.org/ns/activitystreams", "type": "Flag", "id": m + "#flag-1",
+        "actor": m, "content": CORPUS, "object": [alice.account["url"].replace("/@alice", "/users/alice")]})
+    t.require(r.status in (200, 202), f"mallory's Flag is accepted: {r.status}")
+    t.require(wait_for(lambda: len(alpha.api("GET", "/api/v1/admin/reports", token=admin.token)) >= 2),
+              "both reports reach the admin")
+    alpha.api("POST", "/api/v1/admin/announcements", token=admin.token, form={"text": CORPUS[:900]})
+    alpha.api("POST", "/api/v1/admin/rules", token=admin.token, form={"text": SHORT[0], "hint": SHORT[3]})
+    for name in ("extended_description", "privacy_policy", "terms_of_service"):
+        alpha.api("PUT", f"/api/v1/admin/instance_documents/{name}", token=admin.token, form={"text": CORPUS})
+    # The mails: a mention and a follow for alice (from hostile names), the reports for staff.
+    S["mails"] = sink.wait_for(lambda m: m.part("text/html") is not None, count=4, timeout=30)
+
 
 @suite.case
 def the_api_returns_sanitized_html(t):
@@ -272,16 +308,39 @@ def no_script_runs_in_the_browser(t):
     subprocess.run([os.path.join(HERE, "install")], check=True)
     local = [s for s in S["statuses"]]
     remote = S["remote"]
-    server_pages = ["/@alice", f"/tags/{TAG}", "/@mallory@mallory.test"] + [f"/@alice/{s['id']}" for s in local]
-    client_pages = ["/home", "/notifications", "/@alice", f"/tags/{TAG}",
-                    f"/@mallory@mallory.test"] + [f"/@alice/{s['id']}" for s in local] + \
+    server_pages = ["/@alice", f"/tags/{TAG}", "/@mallory@mallory.test", "/@bob", "/about", "/privacy-policy",
+                    "/terms-of-service"] + [f"/@alice/{s['id']}" for s in local]
+    client_pages = ["/home", "/notifications", "/@alice", f"/tags/{TAG}", f"/search?q={TAG}",
+                    "/search?q=mallory", f"/@mallory@mallory.test"] + [f"/@alice/{s['id']}" for s in local] + \
                    [f"/@mallory@mallory.test/{s['id']}" for s in remote]
+    reports = alpha.api("GET", "/api/v1/admin/reports", token=S["admin"].token)
+    # The accounts view opens on pending sign-ups: its second tab lists the active accounts.
+    admin_pages = ["/admin/reports", {"path": "/admin/accounts", "tab": 1}, "/admin/rules", "/admin/announcements"] + \
+                  [f"/admin/reports/{r['id']}" for r in reports]
+    t.check(len(S["mails"]) >= 4, "the instance sent mails with an HTML part",
+            [m.subject for m in S["sink"].received()])
+    mail_files = []
+    for i, mail in enumerate(S["mails"]):
+        path = os.path.join(alpha.tmp, f"mail-{i}.html")
+        with open(path, "w") as f:
+            f.write(mail.part("text/html"))
+        mail_files.append({"subject": mail.subject, "path": path})
+    # Posts that arrive over the streaming API while alice's home is open: bob (whom alice
+    # follows, with a hostile display name) posts the corpus.
+    streamed = [f"streamedxss{i} " + "\n".join(PAYLOADS[k:k + 6])[:450] for i, k in enumerate(range(0, len(PAYLOADS), 6))]
     env = dict(os.environ, HERD_URL=alpha.url, CHROMIUM=chromium, XSS_EMAIL=alice.email,
                XSS_PASSWORD=alice.password, XSS_SERVER_PAGES=json.dumps(server_pages),
-               XSS_CLIENT_PAGES=json.dumps(client_pages), XSS_RESOLVE=f"alpha.test {alpha.address}")
+               XSS_CLIENT_PAGES=json.dumps(client_pages), XSS_RESOLVE=f"alpha.test {alpha.address}",
+               XSS_ADMIN_EMAIL=S["admin"].email, XSS_ADMIN_PASSWORD=S["admin"].password,
+               XSS_ADMIN_PAGES=json.dumps(admin_pages), XSS_MAIL_FILES=json.dumps(mail_files),
+               XSS_STREAM_TOKEN=S["bob"].token, XSS_STREAM_TEXTS=json.dumps(streamed))
     run = subprocess.run([node, os.path.join(HERE, "xss.mjs")], env=env, cwd=HERE, timeout=600)
     t.check(run.returncode == 0, f"xss.mjs exited {run.returncode} (its FAIL lines say where)")
 
 
 if __name__ == "__main__":
-    sys.exit(suite.run())
+    try:
+        sys.exit(suite.run())
+    finally:
+        if "sink" in S:
+            S["sink"].stop()
