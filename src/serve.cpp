@@ -28,6 +28,7 @@
 #include "service/archives.hpp"
 #include "service/custom_emojis.hpp"
 #include "service/imports.hpp"
+#include "service/media.hpp"
 #include "service/polls.hpp"
 #include "service/preview_cards.hpp"
 #include "service/rate_limits.hpp"
@@ -141,6 +142,9 @@ int serve_main(const std::string& config_path) {
   });
   service::Ticker scheduled("scheduled statuses", std::chrono::seconds(1), [&app] {
     service::publish_due_statuses(app, now_unix_ms());  // posts scheduled statuses when due
+  });
+  service::Ticker media_worker("media", std::chrono::seconds(1), [&app] {
+    service::run_media_jobs(app, now_unix_ms());  // processes video, audio and animated GIFs
   });
   service::Ticker cards("preview cards", std::chrono::seconds(1), [&app] {
     service::fetch_due_preview_cards(app, now_unix_ms());  // link previews of new statuses

@@ -99,7 +99,8 @@ std::optional<std::string> relative_path_from_url(const std::vector<std::string>
   std::size_t dot = name.find('.');
   if (dot == std::string_view::npos) return std::nullopt;
   std::string_view style = name.substr(0, dot), extension = name.substr(dot + 1);
-  if (style != "original" && style != "small") return std::nullopt;
+  // "upload" (a file waiting for the media worker, as sent) is never served.
+  if (style != "original" && style != "small" && style != "thumbnail") return std::nullopt;
   if (content_type_for_extension(extension).empty()) return std::nullopt;
   return out + '/' + std::string(name);
 }

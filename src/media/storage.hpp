@@ -24,7 +24,8 @@
 
 namespace herd::media {
 
-// "media/000/113/…/original.png": the file of attachment `id` in `style` (original | small).
+// "media/000/113/…/original.png": the file of attachment `id` in `style`: original, small (the
+// generated preview), thumbnail (a custom preview) or upload (as sent, until processed).
 std::string relative_path(Id id, std::string_view style, std::string_view extension);
 // The public URL path of a stored file ("/system/media_attachments/files/000/…/original.png").
 std::string url_path(std::string_view relative_path);

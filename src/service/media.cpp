@@ -1,8 +1,10 @@
 #include "service/media.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -10,12 +12,19 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "media/processing.hpp"
 #include "media/sniff.hpp"
 #include "media/storage.hpp"
+#include "store/federation.hpp"
 
 namespace herd::service {
 
+namespace json = boost::json;
+
 namespace {
+
+constexpr std::int64_t kMediaLockMs = 10 * 60'000;  // ffmpeg's own deadline is 5 minutes
+constexpr int kMediaMaxAttempts = 3;
 
 std::size_t count_code_points(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char ch) {
@@ -78,6 +87,78 @@ std::pair<double, double> parse_focus(std::string_view text) {
   return {number(text.substr(0, comma)), number(text.substr(comma + 1))};
 }
 
+namespace {
+
+// Work files of the processing tools: under the data folder (same disk as the media).
+std::filesystem::path work_dir(const App& app) {
+  return std::filesystem::path(app.config.data_dir) / "tmp";
+}
+
+// Checks on the bytes alone, before anything is decoded: size limits and, for images, the pixel
+// count their header declares (a decompression bomb is refused here).
+std::optional<media::ImageHeader> check_upload(const media::Format& format, std::string_view file) {
+  if (format.type != "image") {
+    if (file.size() > static_cast<std::size_t>(limits::video_size_limit))
+      fail(ErrorKind::validation, "Validation failed: File file size must be less than 99 MB");
+    return std::nullopt;
+  }
+  if (file.size() > static_cast<std::size_t>(limits::image_size_limit))
+    fail(ErrorKind::validation, "Validation failed: File file size must be less than 16 MB");
+  auto size = media::image_dimensions(file);
+  if (!size) fail(ErrorKind::validation, "Validation failed: File could not be processed");
+  if (std::uint64_t{size->width} * size->height >
+      static_cast<std::uint64_t>(limits::image_matrix_limit))
+    fail(ErrorKind::validation,
+         "Validation failed: File dimensions are too large (" + std::to_string(size->width) + "x" +
+             std::to_string(size->height) + " pixels; at most " +
+             std::to_string(limits::image_matrix_limit) + " pixels are accepted)");
+  return media::read_image_header(file, format);  // libvips' own reading of the header
+}
+
+// Stores what processing made and fills the attachment's columns from it. Files written are
+// added to `written` (removed by the caller when the transaction does not commit).
+void store_processed(App& app, store::MediaAttachment& m, media::ProcessedMedia& processed,
+                     std::vector<std::string>& written) {
+  media::Storage& storage = media::storage(app.config);
+  std::string original =
+      media::relative_path(m.id, "original", processed.original.format.extension);
+  storage.store(original, processed.original.bytes);
+  written.push_back(original);
+  m.file = original;
+  if (processed.small) {
+    m.small_file = media::relative_path(m.id, "small", processed.small->format.extension);
+    storage.store(*m.small_file, processed.small->bytes);
+    written.push_back(*m.small_file);
+  }
+  m.type = processed.type;
+  m.content_type = processed.original.format.content_type;
+  m.file_size = static_cast<std::int64_t>(processed.original.bytes.size());
+  if (processed.original.size.width > 0 && processed.original.size.height > 0) {
+    m.width = processed.original.size.width;
+    m.height = processed.original.size.height;
+  }
+  if (processed.blurhash) m.blurhash = processed.blurhash;
+  m.meta = json::serialize(processed.meta);
+  m.processing = store::MediaProcessing::complete;
+}
+
+// A custom preview image: processed like an image's small preview (metadata stripped, at most
+// Mastodon's small size) and stored under a fresh name.
+std::string store_thumbnail(App& app, Id name_id, const std::string& bytes,
+                            const media::Format& format, std::string& blurhash) {
+  media::Rendition preview = media::preview_image(bytes, format, blurhash);
+  std::string relative = media::relative_path(name_id, "thumbnail", preview.format.extension);
+  media::storage(app.config).store(relative, preview.bytes);
+  return relative;
+}
+
+void remove_files(App& app, const std::vector<std::string>& files) {
+  media::Storage& storage = media::storage(app.config);
+  for (const auto& file : files) storage.remove(file);
+}
+
+}  // namespace
+
 store::MediaAttachment upload_media(App& app, Id account_id, const NewMedia& input) {
   if (input.file.empty()) fail(ErrorKind::validation, "Validation failed: File can't be blank");
   auto format = media::sniff(input.file);
@@ -92,36 +173,44 @@ store::MediaAttachment upload_media(App& app, Id account_id, const NewMedia& inp
   if (m.description && m.description->empty()) m.description.reset();
   set_focus(m, input.focus);
   m.created_at = now_unix_ms();
-  if (m.type == "image") {
-    if (input.file.size() > static_cast<std::size_t>(limits::image_size_limit))
-      fail(ErrorKind::validation, "Validation failed: File file size must be less than 16 MB");
-    auto size = media::image_dimensions(input.file);
-    if (!size) fail(ErrorKind::validation, "Validation failed: File could not be processed");
-    if (std::uint64_t{size->width} * size->height >
-        static_cast<std::uint64_t>(limits::image_matrix_limit))
-      fail(ErrorKind::validation, "Validation failed: File dimensions are too large");
-    m.width = size->width;
-    m.height = size->height;
-  } else if (input.file.size() > static_cast<std::size_t>(limits::video_size_limit)) {
-    fail(ErrorKind::validation, "Validation failed: File file size must be less than 99 MB");
-  }
+  auto header = check_upload(*format, input.file);
   std::optional<media::Format> thumbnail;
   if (input.thumbnail && !input.thumbnail->empty()) thumbnail = thumbnail_format(*input.thumbnail);
+  bool background =
+      input.in_background && media::processed_in_background(*format, header ? &*header : nullptr);
 
   media::Storage& storage = media::storage(app.config);
-  m.file = media::relative_path(m.id, "original", format->extension);
-  storage.store(m.file, input.file);
+  std::vector<std::string> written;
   try {
-    if (thumbnail) {
-      m.thumbnail_file = media::relative_path(m.id, "small", thumbnail->extension);
-      storage.store(*m.thumbnail_file, *input.thumbnail);
+    if (background) {
+      // Kept as uploaded under a name never served, until the worker has processed it.
+      m.file = media::relative_path(m.id, "upload", format->extension);
+      storage.store(m.file, input.file);
+      written.push_back(m.file);
+      m.processing = store::MediaProcessing::queued;
+    } else {
+      auto processed = media::process_media(input.file, *format, work_dir(app));
+      store_processed(app, m, processed, written);
     }
-    app.db->write([&](store::Connection& c) { store::insert_media(c, m); });
+    if (thumbnail) {
+      std::string blurhash;
+      m.thumbnail_file = store_thumbnail(app, m.id, *input.thumbnail, *thumbnail, blurhash);
+      written.push_back(*m.thumbnail_file);
+      if (!m.blurhash) m.blurhash = blurhash;  // audio: the cover's
+    }
+    app.db->write([&](store::Connection& c) {
+      store::insert_media(c, m);
+      if (background) {
+        json::object payload{{"media_id", std::to_string(m.id)}};
+        store::insert_job(c, next_id(), kMediaQueue, json::serialize(payload), m.created_at,
+                          m.created_at);
+      }
+    });
   } catch (const ApiError&) {
-    remove_media_files(app, {m});
+    remove_files(app, written);
     throw;
   } catch (const std::exception& error) {
-    remove_media_files(app, {m});
+    remove_files(app, written);
     if (disk_full(error)) {
       log::warn("media upload: the database is out of space: {}", error.what());
       storage.fail_out_of_space();
@@ -129,6 +218,77 @@ store::MediaAttachment upload_media(App& app, Id account_id, const NewMedia& inp
     throw;
   }
   return m;
+}
+
+int run_media_jobs(App& app, std::int64_t now) {
+  bool due = app.db->read_value(
+      [&](store::Connection& c) { return store::has_due_jobs(c, kMediaQueue, now); });
+  if (!due) return 0;
+  auto jobs = app.db->write_value([&](store::Connection& c) {
+    return store::claim_jobs(c, kMediaQueue, now, kMediaLockMs, 2);
+  });
+  media::Storage& storage = media::storage(app.config);
+  for (const auto& job : jobs) {
+    Id media_id = 0;
+    std::vector<std::string> written;
+    try {
+      json::object payload = json::parse(job.payload).as_object();
+      media_id = std::stoll(std::string(payload.at("media_id").as_string()));
+      auto found =
+          app.db->read_value([&](store::Connection& c) { return store::find_media(c, media_id); });
+      if (!found || found->processing == store::MediaProcessing::complete) {
+        app.db->write([&](store::Connection& c) { store::delete_job(c, job.id); });
+        continue;  // deleted (with its files) or done meanwhile
+      }
+      store::MediaAttachment m = *found;
+      std::string upload = m.file;
+      auto bytes = storage.read(upload);
+      if (!bytes) throw std::runtime_error("the uploaded file " + upload + " is missing");
+      auto format = media::sniff(*bytes);
+      if (!format) fail(ErrorKind::validation, "Validation failed: File content type is invalid");
+      auto processed = media::process_media(*bytes, *format, work_dir(app));
+      store_processed(app, m, processed, written);
+      if (!m.blurhash && m.thumbnail_file) m.blurhash = found->blurhash;
+      bool kept = app.db->write_value([&](store::Connection& c) {
+        store::delete_job(c, job.id);
+        if (!store::find_media(c, media_id)) return false;
+        store::update_media_processed(c, m);
+        return true;
+      });
+      if (!kept) remove_files(app, written);  // deleted while being processed
+      storage.remove(upload);
+      log::info("media {}: processed ({}, {} bytes)", media_id, m.type, m.file_size);
+    } catch (const ApiError& error) {
+      // The file itself is at fault: retrying cannot help.
+      remove_files(app, written);
+      log::warn("media {}: processing failed: {}", media_id, error.what());
+      app.db->write([&](store::Connection& c) {
+        store::delete_job(c, job.id);
+        if (auto m = store::find_media(c, media_id)) {
+          m->processing = store::MediaProcessing::failed;
+          store::update_media_processed(c, *m);
+        }
+      });
+    } catch (const std::exception& error) {
+      remove_files(app, written);
+      bool give_up = job.attempts + 1 >= kMediaMaxAttempts;
+      log::warn("media {}: processing attempt {} failed{}: {}", media_id, job.attempts + 1,
+                give_up ? " (given up)" : "", error.what());
+      app.db->write([&](store::Connection& c) {
+        if (!give_up) {
+          store::retry_job(c, job.id, now + (job.attempts + 1) * 10'000, job.attempts + 1,
+                           error.what());
+          return;
+        }
+        store::delete_job(c, job.id);
+        if (auto m = store::find_media(c, media_id)) {
+          m->processing = store::MediaProcessing::failed;
+          store::update_media_processed(c, *m);
+        }
+      });
+    }
+  }
+  return static_cast<int>(jobs.size());
 }
 
 store::MediaAttachment find_own_media(App& app, Id account_id, Id media_id) {
@@ -146,11 +306,10 @@ store::MediaAttachment update_media(App& app, Id account_id, Id media_id,
   if (current.status_id) not_found();
   std::optional<std::string> new_thumbnail, old_thumbnail = current.thumbnail_file;
   media::Storage& storage = media::storage(app.config);
-  if (thumbnail) {
-    // A fresh name, so that the old preview stays valid until the update commits.
-    new_thumbnail = media::relative_path(next_id(), "small", thumbnail->extension);
-    storage.store(*new_thumbnail, *input.thumbnail);
-  }
+  std::string thumbnail_blurhash;
+  if (thumbnail)  // a fresh name, so that the old preview stays valid until the update commits
+    new_thumbnail =
+        store_thumbnail(app, next_id(), *input.thumbnail, *thumbnail, thumbnail_blurhash);
   store::MediaAttachment updated;
   try {
     updated = app.db->write_value([&](store::Connection& c) {
@@ -205,6 +364,9 @@ std::vector<Id> media_to_attach(store::Connection& c, Id account_id,
     auto it = found.find(id);
     if (it == found.end() || it->second.account_id != account_id || it->second.status_id)
       missing.push_back(std::to_string(id));
+    else if (it->second.processing != store::MediaProcessing::complete)
+      fail(ErrorKind::validation,
+           "Cannot attach files that have not finished processing. Try again in a moment!");
   }
   if (!missing.empty()) {
     std::string list;
@@ -225,6 +387,7 @@ void remove_media_files(App& app, const std::vector<store::MediaAttachment>& med
   media::Storage& storage = media::storage(app.config);
   for (const auto& m : media) {
     if (!m.file.empty()) storage.remove(m.file);
+    if (m.small_file) storage.remove(*m.small_file);
     if (m.thumbnail_file) storage.remove(*m.thumbnail_file);
   }
 }

@@ -15,18 +15,32 @@
 
 namespace herd::service {
 
+inline constexpr std::string_view kMediaQueue = "media";
+
 struct NewMedia {
-  std::string file;                      // the uploaded bytes
+  std::string file;  // the uploaded bytes
+  // Mastodon's v2 upload: video, audio and animated GIFs are left to the media worker (the
+  // attachment comes back with processing queued, url null; the API answers 202).
+  bool in_background = false;
   std::optional<std::string> thumbnail;  // a custom preview image's bytes
   std::optional<std::string> description;
   std::optional<std::string> focus;  // "x,y", each -1.0..1.0
 };
 
 // Sniffs the file's type from its bytes (422 "Validation failed: File content type is invalid"
-// for anything but the supported images, videos and audio), checks sizes, the description's
-// length and the disk quota (422 "Disk quota exceeded: X of Y used"), stores the file (and the
-// thumbnail) and records the unattached attachment.
+// for anything but the supported images, videos and audio), checks sizes (an image's pixel count
+// from its header, before decoding: 422 "Validation failed: File dimensions are too large"), the
+// description's length and the disk quota (422 "Disk quota exceeded: X of Y used"), processes
+// the file (media/processing: metadata stripped, small preview, blurhash, meta; 422 "Validation
+// failed: File could not be processed" when it cannot be decoded) and records the unattached
+// attachment. With in_background, slow kinds are stored as uploaded (under a name that is never
+// served) and queued for the media worker in the transaction that records them.
 store::MediaAttachment upload_media(App& app, Id account_id, const NewMedia& input);
+
+// The media worker (a Ticker): processes queued uploads; returns how many jobs were handled.
+// A file that cannot be processed marks its attachment failed (logged; the job's error stays
+// visible in the jobs table until it is given up); other errors are retried a few times.
+int run_media_jobs(App& app, std::int64_t now);
 
 // The account's own attachment (attached or not); not_found otherwise.
 store::MediaAttachment find_own_media(App& app, Id account_id, Id media_id);
@@ -49,8 +63,8 @@ std::pair<double, double> parse_focus(std::string_view text);
 
 // ---- for the status services, inside their transaction -----------------------------------------
 
-// The attachments to put on a new status: at most 4 ids, each the account's own and unattached,
-// in the order given; 422 otherwise. Returns them parsed.
+// The attachments to put on a new status: at most 4 ids, each the account's own, unattached and
+// processed, in the order given; 422 otherwise. Returns them parsed.
 std::vector<Id> media_to_attach(store::Connection& c, Id account_id,
                                 const std::vector<std::string>& media_ids);
 // Attaches them to the (inserted) status; 422 when one was taken by another status meanwhile.

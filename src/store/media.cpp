@@ -8,7 +8,8 @@ namespace {
 
 constexpr const char* kColumns =
     "id, account_id, status_id, type, file, thumbnail_file, content_type, file_size, width, "
-    "height, description, focus_x, focus_y, blurhash, remote_url, position, created_at";
+    "height, description, focus_x, focus_y, blurhash, remote_url, position, created_at, "
+    "small_file, meta, processing";
 
 std::optional<double> optional_double(const Row& r, int column) {
   if (r.is_null(column)) return std::nullopt;
@@ -35,6 +36,9 @@ MediaAttachment media_from_row(const Row& r) {
   m.remote_url = r.os(i++);
   m.position = static_cast<int>(r.i(i++));
   m.created_at = r.i(i++);
+  m.small_file = r.os(i++);
+  m.meta = r.os(i++);
+  m.processing = static_cast<MediaProcessing>(r.i(i++));
   return m;
 }
 
@@ -49,11 +53,17 @@ std::vector<MediaAttachment> media_from_result(const Result& result) {
 
 void insert_media(Connection& c, const MediaAttachment& m) {
   c.query(std::string("INSERT INTO media_attachments (") + kColumns +
-              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-          {Value(m.id), Value(m.account_id), opt(m.status_id), Value(m.type), Value(m.file),
-           opt(m.thumbnail_file), Value(m.content_type), Value(m.file_size), opt(m.width),
-           opt(m.height), opt(m.description), opt(m.focus_x), opt(m.focus_y), opt(m.blurhash),
-           opt(m.remote_url), Value(std::int64_t{m.position}), Value(m.created_at)});
+              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          {Value(m.id),           Value(m.account_id),
+           opt(m.status_id),      Value(m.type),
+           Value(m.file),         opt(m.thumbnail_file),
+           Value(m.content_type), Value(m.file_size),
+           opt(m.width),          opt(m.height),
+           opt(m.description),    opt(m.focus_x),
+           opt(m.focus_y),        opt(m.blurhash),
+           opt(m.remote_url),     Value(std::int64_t{m.position}),
+           Value(m.created_at),   opt(m.small_file),
+           opt(m.meta),           Value(static_cast<std::int64_t>(m.processing))});
 }
 
 std::optional<MediaAttachment> find_media(Connection& c, Id id) {
@@ -77,6 +87,15 @@ void update_media_metadata(Connection& c, const MediaAttachment& m) {
       "UPDATE media_attachments SET description = ?, focus_x = ?, focus_y = ?, thumbnail_file = ? "
       "WHERE id = ?",
       {opt(m.description), opt(m.focus_x), opt(m.focus_y), opt(m.thumbnail_file), Value(m.id)});
+}
+
+void update_media_processed(Connection& c, const MediaAttachment& m) {
+  c.query(
+      "UPDATE media_attachments SET type = ?, file = ?, small_file = ?, content_type = ?, "
+      "file_size = ?, width = ?, height = ?, blurhash = ?, meta = ?, processing = ? WHERE id = ?",
+      {Value(m.type), Value(m.file), opt(m.small_file), Value(m.content_type), Value(m.file_size),
+       opt(m.width), opt(m.height), opt(m.blurhash), opt(m.meta),
+       Value(static_cast<std::int64_t>(m.processing)), Value(m.id)});
 }
 
 void delete_media(Connection& c, Id id) {

@@ -12,6 +12,10 @@
 
 namespace herd::store {
 
+// Mastodon's processing states: an upload waits (queued) for the media worker, which processes
+// it (in_progress) to complete, or gives up (failed).
+enum class MediaProcessing { queued = 0, in_progress = 1, complete = 2, failed = 3 };
+
 struct MediaAttachment {
   Id id = 0;
   Id account_id = 0;
@@ -19,6 +23,7 @@ struct MediaAttachment {
   std::string type = "unknown";  // image | gifv | video | audio | unknown
   std::string file;              // path relative to the data folder ("" for remote media)
   std::optional<std::string> thumbnail_file;  // custom preview image, relative path
+  std::optional<std::string> small_file;      // the generated `small` preview, relative path
   std::string content_type;
   std::int64_t file_size = 0;
   std::optional<std::int64_t> width, height;
@@ -26,6 +31,10 @@ struct MediaAttachment {
   std::optional<double> focus_x, focus_y;
   std::optional<std::string> blurhash;
   std::optional<std::string> remote_url;
+  // Mastodon's meta without `focus`, as JSON text ({"original": {...}, "small": {...}, and for
+  // video/audio "length", "duration", "fps", ...}); nullopt: derived from width and height.
+  std::optional<std::string> meta;
+  MediaProcessing processing = MediaProcessing::complete;
   int position = 0;  // order within its status
   std::int64_t created_at = 0;
 };
@@ -36,6 +45,9 @@ std::optional<MediaAttachment> find_media(Connection& c, Id id);
 std::vector<MediaAttachment> find_media_by_ids(Connection& c, const std::vector<Id>& ids);
 // Writes description, focus_x, focus_y and thumbnail_file.
 void update_media_metadata(Connection& c, const MediaAttachment& media);
+// Writes what processing produced: type, file, small_file, content_type, file_size, width,
+// height, blurhash, meta and processing.
+void update_media_processed(Connection& c, const MediaAttachment& media);
 void delete_media(Connection& c, Id id);
 // Attaches the account's unattached media to a status, each at its index in `ids`. Returns how
 // many rows were attached (fewer than ids.size() when some were taken meanwhile).

@@ -755,6 +755,11 @@ CREATE TABLE account_archives (
 );
 CREATE INDEX account_archives_by_account ON account_archives (account_id, id);
 )SQL"},
+      {32, "media processing: small preview, meta, processing state", R"SQL(
+ALTER TABLE media_attachments ADD COLUMN small_file TEXT;
+ALTER TABLE media_attachments ADD COLUMN meta TEXT;
+ALTER TABLE media_attachments ADD COLUMN processing INTEGER NOT NULL DEFAULT 2;
+)SQL"},
       {34, "full-text search of statuses",
        // The index is filled by service/search: the statuses written before this migration by
        // the backfill that `search_backfill_after` asks of `herd serve` (or herd admin search

@@ -600,6 +600,28 @@ def png(width, height, seed=0):
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+def multipart(parts, boundary="herdmediaboundary"):
+    """A multipart/form-data body. parts: (name, value bytes, headers dict with optional
+    "filename" and "type"); returns (body, content type)."""
+    out = b""
+    for name, value, extra in parts:
+        disposition = f'form-data; name="{name}"'
+        if "filename" in extra:
+            disposition += f'; filename="{extra["filename"]}"'
+        out += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n".encode()
+        if "type" in extra:
+            out += f"Content-Type: {extra['type']}\r\n".encode()
+        out += b"\r\n" + value + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
+def upload_raw(server, token, parts, path="/api/v2/media"):
+    """POST a multipart media upload; returns the Response."""
+    body, content_type = multipart(parts)
+    return server.http("POST", path, token=token, body=body, content_type=content_type)
+
+
 def eventually(fn, timeout=5.0, interval=0.1):
     """Calls fn() until it returns something truthy (returned) or timeout seconds pass (None or the
     last falsy value): for effects a server applies in the background."""

@@ -20,22 +20,31 @@ json::value nullable(const std::optional<std::string>& text) {
 }  // namespace
 
 json::object media_attachment_json(const App& app, const store::MediaAttachment& m) {
+  // Until processed (Mastodon's v2 upload), there is no file to show yet: url is null.
+  bool processed = m.processing == store::MediaProcessing::complete;
   json::value url = nullptr;
-  if (!m.file.empty())
+  if (!m.file.empty() && processed)
     url = app.base_url() + media::url_path(m.file);
   else if (m.remote_url)
     url = *m.remote_url;
   json::value preview = nullptr;
   if (m.thumbnail_file)
     preview = app.base_url() + media::url_path(*m.thumbnail_file);
+  else if (m.small_file && processed)
+    preview = app.base_url() + media::url_path(*m.small_file);
   else if (m.type == "image" || m.type == "gifv")
     preview = url;
 
   json::object meta;
-  if (m.width && m.height && *m.width > 0 && *m.height > 0) {
+  if (m.meta) {
+    boost::system::error_code ec;
+    auto parsed = json::parse(*m.meta, ec);
+    if (!ec && parsed.is_object()) meta = std::move(parsed.as_object());
+  } else if (m.width && m.height && *m.width > 0 && *m.height > 0) {
+    // Remote media (and uploads from before processing existed): the sizes it came with.
     json::object size = dimensions_json(*m.width, *m.height);
     meta["original"] = size;
-    meta["small"] = std::move(size);  // no downscaled copy: the preview is the original
+    meta["small"] = std::move(size);
   }
   if (m.focus_x && m.focus_y) meta["focus"] = json::object{{"x", *m.focus_x}, {"y", *m.focus_y}};
 

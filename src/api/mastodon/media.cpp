@@ -31,20 +31,35 @@ http::Response media_response(App& app, const store::MediaAttachment& media) {
   return http::Response::json(media_attachment_json(app, media));
 }
 
-http::Response upload(App& app, http::Request& request) {
+// Mastodon's status codes: 206 while the media worker has not finished, 200 once it has.
+http::Response media_response(App& app, const store::MediaAttachment& media,
+                              int processing_status) {
+  http::Response response = media_response(app, media);
+  if (media.processing == store::MediaProcessing::queued ||
+      media.processing == store::MediaProcessing::in_progress)
+    response.status = processing_status;
+  return response;
+}
+
+http::Response upload(App& app, http::Request& request, bool v2) {
   Viewer viewer = require_user(app, request, kScope);
   service::NewMedia input;
+  input.in_background = v2;
   input.file = file_part(request, "file").value_or("");
   input.thumbnail = file_part(request, "thumbnail");
   input.description = http::param_string(request.params, "description");
   input.focus = http::param_string(request.params, "focus");
-  // Processed synchronously, so the attachment is complete (200 with its url) at once.
-  return media_response(app, service::upload_media(app, viewer.account_id(), input));
+  // v1 processes everything before answering; v2 answers 202 (url null) for video, audio and
+  // animated GIFs, which the media worker processes.
+  return media_response(app, service::upload_media(app, viewer.account_id(), input), 202);
 }
 
 http::Response show(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, kScope);
-  return media_response(app, service::find_own_media(app, viewer.account_id(), path_id(request)));
+  auto media = service::find_own_media(app, viewer.account_id(), path_id(request));
+  if (media.processing == store::MediaProcessing::failed)
+    fail(ErrorKind::validation, "Validation failed: File could not be processed");
+  return media_response(app, media, 206);
 }
 
 http::Response update(App& app, http::Request& request) {
@@ -88,8 +103,10 @@ void add_media_routes(http::Router& router, App& app) {
   auto bind = [&app](http::Response (*fn)(App&, http::Request&)) {
     return [&app, fn](http::Request& request) { return fn(app, request); };
   };
-  router.post("/api/v2/media", bind(upload));
-  router.post("/api/v1/media", bind(upload));
+  router.post("/api/v2/media",
+              [&app](http::Request& request) { return upload(app, request, true); });
+  router.post("/api/v1/media",
+              [&app](http::Request& request) { return upload(app, request, false); });
   router.get("/api/v1/media/:id", bind(show));
   router.put("/api/v1/media/:id", bind(update));
   router.del("/api/v1/media/:id", bind(destroy));

@@ -1,0 +1,65 @@
+// Image processing on libvips (Mastodon's Paperclip styles for images): the stored original is
+// re-encoded with its EXIF orientation applied and every metadata block (EXIF with GPS, XMP,
+// IPTC, comments, ICC after conversion to sRGB) stripped, downscaled to at most
+// kOriginalPixels; the `small` preview fits kSmallPixels; the blurhash (4×4 components) is
+// computed from the small preview.
+//
+// Decompression bombs: the pixel size is read from the file's header before any pixel is
+// decoded; more than limits::image_matrix_limit pixels is a 422 "Validation failed: File
+// dimensions are too large (...)". Only the loader of the sniffed format runs (never libvips'
+// "untrusted" loaders such as ImageMagick's); pipelines stream (sequential access, shrink on load
+// for JPEG), so memory stays bounded by a few rows of the original and the output.
+// Undecodable images are a 422 "Validation failed: File could not be processed".
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "media/sniff.hpp"
+
+namespace herd::media {
+
+inline constexpr std::int64_t kOriginalPixels = 8'294'400;  // 3840×2160, Mastodon's original
+inline constexpr std::int64_t kSmallPixels = 230'400;       // 640×360, Mastodon's small
+
+struct Geometry {
+  int width = 0;
+  int height = 0;
+};
+
+// One stored file of an attachment.
+struct Rendition {
+  std::string bytes;
+  Format format;  // what it was written as (may differ from the upload: AVIF and static GIF)
+  Geometry size;
+};
+
+struct ProcessedImage {
+  Rendition original;
+  Rendition small;
+  std::string blurhash;
+};
+
+// Starts libvips once per process (loaders limited to trusted ones, no operation cache).
+void init_image_library();
+
+// The oriented size from the header (width and height swapped for EXIF orientations 5-8),
+// and whether the image has several frames (an animated GIF or WebP). 422 when unreadable or
+// beyond the pixel limit.
+struct ImageHeader {
+  Geometry size;
+  int pages = 1;
+  bool profile = false;  // carries an ICC colour profile
+};
+ImageHeader read_image_header(std::string_view bytes, const Format& format);
+
+// The original and the small preview of an uploaded still image, with the blurhash.
+ProcessedImage process_image(std::string_view bytes, const Format& format);
+
+// Only the small preview and its blurhash (a custom thumbnail, a video's first frame).
+Rendition preview_image(std::string_view bytes, const Format& format, std::string& blurhash);
+
+// The size `size` scaled down (never up) to at most `pixels` pixels, keeping the aspect ratio.
+Geometry fit_pixels(Geometry size, std::int64_t pixels);
+
+}  // namespace herd::media
