@@ -27,7 +27,7 @@ std::string image_url(const std::string& base_url, const std::string& stored,
                       const std::string& fallback) {
   if (stored.empty()) return fallback;
   if (stored.rfind("http://", 0) == 0 || stored.rfind("https://", 0) == 0) return stored;
-  return base_url + media::url_path(stored);
+  return media::public_url(base_url, stored);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "federation/replies.hpp"
 #include "http/server.hpp"
 #include "mail/queue.hpp"
+#include "media/storage.hpp"
 #include "service/account_deletion.hpp"
 #include "service/accounts.hpp"
 #include "service/archives.hpp"
@@ -136,6 +137,22 @@ int serve_main(const std::string& config_path) {
   log::info("herd {} serving {} on http://{}:{} ({} I/O threads, {} workers, {})", HERD_VERSION,
             app.base_url(), app.config.bind, server.port(), threads, workers,
             app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
+  // Media on object storage: the settings are checked now, the bucket and credentials too (a
+  // refusal is logged; uploads then fail with 503 and the storage's reason until it is fixed).
+  try {
+    if (media::S3Client* s3 = media::storage(app.config).s3()) {
+      try {
+        s3->check();
+        log::info("media on object storage: bucket {} at {}", s3->settings().bucket,
+                  s3->public_url(""));
+      } catch (const media::S3Error& error) {
+        log::error("media storage: {} (uploads fail until this is fixed)", error.what());
+      }
+    }
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "herd: " << error.what() << "\n";
+    return 1;
+  }
   federation::DeliveryWorker delivery(app);  // sends queued deliveries until the server stops
   service::Ticker polls("polls", std::chrono::seconds(1), [&app] {
     service::run_poll_jobs(app, now_unix_ms());  // ends polls, spreads their counts

@@ -226,7 +226,7 @@ json::object document_json(const App& app, const store::MediaAttachment& m) {
   json::object o;
   o["type"] = "Document";
   o["mediaType"] = m.content_type;
-  o["url"] = m.file.empty() ? m.remote_url.value_or("") : app.base_url() + media::url_path(m.file);
+  o["url"] = m.file.empty() ? m.remote_url.value_or("") : media::public_url(app.base_url(), m.file);
   o["name"] = m.description ? json::value(*m.description) : json::value(nullptr);
   if (m.blurhash) o["blurhash"] = *m.blurhash;
   if (m.width && m.height) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "media/sniff.hpp"
 
 namespace herd::media {
@@ -169,8 +171,57 @@ std::string human_size(std::uint64_t bytes) {
   return fmt::format("{:.1f} {}", value, units[unit]);
 }
 
-Storage::Storage(fs::path data_dir, std::uint64_t quota_bytes)
-    : data_dir_(std::move(data_dir)), quota_(quota_bytes) {}
+std::optional<S3Settings> s3_settings_from_environment() {
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return std::string(value ? value : "");
+  };
+  if (env("S3_ENABLED") != "true") return std::nullopt;
+  S3Settings s;
+  s.bucket = env("S3_BUCKET");
+  s.endpoint = env("S3_ENDPOINT");
+  if (!env("S3_REGION").empty()) s.region = env("S3_REGION");
+  s.access_key_id = env("AWS_ACCESS_KEY_ID");
+  s.secret_access_key = env("AWS_SECRET_ACCESS_KEY");
+  s.alias_host = env("S3_ALIAS_HOST");
+  if (!env("S3_PROTOCOL").empty()) s.protocol = env("S3_PROTOCOL");
+  if (const char* permission = std::getenv("S3_PERMISSION")) s.permission = permission;
+  if (s.bucket.empty()) throw std::invalid_argument("S3_ENABLED=true needs S3_BUCKET");
+  if (s.access_key_id.empty() || s.secret_access_key.empty())
+    throw std::invalid_argument(
+        "S3_ENABLED=true needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  if (s.protocol != "http" && s.protocol != "https")
+    throw std::invalid_argument("S3_PROTOCOL: expected http or https, got \"" + s.protocol + "\"");
+  return s;
+}
+
+std::string object_key(std::string_view relative) {
+  return url_path(relative).substr(std::string_view("/system/").size());
+}
+
+std::string public_url(const std::string& base_url, std::string_view relative) {
+  // Read once: the settings are the process's environment, fixed at start.
+  static const std::optional<S3Client> s3 = [] {
+    auto settings = s3_settings_from_environment();
+    return settings ? std::optional<S3Client>(std::in_place, *settings) : std::nullopt;
+  }();
+  if (s3) return s3->public_url(object_key(relative));
+  return base_url + url_path(relative);
+}
+
+Storage::Storage(fs::path data_dir, std::uint64_t quota_bytes, std::optional<S3Settings> s3)
+    : data_dir_(std::move(data_dir)), quota_(quota_bytes) {
+  if (s3) s3_.emplace(std::move(*s3));
+}
+
+namespace {
+
+[[noreturn]] void storage_unavailable(const S3Error& error) {
+  log::error("media storage: {}", error.what());
+  fail(ErrorKind::unavailable, std::string("Media storage unavailable: ") + error.what());
+}
+
+}  // namespace
 
 void Storage::refresh_locked() {
   auto now = std::chrono::steady_clock::now();
@@ -203,6 +254,15 @@ void Storage::fail_out_of_space(const std::string& relative) {
 }
 
 void Storage::store(const std::string& relative, std::string_view bytes) {
+  if (s3_) {
+    std::string extension = relative.substr(relative.rfind('.') + 1);
+    try {
+      s3_->put(object_key(relative), bytes, content_type_for_extension(extension));
+    } catch (const S3Error& error) {
+      storage_unavailable(error);
+    }
+    return;
+  }
   std::uint64_t size = bytes.size();
   {
     std::lock_guard lock(mutex_);
@@ -231,6 +291,15 @@ void Storage::store(const std::string& relative, std::string_view bytes) {
 }
 
 void Storage::remove(const std::string& relative) {
+  if (s3_) {
+    try {
+      s3_->remove(object_key(relative));
+    } catch (const S3Error& error) {
+      // After the database forgot the file: an orphan object, logged for the admin.
+      log::error("media storage: {} not removed: {}", object_key(relative), error.what());
+    }
+    return;
+  }
   fs::path path = data_dir_ / relative;
   std::error_code ec;
   std::uint64_t size = fs::file_size(path, ec);
@@ -242,6 +311,13 @@ void Storage::remove(const std::string& relative) {
 }
 
 std::optional<std::string> Storage::read(const std::string& relative) const {
+  if (s3_) {
+    try {
+      return const_cast<S3Client&>(*s3_).get(object_key(relative));
+    } catch (const S3Error& error) {
+      storage_unavailable(error);
+    }
+  }
   std::ifstream in(data_dir_ / relative, std::ios::binary);
   if (!in) return std::nullopt;
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -256,7 +332,8 @@ Storage& storage(const Config& config) {
   auto key = std::make_pair(fs::absolute(config.data_dir).lexically_normal().string(),
                             static_cast<std::uint64_t>(config.disk_quota_bytes));
   auto& slot = instances[key];
-  if (!slot) slot = std::make_unique<Storage>(key.first, key.second);
+  if (!slot)
+    slot = std::make_unique<Storage>(key.first, key.second, s3_settings_from_environment());
   return *slot;
 }
 

@@ -1,6 +1,11 @@
 // Media files on local disk, under the data folder:
 //   <data_dir>/media/<id in 3-digit groups>/<style>.<ext>     e.g. media/000/113/.../original.png
 // published at <base_url>/system/media_attachments/files/<same groups>/<style>.<ext>.
+// With S3_ENABLED=true (Mastodon's settings, read from the environment: media/s3.hpp) the same
+// files are objects "media_attachments/files/<groups>/<style>.<ext>" in S3_BUCKET, published at
+// the bucket's (or S3_ALIAS_HOST's) URL; the data folder then holds no media and the disk quota
+// does not apply to them. A storage that refuses a write or cannot be reached is ApiError
+// unavailable (503) "Media storage unavailable: ..." with the storage's own reason.
 //
 // Writes are atomic (a temporary file in the same folder, fsync, rename, fsync of the folder), so a
 // reader never sees half a file and a failed write leaves nothing behind. The disk quota
@@ -21,6 +26,7 @@
 
 #include "core/config.hpp"
 #include "core/ids.hpp"
+#include "media/s3.hpp"
 
 namespace herd::media {
 
@@ -50,10 +56,23 @@ std::uint64_t folder_size(const std::filesystem::path& folder);
 // "12.3 MiB", "512 B": a size for people.
 std::string human_size(std::uint64_t bytes);
 
+// S3_ENABLED=true in the environment: the S3_* settings (S3_BUCKET required; S3_REGION default
+// us-east-1, S3_PROTOCOL default https, S3_PERMISSION default public-read). nullopt when S3 is
+// not enabled; std::invalid_argument naming the setting when it is enabled but incomplete.
+std::optional<S3Settings> s3_settings_from_environment();
+
+// The object key of a stored file ("media_attachments/files/000/…/original.png").
+std::string object_key(std::string_view relative_path);
+
+// Where clients fetch a stored file: the S3 (alias) URL when media are on S3, else
+// base_url + url_path(relative).
+std::string public_url(const std::string& base_url, std::string_view relative_path);
+
 class Storage {
  public:
-  // quota_bytes 0: no quota (only a full disk refuses uploads).
-  Storage(std::filesystem::path data_dir, std::uint64_t quota_bytes);
+  // quota_bytes 0: no quota (only a full disk refuses uploads). With `s3`, files are objects.
+  Storage(std::filesystem::path data_dir, std::uint64_t quota_bytes,
+          std::optional<S3Settings> s3 = std::nullopt);
 
   // Stores a new file at `relative` (see relative_path). Checks the quota first.
   void store(const std::string& relative, std::string_view bytes);
@@ -65,6 +84,8 @@ class Storage {
   std::uint64_t used_bytes();
   std::uint64_t quota_bytes() const { return quota_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
+  // The object storage client, when media are on S3.
+  S3Client* s3() { return s3_ ? &*s3_ : nullptr; }
   // Throws the 422 "Disk quota exceeded: X of Y used" with the numbers of the disk holding
   // `relative` (for a write that ran out of space, here or in the database: "" for the folder).
   [[noreturn]] void fail_out_of_space(const std::string& relative = "");
@@ -74,6 +95,7 @@ class Storage {
 
   std::filesystem::path data_dir_;
   std::uint64_t quota_;
+  std::optional<S3Client> s3_;
   std::mutex mutex_;
   std::uint64_t used_ = 0;
   bool scanned_ = false;

@@ -179,7 +179,7 @@ void remember_remote_emojis(App& app, const std::string& domain,
 
 std::string emoji_url(const App& app, const store::CustomEmoji& emoji) {
   if (!emoji.local()) return emoji.image_url;
-  return app.base_url() + media::url_path(emoji.file_path);
+  return media::public_url(app.base_url(), emoji.file_path);
 }
 
 }  // namespace herd::service

@@ -24,14 +24,14 @@ json::object media_attachment_json(const App& app, const store::MediaAttachment&
   bool processed = m.processing == store::MediaProcessing::complete;
   json::value url = nullptr;
   if (!m.file.empty() && processed)
-    url = app.base_url() + media::url_path(m.file);
+    url = media::public_url(app.base_url(), m.file);
   else if (m.remote_url)
     url = *m.remote_url;
   json::value preview = nullptr;
   if (m.thumbnail_file)
-    preview = app.base_url() + media::url_path(*m.thumbnail_file);
+    preview = media::public_url(app.base_url(), *m.thumbnail_file);
   else if (m.small_file && processed)
-    preview = app.base_url() + media::url_path(*m.small_file);
+    preview = media::public_url(app.base_url(), *m.small_file);
   else if (m.type == "image" || m.type == "gifv")
     preview = url;
 
