@@ -50,7 +50,8 @@ TEST(MediaPaths, FromUrlOnlyWhatRelativePathProduces) {
   EXPECT_EQ(relative_path_from_url(groups, "small.webp"),
             "media/117/683/715/472/228/352/small.webp");
   EXPECT_FALSE(relative_path_from_url(groups, "original.html"));
-  EXPECT_FALSE(relative_path_from_url(groups, "thumbnail.png"));
+  EXPECT_FALSE(relative_path_from_url(groups, "preview.png"));
+  EXPECT_FALSE(relative_path_from_url(groups, "upload.png"));  // waiting for the media worker
   EXPECT_FALSE(relative_path_from_url(groups, "original"));
   EXPECT_FALSE(relative_path_from_url(groups, "../../x.png"));
   EXPECT_FALSE(relative_path_from_url(groups, "original.png/../../etc"));

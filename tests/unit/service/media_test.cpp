@@ -3,7 +3,9 @@
 #include "service/media.hpp"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "api/mastodon/entities.hpp"
@@ -23,9 +25,32 @@ std::string be32(std::uint32_t v) {
   return out;
 }
 
+std::string chunk(const std::string& type, const std::string& data) {
+  std::string body = type + data;
+  auto crc = crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
+  return be32(static_cast<std::uint32_t>(data.size())) + body +
+         be32(static_cast<std::uint32_t>(crc));
+}
+
+// A real, decodable RGB PNG of w×h pixels (a gradient), as libvips must decode uploads.
 std::string png(std::uint32_t w, std::uint32_t h) {
-  return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(w) + be32(h) +
-         std::string("\x08\x02\x00\x00\x00", 5) + be32(0) + be32(0) + "IEND" + be32(0);
+  std::string rows;
+  for (std::uint32_t y = 0; y < h; ++y) {
+    rows.push_back('\0');  // filter: none
+    for (std::uint32_t x = 0; x < w; ++x) {
+      rows.push_back(static_cast<char>(x * 255 / std::max(w, 1u)));
+      rows.push_back(static_cast<char>(y * 255 / std::max(h, 1u)));
+      rows.push_back(static_cast<char>(0x80));
+    }
+  }
+  uLongf size = compressBound(static_cast<uLong>(rows.size()));
+  std::string deflated(size, '\0');
+  compress(reinterpret_cast<Bytef*>(deflated.data()), &size,
+           reinterpret_cast<const Bytef*>(rows.data()), static_cast<uLong>(rows.size()));
+  deflated.resize(size);
+  return std::string("\x89PNG\r\n\x1a\n", 8) +
+         chunk("IHDR", be32(w) + be32(h) + std::string("\x08\x02\x00\x00\x00", 5)) +
+         chunk("IDAT", deflated) + chunk("IEND", "");
 }
 
 class Media : public testing::StatusFixture {
@@ -86,10 +111,14 @@ TEST_F(Media, UploadSniffsTheTypeAndReadsTheSize) {
   json::object o = api::media_attachment_json(app, m);
   EXPECT_EQ(o["url"].as_string(),
             "https://example.test/system/media_attachments/files/" + m.file.substr(6));
-  EXPECT_EQ(o["preview_url"], o["url"]);
+  EXPECT_EQ(o["preview_url"].as_string(), "https://example.test/system/media_attachments/files/" +
+                                              m.file.substr(6, m.file.size() - 6 - 12) +
+                                              "small.png");
   EXPECT_EQ(o["meta"].at("original").at("size").as_string(), "640x480");
-  EXPECT_EQ(o["meta"].at("small").at("width").as_int64(), 640);
-  EXPECT_TRUE(o["blurhash"].is_null());
+  // The preview fits Mastodon's 640×360 in pixel count: 553×415 keeps 4:3.
+  EXPECT_EQ(o["meta"].at("small").at("size").as_string(), "553x415");
+  ASSERT_TRUE(o["blurhash"].is_string());
+  EXPECT_EQ(o["blurhash"].as_string().size(), 36u);  // 4×4 components
   EXPECT_TRUE(o["remote_url"].is_null());
 }
 
