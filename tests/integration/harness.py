@@ -622,6 +622,18 @@ def upload_raw(server, token, parts, path="/api/v2/media"):
     return server.http("POST", path, token=token, body=body, content_type=content_type)
 
 
+def processed_media(server, token, media, timeout=60.0):
+    """The MediaAttachment `media` (as POST /api/v2/media answered it) once the media worker has
+    processed it: GET /api/v1/media/:id answers 206 until then (video, audio, animated GIFs)."""
+    if media.get("url"):
+        return media
+    r = eventually(lambda: (lambda r: r if r.status != 206 else None)(
+        server.http("GET", f"/api/v1/media/{media['id']}", token=token)), timeout=timeout, interval=0.2)
+    if r is None or r.status != 200:
+        raise HttpError(f"media {media['id']} was not processed within {timeout} s")
+    return r.json()
+
+
 def eventually(fn, timeout=5.0, interval=0.1):
     """Calls fn() until it returns something truthy (returned) or timeout seconds pass (None or the
     last falsy value): for effects a server applies in the background."""

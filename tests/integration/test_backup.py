@@ -36,7 +36,7 @@ class Writer(threading.Thread):
     def __init__(self, server, user):
         super().__init__(daemon=True)
         self.server, self.user = server, user
-        self.acked = []  # (time acknowledged, status id, image bytes or None)
+        self.acked = []  # (time acknowledged, status id, served image bytes or None)
         self.stopping = threading.Event()
         self.errors = []
 
@@ -45,10 +45,13 @@ class Writer(threading.Thread):
         while not self.stopping.is_set():
             i += 1
             try:
-                image = png(8, 8, i) if i % 5 == 0 else None
+                image = None
                 fields = {"status": f"written under load {i}"}
-                if image:
-                    fields["media_ids"] = [upload(self.server, self.user.token, image)["id"]]
+                if i % 5 == 0:
+                    media = upload(self.server, self.user.token, png(8, 8, i))
+                    fields["media_ids"] = [media["id"]]
+                    # The stored file (re-encoded without metadata), as served before the backup.
+                    image = self.server.http("GET", media["url"]).body
                 status = self.server.api("POST", "/api/v1/statuses", token=self.user.token, json_body=fields)
                 self.acked.append((time.monotonic(), status["id"], image))
             except Exception as e:  # noqa: BLE001

@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Suite, main, parse_args, png, register  # noqa: E402
+from harness import Suite, main, parse_args, png, processed_media, register  # noqa: E402
 from html_dom import parse  # noqa: E402
 
 suite = Suite("web pages", parse_args(__doc__))
@@ -38,8 +38,9 @@ def upload(server, token, name, data, content_type, description):
             f"Content-Type: {content_type}\r\n\r\n").encode() + data + \
         (f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n"
          f"{description}\r\n--{boundary}--\r\n").encode()
-    return server.api("POST", "/api/v2/media", token=token, body=body, expect=(200, 202),
-                      content_type=f"multipart/form-data; boundary={boundary}")
+    media = server.api("POST", "/api/v2/media", token=token, body=body, expect=(200, 202),
+                       content_type=f"multipart/form-data; boundary={boundary}")
+    return processed_media(server, token, media)
 
 
 def post(server, user, text, **fields):
@@ -145,7 +146,10 @@ def post_pages_show_media_with_alt_text_polls_and_the_thread(t):
     t.eq(focused.find("div", cls="content").text(), "Look at <b>this</b> card", "the text, escaped")
     img = focused.find("img", alt=alt)
     t.require(img is not None, "the image is shown with its alt text", [i.attrs for i in focused.find_all("img")])
-    t.eq(server.http("GET", img.attrs["src"]).body, image_bytes, "the image shown is the one uploaded")
+    t.eq(img.attrs["src"], image["preview_url"], "the image shown is the upload's preview")
+    shown = server.http("GET", img.attrs["src"]).body
+    t.eq((shown[:8], struct.unpack(">II", shown[16:24])), (image_bytes[:8], (24, 16)),
+         "the preview served is a PNG of the uploaded size")
     audio = focused.find("audio")
     t.require(audio is not None, "the audio has a player")
     t.eq(audio.attrs.get("aria-label"), "A short beep", "labelled with its description")
