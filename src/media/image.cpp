@@ -2,9 +2,11 @@
 
 #include <vips/vips.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "api/mastodon/limits.hpp"
 #include "core/error.hpp"
@@ -153,7 +155,111 @@ Rendition small_rendition(std::string_view bytes, const ImageHeader& header, boo
   return out;
 }
 
+bool animatable(const Format& format) {
+  return format.extension == "gif" || format.extension == "webp";
+}
+
+std::string save_animated(VipsImage* image, const Format& format) {
+  void* buffer = nullptr;
+  std::size_t length = 0;
+  int rc = format.extension == "gif"
+               ? vips_gifsave_buffer(image, &buffer, &length, "strip", TRUE, nullptr)
+               : vips_webpsave_buffer(image, &buffer, &length, "Q", 90, "strip", TRUE, nullptr);
+  if (rc != 0) unprocessable("save animation");
+  std::string bytes(static_cast<const char*>(buffer), length);
+  g_free(buffer);
+  return bytes;
+}
+
+// Every frame of an animation scaled to cover `box` and cropped centred: the frames are scaled
+// as one tall strip by vips_thumbnail (which keeps them apart), then each is cut out in order,
+// so the sequential decoder is read once, top to bottom.
+void fill_animation(std::string_view bytes, const ImageHeader& header, Geometry box,
+                    ImageRef& out) {
+  double scale = std::max(static_cast<double>(box.width) / header.size.width,
+                          static_cast<double>(box.height) / header.size.height);
+  int width = std::max(box.width, static_cast<int>(std::lround(header.size.width * scale)));
+  int height = std::max(box.height, static_cast<int>(std::lround(header.size.height * scale)));
+  ImageRef strip;
+  void* data = const_cast<char*>(bytes.data());
+  if (vips_thumbnail_buffer(data, bytes.size(), strip.out(), width, "height", height, "size",
+                            VIPS_SIZE_BOTH, "option_string", "n=-1", nullptr) != 0)
+    unprocessable("resize animation");
+  int strip_width = vips_image_get_width(strip.image);
+  int page_height = vips_image_get_page_height(strip.image);
+  int pages = std::max(1, vips_image_get_height(strip.image) / page_height);
+  int crop_width = std::min(box.width, strip_width),
+      crop_height = std::min(box.height, page_height);
+  std::vector<VipsImage*> frames(static_cast<std::size_t>(pages), nullptr);
+  auto release = [&] {
+    for (VipsImage* frame : frames)
+      if (frame) g_object_unref(frame);
+  };
+  for (int i = 0; i < pages; ++i)
+    if (vips_extract_area(strip.image, &frames[static_cast<std::size_t>(i)],
+                          (strip_width - crop_width) / 2,
+                          i * page_height + (page_height - crop_height) / 2, crop_width,
+                          crop_height, nullptr) != 0) {
+      release();
+      unprocessable("crop animation");
+    }
+  ImageRef joined;
+  int rc = vips_arrayjoin(frames.data(), joined.out(), pages, "across", 1, nullptr);
+  release();
+  if (rc != 0 || vips_copy(joined.image, out.out(), nullptr) != 0) unprocessable("join animation");
+  vips_image_set_int(out.image, "page-height", crop_height);
+}
+
 }  // namespace
+
+ProfileRenditions process_profile_image(std::string_view bytes, const Format& format,
+                                        Geometry box) {
+  ImageHeader header = read_image_header(bytes, format);
+  ProfileRenditions out;
+  if (header.pages > 1 && animatable(format)) {
+    if (std::int64_t{header.size.width} * header.size.height * header.pages >
+        limits::image_matrix_limit)
+      fail(ErrorKind::validation, "Validation failed: File dimensions are too large (" +
+                                      std::to_string(header.pages) + " frames of " +
+                                      std::to_string(header.size.width) + "x" +
+                                      std::to_string(header.size.height) + " pixels)");
+    ImageRef animation, memory, first;
+    fill_animation(bytes, header, box, animation);
+    // At most image_matrix_limit pixels were decoded; the cropped frames are kept in memory once
+    // so that the animation and its first frame are written without decoding twice.
+    if (!(memory.image = vips_image_copy_memory(animation.image))) unprocessable("animation");
+    out.original.format = format;
+    out.original.bytes = save_animated(memory.image, format);
+    out.original.size = {vips_image_get_width(memory.image),
+                         vips_image_get_page_height(memory.image)};
+    if (vips_extract_area(memory.image, first.out(), 0, 0, out.original.size.width,
+                          out.original.size.height, nullptr) != 0)
+      unprocessable("first frame");
+    Format png{"image", "image/png", "png"};
+    out.still = Rendition{save(first.image, png), png, out.original.size};
+    return out;
+  }
+  ImageRef filled;
+  void* data = const_cast<char*>(bytes.data());
+  int rc =
+      header.profile
+          ? vips_thumbnail_buffer(data, bytes.size(), filled.out(), box.width, "height", box.height,
+                                  "size", VIPS_SIZE_BOTH, "crop", VIPS_INTERESTING_CENTRE,
+                                  "export_profile", "srgb", nullptr)
+          : vips_thumbnail_buffer(data, bytes.size(), filled.out(), box.width, "height", box.height,
+                                  "size", VIPS_SIZE_BOTH, "crop", VIPS_INTERESTING_CENTRE, nullptr);
+  if (rc != 0) unprocessable("resize");
+  ImageRef memory;
+  if (!(memory.image = vips_image_copy_memory(filled.image))) unprocessable("profile image");
+  out.original.format = output_format(format);
+  out.original.bytes = save(memory.image, out.original.format);
+  out.original.size = {vips_image_get_width(memory.image), vips_image_get_height(memory.image)};
+  if (out.original.format.extension == "webp") {
+    Format png{"image", "image/png", "png"};
+    out.still = Rendition{save(memory.image, png), png, out.original.size};
+  }
+  return out;
+}
 
 void init_image_library() {
   static std::once_flag once;

@@ -12,6 +12,7 @@
 // Undecodable images are a 422 "Validation failed: File could not be processed".
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -58,6 +59,22 @@ ProcessedImage process_image(std::string_view bytes, const Format& format);
 
 // Only the small preview and its blurhash (a custom thumbnail, a video's first frame).
 Rendition preview_image(std::string_view bytes, const Format& format, std::string& blurhash);
+
+// Mastodon's profile image sizes: an avatar fills 400×400, a header 1500×500 (scaled to cover
+// the box, up or down, and cropped centred).
+inline constexpr Geometry kAvatarBox{400, 400};
+inline constexpr Geometry kHeaderBox{1500, 500};
+
+// A stored profile image: `original` is exactly the box, oriented, without metadata; an animated
+// GIF or WebP stays animated (every frame cropped so, as GIF or WebP). `still` is the first frame
+// as PNG (Mastodon's `static` style, for avatar_static/header_static) when the original is a GIF
+// or WebP, and nothing otherwise (still GIFs are written as PNG, AVIF as JPEG). 422 as
+// read_image_header, and also when frames × pixels exceed limits::image_matrix_limit.
+struct ProfileRenditions {
+  Rendition original;
+  std::optional<Rendition> still;
+};
+ProfileRenditions process_profile_image(std::string_view bytes, const Format& format, Geometry box);
 
 // The size `size` scaled down (never up) to at most `pixels` pixels, keeping the aspect ratio.
 Geometry fit_pixels(Geometry size, std::int64_t pixels);

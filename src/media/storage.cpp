@@ -102,9 +102,25 @@ std::optional<std::string> relative_path_from_url(const std::vector<std::string>
   if (dot == std::string_view::npos) return std::nullopt;
   std::string_view style = name.substr(0, dot), extension = name.substr(dot + 1);
   // "upload" (a file waiting for the media worker, as sent) is never served.
-  if (style != "original" && style != "small" && style != "thumbnail") return std::nullopt;
+  if (style != "original" && style != "small" && style != "thumbnail" && style != "static")
+    return std::nullopt;
   if (content_type_for_extension(extension).empty()) return std::nullopt;
   return out + '/' + std::string(name);
+}
+
+std::optional<std::string> still_path(std::string_view relative_path) {
+  for (std::string_view name : {"/original.gif", "/original.webp"})
+    if (relative_path.size() > name.size() && relative_path.substr(0, 6) == "media/" &&
+        relative_path.substr(relative_path.size() - name.size()) == name)
+      return std::string(relative_path.substr(0, relative_path.size() - name.size())) +
+             "/static.png";
+  return std::nullopt;
+}
+
+std::string still_image_url(const std::string& base_url, const std::string& stored,
+                            const std::string& otherwise) {
+  if (auto still = still_path(stored)) return public_url(base_url, *still);
+  return otherwise;
 }
 
 void write_file_atomically(const fs::path& path, std::string_view bytes) {

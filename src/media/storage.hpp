@@ -31,12 +31,21 @@
 namespace herd::media {
 
 // "media/000/113/…/original.png": the file of attachment `id` in `style`: original, small (the
-// generated preview), thumbnail (a custom preview) or upload (as sent, until processed).
+// generated preview), thumbnail (a custom preview), static (a profile image's first frame) or
+// upload (as sent, until processed).
 std::string relative_path(Id id, std::string_view style, std::string_view extension);
+// The first frame (PNG, "static.png" in the same folder) stored beside a profile image that may
+// be animated ("…/original.gif" or "…/original.webp"); nullopt for any other file.
+std::optional<std::string> still_path(std::string_view relative_path);
+// avatar_static/header_static: the public URL of the first frame stored beside `stored` (see
+// still_path), else `otherwise` (the image's own URL: a still image, a remote or default one).
+std::string still_image_url(const std::string& base_url, const std::string& stored,
+                            const std::string& otherwise);
 // The public URL path of a stored file ("/system/media_attachments/files/000/…/original.png").
 std::string url_path(std::string_view relative_path);
 // The relative path named by a file URL's parts after /system/media_attachments/files/: each
-// group exactly three digits, the name "original|small.<known extension>"; nullopt otherwise.
+// group exactly three digits, the name "original|small|thumbnail|static.<known extension>";
+// nullopt otherwise.
 std::optional<std::string> relative_path_from_url(const std::vector<std::string>& groups,
                                                   std::string_view name);
 

@@ -5,6 +5,7 @@
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "federation/outbox.hpp"
+#include "media/image.hpp"
 #include "media/sniff.hpp"
 #include "media/storage.hpp"
 #include "store/accounts.hpp"
@@ -37,13 +38,31 @@ std::string store_profile_image(App& app, ProfileImage kind, std::string_view by
   if (std::uint64_t{size->width} * size->height >
       static_cast<std::uint64_t>(limits::image_matrix_limit))
     fail(ErrorKind::validation, "Validation failed: " + what + " dimensions are too large");
-  std::string relative = media::relative_path(next_id(), "original", format->extension);
-  media::storage(app.config).store(relative, bytes);
+  media::ProfileRenditions renditions = media::process_profile_image(
+      bytes, *format, kind == ProfileImage::avatar ? media::kAvatarBox : media::kHeaderBox);
+  Id id = next_id();
+  std::string relative = media::relative_path(id, "original", renditions.original.format.extension);
+  auto& storage = media::storage(app.config);
+  if (renditions.still) {
+    auto still = media::still_path(relative);
+    storage.store(*still, renditions.still->bytes);
+    try {
+      storage.store(relative, renditions.original.bytes);
+    } catch (...) {
+      storage.remove(*still);
+      throw;
+    }
+  } else {
+    storage.store(relative, renditions.original.bytes);
+  }
   return relative;
 }
 
 void remove_profile_image_file(App& app, const std::string& stored) {
-  if (local_file(stored)) media::storage(app.config).remove(stored);
+  if (!local_file(stored)) return;
+  auto& storage = media::storage(app.config);
+  storage.remove(stored);
+  if (auto still = media::still_path(stored)) storage.remove(*still);
 }
 
 store::Account remove_profile_image(App& app, Id account_id, ProfileImage kind) {

@@ -1,8 +1,10 @@
 // Profile images (avatar and header) of local accounts, as Mastodon's update_credentials and
 // DELETE /api/v1/profile/{avatar,header} handle them. The file is judged by its bytes (PNG, JPEG,
-// GIF, WebP or AVIF, at most 8 MB and 33 megapixels), stored under the data folder like media
-// (within the disk quota) and recorded as its relative path in accounts.avatar_url/header_url;
-// App::avatar_url() turns that into the public URL.
+// GIF, WebP or AVIF, at most 8 MB and 33 megapixels), processed as Mastodon does (libvips:
+// oriented, metadata such as EXIF GPS stripped, filled and cropped to 400×400 for avatars and
+// 1500×500 for headers; animations stay animated, with their first frame as static.png beside
+// them), stored like media (within the disk quota) and recorded as its relative path in
+// accounts.avatar_url/header_url; App::avatar_url() and media::still_image_url() make the URLs.
 #pragma once
 #include <string>
 #include <string_view>

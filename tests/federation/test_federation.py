@@ -13,6 +13,7 @@ through the client API:
 """
 import json
 import os
+import struct
 import sys
 import time
 
@@ -312,7 +313,11 @@ def profile_update_arrives(s):
         beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token)))
     s.check(shown, "beta shows alice's new avatar from alpha",
             beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token))
-    s.eq(alpha.http("GET", avatar).body, picture, "the avatar beta points to is the picture alice uploaded")
+    served = alpha.http("GET", avatar)
+    # alpha serves the picture as Mastodon's 400x400 avatar: a PNG of that size.
+    s.check(served.status == 200 and served.body[:8] == picture[:8]
+            and struct.unpack(">II", served.body[16:24]) == (400, 400),
+            "the avatar beta points to is alice's picture, as alpha's 400x400 avatar", served.describe())
 
 
 def tiny_png():

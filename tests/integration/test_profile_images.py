@@ -3,12 +3,17 @@
 with files) and raw HTTP (DELETE /api/v1/profile/avatar|header, the ActivityPub actor, the profile
 page).
 
-The image uploaded is the image served (same bytes, its own type), on the Account entity, the
-actor's icon/image and the profile page; replacing or deleting it removes the old file; anything
-but an image, or an image over 8 MB, is a 422 that changes nothing.
+Images are processed as Mastodon does: an avatar is served as exactly 400x400 and a header as
+1500x500 (filled and cropped centred), a JPEG photo with EXIF GPS, camera make and a 90° orientation
+is served upright and without any metadata, an animated GIF stays animated (every frame) and gets
+its first frame as `avatar_static`; the image is on the Account entity, the actor's icon/image and
+the profile page; replacing or deleting it removes the old files; anything but an image, or an image
+over 8 MB, is a 422 that changes nothing.
 """
+import json
 import os
 import struct
+import subprocess
 import sys
 import tempfile
 import zlib
@@ -42,11 +47,69 @@ def write(name, data):
     return path
 
 
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def ffmpeg(*args):
+    p = run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args])
+    assert p.returncode == 0, p.stderr.decode()
+
+
+def probe(data):
+    """FFmpeg's view of an image file: (codec, width, height, frames)."""
+    path = write("probe.bin", data)
+    p = run(["ffprobe", "-v", "error", "-count_frames", "-print_format", "json", "-show_streams", path])
+    stream = json.loads(p.stdout or b"{}").get("streams", [{}])[0]
+    return (stream.get("codec_name"), stream.get("width"), stream.get("height"),
+            int(stream.get("nb_read_frames", 0)))
+
+
+def pixel(data, x, y):
+    """The RGB colour at (x, y), decoded by FFmpeg."""
+    path = write("pixel.bin", data)
+    p = run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-vf", f"crop=1:1:{x}:{y}", "-frames:v", "1",
+             "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+    return tuple(p.stdout[:3])
+
+
+def near(colour, expected):
+    return len(colour) == 3 and all(abs(a - b) <= 40 for a, b in zip(colour, expected))
+
+
+def metadata_tags(data):
+    """exiftool's GPS, camera and orientation tags in a file."""
+    path = write("exif.bin", data)
+    p = run(["exiftool", "-j", "-a", "-G1", "-n", path])
+    tags = json.loads(p.stdout)[0] if p.stdout else {}
+    return sorted(k for k in tags if "GPS" in k or k.endswith((":Make", ":Model", ":Orientation")))
+
+
+def fetch(t, url, what):
+    r = S["server"].http("GET", url)
+    t.status(r, 200, f"GET {what}")
+    return r
+
+
 @suite.setup
 def start_server_and_register(t):
     S["server"] = suite.server()
     S["alice"] = register(S["server"], "alice")
+    S["bob"] = register(S["server"], "bob")
     S["tmp"] = tempfile.mkdtemp(prefix="herd-it-profile-")
+    # A photo whose left half is red and right half blue, stored sideways (1200x800) with EXIF
+    # orientation 6 (turn 90° clockwise to view): upright it is 800x1200, red on top, blue below.
+    S["photo"] = os.path.join(S["tmp"], "photo.jpg")
+    ffmpeg("-f", "lavfi", "-i", "color=c=0xdd2222:size=600x800", "-f", "lavfi", "-i", "color=c=0x2244dd:size=600x800",
+           "-filter_complex", "[0][1]hstack", "-frames:v", "1", "-q:v", "2", S["photo"])
+    p = run(["exiftool", "-overwrite_original", "-GPSLatitude=48.8584", "-GPSLatitudeRef=N",
+             "-GPSLongitude=2.2945", "-GPSLongitudeRef=E", "-Make=HerdCam", "-Model=Secret 1",
+             "-Orientation#=6", S["photo"]])
+    t.require(p.returncode == 0, "exiftool tagged the photo", p.stderr)
+    with open(S["photo"], "rb") as f:
+        t.require([k for k in metadata_tags(f.read()) if "GPS" in k], "the photo carries GPS tags (precondition)")
+    S["animated"] = os.path.join(S["tmp"], "moving.gif")
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "1", S["animated"])
 
 
 @suite.case
@@ -59,13 +122,14 @@ def avatar_and_header_upload_and_show_everywhere(t):
     me = m.account_update_credentials(avatar=write("a.png", avatar), avatar_mime_type="image/png",
                                       header=write("h.png", header), header_mime_type="image/png")
     t.check(me["avatar"].startswith(server.url + "/"), "the avatar is served by this instance", me["avatar"])
-    t.eq(me["avatar_static"], me["avatar"], "avatar_static is the same image")
+    t.eq(me["avatar_static"], me["avatar"], "avatar_static is the same image (not animated)")
+    t.eq(me["header_static"], me["header"], "header_static too")
     t.check(me["header"] != me["avatar"] and me["header"].startswith(server.url + "/"), "the header too", me)
-    r = server.http("GET", me["avatar"])
-    t.check(r.status == 200 and r.body == avatar, "the avatar served is the file uploaded", r.describe())
-    t.eq(r.header("Content-Type"), "image/png", "with its type")
-    r = server.http("GET", me["header"])
-    t.check(r.status == 200 and r.body == header, "the header served is the file uploaded", r.describe())
+    r = fetch(t, me["avatar"], "the avatar")
+    t.eq(r.header("Content-Type"), "image/png", "a PNG avatar stays a PNG")
+    t.eq(probe(r.body)[:3], ("png", 400, 400), "the avatar is 400x400, Mastodon's avatar size")
+    r = fetch(t, me["header"], "the header")
+    t.eq(probe(r.body)[:3], ("png", 1500, 500), "the header is 1500x500, Mastodon's header size")
 
     public = server.api("GET", f"/api/v1/accounts/{alice.account['id']}")
     t.eq((public["avatar"], public["header"]), (me["avatar"], me["header"]), "the public Account shows both")
@@ -79,13 +143,59 @@ def avatar_and_header_upload_and_show_everywhere(t):
 
 
 @suite.case
+def a_photo_is_stripped_oriented_and_cropped(t):
+    server, bob = S["server"], S["bob"]
+    m = mastodon_py(server, bob.token)
+    me = m.account_update_credentials(avatar=S["photo"], avatar_mime_type="image/jpeg",
+                                      header=S["photo"], header_mime_type="image/jpeg")
+    avatar = fetch(t, me["avatar"], "the photo avatar").body
+    header = fetch(t, me["header"], "the photo header").body
+    for what, body, size in (("avatar", avatar, (400, 400)), ("header", header, (1500, 500))):
+        t.eq(probe(body)[:3], ("mjpeg", *size), f"the {what} is a JPEG of {size[0]}x{size[1]}")
+        t.eq(metadata_tags(body), [], f"no GPS, camera or orientation tag in the served {what}")
+    # Upright (800x1200, red above blue) scaled to cover 400x400 and cropped centred: red above
+    # the middle, blue below. Read sideways, both points would be the same colour.
+    t.check(near(pixel(avatar, 200, 60), (0xdd, 0x22, 0x22)) and near(pixel(avatar, 200, 340), (0x22, 0x44, 0xdd)),
+            "the avatar is upright: red above, blue below", (pixel(avatar, 200, 60), pixel(avatar, 200, 340)))
+    stored = []
+    for root, _dirs, names in os.walk(os.path.join(server.data_dir, "media")):
+        stored += [os.path.join(root, n) for n in names]
+    for path in stored:
+        with open(path, "rb") as f:
+            t.eq([k for k in metadata_tags(f.read()) if "GPS" in k], [],
+                 f"no GPS in the stored file {os.path.relpath(path, server.data_dir)}")
+
+
+@suite.case
+def an_animated_avatar_stays_animated_with_a_static_first_frame(t):
+    server, bob = S["server"], S["bob"]
+    m = mastodon_py(server, bob.token)
+    before = m.account_verify_credentials()
+    me = m.account_update_credentials(avatar=S["animated"], avatar_mime_type="image/gif")
+    t.check(me["avatar"].endswith(".gif"), "the avatar is a GIF", me["avatar"])
+    t.check(me["avatar_static"] != me["avatar"] and me["avatar_static"].endswith("/static.png"),
+            "avatar_static is its still first frame", me)
+    t.eq(probe(fetch(t, me["avatar"], "the animated avatar").body), ("gif", 400, 400, 10),
+         "every one of the 10 frames, at 400x400")
+    t.eq(probe(fetch(t, me["avatar_static"], "avatar_static").body), ("png", 400, 400, 1),
+         "avatar_static is one 400x400 PNG frame")
+    t.eq(server.http("GET", before["avatar"]).status, 404, "the photo avatar it replaced is gone")
+    public = server.api("GET", f"/api/v1/accounts/{me['id']}")
+    t.eq(public["avatar_static"], me["avatar_static"], "the public Account shows avatar_static")
+    r = server.http("DELETE", "/api/v1/profile/avatar", token=bob.token)
+    t.status(r, 200, "DELETE /api/v1/profile/avatar")
+    t.eq((server.http("GET", me["avatar"]).status, server.http("GET", me["avatar_static"]).status), (404, 404),
+         "both files of the animated avatar are removed")
+
+
+@suite.case
 def replacing_an_avatar_removes_the_old_file(t):
     server, alice = S["server"], S["alice"]
     m = mastodon_py(server, alice.token)
     newer = png(32, 32, 3)
     me = m.account_update_credentials(avatar=write("b.png", newer), avatar_mime_type="image/png")
     t.check(me["avatar"] != S["avatar_url"], "a new avatar has a new URL", me["avatar"])
-    t.eq(server.http("GET", me["avatar"]).body, newer, "the new avatar is served")
+    t.eq(probe(fetch(t, me["avatar"], "the new avatar").body)[:3], ("png", 400, 400), "the new avatar is served")
     t.eq(server.http("GET", S["avatar_url"]).status, 404, "the old avatar's file is gone")
     t.eq(me["header"], S["header_url"], "the header is kept when only the avatar changes")
     S["avatar_url"] = me["avatar"]

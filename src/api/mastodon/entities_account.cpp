@@ -4,6 +4,7 @@
 #include "api/mastodon/emojis.hpp"
 #include "api/mastodon/entities.hpp"
 #include "core/time.hpp"
+#include "media/storage.hpp"
 #include "service/custom_emojis.hpp"
 #include "store/accounts.hpp"
 #include "store/quotes.hpp"
@@ -30,9 +31,9 @@ json::object account_json(const App& app, const store::Account& a) {
   std::string avatar = app.avatar_url(a);
   std::string header = app.header_url(a);
   o["avatar"] = avatar;
-  o["avatar_static"] = avatar;
+  o["avatar_static"] = media::still_image_url(app.base_url(), a.avatar_url, avatar);
   o["header"] = header;
-  o["header_static"] = header;
+  o["header_static"] = media::still_image_url(app.base_url(), a.header_url, header);
   o["followers_count"] = a.followers_count;
   o["following_count"] = a.following_count;
   o["statuses_count"] = a.statuses_count;

@@ -50,6 +50,8 @@ TEST(MediaPaths, FromUrlOnlyWhatRelativePathProduces) {
   EXPECT_EQ(relative_path_from_url(groups, "small.webp"),
             "media/117/683/715/472/228/352/small.webp");
   EXPECT_FALSE(relative_path_from_url(groups, "original.html"));
+  EXPECT_EQ(relative_path_from_url(groups, "static.png"),
+            "media/117/683/715/472/228/352/static.png");  // a profile image's first frame
   EXPECT_FALSE(relative_path_from_url(groups, "preview.png"));
   EXPECT_FALSE(relative_path_from_url(groups, "upload.png"));  // waiting for the media worker
   EXPECT_FALSE(relative_path_from_url(groups, "original"));
@@ -59,6 +61,18 @@ TEST(MediaPaths, FromUrlOnlyWhatRelativePathProduces) {
   EXPECT_FALSE(relative_path_from_url({"117", "6831", "715"}, "original.png"));
   EXPECT_FALSE(relative_path_from_url({"117", "6a3"}, "original.png"));
   EXPECT_FALSE(relative_path_from_url({}, "original.png"));
+}
+
+TEST(MediaPaths, StillFramesBesideGifAndWebpProfileImages) {
+  EXPECT_EQ(still_path("media/117/683/original.gif"), "media/117/683/static.png");
+  EXPECT_EQ(still_path("media/117/683/original.webp"), "media/117/683/static.png");
+  EXPECT_FALSE(still_path("media/117/683/original.png"));
+  EXPECT_FALSE(still_path("media/117/683/small.webp"));
+  EXPECT_FALSE(still_path("https://remote.example/original.gif"));
+  EXPECT_FALSE(still_path(""));
+  EXPECT_EQ(still_image_url("https://h.test", "media/117/683/original.gif", "x"),
+            "https://h.test/system/media_attachments/files/117/683/static.png");
+  EXPECT_EQ(still_image_url("https://h.test", "media/117/683/original.jpeg", "same"), "same");
 }
 
 TEST(MediaFiles, AtomicWriteLeavesOnlyTheFile) {
