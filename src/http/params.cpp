@@ -42,7 +42,8 @@ std::optional<std::string> param_string(const json::object& params, std::string_
 std::optional<bool> parse_bool(std::string_view text) {
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  if (lower == "true" || lower == "1" || lower == "on" || lower == "yes" || lower == "t") return true;
+  if (lower == "true" || lower == "1" || lower == "on" || lower == "yes" || lower == "t")
+    return true;
   if (lower == "false" || lower == "0" || lower == "off" || lower == "no" || lower == "f" ||
       lower.empty())
     return false;
@@ -65,7 +66,11 @@ std::optional<std::int64_t> param_int(const json::object& params, std::string_vi
   if (!value || value->is_null()) return std::nullopt;
   if (value->is_int64()) return value->as_int64();
   if (value->is_uint64()) return static_cast<std::int64_t>(value->as_uint64());
-  if (value->is_double()) return static_cast<std::int64_t>(value->as_double());
+  if (value->is_double()) {
+    // Only a double inside int64's range converts (1e300 or NaN would be undefined behaviour).
+    double number = value->as_double();
+    if (number >= -9.2e18 && number <= 9.2e18) return static_cast<std::int64_t>(number);
+  }
   if (value->is_string()) {
     std::string_view text = value->as_string();
     if (text.empty()) return std::nullopt;

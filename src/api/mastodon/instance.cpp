@@ -7,6 +7,7 @@
 #include "api/mastodon/limits.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "federation/webfinger.hpp"
 #include "http/params.hpp"
 #include "service/instance_settings.hpp"
 #include "service/web_push.hpp"
@@ -211,36 +212,14 @@ http::Response webfinger(App& app, http::Request& request) {
   auto resource = http::param_string(request.params, "resource");
   if (!resource || resource->empty())
     fail(ErrorKind::bad_request, "The resource parameter is required");
-  std::string username;
-  std::string r = *resource;
+  std::string web_host = app.config.web_domain.empty() ? app.domain() : app.config.web_domain;
+  auto asked =
+      federation::parse_webfinger_resource(*resource, app.base_url(), app.domain(), web_host);
+  if (asked.kind == federation::WebfingerResource::Kind::instance_actor)
+    return instance_actor_webfinger(app);
+  if (asked.kind == federation::WebfingerResource::Kind::unknown) not_found();
+  const std::string& username = asked.username;
   std::string host = app.domain();
-  std::string web_host = app.config.web_domain.empty() ? host : app.config.web_domain;
-  if (r.rfind("acct:", 0) == 0) r = r.substr(5);
-  if (!r.empty() && r[0] == '@') r = r.substr(1);
-  if (r.rfind("https://", 0) == 0 || r.rfind("http://", 0) == 0) {
-    // URL resources: the actor URI, the profile URL, or the instance actor (with or without a
-    // trailing slash, fragment or query).
-    r = r.substr(0, r.find_first_of("#?"));
-    if (r.size() > 1 && r.back() == '/') r.pop_back();
-    std::string prefix = app.base_url() + "/users/";
-    std::string prefix2 = app.base_url() + "/@";
-    if (r == app.base_url() + "/actor") return instance_actor_webfinger(app);
-    if (r.rfind(prefix, 0) == 0)
-      username = r.substr(prefix.size());
-    else if (r.rfind(prefix2, 0) == 0)
-      username = r.substr(prefix2.size());
-    else
-      not_found();
-    if (username.empty() || username.find('/') != std::string::npos) not_found();
-  } else {
-    size_t at = r.rfind('@');
-    if (at == std::string::npos) not_found();
-    std::string domain = r.substr(at + 1);
-    for (auto& ch : domain) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (domain != host && domain != web_host) not_found();
-    username = r.substr(0, at);
-    if (username == host || username == web_host) return instance_actor_webfinger(app);
-  }
   auto account = app.db->read_value(
       [&](store::Connection& c) { return store::find_account_by_username(c, username, ""); });
   if (!account || account->suspended) not_found();

@@ -32,17 +32,14 @@
 #include "store/notifications.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "stream/client_message.hpp"
 #include "stream/hub.hpp"
 
 namespace herd::api {
 
 namespace {
 
-struct StreamParams {
-  std::string name;  // "user", "public:local", "hashtag", ...
-  std::optional<std::string> tag, list;
-  bool only_media = false;
-};
+using stream::StreamParams;
 
 struct Subscription {
   std::string key;     // identifies it for unsubscribe: name, tag or list
@@ -55,19 +52,6 @@ struct StreamError {
   int status;
   std::string message;
 };
-
-StreamParams params_from(const json::object& params, std::string name) {
-  StreamParams p;
-  p.name = std::move(name);
-  p.tag = http::param_string(params, "tag");
-  p.list = http::param_string(params, "list");
-  auto only_media = params.find("only_media");
-  if (only_media != params.end() && only_media->value().is_string())
-    p.only_media = http::parse_bool(only_media->value().get_string()).value_or(false);
-  else if (only_media != params.end() && only_media->value().is_bool())
-    p.only_media = only_media->value().get_bool();
-  return p;
-}
 
 // Mastodon's channelNameToIds: the channels behind a stream, or why it cannot be streamed.
 std::variant<Subscription, StreamError> resolve(App& app, const Viewer& viewer,
@@ -222,19 +206,16 @@ class StreamConnection final : public stream::Subscriber,
 
   // A WebSocket message: subscribe or unsubscribe.
   void on_message(std::string_view text) {
-    boost::system::error_code ec;
-    json::value value = json::parse(text, ec);
-    if (ec || !value.is_object()) return send_error(400, "Malformed message");
-    const json::object& message = value.get_object();
-    auto type = http::param_string(message, "type");
-    auto name = http::param_string(message, "stream");
-    if (!type || (*type != "subscribe" && *type != "unsubscribe")) return;  // as Mastodon: ignored
-    if (!name) return send_error(400, "Unknown stream type");
-    auto resolved = resolve(app_, viewer_, params_from(message, *name));
+    auto message = stream::parse_client_message(text);
+    using Kind = stream::ClientMessage::Kind;
+    if (message.kind == Kind::malformed) return send_error(400, message.error);
+    if (message.kind == Kind::ignored) return;  // as Mastodon
+    if (!message.params) return send_error(400, "Unknown stream type");
+    auto resolved = resolve(app_, viewer_, *message.params);
     if (auto* error = std::get_if<StreamError>(&resolved))
       return send_error(error->status, error->message);
     auto& subscription = std::get<Subscription>(resolved);
-    if (*type == "subscribe")
+    if (message.kind == Kind::subscribe)
       subscribe(std::move(subscription));
     else
       unsubscribe(subscription.key);
@@ -346,7 +327,7 @@ Viewer streaming_viewer(App& app, http::Request& request, const std::string& sub
 
 http::Response event_stream(App& app, http::Request& request, const std::string& name) {
   Viewer viewer = streaming_viewer(app, request, "");
-  auto resolved = resolve(app, viewer, params_from(request.params, name));
+  auto resolved = resolve(app, viewer, stream::stream_params_from(request.params, name));
   if (auto* error = std::get_if<StreamError>(&resolved))
     return http::Response::error(error->status, error->message);
   auto slot = require_stream_slot(viewer);
@@ -383,7 +364,7 @@ http::Response websocket(App& app, http::Request& request) {
   Viewer viewer = streaming_viewer(app, request, subprotocol);
   std::optional<std::variant<Subscription, StreamError>> initial;
   if (auto name = http::param_string(request.params, "stream"))
-    initial = resolve(app, viewer, params_from(request.params, *name));
+    initial = resolve(app, viewer, stream::stream_params_from(request.params, *name));
   auto slot = require_stream_slot(viewer);
   auto connection = std::make_shared<StreamConnection>(app, std::move(viewer), true);
   auto upgrade = std::make_shared<http::Upgrade>();

@@ -65,6 +65,27 @@ TEST(Params, JsonBodyKeepsTypesAndMergesOverQuery) {
   EXPECT_EQ(param_int(r.params, "poll.expires_in"), 600);
 }
 
+// Found by fuzz_request_params: a JSON number out of int64's range was converted with undefined
+// behaviour; it is a 400 like any other non-integer.
+TEST(Params, IntegerOutOfRangeIsBadRequest) {
+  for (const char* body : {R"({"limit":1e300})", R"({"limit":-1e19})"}) {
+    Request r;
+    r.method = "POST";
+    r.target = "/api/v1/timelines/home";
+    r.headers["content-type"] = "application/json";
+    r.body = body;
+    parse_request(r);
+    try {
+      param_int(r.params, "limit");
+      FAIL() << body << ": expected an error";
+    } catch (const herd::ApiError& e) {
+      EXPECT_EQ(e.status(), 400) << body;
+    }
+  }
+  json::object p{{"limit", 40.0}};
+  EXPECT_EQ(param_int(p, "limit"), 40);
+}
+
 TEST(Params, MalformedJsonIsBadRequest) {
   Request r;
   r.method = "POST";
