@@ -57,6 +57,49 @@ std::string_view registrations_mode_name(Registrations mode) {
   return "open";
 }
 
+namespace {
+
+std::string_view audience_setting(bool rationale) {
+  return rationale ? "show_domain_blocks_rationale" : "show_domain_blocks";
+}
+
+std::optional<Audience> parse_audience(std::string_view value) {
+  if (value == "disabled") return Audience::disabled;
+  if (value == "users") return Audience::users;
+  if (value == "all") return Audience::all;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Audience domain_blocks_audience(App& app, bool rationale) {
+  auto value = app.db->read_value(
+      [&](store::Connection& c) { return store::get_setting(c, audience_setting(rationale)); });
+  return value ? parse_audience(*value).value_or(Audience::disabled) : Audience::disabled;
+}
+
+void set_domain_blocks_audience(App& app, bool rationale, std::string_view value) {
+  auto audience = parse_audience(value);
+  if (!audience)
+    fail(ErrorKind::validation, "Validation failed: " + std::string(audience_setting(rationale)) +
+                                    " must be disabled, users or all");
+  app.db->write([&](store::Connection& c) {
+    store::put_setting(c, audience_setting(rationale), audience_name(*audience));
+  });
+}
+
+std::string_view audience_name(Audience audience) {
+  switch (audience) {
+    case Audience::users:
+      return "users";
+    case Audience::all:
+      return "all";
+    case Audience::disabled:
+      break;
+  }
+  return "disabled";
+}
+
 void set_registrations_mode(App& app, Registrations mode) {
   app.db->write([&](store::Connection& c) {
     store::put_setting(c, kRegistrationsSetting, registrations_mode_name(mode));

@@ -19,6 +19,15 @@ Registrations parse_registrations_mode(std::string_view name);
 std::string_view registrations_mode_name(Registrations mode);
 void set_registrations_mode(App& app, Registrations mode);
 
+// Who sees the instance's domain blocks at GET /api/v1/instance/domain_blocks, and who sees their
+// public comments: Mastodon's site settings show_domain_blocks and show_domain_blocks_rationale,
+// "disabled" (the default: nobody), "users" (signed in) or "all".
+enum class Audience { disabled, users, all };
+Audience domain_blocks_audience(App& app, bool rationale);
+// 422 "Validation failed: ..." for anything but disabled, users or all.
+void set_domain_blocks_audience(App& app, bool rationale, std::string_view value);
+std::string_view audience_name(Audience audience);
+
 // 422 for blank text; texts longer than 300 characters and hints longer than 1000 too.
 store::Rule add_rule(App& app, const std::string& text, const std::string& hint);
 // 404 for an unknown rule, 422 as add_rule().

@@ -189,10 +189,20 @@ bool delete_domain_block(Connection& c, std::string_view domain) {
 
 std::vector<DomainBlock> list_domain_blocks(Connection& c) {
   std::vector<DomainBlock> out;
-  for (const Row& r :
-       c.query("SELECT id, domain, severity, created_at FROM domain_blocks ORDER BY domain").rows)
-    out.push_back(DomainBlock{r.i(0), r.s(1), r.s(2), r.i(3)});
+  for (const Row& r : c.query("SELECT id, domain, severity, created_at, public_comment, "
+                              "private_comment, obfuscate FROM domain_blocks ORDER BY domain")
+                          .rows)
+    out.push_back(DomainBlock{r.i(0), r.s(1), r.s(2), r.i(3), r.s(4), r.s(5), r.b(6)});
   return out;
+}
+
+bool update_domain_block(Connection& c, const DomainBlock& block) {
+  return c.query(
+              "UPDATE domain_blocks SET severity = ?, public_comment = ?, private_comment = ?, "
+              "obfuscate = ? WHERE id = ?",
+              {text(block.severity), text(block.public_comment), text(block.private_comment),
+               Value(std::int64_t{block.obfuscate ? 1 : 0}), Value(block.id)})
+             .affected > 0;
 }
 
 void insert_job(Connection& c, Id id, std::string_view queue, std::string_view payload,

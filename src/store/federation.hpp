@@ -73,10 +73,14 @@ bool insert_domain_block(Connection& c, Id id, std::string_view domain, std::str
 bool delete_domain_block(Connection& c, std::string_view domain);
 struct DomainBlock {
   Id id = 0;
-  std::string domain, severity;
+  std::string domain, severity;  // severity: suspend | silence | noop
   std::int64_t created_at = 0;
+  std::string public_comment, private_comment;  // "" when none
+  bool obfuscate = false;                       // the domain is shown partly starred in public
 };
-std::vector<DomainBlock> list_domain_blocks(Connection& c);
+std::vector<DomainBlock> list_domain_blocks(Connection& c);  // by domain
+// Rewrites severity, comments and obfuscate of the block with block.id; whether it exists.
+bool update_domain_block(Connection& c, const DomainBlock& block);
 
 // ---- jobs ---------------------------------------------------------------------------------------
 

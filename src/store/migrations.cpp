@@ -760,6 +760,11 @@ ALTER TABLE media_attachments ADD COLUMN small_file TEXT;
 ALTER TABLE media_attachments ADD COLUMN meta TEXT;
 ALTER TABLE media_attachments ADD COLUMN processing INTEGER NOT NULL DEFAULT 2;
 )SQL"},
+      {33, "domain blocks: public and private comments, obfuscation", R"SQL(
+ALTER TABLE domain_blocks ADD COLUMN public_comment TEXT NOT NULL DEFAULT '';
+ALTER TABLE domain_blocks ADD COLUMN private_comment TEXT NOT NULL DEFAULT '';
+ALTER TABLE domain_blocks ADD COLUMN obfuscate INTEGER NOT NULL DEFAULT 0;
+)SQL"},
       {34, "full-text search of statuses",
        // The index is filled by service/search: the statuses written before this migration by
        // the backfill that `search_backfill_after` asks of `herd serve` (or herd admin search

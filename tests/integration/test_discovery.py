@@ -3,15 +3,20 @@
 order=active|new, local, limit/offset; discoverable accounts only, nobody the viewer blocks or
 mutes), and the instance documents Mastodon 4.5 serves beside /api/v2/instance:
 /api/v1/instance/languages, translation_languages, peers, activity, rules, extended_description,
-domain_blocks — each answers with the documented shape.
+domain_blocks — each answers with the documented shape. The instance's domain blocks are shown as
+Mastodon's site settings say (show_domain_blocks, show_domain_blocks_rationale: disabled, users,
+all; set through PUT /api/v1/admin/site): 404 when hidden, silenced and suspended domains with the
+SHA-256 digest of the domain, obfuscated ones partly starred, the public comment only where the
+rationale is shown.
 """
 import datetime
+import hashlib
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Suite, main, mastodon_py, parse_args, register  # noqa: E402
+from harness import ADMIN_EMAIL, Suite, main, mastodon_py, parse_args, password_token, register  # noqa: E402
 
 suite = Suite("discovery", parse_args(__doc__))
 S = suite.state
@@ -87,7 +92,67 @@ def instance_documents(t):
     t.eq(server.api("GET", "/api/v1/instance/rules"), [], "rules: none set")
     t.check("content" in server.api("GET", "/api/v1/instance/extended_description"),
             "extended_description: {updated_at, content}")
-    t.eq(server.api("GET", "/api/v1/instance/domain_blocks"), [], "domain_blocks: none")
+    t.json_error(server.http("GET", "/api/v1/instance/domain_blocks"), 404,
+                 "domain_blocks: hidden by default (show_domain_blocks: disabled)")
+
+
+@suite.case
+def instance_domain_blocks_follow_the_site_settings(t):
+    server, ann = S["server"], S["ann"]
+    token = password_token(server, ADMIN_EMAIL, server.admin_password,
+                           scope="read write admin:read admin:write")
+
+    def admin(method, path, **kw):
+        return server.api(method, path, token=token, **kw)
+
+    def public(user=None):
+        return server.http("GET", "/api/v1/instance/domain_blocks", token=user.token if user else None)
+
+    site = admin("GET", "/api/v1/admin/site")
+    t.eq((site["show_domain_blocks"], site["show_domain_blocks_rationale"]), ("disabled", "disabled"),
+         "Mastodon's defaults: nobody sees them")
+    spam = admin("POST", "/api/v1/admin/domain_blocks", json_body={
+        "domain": "spam.example", "severity": "suspend", "public_comment": "Spam, only spam",
+        "private_comment": "reported 12 times"})
+    t.eq((spam["public_comment"], spam["private_comment"], spam["obfuscate"]),
+         ("Spam, only spam", "reported 12 times", False), "the admin entity keeps both comments")
+    rude = admin("POST", "/api/v1/admin/domain_blocks", json_body={
+        "domain": "rude.example", "severity": "silence", "obfuscate": True})
+    admin("POST", "/api/v1/admin/domain_blocks", json_body={"domain": "noted.example", "severity": "noop"})
+    changed = admin("PUT", f"/api/v1/admin/domain_blocks/{rude['id']}",
+                    json_body={"public_comment": "Harassment"})
+    t.eq((changed["severity"], changed["public_comment"], changed["obfuscate"]), ("silence", "Harassment", True),
+         "PUT changes the comment and keeps the rest")
+    t.eq(admin("GET", f"/api/v1/admin/domain_blocks/{rude['id']}")["public_comment"], "Harassment",
+         "GET /api/v1/admin/domain_blocks/:id shows it")
+    t.json_error(server.http("PUT", "/api/v1/admin/site", token=token, json_body={"show_domain_blocks": "everyone"}),
+                 422, "an unknown audience")
+
+    admin("PUT", "/api/v1/admin/site", json_body={"show_domain_blocks": "users"})
+    t.json_error(public(), 404, "show_domain_blocks=users: hidden from visitors")
+    r = public(ann)
+    t.status(r, 200, "show_domain_blocks=users: shown to a signed-in user")
+    blocks = r.json() if r.status == 200 else []
+    t.eq([b["severity"] for b in blocks], ["silence", "suspend"],
+         "silenced and suspended domains (silenced first), not the noop one")
+    t.eq([b["digest"] for b in blocks], [hashlib.sha256(d.encode()).hexdigest() for d in ("rude.example", "spam.example")],
+         "digest: the SHA-256 of each real domain")
+    t.eq([b["domain"] for b in blocks], ["rude.****ple", "spam.example"],
+         "the obfuscated domain is partly starred, the other shown whole")
+    t.check(all("comment" not in b for b in blocks), "no comment while show_domain_blocks_rationale=disabled", blocks)
+
+    admin("PUT", "/api/v1/admin/site", json_body={"show_domain_blocks": "all", "show_domain_blocks_rationale": "users"})
+    r = public()
+    t.status(r, 200, "show_domain_blocks=all: shown to visitors")
+    t.check(r.status == 200 and all("comment" not in b for b in r.json()),
+            "visitors get no comment with show_domain_blocks_rationale=users", r.describe())
+    t.eq([b.get("comment") for b in public(ann).json()], ["Harassment", "Spam, only spam"],
+         "signed-in users get the public comments, never the private one")
+    admin("PUT", "/api/v1/admin/site", json_body={"show_domain_blocks_rationale": "all"})
+    t.eq([b.get("comment") for b in public().json()], ["Harassment", "Spam, only spam"],
+         "show_domain_blocks_rationale=all: visitors too")
+    admin("DELETE", f"/api/v1/admin/domain_blocks/{spam['id']}")
+    t.eq([b["domain"] for b in public().json()], ["rude.****ple"], "a lifted block is gone from the list")
 
 
 if __name__ == "__main__":

@@ -103,7 +103,8 @@ def the_admin_api_edits_documents_rules_and_registrations(t):
     t.json_error(server.http("DELETE", f"/api/v1/admin/rules/{rule['id']}", token=token), 404, "deleting twice")
 
     t.eq(server.api("PUT", "/api/v1/admin/site", token=token, json_body={"registrations_mode": "closed"}),
-         {"registrations_mode": "closed"}, "registrations closed")
+         {"registrations_mode": "closed", "show_domain_blocks": "disabled", "show_domain_blocks_rationale": "disabled"},
+         "registrations closed (the other site settings unchanged)")
     t.eq(server.api("GET", "/api/v2/instance")["registrations"]["enabled"], False, "the instance says so")
     r = server.http("POST", "/api/v1/accounts", token=token, json_body={
         "username": "late", "email": "late@example.org", "password": "a-long-password-1", "agreement": True})

@@ -1,10 +1,19 @@
 // Domain blocks, as Mastodon's admin API has them (admins and owners; admin:read:domain_blocks /
 // admin:write:domain_blocks, delivery failures admin:read):
 //   GET    /api/v1/admin/domain_blocks         the list
-//   POST   /api/v1/admin/domain_blocks         domain (required), severity (default suspend)
+//   GET    /api/v1/admin/domain_blocks/:id     one
+//   POST   /api/v1/admin/domain_blocks         domain (required), severity (default suspend),
+//          public_comment, private_comment, obfuscate
+//   PUT    /api/v1/admin/domain_blocks/:id     severity, public_comment, private_comment, obfuscate
 //   DELETE /api/v1/admin/domain_blocks/:id
 // A blocked domain's accounts are suspended; its inbox deliveries are dropped unread and nothing
-// is fetched from it. Unblocking lifts the suspension.
+// is fetched from it. Unblocking lifts the suspension. reject_media and reject_reports are answered
+// false: herd does not store remote media, and reports from blocked domains are not refused apart.
+// The public list (Mastodon's DomainBlock entity):
+//   GET    /api/v1/instance/domain_blocks      silenced and suspended domains, to whom the site
+//          setting show_domain_blocks allows (404 otherwise), with `comment` (the public comment)
+//          where show_domain_blocks_rationale allows; obfuscated domains partly starred, `digest`
+//          the SHA-256 of the real domain.
 // And the deliveries that could not be made (herd's own; Mastodon shows them per instance):
 //   GET    /api/v1/admin/delivery_failures     the latest 200, newest first: inbox ("" when the
 //          account has none even after a refetch), account_uri, activity type and id, error.
@@ -12,9 +21,13 @@
 
 #include "api/activitypub/activitypub.hpp"
 #include "api/admin.hpp"
+#include "api/auth.hpp"
+#include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/ids.hpp"
 #include "core/time.hpp"
 #include "http/params.hpp"
+#include "service/instance_settings.hpp"
 #include "store/federation.hpp"
 #include "store/federation_records.hpp"
 
@@ -24,22 +37,103 @@ namespace json = boost::json;
 
 namespace {
 
+json::value text_or_null(const std::string& text) {
+  return text.empty() ? json::value(nullptr) : json::value(text);
+}
+
+std::string sha256_hex(std::string_view text) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char byte : sha256_raw(text)) {
+    out.push_back(kDigits[byte >> 4]);
+    out.push_back(kDigits[byte & 15]);
+  }
+  return out;
+}
+
+// Mastodon's public form of an obfuscated domain: the first and last quarter shown, the
+// characters between them starred except dots ("s*****.***mple" style).
+std::string public_domain(const store::DomainBlock& block) {
+  if (!block.obfuscate) return block.domain;
+  std::string out = block.domain;
+  std::size_t length = out.size(), visible = length / 4;
+  for (std::size_t i = 0; i < length; ++i)
+    if (i > visible && i + visible < length && out[i] != '.') out[i] = '*';
+  return out;
+}
+
 json::object block_json(const store::DomainBlock& block) {
   return json::object{{"id", std::to_string(block.id)},
                       {"domain", block.domain},
+                      {"digest", sha256_hex(block.domain)},
                       {"created_at", rfc3339(block.created_at)},
                       {"severity", block.severity},
                       {"reject_media", false},
                       {"reject_reports", false},
-                      {"private_comment", nullptr},
-                      {"public_comment", nullptr},
-                      {"obfuscate", false}};
+                      {"private_comment", text_or_null(block.private_comment)},
+                      {"public_comment", text_or_null(block.public_comment)},
+                      {"obfuscate", block.obfuscate}};
 }
 
 std::string normalize(std::string domain) {
   std::transform(domain.begin(), domain.end(), domain.begin(), ::tolower);
   while (!domain.empty() && (domain.back() == '.' || domain.back() == '/')) domain.pop_back();
   return domain;
+}
+
+std::string severity_param(const http::Request& request, std::string fallback) {
+  std::string severity = http::param_string(request.params, "severity").value_or(fallback);
+  if (severity != "suspend" && severity != "silence" && severity != "noop")
+    fail(ErrorKind::validation, "Validation failed: Severity is not included in the list");
+  return severity;
+}
+
+// public_comment, private_comment and obfuscate from the request, where given.
+void read_details(const http::Request& request, store::DomainBlock& block) {
+  if (auto text = http::param_string(request.params, "public_comment"))
+    block.public_comment = *text;
+  if (auto text = http::param_string(request.params, "private_comment"))
+    block.private_comment = *text;
+  if (auto obfuscate = http::param_bool(request.params, "obfuscate")) block.obfuscate = *obfuscate;
+}
+
+std::optional<store::DomainBlock> find_block(store::Connection& c, Id id) {
+  for (auto& block : store::list_domain_blocks(c))
+    if (block.id == id) return block;
+  return std::nullopt;
+}
+
+Id block_id(const http::Request& request) {
+  auto id = parse_id(request.path_param("id"));
+  if (!id) not_found();
+  return *id;
+}
+
+bool allowed(service::Audience audience, bool signed_in) {
+  return audience == service::Audience::all || (audience == service::Audience::users && signed_in);
+}
+
+// GET /api/v1/instance/domain_blocks: Mastodon's order (silenced before suspended, then by
+// domain); blocks without a user-facing limitation (noop) are left out.
+http::Response instance_domain_blocks(App& app, http::Request& request) {
+  bool signed_in = authenticate(app, request).signed_in();
+  if (!allowed(service::domain_blocks_audience(app, false), signed_in)) not_found();
+  bool rationale = allowed(service::domain_blocks_audience(app, true), signed_in);
+  auto blocks =
+      app.db->read_value([](store::Connection& c) { return store::list_domain_blocks(c); });
+  std::stable_sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
+    return (a.severity == "suspend") < (b.severity == "suspend");
+  });
+  json::array out;
+  for (const auto& block : blocks) {
+    if (block.severity == "noop") continue;
+    json::object o{{"domain", public_domain(block)},
+                   {"digest", sha256_hex(block.domain)},
+                   {"severity", block.severity}};
+    if (rationale) o["comment"] = text_or_null(block.public_comment);
+    out.push_back(std::move(o));
+  }
+  return http::Response::json(out);
 }
 
 }  // namespace
@@ -59,6 +153,8 @@ void add_domain_block_routes(http::Router& router, App& app) {
                                  {"created_at", rfc3339(f.created_at)}});
     return http::Response::json(out);
   });
+  router.get("/api/v1/instance/domain_blocks",
+             [&app](http::Request& request) { return instance_domain_blocks(app, request); });
   router.get("/api/v1/admin/domain_blocks", [&app](http::Request& request) {
     require_admin(app, request, "admin:read:domain_blocks");
     json::array out;
@@ -67,32 +163,50 @@ void add_domain_block_routes(http::Router& router, App& app) {
       out.push_back(block_json(block));
     return http::Response::json(out);
   });
+  router.get("/api/v1/admin/domain_blocks/:id", [&app](http::Request& request) {
+    require_admin(app, request, "admin:read:domain_blocks");
+    Id id = block_id(request);
+    auto block = app.db->read_value([&](store::Connection& c) { return find_block(c, id); });
+    if (!block) not_found();
+    return http::Response::json(block_json(*block));
+  });
   router.post("/api/v1/admin/domain_blocks", [&app](http::Request& request) {
     require_admin(app, request, "admin:write:domain_blocks");
-    std::string domain = normalize(http::param_string(request.params, "domain").value_or(""));
-    if (domain.empty() || domain.find_first_of(" /@") != std::string::npos)
+    store::DomainBlock block;
+    block.domain = normalize(http::param_string(request.params, "domain").value_or(""));
+    if (block.domain.empty() || block.domain.find_first_of(" /@") != std::string::npos)
       fail(ErrorKind::validation, "Validation failed: Domain is invalid");
-    std::string severity = http::param_string(request.params, "severity").value_or("suspend");
-    if (severity != "suspend" && severity != "silence" && severity != "noop")
-      fail(ErrorKind::validation, "Validation failed: Severity is not included in the list");
-    std::optional<store::DomainBlock> stored;
+    block.severity = severity_param(request, "suspend");
+    read_details(request, block);
+    block.id = next_id();
+    block.created_at = now_unix_ms();
     app.db->write([&](store::Connection& c) {
-      if (!store::insert_domain_block(c, next_id(), domain, severity, now_unix_ms()))
+      if (!store::insert_domain_block(c, block.id, block.domain, block.severity, block.created_at))
         fail(ErrorKind::validation, "Validation failed: Domain has already been taken");
-      store::set_domain_suspended(c, domain, severity == "suspend");
-      for (const auto& block : store::list_domain_blocks(c))
-        if (block.domain == domain) stored = block;
+      store::update_domain_block(c, block);
+      store::set_domain_suspended(c, block.domain, block.severity == "suspend");
     });
-    return http::Response::json(block_json(*stored));
+    return http::Response::json(block_json(block));
+  });
+  router.put("/api/v1/admin/domain_blocks/:id", [&app](http::Request& request) {
+    require_admin(app, request, "admin:write:domain_blocks");
+    Id id = block_id(request);
+    store::DomainBlock block = app.db->write_value([&](store::Connection& c) {
+      auto found = find_block(c, id);
+      if (!found) not_found();
+      found->severity = severity_param(request, found->severity);
+      read_details(request, *found);
+      store::update_domain_block(c, *found);
+      store::set_domain_suspended(c, found->domain, found->severity == "suspend");
+      return *found;
+    });
+    return http::Response::json(block_json(block));
   });
   router.del("/api/v1/admin/domain_blocks/:id", [&app](http::Request& request) {
     require_admin(app, request, "admin:write:domain_blocks");
-    auto id = parse_id(request.path_param("id"));
-    if (!id) not_found();
-    std::optional<store::DomainBlock> found;
+    Id id = block_id(request);
     app.db->write([&](store::Connection& c) {
-      for (const auto& block : store::list_domain_blocks(c))
-        if (block.id == *id) found = block;
+      auto found = find_block(c, id);
       if (!found) not_found();
       store::delete_domain_block(c, found->domain);
       store::set_domain_suspended(c, found->domain, false);

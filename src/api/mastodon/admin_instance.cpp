@@ -7,7 +7,8 @@
 //     POST /api/v1/admin/announcements/:id/publish and /unpublish
 //   GET/PUT /api/v1/admin/instance_documents/:name (privacy_policy, terms_of_service,
 //     extended_description)
-//   GET/PUT /api/v1/admin/site (registrations_mode: open, approval or closed)
+//   GET/PUT /api/v1/admin/site (registrations_mode: open, approval or closed; show_domain_blocks
+//     and show_domain_blocks_rationale: disabled, users or all, Mastodon's site settings)
 #include "api/admin.hpp"
 #include "api/auth.hpp"
 #include "api/path_id.hpp"
@@ -82,8 +83,13 @@ json::object document_json(const std::string& name, const service::DocumentConte
 }
 
 json::object site_json(App& app) {
-  return json::object{{"registrations_mode", std::string(service::registrations_mode_name(
-                                                 service::registrations_mode(app)))}};
+  return json::object{
+      {"registrations_mode",
+       std::string(service::registrations_mode_name(service::registrations_mode(app)))},
+      {"show_domain_blocks",
+       std::string(service::audience_name(service::domain_blocks_audience(app, false)))},
+      {"show_domain_blocks_rationale",
+       std::string(service::audience_name(service::domain_blocks_audience(app, true)))}};
 }
 
 void add_rules(http::Router& router, App& app) {
@@ -175,6 +181,10 @@ void add_admin_instance_routes(http::Router& router, App& app) {
     require_admin(app, r, "admin:write");
     if (auto mode = http::param_string(r.params, "registrations_mode"))
       service::set_registrations_mode(app, service::parse_registrations_mode(*mode));
+    if (auto who = http::param_string(r.params, "show_domain_blocks"))
+      service::set_domain_blocks_audience(app, false, *who);
+    if (auto who = http::param_string(r.params, "show_domain_blocks_rationale"))
+      service::set_domain_blocks_audience(app, true, *who);
     return http::Response::json(site_json(app));
   });
 }

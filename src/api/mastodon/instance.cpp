@@ -301,10 +301,6 @@ http::Response preferences(App& app, http::Request& request) {
   return http::Response::json(o);
 }
 
-http::Response empty_array(App&, http::Request&) {
-  return http::Response::json_text("[]");
-}
-
 }  // namespace
 
 void add_instance_routes(http::Router& router, App& app) {
@@ -322,7 +318,6 @@ void add_instance_routes(http::Router& router, App& app) {
   router.get("/api/v1/instance/rules", [&app](http::Request&) {
     return http::Response::json(rules_json(snapshot(app).rules));
   });
-  router.get("/api/v1/instance/domain_blocks", bind(empty_array));
   router.get("/api/v1/custom_emojis", [&app](http::Request&) {
     json::array out;
     for (const auto& emoji :
