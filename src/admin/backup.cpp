@@ -13,7 +13,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/log.hpp"
 #include "core/time.hpp"
+#include "media/storage.hpp"
 #include "store/backup.hpp"
 #include "store/database.hpp"
 
@@ -110,6 +112,14 @@ void copy_tree(const fs::path& from, const fs::path& to, const std::vector<fs::p
   }
 }
 
+// With S3_ENABLED the media are objects in a bucket, not files in the data folder: a backup does
+// not copy them (the bucket is backed up with the storage's own tools), and says so.
+std::string s3_media_note(const media::S3Settings& s3) {
+  return "media are on S3 (bucket " + s3.bucket + " at " + s3.endpoint +
+         ") and are not in this backup: back up the bucket with the storage's own tools (for "
+         "example aws s3 sync or rclone); the database keeps pointing at its objects";
+}
+
 std::string megabytes(std::int64_t bytes) {
   return std::to_string(bytes / 1048576) + "." + std::to_string(bytes % 1048576 * 10 / 1048576) +
          " MB";
@@ -141,6 +151,13 @@ int backup(App& app, const std::string& dest_arg) {
     // After the snapshot: every file the snapshot names exists (or was deleted since).
     CopyStats stats;
     copy_tree(data_dir, work / kDataFolder, skip, stats);
+    auto s3 = media::s3_settings_from_environment();
+    json::object media_files{{"storage", s3 ? "s3" : "local"}, {"included", !s3}};
+    if (s3) {
+      media_files["bucket"] = s3->bucket;
+      media_files["endpoint"] = s3->endpoint;
+      log::warn("backup: {}", s3_media_note(*s3));
+    }
     json::object manifest{{"format", "herd-backup"},
                           {"version", 1},
                           {"database", is_sqlite(app) ? "sqlite" : "postgres"},
@@ -148,7 +165,8 @@ int backup(App& app, const std::string& dest_arg) {
                           {"herd_version", HERD_VERSION},
                           {"created_at", rfc3339(now_unix_ms())},
                           {"files", stats.files},
-                          {"file_bytes", stats.bytes}};
+                          {"file_bytes", stats.bytes},
+                          {"media", media_files}};
     std::ofstream(work / "manifest.json") << json::serialize(manifest) << "\n";
     fs::rename(work, dest);
     double seconds =
@@ -158,6 +176,7 @@ int backup(App& app, const std::string& dest_arg) {
               << megabytes(stats.bytes) << ") to " << dest.string() << " in " << seconds << " s";
     if (stats.vanished) std::cout << "; " << stats.vanished << " files deleted meanwhile skipped";
     std::cout << "\n";
+    if (s3) std::cout << "not included: " << s3_media_note(*s3) << "\n";
     return 0;
   } catch (...) {
     std::error_code ignored;
@@ -220,6 +239,14 @@ int restore(App& app, const std::string& source_arg, bool force) {
   std::cout << "restored the " << kind << " database and " << stats.files << " files ("
             << megabytes(stats.bytes) << ") from " << source.string() << " in " << seconds
             << " s\n";
+  const json::object& root = manifest.as_object();
+  if (const json::value* media_files = root.if_contains("media");
+      media_files && media_files->is_object() && media_files->as_object().if_contains("storage") &&
+      media_files->at("storage") == "s3")
+    std::cout << "not restored: the media were on S3 (bucket "
+              << json::value_to<std::string>(media_files->at("bucket"))
+              << ") and are not in the backup; they are served from that bucket as before if it "
+                 "still holds them\n";
   return 0;
 }
 

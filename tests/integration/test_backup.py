@@ -84,6 +84,7 @@ def backup_under_write_load_then_restore(t):
             (len(before), len(writer.acked)))
     manifest = json.load(open(os.path.join(dest, "manifest.json")))
     t.eq((manifest["format"], manifest["database"]), ("herd-backup", suite.args.backend), "the manifest")
+    t.eq(manifest["media"], {"storage": "local", "included": True}, "the manifest: local media, included")
     t.check(not [n for n in os.listdir(S["folder"]) if ".partial" in n], "no partial folder left behind")
 
     server.stop()

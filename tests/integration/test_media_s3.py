@@ -14,6 +14,9 @@ GPS, nothing is written under the data folder, a video's raw upload object is go
 worker has processed it, deleting media and statuses deletes their objects. Without an alias,
 URLs are path-style on S3_ENDPOINT. A wrong AWS_SECRET_ACCESS_KEY: the start logs the storage's
 refusal, an upload is a clear 503 naming SignatureDoesNotMatch, and the server stays up.
+`herd admin backup` with media on S3 says (stdout, its log and manifest.json) that the bucket's
+objects are not in the backup and copies none; `herd admin restore` says so again, and the
+restored instance serves its posts' media from the bucket as before.
 """
 import json
 import os
@@ -26,7 +29,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Suite, eventually, http, main, mastodon_py, parse_args, register, upload_raw  # noqa: E402
+from harness import (Suite, eventually, http, main, mastodon_py, parse_args, register, run_herd_once,  # noqa: E402
+                     upload_raw)
 
 suite = Suite("media on S3", parse_args(__doc__))
 S = suite.state
@@ -163,6 +167,40 @@ def deletion_removes_objects(t):
     t.check(lone_key in objects(ALIAS), "a new upload is an object")
     server.api("DELETE", f"/api/v1/media/{lone['id']}", token=alice.token)
     t.check(lone_key not in objects(ALIAS), "DELETE /api/v1/media/:id deleted its objects", objects(ALIAS))
+
+
+@suite.case
+def backups_say_that_s3_media_are_not_included(t):
+    server, alice = S["server"], S["alice"]
+    media = mastodon_py(server, alice.token).media_post(S["photo"], description="kept in the bucket")
+    status = server.api("POST", "/api/v1/statuses", token=alice.token,
+                        json_body={"status": "before the backup", "media_ids": [str(media["id"])]})
+    dest = os.path.join(S["tmp"], "backup")
+    rc, out, err = run_herd_once(server.herd, server.environment(), args=("admin", "backup", dest), timeout=120)
+    t.require(rc == 0, "herd admin backup succeeds with media on S3", out + err)
+    t.check(f"not included: media are on S3 (bucket {ALIAS} at" in out,
+            "the backup says the bucket's media are not in it", out)
+    t.check("backup: media are on S3" in err, "and logs it", err[-2000:])
+    with open(os.path.join(dest, "manifest.json")) as f:
+        manifest = json.load(f)
+    t.eq((manifest["media"]["storage"], manifest["media"]["included"], manifest["media"]["bucket"]),
+         ("s3", False, ALIAS), "manifest.json: media on S3, not included, which bucket")
+    copied = [n for _d, _s, ns in os.walk(os.path.join(dest, "data")) for n in ns if n.startswith("original.")]
+    t.eq(copied, [], "no media file in the backup")
+
+    server.stop()
+    restored = suite.server(name="restored-s3", env=s3_env(ALIAS, alias=S["alias"]), start=False)
+    restored.port = server.port
+    rc, out, err = run_herd_once(restored.herd, restored.environment(), args=("admin", "restore", dest),
+                                 timeout=120)
+    t.require(rc == 0, "herd admin restore", out + err)
+    t.check(f"not restored: the media were on S3 (bucket {ALIAS})" in out, "the restore says so too", out)
+    restored.start()
+    S["server"] = restored
+    back = restored.api("GET", f"/api/v1/statuses/{status['id']}", token=alice.token)
+    url = back["media_attachments"][0]["url"] if back["media_attachments"] else ""
+    t.eq(url, media["url"], "the restored post points at the same object")
+    t.status(fetch(url), 200, "which the bucket still serves")
 
 
 @suite.case
