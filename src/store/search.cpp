@@ -6,6 +6,29 @@
 
 namespace herd::store {
 
+std::vector<std::pair<Id, std::string>> search_account_notes(Connection& c,
+                                                             const std::vector<std::string>& words,
+                                                             int limit) {
+  std::vector<std::pair<Id, std::string>> out;
+  if (words.empty()) return out;
+  std::string sql =
+      "SELECT id, note FROM accounts WHERE suspended = 0 AND discoverable = 1 AND note <> ''";
+  std::vector<Value> params;
+  for (const auto& word : words) {
+    std::string pattern = "%";
+    for (char ch : word) {
+      if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+      pattern += ch;
+    }
+    sql += " AND lower(note) LIKE ? ESCAPE '\\'";
+    params.push_back(Value(pattern + "%"));
+  }
+  sql += " ORDER BY (domain = '') DESC, followers_count DESC, id LIMIT ?";
+  params.push_back(Value(std::int64_t{limit}));
+  for (const Row& r : c.query(sql, params).rows) out.emplace_back(r.i(0), r.s(1));
+  return out;
+}
+
 std::vector<Tag> search_tags(Connection& c, std::string_view prefix, int limit, int offset) {
   std::vector<Tag> out;
   std::string pattern = std::string(prefix) + "%";

@@ -5,6 +5,9 @@ without a search server: SQLite FTS5 or PostgreSQL tsvector, kept current by the
 after:, during:, in:library/public/all, "phrases", -exclusion), its scope (the viewer's own
 posts and those they interacted with, plus public posts of accounts that are `indexable`),
 blocks and mutes, account_id, offset and max_id/min_id paging, and `herd admin search deploy`.
+Accounts (type=accounts) by name, and by bio as Mastodon's full-text account search has it: every
+word in the bio's text (not its markup), discoverable accounts only, after name matches; the v1
+account search matches names only, as Mastodon's does.
 Mastodon.py's search_v2 for the plain case; raw requests shaped as Mastodon's documentation for
 the rest.
 """
@@ -188,6 +191,32 @@ def pagination(t):
     t.eq(search(alice, "bilby", limit=10, max_id=newest_first[9]), newest_first[10:20], "max_id pages down")
     t.eq(search(alice, "bilby", limit=40, min_id=newest_first[5]), newest_first[:5], "min_id: newer ones")
     t.eq(len(search(alice, "bilby", limit=100)), 25, "limit is capped at 40, 25 found")
+
+
+@suite.case
+def accounts_by_bio(t):
+    server = S["server"]
+    gardener, hermit, basil = register(server, "gardener"), register(server, "hermit"), register(server, "basil")
+    server.api("PATCH", "/api/v1/accounts/update_credentials", token=gardener.token,
+               form={"note": "I grow Tomatoes and basil, see https://example.com/garden", "discoverable": "true"})
+    server.api("PATCH", "/api/v1/accounts/update_credentials", token=hermit.token,
+               form={"note": "Tomatoes and basil here too", "discoverable": "false"})
+    note = server.api("GET", f"/api/v1/accounts/{gardener.account['id']}")["note"]
+    t.require("nofollow" in note, "the bio's HTML carries link markup (precondition)", note)
+
+    def accounts(q, path="/api/v2/search", **query):
+        found = server.api("GET", path, token=S["alice"].token, query={"q": q, **query})
+        return [a["username"] for a in (found["accounts"] if isinstance(found, dict) else found)]
+
+    t.eq(accounts("tomatoes", type="accounts"), ["gardener"],
+         "a word of a discoverable account's bio finds it (case-insensitive); not the undiscoverable one")
+    t.eq(accounts("basil tomatoes", type="accounts"), ["gardener"], "every word is in the bio, in any order")
+    t.eq(accounts("basil", type="accounts"), ["basil", "gardener"], "a name match comes before bio matches")
+    t.eq(accounts("tomatoes potatoes", type="accounts"), [], "a word missing from the bio: no match")
+    t.eq(accounts("nofollow", type="accounts"), [], "the bio's markup is not searched, only its text")
+    t.eq(accounts("garden", type="accounts"), ["gardener"], "a name match is not listed twice")
+    t.eq(accounts("tomatoes", path="/api/v1/accounts/search"), [],
+         "GET /api/v1/accounts/search matches names only, as Mastodon's")
 
 
 @suite.case

@@ -1,6 +1,10 @@
-// GET /api/v2/search: accounts (username, acct or profile URL), hashtags (prefix) and statuses (by
+// GET /api/v2/search: accounts (username, acct or profile URL, display name; the bio of
+// discoverable accounts as Mastodon's full-text search has it), hashtags (prefix) and statuses (by
 // URL, or full-text with Mastodon's operators and scope: service/search.hpp).
 #include "store/search.hpp"
+
+#include <algorithm>
+#include <sstream>
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
@@ -14,6 +18,7 @@
 #include "store/accounts.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "text/format.hpp"
 
 namespace herd::api {
 
@@ -26,6 +31,33 @@ std::string lower(std::string s) {
 
 bool is_url(const std::string& q) {
   return q.rfind("https://", 0) == 0 || q.rfind("http://", 0) == 0;
+}
+
+// Mastodon's full-text account search (/api/v2/search with its search server) also finds
+// discoverable accounts by their bio: every word of the query in the note's text. Appends such
+// accounts, after the name matches in `found`, until `wanted` are found.
+void add_bio_matches(store::Connection& c, const std::string& q, std::size_t wanted,
+                     std::vector<store::Account>& found) {
+  if (found.size() >= wanted) return;
+  std::vector<std::string> words;
+  std::istringstream in(lower(q));
+  for (std::string word; in >> word;) words.push_back(word);
+  std::vector<Id> ids;
+  for (const auto& [id, note] :
+       store::search_account_notes(c, words, static_cast<int>(wanted) + 20)) {
+    if (found.size() + ids.size() >= wanted) break;
+    bool known = std::any_of(found.begin(), found.end(),
+                             [&, id = id](const store::Account& a) { return a.id == id; });
+    std::string text = lower(text::strip_html(note));
+    if (!known && std::all_of(words.begin(), words.end(), [&](const std::string& word) {
+          return text.find(word) != std::string::npos;
+        }))
+      ids.push_back(id);
+  }
+  auto accounts = store::find_accounts(c, ids);
+  for (Id id : ids)
+    for (auto& account : accounts)
+      if (account.id == id) found.push_back(std::move(account));
 }
 
 json::array search_accounts(App& app, store::Connection& c, const Viewer& viewer, std::string q,
@@ -53,6 +85,8 @@ json::array search_accounts(App& app, store::Connection& c, const Viewer& viewer
       found.push_back(std::move(account));
     }
   }
+  if (q.find('@') == std::string::npos)
+    add_bio_matches(c, q, static_cast<std::size_t>(limit + offset + 1), found);
   int skipped = 0;
   for (const auto& account : found) {
     if (skipped++ < offset) continue;
