@@ -371,6 +371,17 @@ int admin_main(int argc, char** argv) {
       return add_emoji(app, *shortcode, *emoji_file, *category);
     };
   });
+  auto import_options = std::make_shared<EmojiImport>();
+  auto* emoji_import = emoji->add_subcommand(
+      "import", "add every image of a tar archive (.tar, .tar.gz...) named by its file name");
+  emoji_import->add_option("ARCHIVE", import_options->archive, "the tar archive")->required();
+  emoji_import->add_option("--prefix", import_options->prefix, "put before each shortcode");
+  emoji_import->add_option("--suffix", import_options->suffix, "put after each shortcode");
+  emoji_import->add_option("--category", import_options->category, "their category in the picker");
+  emoji_import->add_flag("--overwrite", import_options->overwrite,
+                         "replace emoji whose shortcode exists (kept otherwise)");
+  emoji_import->callback(
+      [&] { action = [import_options](App& app) { return import_emojis(app, *import_options); }; });
   emoji->add_subcommand("list", "list them")->callback([&] { action = list_emojis; });
   auto* emoji_remove = emoji->add_subcommand("remove", "remove one and its image");
   emoji_remove->add_option("SHORTCODE", *shortcode, "its name")->required();

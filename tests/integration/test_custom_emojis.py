@@ -3,10 +3,14 @@
 :blobcat: from a PNG file (bad shortcodes and non-images are refused with a clear message), it is
 listed by the CLI and by GET /api/v1/custom_emojis (Mastodon.py custom_emojis), its image is
 served, and a post, a poll and a profile that use it carry it in their `emojis`; removing it takes
-it out of the list and the file away.
+it out of the list and the file away. `herd admin emoji import` (Mastodon's tootctl emoji import)
+adds every image of a .tar.gz named by its file name, with --prefix/--suffix/--category, keeps
+existing shortcodes unless --overwrite, and lists what it skipped and why.
 """
+import io
 import os
 import sys
+import tarfile
 import tempfile
 import urllib.parse
 
@@ -96,6 +100,58 @@ def removed(t):
     t.eq(S["server"].api("GET", "/api/v1/custom_emojis"), [], "no longer listed")
     if path:
         t.status(S["server"].http("GET", path), 404, "its file is gone")
+
+
+def tar_gz(name, entries):
+    path = os.path.join(S["folder"], name)
+    with tarfile.open(path, "w:gz") as tar:
+        for entry, data in entries:
+            info = tarfile.TarInfo(entry)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def listed():
+    return {e["shortcode"]: e for e in S["server"].api("GET", "/api/v1/custom_emojis")}
+
+
+@suite.case
+def imported_from_a_tar_archive(t):
+    fox, newer_fox, owl = png(16, 16, seed=6), png(16, 16, seed=7), png(12, 12, seed=8)
+    pack = tar_gz("pack.tar.gz", [("pack/blobfox.png", fox), ("pack/blobowl.png", owl),
+                                  ("pack/Party Parrot.png", fox), ("pack/readme.txt", b"thanks for the fish"),
+                                  ("pack/._blobfox.png", b"\0\5\26\7 macOS resource fork")])
+    rc, out, err = admin("import", pack, "--category", "Blobs")
+    t.eq(rc, 0, f"herd admin emoji import ({err.strip()})")
+    t.check("imported 2 emoji, skipped 2" in out, "it counts what it added and skipped", out)
+    t.check("skipped pack/Party Parrot.png:" in err and "Shortcode" in err, "a bad shortcode is named with why", err)
+    t.check("skipped pack/readme.txt:" in err and "Image must be" in err, "a file that is no image too", err)
+    emojis = listed()
+    t.eq(sorted(emojis), ["blobfox", "blobowl"], "the images are listed by their file names")
+    t.eq(emojis.get("blobfox", {}).get("category"), "Blobs", "in the category given")
+    url = emojis.get("blobfox", {}).get("url", "")
+    t.eq(S["server"].http("GET", urllib.parse.urlsplit(url).path).body, fox, "the image is the archive's")
+
+    again = tar_gz("again.tar.gz", [("blobfox.png", newer_fox)])
+    rc, out, err = admin("import", again)
+    t.check(rc == 0 and "imported 0 emoji, skipped 1" in out and ":blobfox: exists" in err,
+            "an existing shortcode is kept without --overwrite", out + err)
+    t.eq(S["server"].http("GET", urllib.parse.urlsplit(listed()["blobfox"]["url"]).path).body, fox, "unchanged")
+    rc, out, err = admin("import", again, "--overwrite")
+    t.check(rc == 0 and "imported 1 emoji" in out, "--overwrite replaces it", out + err)
+    t.eq(S["server"].http("GET", urllib.parse.urlsplit(listed()["blobfox"]["url"]).path).body, newer_fox,
+         "the new image is served")
+    rc, out, err = admin("import", again, "--prefix", "pack_", "--suffix", "_2")
+    t.check(rc == 0 and "added :pack_blobfox_2:" in out, "--prefix and --suffix make the shortcode", out + err)
+    t.check("pack_blobfox_2" in listed(), "listed under that shortcode", sorted(listed()))
+    broken = os.path.join(S["folder"], "broken.tar.gz")
+    with open(broken, "wb") as f:
+        f.write(b"\x1f\x8b this is not a gzip stream at all")
+    rc, out, err = admin("import", broken)
+    t.check(rc != 0 and "broken.tar.gz" in err, "an archive that cannot be read is an error naming it", out + err)
+    for code in ("blobfox", "blobowl", "pack_blobfox_2"):
+        admin("remove", code)
 
 
 if __name__ == "__main__":
