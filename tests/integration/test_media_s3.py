@@ -11,7 +11,8 @@ for every request and answers SignatureDoesNotMatch otherwise, which is what thi
 With S3_ALIAS_HOST (a bucket named like the alias host, served CNAME-style): a JPEG with GPS is
 processed, its original and preview are objects in the bucket served at the alias URL without
 GPS, nothing is written under the data folder, a video's raw upload object is gone once the
-worker has processed it, deleting media and statuses deletes their objects. Without an alias,
+worker has processed it, deleting media and statuses deletes their objects; an animated avatar and
+its still first frame (avatar_static) are objects too, removed with the avatar. Without an alias,
 URLs are path-style on S3_ENDPOINT. A wrong AWS_SECRET_ACCESS_KEY: the start logs the storage's
 refusal, an upload is a clear 503 naming SignatureDoesNotMatch, and the server stays up.
 `herd admin backup` with media on S3 says (stdout, its log and manifest.json) that the bucket's
@@ -167,6 +168,29 @@ def deletion_removes_objects(t):
     t.check(lone_key in objects(ALIAS), "a new upload is an object")
     server.api("DELETE", f"/api/v1/media/{lone['id']}", token=alice.token)
     t.check(lone_key not in objects(ALIAS), "DELETE /api/v1/media/:id deleted its objects", objects(ALIAS))
+
+
+@suite.case
+def animated_avatar_and_its_still_frame_are_objects(t):
+    server, alice = S["server"], S["alice"]
+    gif = os.path.join(S["tmp"], "moving.gif")
+    p = run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10",
+             "-t", "0.5", gif])
+    t.require(p.returncode == 0, "ffmpeg made the GIF", p.stderr)
+    me = mastodon_py(server, alice.token).account_update_credentials(avatar=gif, avatar_mime_type="image/gif")
+    prefix = f"http://{S['alias']}/media_attachments/files/"
+    t.check(me["avatar"].startswith(prefix) and me["avatar"].endswith("/original.gif"),
+            "the avatar is an object served at S3_ALIAS_HOST", me["avatar"])
+    t.check(me["avatar_static"].startswith(prefix) and me["avatar_static"].endswith("/static.png"),
+            "avatar_static too", me["avatar_static"])
+    for what, content_type in (("avatar", "image/gif"), ("avatar_static", "image/png")):
+        r = fetch(me[what])
+        t.status(r, 200, f"GET {what} from the storage")
+        t.eq(r.header("Content-Type"), content_type, f"{what}: its type")
+    keys = [urllib.parse.urlsplit(me[w]).path.lstrip("/") for w in ("avatar", "avatar_static")]
+    r = server.http("DELETE", "/api/v1/profile/avatar", token=alice.token)
+    t.status(r, 200, "DELETE /api/v1/profile/avatar")
+    t.eq([k for k in keys if k in objects(ALIAS)], [], "both objects are removed with the avatar")
 
 
 @suite.case
