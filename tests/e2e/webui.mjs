@@ -470,7 +470,7 @@ await step("the admin drafts an announcement, publishes, edits and deletes it; a
   await edited.waitFor({ state: "detached" });
 });
 
-await step("the admin switches registrations to approval: sign-up is closed, then reviewed", async () => {
+await step("the admin switches registrations to approval: sign-up is closed, then reviewed; shows the moderated servers", async () => {
   const page = admin.page;
   await page.goto(`${base}/admin/site`);
   const save = () => Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/v1/admin/site") && r.request().method() === "PUT" && r.ok()), page.getByRole("button", { name: "Save changes" }).click()]);
@@ -485,6 +485,13 @@ await step("the admin switches registrations to approval: sign-up is closed, the
   await signUp.goto(`${base}/auth/sign_up`);
   await signUp.locator("#username").waitFor();
   await visitor.close();
+  check((await fetch(`${base}/api/v1/instance/domain_blocks`)).status === 404, "moderated servers hidden by default");
+  await page.getByRole("group", { name: "Who sees the list of moderated servers" }).getByLabel("Everyone").check();
+  await save();
+  const listed = await fetch(`${base}/api/v1/instance/domain_blocks`);
+  check(listed.status === 200 && Array.isArray(await listed.json()), `moderated servers shown to everyone: ${listed.status}`);
+  await page.getByRole("group", { name: "Who sees the list of moderated servers" }).getByLabel("Nobody").check();
+  await save();
   await shot(page, "admin-site");
 });
 

@@ -311,21 +311,32 @@ function Documents() {
   return <>{documentNames.map((n) => <DocumentForm key={n} name={n} />)}</>;
 }
 
-// The registration mode: open, approval by staff, or closed.
+type SiteSettings = { registrations_mode: string; show_domain_blocks: string; show_domain_blocks_rationale: string };
+type SiteKey = keyof SiteSettings;
+const siteChoices: [SiteKey, string[]][] = [
+  ['registrations_mode', ['open', 'approval', 'closed']],
+  ['show_domain_blocks', ['disabled', 'users', 'all']],
+  ['show_domain_blocks_rationale', ['disabled', 'users', 'all']],
+];
+
+// The registration mode (open, approval by staff, closed) and who sees the moderated servers and
+// the reasons given for them (Mastodon's show_domain_blocks and show_domain_blocks_rationale).
 function Site() {
-  const [site, error, reload] = useLoad(() => api.get<{ registrations_mode: string }>('/api/v1/admin/site'), 'site');
-  const [mode, setMode] = useState<string | null>(null);
+  const [site, error, reload] = useLoad(() => api.get<SiteSettings>('/api/v1/admin/site'), 'site');
+  const [changes, setChanges] = useState<Partial<SiteSettings>>({});
   if (error) return <ErrorBox error={error} retry={reload} />;
   if (!site) return <Loading />;
-  const value = mode ?? site.registrations_mode;
+  const value = { ...site, ...changes };
   return (
-    <form class="settings-form" onSubmit={async (e) => { e.preventDefault(); if (await call('/api/v1/admin/site', { registrations_mode: value }, 'put')) { setMode(null); reload(); } }}>
-      <fieldset>
-        <legend>{t('admin.registrations')}</legend>
-        {['open', 'approval', 'closed'].map((m) => (
-          <label class="check" key={m}><input type="radio" name="registrations_mode" value={m} checked={value === m} onChange={() => setMode(m)} /> {t(`admin.registrations.${m}`)}</label>
-        ))}
-      </fieldset>
+    <form class="settings-form" onSubmit={async (e) => { e.preventDefault(); if (await call('/api/v1/admin/site', value, 'put')) { setChanges({}); reload(); } }}>
+      {siteChoices.map(([key, options]) => (
+        <fieldset key={key}>
+          <legend>{t(`admin.site.${key}`)}</legend>
+          {options.map((m) => (
+            <label class="check" key={m}><input type="radio" name={key} value={m} checked={value[key] === m} onChange={() => setChanges({ ...changes, [key]: m })} /> {t(`admin.site.${key}.${m}`)}</label>
+          ))}
+        </fieldset>
+      ))}
       <button type="submit" class="button">{t('settings.save')}</button>
     </form>
   );
