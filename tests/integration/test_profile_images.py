@@ -189,6 +189,23 @@ def an_animated_avatar_stays_animated_with_a_static_first_frame(t):
 
 
 @suite.case
+def an_animated_webp_header_stays_animated(t):
+    server, bob = S["server"], S["bob"]
+    webp = os.path.join(S["tmp"], "moving.webp")
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=200x100:rate=10", "-t", "0.5", "-c:v", "libwebp_anim", "-loop", "0",
+           webp)
+    me = mastodon_py(server, bob.token).account_update_credentials(header=webp, header_mime_type="image/webp")
+    body = fetch(t, me["header"], "the animated header").body
+    # FFmpeg cannot decode animated WebP: read its RIFF chunks (VP8X canvas size, one ANMF per frame).
+    width = int.from_bytes(body[24:27], "little") + 1 if body[12:16] == b"VP8X" else None
+    height = int.from_bytes(body[27:30], "little") + 1 if body[12:16] == b"VP8X" else None
+    t.eq((body[:4], body[8:12], width, height), (b"RIFF", b"WEBP", 1500, 500), "a WebP of 1500x500")
+    t.eq(body.count(b"ANMF"), 5, "with its 5 frames")
+    t.check(me["header_static"].endswith("/static.png"), "header_static is the first frame", me)
+    t.eq(probe(fetch(t, me["header_static"], "header_static").body), ("png", 1500, 500, 1), "one PNG frame")
+
+
+@suite.case
 def replacing_an_avatar_removes_the_old_file(t):
     server, alice = S["server"], S["alice"]
     m = mastodon_py(server, alice.token)
