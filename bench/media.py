@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Media upload benchmark: how many photos per second one `herd serve` turns into Mastodon's
 renditions (metadata stripped original within 3840x2160, a small preview within 640x360, a
-blurhash), and its peak memory while doing so.
+blurhash), and its peak memory while doing so; and the same photo as an avatar (PATCH
+update_credentials: stripped, filled and cropped to 400x400).
 
 The photo is a 12-megapixel (4000x3000) JPEG made by FFmpeg (testsrc2 with grain, so that it
 weighs what a camera's photo does, q 2) with EXIF added by exiftool. Uploads go to POST /api/v2/media from C concurrent clients for N uploads per case; the
@@ -23,7 +24,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
-from harness import Backend, Server, png, register, upload_raw  # noqa: E402
+from harness import Backend, Server, multipart, png, register, upload_raw  # noqa: E402
 
 
 def proc_status(pid, field):
@@ -45,10 +46,15 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def run_case(server, token, data, name, uploads, clients):
+def run_case(server, token, data, name, uploads, clients, avatar=False):
     def one(_):
         start = time.monotonic()
-        r = upload_raw(server, token, [("file", data, {"filename": name})])
+        if avatar:
+            body, content_type = multipart([("avatar", data, {"filename": name, "type": "image/jpeg"})])
+            r = server.http("PATCH", "/api/v1/accounts/update_credentials", token=token, body=body,
+                            content_type=content_type)
+        else:
+            r = upload_raw(server, token, [("file", data, {"filename": name})])
         if r.status != 200:
             raise RuntimeError(f"upload answered {r.status}: {r.body[:200]!r}")
         return time.monotonic() - start
@@ -99,6 +105,7 @@ def main():
         hwm_before = proc_status(server.proc.pid, "VmHWM")
         big = run_case(server, user.token, jpeg, "photo.jpg", args.uploads, args.clients)
         hwm_after = proc_status(server.proc.pid, "VmHWM")
+        avatar = run_case(server, user.token, jpeg, "photo.jpg", args.uploads, args.clients, avatar=True)
     finally:
         server.stop()
         server.cleanup()
@@ -108,7 +115,8 @@ def main():
           f"{args.clients} clients; backend {args.backend}; load average {load:.1f} at the start.\n")
     print("| case | uploads/s | p50 | p99 | herd CPU s per upload |")
     print("|---|---|---|---|---|")
-    for label, r in [("64x48 PNG (fixed cost)", small), ("12 MP JPEG", big)]:
+    for label, r in [("64x48 PNG (fixed cost)", small), ("12 MP JPEG", big),
+                     ("12 MP JPEG as avatar (400x400)", avatar)]:
         print(f"| {label} | {r['rate']:.2f} | {r['p50'] * 1000:.0f} ms | {r['p99'] * 1000:.0f} ms "
               f"| {r['cpu'] / args.uploads:.3f} |")
     print(f"| ffmpeg: decode + 640x360 JPEG, one process per photo | {ffmpeg_rate:.2f} | | | |")
