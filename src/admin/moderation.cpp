@@ -7,9 +7,9 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
-#include "federation/outbox.hpp"
 #include "federation/refresh.hpp"
 #include "service/account_actions.hpp"
+#include "service/events.hpp"
 #include "service/reports.hpp"
 #include "store/accounts.hpp"
 #include "store/federation_records.hpp"
@@ -79,7 +79,9 @@ int aliases(App& app, const std::string& username, const std::vector<std::string
     if (stored.size() == 1 && stored[0] == "-") stored.clear();
     app.db->write([&](store::Connection& c) {
       store::set_account_also_known_as(c, account->id, stored);
-      federation::on_profile_updated(app, c, account->id);  // followers' servers learn them
+      service::record(app, c,
+                      service::Event(service::EventKind::profile_updated)
+                          .by(account->id));  // followers' servers learn them
     });
   }
   for (const auto& uri : app.db->read_value(

@@ -14,7 +14,8 @@
 
 namespace herd::federation {
 
-// Inside the service's transaction (local accounts only; nothing without remote followers).
+// Called by subscriber.hpp inside the service's transaction (local accounts only; nothing
+// without remote followers).
 void on_status_pinned(App& app, store::Connection& c, const store::Status& status, bool pinned);
 void on_tag_featured(App& app, store::Connection& c, Id account_id, const std::string& tag_name,
                      bool featured);

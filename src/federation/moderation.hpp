@@ -24,7 +24,7 @@ namespace herd::federation {
 boost::json::object flag_activity(const App& app, const store::Report& report,
                                   const std::string& target_uri,
                                   const std::vector<std::string>& status_uris);
-// Queues the Flag for the target's inbox (inside the report's transaction).
+// Queues the Flag for the target's inbox (subscriber.hpp, inside the report's transaction).
 void on_report_forwarded(App& app, store::Connection& c, const store::Report& report,
                          const store::Account& target);
 

@@ -1,5 +1,6 @@
-// Outbound federation: what local actions send to other servers. Services call these hooks inside
-// their own transaction, so that the action and its delivery jobs commit together; each hook
+// Outbound federation: what local actions send to other servers. The federation subscriber
+// (subscriber.hpp) calls these hooks for the events services record, inside the service's
+// transaction, so that the action and its delivery jobs commit together; each hook
 // builds the activity and enqueues one delivery job per inbox (shared inboxes preferred) in the
 // `jobs` table, to be sent by the delivery worker (delivery.hpp). A hook does nothing when the
 // actor is not local or when nobody elsewhere needs to hear about it.

@@ -17,8 +17,7 @@
 
 namespace herd::federation {
 
-// ---- outbound (called by service/polls inside its transaction)
-// -----------------------------------
+// ---- outbound (called by subscriber.hpp inside the service's transaction) ----------------------
 
 // A local account voted in a remote poll: Create(Note) per vote to the poll author's inbox.
 void on_poll_voted(App& app, store::Connection& c, Id account_id, const store::Status& status,

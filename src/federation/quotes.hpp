@@ -27,7 +27,7 @@
 
 namespace herd::federation {
 
-// ---- outbound (inside the service's transaction) ------------------------------------------------
+// ---- outbound (subscriber.hpp, inside the service's transaction) -------------------------------
 
 // A local status quotes a remote one (quote pending): QuoteRequest to its author's inbox.
 void on_quote_requested(App& app, store::Connection& c, const store::Quote& quote,

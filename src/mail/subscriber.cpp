@@ -137,6 +137,7 @@ void on_event(App& app, store::Connection& c, const Event& event) {
     if (event.notification) notification(app, c, *event.notification);
     return;
   }
+  if (!event.user_id) return;  // not about a user (federation's events)
   auto r = recipient_of_user(c, event.user_id);
   if (!r) return;
   const std::string& l = r->user.locale;
@@ -221,8 +222,8 @@ void on_event(App& app, store::Connection& c, const Event& event) {
       content.action_url = event.detail;
       send(app, c, r->user.email, content);
       return;
-    case EventKind::notification_created:
-      return;
+    default:
+      return;  // notification_created (above) and federation's events
   }
 }
 

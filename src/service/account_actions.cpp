@@ -3,7 +3,6 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
-#include "federation/outbox.hpp"
 #include "service/events.hpp"
 #include "store/account_deletions.hpp"
 #include "store/accounts.hpp"
@@ -38,7 +37,8 @@ Target target_for(store::Connection& c, Id moderator_id, Id account_id) {
 }
 
 void announce(App& app, store::Connection& c, const Target& target) {
-  if (target.account.local()) federation::on_profile_updated(app, c, target.account.id);
+  if (target.account.local())
+    record(app, c, Event(EventKind::profile_updated).by(target.account.id));
 }
 
 }  // namespace

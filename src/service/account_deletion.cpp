@@ -8,8 +8,8 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
-#include "federation/outbox.hpp"
 #include "media/storage.hpp"
+#include "service/events.hpp"
 #include "service/media.hpp"
 #include "service/profile_images.hpp"
 #include "service/statuses.hpp"
@@ -46,7 +46,7 @@ void delete_own_account(App& app, Id user_id, std::string_view password) {
     store::set_account_suspended(c, account->id, true);
     store::lock_out_user(c, user->id, account->id, now);
     store::insert_account_deletion(c, account->id, now, purge_at);
-    federation::on_account_deleted(app, c, *account);
+    record(app, c, Event(EventKind::account_deleted).with_account(*account));
     store::insert_job(c, next_id(), kAccountDeletionQueue,
                       json::serialize(json::object{{"account_id", account->id}}), purge_at, now);
   });

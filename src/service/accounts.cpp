@@ -7,7 +7,6 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
-#include "federation/outbox.hpp"
 #include "service/admin_blocks.hpp"
 #include "service/credentials.hpp"
 #include "service/events.hpp"
@@ -179,7 +178,7 @@ store::Account write_profile(App& app, Id account_id, const ProfileUpdate& updat
     }
     account->updated_at = now_unix_ms();
     store::update_account_profile(c, *account);
-    federation::on_profile_updated(app, c, account_id);
+    record(app, c, Event(EventKind::profile_updated).by(account_id));
     if (update.default_privacy || update.default_sensitive || update.default_language) {
       store::update_user_preferences(c, account_id, update.default_privacy,
                                      update.default_sensitive, update.default_language);

@@ -1,5 +1,6 @@
 #include "service/events.hpp"
 
+#include "federation/subscriber.hpp"
 #include "mail/subscriber.hpp"
 #include "service/web_push.hpp"
 #include "stream/publish.hpp"
@@ -11,7 +12,8 @@ void record(App& app, store::Connection& c, const Event& event) {
     stream::notification_created(app, *event.notification);  // sent after commit
     enqueue_web_push(app, c, *event.notification);           // Web Push jobs
   }
-  mail::on_event(app, c, event);  // mail jobs
+  federation::on_event(app, c, event);  // delivery jobs
+  mail::on_event(app, c, event);        // mail jobs
 }
 
 }  // namespace herd::service

@@ -3,7 +3,7 @@
 #include "api/mastodon/limits.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
-#include "federation/featured.hpp"
+#include "service/events.hpp"
 #include "service/visibility.hpp"
 #include "store/statuses.hpp"
 
@@ -25,7 +25,7 @@ store::Status pin(App& app, Id account_id, Id status_id) {
            "Validation failed: You have already pinned the maximum number of posts");
     status.pinned_at = now_unix_ms();
     store::set_pinned(c, status.id, status.pinned_at);
-    federation::on_status_pinned(app, c, status, true);
+    record(app, c, Event(EventKind::status_pinned).with_status(status));
     return status;
   });
 }
@@ -36,7 +36,7 @@ store::Status unpin(App& app, Id account_id, Id status_id) {
     if (status.account_id == account_id && status.pinned_at) {
       store::set_pinned(c, status.id, std::nullopt);
       status.pinned_at.reset();
-      federation::on_status_pinned(app, c, status, false);
+      record(app, c, Event(EventKind::status_unpinned).with_status(status));
     }
     return status;
   });

@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
-#include "federation/polls.hpp"
+#include "service/events.hpp"
 #include "service/notifications.hpp"
 #include "service/visibility.hpp"
 #include "store/federation.hpp"
@@ -121,7 +121,7 @@ void close(App& app, store::Connection& c, const store::Poll& poll, const store:
     notify(app, c, voter, poll.account_id, "poll", status.id);
   if (status.local) {
     notify_owner(app, c, poll);
-    federation::on_poll_changed(app, c, status);
+    record(app, c, Event(EventKind::poll_changed).with_status(status));
   }
 }
 
@@ -137,7 +137,7 @@ void run_job(App& app, store::Connection& c, const store::Job& job, std::int64_t
   if (kind == "close") {
     close(app, c, *poll, *status, now);
   } else if (kind == "update" && status->local && !poll->hide_totals) {
-    federation::on_poll_changed(app, c, *status);
+    record(app, c, Event(EventKind::poll_changed).with_status(*status));
   }
 }
 
@@ -217,7 +217,9 @@ store::Poll vote(App& app, Id account_id, Id poll_id, const std::vector<std::str
     if (status.local) {
       schedule_update(c, poll, now);
     } else {
-      federation::on_poll_voted(app, c, account_id, status, poll, votes);
+      record(
+          app, c,
+          Event(EventKind::poll_voted).by(account_id).with_status(status).with_poll(poll, votes));
       schedule_close(c, poll, now);  // to tell the voter when it ends
     }
     return *store::find_poll(c, poll.id);

@@ -4,10 +4,10 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
-#include "federation/outbox.hpp"
 #include "media/image.hpp"
 #include "media/sniff.hpp"
 #include "media/storage.hpp"
+#include "service/events.hpp"
 #include "store/accounts.hpp"
 
 namespace herd::service {
@@ -76,7 +76,7 @@ store::Account remove_profile_image(App& app, Id account_id, ProfileImage kind) 
     field.clear();
     found->updated_at = now_unix_ms();
     store::update_account_profile(c, *found);
-    federation::on_profile_updated(app, c, account_id);
+    record(app, c, Event(EventKind::profile_updated).by(account_id));
     return *found;
   });
   remove_profile_image_file(app, old);

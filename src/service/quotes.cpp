@@ -4,7 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
-#include "federation/quotes.hpp"
+#include "service/events.hpp"
 #include "service/notifications.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
@@ -116,7 +116,7 @@ void attach_quote(App& app, store::Connection& c, const store::Status& quoting,
     store::adjust_quotes_count(c, quoted.id, 1);
     notify(app, c, quoted.account_id, quoting.account_id, "quote", quoting.id);
   } else {
-    federation::on_quote_requested(app, c, quote, quoting);
+    record(app, c, Event(EventKind::quote_requested).with_quote(quote).with_status(quoting));
   }
 }
 
@@ -143,7 +143,7 @@ store::Status revoke_quote(App& app, Id account_id, Id status_id, Id quoting_sta
     quote->updated_at = now_unix_ms();
     store::update_quote(c, *quote);
     store::delete_notification_of(c, account_id, quote->account_id, "quote", quoting_status_id);
-    federation::on_quote_revoked(app, c, *quote);
+    record(app, c, Event(EventKind::quote_revoked).with_quote(*quote));
     return *quoting;
   });
 }
@@ -156,7 +156,9 @@ store::Status set_interaction_policy(App& app, Id account_id, Id status_id,
     if (effective != status.quote_policy) {
       store::set_quote_policy(c, status.id, effective);
       status.quote_policy = effective;
-      federation::on_note_refreshed(app, c, status);  // the note's interactionPolicy
+      record(
+          app, c,
+          Event(EventKind::status_refreshed).with_status(status));  // the note's interactionPolicy
     }
     return status;
   });

@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
-#include "federation/outbox.hpp"
+#include "service/events.hpp"
 #include "service/notifications.hpp"
 #include "store/accounts.hpp"
 #include "store/lists.hpp"
@@ -72,7 +72,7 @@ void follow(App& app, Id account_id, Id target_id, const FollowOptions& options)
     if (target.locked || !target.local()) {  // a remote account answers with Accept or Reject
       if (store::insert_follow_request(c, follow))
         notify(app, c, target_id, account_id, "follow_request", std::nullopt);
-      federation::on_follow(app, c, account_id, target_id, false);
+      record(app, c, Event(EventKind::follow_requested).by(account_id).with_target(target_id));
       return;
     }
     accept(app, c, follow);
@@ -85,7 +85,7 @@ void unfollow(App& app, Id account_id, Id target_id) {
     require_account(c, target_id);
     if (store::find_follow(c, account_id, target_id) ||
         store::find_follow_request(c, account_id, target_id))
-      federation::on_follow(app, c, account_id, target_id, true);
+      record(app, c, Event(EventKind::unfollowed).by(account_id).with_target(target_id));
     drop_follow(c, account_id, target_id);
     store::delete_follow_request(c, account_id, target_id);
   });
@@ -95,7 +95,7 @@ void authorize_follow_request(App& app, Id target_id, Id requester_id) {
   app.db->write([&](store::Connection& c) {
     auto request = store::find_follow_request(c, requester_id, target_id);
     if (!request) not_found();
-    federation::on_follow_answered(app, c, target_id, requester_id, true);
+    record(app, c, Event(EventKind::follow_accepted).by(target_id).with_target(requester_id));
     store::delete_follow_request(c, requester_id, target_id);
     accept(app, c, *request);
     notify(app, c, target_id, requester_id, "follow", std::nullopt);
@@ -104,7 +104,7 @@ void authorize_follow_request(App& app, Id target_id, Id requester_id) {
 
 void reject_follow_request(App& app, Id target_id, Id requester_id) {
   app.db->write([&](store::Connection& c) {
-    federation::on_follow_answered(app, c, target_id, requester_id, false);
+    record(app, c, Event(EventKind::follow_rejected).by(target_id).with_target(requester_id));
     if (!store::delete_follow_request(c, requester_id, target_id)) not_found();
   });
 }
@@ -119,16 +119,16 @@ void block(App& app, Id account_id, Id target_id) {
     // nothing.
     if (store::find_follow(c, account_id, target_id) ||
         store::find_follow_request(c, account_id, target_id))
-      federation::on_follow(app, c, account_id, target_id, true);
+      record(app, c, Event(EventKind::unfollowed).by(account_id).with_target(target_id));
     if (store::find_follow(c, target_id, account_id) ||
         store::find_follow_request(c, target_id, account_id))
-      federation::on_follow_answered(app, c, account_id, target_id, false);
+      record(app, c, Event(EventKind::follow_rejected).by(account_id).with_target(target_id));
     drop_follow(c, account_id, target_id);
     drop_follow(c, target_id, account_id);
     store::delete_follow_request(c, account_id, target_id);
     store::delete_follow_request(c, target_id, account_id);
     store::insert_block(c, next_id(), account_id, target_id, now_unix_ms());
-    federation::on_block(app, c, account_id, target_id, false);
+    record(app, c, Event(EventKind::blocked).by(account_id).with_target(target_id));
   });
 }
 
@@ -136,7 +136,7 @@ void unblock(App& app, Id account_id, Id target_id) {
   app.db->write([&](store::Connection& c) {
     require_account(c, target_id);
     if (store::delete_block(c, account_id, target_id))
-      federation::on_block(app, c, account_id, target_id, true);
+      record(app, c, Event(EventKind::unblocked).by(account_id).with_target(target_id));
   });
 }
 
@@ -163,7 +163,7 @@ void remove_from_followers(App& app, Id account_id, Id follower_id) {
   app.db->write([&](store::Connection& c) {
     require_account(c, follower_id);
     if (store::find_follow(c, follower_id, account_id))
-      federation::on_follow_answered(app, c, account_id, follower_id, false);
+      record(app, c, Event(EventKind::follow_rejected).by(account_id).with_target(follower_id));
     drop_follow(c, follower_id, account_id);
   });
 }
@@ -219,7 +219,7 @@ void block_domain(App& app, Id account_id, const std::string& domain_text) {
       return;
     // Followers there are removed (their servers hear a Reject), as Mastodon does.
     for (Id follower : store::follower_ids_on_domain(c, account_id, domain)) {
-      federation::on_follow_answered(app, c, account_id, follower, false);
+      record(app, c, Event(EventKind::follow_rejected).by(account_id).with_target(follower));
       drop_follow(c, follower, account_id);
     }
   });

@@ -6,7 +6,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
-#include "federation/moderation.hpp"
+#include "service/events.hpp"
 #include "service/notifications.hpp"
 #include "service/relationships.hpp"
 #include "service/visibility.hpp"
@@ -126,7 +126,8 @@ store::Report file_report(App& app, Id reporter_id, const ReportRequest& request
     report.created_at = report.updated_at = now_unix_ms();
     store::insert_report(c, report);
     notify_staff(app, c, report);
-    if (report.forwarded) federation::on_report_forwarded(app, c, report, *target);
+    if (report.forwarded)
+      record(app, c, Event(EventKind::report_forwarded).with_report(report).with_account(*target));
   });
   return report;
 }

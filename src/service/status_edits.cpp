@@ -8,9 +8,8 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "federation/inbox.hpp"
-#include "federation/outbox.hpp"
-#include "federation/quotes.hpp"
 #include "service/conversations.hpp"
+#include "service/events.hpp"
 #include "service/media.hpp"
 #include "service/notifications.hpp"
 #include "service/preview_cards.hpp"
@@ -173,7 +172,8 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
                    after.sensitive != before.sensitive || after.language != before.language ||
                    media_ids != media_before || !described.empty();
     if (!changed) {
-      if (policy_changed) federation::on_note_refreshed(app, c, after);  // interactionPolicy
+      if (policy_changed)
+        record(app, c, Event(EventKind::status_refreshed).with_status(after));  // interactionPolicy
       return policy_changed ? after : before;
     }
 
@@ -215,7 +215,7 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
     notify_rebloggers(app, c, after);
     notify_quoted_update(app, c, after);
     stream::status_updated(app, c, after);
-    federation::on_status_edited(app, c, after);
+    record(app, c, Event(EventKind::status_edited).with_status(after));
     return after;
   });
 }

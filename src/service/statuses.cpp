@@ -8,8 +8,8 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "federation/inbox.hpp"
-#include "federation/outbox.hpp"
 #include "service/conversations.hpp"
+#include "service/events.hpp"
 #include "service/media.hpp"
 #include "service/notifications.hpp"
 #include "service/preview_cards.hpp"
@@ -268,7 +268,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     record_direct_status(app, c, status, mentioned);
     if (!input.poll) queue_preview_card(app, c, status, formatted.links);
     if (quoted) attach_quote(app, c, status, *quoted);  // before the note is serialised
-    federation::on_status_posted(app, c, status);
+    record(app, c, Event(EventKind::status_posted).with_status(status));
   });
   return status;
 }
@@ -280,7 +280,7 @@ store::Status delete_status(App& app, Id account_id, Id status_id) {
     auto found = store::find_status(c, status_id);
     if (!found || found->account_id != account_id) not_found();
     status = *found;
-    federation::on_status_deleted(app, c, status);
+    record(app, c, Event(EventKind::status_deleted).with_status(status));
     remove_status(app, c, status);
     media = store::delete_status_media(c, status.id);
   });
@@ -309,7 +309,7 @@ store::Status favourite(App& app, Id account_id, Id status_id) {
     if (store::insert_favourite(c, next_id(), account_id, status.id, now_unix_ms())) {
       store::adjust_status_counts(c, status.id, 0, 0, 1);
       notify(app, c, status.account_id, account_id, "favourite", status.id);
-      federation::on_favourite(app, c, account_id, status, false);
+      record(app, c, Event(EventKind::favourited).by(account_id).with_status(status));
     }
     return *store::find_status(c, status.id);
   });
@@ -323,7 +323,7 @@ store::Status unfavourite(App& app, Id account_id, Id status_id) {
     if (store::delete_favourite(c, account_id, status->id)) {
       store::adjust_status_counts(c, status->id, 0, 0, -1);
       unnotify(app, c, status->account_id, account_id, "favourite", status->id);
-      federation::on_favourite(app, c, account_id, *status, true);
+      record(app, c, Event(EventKind::unfavourited).by(account_id).with_status(*status));
     } else if (!can_see(c, account_id, *status)) {
       not_found();
     }
@@ -401,7 +401,7 @@ store::Status reblog(App& app, Id account_id, Id status_id,
     store::insert_feed_entries(c, wrapper.id, audience);
     stream::status_created(app, c, wrapper, audience, {}, {});
     notify(app, c, original.account_id, account_id, "reblog", original.id);
-    federation::on_status_posted(app, c, wrapper);
+    record(app, c, Event(EventKind::status_posted).with_status(wrapper));
     return wrapper;
   });
 }
@@ -412,7 +412,7 @@ store::Status unreblog(App& app, Id account_id, Id status_id) {
     if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
     if (!status) not_found();
     if (auto wrapper = store::find_reblog(c, account_id, status->id)) {
-      federation::on_status_deleted(app, c, *wrapper);
+      record(app, c, Event(EventKind::status_deleted).with_status(*wrapper));
       remove_status(app, c, *wrapper);
     } else if (!can_see(c, account_id, *status)) {
       not_found();

@@ -4,7 +4,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
-#include "federation/featured.hpp"
+#include "service/events.hpp"
 #include "store/statuses.hpp"
 #include "store/tags.hpp"
 #include "text/format.hpp"
@@ -53,7 +53,7 @@ Id feature_tag(App& app, Id account_id, std::string_view name) {
     if (!store::insert_featured_tag(c, id, account_id, store::find_or_create_tag(c, *tag_name, now),
                                     now))
       fail(ErrorKind::validation, "Validation failed: Name has already been taken");
-    federation::on_tag_featured(app, c, account_id, *tag_name, true);
+    record(app, c, Event(EventKind::tag_featured).by(account_id).with_detail(*tag_name));
     return id;
   });
 }
@@ -64,7 +64,7 @@ void unfeature_tag(App& app, Id account_id, Id featured_tag_id) {
     for (const auto& featured : store::featured_tags_of(c, account_id))
       if (featured.id == featured_tag_id) name = featured.tag.name;
     if (!store::delete_featured_tag(c, account_id, featured_tag_id)) not_found();
-    federation::on_tag_featured(app, c, account_id, name, false);
+    record(app, c, Event(EventKind::tag_unfeatured).by(account_id).with_detail(name));
   });
 }
 
