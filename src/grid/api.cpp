@@ -110,6 +110,12 @@ json::object deployment_json(GridService& service, const Deployment& d) {
       {"restart_count", d.restart_count},
       {"error", d.error},
       {"cost_per_hour", hourly_cost(d.resources, service.options().prices)},
+      {"custom_domain",
+       d.custom_domain.empty() ? json::value(nullptr) : json::value(d.custom_domain)},
+      {"custom_url", d.custom_domain.empty()
+                         ? json::value(nullptr)
+                         : json::value((g ? g->scheme() : std::string("http")) + "://" +
+                                       (g ? g->host_for(d.custom_domain) : d.custom_domain))},
   };
 }
 
@@ -139,6 +145,17 @@ void add_lifecycle_api_routes(http::Router& router, GridService& service) {
   router.post(base + "upgrade", [&service](Request& request) {
     Deployment d = service.upgrade(owner_of(service, request), request.path_param("name"),
                                    text(request.params, "binary"));
+    return Response::json(deployment_json(service, d));
+  });
+  // A custom domain: POST .../domain {domain} sets (verifies) it, DELETE .../domain removes it.
+  router.post(base + "domain", [&service](Request& request) {
+    Deployment d = service.set_custom_domain(owner_of(service, request), request.path_param("name"),
+                                             text(request.params, "domain"));
+    return Response::json(deployment_json(service, d));
+  });
+  router.del(base + "domain", [&service](Request& request) {
+    Deployment d =
+        service.remove_custom_domain(owner_of(service, request), request.path_param("name"));
     return Response::json(deployment_json(service, d));
   });
   router.post(base + "move", [&service](Request& request) {
@@ -243,6 +260,7 @@ void add_grid_routes(http::Router& router, GridService& service) {
     r.smtp.password = text(p, "smtp_password");
     r.smtp.from_address = text(p, "smtp_from");
     r.smtp.tls = text(p, "smtp_tls");
+    r.custom_domain = text(p, "custom_domain");
     DeployResult result = service.deploy(owner, std::move(r));
     json::object out = deployment_json(service, result.deployment);
     out["admin_password"] = result.admin_password;

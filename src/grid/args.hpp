@@ -15,7 +15,7 @@ namespace herd::grid {
 class Args {
  public:
   Args(int argc, char** argv) {
-    static const std::set<std::string> flags = {"json", "help", "h", "no-gateway", "all"};
+    static const std::set<std::string> flags = {"json", "help", "h", "no-gateway", "all", "remove"};
     for (int i = 1; i < argc; ++i) {
       std::string arg = argv[i];
       if (arg.rfind("--", 0) == 0 || arg == "-h") {

@@ -33,7 +33,7 @@ Use a grid (HERD_GRID_URL and HERD_GRID_TOKEN, or --url and --token; --json for 
               --disk-gb D] [--gateway ID] [--node ID | --farm F --country C]
               --admin-email E [--admin-username U] [--admin-password P]
               [--smtp-host H --smtp-port P --smtp-username U --smtp-password P
-               --smtp-from F --smtp-tls starttls|tls|none]
+               --smtp-from F --smtp-tls starttls|tls|none] [--custom-domain D]
   list        your deployments
   show NAME   one deployment with its live cpu, memory and disk use
   delete NAME stop it, remove its route and free its capacity
@@ -43,6 +43,9 @@ Use a grid (HERD_GRID_URL and HERD_GRID_TOKEN, or --url and --token; --json for 
   upgrade NAME --binary FILE                  run a herd binary from its node's binaries folder
               (migrations run; not ready in time: back to the previous binary and data)
   resize NAME --package P | --cpu N --memory-mb M --disk-gb D   (cgroup limits in place)
+  domain NAME DOMAIN   serve it at DOMAIN too, with its own ACME certificate (DOMAIN's DNS must
+              point at the gateway: the ACME HTTP-01 challenge verifies it)
+  domain NAME --remove                        stop serving its custom domain
   move NAME [--node ID | --farm F --country C]   to another node, from a backup taken now, or
               (its node down) from the newest backup the control plane keeps
   nodes       suggested nodes [--farm F] [--country C] [--package P | --cpu --memory-mb
@@ -123,6 +126,7 @@ int client_command(const std::string& command, Args& args) {
     put("smtp-password", "smtp_password");
     put("smtp-from", "smtp_from");
     put("smtp-tls", "smtp_tls");
+    put("custom-domain", "custom_domain");
     args.check_all_used();
     result = client.call("POST", "/api/grid/v1/deployments", body);
     if (!client.json_output) {
@@ -152,9 +156,10 @@ int client_command(const std::string& command, Args& args) {
         return 0;
       }
       const auto& d = result.as_object();
-      for (const char* key : {"name", "domain", "url", "package", "cpu", "memory_mb", "disk_gb",
-                              "node_id", "farm", "country", "gateway", "status", "restart_count",
-                              "created_at", "admin_username", "admin_email", "error"})
+      for (const char* key :
+           {"name", "domain", "url", "package", "cpu", "memory_mb", "disk_gb", "node_id", "farm",
+            "country", "gateway", "status", "restart_count", "created_at", "admin_username",
+            "admin_email", "custom_domain", "error"})
         std::printf("%-16s %s\n", key, str(d.at(key)).c_str());
       if (d.at("live").is_object()) {
         const auto& live = d.at("live").as_object();
@@ -209,6 +214,23 @@ int client_command(const std::string& command, Args& args) {
                   << str(result.at("memory_mb")) << " MB, " << str(result.at("disk_gb"))
                   << " GB), on node " << str(result.at("node_id")) << "\n";
       }
+      return 0;
+    }
+  } else if (command == "domain") {
+    const auto& words = args.positional();
+    bool remove = args.flag("remove");
+    if (words.size() < 2 || (words.size() < 3 && !remove) || (words.size() > 2 && remove))
+      throw std::runtime_error("domain needs a NAME and a DOMAIN, or a NAME and --remove");
+    args.check_all_used();
+    std::string path = "/api/grid/v1/deployments/" + http::percent_encode(words[1]) + "/domain";
+    result = remove ? client.call("DELETE", path)
+                    : client.call("POST", path, json::object{{"domain", words[2]}});
+    if (!client.json_output) {
+      std::cout << words[1] << ": "
+                << (remove ? std::string("no custom domain")
+                           : "custom domain " + str(result.at("custom_domain")) + " verified, " +
+                                 str(result.at("custom_url")))
+                << "\n";
       return 0;
     }
   } else if (command == "nodes") {

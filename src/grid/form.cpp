@@ -69,6 +69,8 @@ with the capacity you choose.</p>
   <p>Estimated cost: <strong id="cost">-</strong> per hour</p>
   <label for="gateway">Gateway</label>
   <select id="gateway"><option value="">Loading gateways...</option></select>
+  <label for="custom-domain">Custom domain (optional; its DNS must point at the gateway)</label>
+  <input id="custom-domain" placeholder="social.example.org">
   <label for="node-mode">Node selection</label>
   <select id="node-mode">
     <option value="filter">Capacity Filter</option>
@@ -242,6 +244,7 @@ async function deploy() {
                 admin_email: $("admin-email").value.trim(), admin_username: $("admin-username").value.trim(),
                 admin_password: $("admin-password").value};
   if (body.package === "custom") Object.assign(body, resources());
+  if ($("custom-domain").value.trim()) body.custom_domain = $("custom-domain").value.trim();
   if ($("node-mode").value === "manual") body.node_id = $("node-id").value;
   else {
     if ($("node-select").value) body.node_id = $("node-select").value;
@@ -315,7 +318,8 @@ async function showDetails(name, outcome) {
   try {
     const d = await api("GET", "/api/grid/v1/deployments/" + encodeURIComponent(name));
     const live = d.live, health = d.health || {};
-    const lines = [d.name + " at " + d.url + " on node " + d.node_id + " (" + d.instance_address + ")",
+    const lines = [d.name + " at " + d.url + (d.custom_url ? " and " + d.custom_url : "") +
+      " on node " + d.node_id + " (" + d.instance_address + ")",
       "status " + d.status + ", restarts " + d.restart_count + (d.error ? ", " + d.error : ""),
       live && live.cpu_percent !== undefined ? "cpu " + live.cpu_percent.toFixed(1) + "%, memory " +
         (live.memory_bytes / 1048576).toFixed(1) + " MB of " + d.memory_mb + " MB, disk " +

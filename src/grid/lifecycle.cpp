@@ -60,54 +60,6 @@ json::value GridService::call_agent(const Deployment& d, const std::string& meth
   return result.json();
 }
 
-Route GridService::route_for(const Deployment& d, const Node& n) const {
-  Route route;
-  route.name = d.name;
-  route.domain = d.domain;
-  route.upstream = n.address + ":" + std::to_string(d.instance_port);
-  std::string folder = options_.acme_dir + "/certificates/" + d.domain;
-  std::error_code ec;
-  if (!options_.acme_directory.empty() && fs::exists(folder + ".crt", ec)) {
-    route.certificate = folder + ".crt";
-    route.certificate_key = folder + ".key";
-  }
-  return route;
-}
-
-void GridService::issue_certificate(const Deployment& d) {
-  if (!gateway_) throw std::runtime_error("no gateway to answer the ACME challenge");
-  std::error_code ec;
-  bool have = fs::exists(options_.acme_dir + "/certificates/" + d.domain + ".crt", ec);
-  std::vector<std::string> command{"env"};
-  if (!options_.acme_ca_file.empty())
-    command.push_back("LEGO_CA_CERTIFICATES=" + options_.acme_ca_file);
-  for (const char* part : {"lego", "--accept-tos", "--http"}) command.push_back(part);
-  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
-           {"--server", options_.acme_directory},
-           {"--email", options_.acme_email},
-           {"--domains", d.domain},
-           {"--http.webroot", gateway_->acme_webroot()},
-           {"--path", options_.acme_dir}}) {
-    command.push_back(flag);
-    command.push_back(value);
-  }
-  command.push_back(have ? "renew" : "run");
-  if (have) {
-    command.push_back("--days");
-    command.push_back(std::to_string(options_.acme_renew_days));
-    // lego sleeps up to minutes before a renewal so that cron jobs spread over time; checks here
-    // already run at times of their own (from the control plane's start), so no sleep.
-    command.push_back("--no-random-sleep");
-  }
-  std::string output;
-  if (run_command(command, &output) != 0) {
-    auto tail = output.size() > 600 ? output.substr(output.size() - 600) : output;
-    throw std::runtime_error("lego " + std::string(have ? "renew" : "run") + " for " + d.domain +
-                             " failed: " + tail);
-  }
-  log::info("certificate for {} {} by ACME", d.domain, have ? "checked for renewal" : "issued");
-}
-
 void GridService::route_to(const Deployment& d, const Node& n) {
   if (!gateway_) return;
   gateway_->add_route(route_for(d, n));
@@ -417,11 +369,14 @@ void GridService::start_backup_scheduler() {
         next_renewal += renew_every;
         for (const auto& d : all) {
           if (d.status != "running" || stopping_) continue;
-          try {
-            issue_certificate(d);
-            if (auto n = node(d.node_id); n && gateway_) gateway_->add_route(route_for(d, *n));
-          } catch (const std::exception& error) {
-            log::error("certificate renewal of {}: {}", d.domain, error.what());
+          for (const auto& domain : {d.domain, d.custom_domain}) {
+            if (domain.empty()) continue;
+            try {
+              issue_certificate(domain);
+              if (auto n = node(d.node_id); n && gateway_) gateway_->add_route(route_for(d, *n));
+            } catch (const std::exception& error) {
+              log::error("certificate renewal of {}: {}", domain, error.what());
+            }
           }
         }
       }

@@ -82,7 +82,8 @@ struct Deployment {
   std::string admin_email;
   std::string smtp_host;  // shown in details; the SMTP password is never stored
   int restart_count = 0;
-  std::string error;  // last failure, when status is failed
+  std::string error;          // last failure, when status is failed
+  std::string custom_domain;  // served too, with its own ACME certificate ("" = none)
 };
 
 // What an owner asks for. Strings as typed; validation.hpp turns it into a checked plan.
@@ -97,6 +98,7 @@ struct DeployRequest {
   std::string admin_username;  // default "adminuser"
   std::string admin_password;  // generated when empty
   SmtpSettings smtp;
+  std::string custom_domain;  // optional; verified by an ACME HTTP-01 challenge
 };
 
 // Hourly prices used for the cost estimate.

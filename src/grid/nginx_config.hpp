@@ -17,8 +17,9 @@ struct NginxMainOptions {
   Gateway gateway;
 };
 
-// One deployment's route: Host routing to the instance, proxy headers, WebSocket upgrade for
-// /api/v1/streaming, the media body size, and a TLS server when the gateway has a certificate.
+// One deployment's route (and its custom domain's): Host routing to the instance, proxy headers,
+// WebSocket upgrade for /api/v1/streaming, the media body size, and a TLS server when the gateway
+// has a certificate.
 struct Route {
   std::string name;      // deployment name (file name)
   std::string domain;    // server_name
@@ -26,6 +27,9 @@ struct Route {
   std::string max_body_size = "100m";
   std::string certificate, certificate_key;  // its own (ACME) certificate; "" = the gateway's
   std::string acme_root;  // folder served at /.well-known/acme-challenge/ (HTTP-01)
+  // The deployment's custom domain: a server block of its own, to the same upstream, with its
+  // own certificate ("" = the gateway's, until ACME has issued one).
+  std::string custom_domain, custom_certificate, custom_certificate_key;
 };
 
 std::string render_main_config(const NginxMainOptions& options);

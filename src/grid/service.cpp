@@ -175,6 +175,8 @@ DeployResult GridService::deploy(const Owner& owner, DeployRequest request) {
   d.admin_username = r.admin_username;
   d.admin_email = r.admin_email;
   d.smtp_host = r.smtp.host;
+  std::string custom_domain =
+      r.custom_domain.empty() ? "" : check_custom_domain(d, r.custom_domain);
 
   std::vector<Step> steps;
   steps.push_back({"reserve capacity",
@@ -251,10 +253,15 @@ DeployResult GridService::deploy(const Owner& owner, DeployRequest request) {
   if (!options_.acme_directory.empty())
     steps.push_back({"get its certificate by ACME",
                      [&] {
-                       issue_certificate(d);
+                       issue_certificate(d.domain);
                        gateway_->add_route(route_for(d, chosen));
                      },
                      {}});
+  if (!custom_domain.empty())
+    steps.push_back(
+        {"verify its custom domain by ACME",
+         [&] { attach_custom_domain(d, chosen, custom_domain); },
+         [&] { db_.write([&](store::Connection& c) { db::clear_custom_domain(c, d.name); }); }});
   steps.push_back(
       {"mark running",
        [&] {

@@ -85,6 +85,13 @@ class GridService {
   // (what was written after that backup is lost with the node). The old node removes its copy.
   Deployment move(const Owner& owner, const std::string& name, std::optional<std::int64_t> node_id,
                   const std::string& farm, const std::string& country);
+  // A custom domain (grid/certificates.cpp): served by the gateway besides the deployment's own
+  // subdomain, with its own ACME certificate, renewed as the others; verified by the ACME
+  // HTTP-01 challenge (its DNS must point at the gateway). Needs ACME on the grid; 422 when it
+  // cannot be verified, 409 when another deployment has it. Replaces any previous one.
+  Deployment set_custom_domain(const Owner& owner, const std::string& name,
+                               const std::string& domain);
+  Deployment remove_custom_domain(const Owner& owner, const std::string& name);
   // What the operator sees besides `live`: readiness, user and status counts from the
   // instance's own API, and its recent log lines.
   boost::json::object observe(const Deployment& deployment);
@@ -138,8 +145,14 @@ class GridService {
   void route_to(const Deployment& d, const Node& node);
   // The gateway route of a deployment on a node, with its ACME certificate when it has one.
   Route route_for(const Deployment& d, const Node& node) const;
-  // Gets (or renews when due) the deployment's certificate by ACME; throws std::runtime_error.
-  void issue_certificate(const Deployment& d);
+  // Gets (or renews when due) a domain's certificate by ACME; throws std::runtime_error.
+  void issue_certificate(const std::string& domain);
+  // A custom domain for d, checked (ACME on, a host name outside the gateway's domain, not
+  // another deployment's); returns it in lower case. Throws ApiError.
+  std::string check_custom_domain(const Deployment& d, const std::string& domain);
+  // Serves the domain for d on node n, gets its certificate (the HTTP-01 challenge is the
+  // verification) and records it; on refusal the route goes back as it was (ApiError 422).
+  void attach_custom_domain(Deployment& d, const Node& n, const std::string& domain);
   // Copies a backup from its node into backup_dir (the newest backup_keep kept); false on failure.
   bool keep_off_node(const Deployment& d, const std::string& backup_id);
 };

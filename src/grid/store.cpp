@@ -55,7 +55,9 @@ Gateway gateway_from(const Row& r) {
 
 const char* kDeploymentColumns =
     "id, name, owner_id, domain, package, cpu, memory_mb, disk_gb, node_id, gateway_id, status, "
-    "created_at, instance_port, admin_username, admin_email, smtp_host, restart_count, error";
+    "created_at, instance_port, admin_username, admin_email, smtp_host, restart_count, error, "
+    "COALESCE((SELECT domain FROM grid_custom_domains WHERE grid_custom_domains.name = "
+    "grid_deployments.name), '')";
 
 Deployment deployment_from(const Row& r) {
   Deployment d;
@@ -75,6 +77,7 @@ Deployment deployment_from(const Row& r) {
   d.smtp_host = r.s(15);
   d.restart_count = static_cast<int>(r.i(16));
   d.error = r.s(17);
+  d.custom_domain = r.s(18);
   return d;
 }
 
@@ -108,6 +111,9 @@ void migrate_grid(store::Database& database) {
   status TEXT NOT NULL, created_at BIGINT NOT NULL, instance_port INTEGER NOT NULL DEFAULT 0,
   admin_username TEXT NOT NULL, admin_email TEXT NOT NULL, smtp_host TEXT NOT NULL DEFAULT '',
   restart_count INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT ''))",
+             // A deployment's custom domain (at most one), recorded once verified.
+             R"(CREATE TABLE IF NOT EXISTS grid_custom_domains (
+  name TEXT PRIMARY KEY, domain TEXT NOT NULL UNIQUE, verified_at BIGINT NOT NULL))",
          }) {
       c.query(sql);
     }
@@ -315,7 +321,31 @@ void set_deployment_restarts(Connection& c, const std::string& name, int restart
 }
 
 void delete_deployment(Connection& c, const std::string& name) {
+  c.query("DELETE FROM grid_custom_domains WHERE name = ?", {name});
   c.query("DELETE FROM grid_deployments WHERE name = ?", {name});
+}
+
+bool set_custom_domain(Connection& c, const std::string& name, const std::string& domain,
+                       std::int64_t verified_at_ms) {
+  auto taken =
+      c.query("SELECT 1 FROM grid_custom_domains WHERE domain = ? AND name <> ?", {domain, name});
+  if (!taken.empty()) return false;
+  c.query(
+      "INSERT INTO grid_custom_domains (name, domain, verified_at) VALUES (?, ?, ?) "
+      "ON CONFLICT (name) DO UPDATE SET domain = excluded.domain, verified_at = "
+      "excluded.verified_at",
+      {name, domain, verified_at_ms});
+  return true;
+}
+
+void clear_custom_domain(Connection& c, const std::string& name) {
+  c.query("DELETE FROM grid_custom_domains WHERE name = ?", {name});
+}
+
+std::optional<std::string> custom_domain_owner(Connection& c, const std::string& domain) {
+  auto result = c.query("SELECT name FROM grid_custom_domains WHERE domain = ?", {domain});
+  if (result.empty()) return std::nullopt;
+  return result.front().s(0);
 }
 
 }  // namespace herd::grid::db

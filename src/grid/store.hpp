@@ -58,5 +58,11 @@ void set_deployment_resources(Connection& c, const std::string& name, const std:
                               const Resources& resources);
 void set_deployment_restarts(Connection& c, const std::string& name, int restart_count);
 void delete_deployment(Connection& c, const std::string& name);
+// Custom domains (one per deployment; a domain belongs to one deployment). set_custom_domain
+// returns false when another deployment has the domain.
+bool set_custom_domain(Connection& c, const std::string& name, const std::string& domain,
+                       std::int64_t verified_at_ms);
+void clear_custom_domain(Connection& c, const std::string& name);
+std::optional<std::string> custom_domain_owner(Connection& c, const std::string& domain);
 
 }  // namespace herd::grid::db

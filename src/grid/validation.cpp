@@ -125,6 +125,20 @@ void validate_smtp(const SmtpSettings& smtp) {
     invalid("SMTP username and password must be at most 256 characters.");
 }
 
+std::string validate_custom_domain(std::string_view domain, std::string_view gateway_domain) {
+  std::string d = lower(std::string(domain));
+  static const std::regex host(
+      R"(^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$)");
+  if (d.size() > 253 || !std::regex_match(d, host))
+    invalid("Custom domain is not a valid host name with a dot, such as social.example.org: \"" +
+            std::string(domain) + "\".");
+  std::string gw = lower(std::string(gateway_domain));
+  if (d == gw || (d.size() > gw.size() && d.compare(d.size() - gw.size(), gw.size(), gw) == 0 &&
+                  d[d.size() - gw.size() - 1] == '.'))
+    invalid("Custom domain cannot be the grid's own domain " + gw + " or under it.");
+  return d;
+}
+
 DeployPlan validate_request(DeployRequest request) {
   validate_name(request.name);
   DeployPlan plan;
@@ -139,6 +153,8 @@ DeployPlan validate_request(DeployRequest request) {
   request.smtp.tls = lower(request.smtp.tls.empty() ? "starttls" : request.smtp.tls);
   validate_smtp(request.smtp);
   if (request.node_id && *request.node_id < 1) invalid("Please select a valid node.");
+  if (!request.custom_domain.empty())
+    request.custom_domain = validate_custom_domain(request.custom_domain, "");
   plan.request = std::move(request);
   return plan;
 }

@@ -34,6 +34,10 @@ void validate_admin_password(std::string_view password);
 // Only when host is set: host name, port 1-65535, tls starttls|tls|none, from address an email.
 void validate_smtp(const SmtpSettings& smtp);
 
+// A host name with at least one dot (letters, digits, hyphens; the last label not a number),
+// not the gateway's domain nor under it; returns it in lower case.
+std::string validate_custom_domain(std::string_view domain, std::string_view gateway_domain);
+
 // A request with every rule checked and defaults filled in (username, generated password).
 struct DeployPlan {
   DeployRequest request;

@@ -77,6 +77,17 @@ try {
     check(await page.$('tr[data-name="noemail"]') === null, "no row for noemail");
   });
 
+  await step("a custom domain is refused on a grid without ACME", async () => {
+    await page.fill("#admin-email", "domain@example.org");
+    await page.click('.tabs button[data-tab="base"]');
+    await page.fill("#name", "withdomain");
+    await page.fill("#custom-domain", "social.example.org");
+    const text = await deployAndWait("withdomain");
+    check(text.includes("need certificates by ACME"), "message: " + text);
+    check(await page.$('tr[data-name="withdomain"]') === null, "no row for withdomain");
+    await page.fill("#custom-domain", "");
+  });
+
   await step("an invalid name is flagged on the Base tab", async () => {
     await page.click('.tabs button[data-tab="base"]');
     await page.fill("#name", "9lives");

@@ -85,6 +85,9 @@ def main():
             expect_error(grid, {**base, "package": "custom", "cpu": 64, "memory_mb": 1024,
                                 "disk_gb": 10}, 422, "Maximum allowed cpu is 32")
             expect_error(grid, {**base, "package": "huge"}, 422, "Unknown package")
+            expect_error(grid, {**base, "custom_domain": "bad domain"}, 422, "not a valid host name")
+            expect_error(grid, {**base, "custom_domain": "social.example.org"}, 422,
+                         "need certificates by ACME")  # this grid has no ACME
             assert_nothing_half_deployed(grid, "valid", empty)
             code, _ = grid.api("GET", "/api/grid/v1/deployments", token="wrong")
             assert code == 401

@@ -32,6 +32,36 @@ TEST(GridNginx, RouteProxiesByHostWithHeadersAndStreaming) {
   EXPECT_FALSE(has(conf, "ssl"));
 }
 
+TEST(GridNginx, CustomDomainGetsAServerWithItsOwnCertificate) {
+  Gateway gateway;
+  gateway.domain = "grid.example";
+  gateway.port = 80;
+  gateway.tls_port = 443;
+  gateway.tls_certificate = "/etc/herd/cert.pem";
+  gateway.tls_key = "/etc/herd/key.pem";
+  Route route;
+  route.name = "mytoot";
+  route.domain = "mytoot1.grid.example";
+  route.upstream = "127.0.0.2:40001";
+  route.acme_root = "/var/grid/acme";
+  route.custom_domain = "social.example.org";
+  std::string pending = render_route(route, gateway);
+  EXPECT_TRUE(has(pending, "server_name social.example.org;"));
+  // before its certificate exists: the gateway's, and the challenge folder served
+  auto custom = pending.substr(pending.find("server_name social.example.org;"));
+  EXPECT_TRUE(has(custom, "ssl_certificate /etc/herd/cert.pem;"));
+  EXPECT_TRUE(has(custom, "root /var/grid/acme;"));
+  EXPECT_TRUE(has(custom, "proxy_pass http://127.0.0.2:40001;"));
+  route.custom_certificate = "/var/grid/certificates/social.example.org.crt";
+  route.custom_certificate_key = "/var/grid/certificates/social.example.org.key";
+  std::string conf = render_route(route, gateway);
+  custom = conf.substr(conf.find("server_name social.example.org;"));
+  EXPECT_TRUE(has(custom, "ssl_certificate /var/grid/certificates/social.example.org.crt;"));
+  auto own = conf.substr(0, conf.find("server_name social.example.org;"));
+  EXPECT_TRUE(has(own, "server_name mytoot1.grid.example;"));
+  EXPECT_TRUE(has(own, "ssl_certificate /etc/herd/cert.pem;"));
+}
+
 TEST(GridNginx, TlsWhenTheGatewayHasACertificate) {
   Gateway gateway;
   gateway.domain = "grid.example";

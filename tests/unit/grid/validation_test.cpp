@@ -39,6 +39,24 @@ TEST(GridValidation, Names) {
   EXPECT_EQ(refusal([] { validate_name(""); }), "Name is required.");
 }
 
+TEST(GridValidation, CustomDomains) {
+  EXPECT_EQ(validate_custom_domain("Social.Example.ORG", "grid.example"), "social.example.org");
+  EXPECT_EQ(validate_custom_domain("a-b.c.io", "grid.example"), "a-b.c.io");
+  for (const char* bad : {"localhost", "bad domain.org", "-x.example.org", "x-.example.org",
+                          "example.org.", "1.2.3.4", "a..b.org", ""})
+    EXPECT_TRUE(refusal([&] {
+                  validate_custom_domain(bad, "grid.example");
+                }).find("not a valid host name") != std::string::npos)
+        << bad;
+  EXPECT_TRUE(refusal([&] {
+                validate_custom_domain("grid.example", "grid.example");
+              }).find("grid's own domain") != std::string::npos);
+  EXPECT_TRUE(refusal([&] {
+                validate_custom_domain("x.grid.example", "grid.example");
+              }).find("grid's own domain") != std::string::npos);
+  EXPECT_EQ(validate_custom_domain("xgrid.example", "grid.example"), "xgrid.example");
+}
+
 TEST(GridValidation, Packages) {
   EXPECT_EQ(package_resources("minimum", {}, {}, {}), (Resources{1, 2048, 10}));
   EXPECT_EQ(package_resources("standard", {}, {}, {}), (Resources{2, 4096, 50}));
