@@ -229,7 +229,9 @@ try {
   await step("Resize to a package that does not fit its node moves it to another", async () => {
     // recommended needs 4 cpus: node b has 2, node a (empty now) has 4
     await page.click('tr[data-name="formone"] button.details');
-    await page.locator("#details-formone").waitFor();
+    // the panel drawn anew (no outcome shown yet), so that the choice below is not redrawn away
+    await page.waitForFunction(() => document.querySelector("#details-formone") &&
+      document.querySelector("#details-message").textContent === "");
     await page.selectOption("#resize-package", "recommended");
     await page.click("#details button.resize");
     await page.waitForFunction((ids) => new RegExp("Resize: done \\(it did not fit node " + ids[1] +
