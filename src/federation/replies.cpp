@@ -89,10 +89,14 @@ std::int64_t fetch_thread(App& app, Id refresh_id, const std::string& root_uri) 
 
 }  // namespace
 
+bool may_fetch_replies(const store::Status& status) {
+  return !status.local && !status.reblog_of_id && !status.uri.empty();
+}
+
 std::optional<store::AsyncRefresh> queue_reply_fetch(store::Connection& c,
                                                      const store::Status& status,
                                                      std::int64_t now) {
-  if (status.local || status.reblog_of_id || status.uri.empty()) return std::nullopt;
+  if (!may_fetch_replies(status)) return std::nullopt;
   std::string key = refresh_key(status.id);
   auto existing = store::find_async_refresh_by_key(c, key);
   if (existing && existing->status == "running") return existing;

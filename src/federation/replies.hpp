@@ -19,6 +19,9 @@ namespace herd::federation {
 constexpr int kMaxReplies = 100;
 constexpr int kMaxPages = 20;
 
+// Whether queue_reply_fetch() may queue anything for this status (a remote original).
+bool may_fetch_replies(const store::Status& status);
+
 // Inside the caller's transaction: for a remote (original) status, the refresh a client may watch:
 // the running one, or a new one with its job queued when the thread was not fetched in the last
 // 15 minutes. nullopt when there is nothing to fetch.

@@ -79,8 +79,14 @@ std::int64_t rebuild_search_index(App& app, int batch_size,
 }
 
 bool run_search_backfill(App& app, int batch_size) {
+  // Called every second: when there is nothing to do, no write at all (a write would make every
+  // cached response stale); the backfill's own writes touch only the index, which no cached
+  // response shows.
+  auto pending = app.db->read_value(
+      [&](store::Connection& c) { return store::get_setting(c, kBackfillSetting); });
+  if (!pending || *pending == "done") return false;
   bool more = false;
-  app.db->write([&](store::Connection& c) {
+  app.db->write_unversioned([&](store::Connection& c) {
     auto position = store::get_setting(c, kBackfillSetting);
     if (!position || *position == "done") return;
     Id after = std::stoll(*position);

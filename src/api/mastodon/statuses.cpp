@@ -134,8 +134,10 @@ http::Response context(App& app, http::Request& request) {
   Viewer viewer = optional_user(app, request, "read:statuses");
   Id id = path_id(request);
   Id me = viewer.account_id();
+  bool remote = false;  // a thread whose replies may be fetched
   json::object body = app.db->read_value([&](store::Connection& c) {
     store::Status status = service::find_visible_status(c, me, id);
+    remote = federation::may_fetch_replies(status);
     auto ids_of = [](const std::vector<store::Status>& statuses) {
       std::vector<Id> ids;
       for (const auto& s : statuses) ids.push_back(s.id);
@@ -152,7 +154,8 @@ http::Response context(App& app, http::Request& request) {
   http::Response response = http::Response::json(body);
   // A remote thread opened by a signed-in user: its missing replies are fetched in the background
   // (federation/replies.hpp), announced as Mastodon does with the Mastodon-Async-Refresh header.
-  if (me != 0)
+  // Only then a write: any write would make every cached response stale.
+  if (me != 0 && remote)
     if (auto refresh = app.db->write_value([&](store::Connection& c) {
           auto status = store::find_status(c, id);
           return status ? federation::queue_reply_fetch(c, *status, now_unix_ms()) : std::nullopt;
