@@ -9,6 +9,8 @@
 # --writes W (> 0) adds a case: the home timeline (response cache on) read while bench/writer.py
 # writes W times a second (posts by the accounts user1 follows, favourites, reblogs and
 # unfavourites of statuses in user1's home), so that the cache is invalidated W times a second.
+# --writer-args "..." passes more arguments to bench/writer.py (e.g. "--kinds favourite,unfavourite
+# --targets elsewhere": favourites of statuses that are not in user1's home).
 # --cases: which response cache settings to measure ("on off" by default).
 # HERD_BINS="old/herd new/herd" measures several builds on the same seeded database, one after the
 # other in the same run (before/after); the first one seeds. Default: HERD_BIN or build/herd.
@@ -17,6 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACCOUNTS=1000 STATUSES=1000000 FOLLOWS=20 DURATION=10 BACKENDS="sqlite postgres" WRITES=0 CASES="on off"
+WRITER_ARGS=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --accounts) ACCOUNTS=$2; shift 2 ;;
@@ -25,6 +28,7 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION=$2; shift 2 ;;
     --backends) BACKENDS=$2; shift 2 ;;
     --writes) WRITES=$2; shift 2 ;;
+    --writer-args) WRITER_ARGS=$2; shift 2 ;;
     --cases) CASES=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -126,7 +130,7 @@ for backend in $BACKENDS; do
   done
   if [[ $WRITES != 0 && $cache == on ]]; then
     python3 bench/writer.py --base "http://127.0.0.1:$PORT" --client-id "$cid" --client-secret "$csec" \
-      --rate "$WRITES" --ready "$WORK/writer.ready" >"$WORK/writer.json" &
+      --rate "$WRITES" --ready "$WORK/writer.ready" $WRITER_ARGS >"$WORK/writer.json" &
     writer=$!
     for _ in $(seq 600); do [[ -f $WORK/writer.ready ]] && break; sleep 0.2; done  # its sign-ins
     rm -f "$WORK/writer.ready"

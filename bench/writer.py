@@ -6,8 +6,13 @@ through: a public post (lands in USER's home timeline), a favourite and a reblog
 status of USER's home timeline, and an unfavourite. Runs until SIGTERM/SIGINT, then prints one JSON
 line: writes done, per kind, errors, and the achieved rate.
 
+--kinds picks the cycle (e.g. "favourite,unfavourite"); --targets elsewhere favourites and reblogs
+statuses of the public timeline that are not on the first page of USER's home (what a busy
+instance's likes mostly are: of statuses other people read).
+
     bench/writer.py --base http://127.0.0.1:PORT --client-id ID --client-secret SECRET \
-                    [--user user1] [--rate 50] [--writers 10] [--ready FILE]
+                    [--user user1] [--rate 50] [--writers 10] [--ready FILE] \
+                    [--kinds post,favourite,reblog,unfavourite] [--targets home|elsewhere]
 """
 import argparse
 import http.client
@@ -27,6 +32,8 @@ p.add_argument("--user", default="user1")
 p.add_argument("--rate", type=float, default=50)
 p.add_argument("--writers", type=int, default=10, help="accounts writing (of those USER follows)")
 p.add_argument("--ready", help="file created once signed in, when the writes start")
+p.add_argument("--kinds", default="post,favourite,reblog,unfavourite")
+p.add_argument("--targets", choices=("home", "elsewhere"), default="home")
 args = p.parse_args()
 url = urllib.parse.urlparse(args.base)
 
@@ -72,7 +79,8 @@ if not writers:
 stop = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: stop.set())
 signal.signal(signal.SIGINT, lambda *_: stop.set())
-counts = {"post": 0, "favourite": 0, "reblog": 0, "unfavourite": 0}
+kinds = args.kinds.split(",")
+counts = {kind: 0 for kind in kinds}
 errors = 0
 recent = []  # ids from USER's home timeline
 if args.ready:
@@ -87,8 +95,13 @@ while not stop.is_set():
     if n % 20 == 0 or not recent:
         _, page = reader.call("GET", "/api/v1/timelines/home?limit=40")
         recent = [s["id"] for s in page or []]
+        if args.targets == "elsewhere":
+            home = set(recent[:20])
+            _, public = reader.call("GET", "/api/v1/timelines/public?limit=40&max_id=" +
+                                    (min(recent) if recent else ""))
+            recent = [s["id"] for s in public or [] if s["id"] not in home]
     client = writers[n % len(writers)]
-    kind = ("post", "favourite", "reblog", "unfavourite")[n % 4]
+    kind = kinds[n % len(kinds)]
     if kind == "post":
         status, _ = client.call("POST", "/api/v1/statuses",
                                 {"status": f"bench write {n} #bench", "visibility": "public"})

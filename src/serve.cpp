@@ -39,6 +39,7 @@
 #include "service/web_push.hpp"
 #include "store/database.hpp"
 #include "store/id_tags.hpp"
+#include "store/invalidation.hpp"
 #include "stream/hub.hpp"
 
 namespace herd {
@@ -125,6 +126,13 @@ int serve_main(const std::string& config_path) {
   store::Database* database = app.db.get();
   auto generation = [database] { return database->generation(); };
   api::ResponseCache* response_cache = app.config.response_cache_mb ? &cache : nullptr;
+  // Writes that change only some statuses (favourites, bookmarks) drop only the cached responses
+  // that show them (store/invalidation.hpp).
+  std::optional<store::StatusChangeListening> status_changes;
+  if (response_cache)
+    status_changes.emplace([response_cache](const std::vector<Id>& statuses) {
+      response_cache->drop_statuses(statuses);
+    });
   api::Gate gate = api::make_ip_gate(app);
   http::Server server(options, api::make_dispatch(router, generation, response_cache, limits, gate),
                       api::make_fast_path(generation, response_cache, limits, gate));

@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "store/database.hpp"
+#include "store/invalidation.hpp"
 
 namespace herd::api {
 
@@ -90,6 +91,7 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
     std::string cache_key;
     std::uint64_t cache_generation = 0;
     std::optional<ResponseCache::Flight> flight;  // this request computes a cached answer
+    std::optional<store::LoadedStatuses> loaded;  // the statuses that answer shows
     RequestLimits::Verdict verdict;
     try {
       http::parse_request(request);
@@ -125,6 +127,8 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
             auto [answer, answer_route] = flight->wait();
             hit = std::move(answer);
             cached_route = std::move(answer_route);
+          } else {
+            loaded.emplace();
           }
         }
         if (hit) {
@@ -170,7 +174,7 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
       log::error("{} {}: {}", request.method, request.path, error.what());
       response = http::Response::error(500, "Internal server error");
     }
-    if (flight) flight->finish(response, *route);
+    if (flight) flight->finish(response, *route, loaded ? loaded->ids() : std::vector<Id>{});
     RequestLimits::decorate(response, verdict);
     add_cors(response);
     observe(request, *route, response.status, start);

@@ -11,6 +11,27 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
 }
 
+constexpr std::size_t kDropsKept = 256;
+
+bool intersects(const std::vector<Id>& sorted, const std::vector<Id>& ids) {
+  for (Id id : ids)
+    if (std::binary_search(sorted.begin(), sorted.end(), id)) return true;
+  return false;
+}
+
+// The status a key's path names (/api/v1/statuses/<id>...), if any.
+std::optional<Id> path_status(std::string_view key) {
+  constexpr std::string_view prefix = "/api/v1/statuses/";
+  if (!starts_with(key, prefix)) return std::nullopt;
+  Id id = 0;
+  std::size_t i = prefix.size(), digits = 0;
+  for (; i < key.size() && std::isdigit(static_cast<unsigned char>(key[i])) && digits < 18;
+       ++i, ++digits)
+    id = id * 10 + (key[i] - '0');
+  if (digits == 0) return std::nullopt;
+  return id;
+}
+
 // As api/activitypub's wants_activity_json: what makes /users/<name> answer the actor document.
 bool asks_activity_json(const http::Request& request) {
   std::string accept(request.header("accept"));
@@ -60,12 +81,22 @@ std::optional<http::Response> ResponseCache::get(const std::string& key, std::ui
 }
 
 void ResponseCache::put(const std::string& key, std::uint64_t generation,
-                        const http::Response& response, const std::string& route) {
+                        const http::Response& response, const std::string& route,
+                        std::uint64_t changes, std::vector<Id> statuses) {
   if (response.status != 200) return;
-  std::size_t size = key.size() + response.payload().size() + 256;
+  if (auto named = path_status(key)) statuses.push_back(*named);
+  std::sort(statuses.begin(), statuses.end());
+  statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
+  std::size_t size = key.size() + response.payload().size() + statuses.size() * sizeof(Id) + 256;
   if (size > max_bytes_ / 4) return;
   std::lock_guard lock(mutex_);
   if (generation < generation_) return;  // computed before a newer write: already stale
+  if (changes < changes_) {              // read before some drops: stale if one of them touches it
+    if (changes_ - changes > drops_.size()) return;
+    for (auto it = drops_.end() - static_cast<std::ptrdiff_t>(changes_ - changes);
+         it != drops_.end(); ++it)
+      if (intersects(statuses, *it)) return;
+  }
   if (generation > generation_ || bytes_ + size > max_bytes_) {
     entries_.clear();
     bytes_ = 0;
@@ -76,14 +107,36 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
     stored.shared_body = std::make_shared<const std::string>(std::move(stored.body));
     stored.body.clear();
   }
-  auto [it, inserted] = entries_.emplace(key, Entry{std::move(stored), route});
+  auto [it, inserted] =
+      entries_.emplace(key, Entry{std::move(stored), route, std::move(statuses), size});
   if (inserted) bytes_ += size;
+}
+
+void ResponseCache::drop_statuses(const std::vector<Id>& statuses) {
+  std::lock_guard lock(mutex_);
+  ++changes_;
+  drops_.push_back(statuses);
+  if (drops_.size() > kDropsKept) drops_.pop_front();
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (intersects(it->second.statuses, statuses)) {
+      bytes_ -= it->second.size;
+      it = entries_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+std::uint64_t ResponseCache::changes() {
+  std::lock_guard lock(mutex_);
+  return changes_;
 }
 
 // ---- single flight ------------------------------------------------------------------------------
 
 struct ResponseCache::Flight::State {
   std::uint64_t generation;
+  std::uint64_t changes;
   std::mutex mutex;
   std::condition_variable done;
   bool finished = false;
@@ -94,19 +147,22 @@ struct ResponseCache::Flight::State {
 ResponseCache::Flight ResponseCache::join(const std::string& key, std::uint64_t generation) {
   std::lock_guard lock(mutex_);
   auto it = flights_.find(key);
-  if (it != flights_.end() && it->second->generation >= generation)
-    return Flight(*this, key, generation, it->second, false);
+  if (it != flights_.end() && it->second->generation >= generation &&
+      it->second->changes >= changes_)
+    return Flight(*this, key, generation, changes_, it->second, false);
   auto state = std::make_shared<Flight::State>();
   state->generation = generation;
-  flights_[key] = state;  // a flight at an older generation keeps its own waiters
-  return Flight(*this, key, generation, std::move(state), true);
+  state->changes = changes_;
+  flights_[key] = state;  // an older flight keeps its own waiters
+  return Flight(*this, key, generation, changes_, std::move(state), true);
 }
 
 ResponseCache::Flight::Flight(ResponseCache& cache, std::string key, std::uint64_t generation,
-                              std::shared_ptr<State> state, bool leader)
+                              std::uint64_t changes, std::shared_ptr<State> state, bool leader)
     : cache_(&cache),
       key_(std::move(key)),
       generation_(generation),
+      changes_(changes),
       state_(std::move(state)),
       leader_(leader) {}
 
@@ -114,6 +170,7 @@ ResponseCache::Flight::Flight(Flight&& other) noexcept
     : cache_(other.cache_),
       key_(std::move(other.key_)),
       generation_(other.generation_),
+      changes_(other.changes_),
       state_(std::move(other.state_)),
       leader_(other.leader_) {
   other.leader_ = false;
@@ -135,14 +192,15 @@ std::pair<http::Response, std::string> ResponseCache::Flight::wait() {
   return {state_->response, state_->route};
 }
 
-void ResponseCache::Flight::finish(const http::Response& response, const std::string& route) {
+void ResponseCache::Flight::finish(const http::Response& response, const std::string& route,
+                                   std::vector<Id> statuses) {
   if (!leader_) return;
   http::Response shared = response;  // one copy of the body for the cache and every waiter
   if (!shared.shared_body) {
     shared.shared_body = std::make_shared<const std::string>(std::move(shared.body));
     shared.body.clear();
   }
-  cache_->put(key_, generation_, shared, route);
+  cache_->put(key_, generation_, shared, route, changes_, std::move(statuses));
   {
     std::lock_guard lock(cache_->mutex_);
     auto it = cache_->flights_.find(key_);

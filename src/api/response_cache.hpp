@@ -5,26 +5,35 @@
 //
 // Entries are tagged with the database generation (store::Database::generation) read before the
 // response was computed; an entry is served only while the generation is unchanged, so any
-// committed write (a post, a favourite, a follow, a revoked token) makes every entry stale at
-// once. Coarse, but never wrong, and free of per-entity invalidation rules. Bounded in bytes;
-// when full it starts over.
+// committed write (a post, a follow, a revoked token) makes every entry stale at once. Coarse,
+// but never wrong. Bounded in bytes; when full it starts over.
+//
+// Precise invalidation: a write that changes only some statuses' state (a favourite, a bookmark:
+// store/invalidation.hpp) leaves the generation alone and drops (drop_statuses) only the entries
+// that showed one of those statuses: each entry keeps the ids of the statuses loaded while it was
+// computed (store::LoadedStatuses), plus the status its path names (/api/v1/statuses/<id>...).
+// Such drops are counted (changes); an answer computed from data read before a drop that touches
+// it is not stored.
 //
 // Single flight: a miss is computed once. The first request that misses a key at a generation
 // computes it (Flight::leader()); requests for the same key that miss meanwhile, at the same or
-// an older generation, wait for that answer instead of computing it again (an answer computed
-// from data at least as new as what they asked for is theirs byte for byte: same target, same
-// Authorization). A request that saw a newer generation than the one being computed does not
-// wait for it and computes its own.
+// an older generation and with no drop since the computation started, wait for that answer
+// instead of computing it again (an answer computed from data at least as new as what they asked
+// for is theirs byte for byte: same target, same Authorization). A request that saw a newer
+// generation, or a drop, than the one being computed does not wait for it and computes its own.
 #pragma once
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include "core/ids.hpp"
 #include "http/request.hpp"
 
 namespace herd::api {
@@ -43,9 +52,16 @@ class ResponseCache {
   // A hit also gives the route pattern the response was stored with.
   std::optional<http::Response> get(const std::string& key, std::uint64_t generation,
                                     std::string* route = nullptr);
-  // Stores a 200 response computed at `generation` by the route `route`.
+  // Stores a 200 response computed at `generation` by the route `route`, from data read after
+  // `changes` drops (changes()), showing the statuses `statuses`.
   void put(const std::string& key, std::uint64_t generation, const http::Response& response,
-           const std::string& route = {});
+           const std::string& route = {}, std::uint64_t changes = 0, std::vector<Id> statuses = {});
+
+  // After a committed write that changed only these statuses (store/invalidation.hpp): drops the
+  // entries that showed one of them.
+  void drop_statuses(const std::vector<Id>& statuses);
+  // How many drop_statuses() calls so far.
+  std::uint64_t changes();
 
   // One computation of a key in progress, shared by the requests that missed it.
   class Flight {
@@ -58,22 +74,25 @@ class ResponseCache {
     bool leader() const { return leader_; }
     // The leader's answer (and its route), once computed.
     std::pair<http::Response, std::string> wait();
-    // Leader only: stores the answer (put() for a 200) and wakes the waiters.
-    void finish(const http::Response& response, const std::string& route);
+    // Leader only: stores the answer (put() for a 200), which showed `statuses`, and wakes the
+    // waiters.
+    void finish(const http::Response& response, const std::string& route,
+                std::vector<Id> statuses = {});
 
    private:
     friend class ResponseCache;
     struct State;
-    Flight(ResponseCache& cache, std::string key, std::uint64_t generation,
+    Flight(ResponseCache& cache, std::string key, std::uint64_t generation, std::uint64_t changes,
            std::shared_ptr<State> state, bool leader);
     ResponseCache* cache_;
     std::string key_;
     std::uint64_t generation_;
+    std::uint64_t changes_;
     std::shared_ptr<State> state_;
     bool leader_;
   };
   // After a miss at `generation`: joins the computation of `key` in progress at that generation
-  // or a newer one, or starts one (leader).
+  // or a newer one and started after the last drop, or starts one (leader).
   Flight join(const std::string& key, std::uint64_t generation);
 
  private:
@@ -85,8 +104,14 @@ class ResponseCache {
   struct Entry {
     http::Response response;  // body in shared_body
     std::string route;
+    std::vector<Id> statuses;  // sorted
+    std::size_t size = 0;
   };
   std::unordered_map<std::string, Entry> entries_;
+  std::uint64_t changes_ = 0;  // drop_statuses() calls so far
+  // The statuses of the latest drops (changes_ - drops_.size() + 1 ... changes_), to refuse an
+  // answer computed from data read before one of them.
+  std::deque<std::vector<Id>> drops_;
   std::unordered_map<std::string, std::shared_ptr<Flight::State>> flights_;
 };
 

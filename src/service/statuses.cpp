@@ -19,6 +19,7 @@
 #include "store/account_deletions.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/invalidation.hpp"
 #include "store/media.hpp"
 #include "store/notifications.hpp"
 #include "store/polls.hpp"
@@ -302,8 +303,10 @@ int remove_account_statuses(App& app, store::Connection& c, Id account_id, int l
 }
 
 store::Status favourite(App& app, Id account_id, Id status_id) {
+  store::StatusChanges changes;  // its count and the viewer's state, for cached responses
   return app.db->write_value([&](store::Connection& c) {
     store::Status status = visible_original(c, account_id, status_id);
+    changes.add(status.id);
     if (store::load_relationships(c, account_id, {status.account_id})[status.account_id].blocking)
       fail(ErrorKind::forbidden, "This action is not allowed");
     if (store::insert_favourite(c, next_id(), account_id, status.id, now_unix_ms())) {
@@ -316,10 +319,12 @@ store::Status favourite(App& app, Id account_id, Id status_id) {
 }
 
 store::Status unfavourite(App& app, Id account_id, Id status_id) {
+  store::StatusChanges changes;
   return app.db->write_value([&](store::Connection& c) {
     auto status = store::find_status(c, status_id);
     if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
     if (!status) not_found();
+    changes.add(status->id);
     if (store::delete_favourite(c, account_id, status->id)) {
       store::adjust_status_counts(c, status->id, 0, 0, -1);
       unnotify(app, c, status->account_id, account_id, "favourite", status->id);
@@ -332,18 +337,22 @@ store::Status unfavourite(App& app, Id account_id, Id status_id) {
 }
 
 store::Status bookmark(App& app, Id account_id, Id status_id) {
+  store::StatusChanges changes;
   return app.db->write_value([&](store::Connection& c) {
     store::Status status = visible_original(c, account_id, status_id);
+    changes.add(status.id);
     store::insert_bookmark(c, next_id(), account_id, status.id, now_unix_ms());
     return status;
   });
 }
 
 store::Status unbookmark(App& app, Id account_id, Id status_id) {
+  store::StatusChanges changes;
   return app.db->write_value([&](store::Connection& c) {
     auto status = store::find_status(c, status_id);
     if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
     if (!status) not_found();
+    changes.add(status->id);
     if (!store::delete_bookmark(c, account_id, status->id) && !can_see(c, account_id, *status))
       not_found();
     return *status;

@@ -2,6 +2,7 @@
 // `?` placeholders rewritten to `$n`. Parameters and results travel as text.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -9,6 +10,7 @@
 #include <unordered_map>
 
 #include "store/database.hpp"
+#include "store/invalidation.hpp"
 
 namespace herd::store {
 
@@ -135,15 +137,26 @@ class PostgresDatabase final : public Database {
   }
 
   // Writes by this process count at once (read-your-writes); writes by other processes sharing
-  // the database are seen through the shared sequence, read at most every kPollMs.
+  // the database are seen through the shared sequence, read at most every kPollMs. The values this
+  // process took from the sequence itself are left out of what it reads there, so that its own
+  // writes do not count twice, and its writes reported as status changes only (invalidation.hpp)
+  // not at all.
   std::uint64_t generation() override {
     auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     auto last = polled_at_.load(std::memory_order_acquire);
     if (now - last > kPollMs * 1000000LL &&
         polled_at_.compare_exchange_strong(last, now, std::memory_order_acq_rel)) {
       Lease lease(*this);
+      std::lock_guard lock(sequence_mutex_);  // no value of ours taken but not yet noted
       auto result = lease.connection->query("SELECT last_value FROM herd_write_generation", {});
-      shared_.store(static_cast<std::uint64_t>(result.front().i(0)), std::memory_order_release);
+      auto last_value = static_cast<std::uint64_t>(result.front().i(0));
+      auto mine = std::partition(own_values_.begin(), own_values_.end(),
+                                 [&](std::uint64_t v) { return v > last_value; });
+      own_counted_ += static_cast<std::uint64_t>(own_values_.end() - mine);
+      own_values_.erase(mine, own_values_.end());
+      std::uint64_t others = last_value > own_counted_ ? last_value - own_counted_ : 0;
+      if (others > shared_.load(std::memory_order_acquire))
+        shared_.store(others, std::memory_order_release);
     }
     return shared_.load(std::memory_order_acquire) + local_.load(std::memory_order_acquire);
   }
@@ -174,8 +187,10 @@ class PostgresDatabase final : public Database {
     }
     if (!versioned) return;
     // After the commit, so that a reader who sees the new generation also sees the data.
-    local_.fetch_add(1, std::memory_order_acq_rel);
-    lease.connection->query("SELECT nextval('herd_write_generation')", {});
+    if (!StatusChanges::report_commit()) local_.fetch_add(1, std::memory_order_acq_rel);
+    std::lock_guard lock(sequence_mutex_);  // other processes see every write as any other
+    auto taken = lease.connection->query("SELECT nextval('herd_write_generation')", {});
+    own_values_.push_back(static_cast<std::uint64_t>(taken.front().i(0)));
   }
 
   Dialect dialect() const override { return Dialect::postgres; }
@@ -228,6 +243,9 @@ class PostgresDatabase final : public Database {
 
   static constexpr long long kPollMs = 2;
   std::atomic<std::uint64_t> local_{0}, shared_{0};
+  std::mutex sequence_mutex_;
+  std::vector<std::uint64_t> own_values_;  // taken from the sequence, above the last value read
+  std::uint64_t own_counted_ = 0;          // taken from the sequence, up to the last value read
   std::atomic<long long> polled_at_{0};
   std::string url_;
   int max_;

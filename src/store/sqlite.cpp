@@ -12,6 +12,7 @@
 
 #include "core/log.hpp"
 #include "store/database.hpp"
+#include "store/invalidation.hpp"
 
 namespace herd::store {
 
@@ -193,7 +194,8 @@ class SqliteDatabase final : public Database {
     try {
       fn(*writer_);
       writer_->exec_script("COMMIT");
-      if (versioned) generation_.fetch_add(1, std::memory_order_release);
+      if (versioned && !StatusChanges::report_commit())
+        generation_.fetch_add(1, std::memory_order_release);
     } catch (...) {
       try {
         writer_->exec_script("ROLLBACK");

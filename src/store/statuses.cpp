@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "store/invalidation.hpp"
 #include "store/status_search.hpp"
 
 namespace herd::store {
@@ -48,6 +49,7 @@ Status status_from_row(const Row& r) {
   s.quote_policy = r.s(i++);
   s.quote_policy_manual = r.s(i++);
   s.quotes_count = r.i(i++);
+  LoadedStatuses::note(s.id);  // what a cached response shows (invalidation.hpp)
   return s;
 }
 

@@ -6,7 +6,9 @@ bookmarks, edits, deletions, follows, mutes, blocks) made through A, every cache
 public, local, hashtag timelines, statuses, threads, account statuses; as three people and signed
 out) answers byte for byte the same on A, read twice (a miss, then a hit), as on B; so do eight
 concurrent reads of one key on A (one computes, the others wait for it). Writes made through B
-reach A's cached answers within a second (the cache is invalidated across processes).
+reach A's cached answers within a second (the cache is invalidated across processes). A
+favourite or a bookmark drops only the cached answers that show its status: the others are still
+served from the cache (its hit counter in /metrics), and equal the uncached ones.
 """
 import os
 import random
@@ -20,11 +22,12 @@ from harness import Suite, eventually, main, parse_args, register  # noqa: E402
 suite = Suite("response_cache", parse_args(__doc__))
 S = suite.state
 NAMES = ("alice", "bob", "carol")
+METRICS_TOKEN = "metrics-" + os.urandom(8).hex()
 
 
 @suite.setup
 def start_two_processes_on_one_database(t):
-    a = suite.server(name="herd-cached")
+    a = suite.server(name="herd-cached", env={"HERD_METRICS_TOKEN": METRICS_TOKEN})
     b = suite.server(name="herd-uncached", start=False, env={
         "DATABASE_URL": a.database_url or "sqlite://" + a.data_dir + "/herd.sqlite3",
         "HERD_DATA_DIR": a.data_dir, "LOCAL_DOMAIN": a.domain, "HERD_RESPONSE_CACHE_MB": "0"})
@@ -92,6 +95,8 @@ def random_write(rng, t):
                        "bookmark", "edit", "delete", "follow", "unfollow", "mute", "unmute",
                        "block", "unblock", "profile"])
     ok = (200, 404, 403, 422)  # acting on a deleted status, or one the blocker cannot see
+    if kind == "bookmark" and rng.random() < 0.5:
+        kind = "unbookmark"
     if kind in ("post", "reply"):
         form = {"status": f"{kind} {rng.random():.5f} #cachetest",
                 "visibility": rng.choice(["public", "unlisted", "private", "direct"])}
@@ -101,7 +106,7 @@ def random_write(rng, t):
         r = a.http("POST", "/api/v1/statuses", token=who.token, form=form)
         if r.status == 200:
             S["statuses"].append(r.json()["id"])
-    elif kind in ("favourite", "unfavourite", "reblog", "unreblog", "bookmark"):
+    elif kind in ("favourite", "unfavourite", "reblog", "unreblog", "bookmark", "unbookmark"):
         r = a.http("POST", f"/api/v1/statuses/{target}/{kind}", token=who.token)
     elif kind == "edit":
         r = a.http("PUT", f"/api/v1/statuses/{target}", token=who.token,
@@ -124,6 +129,49 @@ def cached_answers_equal_uncached_after_random_writes(t):
     for round_ in range(25):
         kind = random_write(rng, t)
         compare_everything(t, f"after write {round_ + 1} ({kind})")
+
+
+def cache_hits():
+    r = S["a"].http("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}",
+                                                "Accept": "text/plain"})
+    for line in r.text.splitlines():
+        if line.startswith('herd_response_cache_lookups_total{result="hit"}'):
+            return int(float(line.split()[-1]))
+    raise AssertionError("no cache hit counter in /metrics: " + r.text[:300])
+
+
+@suite.case
+def a_favourite_drops_only_the_answers_that_show_its_status(t):
+    a, b = S["a"], S["b"]
+    carol = S["carol"].token
+    other = a.api("POST", "/api/v1/statuses", token=S["alice"].token,
+                  form={"status": "not liked", "visibility": "public"})["id"]
+    liked = a.api("POST", "/api/v1/statuses", token=S["bob"].token,
+                  form={"status": "to be liked", "visibility": "public"})["id"]
+    shown = [f"/api/v1/statuses/{liked}", "/api/v1/timelines/public",
+             f"/api/v1/accounts/{S['bob'].account['id']}/statuses"]
+    unrelated = [f"/api/v1/statuses/{other}",
+                 f"/api/v1/accounts/{S['alice'].account['id']}/statuses",
+                 "/api/v1/timelines/home?max_id=" + liked]  # carol's home before it
+    for path in shown + unrelated:
+        answer(a, path, carol)  # cached now
+    for kind in ("favourite", "bookmark", "unfavourite", "unbookmark"):
+        a.api("POST", f"/api/v1/statuses/{liked}/{kind}", token=S["alice"].token)
+        hits = cache_hits()
+        for path in unrelated:
+            t.eq(answer(a, path, carol), answer(b, path, carol), f"after a {kind}: GET {path}")
+        t.eq(cache_hits() - hits, len(unrelated), f"after a {kind} of another status, the "
+             "answers that do not show it are still served from the cache")
+        hits = cache_hits()
+        for path in shown:
+            t.eq(answer(a, path, carol), answer(b, path, carol), f"after a {kind}: GET {path}")
+        t.eq(cache_hits() - hits, 0, f"after a {kind}, every answer showing the status is "
+             "computed again")
+    favourited = a.api("POST", f"/api/v1/statuses/{liked}/favourite", token=carol)
+    t.eq(favourited["favourites_count"], 1, "the favourite counts")
+    status = answer(a, f"/api/v1/statuses/{liked}", carol)
+    t.check(b'"favourited":true' in status[-1], "carol's cached view of the status shows her "
+            "favourite", status)
 
 
 @suite.case

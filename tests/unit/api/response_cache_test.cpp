@@ -103,3 +103,43 @@ TEST(ResponseCacheRules, FederationDocumentsAreCachedByTheirAcceptHeader) {
   EXPECT_FALSE(signed_fetch.cacheable(get("/users/alice", "application/activity+json")));
   EXPECT_TRUE(signed_fetch.cacheable(get("/api/v1/timelines/public")));
 }
+
+TEST(ResponseCachePrecise, DropsOnlyTheAnswersThatShowAChangedStatus) {
+  api::ResponseCache cache(1 << 20);
+  const std::string home = "/api/v1/timelines/home\nBearer a";
+  const std::string other = "/api/v1/timelines/home\nBearer b";
+  const std::string status = "/api/v1/statuses/30/context\nBearer b";
+  cache.join(home, 5).finish(answer("[10,20]"), "home", {20, 10});
+  cache.join(other, 5).finish(answer("[11]"), "home", {11});
+  cache.join(status, 5).finish(answer("{}"), "context", {31});  // its path names status 30
+  cache.drop_statuses({20});
+  EXPECT_FALSE(cache.get(home, 5)) << "it showed status 20";
+  EXPECT_TRUE(cache.get(other, 5));
+  EXPECT_TRUE(cache.get(status, 5));
+  cache.drop_statuses({30, 99});
+  EXPECT_FALSE(cache.get(status, 5)) << "its path names status 30";
+  EXPECT_TRUE(cache.get(other, 5));
+  EXPECT_EQ(cache.changes(), 2u);
+}
+
+TEST(ResponseCachePrecise, AnAnswerReadBeforeADropThatTouchesItIsNotStored) {
+  api::ResponseCache cache(1 << 20);
+  const std::string home = "/api/v1/timelines/home\nBearer a";
+  const std::string other = "/api/v1/timelines/home\nBearer b";
+  auto touched = cache.join(home, 5);  // computing from data read now...
+  auto untouched = cache.join(other, 5);
+  cache.drop_statuses({20});  // ...when a write changes status 20
+  auto waiter = cache.join(home, 5);
+  EXPECT_TRUE(waiter.leader()) << "a miss after the drop does not wait for an older computation";
+  touched.finish(answer("[old 20]"), "home", {10, 20});
+  untouched.finish(answer("[11]"), "home", {11});
+  EXPECT_FALSE(cache.get(home, 5)) << "computed before the write it shows";
+  EXPECT_TRUE(cache.get(other, 5)) << "the drop did not touch it";
+  waiter.finish(answer("[new 20]"), "home", {10, 20});
+  EXPECT_EQ(cache.get(home, 5)->payload(), "[new 20]");
+  // Older than every drop the cache remembers: not stored, whatever it showed.
+  auto ancient = cache.join("/api/v1/timelines/public\n", 5);
+  for (Id i = 0; i < 300; ++i) cache.drop_statuses({1000 + i});
+  ancient.finish(answer("[]"), "public", {1});
+  EXPECT_FALSE(cache.get("/api/v1/timelines/public\n", 5));
+}
