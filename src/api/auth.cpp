@@ -1,7 +1,9 @@
 #include "api/auth.hpp"
 
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "api/admin.hpp"
 #include "core/error.hpp"
@@ -9,6 +11,7 @@
 #include "service/admin_blocks.hpp"
 #include "store/accounts.hpp"
 #include "store/oauth.hpp"
+#include "store/token_holders.hpp"
 
 namespace herd::api {
 
@@ -88,19 +91,64 @@ bool scopes_subset(std::string_view requested, std::string_view allowed) {
   return true;
 }
 
+namespace {
+
+// The holders of recently used tokens, for the database generation they were read at: any
+// committed write that may change one (a revoked token, a suspension, a profile edit) moves the
+// generation, and then every entry is read again. Writes that leave the generation alone
+// (store/invalidation.hpp, rate-limit counters, job bookkeeping) change no token, user or account.
+class TokenHolders {
+ public:
+  std::optional<store::TokenHolder> get(const store::Database* db, const std::string& token,
+                                        std::uint64_t generation) {
+    std::lock_guard lock(mutex_);
+    if (db != db_ || generation != generation_) return std::nullopt;
+    auto it = entries_.find(token);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+  void put(const store::Database* db, const std::string& token, std::uint64_t generation,
+           const store::TokenHolder& holder) {
+    std::lock_guard lock(mutex_);
+    if (db != db_ || generation > generation_ || entries_.size() >= kMaxEntries) {
+      if (db == db_ && generation < generation_) return;  // read before a newer write
+      entries_.clear();
+      db_ = db;
+      generation_ = generation;
+    }
+    if (generation == generation_) entries_.emplace(token, holder);
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 256;  // each holds an account (keys included)
+  std::mutex mutex_;
+  const store::Database* db_ = nullptr;
+  std::uint64_t generation_ = 0;
+  std::unordered_map<std::string, store::TokenHolder> entries_;
+};
+
+TokenHolders& token_holders() {
+  static TokenHolders holders;
+  return holders;
+}
+
+}  // namespace
+
 Viewer authenticate(App& app, const http::Request& request) {
   Viewer viewer;
   std::string token = bearer_token(request);
   if (token.empty()) return viewer;
-  app.db->read([&](store::Connection& c) {
-    viewer.token = store::find_token(c, token);
-    if (!viewer.token) return;
-    if (viewer.token->user_id) {
-      viewer.user = store::find_user(c, *viewer.token->user_id);
-      if (viewer.user) viewer.account = store::find_account(c, viewer.user->account_id);
-    }
-  });
-  if (!viewer.token) fail(ErrorKind::unauthorized, "The access token is invalid");
+  std::uint64_t generation = app.db->generation();  // before reading (database.hpp)
+  auto holder = token_holders().get(app.db.get(), token, generation);
+  if (!holder) {
+    holder = app.db->read_value(
+        [&](store::Connection& c) { return store::find_token_holder(c, token); });
+    if (holder) token_holders().put(app.db.get(), token, generation, *holder);
+  }
+  if (!holder) fail(ErrorKind::unauthorized, "The access token is invalid");
+  viewer.token = std::move(holder->token);
+  viewer.user = std::move(holder->user);
+  viewer.account = std::move(holder->account);
   if (viewer.account) service::note_account_activity(app, viewer.account->id);
   return viewer;
 }

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/token_holders.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -13,9 +15,8 @@ constexpr const char* kAccountColumns =
     "suspended, silenced, moved_to_account_id, statuses_count, followers_count, following_count, "
     "last_status_at, created_at, updated_at";
 
-Account account_from_row(const Row& r) {
+Account account_from_row(const Row& r, int i = 0) {
   Account a;
-  int i = 0;
   a.id = r.i(i++);
   a.username = r.s(i++);
   a.domain = r.s(i++);
@@ -61,9 +62,8 @@ constexpr const char* kUserColumns =
     "id, account_id, email, password_hash, role, confirmed, approved, disabled, locale, "
     "registration_reason, default_privacy, default_sensitive, default_language, created_at";
 
-User user_from_row(const Row& r) {
+User user_from_row(const Row& r, int i = 0) {
   User u;
-  int i = 0;
   u.id = r.i(i++);
   u.account_id = r.i(i++);
   u.email = r.s(i++);
@@ -86,26 +86,50 @@ std::optional<User> first_user(const Result& result) {
   return user_from_row(result.front());
 }
 
-Value b(bool v) { return Value(std::int64_t{v ? 1 : 0}); }
+Value b(bool v) {
+  return Value(std::int64_t{v ? 1 : 0});
+}
+
+constexpr int kAccountColumnCount = 33;
+constexpr int kUserColumnCount = 14;
+
+// "id, username" -> "a.id, a.username"
+std::string qualified(std::string_view columns, std::string_view alias) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < columns.size()) {
+    std::size_t end = columns.find(',', start);
+    if (end == std::string_view::npos) end = columns.size();
+    std::string_view column = columns.substr(start, end - start);
+    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+    if (!out.empty()) out += ", ";
+    out += alias;
+    out += '.';
+    out += column;
+    start = end + 1;
+  }
+  return out;
+}
 
 }  // namespace
 
 std::optional<Account> find_account(Connection& c, Id id) {
-  return first_account(c.query(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?",
-                               {Value(id)}));
+  return first_account(c.query(
+      std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?", {Value(id)}));
 }
 
 std::optional<Account> find_account_by_username(Connection& c, std::string_view username,
                                                 std::string_view domain) {
-  return first_account(c.query(std::string("SELECT ") + kAccountColumns +
-                                   " FROM accounts WHERE lower(username) = lower(CAST(? AS TEXT)) AND domain = ?",
-                               {Value(std::string(username)), Value(std::string(domain))}));
+  return first_account(
+      c.query(std::string("SELECT ") + kAccountColumns +
+                  " FROM accounts WHERE lower(username) = lower(CAST(? AS TEXT)) AND domain = ?",
+              {Value(std::string(username)), Value(std::string(domain))}));
 }
 
 std::optional<Account> find_account_by_uri(Connection& c, std::string_view uri) {
-  return first_account(c.query(std::string("SELECT ") + kAccountColumns +
-                                   " FROM accounts WHERE uri = ?",
-                               {Value(std::string(uri))}));
+  return first_account(
+      c.query(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE uri = ?",
+              {Value(std::string(uri))}));
 }
 
 std::vector<Account> find_accounts(Connection& c, const std::vector<Id>& ids) {
@@ -122,22 +146,50 @@ std::vector<Account> find_accounts(Connection& c, const std::vector<Id>& ids) {
 
 namespace {
 std::int64_t insert_account_row(Connection& c, const Account& a, const char* conflict) {
-  return c.query(std::string("INSERT INTO accounts (") + kAccountColumns +
-              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" + conflict,
-          {Value(a.id), Value(a.username), Value(a.domain), Value(a.display_name), Value(a.note),
-           Value(a.note_source), Value(a.fields_json), Value(a.uri), Value(a.url),
-           Value(a.inbox_url), Value(a.shared_inbox_url), Value(a.outbox_url),
-           Value(a.followers_url), Value(a.following_url), Value(a.featured_url),
-           Value(a.public_key_pem), Value(a.private_key_pem), Value(a.avatar_url),
-           Value(a.header_url), Value(a.actor_type), b(a.locked), b(a.bot), b(a.discoverable),
-           b(a.indexable), b(a.suspended), b(a.silenced), opt(a.moved_to_account_id),
-           Value(a.statuses_count), Value(a.followers_count), Value(a.following_count),
-           opt(a.last_status_at), Value(a.created_at), Value(a.updated_at)})
+  return c
+      .query(std::string("INSERT INTO accounts (") + kAccountColumns +
+                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" +
+                 conflict,
+             {Value(a.id),
+              Value(a.username),
+              Value(a.domain),
+              Value(a.display_name),
+              Value(a.note),
+              Value(a.note_source),
+              Value(a.fields_json),
+              Value(a.uri),
+              Value(a.url),
+              Value(a.inbox_url),
+              Value(a.shared_inbox_url),
+              Value(a.outbox_url),
+              Value(a.followers_url),
+              Value(a.following_url),
+              Value(a.featured_url),
+              Value(a.public_key_pem),
+              Value(a.private_key_pem),
+              Value(a.avatar_url),
+              Value(a.header_url),
+              Value(a.actor_type),
+              b(a.locked),
+              b(a.bot),
+              b(a.discoverable),
+              b(a.indexable),
+              b(a.suspended),
+              b(a.silenced),
+              opt(a.moved_to_account_id),
+              Value(a.statuses_count),
+              Value(a.followers_count),
+              Value(a.following_count),
+              opt(a.last_status_at),
+              Value(a.created_at),
+              Value(a.updated_at)})
       .affected;
 }
 }  // namespace
 
-void insert_account(Connection& c, const Account& a) { insert_account_row(c, a, ""); }
+void insert_account(Connection& c, const Account& a) {
+  insert_account_row(c, a, "");
+}
 
 bool insert_account_if_new(Connection& c, const Account& a) {
   return insert_account_row(c, a, " ON CONFLICT DO NOTHING") > 0;
@@ -145,7 +197,8 @@ bool insert_account_if_new(Connection& c, const Account& a) {
 
 void update_account_profile(Connection& c, const Account& a) {
   c.query(
-      "UPDATE accounts SET display_name = ?, note = ?, note_source = ?, fields_json = ?, locked = ?, "
+      "UPDATE accounts SET display_name = ?, note = ?, note_source = ?, fields_json = ?, locked = "
+      "?, "
       "bot = ?, discoverable = ?, indexable = ?, avatar_url = ?, header_url = ?, updated_at = ? "
       "WHERE id = ?",
       {Value(a.display_name), Value(a.note), Value(a.note_source), Value(a.fields_json),
@@ -171,25 +224,43 @@ void touch_last_status_at(Connection& c, Id account_id, std::int64_t at) {
 std::vector<Account> search_accounts(Connection& c, std::string_view query, int limit, int offset) {
   std::string pattern = "%" + std::string(query) + "%";
   for (auto& ch : pattern) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  auto result = c.query(std::string("SELECT ") + kAccountColumns +
-                            " FROM accounts WHERE suspended = 0 AND (lower(username) LIKE ? OR "
-                            "lower(display_name) LIKE ?) ORDER BY (domain = '') DESC, "
-                            "followers_count DESC, id LIMIT ? OFFSET ?",
-                        {Value(pattern), Value(pattern), Value(std::int64_t{limit}),
-                         Value(std::int64_t{offset})});
+  auto result = c.query(
+      std::string("SELECT ") + kAccountColumns +
+          " FROM accounts WHERE suspended = 0 AND (lower(username) LIKE ? OR "
+          "lower(display_name) LIKE ?) ORDER BY (domain = '') DESC, "
+          "followers_count DESC, id LIMIT ? OFFSET ?",
+      {Value(pattern), Value(pattern), Value(std::int64_t{limit}), Value(std::int64_t{offset})});
   std::vector<Account> out;
   for (const Row& row : result.rows) out.push_back(account_from_row(row));
   return out;
 }
 
+std::optional<TokenHolder> find_token_holder(Connection& c, std::string_view token) {
+  static const std::string sql =
+      "SELECT t.id, t.token, t.application_id, t.user_id, t.scopes, t.created_at, t.revoked_at, " +
+      qualified(kUserColumns, "u") + ", " + qualified(kAccountColumns, "a") +
+      " FROM oauth_access_tokens t LEFT JOIN users u ON u.id = t.user_id"
+      " LEFT JOIN accounts a ON a.id = u.account_id WHERE t.token = ? AND t.revoked_at IS NULL";
+  auto result = c.query(sql, {Value(std::string(token))});
+  if (result.empty()) return std::nullopt;
+  const Row& r = result.front();
+  TokenHolder holder;
+  holder.token = AccessToken{r.i(0), r.s(1), r.i(2), r.oi(3), r.s(4), r.i(5), r.oi(6)};
+  constexpr int kUser = 7, kAccount = kUser + kUserColumnCount;
+  if (!r.is_null(kUser)) holder.user = user_from_row(r, kUser);
+  if (!r.is_null(kAccount)) holder.account = account_from_row(r, kAccount);
+  return holder;
+}
+
 std::optional<User> find_user(Connection& c, Id user_id) {
-  return first_user(
-      c.query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?", {Value(user_id)}));
+  return first_user(c.query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?",
+                            {Value(user_id)}));
 }
 
 std::optional<User> find_user_by_account(Connection& c, Id account_id) {
-  return first_user(c.query(
-      std::string("SELECT ") + kUserColumns + " FROM users WHERE account_id = ?", {Value(account_id)}));
+  return first_user(
+      c.query(std::string("SELECT ") + kUserColumns + " FROM users WHERE account_id = ?",
+              {Value(account_id)}));
 }
 
 std::optional<User> find_user_by_email(Connection& c, std::string_view email) {
@@ -199,18 +270,21 @@ std::optional<User> find_user_by_email(Connection& c, std::string_view email) {
 }
 
 void insert_user(Connection& c, const User& u) {
-  c.query(std::string("INSERT INTO users (") + kUserColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-          {Value(u.id), Value(u.account_id), Value(u.email), Value(u.password_hash), Value(u.role),
-           b(u.confirmed), b(u.approved), b(u.disabled), Value(u.locale),
-           Value(u.registration_reason), Value(u.default_privacy), b(u.default_sensitive),
-           opt(u.default_language), Value(u.created_at)});
+  c.query(
+      std::string("INSERT INTO users (") + kUserColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      {Value(u.id), Value(u.account_id), Value(u.email), Value(u.password_hash), Value(u.role),
+       b(u.confirmed), b(u.approved), b(u.disabled), Value(u.locale), Value(u.registration_reason),
+       Value(u.default_privacy), b(u.default_sensitive), opt(u.default_language),
+       Value(u.created_at)});
 }
 
 void update_user_password(Connection& c, Id user_id, const std::string& password_hash) {
-  c.query("UPDATE users SET password_hash = ? WHERE id = ?", {Value(password_hash), Value(user_id)});
+  c.query("UPDATE users SET password_hash = ? WHERE id = ?",
+          {Value(password_hash), Value(user_id)});
 }
 
-void update_user_preferences(Connection& c, Id account_id, const std::optional<std::string>& privacy,
+void update_user_preferences(Connection& c, Id account_id,
+                             const std::optional<std::string>& privacy,
                              std::optional<bool> sensitive,
                              const std::optional<std::string>& language) {
   c.query(
@@ -249,7 +323,8 @@ void put_setting(Connection& c, std::string_view name, std::string_view value) {
 
 std::vector<Rule> list_rules(Connection& c) {
   std::vector<Rule> out;
-  for (const Row& r : c.query("SELECT id, position, text, hint FROM instance_rules ORDER BY position, id").rows)
+  for (const Row& r :
+       c.query("SELECT id, position, text, hint FROM instance_rules ORDER BY position, id").rows)
     out.push_back(Rule{r.i(0), static_cast<int>(r.i(1)), r.s(2), r.s(3)});
   return out;
 }

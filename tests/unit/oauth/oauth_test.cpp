@@ -271,5 +271,43 @@ TEST_F(OAuthFlow, ClientAuthenticationAndOtherGrants) {
   EXPECT_NO_THROW(service::revoke_token(app, client, "no-such-token"));
 }
 
+TEST_F(OAuthFlow, AuthenticationFollowsRevocationAndSuspension) {
+  store::Application client = register_app();
+  auto request = [](const std::string& token) {
+    http::Request r;
+    r.method = "GET";
+    r.target = "/api/v1/accounts/verify_credentials";
+    r.headers["authorization"] = "Bearer " + token;
+    http::parse_request(r);
+    return r;
+  };
+  auto token = service::password_token(app, client, "alice", "correct horse", "read", "127.0.0.1");
+  for (int i = 0; i < 2; ++i) {  // read, then remembered
+    api::Viewer viewer = api::authenticate(app, request(token.token));
+    ASSERT_TRUE(viewer.user && viewer.account);
+    EXPECT_EQ(viewer.user->id, user.id);
+    EXPECT_EQ(viewer.account->id, user.account_id);
+    EXPECT_EQ(viewer.account->username, "alice");
+    EXPECT_EQ(viewer.token->scopes, "read");
+  }
+  auto app_token = service::client_credentials_token(app, client, "");
+  api::Viewer app_viewer = api::authenticate(app, request(app_token.token));
+  EXPECT_TRUE(app_viewer.token);
+  EXPECT_FALSE(app_viewer.user);
+  EXPECT_FALSE(app_viewer.signed_in());
+  EXPECT_THROW(api::authenticate(app, request("no-such-token")), ApiError);
+
+  service::revoke_token(app, client, token.token);
+  EXPECT_THROW(api::authenticate(app, request(token.token)), ApiError) << "revoked at once";
+
+  auto second = service::password_token(app, client, "alice", "correct horse", "read", "127.0.0.1");
+  EXPECT_NO_THROW(api::require_user(app, request(second.token), "read"));
+  app.db->write([&](store::Connection& c) {
+    c.query("UPDATE accounts SET suspended = 1 WHERE id = ?", {store::Value(user.account_id)});
+  });
+  EXPECT_THROW(api::require_user(app, request(second.token), "read"), ApiError)
+      << "suspended at once";
+}
+
 }  // namespace
 }  // namespace herd
