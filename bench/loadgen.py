@@ -143,6 +143,20 @@ cgroup_stats = None
 cgroup_cleanup = None
 
 
+METRICS_TOKEN = "loadgen-" + os.urandom(8).hex()
+
+
+def cache_lookups():
+    """(hits, misses) of herd's response cache so far, from /metrics (a server started by --herd)."""
+    if not server:
+        return None
+    c = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    c.request("GET", "/metrics", headers={"Authorization": "Bearer " + METRICS_TOKEN})
+    text = c.getresponse().read().decode()
+    found = dict(re.findall(r'herd_response_cache_lookups_total\{result="(hit|miss)"\} (\S+)', text))
+    return int(float(found.get("hit", 0))), int(float(found.get("miss", 0)))
+
+
 def start_server(limited):
     """Starts `herd serve` on --data (in the cgroup when limited); sets args.base."""
     global server, cgroup_stats, cgroup_cleanup
@@ -150,7 +164,7 @@ def start_server(limited):
     env = dict(os.environ, HERD_DATA_DIR=os.path.abspath(args.data), LOCAL_DOMAIN=f"localhost:{port}",
                LOCAL_HTTPS="false", PORT=str(port), BIND="127.0.0.1", HERD_RATE_LIMITS="false",
                HERD_ADMIN_EMAIL="admin@example.com", HERD_ADMIN_PASSWORD="benchpassword",
-               HERD_PASSWORD_GRANT="true")
+               HERD_PASSWORD_GRANT="true", HERD_METRICS_TOKEN=METRICS_TOKEN)
     enter = None
     if limited and (args.memory or args.cpus):
         enter, cgroup_stats, cgroup_cleanup = cgroup_for(None)
@@ -477,6 +491,7 @@ def sampler():
 
 
 before = herd_stats()
+lookups_before = cache_lookups()
 log_path = os.path.join(args.data, "loadgen-serve.log") if server else None
 log_offset = os.path.getsize(log_path) if log_path else 0
 start = time.monotonic()
@@ -503,6 +518,7 @@ for child, pipe in children:
 elapsed = time.monotonic() - start
 sampling_done.set()
 after = herd_stats()
+lookups_after = cache_lookups()
 if args.streams:
     streams_pipe.send("stop")
     _, streams_open, stream_errors, stream_events = streams_pipe.recv()
@@ -550,6 +566,10 @@ if samples:
     tail = samples[len(samples) // 2:]
     print(f"second half of the run: RSS {min(s[1] for s in tail)}-{max(s[1] for s in tail)} MiB, "
           f"open fds {min(s[2] for s in tail)}-{max(s[2] for s in tail)}")
+if lookups_before and lookups_after:
+    hits, misses = (lookups_after[i] - lookups_before[i] for i in (0, 1))
+    print(f"response cache during the run: {hits} hits, {misses} misses "
+          f"(hit ratio {hits / max(1, hits + misses):.2f})")
 if log_path:  # herd's own timing of the same requests (its log line per request)
     with open(log_path, "rb") as f:
         f.seek(log_offset)
