@@ -5,6 +5,7 @@
 
 #include "store/invalidation.hpp"
 #include "store/status_search.hpp"
+#include "store/viewer_flags.hpp"
 
 namespace herd::store {
 
@@ -471,6 +472,30 @@ std::unordered_set<Id> bookmarked_among(Connection& c, Id account_id, const std:
 std::unordered_set<Id> reblogged_among(Connection& c, Id account_id, const std::vector<Id>& ids) {
   return ids_among(c, "SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IN",
                    account_id, ids);
+}
+
+ViewerFlags viewer_flags_among(Connection& c, Id account_id, const std::vector<Id>& status_ids) {
+  ViewerFlags out;
+  if (status_ids.empty() || account_id == 0) return out;
+  std::vector<Value> params;
+  std::string in = " (" + placeholders(status_ids.size()) + ")";
+  for (int i = 0; i < 3; ++i) {
+    params.emplace_back(account_id);
+    append_ids(params, status_ids);
+  }
+  auto result = c.query(
+      "SELECT 0, status_id FROM favourites WHERE account_id = ? AND status_id IN" + in +
+          " UNION ALL SELECT 1, reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id "
+          "IN" +
+          in +
+          " UNION ALL SELECT 2, status_id FROM bookmarks WHERE account_id = ? AND status_id IN" +
+          in,
+      params);
+  for (const Row& r : result.rows) {
+    std::int64_t which = r.i(0);
+    (which == 0 ? out.favourited : which == 1 ? out.reblogged : out.bookmarked).insert(r.i(1));
+  }
+  return out;
 }
 
 std::vector<Entry> page_favourited_by(Connection& c, Id status_id, const PageQuery& page) {

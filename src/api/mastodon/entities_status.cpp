@@ -17,6 +17,7 @@
 #include "store/quotes.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "store/viewer_flags.hpp"
 
 namespace herd::api {
 
@@ -102,9 +103,10 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
   const std::unordered_set<Id> sensitized = store::sensitized_among(c_, account_ids);
   batch.applications = store::load_application_names(c_, application_ids);
   if (viewer_ != 0) {
-    batch.favourited = store::favourited_among(c_, viewer_, content_ids);
-    batch.reblogged = store::reblogged_among(c_, viewer_, content_ids);
-    batch.bookmarked = store::bookmarked_among(c_, viewer_, content_ids);
+    store::ViewerFlags flags = store::viewer_flags_among(c_, viewer_, content_ids);
+    batch.favourited = std::move(flags.favourited);
+    batch.reblogged = std::move(flags.reblogged);
+    batch.bookmarked = std::move(flags.bookmarked);
   }
 
   // 2b. The quotes these statuses make, and what the viewer may see of the quoted statuses (one
