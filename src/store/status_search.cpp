@@ -6,6 +6,13 @@ namespace herd::store {
 
 namespace {
 
+// "Not a reblog", written so that it never drives the query: most statuses are not reblogs, and
+// SQLite, without statistics, would otherwise walk the whole reblog_of_id index for the NULLs
+// (every original status) instead of the ids asked for, and sort them (measured: each backfill
+// batch read the whole table). The unary plus keeps the column out of index selection, in
+// PostgreSQL too.
+constexpr const char* kNotReblog = "+reblog_of_id IS NULL";
+
 bool sqlite(Connection& c) {
   return c.dialect() == Dialect::sqlite;
 }
@@ -66,7 +73,7 @@ std::vector<SearchableStatus> load_searchable_statuses(Connection& c, const std:
   for (const Row& r :
        c.query("SELECT id, local, text, content, spoiler_text FROM statuses WHERE id "
                "IN " +
-                   list + " AND reblog_of_id IS NULL",
+                   list + " AND " + kNotReblog,
                params)
            .rows) {
     at[r.i(0)] = out.size();
@@ -122,8 +129,8 @@ std::int64_t count_search_documents(Connection& c) {
 
 std::vector<Id> original_status_ids_after(Connection& c, Id after, int limit) {
   std::vector<Id> out;
-  for (const Row& r : c.query("SELECT id FROM statuses WHERE id > ? AND reblog_of_id IS NULL ORDER "
-                              "BY id LIMIT ?",
+  for (const Row& r : c.query(std::string("SELECT id FROM statuses WHERE id > ? AND ") +
+                                  kNotReblog + " ORDER BY id LIMIT ?",
                               {Value(after), Value(std::int64_t{limit})})
                           .rows)
     out.push_back(r.i(0));
