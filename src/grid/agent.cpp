@@ -1,5 +1,6 @@
 #include "grid/agent.hpp"
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -11,7 +12,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
-#include "grid/args.hpp"
+#include "grid/cli.hpp"
 #include "grid/http_client.hpp"
 #include "grid/instance_ops.hpp"
 #include "grid/process.hpp"
@@ -252,52 +253,58 @@ void Agent::stop() {
   impl_->server->stop();
 }
 
-int node_main(int argc, char** argv) {
-  Args args(argc, argv);
-  if (args.flag("help")) {
-    std::cout << "Usage: herd grid node --control URL --token T [--farm F] [--country C]\n"
-                 "         [--cpu N] [--memory-mb M] [--disk-gb D] [--listen ADDR:PORT]\n"
-                 "         [--address ADDR] [--data DIR] [--cgroup-parent NAME]\n"
-                 "         [--disk-quota check|loop]  (loop: each instance's data folder is a\n"
-                 "         loop-mounted ext4 image of its package's disk size)\n"
-                 "         [--binaries DIR]  (herd binaries instances may be upgraded to;\n"
-                 "         default DATA/binaries)\n";
-    return 0;
-  }
-  AgentOptions o;
-  try {
-    o.control_url = args.get("control", env_or("HERD_GRID_URL", "http://127.0.0.1:7000"));
-    o.token = args.get("token", env_or("HERD_GRID_NODE_TOKEN", ""));
-    o.farm = args.get("farm", o.farm);
-    o.country = args.get("country", o.country);
-    o.capacity.cpu = args.integer("cpu", o.capacity.cpu);
-    o.capacity.memory_mb = args.integer("memory-mb", o.capacity.memory_mb);
-    o.capacity.disk_gb = args.integer("disk-gb", o.capacity.disk_gb);
-    o.listen = args.get("listen", o.listen);
-    o.address = args.get("address", "");
-    o.data_dir = args.get("data", o.data_dir);
-    o.cgroup_root = args.get("cgroup-root", o.cgroup_root);
-    o.cgroup_parent = args.get("cgroup-parent", o.cgroup_parent);
-    o.heartbeat_ms = static_cast<int>(args.integer("heartbeat-ms", o.heartbeat_ms));
-    o.disk_quota = args.get("disk-quota", o.disk_quota);
-    o.binaries_dir = args.get("binaries", "");
-    if (o.disk_quota != "check" && o.disk_quota != "loop")
-      throw std::runtime_error("--disk-quota: check or loop");
-    args.check_all_used();
-    if (o.token.empty()) throw std::runtime_error("--token is required (the grid's node token)");
-  } catch (const std::exception& error) {
-    std::cerr << "herd grid node: " << error.what() << "\n";
-    return 2;
-  }
-  try {
-    Agent agent(o);
-    agent.listen();
-    agent.run();
-  } catch (const std::exception& error) {
-    std::cerr << "herd grid node: " << error.what() << "\n";
-    return 1;
-  }
-  return 0;
+void add_node_command(CLI::App& grid, Action& run) {
+  auto* command = grid.add_subcommand("node", "a node agent: runs instances for a control plane");
+  auto o = std::make_shared<AgentOptions>();
+  o->control_url = "http://127.0.0.1:7000";
+  command->add_option("--control", o->control_url, "the control plane's URL")
+      ->envname("HERD_GRID_URL")
+      ->capture_default_str();
+  command->add_option("--token", o->token, "the grid's node token")
+      ->envname("HERD_GRID_NODE_TOKEN")
+      ->required();
+  command->add_option("--farm", o->farm, "the node's farm")->capture_default_str();
+  command->add_option("--country", o->country, "the node's country")->capture_default_str();
+  command->add_option("--cpu", o->capacity.cpu, "cpus it offers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  command->add_option("--memory-mb", o->capacity.memory_mb, "memory it offers (MB)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{64}, std::int64_t{1} << 40));
+  command->add_option("--disk-gb", o->capacity.disk_gb, "disk it offers (GB)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 30));
+  command->add_option("--listen", o->listen, "the agent's ADDR:PORT")->capture_default_str();
+  command->add_option("--address", o->address, "where instances listen (default: --listen's)");
+  command->add_option("--data", o->data_dir, "state folder")->capture_default_str();
+  command->add_option("--cgroup-root", o->cgroup_root, "the cgroup file systems")
+      ->capture_default_str();
+  command->add_option("--cgroup-parent", o->cgroup_parent, "instances' cgroups under this")
+      ->capture_default_str();
+  command->add_option("--heartbeat-ms", o->heartbeat_ms, "heartbeat interval")
+      ->capture_default_str()
+      ->check(CLI::Range(50, 600'000));
+  command
+      ->add_option("--disk-quota", o->disk_quota,
+                   "check, or loop: each instance's data folder is a loop-mounted ext4 image of "
+                   "its package's disk size")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"check", "loop"}));
+  command->add_option("--binaries", o->binaries_dir,
+                      "herd binaries instances may be upgraded to (default DATA/binaries)");
+  command->callback([o, &run] {
+    run = [o] {
+      try {
+        Agent agent(*o);
+        agent.listen();
+        agent.run();
+      } catch (const std::exception& error) {
+        std::cerr << "herd grid node: " << error.what() << "\n";
+        return 1;
+      }
+      return 0;
+    };
+  });
 }
 
 }  // namespace herd::grid

@@ -48,7 +48,4 @@ class Agent {
   std::unique_ptr<Impl> impl_;
 };
 
-// Parses the `herd grid node` arguments and runs the agent. Returns the exit code.
-int node_main(int argc, char** argv);
-
 }  // namespace herd::grid

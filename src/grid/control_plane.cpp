@@ -1,5 +1,6 @@
 #include "grid/control_plane.hpp"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -7,7 +8,7 @@
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "grid/api.hpp"
-#include "grid/args.hpp"
+#include "grid/cli.hpp"
 #include "grid/gateway.hpp"
 #include "grid/service.hpp"
 #include "grid/store.hpp"
@@ -133,92 +134,129 @@ void ControlPlane::stop() {
   if (impl_->server) impl_->server->stop();
 }
 
-void read_control_options(Args& args, ControlOptions& o) {
-  o.data_dir = args.get("data", o.data_dir);
-  o.listen = args.get("listen", o.listen);
-  o.database_url = args.get("database-url", env_or("HERD_GRID_DATABASE_URL", o.database_url));
-  o.node_token = args.get("node-token", env_or("HERD_GRID_NODE_TOKEN", o.node_token));
-  o.owner_token = args.get("owner-token", env_or("HERD_GRID_TOKEN", o.owner_token));
-  o.gateway.domain =
-      args.get("gateway-domain", o.gateway.domain.empty() ? "localhost" : o.gateway.domain);
-  std::string gateway_listen = args.get("gateway-listen", "");
-  if (!gateway_listen.empty()) {
-    auto colon = gateway_listen.rfind(':');
-    if (colon == std::string::npos) {
-      o.gateway.port = std::stoi(gateway_listen);
-    } else {
-      o.gateway.listen_address = gateway_listen.substr(0, colon);
-      o.gateway.port = std::stoi(gateway_listen.substr(colon + 1));
+void add_control_options(CLI::App& command, ControlFlags& f) {
+  ControlOptions& o = f.options;
+  command.add_option("--data", o.data_dir, "state folder")->capture_default_str();
+  command.add_option("--listen", o.listen, "the API and deploy form, ADDR:PORT")
+      ->capture_default_str();
+  command.add_option("--database-url", o.database_url, "default sqlite://DATA/grid.sqlite3")
+      ->envname("HERD_GRID_DATABASE_URL");
+  command.add_option("--owner-token", o.owner_token, "default: kept in DATA/owner-token")
+      ->envname("HERD_GRID_TOKEN");
+  command.add_option("--node-token", o.node_token, "default: kept in DATA/node-token")
+      ->envname("HERD_GRID_NODE_TOKEN");
+  command.add_option("--gateway-domain", o.gateway.domain, "instances at NAME<owner>.DOMAIN")
+      ->capture_default_str();
+  command.add_option("--gateway-listen", f.gateway_listen, "the gateway's [ADDR:]PORT");
+  command
+      .add_option("--tls-certificate", o.gateway.tls_certificate,
+                  "the gateway's default certificate (PEM)")
+      ->check(CLI::ExistingFile);
+  command.add_option("--tls-key", o.gateway.tls_key, "its key (PEM)")->check(CLI::ExistingFile);
+  command.add_option("--tls-port", o.gateway.tls_port, "the gateway's TLS port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  command.add_flag("--no-gateway", f.no_gateway, "do not run the nginx gateway");
+  command.add_option("--nginx", o.nginx, "nginx executable")->capture_default_str();
+  command.add_option("--price-cpu", o.prices.per_cpu, "hourly price of a cpu")
+      ->check(CLI::NonNegativeNumber);
+  command.add_option("--price-memory-gb", o.prices.per_memory_gb, "hourly price of a GB of memory")
+      ->check(CLI::NonNegativeNumber);
+  command.add_option("--price-disk-gb", o.prices.per_disk_gb, "hourly price of a GB of disk")
+      ->check(CLI::NonNegativeNumber);
+  command.add_option("--node-timeout-ms", o.node_timeout_ms, "a silent node is down after this")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3'600'000));
+  command
+      .add_option("--health-timeout-ms", o.health_timeout_ms,
+                  "an instance must be ready within this")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3'600'000));
+  command.add_option("--test-step-delay-ms", o.step_delay_ms, "tests: a pause in each deploy")
+      ->envname("HERD_GRID_TEST_STEP_DELAY_MS")
+      ->check(CLI::Range(0, 600'000));
+  command.add_option("--instance-env", f.instance_env, "KEY=VALUE for every instance (repeatable)")
+      ->check(
+          [](const std::string& pair) {
+            return pair.find('=') == std::string::npos ? std::string("expected KEY=VALUE")
+                                                       : std::string();
+          },
+          "KEY=VALUE");
+  command
+      .add_option("--backup-every-seconds", o.backup_interval_seconds,
+                  "scheduled backups of every running instance (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  command.add_option("--backup-keep", o.backup_keep, "backups kept per instance")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000));
+  auto* acme = command.add_option("--acme-directory", o.acme_directory,
+                                  "certificates by ACME for every deployment (directory URL)");
+  command.add_option("--acme-email", o.acme_email, "the ACME account's email")->needs(acme);
+  command.add_option("--acme-ca-file", o.acme_ca_file, "CA bundle to trust for the ACME server")
+      ->check(CLI::ExistingFile)
+      ->needs(acme);
+  command.add_option("--acme-renew-days", o.acme_renew_days, "renewed within this many days")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100'000));
+  command.add_option("--acme-check-seconds", o.acme_check_seconds, "renewal check interval")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100'000'000));
+}
+
+void finish_control_options(ControlFlags& f) {
+  ControlOptions& o = f.options;
+  if (!f.gateway_listen.empty()) {
+    auto colon = f.gateway_listen.rfind(':');
+    try {
+      std::size_t end = 0;
+      std::string port =
+          colon == std::string::npos ? f.gateway_listen : f.gateway_listen.substr(colon + 1);
+      o.gateway.port = std::stoi(port, &end);
+      if (end != port.size() || o.gateway.port < 1 || o.gateway.port > 65535)
+        throw std::invalid_argument(port);
+    } catch (const std::exception&) {
+      throw CLI::ValidationError("--gateway-listen", "expected [ADDR:]PORT: " + f.gateway_listen);
     }
+    if (colon != std::string::npos) o.gateway.listen_address = f.gateway_listen.substr(0, colon);
   }
-  o.gateway.tls_certificate = args.get("tls-certificate", o.gateway.tls_certificate);
-  o.gateway.tls_key = args.get("tls-key", o.gateway.tls_key);
-  o.gateway.tls_port = static_cast<int>(args.integer("tls-port", o.gateway.tls_port));
-  o.run_gateway = !args.flag("no-gateway");
-  o.nginx = args.get("nginx", o.nginx);
-  o.prices.per_cpu = std::stod(args.get("price-cpu", std::to_string(o.prices.per_cpu)));
-  o.prices.per_memory_gb =
-      std::stod(args.get("price-memory-gb", std::to_string(o.prices.per_memory_gb)));
-  o.prices.per_disk_gb = std::stod(args.get("price-disk-gb", std::to_string(o.prices.per_disk_gb)));
-  o.node_timeout_ms = static_cast<int>(args.integer("node-timeout-ms", o.node_timeout_ms));
-  o.health_timeout_ms = static_cast<int>(args.integer("health-timeout-ms", o.health_timeout_ms));
-  o.step_delay_ms = static_cast<int>(
-      args.integer("test-step-delay-ms", std::stoll(env_or("HERD_GRID_TEST_STEP_DELAY_MS", "0"))));
-  o.backup_interval_seconds =
-      static_cast<int>(args.integer("backup-every-seconds", o.backup_interval_seconds));
-  o.backup_keep = static_cast<int>(args.integer("backup-keep", o.backup_keep));
-  if (o.backup_interval_seconds < 0 || o.backup_keep < 1)
-    throw std::runtime_error("--backup-every-seconds must be >= 0 and --backup-keep >= 1");
-  o.acme_directory = args.get("acme-directory", "");
-  o.acme_email = args.get("acme-email", "");
-  o.acme_ca_file = args.get("acme-ca-file", "");
-  o.acme_renew_days = static_cast<int>(args.integer("acme-renew-days", o.acme_renew_days));
-  o.acme_check_seconds = static_cast<int>(args.integer("acme-check-seconds", o.acme_check_seconds));
+  if (o.gateway.tls_certificate.empty() != o.gateway.tls_key.empty())
+    throw CLI::ValidationError("--tls-certificate and --tls-key", "go together");
+  o.run_gateway = !f.no_gateway;
   if (!o.acme_directory.empty() && (o.acme_email.empty() || !o.gateway.tls()))
-    throw std::runtime_error(
-        "--acme-directory needs --acme-email and the gateway's TLS port with a default certificate "
+    throw CLI::ValidationError(
+        "--acme-directory",
+        "needs --acme-email and the gateway's TLS port with a default certificate "
         "(--tls-certificate, --tls-key: served to names without their own)");
-  for (const auto& pair : args.all("instance-env")) {
+  for (const auto& pair : f.instance_env) {
     auto eq = pair.find('=');
-    if (eq == std::string::npos) throw std::runtime_error("--instance-env: expected KEY=VALUE");
     o.instance_env[pair.substr(0, eq)] = pair.substr(eq + 1);
   }
 }
 
-int control_main(int argc, char** argv) {
-  Args args(argc, argv);
-  if (args.flag("help")) {
-    std::cout
-        << "Usage: herd grid control [--data DIR] [--listen ADDR:PORT] [--database-url URL]\n"
-           "         [--owner-token T] [--node-token T] [--gateway-domain D]\n"
-           "         [--gateway-listen [ADDR:]PORT] [--tls-certificate F --tls-key F]\n"
-           "         [--nginx PATH] [--no-gateway] [--price-cpu X] [--price-memory-gb X]\n"
-           "         [--price-disk-gb X] [--node-timeout-ms N] [--health-timeout-ms N]\n"
-           "         [--instance-env KEY=VALUE]...\n"
-           "         [--backup-every-seconds N --backup-keep K]  (scheduled backups of every\n"
-           "         running instance on its node, the newest K kept)\n";
-    return 0;
-  }
-  ControlOptions o;
-  try {
-    read_control_options(args, o);
-    args.check_all_used();
-  } catch (const std::exception& error) {
-    std::cerr << "herd grid control: " << error.what() << "\n";
-    return 2;
-  }
-  try {
-    ControlPlane control(o);
-    control.start();
-    std::cout << "Owner token: " << control.owner_token()
-              << "\nNode token:  " << control.node_token() << "\n"
-              << std::flush;
-    control.run();
-  } catch (const std::exception& error) {
-    std::cerr << "herd grid control: " << error.what() << "\n";
-    return 1;
-  }
-  return 0;
+void add_control_command(CLI::App& grid, Action& run) {
+  auto* command = grid.add_subcommand(
+      "control", "the control plane alone (REST API, deploy form, nginx gateway)");
+  auto flags = std::make_shared<ControlFlags>();
+  flags->options.gateway.domain = "localhost";
+  add_control_options(*command, *flags);
+  command->callback([flags, &run] {
+    finish_control_options(*flags);
+    run = [flags] {
+      try {
+        ControlPlane control(flags->options);
+        control.start();
+        std::cout << "Owner token: " << control.owner_token()
+                  << "\nNode token:  " << control.node_token() << "\n"
+                  << std::flush;
+        control.run();
+      } catch (const std::exception& error) {
+        std::cerr << "herd grid control: " << error.what() << "\n";
+        return 1;
+      }
+      return 0;
+    };
+  });
 }
 
 }  // namespace herd::grid

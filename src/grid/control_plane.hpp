@@ -6,8 +6,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "grid/model.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace herd::grid {
 
@@ -49,9 +54,16 @@ class ControlPlane {
   std::unique_ptr<Impl> impl_;
 };
 
-// Fills the control plane options shared by `grid control` and `grid up` from arguments.
-class Args;
-void read_control_options(Args& args, ControlOptions& options);
-int control_main(int argc, char** argv);
+// The command-line options of the control plane, shared by `grid control` and `grid up`:
+// add_control_options binds them; finish_control_options checks what needs several of them and
+// fills the rest (throws CLI::ValidationError).
+struct ControlFlags {
+  ControlOptions options;
+  std::string gateway_listen;
+  std::vector<std::string> instance_env;
+  bool no_gateway = false;
+};
+void add_control_options(CLI::App& command, ControlFlags& flags);
+void finish_control_options(ControlFlags& flags);
 
 }  // namespace herd::grid

@@ -5,13 +5,13 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include "core/log.hpp"
 #include "grid/agent.hpp"
-#include "grid/args.hpp"
 #include "grid/cli.hpp"
 #include "grid/control_plane.hpp"
 
@@ -34,37 +34,60 @@ Resources machine_capacity(const std::string& folder) {
 
 }  // namespace
 
-int up_main(int argc, char** argv) {
-  Args args(argc, argv);
-  if (args.flag("help")) {
-    std::cout << "Usage: herd grid up [--data DIR] [--gateway-listen [ADDR:]PORT]\n"
-                 "         [--listen ADDR:PORT (control plane)] [--node-listen ADDR:PORT]\n"
-                 "         [--farm F] [--country C] [--cpu N] [--memory-mb M] [--disk-gb D]\n"
-                 "         [--disk-quota check|loop]\n"
-                 "         and the options of `herd grid control`\n";
-    return 0;
-  }
-  ControlOptions control_options;
-  control_options.gateway.domain = "localhost";
-  control_options.gateway.port = 8080;
-  AgentOptions agent_options;
+// Runs what `herd grid up` starts; capacity: this machine's unless given.
+int run_up(ControlOptions control_options, AgentOptions agent_options, Resources given,
+           bool cpu_given, bool memory_given, bool disk_given);
+
+void add_up_command(CLI::App& grid, Action& run) {
+  auto* command = grid.add_subcommand(
+      "up",
+      "control plane, one local node and the nginx gateway on this machine (open "
+      "http://localhost:8080 and deploy from the form); takes the options of control too");
+  auto flags = std::make_shared<ControlFlags>();
+  flags->options.gateway.domain = "localhost";
+  flags->options.gateway.port = 8080;
+  add_control_options(*command, *flags);
+  auto agent = std::make_shared<AgentOptions>();
+  agent->farm = "local";
+  agent->listen = "127.0.0.1:7001";
+  auto capacity = std::make_shared<Resources>();
+  command->add_option("--farm", agent->farm, "the local node's farm")->capture_default_str();
+  command->add_option("--country", agent->country, "its country")->capture_default_str();
+  auto* cpu =
+      command->add_option("--cpu", capacity->cpu, "cpus it offers (default: this machine's)")
+          ->check(CLI::Range(1, 4096));
+  auto* memory = command->add_option("--memory-mb", capacity->memory_mb, "memory it offers (MB)")
+                     ->check(CLI::Range(std::int64_t{64}, std::int64_t{1} << 40));
+  auto* disk = command->add_option("--disk-gb", capacity->disk_gb, "disk it offers (GB)")
+                   ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 30));
+  command->add_option("--node-listen", agent->listen, "the local node's ADDR:PORT")
+      ->capture_default_str();
+  command->add_option("--cgroup-parent", agent->cgroup_parent, "instances' cgroups under this")
+      ->capture_default_str();
+  command->add_option("--disk-quota", agent->disk_quota, "check or loop")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"check", "loop"}));
+  command->callback([=, &run] {
+    finish_control_options(*flags);
+    run = [=] {
+      return run_up(flags->options, *agent, *capacity, cpu->count() > 0, memory->count() > 0,
+                    disk->count() > 0);
+    };
+  });
+}
+
+int run_up(ControlOptions control_options, AgentOptions agent_options, Resources given,
+           bool cpu_given, bool memory_given, bool disk_given) {
   try {
-    read_control_options(args, control_options);
     std::filesystem::create_directories(control_options.data_dir);
-    Resources capacity = machine_capacity(control_options.data_dir);
-    agent_options.farm = args.get("farm", "local");
-    agent_options.country = args.get("country", "BE");
-    agent_options.capacity = {args.integer("cpu", capacity.cpu),
-                              args.integer("memory-mb", capacity.memory_mb),
-                              args.integer("disk-gb", capacity.disk_gb)};
-    agent_options.listen = args.get("node-listen", "127.0.0.1:7001");
+    Resources machine = machine_capacity(control_options.data_dir);
+    agent_options.capacity = {cpu_given ? given.cpu : machine.cpu,
+                              memory_given ? given.memory_mb : machine.memory_mb,
+                              disk_given ? given.disk_gb : machine.disk_gb};
     agent_options.data_dir = control_options.data_dir + "/node";
-    agent_options.cgroup_parent = args.get("cgroup-parent", "herd");
-    agent_options.disk_quota = args.get("disk-quota", "check");
-    args.check_all_used();
   } catch (const std::exception& error) {
     std::cerr << "herd grid up: " << error.what() << "\n";
-    return 2;
+    return 1;
   }
   try {
     ControlPlane control(control_options);
