@@ -187,6 +187,11 @@ class NetnsLab:
             return self
         self.started = True
         ip("link", "add", self.bridge, "type", "bridge")
+        # A fixed address: else the bridge takes its ports' lowest, which changes when a machine
+        # is added, and the others' ARP entries for the host then point nowhere for a while.
+        pid = os.getpid()
+        ip("link", "set", self.bridge, "address",
+           f"02:68:67:{(pid >> 8) & 0xff:02x}:{pid & 0xff:02x}:01")
         ip("addr", "add", f"{self.host_address}/24", "dev", self.bridge)
         ip("link", "set", self.bridge, "up")
         return self
