@@ -138,18 +138,17 @@ def main():
                   bad_command_lines_are_refused)
         suite.run("good command lines reach the control plane", good_command_lines_reach_the_control_plane)
 
-    try:
-        body()
-    except Exception as error:  # noqa: BLE001
-        suite.failed += 1
-        print(f"FAIL setup: {error}", flush=True)
-    finally:
-        code = suite.finish()
-        if suite.failed:
-            print(control.log(), file=sys.stderr)
-        control.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-    return code
+    class ControlAlone:
+        """What Suite.run_against reports and cleans up: this control plane and its folder."""
+
+        def logs(self):
+            return control.log()
+
+        def cleanup(self):
+            control.stop()
+            shutil.rmtree(folder, ignore_errors=True)
+
+    return suite.run_against(ControlAlone(), body)
 
 
 if __name__ == "__main__":

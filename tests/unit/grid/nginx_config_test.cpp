@@ -9,6 +9,17 @@ bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// grid.example on ports 80 and 443 with its own certificate.
+Gateway tls_gateway() {
+  Gateway gateway;
+  gateway.domain = "grid.example";
+  gateway.port = 80;
+  gateway.tls_port = 443;
+  gateway.tls_certificate = "/etc/herd/cert.pem";
+  gateway.tls_key = "/etc/herd/key.pem";
+  return gateway;
+}
+
 TEST(GridNginx, RouteProxiesByHostWithHeadersAndStreaming) {
   Gateway gateway;
   gateway.domain = "localhost";
@@ -33,12 +44,7 @@ TEST(GridNginx, RouteProxiesByHostWithHeadersAndStreaming) {
 }
 
 TEST(GridNginx, CustomDomainGetsAServerWithItsOwnCertificate) {
-  Gateway gateway;
-  gateway.domain = "grid.example";
-  gateway.port = 80;
-  gateway.tls_port = 443;
-  gateway.tls_certificate = "/etc/herd/cert.pem";
-  gateway.tls_key = "/etc/herd/key.pem";
+  Gateway gateway = tls_gateway();
   Route route;
   route.name = "mytoot";
   route.domain = "mytoot1.grid.example";
@@ -63,12 +69,7 @@ TEST(GridNginx, CustomDomainGetsAServerWithItsOwnCertificate) {
 }
 
 TEST(GridNginx, TlsWhenTheGatewayHasACertificate) {
-  Gateway gateway;
-  gateway.domain = "grid.example";
-  gateway.port = 80;
-  gateway.tls_port = 443;
-  gateway.tls_certificate = "/etc/herd/cert.pem";
-  gateway.tls_key = "/etc/herd/key.pem";
+  Gateway gateway = tls_gateway();
   Route route;
   route.name = "a1";
   route.domain = "a11.grid.example";
