@@ -498,6 +498,22 @@ ViewerFlags viewer_flags_among(Connection& c, Id account_id, const std::vector<I
   return out;
 }
 
+HomeExclusions home_exclusions(Connection& c, Id viewer) {
+  HomeExclusions out;
+  auto result = c.query(
+      "SELECT 0, target_account_id FROM blocks WHERE account_id = ? UNION "
+      "SELECT 0, account_id FROM blocks WHERE target_account_id = ? UNION "
+      "SELECT 0, target_account_id FROM mutes WHERE account_id = ? UNION "
+      "SELECT 0, a.id FROM accounts a JOIN account_domain_blocks d ON d.domain = a.domain "
+      "WHERE d.account_id = ? UNION "
+      "SELECT 1, la.account_id FROM list_accounts la JOIN lists l ON l.id = la.list_id "
+      "WHERE l.account_id = ? AND l.exclusive = 1",
+      {Value(viewer), Value(viewer), Value(viewer), Value(viewer), Value(viewer)});
+  for (const Row& r : result.rows)
+    (r.i(0) == 0 ? out.hidden : out.exclusive_list_members).push_back(r.i(1));
+  return out;
+}
+
 std::vector<Entry> page_favourited_by(Connection& c, Id status_id, const PageQuery& page) {
   std::vector<Value> params{Value(status_id)};
   std::string where = "status_id = ?";

@@ -1,4 +1,6 @@
-// What the viewer did to statuses about to be shown (the viewer-specific fields of a Status).
+// What the viewer did to statuses about to be shown (the viewer-specific fields of a Status), and
+// whose statuses the viewer's home timeline leaves out: one query each, for pages that would
+// otherwise ask several (each query is a round trip on PostgreSQL).
 #pragma once
 #include <unordered_set>
 #include <vector>
@@ -15,5 +17,13 @@ struct ViewerFlags {
 // Which of these statuses the account favourited, reblogged and bookmarked, in one query (what
 // favourited_among, reblogged_among and bookmarked_among answer one query each).
 ViewerFlags viewer_flags_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
+
+// The accounts the viewer's home timeline leaves out, in one query: hidden (hidden_account_ids:
+// blocked either way, muted, of a blocked domain) and the members of the viewer's exclusive
+// lists (exclusive_list_member_ids).
+struct HomeExclusions {
+  std::vector<Id> hidden, exclusive_list_members;
+};
+HomeExclusions home_exclusions(Connection& c, Id viewer);
 
 }  // namespace herd::store

@@ -4,7 +4,8 @@ timeline_list, account_lists, ...) and raw HTTP for what Mastodon.py does not se
 (replies_policy, exclusive, limit=0).
 
 A list holds accounts its owner follows; its timeline shows their posts and boosts (newest
-first, paged with Link headers) and, for replies to others, what replies_policy says; unfollowing
+first, paged with Link headers) and, for replies to others, what replies_policy says; members of
+an exclusive list (and muted accounts) stay out of the owner's home; unfollowing
 takes an account off the owner's lists; nobody but the owner sees or changes a list; bad input
 gets Mastodon's errors.
 """
@@ -146,6 +147,14 @@ def exclusive_lists_keep_members_out_of_home(t):
     server.api("PUT", f"/api/v1/lists/{excl['id']}", token=alice.token, json_body={"exclusive": False})
     t.check(any("dave in an exclusive" in x for x in texts(m.timeline_home())), "not exclusive: back in home")
     server.api("DELETE", f"/api/v1/lists/{excl['id']}", token=alice.token)
+    # Home leaves out muted accounts too (asked in the same query as the exclusive lists).
+    mastodon_py(server, S["carol"].token).status_post("carol while muted")
+    m.account_mute(S["carol"].account["id"])
+    home = texts(m.timeline_home())
+    t.check(not any("carol while muted" in x for x in home), "a muted account is not in home", home)
+    t.check(any("bob still at home" in x for x in home), "the others still are", home)
+    m.account_unmute(S["carol"].account["id"])
+    t.check(any("carol while muted" in x for x in texts(m.timeline_home())), "unmuted: back in home")
 
 
 @suite.case

@@ -12,6 +12,7 @@
 #include "store/lists.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "store/viewer_flags.hpp"
 #include "text/format.hpp"
 
 namespace herd::api {
@@ -58,8 +59,8 @@ http::Response home(App& app, http::Request& request) {
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
   return timeline_response(app, request, page, me, "home", [&](store::Connection& c) {
-    return store::page_home_feed(c, me, store::hidden_account_ids(c, me), page,
-                                 store::exclusive_list_member_ids(c, me));
+    store::HomeExclusions excluded = store::home_exclusions(c, me);
+    return store::page_home_feed(c, me, excluded.hidden, page, excluded.exclusive_list_members);
   });
 }
 
