@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/token_holders.hpp"
+#include "store/viewer_flags.hpp"
 
 namespace herd::store {
 
@@ -232,6 +233,22 @@ std::vector<Account> search_accounts(Connection& c, std::string_view query, int 
       {Value(pattern), Value(pattern), Value(std::int64_t{limit}), Value(std::int64_t{offset})});
   std::vector<Account> out;
   for (const Row& row : result.rows) out.push_back(account_from_row(row));
+  return out;
+}
+
+PageAccounts find_page_accounts(Connection& c, const std::vector<Id>& ids) {
+  PageAccounts out;
+  if (ids.empty()) return out;
+  std::vector<Value> params(ids.begin(), ids.end());
+  auto result =
+      c.query(std::string("SELECT ") + kAccountColumns +
+                  ", sensitized FROM accounts WHERE id IN (" + placeholders(ids.size()) + ")",
+              params);
+  out.accounts.reserve(result.rows.size());
+  for (const Row& row : result.rows) {
+    out.accounts.push_back(account_from_row(row));
+    if (row.b(kAccountColumnCount)) out.sensitized.insert(out.accounts.back().id);
+  }
   return out;
 }
 

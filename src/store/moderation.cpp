@@ -29,18 +29,6 @@ bool is_sensitized(Connection& c, Id account_id) {
   return !r.empty() && r.front().b(0);
 }
 
-std::unordered_set<Id> sensitized_among(Connection& c, const std::vector<Id>& account_ids) {
-  std::unordered_set<Id> out;
-  if (account_ids.empty()) return out;
-  std::vector<Value> params(account_ids.begin(), account_ids.end());
-  for (const Row& r : c.query("SELECT id FROM accounts WHERE sensitized = 1 AND id IN (" +
-                                  placeholders(account_ids.size()) + ")",
-                              params)
-                          .rows)
-    out.insert(r.i(0));
-  return out;
-}
-
 void set_user_disabled(Connection& c, Id account_id, bool disabled) {
   c.query("UPDATE users SET disabled = ? WHERE account_id = ?",
           {flag(disabled), Value(account_id)});

@@ -15,8 +15,6 @@ namespace herd::store {
 void set_account_silenced(Connection& c, Id account_id, bool silenced);
 void set_account_sensitized(Connection& c, Id account_id, bool sensitized);
 bool is_sensitized(Connection& c, Id account_id);
-// Of these accounts, the sensitized ones (their media always shown as sensitive).
-std::unordered_set<Id> sensitized_among(Connection& c, const std::vector<Id>& account_ids);
 void set_user_disabled(Connection& c, Id account_id, bool disabled);
 void set_user_approved(Connection& c, Id account_id, bool approved);
 // Removes a local account that was never approved: its user, tokens and account row.

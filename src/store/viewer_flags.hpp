@@ -18,6 +18,15 @@ struct ViewerFlags {
 // favourited_among, reblogged_among and bookmarked_among answer one query each).
 ViewerFlags viewer_flags_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
 
+// The accounts (find_accounts) with the ids of the sensitized ones among them (a moderator marked
+// their media sensitive),
+// in one query.
+struct PageAccounts {
+  std::vector<Account> accounts;
+  std::unordered_set<Id> sensitized;
+};
+PageAccounts find_page_accounts(Connection& c, const std::vector<Id>& ids);
+
 // The accounts the viewer's home timeline leaves out, in one query: hidden (hidden_account_ids:
 // blocked either way, muted, of a blocked domain) and the members of the viewer's exclusive
 // lists (exclusive_list_member_ids).

@@ -98,9 +98,10 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     for (const auto& [status_id, poll] : batch.polls) poll_ids.push_back(poll.id);
     batch.own_votes = store::own_votes_among(c_, viewer_, poll_ids);
   }
-  for (auto& a : store::find_accounts(c_, account_ids)) batch.accounts.emplace(a.id, std::move(a));
-  // Accounts a moderator marked sensitive: their media always show as sensitive.
-  const std::unordered_set<Id> sensitized = store::sensitized_among(c_, account_ids);
+  // With the accounts a moderator marked sensitive: their media always show as sensitive.
+  store::PageAccounts page_accounts = store::find_page_accounts(c_, account_ids);
+  for (auto& a : page_accounts.accounts) batch.accounts.emplace(a.id, std::move(a));
+  const std::unordered_set<Id> sensitized = std::move(page_accounts.sensitized);
   batch.applications = store::load_application_names(c_, application_ids);
   if (viewer_ != 0) {
     store::ViewerFlags flags = store::viewer_flags_among(c_, viewer_, content_ids);
