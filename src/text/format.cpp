@@ -366,11 +366,9 @@ std::optional<Entity> match_hashtag(std::u32string_view t, size_t i) {
   if (p >= t.size() || !is_word(t[p])) return std::nullopt;
   size_t q = p;
   while (q < t.size() && (is_word(t[q]) || is_hashtag_separator(t[q]))) ++q;
-  while (!is_word(t[q - 1])) --q;  // a separator never ends a name
-  bool named = false;              // not only digits and underscores
-  for (size_t k = p; k < q && !named; ++k) named = is_alpha(t[k]) || is_hashtag_separator(t[k]);
-  if (!named) return std::nullopt;
-  // "#tagged https://..." typed without the space: "#taggedhttps://x" -> "#tagged".
+  // "#tagged https://..." typed without the space: "#taggedhttps://x" -> "#tagged". Cut before
+  // the rules below, which hold for what remains (found by fuzz_format_status: "#1https://x" gave
+  // the digits-only tag "1").
   if (t.substr(q, 3) == U"://") {
     for (std::u32string_view scheme : {U"https", U"http"}) {
       if (q - p > scheme.size() && t.substr(q - scheme.size(), scheme.size()) == scheme) {
@@ -379,6 +377,10 @@ std::optional<Entity> match_hashtag(std::u32string_view t, size_t i) {
       }
     }
   }
+  while (!is_word(t[q - 1])) --q;  // a separator never ends a name
+  bool named = false;              // not only digits and underscores
+  for (size_t k = p; k < q && !named; ++k) named = is_alpha(t[k]) || is_hashtag_separator(t[k]);
+  if (!named) return std::nullopt;
   return Entity{Kind::hashtag, i, q};
 }
 

@@ -264,6 +264,11 @@ TEST(FormatStatus, FullwidthHashSign) {
 TEST(FormatStatus, HashtagGluedToUrlDropsScheme) {
   auto s = fmt("#newshttps://example.org/x");
   EXPECT_EQ(s.tags, Strings{"news"});
+  // Found by fuzz_format_status: what remains follows the hashtag rules (no digits-only name,
+  // no separator at the end).
+  s = fmt("#1https://example.org/x #a\u00b7https://example.org/y");
+  EXPECT_EQ(s.tags, Strings{"a"});
+  EXPECT_EQ(s.links, Strings{"https://example.org/y"});  // a link never follows a digit
 }
 
 // ---- links ----
