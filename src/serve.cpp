@@ -18,7 +18,6 @@
 #include "core/time.hpp"
 #include "federation/delivery.hpp"
 #include "federation/http_client.hpp"
-#include "federation/inbox_batch.hpp"
 #include "federation/refresh.hpp"
 #include "federation/replies.hpp"
 #include "http/server.hpp"
@@ -38,6 +37,7 @@
 #include "service/ticker.hpp"
 #include "service/web_push.hpp"
 #include "store/database.hpp"
+#include "store/group_commit.hpp"
 #include "store/id_tags.hpp"
 #include "store/invalidation.hpp"
 #include "stream/hub.hpp"
@@ -80,7 +80,7 @@ int serve_main(const std::string& config_path) {
   int workers = threads > 0 ? threads : 4 * cores;
   threads = std::max(2, cores);
   try {
-    app.db = federation::attach_inbox_batching(
+    app.db = store::attach_group_commit(
         hub.attach(store::open_database(app.config.database_url, workers + 2)));
     app.stream = &hub;
     if (app.db->dialect() == store::Dialect::postgres) hub.listen(app.config.database_url);

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "federation/inbox.hpp"
+#include "federation/resolver.hpp"
 #include "service/conversations.hpp"
 #include "service/events.hpp"
 #include "service/media.hpp"
@@ -19,6 +20,7 @@
 #include "store/account_deletions.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/group_commit.hpp"
 #include "store/invalidation.hpp"
 #include "store/media.hpp"
 #include "store/notifications.hpp"
@@ -175,7 +177,8 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
   std::int64_t now = now_unix_ms();
 
   store::Status status;
-  app.db->write([&](store::Connection& c) {
+  auto write = [&](store::Connection& c) {
+    status = store::Status{};  // a transaction run again starts over
     status.id = next_id();
     if (input.idempotency_key && !input.idempotency_key->empty() &&
         !store::claim_idempotency_key(c, account_id, *input.idempotency_key, status.id, now,
@@ -270,7 +273,14 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     if (!input.poll) queue_preview_card(app, c, status, formatted.links);
     if (quoted) attach_quote(app, c, status, *quoted);  // before the note is serialised
     record(app, c, Event(EventKind::status_posted).with_status(status));
-  });
+  };
+  // Concurrent posts share their transactions on SQLite (store/group_commit.hpp); a post that
+  // cannot (an error, a fetch it would need) is written in its own, where errors reach the caller.
+  if (!store::run_in_group_commit(*app.db, [&] {
+        federation::NoFetches no_fetches;
+        app.db->write(write);
+      }))
+    app.db->write(write);
   return status;
 }
 

@@ -41,6 +41,8 @@ struct NewStatus {
 // stores the status with its mentions, tags and attached media,
 // updates counters, fans it out to home feeds and notifies mentioned accounts. With an
 // idempotency key already used by this account within the hour, returns that status instead.
+// Returns once the status is committed; on SQLite, concurrent posts share a transaction
+// (store/group_commit.hpp).
 store::Status post_status(App& app, Id account_id, const NewStatus& input);
 
 // Deletes the account's own status (404 otherwise), its reblogs, feed entries, notifications and

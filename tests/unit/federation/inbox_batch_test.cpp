@@ -11,6 +11,7 @@
 
 #include "../service/status_fixture.hpp"
 #include "store/federation.hpp"
+#include "store/group_commit.hpp"
 #include "store/statuses.hpp"
 
 namespace herd {
@@ -22,7 +23,7 @@ class InboxBatch : public testing::StatusFixture {
  protected:
   void SetUp() override {
     StatusFixture::SetUp();
-    app.db = federation::attach_inbox_batching(std::move(app.db));
+    app.db = store::attach_group_commit(std::move(app.db));
     remote = account("zed", "remote.example");
     follow(alice, remote);
     zed = account_record(remote);

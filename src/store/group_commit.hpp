@@ -1,0 +1,41 @@
+// Group commit (SQLite). A write of a few rows costs little next to committing its transaction
+// (writing every page it touched to the WAL, checkpoints, fsync at a checkpoint), and SQLite runs
+// one writer at a time anyway; under load, the writes that ask for it share transactions instead:
+//
+//   - the caller hands a piece of work (a function that calls Database::write/read as usual, such
+//     as applying an inbox activity or posting a status) to the group-commit thread and waits;
+//   - that thread takes every piece waiting (at most 64), runs each inside ONE transaction, each
+//     in its own savepoint, commits, then wakes the callers. A caller learns that its work was
+//     applied only after the commit that stored it, so acknowledged work is never lost.
+//   - while a piece runs, every Database::read and write it makes (on the group-commit thread)
+//     runs on the shared transaction's connection, inside its savepoint: reads see what the
+//     pieces before it wrote.
+//   - a piece that throws, or whose write failed, is rolled back to its savepoint and left to its
+//     caller, which runs it by itself as without group commit (where an error reaches it as
+//     before). A shared transaction that fails to commit leaves every piece to its caller.
+//   - with one caller waiting, the transaction holds that one piece: nothing waits to fill it.
+// Pieces must not need the network (a caller that may fetch does so before, or makes a fetch
+// throw: federation::NoFetches).
+#pragma once
+#include <functional>
+#include <memory>
+
+#include "store/database.hpp"
+
+namespace herd::store {
+
+// Wraps the database (as the outermost layer) so that run_in_group_commit() can share
+// transactions. PostgreSQL is returned as it is: its writers run side by side and its commits are
+// cheap, while one thread would run every statement's round trip in series (measured: no gain).
+// HERD_GROUP_COMMIT=0 (or the older HERD_INBOX_BATCH=0) in the environment disables it: every
+// piece in its own transaction, for comparison.
+std::unique_ptr<Database> attach_group_commit(std::unique_ptr<Database> database);
+
+// Runs `work` in the next shared transaction of `database` (see above) and returns true once that
+// transaction committed with work's effects. Returns false, with nothing of work's effects kept,
+// when the database does not group commit (not attached, PostgreSQL, disabled), when called from
+// inside a write or a piece, or when work threw or one of its writes failed: the caller then runs
+// the work itself.
+bool run_in_group_commit(Database& database, const std::function<void()>& work);
+
+}  // namespace herd::store
