@@ -191,6 +191,10 @@ class PostgresDatabase final : public Database {
     std::lock_guard lock(sequence_mutex_);  // other processes see every write as any other
     auto taken = lease.connection->query("SELECT nextval('herd_write_generation')", {});
     own_values_.push_back(static_cast<std::uint64_t>(taken.front().i(0)));
+    // A process that never asks for the generation (a command) does not keep them all: the ones
+    // forgotten count as another process's writes, which only empties a cache once more.
+    if (own_values_.size() > kOwnValuesKept)
+      own_values_.erase(own_values_.begin(), own_values_.begin() + kOwnValuesKept / 2);
   }
 
   Dialect dialect() const override { return Dialect::postgres; }
@@ -243,6 +247,7 @@ class PostgresDatabase final : public Database {
 
   static constexpr long long kPollMs = 2;
   std::atomic<std::uint64_t> local_{0}, shared_{0};
+  static constexpr std::size_t kOwnValuesKept = 4096;
   std::mutex sequence_mutex_;
   std::vector<std::uint64_t> own_values_;  // taken from the sequence, above the last value read
   std::uint64_t own_counted_ = 0;          // taken from the sequence, up to the last value read
