@@ -47,7 +47,8 @@ thread_local int writes_in_progress = 0;
 
 class GroupCommitDatabase final : public Database {
  public:
-  explicit GroupCommitDatabase(std::unique_ptr<Database> inner) : inner_(std::move(inner)) {}
+  explicit GroupCommitDatabase(std::unique_ptr<Database> inner)
+      : inner_(std::move(inner)), observer_(dynamic_cast<PieceObserver*>(inner_.get())) {}
 
   ~GroupCommitDatabase() override {
     {
@@ -140,6 +141,7 @@ class GroupCommitDatabase final : public Database {
         for (Piece* piece : group) {
           write_failed = false;
           savepoint(c);
+          if (observer_) observer_->piece_started();
           bool applied = true;
           try {
             (*piece->work)();
@@ -151,6 +153,7 @@ class GroupCommitDatabase final : public Database {
           } else {
             applied = false;
             roll_back(c);
+            if (observer_) observer_->piece_rolled_back();
           }
           piece->applied = applied;
         }
@@ -166,6 +169,7 @@ class GroupCommitDatabase final : public Database {
   }
 
   std::unique_ptr<Database> inner_;
+  PieceObserver* observer_;  // inner_ itself, when it keeps state per transaction
   std::mutex mutex_;
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;

@@ -24,6 +24,17 @@
 
 namespace herd::store {
 
+// A layer below the group commit that keeps state of its own per transaction (the stream hub's
+// events held until the commit) implements this, so that a piece rolled back to its savepoint
+// leaves nothing of itself there either. Called on the group-commit thread, inside the shared
+// transaction, around each piece.
+class PieceObserver {
+ public:
+  virtual ~PieceObserver() = default;
+  virtual void piece_started() = 0;
+  virtual void piece_rolled_back() = 0;
+};
+
 // Wraps the database (as the outermost layer) so that run_in_group_commit() can share
 // transactions. PostgreSQL is returned as it is: its writers run side by side and its commits are
 // cheap, while one thread would run every statement's round trip in series (measured: no gain).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/log.hpp"
+#include "store/group_commit.hpp"
 #include "store/stream.hpp"
 
 namespace herd::stream {
@@ -25,7 +26,7 @@ thread_local Hub::Staging* current_staging = nullptr;
 
 // The Database every service uses once the hub is attached: writes stage the events published
 // inside them and hand them to the hub when they commit.
-class StreamingDatabase final : public store::Database {
+class StreamingDatabase final : public store::Database, public store::PieceObserver {
  public:
   StreamingDatabase(std::unique_ptr<store::Database> inner, Hub& hub,
                     std::function<void(const std::vector<Event>&, store::Connection*)> send_in,
@@ -64,8 +65,20 @@ class StreamingDatabase final : public store::Database {
   std::uint64_t generation() override { return inner_->generation(); }
   store::PoolStats pool_stats() override { return inner_->pool_stats(); }
 
+  // Group commit (store/group_commit.hpp): the events of a piece rolled back are dropped.
+  void piece_started() override { piece_mark_ = held() ? current_staging->events.size() : 0; }
+  void piece_rolled_back() override {
+    if (held() && current_staging->events.size() > piece_mark_)
+      current_staging->events.erase(
+          current_staging->events.begin() + static_cast<std::ptrdiff_t>(piece_mark_),
+          current_staging->events.end());
+  }
+
  private:
+  bool held() const { return current_staging != nullptr && current_staging->hub == &hub_; }
+
   std::unique_ptr<store::Database> inner_;
+  std::size_t piece_mark_ = 0;  // events held before the piece (the group-commit thread's)
   Hub& hub_;
   std::function<void(const std::vector<Event>&, store::Connection*)> send_in_;
   std::function<void(const std::vector<Event>&)> send_after_;

@@ -5,10 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "../service/status_fixture.hpp"
 #include "service/notifications.hpp"
 #include "service/relationships.hpp"
 #include "service/statuses.hpp"
+#include "store/group_commit.hpp"
 #include "stream/event.hpp"
 #include "stream/publish.hpp"
 
@@ -153,6 +157,32 @@ TEST_F(StreamHub, NothingIsSentWhenTheTransactionRollsBack) {
   EXPECT_EQ(recorder->received.size(), 2u);
   hub.unsubscribe_all(recorder.get());
   EXPECT_EQ(hub.subscription_count(), 0u);
+}
+
+TEST_F(StreamHub, NothingIsSentForAPieceOfAGroupCommitRolledBack) {
+  app.db = store::attach_group_commit(std::move(app.db));
+  listen("public");
+  auto event = [](Id id) {
+    stream::Event e;
+    e.name = "update";
+    e.object_id = id;
+    e.channels = {"public"};
+    return e;
+  };
+  std::atomic<int> rolled_back{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t)  // pieces that fail after publishing, beside pieces that commit
+    threads.emplace_back([&, t] {
+      bool applied = store::run_in_group_commit(*app.db, [&] {
+        app.db->write([&](store::Connection&) { hub.publish(event(100 + t)); });
+        if (t % 2) throw std::runtime_error("rolled back");
+      });
+      if (!applied) ++rolled_back;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(rolled_back, 3);
+  ASSERT_EQ(recorder->received.size(), 3u);
+  for (const auto& r : recorder->received) EXPECT_EQ(r.object_id % 2, 0) << r.object_id;
 }
 
 }  // namespace
