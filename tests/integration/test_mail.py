@@ -379,7 +379,7 @@ def archive_export_by_job_with_a_mail_and_a_download_link(t):
     import io
     import json
     import zipfile
-    from harness import png
+    from harness import png, processed_media
     server, sink = S["server"], S["sink"]
     olga = register_confirmed(server, "olga")
     pia = register_confirmed(server, "pia")
@@ -430,7 +430,11 @@ def archive_export_by_job_with_a_mail_and_a_download_link(t):
     files = [n for n in names if n.startswith("media_attachments/files/") and "original" in n]
     t.eq(len(files), 1, "the media file is in the archive")
     if files:
-        t.eq(archive.read(files[0]), image, "byte for byte")
+        # The stored original is the upload re-encoded without its metadata (media processing):
+        # the archive holds the file the instance serves, byte for byte.
+        served = processed_media(server, olga.token, media)["url"]
+        stored = server.http("GET", "/" + served.split("//", 1)[1].split("/", 1)[1]).body
+        t.eq(archive.read(files[0]), stored, "byte for byte the file the instance serves")
         attachment = [n for n in notes if n.get("attachment")]
         t.check(attachment and attachment[0]["attachment"][0]["url"].endswith(files[0]),
                 "at the path of its URL", attachment[:1])
