@@ -93,7 +93,10 @@ def statuses_remove_keeps_what_local_accounts_need(t):
     t.check(rc == 0 and "\r" in out and "#] 2/2" in out, "a progress bar on a terminal", repr(out))
     rc, out, err = admin("statuses", "remove", "--days", "0")
     t.check(rc == 0 and "removed 2 remote statuses" in out, "two removed", out + err)
-    t.check(not status_exists(ids[3]) and not status_exists(ids[4]), "the unneeded ones are gone")
+    # Written by another process: seen within the documented bound (docs/ARCHITECTURE.md, 100 ms
+    # on SQLite), as any write behind the server.
+    t.check(eventually(lambda: not status_exists(ids[3]) and not status_exists(ids[4]), timeout=5),
+            "the unneeded ones are gone")
     for key, why in ((0, "favourited"), (1, "bookmarked"), (2, "replied to"), ("mention", "mentioning lou")):
         t.check(status_exists(ids[key]), f"the {why} one stays")
     t.check(status_exists(S["reply"]), "the local reply stays")
@@ -181,9 +184,11 @@ def domains_purge_removes_a_remote_domain(t):
     t.check(server.http("GET", f"/api/v1/accounts/{S['remo_here']}", token=lou.token).status == 404,
             "remo's account is gone")
     for key in (0, 1, 2, "mention"):
-        t.check(not status_exists(S["remote"][key]), f"remote status {key} is gone")
-    after = server.api("GET", "/api/v1/accounts/verify_credentials", token=lou.token)
-    t.eq(after["following_count"], 0, "lou's following count")
+        t.check(eventually(lambda: not status_exists(S["remote"][key]), timeout=5), f"remote status {key} is gone")
+    # Written by another process: seen within the documented bound (100 ms on SQLite).
+    after = eventually(lambda: (lambda a: a if a["following_count"] == 0 else None)(
+        server.api("GET", "/api/v1/accounts/verify_credentials", token=lou.token)), timeout=5)
+    t.check(after, "lou's following count drops to 0")
     t.eq(server.api("GET", "/api/v1/favourites", token=lou.token), [], "lou's favourites")
     t.eq(server.api("GET", "/api/v1/bookmarks", token=lou.token), [], "lou's bookmarks")
     notes = server.api("GET", "/api/v1/notifications", token=lou.token)
