@@ -570,18 +570,6 @@ def admin_user(server, password=None):
     return User(account["username"], ADMIN_EMAIL, password, token, account)
 
 
-def png(width, height):
-    """A small valid RGB PNG (a gradient)."""
-    rows = b"".join(b"\x00" + bytes(((x * 7) % 256, (y * 5) % 256, 100)[i] for x in range(width)
-                                    for i in range(3)) for y in range(height))
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
 def pkce_pair():
     verifier = base64.urlsafe_b64encode(secrets.token_bytes(48)).rstrip(b"=").decode()
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
