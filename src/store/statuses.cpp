@@ -459,21 +459,6 @@ bool delete_bookmark(Connection& c, Id account_id, Id status_id) {
              .affected > 0;
 }
 
-std::unordered_set<Id> favourited_among(Connection& c, Id account_id, const std::vector<Id>& ids) {
-  return ids_among(c, "SELECT status_id FROM favourites WHERE account_id = ? AND status_id IN",
-                   account_id, ids);
-}
-
-std::unordered_set<Id> bookmarked_among(Connection& c, Id account_id, const std::vector<Id>& ids) {
-  return ids_among(c, "SELECT status_id FROM bookmarks WHERE account_id = ? AND status_id IN",
-                   account_id, ids);
-}
-
-std::unordered_set<Id> reblogged_among(Connection& c, Id account_id, const std::vector<Id>& ids) {
-  return ids_among(c, "SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IN",
-                   account_id, ids);
-}
-
 ViewerFlags viewer_flags_among(Connection& c, Id account_id, const std::vector<Id>& status_ids) {
   ViewerFlags out;
   if (status_ids.empty() || account_id == 0) return out;

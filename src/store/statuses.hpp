@@ -105,14 +105,6 @@ bool insert_favourite(Connection& c, Id id, Id account_id, Id status_id, std::in
 bool delete_favourite(Connection& c, Id account_id, Id status_id);
 bool insert_bookmark(Connection& c, Id id, Id account_id, Id status_id, std::int64_t now);
 bool delete_bookmark(Connection& c, Id account_id, Id status_id);
-// Of status_ids, those the account has favourited / bookmarked / reblogged / that it authored
-// and pinned.
-std::unordered_set<Id> favourited_among(Connection& c, Id account_id,
-                                        const std::vector<Id>& status_ids);
-std::unordered_set<Id> bookmarked_among(Connection& c, Id account_id,
-                                        const std::vector<Id>& status_ids);
-std::unordered_set<Id> reblogged_among(Connection& c, Id account_id,
-                                       const std::vector<Id>& status_ids);
 
 // Who favourited / reblogged a status: row id = favourite id / reblog status id.
 std::vector<Entry> page_favourited_by(Connection& c, Id status_id, const PageQuery& page);

@@ -14,8 +14,7 @@ struct ViewerFlags {
   std::unordered_set<Id> favourited, reblogged, bookmarked;
 };
 
-// Which of these statuses the account favourited, reblogged and bookmarked, in one query (what
-// favourited_among, reblogged_among and bookmarked_among answer one query each).
+// Which of these statuses the account favourited, reblogged and bookmarked, in one query.
 ViewerFlags viewer_flags_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
 
 // The accounts (find_accounts) with the ids of the sensitized ones among them (a moderator marked
