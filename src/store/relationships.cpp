@@ -367,6 +367,23 @@ void dismiss_suggestion(Connection& c, Id viewer, Id account_id) {
       {Value(viewer), Value(account_id)});
 }
 
+std::unordered_map<Id, std::vector<Id>> familiar_follower_ids(Connection& c, Id viewer,
+                                                              const std::vector<Id>& targets) {
+  std::unordered_map<Id, std::vector<Id>> out;
+  if (targets.empty()) return out;
+  std::vector<Value> params{Value(viewer)};
+  params.insert(params.end(), targets.begin(), targets.end());
+  for (const Row& r :
+       c.query("SELECT f.target_account_id, f.account_id FROM follows f JOIN follows mine ON "
+               "mine.target_account_id = f.account_id AND mine.account_id = ? JOIN accounts a ON "
+               "a.id = f.account_id WHERE a.suspended = 0 AND f.target_account_id IN (" +
+                   placeholders(targets.size()) + ") ORDER BY f.id DESC",
+               params)
+           .rows)
+    out[r.i(0)].push_back(r.i(1));
+  return out;
+}
+
 std::vector<Id> follower_ids_on_domain(Connection& c, Id account_id, const std::string& domain) {
   std::vector<Id> out;
   for (const Row& r : c.query("SELECT f.account_id FROM follows f JOIN accounts a ON a.id = "

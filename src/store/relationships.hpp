@@ -102,6 +102,10 @@ std::vector<Entry> page_account_pins(Connection& c, Id account_id, const PageQue
 // local accounts first, then by followers, most first.
 std::vector<Id> suggested_account_ids(Connection& c, Id viewer, int limit);
 void dismiss_suggestion(Connection& c, Id viewer, Id account_id);
+// Mastodon's familiar followers: for each target, the accounts the viewer follows that follow the
+// target (suspended ones left out), newest follow first. Targets without any are absent.
+std::unordered_map<Id, std::vector<Id>> familiar_follower_ids(Connection& c, Id viewer,
+                                                              const std::vector<Id>& targets);
 // The account's followers on that domain.
 std::vector<Id> follower_ids_on_domain(Connection& c, Id account_id, const std::string& domain);
 

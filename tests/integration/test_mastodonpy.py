@@ -620,5 +620,25 @@ def reblogs_reach_followers_home(t):
     t.eq(client(alice).status(original["id"])["reblogs_count"], 0, "reblogs_count back to 0")
 
 
+@suite.case
+def familiar_followers(t):
+    server = S["server"]
+    me, known, stranger, target, other = (register(server, n) for n in ("hana", "ivan", "jun", "kira", "lev"))
+    client(me).account_follow(known.id)              # hana follows ivan, not jun
+    client(known).account_follow(target.id)          # ivan and jun follow kira
+    client(stranger).account_follow(target.id)
+    result = client(me).account_familiar_followers([target.id, other.id, target.id])
+    t.eq([sid(r["id"]) for r in result], [target.id, other.id], "one entry per requested account, in order, once")
+    if len(result) == 2:
+        t.eq(ids(result[0]["accounts"]), [known.id], "kira's familiar followers: ivan (followed by hana), not jun")
+        t.eq(result[0]["accounts"][0]["username"], "ivan", "entries carry full Account entities")
+        t.eq(result[1]["accounts"], [], "an account nobody hana follows follows: an empty list")
+    client(me).account_follow(stranger.id)
+    again = client(me).account_familiar_followers(target.id)
+    t.eq(sorted(ids(again[0]["accounts"])), sorted([known.id, stranger.id]), "following jun adds jun")
+    t.eq(server.api("GET", "/api/v1/accounts/familiar_followers", query=[("id[]", "999999999")], token=me.token), [],
+         "an unknown account id is left out")
+
+
 if __name__ == "__main__":
     main(suite)

@@ -300,11 +300,33 @@ http::Response own_list(App& app, http::Request& request, const char* scope, Pag
   return account_page(app, request, page, entries);
 }
 
-// GET /api/v1/accounts/familiar_followers: a user token with read:follows, as Mastodon (an honest
-// empty list: herd does not compute familiar followers yet).
-http::Response empty_list(App& app, http::Request& request) {
-  require_user(app, request, "read:follows");
-  return http::Response::json_text("[]");
+// GET /api/v1/accounts/familiar_followers?id[]=...: a user token with read:follows, as Mastodon.
+// One FamiliarFollowers entry per requested account that exists and is not suspended, in the
+// order asked (duplicates once): the accounts the viewer follows that follow it.
+http::Response familiar_followers(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, "read:follows");
+  std::vector<Id> ids;
+  std::unordered_set<Id> seen;
+  for (const auto& text : http::param_strings(request.params, "id"))
+    if (auto id = parse_id(text); id && seen.insert(*id).second) ids.push_back(*id);
+  json::array out = app.db->read_value([&](store::Connection& c) {
+    std::unordered_set<Id> present;
+    for (const auto& a : store::find_accounts(c, ids))
+      if (!a.suspended) present.insert(a.id);
+    std::vector<Id> targets;
+    for (Id id : ids)
+      if (present.count(id)) targets.push_back(id);
+    auto familiar = store::familiar_follower_ids(c, viewer.account_id(), targets);
+    json::array entries;
+    for (Id id : targets) {
+      auto it = familiar.find(id);
+      entries.push_back(json::object{
+          {"id", std::to_string(id)},
+          {"accounts", it == familiar.end() ? json::array() : accounts_json(app, c, it->second)}});
+    }
+    return entries;
+  });
+  return http::Response::json(out);
 }
 
 }  // namespace
@@ -326,7 +348,7 @@ void add_account_routes(http::Router& router, App& app) {
   router.get("/api/v1/accounts/lookup", bind(lookup));
   router.get("/api/v1/accounts/search", bind(search));
   router.get("/api/v1/accounts/relationships", bind(relationships));
-  router.get("/api/v1/accounts/familiar_followers", bind(empty_list));
+  router.get("/api/v1/accounts/familiar_followers", bind(familiar_followers));
   router.get("/api/v1/accounts/:id", [&app](http::Request& request) {
     optional_user(app, request, "read:accounts");
     return account_response(app, path_id(request));
