@@ -67,25 +67,40 @@ std::unordered_map<Id, PreviewCard> load_status_cards(Connection& c,
   return out;
 }
 
+namespace {
+// Cards shared in public original statuses since the first parameter by accounts neither
+// suspended nor silenced: (card_id, people, uses).
+constexpr const char* kCardUses =
+    "SELECT spc.preview_card_id AS card_id, COUNT(DISTINCT s.account_id) AS people, COUNT(*) AS "
+    "uses FROM status_preview_cards spc JOIN statuses s ON s.id = spc.status_id JOIN accounts a "
+    "ON a.id = s.account_id WHERE s.created_at >= ? AND s.visibility = 'public' AND "
+    "s.reblog_of_id IS NULL AND a.suspended = 0 AND a.silenced = 0";
+}  // namespace
+
 std::vector<PreviewCard> trending_cards(Connection& c, std::int64_t since, int limit, int offset,
                                         TrendReview review) {
   std::vector<PreviewCard> out;
   for (const Row& r :
-       c.query(
-            std::string("SELECT ") + kColumns +
-                " FROM preview_cards p JOIN (SELECT spc.preview_card_id AS card_id, "
-                "COUNT(DISTINCT s.account_id) AS people, COUNT(*) AS uses FROM "
-                "status_preview_cards spc JOIN statuses s ON s.id = spc.status_id JOIN accounts "
-                "a ON a.id = s.account_id WHERE s.created_at >= ? AND s.visibility = 'public' "
-                "AND s.reblog_of_id IS NULL AND a.suspended = 0 AND a.silenced = 0 GROUP BY "
-                "spc.preview_card_id) u ON u.card_id = p.id LEFT JOIN trend_reviews tr ON tr.kind "
-                "= 'link' AND tr.target_id = p.id WHERE 1=1" +
-                trend_review_condition(review, "tr") +
-                " ORDER BY u.people DESC, u.uses DESC, p.id DESC LIMIT ? OFFSET ?",
-            {Value(since), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
+       c.query(std::string("SELECT ") + kColumns + " FROM preview_cards p JOIN (" + kCardUses +
+                   " GROUP BY spc.preview_card_id) u ON u.card_id = p.id LEFT JOIN "
+                   "trend_reviews tr ON tr.kind = 'link' AND tr.target_id = p.id "
+                   "WHERE 1=1" +
+                   trend_review_condition(review, "tr") +
+                   " ORDER BY u.people DESC, u.uses DESC, p.id DESC LIMIT ? OFFSET ?",
+               {Value(since), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
            .rows)
     out.push_back(card_from(r));
   return out;
+}
+
+bool card_trending(Connection& c, Id card_id, std::int64_t since, TrendReview review) {
+  return !c.query(
+               std::string("SELECT u.card_id FROM (") + kCardUses +
+                   " AND spc.preview_card_id = ? GROUP BY spc.preview_card_id) u LEFT JOIN "
+                   "trend_reviews tr ON tr.kind = 'link' AND tr.target_id = u.card_id WHERE 1=1" +
+                   trend_review_condition(review, "tr"),
+               {Value(since), Value(card_id)})
+              .empty();
 }
 
 std::vector<PreviewCard> find_cards(Connection& c, const std::vector<Id>& ids) {

@@ -33,6 +33,10 @@ std::unordered_map<Id, PreviewCard> load_status_cards(Connection& c,
 // `review` as for trending tags (store/tags.hpp).
 std::vector<PreviewCard> trending_cards(Connection& c, std::int64_t since, int limit, int offset,
                                         TrendReview review = TrendReview::any);
+// Whether the card is among the trending links by the same rules (shared in a public status since
+// `since`, review as `review` asks).
+bool card_trending(Connection& c, Id card_id, std::int64_t since,
+                   TrendReview review = TrendReview::any);
 std::vector<PreviewCard> find_cards(Connection& c, const std::vector<Id>& ids);
 
 }  // namespace herd::store

@@ -730,6 +730,17 @@ std::vector<Status> page_tag_timeline(Connection& c, const TagQuery& tags,
   }
   return run_page(c, public_from(c), where, params, "s.id", page);
 }
+std::vector<Status> page_link_timeline(Connection& c, Id card_id,
+                                       const PublicTimelineFilter& filter,
+                                       const std::vector<Id>& hidden, const PageQuery& page) {
+  std::vector<Value> params;
+  std::string where = public_conditions(filter, hidden, params);
+  where +=
+      " AND s.id IN (SELECT status_id FROM status_preview_cards WHERE preview_card_id = ?) AND "
+      "s.account_id IN (SELECT id FROM accounts WHERE discoverable = 1)";
+  params.emplace_back(card_id);
+  return run_page(c, public_from(c), where, params, "s.id", page);
+}
 
 // ---- Idempotency-Key ---------------------------------------------------------------------------
 

@@ -181,6 +181,11 @@ struct TagQuery {
 std::vector<Status> page_tag_timeline(Connection& c, const TagQuery& tags,
                                       const PublicTimelineFilter& filter,
                                       const std::vector<Id>& hidden, const PageQuery& page);
+// Public-visibility original statuses of discoverable accounts showing the link preview card
+// (Mastodon's link timeline).
+std::vector<Status> page_link_timeline(Connection& c, Id card_id,
+                                       const PublicTimelineFilter& filter,
+                                       const std::vector<Id>& hidden, const PageQuery& page);
 
 // ---- Idempotency-Key ---------------------------------------------------------------------------
 

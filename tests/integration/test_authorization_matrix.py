@@ -190,6 +190,7 @@ MATRIX = {
     # ---- timelines, tags, search
     "GET /api/v1/timelines/home": U("read:statuses"), "GET /api/v1/timelines/list/:list_id": U("read:lists"),
     "GET /api/v1/timelines/public": O("read:statuses"), "GET /api/v1/timelines/tag/:hashtag": O("read:statuses"),
+    "GET /api/v1/timelines/link": O("read:statuses"),
     "GET /api/v1/tags/:name": O("read:statuses"), "POST /api/v1/tags/:name/follow": U("write:follows"),
     "POST /api/v1/tags/:name/unfollow": U("write:follows"), "GET /api/v1/followed_tags": U("read:follows"),
     "GET /api/v1/featured_tags": U("read:accounts"), "POST /api/v1/featured_tags": U("write:accounts"),

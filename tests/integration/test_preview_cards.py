@@ -33,6 +33,7 @@ PAGES = {
                             "<meta name=description content='Described plainly'></head><body></body></html>"),
     "/data.json": ("application/json", '{"not": "html"}'),
     "/trending": ("text/html", "<html><head><title>Everyone links this</title></head><body></body></html>"),
+    "/quiet": ("text/html", "<html><head><title>Only shared privately</title></head><body></body></html>"),
 }
 
 
@@ -163,6 +164,43 @@ def trending_links(t):
     t.check(f"{S['web']}/article" in urls, "links one person shared trend after it", urls)
     t.eq(len(server.api("GET", "/api/v1/trends/links", query={"limit": 1})), 1, "limit=1")
     t.eq(server.api("GET", "/api/v1/trends/links", query={"offset": 1})[0]["url"], urls[1], "offset=1")
+
+
+@suite.case
+def link_timeline(t):
+    """GET /api/v1/timelines/link?url=: the public posts sharing a trending link, newest first, only
+    from accounts that opted in to discovery; 404 for a link that is not trending."""
+    server, web = S["server"], S["web"]
+    fay, gus = register(server, "lt_fay"), register(server, "lt_gus")
+    first = server.api("POST", "/api/v1/statuses", token=fay.token, form={"status": f"read {web}/trending"})
+    hidden = server.api("POST", "/api/v1/statuses", token=gus.token, form={"status": f"me too {web}/trending"})
+    unlisted = server.api("POST", "/api/v1/statuses", token=fay.token,
+                          form={"status": f"quietly {web}/trending", "visibility": "unlisted"})
+    server.api("PATCH", "/api/v1/accounts/update_credentials", token=gus.token, form={"discoverable": "false"})
+    deadline = time.monotonic() + 10
+    feed = []
+    while time.monotonic() < deadline:
+        feed = server.api("GET", "/api/v1/timelines/link", query={"url": f"{web}/trending", "limit": 40})
+        if feed and feed[0]["id"] == first["id"]:
+            break
+        time.sleep(0.2)
+    got = [s["id"] for s in feed]
+    t.check(first["id"] in got, "a public post sharing the trending link is in its timeline", got)
+    t.eq(got, sorted(got, key=int, reverse=True), "newest first")
+    t.check(hidden["id"] not in got, "not from an account that opted out of discovery", got)
+    t.check(unlisted["id"] not in got, "not an unlisted post", got)
+    t.check(all(s["card"] and s["card"]["url"] == f"{web}/trending" for s in feed), "every post shows the link's card")
+    t.check(len(feed) >= 5, "the earlier public posts sharing it too (tl_carol, tl_dave, tl_erin)", len(feed))
+    page = server.api("GET", "/api/v1/timelines/link", query={"url": f"{web}/trending", "limit": 2})
+    t.eq([s["id"] for s in page], got[:2], "limit")
+    older = server.api("GET", "/api/v1/timelines/link", query={"url": f"{web}/trending", "max_id": got[1]})
+    t.eq([s["id"] for s in older], got[2:22], "max_id pages on")
+    quiet = post(f"between us {web}/quiet", visibility="private")
+    t.require(card_of(quiet["id"]), "the privately shared link has a card")
+    for url in (f"{web}/quiet", f"{web}/never-posted"):
+        response = server.http("GET", "/api/v1/timelines/link", query={"url": url})
+        t.eq(response.status, 404, f"a link that is not trending: 404 ({url.rsplit('/', 1)[1]})")
+    t.eq(server.http("GET", "/api/v1/timelines/link").status, 404, "no url: 404")
 
 
 if __name__ == "__main__":

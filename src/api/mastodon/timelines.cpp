@@ -1,15 +1,19 @@
 // Timelines: home (from the fanned-out feed: one index range scan per page), public (local,
-// remote, only_media) and hashtag. Cursors are status ids; Link headers keep the query.
+// remote, only_media), hashtag and trending link. Cursors are status ids; Link headers keep the
+// query.
 #include <algorithm>
 
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/mastodon/trends.hpp"
 #include "api/pagination.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "core/time.hpp"
 #include "http/params.hpp"
 #include "service/visibility.hpp"
 #include "store/lists.hpp"
+#include "store/preview_cards.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
 #include "store/viewer_flags.hpp"
@@ -97,6 +101,28 @@ http::Response tag_timeline(App& app, http::Request& request) {
   });
 }
 
+// GET /api/v1/timelines/link?url=: public statuses of discoverable accounts sharing a link that
+// is trending now (as the public sees trends); 404 for any other link, as Mastodon.
+http::Response link_timeline(App& app, http::Request& request) {
+  Viewer viewer = optional_user(app, request, "read:statuses");
+  store::PageQuery page = read_page(request, 20, 40);
+  Id me = viewer.account_id();
+  auto url = http::param_string(request.params, "url").value_or("");
+  auto card = app.db->read_value([&](store::Connection& c) -> std::optional<store::PreviewCard> {
+    auto found = url.empty() ? std::nullopt : store::find_card_by_url(c, url);
+    if (found &&
+        store::card_trending(c, found->id, now_unix_ms() - kTrendWindowMs, public_trends(app)))
+      return found;
+    return std::nullopt;
+  });
+  if (!card) not_found();
+  auto filter = public_filter(request);
+  return timeline_response(app, request, page, me, "public", [&](store::Connection& c) {
+    std::vector<Id> hidden = me ? store::hidden_account_ids(c, me) : std::vector<Id>{};
+    return store::page_link_timeline(c, card->id, filter, hidden, page);
+  });
+}
+
 }  // namespace
 
 void add_timeline_routes(http::Router& router, App& app) {
@@ -106,6 +132,7 @@ void add_timeline_routes(http::Router& router, App& app) {
   router.get("/api/v1/timelines/home", bind(home));
   router.get("/api/v1/timelines/public", bind(public_timeline));
   router.get("/api/v1/timelines/tag/:hashtag", bind(tag_timeline));
+  router.get("/api/v1/timelines/link", bind(link_timeline));
 }
 
 }  // namespace herd::api
