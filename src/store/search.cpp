@@ -33,7 +33,7 @@ std::vector<Tag> search_tags(Connection& c, std::string_view prefix, int limit, 
   std::vector<Tag> out;
   std::string pattern = std::string(prefix) + "%";
   for (const Row& r :
-       c.query("SELECT id, name, created_at FROM tags WHERE name LIKE ? ORDER BY "
+       c.query("SELECT id, name, created_at FROM tags WHERE name LIKE ? AND listable = 1 ORDER BY "
                "length(name), name LIMIT ? OFFSET ?",
                {Value(pattern), Value(std::int64_t{limit}), Value(std::int64_t{offset})})
            .rows)

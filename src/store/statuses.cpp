@@ -408,9 +408,12 @@ std::optional<Tag> find_tag(Connection& c, std::string_view name) {
 }
 
 void link_tags(Connection& c, Id status_id, const std::vector<Id>& tag_ids) {
+  // A hashtag the staff made unusable is not attached (Mastodon's Tag#usable).
   for (Id tag : tag_ids)
-    c.query("INSERT INTO statuses_tags (tag_id, status_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            {Value(tag), Value(status_id)});
+    c.query(
+        "INSERT INTO statuses_tags (tag_id, status_id) SELECT id, ? FROM tags WHERE id = ? AND "
+        "usable = 1 ON CONFLICT DO NOTHING",
+        {Value(status_id), Value(tag)});
 }
 
 std::unordered_map<Id, std::vector<std::string>> load_tag_names(Connection& c,

@@ -93,6 +93,7 @@ std::unordered_set<Id> mentioning(Connection& c, Id account_id, const std::vecto
 // The tag's id, creating it (lowercased name) when new.
 Id find_or_create_tag(Connection& c, std::string_view name, std::int64_t now);
 std::optional<Tag> find_tag(Connection& c, std::string_view name);
+// Attaches the hashtags to the status, leaving out those the staff made unusable.
 void link_tags(Connection& c, Id status_id, const std::vector<Id>& tag_ids);
 // status id -> tag names.
 std::unordered_map<Id, std::vector<std::string>> load_tag_names(Connection& c,

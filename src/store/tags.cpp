@@ -54,7 +54,7 @@ std::vector<Id> tag_follower_ids(Connection& c, const std::vector<std::string>& 
   std::vector<Value> params(names.begin(), names.end());
   for (const Row& r :
        c.query("SELECT DISTINCT f.account_id FROM tag_follows f JOIN tags t ON t.id = f.tag_id "
-               "WHERE t.name IN (" +
+               "WHERE t.usable = 1 AND t.name IN (" +
                    placeholders(names.size()) + ")",
                params)
            .rows)
@@ -180,6 +180,30 @@ std::vector<Tag> recent_tags_of(Connection& c, Id account_id, int limit) {
             {Value(account_id), Value(std::int64_t{limit})})
            .rows)
     out.push_back(Tag{r.i(0), r.s(1), r.i(2)});
+  return out;
+}
+
+TagModeration tag_moderation(Connection& c, Id tag_id) {
+  auto r = c.query("SELECT usable, listable FROM tags WHERE id = ?", {Value(tag_id)});
+  if (r.empty()) return {};
+  return TagModeration{r.front().i(0) != 0, r.front().i(1) != 0};
+}
+
+void set_tag_moderation(Connection& c, Id tag_id, const TagModeration& moderation) {
+  c.query("UPDATE tags SET usable = ?, listable = ? WHERE id = ?",
+          {Value(std::int64_t{moderation.usable}), Value(std::int64_t{moderation.listable}),
+           Value(tag_id)});
+}
+
+std::vector<Tag> page_tags(Connection& c, const PageQuery& page) {
+  std::vector<Tag> out;
+  std::vector<Value> params;
+  std::string where = "1=1";
+  std::string tail = page_sql(page, "id", where, params);
+  for (const Row& r :
+       c.query("SELECT id, name, created_at FROM tags WHERE " + where + tail, params).rows)
+    out.push_back(Tag{r.i(0), r.s(1), r.i(2)});
+  finish_page(page, out);
   return out;
 }
 

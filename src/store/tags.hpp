@@ -37,6 +37,17 @@ std::vector<TagDay> tag_history(Connection& c, Id tag_id, std::int64_t now, int 
 
 std::optional<Tag> find_tag_by_id(Connection& c, Id id);
 
+// The staff's hashtag moderation (Mastodon's Admin::Tag): an unusable hashtag is not attached to
+// new posts (no hashtag timeline, trend or followed-tag delivery); an unlistable one is left out
+// of hashtag search.
+struct TagModeration {
+  bool usable = true, listable = true;
+};
+TagModeration tag_moderation(Connection& c, Id tag_id);
+void set_tag_moderation(Connection& c, Id tag_id, const TagModeration& moderation);
+// Every hashtag, newest first (id pagination), for the admin's list.
+std::vector<Tag> page_tags(Connection& c, const PageQuery& page);
+
 // Which trending items a list shows, by their review (trend_reviews, store/admin_blocks.hpp):
 // every one (the admin's review list), those not rejected, or only the approved ones.
 enum class TrendReview { any, not_rejected, approved };

@@ -357,5 +357,54 @@ def limited_federation_and_email_dns(t):
                  "a block of the mail host's address refuses the domain")
 
 
+@suite.case
+def hashtag_moderation(t):
+    """GET/PUT /api/v1/admin/tags (Mastodon's admin tags API): every hashtag with its usable,
+    listable and trendable state; an unusable hashtag is not attached to new posts (no hashtag
+    timeline, no delivery to its followers), an unlistable one is not found by hashtag search."""
+    server = S["server"]
+    poster, reader = register(server, "tagposter"), register(server, "tagreader")
+    server.api("POST", "/api/v1/tags/spamtag/follow", token=reader.token)
+    first = server.api("POST", "/api/v1/statuses", token=poster.token, form={"status": "before #spamtag #goodtag"})
+    tags = admin("GET", "/api/v1/admin/tags")
+    by_name = {x["name"]: x for x in tags}
+    t.require("spamtag" in by_name and "goodtag" in by_name, "the admin lists every hashtag", [x["name"] for x in tags])
+    spam = by_name["spamtag"]
+    t.eq((spam["usable"], spam["listable"], spam["trendable"], spam["requires_review"]), (True, True, False, True),
+         "a new hashtag: usable, listable, not reviewed")
+    t.eq(admin("GET", f"/api/v1/admin/tags/{spam['id']}")["name"], "spamtag", "GET /api/v1/admin/tags/:id")
+    page = server.http("GET", "/api/v1/admin/tags", token=S["admin_token"], query={"limit": 1})
+    t.eq(len(page.json()), 1, "limit=1")
+    t.check('rel="next"' in (page.header("Link") or ""), "Link header to the next page", page.header("Link"))
+
+    updated = admin("PUT", f"/api/v1/admin/tags/{spam['id']}", form={"usable": "false", "listable": "false"})
+    t.eq((updated["usable"], updated["listable"]), (False, False), "PUT answers the updated Admin::Tag")
+    t.eq(server.http("PUT", f"/api/v1/admin/tags/{spam['id']}", token=S["admin_token"],
+                     form={"display_name": "SpamTag"}).status, 422, "a display_name other than the name: 422")
+    t.eq(server.http("PUT", f"/api/v1/admin/tags/{spam['id']}", token=reader.token,
+                     form={"usable": "true"}).status, 403, "a user cannot moderate hashtags")
+    t.eq(server.http("GET", "/api/v1/admin/tags/999999", token=S["admin_token"]).status, 404, "unknown hashtag: 404")
+
+    second = server.api("POST", "/api/v1/statuses", token=poster.token, form={"status": "after #spamtag #goodtag"})
+    t.eq([x["name"] for x in second["tags"]], ["goodtag"], "an unusable hashtag is not attached to a new post")
+    timeline = [s["id"] for s in server.api("GET", "/api/v1/timelines/tag/spamtag")]
+    t.check(second["id"] not in timeline and first["id"] in timeline,
+            "the hashtag timeline gets no new post; older ones stay", timeline)
+    home = [s["id"] for s in server.api("GET", "/api/v1/timelines/home", token=reader.token)]
+    t.check(first["id"] in home and second["id"] not in home,
+            "followers of the hashtag get the post from before, not the one after", home)
+    found = server.api("GET", "/api/v2/search", token=reader.token, query={"q": "spamt", "type": "hashtags"})
+    t.eq([x["name"] for x in found["hashtags"]], [], "an unlistable hashtag is not found by search")
+    found = server.api("GET", "/api/v2/search", token=reader.token, query={"q": "goodt", "type": "hashtags"})
+    t.eq([x["name"] for x in found["hashtags"]], ["goodtag"], "a listable one is")
+
+    restored = admin("PUT", f"/api/v1/admin/tags/{spam['id']}", form={"usable": "true", "listable": "true",
+                                                                     "trendable": "true"})
+    t.eq((restored["usable"], restored["listable"], restored["trendable"], restored["requires_review"]),
+         (True, True, True, False), "usable and listable again, and approved to trend")
+    third = server.api("POST", "/api/v1/statuses", token=poster.token, form={"status": "again #spamtag"})
+    t.eq([x["name"] for x in third["tags"]], ["spamtag"], "attached again once usable")
+
+
 if __name__ == "__main__":
     main(suite)

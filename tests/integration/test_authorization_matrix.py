@@ -267,6 +267,8 @@ MATRIX = {
     "POST /api/v1/admin/retention": S_("admin:read"),
     "GET /api/v1/admin/trends/tags": S_("admin:read"), "GET /api/v1/admin/trends/statuses": S_("admin:read"),
     "GET /api/v1/admin/trends/links": S_("admin:read"),
+    "GET /api/v1/admin/tags": S_("admin:read"), "GET /api/v1/admin/tags/:id": S_("admin:read"),
+    "PUT /api/v1/admin/tags/:id": S_("admin:write"),
     "POST /api/v1/admin/trends/tags/:id/approve": S_("admin:write"),
     "POST /api/v1/admin/trends/tags/:id/reject": S_("admin:write"),
     "POST /api/v1/admin/trends/statuses/:id/approve": S_("admin:write"),

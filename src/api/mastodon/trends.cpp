@@ -3,19 +3,24 @@
 //   GET  /api/v1/admin/trends/statuses         Status + requires_review, trendable
 //   GET  /api/v1/admin/trends/links            Trends::Link + id, requires_review, trendable
 //   POST /api/v1/admin/trends/{tags,statuses,links}/:id/approve | reject  (admin:write)
+//   GET  /api/v1/admin/tags, /api/v1/admin/tags/:id   every hashtag as Admin::Tag (admin:read)
+//   PUT  /api/v1/admin/tags/:id                 trendable, usable, listable (admin:write)
 // Tags and statuses trend from tags.cpp; the review state is store/admin_blocks.hpp.
 #include "api/mastodon/trends.hpp"
 
 #include "api/admin.hpp"
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
+#include "api/pagination.hpp"
 #include "api/path_id.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "http/params.hpp"
 #include "service/visibility.hpp"
 #include "store/admin_blocks.hpp"
 #include "store/preview_cards.hpp"
 #include "store/statuses.hpp"
+#include "store/tags.hpp"
 
 namespace herd::api {
 
@@ -52,8 +57,9 @@ json::array links_json(store::Connection& c, const std::vector<store::PreviewCar
 json::object admin_tag_json(App& app, store::Connection& c, const store::Tag& tag, Id viewer) {
   json::object o = tag_json(app, c, tag, viewer);
   o["id"] = std::to_string(tag.id);
-  o["usable"] = true;
-  o["listable"] = true;
+  store::TagModeration moderation = store::tag_moderation(c, tag.id);
+  o["usable"] = moderation.usable;
+  o["listable"] = moderation.listable;
   add_review(o, store::trend_review(c, "tag", tag.id));
   return o;
 }
@@ -132,6 +138,59 @@ http::Response review(App& app, http::Request& request, std::string_view kind, b
   return http::Response::json(body);
 }
 
+// GET /api/v1/admin/tags: every hashtag, newest first, Link-paginated (100 a page, at most 200).
+http::Response admin_all_tags(App& app, http::Request& request) {
+  Viewer viewer = require_staff(app, request, "admin:read");
+  store::PageQuery page = read_page(request, 100, 200);
+  std::vector<Id> cursors;
+  json::array body = app.db->read_value([&](store::Connection& c) {
+    json::array out;
+    for (const auto& tag : store::page_tags(c, page)) {
+      cursors.push_back(tag.id);
+      out.push_back(admin_tag_json(app, c, tag, viewer.account_id()));
+    }
+    return out;
+  });
+  http::Response response = http::Response::json(body);
+  add_link_header(response, app, request, cursors, page.limit);
+  return response;
+}
+
+http::Response admin_tag(App& app, http::Request& request) {
+  Viewer viewer = require_staff(app, request, "admin:read");
+  Id id = path_id(request);
+  return http::Response::json(app.db->read_value([&](store::Connection& c) {
+    auto tag = store::find_tag_by_id(c, id);
+    if (!tag) not_found();
+    return admin_tag_json(app, c, *tag, viewer.account_id());
+  }));
+}
+
+// PUT /api/v1/admin/tags/:id: trendable (the trend review), usable, listable. herd keeps
+// hashtag names in lowercase, so a display_name other than the name is refused (422).
+http::Response update_admin_tag(App& app, http::Request& request) {
+  Viewer viewer = require_staff(app, request, "admin:write");
+  Id id = path_id(request);
+  const auto& p = request.params;
+  json::object body;
+  app.db->write([&](store::Connection& c) {
+    auto tag = store::find_tag_by_id(c, id);
+    if (!tag) not_found();
+    if (auto display = http::param_string(p, "display_name"); display && *display != tag->name)
+      fail(ErrorKind::validation,
+           "Validation failed: Display name cannot differ from the hashtag's name on herd (names "
+           "are kept in lowercase)");
+    store::TagModeration moderation = store::tag_moderation(c, id);
+    moderation.usable = http::param_bool(p, "usable").value_or(moderation.usable);
+    moderation.listable = http::param_bool(p, "listable").value_or(moderation.listable);
+    store::set_tag_moderation(c, id, moderation);
+    if (auto trendable = http::param_bool(p, "trendable"))
+      store::set_trend_review(c, "tag", id, *trendable, now_unix_ms());
+    body = admin_tag_json(app, c, *tag, viewer.account_id());
+  });
+  return http::Response::json(body);
+}
+
 }  // namespace
 
 void add_trend_routes(http::Router& router, App& app) {
@@ -140,6 +199,10 @@ void add_trend_routes(http::Router& router, App& app) {
              [&app](http::Request& r) { return admin_statuses(app, r); });
   router.get("/api/v1/admin/trends/links",
              [&app](http::Request& r) { return admin_links(app, r); });
+  router.get("/api/v1/admin/tags", [&app](http::Request& r) { return admin_all_tags(app, r); });
+  router.get("/api/v1/admin/tags/:id", [&app](http::Request& r) { return admin_tag(app, r); });
+  router.put("/api/v1/admin/tags/:id",
+             [&app](http::Request& r) { return update_admin_tag(app, r); });
   for (auto [path, kind] :
        {std::pair{"tags", "tag"}, std::pair{"statuses", "status"}, std::pair{"links", "link"}}) {
     std::string base = std::string("/api/v1/admin/trends/") + path + "/:id/";
