@@ -16,7 +16,7 @@ from harness import T, Suite, main, mastodon_py, parse_args, parse_link_header, 
 suite = Suite("followed hashtags", parse_args(__doc__))
 S = suite.state
 TAG = {"id": T.ID, "name": T.STR, "url": T.URL, "history": [{"day": T.STR, "uses": T.STR, "accounts": T.STR}],
-       "following?": T.BOOL}
+       "following?": T.BOOL, "featuring?": T.BOOL}
 
 
 def home_texts(user):

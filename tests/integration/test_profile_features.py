@@ -107,5 +107,40 @@ def follow_suggestions(t):
     t.check(bob.account["id"] not in [str(a["id"]) for a in m.suggestions()], "a blocked one too")
 
 
+@suite.case
+def mastodon_4_4_names(t):
+    """Mastodon 4.4's names: POST /api/v1/accounts/:id/endorse|unendorse, the public
+    GET /api/v1/accounts/:id/endorsements, POST /api/v1/tags/:name/feature|unfeature (a Tag with
+    `featuring`)."""
+    server, bob, carol = S["server"], S["bob"], S["carol"]
+    erin = register(server, "erin")
+    server.api("POST", f"/api/v1/accounts/{bob.account['id']}/follow", token=erin.token)
+    server.api("POST", f"/api/v1/accounts/{carol.account['id']}/follow", token=erin.token)
+    rel = server.api("POST", f"/api/v1/accounts/{bob.account['id']}/endorse", token=erin.token)
+    t.eq(rel["endorsed"], True, "endorse answers the Relationship")
+    server.api("POST", f"/api/v1/accounts/{carol.account['id']}/endorse", token=erin.token)
+    public = server.api("GET", f"/api/v1/accounts/{erin.account['id']}/endorsements")
+    t.eq(sorted(a["id"] for a in public), sorted([bob.account["id"], carol.account["id"]]),
+         "anyone sees whom erin features, without a token")
+    rel = server.api("POST", f"/api/v1/accounts/{carol.account['id']}/unendorse", token=erin.token)
+    t.eq(rel["endorsed"], False, "unendorse")
+    public = server.api("GET", f"/api/v1/accounts/{erin.account['id']}/endorsements", token=bob.token)
+    t.eq([a["id"] for a in public], [bob.account["id"]], "carol left the list")
+    t.eq(server.http("GET", "/api/v1/accounts/999999/endorsements").status, 404, "unknown account: 404")
+
+    tag = server.api("POST", "/api/v1/tags/Birdwatching/feature", token=erin.token)
+    t.eq((tag["name"], tag["featuring"]), ("birdwatching", True), "feature answers the Tag, featuring")
+    again = server.api("POST", "/api/v1/tags/birdwatching/feature", token=erin.token)
+    t.eq(again["featuring"], True, "featuring twice by name is harmless")
+    shown = server.api("GET", f"/api/v1/accounts/{erin.account['id']}/featured_tags")
+    t.eq([x["name"] for x in shown], ["birdwatching"], "on the profile once")
+    t.eq(server.api("GET", "/api/v1/tags/birdwatching", token=erin.token)["featuring"], True,
+         "GET /api/v1/tags/:name says featuring")
+    t.eq(server.api("GET", "/api/v1/tags/birdwatching", token=bob.token)["featuring"], False, "not for bob")
+    gone = server.api("POST", "/api/v1/tags/birdwatching/unfeature", token=erin.token)
+    t.eq(gone["featuring"], False, "unfeature")
+    t.eq(server.api("GET", f"/api/v1/accounts/{erin.account['id']}/featured_tags"), [], "off the profile")
+
+
 if __name__ == "__main__":
     main(suite)

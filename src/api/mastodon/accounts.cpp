@@ -366,17 +366,31 @@ void add_account_routes(http::Router& router, App& app) {
   router.post("/api/v1/accounts/:id/mute", bind(mute));
   router.post("/api/v1/accounts/:id/unmute",
               relationship_action(app, "write:mutes", service::unmute));
-  router.post("/api/v1/accounts/:id/pin", [&app](http::Request& request) {
+  // Featuring accounts on one's profile: endorse/unendorse (Mastodon 4.4), pin/unpin before.
+  auto endorse = [&app](http::Request& request) {
     Viewer viewer = require_user(app, request, "write:accounts");
     Id target = path_id(request);
     service::endorse(app, viewer.account_id(), target);
     return relationship_response(app, viewer.account_id(), target);
-  });
-  router.post("/api/v1/accounts/:id/unpin", [&app](http::Request& request) {
+  };
+  auto unendorse = [&app](http::Request& request) {
     Viewer viewer = require_user(app, request, "write:accounts");
     Id target = path_id(request);
     service::unendorse(app, viewer.account_id(), target);
     return relationship_response(app, viewer.account_id(), target);
+  };
+  router.post("/api/v1/accounts/:id/endorse", endorse);
+  router.post("/api/v1/accounts/:id/pin", endorse);
+  router.post("/api/v1/accounts/:id/unendorse", unendorse);
+  router.post("/api/v1/accounts/:id/unpin", unendorse);
+  // The accounts someone features on their profile (public, as the profile is).
+  router.get("/api/v1/accounts/:id/endorsements", [&app](http::Request& request) {
+    optional_user(app, request, "read:accounts");
+    store::Account account = visible_account(app, path_id(request));
+    store::PageQuery page = read_page(request, 40, 80);
+    auto entries = app.db->read_value(
+        [&](store::Connection& c) { return store::page_account_pins(c, account.id, page); });
+    return account_page(app, request, page, entries);
   });
   // Who to follow: v1 a list of accounts, v2 {source, sources, account} (herd's only source is
   // "global": local accounts first, then by followers).

@@ -145,6 +145,24 @@ http::Response suggestions(App& app, http::Request& request) {
   return http::Response::json(body);
 }
 
+// POST /api/v1/tags/:name/feature | unfeature (Mastodon 4.4): idempotent, answers the Tag with
+// `featuring`.
+http::Response feature_by_name(App& app, http::Request& request, bool unfeature) {
+  Viewer viewer = require_user(app, request, "write:accounts");
+  auto name = text::hashtag_name(request.path_param("name"));
+  if (!name) not_found();
+  auto featured = app.db->read_value([&](store::Connection& c) -> std::optional<Id> {
+    for (const auto& f : store::featured_tags_of(c, viewer.account_id()))
+      if (f.tag.name == *name) return f.id;
+    return std::nullopt;
+  });
+  if (unfeature && featured) service::unfeature_tag(app, viewer.account_id(), *featured);
+  if (!unfeature && !featured) service::feature_tag(app, viewer.account_id(), *name);
+  auto tag = app.db->read_value([&](store::Connection& c) { return store::find_tag(c, *name); });
+  if (!tag) not_found();
+  return tag_response(app, *tag, viewer.account_id());
+}
+
 }  // namespace
 
 void add_tag_routes(http::Router& router, App& app) {
@@ -153,6 +171,10 @@ void add_tag_routes(http::Router& router, App& app) {
               [&app](http::Request& r) { return follow(app, r, false); });
   router.post("/api/v1/tags/:name/unfollow",
               [&app](http::Request& r) { return follow(app, r, true); });
+  router.post("/api/v1/tags/:name/feature",
+              [&app](http::Request& r) { return feature_by_name(app, r, false); });
+  router.post("/api/v1/tags/:name/unfeature",
+              [&app](http::Request& r) { return feature_by_name(app, r, true); });
   router.get("/api/v1/followed_tags", [&app](http::Request& r) { return followed(app, r); });
   router.get("/api/v1/featured_tags", [&app](http::Request& r) { return featured_tags(app, r); });
   router.post("/api/v1/featured_tags", [&app](http::Request& r) { return feature(app, r); });
