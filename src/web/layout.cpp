@@ -123,7 +123,11 @@ http::Response render(const App& app, const Page& page) {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<meta name=\"referrer\" content=\"same-origin\"><title>";
   out += h(title);
-  out += "</title><link rel=\"icon\" href=\"/favicon.ico\"><style>";
+  out += "</title><link rel=\"icon\" href=\"/favicon.ico\">";
+  if (!page.feed_url.empty())
+    out +=
+        "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"" + h(page.feed_url) + "\">";
+  out += "<style>";
   out += kStyle;
   out += "</style></head><body><header class=\"site\"><a class=\"brand\" href=\"/\">";
   out += h(site);

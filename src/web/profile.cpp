@@ -1,6 +1,6 @@
 // Profile and status pages for browsers, at the URLs the API publishes: /@username (paged with
-// max_id), /@username/:id (the status with its thread), /@username/followers and /following;
-// /users/:username sends browsers to the profile.
+// max_id; /@username.rss its RSS feed), /@username/:id (the status with its thread),
+// /@username/followers and /following; /users/:username sends browsers to the profile.
 //
 // The router has no "@" prefix captures, so the pages hang off "/:handle" and "/:handle/:id";
 // paths that do not start with '@' answer the 404 of unknown paths (web::not_found).
@@ -77,8 +77,7 @@ struct Lookup {
   std::optional<http::Response> response;
 };
 
-Lookup find_profile(App& app, const http::Request& request) {
-  const std::string& handle = request.path_param("handle");
+Lookup find_profile(App& app, const http::Request& request, std::string_view handle) {
   Lookup lookup;
   if (handle.size() < 2 || handle[0] != '@') {
     lookup.response = not_found(app, request);
@@ -135,10 +134,14 @@ std::string account_card(const App& app, const store::Account& account, bool hea
 }
 
 http::Response profile(App& app, http::Request& request) {
-  Lookup lookup = find_profile(app, request);
+  // /@username.rss: the RSS feed of the profile's public posts (web/feeds.cpp).
+  auto feed = feed_base(request.path_param("handle"));
+  Lookup lookup = find_profile(app, request, feed ? *feed : request.path_param("handle"));
   if (lookup.response) return std::move(*lookup.response);
   const store::Account& account = *lookup.account;
+  if (feed) return account_feed(app, account);
   Page page;
+  page.feed_url = account.url + ".rss";
   page.title = display_name(account) + " (" + full_handle(app, account) + ")";
   page.cacheable = true;
   page.body = account_card(app, account, true) + statuses_page_html(app, account, request);
@@ -147,7 +150,7 @@ http::Response profile(App& app, http::Request& request) {
 
 // /@user/followers and /@user/following: local and remote accounts, newest relation first, paged.
 http::Response relations_page(App& app, http::Request& request, bool followers) {
-  Lookup lookup = find_profile(app, request);
+  Lookup lookup = find_profile(app, request, request.path_param("handle"));
   if (lookup.response) return std::move(*lookup.response);
   const store::Account& account = *lookup.account;
   const char* what = followers ? "Followers" : "Following";
@@ -197,7 +200,7 @@ http::Response following_page(App& app, http::Request& request) {
 // A status with its thread: the statuses it replies to above, the replies below (as the
 // anonymous context API gives them).
 http::Response status_page(App& app, http::Request& request) {
-  Lookup lookup = find_profile(app, request);
+  Lookup lookup = find_profile(app, request, request.path_param("handle"));
   if (lookup.response) return std::move(*lookup.response);
   const store::Account& author = *lookup.account;
   auto id = parse_id(request.path_param("id"));

@@ -1,6 +1,6 @@
 // The hashtag page at /tags/:tag (where status hashtag links point): the public posts with that
 // hashtag, newest first, paged with max_id, as the hashtag timeline gives them to an anonymous
-// visitor.
+// visitor. /tags/:tag.rss is its RSS feed (web/feeds.cpp).
 #include "store/statuses.hpp"
 #include "text/format.hpp"
 #include "web/web.hpp"
@@ -10,9 +10,15 @@ namespace herd::web {
 namespace {
 
 http::Response tag_page(App& app, http::Request& request) {
-  auto name = text::hashtag_name(request.path_param("tag"));
+  const std::string& segment = request.path_param("tag");
+  if (auto base = feed_base(segment)) {
+    auto name = text::hashtag_name(*base);
+    return name ? tag_feed(app, *name) : not_found(app, request);
+  }
+  auto name = text::hashtag_name(segment);
   if (!name) return not_found(app, request);
   Page page;
+  page.feed_url = app.tag_url(*name) + ".rss";
   page.title = "#" + *name;
   page.cacheable = true;
   page.body = "<section class=\"card\"><h1>#" + h(*name) +

@@ -36,6 +36,7 @@ struct Page {
   int status = 200;
   bool cacheable = false;                 // public pages without session state
   std::vector<std::string> form_targets;  // extra CSP form-action sources ("https://app.example")
+  std::string feed_url;                   // an RSS feed of the page (<link rel="alternate">)
 };
 http::Response render(const App& app, const Page& page);
 // A small page with a heading and a paragraph of text (both escaped).
@@ -128,7 +129,13 @@ void add_delete_pages(http::Router& router, App& app);            // web/delete_
 void add_import_pages(http::Router& router, App& app);            // web/import_pages.cpp
 void add_account_pages(http::Router& router, App& app);           // web/profile.cpp
 void add_tag_pages(http::Router& router, App& app);               // web/tags.cpp
-void add_credential_pages(http::Router& router, App& app);        // web/credential_pages.cpp
+
+// RSS feeds (web/feeds.cpp): "name.rss" -> "name" (nullopt without the suffix); the feeds of an
+// account's public posts and of a hashtag's.
+std::optional<std::string> feed_base(std::string_view segment);
+http::Response account_feed(App& app, const store::Account& account);
+http::Response tag_feed(App& app, const std::string& name);
+void add_credential_pages(http::Router& router, App& app);  // web/credential_pages.cpp
 
 // After a successful web sign-in: identifies the browser by a long-lived cookie (set on the
 // response when missing) and tells service::note_sign_in (a mail for a browser never seen).

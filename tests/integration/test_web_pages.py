@@ -3,7 +3,7 @@
 fetched as a browser does and parsed (html_dom) to check what a reader sees: hashtag pages at
 /tags/<tag> (where status hashtag links go), post pages with media and alt text, polls with their
 results and the thread around them, profiles paged to older posts, /@user/followers and
-/@user/following, an HTML 404 page for unknown paths (JSON for the API, OAuth and JSON clients),
+/@user/following, RSS feeds of profiles and hashtags (parsed as XML), an HTML 404 page for unknown paths (JSON for the API, OAuth and JSON clients),
 everything user-written escaped. Then Debian's chromium (playwright-core, tests/e2e/web_pages.mjs)
 loads a post page under its Content-Security-Policy and plays nothing blocked.
 """
@@ -215,6 +215,66 @@ def followers_and_following_pages(t):
     dom = page(t, "/@alice/following")
     t.check(dom.find("ul", cls="accounts") is None and "No accounts yet" in dom.text(), "nobody followed yet")
     page(t, "/@nobody/followers", 404)
+
+
+def rss(t, path):
+    """GET path as a feed reader does; checks it is RSS 2.0 and parses it (xml.etree)."""
+    import xml.etree.ElementTree as ET
+    r = S["server"].http("GET", path, headers={"Accept": "application/rss+xml, */*"})
+    t.status(r, 200, f"GET {path}")
+    t.check((r.header("Content-Type") or "").startswith("application/rss+xml"), f"GET {path} is RSS",
+            r.header("Content-Type"))
+    root = ET.fromstring(r.body)
+    t.eq((root.tag, root.attrib.get("version")), ("rss", "2.0"), "an RSS 2.0 document")
+    return root.find("channel")
+
+
+@suite.case
+def rss_feeds_of_profiles_and_hashtags(t):
+    server, alice, bob = S["server"], S["alice"], S["bob"]
+    media = upload(server, alice.token, "feed.png", png(16, 16), "image/png", "A feed picture")
+    pictured = post(server, alice, "Feed with a picture #FeedTag", media_ids=[media["id"]], spoiler_text="mind")
+    hidden = post(server, alice, "Followers only #FeedTag", visibility="private")
+    reply = post(server, alice, "A reply to bob", in_reply_to_id=post(server, bob, "bob asks")["id"])
+    boosted = post(server, bob, "bob's #FeedTag post")
+    server.api("POST", f"/api/v1/statuses/{boosted['id']}/reblog", token=alice.token)
+    MRSS = "{http://search.yahoo.com/mrss/}"
+
+    dom = page(t, "/@alice")
+    link = dom.find("link", rel="alternate")
+    t.check(link is not None and link.attrs.get("href") == server.url + "/@alice.rss",
+            "the profile page announces its feed", link and link.attrs)
+    channel = rss(t, "/@alice.rss")
+    t.eq(channel.findtext("title"), "Alice <script>alert(1)</script> & co", "the channel is titled with the name")
+    t.eq(channel.findtext("link"), server.url + "/@alice", "and links the profile")
+    items = channel.findall("item")
+    t.eq(len(items), 20, "the 20 newest posts")
+    links = [i.findtext("link") for i in items]
+    t.eq(links[0], pictured["url"], "newest first")
+    for status, what in ((hidden, "a followers-only post"), (reply, "a reply to someone else"),
+                         (boosted, "a boosted post")):
+        t.check(status["url"] not in links, f"not {what}", links)
+    first = items[0]
+    t.eq(first.findtext("guid"), pictured["url"], "guid: the post's URL")
+    description = first.findtext("description")
+    t.check(description.startswith("<p>mind</p><hr />") and "Feed with a picture" in description,
+            "description: the content warning, then the post's HTML", description)
+    content = first.find(MRSS + "content")
+    t.require(content is not None, "the picture as media:content")
+    t.eq(content.attrib.get("url"), server.api("GET", f"/api/v1/media/{media['id']}", token=alice.token)["url"],
+         "its URL")
+    t.eq(content.findtext(MRSS + "description"), "A feed picture", "with its alt text")
+    t.eq([c.text for c in first.findall("category")], ["feedtag"], "hashtags as categories")
+    t.check(first.findtext("pubDate", "").endswith("GMT"), "an RFC 822 date", first.findtext("pubDate"))
+
+    channel = rss(t, "/tags/FeedTag.rss")
+    links = [i.findtext("link") for i in channel.findall("item")]
+    t.eq(links, [boosted["url"], pictured["url"]], "the hashtag feed: public posts with it, newest first")
+    dom = page(t, "/tags/feedtag")
+    link = dom.find("link", rel="alternate")
+    t.check(link is not None and link.attrs.get("href") == server.url + "/tags/feedtag.rss",
+            "the hashtag page announces its feed", link and link.attrs)
+    t.eq(server.http("GET", "/@nobody.rss").status, 404, "no feed for an unknown account")
 
 
 @suite.case
