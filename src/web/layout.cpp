@@ -127,17 +127,26 @@ http::Response render(const App& app, const Page& page) {
   if (!page.feed_url.empty())
     out +=
         "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"" + h(page.feed_url) + "\">";
+  if (!page.oembed_url.empty())
+    out += "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"" + h(page.oembed_url) +
+           "\">";
+  if (page.embed) out += "<base target=\"_blank\">";  // links leave the frame
   out += "<style>";
   out += kStyle;
-  out += "</style></head><body><header class=\"site\"><a class=\"brand\" href=\"/\">";
-  out += h(site);
-  out += "</a></header><main>";
-  out += page.body;
-  out +=
-      "</main><footer class=\"site\"><a href=\"/about\">About</a> · "
-      "<a href=\"/privacy-policy\">Privacy policy</a> · "
-      "<a href=\"/terms-of-service\">Terms of service</a> · Powered by herd</footer>"
-      "</body></html>\n";
+  out += "</style></head><body>";
+  if (page.embed) {
+    out += "<main class=\"embed\">" + page.body + "</main></body></html>\n";
+  } else {
+    out += "<header class=\"site\"><a class=\"brand\" href=\"/\">";
+    out += h(site);
+    out += "</a></header><main>";
+    out += page.body;
+    out +=
+        "</main><footer class=\"site\"><a href=\"/about\">About</a> · "
+        "<a href=\"/privacy-policy\">Privacy policy</a> · "
+        "<a href=\"/terms-of-service\">Terms of service</a> · Powered by herd</footer>"
+        "</body></html>\n";
+  }
 
   std::string form_action = "'self'";
   for (const auto& target : page.form_targets) form_action += " " + target;
@@ -147,11 +156,12 @@ http::Response render(const App& app, const Page& page) {
                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; "
                    "media-src 'self' https:; "
                    "form-action " +
-                       form_action + "; frame-ancestors 'none'; base-uri 'none'")
-      .with_header("X-Frame-Options", "DENY")
+                       form_action + "; frame-ancestors " + (page.embed ? "*" : "'none'") +
+                       "; base-uri 'none'")
       .with_header("X-Content-Type-Options", "nosniff")
       .with_header("Referrer-Policy", "same-origin")
       .with_header("Cache-Control", page.cacheable ? "public, max-age=60" : "no-store");
+  if (!page.embed) response.with_header("X-Frame-Options", "DENY");
   return response;
 }
 

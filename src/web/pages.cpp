@@ -206,6 +206,7 @@ void add_web_routes(http::Router& router, App& app) {
   add_export_pages(router, app);
   add_delete_pages(router, app);
   add_import_pages(router, app);
+  add_embed_routes(router, app);
   add_account_pages(router, app);
   add_tag_pages(router, app);
   add_credential_pages(router, app);

@@ -1,5 +1,6 @@
 // Profile and status pages for browsers, at the URLs the API publishes: /@username (paged with
-// max_id; /@username.rss its RSS feed), /@username/:id (the status with its thread),
+// max_id; /@username.rss its RSS feed), /@username/:id (the status with its thread; /embed: alone,
+// frameable),
 // /@username/followers and /following; /users/:username sends browsers to the profile.
 //
 // The router has no "@" prefix captures, so the pages hang off "/:handle" and "/:handle/:id";
@@ -197,32 +198,57 @@ http::Response following_page(App& app, http::Request& request) {
   return relations_page(app, request, false);
 }
 
+// The public (or unlisted) local status at /@username/:id, or the response to give instead: 404,
+// or for a reblog's URL a redirect to the reblogged status.
+struct StatusLookup {
+  std::optional<store::Status> status;
+  std::optional<store::Account> author;
+  std::optional<http::Response> response;
+};
+
+StatusLookup find_public_status(App& app, const http::Request& request) {
+  StatusLookup out;
+  Lookup lookup = find_profile(app, request, request.path_param("handle"));
+  if (lookup.response) {
+    out.response = std::move(lookup.response);
+    return out;
+  }
+  const store::Account& author = *lookup.account;
+  auto id = parse_id(request.path_param("id"));
+  std::optional<store::Status> status;
+  bool visible = false;
+  if (id)
+    app.db->read([&](store::Connection& c) {
+      status = store::find_status(c, *id);
+      if (!status || status->account_id != author.id) return;
+      if (status->reblog_of_id) {  // a reblog's URL shows the reblogged status
+        status = store::find_status(c, *status->reblog_of_id);
+        if (!status) return;
+      }
+      visible = publicly_visible(status->visibility) && service::can_see(c, 0, *status);
+    });
+  if (!status || !visible) {
+    out.response = not_found(app, request);
+  } else if (status->account_id != author.id) {  // reblog: go to the original
+    std::optional<store::Account> original_author = app.db->read_value(
+        [&](store::Connection& c) { return store::find_account(c, status->account_id); });
+    out.response = original_author
+                       ? http::Response::redirect(status_link(app, *status, *original_author), 302)
+                       : not_found(app, request);
+  } else {
+    out.status = std::move(status);
+    out.author = std::move(lookup.account);
+  }
+  return out;
+}
+
 // A status with its thread: the statuses it replies to above, the replies below (as the
 // anonymous context API gives them).
 http::Response status_page(App& app, http::Request& request) {
-  Lookup lookup = find_profile(app, request, request.path_param("handle"));
+  StatusLookup lookup = find_public_status(app, request);
   if (lookup.response) return std::move(*lookup.response);
-  const store::Account& author = *lookup.account;
-  auto id = parse_id(request.path_param("id"));
-  if (!id) return not_found(app, request);
-  std::optional<store::Status> status;
-  bool visible = false;
-  app.db->read([&](store::Connection& c) {
-    status = store::find_status(c, *id);
-    if (!status || status->account_id != author.id) return;
-    if (status->reblog_of_id) {  // a reblog's URL shows the reblogged status
-      status = store::find_status(c, *status->reblog_of_id);
-      if (!status) return;
-    }
-    visible = publicly_visible(status->visibility) && service::can_see(c, 0, *status);
-  });
-  if (!status || !visible) return not_found(app, request);
-  if (status->account_id != author.id) {  // reblog: go to the original
-    std::optional<store::Account> original_author = app.db->read_value(
-        [&](store::Connection& c) { return store::find_account(c, status->account_id); });
-    if (!original_author) return not_found(app, request);
-    return http::Response::redirect(status_link(app, *status, *original_author), 302);
-  }
+  const store::Account& author = *lookup.author;
+  const std::optional<store::Status>& status = lookup.status;
   Page page;
   page.cacheable = true;
   std::string text =
@@ -233,6 +259,8 @@ http::Response status_page(App& app, http::Request& request) {
     text = text.substr(0, cut) + "…";
   }
   page.title = display_name(author) + ": \"" + text + "\"";
+  page.oembed_url = app.base_url() + "/api/oembed?url=" +
+                    http::percent_encode(app.status_url(author.username, status->id));
   app.db->read([&](store::Connection& c) {
     std::string ancestors = statuses_html(app, c, store::find_ancestors(c, status->id, 40));
     std::string replies = statuses_html(app, c, store::find_descendants(c, status->id, 60, 20));
@@ -244,6 +272,19 @@ http::Response status_page(App& app, http::Request& request) {
       page.body += "<section class=\"thread replies\" aria-label=\"Replies\"><h2>Replies</h2>" +
                    replies + "</section>";
   });
+  return render(app, page);
+}
+
+// /@username/:id/embed: the status alone, on a page other sites may frame (oEmbed's iframe,
+// web/embed.cpp).
+http::Response embed_page(App& app, http::Request& request) {
+  StatusLookup lookup = find_public_status(app, request);
+  if (lookup.response) return std::move(*lookup.response);
+  Page page;
+  page.cacheable = true;
+  page.embed = true;
+  page.title = display_name(*lookup.author);
+  app.db->read([&](store::Connection& c) { page.body = statuses_html(app, c, {*lookup.status}); });
   return render(app, page);
 }
 
@@ -264,6 +305,7 @@ void add_account_pages(http::Router& router, App& app) {
   router.get("/:handle/:id", html_handler(app, status_page));
   router.get("/:handle/followers", html_handler(app, followers_page));
   router.get("/:handle/following", html_handler(app, following_page));
+  router.get("/:handle/:id/embed", html_handler(app, embed_page));
   auto missing = [&app](http::Request& request) { return not_found(app, request); };
   for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
     router.add(method, "/:handle", missing);

@@ -37,6 +37,8 @@ struct Page {
   bool cacheable = false;                 // public pages without session state
   std::vector<std::string> form_targets;  // extra CSP form-action sources ("https://app.example")
   std::string feed_url;                   // an RSS feed of the page (<link rel="alternate">)
+  std::string oembed_url;                 // its oEmbed document (<link rel="alternate">)
+  bool embed = false;  // framed by other sites: no site header/footer, any frame-ancestors
 };
 http::Response render(const App& app, const Page& page);
 // A small page with a heading and a paragraph of text (both escaped).
@@ -129,6 +131,7 @@ void add_delete_pages(http::Router& router, App& app);            // web/delete_
 void add_import_pages(http::Router& router, App& app);            // web/import_pages.cpp
 void add_account_pages(http::Router& router, App& app);           // web/profile.cpp
 void add_tag_pages(http::Router& router, App& app);               // web/tags.cpp
+void add_embed_routes(http::Router& router, App& app);            // web/embed.cpp
 
 // RSS feeds (web/feeds.cpp): "name.rss" -> "name" (nullopt without the suffix); the feeds of an
 // account's public posts and of a hashtag's.

@@ -2,6 +2,8 @@
 // by tests/integration/test_web_pages.py, which passes
 //   WEB_PAGE_URL       a post page with a content warning, an image and an audio file
 //   WEB_NOT_FOUND_URL  an unknown path
+//   WEB_EMBED_HOST_URL a page on another origin with a post's oEmbed iframe and an iframe of the
+//                      post page itself (optional)
 // Checks what a visitor meets: the content warning opens, the image is decoded and the audio
 // plays under the page's Content-Security-Policy (no violation reported), the 404 page is a page.
 // Prints "N passed, N failed".
@@ -72,6 +74,19 @@ await step("an unknown path is an HTML page saying so", async () => {
   await page.locator("a[href='/']").first().click();
   await page.waitForURL((url) => url.pathname === "/");
 });
+
+if (process.env.WEB_EMBED_HOST_URL) {
+  await step("another site embeds the post through oEmbed, but cannot frame the post page", async () => {
+    const response = await page.goto(process.env.WEB_EMBED_HOST_URL, { waitUntil: "load" });
+    check(response.status() === 200, `status ${response.status()}`);
+    const embedded = page.frameLocator("iframe.mastodon-embed").locator("article");
+    await embedded.first().waitFor({ state: "visible" });
+    const text = await embedded.first().locator(".content").textContent();
+    check(text.includes("Embed me"), `the framed post shows its text (${text})`);
+    const framed = await page.frameLocator("#not-embeddable").locator("article").count();
+    check(framed === 0, "the post page itself refuses to be framed (frame-ancestors 'none')");
+  });
+}
 
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);

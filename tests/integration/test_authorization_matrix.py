@@ -76,6 +76,7 @@ MATRIX = {
     "GET /metrics": X("HERD_METRICS_TOKEN bearer, off when unset (test_operations)"),
     "GET /:handle": P(), "GET /:handle/:id": P(), "GET /:handle/followers": P(),
     "GET /:handle/following": P(), "GET /about": P(), "GET /about/more": P(), "GET /tags/:tag": P(),
+    "GET /:handle/:id/embed": P(), "GET /api/oembed": P(),
     "GET /terms": P(), "GET /terms-of-service": P(), "GET /privacy-policy": P(),
     "GET /avatars/original/missing.png": P(), "GET /headers/original/missing.png": P(),
     "GET /favicon.ico": P(), "GET /packs/thumbnail.png": P(), "GET /assets/:file": P(),

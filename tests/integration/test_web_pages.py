@@ -3,7 +3,8 @@
 fetched as a browser does and parsed (html_dom) to check what a reader sees: hashtag pages at
 /tags/<tag> (where status hashtag links go), post pages with media and alt text, polls with their
 results and the thread around them, profiles paged to older posts, /@user/followers and
-/@user/following, RSS feeds of profiles and hashtags (parsed as XML), an HTML 404 page for unknown paths (JSON for the API, OAuth and JSON clients),
+/@user/following, RSS feeds of profiles and hashtags (parsed as XML), oEmbed and the embed page (framed by a page
+of another origin in chromium, while the post page refuses to be framed), an HTML 404 page for unknown paths (JSON for the API, OAuth and JSON clients),
 everything user-written escaped. Then Debian's chromium (playwright-core, tests/e2e/web_pages.mjs)
 loads a post page under its Content-Security-Policy and plays nothing blocked.
 """
@@ -278,6 +279,63 @@ def rss_feeds_of_profiles_and_hashtags(t):
 
 
 @suite.case
+def posts_embedded_through_oembed(t):
+    """GET /api/oembed?url= (what WordPress and other sites ask): a "rich" document whose html
+    frames /@user/:id/embed, a page other origins may frame; the post page announces it. Chromium
+    then loads a page of another origin with that html (a_post_page_in_chromium)."""
+    import http.server
+    import threading
+    server, alice = S["server"], S["alice"]
+    status = post(server, alice, "Embed me, please")
+    private = post(server, alice, "Not for embedding", visibility="private")
+    dom = page(t, f"/@alice/{status['id']}")
+    link = dom.find("link", type="application/json+oembed")
+    t.require(link is not None, "the post page announces its oEmbed document")
+    r = server.http("GET", link.attrs["href"].replace(server.url, ""))
+    t.status(r, 200, "the announced oEmbed URL answers")
+    doc = r.json()
+    t.eq((doc["type"], doc["version"], doc["author_url"], doc["provider_url"]),
+         ("rich", "1.0", server.url + "/@alice", server.url + "/"), "a rich oEmbed document")
+    frame = parse(doc["html"]).find("iframe")
+    t.require(frame is not None, "its html is an iframe", doc["html"])
+    t.eq(frame.attrs["src"], status["url"] + "/embed", "framing the post's embed page")
+    t.eq((doc["width"], doc["height"]), (400, 300), "with its size")
+    small = server.api("GET", "/api/oembed", query={"url": status["url"], "maxwidth": "250"})
+    t.eq(small["width"], 250, "maxwidth")
+    for url, what in ((private["url"], "a followers-only post"), ("https://elsewhere.example/@x/1", "another server's URL"),
+                      (server.url + "/@alice/12345", "an unknown post")):
+        t.eq(server.http("GET", "/api/oembed", query={"url": url}).status, 404, f"404 for {what}")
+    r = server.http("GET", f"/@alice/{status['id']}/embed", headers=BROWSER)
+    t.status(r, 200, "the embed page")
+    csp = r.header("Content-Security-Policy") or ""
+    t.check("frame-ancestors *" in csp and r.header("X-Frame-Options") is None, "other sites may frame it", csp)
+    embed = parse(r.body)
+    t.eq(len(articles(embed)), 1, "the post alone")
+    t.check(embed.find("header", cls="site") is None, "without the site's header")
+    t.eq(server.http("GET", f"/@alice/{private['id']}/embed", headers=BROWSER).status, 404,
+         "no embed page for a followers-only post")
+    plain = server.http("GET", f"/@alice/{status['id']}", headers=BROWSER)
+    t.check("frame-ancestors 'none'" in (plain.header("Content-Security-Policy") or ""), "the post page itself may not be framed")
+    host = ("<!doctype html><html><body><h1>A blog</h1>" + doc["html"] +
+            f'<iframe id="not-embeddable" src="{status["url"]}"></iframe></body></html>').encode()
+
+    class Blog(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(host)))
+            self.end_headers()
+            self.wfile.write(host)
+
+        def log_message(self, *args):
+            pass
+
+    blog = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Blog)
+    threading.Thread(target=blog.serve_forever, daemon=True).start()
+    S["embed_host"] = f"http://127.0.0.1:{blog.server_address[1]}/post.html"
+
+
+@suite.case
 def a_post_page_in_chromium(t):
     node = shutil.which(os.environ.get("HERD_TEST_NODE", "node"))
     if not node or not os.path.exists("/usr/bin/chromium"):
@@ -286,6 +344,8 @@ def a_post_page_in_chromium(t):
     subprocess.run([os.path.join(E2E, "install")], check=True)
     env = dict(os.environ, WEB_PAGE_URL=S["server"].url + S["media_page"],
                WEB_NOT_FOUND_URL=S["server"].url + "/no-such-page")
+    if S.get("embed_host"):
+        env["WEB_EMBED_HOST_URL"] = S["embed_host"]
     run = subprocess.run([node, os.path.join(E2E, "web_pages.mjs")], env=env, cwd=E2E,
                          capture_output=True, text=True, timeout=300)
     print(run.stdout, run.stderr)
