@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
+#include <limits>
 
 #include "core/time.hpp"
 #include "service/custom_emojis.hpp"
@@ -276,8 +277,19 @@ std::optional<std::int64_t> int_of(const json::object& object, std::string_view 
   const json::value* value = find(object, name);
   if (!value) return std::nullopt;
   if (value->is_int64()) return value->get_int64();
-  if (value->is_uint64()) return static_cast<std::int64_t>(value->get_uint64());
-  if (value->is_double()) return static_cast<std::int64_t>(value->get_double());
+  // A number outside int64's range (2e41, 2^64 - 1; NaN) is no count: converting it would be
+  // undefined behaviour or a negative count.
+  if (value->is_uint64()) {
+    std::uint64_t number = value->get_uint64();
+    if (number > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return std::nullopt;
+    return static_cast<std::int64_t>(number);
+  }
+  if (value->is_double()) {
+    double number = value->get_double();
+    if (!(number >= -9.2e18 && number <= 9.2e18)) return std::nullopt;
+    return static_cast<std::int64_t>(number);
+  }
   if (value->is_string()) {
     std::string_view text = value->get_string();
     if (text.empty() || text.size() > 18) return std::nullopt;

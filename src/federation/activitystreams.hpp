@@ -39,7 +39,7 @@ std::string first_id(const json::object& object, std::string_view name);
 std::string string_of(const json::object& object, std::string_view name);
 // A boolean property (true/false, "true"/"false"); nullopt otherwise.
 std::optional<bool> bool_of(const json::object& object, std::string_view name);
-// An integer property (number or decimal string).
+// An integer property (number or decimal string); nullopt for a number outside int64's range.
 std::optional<std::int64_t> int_of(const json::object& object, std::string_view name);
 // The object's type without prefix ("as:Note" and "https://www.w3.org/ns/activitystreams#Note"
 // give "Note"); the first one when several are given.

@@ -219,6 +219,27 @@ TEST(ActivityStreams, QuestionGivesAPoll) {
   EXPECT_FALSE(post->poll->closed);
 }
 
+// Found by fuzz_activitystreams (fuzz/regressions/activitystreams/total-items-out-of-range):
+// converting 2e41 to an integer was undefined behaviour.
+TEST(ActivityStreams, CountsOutOfRangeAreUnknown) {
+  json::object question = json::parse(R"({"type": "Question", "id": "https://x.example/q/2",
+    "attributedTo": "https://x.example/users/a", "content": "<p>Which?</p>",
+    "votersCount": 18446744073709551615,
+    "anyOf": [{"type": "Note", "name": "A", "replies": {"type": "Collection", "totalItems": 2e41}},
+              {"type": "Note", "name": "B", "replies": {"type": "Collection", "totalItems": -3e30}},
+              {"type": "Note", "name": "C", "replies": {"type": "Collection", "totalItems": 4.0}}]
+  })")
+                              .as_object();
+  auto post = as::parse_post(question);
+  ASSERT_TRUE(post && post->poll);
+  ASSERT_EQ(post->poll->options.size(), 3u);
+  EXPECT_EQ(post->poll->options[0].votes, 0);
+  EXPECT_EQ(post->poll->options[1].votes, 0);
+  EXPECT_EQ(post->poll->options[2].votes, 4);
+  EXPECT_FALSE(post->poll->voters_count);
+  EXPECT_EQ(as::int_of(question, "votersCount"), std::nullopt);
+}
+
 TEST(ActivityStreams, NonPostsAndBrokenInputAreRefused) {
   EXPECT_FALSE(as::parse_post(json::parse(R"({"type":"Person","id":"https://x/u"})").as_object()));
   EXPECT_FALSE(as::parse_post(json::parse(R"({"type":"Note"})").as_object()));
