@@ -10,7 +10,11 @@ newest-first full-text query), `herd admin search deploy` (timed: the index buil
 PostgreSQL runs from Debian's binaries in a private cluster (run as root).
 
     bench/search.py [--herd build/herd] [--statuses 100000] [--accounts 1000] [--repeat 200]
-                    [--backends "sqlite postgres"]
+                    [--backends "sqlite postgres"] [--keep DIR]
+
+--keep DIR keeps the seeded instances (and the PostgreSQL cluster) in DIR instead of a temporary
+folder, and a later run with the same DIR reuses them: no seed, no index build (seeding 1M
+statuses takes long), so that two builds of herd compare on the same data.
 """
 import argparse
 import http.client
@@ -32,6 +36,7 @@ p.add_argument("--statuses", type=int, default=100000)
 p.add_argument("--accounts", type=int, default=1000)
 p.add_argument("--repeat", type=int, default=200)
 p.add_argument("--backends", default="sqlite postgres")
+p.add_argument("--keep", help="keep the seeded instances in this folder, reuse them when there")
 args = p.parse_args()
 
 QUERIES = [
@@ -66,9 +71,13 @@ def run(cmd, env, **kw):
 
 
 def bench_backend(backend, work):
-    port = free_port()
     data = os.path.join(work, f"data-{backend}")
-    os.makedirs(data)
+    reuse = os.path.exists(os.path.join(work, f"seeded-{backend}"))
+    port_file = os.path.join(work, f"port-{backend}")  # the instance's domain names its port
+    port = int(open(port_file).read()) if reuse else free_port()
+    with open(port_file, "w") as f:
+        f.write(str(port))
+    os.makedirs(data, exist_ok=True)
     env = dict(os.environ, HERD_DATA_DIR=data, LOCAL_DOMAIN=f"localhost:{port}", LOCAL_HTTPS="false",
                PORT=str(port), BIND="127.0.0.1", HERD_ADMIN_EMAIL="admin@example.com",
                HERD_ADMIN_PASSWORD="benchpassword", HERD_PASSWORD_GRANT="true", HERD_RATE_LIMITS="false")
@@ -76,12 +85,14 @@ def bench_backend(backend, work):
     pg_dir = None
     if backend == "postgres":
         pg_dir = os.path.join(work, "pg")
-        os.makedirs(pg_dir)
-        shutil.chown(pg_dir, "postgres")
-        os.chmod(pg_dir, 0o700)
         pg_port = free_port()
-        subprocess.run(["runuser", "-u", "postgres", "--", f"{PG}/initdb", "-D", pg_dir, "-A", "trust"],
-                       check=True, capture_output=True)
+        if not reuse:
+            shutil.rmtree(pg_dir, ignore_errors=True)
+            os.makedirs(pg_dir)
+            shutil.chown(pg_dir, "postgres")
+            os.chmod(pg_dir, 0o700)
+            subprocess.run(["runuser", "-u", "postgres", "--", f"{PG}/initdb", "-D", pg_dir, "-A", "trust"],
+                           check=True, capture_output=True)
         subprocess.run(["runuser", "-u", "postgres", "--", f"{PG}/pg_ctl", "-D", pg_dir, "-l",
                         os.path.join(pg_dir, "server.log"), "-o",
                         f"-p {pg_port} -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=512MB "
@@ -90,15 +101,21 @@ def bench_backend(backend, work):
     rows = []
     server = None
     try:
-        started = time.monotonic()
-        run([args.herd, "admin", "seed", "--accounts", str(args.accounts), "--statuses", str(args.statuses),
-             "--follows", "20"], env)
-        seeded = time.monotonic() - started
-        started = time.monotonic()
-        out = run([args.herd, "admin", "search", "deploy"], env).stdout
-        deployed = time.monotonic() - started
-        print(f"{backend}: seeded in {seeded:.0f} s; {out.strip().splitlines()[-1]}", file=sys.stderr)
-        rows.append((backend, "index build (herd admin search deploy)", f"{deployed:.1f} s", "", ""))
+        if reuse:
+            print(f"{backend}: reusing the instance seeded in {work}", file=sys.stderr)
+        else:
+            started = time.monotonic()
+            run([args.herd, "admin", "seed", "--accounts", str(args.accounts), "--statuses",
+                 str(args.statuses), "--follows", "20"], env)
+            seeded = time.monotonic() - started
+            started = time.monotonic()
+            out = run([args.herd, "admin", "search", "deploy"], env).stdout
+            deployed = time.monotonic() - started
+            print(f"{backend}: seeded in {seeded:.0f} s; {out.strip().splitlines()[-1]}", file=sys.stderr)
+            rows.append((backend, "seed (herd admin seed)", f"{seeded:.0f} s", "", ""))
+            rows.append((backend, "index build (herd admin search deploy)", f"{deployed:.1f} s", "", ""))
+            if args.keep:
+                open(os.path.join(work, f"seeded-{backend}"), "w").close()
         server = subprocess.Popen([args.herd, "serve"], env=env, stdout=subprocess.DEVNULL,
                                   stderr=open(os.path.join(work, f"serve-{backend}.log"), "w"))
         conn = None
@@ -150,7 +167,11 @@ def bench_backend(backend, work):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="herd-search-bench.")
+    if args.keep:
+        work = os.path.abspath(args.keep)
+        os.makedirs(work, exist_ok=True)
+    else:
+        work = tempfile.mkdtemp(prefix="herd-search-bench.")
     os.chmod(work, 0o755)
     try:
         print(f"load average before: {os.getloadavg()[0]:.1f}", file=sys.stderr)
@@ -160,7 +181,8 @@ def main():
             for row in bench_backend(backend, work):
                 print("| " + " | ".join(row) + " |", flush=True)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
