@@ -212,30 +212,42 @@ http::Response account_statuses(App& app, http::Request& request) {
   return response;
 }
 
-http::Response followers(App& app, http::Request& request) {
+using EntryPage = std::vector<store::Entry> (*)(store::Connection&, Id, const store::PageQuery&);
+
+// A Link-paginated list of accounts related to the account of the path (followers, following,
+// endorsements), public as the profile is.
+http::Response related_accounts(App& app, http::Request& request, EntryPage fn) {
   optional_user(app, request, "read:accounts");
   store::Account account = visible_account(app, path_id(request));
   store::PageQuery page = read_page(request, 40, 80);
-  auto entries = app.db->read_value(
-      [&](store::Connection& c) { return store::page_followers(c, account.id, page); });
+  auto entries = app.db->read_value([&](store::Connection& c) { return fn(c, account.id, page); });
   return account_page(app, request, page, entries);
+}
+
+http::Response followers(App& app, http::Request& request) {
+  return related_accounts(app, request, store::page_followers);
 }
 
 http::Response following(App& app, http::Request& request) {
-  optional_user(app, request, "read:accounts");
-  store::Account account = visible_account(app, path_id(request));
-  store::PageQuery page = read_page(request, 40, 80);
-  auto entries = app.db->read_value(
-      [&](store::Connection& c) { return store::page_following(c, account.id, page); });
-  return account_page(app, request, page, entries);
+  return related_accounts(app, request, store::page_following);
 }
 
-http::Response relationships(App& app, http::Request& request) {
-  Viewer viewer = require_user(app, request, "read:follows");
+http::Response endorsements(App& app, http::Request& request) {
+  return related_accounts(app, request, store::page_account_pins);
+}
+
+// The distinct ids of the id[] parameter, in the order given.
+std::vector<Id> id_params(const http::Request& request) {
   std::vector<Id> ids;
   std::unordered_set<Id> seen;
   for (const auto& text : http::param_strings(request.params, "id"))
     if (auto id = parse_id(text); id && seen.insert(*id).second) ids.push_back(*id);
+  return ids;
+}
+
+http::Response relationships(App& app, http::Request& request) {
+  Viewer viewer = require_user(app, request, "read:follows");
+  std::vector<Id> ids = id_params(request);
   json::array out = app.db->read_value(
       [&](store::Connection& c) { return relationships_json(c, viewer.account_id(), ids); });
   return http::Response::json(out);
@@ -305,10 +317,7 @@ http::Response own_list(App& app, http::Request& request, const char* scope, Pag
 // order asked (duplicates once): the accounts the viewer follows that follow it.
 http::Response familiar_followers(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:follows");
-  std::vector<Id> ids;
-  std::unordered_set<Id> seen;
-  for (const auto& text : http::param_strings(request.params, "id"))
-    if (auto id = parse_id(text); id && seen.insert(*id).second) ids.push_back(*id);
+  std::vector<Id> ids = id_params(request);
   json::array out = app.db->read_value([&](store::Connection& c) {
     std::unordered_set<Id> present;
     for (const auto& a : store::find_accounts(c, ids))
@@ -384,14 +393,7 @@ void add_account_routes(http::Router& router, App& app) {
   router.post("/api/v1/accounts/:id/unendorse", unendorse);
   router.post("/api/v1/accounts/:id/unpin", unendorse);
   // The accounts someone features on their profile (public, as the profile is).
-  router.get("/api/v1/accounts/:id/endorsements", [&app](http::Request& request) {
-    optional_user(app, request, "read:accounts");
-    store::Account account = visible_account(app, path_id(request));
-    store::PageQuery page = read_page(request, 40, 80);
-    auto entries = app.db->read_value(
-        [&](store::Connection& c) { return store::page_account_pins(c, account.id, page); });
-    return account_page(app, request, page, entries);
-  });
+  router.get("/api/v1/accounts/:id/endorsements", bind(endorsements));
   // Who to follow: v1 a list of accounts, v2 {source, sources, account} (herd's only source is
   // "global": local accounts first, then by followers).
   auto suggestions = [&app](http::Request& request, bool v2) {
