@@ -10,7 +10,9 @@
 # writes W times a second (posts by the accounts user1 follows, favourites, reblogs and
 # unfavourites of statuses in user1's home), so that the cache is invalidated W times a second.
 # --writer-args "..." passes more arguments to bench/writer.py (e.g. "--kinds favourite,unfavourite
-# --targets elsewhere": favourites of statuses that are not in user1's home).
+# --targets elsewhere": favourites of statuses that are not in user1's home; "--authors any
+# --inbound 0.5": posts by accounts user1 does not follow, half the writes signed activities
+# delivered by another server).
 # --cases: which response cache settings to measure ("on off" by default).
 # HERD_BINS="old/herd new/herd" measures several builds on the same seeded database, one after the
 # other in the same run (before/after); the first one seeds. Default: HERD_BIN or build/herd.
@@ -92,6 +94,8 @@ for backend in $BACKENDS; do
   export HERD_DATA_DIR=$data LOCAL_DOMAIN=localhost:$PORT LOCAL_HTTPS=false PORT BIND=127.0.0.1
   export HERD_ADMIN_EMAIL=admin@example.com HERD_ADMIN_PASSWORD=benchpassword HERD_PASSWORD_GRANT=true
   export HERD_RATE_LIMITS=false  # wrk's clients all share one IP and one token
+  # bench/writer.py --inbound: a fake remote instance on 127.0.0.1 delivers activities
+  export ALLOWED_PRIVATE_ADDRESSES=127.0.0.1 HERD_ALLOW_HTTP_FEDERATION=true
   unset DATABASE_URL
   if [[ $backend == postgres ]]; then
     mkdir -p "$WORK/pg" && chown postgres "$WORK/pg" && chmod 700 "$WORK/pg"

@@ -124,15 +124,14 @@ int serve_main(const std::string& config_path) {
       app.config.response_cache_mb << 20,
       !app.config.authorized_fetch && !security_settings().limited_federation_mode);
   store::Database* database = app.db.get();
-  auto generation = [database] { return database->generation(); };
+  auto generation = [database] { return database->cache_generation(); };
   api::ResponseCache* response_cache = app.config.response_cache_mb ? &cache : nullptr;
-  // Writes that change only some statuses (favourites, bookmarks) drop only the cached responses
-  // that show them (store/invalidation.hpp).
-  std::optional<store::StatusChangeListening> status_changes;
+  // Writes that say what they change (posts, favourites...) drop only the cached responses read
+  // from it (store/invalidation.hpp).
+  std::optional<store::ChangeListening> changes;
   if (response_cache)
-    status_changes.emplace([response_cache](const std::vector<Id>& statuses) {
-      response_cache->drop_statuses(statuses);
-    });
+    changes.emplace(
+        [response_cache](const std::vector<store::CacheTag>& tags) { response_cache->drop(tags); });
   api::Gate gate = api::make_ip_gate(app);
   http::Server server(options, api::make_dispatch(router, generation, response_cache, limits, gate),
                       api::make_fast_path(generation, response_cache, limits, gate));

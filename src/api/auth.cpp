@@ -10,6 +10,7 @@
 #include "http/params.hpp"
 #include "service/admin_blocks.hpp"
 #include "store/accounts.hpp"
+#include "store/invalidation.hpp"
 #include "store/oauth.hpp"
 #include "store/token_holders.hpp"
 
@@ -149,7 +150,11 @@ Viewer authenticate(App& app, const http::Request& request) {
   viewer.token = std::move(holder->token);
   viewer.user = std::move(holder->user);
   viewer.account = std::move(holder->account);
-  if (viewer.account) service::note_account_activity(app, viewer.account->id);
+  if (viewer.account) {
+    service::note_account_activity(app, viewer.account->id);
+    // A cached response computed for this account (store/invalidation.hpp).
+    store::Dependencies::note(store::tags::viewer(viewer.account->id));
+  }
   return viewer;
 }
 

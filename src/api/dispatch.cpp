@@ -91,7 +91,7 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
     std::string cache_key;
     std::uint64_t cache_generation = 0;
     std::optional<ResponseCache::Flight> flight;  // this request computes a cached answer
-    std::optional<store::LoadedStatuses> loaded;  // the statuses that answer shows
+    std::optional<store::Dependencies> loaded;    // what that answer was read from
     RequestLimits::Verdict verdict;
     try {
       http::parse_request(request);
@@ -174,7 +174,8 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
       log::error("{} {}: {}", request.method, request.path, error.what());
       response = http::Response::error(500, "Internal server error");
     }
-    if (flight) flight->finish(response, *route, loaded ? loaded->ids() : std::vector<Id>{});
+    if (flight)
+      flight->finish(response, *route, loaded ? loaded->tags() : std::vector<store::CacheTag>{});
     RequestLimits::decorate(response, verdict);
     add_cors(response);
     observe(request, *route, response.status, start);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/metrics.hpp"
+
 namespace herd::api {
 
 namespace {
@@ -13,10 +15,19 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 
 constexpr std::size_t kDropsKept = 256;
 
-bool intersects(const std::vector<Id>& sorted, const std::vector<Id>& ids) {
-  for (Id id : ids)
-    if (std::binary_search(sorted.begin(), sorted.end(), id)) return true;
+bool intersects(const std::vector<store::CacheTag>& sorted,
+                const std::vector<store::CacheTag>& tags) {
+  for (store::CacheTag tag : tags)
+    if (std::binary_search(sorted.begin(), sorted.end(), tag)) return true;
   return false;
+}
+
+// Whether the routes of this key note every tag they read (store/invalidation.hpp): statuses,
+// timelines and account statuses do; the others (instance, WebFinger, actor documents) are
+// tagged "other".
+bool tagged_precisely(std::string_view key) {
+  return starts_with(key, "/api/v1/timelines/") || starts_with(key, "/api/v1/statuses/") ||
+         starts_with(key, "/api/v1/accounts/");
 }
 
 // The status a key's path names (/api/v1/statuses/<id>...), if any.
@@ -82,12 +93,14 @@ std::optional<http::Response> ResponseCache::get(const std::string& key, std::ui
 
 void ResponseCache::put(const std::string& key, std::uint64_t generation,
                         const http::Response& response, const std::string& route,
-                        std::uint64_t changes, std::vector<Id> statuses) {
+                        std::uint64_t changes, std::vector<store::CacheTag> tags) {
   if (response.status != 200) return;
-  if (auto named = path_status(key)) statuses.push_back(*named);
-  std::sort(statuses.begin(), statuses.end());
-  statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
-  std::size_t size = key.size() + response.payload().size() + statuses.size() * sizeof(Id) + 256;
+  if (auto named = path_status(key)) tags.push_back(store::tags::status(*named));
+  if (!tagged_precisely(key)) tags.push_back(store::tags::other());
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  std::size_t size =
+      key.size() + response.payload().size() + tags.size() * sizeof(store::CacheTag) + 256;
   if (size > max_bytes_ / 4) return;
   std::lock_guard lock(mutex_);
   if (generation < generation_) return;  // computed before a newer write: already stale
@@ -95,9 +108,10 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
     if (changes_ - changes > drops_.size()) return;
     for (auto it = drops_.end() - static_cast<std::ptrdiff_t>(changes_ - changes);
          it != drops_.end(); ++it)
-      if (intersects(statuses, *it)) return;
+      if (intersects(tags, *it)) return;
   }
   if (generation > generation_ || bytes_ + size > max_bytes_) {
+    if (generation > generation_ && !entries_.empty()) metrics::count_cache_invalidation(true);
     entries_.clear();
     bytes_ = 0;
     generation_ = generation;
@@ -108,23 +122,27 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
     stored.body.clear();
   }
   auto [it, inserted] =
-      entries_.emplace(key, Entry{std::move(stored), route, std::move(statuses), size});
+      entries_.emplace(key, Entry{std::move(stored), route, std::move(tags), size});
   if (inserted) bytes_ += size;
 }
 
-void ResponseCache::drop_statuses(const std::vector<Id>& statuses) {
+void ResponseCache::drop(const std::vector<store::CacheTag>& tags) {
+  std::vector<store::CacheTag> sorted = tags;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  metrics::count_cache_invalidation(false);
   std::lock_guard lock(mutex_);
   ++changes_;
-  drops_.push_back(statuses);
-  if (drops_.size() > kDropsKept) drops_.pop_front();
   for (auto it = entries_.begin(); it != entries_.end();) {
-    if (intersects(it->second.statuses, statuses)) {
+    if (intersects(it->second.tags, sorted)) {
       bytes_ -= it->second.size;
       it = entries_.erase(it);
     } else {
       ++it;
     }
   }
+  drops_.push_back(std::move(sorted));
+  if (drops_.size() > kDropsKept) drops_.pop_front();
 }
 
 std::uint64_t ResponseCache::changes() {
@@ -193,14 +211,14 @@ std::pair<http::Response, std::string> ResponseCache::Flight::wait() {
 }
 
 void ResponseCache::Flight::finish(const http::Response& response, const std::string& route,
-                                   std::vector<Id> statuses) {
+                                   std::vector<store::CacheTag> tags) {
   if (!leader_) return;
   http::Response shared = response;  // one copy of the body for the cache and every waiter
   if (!shared.shared_body) {
     shared.shared_body = std::make_shared<const std::string>(std::move(shared.body));
     shared.body.clear();
   }
-  cache_->put(key_, generation_, shared, route, changes_, std::move(statuses));
+  cache_->put(key_, generation_, shared, route, changes_, std::move(tags));
   {
     std::lock_guard lock(cache_->mutex_);
     auto it = cache_->flights_.find(key_);

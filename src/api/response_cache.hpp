@@ -3,17 +3,19 @@
 // AUTHORIZED_FETCH makes them depend on the request's signature), keyed by the request target,
 // the caller's Authorization header and, outside /api/, the Accept header (content negotiation).
 //
-// Entries are tagged with the database generation (store::Database::generation) read before the
-// response was computed; an entry is served only while the generation is unchanged, so any
-// committed write (a post, a follow, a revoked token) makes every entry stale at once. Coarse,
-// but never wrong. Bounded in bytes; when full it starts over.
+// Entries are tagged with the database's cache generation (store::Database::cache_generation)
+// read before the response was computed; an entry is served only while it is unchanged, so a
+// write that does not say what it changes (an admin action, another process's write) makes every
+// entry stale at once. Coarse, but never wrong. Bounded in bytes; when full it starts over.
 //
-// Precise invalidation: a write that changes only some statuses' state (a favourite, a bookmark:
-// store/invalidation.hpp) leaves the generation alone and drops (drop_statuses) only the entries
-// that showed one of those statuses: each entry keeps the ids of the statuses loaded while it was
-// computed (store::LoadedStatuses), plus the status its path names (/api/v1/statuses/<id>...).
-// Such drops are counted (changes); an answer computed from data read before a drop that touches
-// it is not stored.
+// Precise invalidation: each entry keeps the tags (store/invalidation.hpp) noted while it was
+// computed (store::Dependencies: the statuses and accounts it loaded, the timeline it reads, the
+// signed-in viewer), plus the status its path names (/api/v1/statuses/<id>...), and "other" for
+// the routes that read more than tags say (instance, WebFinger, actor documents). A write that
+// declares the tags it changes leaves the cache generation alone and drops (drop()) only the
+// entries holding one of them. Such drops are counted (changes()); an answer computed from data
+// read before a drop that touches it is not stored. Full clears (a new cache generation) and
+// precise drops are counted for /metrics.
 //
 // Single flight: a miss is computed once. The first request that misses a key at a generation
 // computes it (Flight::leader()); requests for the same key that miss meanwhile, at the same or
@@ -35,6 +37,7 @@
 
 #include "core/ids.hpp"
 #include "http/request.hpp"
+#include "store/invalidation.hpp"
 
 namespace herd::api {
 
@@ -53,14 +56,15 @@ class ResponseCache {
   std::optional<http::Response> get(const std::string& key, std::uint64_t generation,
                                     std::string* route = nullptr);
   // Stores a 200 response computed at `generation` by the route `route`, from data read after
-  // `changes` drops (changes()), showing the statuses `statuses`.
+  // `changes` drops (changes()), read through the tags `tags` (store/invalidation.hpp).
   void put(const std::string& key, std::uint64_t generation, const http::Response& response,
-           const std::string& route = {}, std::uint64_t changes = 0, std::vector<Id> statuses = {});
+           const std::string& route = {}, std::uint64_t changes = 0,
+           std::vector<store::CacheTag> tags = {});
 
-  // After a committed write that changed only these statuses (store/invalidation.hpp): drops the
-  // entries that showed one of them.
-  void drop_statuses(const std::vector<Id>& statuses);
-  // How many drop_statuses() calls so far.
+  // After a committed write that changed only what these tags name (store/invalidation.hpp):
+  // drops the entries holding one of them.
+  void drop(const std::vector<store::CacheTag>& tags);
+  // How many drop() calls so far.
   std::uint64_t changes();
 
   // One computation of a key in progress, shared by the requests that missed it.
@@ -74,10 +78,10 @@ class ResponseCache {
     bool leader() const { return leader_; }
     // The leader's answer (and its route), once computed.
     std::pair<http::Response, std::string> wait();
-    // Leader only: stores the answer (put() for a 200), which showed `statuses`, and wakes the
+    // Leader only: stores the answer (put() for a 200), read through `tags`, and wakes the
     // waiters.
     void finish(const http::Response& response, const std::string& route,
-                std::vector<Id> statuses = {});
+                std::vector<store::CacheTag> tags = {});
 
    private:
     friend class ResponseCache;
@@ -104,14 +108,14 @@ class ResponseCache {
   struct Entry {
     http::Response response;  // body in shared_body
     std::string route;
-    std::vector<Id> statuses;  // sorted
+    std::vector<store::CacheTag> tags;  // sorted
     std::size_t size = 0;
   };
   std::unordered_map<std::string, Entry> entries_;
-  std::uint64_t changes_ = 0;  // drop_statuses() calls so far
-  // The statuses of the latest drops (changes_ - drops_.size() + 1 ... changes_), to refuse an
-  // answer computed from data read before one of them.
-  std::deque<std::vector<Id>> drops_;
+  std::uint64_t changes_ = 0;  // drop() calls so far
+  // The tags of the latest drops (changes_ - drops_.size() + 1 ... changes_), sorted, to refuse
+  // an answer computed from data read before one of them.
+  std::deque<std::vector<store::CacheTag>> drops_;
   std::unordered_map<std::string, std::shared_ptr<Flight::State>> flights_;
 };
 

@@ -39,6 +39,7 @@ Registry& registry() {
 }
 
 std::atomic<std::uint64_t> cache_hits{0}, cache_misses{0};
+std::atomic<std::uint64_t> cache_clears{0}, cache_drops{0};
 std::atomic<std::int64_t> websockets{0}, event_streams{0};
 
 std::string number(double value) {
@@ -136,6 +137,10 @@ void count_cache_lookup(bool hit) {
   ++(hit ? cache_hits : cache_misses);
 }
 
+void count_cache_invalidation(bool everything) {
+  ++(everything ? cache_clears : cache_drops);
+}
+
 StreamingConnection::StreamingConnection(std::string_view transport)
     : websocket_(transport == "websocket") {
   ++(websocket_ ? websockets : event_streams);
@@ -194,6 +199,13 @@ void render(std::string& out) {
          "Share of response cache lookups answered from the cache since start (0 before any).");
   out += "herd_response_cache_hit_ratio " +
          number(hits + misses ? double(hits) / double(hits + misses) : 0.0) + "\n";
+  header(out, "herd_response_cache_invalidations_total", "counter",
+         "Response cache invalidations, by kind: everything (a write that did not name what it "
+         "changes, or another process's write) or precise (only the answers showing it).");
+  out += "herd_response_cache_invalidations_total{kind=\"everything\"} " +
+         std::to_string(cache_clears.load()) + "\n";
+  out += "herd_response_cache_invalidations_total{kind=\"precise\"} " +
+         std::to_string(cache_drops.load()) + "\n";
   header(out, "herd_streaming_connections", "gauge",
          "Open streaming API connections, by transport.");
   out += "herd_streaming_connections{transport=\"websocket\"} " +

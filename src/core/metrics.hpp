@@ -18,6 +18,9 @@ void count_delivery(std::string_view domain, bool delivered);
 
 // One lookup in the response cache (api/response_cache.hpp).
 void count_cache_lookup(bool hit);
+// One invalidation of the response cache: everything (a write that did not say what it changes,
+// seen when the cache next stores an answer) or precise (the entries holding some tags).
+void count_cache_invalidation(bool everything);
 
 // An open streaming connection (WebSocket or event stream) while the object lives.
 class StreamingConnection {

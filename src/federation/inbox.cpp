@@ -18,6 +18,7 @@
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/federation_records.hpp"
+#include "store/invalidation.hpp"
 #include "store/media.hpp"
 #include "store/quotes.hpp"
 #include "store/relationships.hpp"
@@ -306,6 +307,8 @@ IngestResult on_delete(App& app, const json::object& activity, const store::Acco
   // Remembered as a tombstone, so that the object is not fetched or taken again (a Create or
   // Announce that arrives after its Delete); an object never seen here only for a while.
   auto remember = [&](std::string_view reason) {
+    store::Changes changes;  // no cached response reads tombstones
+    changes.add(store::tags::nothing());
     app.db->write(
         [&](store::Connection& c) { store::insert_tombstone(c, id, reason, now_unix_ms()); });
   };
@@ -331,6 +334,8 @@ IngestResult on_follow(App& app, const json::object& activity, const store::Acco
   auto result = through_service([&] { service::follow(app, actor.id, target->id, {}); });
   if (result.outcome != Outcome::accepted) return result;
   std::string follow_id = as::id_of(activity);
+  store::Changes changes;  // the follow's URI and its Accept: nothing cached responses read
+  changes.add(store::tags::nothing());
   app.db->write([&](store::Connection& c) {
     if (!follow_id.empty()) store::set_follow_uri(c, actor.id, target->id, follow_id);
     if (store::is_following(c, actor.id, target->id))

@@ -10,6 +10,7 @@
 #include "federation/resolver.hpp"
 #include "store/federation.hpp"
 #include "store/federation_records.hpp"
+#include "store/invalidation.hpp"
 
 namespace herd::federation {
 
@@ -37,6 +38,8 @@ bool queue_refresh(App& app, const store::Account& account) {
   if (account.local() || account.suspended || account.uri.empty()) return false;
   std::int64_t now = now_unix_ms();
   std::string payload = json::serialize(json::object{{"uri", account.uri}});
+  store::Changes changes;  // a job: no cached response reads it (store/invalidation.hpp)
+  changes.add(store::tags::nothing());
   return app.db->write_value([&](store::Connection& c) {
     if (store::has_job(c, kRefreshQueue, payload)) return false;
     store::insert_job(c, next_id(), kRefreshQueue, payload, now, now);
@@ -50,6 +53,10 @@ void queue_refresh_if_stale(App& app, const store::Account& account) {
 }
 
 int run_actor_refresh_jobs(App& app, std::int64_t now) {
+  // Tombstones and the jobs' bookkeeping: nothing a cached response reads. The refreshed actors
+  // drop what shows them (store_actor).
+  store::Changes changes;
+  changes.add(store::tags::nothing());
   std::int64_t last = pruned_at.load();
   if (now - last >= kPruneEveryMs && pruned_at.compare_exchange_strong(last, now))
     app.db->write([&](store::Connection& c) { store::prune_tombstones(c, now); });

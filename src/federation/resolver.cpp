@@ -15,6 +15,7 @@
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/federation_records.hpp"
+#include "store/invalidation.hpp"
 #include "text/sanitize.hpp"
 
 namespace herd::federation {
@@ -199,6 +200,7 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
   std::optional<store::Account> stored;
   std::vector<std::string> also_known_as = also_known_as_of(actor);
   std::string moved_to = as::first_id(actor, "movedTo");
+  store::Changes changes;  // what shows the account (store/invalidation.hpp), noted below
   app.db->write([&](store::Connection& c) {
     auto existing = store::find_account_by_uri(c, parsed->uri);
     if (!existing) existing = store::find_account_by_username(c, parsed->username, parsed->domain);
@@ -214,9 +216,11 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
       updated.domain = existing->domain;
       keep_known_endpoints(updated, *existing);
       store::update_remote_account(c, updated);
+      store::Changes::note(store::tags::account(updated.id));
     } else {
       parsed->id = next_id();
       store::insert_remote_account(c, *parsed);
+      store::Changes::note(store::tags::other());  // the instance's count of known domains
     }
     stored = store::find_account_by_uri(c, parsed->uri);
     if (stored) {

@@ -7,6 +7,7 @@
 #include "core/time.hpp"
 #include "federation/http_client.hpp"
 #include "store/federation.hpp"
+#include "store/invalidation.hpp"
 #include "store/preview_cards.hpp"
 #include "text/page_meta.hpp"
 
@@ -68,6 +69,10 @@ int fetch_due_preview_cards(App& app, std::int64_t now) {
   bool due = app.db->read_value(
       [&](store::Connection& c) { return store::has_due_jobs(c, kPreviewCardQueue, now); });
   if (!due) return 0;
+  // The jobs' bookkeeping changes nothing cached responses read; a card, only its status
+  // (cards are never rewritten: store::insert_card). store/invalidation.hpp
+  store::Changes changes;
+  changes.add(store::tags::nothing());
   auto jobs = app.db->write_value([&](store::Connection& c) {
     return store::claim_jobs(c, kPreviewCardQueue, now, kLockMs, 8);
   });
@@ -78,6 +83,7 @@ int fetch_due_preview_cards(App& app, std::int64_t now) {
       std::string url(payload.at("url").as_string());
       auto card = card_for(app, url);
       app.db->write([&](store::Connection& c) {
+        store::Changes::note(store::tags::status(status_id));
         if (card) store::link_status_card(c, status_id, store::insert_card(c, *card));
         store::delete_job(c, job.id);
       });

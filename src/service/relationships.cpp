@@ -5,6 +5,7 @@
 #include "service/events.hpp"
 #include "service/notifications.hpp"
 #include "store/accounts.hpp"
+#include "store/invalidation.hpp"
 #include "store/lists.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
@@ -20,6 +21,17 @@ store::Account require_account(store::Connection& c, Id id) {
   auto account = store::find_account(c, id);
   if (!account || account->suspended) not_found();
   return *account;
+}
+
+// Declares what a relationship between two accounts changes for cached responses
+// (store/invalidation.hpp): what each of them sees (follows open private statuses, blocks and mutes
+// hide, home feeds and lists follow) and their account entities (counts); the store notes the
+// feeds and counts it writes. Nobody else's view of either changes.
+void note_relationship(store::Changes& changes, Id account_id, Id target_id) {
+  for (Id id : {account_id, target_id}) {
+    changes.add(store::tags::viewer(id));
+    changes.add(store::tags::account(id));
+  }
 }
 
 // Removes an existing follow (and its effects); returns whether there was one.
@@ -49,6 +61,8 @@ void accept(App& app, store::Connection& c, const store::Follow& request) {
 
 void follow(App& app, Id account_id, Id target_id, const FollowOptions& options) {
   if (account_id == target_id) fail(ErrorKind::forbidden, "You cannot follow yourself");
+  store::Changes changes;
+  note_relationship(changes, account_id, target_id);
   app.db->write([&](store::Connection& c) {
     store::Account target = require_account(c, target_id);
     if (store::blocked_either_way(c, account_id, target_id))
@@ -81,6 +95,8 @@ void follow(App& app, Id account_id, Id target_id, const FollowOptions& options)
 }
 
 void unfollow(App& app, Id account_id, Id target_id) {
+  store::Changes changes;
+  note_relationship(changes, account_id, target_id);
   app.db->write([&](store::Connection& c) {
     require_account(c, target_id);
     if (store::find_follow(c, account_id, target_id) ||
@@ -92,6 +108,8 @@ void unfollow(App& app, Id account_id, Id target_id) {
 }
 
 void authorize_follow_request(App& app, Id target_id, Id requester_id) {
+  store::Changes changes;
+  note_relationship(changes, target_id, requester_id);
   app.db->write([&](store::Connection& c) {
     auto request = store::find_follow_request(c, requester_id, target_id);
     if (!request) not_found();
@@ -103,6 +121,8 @@ void authorize_follow_request(App& app, Id target_id, Id requester_id) {
 }
 
 void reject_follow_request(App& app, Id target_id, Id requester_id) {
+  store::Changes changes;
+  note_relationship(changes, target_id, requester_id);
   app.db->write([&](store::Connection& c) {
     record(app, c, Event(EventKind::follow_rejected).by(target_id).with_target(requester_id));
     if (!store::delete_follow_request(c, requester_id, target_id)) not_found();
@@ -111,6 +131,8 @@ void reject_follow_request(App& app, Id target_id, Id requester_id) {
 
 void block(App& app, Id account_id, Id target_id) {
   if (account_id == target_id) fail(ErrorKind::forbidden, "You cannot block yourself");
+  store::Changes changes;
+  note_relationship(changes, account_id, target_id);
   app.db->write([&](store::Connection& c) {
     require_account(c, target_id);
     // Both follows end, and (as Mastodon does) the other server hears it besides the Block, for
@@ -133,6 +155,8 @@ void block(App& app, Id account_id, Id target_id) {
 }
 
 void unblock(App& app, Id account_id, Id target_id) {
+  store::Changes changes;
+  note_relationship(changes, account_id, target_id);
   app.db->write([&](store::Connection& c) {
     require_account(c, target_id);
     if (store::delete_block(c, account_id, target_id))
@@ -146,6 +170,8 @@ void mute(App& app, Id account_id, Id target_id, bool notifications,
   std::int64_t now = now_unix_ms();
   std::optional<std::int64_t> expires;
   if (duration_seconds && *duration_seconds > 0) expires = now + *duration_seconds * 1000;
+  store::Changes changes;
+  note_relationship(changes, account_id, target_id);
   app.db->write([&](store::Connection& c) {
     require_account(c, target_id);
     store::insert_mute(c, next_id(), account_id, target_id, notifications, expires, now);
@@ -153,6 +179,8 @@ void mute(App& app, Id account_id, Id target_id, bool notifications,
 }
 
 void unmute(App& app, Id account_id, Id target_id) {
+  store::Changes changes;
+  note_relationship(changes, account_id, target_id);
   app.db->write([&](store::Connection& c) {
     require_account(c, target_id);
     store::delete_mute(c, account_id, target_id);
@@ -160,6 +188,8 @@ void unmute(App& app, Id account_id, Id target_id) {
 }
 
 void remove_from_followers(App& app, Id account_id, Id follower_id) {
+  store::Changes changes;
+  note_relationship(changes, account_id, follower_id);
   app.db->write([&](store::Connection& c) {
     require_account(c, follower_id);
     if (store::find_follow(c, follower_id, account_id))

@@ -18,6 +18,7 @@
 #include "service/statuses.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
+#include "store/invalidation.hpp"
 #include "store/media.hpp"
 #include "store/polls.hpp"
 #include "store/quotes.hpp"
@@ -77,6 +78,17 @@ void notify_rebloggers(App& app, store::Connection& c, const store::Status& stat
       notify(app, c, reblog.account_id, status.account_id, "update", status.id);
 }
 
+// Declares what an edit changes for cached responses (store/invalidation.hpp): every page showing
+// the status (they loaded it), and those that may show it now: its author's statuses and the
+// public timelines (their media filters), the timelines of its hashtags.
+void note_edited(const store::Status& status, const std::vector<std::string>& tags) {
+  store::Changes::note(store::tags::status(status.id));
+  store::Changes::note(store::tags::account_statuses(status.account_id));
+  if (status.visibility == store::Visibility::public_)
+    store::Changes::note(store::tags::public_statuses());
+  for (const auto& tag : tags) store::Changes::note(store::tags::hashtag(tag));
+}
+
 std::vector<Id> parse_media_ids(const std::vector<std::string>& texts) {
   if (texts.size() > kMaxAttachments)
     fail(ErrorKind::validation, "Validation failed: Media attachments cannot exceed 4");
@@ -98,6 +110,7 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
   validate_status_text(change.text, change.spoiler_text, !media_ids.empty());
   auto quote_policy = read_quote_policy(change.quote_approval_policy);
 
+  store::Changes changes;  // note_edited and the store say what it changes
   return app.db->write_value([&](store::Connection& c) {
     auto found = store::find_status(c, status_id);
     if (!found || found->account_id != account_id || found->reblog_of_id || !found->local)
@@ -201,6 +214,7 @@ store::Status edit_status(App& app, Id account_id, Id status_id, const StatusCha
     for (const auto& tag : formatted.tags)
       tag_ids.push_back(store::find_or_create_tag(c, tag, now));
     store::replace_tags(c, after.id, tag_ids);
+    note_edited(after, formatted.tags);
     store::insert_status_edit(c, version_of(after, media_ids, now, poll_options_of(c, after.id)));
 
     // Newly mentioned local accounts hear of it, and a direct status reaches their home feed.
@@ -235,6 +249,7 @@ bool receive_edit(App& app, const store::Status& status, const std::string& cont
                   const std::string& spoiler_text, bool sensitive,
                   const std::vector<std::string>& tags,
                   const std::vector<store::MediaAttachment>& media, std::int64_t edited_at) {
+  store::Changes changes;  // note_edited and the store say what it changes
   return app.db->write_value([&](store::Connection& c) {
     auto found = store::find_status(c, status.id);
     if (!found) return false;
@@ -269,6 +284,7 @@ bool receive_edit(App& app, const store::Status& status, const std::string& cont
     for (const auto& tag : tags)
       tag_ids.push_back(store::find_or_create_tag(c, tag, *after.edited_at));
     store::replace_tags(c, after.id, tag_ids);
+    note_edited(after, tags);
     store::insert_status_edit(c, version_of(after, media_ids_of(c, after.id), *after.edited_at));
     notify_rebloggers(app, c, after);
     notify_quoted_update(app, c, after);

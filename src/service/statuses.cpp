@@ -22,6 +22,7 @@
 #include "store/federation.hpp"
 #include "store/group_commit.hpp"
 #include "store/invalidation.hpp"
+#include "store/lists.hpp"
 #include "store/media.hpp"
 #include "store/notifications.hpp"
 #include "store/polls.hpp"
@@ -127,6 +128,19 @@ std::vector<Id> fan_out(store::Connection& c, const store::Status& status,
   return audience;
 }
 
+// Declares what a new status (or reblog) changes for cached responses, beyond what the store
+// functions writing it note themselves (store/invalidation.hpp): its hashtags' timelines, the
+// timelines of the lists holding its author, the status it quotes, the instance's counts.
+void note_posted(store::Connection& c, const store::Status& status,
+                 const std::vector<std::string>& tags, std::optional<Id> quoted = std::nullopt) {
+  for (const auto& tag : tags) store::Changes::note(store::tags::hashtag(tag));
+  if (status.visibility != store::Visibility::direct)
+    for (const auto& list : store::lists_with_member(c, status.account_id))
+      store::Changes::note(store::tags::list(list.id));
+  if (quoted) store::Changes::note(store::tags::status(*quoted));
+  store::Changes::note(store::tags::other());
+}
+
 // `status` notifications for followers who asked to be notified of the author's posts and
 // received this one (not for direct statuses or replies to others, as in Mastodon).
 void notify_subscribers(App& app, store::Connection& c, const store::Status& status,
@@ -140,6 +154,7 @@ void notify_subscribers(App& app, store::Connection& c, const store::Status& sta
 
 // Removes a status and everything hanging off it; counters follow Mastodon's counter caches.
 void remove_status(App& app, store::Connection& c, const store::Status& status) {
+  store::Changes::note(store::tags::other());  // the instance's counts (invalidation.hpp)
   stream::status_deleted(app, c, status);
   if (status.reblog_of_id) {
     store::adjust_status_counts(c, *status.reblog_of_id, 0, -1, 0);
@@ -272,21 +287,30 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     record_direct_status(app, c, status, mentioned);
     if (!input.poll) queue_preview_card(app, c, status, formatted.links);
     if (quoted) attach_quote(app, c, status, *quoted);  // before the note is serialised
+    note_posted(c, status, formatted.tags, quoted ? std::optional<Id>(quoted->id) : std::nullopt);
     record(app, c, Event(EventKind::status_posted).with_status(status));
   };
   // Concurrent posts share their transactions on SQLite (store/group_commit.hpp); a post that
   // cannot (an error, a fetch it would need) is written in its own, where errors reach the caller.
+  // Either way in a Changes scope: the write says what it changes (note_posted).
+  // (nothing(): an idempotent repeat writes nothing cached responses read).
   if (!store::run_in_group_commit(*app.db, [&] {
         federation::NoFetches no_fetches;
+        store::Changes changes;
+        changes.add(store::tags::nothing());
         app.db->write(write);
-      }))
+      })) {
+    store::Changes changes;
+    changes.add(store::tags::nothing());
     app.db->write(write);
+  }
   return status;
 }
 
 store::Status delete_status(App& app, Id account_id, Id status_id) {
   store::Status status;
   std::vector<store::MediaAttachment> media;
+  store::Changes changes;  // remove_status and the store note what it changes
   app.db->write([&](store::Connection& c) {
     auto found = store::find_status(c, status_id);
     if (!found || found->account_id != account_id) not_found();
@@ -313,10 +337,10 @@ int remove_account_statuses(App& app, store::Connection& c, Id account_id, int l
 }
 
 store::Status favourite(App& app, Id account_id, Id status_id) {
-  store::StatusChanges changes;  // its count and the viewer's state, for cached responses
+  store::Changes changes;  // its count and the viewer's state, for cached responses
   return app.db->write_value([&](store::Connection& c) {
     store::Status status = visible_original(c, account_id, status_id);
-    changes.add(status.id);
+    changes.add(store::tags::status(status.id));
     if (store::load_relationships(c, account_id, {status.account_id})[status.account_id].blocking)
       fail(ErrorKind::forbidden, "This action is not allowed");
     if (store::insert_favourite(c, next_id(), account_id, status.id, now_unix_ms())) {
@@ -329,12 +353,12 @@ store::Status favourite(App& app, Id account_id, Id status_id) {
 }
 
 store::Status unfavourite(App& app, Id account_id, Id status_id) {
-  store::StatusChanges changes;
+  store::Changes changes;
   return app.db->write_value([&](store::Connection& c) {
     auto status = store::find_status(c, status_id);
     if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
     if (!status) not_found();
-    changes.add(status->id);
+    changes.add(store::tags::status(status->id));
     if (store::delete_favourite(c, account_id, status->id)) {
       store::adjust_status_counts(c, status->id, 0, 0, -1);
       unnotify(app, c, status->account_id, account_id, "favourite", status->id);
@@ -347,22 +371,22 @@ store::Status unfavourite(App& app, Id account_id, Id status_id) {
 }
 
 store::Status bookmark(App& app, Id account_id, Id status_id) {
-  store::StatusChanges changes;
+  store::Changes changes;
   return app.db->write_value([&](store::Connection& c) {
     store::Status status = visible_original(c, account_id, status_id);
-    changes.add(status.id);
+    changes.add(store::tags::status(status.id));
     store::insert_bookmark(c, next_id(), account_id, status.id, now_unix_ms());
     return status;
   });
 }
 
 store::Status unbookmark(App& app, Id account_id, Id status_id) {
-  store::StatusChanges changes;
+  store::Changes changes;
   return app.db->write_value([&](store::Connection& c) {
     auto status = store::find_status(c, status_id);
     if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
     if (!status) not_found();
-    changes.add(status->id);
+    changes.add(store::tags::status(status->id));
     if (!store::delete_bookmark(c, account_id, status->id) && !can_see(c, account_id, *status))
       not_found();
     return *status;
@@ -377,6 +401,8 @@ store::Status reblog(App& app, Id account_id, Id status_id,
     if (*requested == store::Visibility::direct)
       fail(ErrorKind::validation, "Validation failed: Visibility is not included in the list");
   }
+  store::Changes changes;               // the store and note_posted say what it changes
+  changes.add(store::tags::nothing());  // a repeated reblog changes nothing
   return app.db->write_value([&](store::Connection& c) {
     store::Status original = visible_original(c, account_id, status_id);
     if (!can_reblog(c, account_id, original))
@@ -419,6 +445,7 @@ store::Status reblog(App& app, Id account_id, Id status_id,
     if (!store::feed_holds(c, account_id, original.id)) audience.push_back(account_id);
     store::insert_feed_entries(c, wrapper.id, audience);
     stream::status_created(app, c, wrapper, audience, {}, {});
+    note_posted(c, wrapper, {});
     notify(app, c, original.account_id, account_id, "reblog", original.id);
     record(app, c, Event(EventKind::status_posted).with_status(wrapper));
     return wrapper;
@@ -426,6 +453,8 @@ store::Status reblog(App& app, Id account_id, Id status_id,
 }
 
 store::Status unreblog(App& app, Id account_id, Id status_id) {
+  store::Changes changes;               // remove_status and the store note what it changes
+  changes.add(store::tags::nothing());  // no reblog to undo: nothing changes
   return app.db->write_value([&](store::Connection& c) {
     auto status = store::find_status(c, status_id);
     if (status && status->reblog_of_id) status = store::find_status(c, *status->reblog_of_id);
@@ -446,6 +475,8 @@ store::Status receive_status(
     App& app, const store::Status& input, const std::vector<Id>& mentioned,
     const std::vector<std::string>& tags,
     const std::function<void(store::Connection&, store::Status&)>& attach) {
+  store::Changes changes;               // the store and note_posted say what it changes
+  changes.add(store::tags::nothing());  // a status received twice changes nothing
   return app.db->write_value([&](store::Connection& c) {
     if (auto existing_id = store::find_status_id_by_uri(c, input.uri))
       if (auto existing = store::find_status(c, *existing_id)) return *existing;
@@ -483,12 +514,14 @@ store::Status receive_status(
     notify_subscribers(app, c, status, audience);
     record_direct_status(app, c, status, mentioned);
     queue_preview_card(app, c, status, text::plain_links(status.content));
+    note_posted(c, status, tags);
     return status;
   });
 }
 
 store::Status receive_reblog(App& app, Id account_id, Id status_id, const std::string& uri,
                              store::Visibility visibility) {
+  store::Changes changes;  // both writes (the store notes what they change)
   store::Status wrapper = reblog(app, account_id, status_id,
                                  visibility == store::Visibility::direct
                                      ? std::optional<std::string>("private")

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/invalidation.hpp"
 #include "store/token_holders.hpp"
 #include "store/viewer_flags.hpp"
 
@@ -51,6 +52,7 @@ Account account_from_row(const Row& r, int i = 0) {
   a.last_status_at = r.oi(i++);
   a.created_at = r.i(i++);
   a.updated_at = r.i(i++);
+  Dependencies::note(tags::account(a.id));  // what a cached response shows (invalidation.hpp)
   return a;
 }
 
@@ -209,6 +211,7 @@ void update_account_profile(Connection& c, const Account& a) {
 
 void adjust_account_counts(Connection& c, Id account_id, std::int64_t statuses,
                            std::int64_t followers, std::int64_t following) {
+  Changes::note(tags::account(account_id));  // its counts (invalidation.hpp)
   c.query(
       "UPDATE accounts SET statuses_count = CASE WHEN statuses_count + ? < 0 THEN 0 ELSE "
       "statuses_count + ? END, followers_count = CASE WHEN followers_count + ? < 0 THEN 0 ELSE "
@@ -219,6 +222,7 @@ void adjust_account_counts(Connection& c, Id account_id, std::int64_t statuses,
 }
 
 void touch_last_status_at(Connection& c, Id account_id, std::int64_t at) {
+  Changes::note(tags::account(account_id));
   c.query("UPDATE accounts SET last_status_at = ? WHERE id = ?", {Value(at), Value(account_id)});
 }
 

@@ -104,6 +104,9 @@ class Database {
   // A number that grows after every committed write (in every process sharing the database).
   // Read it BEFORE reading data: a result computed afterwards is current for that generation.
   virtual std::uint64_t generation() = 0;
+  // As generation(), for the response cache: left alone by this process's writes that reported
+  // the tags they change instead (store/invalidation.hpp); every other write moves it.
+  virtual std::uint64_t cache_generation() { return generation(); }
   virtual PoolStats pool_stats() { return {}; }
 
   template <typename F>

@@ -1,6 +1,7 @@
 #include "store/federation.hpp"
 
 #include "store/accounts.hpp"
+#include "store/invalidation.hpp"
 
 namespace herd::store {
 
@@ -129,6 +130,7 @@ void set_status_has_media(Connection& c, Id id) {
 
 void set_status_origin(Connection& c, Id id, std::string_view uri, std::string_view url, bool local,
                        Visibility visibility) {
+  Changes::note(tags::status(id));  // invalidation.hpp
   c.query("UPDATE statuses SET uri = ?, url = ?, local = ?, visibility = ? WHERE id = ?",
           {text(uri), text(url), b(local), Value(to_string(visibility)), Value(id)});
 }

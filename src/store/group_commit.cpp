@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "store/invalidation.hpp"
 
 namespace herd::store {
 
@@ -66,6 +67,7 @@ class GroupCommitDatabase final : public Database {
 
   void write(const std::function<void(Connection&)>& fn) override {
     if (group_owner == this) {
+      Changes::write_started();  // a piece that declares no tags empties the response cache
       // No savepoint of its own (they cost as much as the statements): when a write throws, and
       // its caller goes on (a refusal counted as "ignored"), the whole piece is undone and left
       // to its caller, where that write gets its own transaction.
@@ -92,6 +94,7 @@ class GroupCommitDatabase final : public Database {
 
   Dialect dialect() const override { return inner_->dialect(); }
   std::uint64_t generation() override { return inner_->generation(); }
+  std::uint64_t cache_generation() override { return inner_->cache_generation(); }
   PoolStats pool_stats() override { return inner_->pool_stats(); }
 
   // Applies the piece in the next group and waits for it; false when it is left to the caller.
@@ -129,6 +132,7 @@ class GroupCommitDatabase final : public Database {
 
   void apply(const std::vector<Piece*>& group) {
     try {
+      Changes collected{Changes::Collector{}};  // the tags the pieces declare
       inner_->write([&](Connection& c) {
         group_owner = this;
         group_connection = &c;

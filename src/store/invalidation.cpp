@@ -1,6 +1,7 @@
 #include "store/invalidation.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <mutex>
 
@@ -8,72 +9,129 @@ namespace herd::store {
 
 namespace {
 
-thread_local StatusChanges* current_changes = nullptr;
-thread_local LoadedStatuses* current_loaded = nullptr;
+thread_local Changes* current_changes = nullptr;  // the outermost scope
+thread_local int declaring_scopes = 0;            // scopes alive that declare (not collectors)
+thread_local Dependencies* current_dependencies = nullptr;
 
 std::mutex listener_mutex;
-StatusChangeListener* listener = nullptr;  // guarded by listener_mutex
+ChangeListener* listener = nullptr;  // guarded by listener_mutex
+
+// Snowflake ids stay below 2^57 until 2039; a kind in the top 7 bits keeps tags of different
+// kinds apart (a status's tag is its id, kind 0).
+CacheTag kind(std::uint64_t k, std::uint64_t value) {
+  return (k << 57) ^ (value & ((std::uint64_t{1} << 57) - 1));
+}
 
 }  // namespace
 
-StatusChanges::StatusChanges() : outer_(current_changes) {
+namespace tags {
+CacheTag status(Id status_id) {
+  return kind(0, static_cast<std::uint64_t>(status_id));
+}
+CacheTag account(Id account_id) {
+  return kind(1, static_cast<std::uint64_t>(account_id));
+}
+CacheTag home_feed(Id account_id) {
+  return kind(2, static_cast<std::uint64_t>(account_id));
+}
+CacheTag list(Id list_id) {
+  return kind(3, static_cast<std::uint64_t>(list_id));
+}
+CacheTag viewer(Id account_id) {
+  return kind(4, static_cast<std::uint64_t>(account_id));
+}
+CacheTag account_statuses(Id account_id) {
+  return kind(5, static_cast<std::uint64_t>(account_id));
+}
+CacheTag public_statuses() {
+  return kind(6, 0);
+}
+CacheTag hashtag(std::string_view name) {
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char ch : name)  // ASCII case folded: a name matched either way gets one tag
+    hash = (hash ^ static_cast<unsigned char>(std::tolower(ch))) * 1099511628211ULL;
+  return kind(7, hash);
+}
+CacheTag other() {
+  return kind(8, 0);
+}
+CacheTag nothing() {
+  return kind(9, 0);
+}
+}  // namespace tags
+
+Changes::Changes() : outer_(current_changes) {
+  if (!outer_) current_changes = this;
+  ++declaring_scopes;
+}
+
+Changes::Changes(Collector) : outer_(current_changes), declares_(false) {
   if (!outer_) current_changes = this;
 }
 
-StatusChanges::~StatusChanges() {
+Changes::~Changes() {
   if (!outer_) current_changes = nullptr;
+  if (declares_) --declaring_scopes;
 }
 
-void StatusChanges::add(Id status_id) {
+void Changes::add(CacheTag tag) {
   if (outer_)
-    outer_->add(status_id);
+    outer_->add(tag);
   else
-    statuses_.push_back(status_id);
+    tags_.push_back(tag);
 }
 
-bool StatusChanges::report_commit() {
-  StatusChanges* changes = current_changes;
-  if (!changes || changes->statuses_.empty()) return false;
+void Changes::note(CacheTag tag) {
+  if (current_changes) current_changes->add(tag);
+}
+
+void Changes::write_started() {
+  if (current_changes && declaring_scopes == 0) current_changes->everything_ = true;
+}
+
+bool Changes::report_commit() {
+  Changes* changes = current_changes;
+  if (!changes || changes->everything_ || changes->tags_.empty()) return false;
   std::lock_guard lock(listener_mutex);
   if (!listener) return false;
   try {
-    (*listener)(changes->statuses_);
+    (*listener)(changes->tags_);
   } catch (const std::exception&) {
-    return false;  // then the generation moves: every cached response is dropped
+    return false;  // then the cache generation moves: every cached response is dropped
   }
   return true;
 }
 
-StatusChangeListening::StatusChangeListening(StatusChangeListener function) {
+ChangeListening::ChangeListening(ChangeListener function) {
   std::lock_guard lock(listener_mutex);
   delete listener;
-  listener = new StatusChangeListener(std::move(function));
+  listener = new ChangeListener(std::move(function));
 }
 
-StatusChangeListening::~StatusChangeListening() {
+ChangeListening::~ChangeListening() {
   std::lock_guard lock(listener_mutex);
   delete listener;
   listener = nullptr;
 }
 
-LoadedStatuses::LoadedStatuses() : outer_(current_loaded) {
-  current_loaded = this;
+Dependencies::Dependencies() : outer_(current_dependencies) {
+  current_dependencies = this;
 }
 
-LoadedStatuses::~LoadedStatuses() {
-  current_loaded = outer_;
-  if (outer_) outer_->ids_.insert(outer_->ids_.end(), ids_.begin(), ids_.end());
+Dependencies::~Dependencies() {
+  current_dependencies = outer_;
+  if (outer_) outer_->tags_.insert(outer_->tags_.end(), tags_.begin(), tags_.end());
 }
 
-std::vector<Id> LoadedStatuses::ids() const {
-  std::vector<Id> out = ids_;
+std::vector<CacheTag> Dependencies::tags() const {
+  std::vector<CacheTag> out = tags_;
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
-void LoadedStatuses::note(Id status_id) {
-  if (current_loaded) current_loaded->ids_.push_back(status_id);
+void Dependencies::note(CacheTag tag) {
+  if (current_dependencies) current_dependencies->tags_.push_back(tag);
 }
 
 }  // namespace herd::store

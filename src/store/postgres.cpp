@@ -139,8 +139,9 @@ class PostgresDatabase final : public Database {
   // Writes by this process count at once (read-your-writes); writes by other processes sharing
   // the database are seen through the shared sequence, read at most every kPollMs. The values this
   // process took from the sequence itself are left out of what it reads there, so that its own
-  // writes do not count twice, and its writes reported as status changes only (invalidation.hpp)
-  // not at all.
+  // writes do not count twice. cache_generation() leaves out this process's writes reported to
+  // its response cache as precise changes (invalidation.hpp, precise_); every other process sees
+  // them as any write.
   std::uint64_t generation() override {
     auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     auto last = polled_at_.load(std::memory_order_acquire);
@@ -158,6 +159,11 @@ class PostgresDatabase final : public Database {
       if (others > shared_.load(std::memory_order_acquire))
         shared_.store(others, std::memory_order_release);
     }
+    return shared_.load(std::memory_order_acquire) + local_.load(std::memory_order_acquire) +
+           precise_.load(std::memory_order_acquire);
+  }
+  std::uint64_t cache_generation() override {
+    generation();  // polls for other processes' writes
     return shared_.load(std::memory_order_acquire) + local_.load(std::memory_order_acquire);
   }
 
@@ -187,7 +193,11 @@ class PostgresDatabase final : public Database {
     }
     if (!versioned) return;
     // After the commit, so that a reader who sees the new generation also sees the data.
-    if (!StatusChanges::report_commit()) local_.fetch_add(1, std::memory_order_acq_rel);
+    // Reported to the response cache as precise changes, or every cached response is stale.
+    if (Changes::report_commit())
+      precise_.fetch_add(1, std::memory_order_acq_rel);
+    else
+      local_.fetch_add(1, std::memory_order_acq_rel);
     std::lock_guard lock(sequence_mutex_);  // other processes see every write as any other
     auto taken = lease.connection->query("SELECT nextval('herd_write_generation')", {});
     own_values_.push_back(static_cast<std::uint64_t>(taken.front().i(0)));
@@ -246,7 +256,7 @@ class PostgresDatabase final : public Database {
   }
 
   static constexpr long long kPollMs = 2;
-  std::atomic<std::uint64_t> local_{0}, shared_{0};
+  std::atomic<std::uint64_t> local_{0}, shared_{0}, precise_{0};
   static constexpr std::size_t kOwnValuesKept = 4096;
   std::mutex sequence_mutex_;
   std::vector<std::uint64_t> own_values_;  // taken from the sequence, above the last value read

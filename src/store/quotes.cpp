@@ -1,5 +1,7 @@
 #include "store/quotes.hpp"
 
+#include "store/invalidation.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -101,6 +103,7 @@ std::optional<Quote> delete_quote_of_status(Connection& c, Id status_id) {
 }
 
 void adjust_quotes_count(Connection& c, Id status_id, std::int64_t delta) {
+  Changes::note(tags::status(status_id));  // invalidation.hpp
   c.query(
       "UPDATE statuses SET quotes_count = CASE WHEN quotes_count + ? < 0 THEN 0 ELSE "
       "quotes_count + ? END WHERE id = ?",

@@ -1,5 +1,7 @@
 #include "store/relationships.hpp"
 
+#include "store/invalidation.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -246,6 +248,7 @@ std::vector<Id> local_follower_ids(Connection& c, Id target_id) {
 
 void merge_into_home_feed(Connection& c, Id follower_id, Id target_id, bool show_reblogs,
                           int limit) {
+  Changes::note(tags::home_feed(follower_id));  // invalidation.hpp
   c.query(
       "INSERT INTO home_feed (account_id, status_id) SELECT ?, id FROM statuses WHERE "
       "account_id = ? AND visibility IN ('public', 'unlisted', 'private') AND "

@@ -194,8 +194,11 @@ class SqliteDatabase final : public Database {
     try {
       fn(*writer_);
       writer_->exec_script("COMMIT");
-      if (versioned && !StatusChanges::report_commit())
+      if (versioned) {
+        // Reported to the response cache as precise changes, or every cached response is stale.
+        if (!Changes::report_commit()) cache_generation_.fetch_add(1, std::memory_order_release);
         generation_.fetch_add(1, std::memory_order_release);
+      }
     } catch (...) {
       try {
         writer_->exec_script("ROLLBACK");
@@ -224,7 +227,10 @@ class SqliteDatabase final : public Database {
         auto result = writer_->query("PRAGMA data_version", {});
         std::int64_t version = result.empty() ? 0 : result.front().i(0);
         if (version != data_version_) {
-          if (data_version_ != 0) generation_.fetch_add(1, std::memory_order_release);
+          if (data_version_ != 0) {  // another process wrote: stale everywhere
+            cache_generation_.fetch_add(1, std::memory_order_release);
+            generation_.fetch_add(1, std::memory_order_release);
+          }
           data_version_ = version;
         }
       } catch (const std::exception&) {
@@ -233,8 +239,14 @@ class SqliteDatabase final : public Database {
     }
     return generation_.load(std::memory_order_acquire);
   }
+  std::uint64_t cache_generation() override {
+    generation();  // polls for other processes' writes
+    return cache_generation_.load(std::memory_order_acquire);
+  }
 
  private:
+  // cache_generation_ first: a reader that sees generation_ moved sees cache_generation_ too.
+  std::atomic<std::uint64_t> cache_generation_{1};
   std::atomic<std::uint64_t> generation_{1};
   std::atomic<std::int64_t> last_check_ms_{0};
   std::int64_t data_version_ = 0;  // guarded by write_mutex_

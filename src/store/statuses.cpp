@@ -50,7 +50,7 @@ Status status_from_row(const Row& r) {
   s.quote_policy = r.s(i++);
   s.quote_policy_manual = r.s(i++);
   s.quotes_count = r.i(i++);
-  LoadedStatuses::note(s.id);  // what a cached response shows (invalidation.hpp)
+  Dependencies::note(tags::status(s.id));  // what a cached response shows (invalidation.hpp)
   return s;
 }
 
@@ -90,6 +90,7 @@ std::unordered_set<Id> ids_among(Connection& c, const std::string& sql_head, Id 
 
 std::vector<StatusEntry> page_status_entries(Connection& c, const char* table, Id account_id,
                                              const PageQuery& page) {
+  Dependencies::note(tags::account_statuses(account_id));  // invalidation.hpp
   std::vector<Value> params{Value(account_id)};
   std::string where = "account_id = ?";
   std::string tail = page_sql(page, "id", where, params);
@@ -132,6 +133,15 @@ std::vector<Status> find_statuses(Connection& c, const std::vector<Id>& ids) {
 }
 
 void insert_status(Connection& c, const Status& s) {
+  // What shows a new status without having loaded it (invalidation.hpp): its author's statuses,
+  // the public timelines, the thread it replies to (the parent's context and its ancestors',
+  // which load the parent); the rest (feeds, counts, hashtags) is noted where it is written.
+  Changes::note(tags::status(s.id));
+  Changes::note(tags::account_statuses(s.account_id));
+  if (s.visibility == Visibility::public_ && !s.reblog_of_id)
+    Changes::note(tags::public_statuses());
+  if (s.in_reply_to_id) Changes::note(tags::status(*s.in_reply_to_id));
+  if (s.reblog_of_id) Changes::note(tags::status(*s.reblog_of_id));
   c.query(
       "INSERT INTO statuses (id, account_id, uri, url, local, text, content, spoiler_text, "
       "sensitive, "
@@ -166,6 +176,7 @@ void insert_status(Connection& c, const Status& s) {
 }
 
 void delete_status(Connection& c, Id id) {
+  Changes::note(tags::status(id));  // every cached response showing it loaded it
   std::vector<Value> params{Value(id)};
   c.query("DELETE FROM mentions WHERE status_id = ?", params);
   c.query("DELETE FROM statuses_tags WHERE status_id = ?", params);
@@ -179,6 +190,7 @@ void delete_status(Connection& c, Id id) {
 
 void adjust_status_counts(Connection& c, Id status_id, std::int64_t replies, std::int64_t reblogs,
                           std::int64_t favourites) {
+  Changes::note(tags::status(status_id));
   c.query(
       "UPDATE statuses SET "
       "replies_count = CASE WHEN replies_count + ? < 0 THEN 0 ELSE replies_count + ? END, "
@@ -612,6 +624,7 @@ std::vector<Id> not_hiding(Connection& c, const std::vector<Id>& candidates,
 }
 
 void insert_feed_entries(Connection& c, Id status_id, const std::vector<Id>& account_ids) {
+  for (Id id : account_ids) Changes::note(tags::home_feed(id));  // invalidation.hpp
   // Batched multi-row inserts keep large fan-outs to a few statements.
   constexpr std::size_t kBatch = 200;
   for (std::size_t start = 0; start < account_ids.size(); start += kBatch) {
@@ -634,6 +647,7 @@ bool feed_holds(Connection& c, Id account_id, Id status_id) {
 }
 
 void remove_author_from_feed(Connection& c, Id account_id, Id author_id) {
+  Changes::note(tags::home_feed(account_id));
   c.query(
       "DELETE FROM home_feed WHERE account_id = ? AND status_id IN (SELECT s.id FROM statuses s "
       "LEFT JOIN statuses r ON r.id = s.reblog_of_id WHERE s.account_id = ? OR r.account_id = ?)",
@@ -655,6 +669,7 @@ void hide_authors(const std::vector<Id>& hidden, std::string& from, std::string&
 
 std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
                                    const PageQuery& page, const std::vector<Id>& not_by) {
+  Dependencies::note(tags::home_feed(account_id));  // invalidation.hpp
   std::vector<Value> params{Value(account_id)};
   std::string where = "h.account_id = ?";
   where += not_in("s.account_id", not_by, params);
@@ -673,6 +688,7 @@ std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int lim
 
 std::vector<Status> page_list_timeline(Connection& c, Id list_id, const std::vector<Id>& hidden,
                                        const PageQuery& page) {
+  Dependencies::note(tags::list(list_id));  // invalidation.hpp
   std::vector<Value> params{Value(list_id)};
   std::string where =
       "s.account_id IN (SELECT account_id FROM list_accounts WHERE list_id = ?) AND s.visibility "
@@ -706,6 +722,7 @@ std::string public_from(Connection& c) {
 
 std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilter& filter,
                                          const std::vector<Id>& hidden, const PageQuery& page) {
+  Dependencies::note(tags::public_statuses());  // invalidation.hpp
   std::vector<Value> params;
   std::string where = public_conditions(filter, hidden, params);
   // Replies to other accounts stay out of the public timeline, as in Mastodon.
@@ -716,6 +733,8 @@ std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilt
 std::vector<Status> page_tag_timeline(Connection& c, const TagQuery& tags,
                                       const PublicTimelineFilter& filter,
                                       const std::vector<Id>& hidden, const PageQuery& page) {
+  // A status it shows has one of `any` (invalidation.hpp).
+  for (const auto& name : tags.any) Dependencies::note(herd::store::tags::hashtag(name));
   if (tags.any.empty()) return {};
   std::vector<Value> params;
   std::string where = public_conditions(filter, hidden, params);

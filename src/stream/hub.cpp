@@ -63,6 +63,7 @@ class StreamingDatabase final : public store::Database, public store::PieceObser
 
   store::Dialect dialect() const override { return inner_->dialect(); }
   std::uint64_t generation() override { return inner_->generation(); }
+  std::uint64_t cache_generation() override { return inner_->cache_generation(); }
   store::PoolStats pool_stats() override { return inner_->pool_stats(); }
 
   // Group commit (store/group_commit.hpp): the events of a piece rolled back are dropped.

@@ -112,14 +112,29 @@ TEST(ResponseCachePrecise, DropsOnlyTheAnswersThatShowAChangedStatus) {
   cache.join(home, 5).finish(answer("[10,20]"), "home", {20, 10});
   cache.join(other, 5).finish(answer("[11]"), "home", {11});
   cache.join(status, 5).finish(answer("{}"), "context", {31});  // its path names status 30
-  cache.drop_statuses({20});
+  cache.drop({20});
   EXPECT_FALSE(cache.get(home, 5)) << "it showed status 20";
   EXPECT_TRUE(cache.get(other, 5));
   EXPECT_TRUE(cache.get(status, 5));
-  cache.drop_statuses({30, 99});
+  cache.drop({30, 99});
   EXPECT_FALSE(cache.get(status, 5)) << "its path names status 30";
   EXPECT_TRUE(cache.get(other, 5));
   EXPECT_EQ(cache.changes(), 2u);
+}
+
+TEST(ResponseCachePrecise, RoutesWithoutFinerTagsAreTaggedOther) {
+  api::ResponseCache cache(1 << 20);
+  const std::string instance = "/api/v1/instance\n";
+  const std::string home = "/api/v1/timelines/home\nBearer a";
+  cache.join(instance, 5).finish(answer("{}"), "instance");
+  cache.join(home, 5).finish(answer("[]"), "home", {store::tags::home_feed(7)});
+  cache.drop({store::tags::home_feed(8)});
+  EXPECT_TRUE(cache.get(home, 5)) << "another account's feed";
+  cache.drop({store::tags::other()});
+  EXPECT_FALSE(cache.get(instance, 5)) << "the instance reads more than tags say";
+  EXPECT_TRUE(cache.get(home, 5));
+  cache.drop({store::tags::home_feed(7)});
+  EXPECT_FALSE(cache.get(home, 5));
 }
 
 TEST(ResponseCachePrecise, AnAnswerReadBeforeADropThatTouchesItIsNotStored) {
@@ -128,7 +143,7 @@ TEST(ResponseCachePrecise, AnAnswerReadBeforeADropThatTouchesItIsNotStored) {
   const std::string other = "/api/v1/timelines/home\nBearer b";
   auto touched = cache.join(home, 5);  // computing from data read now...
   auto untouched = cache.join(other, 5);
-  cache.drop_statuses({20});  // ...when a write changes status 20
+  cache.drop({20});  // ...when a write changes status 20
   auto waiter = cache.join(home, 5);
   EXPECT_TRUE(waiter.leader()) << "a miss after the drop does not wait for an older computation";
   touched.finish(answer("[old 20]"), "home", {10, 20});
@@ -139,7 +154,7 @@ TEST(ResponseCachePrecise, AnAnswerReadBeforeADropThatTouchesItIsNotStored) {
   EXPECT_EQ(cache.get(home, 5)->payload(), "[new 20]");
   // Older than every drop the cache remembers: not stored, whatever it showed.
   auto ancient = cache.join("/api/v1/timelines/public\n", 5);
-  for (Id i = 0; i < 300; ++i) cache.drop_statuses({1000 + i});
+  for (Id i = 0; i < 300; ++i) cache.drop({static_cast<store::CacheTag>(1000 + i)});
   ancient.finish(answer("[]"), "public", {1});
   EXPECT_FALSE(cache.get("/api/v1/timelines/public\n", 5));
 }

@@ -1,16 +1,20 @@
-// Precise invalidation (store/invalidation.hpp) on both engines: a write in a StatusChanges scope
-// is reported to the listener instead of moving the generation, in this process only; another
-// process on the same database sees it as any write. PostgreSQL when HERD_TEST_POSTGRES_URL is set.
+// Precise invalidation (store/invalidation.hpp) on both engines: a write in a Changes scope is
+// reported to the listener instead of moving the cache generation (the generation moves), in this
+// process only; another process on the same database sees it as any write; in a group commit, a
+// piece that declares nothing makes the shared commit move the cache generation. PostgreSQL when
+// HERD_TEST_POSTGRES_URL is set.
 #include "store/invalidation.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include "../fresh_database.hpp"
 #include "core/ids.hpp"
 #include "store/database.hpp"
+#include "store/group_commit.hpp"
 #include "store/statuses.hpp"
 
 using namespace herd;
@@ -18,7 +22,7 @@ using namespace herd::store;
 
 namespace {
 
-class StatusChangesTest : public ::testing::TestWithParam<std::string> {
+class ChangesTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     url = herd::testing::fresh_database_url(GetParam(), "herd_invalidation");
@@ -30,9 +34,9 @@ class StatusChangesTest : public ::testing::TestWithParam<std::string> {
   // 100 ms, PostgreSQL every 2 ms).
   std::uint64_t settled_generation(Database& database) {
     std::this_thread::sleep_for(std::chrono::milliseconds(120));
-    database.generation();
+    database.cache_generation();
     std::this_thread::sleep_for(std::chrono::milliseconds(120));
-    return database.generation();
+    return database.cache_generation();
   }
   Status write_status() {
     Status s;
@@ -55,80 +59,120 @@ void touch(Connection& c, Id status_id) {
 
 }  // namespace
 
-TEST_P(StatusChangesTest, WithoutAListenerAScopedWriteMovesTheGeneration) {
+TEST_P(ChangesTest, WithoutAListenerAScopedWriteMovesTheCacheGeneration) {
   Status s = write_status();
   std::uint64_t before = settled_generation(*db);
   {
-    StatusChanges changes;
+    Changes changes;
     db->write([&](Connection& c) {
-      changes.add(s.id);
+      changes.add(tags::status(s.id));
       touch(c, s.id);
     });
   }
-  EXPECT_GT(db->generation(), before);
+  EXPECT_GT(db->cache_generation(), before);
 }
 
-TEST_P(StatusChangesTest, AScopedWriteIsReportedInsteadOfMovingTheGeneration) {
+TEST_P(ChangesTest, AScopedWriteIsReportedInsteadOfMovingTheCacheGeneration) {
   Status s = write_status();
-  std::vector<std::vector<Id>> reported;
-  StatusChangeListening listening([&](const std::vector<Id>& ids) { reported.push_back(ids); });
+  std::vector<std::vector<CacheTag>> reported;
+  ChangeListening listening([&](const std::vector<CacheTag>& ids) { reported.push_back(ids); });
   std::uint64_t before = settled_generation(*db);
+  std::uint64_t generation = db->generation();
   {
-    StatusChanges changes;
+    Changes changes;
     db->write([&](Connection& c) {
-      changes.add(s.id);
+      changes.add(tags::status(s.id));
       touch(c, s.id);
     });
   }
   ASSERT_EQ(reported.size(), 1u);
-  EXPECT_EQ(reported[0], std::vector<Id>{s.id});
+  EXPECT_EQ(reported[0], std::vector<CacheTag>{tags::status(s.id)});
+  EXPECT_GT(db->generation(), generation) << "the generation moves on every write";
   EXPECT_EQ(settled_generation(*db), before)
       << "this process's own scoped write is not read back from the shared sequence";
 
-  // A rolled-back write reports nothing; a write that named nothing moves the generation.
+  // Store functions note what they write into the current scope.
   {
-    StatusChanges changes;
+    Changes changes;
+    db->write([&](Connection& c) { adjust_status_counts(c, s.id, 1, 0, 0); });
+  }
+  ASSERT_EQ(reported.size(), 2u);
+  EXPECT_EQ(reported[1], std::vector<CacheTag>{tags::status(s.id)});
+  EXPECT_EQ(db->cache_generation(), before);
+
+  // A rolled-back write reports nothing; a write that named nothing moves the cache generation.
+  {
+    Changes changes;
     EXPECT_THROW(db->write([&](Connection& c) {
-      changes.add(s.id);
+      changes.add(tags::status(s.id));
       touch(c, s.id);
       throw std::runtime_error("no");
     }),
                  std::runtime_error);
   }
-  EXPECT_EQ(reported.size(), 1u);
-  EXPECT_EQ(db->generation(), before);
+  EXPECT_EQ(reported.size(), 2u);
+  EXPECT_EQ(db->cache_generation(), before);
   {
-    StatusChanges changes;
+    Changes changes;
     db->write([&](Connection& c) { touch(c, s.id); });
   }
-  EXPECT_EQ(reported.size(), 1u);
-  std::uint64_t after_unnamed = db->generation();
+  EXPECT_EQ(reported.size(), 2u);
+  std::uint64_t after_unnamed = db->cache_generation();
   EXPECT_GT(after_unnamed, before);
-  // Outside a scope, every write moves the generation, once (not again when read back).
+  // Outside a scope, every write moves the cache generation, once (not again when read back).
   db->write([&](Connection& c) { touch(c, s.id); });
-  std::uint64_t after_plain = db->generation();
+  std::uint64_t after_plain = db->cache_generation();
   EXPECT_GT(after_plain, after_unnamed);
   EXPECT_EQ(settled_generation(*db), after_plain);
 }
 
-TEST_P(StatusChangesTest, AnotherProcessSeesAScopedWriteAsAnyWrite) {
+TEST(ChangesGroupCommit, APieceThatDeclaresNothingMovesTheCacheGeneration) {
+  std::string url = herd::testing::fresh_database_url("sqlite", "herd_changes_group");
+  auto db = attach_group_commit(open_database(url, 2));
+  migrate(*db);
+  std::vector<std::vector<CacheTag>> reported;
+  ChangeListening listening([&](const std::vector<CacheTag>& ids) { reported.push_back(ids); });
+  Id declared = next_id(), undeclared = next_id();
+  auto insert = [&](Id id) {
+    Status s;
+    s.id = id;
+    s.account_id = 1;
+    s.uri = "https://example.test/s/" + std::to_string(id);
+    s.created_at = 1;
+    db->write([&](Connection& c) { insert_status(c, s); });
+  };
+  std::uint64_t before = db->cache_generation();
+  ASSERT_TRUE(run_in_group_commit(*db, [&] {
+    Changes changes;
+    insert(declared);
+  }));
+  ASSERT_EQ(reported.size(), 1u) << "a piece in a scope of its own is reported";
+  EXPECT_NE(std::find(reported[0].begin(), reported[0].end(), tags::status(declared)),
+            reported[0].end());
+  EXPECT_EQ(db->cache_generation(), before);
+  ASSERT_TRUE(run_in_group_commit(*db, [&] { insert(undeclared); }));
+  EXPECT_EQ(reported.size(), 1u) << "a piece without a scope is not reported";
+  EXPECT_GT(db->cache_generation(), before);
+}
+
+TEST_P(ChangesTest, AnotherProcessSeesAScopedWriteAsAnyWrite) {
   Status s = write_status();
   auto other = open_database(url, 2);  // as another process on the same database
   std::uint64_t seen_by_other = settled_generation(*other);
-  std::vector<Id> reported;
-  StatusChangeListening listening([&](const std::vector<Id>& ids) { reported = ids; });
+  std::vector<CacheTag> reported;
+  ChangeListening listening([&](const std::vector<CacheTag>& ids) { reported = ids; });
   {
-    StatusChanges changes;
+    Changes changes;
     db->write([&](Connection& c) {
-      changes.add(s.id);
+      changes.add(tags::status(s.id));
       touch(c, s.id);
     });
   }
-  EXPECT_EQ(reported, std::vector<Id>{s.id});
+  EXPECT_EQ(reported, std::vector<CacheTag>{tags::status(s.id)});
   EXPECT_GT(settled_generation(*other), seen_by_other);
 }
 
-TEST(LoadedStatuses, CollectsTheStatusesLoadedOnThisThread) {
+TEST(Dependencies, CollectTheStatusesLoadedOnThisThread) {
   std::string url = herd::testing::fresh_database_url("sqlite", "herd_loaded");
   auto db = open_database(url, 2);
   migrate(*db);
@@ -143,16 +187,17 @@ TEST(LoadedStatuses, CollectsTheStatusesLoadedOnThisThread) {
       insert_status(c, s);
     }
   });
-  LoadedStatuses outer;
+  Dependencies outer;
   {
-    LoadedStatuses inner;
+    Dependencies inner;
     db->read([&](Connection& c) { find_statuses(c, {ids[2], ids[0]}); });
     db->read([&](Connection& c) { find_status(c, ids[0]); });
-    EXPECT_EQ(inner.ids(), (std::vector<Id>{ids[0], ids[2]}));
+    EXPECT_EQ(inner.tags(), (std::vector<CacheTag>{tags::status(ids[0]), tags::status(ids[2])}));
   }
   std::thread([&] { db->read([&](Connection& c) { find_status(c, ids[1]); }); }).join();
-  EXPECT_EQ(outer.ids(), (std::vector<Id>{ids[0], ids[2]})) << "another thread's loads are its own";
+  EXPECT_EQ(outer.tags(), (std::vector<CacheTag>{tags::status(ids[0]), tags::status(ids[2])}))
+      << "another thread's loads are its own";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StatusChangesTest, ::testing::Values("sqlite", "postgres"),
+INSTANTIATE_TEST_SUITE_P(Backends, ChangesTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
