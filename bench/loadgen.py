@@ -147,14 +147,17 @@ METRICS_TOKEN = "loadgen-" + os.urandom(8).hex()
 
 
 def cache_lookups():
-    """(hits, misses) of herd's response cache so far, from /metrics (a server started by --herd)."""
+    """(hits, misses, full clears, precise invalidations) of herd's response cache so far, from
+    /metrics (a server started by --herd)."""
     if not server:
         return None
     c = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     c.request("GET", "/metrics", headers={"Authorization": "Bearer " + METRICS_TOKEN})
     text = c.getresponse().read().decode()
     found = dict(re.findall(r'herd_response_cache_lookups_total\{result="(hit|miss)"\} (\S+)', text))
-    return int(float(found.get("hit", 0))), int(float(found.get("miss", 0)))
+    found.update(re.findall(r'herd_response_cache_invalidations_total\{kind="(everything|precise)"\} (\S+)',
+                            text))
+    return tuple(int(float(found.get(k, 0))) for k in ("hit", "miss", "everything", "precise"))
 
 
 def start_server(limited):
@@ -567,9 +570,10 @@ if samples:
     print(f"second half of the run: RSS {min(s[1] for s in tail)}-{max(s[1] for s in tail)} MiB, "
           f"open fds {min(s[2] for s in tail)}-{max(s[2] for s in tail)}")
 if lookups_before and lookups_after:
-    hits, misses = (lookups_after[i] - lookups_before[i] for i in (0, 1))
+    hits, misses, clears, precise = (lookups_after[i] - lookups_before[i] for i in range(4))
     print(f"response cache during the run: {hits} hits, {misses} misses "
-          f"(hit ratio {hits / max(1, hits + misses):.2f})")
+          f"(hit ratio {hits / max(1, hits + misses):.2f}); invalidations: {clears} of everything, "
+          f"{precise} precise")
 if log_path:  # herd's own timing of the same requests (its log line per request)
     with open(log_path, "rb") as f:
         f.seek(log_offset)

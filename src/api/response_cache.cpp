@@ -62,7 +62,8 @@ bool ResponseCache::cacheable(const http::Request& request) const {
   if (actor_documents_ && starts("/users/") && p.size() > 7 &&
       p.find('/', 7) == std::string::npos && asks_activity_json(request))
     return true;
-  if (starts("/api/v1/timelines/")) return true;
+  // Not the trending-link timeline: whether a link trends changes with time alone.
+  if (starts("/api/v1/timelines/")) return !starts("/api/v1/timelines/link");
   if (starts("/api/v1/statuses/")) return true;
   if (p == "/api/v1/instance" || p == "/api/v2/instance") return true;
   if (starts("/api/v1/accounts/") && p.size() > 9 && p.compare(p.size() - 9, 9, "/statuses") == 0)

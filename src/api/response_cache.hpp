@@ -1,7 +1,8 @@
-// A cache of whole GET responses for read-heavy endpoints (timelines, statuses, account
-// statuses, instance, WebFinger, and local actor documents asked as ActivityPub JSON unless
-// AUTHORIZED_FETCH makes them depend on the request's signature), keyed by the request target,
-// the caller's Authorization header and, outside /api/, the Accept header (content negotiation).
+// A cache of whole GET responses for read-heavy endpoints (timelines but the trending-link one,
+// statuses, account statuses, instance, WebFinger, and local actor documents asked as ActivityPub
+// JSON unless AUTHORIZED_FETCH makes them depend on the request's signature), keyed by the request
+// target, the caller's Authorization header and, outside /api/, the Accept header (content
+// negotiation).
 //
 // Entries are tagged with the database's cache generation (store::Database::cache_generation)
 // read before the response was computed; an entry is served only while it is unchanged, so a

@@ -102,6 +102,8 @@ TEST(ResponseCacheRules, FederationDocumentsAreCachedByTheirAcceptHeader) {
   api::ResponseCache signed_fetch(1 << 20, false);  // AUTHORIZED_FETCH: every fetch is checked
   EXPECT_FALSE(signed_fetch.cacheable(get("/users/alice", "application/activity+json")));
   EXPECT_TRUE(signed_fetch.cacheable(get("/api/v1/timelines/public")));
+  EXPECT_FALSE(signed_fetch.cacheable(get("/api/v1/timelines/link")))
+      << "whether a link trends changes with time alone";
 }
 
 TEST(ResponseCachePrecise, DropsOnlyTheAnswersThatShowAChangedStatus) {
