@@ -3,7 +3,9 @@
 tests/data/federation (captured from snac, GoToSocial and Fedify), the string literals of the unit
 tests, the XSS payloads of tests/e2e, and media heads made by ffmpeg. Run once when fixtures
 change; the corpora are committed. Files are named by the SHA-1 of their content, as libFuzzer
-names what it adds."""
+names what it adds. What the fuzzing campaigns found is merged in beside them (new edges only, so
+that the corpora stay small):
+    build-fuzz/fuzz_T -merge=1 -use_counters=0 fuzz/corpus/T build-fuzz/work/T"""
 import ast
 import hashlib
 import json
