@@ -200,6 +200,7 @@ while not stop.is_set():
             _, public = reader.call("GET", "/api/v1/timelines/public?limit=40&max_id=" +
                                     (min(recent) if recent else ""))
             recent = [s["id"] for s in public or [] if s["id"] not in home]
+            recent_uris = [s["uri"] for s in public or [] if s["id"] not in home and not s.get("reblog")]
     client = writers[n % len(writers)]
     kind = kinds[n % len(kinds)]
     if inbound and random.random() < args.inbound:

@@ -3,8 +3,11 @@
 #include <malloc.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "api/dispatch.hpp"
@@ -127,11 +130,21 @@ int serve_main(const std::string& config_path) {
   auto generation = [database] { return database->cache_generation(); };
   api::ResponseCache* response_cache = app.config.response_cache_mb ? &cache : nullptr;
   // Writes that say what they change (posts, favourites...) drop only the cached responses read
-  // from it (store/invalidation.hpp).
+  // from it (store/invalidation.hpp). HERD_PRECISE_INVALIDATION (for comparisons): "statuses"
+  // keeps it to writes that change only statuses' state (favourites, bookmarks: as before issue
+  // 12's second step), "none" makes every write empty the cache; default "all".
+  std::string precise =
+      std::getenv("HERD_PRECISE_INVALIDATION") ? std::getenv("HERD_PRECISE_INVALIDATION") : "all";
   std::optional<store::ChangeListening> changes;
-  if (response_cache)
-    changes.emplace(
-        [response_cache](const std::vector<store::CacheTag>& tags) { response_cache->drop(tags); });
+  if (response_cache && precise != "none")
+    changes.emplace([response_cache, only_statuses = precise == "statuses"](
+                        const std::vector<store::CacheTag>& tags) {
+      if (only_statuses)
+        for (store::CacheTag tag : tags)
+          if (!store::tags::is_status(tag))
+            throw std::runtime_error("not a status");  // then the cache is emptied
+      response_cache->drop(tags);
+    });
   api::Gate gate = api::make_ip_gate(app);
   http::Server server(options, api::make_dispatch(router, generation, response_cache, limits, gate),
                       api::make_fast_path(generation, response_cache, limits, gate));

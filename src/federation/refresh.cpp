@@ -52,31 +52,41 @@ void queue_refresh_if_stale(App& app, const store::Account& account) {
   queue_refresh(app, account);
 }
 
-int run_actor_refresh_jobs(App& app, std::int64_t now) {
-  // Tombstones and the jobs' bookkeeping: nothing a cached response reads. The refreshed actors
-  // drop what shows them (store_actor).
+// A write of tombstones, jobs' bookkeeping or an account's refresh time: nothing a cached response
+// reads (store/invalidation.hpp). The refreshed actors drop what shows them (store_actor).
+template <typename F>
+auto bookkeeping(App& app, F&& fn) {
   store::Changes changes;
   changes.add(store::tags::nothing());
+  return app.db->write_value([&](store::Connection& c) {
+    fn(c);
+    return true;
+  });
+}
+
+int run_actor_refresh_jobs(App& app, std::int64_t now) {
   std::int64_t last = pruned_at.load();
   if (now - last >= kPruneEveryMs && pruned_at.compare_exchange_strong(last, now))
-    app.db->write([&](store::Connection& c) { store::prune_tombstones(c, now); });
+    bookkeeping(app, [&](store::Connection& c) { store::prune_tombstones(c, now); });
   bool due = app.db->read_value(
       [&](store::Connection& c) { return store::has_due_jobs(c, kRefreshQueue, now); });
   if (!due) return 0;
-  auto jobs = app.db->write_value(
-      [&](store::Connection& c) { return store::claim_jobs(c, kRefreshQueue, now, kLockMs, 4); });
+  std::vector<store::Job> jobs;
+  bookkeeping(app, [&](store::Connection& c) {
+    jobs = store::claim_jobs(c, kRefreshQueue, now, kLockMs, 4);
+  });
   for (const auto& job : jobs) {
     std::string uri;
     try {
       uri = std::string(json::parse(job.payload).as_object().at("uri").as_string());
       if (!resolve_actor(app, uri, true)) {
         log::info("actor refresh {}: not available, the stored copy is kept", uri);
-        app.db->write([&](store::Connection& c) { store::touch_remote_account(c, uri, now); });
+        bookkeeping(app, [&](store::Connection& c) { store::touch_remote_account(c, uri, now); });
       }
     } catch (const std::exception& error) {
       log::warn("actor refresh job {}: {}", job.id, error.what());
     }
-    app.db->write([&](store::Connection& c) { store::delete_job(c, job.id); });
+    bookkeeping(app, [&](store::Connection& c) { store::delete_job(c, job.id); });
   }
   return static_cast<int>(jobs.size());
 }

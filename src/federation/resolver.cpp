@@ -200,34 +200,37 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
   std::optional<store::Account> stored;
   std::vector<std::string> also_known_as = also_known_as_of(actor);
   std::string moved_to = as::first_id(actor, "movedTo");
-  store::Changes changes;  // what shows the account (store/invalidation.hpp), noted below
-  app.db->write([&](store::Connection& c) {
-    auto existing = store::find_account_by_uri(c, parsed->uri);
-    if (!existing) existing = store::find_account_by_username(c, parsed->username, parsed->domain);
-    if (!moved_to.empty()) {  // the account it names, when known here (else as it was)
-      parsed->moved_to_account_id = store::find_account_id_by_uri(c, moved_to);
-      if (!parsed->moved_to_account_id && existing)
-        parsed->moved_to_account_id = existing->moved_to_account_id;
-    }
-    if (existing) {
-      store::Account updated = *parsed;
-      updated.id = existing->id;
-      updated.username = existing->username;  // the handle verified when it was first stored
-      updated.domain = existing->domain;
-      keep_known_endpoints(updated, *existing);
-      store::update_remote_account(c, updated);
-      store::Changes::note(store::tags::account(updated.id));
-    } else {
-      parsed->id = next_id();
-      store::insert_remote_account(c, *parsed);
-      store::Changes::note(store::tags::other());  // the instance's count of known domains
-    }
-    stored = store::find_account_by_uri(c, parsed->uri);
-    if (stored) {
-      store::set_account_also_known_as(c, stored->id, also_known_as);
-      store_actor_keys(app, c, actor, stored->uri);
-    }
-  });
+  {
+    store::Changes changes;  // what shows the account (store/invalidation.hpp), noted below
+    app.db->write([&](store::Connection& c) {
+      auto existing = store::find_account_by_uri(c, parsed->uri);
+      if (!existing)
+        existing = store::find_account_by_username(c, parsed->username, parsed->domain);
+      if (!moved_to.empty()) {  // the account it names, when known here (else as it was)
+        parsed->moved_to_account_id = store::find_account_id_by_uri(c, moved_to);
+        if (!parsed->moved_to_account_id && existing)
+          parsed->moved_to_account_id = existing->moved_to_account_id;
+      }
+      if (existing) {
+        store::Account updated = *parsed;
+        updated.id = existing->id;
+        updated.username = existing->username;  // the handle verified when it was first stored
+        updated.domain = existing->domain;
+        keep_known_endpoints(updated, *existing);
+        store::update_remote_account(c, updated);
+        store::Changes::note(store::tags::account(updated.id));
+      } else {
+        parsed->id = next_id();
+        store::insert_remote_account(c, *parsed);
+        store::Changes::note(store::tags::other());  // the instance's count of known domains
+      }
+      stored = store::find_account_by_uri(c, parsed->uri);
+      if (stored) {
+        store::set_account_also_known_as(c, stored->id, also_known_as);
+        store_actor_keys(app, c, actor, stored->uri);
+      }
+    });
+  }  // (the emojis below are not among what the scope names)
   if (stored) remember_emojis(app, stored->domain, as::parse_emojis(actor));
   return stored;
 }

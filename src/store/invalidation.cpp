@@ -55,6 +55,9 @@ CacheTag hashtag(std::string_view name) {
 CacheTag other() {
   return kind(8, 0);
 }
+bool is_status(CacheTag tag) {
+  return (tag >> 57) == 0;
+}
 CacheTag nothing() {
   return kind(9, 0);
 }

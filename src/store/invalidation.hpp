@@ -45,6 +45,7 @@ CacheTag public_statuses();                // public timelines (local, remote, o
 CacheTag hashtag(std::string_view name);   // a hashtag timeline (stored, lowercased name)
 CacheTag other();                          // cacheable routes without finer tags
 CacheTag nothing();  // held by no response: a write that changes nothing they read (tombstones)
+bool is_status(CacheTag tag);  // whether it names a status (status())
 }  // namespace tags
 
 // While alive, the writes committed on this thread change only what the tags added to it name
