@@ -113,8 +113,7 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
   }
   if (generation > generation_ || bytes_ + size > max_bytes_) {
     if (generation > generation_ && !entries_.empty()) metrics::count_cache_invalidation(true);
-    entries_.clear();
-    bytes_ = 0;
+    clear_entries();
     generation_ = generation;
   }
   http::Response stored = response;
@@ -124,7 +123,32 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
   }
   auto [it, inserted] =
       entries_.emplace(key, Entry{std::move(stored), route, std::move(tags), size});
-  if (inserted) bytes_ += size;
+  if (!inserted) return;
+  bytes_ += size;
+  it->second.serial = ++next_serial_;
+  keys_.emplace(it->second.serial, key);
+  for (store::CacheTag tag : it->second.tags) index_[tag].push_back(it->second.serial);
+  indexed_ += it->second.tags.size();
+  live_tags_ += it->second.tags.size();
+  if (indexed_ > 4 * live_tags_ + 65536) {  // mostly stale: built again from the entries
+    index_.clear();
+    keys_.clear();
+    indexed_ = 0;
+    for (const auto& [entry_key, entry] : entries_) {
+      keys_.emplace(entry.serial, entry_key);
+      for (store::CacheTag tag : entry.tags) index_[tag].push_back(entry.serial);
+      indexed_ += entry.tags.size();
+    }
+  }
+}
+
+void ResponseCache::clear_entries() {
+  entries_.clear();
+  index_.clear();
+  keys_.clear();
+  indexed_ = 0;
+  live_tags_ = 0;
+  bytes_ = 0;
 }
 
 void ResponseCache::drop(const std::vector<store::CacheTag>& tags) {
@@ -134,13 +158,22 @@ void ResponseCache::drop(const std::vector<store::CacheTag>& tags) {
   metrics::count_cache_invalidation(false);
   std::lock_guard lock(mutex_);
   ++changes_;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (intersects(it->second.tags, sorted)) {
-      bytes_ -= it->second.size;
-      it = entries_.erase(it);
-    } else {
-      ++it;
+  for (store::CacheTag tag : sorted) {
+    auto holders = index_.find(tag);
+    if (holders == index_.end()) continue;
+    for (std::uint64_t serial : holders->second) {
+      auto key = keys_.find(serial);
+      if (key == keys_.end()) continue;  // dropped already
+      auto entry = entries_.find(key->second);
+      if (entry != entries_.end() && entry->second.serial == serial) {
+        bytes_ -= entry->second.size;
+        live_tags_ -= entry->second.tags.size();
+        entries_.erase(entry);
+      }
+      keys_.erase(key);
     }
+    indexed_ -= std::min(indexed_, holders->second.size());
+    index_.erase(holders);
   }
   drops_.push_back(std::move(sorted));
   if (drops_.size() > kDropsKept) drops_.pop_front();

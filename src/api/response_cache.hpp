@@ -111,8 +111,17 @@ class ResponseCache {
     std::string route;
     std::vector<store::CacheTag> tags;  // sorted
     std::size_t size = 0;
+    std::uint64_t serial = 0;  // names it in index_
   };
   std::unordered_map<std::string, Entry> entries_;
+  // Which entries hold each tag, so that a drop touches only the entries it removes: tag ->
+  // serials, serial -> key. A serial whose entry is gone is skipped (and forgotten with its tag).
+  std::unordered_map<store::CacheTag, std::vector<std::uint64_t>> index_;
+  std::unordered_map<std::uint64_t, std::string> keys_;
+  std::uint64_t next_serial_ = 0;
+  std::size_t indexed_ = 0;    // serials in index_, stale ones included
+  std::size_t live_tags_ = 0;  // tags of the entries present
+  void clear_entries();
   std::uint64_t changes_ = 0;  // drop() calls so far
   // The tags of the latest drops (changes_ - drops_.size() + 1 ... changes_), sorted, to refuse
   // an answer computed from data read before one of them.
