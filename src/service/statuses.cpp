@@ -100,6 +100,17 @@ store::Status visible_original(store::Connection& c, Id viewer, Id status_id) {
   return status;
 }
 
+// The counters a new status moves: its author's statuses_count and last_status_at (not for a
+// direct status), its parent's replies_count (a public or unlisted reply). Called last in the
+// posting transaction: on PostgreSQL the updated rows stay locked until the commit, and
+// concurrent posts by one account (or replies to one status) wait for each other only that long.
+void count_status(store::Connection& c, const store::Status& status) {
+  if (status.in_reply_to_id && distributable(status))
+    store::adjust_status_counts(c, *status.in_reply_to_id, 1, 0, 0);
+  if (status.visibility != store::Visibility::direct)
+    store::count_new_status(c, status.account_id, status.created_at);
+}
+
 // Puts the status in its audience's home feeds (the author, followers, mentioned accounts of a
 // direct status, and followers of its hashtags for a public one); returns the audience.
 std::vector<Id> fan_out(store::Connection& c, const store::Status& status,
@@ -267,12 +278,6 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
       tag_ids.push_back(store::find_or_create_tag(c, tag, now));
     store::link_tags(c, status.id, tag_ids);
 
-    if (status.visibility != store::Visibility::direct) {
-      store::adjust_account_counts(c, account_id, 1, 0, 0);
-      store::touch_last_status_at(c, account_id, now);
-    }
-    if (status.in_reply_to_id && distributable(status))
-      store::adjust_status_counts(c, *status.in_reply_to_id, 1, 0, 0);
     if (input.idempotency_key && !input.idempotency_key->empty())
       store::put_idempotency_key(c, account_id, *input.idempotency_key, status.id, now);
 
@@ -289,6 +294,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     if (quoted) attach_quote(app, c, status, *quoted);  // before the note is serialised
     note_posted(c, status, formatted.tags, quoted ? std::optional<Id>(quoted->id) : std::nullopt);
     record(app, c, Event(EventKind::status_posted).with_status(status));
+    count_status(c, status);  // last: the rows it locks are held until the commit
   };
   // Concurrent posts share their transactions on SQLite (store/group_commit.hpp); a post that
   // cannot (an error, a fetch it would need) is written in its own, where errors reach the caller.
@@ -431,9 +437,6 @@ store::Status reblog(App& app, Id account_id, Id status_id,
         wrapper.visibility = store::Visibility::private_;
     }
     store::insert_status(c, wrapper);
-    store::adjust_status_counts(c, original.id, 0, 1, 0);
-    store::adjust_account_counts(c, account_id, 1, 0, 0);
-    store::touch_last_status_at(c, account_id, now);
 
     // Followers showing reblogs, and the reblogger; not where the original is already shown.
     store::FeedAudienceQuery q;
@@ -448,6 +451,9 @@ store::Status reblog(App& app, Id account_id, Id status_id,
     note_posted(c, wrapper, {});
     notify(app, c, original.account_id, account_id, "reblog", original.id);
     record(app, c, Event(EventKind::status_posted).with_status(wrapper));
+    // Last: the rows they lock (PostgreSQL) are held until the commit.
+    store::adjust_status_counts(c, original.id, 0, 1, 0);
+    store::count_new_status(c, account_id, now);
     return wrapper;
   });
 }
@@ -498,12 +504,6 @@ store::Status receive_status(
     for (const auto& tag : tags)
       tag_ids.push_back(store::find_or_create_tag(c, tag, status.created_at));
     store::link_tags(c, status.id, tag_ids);
-    if (status.visibility != store::Visibility::direct) {
-      store::adjust_account_counts(c, status.account_id, 1, 0, 0);
-      store::touch_last_status_at(c, status.account_id, status.created_at);
-    }
-    if (status.in_reply_to_id && distributable(status))
-      store::adjust_status_counts(c, *status.in_reply_to_id, 1, 0, 0);
     std::vector<Id> local_mentioned;
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
@@ -515,6 +515,7 @@ store::Status receive_status(
     record_direct_status(app, c, status, mentioned);
     queue_preview_card(app, c, status, text::plain_links(status.content));
     note_posted(c, status, tags);
+    count_status(c, status);  // last: the rows it locks are held until the commit
     return status;
   });
 }

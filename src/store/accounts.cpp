@@ -226,6 +226,14 @@ void touch_last_status_at(Connection& c, Id account_id, std::int64_t at) {
   c.query("UPDATE accounts SET last_status_at = ? WHERE id = ?", {Value(at), Value(account_id)});
 }
 
+void count_new_status(Connection& c, Id account_id, std::int64_t at) {
+  Changes::note(tags::account(account_id));  // its counts (invalidation.hpp)
+  c.query(
+      "UPDATE accounts SET statuses_count = CASE WHEN statuses_count < 0 THEN 1 ELSE "
+      "statuses_count + 1 END, last_status_at = ? WHERE id = ?",
+      {Value(at), Value(account_id)});
+}
+
 std::vector<Account> search_accounts(Connection& c, std::string_view query, int limit, int offset) {
   std::string pattern = "%" + std::string(query) + "%";
   for (auto& ch : pattern) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));

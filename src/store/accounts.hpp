@@ -27,6 +27,10 @@ void update_account_profile(Connection& c, const Account& account);
 void adjust_account_counts(Connection& c, Id account_id, std::int64_t statuses,
                            std::int64_t followers, std::int64_t following);
 void touch_last_status_at(Connection& c, Id account_id, std::int64_t at);
+// One more status by the account, posted at `at`: statuses_count + 1 and last_status_at, in one
+// statement. On PostgreSQL it locks the account's row until the commit: writers call it last in
+// their transaction, so that concurrent posts by one account wait for each other only that long.
+void count_new_status(Connection& c, Id account_id, std::int64_t at);
 // Accounts whose username or display name starts with/contains query (local first), for search.
 std::vector<Account> search_accounts(Connection& c, std::string_view query, int limit, int offset);
 
@@ -36,7 +40,8 @@ std::optional<User> find_user_by_email(Connection& c, std::string_view email);
 void insert_user(Connection& c, const User& user);
 void update_user_password(Connection& c, Id user_id, const std::string& password_hash);
 // Posting defaults; a nullopt leaves that preference as it is.
-void update_user_preferences(Connection& c, Id account_id, const std::optional<std::string>& privacy,
+void update_user_preferences(Connection& c, Id account_id,
+                             const std::optional<std::string>& privacy,
                              std::optional<bool> sensitive,
                              const std::optional<std::string>& language);
 std::int64_t count_local_users(Connection& c);

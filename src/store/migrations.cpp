@@ -297,6 +297,24 @@ CREATE TABLE account_activity (
   PRIMARY KEY (day, account_id)
 );
 )SQL"},
+      {46, "home feed without rowid; mutes by target",
+       // Posting inserts one home_feed row per follower: keyed by its primary key alone, a row
+       // is one B-tree insert fewer (SQLite; PostgreSQL keeps its heap). A post's audience leaves
+       // out those who mute its author: an index instead of a scan of mutes.
+       R"SQL(
+CREATE INDEX mutes_target ON mutes (target_account_id);
+)SQL",
+       R"SQL(
+CREATE TABLE home_feed_keyed (
+  account_id BIGINT NOT NULL,
+  status_id BIGINT NOT NULL,
+  PRIMARY KEY (account_id, status_id)
+) WITHOUT ROWID;
+INSERT INTO home_feed_keyed (account_id, status_id) SELECT account_id, status_id FROM home_feed;
+DROP TABLE home_feed;
+ALTER TABLE home_feed_keyed RENAME TO home_feed;
+CREATE INDEX home_feed_status ON home_feed (status_id);
+)SQL"},
   });
   return list;
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "store/database.hpp"
@@ -48,19 +49,11 @@ class PostgresConnection final : public Connection {
   ~PostgresConnection() override { PQfinish(conn_); }
 
   Result query(std::string_view sql, const std::vector<Value>& params) override {
+    if (begin_pending_) return begin_with(sql, params);
     const std::string& name = prepare(sql);
-    std::vector<std::string> texts(params.size());
-    std::vector<const char*> values(params.size());
-    for (size_t i = 0; i < params.size(); ++i) {
-      const Value& value = params[i];
-      if (auto* v = std::get_if<std::int64_t>(&value))
-        texts[i] = std::to_string(*v);
-      else if (auto* d = std::get_if<double>(&value))
-        texts[i] = std::to_string(*d);
-      else if (auto* s = std::get_if<std::string>(&value))
-        texts[i] = *s;
-      values[i] = std::holds_alternative<std::monostate>(value) ? nullptr : texts[i].c_str();
-    }
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+    text_params(params, texts, values);
     PGresult* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
                                    values.data(), nullptr, nullptr, 0);
     struct Clear {
@@ -68,6 +61,48 @@ class PostgresConnection final : public Connection {
       ~Clear() { PQclear(r); }
     } clear{res};
     check(res, sql);
+    return to_result(res);
+  }
+
+  // Opens a transaction: BEGIN travels with the transaction's first statement (one round trip
+  // instead of two), and a transaction that runs none costs none.
+  void begin() { begin_pending_ = true; }
+  // Ends the transaction opened by begin(); false when it ran nothing (nothing was committed).
+  bool commit() {
+    if (begin_pending_) {
+      begin_pending_ = false;
+      return false;
+    }
+    exec_script("COMMIT");
+    return true;
+  }
+  void rollback() {
+    if (begin_pending_) {
+      begin_pending_ = false;
+      return;
+    }
+    exec_script("ROLLBACK");
+  }
+
+  void exec_script(std::string_view script) override {
+    std::string text(script);
+    if (begin_pending_) {  // the pending BEGIN goes first, in the same round trip
+      begin_pending_ = false;
+      text = "BEGIN; " + text;
+    }
+    PGresult* res = PQexec(conn_, text.c_str());
+    struct Clear {
+      PGresult* r;
+      ~Clear() { PQclear(r); }
+    } clear{res};
+    check(res, script);
+  }
+
+  Dialect dialect() const override { return Dialect::postgres; }
+  bool healthy() const { return !broken_ && PQstatus(conn_) == CONNECTION_OK; }
+
+ private:
+  static Result to_result(PGresult* res) {
     Result result;
     int rows = PQntuples(res), columns = PQnfields(res);
     result.rows.reserve(rows);
@@ -87,20 +122,88 @@ class PostgresConnection final : public Connection {
     return result;
   }
 
-  void exec_script(std::string_view script) override {
-    std::string text(script);
-    PGresult* res = PQexec(conn_, text.c_str());
-    struct Clear {
-      PGresult* r;
-      ~Clear() { PQclear(r); }
-    } clear{res};
-    check(res, script);
+  // Text parameters for libpq: `texts` keeps the strings `values` points into (null for NULL).
+  static void text_params(const std::vector<Value>& params, std::vector<std::string>& texts,
+                          std::vector<const char*>& values) {
+    texts.resize(params.size());
+    values.resize(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& value = params[i];
+      if (auto* v = std::get_if<std::int64_t>(&value))
+        texts[i] = std::to_string(*v);
+      else if (auto* d = std::get_if<double>(&value))
+        texts[i] = std::to_string(*d);
+      else if (auto* s = std::get_if<std::string>(&value))
+        texts[i] = *s;
+      values[i] = std::holds_alternative<std::monostate>(value) ? nullptr : texts[i].c_str();
+    }
   }
 
-  Dialect dialect() const override { return Dialect::postgres; }
-  bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // BEGIN, (the statement's PREPARE when new on this connection,) the statement: one pipeline,
+  // one round trip. An error in any of them is thrown once the pipeline is drained; a connection
+  // whose pipeline went wrong otherwise is not used again.
+  Result begin_with(std::string_view sql, const std::vector<Value>& params) {
+    begin_pending_ = false;
+    std::string key(sql);
+    auto known = prepared_.find(key);
+    bool new_statement = known == prepared_.end();
+    std::string name = new_statement ? "s" + std::to_string(prepared_.size()) : known->second;
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+    text_params(params, texts, values);
+    if (PQenterPipelineMode(conn_) != 1) throw DatabaseError("PostgreSQL: " + error_text());
+    struct Exit {
+      PostgresConnection& self;
+      ~Exit() {
+        if (PQexitPipelineMode(self.conn_) != 1) self.broken_ = true;
+      }
+    } exit{*this};
+    bool sent = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    if (sent && new_statement)
+      sent = PQsendPrepare(conn_, name.c_str(), number_placeholders(sql).c_str(), 0, nullptr) == 1;
+    sent = sent && PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                                       values.data(), nullptr, nullptr, 0) == 1;
+    sent = sent && PQpipelineSync(conn_) == 1;
+    if (!sent) {
+      broken_ = true;
+      throw DatabaseError("PostgreSQL: " + error_text() + " in: " + key);
+    }
+    // Results: BEGIN, [PREPARE,] the statement (each followed by a null), then the sync.
+    std::optional<std::string> failure;
+    bool unique = false;
+    Result result;
+    int expected = new_statement ? 3 : 2;
+    for (int i = 0; i < expected; ++i) {
+      PGresult* res = PQgetResult(conn_);
+      if (!res) {
+        broken_ = true;
+        throw DatabaseError("PostgreSQL: pipeline ended early: " + error_text() + " in: " + key);
+      }
+      struct Clear {
+        PGresult* r;
+        ~Clear() { PQclear(r); }
+      } clear{res};
+      auto status = PQresultStatus(res);
+      if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+        if (new_statement && i == 1) prepared_.emplace(key, name);  // kept even if it fails
+        if (i == expected - 1) result = to_result(res);
+      } else if (!failure) {
+        const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        unique = state && std::string_view(state) == "23505";
+        const char* message = PQresultErrorMessage(res);
+        failure = message && *message ? message : "pipeline aborted";
+      }
+      while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);  // the null closing each
+    }
+    PGresult* sync = PQgetResult(conn_);
+    if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC) broken_ = true;
+    PQclear(sync);
+    if (failure) throw DatabaseError("PostgreSQL: " + *failure + " in: " + key, unique);
+    if (broken_) throw DatabaseError("PostgreSQL: pipeline not synchronised in: " + key);
+    return result;
+  }
+  std::string error_text() const { return PQerrorMessage(conn_); }
 
- private:
   const std::string& prepare(std::string_view sql) {
     auto it = prepared_.find(std::string(sql));
     if (it != prepared_.end()) return it->second;
@@ -125,6 +228,8 @@ class PostgresConnection final : public Connection {
 
   PGconn* conn_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;
+  bool begin_pending_ = false;  // begin() called, BEGIN not sent yet
+  bool broken_ = false;         // a pipeline went wrong: not to be used again
 };
 
 class PostgresDatabase final : public Database {
@@ -180,13 +285,14 @@ class PostgresDatabase final : public Database {
 
   void transaction(const std::function<void(Connection&)>& fn, bool versioned) {
     Lease lease(*this);
-    lease.connection->exec_script("BEGIN");
+    lease.connection->begin();
+    bool written = false;
     try {
       fn(*lease.connection);
-      lease.connection->exec_script("COMMIT");
+      written = lease.connection->commit();
     } catch (...) {
       try {
-        lease.connection->exec_script("ROLLBACK");
+        lease.connection->rollback();
       } catch (...) {
       }
       throw;
@@ -198,9 +304,11 @@ class PostgresDatabase final : public Database {
       precise_.fetch_add(1, std::memory_order_acq_rel);
     else
       local_.fetch_add(1, std::memory_order_acq_rel);
+    if (!written) return;  // no statement ran: nothing changed
     std::lock_guard lock(sequence_mutex_);  // other processes see every write as any other
-    auto taken = lease.connection->query("SELECT nextval('herd_write_generation')", {});
-    own_values_.push_back(static_cast<std::uint64_t>(taken.front().i(0)));
+    auto taken =
+        lease.connection->query("SELECT nextval('herd_write_generation')", {}).front().i(0);
+    own_values_.push_back(static_cast<std::uint64_t>(taken));
     // A process that never asks for the generation (a command) does not keep them all: the ones
     // forgotten count as another process's writes, which only empties a cache once more.
     if (own_values_.size() > kOwnValuesKept)
