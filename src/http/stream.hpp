@@ -20,22 +20,31 @@
 namespace herd::http {
 
 // The sending side of a long-lived connection. Thread-safe; never blocks.
+//
+// Memory per connection is bounded: a client that falls kMaxQueued messages behind (queued and
+// not yet written) is disconnected, with a warning in the log; and the writer takes at most
+// kMaxBatchBytes of made messages at a time (one write: one chunk of the event stream, or a
+// WebSocket frame each), leaving the rest queued until the client has read what went before.
 class Outlet {
  public:
+  // A message's bytes, possibly shared with other connections (one frame made once per event for
+  // every subscriber of a public stream).
+  using Message = std::shared_ptr<const std::string>;
   // Makes one message (a WebSocket text frame, or bytes of the event stream) when its turn to be
-  // written comes, on the connection's own thread; nullopt sends nothing.
-  using Producer = std::function<std::optional<std::string>()>;
+  // written comes, on the connection's own thread; nullptr sends nothing.
+  using Producer = std::function<Message()>;
 
   virtual ~Outlet() = default;
-  // Queues a message. A client that falls more than kMaxQueued messages behind is disconnected.
+  // Queues a message (see above for a client that falls behind).
   virtual void send(Producer producer) = 0;
   void send_text(std::string text) {
-    send([text = std::move(text)]() -> std::optional<std::string> { return text; });
+    send([message = std::make_shared<const std::string>(std::move(text))] { return message; });
   }
   // Closes the connection once the messages queued so far are written.
   virtual void close() = 0;
 
   static constexpr std::size_t kMaxQueued = 1000;
+  static constexpr std::size_t kMaxBatchBytes = 256 * 1024;
 };
 
 struct Upgrade {

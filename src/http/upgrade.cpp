@@ -1,5 +1,6 @@
 #include "http/upgrade.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <deque>
 #include <mutex>
+#include <vector>
 
 #include "core/log.hpp"
 #include "core/metrics.hpp"
@@ -36,15 +38,17 @@ class Channel final : public Outlet, public std::enable_shared_from_this<Channel
     {
       std::lock_guard lock(mutex_);
       if (ended_ || closing_) return;
-      if (queue_.size() >= kMaxQueued) {
+      if (queue_.size() + in_hand_ >= kMaxQueued) {
         log::warn("stream: a client fell {} messages behind; disconnecting it", kMaxQueued);
         queue_.clear();
         closing_ = true;
       } else {
         queue_.push_back(std::move(producer));
       }
+      if (wake_pending_) return;
+      wake_pending_ = true;
     }
-    poke();
+    post_wake();
   }
 
   void close() override {
@@ -52,7 +56,7 @@ class Channel final : public Outlet, public std::enable_shared_from_this<Channel
       std::lock_guard lock(mutex_);
       closing_ = true;
     }
-    poke();
+    post_wake();
   }
 
   // The connection is gone: nothing more is queued, what was queued is dropped.
@@ -62,7 +66,7 @@ class Channel final : public Outlet, public std::enable_shared_from_this<Channel
       ended_ = true;
       queue_.clear();
     }
-    poke();
+    post_wake();
   }
 
   struct Batch {
@@ -70,13 +74,19 @@ class Channel final : public Outlet, public std::enable_shared_from_this<Channel
     bool closing = false;
     bool ended = false;
   };
+  // Everything queued; the producers taken count as queued until given back to written().
   Batch take() {
     std::lock_guard lock(mutex_);
     Batch batch;
     batch.producers.swap(queue_);
+    in_hand_ += batch.producers.size();
     batch.closing = closing_;
     batch.ended = ended_;
     return batch;
+  }
+  void written(std::size_t n) {
+    std::lock_guard lock(mutex_);
+    in_hand_ -= std::min(n, in_hand_);
   }
 
   // Waits until something is queued (true) or `timeout` passes (false). On the connection's strand.
@@ -87,24 +97,48 @@ class Channel final : public Outlet, public std::enable_shared_from_this<Channel
   }
 
  private:
-  void poke() {
-    asio::post(executor_, [self = shared_from_this()] { self->wake_.cancel(); });
+  // Wakes the writer (once for a burst of sends: a wake-up already on its way is enough).
+  void post_wake() {
+    asio::post(executor_, [self = shared_from_this()] {
+      {
+        std::lock_guard lock(self->mutex_);
+        self->wake_pending_ = false;
+      }
+      self->wake_.cancel();
+    });
   }
 
   asio::any_io_executor executor_;
   asio::steady_timer wake_;
   std::mutex mutex_;
   std::deque<Producer> queue_;
-  bool closing_ = false, ended_ = false;
+  std::size_t in_hand_ = 0;  // taken by the writer, not yet written
+  bool closing_ = false, ended_ = false, wake_pending_ = false;
 };
 
-std::optional<std::string> produce(Outlet::Producer& producer) {
+Outlet::Message produce(Outlet::Producer& producer) {
   try {
     return producer();
   } catch (const std::exception& error) {
     log::error("stream: cannot make a message: {}", error.what());
-    return std::nullopt;
+    return nullptr;
   }
+}
+
+// Makes the messages of `producers` from `next` on, until they hold kMaxBatchBytes (each producer
+// is released once made); `next` is left at the first producer not made.
+std::vector<Outlet::Message> make_batch(std::deque<Outlet::Producer>& producers,
+                                        std::size_t& next) {
+  std::vector<Outlet::Message> messages;
+  std::size_t bytes = 0;
+  while (next < producers.size() && bytes < Outlet::kMaxBatchBytes) {
+    auto message = produce(producers[next]);
+    producers[next++] = nullptr;
+    if (!message || message->empty()) continue;
+    bytes += message->size();
+    messages.push_back(std::move(message));
+  }
+  return messages;
 }
 
 void report(std::exception_ptr error) {
@@ -140,29 +174,29 @@ asio::awaitable<void> write_websocket(std::shared_ptr<WebSocketConnection> conne
       co_await channel.wait(std::chrono::hours(1));  // pings are Beast's (idle timeout)
       continue;
     }
-    for (auto& producer : batch.producers) {
-      auto text = produce(producer);
-      if (!text) continue;
-      ws.text(true);
-      auto [ec, n] =
-          co_await ws.async_write(asio::buffer(*text), asio::as_tuple(asio::use_awaitable));
-      if (ec) {
-        channel.end();
-        co_return;
+    std::size_t next = 0;
+    while (next < batch.producers.size()) {
+      std::size_t first = next;
+      for (const auto& text : make_batch(batch.producers, next)) {
+        ws.text(true);
+        auto [ec, n] =
+            co_await ws.async_write(asio::buffer(*text), asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+          channel.end();
+          co_return;
+        }
       }
+      channel.written(next - first);
     }
   }
 }
 
 // ---- event stream -----------------------------------------------------------------------------
 
-std::string chunk(std::string_view data) {
-  char size[20];
-  int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-  std::string out(size, static_cast<std::size_t>(n));
-  out += data;
-  out += "\r\n";
-  return out;
+std::string chunk_size_line(std::size_t size) {
+  char line[20];
+  int n = std::snprintf(line, sizeof line, "%zx\r\n", size);
+  return std::string(line, static_cast<std::size_t>(n));
 }
 
 struct EventStreamConnection {
@@ -173,12 +207,28 @@ struct EventStreamConnection {
   bool chunked = true;
 };
 
-asio::awaitable<bool> write_raw(EventStreamConnection& connection, std::string data) {
-  if (connection.chunked) data = chunk(data);
+// Writes the messages in one system call (one HTTP/1.1 chunk when chunked).
+asio::awaitable<bool> write_messages(EventStreamConnection& connection,
+                                     const std::vector<Outlet::Message>& messages) {
+  std::size_t size = 0;
+  for (const auto& message : messages) size += message->size();
+  if (size == 0) co_return true;
+  std::string head = connection.chunked ? chunk_size_line(size) : std::string();
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(messages.size() + 2);
+  if (!head.empty()) buffers.push_back(asio::buffer(head));
+  for (const auto& message : messages) buffers.push_back(asio::buffer(*message));
+  if (connection.chunked) buffers.push_back(asio::buffer(std::string_view("\r\n")));
   connection.stream.expires_after(kWriteTimeout);
-  auto [ec, n] = co_await asio::async_write(connection.stream, asio::buffer(data),
-                                            asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] =
+      co_await asio::async_write(connection.stream, buffers, asio::as_tuple(asio::use_awaitable));
   co_return !ec;
+}
+
+asio::awaitable<bool> write_raw(EventStreamConnection& connection, std::string data) {
+  std::vector<Outlet::Message> messages;
+  messages.push_back(std::make_shared<const std::string>(std::move(data)));
+  co_return co_await write_messages(connection, messages);
 }
 
 asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> connection,
@@ -209,15 +259,16 @@ asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> 
       }
       continue;
     }
-    std::string data;
-    for (auto& producer : batch.producers)
-      if (auto text = produce(producer)) data += *text;
-    if (data.empty()) continue;
-    if (!co_await write_raw(*connection, std::move(data))) {
-      channel.end();
-      boost::system::error_code ignored;
-      connection->stream.socket().close(ignored);
-      co_return;
+    std::size_t next = 0;
+    while (next < batch.producers.size()) {
+      std::size_t first = next;
+      if (!co_await write_messages(*connection, make_batch(batch.producers, next))) {
+        channel.end();
+        boost::system::error_code ignored;
+        connection->stream.socket().close(ignored);
+        co_return;
+      }
+      channel.written(next - first);
     }
   }
 }

@@ -23,6 +23,26 @@ std::vector<Id> feed_holder_ids(Connection& c, Id status_id) {
   return ids;
 }
 
+std::vector<Id> accounts_hiding_any(Connection& c, const std::vector<Id>& accounts) {
+  std::vector<Id> out;
+  if (accounts.empty()) return out;
+  std::string in = placeholders(accounts.size());
+  std::vector<Value> params;
+  for (int part = 0; part < 4; ++part)
+    for (Id id : accounts) params.emplace_back(id);
+  for (const Row& r :
+       c.query("SELECT account_id FROM blocks WHERE target_account_id IN (" + in +
+                   ") UNION SELECT target_account_id FROM blocks WHERE account_id IN (" + in +
+                   ") UNION SELECT account_id FROM mutes WHERE target_account_id IN (" + in +
+                   ") UNION SELECT d.account_id FROM account_domain_blocks d JOIN accounts a ON "
+                   "a.domain = d.domain WHERE a.id IN (" +
+                   in + ")",
+               params)
+           .rows)
+    out.push_back(r.i(0));
+  return out;
+}
+
 void notify_channel(Connection& c, std::string_view channel, std::string_view payload) {
   c.query("SELECT pg_notify(CAST(? AS TEXT), CAST(? AS TEXT))",
           {Value(std::string(channel)), Value(std::string(payload))});

@@ -1,5 +1,6 @@
 // What the stream hub (stream/) needs from the database: who holds a status in their home feed,
-// and PostgreSQL NOTIFY / LISTEN for events shared by every process on one database.
+// whom an event is hidden from, and PostgreSQL NOTIFY / LISTEN for events shared by every process
+// on one database.
 #pragma once
 #include <functional>
 #include <memory>
@@ -14,6 +15,11 @@ namespace herd::store {
 
 // Accounts whose home feed holds the status (before it is deleted).
 std::vector<Id> feed_holder_ids(Connection& c, Id status_id);
+
+// The accounts for which one of `accounts` is hidden: they block or mute it, it blocks them, or
+// they block its domain. A viewer is in the result exactly when store::hidden_account_ids(viewer)
+// (store/relationships.hpp) holds one of `accounts`: the same rule, for every viewer in one query.
+std::vector<Id> accounts_hiding_any(Connection& c, const std::vector<Id>& accounts);
 
 // PostgreSQL: NOTIFY `channel` with `payload` (under 8000 bytes). Inside a transaction it is sent
 // when the transaction commits, and not at all when it rolls back.

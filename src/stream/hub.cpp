@@ -87,14 +87,65 @@ class StreamingDatabase final : public store::Database, public store::PieceObser
 
 }  // namespace
 
-std::optional<std::string> Published::payload(
-    Id viewer, const std::function<std::optional<std::string>(const Event&, Id)>& render) const {
+std::shared_ptr<void> Published::claim(Id viewer) const {
+  {
+    std::lock_guard lock(mutex_);
+    ++payloads_[viewer].claims;
+  }
+  auto self = shared_from_this();
+  return std::shared_ptr<void>(nullptr, [self, viewer](void*) { self->release(viewer); });
+}
+
+void Published::release(Id viewer) const {
   std::lock_guard lock(mutex_);
-  for (const auto& [who, payload] : rendered_)
-    if (who == viewer) return payload;
-  auto payload = render(event_, viewer);
-  rendered_.emplace_back(viewer, payload);
-  return payload;
+  auto it = payloads_.find(viewer);
+  if (it != payloads_.end() && --it->second.claims <= 0) payloads_.erase(it);
+}
+
+Published::Bytes Published::payload(Id viewer, const Render& render) const {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = payloads_.find(viewer);
+    if (it != payloads_.end() && it->second.made) return it->second.bytes;
+  }
+  auto rendered = render(event_, viewer);  // outside the lock: a render reads the database
+  Bytes bytes = rendered ? std::make_shared<const std::string>(std::move(*rendered)) : nullptr;
+  std::lock_guard lock(mutex_);
+  auto it = payloads_.find(viewer);
+  if (it == payloads_.end()) return bytes;  // nobody holds a claim: not kept
+  if (!it->second.made) {
+    it->second.made = true;
+    it->second.bytes = bytes;
+  }
+  return it->second.bytes;
+}
+
+bool Published::hidden_from(Id viewer,
+                            const std::function<std::vector<Id>(const Event&)>& load) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (hidden_from_) return hidden_from_->count(viewer) > 0;
+  }
+  auto ids = load(event_);
+  std::lock_guard lock(mutex_);
+  if (!hidden_from_) hidden_from_.emplace(ids.begin(), ids.end());
+  return hidden_from_->count(viewer) > 0;
+}
+
+Published::Bytes Published::message(const std::string& key,
+                                    const std::function<std::optional<std::string>()>& make) const {
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [made_for, bytes] : messages_)
+      if (made_for == key) return bytes;
+  }
+  auto made = make();
+  Bytes bytes = made ? std::make_shared<const std::string>(std::move(*made)) : nullptr;
+  std::lock_guard lock(mutex_);
+  for (const auto& [made_for, kept] : messages_)
+    if (made_for == key) return kept;
+  messages_.emplace_back(key, bytes);
+  return bytes;
 }
 
 Hub::Hub() = default;

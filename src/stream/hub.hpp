@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "store/database.hpp"
@@ -29,21 +30,50 @@ class NotificationListener;
 
 namespace herd::stream {
 
-// One delivered event, shared by every subscriber it reaches. Renders its client payload at most
-// once per viewer, on first use.
-class Published {
+// One delivered event, shared by every subscriber it reaches. What the connections make of it is
+// made once and shared, by the first connection that asks (thread-safe; two threads asking at the
+// same moment may both make it, one result is kept):
+//  - its client payload per viewer (0: anonymous, as every subscriber of a public stream sees it),
+//    kept while someone holds a claim for that viewer (a connection claims before it queues the
+//    event, and lets go once its message is made), so that a personal payload is rendered once
+//    per recipient and no longer kept once each of the recipient's connections has it;
+//  - the accounts the event is hidden from (they block or mute one of its accounts...): one
+//    query per event, however many connections;
+//  - finished messages by key (one frame for every subscriber of `public:local`), kept as long
+//    as the event.
+class Published : public std::enable_shared_from_this<Published> {
  public:
+  using Bytes = std::shared_ptr<const std::string>;
+  using Render = std::function<std::optional<std::string>(const Event&, Id viewer)>;
+
   explicit Published(Event event) : event_(std::move(event)) {}
   const Event& event() const { return event_; }
-  // The payload for `viewer` (0: anonymous), from `render` the first time; nullopt when render
-  // gives nothing (the object is gone). Thread-safe.
-  std::optional<std::string> payload(
-      Id viewer, const std::function<std::optional<std::string>(const Event&, Id)>& render) const;
+
+  // Keeps payload(viewer) once made until the returned handle goes away.
+  std::shared_ptr<void> claim(Id viewer) const;
+  // The payload for `viewer`, from `render` unless made already; nullptr when render gives
+  // nothing (the object is gone).
+  Bytes payload(Id viewer, const Render& render) const;
+  // Whether the event is hidden from `viewer`; `load` gives (once per event) every account it is
+  // hidden from.
+  bool hidden_from(Id viewer, const std::function<std::vector<Id>(const Event&)>& load) const;
+  // The message for `key`, from `make` unless made already; nullptr when make gives nothing.
+  Bytes message(const std::string& key,
+                const std::function<std::optional<std::string>()>& make) const;
 
  private:
+  struct Payload {
+    int claims = 0;
+    bool made = false;
+    Bytes bytes;
+  };
+  void release(Id viewer) const;
+
   Event event_;
   mutable std::mutex mutex_;
-  mutable std::vector<std::pair<Id, std::optional<std::string>>> rendered_;
+  mutable std::unordered_map<Id, Payload> payloads_;
+  mutable std::optional<std::unordered_set<Id>> hidden_from_;
+  mutable std::vector<std::pair<std::string, Bytes>> messages_;
 };
 
 class Subscriber {

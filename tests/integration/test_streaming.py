@@ -460,5 +460,109 @@ def filters_apply_to_the_user_stream(t):
         close_soon(handle)
 
 
+def frames_until(ws, status_id, timeout=WAIT):
+    """The raw text frames of `ws` up to the `update` whose status is `status_id` (inclusive); None
+    when it does not come."""
+    frames = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            opcode, data = ws.recv_frame(max(0.05, deadline - time.monotonic()))
+        except (socket.timeout, TimeoutError):
+            return None
+        if opcode != 0x1:
+            continue
+        frames.append(data)
+        m = json.loads(data)
+        if m.get("event") == "update" and json.loads(m["payload"])["id"] == status_id:
+            return frames
+    return None
+
+
+def updates_in(frames):
+    return [json.loads(json.loads(f)["payload"])["id"] for f in frames
+            if json.loads(f).get("event") == "update"]
+
+
+@suite.case
+def each_connection_gets_what_is_its_own(t):
+    """A public stream's frame is made once per event and written to every subscriber, after each
+    one's own blocks and mutes; personal streams carry each viewer's own fields."""
+    server, alice = S["server"], S["alice"]
+    names = ("pat", "blocker", "muter", "blockee")
+    people = {name: register(server, name) for name in names}
+    server.api("POST", f"/api/v1/accounts/{alice.id}/block", token=people["blocker"].token)
+    server.api("POST", f"/api/v1/accounts/{alice.id}/mute", token=people["muter"].token)
+    server.api("POST", f"/api/v1/accounts/{people['blockee'].id}/block", token=alice.token)
+    sockets = {name: WebSocket(server, "/api/v1/streaming?stream=public:local", protocol=people[name].token)
+               for name in names}
+    sse = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT + 10)
+    try:
+        for name, ws in sockets.items():
+            t.require(ws.status == 101, f"{name}: WebSocket on public:local", ws.body)
+        sse.sendall((f"GET /api/v1/streaming/public/local HTTP/1.1\r\nHost: {server.domain}\r\n"
+                     f"Authorization: Bearer {people['pat'].token}\r\n\r\n").encode())
+        data = b""
+        while b":)" not in data:
+            data += sse.recv(4096)
+        status = post(alice, "one frame for everyone")
+        marker = post(people["pat"], "a marker from pat")
+        received = {name: frames_until(ws, marker["id"]) for name, ws in sockets.items()}
+        for name, frames in received.items():
+            t.require(frames is not None, f"{name}: the marker post arrives on public:local")
+        t.eq(updates_in(received["pat"]), [status["id"], marker["id"]], "pat: alice's post, then the marker")
+        for name in ("blocker", "muter", "blockee"):
+            t.eq(updates_in(received[name]), [marker["id"]],
+                 f"{name}: not alice's post (the viewer blocks or mutes her, or she blocks the viewer)")
+        frame = json.loads(received["pat"][0])
+        t.eq(frame["stream"], ["public:local"], "the frame names the stream")
+        anonymous = server.api("GET", f"/api/v1/statuses/{status['id']}")
+        t.eq(json.loads(frame["payload"]), anonymous, "the payload is the status as anyone sees it")
+        t.eq(received["blocker"][-1], received["pat"][-1], "the same frame bytes for every subscriber")
+        deadline = time.monotonic() + WAIT
+        while f'"id":"{marker["id"]}"'.encode() not in data and time.monotonic() < deadline:
+            data += sse.recv(65536)
+        t.check(f"event: update\ndata: {frame['payload']}\n\n".encode() in data,
+                "the event stream carries the very payload the WebSocket frame does", data[:400])
+    finally:
+        sse.close()
+        for ws in sockets.values():
+            ws.close()
+
+    # Personal streams: each viewer's own fields (`reblogged`, `filtered`) on the same event.
+    fan, plain = register(server, "fan"), register(server, "plain")
+    for follower in (fan, plain):
+        server.api("POST", f"/api/v1/accounts/{alice.id}/follow", token=follower.token)
+    server.api("POST", f"/api/v1/accounts/{fan.id}/follow", token=plain.token)
+    server.api("POST", "/api/v2/filters", token=fan.token, json_body={
+        "title": "dairy", "context": ["home"], "filter_action": "warn",
+        "keywords_attributes": [{"keyword": "cheese", "whole_word": True}]})
+    streams = {who.username: WebSocket(server, "/api/v1/streaming?stream=user", protocol=who.token)
+               for who in (fan, plain)}
+    try:
+        cheese = post(alice, "cheese for everyone")
+        got = {name: ws.next_message(lambda m: m.get("event") == "update" and
+                                     json.loads(m["payload"])["id"] == cheese["id"])
+               for name, ws in streams.items()}
+        t.require(all(got.values()), "both followers get alice's post on their user stream", got)
+        fan_view, plain_view = (json.loads(got[n]["payload"]) for n in ("fan", "plain"))
+        t.eq([f["filter"]["title"] for f in fan_view.get("filtered", [])], ["dairy"],
+             "fan's payload: fan's warn filter")
+        t.eq(plain_view.get("filtered"), [], "plain's payload: no filter of fan's")
+        # A post neither follows (a reblog of what is already in a home feed is not streamed
+        # there again, as Mastodon's feeds skip it).
+        carols = post(S["carol"], "carol, followed by neither")
+        reblog = server.api("POST", f"/api/v1/statuses/{carols['id']}/reblog", token=fan.token)
+        got = {name: ws.next_message(lambda m: m.get("event") == "update" and
+                                     json.loads(m["payload"])["id"] == reblog["id"])
+               for name, ws in streams.items()}
+        t.require(all(got.values()), "fan's reblog reaches fan and plain (who follows fan)", got)
+        t.eq(json.loads(got["fan"]["payload"])["reblog"]["reblogged"], True, "fan sees its own reblog as reblogged")
+        t.eq(json.loads(got["plain"]["payload"])["reblog"]["reblogged"], False, "plain has not reblogged it")
+    finally:
+        for ws in streams.values():
+            ws.close()
+
+
 if __name__ == "__main__":
     main(suite)

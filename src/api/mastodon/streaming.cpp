@@ -10,9 +10,11 @@
 // (masto.js; the subprotocol is echoed), or ?access_token=. No token, a bad one: 401 before the
 // upgrade. An account holds at most HERD_MAX_STREAMS_PER_ACCOUNT streaming connections (WebSocket
 // or event stream): one more is answered 429 before the upgrade. Events come from the stream hub
-// (stream/hub.hpp); payloads are rendered per event (for the viewer on personal streams,
-// anonymously on public ones, as Mastodon does); a status by an account the viewer blocks, mutes or
-// is blocked by is not streamed to them.
+// (stream/hub.hpp); payloads are rendered once per event (for the viewer on personal streams and
+// notifications, anonymously on public ones, as Mastodon does) and a public stream's frame is made
+// once and written to every subscriber; a status by an account the viewer blocks, mutes or is
+// blocked by, or of a domain the viewer blocks, is not streamed to them (checked with one query
+// per event for all connections).
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
@@ -30,8 +32,8 @@
 #include "service/conversations.hpp"
 #include "store/lists.hpp"
 #include "store/notifications.hpp"
-#include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "store/stream.hpp"
 #include "stream/client_message.hpp"
 #include "stream/hub.hpp"
 
@@ -170,14 +172,14 @@ class StreamConnection final : public stream::Subscriber,
   }
 
   void subscribe(Subscription subscription) {
+    auto added = std::make_shared<const Subscription>(std::move(subscription));
     {
       std::lock_guard lock(mutex_);
       for (const auto& existing : subscriptions_)
-        if (existing.key == subscription.key) return;
-      subscriptions_.push_back(subscription);
+        if (existing->key == added->key) return;
+      subscriptions_.push_back(added);
     }
-    for (const auto& channel : subscription.channels)
-      app_.stream->subscribe(channel, shared_from_this());
+    for (const auto& channel : added->channels) app_.stream->subscribe(channel, shared_from_this());
   }
 
   void unsubscribe(const std::string& key) {
@@ -185,13 +187,13 @@ class StreamConnection final : public stream::Subscriber,
     {
       std::lock_guard lock(mutex_);
       auto it = std::find_if(subscriptions_.begin(), subscriptions_.end(),
-                             [&](const Subscription& s) { return s.key == key; });
+                             [&](const auto& s) { return s->key == key; });
       if (it == subscriptions_.end()) return;
-      std::vector<std::string> channels = it->channels;
+      std::vector<std::string> channels = (*it)->channels;
       subscriptions_.erase(it);
       for (const auto& channel : channels) {
         bool still_used = std::any_of(subscriptions_.begin(), subscriptions_.end(), [&](auto& s) {
-          return std::find(s.channels.begin(), s.channels.end(), channel) != s.channels.end();
+          return std::find(s->channels.begin(), s->channels.end(), channel) != s->channels.end();
         });
         if (!still_used) released.push_back(channel);
       }
@@ -221,66 +223,68 @@ class StreamConnection final : public stream::Subscriber,
       unsubscribe(subscription.key);
   }
 
+  // On the publishing thread: queues the event for each subscription it matches, claiming the
+  // payload it will be written with (the viewer's on personal streams and for notifications,
+  // else the anonymous one every subscriber of the stream shares).
   void deliver(const std::string& channel,
                const std::shared_ptr<const stream::Published>& event) override {
-    std::vector<std::pair<json::array, bool>> streams;
+    std::vector<std::shared_ptr<const Subscription>> matched;
     std::shared_ptr<http::Outlet> outlet;
     {
       std::lock_guard lock(mutex_);
       outlet = outlet_;
       for (const auto& s : subscriptions_)
-        if (std::find(s.channels.begin(), s.channels.end(), channel) != s.channels.end())
-          streams.emplace_back(s.stream, s.personal);
+        if (std::find(s->channels.begin(), s->channels.end(), channel) != s->channels.end())
+          matched.push_back(s);
     }
     if (!outlet) return;
-    for (auto& [stream_name, personal] : streams) {
-      outlet->send([self = shared_from_this(), event, stream_name = std::move(stream_name),
-                    personal = personal]() { return self->frame(*event, stream_name, personal); });
+    for (auto& subscription : matched) {
+      auto claim = event->claim(render_as(event->event(), *subscription));
+      outlet->send([self = shared_from_this(), event, subscription = std::move(subscription),
+                    claim = std::move(claim)]() { return self->frame(*event, *subscription); });
     }
   }
 
  private:
-  // Runs on the connection's own thread, when the message's turn to be written comes.
-  std::optional<std::string> frame(const stream::Published& published,
-                                   const json::array& stream_name, bool personal) {
-    const stream::Event& event = published.event();
-    if ((event.name == "update" || event.name == "status.update") && hides_any(event.accounts))
-      return std::nullopt;
-    Id render_as = personal || event.name == "notification" ? viewer_.account_id() : 0;
-    auto payload = published.payload(render_as, [this](const stream::Event& e, Id viewer) {
-      return render_payload(app_, e, viewer);
-    });
-    if (!payload) return std::nullopt;
-    if (websocket_)
-      return json::serialize(
-          json::object{{"stream", stream_name}, {"event", event.name}, {"payload", *payload}});
-    return "event: " + event.name + "\ndata: " + *payload + "\n\n";
+  Id render_as(const stream::Event& event, const Subscription& subscription) const {
+    return subscription.personal || event.name == "notification" ? viewer_.account_id() : 0;
   }
 
-  // Whether the viewer blocks or mutes, or is blocked by, one of the accounts. The set is reloaded
-  // when the database has changed since it was read.
-  bool hides_any(const std::vector<Id>& accounts) {
-    std::uint64_t generation = app_.db->generation();
-    if (!hidden_loaded_ || generation != hidden_generation_) {
-      auto ids = app_.db->read_value(
-          [&](store::Connection& c) { return store::hidden_account_ids(c, viewer_.account_id()); });
-      hidden_ = std::unordered_set<Id>(ids.begin(), ids.end());
-      hidden_generation_ = generation;
-      hidden_loaded_ = true;
-    }
-    return std::any_of(accounts.begin(), accounts.end(), [&](Id id) { return hidden_.count(id); });
+  // Runs on the connection's own thread, when the message's turn to be written comes. An event
+  // shown anonymously has one frame per stream and transport, made once for every connection.
+  http::Outlet::Message frame(const stream::Published& published,
+                              const Subscription& subscription) {
+    const stream::Event& event = published.event();
+    if ((event.name == "update" || event.name == "status.update") &&
+        published.hidden_from(viewer_.account_id(), [this](const stream::Event& e) {
+          // Those blocking or muting one of its accounts, blocked by one, or blocking one's
+          // domain: one query per event, for every connection.
+          return app_.db->read_value(
+              [&](store::Connection& c) { return store::accounts_hiding_any(c, e.accounts); });
+        }))
+      return nullptr;
+    Id viewer = render_as(event, subscription);
+    auto payload = published.payload(
+        viewer, [this](const stream::Event& e, Id as) { return render_payload(app_, e, as); });
+    if (!payload) return nullptr;
+    auto make = [&]() -> std::optional<std::string> {
+      if (websocket_)
+        return json::serialize(json::object{
+            {"stream", subscription.stream}, {"event", event.name}, {"payload", *payload}});
+      return "event: " + event.name + "\ndata: " + *payload + "\n\n";
+    };
+    if (viewer == 0)
+      return published.message(websocket_ ? "ws" + json::serialize(subscription.stream) : "sse",
+                               make);
+    return std::make_shared<const std::string>(*make());
   }
 
   App& app_;
   Viewer viewer_;
   bool websocket_;
   std::mutex mutex_;
-  std::vector<Subscription> subscriptions_;
+  std::vector<std::shared_ptr<const Subscription>> subscriptions_;
   std::shared_ptr<http::Outlet> outlet_;
-  // Used only by frame(), on the connection's thread.
-  bool hidden_loaded_ = false;
-  std::uint64_t hidden_generation_ = 0;
-  std::unordered_set<Id> hidden_;
 };
 
 // Streaming connections open per account (HERD_MAX_STREAMS_PER_ACCOUNT): a slot is held by the

@@ -1,10 +1,14 @@
 // The stream hub and its routing rules: events serialise for NOTIFY (split when long), follow the
 // transaction (nothing on rollback), and status/notification actions reach the right channels
-// (home feeds, public and hashtag streams only for public statuses, notifications).
+// (home feeds, public and hashtag streams only for public statuses, notifications). What a
+// delivered event shares between connections: payloads made once per viewer and kept while
+// claimed, messages made once per key, and whom it is hidden from (the viewer's own rule, for all
+// viewers in one query).
 #include "stream/hub.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -13,6 +17,7 @@
 #include "service/relationships.hpp"
 #include "service/statuses.hpp"
 #include "store/group_commit.hpp"
+#include "store/stream.hpp"
 #include "stream/event.hpp"
 #include "stream/publish.hpp"
 
@@ -183,6 +188,77 @@ TEST_F(StreamHub, NothingIsSentForAPieceOfAGroupCommitRolledBack) {
   EXPECT_EQ(rolled_back, 3);
   ASSERT_EQ(recorder->received.size(), 3u);
   for (const auto& r : recorder->received) EXPECT_EQ(r.object_id % 2, 0) << r.object_id;
+}
+
+TEST(StreamPublished, MakesEachPayloadOnceWhileClaimedAndEachMessageOnce) {
+  auto published = std::make_shared<const stream::Published>(stream::Event{"update", 7, 0, {}, {}});
+  int renders = 0;
+  auto render = [&](const stream::Event& event, Id viewer) -> std::optional<std::string> {
+    ++renders;
+    return std::to_string(event.object_id) + " for " + std::to_string(viewer);
+  };
+  {
+    auto first = published->claim(0), second = published->claim(0), bob = published->claim(2);
+    auto a = published->payload(0, render);
+    auto b = published->payload(0, render);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(*a, "7 for 0");
+    EXPECT_EQ(a, b);  // the same bytes
+    EXPECT_EQ(*published->payload(2, render), "7 for 2");
+    EXPECT_EQ(renders, 2);
+    first.reset();
+    published->payload(0, render);  // still claimed by `second`
+    EXPECT_EQ(renders, 2);
+  }
+  published->payload(0, render);  // every claim let go: made again, and not kept
+  published->payload(0, render);
+  EXPECT_EQ(renders, 4);
+
+  int made = 0;
+  auto make = [&]() -> std::optional<std::string> { return "frame " + std::to_string(++made); };
+  auto ws = published->message("ws", make);
+  EXPECT_EQ(published->message("ws", make), ws);
+  EXPECT_EQ(*published->message("sse", make), "frame 2");
+  EXPECT_EQ(*ws, "frame 1");
+  EXPECT_FALSE(published->message("gone", [] { return std::optional<std::string>(); }));
+}
+
+TEST_F(StreamHub, AnEventIsHiddenFromExactlyTheViewersThatHideOneOfItsAccounts) {
+  Id remote = account("eve", "elsewhere.test");
+  Id frank = account("frank");
+  block(bob, alice);                                    // bob blocks the author
+  block(alice, carol);                                  // the author blocks carol
+  mute(dave, remote);                                   // dave mutes a mentioned account
+  service::block_domain(app, frank, "elsewhere.test");  // frank blocks its domain
+  std::vector<Id> accounts = {alice, remote};
+  auto hiding = app.db->read_value(
+      [&](store::Connection& c) { return store::accounts_hiding_any(c, accounts); });
+  for (Id viewer : {alice, bob, carol, dave, frank, remote}) {
+    auto hidden = app.db->read_value(
+        [&](store::Connection& c) { return store::hidden_account_ids(c, viewer); });
+    bool one_hidden = std::any_of(accounts.begin(), accounts.end(), [&](Id id) {
+      return std::find(hidden.begin(), hidden.end(), id) != hidden.end();
+    });
+    bool in_result = std::find(hiding.begin(), hiding.end(), viewer) != hiding.end();
+    EXPECT_EQ(in_result, one_hidden) << viewer;
+  }
+  std::sort(hiding.begin(), hiding.end());
+  std::vector<Id> expected = {bob, carol, dave, frank};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(hiding, expected);
+
+  auto published = std::make_shared<const stream::Published>(
+      stream::Event{"update", 1, 0, accounts, {"public"}});
+  int loads = 0;
+  auto load = [&](const stream::Event& event) {
+    ++loads;
+    return app.db->read_value(
+        [&](store::Connection& c) { return store::accounts_hiding_any(c, event.accounts); });
+  };
+  EXPECT_TRUE(published->hidden_from(bob, load));
+  EXPECT_FALSE(published->hidden_from(alice, load));
+  EXPECT_TRUE(published->hidden_from(frank, load));
+  EXPECT_EQ(loads, 1);  // one query for every viewer
 }
 
 }  // namespace
