@@ -32,11 +32,31 @@ std::string image_url(const std::string& base_url, const std::string& stored,
 
 }  // namespace
 
+namespace {
+
+// The stored image that stands for the account's avatar or header: the local copy of a remote
+// image when there is one, else what the account holds (a local file, a remote URL or "").
+const std::string& shown_image(const std::string& stored, const std::string& copy) {
+  return copy.empty() ? stored : copy;
+}
+
+}  // namespace
+
 std::string App::avatar_url(const store::Account& account) const {
-  return image_url(base_url_, account.avatar_url, default_avatar_url());
+  return image_url(base_url_, shown_image(account.avatar_url, account.avatar_file),
+                   default_avatar_url());
 }
 std::string App::header_url(const store::Account& account) const {
-  return image_url(base_url_, account.header_url, default_header_url());
+  return image_url(base_url_, shown_image(account.header_url, account.header_file),
+                   default_header_url());
+}
+std::string App::avatar_static_url(const store::Account& account) const {
+  return media::still_image_url(base_url_, shown_image(account.avatar_url, account.avatar_file),
+                                avatar_url(account));
+}
+std::string App::header_static_url(const store::Account& account) const {
+  return media::still_image_url(base_url_, shown_image(account.header_url, account.header_file),
+                                header_url(account));
 }
 
 }  // namespace herd

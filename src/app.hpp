@@ -37,10 +37,15 @@ struct App {
   std::string tag_url(std::string_view name) const;
   std::string default_avatar_url() const { return base_url_ + "/avatars/original/missing.png"; }
   std::string default_header_url() const { return base_url_ + "/headers/original/missing.png"; }
-  // An account's avatar / header: a remote account's image URL, a local account's uploaded file
-  // (stored as its path under the data folder), or the default image.
+  // An account's avatar / header: a local account's uploaded file (stored as its path under the
+  // data folder), a remote account's local copy when it has one (avatar_file) or else its image
+  // URL, or the default image.
   std::string avatar_url(const store::Account& account) const;
   std::string header_url(const store::Account& account) const;
+  // avatar_static / header_static: the first frame stored beside an animated image, else the same
+  // URL as avatar_url / header_url.
+  std::string avatar_static_url(const store::Account& account) const;
+  std::string header_static_url(const store::Account& account) const;
 
   void set_base_url() { base_url_ = config.base_url(); }
 

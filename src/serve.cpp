@@ -35,6 +35,7 @@
 #include "service/polls.hpp"
 #include "service/preview_cards.hpp"
 #include "service/rate_limits.hpp"
+#include "service/remote_media.hpp"
 #include "service/scheduled_statuses.hpp"
 #include "service/search.hpp"
 #include "service/ticker.hpp"
@@ -182,6 +183,9 @@ int serve_main(const std::string& config_path) {
   });
   service::Ticker media_worker("media", std::chrono::seconds(1), [&app] {
     service::run_media_jobs(app, now_unix_ms());  // processes video, audio and animated GIFs
+  });
+  service::Ticker remote_media("remote media", std::chrono::seconds(1), [&app] {
+    service::run_remote_media_jobs(app, now_unix_ms());  // local copies of remote avatars...
   });
   service::Ticker cards("preview cards", std::chrono::seconds(1), [&app] {
     service::fetch_due_preview_cards(app, now_unix_ms());  // link previews of new statuses

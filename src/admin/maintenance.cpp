@@ -9,6 +9,7 @@
 #include "admin/progress.hpp"
 #include "core/time.hpp"
 #include "service/maintenance.hpp"
+#include "store/remote_media.hpp"
 
 namespace herd::admin {
 
@@ -35,6 +36,15 @@ int remove_media(App& app, int days, bool dry_run) {
   std::cout << (dry_run ? "would remove " : "removed ") << removed.unattached
             << " unattached uploads and " << removed.cached << " copies of remote media older than "
             << days << " days (" << removed.bytes / (1024 * 1024) << " MiB)\n";
+  return 0;
+}
+
+int list_remote_media_failures(App& app) {
+  app.db->read([&](store::Connection& c) {
+    for (const auto& f : store::list_remote_media_failures(c, 200))
+      std::cout << rfc3339(f.created_at) << "\t" << f.purpose << "\t" << f.url << "\t" << f.error
+                << "\n";
+  });
   return 0;
 }
 
@@ -77,6 +87,11 @@ void add_maintenance_commands(CLI::App& cli, std::function<int(App&)>& action) {
               "remove uploads never attached to a status and copies of remote media (remote "
               "media stay shown from their own server)",
               7, remove_media);
+  cli.get_subcommand("media")
+      ->add_subcommand("failures",
+                       "remote media (avatars, headers) that could not be fetched and stored, "
+                       "newest first, with the reason")
+      ->callback([&action] { action = list_remote_media_failures; });
 
   auto* accounts = cli.get_subcommand("accounts");
   auto approved = std::make_shared<std::vector<std::string>>();

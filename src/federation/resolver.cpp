@@ -12,6 +12,8 @@
 #include "federation/webfinger.hpp"
 #include "service/admin_blocks.hpp"
 #include "service/custom_emojis.hpp"
+#include "service/profile_images.hpp"
+#include "service/remote_media.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
 #include "store/federation_records.hpp"
@@ -200,9 +202,11 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
   std::optional<store::Account> stored;
   std::vector<std::string> also_known_as = also_known_as_of(actor);
   std::string moved_to = as::first_id(actor, "movedTo");
+  std::vector<std::string> dropped_copies;  // local copies of images the actor no longer shows
   {
     store::Changes changes;  // what shows the account (store/invalidation.hpp), noted below
     app.db->write([&](store::Connection& c) {
+      dropped_copies.clear();
       auto existing = store::find_account_by_uri(c, parsed->uri);
       if (!existing)
         existing = store::find_account_by_username(c, parsed->username, parsed->domain);
@@ -217,6 +221,7 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
         updated.username = existing->username;  // the handle verified when it was first stored
         updated.domain = existing->domain;
         keep_known_endpoints(updated, *existing);
+        dropped_copies = service::carry_image_copies(updated, *existing);
         store::update_remote_account(c, updated);
         store::Changes::note(store::tags::account(updated.id));
       } else {
@@ -228,9 +233,11 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
       if (stored) {
         store::set_account_also_known_as(c, stored->id, also_known_as);
         store_actor_keys(app, c, actor, stored->uri);
+        service::queue_image_copies(c, *stored);
       }
     });
   }  // (the emojis below are not among what the scope names)
+  for (const auto& file : dropped_copies) service::remove_profile_image_file(app, file);
   if (stored) remember_emojis(app, stored->domain, as::parse_emojis(actor));
   return stored;
 }

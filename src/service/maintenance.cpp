@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "service/media.hpp"
+#include "service/profile_images.hpp"
 #include "service/statuses.hpp"
 #include "store/accounts.hpp"
 #include "store/maintenance.hpp"
@@ -122,7 +123,15 @@ DomainPurge purge_domain(App& app, const std::string& domain_in, const ProgressF
       for (Id status : left)
         if (remove_one(app, status)) ++out.statuses;
     }
-    app.db->write([&](store::Connection& c) { store::remove_remote_account(c, account); });
+    std::optional<store::Account> removed;
+    app.db->write([&](store::Connection& c) {
+      removed = store::find_account(c, account);
+      store::remove_remote_account(c, account);
+    });
+    if (removed) {  // the local copies of its avatar and header
+      remove_profile_image_file(app, removed->avatar_file);
+      remove_profile_image_file(app, removed->header_file);
+    }
     ++out.accounts;
     report(progress, ++done, total);
   }

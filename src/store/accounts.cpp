@@ -15,7 +15,7 @@ constexpr const char* kAccountColumns =
     "shared_inbox_url, outbox_url, followers_url, following_url, featured_url, public_key_pem, "
     "private_key_pem, avatar_url, header_url, actor_type, locked, bot, discoverable, indexable, "
     "suspended, silenced, moved_to_account_id, statuses_count, followers_count, following_count, "
-    "last_status_at, created_at, updated_at";
+    "last_status_at, created_at, updated_at, avatar_file, header_file";
 
 Account account_from_row(const Row& r, int i = 0) {
   Account a;
@@ -52,6 +52,8 @@ Account account_from_row(const Row& r, int i = 0) {
   a.last_status_at = r.oi(i++);
   a.created_at = r.i(i++);
   a.updated_at = r.i(i++);
+  a.avatar_file = r.s(i++);
+  a.header_file = r.s(i++);
   Dependencies::note(tags::account(a.id));  // what a cached response shows (invalidation.hpp)
   return a;
 }
@@ -93,7 +95,7 @@ Value b(bool v) {
   return Value(std::int64_t{v ? 1 : 0});
 }
 
-constexpr int kAccountColumnCount = 33;
+constexpr int kAccountColumnCount = 35;
 constexpr int kUserColumnCount = 14;
 
 // "id, username" -> "a.id, a.username"
@@ -150,42 +152,45 @@ std::vector<Account> find_accounts(Connection& c, const std::vector<Id>& ids) {
 namespace {
 std::int64_t insert_account_row(Connection& c, const Account& a, const char* conflict) {
   return c
-      .query(std::string("INSERT INTO accounts (") + kAccountColumns +
-                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" +
-                 conflict,
-             {Value(a.id),
-              Value(a.username),
-              Value(a.domain),
-              Value(a.display_name),
-              Value(a.note),
-              Value(a.note_source),
-              Value(a.fields_json),
-              Value(a.uri),
-              Value(a.url),
-              Value(a.inbox_url),
-              Value(a.shared_inbox_url),
-              Value(a.outbox_url),
-              Value(a.followers_url),
-              Value(a.following_url),
-              Value(a.featured_url),
-              Value(a.public_key_pem),
-              Value(a.private_key_pem),
-              Value(a.avatar_url),
-              Value(a.header_url),
-              Value(a.actor_type),
-              b(a.locked),
-              b(a.bot),
-              b(a.discoverable),
-              b(a.indexable),
-              b(a.suspended),
-              b(a.silenced),
-              opt(a.moved_to_account_id),
-              Value(a.statuses_count),
-              Value(a.followers_count),
-              Value(a.following_count),
-              opt(a.last_status_at),
-              Value(a.created_at),
-              Value(a.updated_at)})
+      .query(
+          std::string("INSERT INTO accounts (") + kAccountColumns +
+              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" +
+              conflict,
+          {Value(a.id),
+           Value(a.username),
+           Value(a.domain),
+           Value(a.display_name),
+           Value(a.note),
+           Value(a.note_source),
+           Value(a.fields_json),
+           Value(a.uri),
+           Value(a.url),
+           Value(a.inbox_url),
+           Value(a.shared_inbox_url),
+           Value(a.outbox_url),
+           Value(a.followers_url),
+           Value(a.following_url),
+           Value(a.featured_url),
+           Value(a.public_key_pem),
+           Value(a.private_key_pem),
+           Value(a.avatar_url),
+           Value(a.header_url),
+           Value(a.actor_type),
+           b(a.locked),
+           b(a.bot),
+           b(a.discoverable),
+           b(a.indexable),
+           b(a.suspended),
+           b(a.silenced),
+           opt(a.moved_to_account_id),
+           Value(a.statuses_count),
+           Value(a.followers_count),
+           Value(a.following_count),
+           opt(a.last_status_at),
+           Value(a.created_at),
+           Value(a.updated_at),
+           Value(a.avatar_file),
+           Value(a.header_file)})
       .affected;
 }
 }  // namespace

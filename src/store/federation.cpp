@@ -40,7 +40,7 @@ void update_remote_account(Connection& c, const Account& a) {
       "inbox_url = ?, shared_inbox_url = ?, outbox_url = ?, followers_url = ?, following_url = ?, "
       "featured_url = ?, public_key_pem = ?, avatar_url = ?, header_url = ?, actor_type = ?, "
       "locked = ?, bot = ?, discoverable = ?, indexable = ?, moved_to_account_id = ?, "
-      "updated_at = ? WHERE id = ?",
+      "updated_at = ?, avatar_file = ?, header_file = ? WHERE id = ?",
       {Value(a.uri),
        Value(a.username),
        Value(a.display_name),
@@ -63,6 +63,8 @@ void update_remote_account(Connection& c, const Account& a) {
        b(a.indexable),
        opt(a.moved_to_account_id),
        Value(a.updated_at),
+       Value(a.avatar_file),
+       Value(a.header_file),
        Value(a.id)});
 }
 

@@ -22,7 +22,8 @@ bool insert_setting_if_absent(Connection& c, std::string_view name, std::string_
 // Inserts a remote account unless its (username, domain) exists; returns whether it was stored.
 bool insert_remote_account(Connection& c, const Account& account);
 // Rewrites what a remote actor document gives (uri too) (names, note, fields, URLs, key, images,
-// type, flags, updated_at) on the account with this id.
+// type, flags, updated_at) and the local copies of its images (avatar_file, header_file) on the
+// account with this id.
 void update_remote_account(Connection& c, const Account& account);
 // Sets updated_at of the remote account with this actor URI (a refresh that found nothing).
 void touch_remote_account(Connection& c, std::string_view uri, std::int64_t now);

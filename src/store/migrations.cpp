@@ -251,6 +251,18 @@ INSERT INTO id_tags (id, last_tag) VALUES (1, 0);
 ALTER TABLE tags ADD COLUMN usable INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE tags ADD COLUMN listable INTEGER NOT NULL DEFAULT 1;
 )SQL"},
+      {41, "local copies of remote avatars and headers, remote media fetch failures", R"SQL(
+ALTER TABLE accounts ADD COLUMN avatar_file TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN header_file TEXT NOT NULL DEFAULT '';
+CREATE TABLE remote_media_failures (
+  id BIGINT PRIMARY KEY,
+  url TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  error TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)SQL"},
       {36, "admin blocks, domain allows, trend reviews, account activity", R"SQL(
 CREATE TABLE ip_blocks (
   id BIGINT PRIMARY KEY,

@@ -23,6 +23,9 @@ struct Account {
       featured_url;
   std::string public_key_pem, private_key_pem;
   std::string avatar_url, header_url;  // "" means the default image
+  // A remote account's local copies of avatar_url/header_url (relative paths, as a local
+  // account's avatar_url): "" until fetched (service/remote_media.hpp), and for local accounts.
+  std::string avatar_file, header_file;
   std::string actor_type = "Person";
   bool locked = false, bot = false, discoverable = true, indexable = true, suspended = false,
        silenced = false;

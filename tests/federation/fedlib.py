@@ -195,6 +195,7 @@ class FakeServer:
         self.actors = {}  # name -> {"key": ..., "doc": {...}}
         self.objects = {}  # path -> document
         self.pages = {}  # path -> HTML text (served as text/html, e.g. for link cards)
+        self.files = {}  # path -> (bytes, content type): images and other media
         self.received = []  # (path, headers dict, parsed body or None)
         self.fetched = []  # paths of every GET
         self.gone = set()  # paths that answer 410 Gone
@@ -287,6 +288,8 @@ class FakeServer:
                     return self._send(200, json.dumps(server.objects[parts.path]).encode())
                 if parts.path in server.pages:
                     return self._send(200, server.pages[parts.path].encode(), "text/html; charset=utf-8")
+                if parts.path in server.files:
+                    return self._send(200, *server.files[parts.path])
                 return self._send(404)
 
             def do_POST(self):

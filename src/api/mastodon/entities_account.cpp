@@ -4,7 +4,6 @@
 #include "api/mastodon/emojis.hpp"
 #include "api/mastodon/entities.hpp"
 #include "core/time.hpp"
-#include "media/storage.hpp"
 #include "service/custom_emojis.hpp"
 #include "store/accounts.hpp"
 #include "store/quotes.hpp"
@@ -28,12 +27,10 @@ json::object account_json(const App& app, const store::Account& a) {
   o["note"] = a.note;
   o["url"] = a.url.empty() ? a.uri : a.url;
   o["uri"] = a.uri;
-  std::string avatar = app.avatar_url(a);
-  std::string header = app.header_url(a);
-  o["avatar"] = avatar;
-  o["avatar_static"] = media::still_image_url(app.base_url(), a.avatar_url, avatar);
-  o["header"] = header;
-  o["header_static"] = media::still_image_url(app.base_url(), a.header_url, header);
+  o["avatar"] = app.avatar_url(a);
+  o["avatar_static"] = app.avatar_static_url(a);
+  o["header"] = app.header_url(a);
+  o["header_static"] = app.header_static_url(a);
   o["followers_count"] = a.followers_count;
   o["following_count"] = a.following_count;
   o["statuses_count"] = a.statuses_count;

@@ -6,7 +6,6 @@
 
 #include "api/mastodon/entities.hpp"
 #include "core/time.hpp"
-#include "media/storage.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/statuses.hpp"
@@ -28,14 +27,13 @@ std::unordered_map<Id, json::value> visible_statuses_json(const App& app, store:
 
 // PartialAccountWithAvatar.
 json::object partial_account_json(const App& app, const store::Account& a) {
-  return json::object{
-      {"id", std::to_string(a.id)},
-      {"acct", a.acct()},
-      {"url", a.url.empty() ? a.uri : a.url},
-      {"avatar", app.avatar_url(a)},
-      {"avatar_static", media::still_image_url(app.base_url(), a.avatar_url, app.avatar_url(a))},
-      {"locked", a.locked},
-      {"bot", a.bot}};
+  return json::object{{"id", std::to_string(a.id)},
+                      {"acct", a.acct()},
+                      {"url", a.url.empty() ? a.uri : a.url},
+                      {"avatar", app.avatar_url(a)},
+                      {"avatar_static", app.avatar_static_url(a)},
+                      {"locked", a.locked},
+                      {"bot", a.bot}};
 }
 
 }  // namespace

@@ -1,0 +1,42 @@
+// Local copies of remote media, as Mastodon keeps them: a remote account's avatar and header are
+// fetched in the background and stored through the profile image pipeline
+// (service/profile_images: at most 8 MB, pixel count checked before decoding, metadata such as
+// EXIF GPS stripped, 400×400 and 1500×500, an animation's first frame as static.png), then shown
+// from this instance (App::avatar_url). Until the copy exists, or when it cannot be made, the
+// remote URL is shown, so nothing breaks.
+//
+// Each fetch is a job in queue kRemoteMediaQueue, written in the transaction that stores the
+// actor (first seen, or refreshed with a new image URL), run by a Ticker, never on an I/O thread.
+// A job whose URL is no longer the account's does nothing. Network failures and 5xx answers are
+// retried (kRemoteMediaAttempts in all, with growing delays); a 4xx, a file that is not a usable
+// image, or the last failed attempt is logged and recorded in remote_media_failures
+// (`herd admin media failures`).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app.hpp"
+#include "store/database.hpp"
+#include "store/models.hpp"
+
+namespace herd::service {
+
+inline constexpr std::string_view kRemoteMediaQueue = "remote_media";
+inline constexpr int kRemoteMediaAttempts = 5;
+
+// For an update of a stored remote account: `updated` keeps the local copies of `existing` whose
+// remote URL did not change and drops the others; returns the files dropped (to remove with
+// remove_profile_image_file once the update committed).
+std::vector<std::string> carry_image_copies(store::Account& updated,
+                                            const store::Account& existing);
+
+// Inside the transaction that stored the remote account: queues a fetch of each of its images
+// that has a remote URL and no local copy (unless one is queued already).
+void queue_image_copies(store::Connection& c, const store::Account& account);
+
+// The Ticker's work: runs the due fetches; returns how many jobs ran.
+int run_remote_media_jobs(App& app, std::int64_t now);
+
+}  // namespace herd::service

@@ -1,0 +1,46 @@
+#include "store/remote_media.hpp"
+
+namespace herd::store {
+
+namespace {
+
+Value text(std::string_view value) {
+  return Value(std::string(value));
+}
+
+}  // namespace
+
+bool set_account_image_file(Connection& c, Id account_id, bool header, std::string_view remote_url,
+                            std::string_view file) {
+  std::string sql =
+      header ? "UPDATE accounts SET header_file = ? WHERE id = ? AND header_url = ? AND "
+               "header_file = ''"
+             : "UPDATE accounts SET avatar_file = ? WHERE id = ? AND avatar_url = ? AND "
+               "avatar_file = ''";
+  return c.query(sql, {text(file), Value(account_id), text(remote_url)}).affected > 0;
+}
+
+void insert_remote_media_failure(Connection& c, const RemoteMediaFailure& f) {
+  // Ids are snowflakes, so the oldest go by primary key.
+  std::int64_t horizon = f.created_at - kRemoteMediaFailureDays * 24LL * 60 * 60 * 1000;
+  if (horizon > 0)
+    c.query("DELETE FROM remote_media_failures WHERE id < ?", {Value(id_at(horizon))});
+  c.query(
+      "INSERT INTO remote_media_failures (id, url, domain, purpose, error, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {Value(f.id), text(f.url), text(f.domain), text(f.purpose), text(f.error),
+       Value(f.created_at)});
+}
+
+std::vector<RemoteMediaFailure> list_remote_media_failures(Connection& c, int limit) {
+  auto result = c.query(
+      "SELECT id, url, domain, purpose, error, created_at FROM remote_media_failures "
+      "ORDER BY id DESC LIMIT ?",
+      {Value(std::int64_t{limit})});
+  std::vector<RemoteMediaFailure> out;
+  for (const Row& row : result.rows)
+    out.push_back({row.i(0), row.s(1), row.s(2), row.s(3), row.s(4), row.i(5)});
+  return out;
+}
+
+}  // namespace herd::store

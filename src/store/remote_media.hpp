@@ -1,0 +1,34 @@
+// Local copies of remote media (service/remote_media.hpp): the stored files of remote accounts'
+// avatars and headers, and the fetches that could not be made. All functions run inside a
+// caller's transaction or read.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/database.hpp"
+#include "store/models.hpp"
+
+namespace herd::store {
+
+// Records the local copy `file` of the account's avatar (header: its header) fetched from
+// `remote_url`, only while that is still the account's image URL and no copy is recorded;
+// returns whether it was recorded (else the caller removes the file).
+bool set_account_image_file(Connection& c, Id account_id, bool header, std::string_view remote_url,
+                            std::string_view file);
+
+// A fetch of remote media given up (kept kRemoteMediaFailureDays).
+struct RemoteMediaFailure {
+  Id id = 0;  // a snowflake of its time
+  std::string url, domain;
+  std::string purpose;  // "avatar of user@domain", "header of ..."
+  std::string error;
+  std::int64_t created_at = 0;
+};
+inline constexpr int kRemoteMediaFailureDays = 30;
+void insert_remote_media_failure(Connection& c, const RemoteMediaFailure& failure);
+// The most recent first (at most limit).
+std::vector<RemoteMediaFailure> list_remote_media_failures(Connection& c, int limit);
+
+}  // namespace herd::store
