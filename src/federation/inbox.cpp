@@ -13,6 +13,7 @@
 #include "federation/resolver.hpp"
 #include "service/polls.hpp"
 #include "service/relationships.hpp"
+#include "service/remote_media.hpp"
 #include "service/status_edits.hpp"
 #include "service/statuses.hpp"
 #include "store/accounts.hpp"
@@ -94,9 +95,9 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
 StatusResolver status_resolver(App& app, int depth);
 
 // Remote attachments are referenced, not downloaded: media rows with remote_url (at most 4), not
-// yet stored.
-std::vector<store::MediaAttachment> remote_media(const store::Status& status,
-                                                 const as::Post& post) {
+// yet stored. From a domain that rejects media they are `unknown` (Mastodon's reject_media).
+std::vector<store::MediaAttachment> remote_media(const store::Status& status, const as::Post& post,
+                                                 bool rejected) {
   std::vector<store::MediaAttachment> out;
   for (const auto& a : post.attachments) {
     if (out.size() >= 4) break;
@@ -111,6 +112,7 @@ std::vector<store::MediaAttachment> remote_media(const store::Status& status,
                  : major == "audio"  ? "audio"
                  : a.type == "Image" ? "image"
                                      : "unknown";
+    if (rejected) media.type = "unknown";
     media.content_type = a.media_type;
     media.width = a.width;
     media.height = a.height;
@@ -127,8 +129,9 @@ std::vector<store::MediaAttachment> remote_media(const store::Status& status,
 }
 
 // Stores the post's media and poll with the status, inside its transaction.
-void attach_media_and_poll(store::Connection& c, store::Status& status, const as::Post& post) {
-  auto media = remote_media(status, post);
+void attach_media_and_poll(store::Connection& c, store::Status& status, const as::Post& post,
+                           const store::Account& author) {
+  auto media = remote_media(status, post, store::domain_rejects_media(c, author.domain));
   if (!media.empty()) {
     for (const auto& m : media) store::insert_media(c, m);
     store::set_status_has_media(c, status.id);
@@ -217,7 +220,7 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
   remember_emojis(app, author.domain, post.emojis);  // before the status shows
   store::Status stored = service::receive_status(
       app, status, mentioned, tags, [&](store::Connection& c, store::Status& inserted) {
-        attach_media_and_poll(c, inserted, post);
+        attach_media_and_poll(c, inserted, post, author);
       });
   if (stored.id == status.id && !post.quote.empty())
     receive_quote(app, post, stored, status_resolver(app, depth + 1));
@@ -294,9 +297,11 @@ IngestResult on_update(App& app, const json::object& activity, const store::Acco
   std::string spoiler = text::strip_html(post->summary);
   std::vector<std::string> tags(post->hashtags.begin(), post->hashtags.end());
   remember_emojis(app, actor.domain, post->emojis);
-  if (!service::receive_edit(app, *status, text::sanitize_html(post->content), spoiler,
-                             post->sensitive || !spoiler.empty(), tags,
-                             remote_media(*status, *post), post->updated.value_or(now_unix_ms())))
+  if (!service::receive_edit(
+          app, *status, text::sanitize_html(post->content), spoiler,
+          post->sensitive || !spoiler.empty(), tags,
+          remote_media(*status, *post, service::rejects_media(app, actor.domain)),
+          post->updated.value_or(now_unix_ms())))
     return ignored("not newer than the stored version");
   return accepted();
 }

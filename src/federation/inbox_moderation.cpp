@@ -57,7 +57,9 @@ void publish_migration(store::Connection& c, const store::Account& account, json
 IngestResult receive_flag(App& app, const json::object& activity, const store::Account& actor) {
   std::vector<store::Account> targets;
   std::map<Id, std::vector<Id>> statuses_of;
+  bool rejected = false;
   app.db->read([&](store::Connection& c) {
+    if ((rejected = store::domain_rejects_reports(c, actor.domain))) return;
     for (const std::string& uri : as::ids(activity, "object")) {
       if (!is_local_uri(app, uri)) continue;  // only what is ours
       if (auto account = store::find_account_by_uri(c, uri)) {
@@ -73,6 +75,8 @@ IngestResult receive_flag(App& app, const json::object& activity, const store::A
       }
     }
   });
+  if (rejected)  // logged with the reason, as every ignored activity
+    return {Outcome::ignored, "reports from " + actor.domain + " are rejected (reject_reports)"};
   if (targets.empty()) return {Outcome::ignored, "the Flag names no local account"};
   std::string uri = as::id_of(activity);
   std::string comment = as::string_of(activity, "content");

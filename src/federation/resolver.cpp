@@ -12,7 +12,6 @@
 #include "federation/webfinger.hpp"
 #include "service/admin_blocks.hpp"
 #include "service/custom_emojis.hpp"
-#include "service/profile_images.hpp"
 #include "service/remote_media.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
@@ -215,6 +214,10 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
         if (!parsed->moved_to_account_id && existing)
           parsed->moved_to_account_id = existing->moved_to_account_id;
       }
+      if (store::domain_rejects_media(c, existing ? existing->domain : parsed->domain)) {
+        parsed->avatar_url.clear();  // the default images show (Mastodon's reject_media)
+        parsed->header_url.clear();
+      }
       if (existing) {
         store::Account updated = *parsed;
         updated.id = existing->id;
@@ -237,7 +240,7 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
       }
     });
   }  // (the emojis below are not among what the scope names)
-  for (const auto& file : dropped_copies) service::remove_profile_image_file(app, file);
+  service::remove_media_copies(app, dropped_copies);
   if (stored) remember_emojis(app, stored->domain, as::parse_emojis(actor));
   return stored;
 }

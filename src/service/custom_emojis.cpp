@@ -10,6 +10,7 @@
 #include "core/time.hpp"
 #include "media/sniff.hpp"
 #include "media/storage.hpp"
+#include "store/federation.hpp"
 
 namespace herd::service {
 
@@ -134,6 +135,7 @@ void remember_remote_emojis(App& app, const std::string& domain,
   std::vector<store::CustomEmoji> stored;
   app.db->write([&](store::Connection& c) {
     stored.clear();
+    if (store::domain_rejects_media(c, domain)) return;  // Mastodon's reject_media
     for (const auto& remote : emojis) {
       if (!valid_shortcode(remote.shortcode) || remote.url.rfind("http", 0) != 0) continue;
       store::CustomEmoji emoji;

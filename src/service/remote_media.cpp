@@ -18,7 +18,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::int64_t kLockMs = 2 * 60'000;  // longer than one fetch (20 s) and processing
+constexpr std::int64_t kLockMs = 2 * 60'000;    // longer than one fetch (20 s) and processing
 constexpr std::int64_t kFirstRetryMs = 30'000;  // then 4 times longer each time: 30 s ... 32 min
 constexpr std::size_t kProfileImageLimit = 8 * 1024 * 1024;
 
@@ -99,10 +99,15 @@ void run_job(App& app, const store::Job& job, std::int64_t now) {
   auto account = app.db->read_value(
       [&](store::Connection& c) { return store::find_account(c, image.account_id); });
   bool header = image.kind == ProfileImage::header;
-  if (!account || account->local() || (header ? account->header_url : account->avatar_url) !=
-                                          image.url ||
+  if (!account || account->local() ||
+      (header ? account->header_url : account->avatar_url) != image.url ||
       !(header ? account->header_file : account->avatar_file).empty()) {
     // Gone, changed meanwhile (a newer job has the new URL) or done.
+    app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
+    return;
+  }
+  if (rejects_media(app, account->domain)) {  // blocked after the job was queued
+    log::info("remote media job {}: {} rejects media, nothing fetched", job.id, account->domain);
     app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
     return;
   }
@@ -167,7 +172,8 @@ std::vector<std::string> carry_image_copies(store::Account& updated,
 }
 
 void queue_image_copies(store::Connection& c, const store::Account& account) {
-  if (account.local() || account.suspended) return;
+  if (account.local() || account.suspended || store::domain_rejects_media(c, account.domain))
+    return;
   std::int64_t now = now_unix_ms();
   auto queue = [&](ProfileImage kind, const std::string& url, const std::string& file) {
     if (!file.empty() || !remote_url(url)) return;
@@ -177,6 +183,15 @@ void queue_image_copies(store::Connection& c, const store::Account& account) {
   };
   queue(ProfileImage::avatar, account.avatar_url, account.avatar_file);
   queue(ProfileImage::header, account.header_url, account.header_file);
+}
+
+bool rejects_media(App& app, const std::string& domain) {
+  return app.db->read_value(
+      [&](store::Connection& c) { return store::domain_rejects_media(c, domain); });
+}
+
+void remove_media_copies(App& app, const std::vector<std::string>& files) {
+  for (const auto& file : files) remove_profile_image_file(app, file);
 }
 
 int run_remote_media_jobs(App& app, std::int64_t now) {

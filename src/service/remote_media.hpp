@@ -33,8 +33,17 @@ std::vector<std::string> carry_image_copies(store::Account& updated,
                                             const store::Account& existing);
 
 // Inside the transaction that stored the remote account: queues a fetch of each of its images
-// that has a remote URL and no local copy (unless one is queued already).
+// that has a remote URL and no local copy (unless one is queued already, or its domain rejects
+// media).
 void queue_image_copies(store::Connection& c, const store::Account& account);
+
+// Whether a block of the domain rejects its media (Mastodon's reject_media): nothing of it is
+// fetched or stored; its accounts show the default avatar and header, its attachments are
+// `unknown` (clients show them as links to their remote_url), its custom emojis are not kept.
+bool rejects_media(App& app, const std::string& domain);
+// Removes local copies of remote media (with the first frame stored beside an animated one), once
+// the transaction that stopped naming them (store::reject_domain_media...) committed.
+void remove_media_copies(App& app, const std::vector<std::string>& files);
 
 // The Ticker's work: runs the due fetches; returns how many jobs ran.
 int run_remote_media_jobs(App& app, std::int64_t now);

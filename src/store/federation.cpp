@@ -173,9 +173,28 @@ bool has_follower_on_domain(Connection& c, Id account_id, std::string_view domai
               .empty();
 }
 
-bool is_domain_blocked(Connection& c, std::string_view domain) {
+namespace {
+
+// Whether a block of the domain matches `condition` (SQL on domain_blocks' columns).
+bool block_matches(Connection& c, std::string_view domain, std::string_view condition) {
   if (domain.empty()) return false;
-  return !c.query("SELECT 1 FROM domain_blocks WHERE domain = ?", {text(domain)}).empty();
+  return !c.query("SELECT 1 FROM domain_blocks WHERE domain = ? AND " + std::string(condition),
+                  {text(domain)})
+              .empty();
+}
+
+}  // namespace
+
+bool is_domain_blocked(Connection& c, std::string_view domain) {
+  return block_matches(c, domain, "severity <> 'noop'");
+}
+
+bool domain_rejects_media(Connection& c, std::string_view domain) {
+  return block_matches(c, domain, "reject_media <> 0");
+}
+
+bool domain_rejects_reports(Connection& c, std::string_view domain) {
+  return block_matches(c, domain, "reject_reports <> 0");
 }
 
 bool insert_domain_block(Connection& c, Id id, std::string_view domain, std::string_view severity,
@@ -193,19 +212,21 @@ bool delete_domain_block(Connection& c, std::string_view domain) {
 
 std::vector<DomainBlock> list_domain_blocks(Connection& c) {
   std::vector<DomainBlock> out;
-  for (const Row& r : c.query("SELECT id, domain, severity, created_at, public_comment, "
-                              "private_comment, obfuscate FROM domain_blocks ORDER BY domain")
-                          .rows)
-    out.push_back(DomainBlock{r.i(0), r.s(1), r.s(2), r.i(3), r.s(4), r.s(5), r.b(6)});
+  for (const Row& r :
+       c.query("SELECT id, domain, severity, created_at, public_comment, private_comment, "
+               "obfuscate, reject_media, reject_reports FROM domain_blocks ORDER BY domain")
+           .rows)
+    out.push_back(
+        DomainBlock{r.i(0), r.s(1), r.s(2), r.i(3), r.s(4), r.s(5), r.b(6), r.b(7), r.b(8)});
   return out;
 }
 
 bool update_domain_block(Connection& c, const DomainBlock& block) {
   return c.query(
               "UPDATE domain_blocks SET severity = ?, public_comment = ?, private_comment = ?, "
-              "obfuscate = ? WHERE id = ?",
+              "obfuscate = ?, reject_media = ?, reject_reports = ? WHERE id = ?",
               {text(block.severity), text(block.public_comment), text(block.private_comment),
-               Value(std::int64_t{block.obfuscate ? 1 : 0}), Value(block.id)})
+               b(block.obfuscate), b(block.reject_media), b(block.reject_reports), Value(block.id)})
              .affected > 0;
 }
 

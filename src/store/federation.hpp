@@ -67,7 +67,11 @@ bool has_follower_on_domain(Connection& c, Id account_id, std::string_view domai
 
 // ---- domain blocks ------------------------------------------------------------------------------
 
+// Whether a block cuts the domain off (severity suspend or silence; a noop block does not).
 bool is_domain_blocked(Connection& c, std::string_view domain);
+// Whether a block of the domain (of any severity) rejects its media / its reports.
+bool domain_rejects_media(Connection& c, std::string_view domain);
+bool domain_rejects_reports(Connection& c, std::string_view domain);
 // Returns false when the domain was already blocked.
 bool insert_domain_block(Connection& c, Id id, std::string_view domain, std::string_view severity,
                          std::int64_t now);
@@ -78,9 +82,12 @@ struct DomainBlock {
   std::int64_t created_at = 0;
   std::string public_comment, private_comment;  // "" when none
   bool obfuscate = false;                       // the domain is shown partly starred in public
+  bool reject_media = false;    // nothing of the domain's media is fetched, stored or shown
+  bool reject_reports = false;  // the domain's Flags are ignored
 };
 std::vector<DomainBlock> list_domain_blocks(Connection& c);  // by domain
-// Rewrites severity, comments and obfuscate of the block with block.id; whether it exists.
+// Rewrites severity, comments, obfuscate, reject_media and reject_reports of the block with
+// block.id; whether it exists.
 bool update_domain_block(Connection& c, const DomainBlock& block);
 
 // ---- jobs ---------------------------------------------------------------------------------------

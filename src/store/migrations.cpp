@@ -263,6 +263,10 @@ CREATE TABLE remote_media_failures (
   created_at BIGINT NOT NULL
 );
 )SQL"},
+      {42, "domain blocks: reject_media and reject_reports", R"SQL(
+ALTER TABLE domain_blocks ADD COLUMN reject_media INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE domain_blocks ADD COLUMN reject_reports INTEGER NOT NULL DEFAULT 0;
+)SQL"},
       {36, "admin blocks, domain allows, trend reviews, account activity", R"SQL(
 CREATE TABLE ip_blocks (
   id BIGINT PRIMARY KEY,

@@ -12,12 +12,39 @@ Value text(std::string_view value) {
 
 bool set_account_image_file(Connection& c, Id account_id, bool header, std::string_view remote_url,
                             std::string_view file) {
-  std::string sql =
-      header ? "UPDATE accounts SET header_file = ? WHERE id = ? AND header_url = ? AND "
-               "header_file = ''"
-             : "UPDATE accounts SET avatar_file = ? WHERE id = ? AND avatar_url = ? AND "
-               "avatar_file = ''";
+  std::string sql = header
+                        ? "UPDATE accounts SET header_file = ? WHERE id = ? AND header_url = ? AND "
+                          "header_file = ''"
+                        : "UPDATE accounts SET avatar_file = ? WHERE id = ? AND avatar_url = ? AND "
+                          "avatar_file = ''";
   return c.query(sql, {text(file), Value(account_id), text(remote_url)}).affected > 0;
+}
+
+std::vector<std::string> reject_domain_media(Connection& c, std::string_view domain) {
+  std::vector<std::string> files;
+  if (domain.empty()) return files;
+  auto keep = [&](const Result& result) {
+    for (const Row& row : result.rows)
+      for (std::size_t i = 0; i < row.size(); ++i)
+        if (!row.is_null(static_cast<int>(i)) && !row.s(static_cast<int>(i)).empty())
+          files.push_back(row.s(static_cast<int>(i)));
+  };
+  keep(c.query("SELECT avatar_file, header_file FROM accounts WHERE domain = ?", {text(domain)}));
+  c.query(
+      "UPDATE accounts SET avatar_url = '', header_url = '', avatar_file = '', header_file = '' "
+      "WHERE domain = ?",
+      {text(domain)});
+  const std::string remote_of_domain =
+      " WHERE remote_url IS NOT NULL AND account_id IN (SELECT id FROM accounts WHERE domain = ?)";
+  keep(c.query("SELECT file, small_file, thumbnail_file FROM media_attachments" + remote_of_domain,
+               {text(domain)}));
+  c.query(
+      "UPDATE media_attachments SET type = 'unknown', file = '', small_file = NULL, "
+      "thumbnail_file = NULL" +
+          remote_of_domain,
+      {text(domain)});
+  c.query("DELETE FROM custom_emojis WHERE domain = ?", {text(domain)});
+  return files;
 }
 
 void insert_remote_media_failure(Connection& c, const RemoteMediaFailure& f) {

@@ -18,6 +18,12 @@ namespace herd::store {
 bool set_account_image_file(Connection& c, Id account_id, bool header, std::string_view remote_url,
                             std::string_view file);
 
+// Mastodon's reject_media applied to what is stored of `domain` (not ""): its accounts' avatars
+// and headers are emptied (remote URLs and local copies: the default images show), its remote
+// attachments become `unknown` without local files, its custom emojis are removed. Returns the
+// local files no row names any more (the caller removes them after commit).
+std::vector<std::string> reject_domain_media(Connection& c, std::string_view domain);
+
 // A fetch of remote media given up (kept kRemoteMediaFailureDays).
 struct RemoteMediaFailure {
   Id id = 0;  // a snowflake of its time

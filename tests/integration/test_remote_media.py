@@ -8,6 +8,10 @@ tests/federation/fedlib.py on 127.0.0.1, which logs every GET):
 - an avatar that cannot be fetched keeps the remote URL and is listed by `herd admin media failures`;
 - an Update(Person) with a new avatar URL gets the new image fetched and the old copy removed;
 - a restart changes nothing (no refetch, same URLs, files served);
+- a domain block with `reject_media` removes the copies already made (the API shows the default images,
+  as Mastodon) and nothing more is fetched from that domain (the peer's log has no request for a new
+  actor's avatar, while the other peer's actor gets its copy) and its attachments are `unknown`;
+- with `reject_reports`, a Flag from that domain creates no report (one from elsewhere does).
 """
 import json
 import os
@@ -223,6 +227,98 @@ def a_restart_changes_nothing(t):
     fetch(t, after["avatar"], "the avatar after a restart")
     t.eq((peer.fetch_count("/files/square.png"), peer.fetch_count("/files/banner.jpg")), (1, 1),
          "nothing fetched again")
+
+
+def post_with_image(peer, name, key):
+    """A public note from name@peer mentioning lou, with one image; returns it as lou sees it."""
+    server, lou = S["server"], S["lou"]
+    lou_uri = server.url + "/users/lou"
+    note = {"type": "Note", "id": f"{peer.uri(name)}/notes/{key}", "attributedTo": peer.uri(name),
+            "content": f"<p>{key} @lou</p>", "to": ["https://www.w3.org/ns/activitystreams#Public", lou_uri],
+            "tag": [{"type": "Mention", "href": lou_uri, "name": f"@lou@{server.domain}"}],
+            "attachment": [{"type": "Document", "mediaType": "image/jpeg", "url": f"{peer.base()}/files/{key}.jpg",
+                            "name": "a picture", "width": 600, "height": 400}]}
+    peer.post(name, server.url + "/inbox", {"@context": "https://www.w3.org/ns/activitystreams", "type": "Create",
+                                            "id": note["id"] + "/activity", "actor": peer.uri(name), "object": note})
+
+    def arrived():
+        for n in server.api("GET", "/api/v1/notifications", token=lou.token, query={"types[]": "mention"}):
+            if key in n["status"]["content"]:
+                return n["status"]
+    return eventually(arrived, timeout=20)
+
+
+@suite.case
+def reject_media_removes_copies_and_fetches_nothing(t):
+    peer, other, server = S["peer"], S["other"], S["server"]
+    copies = [stored_path(account(S["painter_id"])[k]) for k in ("avatar", "header")]
+    t.require(all(os.path.exists(p) for p in copies), "painter's copies exist (precondition)", copies)
+    block = server.api("POST", "/api/v1/admin/domain_blocks", token=S["admin"],
+                       json_body={"domain": peer.host, "severity": "noop", "reject_media": True})
+    t.eq((block["severity"], block["reject_media"], block["reject_reports"]), ("noop", True, False),
+         "the block says reject_media")
+    S["block_id"] = block["id"]
+    t.eq([p for p in copies if os.path.exists(p)], [], "the copies of the domain's images are removed")
+    defaults = (server.url + "/avatars/original/missing.png", server.url + "/headers/original/missing.png")
+    after = account(S["painter_id"])
+    t.eq((after["avatar"], after["header"]), defaults, "the API shows the default images, as Mastodon")
+    actor(peer, "sculptor", avatar=serve(peer, "/files/sculptor.jpg", S["photo"], "image/jpeg"))
+    actor(other, "gardener", avatar=serve(other, "/files/gardener.jpg", S["photo"], "image/jpeg"))
+    sculptor = resolve(peer, "sculptor")
+    t.require(sculptor, "a new actor of the domain is still known (noop block)")
+    gardener = resolve(other, "gardener")
+    t.require(gardener, "lou finds gardener on the other peer")
+    t.require(eventually(lambda: local(account(gardener["id"])["avatar"]), timeout=30),
+              "the other peer's avatar is copied (the worker ran)")
+    t.eq(peer.fetch_count("/files/sculptor.jpg"), 0, "the blocked domain's avatar was never requested")
+    t.eq(account(sculptor["id"])["avatar"], defaults[0], "and the default avatar shows")
+    rejected = post_with_image(peer, "painter", "rejected-pic")
+    t.require(rejected, "a post with an image from the domain arrives")
+    media = rejected["media_attachments"]
+    t.eq([(m["type"], m["remote_url"], m["preview_url"]) for m in media],
+         [("unknown", peer.base() + "/files/rejected-pic.jpg", None)],
+         "its attachment is `unknown` with its remote_url, as Mastodon shows rejected media")
+    accepted = post_with_image(other, "gardener", "accepted-pic")
+    t.require(accepted, "a post with an image from the other peer arrives")
+    t.eq([m["type"] for m in accepted["media_attachments"]], ["image"], "its attachment is an image")
+    server.stop()
+    server.start()
+    t.eq(account(S["painter_id"])["avatar"], defaults[0], "still so after a restart")
+    t.eq(peer.fetch_count("/files/square.png"), 1, "and nothing fetched again")
+
+
+def flag(peer, name, comment):
+    server = S["server"]
+    activity = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{peer.uri(name)}#flag-{comment}",
+                "type": "Flag", "actor": peer.uri(name), "content": comment,
+                "object": [server.url + "/users/lou"]}
+    return peer.post(name, server.url + "/inbox", activity)
+
+
+def report_comments():
+    return [r["comment"] for r in S["server"].api("GET", "/api/v1/admin/reports", token=S["admin"])]
+
+
+@suite.case
+def reject_reports_ignores_flags(t):
+    peer, other, server = S["peer"], S["other"], S["server"]
+    block = server.api("PUT", f"/api/v1/admin/domain_blocks/{S['block_id']}", token=S["admin"],
+                       json_body={"reject_reports": True})
+    t.eq((block["reject_media"], block["reject_reports"]), (True, True), "the block now rejects reports too")
+    t.eq(server.api("GET", f"/api/v1/admin/domain_blocks/{S['block_id']}", token=S["admin"])["reject_reports"],
+         True, "as GET shows")
+    r = flag(other, "gardener", "spam-from-other")
+    t.require(r.status in (200, 202), "the other peer's Flag is accepted", r.status)
+    t.require(eventually(lambda: "spam-from-other" in report_comments(), timeout=20),
+              "a Flag from a domain without reject_reports makes a report", report_comments())
+    r = flag(peer, "painter", "spam-from-rejected")
+    t.eq(r.status, 202, "the rejected domain's Flag is answered 202 (so it is not retried)")
+    flag(other, "gardener", "after-the-rejected-one")
+    t.require(eventually(lambda: "after-the-rejected-one" in report_comments(), timeout=20),
+              "a later Flag from elsewhere arrives", report_comments())
+    t.check("spam-from-rejected" not in report_comments(), "no report from the reject_reports domain",
+            report_comments())
+    t.check("reject_reports" in server_log(), "the ignored Flag is logged")
 
 
 if __name__ == "__main__":

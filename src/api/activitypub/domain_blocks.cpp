@@ -3,12 +3,16 @@
 //   GET    /api/v1/admin/domain_blocks         the list
 //   GET    /api/v1/admin/domain_blocks/:id     one
 //   POST   /api/v1/admin/domain_blocks         domain (required), severity (default suspend),
+//          reject_media, reject_reports, public_comment, private_comment, obfuscate
+//   PUT    /api/v1/admin/domain_blocks/:id     severity, reject_media, reject_reports,
 //          public_comment, private_comment, obfuscate
-//   PUT    /api/v1/admin/domain_blocks/:id     severity, public_comment, private_comment, obfuscate
 //   DELETE /api/v1/admin/domain_blocks/:id
-// A blocked domain's accounts are suspended; its inbox deliveries are dropped unread and nothing
-// is fetched from it. Unblocking lifts the suspension. reject_media and reject_reports are answered
-// false: herd does not store remote media, and reports from blocked domains are not refused apart.
+// A suspended domain's accounts are suspended; a suspended or silenced domain's inbox deliveries
+// are dropped unread and nothing is fetched from it (a noop block federates). Unblocking lifts the
+// suspension. reject_media (service/remote_media.hpp): nothing of the domain's media is fetched or
+// stored, and turning it on forgets what was (local copies removed, default avatars and headers,
+// attachments `unknown`, custom emojis removed), as Mastodon's BlockDomainService does;
+// reject_reports: the domain's Flags are ignored (federation/inbox_moderation.cpp).
 // The public list (Mastodon's DomainBlock entity):
 //   GET    /api/v1/instance/domain_blocks      silenced and suspended domains, to whom the site
 //          setting show_domain_blocks allows (404 otherwise), with `comment` (the public comment)
@@ -25,11 +29,14 @@
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/log.hpp"
 #include "core/time.hpp"
 #include "http/params.hpp"
 #include "service/instance_settings.hpp"
+#include "service/remote_media.hpp"
 #include "store/federation.hpp"
 #include "store/federation_records.hpp"
+#include "store/remote_media.hpp"
 
 namespace herd::api::activitypub {
 
@@ -68,8 +75,8 @@ json::object block_json(const store::DomainBlock& block) {
                       {"digest", sha256_hex(block.domain)},
                       {"created_at", rfc3339(block.created_at)},
                       {"severity", block.severity},
-                      {"reject_media", false},
-                      {"reject_reports", false},
+                      {"reject_media", block.reject_media},
+                      {"reject_reports", block.reject_reports},
                       {"private_comment", text_or_null(block.private_comment)},
                       {"public_comment", text_or_null(block.public_comment)},
                       {"obfuscate", block.obfuscate}};
@@ -88,8 +95,12 @@ std::string severity_param(const http::Request& request, std::string fallback) {
   return severity;
 }
 
-// public_comment, private_comment and obfuscate from the request, where given.
+// reject_media, reject_reports, public_comment, private_comment and obfuscate from the request,
+// where given.
 void read_details(const http::Request& request, store::DomainBlock& block) {
+  if (auto reject = http::param_bool(request.params, "reject_media")) block.reject_media = *reject;
+  if (auto reject = http::param_bool(request.params, "reject_reports"))
+    block.reject_reports = *reject;
   if (auto text = http::param_string(request.params, "public_comment"))
     block.public_comment = *text;
   if (auto text = http::param_string(request.params, "private_comment"))
@@ -107,6 +118,14 @@ Id block_id(const http::Request& request) {
   auto id = parse_id(request.path_param("id"));
   if (!id) not_found();
   return *id;
+}
+
+// After the write that turned reject_media on: the domain's local copies go.
+void forget_media_copies(App& app, const std::string& domain,
+                         const std::vector<std::string>& copies) {
+  service::remove_media_copies(app, copies);
+  log::info("domain block {}: rejects media; {} local copies of its media removed", domain,
+            copies.size());
 }
 
 bool allowed(service::Audience audience, bool signed_in) {
@@ -180,26 +199,34 @@ void add_domain_block_routes(http::Router& router, App& app) {
     read_details(request, block);
     block.id = next_id();
     block.created_at = now_unix_ms();
+    std::optional<std::vector<std::string>> copies;  // when reject_media is turned on
     app.db->write([&](store::Connection& c) {
       if (!store::insert_domain_block(c, block.id, block.domain, block.severity, block.created_at))
         fail(ErrorKind::validation, "Validation failed: Domain has already been taken");
       store::update_domain_block(c, block);
       store::set_domain_suspended(c, block.domain, block.severity == "suspend");
+      if (block.reject_media) copies = store::reject_domain_media(c, block.domain);
     });
+    if (copies) forget_media_copies(app, block.domain, *copies);
     return http::Response::json(block_json(block));
   });
   router.put("/api/v1/admin/domain_blocks/:id", [&app](http::Request& request) {
     require_admin(app, request, "admin:write:domain_blocks");
     Id id = block_id(request);
+    std::optional<std::vector<std::string>> copies;  // when reject_media is turned on
     store::DomainBlock block = app.db->write_value([&](store::Connection& c) {
       auto found = find_block(c, id);
       if (!found) not_found();
+      bool rejected_media = found->reject_media;
       found->severity = severity_param(request, found->severity);
       read_details(request, *found);
       store::update_domain_block(c, *found);
       store::set_domain_suspended(c, found->domain, found->severity == "suspend");
+      if (found->reject_media && !rejected_media)
+        copies = store::reject_domain_media(c, found->domain);
       return *found;
     });
+    if (copies) forget_media_copies(app, block.domain, *copies);
     return http::Response::json(block_json(block));
   });
   router.del("/api/v1/admin/domain_blocks/:id", [&app](http::Request& request) {
