@@ -14,6 +14,7 @@
 #include "api/rate_limits.hpp"
 #include "api/response_cache.hpp"
 #include "api/routes.hpp"
+#include "api/status_cache.hpp"
 #include "app.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
@@ -146,6 +147,13 @@ int serve_main(const std::string& config_path) {
             throw std::runtime_error("not a status");  // then the cache is emptied
       response_cache->drop(tags);
     });
+  // What every viewer sees of a status, rendered as JSON text (api/status_cache.hpp); it follows
+  // Database::generation(), which every committed write moves.
+  api::StatusCache rendered_statuses(app.config.status_cache_mb << 20);
+  api::install_status_cache(app.config.status_cache_mb ? &rendered_statuses : nullptr);
+  struct Uninstall {
+    ~Uninstall() { api::install_status_cache(nullptr); }
+  } uninstall;
   api::Gate gate = api::make_ip_gate(app);
   http::Server server(options, api::make_dispatch(router, generation, response_cache, limits, gate),
                       api::make_fast_path(generation, response_cache, limits, gate));

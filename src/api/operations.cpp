@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "api/routes.hpp"
+#include "api/status_cache.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
@@ -71,6 +72,19 @@ void database_series(App& app, std::string& out) {
   metrics::header(out, "herd_database_waiting", "gauge",
                   "Callers waiting for a database connection (SQLite: for the writer).");
   out += "herd_database_waiting " + std::to_string(pool.waiting) + "\n";
+  if (StatusCache* cache = status_cache()) {
+    StatusCache::Stats stats = cache->stats();
+    metrics::header(out, "herd_status_cache_lookups_total", "counter",
+                    "Lookups of statuses rendered as JSON text (the status cache), by result.");
+    out += "herd_status_cache_lookups_total{result=\"hit\"} " + std::to_string(stats.hits) + "\n";
+    out +=
+        "herd_status_cache_lookups_total{result=\"miss\"} " + std::to_string(stats.misses) + "\n";
+    metrics::header(out, "herd_status_cache_bytes", "gauge",
+                    "Bytes held by the status cache (at most HERD_STATUS_CACHE_MB).");
+    out += "herd_status_cache_bytes " + std::to_string(stats.bytes) + "\n";
+    metrics::header(out, "herd_status_cache_entries", "gauge", "Statuses in the status cache.");
+    out += "herd_status_cache_entries " + std::to_string(stats.entries) + "\n";
+  }
 }
 
 http::Response metrics_page(App& app, http::Request& request) {

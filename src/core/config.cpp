@@ -57,6 +57,7 @@ const std::vector<SettingDoc>& setting_docs() {
       {"HERD_MAX_BODY_BYTES", "largest JSON/form request body (default: 1048576)"},
       {"HERD_MAX_UPLOAD_BYTES", "largest multipart upload (default: 41943040)"},
       {"HERD_RESPONSE_CACHE_MB", "memory for cached timeline/status responses (default: 8; 0 turns it off)"},
+      {"HERD_STATUS_CACHE_MB", "memory for statuses kept rendered as JSON for every viewer (default: 8; 0 turns it off)"},
       {"HERD_DISK_QUOTA_BYTES", "size limit of the data folder in bytes; uploads beyond it are refused (default: 0, none)"},
       {"HERD_RATE_LIMITS", "false turns every rate limit off (default: true)"},
       {"HERD_RATE_LIMIT_API_ACCOUNT", "API requests per account, LIMIT/SECONDS (default: 300/300)"},
@@ -201,6 +202,7 @@ void apply(Config& c, const std::string& name, const std::string& value) {
   else if (name == "HERD_MAX_BODY_BYTES") c.max_body_bytes = parse_int_setting(name, value, 1024, 1LL << 32);
   else if (name == "HERD_MAX_UPLOAD_BYTES") c.max_upload_bytes = parse_int_setting(name, value, 1024, 1LL << 34);
   else if (name == "HERD_RESPONSE_CACHE_MB") c.response_cache_mb = parse_int_setting(name, value, 0, 4096);
+  else if (name == "HERD_STATUS_CACHE_MB") c.status_cache_mb = parse_int_setting(name, value, 0, 4096);
   else if (name == "HERD_METRICS_TOKEN") c.metrics_token = value;
   else if (name == "HERD_LOG_FORMAT") {
     if (value != "text" && value != "json")

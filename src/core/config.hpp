@@ -73,6 +73,7 @@ struct Config {
   std::size_t max_body_bytes = 1 << 20;         // HERD_MAX_BODY_BYTES
   std::size_t max_upload_bytes = 40 << 20;      // HERD_MAX_UPLOAD_BYTES
   std::size_t response_cache_mb = 8;            // HERD_RESPONSE_CACHE_MB (0: off)
+  std::size_t status_cache_mb = 8;              // HERD_STATUS_CACHE_MB (0: off)
   std::uint64_t disk_quota_bytes = 0;           // HERD_DISK_QUOTA_BYTES (0: no quota)
   RateLimits rate_limits;                       // HERD_RATE_LIMITS, HERD_RATE_LIMIT_*
   // TRUSTED_PROXY_IP: peers whose X-Forwarded-For names the client (addresses or CIDRs).

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The response cache never changes an answer: two `herd serve` processes share one database (and
-LOCAL_DOMAIN), A with the response cache (the default), B without it (HERD_RESPONSE_CACHE_MB=0),
-and a third instance, R, on its own database, federates with them (its deliveries reach A).
+LOCAL_DOMAIN), A with the response cache (the default), B without it (HERD_RESPONSE_CACHE_MB=0) nor
+the status cache (HERD_STATUS_CACHE_MB=0), and a third instance, R, on its own database, federates
+with them (its deliveries reach A).
 After each of a series of random writes (posts of every visibility, replies, favourites, reblogs,
 bookmarks, edits, deletions, follows, mutes, blocks, profile changes) made through A or B by
 three local people, and activities delivered by R (Create, Announce, Delete, Update of a note
@@ -40,7 +41,7 @@ def start_two_processes_on_one_database_and_a_remote_instance(t):
     b = suite.server(name="herd-uncached", start=False, env={
         "DATABASE_URL": a.database_url or "sqlite://" + a.data_dir + "/herd.sqlite3",
         "HERD_DATA_DIR": a.data_dir, "LOCAL_DOMAIN": a.domain, "HERD_RESPONSE_CACHE_MB": "0",
-        **FEDERATION})
+        "HERD_STATUS_CACHE_MB": "0", **FEDERATION})
     b.start()
     S.update(a=a, b=b)
     for name in NAMES:

@@ -200,14 +200,15 @@ http::Response account_statuses(App& app, http::Request& request) {
   filter.pinned = http::param_bool(p, "pinned").value_or(false);
   filter.tagged = http::param_string(p, "tagged");
   std::vector<Id> cursors;
-  json::array statuses = app.db->read_value([&](store::Connection& c) {
+  std::uint64_t generation = app.db->generation();  // before the rows (status_cache.hpp)
+  std::string statuses = app.db->read_value([&](store::Connection& c) {
     if (viewer.signed_in() && store::blocked_either_way(c, viewer.account_id(), account.id))
-      return json::array();
+      return std::string("[]");
     auto rows = store::page_account_statuses(c, account.id, viewer.account_id(), filter, page);
     for (const auto& s : rows) cursors.push_back(s.id);
-    return StatusRenderer(app, c, viewer.account_id(), "account").render(rows);
+    return StatusRenderer(app, c, viewer.account_id(), "account").render_json(rows, generation);
   });
-  http::Response response = http::Response::json(statuses);
+  http::Response response = http::Response::json_text(std::move(statuses));
   add_link_header(response, app, request, cursors, page.limit);
   return response;
 }

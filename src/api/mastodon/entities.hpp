@@ -4,6 +4,7 @@
 // queries (accounts, reblogged statuses, mentions, tags, the viewer's flags), never one per item.
 #pragma once
 #include <boost/json.hpp>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,8 +74,23 @@ class StatusRenderer {
   // Same order as given (less the statuses a hide filter matches).
   json::array render(const std::vector<store::Status>& statuses);
   json::object render_one(const store::Status& status);
+  // render() as JSON text, byte for byte json::serialize(render(statuses)). With `generation`
+  // (Database::generation() read before `statuses` were loaded), what every viewer sees of a
+  // status comes from the process's status cache (api/status_cache.hpp) when it holds it, and is
+  // stored there otherwise.
+  std::string render_json(const std::vector<store::Status>& statuses,
+                          std::optional<std::uint64_t> generation = std::nullopt);
 
  private:
+  // The viewer's filters in force for the context (loaded on first use), or null when none.
+  const service::StatusFilters* filters();
+  // FilterResults of `s` (`proper`: its original when a reblog) with this poll and these media
+  // descriptions, or none when nothing is filtered here; sets `hidden` for a hide filter.
+  std::optional<json::array> filter_results(const store::Status& s, const store::Status& proper,
+                                            const store::Poll* poll,
+                                            const std::vector<std::string>& media_descriptions,
+                                            bool& hidden);
+
   const App& app_;
   store::Connection& c_;
   Id viewer_;

@@ -31,12 +31,14 @@ http::Response timeline_response(
     std::string_view context,
     const std::function<std::vector<store::Status>(store::Connection&)>& load) {
   std::vector<Id> cursors;
-  json::array body = app.db->read_value([&](store::Connection& c) {
+  std::uint64_t generation = app.db->generation();  // before the rows (status_cache.hpp)
+  std::string body = app.db->read_value([&](store::Connection& c) {
     auto rows = load(c);
     for (const auto& s : rows) cursors.push_back(s.id);
-    return StatusRenderer(app, c, viewer, context).render(service::visible_only(c, viewer, rows));
+    return StatusRenderer(app, c, viewer, context)
+        .render_json(service::visible_only(c, viewer, rows), generation);
   });
-  http::Response response = http::Response::json(body);
+  http::Response response = http::Response::json_text(std::move(body));
   add_link_header(response, app, request, cursors, page.limit);
   return response;
 }

@@ -1,0 +1,210 @@
+#!/usr/bin/python3
+"""The status cache (statuses rendered as JSON text, reused across requests and viewers) never
+changes an answer: two `herd serve` processes share one database (and LOCAL_DOMAIN), both without
+the response cache, A with the status cache (the default), B without it (HERD_STATUS_CACHE_MB=0).
+After each of a series of random writes made through A (posts of every visibility with hashtags,
+mentions, polls, images and quotes; edits, deletions, favourites, reblogs, bookmarks, pins, poll
+votes, profile changes, follows, mutes, blocks, keyword filters, a moderator marking an account's
+media sensitive), every timeline page (home, public, local, hashtag, each account's statuses, as
+three people and signed out) answers byte for byte the same on A, read twice, as on B; /metrics
+shows the cache answering. Writes made through B reach A's pages within a second.
+"""
+import os
+import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import (Suite, admin_user, eventually, main, parse_args, png, register,  # noqa: E402
+                     upload_raw)
+
+suite = Suite("status_cache", parse_args(__doc__))
+S = suite.state
+NAMES = ("alice", "bob", "carol")
+METRICS_TOKEN = "metrics-" + os.urandom(8).hex()
+
+
+@suite.setup
+def start_two_processes_on_one_database(t):
+    a = suite.server(name="herd-status-cache", env={"HERD_METRICS_TOKEN": METRICS_TOKEN,
+                                                    "HERD_RESPONSE_CACHE_MB": "0"})
+    b = suite.server(name="herd-no-status-cache", start=False, env={
+        "DATABASE_URL": a.database_url or "sqlite://" + a.data_dir + "/herd.sqlite3",
+        "HERD_DATA_DIR": a.data_dir, "LOCAL_DOMAIN": a.domain, "HERD_RESPONSE_CACHE_MB": "0",
+        "HERD_STATUS_CACHE_MB": "0"})
+    b.start()
+    S.update(a=a, b=b, admin=admin_user(a), statuses=[], polls=[])
+    for name in NAMES:
+        S[name] = register(a, name)
+    for name in NAMES:  # everyone follows everyone: every post is in some home
+        for other in NAMES:
+            if other != name:
+                a.api("POST", f"/api/v1/accounts/{S[other].account['id']}/follow", token=S[name].token)
+    for name in NAMES:
+        post(t, S[name], {"status": f"hello from {name} #statuscache", "visibility": "public"})
+
+
+def post(t, who, form):
+    r = S["a"].http("POST", "/api/v1/statuses", token=who.token, form=form)
+    t.check(r.status in (200, 403, 404, 422), "a post answered", r.describe())
+    if r.status == 200:
+        status = r.json()
+        S["statuses"].append(status["id"])
+        if status.get("poll"):
+            S["polls"].append(status["poll"]["id"])
+        return status
+    return None
+
+
+def read_paths():
+    paths = ["/api/v1/timelines/home", "/api/v1/timelines/public",
+             "/api/v1/timelines/public?local=true", "/api/v1/timelines/tag/statuscache",
+             "/api/v1/timelines/home?limit=3", "/api/v1/timelines/public?only_media=true"]
+    if len(S["statuses"]) > 6:
+        paths.append("/api/v1/timelines/public?max_id=" + S["statuses"][-5])
+    for name in NAMES:
+        paths.append(f"/api/v1/accounts/{S[name].account['id']}/statuses")
+        paths.append(f"/api/v1/accounts/{S[name].account['id']}/statuses?pinned=true")
+    return paths
+
+
+def answer(server, path, token):
+    r = server.http("GET", path, token=token)
+    return r.status, r.header("Link", ""), r.header("Content-Type", ""), r.body
+
+
+def where_they_differ(cached, uncached):
+    if cached[:3] != uncached[:3]:
+        return f"cached: {cached[:3]}\nuncached: {uncached[:3]}"
+    x, y = cached[3], uncached[3]
+    i = next((i for i in range(min(len(x), len(y))) if x[i] != y[i]), min(len(x), len(y)))
+    return (f"bodies differ at byte {i} of {len(x)}/{len(y)}:\ncached:   ...{x[max(0, i - 300):i + 200]!r}"
+            f"\nuncached: ...{y[max(0, i - 300):i + 200]!r}")
+
+
+def compare_everything(t, when):
+    a, b = S["a"], S["b"]
+    differences = 0
+    for token in [None] + [S[name].token for name in NAMES]:
+        for path in read_paths():
+            if path.startswith("/api/v1/timelines/home") and token is None:
+                continue
+            first, second, uncached = answer(a, path, token), answer(a, path, token), answer(b, path, token)
+            same = first == uncached and second == uncached
+            if not same and differences < 3:
+                who = "signed out" if token is None else "signed in"
+                t.check(False, f"{when}: GET {path} ({who}) with the status cache equals the answer "
+                        "without it", where_they_differ(first if first != uncached else second,
+                                                        uncached))
+            differences += not same
+    t.eq(differences, 0, f"{when}: answers that differ between the processes")
+
+
+def image(who, seed):
+    r = upload_raw(S["a"], who.token, [("file", png(8, 6, seed), {"filename": "x.png", "type": "image/png"}),
+                                       ("description", f"picture {seed}".encode(), {})])
+    return r.json()["id"] if r.status in (200, 202) else None
+
+
+def random_write(rng, t):
+    a = S["a"]
+    who = S[rng.choice(NAMES)]
+    other = S[rng.choice([n for n in NAMES if S[n] is not who])]
+    target = rng.choice(S["statuses"]) if S["statuses"] else None
+    kind = rng.choice(["post", "post", "reply", "poll", "vote", "media", "quote", "favourite",
+                       "unfavourite", "reblog", "unreblog", "bookmark", "pin", "unpin", "edit",
+                       "delete", "follow", "unfollow", "mute", "unmute", "block", "unblock",
+                       "profile", "filter", "sensitive"])
+    ok = (200, 404, 403, 422)  # acting on a deleted status, or one the actor cannot see
+    form = {"status": f"{kind} {rng.random():.5f} #statuscache :blobcat: spoiler",
+            "visibility": rng.choice(["public", "public", "unlisted", "private", "direct"])}
+    r = None
+    if kind == "reply" and target:
+        form.update(in_reply_to_id=target, status=f"@{other.username} " + form["status"])
+    elif kind == "poll":
+        form.update({"poll[options][]": ["yes", "no", "maybe"], "poll[expires_in]": "3600",
+                     "poll[multiple]": rng.choice(["true", "false"])})
+    elif kind == "media":
+        media = image(who, rng.randrange(1000))
+        if media:
+            form["media_ids[]"] = [media]
+        form["sensitive"] = rng.choice(["true", "false"])
+    elif kind == "quote" and target:
+        form["quoted_status_id"] = target
+    if kind in ("post", "reply", "poll", "media", "quote"):
+        post(t, who, form)
+        return kind
+    if kind == "vote" and S["polls"]:
+        r = a.http("POST", f"/api/v1/polls/{rng.choice(S['polls'])}/votes", token=who.token,
+                   form={"choices[]": [str(rng.randrange(3))]})
+        ok = ok + (400,)  # already voted, or the poll is gone
+    elif kind in ("favourite", "unfavourite", "reblog", "unreblog", "bookmark", "pin", "unpin"):
+        if kind == "bookmark" and rng.random() < 0.5:
+            kind = "unbookmark"
+        r = a.http("POST", f"/api/v1/statuses/{target}/{kind}", token=who.token)
+    elif kind == "edit":
+        r = a.http("PUT", f"/api/v1/statuses/{target}", token=who.token,
+                   form={"status": f"edited {rng.random():.5f} #statuscache", "spoiler_text": "cw"})
+    elif kind == "delete":
+        r = a.http("DELETE", f"/api/v1/statuses/{target}", token=who.token)
+    elif kind == "profile":
+        r = a.http("PATCH", "/api/v1/accounts/update_credentials", token=who.token,
+                   form={"display_name": f"{who.username} {rng.random():.4f}",
+                         "note": f"about me {rng.random():.3f}", "bot": rng.choice(["true", "false"])})
+    elif kind == "filter":
+        r = a.http("POST", "/api/v2/filters", token=who.token, json_body={
+            "title": f"f{rng.random():.3f}", "context": ["home", "public", "account"],
+            "filter_action": rng.choice(["warn", "hide"]),
+            "keywords_attributes": [{"keyword": rng.choice(["edited", "poll", "quote", "media"])}]})
+    elif kind == "sensitive":
+        action = rng.choice(["action", "unsensitive"])
+        path = f"/api/v1/admin/accounts/{other.account['id']}/{action}"
+        r = a.http("POST", path, token=S["admin"].token,
+                   form={"type": "sensitive"} if action == "action" else {})
+    elif kind in ("follow", "unfollow", "mute", "unmute", "block", "unblock"):
+        r = a.http("POST", f"/api/v1/accounts/{other.account['id']}/{kind}", token=who.token)
+    if r is not None:
+        t.check(r.status in ok, f"{kind} answered", r.describe())
+    return kind
+
+
+def cache_hits():
+    r = S["a"].http("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}",
+                                                "Accept": "text/plain"})
+    for line in r.text.splitlines():
+        if line.startswith('herd_status_cache_lookups_total{result="hit"}'):
+            return int(float(line.split()[-1]))
+    raise AssertionError("no status cache hit counter in /metrics: " + r.text[:300])
+
+
+@suite.case
+def cached_renderings_equal_uncached_after_random_writes(t):
+    rng = random.Random(int(os.environ.get("HERD_TEST_SEED", "12")))
+    compare_everything(t, "before any write")
+    hits = cache_hits()
+    for round_ in range(40):
+        kind = random_write(rng, t)
+        compare_everything(t, f"after write {round_ + 1} ({kind})")
+    t.check(cache_hits() - hits > 1000, "the pages were assembled from the status cache",
+            f"{cache_hits() - hits} hits")
+
+
+@suite.case
+def writes_through_the_other_process_reach_the_cached_pages(t):
+    a, b = S["a"], S["b"]
+    token = S["alice"].token
+    home = "/api/v1/timelines/home"
+    answer(a, home, token)
+    status = S["statuses"][-1]
+    for write in (lambda: b.api("PUT", f"/api/v1/statuses/{S['statuses'][-1]}", token=S["bob"].token,
+                                expect=(200, 403, 404), form={"status": "edited through B"}),
+                  lambda: b.api("PATCH", "/api/v1/accounts/update_credentials", token=S["bob"].token,
+                                form={"display_name": "Bob through B"})):
+        write()
+        same = eventually(lambda: answer(a, home, token) == answer(b, home, token), timeout=2.0)
+        t.check(same, f"a write through B is shown by A's home within a second (status {status})",
+                f"A: {answer(a, home, token)}\nB: {answer(b, home, token)}")
+
+
+if __name__ == "__main__":
+    main(suite)
