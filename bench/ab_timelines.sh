@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# A/B timeline benchmark: several `herd serve` variants serve the SAME seeded database at once (each
+# on its own port) and nginx serves the bytes of the first variant's answer; wrk rounds alternate
+# between them (variant 1, variant 2, ..., nginx, then again), so that every variant sees the same
+# machine load. Prints one Markdown row per round and a summary (mean req/s, ratio to nginx's mean).
+#
+#   bench/ab_timelines.sh [--accounts N] [--statuses M] [--follows F] [--duration S] [--rounds R]
+#                         [--connections C] [--backends "sqlite postgres"] [--pages "home public"]
+#                         VARIANT...
+#
+# VARIANT is NAME=BINARY[:ENV=VALUE[,ENV=VALUE...]], e.g.
+#   bench/ab_timelines.sh "before=build/herd:HERD_STATUS_CACHE_MB=0" "after=build/herd"
+# Every variant runs with HERD_RESPONSE_CACHE_MB=0 (the uncached path) unless its ENV sets it.
+# The first variant's binary seeds the database. Needs wrk, nginx, PostgreSQL 15 binaries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ACCOUNTS=1000 STATUSES=30000 FOLLOWS=20 DURATION=5 ROUNDS=4 CONNECTIONS=16
+BACKENDS="sqlite postgres" PAGES="home public"
+VARIANTS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --accounts) ACCOUNTS=$2; shift 2 ;;
+    --statuses) STATUSES=$2; shift 2 ;;
+    --follows) FOLLOWS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --backends) BACKENDS=$2; shift 2 ;;
+    --pages) PAGES=$2; shift 2 ;;
+    -*) echo "unknown argument $1" >&2; exit 2 ;;
+    *) VARIANTS+=("$1"); shift ;;
+  esac
+done
+[[ ${#VARIANTS[@]} -ge 1 ]] || { echo "give at least one VARIANT (NAME=BINARY[:ENV=VALUE,...])" >&2; exit 2; }
+WORK=$(mktemp -d /tmp/herd-ab.XXXXXX)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  if [[ -d $WORK/pg ]]; then runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/static" "$WORK/nginx-temp"
+chmod 755 "$WORK" "$WORK/static"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-temp; proxy_temp_path $WORK/nginx-temp;
+  fastcgi_temp_path $WORK/nginx-temp; uwsgi_temp_path $WORK/nginx-temp; scgi_temp_path $WORK/nginx-temp;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { root $WORK/static; default_type application/json; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf"
+
+rps() {  # url [token] -> req/s (fails on non-2xx)
+  local out
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" ${2:+-H "Authorization: Bearer $2"} "$1")
+  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $1: $out" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' <<<"$out"
+}
+
+echo "| backend | page | round | variant | req/s |"
+echo "|---|---|---|---|---|"
+for backend in $BACKENDS; do
+  data=$WORK/data-$backend
+  mkdir -p "$data"
+  PORT=$(free_port)
+  export HERD_DATA_DIR=$data LOCAL_DOMAIN=localhost:$PORT LOCAL_HTTPS=false BIND=127.0.0.1
+  export HERD_ADMIN_EMAIL=admin@example.com HERD_ADMIN_PASSWORD=benchpassword HERD_PASSWORD_GRANT=true
+  export HERD_RATE_LIMITS=false
+  unset DATABASE_URL
+  if [[ $backend == postgres ]]; then
+    PG_PORT=$(free_port)
+    mkdir -p "$WORK/pg" && chown postgres "$WORK/pg" && chmod 700 "$WORK/pg"
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$WORK/pg" -A trust >/dev/null
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$WORK/pg" -l "$WORK/pg/server.log" \
+      -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c synchronous_commit=off" start >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres
+  fi
+  first=${VARIANTS[0]#*=}
+  first=${first%%:*}
+  "$first" admin seed --accounts "$ACCOUNTS" --statuses "$STATUSES" --follows "$FOLLOWS" >&2
+  # Each variant on its own port; LOCAL_DOMAIN stays the first port's, so every answer is the same.
+  ports=()
+  for variant in "${VARIANTS[@]}"; do
+    spec=${variant#*=}
+    bin=${spec%%:*}
+    envs=""
+    [[ $spec == *:* ]] && envs=${spec#*:}
+    port=$PORT
+    [[ ${#ports[@]} -gt 0 ]] && port=$(free_port)
+    ports+=("$port")
+    (
+      export PORT=$port HERD_RESPONSE_CACHE_MB=0
+      IFS=, read -r -a pairs <<<"$envs"
+      for pair in "${pairs[@]}"; do [[ -n $pair ]] && export "${pair?}"; done
+      exec "$bin" serve >>"$WORK/serve-$backend-${variant%%=*}.log" 2>&1
+    ) &
+    PIDS+=($!)
+    for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+  done
+  app=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/apps" -d client_name=bench -d redirect_uris=urn:ietf:wg:oauth:2.0:oob -d "scopes=read")
+  cid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])' <<<"$app")
+  csec=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])' <<<"$app")
+  token=$(curl -sf -X POST "http://127.0.0.1:$PORT/oauth/token" -d grant_type=password -d username=user1@seed.invalid \
+    -d password=password -d client_id="$cid" -d client_secret="$csec" -d scope=read | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  for page in $PAGES; do
+    path=/api/v1/timelines/$page
+    curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$path" -o "$WORK/static/$page.json"
+    for i in "${!VARIANTS[@]}"; do  # every variant answers the same bytes
+      curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:${ports[$i]}$path" -o "$WORK/answer.json"
+      cmp -s "$WORK/answer.json" "$WORK/static/$page.json" ||
+        { echo "${VARIANTS[$i]%%=*} answers $path differently from ${VARIANTS[0]%%=*}" >&2; exit 1; }
+    done
+    declare -A sum=()
+    for round in $(seq "$ROUNDS"); do
+      for i in "${!VARIANTS[@]}"; do
+        name=${VARIANTS[$i]%%=*}
+        r=$(rps "http://127.0.0.1:${ports[$i]}$path" "$token")
+        sum[$name]=$(python3 -c "print(${sum[$name]:-0} + $r)")
+        echo "| $backend | $page | $round | $name | $r |"
+      done
+      r=$(rps "http://127.0.0.1:$NGINX_PORT/$page.json")
+      sum[nginx]=$(python3 -c "print(${sum[nginx]:-0} + $r)")
+      echo "| $backend | $page | $round | nginx | $r |"
+    done
+    for i in "${!VARIANTS[@]}"; do
+      name=${VARIANTS[$i]%%=*}
+      python3 -c "m=${sum[$name]}/$ROUNDS; n=${sum[nginx]}/$ROUNDS; print(f'| $backend | $page | mean | $name | {m:.0f} (x{m/n:.3f} of nginx {n:.0f}) |')"
+    done
+    unset sum
+  done
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  PIDS=()
+  if [[ $backend == postgres ]]; then
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$WORK/pg" -m fast stop >/dev/null
+    rm -rf "$WORK/pg"
+  fi
+done
