@@ -44,24 +44,9 @@ cleanup() {
 trap cleanup EXIT
 
 NGINX_PORT=$(free_port)
-mkdir -p "$WORK/static" "$WORK/nginx-temp"
-chmod 755 "$WORK" "$WORK/static"
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx-temp; proxy_temp_path $WORK/nginx-temp;
-  fastcgi_temp_path $WORK/nginx-temp; uwsgi_temp_path $WORK/nginx-temp; scgi_temp_path $WORK/nginx-temp;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / { root $WORK/static; default_type application/json; }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf"
+# nginx serving $WORK/static
+source bench/static_nginx.sh
+start_static_nginx "$WORK" "$NGINX_PORT"
 
 rps() {  # url [token] -> req/s (fails on non-2xx)
   local out

@@ -27,24 +27,10 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-mkdir -p "$WORK/static" "$WORK/nginx-temp" "$WORK/data"
-chmod 755 "$WORK" "$WORK/static"
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx-temp; proxy_temp_path $WORK/nginx-temp;
-  fastcgi_temp_path $WORK/nginx-temp; uwsgi_temp_path $WORK/nginx-temp; scgi_temp_path $WORK/nginx-temp;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / { root $WORK/static; default_type application/json; }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf"
+mkdir -p "$WORK/data"
+# nginx serving $WORK/static
+source bench/static_nginx.sh
+start_static_nginx "$WORK" "$NGINX_PORT"
 export HERD_DATA_DIR=$WORK/data LOCAL_DOMAIN=localhost:$PORT LOCAL_HTTPS=false PORT BIND=127.0.0.1
 export HERD_ADMIN_EMAIL=admin@example.com HERD_ADMIN_PASSWORD=benchpassword HERD_RATE_LIMITS=false
 unset DATABASE_URL

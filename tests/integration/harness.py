@@ -622,6 +622,16 @@ def processed_media(server, token, media, timeout=60.0):
     return r.json()
 
 
+def metric(server, token, series):
+    """The value of one series (name with its labels, as /metrics writes it) of the server's
+    /metrics page, read with HERD_METRICS_TOKEN `token`."""
+    r = server.http("GET", "/metrics", headers={"Authorization": f"Bearer {token}", "Accept": "text/plain"})
+    for line in r.text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    raise AssertionError(f"no {series} in /metrics: " + r.text[:300])
+
+
 def eventually(fn, timeout=5.0, interval=0.1):
     """Calls fn() until it returns something truthy (returned) or timeout seconds pass (None or the
     last falsy value): for effects a server applies in the background."""

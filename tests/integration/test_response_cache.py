@@ -24,6 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import harness  # noqa: E402
 from harness import Suite, eventually, main, parse_args, register  # noqa: E402
 
 suite = Suite("response_cache", parse_args(__doc__))
@@ -260,12 +261,7 @@ def cached_answers_equal_uncached_after_federated_activities(t):
 
 
 def metric(series):
-    r = S["a"].http("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}",
-                                                "Accept": "text/plain"})
-    for line in r.text.splitlines():
-        if line.startswith(series + " "):
-            return int(float(line.split()[-1]))
-    raise AssertionError(f"no {series} in /metrics: " + r.text[:300])
+    return int(harness.metric(S["a"], METRICS_TOKEN, series))
 
 
 def cache_hits():

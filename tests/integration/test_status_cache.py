@@ -15,8 +15,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import (Suite, admin_user, eventually, main, parse_args, png, register,  # noqa: E402
-                     upload_raw)
+from harness import (Suite, admin_user, eventually, main, metric, parse_args, png,  # noqa: E402
+                     register, upload_raw)
 
 suite = Suite("status_cache", parse_args(__doc__))
 S = suite.state
@@ -169,12 +169,7 @@ def random_write(rng, t):
 
 
 def cache_hits():
-    r = S["a"].http("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}",
-                                                "Accept": "text/plain"})
-    for line in r.text.splitlines():
-        if line.startswith('herd_status_cache_lookups_total{result="hit"}'):
-            return int(float(line.split()[-1]))
-    raise AssertionError("no status cache hit counter in /metrics: " + r.text[:300])
+    return int(metric(S["a"], METRICS_TOKEN, 'herd_status_cache_lookups_total{result="hit"}'))
 
 
 @suite.case
