@@ -47,7 +47,7 @@ struct RenderedStatus {
   std::optional<store::Quote> quote;            // the quote this status makes
   std::string author_domain;                    // for the poll's emojis
   std::vector<std::string> media_descriptions;  // for the viewer's filters
-  std::vector<store::CacheTag> tags;             // what it was read from besides its row
+  std::vector<store::CacheTag> tags;            // what it was read from besides its row
   std::size_t bytes() const;
 };
 

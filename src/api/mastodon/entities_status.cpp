@@ -14,6 +14,7 @@
 #include "service/quotes.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
+#include "store/invalidation.hpp"
 #include "store/moderation.hpp"
 #include "store/preview_cards.hpp"
 #include "store/quotes.hpp"
@@ -152,6 +153,11 @@ struct Content {
     if (auto it = quotes.find(s.id); it != quotes.end()) out->quote = it->second;
     out->author_domain = author_domain(s);
     out->media_descriptions = media_descriptions(s.id);
+    // The accounts shown (author, mentions): what loading them notes for the response cache.
+    if (accounts.count(s.account_id)) out->tags.push_back(store::tags::account(s.account_id));
+    if (auto it = mentions.find(s.id); it != mentions.end())
+      for (Id id : it->second)
+        if (accounts.count(id)) out->tags.push_back(store::tags::account(id));
     return out;
   }
 };
@@ -480,10 +486,12 @@ std::string StatusRenderer::render_json(const std::vector<store::Status>& status
   std::vector<const store::Status*> missing;
   for (const auto* s : rendered) {
     auto entry = cache ? cache->get(s->id, *generation) : nullptr;
-    if (entry)
+    if (entry) {
+      for (store::CacheTag tag : entry->tags) store::Dependencies::note(tag);
       text.emplace(s->id, std::move(entry));
-    else
+    } else {
       missing.push_back(s);
+    }
   }
   if (!missing.empty()) {
     Content content = Content::load(c_, missing);

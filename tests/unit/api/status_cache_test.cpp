@@ -31,15 +31,6 @@ TEST(StatusCache, AnEntryIsServedOnlyAtItsGeneration) {
   EXPECT_EQ(stats.misses, 5u);
 }
 
-TEST(StatusCache, DropRemovesTheNamedStatusesOnly) {
-  api::StatusCache cache(1 << 20);
-  for (Id id : {1, 2, 3}) cache.put(id, 1, rendering(std::to_string(id)));
-  cache.drop({2, 9});
-  EXPECT_NE(cache.get(1, 1), nullptr);
-  EXPECT_EQ(cache.get(2, 1), nullptr);
-  EXPECT_NE(cache.get(3, 1), nullptr);
-}
-
 TEST(StatusCache, StaysWithinItsBytesEvictingTheLeastRecentlyUsed) {
   const std::size_t entry = rendering("", 1000)->bytes() + 64;
   api::StatusCache cache(entry * 3);
