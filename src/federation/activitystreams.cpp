@@ -151,11 +151,12 @@ void parse_tags(const json::object& object, Post& post) {
       if (mention.href.empty()) mention.href = id_of(tag);
       if (!mention.href.empty()) post.mentions.push_back(std::move(mention));
     } else if (type == "Hashtag") {
-      std::string name = string_of(tag, "name");
-      if (!name.empty() && name[0] == '#') name = name.substr(1);
-      if (!name.empty() &&
-          std::find(post.hashtags.begin(), post.hashtags.end(), name) == post.hashtags.end())
-        post.hashtags.push_back(name);
+      // Stored as local hashtags are (lowercased), so that a remote #Bench is in #bench's
+      // timeline; a name that is not one hashtag is left out.
+      auto name = text::hashtag_name(string_of(tag, "name"));
+      if (name &&
+          std::find(post.hashtags.begin(), post.hashtags.end(), *name) == post.hashtags.end())
+        post.hashtags.push_back(*name);
     }
   }
   post.emojis = parse_emojis(object);

@@ -240,6 +240,17 @@ TEST(ActivityStreams, CountsOutOfRangeAreUnknown) {
   EXPECT_EQ(as::int_of(question, "votersCount"), std::nullopt);
 }
 
+TEST(ActivityStreams, HashtagsAreStoredLowercasedOnceAndOnlyWhenValid) {
+  json::object note = json::parse(R"({"type":"Note","id":"https://x/n","content":"c","tag":[
+    {"type":"Hashtag","name":"#Bench"},{"type":"Hashtag","name":"bench"},
+    {"type":"Hashtag","name":"#Two Words"},{"type":"Hashtag","name":"#Café"},
+    {"type":"Hashtag","name":"#"}]})")
+                          .as_object();
+  auto post = as::parse_post(note);
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->hashtags, (std::vector<std::string>{"bench", "café"}));
+}
+
 TEST(ActivityStreams, NonPostsAndBrokenInputAreRefused) {
   EXPECT_FALSE(as::parse_post(json::parse(R"({"type":"Person","id":"https://x/u"})").as_object()));
   EXPECT_FALSE(as::parse_post(json::parse(R"({"type":"Note"})").as_object()));
