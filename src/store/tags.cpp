@@ -183,6 +183,12 @@ std::vector<Tag> recent_tags_of(Connection& c, Id account_id, int limit) {
   return out;
 }
 
+bool featuring(Connection& c, Id account_id, Id tag_id) {
+  return !c.query("SELECT 1 FROM featured_tags WHERE account_id = ? AND tag_id = ?",
+                  {Value(account_id), Value(tag_id)})
+              .empty();
+}
+
 TagModeration tag_moderation(Connection& c, Id tag_id) {
   auto r = c.query("SELECT usable, listable FROM tags WHERE id = ?", {Value(tag_id)});
   if (r.empty()) return {};

@@ -76,6 +76,8 @@ struct FeaturedTag {
 };
 // The account's featured hashtags, oldest first, with their counts.
 std::vector<FeaturedTag> featured_tags_of(Connection& c, Id account_id);
+// Whether the account features the tag on its profile.
+bool featuring(Connection& c, Id account_id, Id tag_id);
 std::int64_t count_featured_tags(Connection& c, Id account_id);
 // Returns false when the tag is featured already.
 bool insert_featured_tag(Connection& c, Id id, Id account_id, Id tag_id, std::int64_t now);

@@ -18,10 +18,7 @@ json::object tag_json(const App& app, store::Connection& c, const store::Tag& ta
                  {"history", std::move(history)}};
   if (viewer) {
     o["following"] = !store::followed_among(c, viewer, {tag.id}).empty();
-    bool featuring = false;
-    for (const auto& featured : store::featured_tags_of(c, viewer))
-      featuring = featuring || featured.tag.id == tag.id;
-    o["featuring"] = featuring;
+    o["featuring"] = store::featuring(c, viewer, tag.id);
   }
   return o;
 }
