@@ -160,8 +160,10 @@ std::vector<std::string> account_inboxes(Connection& c, const std::vector<Id>& a
 bool has_local_follower(Connection& c, Id account_id) {
   return !c.query(
                "SELECT 1 FROM follows f JOIN accounts a ON a.id = f.account_id WHERE "
-               "f.target_account_id = ? AND a.domain = '' LIMIT 1",
-               {Value(account_id)})
+               "f.target_account_id = ? AND a.domain = '' UNION ALL "
+               "SELECT 1 FROM follow_requests r JOIN accounts a ON a.id = r.account_id WHERE "
+               "r.target_account_id = ? AND a.domain = '' LIMIT 1",
+               {Value(account_id), Value(account_id)})
               .empty();
 }
 

@@ -60,7 +60,8 @@ inline constexpr std::string_view kNoInbox = "no-inbox:";
 std::vector<std::string> follower_inboxes(Connection& c, Id account_id);
 // Distinct inboxes of these accounts that are remote.
 std::vector<std::string> account_inboxes(Connection& c, const std::vector<Id>& account_ids);
-// Whether any local account follows account_id.
+// Whether any local account follows account_id or has asked to (a pending follow request: the
+// author's posts may arrive before the Accept does, and the Accept merges them into home feeds).
 bool has_local_follower(Connection& c, Id account_id);
 // Whether any remote follower of account_id lives on this domain.
 bool has_follower_on_domain(Connection& c, Id account_id, std::string_view domain);

@@ -300,7 +300,8 @@ def profile_update_arrives(s):
     alpha.api("PATCH", "/api/v1/accounts/update_credentials", token=alice.token, form={"locked": "false"})
     s.check(wait_for(lambda: not beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token)["locked"]),
             "unlocking arrives too")
-    # A new avatar: beta shows the image alpha serves.
+    # A new avatar: beta shows the image alpha serves (alpha's URL until beta's copy of it exists).
+    prior = beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token)["avatar"]
     picture = tiny_png()
     boundary = "herdavatarboundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"a.png\"\r\n"
@@ -309,15 +310,18 @@ def profile_update_arrives(s):
                    content_type=f"multipart/form-data; boundary={boundary}")
     s.require(r.status == 200, "alice uploads an avatar", r.describe())
     avatar = r.json()["avatar"]
-    shown = wait_for(lambda: (lambda a: a if a["avatar"] == avatar else None)(
+    shown = wait_for(lambda: (lambda a: a if a["avatar"] != prior else None)(
         beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token)))
-    s.check(shown, "beta shows alice's new avatar from alpha",
-            beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token))
-    served = alpha.http("GET", avatar)
-    # alpha serves the picture as Mastodon's 400x400 avatar: a PNG of that size.
-    s.check(served.status == 200 and served.body[:8] == picture[:8]
-            and struct.unpack(">II", served.body[16:24]) == (400, 400),
-            "the avatar beta points to is alice's picture, as alpha's 400x400 avatar", served.describe())
+    s.require(shown, "beta shows alice's new avatar",
+              beta.api("GET", f"/api/v1/accounts/{before['id']}", token=bob.token))
+    s.check(shown["avatar"] == avatar or shown["avatar"].startswith(beta.url + "/"),
+            "beta points to alpha's avatar or to its own copy of it", shown["avatar"])
+    # Both serve the picture as Mastodon's 400x400 avatar: a PNG of that size.
+    for url in {avatar, shown["avatar"]}:
+        served = (beta if url.startswith(beta.url + "/") else alpha).http("GET", url)
+        s.check(served.status == 200 and served.body[:8] == picture[:8]
+                and struct.unpack(">II", served.body[16:24]) == (400, 400),
+                f"{url} is alice's picture as a 400x400 avatar", served.describe())
 
 
 def tiny_png():
@@ -730,6 +734,34 @@ def follow_fake_account(s, server, user, fake, name):
     s.require(wait_for(lambda: relationship(server, user, account["id"])["following"]),
               f"{user.username} follows {name}@{fake.host}")
     return account
+
+
+@suite.case
+def a_post_arriving_before_the_accept_reaches_home(s):
+    """Deliveries are not ordered: a remote server may send a new post before its Accept of the
+    follow. The post must not be dropped as unsolicited; the Accept brings it into home."""
+    alpha, erin, sink = S["alpha"], S["erin"], S["sink"]
+    uri = sink.actor("early")
+    account = acct_search(alpha, erin, "@early@sink.test")
+    s.require(account, "erin finds early@sink.test")
+    alpha.api("POST", f"/api/v1/accounts/{account['id']}/follow", token=erin.token)
+    follow = wait_for(lambda: [p for p in sink.inbox_posts("Follow") if p.get("object") == uri])
+    s.require(follow, "the Follow reaches sink.test")
+    s.check(relationship(alpha, erin, account["id"])["requested"], "the follow is pending")
+    note = {"id": uri + "/statuses/1", "type": "Note", "attributedTo": uri,
+            "content": "<p>sent before the accept</p>", "published": "2026-12-06T12:00:00Z",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [uri + "/followers"]}
+    create = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Create",
+              "id": uri + "/statuses/1/activity", "actor": uri, "object": note,
+              "to": note["to"], "cc": note["cc"]}
+    s.status(sink.post("early", "http://alpha.test/inbox", create), 202, "the early Create is accepted")
+    accept = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Accept",
+              "id": uri + "#accepts/1", "actor": uri, "object": follow[0]}
+    s.status(sink.post("early", "http://alpha.test/inbox", accept), 202, "the Accept is accepted")
+    s.require(wait_for(lambda: relationship(alpha, erin, account["id"])["following"]),
+              "erin follows early@sink.test")
+    s.check(wait_for(lambda: find_in_home(alpha, erin, "sent before the accept")),
+            "the post sent before the Accept is in erin's home", home_texts(alpha, erin))
 
 
 @suite.case
