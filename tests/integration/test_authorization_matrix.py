@@ -149,6 +149,7 @@ MATRIX = {
     "GET /api/v1/accounts/relationships": U("read:follows"), "GET /api/v1/accounts/search": U("read:accounts"),
     "PATCH /api/v1/accounts/update_credentials": U("write:accounts"),
     "GET /api/v1/accounts/verify_credentials": U("read:accounts"),
+    "GET /oauth/userinfo": U("read:accounts"), "POST /oauth/userinfo": U("read:accounts"),
     "DELETE /api/v1/profile/avatar": U("write:accounts"), "DELETE /api/v1/profile/header": U("write:accounts"),
     "GET /api/v1/preferences": U("read:accounts"),
     "GET /api/v1/sessions": U("read:accounts"), "DELETE /api/v1/sessions/:id": U("write:accounts"),

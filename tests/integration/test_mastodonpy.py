@@ -18,7 +18,7 @@ from mastodon import (MastodonAPIError, MastodonIllegalArgumentError,  # noqa: E
                       MastodonNotFoundError)
 
 import entities as E  # noqa: E402
-from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, Suite, create_app, http,  # noqa: E402
+from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, Suite, create_app, http, password_token,  # noqa: E402
                      mastodon_py, parse_args, parse_link_header, pkce_pair, register, main)
 from oauth_browser import authorize_in_browser  # noqa: E402
 
@@ -152,6 +152,21 @@ def authorization_code_with_pkce(t):
             tok.get("created_at"))
     me = client(tok["access_token"]).account_verify_credentials()
     t.eq(me["username"], "alice", "the PKCE token belongs to the user who signed in")
+    # OpenID Connect's UserInfo (Mastodon 4.4), found through the metadata.
+    endpoint = meta.json().get("userinfo_endpoint", "")
+    t.check(endpoint.endswith("/oauth/userinfo"), "metadata names /oauth/userinfo", endpoint)
+    info = server.api("GET", "/oauth/userinfo", token=tok["access_token"])
+    t.eq((info.get("preferred_username"), info.get("sub"), info.get("profile")),
+         ("alice", me["uri"], me["url"]),
+         f"userinfo names alice: username, actor URI and profile page ({info})")
+    t.eq((info.get("picture"), info.get("iss")), (me["avatar"], server.url + "/"),
+         f"userinfo's picture is her avatar, its issuer this server ({info})")
+    narrow = password_token(server, alice.email, alice.password, scope="profile")
+    t.eq(server.api("POST", "/oauth/userinfo", token=narrow).get("preferred_username"), "alice",
+         "a token with only the profile scope reads userinfo (POST too)")
+    t.eq(server.http("GET", "/api/v1/timelines/home", token=narrow).status, 403,
+         "and nothing else: the home timeline is outside its scope")
+    t.eq(server.http("GET", "/oauth/userinfo").status, 401, "userinfo without a token is 401")
     r = token_exchange(server, client_id, client_secret, res.code, OOB, verifier=verifier)
     t.json_error(r, (400, 401), "an authorization code can be used only once")
 

@@ -96,6 +96,24 @@ http::Response verify_credentials(App& app, http::Request& request) {
   return http::Response::json(o);
 }
 
+// GET/POST /oauth/userinfo (Mastodon 4.4): OpenID Connect's UserInfo claims of the token's account,
+// with the scopes verify_credentials takes (`profile` is the narrow one).
+http::Response userinfo(App& app, http::Request& request) {
+  Viewer viewer = authenticate(app, request);
+  if (!viewer.token) fail(ErrorKind::unauthorized, "The access token is invalid");
+  if (!scope_allows(viewer.token->scopes, "read:accounts") &&
+      !scope_allows(viewer.token->scopes, "profile"))
+    fail(ErrorKind::forbidden, "This action is outside the authorized scopes");
+  viewer = require_user(app, request, "");
+  json::object account = account_json(app, *viewer.account);
+  return http::Response::json(json::object{{"iss", app.base_url() + "/"},
+                                           {"sub", viewer.account->uri},
+                                           {"name", account["display_name"]},
+                                           {"preferred_username", viewer.account->username},
+                                           {"profile", account["url"]},
+                                           {"picture", account["avatar"]}});
+}
+
 http::Response update_credentials(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "write:accounts");
   auto& p = request.params;
@@ -348,6 +366,8 @@ void add_account_routes(http::Router& router, App& app) {
   router.post("/api/v1/accounts", bind(register_account));
   router.get("/api/v1/accounts", bind(many_accounts));
   router.get("/api/v1/accounts/verify_credentials", bind(verify_credentials));
+  router.get("/oauth/userinfo", bind(userinfo));
+  router.post("/oauth/userinfo", bind(userinfo));
   router.patch("/api/v1/accounts/update_credentials", bind(update_credentials));
   router.del("/api/v1/profile/avatar", [&app](http::Request& request) {
     return remove_profile_image(app, request, service::ProfileImage::avatar);

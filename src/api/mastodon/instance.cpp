@@ -247,6 +247,7 @@ http::Response oauth_metadata(App& app, http::Request&) {
                  {"authorization_endpoint", base + "/oauth/authorize"},
                  {"token_endpoint", base + "/oauth/token"},
                  {"revocation_endpoint", base + "/oauth/revoke"},
+                 {"userinfo_endpoint", base + "/oauth/userinfo"},
                  {"app_registration_endpoint", base + "/api/v1/apps"},
                  {"scopes_supported", json::array{"read",
                                                   "write",
