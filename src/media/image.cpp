@@ -274,14 +274,6 @@ void init_image_library() {
   });
 }
 
-Geometry fit_pixels(Geometry size, std::int64_t pixels) {
-  std::int64_t area = std::int64_t{size.width} * size.height;
-  if (area <= pixels || area == 0) return size;
-  double scale = std::sqrt(static_cast<double>(pixels) / static_cast<double>(area));
-  return {std::max(1, static_cast<int>(std::floor(size.width * scale))),
-          std::max(1, static_cast<int>(std::floor(size.height * scale)))};
-}
-
 ImageHeader read_image_header(std::string_view bytes, const Format& format) {
   init_image_library();
   ImageRef image;

@@ -11,6 +11,8 @@
 // for JPEG), so memory stays bounded by a few rows of the original and the output.
 // Undecodable images are a 422 "Validation failed: File could not be processed".
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,7 +43,9 @@ struct ProcessedImage {
   std::string blurhash;
 };
 
-// Starts libvips once per process (loaders limited to trusted ones, no operation cache).
+// Starts libvips once per process (loaders limited to trusted ones, no operation cache). In herd,
+// libvips is loaded with its libraries on the first call of any function here
+// (media/image_module.hpp); a server that cannot load it answers 503 to image uploads and logs why.
 void init_image_library();
 
 // The oriented size from the header (width and height swapped for EXIF orientations 5-8),
@@ -77,6 +81,12 @@ struct ProfileRenditions {
 ProfileRenditions process_profile_image(std::string_view bytes, const Format& format, Geometry box);
 
 // The size `size` scaled down (never up) to at most `pixels` pixels, keeping the aspect ratio.
-Geometry fit_pixels(Geometry size, std::int64_t pixels);
+inline Geometry fit_pixels(Geometry size, std::int64_t pixels) {
+  std::int64_t area = std::int64_t{size.width} * size.height;
+  if (area <= pixels || area == 0) return size;
+  double scale = std::sqrt(static_cast<double>(pixels) / static_cast<double>(area));
+  return {std::max(1, static_cast<int>(std::floor(size.width * scale))),
+          std::max(1, static_cast<int>(std::floor(size.height * scale)))};
+}
 
 }  // namespace herd::media
