@@ -88,9 +88,10 @@ void add_maintenance_commands(CLI::App& cli, std::function<int(App&)>& action) {
               "media stay shown from their own server)",
               7, remove_media);
   cli.get_subcommand("media")
-      ->add_subcommand("failures",
-                       "remote media (avatars, headers) that could not be fetched and stored, "
-                       "newest first, with the reason")
+      ->add_subcommand(
+          "failures",
+          "remote media (avatars, headers, attachments) that could not be fetched and stored, "
+          "newest first, with the reason")
       ->callback([&action] { action = list_remote_media_failures; });
 
   auto* accounts = cli.get_subcommand("accounts");

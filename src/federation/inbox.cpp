@@ -134,6 +134,7 @@ void attach_media_and_poll(store::Connection& c, store::Status& status, const as
   auto media = remote_media(status, post, store::domain_rejects_media(c, author.domain));
   if (!media.empty()) {
     for (const auto& m : media) store::insert_media(c, m);
+    service::queue_attachment_copies(c, media);
     store::set_status_has_media(c, status.id);
     status.has_media = true;
   }

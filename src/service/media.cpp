@@ -220,6 +220,23 @@ store::MediaAttachment upload_media(App& app, Id account_id, const NewMedia& inp
   return m;
 }
 
+std::vector<std::string> store_remote_copy(App& app, store::MediaAttachment& m,
+                                           std::string_view bytes) {
+  auto format = media::sniff(bytes);
+  if (!format || format->type != "image")
+    fail(ErrorKind::validation, "Validation failed: File content type is invalid");
+  check_upload(*format, bytes);
+  std::vector<std::string> written;
+  try {
+    auto processed = media::process_media(bytes, *format, work_dir(app));
+    store_processed(app, m, processed, written);
+  } catch (...) {
+    remove_files(app, written);
+    throw;
+  }
+  return written;
+}
+
 int run_media_jobs(App& app, std::int64_t now) {
   bool due = app.db->read_value(
       [&](store::Connection& c) { return store::has_due_jobs(c, kMediaQueue, now); });

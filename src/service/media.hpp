@@ -37,6 +37,14 @@ struct NewMedia {
 // served) and queued for the media worker in the transaction that records them.
 store::MediaAttachment upload_media(App& app, Id account_id, const NewMedia& input);
 
+// A remote attachment's local copy: `bytes` (fetched from its remote_url) checked and processed as
+// an uploaded image (422 as upload_media; anything but an image is "Validation failed: File
+// content type is invalid"), stored under m.id; m's file, small_file, type, content_type, sizes,
+// blurhash and meta are filled (its description, focus and remote_url stay). Returns the files
+// written (nothing is left behind on failure).
+std::vector<std::string> store_remote_copy(App& app, store::MediaAttachment& m,
+                                           std::string_view bytes);
+
 // The media worker (a Ticker): processes queued uploads; returns how many jobs were handled.
 // A file that cannot be processed marks its attachment failed (logged; the job's error stays
 // visible in the jobs table until it is given up); other errors are retried a few times.

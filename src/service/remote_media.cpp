@@ -1,15 +1,21 @@
 #include "service/remote_media.hpp"
 
 #include <boost/json.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
 
+#include "api/mastodon/limits.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/http_client.hpp"
+#include "service/media.hpp"
 #include "service/profile_images.hpp"
 #include "store/accounts.hpp"
 #include "store/federation.hpp"
+#include "store/media.hpp"
 #include "store/remote_media.hpp"
 
 namespace herd::service {
@@ -51,84 +57,122 @@ std::string fetch_media(const App& app, const std::string& url, std::size_t limi
   }
 }
 
-struct ImageJob {
-  Id account_id = 0;
-  ProfileImage kind = ProfileImage::avatar;
-  std::string url;
+// One local copy to make: where from, for what, how to store the fetched bytes (returns the files
+// written) and how to record them (false: the row changed meanwhile, the files are removed).
+struct Copy {
+  std::string url, domain, purpose;
+  std::size_t limit = 0;
+  std::function<std::vector<std::string>(const std::string& bytes)> store;
+  std::function<bool(store::Connection& c)> record;
 };
 
 const char* image_name(ProfileImage kind) {
   return kind == ProfileImage::avatar ? "avatar" : "header";
 }
 
-std::string payload_of(const ImageJob& job) {
-  return json::serialize(json::object{{"account_id", std::to_string(job.account_id)},
-                                      {"image", image_name(job.kind)},
-                                      {"url", job.url}});
+std::string image_payload(Id account_id, ProfileImage kind, const std::string& url) {
+  return json::serialize(json::object{
+      {"account_id", std::to_string(account_id)}, {"image", image_name(kind)}, {"url", url}});
 }
 
-ImageJob parse_payload(const std::string& payload) {
-  json::object o = json::parse(payload).as_object();
-  ImageJob job;
-  job.account_id = std::stoll(std::string(o.at("account_id").as_string()));
-  job.kind = o.at("image").as_string() == "header" ? ProfileImage::header : ProfileImage::avatar;
-  job.url = std::string(o.at("url").as_string());
-  return job;
+std::string id_text(const json::object& payload, std::string_view key) {
+  return std::string(payload.at(key).as_string());
 }
 
-void give_up(App& app, const store::Job& job, const ImageJob& image, const std::string& domain,
-             const std::string& purpose, const std::string& error, std::int64_t now) {
-  log::warn("remote media: {} ({}) not stored after {} attempt(s): {}", purpose, image.url,
+// An avatar or header job: nullopt when there is nothing to do (the account is gone, shows
+// another URL now, has its copy, or its domain rejects media).
+std::optional<Copy> image_copy(App& app, const json::object& payload) {
+  Id account_id = std::stoll(id_text(payload, "account_id"));
+  ProfileImage kind =
+      payload.at("image").as_string() == "header" ? ProfileImage::header : ProfileImage::avatar;
+  std::string url = id_text(payload, "url");
+  bool header = kind == ProfileImage::header;
+  auto account =
+      app.db->read_value([&](store::Connection& c) { return store::find_account(c, account_id); });
+  if (!account || account->local() || (header ? account->header_url : account->avatar_url) != url ||
+      !(header ? account->header_file : account->avatar_file).empty() ||
+      rejects_media(app, account->domain))
+    return std::nullopt;
+  Copy copy{url,
+            account->domain,
+            std::string(image_name(kind)) + " of " + account->acct(),
+            kProfileImageLimit + 1,
+            {},
+            {}};
+  auto file = std::make_shared<std::string>();
+  copy.store = [&app, kind, file](const std::string& bytes) {
+    *file = store_profile_image(app, kind, bytes);
+    return std::vector<std::string>{*file};
+  };
+  copy.record = [account_id, header, url, file](store::Connection& c) {
+    return store::set_account_image_file(c, account_id, header, url, *file);
+  };
+  return copy;
+}
+
+// A remote attachment job: nullopt when there is nothing to do (the attachment is gone, has its
+// copy or another URL, is `unknown`, or its domain rejects media).
+std::optional<Copy> attachment_copy(App& app, const json::object& payload) {
+  Id media_id = std::stoll(id_text(payload, "media_id"));
+  std::string url = id_text(payload, "url");
+  std::optional<store::MediaAttachment> media;
+  std::optional<store::Account> author;
+  app.db->read([&](store::Connection& c) {
+    media = store::find_media(c, media_id);
+    if (media) author = store::find_account(c, media->account_id);
+  });
+  if (!media || !author || media->remote_url != url || !media->file.empty() ||
+      media->type == "unknown" || rejects_media(app, author->domain))
+    return std::nullopt;
+  Copy copy{url,
+            author->domain,
+            "attachment " + std::to_string(media_id) + " of " + author->acct(),
+            static_cast<std::size_t>(limits::image_size_limit) + 1,
+            {},
+            {}};
+  auto copied = std::make_shared<store::MediaAttachment>(*media);
+  copy.store = [&app, copied](const std::string& bytes) {
+    return store_remote_copy(app, *copied, bytes);
+  };
+  copy.record = [copied, url](store::Connection& c) {
+    auto now = store::find_media(c, copied->id);
+    if (!now || now->remote_url != url || !now->file.empty() || now->type == "unknown")
+      return false;
+    store::update_media_processed(c, *copied);
+    return true;
+  };
+  return copy;
+}
+
+void give_up(App& app, const store::Job& job, const Copy& copy, const std::string& error,
+             std::int64_t now) {
+  log::warn("remote media: {} ({}) not stored after {} attempt(s): {}", copy.purpose, copy.url,
             job.attempts + 1, error);
   app.db->write_unversioned([&](store::Connection& c) {
-    store::RemoteMediaFailure failure{next_id(), image.url, domain, purpose, error, now};
+    store::RemoteMediaFailure failure{next_id(), copy.url, copy.domain, copy.purpose, error, now};
     store::insert_remote_media_failure(c, failure);
     store::delete_job(c, job.id);
   });
 }
 
-void run_job(App& app, const store::Job& job, std::int64_t now) {
-  ImageJob image;
+// Fetches, stores and records the copy; retries later or gives up as the header says.
+void make_copy(App& app, const store::Job& job, const Copy& copy, std::int64_t now) {
+  std::vector<std::string> files;
   try {
-    image = parse_payload(job.payload);
-  } catch (const std::exception& error) {
-    log::warn("remote media job {}: unreadable ({}), dropped", job.id, error.what());
-    app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
-    return;
-  }
-  auto account = app.db->read_value(
-      [&](store::Connection& c) { return store::find_account(c, image.account_id); });
-  bool header = image.kind == ProfileImage::header;
-  if (!account || account->local() ||
-      (header ? account->header_url : account->avatar_url) != image.url ||
-      !(header ? account->header_file : account->avatar_file).empty()) {
-    // Gone, changed meanwhile (a newer job has the new URL) or done.
-    app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
-    return;
-  }
-  if (rejects_media(app, account->domain)) {  // blocked after the job was queued
-    log::info("remote media job {}: {} rejects media, nothing fetched", job.id, account->domain);
-    app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
-    return;
-  }
-  std::string purpose = std::string(image_name(image.kind)) + " of " + account->acct();
-  std::string file;
-  try {
-    std::string bytes = fetch_media(app, image.url, kProfileImageLimit + 1);
-    file = store_profile_image(app, image.kind, bytes);
+    files = copy.store(fetch_media(app, copy.url, copy.limit));
   } catch (const ApiError& error) {  // not an image, too large, an image bomb...
-    give_up(app, job, image, account->domain, purpose, error.what(), now);
+    give_up(app, job, copy, error.what(), now);
     return;
   } catch (const PermanentFailure& error) {
-    give_up(app, job, image, account->domain, purpose, error.what(), now);
+    give_up(app, job, copy, error.what(), now);
     return;
   } catch (const std::exception& error) {
     if (job.attempts + 1 >= kRemoteMediaAttempts) {
-      give_up(app, job, image, account->domain, purpose, error.what(), now);
+      give_up(app, job, copy, error.what(), now);
       return;
     }
     std::int64_t delay = kFirstRetryMs << (2 * job.attempts);
-    log::info("remote media: {} ({}) attempt {} failed, again in {} s: {}", purpose, image.url,
+    log::info("remote media: {} ({}) attempt {} failed, again in {} s: {}", copy.purpose, copy.url,
               job.attempts + 1, delay / 1000, error.what());
     app.db->write_unversioned([&](store::Connection& c) {
       store::retry_job(c, job.id, now + delay, job.attempts + 1, error.what());
@@ -139,17 +183,33 @@ void run_job(App& app, const store::Job& job, std::int64_t now) {
   try {
     recorded = app.db->write_value([&](store::Connection& c) {
       store::delete_job(c, job.id);
-      return store::set_account_image_file(c, image.account_id, header, image.url, file);
+      return copy.record(c);
     });
   } catch (...) {
-    remove_profile_image_file(app, file);
+    remove_media_copies(app, files);
     throw;
   }
   if (!recorded) {
-    remove_profile_image_file(app, file);  // the account changed meanwhile
+    remove_media_copies(app, files);  // changed meanwhile
     return;
   }
-  log::info("remote media: stored the {} ({}) as {}", purpose, image.url, file);
+  log::info("remote media: stored the {} ({}) as {}", copy.purpose, copy.url,
+            files.empty() ? "" : files.front());
+}
+
+void run_job(App& app, const store::Job& job, std::int64_t now) {
+  std::optional<Copy> copy;
+  try {
+    json::object payload = json::parse(job.payload).as_object();
+    copy = payload.contains("media_id") ? attachment_copy(app, payload) : image_copy(app, payload);
+  } catch (const std::exception& error) {
+    log::warn("remote media job {}: unreadable ({}), dropped", job.id, error.what());
+  }
+  if (!copy) {  // nothing to do (gone, changed, done, rejected) or unreadable
+    app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
+    return;
+  }
+  make_copy(app, job, *copy, now);
 }
 
 }  // namespace
@@ -177,12 +237,24 @@ void queue_image_copies(store::Connection& c, const store::Account& account) {
   std::int64_t now = now_unix_ms();
   auto queue = [&](ProfileImage kind, const std::string& url, const std::string& file) {
     if (!file.empty() || !remote_url(url)) return;
-    std::string payload = payload_of(ImageJob{account.id, kind, url});
+    std::string payload = image_payload(account.id, kind, url);
     if (store::has_job(c, kRemoteMediaQueue, payload)) return;
     store::insert_job(c, next_id(), kRemoteMediaQueue, payload, now, now);
   };
   queue(ProfileImage::avatar, account.avatar_url, account.avatar_file);
   queue(ProfileImage::header, account.header_url, account.header_file);
+}
+
+void queue_attachment_copies(store::Connection& c,
+                             const std::vector<store::MediaAttachment>& media) {
+  std::int64_t now = now_unix_ms();
+  for (const auto& m : media) {
+    if (!m.remote_url || !remote_url(*m.remote_url) || !m.file.empty() ||
+        (m.type != "image" && m.type != "gifv"))
+      continue;
+    json::object payload{{"media_id", std::to_string(m.id)}, {"url", *m.remote_url}};
+    store::insert_job(c, next_id(), kRemoteMediaQueue, json::serialize(payload), now, now);
+  }
 }
 
 bool rejects_media(App& app, const std::string& domain) {

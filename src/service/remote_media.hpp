@@ -1,4 +1,5 @@
-// Local copies of remote media, as Mastodon keeps them: a remote account's avatar and header are
+// Local copies of remote media, as Mastodon keeps them: a remote account's avatar and header (and
+// the images attached to remote statuses, below) are
 // fetched in the background and stored through the profile image pipeline
 // (service/profile_images: at most 8 MB, pixel count checked before decoding, metadata such as
 // EXIF GPS stripped, 400×400 and 1500×500, an animation's first frame as static.png), then shown
@@ -19,6 +20,7 @@
 
 #include "app.hpp"
 #include "store/database.hpp"
+#include "store/media.hpp"
 #include "store/models.hpp"
 
 namespace herd::service {
@@ -44,6 +46,13 @@ bool rejects_media(App& app, const std::string& domain);
 // Removes local copies of remote media (with the first frame stored beside an animated one), once
 // the transaction that stopped naming them (store::reject_domain_media...) committed.
 void remove_media_copies(App& app, const std::vector<std::string>& files);
+
+// Inside the transaction that stores a remote status's attachments (received or edited): queues a
+// copy of each image (declared image or gifv, not `unknown`), processed as an upload
+// (service/media: 16 MB, pixel count checked, metadata stripped, the `small` preview and a
+// blurhash of ours; an animated GIF becomes a gifv), recorded on the row (its remote_url stays).
+void queue_attachment_copies(store::Connection& c,
+                             const std::vector<store::MediaAttachment>& media);
 
 // The Ticker's work: runs the due fetches; returns how many jobs ran.
 int run_remote_media_jobs(App& app, std::int64_t now);

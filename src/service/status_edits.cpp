@@ -14,6 +14,7 @@
 #include "service/notifications.hpp"
 #include "service/preview_cards.hpp"
 #include "service/quotes.hpp"
+#include "service/remote_media.hpp"
 #include "service/search.hpp"
 #include "service/statuses.hpp"
 #include "service/visibility.hpp"
@@ -271,6 +272,7 @@ bool receive_edit(App& app, const store::Status& status, const std::string& cont
     if (media_changed) {
       store::set_status_media(c, before.account_id, before.id, {});  // the old ones stay in history
       for (const auto& m : media) store::insert_media(c, m);
+      queue_attachment_copies(c, media);  // local copies of the new images
     }
     store::Status after = before;
     after.content = content;

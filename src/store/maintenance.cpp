@@ -57,8 +57,10 @@ std::vector<Id> cached_remote_media(Connection& c, std::int64_t before) {
 }
 
 void forget_cached_media(Connection& c, Id media_id) {
-  c.query("UPDATE media_attachments SET file = '', thumbnail_file = NULL WHERE id = ?",
-          {Value(media_id)});
+  c.query(
+      "UPDATE media_attachments SET file = '', small_file = NULL, thumbnail_file = NULL "
+      "WHERE id = ?",
+      {Value(media_id)});
 }
 
 std::vector<Id> pending_accounts(Connection& c) {

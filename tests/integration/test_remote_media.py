@@ -7,10 +7,13 @@ tests/federation/fedlib.py on 127.0.0.1, which logs every GET):
   URLs, the files are 400x400 and 1500x500 without any GPS tag (also on disk);
 - an avatar that cannot be fetched keeps the remote URL and is listed by `herd admin media failures`;
 - an Update(Person) with a new avatar URL gets the new image fetched and the old copy removed;
+- an image attached to a remote post (with GPS) is copied: `url` and `preview_url` become herd's, with
+  its own blurhash and meta, no GPS; `remote_url` keeps the origin;
 - a restart changes nothing (no refetch, same URLs, files served);
 - a domain block with `reject_media` removes the copies already made (the API shows the default images,
   as Mastodon) and nothing more is fetched from that domain (the peer's log has no request for a new
-  actor's avatar, while the other peer's actor gets its copy) and its attachments are `unknown`;
+  actor's avatar or a new attachment, while the other peer's get their copies); its attachments,
+  copied ones included, are `unknown` links to their remote_url;
 - with `reject_reports`, a Flag from that domain creates no report (one from elsewhere does).
 """
 import json
@@ -146,6 +149,7 @@ def peers_and_server(t):
     S["painter"] = actor(peer, "painter", avatar=serve(peer, "/files/painter.jpg", S["photo"], "image/jpeg"),
                          header=serve(peer, "/files/banner.jpg", S["banner"], "image/jpeg"))
     actor(peer, "broken", avatar=peer.base() + "/files/missing.jpg")
+    actor(other, "gardener", avatar=serve(other, "/files/gardener.jpg", S["photo"], "image/jpeg"))
     server = S["server"] = suite.server(env=FEDERATION)
     S["lou"] = register(server, "lou")
     S["admin"] = password_token(server, ADMIN_EMAIL, server.admin_password, scope=ADMIN_SCOPES)
@@ -216,19 +220,6 @@ def a_changed_avatar_is_fetched_again(t):
     t.eq(peer.fetch_count("/files/banner.jpg"), 1, "the unchanged header is not fetched again")
 
 
-@suite.case
-def a_restart_changes_nothing(t):
-    peer, server = S["peer"], S["server"]
-    before = account(S["painter_id"])
-    server.stop()
-    server.start()
-    after = account(S["painter_id"])
-    t.eq((after["avatar"], after["header"]), (before["avatar"], before["header"]), "same URLs after a restart")
-    fetch(t, after["avatar"], "the avatar after a restart")
-    t.eq((peer.fetch_count("/files/square.png"), peer.fetch_count("/files/banner.jpg")), (1, 1),
-         "nothing fetched again")
-
-
 def post_with_image(peer, name, key):
     """A public note from name@peer mentioning lou, with one image; returns it as lou sees it."""
     server, lou = S["server"], S["lou"]
@@ -249,21 +240,67 @@ def post_with_image(peer, name, key):
 
 
 @suite.case
+def remote_attachments_are_copied(t):
+    other, server, lou = S["other"], S["server"], S["lou"]
+    origin = serve(other, "/files/holiday.jpg", S["photo"], "image/jpeg")
+    status = post_with_image(other, "gardener", "holiday")
+    t.require(status, "a post with a photo carrying GPS arrives")
+    t.eq(status["media_attachments"][0]["remote_url"], origin, "remote_url is the origin")
+
+    def copied():
+        m = server.api("GET", f"/api/v1/statuses/{status['id']}", token=lou.token)["media_attachments"][0]
+        return m if local(m["url"]) else None
+    got = eventually(copied, timeout=30)
+    t.require(got, "the attachment's url turns into herd's copy",
+              server.api("GET", f"/api/v1/statuses/{status['id']}", token=lou.token))
+    t.eq((got["type"], got["remote_url"]), ("image", origin), "an image; remote_url keeps the origin")
+    t.check(local(got["preview_url"]) and got["preview_url"] != got["url"], "a small preview of herd's own", got)
+    t.check(got["blurhash"], "with a blurhash", got)
+    t.eq((got["meta"]["original"]["width"], got["meta"]["original"]["height"]), (600, 400), "meta.original")
+    t.eq(gps_tags(fetch(t, got["url"], "the copy")), [], "no GPS tag in the served copy")
+    t.eq(gps_tags(fetch(t, got["preview_url"], "the preview")), [], "nor in the preview")
+    t.eq(other.fetch_count("/files/holiday.jpg"), 1, "the photo was fetched once")
+
+
+@suite.case
+def a_restart_changes_nothing(t):
+    peer, server = S["peer"], S["server"]
+    before = account(S["painter_id"])
+    server.stop()
+    server.start()
+    after = account(S["painter_id"])
+    t.eq((after["avatar"], after["header"]), (before["avatar"], before["header"]), "same URLs after a restart")
+    fetch(t, after["avatar"], "the avatar after a restart")
+    t.eq((peer.fetch_count("/files/square.png"), peer.fetch_count("/files/banner.jpg")), (1, 1),
+         "nothing fetched again")
+
+
+@suite.case
 def reject_media_removes_copies_and_fetches_nothing(t):
     peer, other, server = S["peer"], S["other"], S["server"]
+    serve(peer, "/files/painted.jpg", S["photo"], "image/jpeg")
+    painted = post_with_image(peer, "painter", "painted")
+    t.require(painted, "painter's post with a photo arrives")
+    status_media = lambda sid: server.api("GET", f"/api/v1/statuses/{sid}", token=S["lou"].token)["media_attachments"][0]
+    got = eventually(lambda: (lambda m: m if local(m["url"]) else None)(status_media(painted["id"])), timeout=30)
+    t.require(got, "its attachment is copied (precondition)", status_media(painted["id"]))
     copies = [stored_path(account(S["painter_id"])[k]) for k in ("avatar", "header")]
+    copies += [stored_path(got["url"]), stored_path(got["preview_url"])]
     t.require(all(os.path.exists(p) for p in copies), "painter's copies exist (precondition)", copies)
     block = server.api("POST", "/api/v1/admin/domain_blocks", token=S["admin"],
                        json_body={"domain": peer.host, "severity": "noop", "reject_media": True})
     t.eq((block["severity"], block["reject_media"], block["reject_reports"]), ("noop", True, False),
          "the block says reject_media")
     S["block_id"] = block["id"]
-    t.eq([p for p in copies if os.path.exists(p)], [], "the copies of the domain's images are removed")
+    t.eq([p for p in copies if os.path.exists(p)], [], "the copies of the domain's media are removed")
+    m = status_media(painted["id"])
+    t.eq((m["type"], m["url"], m["preview_url"], m["remote_url"]),
+         ("unknown", peer.base() + "/files/painted.jpg", None, peer.base() + "/files/painted.jpg"),
+         "the copied attachment is `unknown`, a link to its remote_url")
     defaults = (server.url + "/avatars/original/missing.png", server.url + "/headers/original/missing.png")
     after = account(S["painter_id"])
     t.eq((after["avatar"], after["header"]), defaults, "the API shows the default images, as Mastodon")
     actor(peer, "sculptor", avatar=serve(peer, "/files/sculptor.jpg", S["photo"], "image/jpeg"))
-    actor(other, "gardener", avatar=serve(other, "/files/gardener.jpg", S["photo"], "image/jpeg"))
     sculptor = resolve(peer, "sculptor")
     t.require(sculptor, "a new actor of the domain is still known (noop block)")
     gardener = resolve(other, "gardener")
@@ -278,9 +315,13 @@ def reject_media_removes_copies_and_fetches_nothing(t):
     t.eq([(m["type"], m["remote_url"], m["preview_url"]) for m in media],
          [("unknown", peer.base() + "/files/rejected-pic.jpg", None)],
          "its attachment is `unknown` with its remote_url, as Mastodon shows rejected media")
+    serve(other, "/files/accepted-pic.jpg", S["photo"], "image/jpeg")
     accepted = post_with_image(other, "gardener", "accepted-pic")
     t.require(accepted, "a post with an image from the other peer arrives")
     t.eq([m["type"] for m in accepted["media_attachments"]], ["image"], "its attachment is an image")
+    t.require(eventually(lambda: local(status_media(accepted["id"])["url"]), timeout=30),
+              "and gets copied (the worker ran)")
+    t.eq(peer.fetch_count("/files/rejected-pic.jpg"), 0, "the rejected domain's attachment was never requested")
     server.stop()
     server.start()
     t.eq(account(S["painter_id"])["avatar"], defaults[0], "still so after a restart")
