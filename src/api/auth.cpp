@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "api/admin.hpp"
+#include "api/generation_memo.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "service/admin_blocks.hpp"
@@ -98,38 +99,11 @@ namespace {
 // committed write that may change one (a revoked token, a suspension, a profile edit) moves the
 // generation, and then every entry is read again. Writes that leave the generation alone
 // (store/invalidation.hpp, rate-limit counters, job bookkeeping) change no token, user or account.
-class TokenHolders {
- public:
-  std::optional<store::TokenHolder> get(const store::Database* db, const std::string& token,
-                                        std::uint64_t generation) {
-    std::lock_guard lock(mutex_);
-    if (db != db_ || generation != generation_) return std::nullopt;
-    auto it = entries_.find(token);
-    if (it == entries_.end()) return std::nullopt;
-    return it->second;
-  }
-  void put(const store::Database* db, const std::string& token, std::uint64_t generation,
-           const store::TokenHolder& holder) {
-    std::lock_guard lock(mutex_);
-    if (db != db_ || generation > generation_ || entries_.size() >= kMaxEntries) {
-      if (db == db_ && generation < generation_) return;  // read before a newer write
-      entries_.clear();
-      db_ = db;
-      generation_ = generation;
-    }
-    if (generation == generation_) entries_.emplace(token, holder);
-  }
-
- private:
-  static constexpr std::size_t kMaxEntries = 256;  // each holds an account (keys included)
-  std::mutex mutex_;
-  const store::Database* db_ = nullptr;
-  std::uint64_t generation_ = 0;
-  std::unordered_map<std::string, store::TokenHolder> entries_;
-};
+// Up to 256 (each holds an account, keys included).
+using TokenHolders = GenerationMemo<std::string, store::TokenHolder>;
 
 TokenHolders& token_holders() {
-  static TokenHolders holders;
+  static TokenHolders holders(256);
   return holders;
 }
 

@@ -7,6 +7,7 @@
 #include "store/accounts.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
+#include "store/viewer_flags.hpp"
 
 namespace herd::service {
 
@@ -24,6 +25,39 @@ bool visible(store::Visibility visibility, const ViewerFacts& f) {
   }
   return false;
 }
+
+namespace {
+
+// The rule applied to statuses with the facts loaded about them (and their originals).
+std::vector<store::Status> judge_all(Id viewer, const std::vector<store::Status>& statuses,
+                                     const std::unordered_map<Id, store::Status>& originals,
+                                     const std::unordered_map<Id, store::AuthorFacts>& facts,
+                                     const std::unordered_set<Id>& mentioned) {
+  auto judge = [&](const store::Status& s) {
+    ViewerFacts f;
+    f.signed_in = viewer != 0;
+    f.is_author = viewer != 0 && s.account_id == viewer;
+    auto it = facts.find(s.account_id);
+    if (it == facts.end()) return false;  // no such account
+    f.follows_author = it->second.followed_by_viewer;
+    f.blocked_by_author = it->second.blocks_viewer;
+    f.mentioned = mentioned.count(s.id) > 0;
+    f.author_suspended = it->second.suspended;
+    return visible(s.visibility, f);
+  };
+  std::vector<store::Status> out;
+  for (const auto& s : statuses) {
+    if (!judge(s)) continue;
+    if (s.reblog_of_id) {
+      auto it = originals.find(*s.reblog_of_id);
+      if (it == originals.end() || !judge(it->second)) continue;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
 
 std::vector<store::Status> visible_only(store::Connection& c, Id viewer,
                                         const std::vector<store::Status>& statuses) {
@@ -50,29 +84,12 @@ std::vector<store::Status> visible_only(store::Connection& c, Id viewer,
   }
   auto facts = store::load_author_facts(c, viewer, authors);
   auto mentioned = store::mentioning(c, viewer, hidden_kind);
+  return judge_all(viewer, statuses, originals, facts, mentioned);
+}
 
-  auto judge = [&](const store::Status& s) {
-    ViewerFacts f;
-    f.signed_in = viewer != 0;
-    f.is_author = viewer != 0 && s.account_id == viewer;
-    auto it = facts.find(s.account_id);
-    if (it == facts.end()) return false;  // no such account
-    f.follows_author = it->second.followed_by_viewer;
-    f.blocked_by_author = it->second.blocks_viewer;
-    f.mentioned = mentioned.count(s.id) > 0;
-    f.author_suspended = it->second.suspended;
-    return visible(s.visibility, f);
-  };
-  std::vector<store::Status> out;
-  for (const auto& s : statuses) {
-    if (!judge(s)) continue;
-    if (s.reblog_of_id) {
-      auto it = originals.find(*s.reblog_of_id);
-      if (it == originals.end() || !judge(it->second)) continue;
-    }
-    out.push_back(s);
-  }
-  return out;
+std::vector<store::Status> visible_only(Id viewer, const std::vector<store::Status>& statuses,
+                                        const store::PageFacts& facts) {
+  return judge_all(viewer, statuses, facts.originals, facts.authors, facts.mentioned);
 }
 
 bool can_see(store::Connection& c, Id viewer, const store::Status& status) {

@@ -12,6 +12,10 @@
 #include "store/database.hpp"
 #include "store/models.hpp"
 
+namespace herd::store {
+struct PageFacts;
+}
+
 namespace herd::service {
 
 // What the rule needs to know about one viewer and one status's author.
@@ -37,6 +41,10 @@ store::Status find_visible_status(store::Connection& c, Id viewer, Id status_id)
 // lists by id and notifications).
 std::vector<store::Status> visible_only(store::Connection& c, Id viewer,
                                         const std::vector<store::Status>& statuses);
+// The same with what it asks already loaded for these statuses (store::load_page_facts for the
+// same viewer): no query.
+std::vector<store::Status> visible_only(Id viewer, const std::vector<store::Status>& statuses,
+                                        const store::PageFacts& facts);
 
 // Whether the viewer may reblog the (original) status: visible, not private/direct (the author's
 // own private status excepted, as in Mastodon), and the viewer does not block the author.

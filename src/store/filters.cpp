@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "store/pipeline.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -51,20 +53,37 @@ std::vector<FilterStatus> statuses_from(const Result& result) {
   return out;
 }
 
-// The filters matching `where` (over filters' columns) and their rules.
-FilterSet filter_set(Connection& c, const std::string& where, const std::vector<Value>& params) {
-  FilterSet set;
-  set.filters = filters_from(c.query(
+constexpr const char* kActive = "account_id = ? AND (expires_at IS NULL OR expires_at > ?)";
+
+// The filters matching `where` (over filters' columns).
+Statement filters_statement(const std::string& where, std::vector<Value> params) {
+  return Statement{
       std::string("SELECT ") + kFilterColumns + " FROM filters WHERE " + where + " ORDER BY id",
-      params));
+      std::move(params)};
+}
+
+// The set of these filters (read with `where`): their rules in one round trip.
+FilterSet with_rules(Connection& c, std::vector<Filter> filters, const std::string& where,
+                     const std::vector<Value>& params) {
+  FilterSet set;
+  set.filters = std::move(filters);
   if (set.filters.empty()) return set;
   std::string owned =
       " WHERE filter_id IN (SELECT id FROM filters WHERE " + where + ") ORDER BY id";
-  set.keywords = keywords_from(
-      c.query(std::string("SELECT ") + kKeywordColumns + " FROM filter_keywords" + owned, params));
-  set.statuses = statuses_from(
-      c.query(std::string("SELECT ") + kStatusColumns + " FROM filter_statuses" + owned, params));
+  auto results = query_all(
+      c, {Statement{std::string("SELECT ") + kKeywordColumns + " FROM filter_keywords" + owned,
+                    params},
+          Statement{std::string("SELECT ") + kStatusColumns + " FROM filter_statuses" + owned,
+                    params}});
+  set.keywords = keywords_from(results[0]);
+  set.statuses = statuses_from(results[1]);
   return set;
+}
+
+// The filters matching `where` and their rules.
+FilterSet filter_set(Connection& c, const std::string& where, const std::vector<Value>& params) {
+  Statement filters = filters_statement(where, params);
+  return with_rules(c, filters_from(c.query(filters.sql, filters.params)), where, params);
 }
 
 }  // namespace
@@ -101,8 +120,15 @@ FilterSet filters_of(Connection& c, Id owner_id) {
 }
 
 FilterSet active_filters(Connection& c, Id owner_id, std::int64_t now) {
-  return filter_set(c, "account_id = ? AND (expires_at IS NULL OR expires_at > ?)",
-                    {Value(owner_id), Value(now)});
+  return filter_set(c, kActive, {Value(owner_id), Value(now)});
+}
+
+Statement active_filters_statement(Id owner_id, std::int64_t now) {
+  return filters_statement(kActive, {Value(owner_id), Value(now)});
+}
+
+FilterSet active_filters_from(Connection& c, const Result& filters, Id owner_id, std::int64_t now) {
+  return with_rules(c, filters_from(filters), kActive, {Value(owner_id), Value(now)});
 }
 
 void insert_filter_keyword(Connection& c, const FilterKeyword& k) {

@@ -9,6 +9,7 @@
 
 #include "store/database.hpp"
 #include "store/models.hpp"
+#include "store/pipeline.hpp"
 
 namespace herd::store {
 
@@ -51,11 +52,16 @@ void update_filter(Connection& c, const Filter& filter);
 void delete_filter(Connection& c, Id filter_id);
 std::optional<Filter> find_filter(Connection& c, Id filter_id);
 
-// Every filter of the owner (expired ones too) with its rules: three queries.
+// Every filter of the owner (expired ones too) with its rules: one query, and when there are
+// filters two more in one round trip (store/pipeline.hpp).
 FilterSet filters_of(Connection& c, Id owner_id);
-// The owner's filters in force at `now` (no expiry, or expiring later) with their rules: three
-// queries, whatever the number of filters.
+// The owner's filters in force at `now` (no expiry, or expiring later) with their rules: as
+// filters_of.
 FilterSet active_filters(Connection& c, Id owner_id, std::int64_t now);
+// active_filters in two steps, for a batch (store/pipeline.hpp): the statement reading the
+// filters, then the set from its answer (their rules: one more round trip when there are any).
+Statement active_filters_statement(Id owner_id, std::int64_t now);
+FilterSet active_filters_from(Connection& c, const Result& filters, Id owner_id, std::int64_t now);
 
 void insert_filter_keyword(Connection& c, const FilterKeyword& keyword);
 // Writes keyword and whole_word.

@@ -1,5 +1,6 @@
 // PostgreSQL backend: a pool of libpq connections; statements prepared once per connection;
-// `?` placeholders rewritten to `$n`. Parameters and results travel as text.
+// `?` placeholders rewritten to `$n`. Parameters and results travel as text. Statements that do
+// not depend on each other travel in one round trip (store/pipeline.hpp).
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include "store/database.hpp"
 #include "store/invalidation.hpp"
+#include "store/pipeline.hpp"
 
 namespace herd::store {
 
@@ -35,7 +37,7 @@ std::string number_placeholders(std::string_view sql) {
   return out;
 }
 
-class PostgresConnection final : public Connection {
+class PostgresConnection final : public Connection, public PipeliningConnection {
  public:
   explicit PostgresConnection(const std::string& url) {
     conn_ = PQconnectdb(url.c_str());
@@ -62,6 +64,12 @@ class PostgresConnection final : public Connection {
     } clear{res};
     check(res, sql);
     return to_result(res);
+  }
+
+  std::vector<Result> query_all(const std::vector<Statement>& statements) override {
+    bool with_begin = begin_pending_;
+    begin_pending_ = false;
+    return pipeline(statements, with_begin);
   }
 
   // Opens a transaction: BEGIN travels with the transaction's first statement (one round trip
@@ -140,17 +148,23 @@ class PostgresConnection final : public Connection {
   }
 
   // BEGIN, (the statement's PREPARE when new on this connection,) the statement: one pipeline,
-  // one round trip. An error in any of them is thrown once the pipeline is drained; a connection
-  // whose pipeline went wrong otherwise is not used again.
+  // one round trip.
   Result begin_with(std::string_view sql, const std::vector<Value>& params) {
     begin_pending_ = false;
-    std::string key(sql);
-    auto known = prepared_.find(key);
-    bool new_statement = known == prepared_.end();
-    std::string name = new_statement ? "s" + std::to_string(prepared_.size()) : known->second;
-    std::vector<std::string> texts;
-    std::vector<const char*> values;
-    text_params(params, texts, values);
+    std::vector<Statement> one{Statement{std::string(sql), params}};
+    return std::move(pipeline(one, true).front());
+  }
+
+  // [BEGIN,] each statement (preceded by its PREPARE when new on this connection), then a sync:
+  // one round trip. An error in any of them is thrown once the pipeline is drained; a connection
+  // whose pipeline went wrong otherwise is not used again.
+  std::vector<Result> pipeline(const std::vector<Statement>& statements, bool with_begin) {
+    struct Sent {
+      std::string name;
+      bool prepare = false;  // a PREPARE was sent before it
+    };
+    std::vector<Sent> sent(statements.size());
+    std::unordered_map<std::string_view, std::string> preparing;  // new in this pipeline
     if (PQenterPipelineMode(conn_) != 1) throw DatabaseError("PostgreSQL: " + error_text());
     struct Exit {
       PostgresConnection& self;
@@ -158,49 +172,72 @@ class PostgresConnection final : public Connection {
         if (PQexitPipelineMode(self.conn_) != 1) self.broken_ = true;
       }
     } exit{*this};
-    bool sent = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
-    if (sent && new_statement)
-      sent = PQsendPrepare(conn_, name.c_str(), number_placeholders(sql).c_str(), 0, nullptr) == 1;
-    sent = sent && PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
-                                       values.data(), nullptr, nullptr, 0) == 1;
-    sent = sent && PQpipelineSync(conn_) == 1;
-    if (!sent) {
-      broken_ = true;
-      throw DatabaseError("PostgreSQL: " + error_text() + " in: " + key);
+    bool ok = !with_begin ||
+              PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+    for (std::size_t i = 0; ok && i < statements.size(); ++i) {
+      const Statement& statement = statements[i];
+      if (auto known = prepared_.find(statement.sql); known != prepared_.end()) {
+        sent[i].name = known->second;
+      } else if (auto pending = preparing.find(statement.sql); pending != preparing.end()) {
+        sent[i].name = pending->second;
+      } else {
+        sent[i].name = "s" + std::to_string(prepared_.size() + preparing.size());
+        sent[i].prepare = true;
+        preparing.emplace(statement.sql, sent[i].name);
+        ok = PQsendPrepare(conn_, sent[i].name.c_str(), number_placeholders(statement.sql).c_str(),
+                           0, nullptr) == 1;
+      }
+      text_params(statement.params, texts, values);
+      ok = ok && PQsendQueryPrepared(conn_, sent[i].name.c_str(),
+                                     static_cast<int>(statement.params.size()), values.data(),
+                                     nullptr, nullptr, 0) == 1;
     }
-    // Results: BEGIN, [PREPARE,] the statement (each followed by a null), then the sync.
+    ok = ok && PQpipelineSync(conn_) == 1;
+    std::string what = statements.empty() ? std::string("BEGIN") : statements.front().sql;
+    if (!ok) {
+      broken_ = true;
+      throw DatabaseError("PostgreSQL: " + error_text() + " in: " + what);
+    }
+    // Results in the order sent (each followed by a null), then the sync.
     std::optional<std::string> failure;
     bool unique = false;
-    Result result;
-    int expected = new_statement ? 3 : 2;
-    for (int i = 0; i < expected; ++i) {
+    std::vector<Result> results(statements.size());
+    auto take = [&](const std::string& in, Result* into) {  // false: it failed
       PGresult* res = PQgetResult(conn_);
       if (!res) {
         broken_ = true;
-        throw DatabaseError("PostgreSQL: pipeline ended early: " + error_text() + " in: " + key);
+        throw DatabaseError("PostgreSQL: pipeline ended early: " + error_text() + " in: " + in);
       }
       struct Clear {
         PGresult* r;
         ~Clear() { PQclear(r); }
       } clear{res};
       auto status = PQresultStatus(res);
-      if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-        if (new_statement && i == 1) prepared_.emplace(key, name);  // kept even if it fails
-        if (i == expected - 1) result = to_result(res);
-      } else if (!failure) {
+      bool succeeded = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+      if (succeeded && into) *into = to_result(res);
+      if (!succeeded && !failure) {
         const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         unique = state && std::string_view(state) == "23505";
         const char* message = PQresultErrorMessage(res);
-        failure = message && *message ? message : "pipeline aborted";
+        failure = (message && *message ? std::string(message) : "pipeline aborted") + " in: " + in;
       }
-      while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);  // the null closing each
+      while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);  // the null closing it
+      return succeeded;
+    };
+    if (with_begin) take("BEGIN", nullptr);
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      if (sent[i].prepare && take(statements[i].sql, nullptr))  // kept even if the statement fails
+        prepared_.emplace(statements[i].sql, sent[i].name);
+      take(statements[i].sql, &results[i]);
     }
     PGresult* sync = PQgetResult(conn_);
     if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC) broken_ = true;
     PQclear(sync);
-    if (failure) throw DatabaseError("PostgreSQL: " + *failure + " in: " + key, unique);
-    if (broken_) throw DatabaseError("PostgreSQL: pipeline not synchronised in: " + key);
-    return result;
+    if (failure) throw DatabaseError("PostgreSQL: " + *failure, unique);
+    if (broken_) throw DatabaseError("PostgreSQL: pipeline not synchronised in: " + what);
+    return results;
   }
   std::string error_text() const { return PQerrorMessage(conn_); }
 
@@ -304,7 +341,7 @@ class PostgresDatabase final : public Database {
       precise_.fetch_add(1, std::memory_order_acq_rel);
     else
       local_.fetch_add(1, std::memory_order_acq_rel);
-    if (!written) return;  // no statement ran: nothing changed
+    if (!written) return;                   // no statement ran: nothing changed
     std::lock_guard lock(sequence_mutex_);  // other processes see every write as any other
     auto taken =
         lease.connection->query("SELECT nextval('herd_write_generation')", {}).front().i(0);

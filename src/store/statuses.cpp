@@ -77,17 +77,6 @@ std::string not_in(const std::string& column, const std::vector<Id>& ids,
   return " AND " + column + " NOT IN (" + placeholders(ids.size()) + ")";
 }
 
-std::unordered_set<Id> ids_among(Connection& c, const std::string& sql_head, Id account_id,
-                                 const std::vector<Id>& status_ids) {
-  std::unordered_set<Id> out;
-  if (status_ids.empty() || account_id == 0) return out;
-  std::vector<Value> params{Value(account_id)};
-  append_ids(params, status_ids);
-  for (const Row& r : c.query(sql_head + " (" + placeholders(status_ids.size()) + ")", params).rows)
-    out.insert(r.i(0));
-  return out;
-}
-
 std::vector<StatusEntry> page_status_entries(Connection& c, const char* table, Id account_id,
                                              const PageQuery& page) {
   Dependencies::note(tags::account_statuses(account_id));  // invalidation.hpp
@@ -126,10 +115,19 @@ std::optional<Status> find_status(Connection& c, Id id) {
 
 std::vector<Status> find_statuses(Connection& c, const std::vector<Id>& ids) {
   if (ids.empty()) return {};
+  Statement statement = find_statuses_statement(ids);
+  return statuses_from(c.query(statement.sql, statement.params));
+}
+
+Statement find_statuses_statement(const std::vector<Id>& ids) {
   std::vector<Value> params;
   append_ids(params, ids);
-  return statuses_from(
-      c.query(select_statuses() + " WHERE s.id IN (" + placeholders(ids.size()) + ")", params));
+  return Statement{select_statuses() + " WHERE s.id IN (" + placeholders(ids.size()) + ")",
+                   std::move(params)};
+}
+
+std::vector<Status> statuses_of(const Result& result) {
+  return statuses_from(result);
 }
 
 void insert_status(Connection& c, const Status& s) {
@@ -268,26 +266,6 @@ std::vector<Status> page_account_statuses(Connection& c, Id account_id, Id viewe
   return run_page(c, "FROM statuses s", where, params, "s.id", page);
 }
 
-std::unordered_map<Id, AuthorFacts> load_author_facts(Connection& c, Id viewer,
-                                                      const std::vector<Id>& authors) {
-  std::unordered_map<Id, AuthorFacts> out;
-  if (authors.empty()) return out;
-  std::vector<Value> params{Value(viewer), Value(viewer)};
-  append_ids(params, authors);
-  for (const Row& r :
-       c.query(
-            "SELECT a.id, a.suspended, "
-            "EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ? AND f.target_account_id = "
-            "a.id), "
-            "EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_account_id = ?) "
-            "FROM accounts a WHERE a.id IN (" +
-                placeholders(authors.size()) + ")",
-            params)
-           .rows)
-    out[r.i(0)] = AuthorFacts{r.b(1), r.b(2), r.b(3)};
-  return out;
-}
-
 // ---- threads -----------------------------------------------------------------------------------
 
 std::vector<Status> find_ancestors(Connection& c, Id status_id, int limit) {
@@ -401,8 +379,19 @@ std::unordered_map<Id, std::vector<Id>> load_mentions(Connection& c,
 }
 
 std::unordered_set<Id> mentioning(Connection& c, Id account_id, const std::vector<Id>& status_ids) {
-  return ids_among(c, "SELECT status_id FROM mentions WHERE account_id = ? AND status_id IN",
-                   account_id, status_ids);
+  std::unordered_set<Id> out;
+  if (status_ids.empty() || account_id == 0) return out;
+  Statement statement = mentioning_statement(account_id, status_ids);
+  for (const Row& r : c.query(statement.sql, statement.params).rows) out.insert(r.i(0));
+  return out;
+}
+
+Statement mentioning_statement(Id account_id, const std::vector<Id>& status_ids) {
+  std::vector<Value> params{Value(account_id)};
+  append_ids(params, status_ids);
+  return Statement{"SELECT status_id FROM mentions WHERE account_id = ? AND status_id IN (" +
+                       placeholders(status_ids.size()) + ")",
+                   std::move(params)};
 }
 
 Id find_or_create_tag(Connection& c, std::string_view name, std::int64_t now) {
@@ -474,33 +463,13 @@ bool delete_bookmark(Connection& c, Id account_id, Id status_id) {
              .affected > 0;
 }
 
-ViewerFlags viewer_flags_among(Connection& c, Id account_id, const std::vector<Id>& status_ids) {
-  ViewerFlags out;
-  if (status_ids.empty() || account_id == 0) return out;
-  std::vector<Value> params;
-  std::string in = " (" + placeholders(status_ids.size()) + ")";
-  for (int i = 0; i < 3; ++i) {
-    params.emplace_back(account_id);
-    append_ids(params, status_ids);
-  }
-  auto result = c.query(
-      "SELECT 0, status_id FROM favourites WHERE account_id = ? AND status_id IN" + in +
-          " UNION ALL SELECT 1, reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id "
-          "IN" +
-          in +
-          " UNION ALL SELECT 2, status_id FROM bookmarks WHERE account_id = ? AND status_id IN" +
-          in,
-      params);
-  for (const Row& r : result.rows) {
-    std::int64_t which = r.i(0);
-    (which == 0 ? out.favourited : which == 1 ? out.reblogged : out.bookmarked).insert(r.i(1));
-  }
-  return out;
+HomeExclusions home_exclusions(Connection& c, Id viewer) {
+  Statement statement = home_exclusions_statement(viewer);
+  return home_exclusions_from(c.query(statement.sql, statement.params));
 }
 
-HomeExclusions home_exclusions(Connection& c, Id viewer) {
-  HomeExclusions out;
-  auto result = c.query(
+Statement home_exclusions_statement(Id viewer) {
+  return Statement{
       "SELECT 0, target_account_id FROM blocks WHERE account_id = ? UNION "
       "SELECT 0, account_id FROM blocks WHERE target_account_id = ? UNION "
       "SELECT 0, target_account_id FROM mutes WHERE account_id = ? UNION "
@@ -508,7 +477,11 @@ HomeExclusions home_exclusions(Connection& c, Id viewer) {
       "WHERE d.account_id = ? UNION "
       "SELECT 1, la.account_id FROM list_accounts la JOIN lists l ON l.id = la.list_id "
       "WHERE l.account_id = ? AND l.exclusive = 1",
-      {Value(viewer), Value(viewer), Value(viewer), Value(viewer), Value(viewer)});
+      {Value(viewer), Value(viewer), Value(viewer), Value(viewer), Value(viewer)}};
+}
+
+HomeExclusions home_exclusions_from(const Result& result) {
+  HomeExclusions out;
   for (const Row& r : result.rows)
     (r.i(0) == 0 ? out.hidden : out.exclusive_list_members).push_back(r.i(1));
   return out;

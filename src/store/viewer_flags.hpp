@@ -2,11 +2,17 @@
 // whose statuses the viewer's home timeline leaves out: one query each, for pages that would
 // otherwise ask several (each query is a round trip on PostgreSQL).
 #pragma once
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "store/database.hpp"
+#include "store/filters.hpp"
 #include "store/models.hpp"
+#include "store/pipeline.hpp"
+#include "store/statuses.hpp"
 
 namespace herd::store {
 
@@ -16,6 +22,9 @@ struct ViewerFlags {
 
 // Which of these statuses the account favourited, reblogged and bookmarked, in one query.
 ViewerFlags viewer_flags_among(Connection& c, Id account_id, const std::vector<Id>& status_ids);
+// viewer_flags_among as a statement (account_id non-zero, status_ids not empty) and its answer.
+Statement viewer_flags_statement(Id account_id, const std::vector<Id>& status_ids);
+ViewerFlags viewer_flags_from(const Result& result);
 
 // The accounts (find_accounts) with the ids of the sensitized ones among them (a moderator marked
 // their media sensitive),
@@ -33,5 +42,33 @@ struct HomeExclusions {
   std::vector<Id> hidden, exclusive_list_members;
 };
 HomeExclusions home_exclusions(Connection& c, Id viewer);
+// home_exclusions as a statement, and its answer.
+Statement home_exclusions_statement(Id viewer);
+HomeExclusions home_exclusions_from(const Result& result);
+
+// What a page's visibility check (service::visible_only) and its rendering ask about the rows
+// loaded for one viewer, asked together (store/pipeline.hpp: one round trip on PostgreSQL, one
+// more first when the page has reblogs) instead of one query after the other. Each part answers
+// as the query it replaces would for the same statuses, or for more of them (the rows and the
+// originals all at once).
+struct PageFacts {
+  std::unordered_map<Id, Status> originals;     // the statuses the rows reblog (find_statuses)
+  std::unordered_map<Id, AuthorFacts> authors;  // of the rows and originals (load_author_facts)
+  std::unordered_set<Id> mentioned;  // of the private and direct ones, those mentioning the viewer
+  ViewerFlags flags;                 // the viewer's, among the rows and originals
+  // The viewer's filters in force (active_filters), when the caller has them: not loaded here.
+  std::optional<FilterSet> filters;
+};
+// Viewer 0: no mentions or flags.
+PageFacts load_page_facts(Connection& c, Id viewer, const std::vector<Status>& rows);
+
+// For batches (store/pipeline.hpp): find_statuses as a statement (ids not empty) and the statuses
+// of its answer; mentioning as a statement (ids not empty).
+Statement find_statuses_statement(const std::vector<Id>& ids);
+std::vector<Status> statuses_of(const Result& result);
+Statement mentioning_statement(Id account_id, const std::vector<Id>& status_ids);
+// load_author_facts as a statement (authors not empty), and its answer.
+Statement author_facts_statement(Id viewer, const std::vector<Id>& authors);
+std::unordered_map<Id, AuthorFacts> author_facts_from(const Result& result);
 
 }  // namespace herd::store

@@ -24,6 +24,7 @@
 namespace herd::store {
 struct FeaturedTag;
 struct List;
+struct PageFacts;
 struct ScheduledStatus;
 struct WebPushSubscription;
 }  // namespace herd::store
@@ -80,6 +81,10 @@ class StatusRenderer {
   // stored there otherwise.
   std::string render_json(const std::vector<store::Status>& statuses,
                           std::optional<std::uint64_t> generation = std::nullopt);
+  // What the page's reads already loaded about the statuses to render (store::load_page_facts for
+  // this viewer, with the filters when a filter context is given): used instead of asking again.
+  // Not copied: it must outlive the renderer.
+  void use_page_facts(const store::PageFacts& facts) { page_facts_ = &facts; }
 
  private:
   // The viewer's filters in force for the context (loaded on first use), or null when none.
@@ -97,6 +102,7 @@ class StatusRenderer {
   std::string filter_context_;
   bool shallow_quotes_;
   std::shared_ptr<const service::StatusFilters> filters_;  // loaded on first use
+  const store::PageFacts* page_facts_ = nullptr;
 };
 
 // MediaAttachment: url and preview_url absolute (preview: the custom thumbnail, else the image

@@ -167,11 +167,19 @@ struct Rows {
   std::unordered_map<Id, const store::Status*> on_page;
   std::unordered_map<Id, store::Status> originals;
 
-  Rows(store::Connection& c, const std::vector<store::Status>& statuses) {
+  // loaded: the page's facts when it loaded them (the originals among them).
+  Rows(store::Connection& c, const std::vector<store::Status>& statuses,
+       const store::PageFacts* loaded) {
     for (const auto& s : statuses) on_page[s.id] = &s;
     std::vector<Id> missing;
     for (const auto& s : statuses)
       if (s.reblog_of_id && !on_page.count(*s.reblog_of_id)) missing.push_back(*s.reblog_of_id);
+    if (loaded) {
+      for (Id id : missing)
+        if (auto it = loaded->originals.find(id); it != loaded->originals.end())
+          originals.emplace(id, it->second);
+      return;
+    }
     for (auto& s : store::find_statuses(c, missing)) originals.emplace(s.id, std::move(s));
   }
   const store::Status* original_of(Id id) const {
@@ -198,12 +206,12 @@ struct Rows {
 class ViewerState {
  public:
   // content_ids: the statuses with content; polls and quotes: theirs, by status id; rows: every
-  // status the page renders.
+  // status the page renders; loaded: the page's facts when it loaded them (flags, authors).
   ViewerState(const App& app, store::Connection& c, Id viewer, bool shallow_quotes,
               const std::vector<Id>& content_ids,
               const std::unordered_map<Id, const store::Poll*>& polls,
               std::unordered_map<Id, store::Quote> quotes,
-              const std::vector<const store::Status*>& rows)
+              const std::vector<const store::Status*>& rows, const store::PageFacts* loaded)
       : app_(app), viewer_(viewer), shallow_quotes_(shallow_quotes), quotes_(std::move(quotes)) {
     if (viewer_ != 0 && !polls.empty()) {
       std::vector<Id> poll_ids;
@@ -211,7 +219,8 @@ class ViewerState {
       own_votes_ = store::own_votes_among(c, viewer_, poll_ids);
     }
     if (viewer_ != 0) {
-      store::ViewerFlags flags = store::viewer_flags_among(c, viewer_, content_ids);
+      store::ViewerFlags flags =
+          loaded ? loaded->flags : store::viewer_flags_among(c, viewer_, content_ids);
       favourited_ = std::move(flags.favourited);
       reblogged_ = std::move(flags.reblogged);
       bookmarked_ = std::move(flags.bookmarked);
@@ -243,8 +252,13 @@ class ViewerState {
         if (s->account_id != viewer_ &&
             (s->quote_policy == "followers" || s->quote_policy_manual == "followers"))
           followers_policy_authors.push_back(s->account_id);
-    if (!followers_policy_authors.empty())
+    if (!followers_policy_authors.empty() && loaded) {
+      for (Id author : followers_policy_authors)
+        if (auto it = loaded->authors.find(author); it != loaded->authors.end())
+          author_facts_.emplace(author, it->second);
+    } else if (!followers_policy_authors.empty()) {
       author_facts_ = store::load_author_facts(c, viewer_, followers_policy_authors);
+    }
   }
 
   // The Poll, with the viewer's votes.
@@ -407,7 +421,9 @@ const service::StatusFilters* StatusRenderer::filters() {
   // The viewer's filters for this context, loaded once per renderer.
   if (viewer_ != 0 && !filter_context_.empty() && !filters_)
     filters_ = std::make_shared<service::StatusFilters>(
-        service::StatusFilters::load(c_, viewer_, filter_context_));
+        page_facts_ && page_facts_->filters
+            ? service::StatusFilters(*page_facts_->filters, filter_context_)
+            : service::StatusFilters::load(c_, viewer_, filter_context_));
   return filters_ && !filters_->empty() ? filters_.get() : nullptr;
 }
 
@@ -433,7 +449,7 @@ std::optional<json::array> StatusRenderer::filter_results(
 json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
   json::array out;
   if (statuses.empty()) return out;
-  Rows rows(c_, statuses);
+  Rows rows(c_, statuses, page_facts_);
   std::vector<const store::Status*> rendered = rows.rendered(statuses);
   Content content = Content::load(c_, rendered);
   std::vector<Id> content_ids;
@@ -442,7 +458,7 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
     if (!s->reblog_of_id) content_ids.push_back(s->id);
   for (const auto& [status_id, poll] : content.polls) polls[status_id] = &poll;
   ViewerState state(app_, c_, viewer_, shallow_quotes_, content_ids, polls, content.quotes,
-                    rendered);
+                    rendered, page_facts_);
 
   auto build = [&](const store::Status& s, const store::Status* flags_of,
                    const json::array* filtered) {
@@ -478,7 +494,7 @@ std::string StatusRenderer::render_json(const std::vector<store::Status>& status
                                         std::optional<std::uint64_t> generation) {
   if (statuses.empty()) return "[]";
   StatusCache* cache = generation ? status_cache() : nullptr;
-  Rows rows(c_, statuses);
+  Rows rows(c_, statuses, page_facts_);
   std::vector<const store::Status*> rendered = rows.rendered(statuses);
 
   // The cached renderings, and the statuses missing: loaded and built in one batch, then cached.
@@ -513,7 +529,7 @@ std::string StatusRenderer::render_json(const std::vector<store::Status>& status
     if (r.quote) quotes.emplace(s->id, *r.quote);
   }
   ViewerState state(app_, c_, viewer_, shallow_quotes_, content_ids, polls, std::move(quotes),
-                    rendered);
+                    rendered, page_facts_);
 
   std::string out = "[";
   auto write = [&](const store::Status& s, const store::Status* flags_of,

@@ -8,6 +8,7 @@
 #include "api/mastodon/trends.hpp"
 #include "api/pagination.hpp"
 #include "api/routes.hpp"
+#include "api/timeline_viewer.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "http/params.hpp"
@@ -23,20 +24,27 @@ namespace herd::api {
 
 namespace {
 
-// Renders a page; cursors come from the page as loaded, so a status dropped by the final
-// visibility check never stops pagination, nor one a hide filter drops. context: the filter
-// context ("home" or "public").
-http::Response timeline_response(
-    App& app, const http::Request& request, const store::PageQuery& page, Id viewer,
-    std::string_view context,
-    const std::function<std::vector<store::Status>(store::Connection&)>& load) {
+// Renders a page: what the timeline asks about the signed-in viewer first (remembered,
+// api/timeline_viewer.hpp), the page's rows, then what the visibility check and the rendering ask
+// about them in one round trip (store::load_page_facts). Cursors come from the page as loaded, so
+// a status dropped by the final visibility check never stops pagination, nor one a hide filter
+// drops. context: the filter context ("home" or "public"); load: the rows, given the viewer's
+// exclusions (null for an anonymous viewer).
+http::Response timeline_response(App& app, const http::Request& request,
+                                 const store::PageQuery& page, Id viewer, std::string_view context,
+                                 const std::function<std::vector<store::Status>(
+                                     store::Connection&, const store::HomeExclusions*)>& load) {
   std::vector<Id> cursors;
   std::uint64_t generation = app.db->generation();  // before the rows (status_cache.hpp)
   std::string body = app.db->read_value([&](store::Connection& c) {
-    auto rows = load(c);
+    auto known = viewer ? timeline_viewer(*app.db, c, viewer, generation, now_unix_ms()) : nullptr;
+    auto rows = load(c, known ? &known->exclusions : nullptr);
     for (const auto& s : rows) cursors.push_back(s.id);
-    return StatusRenderer(app, c, viewer, context)
-        .render_json(service::visible_only(c, viewer, rows), generation);
+    store::PageFacts facts = store::load_page_facts(c, viewer, rows);
+    if (known) facts.filters = known->filters;
+    StatusRenderer renderer(app, c, viewer, context);
+    renderer.use_page_facts(facts);
+    return renderer.render_json(service::visible_only(viewer, rows, facts), generation);
   });
   http::Response response = http::Response::json_text(std::move(body));
   add_link_header(response, app, request, cursors, page.limit);
@@ -64,10 +72,11 @@ http::Response home(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:statuses");
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
-  return timeline_response(app, request, page, me, "home", [&](store::Connection& c) {
-    store::HomeExclusions excluded = store::home_exclusions(c, me);
-    return store::page_home_feed(c, me, excluded.hidden, page, excluded.exclusive_list_members);
-  });
+  return timeline_response(app, request, page, me, "home",
+                           [&](store::Connection& c, const store::HomeExclusions* excluded) {
+                             return store::page_home_feed(c, me, excluded->hidden, page,
+                                                          excluded->exclusive_list_members);
+                           });
 }
 
 http::Response public_timeline(App& app, http::Request& request) {
@@ -75,10 +84,12 @@ http::Response public_timeline(App& app, http::Request& request) {
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
   auto filter = public_filter(request);
-  return timeline_response(app, request, page, me, "public", [&](store::Connection& c) {
-    std::vector<Id> hidden = me ? store::hidden_account_ids(c, me) : std::vector<Id>{};
-    return store::page_public_timeline(c, filter, hidden, page);
-  });
+  return timeline_response(app, request, page, me, "public",
+                           [&](store::Connection& c, const store::HomeExclusions* excluded) {
+                             const std::vector<Id>& hidden =
+                                 excluded ? excluded->hidden : std::vector<Id>{};
+                             return store::page_public_timeline(c, filter, hidden, page);
+                           });
 }
 
 http::Response tag_timeline(App& app, http::Request& request) {
@@ -97,10 +108,12 @@ http::Response tag_timeline(App& app, http::Request& request) {
   for (const auto& name : http::param_strings(request.params, "any")) add(tags.any, name);
   for (const auto& name : http::param_strings(request.params, "all")) add(tags.all, name);
   for (const auto& name : http::param_strings(request.params, "none")) add(tags.none, name);
-  return timeline_response(app, request, page, me, "public", [&](store::Connection& c) {
-    std::vector<Id> hidden = me ? store::hidden_account_ids(c, me) : std::vector<Id>{};
-    return store::page_tag_timeline(c, tags, filter, hidden, page);
-  });
+  return timeline_response(app, request, page, me, "public",
+                           [&](store::Connection& c, const store::HomeExclusions* excluded) {
+                             const std::vector<Id>& hidden =
+                                 excluded ? excluded->hidden : std::vector<Id>{};
+                             return store::page_tag_timeline(c, tags, filter, hidden, page);
+                           });
 }
 
 // GET /api/v1/timelines/link?url=: public statuses of discoverable accounts sharing a link that
@@ -119,10 +132,12 @@ http::Response link_timeline(App& app, http::Request& request) {
   });
   if (!card) not_found();
   auto filter = public_filter(request);
-  return timeline_response(app, request, page, me, "public", [&](store::Connection& c) {
-    std::vector<Id> hidden = me ? store::hidden_account_ids(c, me) : std::vector<Id>{};
-    return store::page_link_timeline(c, card->id, filter, hidden, page);
-  });
+  return timeline_response(app, request, page, me, "public",
+                           [&](store::Connection& c, const store::HomeExclusions* excluded) {
+                             const std::vector<Id>& hidden =
+                                 excluded ? excluded->hidden : std::vector<Id>{};
+                             return store::page_link_timeline(c, card->id, filter, hidden, page);
+                           });
 }
 
 }  // namespace
