@@ -80,6 +80,11 @@ struct ProfileRenditions {
 };
 ProfileRenditions process_profile_image(std::string_view bytes, const Format& format, Geometry box);
 
+// A custom emoji's image (a remote one's local copy) at its own size, as process_profile_image
+// makes it for a box of exactly that size: oriented, metadata stripped, an animated GIF or WebP
+// still animated with its first frame as `still` (Mastodon's `static` style, for static_url).
+ProfileRenditions process_emoji_image(std::string_view bytes, const Format& format);
+
 // The size `size` scaled down (never up) to at most `pixels` pixels, keeping the aspect ratio.
 inline Geometry fit_pixels(Geometry size, std::int64_t pixels) {
   std::int64_t area = std::int64_t{size.width} * size.height;

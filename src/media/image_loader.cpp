@@ -86,4 +86,8 @@ ProfileRenditions process_profile_image(std::string_view bytes, const Format& fo
   return module().profile(bytes, format, box);
 }
 
+ProfileRenditions process_emoji_image(std::string_view bytes, const Format& format) {
+  return process_profile_image(bytes, format, read_image_header(bytes, format).size);
+}
+
 }  // namespace herd::media

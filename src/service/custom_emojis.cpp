@@ -8,8 +8,11 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "media/image.hpp"
 #include "media/sniff.hpp"
 #include "media/storage.hpp"
+#include "service/profile_images.hpp"
+#include "service/remote_media.hpp"
 #include "store/federation.hpp"
 
 namespace herd::service {
@@ -17,6 +20,16 @@ namespace herd::service {
 namespace {
 
 constexpr std::size_t kMaxEmojiBytes = 256 * 1024;
+
+// The sniffed format of an emoji image (the rules of local and remote ones alike).
+media::Format emoji_format(std::string_view bytes) {
+  if (bytes.size() > kMaxEmojiBytes)
+    fail(ErrorKind::validation, "Validation failed: Image file size must be less than 256 KB");
+  auto format = media::sniff(bytes);
+  if (!format || format->type != "image" || format->extension == "avif")
+    fail(ErrorKind::validation, "Validation failed: Image must be a PNG, GIF, WebP or JPEG image");
+  return *format;
+}
 
 }  // namespace
 
@@ -92,16 +105,12 @@ store::CustomEmoji add_local_emoji(App& app, const std::string& shortcode, std::
   if (!valid_shortcode(shortcode))
     fail(ErrorKind::validation,
          "Validation failed: Shortcode must be at least 2 characters, letters, digits and _ only");
-  if (bytes.size() > kMaxEmojiBytes)
-    fail(ErrorKind::validation, "Validation failed: Image file size must be less than 256 KB");
-  auto format = media::sniff(bytes);
-  if (!format || format->type != "image" || format->extension == "avif")
-    fail(ErrorKind::validation, "Validation failed: Image must be a PNG, GIF, WebP or JPEG image");
+  auto format = emoji_format(bytes);
   store::CustomEmoji emoji;
   emoji.id = next_id();
   emoji.shortcode = shortcode;
-  emoji.file_path = media::relative_path(emoji.id, "original", format->extension);
-  emoji.content_type = format->content_type;
+  emoji.file_path = media::relative_path(emoji.id, "original", format.extension);
+  emoji.content_type = format.content_type;
   emoji.category = category;
   emoji.created_at = emoji.updated_at = now_unix_ms();
   media::Storage& storage = media::storage(app.config);
@@ -133,8 +142,10 @@ void remember_remote_emojis(App& app, const std::string& domain,
                             const std::vector<RemoteEmoji>& emojis) {
   if (domain.empty() || emojis.empty()) return;
   std::vector<store::CustomEmoji> stored;
+  std::vector<std::string> dropped;  // copies of images the emojis no longer show
   app.db->write([&](store::Connection& c) {
     stored.clear();
+    dropped.clear();
     if (store::domain_rejects_media(c, domain)) return;  // Mastodon's reject_media
     for (const auto& remote : emojis) {
       if (!valid_shortcode(remote.shortcode) || remote.url.rfind("http", 0) != 0) continue;
@@ -146,15 +157,34 @@ void remember_remote_emojis(App& app, const std::string& domain,
       emoji.content_type = remote.content_type;
       emoji.visible_in_picker = false;
       emoji.created_at = emoji.updated_at = now_unix_ms();
+      if (auto existing = store::find_custom_emoji(c, remote.shortcode, domain)) {
+        if (existing->image_url == remote.url)
+          emoji.file_path = existing->file_path;
+        else if (!existing->file_path.empty())
+          dropped.push_back(existing->file_path);
+      }
       stored.push_back(store::upsert_custom_emoji(c, emoji));
+      queue_emoji_copy(c, stored.back());
     }
   });
   custom_emoji_registry().remember(stored);
+  remove_media_copies(app, dropped);
+}
+
+std::string store_emoji_copy(App& app, std::string_view bytes) {
+  auto format = emoji_format(bytes);
+  return store_image_renditions(app, media::process_emoji_image(bytes, format));
 }
 
 std::string emoji_url(const App& app, const store::CustomEmoji& emoji) {
-  if (!emoji.local()) return emoji.image_url;
+  if (emoji.file_path.empty()) return emoji.image_url;
   return media::public_url(app.base_url(), emoji.file_path);
+}
+
+std::string emoji_static_url(const App& app, const store::CustomEmoji& emoji) {
+  std::string url = emoji_url(app, emoji);
+  if (emoji.local() || emoji.file_path.empty()) return url;
+  return media::still_image_url(app.base_url(), emoji.file_path, url);
 }
 
 }  // namespace herd::service

@@ -62,11 +62,24 @@ bool remove_local_emoji(App& app, const std::string& shortcode);
 struct RemoteEmoji {
   std::string shortcode, url, content_type;
 };
-// Stores (or updates) the emojis a remote document of `domain` carries, in one transaction.
+// Stores (or updates) the emojis a remote document of `domain` carries, in one transaction,
+// nothing when the domain rejects media. An emoji keeps its local copy while its image URL is
+// unchanged (a new URL drops it: its files are removed after commit); one without a copy gets a
+// `remote_media` job in the same transaction (service/remote_media.hpp: queue_emoji_copy).
 void remember_remote_emojis(App& app, const std::string& domain,
                             const std::vector<RemoteEmoji>& emojis);
 
-// The image URL of an emoji: a local file's public URL, or the remote image.
+// A remote emoji's local copy from the fetched `bytes`: at most 256 KiB, a PNG, GIF, WebP or JPEG
+// (ApiError validation otherwise, the local rules), processed by media::process_emoji_image
+// (pixel count checked before decoding, metadata stripped, size kept) and stored with its first
+// frame as static.png beside an animation. Returns the original's relative path.
+std::string store_emoji_copy(App& app, std::string_view bytes);
+
+// The image URL of an emoji (`url`): a local file's public URL (a remote emoji's copy once made),
+// else the remote image.
 std::string emoji_url(const App& app, const store::CustomEmoji& emoji);
+// `static_url`: a remote emoji's copy has a still PNG beside an animation; otherwise (a still
+// image, a local upload kept as given, no copy yet) the same as emoji_url.
+std::string emoji_static_url(const App& app, const store::CustomEmoji& emoji);
 
 }  // namespace herd::service

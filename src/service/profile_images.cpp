@@ -4,7 +4,6 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
-#include "media/image.hpp"
 #include "media/sniff.hpp"
 #include "media/storage.hpp"
 #include "service/events.hpp"
@@ -38,8 +37,13 @@ std::string store_profile_image(App& app, ProfileImage kind, std::string_view by
   if (std::uint64_t{size->width} * size->height >
       static_cast<std::uint64_t>(limits::image_matrix_limit))
     fail(ErrorKind::validation, "Validation failed: " + what + " dimensions are too large");
-  media::ProfileRenditions renditions = media::process_profile_image(
-      bytes, *format, kind == ProfileImage::avatar ? media::kAvatarBox : media::kHeaderBox);
+  return store_image_renditions(
+      app,
+      media::process_profile_image(
+          bytes, *format, kind == ProfileImage::avatar ? media::kAvatarBox : media::kHeaderBox));
+}
+
+std::string store_image_renditions(App& app, const media::ProfileRenditions& renditions) {
   Id id = next_id();
   std::string relative = media::relative_path(id, "original", renditions.original.format.extension);
   auto& storage = media::storage(app.config);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "app.hpp"
+#include "media/image.hpp"
 #include "store/models.hpp"
 
 namespace herd::service {
@@ -19,7 +20,11 @@ enum class ProfileImage { avatar, header };
 // Validates and stores an uploaded image; returns its relative path. 422 with Mastodon's message
 // for anything else ("Validation failed: Avatar file size must be less than 8 MB", ...).
 std::string store_profile_image(App& app, ProfileImage kind, std::string_view bytes);
-// Removes a stored image file; nothing for "" or a remote URL.
+// Stores processed renditions under a new id: the original, and beside a GIF or WebP its first
+// frame as static.png (media::still_path); returns the original's relative path. Nothing is left
+// behind on failure.
+std::string store_image_renditions(App& app, const media::ProfileRenditions& renditions);
+// Removes a stored image file (and its static.png); nothing for "" or a remote URL.
 void remove_profile_image_file(App& app, const std::string& stored);
 // Clears the account's avatar or header (back to the default image), removes its file and sends
 // Update(Person). Returns the account.

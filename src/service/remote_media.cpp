@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "federation/http_client.hpp"
+#include "service/custom_emojis.hpp"
 #include "service/media.hpp"
 #include "service/profile_images.hpp"
 #include "store/accounts.hpp"
@@ -27,6 +28,7 @@ namespace {
 constexpr std::int64_t kLockMs = 2 * 60'000;    // longer than one fetch (20 s) and processing
 constexpr std::int64_t kFirstRetryMs = 30'000;  // then 4 times longer each time: 30 s ... 32 min
 constexpr std::size_t kProfileImageLimit = 8 * 1024 * 1024;
+constexpr std::size_t kEmojiLimit = 256 * 1024;  // Mastodon's, local and remote
 
 bool remote_url(const std::string& url) {
   return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
@@ -58,12 +60,14 @@ std::string fetch_media(const App& app, const std::string& url, std::size_t limi
 }
 
 // One local copy to make: where from, for what, how to store the fetched bytes (returns the files
-// written) and how to record them (false: the row changed meanwhile, the files are removed).
+// written), how to record them (false: the row changed meanwhile, the files are removed) and what
+// to do once recorded.
 struct Copy {
   std::string url, domain, purpose;
   std::size_t limit = 0;
   std::function<std::vector<std::string>(const std::string& bytes)> store;
   std::function<bool(store::Connection& c)> record;
+  std::function<void()> recorded = [] {};
 };
 
 const char* image_name(ProfileImage kind) {
@@ -144,6 +148,38 @@ std::optional<Copy> attachment_copy(App& app, const json::object& payload) {
   return copy;
 }
 
+// A custom emoji job: nullopt when there is nothing to do (the emoji is gone, shows another URL,
+// has its copy, or its domain rejects media).
+std::optional<Copy> emoji_copy(App& app, const json::object& payload) {
+  Id emoji_id = std::stoll(id_text(payload, "emoji_id"));
+  std::string url = id_text(payload, "url");
+  auto emoji = app.db->read_value(
+      [&](store::Connection& c) { return store::find_custom_emoji(c, emoji_id); });
+  if (!emoji || emoji->local() || emoji->image_url != url || !emoji->file_path.empty() ||
+      rejects_media(app, emoji->domain))
+    return std::nullopt;
+  Copy copy{url,
+            emoji->domain,
+            "emoji :" + emoji->shortcode + ": of " + emoji->domain,
+            kEmojiLimit + 1,
+            {},
+            {}};
+  auto file = std::make_shared<std::string>();
+  copy.store = [&app, file](const std::string& bytes) {
+    *file = store_emoji_copy(app, bytes);
+    return std::vector<std::string>{*file};
+  };
+  copy.record = [emoji_id, url, file](store::Connection& c) {
+    return store::set_custom_emoji_file(c, emoji_id, url, *file, now_unix_ms());
+  };
+  copy.recorded = [&app, emoji_id] {  // this process shows the copy at once
+    auto stored = app.db->read_value(
+        [&](store::Connection& c) { return store::find_custom_emoji(c, emoji_id); });
+    if (stored) custom_emoji_registry().remember({*stored});
+  };
+  return copy;
+}
+
 void give_up(App& app, const store::Job& job, const Copy& copy, const std::string& error,
              std::int64_t now) {
   log::warn("remote media: {} ({}) not stored after {} attempt(s): {}", copy.purpose, copy.url,
@@ -195,13 +231,16 @@ void make_copy(App& app, const store::Job& job, const Copy& copy, std::int64_t n
   }
   log::info("remote media: stored the {} ({}) as {}", copy.purpose, copy.url,
             files.empty() ? "" : files.front());
+  copy.recorded();
 }
 
 void run_job(App& app, const store::Job& job, std::int64_t now) {
   std::optional<Copy> copy;
   try {
     json::object payload = json::parse(job.payload).as_object();
-    copy = payload.contains("media_id") ? attachment_copy(app, payload) : image_copy(app, payload);
+    copy = payload.contains("media_id")   ? attachment_copy(app, payload)
+           : payload.contains("emoji_id") ? emoji_copy(app, payload)
+                                          : image_copy(app, payload);
   } catch (const std::exception& error) {
     log::warn("remote media job {}: unreadable ({}), dropped", job.id, error.what());
   }
@@ -255,6 +294,17 @@ void queue_attachment_copies(store::Connection& c,
     json::object payload{{"media_id", std::to_string(m.id)}, {"url", *m.remote_url}};
     store::insert_job(c, next_id(), kRemoteMediaQueue, json::serialize(payload), now, now);
   }
+}
+
+void queue_emoji_copy(store::Connection& c, const store::CustomEmoji& emoji) {
+  if (emoji.local() || !emoji.file_path.empty() || !remote_url(emoji.image_url)) return;
+  std::string payload = json::serialize(
+      json::object{{"emoji_id", std::to_string(emoji.id)}, {"url", emoji.image_url}});
+  if (store::has_job(c, kRemoteMediaQueue, payload) ||
+      store::has_remote_media_failure(c, emoji.image_url))
+    return;
+  std::int64_t now = now_unix_ms();
+  store::insert_job(c, next_id(), kRemoteMediaQueue, payload, now, now);
 }
 
 bool rejects_media(App& app, const std::string& domain) {

@@ -1,6 +1,6 @@
 // Local copies of remote media, as Mastodon keeps them: a remote account's avatar and header (and
-// the images attached to remote statuses, below) are
-// fetched in the background and stored through the profile image pipeline
+// the images attached to remote statuses and those of remote custom emojis, below) are fetched
+// in the background and stored through the profile image pipeline
 // (service/profile_images: at most 8 MB, pixel count checked before decoding, metadata such as
 // EXIF GPS stripped, 400×400 and 1500×500, an animation's first frame as static.png), then shown
 // from this instance (App::avatar_url). Until the copy exists, or when it cannot be made, the
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "store/custom_emojis.hpp"
 #include "store/database.hpp"
 #include "store/media.hpp"
 #include "store/models.hpp"
@@ -53,6 +54,13 @@ void remove_media_copies(App& app, const std::vector<std::string>& files);
 // blurhash of ours; an animated GIF becomes a gifv), recorded on the row (its remote_url stays).
 void queue_attachment_copies(store::Connection& c,
                              const std::vector<store::MediaAttachment>& media);
+
+// Inside the transaction that stores a remote custom emoji (service/custom_emojis): queues a copy
+// of its image when it has none, no copy is queued and no fetch of that URL was given up. The job
+// stores it with store_emoji_copy (256 KiB, PNG/GIF/WebP/JPEG, metadata stripped, static.png
+// beside an animation) and records it only while the emoji still names that URL
+// (store::set_custom_emoji_file); the `emojis` arrays then show the copy.
+void queue_emoji_copy(store::Connection& c, const store::CustomEmoji& emoji);
 
 // The Ticker's work: runs the due fetches; returns how many jobs ran.
 int run_remote_media_jobs(App& app, std::int64_t now);

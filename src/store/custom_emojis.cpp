@@ -16,8 +16,10 @@ std::vector<CustomEmoji> rows_from(const Result& result) {
   return out;
 }
 
-std::optional<CustomEmoji> find(Connection& c, const std::string& shortcode,
-                                const std::string& domain) {
+}  // namespace
+
+std::optional<CustomEmoji> find_custom_emoji(Connection& c, const std::string& shortcode,
+                                             const std::string& domain) {
   auto rows = rows_from(c.query(
       std::string("SELECT ") + kColumns + " FROM custom_emojis WHERE shortcode = ? AND domain = ?",
       {Value(shortcode), Value(domain)}));
@@ -25,11 +27,25 @@ std::optional<CustomEmoji> find(Connection& c, const std::string& shortcode,
   return rows.front();
 }
 
-}  // namespace
+std::optional<CustomEmoji> find_custom_emoji(Connection& c, Id id) {
+  auto rows = rows_from(
+      c.query(std::string("SELECT ") + kColumns + " FROM custom_emojis WHERE id = ?", {Value(id)}));
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+bool set_custom_emoji_file(Connection& c, Id id, const std::string& image_url,
+                           const std::string& file, std::int64_t now) {
+  return c.query(
+              "UPDATE custom_emojis SET file_path = ?, updated_at = ? "
+              "WHERE id = ? AND domain <> '' AND image_url = ? AND file_path = ''",
+              {Value(file), Value(now), Value(id), Value(image_url)})
+             .affected > 0;
+}
 
 CustomEmoji upsert_custom_emoji(Connection& c, const CustomEmoji& emoji) {
   CustomEmoji stored = emoji;
-  if (auto existing = find(c, emoji.shortcode, emoji.domain)) {
+  if (auto existing = find_custom_emoji(c, emoji.shortcode, emoji.domain)) {
     stored.id = existing->id;
     stored.created_at = existing->created_at;
     if (existing->image_url == stored.image_url && existing->file_path == stored.file_path &&
@@ -54,7 +70,7 @@ CustomEmoji upsert_custom_emoji(Connection& c, const CustomEmoji& emoji) {
 
 std::optional<CustomEmoji> delete_custom_emoji(Connection& c, const std::string& shortcode,
                                                const std::string& domain) {
-  auto existing = find(c, shortcode, domain);
+  auto existing = find_custom_emoji(c, shortcode, domain);
   if (existing) c.query("DELETE FROM custom_emojis WHERE id = ?", {Value(existing->id)});
   return existing;
 }

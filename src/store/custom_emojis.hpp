@@ -17,7 +17,8 @@ struct CustomEmoji {
   std::string shortcode;     // without colons: "blobcat"
   std::string domain;        // "" for the instance's own
   std::string image_url;     // remote: the image on its instance; local: ""
-  std::string file_path;     // local: the file under the data folder (media::relative_path)
+  std::string file_path;     // the file under the data folder (media::relative_path); remote:
+                             // the local copy of image_url ("" until made)
   std::string content_type;  // "image/png"; remote: as the Emoji tag said ("" when it did not)
   std::string category;      // "" when none
   bool visible_in_picker = true;
@@ -31,6 +32,14 @@ CustomEmoji upsert_custom_emoji(Connection& c, const CustomEmoji& emoji);
 // Removes the emoji; returns it (to remove its file) or nullopt when there was none.
 std::optional<CustomEmoji> delete_custom_emoji(Connection& c, const std::string& shortcode,
                                                const std::string& domain);
+std::optional<CustomEmoji> find_custom_emoji(Connection& c, Id id);
+std::optional<CustomEmoji> find_custom_emoji(Connection& c, const std::string& shortcode,
+                                             const std::string& domain);
+// Records `file`, the local copy of a remote emoji's image fetched from `image_url`, only while
+// the emoji still names that URL and has no copy (updated_at moves, and so the fingerprint).
+// Returns whether it was recorded (else the caller removes the file).
+bool set_custom_emoji_file(Connection& c, Id id, const std::string& image_url,
+                           const std::string& file, std::int64_t now);
 // One domain's emojis ("" = the instance's own), by category then shortcode.
 std::vector<CustomEmoji> custom_emojis_of(Connection& c, const std::string& domain);
 std::vector<CustomEmoji> all_custom_emojis(Connection& c);

@@ -331,6 +331,9 @@ DROP TABLE home_feed;
 ALTER TABLE home_feed_keyed RENAME TO home_feed;
 CREATE INDEX home_feed_status ON home_feed (status_id);
 )SQL"},
+      {48, "remote media failures by URL (a given-up emoji image is not queued again)", R"SQL(
+CREATE INDEX remote_media_failures_url ON remote_media_failures (url);
+)SQL"},
   });
   return list;
 }

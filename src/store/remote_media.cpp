@@ -43,6 +43,7 @@ std::vector<std::string> reject_domain_media(Connection& c, std::string_view dom
       "thumbnail_file = NULL" +
           remote_of_domain,
       {text(domain)});
+  keep(c.query("SELECT file_path FROM custom_emojis WHERE domain = ?", {text(domain)}));
   c.query("DELETE FROM custom_emojis WHERE domain = ?", {text(domain)});
   return files;
 }
@@ -57,6 +58,10 @@ void insert_remote_media_failure(Connection& c, const RemoteMediaFailure& f) {
       "VALUES (?, ?, ?, ?, ?, ?)",
       {Value(f.id), text(f.url), text(f.domain), text(f.purpose), text(f.error),
        Value(f.created_at)});
+}
+
+bool has_remote_media_failure(Connection& c, std::string_view url) {
+  return !c.query("SELECT 1 FROM remote_media_failures WHERE url = ? LIMIT 1", {text(url)}).empty();
 }
 
 std::vector<RemoteMediaFailure> list_remote_media_failures(Connection& c, int limit) {

@@ -1,5 +1,6 @@
 // Local copies of remote media (service/remote_media.hpp): the stored files of remote accounts'
-// avatars and headers, and the fetches that could not be made. All functions run inside a
+// avatars and headers (attachments and custom emojis record theirs in their own rows), and the
+// fetches that could not be made. All functions run inside a
 // caller's transaction or read.
 #pragma once
 #include <cstdint>
@@ -20,7 +21,8 @@ bool set_account_image_file(Connection& c, Id account_id, bool header, std::stri
 
 // Mastodon's reject_media applied to what is stored of `domain` (not ""): its accounts' avatars
 // and headers are emptied (remote URLs and local copies: the default images show), its remote
-// attachments become `unknown` without local files, its custom emojis are removed. Returns the
+// attachments become `unknown` without local files, its custom emojis (and their copies) are
+// removed. Returns the
 // local files no row names any more (the caller removes them after commit).
 std::vector<std::string> reject_domain_media(Connection& c, std::string_view domain);
 
@@ -34,6 +36,8 @@ struct RemoteMediaFailure {
 };
 inline constexpr int kRemoteMediaFailureDays = 30;
 void insert_remote_media_failure(Connection& c, const RemoteMediaFailure& failure);
+// Whether a fetch of `url` was given up (within kRemoteMediaFailureDays): it is not queued again.
+bool has_remote_media_failure(Connection& c, std::string_view url);
 // The most recent first (at most limit).
 std::vector<RemoteMediaFailure> list_remote_media_failures(Connection& c, int limit);
 

@@ -4,7 +4,7 @@ through the client API:
 
   discovery (WebFinger both ways, actor documents, content negotiation), resolve=true search,
   follow (open and locked: approve and reject), post, reply, mention, boost, favourite, delete,
-  unfollow; custom emoji as Emoji tags; a direct message reaches only the mentioned account; a private post never reaches a
+  unfollow; custom emoji as Emoji tags (the receiver shows its own copy of the image); a direct message reaches only the mentioned account; a private post never reaches a
   non-follower's server; deliveries to a server that is down arrive exactly once after it comes
   up; bad input (unsigned, badly signed, tampered, malformed, oversized, objects the actor does
   not own, blocked domains); AUTHORIZED_FETCH.
@@ -240,9 +240,17 @@ def custom_emoji_travels_as_an_emoji_tag(s):
     alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "Cats :fedcat: everywhere"})
     remote = wait_for(lambda: find_in_home(beta, bob, "Cats"))
     s.require(remote, "alice's post with :fedcat: reaches bob on beta")
-    s.eq([(e["shortcode"], e["url"]) for e in remote["emojis"]], [("fedcat", url)],
-         "beta shows alpha's emoji (from the Emoji tag) with alpha's image URL")
+    s.eq([e["shortcode"] for e in remote["emojis"]], ["fedcat"], "beta shows alpha's emoji (from the Emoji tag)")
     s.eq(alpha.http("GET", url.replace("http://alpha.test", "")).status, 200, "alpha serves the image")
+
+    def beta_copy():
+        emojis = beta.api("GET", f"/api/v1/statuses/{remote['id']}", token=bob.token)["emojis"]
+        return emojis[0] if emojis and emojis[0]["url"].startswith(beta.url + "/system/") else None
+    copied = wait_for(beta_copy)
+    s.require(copied, "beta's emoji turns from alpha's URL into beta's own copy",
+              beta.api("GET", f"/api/v1/statuses/{remote['id']}", token=bob.token)["emojis"])
+    image = beta.http("GET", copied["url"].replace(beta.url, ""))
+    s.check(image.status == 200 and image.body.startswith(b"\x89PNG"), "beta serves the copy, a PNG", image.status)
 
 
 @suite.case

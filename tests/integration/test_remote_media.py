@@ -9,11 +9,16 @@ tests/federation/fedlib.py on 127.0.0.1, which logs every GET):
 - an Update(Person) with a new avatar URL gets the new image fetched and the old copy removed;
 - an image attached to a remote post (with GPS) is copied: `url` and `preview_url` become herd's, with
   its own blurhash and meta, no GPS; `remote_url` keeps the origin;
-- a restart changes nothing (no refetch, same URLs, files served);
+- the custom emojis of a remote post and a remote profile (their `Emoji` tags) are copied too: an
+  animated GIF stays animated at `url` with a still PNG at `static_url`, a still PNG is both; an
+  oversized image and one that is no image keep their remote URL and are listed by `herd admin media
+  failures`; an emoji seen again is not fetched again; /api/v1/custom_emojis stays the local ones;
+- a restart changes nothing (no refetch, same URLs, files served, emojis included);
 - a domain block with `reject_media` removes the copies already made (the API shows the default images,
   as Mastodon) and nothing more is fetched from that domain (the peer's log has no request for a new
   actor's avatar or a new attachment, while the other peer's get their copies); its attachments,
-  copied ones included, are `unknown` links to their remote_url;
+  copied ones included, are `unknown` links to their remote_url; its custom emojis (copied ones
+  included) are dropped and a new one is never fetched;
 - with `reject_reports`, a Flag from that domain creates no report (one from elsewhere does).
 """
 import json
@@ -220,15 +225,25 @@ def a_changed_avatar_is_fetched_again(t):
     t.eq(peer.fetch_count("/files/banner.jpg"), 1, "the unchanged header is not fetched again")
 
 
-def post_with_image(peer, name, key):
-    """A public note from name@peer mentioning lou, with one image; returns it as lou sees it."""
+def emoji_tag(peer, code, media_type="image/png"):
+    """An Emoji tag as Mastodon writes it, its image at /files/emoji-<code>."""
+    return {"id": f"{peer.base()}/emojis/{code}", "type": "Emoji", "name": f":{code}:",
+            "updated": "2026-12-01T00:00:00Z",
+            "icon": {"type": "Image", "mediaType": media_type, "url": f"{peer.base()}/files/emoji-{code}"}}
+
+
+def post_with_image(peer, name, key, emojis=(), image=True):
+    """A public note from name@peer mentioning lou, with one image (and these custom emojis, written
+    in its text); returns it as lou sees it."""
     server, lou = S["server"], S["lou"]
     lou_uri = server.url + "/users/lou"
+    codes = "".join(f" :{code}:" for code in emojis)
     note = {"type": "Note", "id": f"{peer.uri(name)}/notes/{key}", "attributedTo": peer.uri(name),
-            "content": f"<p>{key} @lou</p>", "to": ["https://www.w3.org/ns/activitystreams#Public", lou_uri],
-            "tag": [{"type": "Mention", "href": lou_uri, "name": f"@lou@{server.domain}"}],
+            "content": f"<p>{key}{codes} @lou</p>", "to": ["https://www.w3.org/ns/activitystreams#Public", lou_uri],
+            "tag": [{"type": "Mention", "href": lou_uri, "name": f"@lou@{server.domain}"}]
+            + [emoji_tag(peer, code) for code in emojis],
             "attachment": [{"type": "Document", "mediaType": "image/jpeg", "url": f"{peer.base()}/files/{key}.jpg",
-                            "name": "a picture", "width": 600, "height": 400}]}
+                            "name": "a picture", "width": 600, "height": 400}] if image else []}
     peer.post(name, server.url + "/inbox", {"@context": "https://www.w3.org/ns/activitystreams", "type": "Create",
                                             "id": note["id"] + "/activity", "actor": peer.uri(name), "object": note})
 
@@ -262,9 +277,96 @@ def remote_attachments_are_copied(t):
     t.eq(other.fetch_count("/files/holiday.jpg"), 1, "the photo was fetched once")
 
 
+def status(status_id):
+    return S["server"].api("GET", f"/api/v1/statuses/{status_id}", token=S["lou"].token)
+
+
+def emojis_of(entity):
+    """{shortcode: (url, static_url)} of an entity's `emojis`."""
+    return {e["shortcode"]: (e["url"], e["static_url"]) for e in entity["emojis"]}
+
+
+def is_png(data):
+    return data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def frame_count(data):
+    with tempfile.NamedTemporaryFile(delete=False, dir=S["tmp"]) as f:
+        f.write(data)
+    p = run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+             "stream=nb_read_frames", "-of", "csv=p=0", f.name])
+    return int(p.stdout.strip() or b"0")
+
+
+@suite.case
+def remote_custom_emojis_are_copied(t):
+    other, server = S["other"], S["server"]
+    wiggle = os.path.join(S["tmp"], "wiggle.gif")
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x64:rate=5", "-frames:v", "4", wiggle)
+    with open(wiggle, "rb") as f:
+        S["wiggle"] = f.read()
+    t.require(frame_count(S["wiggle"]) == 4 and len(S["wiggle"]) < 256 * 1024,
+              "the remote emoji is an animated GIF of 4 frames under 256 KB (precondition)")
+    serve(other, "/files/emoji-wiggle", S["wiggle"], "image/gif")
+    serve(other, "/files/emoji-spool", image_file("spool.png", "color=c=0xcc3366", "48x48"), "image/png")
+    serve(other, "/files/emoji-huge", b"\x89PNG\r\n\x1a\n" + os.urandom(300 * 1024), "image/png")
+    serve(other, "/files/emoji-notimage", b"<html><body>not an image</body></html>", "image/png")
+    gardener = other.actors["gardener"]["doc"]
+    gardener["name"] = "Gardener :spool:"
+    gardener["tag"] = [emoji_tag(other, "spool")]
+    update = {"@context": "https://www.w3.org/ns/activitystreams", "id": gardener["id"] + "#update-emoji",
+              "type": "Update", "actor": gardener["id"], "object": gardener}
+    r = other.post("gardener", server.url + "/inbox", update)
+    t.require(r.status in (200, 202), "gardener's Update(Person) with an Emoji tag is accepted", r.status)
+    posted = post_with_image(other, "gardener", "emojis", emojis=("wiggle", "huge", "notimage"), image=False)
+    t.require(posted, "gardener's post with three custom emojis arrives")
+    S["emoji_status"] = posted["id"]
+    t.eq(sorted(emojis_of(posted)), ["huge", "notimage", "wiggle"], "the post's emojis name all three")
+    remote = other.base() + "/files/emoji-wiggle"
+    first = emojis_of(posted)["wiggle"][0]
+    t.check(first == remote or local(first), "at first the remote URL (or already herd's copy)", posted["emojis"])
+
+    got = eventually(lambda: (lambda e: e if local(e["wiggle"][0]) else None)(emojis_of(status(posted["id"]))),
+                     timeout=30)
+    t.require(got, "the animated emoji's url turns into herd's copy", status(posted["id"])["emojis"])
+    url, static = got["wiggle"]
+    t.check(local(static) and static != url, "static_url is a still image of herd's own", got["wiggle"])
+    animated = fetch(t, url, "the emoji's copy")
+    t.check(animated.startswith(b"GIF8") and frame_count(animated) == 4, "url is still the 4-frame GIF",
+            len(animated))
+    t.eq(size_of(animated), (64, 64), "at its own size")
+    still = fetch(t, static, "the emoji's still")
+    t.check(is_png(still) and frame_count(still) == 1, "static_url is a PNG of one frame")
+    t.eq(size_of(still), (64, 64), "of the same size")
+    t.eq((got["huge"], got["notimage"]),
+         ((other.base() + "/files/emoji-huge",) * 2, (other.base() + "/files/emoji-notimage",) * 2),
+         "the oversized and the non-image emojis keep their remote URLs")
+    failures = eventually(lambda: (lambda out: out if ":huge:" in out and ":notimage:" in out else None)(
+        media_failures()), timeout=30)
+    t.check(failures, "`herd admin media failures` lists both emojis", media_failures())
+    if failures:
+        t.check(f"emoji :notimage: of {other.host}" in failures and "PNG, GIF, WebP or JPEG" in failures,
+                "the non-image one with the reason", failures)
+
+    gardener_id = resolve(other, "gardener")["id"]
+    account_emojis = eventually(lambda: (lambda e: e if "spool" in e and local(e["spool"][0]) else None)(
+        emojis_of(account(gardener_id))), timeout=30)
+    t.require(account_emojis, "the profile's emoji turns into herd's copy", account(gardener_id))
+    t.eq(account_emojis["spool"][1], account_emojis["spool"][0], "static_url of a still PNG is the same file")
+    t.check(is_png(fetch(t, account_emojis["spool"][0], "the profile emoji's copy")), "a PNG")
+
+    again = post_with_image(other, "gardener", "emojis-again", emojis=("wiggle", "huge"), image=False)
+    t.require(again, "a second post with the same emojis arrives")
+    t.eq(emojis_of(again)["wiggle"], (url, static), "it shows the same copy")
+    t.eq(server.api("GET", "/api/v1/custom_emojis"), [], "/api/v1/custom_emojis lists only local emojis")
+    counts = [other.fetch_count(f"/files/emoji-{code}") for code in ("wiggle", "spool", "huge", "notimage")]
+    t.eq(counts, [1, 1, 1, 1], "each emoji image was fetched once (a given-up one is not fetched again)")
+    S["emoji_urls"] = (gardener_id, url, static, account_emojis["spool"])
+
+
 @suite.case
 def a_restart_changes_nothing(t):
-    peer, server = S["peer"], S["server"]
+    peer, other, server = S["peer"], S["other"], S["server"]
     before = account(S["painter_id"])
     server.stop()
     server.start()
@@ -273,19 +375,31 @@ def a_restart_changes_nothing(t):
     fetch(t, after["avatar"], "the avatar after a restart")
     t.eq((peer.fetch_count("/files/square.png"), peer.fetch_count("/files/banner.jpg")), (1, 1),
          "nothing fetched again")
+    t.require("emoji_urls" in S, "the emojis were copied (precondition)")
+    gardener_id, url, static, spool = S["emoji_urls"]
+    t.eq(emojis_of(status(S["emoji_status"]))["wiggle"], (url, static), "the post's emoji shows herd's copy")
+    t.eq(emojis_of(account(gardener_id))["spool"], spool, "and the profile's")
+    fetch(t, static, "the emoji's still after a restart")
+    t.eq([other.fetch_count(f"/files/emoji-{code}") for code in ("wiggle", "spool", "huge")], [1, 1, 1],
+         "no emoji fetched again")
 
 
 @suite.case
 def reject_media_removes_copies_and_fetches_nothing(t):
     peer, other, server = S["peer"], S["other"], S["server"]
     serve(peer, "/files/painted.jpg", S["photo"], "image/jpeg")
-    painted = post_with_image(peer, "painter", "painted")
-    t.require(painted, "painter's post with a photo arrives")
+    serve(peer, "/files/emoji-palette", S["wiggle"], "image/gif")
+    painted = post_with_image(peer, "painter", "painted", emojis=("palette",))
+    t.require(painted, "painter's post with a photo and an emoji arrives")
     status_media = lambda sid: server.api("GET", f"/api/v1/statuses/{sid}", token=S["lou"].token)["media_attachments"][0]
     got = eventually(lambda: (lambda m: m if local(m["url"]) else None)(status_media(painted["id"])), timeout=30)
     t.require(got, "its attachment is copied (precondition)", status_media(painted["id"]))
+    palette = eventually(lambda: (lambda e: e if local(e["palette"][1]) else None)(emojis_of(status(painted["id"]))),
+                         timeout=30)
+    t.require(palette, "its emoji is copied (precondition)", status(painted["id"])["emojis"])
     copies = [stored_path(account(S["painter_id"])[k]) for k in ("avatar", "header")]
     copies += [stored_path(got["url"]), stored_path(got["preview_url"])]
+    copies += [stored_path(u) for u in palette["palette"]]
     t.require(all(os.path.exists(p) for p in copies), "painter's copies exist (precondition)", copies)
     block = server.api("POST", "/api/v1/admin/domain_blocks", token=S["admin"],
                        json_body={"domain": peer.host, "severity": "noop", "reject_media": True})
@@ -297,6 +411,7 @@ def reject_media_removes_copies_and_fetches_nothing(t):
     t.eq((m["type"], m["url"], m["preview_url"], m["remote_url"]),
          ("unknown", peer.base() + "/files/painted.jpg", None, peer.base() + "/files/painted.jpg"),
          "the copied attachment is `unknown`, a link to its remote_url")
+    t.eq(status(painted["id"])["emojis"], [], "the domain's custom emojis are dropped, as Mastodon")
     defaults = (server.url + "/avatars/original/missing.png", server.url + "/headers/original/missing.png")
     after = account(S["painter_id"])
     t.eq((after["avatar"], after["header"]), defaults, "the API shows the default images, as Mastodon")
@@ -309,8 +424,10 @@ def reject_media_removes_copies_and_fetches_nothing(t):
               "the other peer's avatar is copied (the worker ran)")
     t.eq(peer.fetch_count("/files/sculptor.jpg"), 0, "the blocked domain's avatar was never requested")
     t.eq(account(sculptor["id"])["avatar"], defaults[0], "and the default avatar shows")
-    rejected = post_with_image(peer, "painter", "rejected-pic")
-    t.require(rejected, "a post with an image from the domain arrives")
+    serve(peer, "/files/emoji-brush", S["wiggle"], "image/gif")
+    rejected = post_with_image(peer, "painter", "rejected-pic", emojis=("brush",))
+    t.require(rejected, "a post with an image and an emoji from the domain arrives")
+    t.eq(rejected["emojis"], [], "the emoji is not kept")
     media = rejected["media_attachments"]
     t.eq([(m["type"], m["remote_url"], m["preview_url"]) for m in media],
          [("unknown", peer.base() + "/files/rejected-pic.jpg", None)],
@@ -322,6 +439,7 @@ def reject_media_removes_copies_and_fetches_nothing(t):
     t.require(eventually(lambda: local(status_media(accepted["id"])["url"]), timeout=30),
               "and gets copied (the worker ran)")
     t.eq(peer.fetch_count("/files/rejected-pic.jpg"), 0, "the rejected domain's attachment was never requested")
+    t.eq(peer.fetch_count("/files/emoji-brush"), 0, "nor its emoji")
     server.stop()
     server.start()
     t.eq(account(S["painter_id"])["avatar"], defaults[0], "still so after a restart")

@@ -32,6 +32,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "http/params.hpp"
+#include "service/custom_emojis.hpp"
 #include "service/instance_settings.hpp"
 #include "service/remote_media.hpp"
 #include "store/federation.hpp"
@@ -124,6 +125,7 @@ Id block_id(const http::Request& request) {
 void forget_media_copies(App& app, const std::string& domain,
                          const std::vector<std::string>& copies) {
   service::remove_media_copies(app, copies);
+  service::custom_emoji_registry().refresh(*app.db);  // the domain's emojis: gone at once
   log::info("domain block {}: rejects media; {} local copies of its media removed", domain,
             copies.size());
 }

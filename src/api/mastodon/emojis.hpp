@@ -11,7 +11,8 @@
 
 namespace herd::api {
 
-// CustomEmoji: shortcode, url, static_url (the same image), visible_in_picker, category.
+// CustomEmoji: shortcode, url, static_url (service::emoji_url / emoji_static_url: a remote
+// emoji's local copy once made), visible_in_picker, category.
 boost::json::object custom_emoji_json(const App& app, const store::CustomEmoji& emoji);
 // The custom emojis of `domain` ("" local: the author's instance) that `texts` use, as CustomEmoji
 // entities (an `emojis` array), from the process's registry (service/custom_emojis.hpp).

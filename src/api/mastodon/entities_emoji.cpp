@@ -7,10 +7,9 @@ namespace herd::api {
 namespace json = boost::json;
 
 json::object custom_emoji_json(const App& app, const store::CustomEmoji& emoji) {
-  std::string url = service::emoji_url(app, emoji);
   json::object o{{"shortcode", emoji.shortcode},
-                 {"url", url},
-                 {"static_url", url},
+                 {"url", service::emoji_url(app, emoji)},
+                 {"static_url", service::emoji_static_url(app, emoji)},
                  {"visible_in_picker", emoji.visible_in_picker}};
   o["category"] = emoji.category.empty() ? json::value(nullptr) : json::value(emoji.category);
   return o;

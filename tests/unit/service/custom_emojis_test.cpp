@@ -108,3 +108,23 @@ TEST(CustomEmojis, OutgoingNotesAndActorsCarryEmojiTags) {
   EXPECT_EQ(actor_tags[0].as_object()["name"], ":unitcat:");
   registry.remember({emoji("unitcat", ""), emoji("remotecat", "b.example")}, true);
 }
+
+TEST(CustomEmojis, RemoteEmojiShowsItsCopyOnceMade) {
+  App app;
+  app.config.local_domain = "a.example";
+  app.config.local_https = true;
+  app.set_base_url();
+  const std::string files = "https://a.example/system/media_attachments/files/000/000/007/";
+  store::CustomEmoji animated = emoji("wiggle", "b.example");
+  EXPECT_EQ(service::emoji_url(app, animated), "https://b.example/files/wiggle.png");
+  EXPECT_EQ(service::emoji_static_url(app, animated), "https://b.example/files/wiggle.png");
+  animated.file_path = "media/000/000/007/original.gif";  // the copy, with static.png beside it
+  EXPECT_EQ(service::emoji_url(app, animated), files + "original.gif");
+  EXPECT_EQ(service::emoji_static_url(app, animated), files + "static.png");
+  store::CustomEmoji still = emoji("spool", "b.example");
+  still.file_path = "media/000/000/007/original.png";
+  EXPECT_EQ(service::emoji_static_url(app, still), files + "original.png");
+  store::CustomEmoji local = emoji("blobcat", "");
+  local.file_path = "media/000/000/007/original.gif";  // a local upload is kept as given
+  EXPECT_EQ(service::emoji_static_url(app, local), files + "original.gif");
+}
