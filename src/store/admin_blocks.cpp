@@ -230,4 +230,12 @@ void record_account_activity(Connection& c, Id account_id, std::int64_t day) {
           {Value(account_id), Value(day)});
 }
 
+std::int64_t count_active_accounts(Connection& c, std::int64_t since_day) {
+  return c
+      .query("SELECT COUNT(DISTINCT account_id) FROM account_activity WHERE day >= ?",
+             {Value(since_day)})
+      .front()
+      .i(0);
+}
+
 }  // namespace herd::store

@@ -3,7 +3,9 @@
 order=active|new, local, limit/offset; discoverable accounts only, nobody the viewer blocks or
 mutes), and the instance documents Mastodon 4.5 serves beside /api/v2/instance:
 /api/v1/instance/languages, translation_languages, peers, activity, rules, extended_description,
-domain_blocks — each answers with the documented shape. The instance's domain blocks are shown as
+domain_blocks — each answers with the documented shape. Active users (`usage.users.active_month` of
+/api/v2/instance, NodeInfo's activeMonth/activeHalfyear) count the local accounts that used the API
+in the last 4 and 24 weeks, as Mastodon does, not every account. The instance's domain blocks are shown as
 Mastodon's site settings say (show_domain_blocks, show_domain_blocks_rationale: disabled, users,
 all; set through PUT /api/v1/admin/site): 404 when hidden, silenced and suspended domains with the
 SHA-256 digest of the domain, obfuscated ones partly starred, the public comment only where the
@@ -16,7 +18,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import ADMIN_EMAIL, Suite, main, mastodon_py, parse_args, password_token, register  # noqa: E402
+from harness import (ADMIN_EMAIL, DEFAULT_PASSWORD, Suite, main, mastodon_py, parse_args,  # noqa: E402
+                     password_token, register, run_herd_once)
 
 suite = Suite("discovery", parse_args(__doc__))
 S = suite.state
@@ -94,6 +97,30 @@ def instance_documents(t):
             "extended_description: {updated_at, content}")
     t.json_error(server.http("GET", "/api/v1/instance/domain_blocks"), 404,
                  "domain_blocks: hidden by default (show_domain_blocks: disabled)")
+
+
+@suite.case
+def active_users_are_those_who_used_the_api(t):
+    server = S["server"]
+    for name in ("ann", "ben", "cat", "dan"):
+        server.api("GET", "/api/v1/accounts/verify_credentials", token=S[name].token)
+    rc, out, err = run_herd_once(server.herd, server.environment(),
+                                 ("admin", "accounts", "create", "eve", "--email", "eve@herd.test",
+                                  "--password", DEFAULT_PASSWORD), timeout=90)
+    t.require(rc == 0, "herd admin accounts create eve", out + err)
+
+    def usage():
+        users = server.api("GET", "/nodeinfo/2.0")["usage"]["users"]
+        return (users["total"], users["activeMonth"], users["activeHalfyear"],
+                server.api("GET", "/api/v2/instance")["usage"]["users"]["active_month"])
+    total, month, halfyear, v2_month = usage()
+    t.check(month >= 4, "the four users who used the API are active this month", usage())
+    t.eq((halfyear, v2_month), (month, month), "as active in the half year, and in /api/v2/instance")
+    t.check(total > month, "eve, created by `herd admin` and never signed in, counts in total only", usage())
+    eve = password_token(server, "eve@herd.test", DEFAULT_PASSWORD)
+    server.api("GET", "/api/v1/accounts/verify_credentials", token=eve)
+    after = usage()
+    t.eq(after, (total, month + 1, halfyear + 1, v2_month + 1), "once eve uses the API she is active too")
 
 
 @suite.case

@@ -7,11 +7,13 @@
 #include "api/mastodon/limits.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
+#include "core/time.hpp"
 #include "federation/webfinger.hpp"
 #include "http/params.hpp"
 #include "service/instance_settings.hpp"
 #include "service/web_push.hpp"
 #include "store/accounts.hpp"
+#include "store/admin_blocks.hpp"
 #include "store/custom_emojis.hpp"
 #include "store/quotes.hpp"
 
@@ -62,6 +64,7 @@ json::object configuration(const App& app) {
 
 struct Snapshot {
   std::int64_t users = 0, statuses = 0, domains = 0;
+  std::int64_t active_month = 0, active_halfyear = 0;  // used the API in 4 / 24 weeks
   std::vector<store::Rule> rules;
   std::optional<store::Account> contact;
   Registrations registrations = Registrations::open;
@@ -71,6 +74,10 @@ Snapshot snapshot(App& app) {
   Snapshot s;
   app.db->read([&](store::Connection& c) {
     s.users = store::count_local_users(c);
+    constexpr std::int64_t kDay = 24LL * 60 * 60 * 1000;
+    std::int64_t today = now_unix_ms() / kDay * kDay;
+    s.active_month = store::count_active_accounts(c, today - (4 * 7 - 1) * kDay);
+    s.active_halfyear = store::count_active_accounts(c, today - (24 * 7 - 1) * kDay);
     s.statuses = store::count_local_statuses(c);
     s.domains = store::count_known_domains(c);
     s.rules = store::list_rules(c);
@@ -121,7 +128,7 @@ http::Response instance_v2(App& app, http::Request&) {
   o["version"] = version_string();
   o["source_url"] = "https://github.com/herd-social/herd";
   o["description"] = config.instance_description;
-  o["usage"] = json::object{{"users", json::object{{"active_month", s.users}}}};
+  o["usage"] = json::object{{"users", json::object{{"active_month", s.active_month}}}};
   o["thumbnail"] = json::object{{"url", app.base_url() + "/packs/thumbnail.png"},
                                 {"blurhash", nullptr},
                                 {"versions", json::object{}}};
@@ -166,10 +173,10 @@ http::Response nodeinfo(App& app, http::Request&) {
   o["software"] = json::object{{"name", "herd"}, {"version", HERD_VERSION}};
   o["protocols"] = json::array{"activitypub"};
   o["services"] = json::object{{"outbound", json::array()}, {"inbound", json::array()}};
-  o["usage"] = json::object{
-      {"users",
-       json::object{{"total", s.users}, {"activeMonth", s.users}, {"activeHalfyear", s.users}}},
-      {"localPosts", s.statuses}};
+  o["usage"] = json::object{{"users", json::object{{"total", s.users},
+                                                   {"activeMonth", s.active_month},
+                                                   {"activeHalfyear", s.active_halfyear}}},
+                            {"localPosts", s.statuses}};
   o["openRegistrations"] = s.registrations == Registrations::open;
   o["metadata"] =
       json::object{{"nodeName", app.config.instance_title},
