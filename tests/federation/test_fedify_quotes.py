@@ -1,13 +1,18 @@
 #!/usr/bin/python3
-"""Quote posts between herd and the independent Fedify peer (../shared/peers/fedify, Fedify 2.3,
-whose vocabulary has FEP-044f's quote, quoteAuthorization and QuoteRequest). The shared peer has no
-way to quote, so this test teaches a copy of it one admin call, /admin/quote, which builds the
-note and the QuoteRequest with Fedify's own classes (its JSON-LD, not ours):
+"""Quote posts and custom emoji between herd and the independent Fedify peer
+(../shared/peers/fedify, Fedify 2.3, whose vocabulary has FEP-044f's quote, quoteAuthorization and
+QuoteRequest, and Mastodon's Emoji). The shared peer has no way to quote or to write an emoji, so
+this test teaches a copy of it admin calls, /admin/quote and /admin/emoji-note, which build the
+notes, the QuoteRequest and the Emoji tag with Fedify's own classes (its JSON-LD, not ours), and
+/admin/emoji-tags, which reads the Emoji tags of a note as Fedify understands them:
 
   - fred's QuoteRequest for alice's post gets herd's Accept, which Fedify's inbox takes (with the
     QuoteAuthorization as result), and alpha shows fred's quote as accepted;
   - fred's quote sent as a plain Create, without a request or an authorization, stays pending;
-  - a Fedify note without interactionPolicy.canQuote may not be quoted (403), as Mastodon reads it.
+  - a Fedify note without interactionPolicy.canQuote may not be quoted (403), as Mastodon reads it;
+  - alice's post using alpha's :fedcat: reaches Fedify with an Emoji tag that Fedify reads (name and
+    icon URL, alpha's image); fred's note with an Emoji tag built by Fedify shows the emoji in its
+    `emojis` on alpha.
 
 Needs Node 22 and the peer's dependencies as test_fedify.py does (skipped, 77, without them).
 
@@ -53,6 +58,32 @@ QUOTE_ADMIN = r'''
     await ctx.sendActivity({ identifier: USER }, author, activity);
     return { note: uri.href };
   }
+  if (p === "/admin/emoji-note") { // {"text", "mention", "mentionName", "emoji": ":code:", "icon": url}
+    const mentioned = await lookup(j.mention);
+    const id = String(Date.now());
+    const uri = ctx.getObjectUri(Note, { identifier: USER, id });
+    const note = new Note({
+      id: uri, attribution: ctx.getActorUri(USER), content: j.text, to: PUBLIC_COLLECTION,
+      ccs: [mentioned.id], published: Temporal.Now.instant(), url: uri,
+      tags: [new Mention({ href: mentioned.id, name: j.mentionName }),
+             new Emoji({ id: new URL(j.icon + "#emoji"), name: j.emoji,
+                         icon: new Image({ url: new URL(j.icon), mediaType: "image/png" }) })],
+    });
+    notes.set(uri.href, note);
+    await ctx.sendActivity({ identifier: USER }, mentioned, new Create({ id: new URL(uri.href + "#create"),
+      actor: ctx.getActorUri(USER), object: note, tos: note.toIds, ccs: note.ccIds, published: note.published }));
+    return { note: uri.href };
+  }
+  if (p === "/admin/emoji-tags") { // ?url=a note: its Emoji tags as Fedify reads them
+    const note = await lookup(url.searchParams.get("url"));
+    const out = [];
+    for await (const tag of note.getTags({ documentLoader }))
+      if (tag instanceof Emoji) {
+        const icon = await tag.getIcon({ documentLoader });
+        out.push({ name: tag.name?.toString(), url: icon?.url?.href ?? null, mediaType: icon?.mediaType ?? null });
+      }
+    return out;
+  }
 '''
 
 
@@ -69,7 +100,7 @@ def teach_quotes(prepared_app, work):
     if anchor not in source or imports not in source or listeners not in source:
         raise RuntimeError("the peer's server.mjs changed: cannot add /admin/quote")
     source = source.replace(anchor, QUOTE_ADMIN + anchor, 1)
-    source = source.replace(imports, imports + " QuoteRequest,", 1)
+    source = source.replace(imports, imports + " QuoteRequest, Emoji, Image,", 1)
     source = source.replace(listeners, listeners + ".on(QuoteRequest, record)", 1)
     with open(os.path.join(app, "server.mjs"), "w") as f:
         f.write(source)
@@ -142,6 +173,34 @@ def fedify_note_without_policy_is_not_quotable(s):
     r = alpha.http("POST", "/api/v1/statuses", token=alice.token,
                    form={"status": "alice quotes fred", "quoted_status_id": local["id"]})
     s.status(r, 403, "so herd refuses to quote it")
+
+
+@suite.case
+def custom_emoji_both_ways(s):
+    alpha, alice, peer = S["alpha"], S["alice"], S["peer"]
+    image = os.path.join(S["work"], "fedcat.png")
+    with open(image, "wb") as f:
+        f.write(harness.png(8, 8))
+    rc, out, err = harness.run_herd_once(alpha.herd, alpha.environment(), ("admin", "emoji", "add", "fedcat", image))
+    s.require(rc == 0, "herd admin emoji add fedcat on alpha", out + err)
+    url = alpha.api("GET", "/api/v1/custom_emojis")[0]["url"]
+    # alpha's server picks up the emoji within a second: a direct post to nobody shows when.
+    probe = alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": ":fedcat:", "visibility": "direct"})
+    s.require(wait_for(lambda: alpha.api("GET", f"/api/v1/statuses/{probe['id']}", token=alice.token)["emojis"]),
+              "alpha shows :fedcat: in its own posts")
+    post = alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "cats :fedcat: for fred"})
+    tags = peer.admin("GET", "/admin/emoji-tags?url=" + post["uri"])
+    s.eq(tags, [{"name": ":fedcat:", "url": url, "mediaType": "image/png"}],
+         "Fedify reads the Emoji tag of alice's note: its name and alpha's image")
+
+    icon = "http://fedify.test/emojis/fedifox.png"
+    note = peer.admin("POST", "/admin/emoji-note", {
+        "text": "<p>fred says :fedifox: to @alice</p>", "mention": "http://alpha.test/users/alice",
+        "mentionName": "@alice@alpha.test", "emoji": ":fedifox:", "icon": icon})["note"]
+    stored = wait_for(lambda: alpha_status_by_uri(note), what="fred's note on alpha")
+    s.require(stored, "alpha stores fred's note with an Emoji tag", peer.log()[-3000:])
+    s.eq([(e["shortcode"], e["url"], e["static_url"]) for e in stored["emojis"]], [("fedifox", icon, icon)],
+         "its emojis show :fedifox: (the remote image: fred's server does not serve it, so no copy)")
 
 
 if __name__ == "__main__":
