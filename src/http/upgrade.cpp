@@ -8,7 +8,6 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <cstdio>
-#include <deque>
 #include <mutex>
 #include <vector>
 
@@ -70,7 +69,7 @@ class Channel final : public Outlet, public std::enable_shared_from_this<Channel
   }
 
   struct Batch {
-    std::deque<Producer> producers;
+    std::vector<Producer> producers;
     bool closing = false;
     bool ended = false;
   };
@@ -111,8 +110,8 @@ class Channel final : public Outlet, public std::enable_shared_from_this<Channel
   asio::any_io_executor executor_;
   asio::steady_timer wake_;
   std::mutex mutex_;
-  std::deque<Producer> queue_;
-  std::size_t in_hand_ = 0;  // taken by the writer, not yet written
+  std::vector<Producer> queue_;  // (a std::deque allocates 576 bytes even when empty)
+  std::size_t in_hand_ = 0;      // taken by the writer, not yet written
   bool closing_ = false, ended_ = false, wake_pending_ = false;
 };
 
@@ -127,7 +126,7 @@ Outlet::Message produce(Outlet::Producer& producer) {
 
 // Makes the messages of `producers` from `next` on, until they hold kMaxBatchBytes (each producer
 // is released once made); `next` is left at the first producer not made.
-std::vector<Outlet::Message> make_batch(std::deque<Outlet::Producer>& producers,
+std::vector<Outlet::Message> make_batch(std::vector<Outlet::Producer>& producers,
                                         std::size_t& next) {
   std::vector<Outlet::Message> messages;
   std::size_t bytes = 0;
@@ -297,6 +296,7 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream,
   // Opened first: subscriptions made at connect are in place when the client sees the 101, and
   // what arrives meanwhile waits in the queue.
   if (upgrade->on_open) upgrade->on_open(connection->channel);
+  upgrade->on_open = nullptr;
   auto [accept_ec] = co_await ws.async_accept(request, asio::as_tuple(asio::use_awaitable));
   if (accept_ec) {
     connection->channel->end();
@@ -329,6 +329,7 @@ asio::awaitable<void> serve_event_stream(beast::tcp_stream stream, std::string h
   connection->chunked = chunked;
   // Opened first: the subscriptions are in place when the client sees the headers.
   if (upgrade->on_open) upgrade->on_open(connection->channel);
+  upgrade->on_open = nullptr;  // what it holds is needed no more (kept as long as the connection)
   connection->stream.expires_after(kWriteTimeout);
   auto [head_ec, written] = co_await asio::async_write(connection->stream, asio::buffer(head),
                                                        asio::as_tuple(asio::use_awaitable));
@@ -338,9 +339,11 @@ asio::awaitable<void> serve_event_stream(beast::tcp_stream stream, std::string h
     if (upgrade->on_close) upgrade->on_close();
     co_return;
   }
+  std::string().swap(head);
   asio::co_spawn(executor, write_event_stream(connection, upgrade->heartbeat), report);
-  // The client sends nothing more; reading tells when it goes away.
-  std::array<char, 1024> sink;
+  // The client sends nothing more; reading tells when it goes away (the buffer lives as long as
+  // the connection: small).
+  std::array<char, 64> sink;
   for (;;) {
     auto [ec, n] = co_await connection->stream.socket().async_read_some(
         asio::buffer(sink), asio::as_tuple(asio::use_awaitable));

@@ -88,6 +88,7 @@ class StreamingDatabase final : public store::Database, public store::PieceObser
 }  // namespace
 
 std::shared_ptr<void> Published::claim(Id viewer) const {
+  if (viewer == 0) return nullptr;  // the anonymous payload is kept as long as the event
   {
     std::lock_guard lock(mutex_);
     ++payloads_[viewer].claims;
@@ -105,12 +106,20 @@ void Published::release(Id viewer) const {
 Published::Bytes Published::payload(Id viewer, const Render& render) const {
   {
     std::lock_guard lock(mutex_);
+    if (viewer == 0 && anonymous_.made) return anonymous_.bytes;
     auto it = payloads_.find(viewer);
     if (it != payloads_.end() && it->second.made) return it->second.bytes;
   }
   auto rendered = render(event_, viewer);  // outside the lock: a render reads the database
   Bytes bytes = rendered ? std::make_shared<const std::string>(std::move(*rendered)) : nullptr;
   std::lock_guard lock(mutex_);
+  if (viewer == 0) {
+    if (!anonymous_.made) {
+      anonymous_.made = true;
+      anonymous_.bytes = bytes;
+    }
+    return anonymous_.bytes;
+  }
   auto it = payloads_.find(viewer);
   if (it == payloads_.end()) return bytes;  // nobody holds a claim: not kept
   if (!it->second.made) {
@@ -215,66 +224,75 @@ void Hub::send(const std::vector<Event>& events, store::Connection* connection) 
 
 void Hub::subscribe(const std::string& channel, const std::shared_ptr<Subscriber>& subscriber) {
   std::lock_guard lock(mutex_);
-  auto& list = channels_[channel];
-  list.erase(std::remove_if(list.begin(), list.end(),
-                            [](const std::weak_ptr<Subscriber>& weak) { return weak.expired(); }),
-             list.end());
-  for (const auto& existing : list)
-    if (existing.lock() == subscriber) return;
-  list.emplace_back(subscriber);
+  auto [it, added] = channels_[channel].try_emplace(subscriber.get(), subscriber);
+  if (added) {
+    subscribed_[subscriber.get()].push_back(channel);
+  } else if (it->second.expired()) {  // a new subscriber where a destroyed one was
+    it->second = subscriber;
+  }
 }
 
 void Hub::unsubscribe(const std::string& channel, const Subscriber* subscriber) {
   std::lock_guard lock(mutex_);
   auto it = channels_.find(channel);
-  if (it == channels_.end()) return;
-  auto& list = it->second;
-  list.erase(std::remove_if(list.begin(), list.end(),
-                            [&](const std::weak_ptr<Subscriber>& weak) {
-                              auto strong = weak.lock();
-                              return !strong || strong.get() == subscriber;
-                            }),
-             list.end());
-  if (list.empty()) channels_.erase(it);
+  if (it == channels_.end() || !it->second.erase(subscriber)) return;
+  if (it->second.empty()) channels_.erase(it);
+  forget(channel, subscriber);
+}
+
+void Hub::forget(const std::string& channel, const Subscriber* subscriber) {
+  auto names = subscribed_.find(subscriber);
+  if (names == subscribed_.end()) return;
+  auto& list = names->second;
+  list.erase(std::remove(list.begin(), list.end(), channel), list.end());
+  if (list.empty()) subscribed_.erase(names);
 }
 
 void Hub::unsubscribe_all(const Subscriber* subscriber) {
   std::lock_guard lock(mutex_);
-  for (auto it = channels_.begin(); it != channels_.end();) {
-    auto& list = it->second;
-    list.erase(std::remove_if(list.begin(), list.end(),
-                              [&](const std::weak_ptr<Subscriber>& weak) {
-                                auto strong = weak.lock();
-                                return !strong || strong.get() == subscriber;
-                              }),
-               list.end());
-    it = list.empty() ? channels_.erase(it) : std::next(it);
+  auto names = subscribed_.find(subscriber);
+  if (names == subscribed_.end()) return;
+  for (const auto& channel : names->second) {
+    auto it = channels_.find(channel);
+    if (it == channels_.end()) continue;
+    it->second.erase(subscriber);
+    if (it->second.empty()) channels_.erase(it);
   }
+  subscribed_.erase(names);
 }
 
 std::size_t Hub::subscription_count() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;
-  for (const auto& [channel, list] : channels_) n += list.size();
+  for (const auto& [channel, subscribers] : channels_) n += subscribers.size();
   return n;
 }
 
 void Hub::deliver(Event event) {
-  std::vector<std::pair<std::string, std::shared_ptr<Subscriber>>> targets;
+  auto published = std::make_shared<const Published>(std::move(event));
+  const auto& channels = published->event().channels;
+  std::vector<std::pair<std::size_t, std::shared_ptr<Subscriber>>> targets;  // channel index
   {
     std::lock_guard lock(mutex_);
-    for (const auto& channel : event.channels) {
-      auto it = channels_.find(channel);
+    for (std::size_t i = 0; i < channels.size(); ++i) {
+      auto it = channels_.find(channels[i]);
       if (it == channels_.end()) continue;
-      for (const auto& weak : it->second)
-        if (auto subscriber = weak.lock()) targets.emplace_back(channel, std::move(subscriber));
+      targets.reserve(targets.size() + it->second.size());
+      for (auto entry = it->second.begin(); entry != it->second.end();) {
+        if (auto subscriber = entry->second.lock()) {
+          targets.emplace_back(i, std::move(subscriber));
+          ++entry;
+        } else {  // destroyed without unsubscribing
+          forget(channels[i], entry->first);
+          entry = it->second.erase(entry);
+        }
+      }
+      if (it->second.empty()) channels_.erase(it);
     }
   }
-  if (targets.empty()) return;
-  auto published = std::make_shared<const Published>(std::move(event));
   for (const auto& [channel, subscriber] : targets) {
     try {
-      subscriber->deliver(channel, published);
+      subscriber->deliver(channels[channel], published);
     } catch (const std::exception& error) {
       log::error("stream: a subscriber failed: {}", error.what());
     }

@@ -55,15 +55,24 @@ struct StreamError {
   std::string message;
 };
 
+// What a connection keeps of its viewer for as long as it lasts (not the Viewer: its account,
+// user and token rows are kilobytes, 10,000 connections make them tens of megabytes).
+struct StreamViewer {
+  Id account_id = 0;
+  std::string scopes;  // the token's
+  explicit StreamViewer(const Viewer& viewer)
+      : account_id(viewer.account_id()), scopes(viewer.token->scopes) {}
+};
+
 // Mastodon's channelNameToIds: the channels behind a stream, or why it cannot be streamed.
-std::variant<Subscription, StreamError> resolve(App& app, const Viewer& viewer,
+std::variant<Subscription, StreamError> resolve(App& app, const StreamViewer& viewer,
                                                 const StreamParams& p) {
-  const std::string& scopes = viewer.token->scopes;
+  const std::string& scopes = viewer.scopes;
   auto needs = [&](std::string_view scope) { return scope_allows(scopes, scope); };
   Subscription s;
   s.key = p.name;
   s.stream.emplace_back(p.name);
-  Id me = viewer.account_id();
+  Id me = viewer.account_id;
   std::string name = p.name;
   if (p.only_media && (name == "public" || name == "public:local" || name == "public:remote"))
     name += ":media";
@@ -156,7 +165,7 @@ std::string error_frame(int status, std::string_view message) {
 class StreamConnection final : public stream::Subscriber,
                                public std::enable_shared_from_this<StreamConnection> {
  public:
-  StreamConnection(App& app, Viewer viewer, bool websocket)
+  StreamConnection(App& app, StreamViewer viewer, bool websocket)
       : app_(app), viewer_(std::move(viewer)), websocket_(websocket) {}
 
   void open(std::shared_ptr<http::Outlet> outlet) {
@@ -247,7 +256,7 @@ class StreamConnection final : public stream::Subscriber,
 
  private:
   Id render_as(const stream::Event& event, const Subscription& subscription) const {
-    return subscription.personal || event.name == "notification" ? viewer_.account_id() : 0;
+    return subscription.personal || event.name == "notification" ? viewer_.account_id : 0;
   }
 
   // Runs on the connection's own thread, when the message's turn to be written comes. An event
@@ -256,7 +265,7 @@ class StreamConnection final : public stream::Subscriber,
                               const Subscription& subscription) {
     const stream::Event& event = published.event();
     if ((event.name == "update" || event.name == "status.update") &&
-        published.hidden_from(viewer_.account_id(), [this](const stream::Event& e) {
+        published.hidden_from(viewer_.account_id, [this](const stream::Event& e) {
           // Those blocking or muting one of its accounts, blocked by one, or blocking one's
           // domain: one query per event, for every connection.
           return app_.db->read_value(
@@ -280,7 +289,7 @@ class StreamConnection final : public stream::Subscriber,
   }
 
   App& app_;
-  Viewer viewer_;
+  StreamViewer viewer_;
   bool websocket_;
   std::mutex mutex_;
   std::vector<std::shared_ptr<const Subscription>> subscriptions_;
@@ -306,18 +315,18 @@ std::shared_ptr<void> take_stream_slot(Id account_id) {
   });
 }
 
-std::shared_ptr<void> require_stream_slot(const Viewer& viewer) {
-  auto slot = take_stream_slot(viewer.account_id());
+std::shared_ptr<void> require_stream_slot(const StreamViewer& viewer) {
+  auto slot = take_stream_slot(viewer.account_id);
   if (!slot) {
     log::info("streaming connection for account {} refused: {} open (HERD_MAX_STREAMS_PER_ACCOUNT)",
-              viewer.account_id(), security_settings().max_streams_per_account);
+              viewer.account_id, security_settings().max_streams_per_account);
     fail(ErrorKind::rate_limited, "Too many streaming connections");
   }
   return slot;
 }
 
 // The user behind the request; a WebSocket may offer its token as the subprotocol.
-Viewer streaming_viewer(App& app, http::Request& request, const std::string& subprotocol) {
+StreamViewer streaming_viewer(App& app, http::Request& request, const std::string& subprotocol) {
   if (request.header("authorization").empty() && !request.params.contains("access_token") &&
       !subprotocol.empty())
     request.headers["authorization"] = "Bearer " + subprotocol;
@@ -326,11 +335,11 @@ Viewer streaming_viewer(App& app, http::Request& request, const std::string& sub
       !scope_allows(viewer.token->scopes, "read:notifications"))
     fail(ErrorKind::unauthorized, "Access token does not have the required scopes");
   if (!app.stream) fail(ErrorKind::unavailable, "Streaming is not available");
-  return viewer;
+  return StreamViewer(viewer);
 }
 
 http::Response event_stream(App& app, http::Request& request, const std::string& name) {
-  Viewer viewer = streaming_viewer(app, request, "");
+  StreamViewer viewer = streaming_viewer(app, request, "");
   auto resolved = resolve(app, viewer, stream::stream_params_from(request.params, name));
   if (auto* error = std::get_if<StreamError>(&resolved))
     return http::Response::error(error->status, error->message);
@@ -365,7 +374,7 @@ http::Response websocket(App& app, http::Request& request) {
     s.erase(s.find_last_not_of(" \t") + 1);
   };
   trim(subprotocol);
-  Viewer viewer = streaming_viewer(app, request, subprotocol);
+  StreamViewer viewer = streaming_viewer(app, request, subprotocol);
   std::optional<std::variant<Subscription, StreamError>> initial;
   if (auto name = http::param_string(request.params, "stream"))
     initial = resolve(app, viewer, stream::stream_params_from(request.params, *name));
