@@ -164,6 +164,7 @@ store::Account write_profile(App& app, Id account_id, const ProfileUpdate& updat
     if (update.bot) account->bot = *update.bot;
     if (update.discoverable) account->discoverable = *update.discoverable;
     if (update.indexable) account->indexable = *update.indexable;
+    if (update.hide_collections) account->hide_collections = *update.hide_collections;
     if (update.fields) {
       boost::json::array fields;
       for (const auto& [name, value] : *update.fields) {

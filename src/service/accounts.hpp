@@ -58,7 +58,7 @@ std::optional<std::string> bootstrap_admin(App& app);
 
 struct ProfileUpdate {
   std::optional<std::string> display_name, note;
-  std::optional<bool> locked, bot, discoverable, indexable;
+  std::optional<bool> locked, bot, discoverable, indexable, hide_collections;
   std::optional<std::vector<std::pair<std::string, std::string>>> fields;  // name, value (plain)
   std::optional<std::string> default_privacy, default_language;
   std::optional<bool> default_sensitive;

@@ -15,7 +15,7 @@ constexpr const char* kAccountColumns =
     "shared_inbox_url, outbox_url, followers_url, following_url, featured_url, public_key_pem, "
     "private_key_pem, avatar_url, header_url, actor_type, locked, bot, discoverable, indexable, "
     "suspended, silenced, moved_to_account_id, statuses_count, followers_count, following_count, "
-    "last_status_at, created_at, updated_at, avatar_file, header_file";
+    "last_status_at, created_at, updated_at, avatar_file, header_file, hide_collections";
 
 Account account_from_row(const Row& r, int i = 0) {
   Account a;
@@ -54,6 +54,7 @@ Account account_from_row(const Row& r, int i = 0) {
   a.updated_at = r.i(i++);
   a.avatar_file = r.s(i++);
   a.header_file = r.s(i++);
+  a.hide_collections = r.b(i++);
   Dependencies::note(tags::account(a.id));  // what a cached response shows (invalidation.hpp)
   return a;
 }
@@ -154,7 +155,7 @@ std::int64_t insert_account_row(Connection& c, const Account& a, const char* con
   return c
       .query(
           std::string("INSERT INTO accounts (") + kAccountColumns +
-              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" +
+              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" +
               conflict,
           {Value(a.id),
            Value(a.username),
@@ -190,7 +191,8 @@ std::int64_t insert_account_row(Connection& c, const Account& a, const char* con
            Value(a.created_at),
            Value(a.updated_at),
            Value(a.avatar_file),
-           Value(a.header_file)})
+           Value(a.header_file),
+           b(a.hide_collections)})
       .affected;
 }
 }  // namespace
@@ -207,11 +209,11 @@ void update_account_profile(Connection& c, const Account& a) {
   c.query(
       "UPDATE accounts SET display_name = ?, note = ?, note_source = ?, fields_json = ?, locked = "
       "?, "
-      "bot = ?, discoverable = ?, indexable = ?, avatar_url = ?, header_url = ?, updated_at = ? "
-      "WHERE id = ?",
+      "bot = ?, discoverable = ?, indexable = ?, avatar_url = ?, header_url = ?, updated_at = ?, "
+      "hide_collections = ? WHERE id = ?",
       {Value(a.display_name), Value(a.note), Value(a.note_source), Value(a.fields_json),
        b(a.locked), b(a.bot), b(a.discoverable), b(a.indexable), Value(a.avatar_url),
-       Value(a.header_url), Value(a.updated_at), Value(a.id)});
+       Value(a.header_url), Value(a.updated_at), b(a.hide_collections), Value(a.id)});
 }
 
 void adjust_account_counts(Connection& c, Id account_id, std::int64_t statuses,

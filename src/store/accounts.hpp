@@ -21,7 +21,7 @@ void insert_account(Connection& c, const Account& account);
 // returns whether the row was inserted.
 bool insert_account_if_new(Connection& c, const Account& account);
 // Writes the profile columns: display_name, note, note_source, fields_json, locked, bot,
-// discoverable, indexable, avatar_url, header_url, updated_at.
+// discoverable, indexable, avatar_url, header_url, updated_at, hide_collections.
 void update_account_profile(Connection& c, const Account& account);
 // Adds the deltas to the denormalised counters.
 void adjust_account_counts(Connection& c, Id account_id, std::int64_t statuses,

@@ -247,6 +247,9 @@ ALTER TABLE announcements ADD COLUMN published INTEGER NOT NULL DEFAULT 1;
 CREATE TABLE id_tags (id INTEGER PRIMARY KEY, last_tag BIGINT NOT NULL);
 INSERT INTO id_tags (id, last_tag) VALUES (1, 0);
 )SQL"},
+      {58, "accounts hiding their follows and followers", R"SQL(
+ALTER TABLE accounts ADD COLUMN hide_collections INTEGER NOT NULL DEFAULT 0;
+)SQL"},
       {47, "hashtag moderation: usable, listable", R"SQL(
 ALTER TABLE tags ADD COLUMN usable INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE tags ADD COLUMN listable INTEGER NOT NULL DEFAULT 1;

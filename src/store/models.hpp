@@ -29,6 +29,7 @@ struct Account {
   std::string actor_type = "Person";
   bool locked = false, bot = false, discoverable = true, indexable = true, suspended = false,
        silenced = false;
+  bool hide_collections = false;  // follows and followers hidden from others (local accounts)
   std::optional<Id> moved_to_account_id;
   std::int64_t statuses_count = 0, followers_count = 0, following_count = 0;
   std::optional<std::int64_t> last_status_at;

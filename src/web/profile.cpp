@@ -149,7 +149,8 @@ http::Response profile(App& app, http::Request& request) {
   return render(app, page);
 }
 
-// /@user/followers and /@user/following: local and remote accounts, newest relation first, paged.
+// /@user/followers and /@user/following: local and remote accounts, newest relation first, paged;
+// a notice instead when the account hides its network (hide_collections).
 http::Response relations_page(App& app, http::Request& request, bool followers) {
   Lookup lookup = find_profile(app, request, request.path_param("handle"));
   if (lookup.response) return std::move(*lookup.response);
@@ -162,6 +163,12 @@ http::Response relations_page(App& app, http::Request& request, bool followers) 
   page.body = "<section class=\"card\"><h1>" + std::string(what) + " · <a href=\"" +
               url_attr(account.url) + "\">" + h(display_name(account)) +
               "</a></h1><p class=\"muted\">" + h(full_handle(app, account)) + "</p></section>";
+  if (account.hide_collections) {  // the same page for everyone: it is cached as public
+    page.body +=
+        "<section class=\"card\"><p class=\"muted\">This user has chosen to not make this "
+        "information available.</p></section>";
+    return render(app, page);
+  }
   app.db->read([&](store::Connection& c) {
     store::PageQuery query;
     query.limit = 40;

@@ -108,6 +108,49 @@ def follow_suggestions(t):
 
 
 @suite.case
+def hidden_network(t):
+    """hide_collections: others see counts but no follows or followers (API, ActivityPub, the
+    profile pages); the owner still sees them; the setting is kept and shown in source."""
+    server, alice, bob, carol = S["server"], S["alice"], S["bob"], S["carol"]
+    server.api("POST", f"/api/v1/accounts/{alice.account['id']}/follow", token=carol.token)
+    server.api("POST", f"/api/v1/accounts/{bob.account['id']}/follow", token=carol.token)
+    carol_id = carol.account["id"]
+
+    def listed(token=None):
+        return ([a["acct"] for a in server.api("GET", f"/api/v1/accounts/{carol_id}/following", token=token)],
+                [a["acct"] for a in server.api("GET", f"/api/v1/accounts/{alice.account['id']}/followers",
+                                               token=token)])
+    before = listed(bob.token)
+    t.eq(sorted(before[0]), ["alice", "bob"], "carol's follows are listed to bob")
+    me = server.api("PATCH", "/api/v1/accounts/update_credentials", token=carol.token,
+                    form={"hide_collections": "true"})
+    t.eq((me.get("hide_collections"), me["source"].get("hide_collections")), (True, True),
+         "update_credentials stores hide_collections (account and source)")
+    t.eq(server.api("GET", f"/api/v1/accounts/{carol_id}")["hide_collections"], True,
+         "the public account shows hide_collections")
+    t.eq(listed(bob.token)[0], [], "bob now sees no follows of carol")
+    t.eq(listed()[0], [], "nor does an anonymous visitor")
+    t.eq(sorted(listed(carol.token)[0]), ["alice", "bob"], "carol still sees her own")
+    t.eq(server.api("GET", f"/api/v1/accounts/{carol_id}")["following_count"], 2, "the count stays")
+    t.eq(listed(bob.token)[1], ["carol"], "alice's followers (alice hides nothing) still list carol")
+    ap = {"Accept": "application/activity+json"}
+    coll = server.api("GET", "/users/carol/following", headers=ap)
+    t.eq((coll.get("totalItems"), "first" in coll), (2, False),
+         "the ActivityPub collection gives the count and no first page")
+    t.eq(server.http("GET", "/users/carol/following?page=true", headers=ap).status, 403,
+         "and its pages are refused")
+    page = server.http("GET", "/@carol/following", headers={"Accept": "text/html"})
+    t.check(page.status == 200 and "@alice" not in page.text
+            and "chosen to not make this information available" in page.text,
+            "the profile page says the list is hidden and names no one", page.text[-600:])
+    server.api("PATCH", "/api/v1/accounts/update_credentials", token=carol.token,
+               form={"hide_collections": "false"})
+    t.eq(sorted(listed(bob.token)[0]), ["alice", "bob"], "turned off, the list is back")
+    t.check("first" in server.api("GET", "/users/carol/following", headers=ap),
+            "and the collection has its first page again")
+
+
+@suite.case
 def mastodon_4_4_names(t):
     """Mastodon 4.4's names: POST /api/v1/accounts/:id/endorse|unendorse, the public
     GET /api/v1/accounts/:id/endorsements, POST /api/v1/tags/:name/feature|unfeature (a Tag with

@@ -3,6 +3,7 @@
 //                               public and unlisted statuses, 20 per page, newest first
 //   /users/:u/followers         OrderedCollection; ?page=true[&max_id=N]: actor URIs, 40 per page
 //   /users/:u/following         the same
+//                               (hide_collections: the count only, pages 403)
 //   /users/:u/collections/featured  the pinned public statuses (Notes), all in one collection
 //   /users/:u/collections/tags  featured hashtags (Hashtag objects)
 // `next` appears only on full pages. AUTHORIZED_FETCH applies (signed GETs).
@@ -79,8 +80,13 @@ http::Response actors_collection(App& app, http::Request& request, bool follower
   store::Account account = collection_owner(app, request);
   std::string id = followers ? account.followers_url : account.following_url;
   std::int64_t total = followers ? account.followers_count : account.following_count;
+  // A hidden network (hide_collections): the count only, no first page; pages are refused, as
+  // in Mastodon.
   if (!paged(request))
-    return activity_response(federation::ordered_collection(id, total, page_url(id, std::nullopt)));
+    return activity_response(federation::ordered_collection(
+        id, total,
+        account.hide_collections ? std::nullopt : std::optional(page_url(id, std::nullopt))));
+  if (account.hide_collections) fail(ErrorKind::forbidden, "This collection is hidden");
   store::PageQuery page;
   page.max_id = max_id(request);
   page.limit = kActorsPage;

@@ -131,6 +131,7 @@ http::Response update_credentials(App& app, http::Request& request) {
   update.bot = http::param_bool(p, "bot");
   update.discoverable = http::param_bool(p, "discoverable");
   update.indexable = http::param_bool(p, "indexable");
+  update.hide_collections = http::param_bool(p, "hide_collections");
   if (http::param(p, "fields_attributes")) {
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& field : http::param_objects(p, "fields_attributes")) {
@@ -234,21 +235,25 @@ http::Response account_statuses(App& app, http::Request& request) {
 using EntryPage = std::vector<store::Entry> (*)(store::Connection&, Id, const store::PageQuery&);
 
 // A Link-paginated list of accounts related to the account of the path (followers, following,
-// endorsements), public as the profile is.
-http::Response related_accounts(App& app, http::Request& request, EntryPage fn) {
-  optional_user(app, request, "read:accounts");
+// endorsements), public as the profile is. A network the account hides (hide_collections) is an
+// empty list to everyone else, as in Mastodon.
+http::Response related_accounts(App& app, http::Request& request, EntryPage fn,
+                                bool hideable = false) {
+  Viewer viewer = optional_user(app, request, "read:accounts");
   store::Account account = visible_account(app, path_id(request));
   store::PageQuery page = read_page(request, 40, 80);
+  if (hideable && account.hide_collections && viewer.account_id() != account.id)
+    return account_page(app, request, page, {});
   auto entries = app.db->read_value([&](store::Connection& c) { return fn(c, account.id, page); });
   return account_page(app, request, page, entries);
 }
 
 http::Response followers(App& app, http::Request& request) {
-  return related_accounts(app, request, store::page_followers);
+  return related_accounts(app, request, store::page_followers, true);
 }
 
 http::Response following(App& app, http::Request& request) {
-  return related_accounts(app, request, store::page_following);
+  return related_accounts(app, request, store::page_following, true);
 }
 
 http::Response endorsements(App& app, http::Request& request) {

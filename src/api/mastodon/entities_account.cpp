@@ -35,7 +35,7 @@ json::object account_json(const App& app, const store::Account& a) {
   o["following_count"] = a.following_count;
   o["statuses_count"] = a.statuses_count;
   o["last_status_at"] = a.last_status_at ? json::value(rfc3339_date(*a.last_status_at)) : nullptr;
-  o["hide_collections"] = false;
+  o["hide_collections"] = a.hide_collections;
   o["noindex"] = !a.indexable;
   o["roles"] = json::array();
   json::array fields;
@@ -70,7 +70,7 @@ json::object credential_account_json(const App& app, store::Connection& c,
   source["attribution_domains"] = json::array();
   source["discoverable"] = account.discoverable;
   source["indexable"] = account.indexable;
-  source["hide_collections"] = false;
+  source["hide_collections"] = account.hide_collections;
   o["source"] = std::move(source);
   json::object role;
   std::string name = user.role == "user"    ? ""
