@@ -30,7 +30,10 @@ bool insert_setting_if_absent(Connection& c, std::string_view name, std::string_
 }
 
 bool insert_remote_account(Connection& c, const Account& a) {
-  return insert_account_if_new(c, a);
+  if (a.silenced || !is_domain_silenced(c, a.domain)) return insert_account_if_new(c, a);
+  Account limited = a;  // a new account of a silenced domain is limited as the others are
+  limited.silenced = true;
+  return insert_account_if_new(c, limited);
 }
 
 void update_remote_account(Connection& c, const Account& a) {
@@ -83,8 +86,9 @@ void set_account_suspended(Connection& c, Id account_id, bool suspended) {
   c.query("UPDATE accounts SET suspended = ? WHERE id = ?", {b(suspended), Value(account_id)});
 }
 
-void set_domain_suspended(Connection& c, std::string_view domain, bool suspended) {
-  c.query("UPDATE accounts SET suspended = ? WHERE domain = ?", {b(suspended), text(domain)});
+void set_domain_severity(Connection& c, std::string_view domain, std::string_view severity) {
+  c.query("UPDATE accounts SET suspended = ?, silenced = ? WHERE domain = ?",
+          {b(severity == "suspend"), b(severity == "silence"), text(domain)});
 }
 
 std::optional<Id> find_account_id_by_uri(Connection& c, std::string_view uri) {
@@ -188,7 +192,11 @@ bool block_matches(Connection& c, std::string_view domain, std::string_view cond
 }  // namespace
 
 bool is_domain_blocked(Connection& c, std::string_view domain) {
-  return block_matches(c, domain, "severity <> 'noop'");
+  return block_matches(c, domain, "severity = 'suspend'");
+}
+
+bool is_domain_silenced(Connection& c, std::string_view domain) {
+  return block_matches(c, domain, "severity = 'silence'");
 }
 
 bool domain_rejects_media(Connection& c, std::string_view domain) {

@@ -20,6 +20,7 @@ bool insert_setting_if_absent(Connection& c, std::string_view name, std::string_
 // ---- remote accounts ----------------------------------------------------------------------------
 
 // Inserts a remote account unless its (username, domain) exists; returns whether it was stored.
+// An account of a silenced domain is stored silenced.
 bool insert_remote_account(Connection& c, const Account& account);
 // Rewrites what a remote actor document gives (uri too) (names, note, fields, URLs, key, images,
 // type, flags, updated_at) and the local copies of its images (avatar_file, header_file) on the
@@ -29,8 +30,9 @@ void update_remote_account(Connection& c, const Account& account);
 void touch_remote_account(Connection& c, std::string_view uri, std::int64_t now);
 // Marks one account suspended (a remote actor deleted itself).
 void set_account_suspended(Connection& c, Id account_id, bool suspended);
-// Marks every account of the domain suspended or not (domain blocks).
-void set_domain_suspended(Connection& c, std::string_view domain, bool suspended);
+// Applies a domain block's severity to every account of the domain: suspend suspends them, silence
+// limits (silences) them, anything else ("noop", "" when the block is lifted) lifts both.
+void set_domain_severity(Connection& c, std::string_view domain, std::string_view severity);
 // The id of the account whose actor URI is uri.
 std::optional<Id> find_account_id_by_uri(Connection& c, std::string_view uri);
 // The id of a status by its ActivityPub id (uri).
@@ -68,8 +70,11 @@ bool has_follower_on_domain(Connection& c, Id account_id, std::string_view domai
 
 // ---- domain blocks ------------------------------------------------------------------------------
 
-// Whether a block cuts the domain off (severity suspend or silence; a noop block does not).
+// Whether a block cuts the domain off (severity suspend; silence limits its accounts, noop
+// nothing).
 bool is_domain_blocked(Connection& c, std::string_view domain);
+// Whether the domain is limited (severity silence): it federates, its accounts are silenced.
+bool is_domain_silenced(Connection& c, std::string_view domain);
 // Whether a block of the domain (of any severity) rejects its media / its reports.
 bool domain_rejects_media(Connection& c, std::string_view domain);
 bool domain_rejects_reports(Connection& c, std::string_view domain);

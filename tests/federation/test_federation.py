@@ -676,6 +676,44 @@ def blocked_domain_is_dropped(s):
 
 
 @suite.case
+def silenced_domain_is_limited_not_cut_off(s):
+    """A `silence` domain block limits the domain's accounts as Mastodon does: their posts still
+    reach followers, stay out of the federated timeline, and the accounts show `limited`; lifting
+    the block lifts the limit. (A `suspend` block cuts off: blocked_domain_is_dropped.)"""
+    alpha, erin = S["alpha"], S["erin"]
+    limited = fedlib.FakeServer("limited.test").start()
+    lena = limited.actor("lena")
+    lena_account = follow_fake_account(s, alpha, erin, limited, "lena")
+    r = alpha.http("POST", "/api/v1/admin/domain_blocks", token=admin_token(alpha),
+                   form={"domain": "limited.test", "severity": "silence"})
+    s.status(r, 200, "admin silences limited.test")
+    block_id = r.json()["id"]
+    s.eq(alpha.api("GET", f"/api/v1/accounts/{lena_account['id']}").get("limited"), True,
+         "lena, known before the block, is limited")
+    note = {"id": lena + "/statuses/1", "type": "Note", "attributedTo": lena,
+            "content": "<p>limited but followed</p>", "published": "2026-12-06T12:00:00Z",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [lena + "/followers"]}
+    create = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Create",
+              "id": note["id"] + "/activity", "actor": lena, "object": note, "to": note["to"], "cc": note["cc"]}
+    s.status(limited.post("lena", "http://alpha.test/inbox", create), 202, "lena's Create is accepted")
+    s.check(wait_for(lambda: find_in_home(alpha, erin, "limited but followed")),
+            "it reaches erin, who follows lena", home_texts(alpha, erin))
+    federated = alpha.api("GET", "/api/v1/timelines/public", token=erin.token, query={"remote": "true"})
+    s.check(not [x for x in federated if "limited but followed" in x.get("content", "")],
+            "and stays out of the federated timeline")
+    limited.actor("lou")
+    lou = acct_search(alpha, erin, "@lou@limited.test")
+    s.check(lou and lou.get("limited") is True, "lou, met after the block, is limited too", lou)
+    s.check(not [p for p in limited.inbox_posts() if p.get("type") == "Reject"],
+            "nothing of lena's was rejected")
+    r = alpha.http("DELETE", f"/api/v1/admin/domain_blocks/{block_id}", token=admin_token(alpha))
+    s.status(r, 200, "admin lifts the block")
+    s.check(not alpha.api("GET", f"/api/v1/accounts/{lena_account['id']}").get("limited"),
+            "lena is no longer limited")
+    limited.stop()
+
+
+@suite.case
 def authorized_fetch_requires_signed_gets(s):
     gamma = fedlib.fed_server(s, "gamma.test", env={"AUTHORIZED_FETCH": "true"})
     harness.register(gamma, "gina")

@@ -7,13 +7,15 @@
 //   PUT    /api/v1/admin/domain_blocks/:id     severity, reject_media, reject_reports,
 //          public_comment, private_comment, obfuscate
 //   DELETE /api/v1/admin/domain_blocks/:id
-// A suspended domain's accounts are suspended; a suspended or silenced domain's inbox deliveries
-// are dropped unread and nothing is fetched from it (a noop block federates). Unblocking lifts the
-// suspension. reject_media (service/remote_media.hpp): nothing of the domain's media is fetched or
-// stored, and turning it on forgets what was (local copies removed, default avatars and headers,
-// attachments `unknown`, custom emojis removed), as Mastodon's BlockDomainService does;
-// reject_reports: the domain's Flags are ignored (federation/inbox_moderation.cpp).
-// The public list (Mastodon's DomainBlock entity):
+// A suspended domain's accounts are suspended, its inbox deliveries dropped unread and nothing is
+// fetched from it. A silenced domain federates, its accounts limited as Mastodon limits them
+// (silenced, `limited` on the entity: out of public timelines, the directory and suggestions,
+// notifications from them filtered by the for_limited_accounts policy), new ones too. A noop block
+// federates and changes nothing. Unblocking lifts the suspension or the limit. reject_media
+// (service/remote_media.hpp): nothing of the domain's media is fetched or stored, and turning it on
+// forgets what was (local copies removed, default avatars and headers, attachments `unknown`,
+// custom emojis removed), as Mastodon's BlockDomainService does; reject_reports: the domain's Flags
+// are ignored (federation/inbox_moderation.cpp). The public list (Mastodon's DomainBlock entity):
 //   GET    /api/v1/instance/domain_blocks      silenced and suspended domains, to whom the site
 //          setting show_domain_blocks allows (404 otherwise), with `comment` (the public comment)
 //          where show_domain_blocks_rationale allows; obfuscated domains partly starred, `digest`
@@ -206,7 +208,7 @@ void add_domain_block_routes(http::Router& router, App& app) {
       if (!store::insert_domain_block(c, block.id, block.domain, block.severity, block.created_at))
         fail(ErrorKind::validation, "Validation failed: Domain has already been taken");
       store::update_domain_block(c, block);
-      store::set_domain_suspended(c, block.domain, block.severity == "suspend");
+      store::set_domain_severity(c, block.domain, block.severity);
       if (block.reject_media) copies = store::reject_domain_media(c, block.domain);
     });
     if (copies) forget_media_copies(app, block.domain, *copies);
@@ -223,7 +225,7 @@ void add_domain_block_routes(http::Router& router, App& app) {
       found->severity = severity_param(request, found->severity);
       read_details(request, *found);
       store::update_domain_block(c, *found);
-      store::set_domain_suspended(c, found->domain, found->severity == "suspend");
+      store::set_domain_severity(c, found->domain, found->severity);
       if (found->reject_media && !rejected_media)
         copies = store::reject_domain_media(c, found->domain);
       return *found;
@@ -238,7 +240,7 @@ void add_domain_block_routes(http::Router& router, App& app) {
       auto found = find_block(c, id);
       if (!found) not_found();
       store::delete_domain_block(c, found->domain);
-      store::set_domain_suspended(c, found->domain, false);
+      store::set_domain_severity(c, found->domain, "");
     });
     return http::Response::json_text("{}");
   });
