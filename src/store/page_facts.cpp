@@ -26,16 +26,30 @@ std::unordered_map<Id, AuthorFacts> load_author_facts(Connection& c, Id viewer,
   return author_facts_from(c.query(statement.sql, statement.params));
 }
 
-Statement author_facts_statement(Id viewer, const std::vector<Id>& authors) {
+namespace {
+// The facts of the accounts `in` names (an IN list's inside), with its parameters.
+Statement author_facts_in(Id viewer, const std::string& in, const std::vector<Id>& ids) {
   std::vector<Value> params{Value(viewer), Value(viewer)};
-  append_ids(params, authors);
+  append_ids(params, ids);
   return Statement{
       "SELECT a.id, a.suspended, "
       "EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ? AND f.target_account_id = a.id), "
       "EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_account_id = ?) "
       "FROM accounts a WHERE a.id IN (" +
-          placeholders(authors.size()) + ")",
+          in + ")",
       std::move(params)};
+}
+}  // namespace
+
+Statement author_facts_statement(Id viewer, const std::vector<Id>& authors) {
+  return author_facts_in(viewer, placeholders(authors.size()), authors);
+}
+
+Statement author_facts_of_statuses_statement(Id viewer, const std::vector<Id>& status_ids) {
+  return author_facts_in(
+      viewer,
+      "SELECT account_id FROM statuses WHERE id IN (" + placeholders(status_ids.size()) + ")",
+      status_ids);
 }
 
 std::unordered_map<Id, AuthorFacts> author_facts_from(const Result& result) {
@@ -76,14 +90,70 @@ ViewerFlags viewer_flags_from(const Result& result) {
   return out;
 }
 
-PageFacts load_page_facts(Connection& c, Id viewer, const std::vector<Status>& rows) {
-  PageFacts out;
-  if (rows.empty()) return out;
-  // The originals first (their authors are asked about with the others').
+std::string page_fact_columns() {
+  // Each as load_author_facts, viewer_flags_among (of the original for a reblog) and mentioning
+  // (of a private or direct status) ask it; a row without an account has a null `suspended`.
+  // "LIMIT 1 OFFSET 0" keeps each an index probe per row: without it PostgreSQL may read all of
+  // the viewer's follows, favourites, reblogs or bookmarks into a hash table per page (cheaper for
+  // a new account, unbounded for one with thousands).
+  auto exists = [](const char* from_where) {
+    return std::string("EXISTS (SELECT 1 FROM ") + from_where + " LIMIT 1 OFFSET 0)";
+  };
+  return ", (SELECT a.suspended FROM accounts a WHERE a.id = s.account_id), " +
+         exists("follows f WHERE f.account_id = ? AND f.target_account_id = s.account_id") + ", " +
+         exists("blocks b WHERE b.account_id = s.account_id AND b.target_account_id = ?") + ", " +
+         exists(
+             "favourites v WHERE v.account_id = ? AND v.status_id = COALESCE(s.reblog_of_id, "
+             "s.id)") +
+         ", " +
+         exists(
+             "statuses o WHERE o.account_id = ? AND o.reblog_of_id = COALESCE(s.reblog_of_id, "
+             "s.id)") +
+         ", " +
+         exists(
+             "bookmarks k WHERE k.account_id = ? AND k.status_id = COALESCE(s.reblog_of_id, "
+             "s.id)") +
+         ", CASE WHEN s.visibility IN ('private', 'direct') THEN " +
+         exists("mentions m WHERE m.account_id = ? AND m.status_id = s.id") + " ELSE 1 = 0 END";
+}
+
+std::vector<Value> page_fact_params(Id viewer) {
+  return std::vector<Value>(6, Value(viewer));
+}
+
+void read_page_facts(const Row& row, int first_column, const Status& status, PageFacts& into) {
+  into.rows_read = true;
+  int i = first_column;
+  if (auto suspended = row.oi(i))
+    into.authors[status.account_id] = AuthorFacts{*suspended != 0, row.b(i + 1), row.b(i + 2)};
+  Id target = status.reblog_of_id.value_or(status.id);
+  if (row.b(i + 3)) into.flags.favourited.insert(target);
+  if (row.b(i + 4)) into.flags.reblogged.insert(target);
+  if (row.b(i + 5)) into.flags.bookmarked.insert(target);
+  if (row.b(i + 6)) into.mentioned.insert(status.id);
+}
+
+void load_page_facts(Connection& c, Id viewer, const std::vector<Status>& rows, PageFacts& out) {
+  if (rows.empty()) return;
   std::vector<Id> originals;
   std::unordered_set<Id> seen_originals;
   for (const auto& s : rows)
     if (s.reblog_of_id) add_once(originals, seen_originals, *s.reblog_of_id);
+  if (out.rows_read) {
+    // The originals, their authors' facts and their mentions of the viewer, together (their
+    // flags came with the rows that reblog them).
+    if (originals.empty()) return;
+    std::vector<Statement> statements{find_statuses_statement(originals),
+                                      author_facts_of_statuses_statement(viewer, originals)};
+    if (viewer != 0) statements.push_back(mentioning_statement(viewer, originals));
+    std::vector<Result> results = query_all(c, statements);
+    for (auto& s : statuses_of(results[0])) out.originals.emplace(s.id, std::move(s));
+    for (auto& [author, facts] : author_facts_from(results[1])) out.authors[author] = facts;
+    if (viewer != 0)
+      for (const Row& r : results[2].rows) out.mentioned.insert(r.i(0));
+    return;
+  }
+  // The originals first (their authors are asked about with the others').
   for (auto& s : find_statuses(c, originals)) out.originals.emplace(s.id, std::move(s));
   // Of the rows and the originals: the authors; content, the statuses with content (not reblog
   // wrappers); maybe_mentioning, those whose visibility may depend on a mention.
@@ -111,7 +181,6 @@ PageFacts load_page_facts(Connection& c, Id viewer, const std::vector<Status>& r
   if (viewer != 0) out.flags = viewer_flags_from(results[1]);
   if (results.size() > 2)
     for (const Row& r : results[2].rows) out.mentioned.insert(r.i(0));
-  return out;
 }
 
 }  // namespace herd::store

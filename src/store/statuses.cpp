@@ -17,6 +17,7 @@ constexpr const char* kStatusColumns =
     "s.application_id, s.has_media, s.replies_count, s.reblogs_count, s.favourites_count, "
     "s.pinned_at, s.edited_at, s.created_at, s.quote_policy, s.quote_policy_manual, "
     "s.quotes_count";
+constexpr int kStatusColumnCount = 25;
 
 Value b(bool v) {
   return Value(std::int64_t{v ? 1 : 0});
@@ -94,11 +95,20 @@ std::vector<StatusEntry> page_status_entries(Connection& c, const char* table, I
 
 std::vector<Status> run_page(Connection& c, const std::string& from_where, std::string where,
                              std::vector<Value> params, const std::string& column,
-                             const PageQuery& page) {
+                             const PageQuery& page, const WithFacts& with = {}) {
   std::string tail = page_sql(page, column, where, params);
-  auto rows = statuses_from(
-      c.query(std::string("SELECT ") + kStatusColumns + " " + from_where + " WHERE " + where + tail,
-              params));
+  std::string columns = kStatusColumns;
+  if (with.into) {  // their parameters come first: the columns come before WHERE
+    columns += page_fact_columns();
+    std::vector<Value> first = page_fact_params(with.viewer);
+    params.insert(params.begin(), first.begin(), first.end());
+  }
+  Result result =
+      c.query("SELECT " + columns + " " + from_where + " WHERE " + where + tail, params);
+  auto rows = statuses_from(result);
+  if (with.into)
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      read_page_facts(result.rows[i], kStatusColumnCount, rows[i], *with.into);
   finish_page(page, rows);
   return rows;
 }
@@ -641,14 +651,15 @@ void hide_authors(const std::vector<Id>& hidden, std::string& from, std::string&
 }  // namespace
 
 std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
-                                   const PageQuery& page, const std::vector<Id>& not_by) {
+                                   const PageQuery& page, const std::vector<Id>& not_by,
+                                   const WithFacts& with) {
   Dependencies::note(tags::home_feed(account_id));  // invalidation.hpp
   std::vector<Value> params{Value(account_id)};
   std::string where = "h.account_id = ?";
   where += not_in("s.account_id", not_by, params);
   std::string from = "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
   hide_authors(hidden, from, where, params);
-  return run_page(c, from, where, params, "h.status_id", page);
+  return run_page(c, from, where, params, "h.status_id", page, with);
 }
 
 std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int limit) {
@@ -694,18 +705,20 @@ std::string public_from(Connection& c) {
 }  // namespace
 
 std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilter& filter,
-                                         const std::vector<Id>& hidden, const PageQuery& page) {
+                                         const std::vector<Id>& hidden, const PageQuery& page,
+                                         const WithFacts& with) {
   Dependencies::note(tags::public_statuses());  // invalidation.hpp
   std::vector<Value> params;
   std::string where = public_conditions(filter, hidden, params);
   // Replies to other accounts stay out of the public timeline, as in Mastodon.
   where += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)";
-  return run_page(c, public_from(c), where, params, "s.id", page);
+  return run_page(c, public_from(c), where, params, "s.id", page, with);
 }
 
 std::vector<Status> page_tag_timeline(Connection& c, const TagQuery& tags,
                                       const PublicTimelineFilter& filter,
-                                      const std::vector<Id>& hidden, const PageQuery& page) {
+                                      const std::vector<Id>& hidden, const PageQuery& page,
+                                      const WithFacts& with) {
   // A status it shows has one of `any` (invalidation.hpp).
   for (const auto& name : tags.any) Dependencies::note(herd::store::tags::hashtag(name));
   if (tags.any.empty()) return {};
@@ -723,18 +736,19 @@ std::vector<Status> page_tag_timeline(Connection& c, const TagQuery& tags,
     where += " AND s.id NOT IN (" + tagged + " IN (" + placeholders(tags.none.size()) + "))";
     for (const auto& tag : tags.none) params.emplace_back(tag);
   }
-  return run_page(c, public_from(c), where, params, "s.id", page);
+  return run_page(c, public_from(c), where, params, "s.id", page, with);
 }
 std::vector<Status> page_link_timeline(Connection& c, Id card_id,
                                        const PublicTimelineFilter& filter,
-                                       const std::vector<Id>& hidden, const PageQuery& page) {
+                                       const std::vector<Id>& hidden, const PageQuery& page,
+                                       const WithFacts& with) {
   std::vector<Value> params;
   std::string where = public_conditions(filter, hidden, params);
   where +=
       " AND s.id IN (SELECT status_id FROM status_preview_cards WHERE preview_card_id = ?) AND "
       "s.account_id IN (SELECT id FROM accounts WHERE discoverable = 1)";
   params.emplace_back(card_id);
-  return run_page(c, public_from(c), where, params, "s.id", page);
+  return run_page(c, public_from(c), where, params, "s.id", page, with);
 }
 
 // ---- Idempotency-Key ---------------------------------------------------------------------------

@@ -147,6 +147,15 @@ std::vector<Id> subscribed_follower_ids(Connection& c, Id author);
 std::vector<Id> not_hiding(Connection& c, const std::vector<Id>& candidates,
                            const std::vector<Id>& authors);
 // Adds status_id to each account's home feed (existing entries are kept).
+// Asks a timeline's page query to read, with each row, what store::load_page_facts would ask
+// about it for this viewer (viewer_flags.hpp), into `into`: one statement, one round trip on
+// PostgreSQL, instead of the rows and then their facts. Nothing more when `into` is null.
+struct PageFacts;
+struct WithFacts {
+  Id viewer = 0;
+  PageFacts* into = nullptr;
+};
+
 void insert_feed_entries(Connection& c, Id status_id, const std::vector<Id>& account_ids);
 bool feed_holds(Connection& c, Id account_id, Id status_id);
 // Removes an account's feed entries for statuses authored by author_id (unfollow, block).
@@ -155,7 +164,8 @@ void remove_author_from_feed(Connection& c, Id account_id, Id author_id);
 // in `hidden`, and statuses written by the accounts in `not_by` (members of exclusive lists). One
 // range scan of the feed index. Cursors are the status ids.
 std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
-                                   const PageQuery& page, const std::vector<Id>& not_by = {});
+                                   const PageQuery& page, const std::vector<Id>& not_by = {},
+                                   const WithFacts& with = {});
 
 // The newest direct statuses the account wrote or is mentioned in (at most `limit`), newest first.
 std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int limit);
@@ -173,7 +183,8 @@ struct PublicTimelineFilter {
 };
 // Public-visibility original statuses (no reblogs), skipping authors in `hidden`.
 std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilter& filter,
-                                         const std::vector<Id>& hidden, const PageQuery& page);
+                                         const std::vector<Id>& hidden, const PageQuery& page,
+                                         const WithFacts& with = {});
 // Hashtag timeline selection (lowercase names): any of `any`, and all of `all`, none of `none`.
 struct TagQuery {
   std::vector<std::string> any, all, none;
@@ -181,12 +192,14 @@ struct TagQuery {
 // Public-visibility original statuses matching the tag query.
 std::vector<Status> page_tag_timeline(Connection& c, const TagQuery& tags,
                                       const PublicTimelineFilter& filter,
-                                      const std::vector<Id>& hidden, const PageQuery& page);
+                                      const std::vector<Id>& hidden, const PageQuery& page,
+                                      const WithFacts& with = {});
 // Public-visibility original statuses of discoverable accounts showing the link preview card
 // (Mastodon's link timeline).
 std::vector<Status> page_link_timeline(Connection& c, Id card_id,
                                        const PublicTimelineFilter& filter,
-                                       const std::vector<Id>& hidden, const PageQuery& page);
+                                       const std::vector<Id>& hidden, const PageQuery& page,
+                                       const WithFacts& with = {});
 
 // ---- Idempotency-Key ---------------------------------------------------------------------------
 

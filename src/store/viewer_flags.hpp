@@ -47,10 +47,10 @@ Statement home_exclusions_statement(Id viewer);
 HomeExclusions home_exclusions_from(const Result& result);
 
 // What a page's visibility check (service::visible_only) and its rendering ask about the rows
-// loaded for one viewer, asked together (store/pipeline.hpp: one round trip on PostgreSQL, one
-// more first when the page has reblogs) instead of one query after the other. Each part answers
-// as the query it replaces would for the same statuses, or for more of them (the rows and the
-// originals all at once).
+// loaded for one viewer: read with the rows (WithFacts, statuses.hpp), or asked together
+// (store/pipeline.hpp: one round trip on PostgreSQL, one more first when the page has reblogs)
+// instead of one query after the other. Each part answers as the query it replaces would for the
+// same statuses, or for more of them (the rows and the originals all at once).
 struct PageFacts {
   std::unordered_map<Id, Status> originals;     // the statuses the rows reblog (find_statuses)
   std::unordered_map<Id, AuthorFacts> authors;  // of the rows and originals (load_author_facts)
@@ -58,17 +58,29 @@ struct PageFacts {
   ViewerFlags flags;                 // the viewer's, among the rows and originals
   // The viewer's filters in force (active_filters), when the caller has them: not loaded here.
   std::optional<FilterSet> filters;
+  // The rows' own facts were read with them (WithFacts, statuses.hpp): their authors', their
+  // flags (a reblog's: its original's) and their mentions of the viewer.
+  bool rows_read = false;
 };
-// Viewer 0: no mentions or flags.
-PageFacts load_page_facts(Connection& c, Id viewer, const std::vector<Status>& rows);
+// Loads into `facts` what it lacks about these rows: everything, or when the rows' facts were read
+// with them, only the originals' (none without reblogs). Viewer 0: no mentions or flags.
+void load_page_facts(Connection& c, Id viewer, const std::vector<Status>& rows, PageFacts& facts);
+
+// For WithFacts (statuses.hpp): the columns a page query adds after the status columns (over the
+// statuses row `s`), their parameters (first in the statement) and the reading of a row's.
+std::string page_fact_columns();
+std::vector<Value> page_fact_params(Id viewer);
+void read_page_facts(const Row& row, int first_column, const Status& status, PageFacts& into);
 
 // For batches (store/pipeline.hpp): find_statuses as a statement (ids not empty) and the statuses
 // of its answer; mentioning as a statement (ids not empty).
 Statement find_statuses_statement(const std::vector<Id>& ids);
 std::vector<Status> statuses_of(const Result& result);
 Statement mentioning_statement(Id account_id, const std::vector<Id>& status_ids);
-// load_author_facts as a statement (authors not empty), and its answer.
+// load_author_facts as a statement (authors not empty), of the authors of these statuses (not
+// empty), and the answer of either.
 Statement author_facts_statement(Id viewer, const std::vector<Id>& authors);
+Statement author_facts_of_statuses_statement(Id viewer, const std::vector<Id>& status_ids);
 std::unordered_map<Id, AuthorFacts> author_facts_from(const Result& result);
 
 }  // namespace herd::store

@@ -25,22 +25,25 @@ namespace herd::api {
 namespace {
 
 // Renders a page: what the timeline asks about the signed-in viewer first (remembered,
-// api/timeline_viewer.hpp), the page's rows, then what the visibility check and the rendering ask
-// about them in one round trip (store::load_page_facts). Cursors come from the page as loaded, so
+// api/timeline_viewer.hpp), then the page's rows with what the visibility check and the rendering
+// ask about them (store::WithFacts; one more round trip for reblogged originals:
+// store::load_page_facts). Cursors come from the page as loaded, so
 // a status dropped by the final visibility check never stops pagination, nor one a hide filter
 // drops. context: the filter context ("home" or "public"); load: the rows, given the viewer's
 // exclusions (null for an anonymous viewer).
-http::Response timeline_response(App& app, const http::Request& request,
-                                 const store::PageQuery& page, Id viewer, std::string_view context,
-                                 const std::function<std::vector<store::Status>(
-                                     store::Connection&, const store::HomeExclusions*)>& load) {
+http::Response timeline_response(
+    App& app, const http::Request& request, const store::PageQuery& page, Id viewer,
+    std::string_view context,
+    const std::function<std::vector<store::Status>(store::Connection&, const store::HomeExclusions*,
+                                                   const store::WithFacts&)>& load) {
   std::vector<Id> cursors;
   std::uint64_t generation = app.db->generation();  // before the rows (status_cache.hpp)
   std::string body = app.db->read_value([&](store::Connection& c) {
     auto known = viewer ? timeline_viewer(*app.db, c, viewer, generation, now_unix_ms()) : nullptr;
-    auto rows = load(c, known ? &known->exclusions : nullptr);
+    store::PageFacts facts;
+    auto rows = load(c, known ? &known->exclusions : nullptr, store::WithFacts{viewer, &facts});
     for (const auto& s : rows) cursors.push_back(s.id);
-    store::PageFacts facts = store::load_page_facts(c, viewer, rows);
+    store::load_page_facts(c, viewer, rows, facts);
     if (known) facts.filters = known->filters;
     StatusRenderer renderer(app, c, viewer, context);
     renderer.use_page_facts(facts);
@@ -73,9 +76,10 @@ http::Response home(App& app, http::Request& request) {
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
   return timeline_response(app, request, page, me, "home",
-                           [&](store::Connection& c, const store::HomeExclusions* excluded) {
+                           [&](store::Connection& c, const store::HomeExclusions* excluded,
+                               const store::WithFacts& with) {
                              return store::page_home_feed(c, me, excluded->hidden, page,
-                                                          excluded->exclusive_list_members);
+                                                          excluded->exclusive_list_members, with);
                            });
 }
 
@@ -85,10 +89,11 @@ http::Response public_timeline(App& app, http::Request& request) {
   Id me = viewer.account_id();
   auto filter = public_filter(request);
   return timeline_response(app, request, page, me, "public",
-                           [&](store::Connection& c, const store::HomeExclusions* excluded) {
+                           [&](store::Connection& c, const store::HomeExclusions* excluded,
+                               const store::WithFacts& with) {
                              const std::vector<Id>& hidden =
                                  excluded ? excluded->hidden : std::vector<Id>{};
-                             return store::page_public_timeline(c, filter, hidden, page);
+                             return store::page_public_timeline(c, filter, hidden, page, with);
                            });
 }
 
@@ -109,10 +114,11 @@ http::Response tag_timeline(App& app, http::Request& request) {
   for (const auto& name : http::param_strings(request.params, "all")) add(tags.all, name);
   for (const auto& name : http::param_strings(request.params, "none")) add(tags.none, name);
   return timeline_response(app, request, page, me, "public",
-                           [&](store::Connection& c, const store::HomeExclusions* excluded) {
+                           [&](store::Connection& c, const store::HomeExclusions* excluded,
+                               const store::WithFacts& with) {
                              const std::vector<Id>& hidden =
                                  excluded ? excluded->hidden : std::vector<Id>{};
-                             return store::page_tag_timeline(c, tags, filter, hidden, page);
+                             return store::page_tag_timeline(c, tags, filter, hidden, page, with);
                            });
 }
 
@@ -132,12 +138,13 @@ http::Response link_timeline(App& app, http::Request& request) {
   });
   if (!card) not_found();
   auto filter = public_filter(request);
-  return timeline_response(app, request, page, me, "public",
-                           [&](store::Connection& c, const store::HomeExclusions* excluded) {
-                             const std::vector<Id>& hidden =
-                                 excluded ? excluded->hidden : std::vector<Id>{};
-                             return store::page_link_timeline(c, card->id, filter, hidden, page);
-                           });
+  return timeline_response(
+      app, request, page, me, "public",
+      [&](store::Connection& c, const store::HomeExclusions* excluded,
+          const store::WithFacts& with) {
+        const std::vector<Id>& hidden = excluded ? excluded->hidden : std::vector<Id>{};
+        return store::page_link_timeline(c, card->id, filter, hidden, page, with);
+      });
 }
 
 }  // namespace
