@@ -106,6 +106,11 @@ store::CustomEmoji add_local_emoji(App& app, const std::string& shortcode, std::
     fail(ErrorKind::validation,
          "Validation failed: Shortcode must be at least 2 characters, letters, digits and _ only");
   auto format = emoji_format(bytes);
+  // An animation gets its first frame as a PNG for static_url (Mastodon's `static` style); the
+  // image itself is stored as given.
+  std::optional<media::Rendition> still;
+  if (format.extension == "gif" || format.extension == "webp")
+    still = media::process_emoji_image(bytes, format).still;
   store::CustomEmoji emoji;
   emoji.id = next_id();
   emoji.shortcode = shortcode;
@@ -115,6 +120,15 @@ store::CustomEmoji add_local_emoji(App& app, const std::string& shortcode, std::
   emoji.created_at = emoji.updated_at = now_unix_ms();
   media::Storage& storage = media::storage(app.config);
   storage.store(emoji.file_path, bytes);
+  if (still) {
+    emoji.static_path = media::relative_path(emoji.id, "static", "png");
+    try {
+      storage.store(emoji.static_path, still->bytes);
+    } catch (...) {
+      storage.remove(emoji.file_path);
+      throw;
+    }
+  }
   std::optional<store::CustomEmoji> replaced;
   try {
     emoji = app.db->write_value([&](store::Connection& c) {
@@ -124,9 +138,13 @@ store::CustomEmoji add_local_emoji(App& app, const std::string& shortcode, std::
     });
   } catch (...) {
     storage.remove(emoji.file_path);
+    if (!emoji.static_path.empty()) storage.remove(emoji.static_path);
     throw;
   }
-  if (replaced && replaced->file_path != emoji.file_path) storage.remove(replaced->file_path);
+  if (replaced && replaced->file_path != emoji.file_path) {
+    storage.remove(replaced->file_path);
+    if (!replaced->static_path.empty()) storage.remove(replaced->static_path);
+  }
   return emoji;
 }
 
@@ -135,6 +153,7 @@ bool remove_local_emoji(App& app, const std::string& shortcode) {
       [&](store::Connection& c) { return store::delete_custom_emoji(c, shortcode, ""); });
   if (!removed) return false;
   if (!removed->file_path.empty()) media::storage(app.config).remove(removed->file_path);
+  if (!removed->static_path.empty()) media::storage(app.config).remove(removed->static_path);
   return true;
 }
 
@@ -158,10 +177,13 @@ void remember_remote_emojis(App& app, const std::string& domain,
       emoji.visible_in_picker = false;
       emoji.created_at = emoji.updated_at = now_unix_ms();
       if (auto existing = store::find_custom_emoji(c, remote.shortcode, domain)) {
-        if (existing->image_url == remote.url)
+        if (existing->image_url == remote.url) {
           emoji.file_path = existing->file_path;
-        else if (!existing->file_path.empty())
-          dropped.push_back(existing->file_path);
+          emoji.static_path = existing->static_path;
+        } else {
+          for (const auto* file : {&existing->file_path, &existing->static_path})
+            if (!file->empty()) dropped.push_back(*file);
+        }
       }
       stored.push_back(store::upsert_custom_emoji(c, emoji));
       queue_emoji_copy(c, stored.back());
@@ -171,9 +193,10 @@ void remember_remote_emojis(App& app, const std::string& domain,
   remove_media_copies(app, dropped);
 }
 
-std::string store_emoji_copy(App& app, std::string_view bytes) {
+std::pair<std::string, std::string> store_emoji_copy(App& app, std::string_view bytes) {
   auto format = emoji_format(bytes);
-  return store_image_renditions(app, media::process_emoji_image(bytes, format));
+  std::string file = store_image_renditions(app, media::process_emoji_image(bytes, format));
+  return {file, media::still_path(file).value_or("")};
 }
 
 std::string emoji_url(const App& app, const store::CustomEmoji& emoji) {
@@ -182,9 +205,8 @@ std::string emoji_url(const App& app, const store::CustomEmoji& emoji) {
 }
 
 std::string emoji_static_url(const App& app, const store::CustomEmoji& emoji) {
-  std::string url = emoji_url(app, emoji);
-  if (emoji.local() || emoji.file_path.empty()) return url;
-  return media::still_image_url(app.base_url(), emoji.file_path, url);
+  if (emoji.static_path.empty()) return emoji_url(app, emoji);
+  return media::public_url(app.base_url(), emoji.static_path);
 }
 
 }  // namespace herd::service

@@ -53,7 +53,8 @@ class CustomEmojiRegistry {
 CustomEmojiRegistry& custom_emoji_registry();
 
 // Adds (or replaces) a local emoji from an image file's bytes (PNG, GIF, WebP or JPEG, at most
-// 256 KiB). Throws ApiError validation with a clear message for a bad shortcode or image.
+// 256 KiB), stored as given; a GIF or WebP animation also gets its first frame as a PNG
+// (static_path). Throws ApiError validation with a clear message for a bad shortcode or image.
 store::CustomEmoji add_local_emoji(App& app, const std::string& shortcode, std::string_view bytes,
                                    const std::string& category);
 // Removes a local emoji and its file; false when there was none.
@@ -72,14 +73,15 @@ void remember_remote_emojis(App& app, const std::string& domain,
 // A remote emoji's local copy from the fetched `bytes`: at most 256 KiB, a PNG, GIF, WebP or JPEG
 // (ApiError validation otherwise, the local rules), processed by media::process_emoji_image
 // (pixel count checked before decoding, metadata stripped, size kept) and stored with its first
-// frame as static.png beside an animation. Returns the original's relative path.
-std::string store_emoji_copy(App& app, std::string_view bytes);
+// frame as static.png beside an animation. Returns the relative paths of the image and of its
+// still ("" for a still image).
+std::pair<std::string, std::string> store_emoji_copy(App& app, std::string_view bytes);
 
 // The image URL of an emoji (`url`): a local file's public URL (a remote emoji's copy once made),
 // else the remote image.
 std::string emoji_url(const App& app, const store::CustomEmoji& emoji);
-// `static_url`: a remote emoji's copy has a still PNG beside an animation; otherwise (a still
-// image, a local upload kept as given, no copy yet) the same as emoji_url.
+// `static_url`: the still PNG of an animation (a local one's, or a remote one's copy); otherwise
+// (a still image, an emoji added before stills were made, no copy yet) the same as emoji_url.
 std::string emoji_static_url(const App& app, const store::CustomEmoji& emoji);
 
 }  // namespace herd::service

@@ -164,13 +164,14 @@ std::optional<Copy> emoji_copy(App& app, const json::object& payload) {
             kEmojiLimit + 1,
             {},
             {}};
-  auto file = std::make_shared<std::string>();
-  copy.store = [&app, file](const std::string& bytes) {
-    *file = store_emoji_copy(app, bytes);
-    return std::vector<std::string>{*file};
+  auto files = std::make_shared<std::pair<std::string, std::string>>();
+  copy.store = [&app, files](const std::string& bytes) {
+    *files = store_emoji_copy(app, bytes);
+    return std::vector<std::string>{files->first};  // (removing it removes its still too)
   };
-  copy.record = [emoji_id, url, file](store::Connection& c) {
-    return store::set_custom_emoji_file(c, emoji_id, url, *file, now_unix_ms());
+  copy.record = [emoji_id, url, files](store::Connection& c) {
+    return store::set_custom_emoji_file(c, emoji_id, url, files->first, files->second,
+                                        now_unix_ms());
   };
   copy.recorded = [&app, emoji_id] {  // this process shows the copy at once
     auto stored = app.db->read_value(

@@ -19,6 +19,7 @@ struct CustomEmoji {
   std::string image_url;     // remote: the image on its instance; local: ""
   std::string file_path;     // the file under the data folder (media::relative_path); remote:
                              // the local copy of image_url ("" until made)
+  std::string static_path;   // its first frame as PNG beside an animation (static_url), else ""
   std::string content_type;  // "image/png"; remote: as the Emoji tag said ("" when it did not)
   std::string category;      // "" when none
   bool visible_in_picker = true;
@@ -35,11 +36,11 @@ std::optional<CustomEmoji> delete_custom_emoji(Connection& c, const std::string&
 std::optional<CustomEmoji> find_custom_emoji(Connection& c, Id id);
 std::optional<CustomEmoji> find_custom_emoji(Connection& c, const std::string& shortcode,
                                              const std::string& domain);
-// Records `file`, the local copy of a remote emoji's image fetched from `image_url`, only while
-// the emoji still names that URL and has no copy (updated_at moves, and so the fingerprint).
-// Returns whether it was recorded (else the caller removes the file).
+// Records `file` (and its still, "" for none), the local copy of a remote emoji's image fetched
+// from `image_url`, only while the emoji still names that URL and has no copy (updated_at moves,
+// and so the fingerprint). Returns whether it was recorded (else the caller removes the files).
 bool set_custom_emoji_file(Connection& c, Id id, const std::string& image_url,
-                           const std::string& file, std::int64_t now);
+                           const std::string& file, const std::string& still, std::int64_t now);
 // One domain's emojis ("" = the instance's own), by category then shortcode.
 std::vector<CustomEmoji> custom_emojis_of(Connection& c, const std::string& domain);
 std::vector<CustomEmoji> all_custom_emojis(Connection& c);

@@ -337,6 +337,9 @@ CREATE INDEX home_feed_status ON home_feed (status_id);
       {48, "remote media failures by URL (a given-up emoji image is not queued again)", R"SQL(
 CREATE INDEX remote_media_failures_url ON remote_media_failures (url);
 )SQL"},
+      {49, "custom emoji still images (static_url)", R"SQL(
+ALTER TABLE custom_emojis ADD COLUMN static_path TEXT NOT NULL DEFAULT '';
+)SQL"},
   });
   return list;
 }

@@ -43,7 +43,8 @@ std::vector<std::string> reject_domain_media(Connection& c, std::string_view dom
       "thumbnail_file = NULL" +
           remote_of_domain,
       {text(domain)});
-  keep(c.query("SELECT file_path FROM custom_emojis WHERE domain = ?", {text(domain)}));
+  keep(
+      c.query("SELECT file_path, static_path FROM custom_emojis WHERE domain = ?", {text(domain)}));
   c.query("DELETE FROM custom_emojis WHERE domain = ?", {text(domain)});
   return files;
 }

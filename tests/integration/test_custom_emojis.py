@@ -5,10 +5,13 @@ listed by the CLI and by GET /api/v1/custom_emojis (Mastodon.py custom_emojis), 
 served, and a post, a poll and a profile that use it carry it in their `emojis`; removing it takes
 it out of the list and the file away. `herd admin emoji import` (Mastodon's tootctl emoji import)
 adds every image of a .tar.gz named by its file name, with --prefix/--suffix/--category, keeps
-existing shortcodes unless --overwrite, and lists what it skipped and why.
+existing shortcodes unless --overwrite, and lists what it skipped and why. An animated GIF emoji is
+served as given at `url` and its first frame as a PNG at `static_url` (both files go when it is
+removed).
 """
 import io
 import os
+import subprocess
 import sys
 import tarfile
 import tempfile
@@ -89,6 +92,30 @@ def used_in_post_poll_and_profile(t):
                                       fields=[("Pet", "cat :blobcat:")])
     t.eq(shortcodes(me), ["blobcat"], "the account's emojis (display name, fields)")
     t.eq(shortcodes(m.account(me["id"])), ["blobcat"], "and as others see it")
+
+
+@suite.case
+def an_animated_emoji_has_a_still_png(t):
+    gif = os.path.join(S["folder"], "wiggle.gif")
+    made = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+                           "testsrc2=size=32x32:rate=5", "-frames:v", "3", gif], capture_output=True, timeout=60)
+    t.require(made.returncode == 0, "FFmpeg makes an animated GIF", made.stderr)
+    with open(gif, "rb") as f:
+        animation = f.read()
+    rc, out, err = admin("add", "wiggle", gif)
+    t.require(rc == 0, f"herd admin emoji add wiggle ({err.strip()})")
+    emoji = {e["shortcode"]: e for e in S["server"].api("GET", "/api/v1/custom_emojis")}.get("wiggle")
+    t.require(emoji, "listed")
+    t.check(emoji["static_url"] != emoji["url"], "static_url is another file than url", emoji)
+    image = S["server"].http("GET", urllib.parse.urlsplit(emoji["url"]).path)
+    t.eq((image.status, image.body), (200, animation), "url serves the GIF as given")
+    still = S["server"].http("GET", urllib.parse.urlsplit(emoji["static_url"]).path)
+    t.check(still.status == 200 and still.body.startswith(b"\x89PNG\r\n\x1a\n")
+            and still.body[16:24] == (32).to_bytes(4, "big") * 2,
+            "static_url serves a 32x32 PNG (the first frame)", still.status)
+    t.eq(admin("remove", "wiggle")[0], 0, "herd admin emoji remove wiggle")
+    for url in (emoji["url"], emoji["static_url"]):
+        t.status(S["server"].http("GET", urllib.parse.urlsplit(url).path), 404, f"{url} is gone")
 
 
 @suite.case

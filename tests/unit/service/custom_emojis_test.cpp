@@ -109,7 +109,7 @@ TEST(CustomEmojis, OutgoingNotesAndActorsCarryEmojiTags) {
   registry.remember({emoji("unitcat", ""), emoji("remotecat", "b.example")}, true);
 }
 
-TEST(CustomEmojis, RemoteEmojiShowsItsCopyOnceMade) {
+TEST(CustomEmojis, UrlsShowTheCopyAndTheStillOnceMade) {
   App app;
   app.config.local_domain = "a.example";
   app.config.local_https = true;
@@ -118,13 +118,14 @@ TEST(CustomEmojis, RemoteEmojiShowsItsCopyOnceMade) {
   store::CustomEmoji animated = emoji("wiggle", "b.example");
   EXPECT_EQ(service::emoji_url(app, animated), "https://b.example/files/wiggle.png");
   EXPECT_EQ(service::emoji_static_url(app, animated), "https://b.example/files/wiggle.png");
-  animated.file_path = "media/000/000/007/original.gif";  // the copy, with static.png beside it
+  animated.file_path = "media/000/000/007/original.gif";  // the copy, with its still
+  animated.static_path = "media/000/000/007/static.png";
   EXPECT_EQ(service::emoji_url(app, animated), files + "original.gif");
   EXPECT_EQ(service::emoji_static_url(app, animated), files + "static.png");
   store::CustomEmoji still = emoji("spool", "b.example");
   still.file_path = "media/000/000/007/original.png";
   EXPECT_EQ(service::emoji_static_url(app, still), files + "original.png");
-  store::CustomEmoji local = emoji("blobcat", "");
-  local.file_path = "media/000/000/007/original.gif";  // a local upload is kept as given
-  EXPECT_EQ(service::emoji_static_url(app, local), files + "original.gif");
+  store::CustomEmoji older = emoji("blobcat", "");
+  older.file_path = "media/000/000/007/original.gif";  // added before stills were made
+  EXPECT_EQ(service::emoji_static_url(app, older), files + "original.gif");
 }
