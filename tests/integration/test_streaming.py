@@ -564,5 +564,50 @@ def each_connection_gets_what_is_its_own(t):
             ws.close()
 
 
+def dechunk(body):
+    """The content of a complete HTTP/1.1 chunked body prefix; fails on a malformed chunk."""
+    content, rest = b"", body
+    while b"\r\n" in rest:
+        size_line, after = rest.split(b"\r\n", 1)
+        size = int(size_line, 16)
+        if len(after) < size + 2:
+            break
+        if after[size:size + 2] != b"\r\n":
+            raise ValueError(f"chunk of {size} bytes not followed by CRLF")
+        content, rest = content + after[:size], after[size + 2:]
+    return content
+
+
+@suite.case
+def a_client_that_reads_late_gets_every_event_whole(t):
+    """An event stream whose client reads nothing while 60 posts go out (a 4 KiB receive buffer;
+    herd writes what the kernel takes at once, and waits for the rest) gets every event once it
+    reads: whole, in order, validly chunked. (Loopback grows the sender's buffer to megabytes, so
+    this does not force herd's partial writes; the code path is small: http/upgrade.cpp.)"""
+    server, alice, bob = S["server"], S["alice"], S["bob"]
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(WAIT + 10)
+    sock.connect(("127.0.0.1", server.port))
+    try:
+        sock.sendall((f"GET /api/v1/streaming/public/local HTTP/1.1\r\nHost: {server.domain}\r\n"
+                      f"Authorization: Bearer {bob.token}\r\n\r\n").encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(4096)
+        head, data = data.split(b"\r\n\r\n", 1)
+        t.require(head.startswith(b"HTTP/1.1 200"), "the event stream opens", head)
+        ids = [post(alice, f"late reader {n} " + "x" * 420)["id"] for n in range(60)]
+        deadline = time.monotonic() + WAIT
+        while f'"id":"{ids[-1]}"'.encode() not in dechunk(data) and time.monotonic() < deadline:
+            data += sock.recv(65536)
+        text = dechunk(data).decode()
+        got = [json.loads(event.split("\ndata: ", 1)[1])["id"]
+               for event in text.split("\n\n") if "event: update\ndata: " in event]
+        t.eq(got, ids, "every post, in order, each event whole (about 180 KB queued behind a full socket)")
+    finally:
+        sock.close()
+
+
 if __name__ == "__main__":
     main(suite)
