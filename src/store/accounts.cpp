@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/invalidation.hpp"
+#include "store/pipeline.hpp"
 #include "store/token_holders.hpp"
 #include "store/viewer_flags.hpp"
 
@@ -219,7 +220,8 @@ void update_account_profile(Connection& c, const Account& a) {
 void adjust_account_counts(Connection& c, Id account_id, std::int64_t statuses,
                            std::int64_t followers, std::int64_t following) {
   Changes::note(tags::account(account_id));  // its counts (invalidation.hpp)
-  c.query(
+  query_later(
+      c,
       "UPDATE accounts SET statuses_count = CASE WHEN statuses_count + ? < 0 THEN 0 ELSE "
       "statuses_count + ? END, followers_count = CASE WHEN followers_count + ? < 0 THEN 0 ELSE "
       "followers_count + ? END, following_count = CASE WHEN following_count + ? < 0 THEN 0 ELSE "
@@ -230,15 +232,18 @@ void adjust_account_counts(Connection& c, Id account_id, std::int64_t statuses,
 
 void touch_last_status_at(Connection& c, Id account_id, std::int64_t at) {
   Changes::note(tags::account(account_id));
-  c.query("UPDATE accounts SET last_status_at = ? WHERE id = ?", {Value(at), Value(account_id)});
+  query_later(c, "UPDATE accounts SET last_status_at = ? WHERE id = ?",
+              {Value(at), Value(account_id)});
 }
 
 void count_new_status(Connection& c, Id account_id, std::int64_t at) {
   Changes::note(tags::account(account_id));  // its counts (invalidation.hpp)
-  c.query(
-      "UPDATE accounts SET statuses_count = CASE WHEN statuses_count < 0 THEN 1 ELSE "
-      "statuses_count + 1 END, last_status_at = ? WHERE id = ?",
-      {Value(at), Value(account_id)});
+  // Queued (store/pipeline.hpp): the author's row stays locked until the commit, but for no
+  // round trip, so that concurrent statuses of one author (an inbox) do not wait on each other.
+  query_later(c,
+              "UPDATE accounts SET statuses_count = CASE WHEN statuses_count < 0 THEN 1 ELSE "
+              "statuses_count + 1 END, last_status_at = ? WHERE id = ?",
+              {Value(at), Value(account_id)});
 }
 
 std::vector<Account> search_accounts(Connection& c, std::string_view query, int limit, int offset) {

@@ -51,6 +51,12 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
   ~PostgresConnection() override { PQfinish(conn_); }
 
   Result query(std::string_view sql, const std::vector<Value>& params) override {
+    if (!queued_.empty()) {  // what was queued travels with it
+      std::vector<Statement> statements;
+      statements.swap(queued_);
+      statements.push_back(Statement{std::string(sql), params});
+      return std::move(query_all(statements).back());
+    }
     if (begin_pending_) return begin_with(sql, params);
     const std::string& name = prepare(sql);
     std::vector<std::string> texts;
@@ -67,16 +73,45 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
   }
 
   std::vector<Result> query_all(const std::vector<Statement>& statements) override {
+    if (!queued_.empty()) {  // what was queued goes first; its results are dropped
+      std::vector<Statement> all;
+      all.swap(queued_);
+      std::size_t queued = all.size();
+      all.insert(all.end(), statements.begin(), statements.end());
+      auto results = query_all(all);
+      results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(queued));
+      return results;
+    }
     bool with_begin = begin_pending_;
     begin_pending_ = false;
     return pipeline(statements, with_begin);
   }
 
+  // Inside a transaction, sent with the next statement or the COMMIT (store/pipeline.hpp).
+  void query_later(Statement statement) override {
+    if (!in_transaction_) {
+      query(statement.sql, statement.params);
+      return;
+    }
+    queued_.push_back(std::move(statement));
+  }
+
   // Opens a transaction: BEGIN travels with the transaction's first statement (one round trip
   // instead of two), and a transaction that runs none costs none.
-  void begin() { begin_pending_ = true; }
+  void begin() {
+    begin_pending_ = true;
+    in_transaction_ = true;
+  }
   // Ends the transaction opened by begin(); false when it ran nothing (nothing was committed).
+  // Queued statements travel with the COMMIT; when one of them fails, the transaction is left open
+  // (aborted) for rollback().
   bool commit() {
+    if (!queued_.empty()) {
+      query_all({Statement{"COMMIT", {}}});
+      in_transaction_ = false;
+      return true;
+    }
+    in_transaction_ = false;
     if (begin_pending_) {
       begin_pending_ = false;
       return false;
@@ -85,6 +120,8 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
     return true;
   }
   void rollback() {
+    queued_.clear();
+    in_transaction_ = false;
     if (begin_pending_) {
       begin_pending_ = false;
       return;
@@ -93,6 +130,11 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
   }
 
   void exec_script(std::string_view script) override {
+    if (!queued_.empty()) {  // what was queued runs first
+      std::vector<Statement> statements;
+      statements.swap(queued_);
+      query_all(statements);
+    }
     std::string text(script);
     if (begin_pending_) {  // the pending BEGIN goes first, in the same round trip
       begin_pending_ = false;
@@ -265,8 +307,10 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
 
   PGconn* conn_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;
-  bool begin_pending_ = false;  // begin() called, BEGIN not sent yet
-  bool broken_ = false;         // a pipeline went wrong: not to be used again
+  bool begin_pending_ = false;     // begin() called, BEGIN not sent yet
+  bool in_transaction_ = false;    // between begin() and commit()/rollback()
+  std::vector<Statement> queued_;  // query_later(): sent with the next statement or the COMMIT
+  bool broken_ = false;            // a pipeline went wrong: not to be used again
 };
 
 class PostgresDatabase final : public Database {

@@ -2,6 +2,8 @@
 
 #include <unordered_map>
 
+#include "store/pipeline.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -122,7 +124,8 @@ void write_search_documents(Connection& c,
       c.query("INSERT INTO status_search (rowid, document) VALUES (?, ?)",
               {Value(id), Value(document)});
     } else {
-      c.query(
+      query_later(
+          c,
           "INSERT INTO status_search (status_id, document) VALUES (?, to_tsvector('simple', "
           "?)) ON CONFLICT (status_id) DO UPDATE SET document = excluded.document",
           {Value(id), Value(document)});

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "store/invalidation.hpp"
+#include "store/pipeline.hpp"
 #include "store/status_search.hpp"
 #include "store/viewer_flags.hpp"
 
@@ -150,7 +151,8 @@ void insert_status(Connection& c, const Status& s) {
     Changes::note(tags::public_statuses());
   if (s.in_reply_to_id) Changes::note(tags::status(*s.in_reply_to_id));
   if (s.reblog_of_id) Changes::note(tags::status(*s.reblog_of_id));
-  c.query(
+  query_later(
+      c,
       "INSERT INTO statuses (id, account_id, uri, url, local, text, content, spoiler_text, "
       "sensitive, "
       "visibility, language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, "
@@ -199,7 +201,8 @@ void delete_status(Connection& c, Id id) {
 void adjust_status_counts(Connection& c, Id status_id, std::int64_t replies, std::int64_t reblogs,
                           std::int64_t favourites) {
   Changes::note(tags::status(status_id));
-  c.query(
+  query_later(
+      c,
       "UPDATE statuses SET "
       "replies_count = CASE WHEN replies_count + ? < 0 THEN 0 ELSE replies_count + ? END, "
       "reblogs_count = CASE WHEN reblogs_count + ? < 0 THEN 0 ELSE reblogs_count + ? END, "
@@ -353,8 +356,9 @@ std::vector<Status> page_direct_replies(Connection& c, Id status_id, Id author_i
 
 void insert_mentions(Connection& c, Id status_id, const std::vector<Id>& account_ids) {
   for (Id account : account_ids)
-    c.query("INSERT INTO mentions (status_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            {Value(status_id), Value(account)});
+    query_later(c,
+                "INSERT INTO mentions (status_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                {Value(status_id), Value(account)});
 }
 
 std::vector<Id> mentioned_account_ids(Connection& c, Id status_id) {
@@ -406,8 +410,8 @@ Statement mentioning_statement(Id account_id, const std::vector<Id>& status_ids)
 
 Id find_or_create_tag(Connection& c, std::string_view name, std::int64_t now) {
   std::string key(name);
-  c.query("INSERT INTO tags (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-          {Value(next_id()), Value(key), Value(now)});
+  query_later(c, "INSERT INTO tags (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+              {Value(next_id()), Value(key), Value(now)});  // travels with the SELECT
   return c.query("SELECT id FROM tags WHERE name = ?", {Value(key)}).front().i(0);
 }
 
@@ -421,7 +425,8 @@ std::optional<Tag> find_tag(Connection& c, std::string_view name) {
 void link_tags(Connection& c, Id status_id, const std::vector<Id>& tag_ids) {
   // A hashtag the staff made unusable is not attached (Mastodon's Tag#usable).
   for (Id tag : tag_ids)
-    c.query(
+    query_later(
+        c,
         "INSERT INTO statuses_tags (tag_id, status_id) SELECT id, ? FROM tags WHERE id = ? AND "
         "usable = 1 ON CONFLICT DO NOTHING",
         {Value(status_id), Value(tag)});
@@ -619,7 +624,7 @@ void insert_feed_entries(Connection& c, Id status_id, const std::vector<Id>& acc
       params.emplace_back(account_ids[i]);
       params.emplace_back(status_id);
     }
-    c.query(sql + " ON CONFLICT DO NOTHING", params);
+    query_later(c, sql + " ON CONFLICT DO NOTHING", std::move(params));
   }
 }
 

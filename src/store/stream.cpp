@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/log.hpp"
+#include "store/pipeline.hpp"
 
 namespace herd::store {
 
@@ -44,8 +45,8 @@ std::vector<Id> accounts_hiding_any(Connection& c, const std::vector<Id>& accoun
 }
 
 void notify_channel(Connection& c, std::string_view channel, std::string_view payload) {
-  c.query("SELECT pg_notify(CAST(? AS TEXT), CAST(? AS TEXT))",
-          {Value(std::string(channel)), Value(std::string(payload))});
+  query_later(c, "SELECT pg_notify(CAST(? AS TEXT), CAST(? AS TEXT))",
+              {Value(std::string(channel)), Value(std::string(payload))});
 }
 
 struct NotificationListener::Impl {

@@ -16,6 +16,7 @@
 #include "store/federation_records.hpp"
 #include "store/id_tags.hpp"
 #include "store/page.hpp"
+#include "store/pipeline.hpp"
 #include "store/relationships.hpp"
 
 using namespace herd;
@@ -128,6 +129,51 @@ TEST_P(StoreTest, CountersNeverGoNegative) {
   EXPECT_EQ(found->statuses_count, 2);
   EXPECT_EQ(found->followers_count, 1);
   EXPECT_EQ(found->following_count, 0);
+}
+
+// store/pipeline.hpp: queued writes run in order before the statement they travel with, their
+// errors fail the transaction (nothing of it kept, the connection usable again), and counters
+// moved by concurrent transactions stay exact.
+TEST_P(StoreTest, QueuedStatementsKeepOrderAndFailTheTransaction) {
+  Account a = make_account("erin");
+  db->write([&](Connection& c) {
+    insert_account(c, a);
+    for (int i = 0; i < 3; ++i) count_new_status(c, a.id, 100 + i);
+    EXPECT_EQ(find_account(c, a.id)->statuses_count, 3);  // seen by the next statement
+  });
+  EXPECT_EQ(db->read_value([&](Connection& c) { return find_account(c, a.id); })->statuses_count,
+            3);
+
+  auto duplicate = [&](Connection& c) {
+    query_later(c, "INSERT INTO settings (name, value) VALUES (?, ?)",
+                {Value(std::string("twice")), Value(std::string("1"))});
+  };
+  db->write(duplicate);
+  for (bool read_after : {false, true}) {
+    try {
+      db->write([&](Connection& c) {
+        count_new_status(c, a.id, 200);
+        duplicate(c);
+        if (read_after) find_account(c, a.id);  // the error surfaces here, else at the commit
+      });
+      FAIL() << "expected a unique violation";
+    } catch (const DatabaseError& e) {
+      EXPECT_TRUE(e.unique_violation()) << e.what();
+    }
+    // Rolled back: the count moved in the same transaction is not kept.
+    EXPECT_EQ(db->read_value([&](Connection& c) { return find_account(c, a.id); })->statuses_count,
+              3);
+  }
+
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t)
+    writers.emplace_back([&] {
+      for (int i = 0; i < 25; ++i)
+        db->write([&](Connection& c) { count_new_status(c, a.id, 300 + i); });
+    });
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(db->read_value([&](Connection& c) { return find_account(c, a.id); })->statuses_count,
+            103);
 }
 
 TEST_P(StoreTest, FollowPagesWalkWithoutGapOrRepeat) {
