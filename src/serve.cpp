@@ -131,29 +131,34 @@ int serve_main(const std::string& config_path) {
   store::Database* database = app.db.get();
   auto generation = [database] { return database->cache_generation(); };
   api::ResponseCache* response_cache = app.config.response_cache_mb ? &cache : nullptr;
-  // Writes that say what they change (posts, favourites...) drop only the cached responses read
-  // from it (store/invalidation.hpp). HERD_PRECISE_INVALIDATION (for comparisons): "statuses"
-  // keeps it to writes that change only statuses' state (favourites, bookmarks: as before issue
-  // 12's second step), "none" makes every write empty the cache; default "all".
+  // Writes that say what they change (posts, favourites...) drop only the cached responses and
+  // rendered statuses read from it (store/invalidation.hpp). HERD_PRECISE_INVALIDATION (for
+  // comparisons): "statuses" keeps it to writes that change only statuses' state (favourites,
+  // bookmarks: as before issue 12's second step), "responses" to the response cache (the status
+  // cache then follows every write, as before), "none" makes every write empty both caches;
+  // default "all".
   std::string precise =
       std::getenv("HERD_PRECISE_INVALIDATION") ? std::getenv("HERD_PRECISE_INVALIDATION") : "all";
+  // What every viewer sees of a status, rendered as JSON text (api/status_cache.hpp).
+  api::StatusCache rendered_statuses(app.config.status_cache_mb << 20,
+                                     precise == "all" || precise == "statuses");
+  api::StatusCache* status_cache = app.config.status_cache_mb ? &rendered_statuses : nullptr;
+  api::install_status_cache(status_cache);
+  struct Uninstall {
+    ~Uninstall() { api::install_status_cache(nullptr); }
+  } uninstall;
+  if (status_cache && !status_cache->precise()) status_cache = nullptr;  // not told of drops
   std::optional<store::ChangeListening> changes;
-  if (response_cache && precise != "none")
-    changes.emplace([response_cache, only_statuses = precise == "statuses"](
+  if ((response_cache || status_cache) && precise != "none")
+    changes.emplace([response_cache, status_cache, only_statuses = precise == "statuses"](
                         const std::vector<store::CacheTag>& tags) {
       if (only_statuses)
         for (store::CacheTag tag : tags)
           if (!store::tags::is_status(tag))
-            throw std::runtime_error("not a status");  // then the cache is emptied
-      response_cache->drop(tags);
+            throw std::runtime_error("not a status");  // then the caches are emptied
+      if (response_cache) response_cache->drop(tags);
+      if (status_cache) status_cache->drop(tags);
     });
-  // What every viewer sees of a status, rendered as JSON text (api/status_cache.hpp); it follows
-  // Database::generation(), which every committed write moves.
-  api::StatusCache rendered_statuses(app.config.status_cache_mb << 20);
-  api::install_status_cache(app.config.status_cache_mb ? &rendered_statuses : nullptr);
-  struct Uninstall {
-    ~Uninstall() { api::install_status_cache(nullptr); }
-  } uninstall;
   api::Gate gate = api::make_ip_gate(app);
   http::Server server(options, api::make_dispatch(router, generation, response_cache, limits, gate),
                       api::make_fast_path(generation, response_cache, limits, gate));

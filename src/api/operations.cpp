@@ -84,6 +84,13 @@ void database_series(App& app, std::string& out) {
     out += "herd_status_cache_bytes " + std::to_string(stats.bytes) + "\n";
     metrics::header(out, "herd_status_cache_entries", "gauge", "Statuses in the status cache.");
     out += "herd_status_cache_entries " + std::to_string(stats.entries) + "\n";
+    metrics::header(out, "herd_status_cache_invalidations_total", "counter",
+                    "Status cache invalidations: emptied by a write that did not say what it "
+                    "changed (everything), or entries dropped by one that did (precise).");
+    out += "herd_status_cache_invalidations_total{kind=\"everything\"} " +
+           std::to_string(stats.clears) + "\n";
+    out += "herd_status_cache_invalidations_total{kind=\"precise\"} " +
+           std::to_string(stats.drops) + "\n";
   }
 }
 

@@ -7,19 +7,26 @@
 // bookmarks change without moving the generation, store/invalidation.hpp) are filled in for each
 // request by StatusRenderer::render_json, from the status row loaded with the page.
 //
-// Validity: entries belong to one database generation (store::Database::generation, read before
-// the rows they were rendered from), which every committed write moves, in every process sharing
-// the database (other processes' writes are seen as the response cache sees them): the next
-// lookup after any write empties the cache. Coarse, but it holds whatever a write changes (an
-// edit, a post, a vote, a profile, media, cards, emojis, moderation); precise invalidation is the
-// response cache's (store/invalidation.hpp). An entry keeps the tags its rendering was read
-// through (the accounts it shows), and a page assembled from it notes them
+// Validity: a read takes a version (status_cache_version, before it loads its rows) and stores
+// and looks up entries with it. Precise (the default): the cache follows the database's cache
+// generation (store::Database::cache_generation), which moves with every write that does not say
+// what it changes and with every write of another process sharing the database: then the cache
+// starts over. A write that says what it changes (store/invalidation.hpp: a post, a favourite, an
+// edit, a delete, a follow, an inbound activity...) drops only the entries holding one of its
+// tags (drop(), called after its commit by the process's change listener): an entry holds its
+// status's tag and the tags of the accounts it shows (author, mentions), and those are what a
+// write changing its text names (the status for an edit, a card, a quote's state; the account for
+// a profile or its counts). An entry rendered from rows read before a drop that touches it is not
+// stored. Coarse (`precise` false, HERD_PRECISE_INVALIDATION=responses or none): the cache
+// follows Database::generation(), which every committed write moves. An entry keeps the tags its
+// rendering was read through (the accounts it shows), and a page assembled from it notes them
 // (store::Dependencies) as loading them would, so that the response cache drops that page when
 // one of those accounts changes.
 //
 // Bounded in bytes (HERD_STATUS_CACHE_MB), least recently used entries evicted first.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -32,6 +39,10 @@
 #include "store/invalidation.hpp"
 #include "store/polls.hpp"
 #include "store/quotes.hpp"
+
+namespace herd::store {
+class Database;
+}
 
 namespace herd::api {
 
@@ -53,17 +64,26 @@ struct RenderedStatus {
 
 class StatusCache {
  public:
-  explicit StatusCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  explicit StatusCache(std::size_t max_bytes, bool precise = true)
+      : max_bytes_(max_bytes), precise_(precise) {}
 
-  // The entry for this status, valid at `generation` (read before the caller's rows), or null.
-  // A newer generation than the entries' empties the cache.
-  std::shared_ptr<const RenderedStatus> get(Id status_id, std::uint64_t generation);
-  // Stores an entry rendered from data read after `generation` was read; refused when the cache
-  // already moved to a newer generation.
-  void put(Id status_id, std::uint64_t generation, std::shared_ptr<const RenderedStatus> entry);
+  bool precise() const { return precise_; }
+  // The version for a read about to load its rows, given the database's generation read first
+  // (cache_generation() when precise, else generation()): a newer generation than the entries'
+  // empties the cache.
+  std::uint64_t version(std::uint64_t generation);
+  // The entry for this status, or null (also for a version older than the last emptying).
+  std::shared_ptr<const RenderedStatus> get(Id status_id, std::uint64_t version);
+  // Stores an entry rendered from rows read after `version` was taken; refused when the cache
+  // was emptied since, or a drop since names the status or one of the entry's tags.
+  void put(Id status_id, std::uint64_t version, std::shared_ptr<const RenderedStatus> entry);
+  // After a committed write that changed only what these tags name (store/invalidation.hpp):
+  // drops the entries of the statuses named and those holding one of the other tags.
+  void drop(const std::vector<store::CacheTag>& tags);
   struct Stats {
     std::uint64_t hits = 0, misses = 0;
     std::size_t entries = 0, bytes = 0;
+    std::uint64_t clears = 0, drops = 0;  // emptied by a new generation; precise drops
   };
   Stats stats();
 
@@ -78,16 +98,29 @@ class StatusCache {
 
   std::mutex mutex_;
   std::size_t max_bytes_;
+  bool precise_;
   std::size_t bytes_ = 0;
   std::uint64_t generation_ = 0;  // every entry belongs to it
+  std::uint64_t version_ = 0;     // moves with every emptying and every drop
+  std::uint64_t emptied_at_ = 0;  // the version the cache was last emptied at
   std::unordered_map<Id, Entry> entries_;
   std::list<Id> lru_;  // most recently used first
-  std::uint64_t hits_ = 0, misses_ = 0;
+  // Which entries hold each tag other than their status's (the accounts they show), so that a
+  // drop touches only the entries it removes.
+  std::unordered_map<store::CacheTag, std::vector<Id>> index_;
+  // The latest drops (their version and sorted tags), for put(); older ones are forgotten, and a
+  // put from a read older than the oldest kept is refused.
+  std::deque<std::pair<std::uint64_t, std::vector<store::CacheTag>>> drops_;
+  std::uint64_t forgotten_ = 0;  // the version of the newest drop forgotten
+  std::uint64_t hits_ = 0, misses_ = 0, clears_ = 0, drop_count_ = 0;
 };
 
 // The process's status cache (`herd serve` installs one unless HERD_STATUS_CACHE_MB is 0), or
 // null: then every status is rendered from its rows.
 StatusCache* status_cache();
+// The version (StatusCache::version) for a read of `db` about to load its rows, or none when no
+// status cache is installed.
+std::optional<std::uint64_t> status_cache_version(store::Database& db);
 // Installs `cache` (null: none) for the process; the caller keeps it alive while installed.
 void install_status_cache(StatusCache* cache);
 

@@ -7,7 +7,9 @@ mentions, polls, images and quotes; edits, deletions, favourites, reblogs, bookm
 votes, profile changes, follows, mutes, blocks, keyword filters, a moderator marking an account's
 media sensitive), every timeline page (home, public, local, hashtag, each account's statuses, as
 three people and signed out) answers byte for byte the same on A, read twice, as on B; /metrics
-shows the cache answering. Writes made through B reach A's pages within a second.
+shows the cache answering. Writes made through B reach A's pages within a second. A write that
+says what it changes keeps the rest of the cache: after a favourite, a page needs the favourited
+status alone again; after a post, the author's statuses and the new one; neither empties it.
 """
 import os
 import random
@@ -182,6 +184,54 @@ def cached_renderings_equal_uncached_after_random_writes(t):
         compare_everything(t, f"after write {round_ + 1} ({kind})")
     t.check(cache_hits() - hits > 1000, "the pages were assembled from the status cache",
             f"{cache_hits() - hits} hits")
+
+
+def cache_misses():
+    return int(metric(S["a"], METRICS_TOKEN, 'herd_status_cache_lookups_total{result="miss"}'))
+
+
+def invalidations(kind):
+    return int(metric(S["a"], METRICS_TOKEN, f'herd_status_cache_invalidations_total{{kind="{kind}"}}'))
+
+
+@suite.case
+def a_favourite_or_a_post_drops_only_the_statuses_it_changes(t):
+    a, b = S["a"], S["b"]
+    token = S["alice"].token
+    home = "/api/v1/timelines/home?limit=40"
+    for name in ("bob", "carol"):  # whatever the random writes left: alice sees their posts
+        other = S[name].account["id"]
+        a.api("POST", f"/api/v1/accounts/{S['alice'].account['id']}/unblock", token=S[name].token)
+        for action in ("unblock", "unmute", "follow"):
+            a.api("POST", f"/api/v1/accounts/{other}/{action}", token=token)
+        for i in range(3):
+            post(t, S[name], {"status": f"{name} again {i}", "visibility": "public"})
+    answer(a, home, token)  # every status of the page is cached now
+    page = a.api("GET", home, token=token)
+    originals = [s for s in page if s["reblog"] is None and not s["favourited"]]
+    t.require(len(originals) >= 3, "alice's home shows statuses to favourite", len(page))
+    target = originals[len(originals) // 2]
+    everything, precise, misses = invalidations("everything"), invalidations("precise"), cache_misses()
+    a.api("POST", f"/api/v1/statuses/{target['id']}/favourite", token=token)
+    t.eq(answer(a, home, token), answer(b, home, token), "the page after the favourite")
+    t.eq(cache_misses() - misses, 1, "after a favourite, the favourited status alone is rendered again")
+    t.eq(invalidations("everything"), everything, "a favourite does not empty the status cache")
+    t.check(invalidations("precise") > precise, "a favourite counts as a precise invalidation")
+
+    misses = cache_misses()
+    page = a.api("GET", home, token=token)
+    bob = S["bob"].account["id"]
+    rendered = {s["id"]: s for item in page for s in (item, item["reblog"]) if s}
+    shown = sum(1 for s in rendered.values()
+                if s["account"]["id"] == bob or any(m["id"] == bob for m in s["mentions"]))
+    post(t, S["bob"], {"status": "a new post by bob #statuscache", "visibility": "public"})
+    t.eq(answer(a, home, token), answer(b, home, token), "the page after bob's post")
+    t.check(cache_misses() - misses <= shown + 1,
+            "after a post, the author's statuses (their account's counts) and the new one alone "
+            "are rendered again", f"{cache_misses() - misses} misses, {shown} statuses show bob")
+    t.check(cache_misses() - misses < len(rendered), "the rest of the page came from the cache",
+            f"{cache_misses() - misses} misses, {len(rendered)} statuses")
+    t.eq(invalidations("everything"), everything, "a post does not empty the status cache")
 
 
 @suite.case

@@ -11,6 +11,7 @@
 #include "api/path_id.hpp"
 #include "api/rate_limits.hpp"
 #include "api/routes.hpp"
+#include "api/status_cache.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
 #include "service/instance_settings.hpp"
@@ -219,7 +220,7 @@ http::Response account_statuses(App& app, http::Request& request) {
   filter.pinned = http::param_bool(p, "pinned").value_or(false);
   filter.tagged = http::param_string(p, "tagged");
   std::vector<Id> cursors;
-  std::uint64_t generation = app.db->generation();  // before the rows (status_cache.hpp)
+  auto generation = status_cache_version(*app.db);  // before the rows (status_cache.hpp)
   std::string statuses = app.db->read_value([&](store::Connection& c) {
     if (viewer.signed_in() && store::blocked_either_way(c, viewer.account_id(), account.id))
       return std::string("[]");

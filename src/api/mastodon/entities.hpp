@@ -76,7 +76,7 @@ class StatusRenderer {
   json::array render(const std::vector<store::Status>& statuses);
   json::object render_one(const store::Status& status);
   // render() as JSON text, byte for byte json::serialize(render(statuses)). With `generation`
-  // (Database::generation() read before `statuses` were loaded), what every viewer sees of a
+  // (status_cache_version() taken before `statuses` were loaded), what every viewer sees of a
   // status comes from the process's status cache (api/status_cache.hpp) when it holds it, and is
   // stored there otherwise.
   std::string render_json(const std::vector<store::Status>& statuses,
