@@ -36,6 +36,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ ${#VARIANTS[@]} -ge 1 ]] || { echo "give at least one VARIANT (NAME=BINARY[:ENV=VALUE,...])" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/herd-ab-post.XXXXXX)
+chmod 755 "$WORK"  # PostgreSQL runs as postgres
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HERD_PID=""
 cleanup() {
@@ -102,7 +103,7 @@ for backend in $BACKENDS; do
         rm -rf "$data" && cp -a "$seed" "$data"
       fi
       (
-        export HERD_DATA_DIR=$data
+        export HERD_DATA_DIR=$data PORT=$PORT
         IFS=, read -r -a pairs <<<"$envs"
         for pair in "${pairs[@]}"; do [[ -n $pair ]] && export "${pair?}"; done
         exec "$bin" serve >>"$WORK/serve-$backend-$name.log" 2>&1
