@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "store/accounts.hpp"
+#include "store/group_commit.hpp"
 #include "store/status_search.hpp"
 #include "text/format.hpp"
 #include "text/search_query.hpp"
@@ -43,7 +44,8 @@ std::string language_code(const std::string& term) {
 
 }  // namespace
 
-void index_statuses(store::Connection& c, const std::vector<Id>& ids) {
+namespace {
+void write_documents(store::Connection& c, const std::vector<Id>& ids) {
   std::vector<std::pair<Id, std::string>> documents;
   for (auto& s : store::load_searchable_statuses(c, ids)) {
     std::string document = s.spoiler_text;
@@ -53,6 +55,15 @@ void index_statuses(store::Connection& c, const std::vector<Id>& ids) {
     documents.emplace_back(s.id, std::move(document));
   }
   store::write_search_documents(c, documents);
+}
+}  // namespace
+
+void index_statuses(store::Connection& c, const std::vector<Id>& ids) {
+  // In a group commit, written once every piece ran (store::at_group_end): one FTS5 segment for
+  // the group instead of one per piece. Read then, so a status edited or deleted by a later piece
+  // is indexed as it ends up.
+  if (store::at_group_end([ids](store::Connection& c) { write_documents(c, ids); })) return;
+  write_documents(c, ids);
 }
 
 std::int64_t rebuild_search_index(App& app, int batch_size,

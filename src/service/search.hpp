@@ -17,7 +17,8 @@ namespace herd::service {
 
 // Writes (or rewrites) the index documents of these statuses: content warning, text (a remote
 // status's content without markup), media descriptions and poll options. Call it inside the
-// transaction that created or changed them; reblogs and unknown ids are skipped.
+// transaction that created or changed them; reblogs and unknown ids are skipped. Inside a group
+// commit's piece they are written at the end of the group (store::at_group_end).
 void index_statuses(store::Connection& c, const std::vector<Id>& ids);
 
 // Rebuilds the whole index (`herd admin search deploy`): empties it, then indexes every original

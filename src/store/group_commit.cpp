@@ -32,7 +32,8 @@ void roll_back(Connection& c) {
 struct Piece {
   const std::function<void()>* work = nullptr;
   bool done = false;
-  bool applied = false;  // false: left to its caller
+  bool applied = false;                                  // false: left to its caller
+  std::vector<std::function<void(Connection&)>> at_end;  // at_group_end()
 };
 
 class GroupCommitDatabase;
@@ -42,6 +43,7 @@ class GroupCommitDatabase;
 thread_local GroupCommitDatabase* group_owner = nullptr;
 thread_local Connection* group_connection = nullptr;
 thread_local bool write_failed = false;
+thread_local Piece* current_piece = nullptr;
 // Writes in progress on this thread outside a group (a piece handed over from inside one would
 // wait for the writer lock this thread holds).
 thread_local int writes_in_progress = 0;
@@ -140,6 +142,7 @@ class GroupCommitDatabase final : public Database {
           ~Reset() {
             group_owner = nullptr;
             group_connection = nullptr;
+            current_piece = nullptr;
           }
         } reset;
         for (Piece* piece : group) {
@@ -147,20 +150,27 @@ class GroupCommitDatabase final : public Database {
           savepoint(c);
           if (observer_) observer_->piece_started();
           bool applied = true;
+          current_piece = piece;
           try {
             (*piece->work)();
           } catch (...) {  // left to its caller, where an error reaches it as without group commit
             applied = false;
           }
+          current_piece = nullptr;
           if (applied && !write_failed) {
             release(c);
           } else {
             applied = false;
+            piece->at_end.clear();
             roll_back(c);
             if (observer_) observer_->piece_rolled_back();
           }
           piece->applied = applied;
         }
+        // What the pieces kept for the end of the group: outside any savepoint. A throw here
+        // leaves the transaction uncommitted, and every piece to its caller.
+        for (Piece* piece : group)
+          for (auto& fn : piece->at_end) fn(c);
       });
     } catch (const std::exception& error) {
       log::warn("group commit of {} not committed ({}): applied one by one", group.size(),
@@ -195,6 +205,12 @@ std::unique_ptr<Database> attach_group_commit(std::unique_ptr<Database> database
   // one thread would run every statement's round trip in series (measured slower).
   if (database->dialect() == Dialect::postgres) return database;
   return std::make_unique<GroupCommitDatabase>(std::move(database));
+}
+
+bool at_group_end(const std::function<void(Connection&)>& fn) {
+  if (current_piece == nullptr) return false;
+  current_piece->at_end.push_back(fn);
+  return true;
 }
 
 bool run_in_group_commit(Database& database, const std::function<void()>& work) {

@@ -49,4 +49,14 @@ std::unique_ptr<Database> attach_group_commit(std::unique_ptr<Database> database
 // the work itself.
 bool run_in_group_commit(Database& database, const std::function<void()>& work);
 
+// Called by a piece (on the group-commit thread, inside its work): keeps `fn` to run after every
+// piece of the group, in the shared transaction right before its commit (outside the pieces'
+// savepoints, in the order kept), and returns true; a piece rolled back takes what it kept with
+// it. Work whose writes are cheaper together than one by one goes there: SQLite's FTS5 writes
+// its pending rows out at every savepoint, so search documents written piece by piece cost one
+// index segment per piece, and one per group when written at the end. If `fn` throws, the group
+// is not committed and every piece is left to its caller (run alone). Outside a piece: returns
+// false, and the caller runs it itself.
+bool at_group_end(const std::function<void(Connection&)>& fn);
+
 }  // namespace herd::store

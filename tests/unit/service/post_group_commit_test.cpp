@@ -1,7 +1,8 @@
 // Posting with group commit (store/group_commit.hpp): statuses posted by many threads at once share
 // transactions with the same outcomes as one by one: every status stored once, in the home feed
 // of the author and of each follower, counted once; a post that fails gets its own error and
-// leaves the others alone; an idempotency key used twice in one group gives the same status.
+// leaves the others alone; an idempotency key used twice in one group gives the same status; each
+// stored post has its search document (written at the end of its group), a refused one none.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include "service/statuses.hpp"
 #include "status_fixture.hpp"
 #include "store/group_commit.hpp"
+#include "store/status_search.hpp"
 
 namespace herd {
 namespace {
@@ -56,6 +58,10 @@ TEST_F(PostGroupCommit, ConcurrentPostsReachEveryFollowerOnce) {
   }
   EXPECT_TRUE(home(dave).empty());  // not a follower
   EXPECT_EQ(account_record(alice).statuses_count, kThreads * kEach);
+  // The search documents, written at the end of each group (store::at_group_end): every post's.
+  EXPECT_EQ(
+      app.db->read_value([](store::Connection& c) { return store::count_search_documents(c); }),
+      kThreads * kEach);
 }
 
 TEST_F(PostGroupCommit, AFailedPostGetsItsErrorAndTheOthersAreStored) {
@@ -82,6 +88,9 @@ TEST_F(PostGroupCommit, AFailedPostGetsItsErrorAndTheOthersAreStored) {
   EXPECT_EQ(refused, 12);
   EXPECT_EQ(home(bob).size(), 12u);
   EXPECT_EQ(account_record(alice).statuses_count, 12);
+  EXPECT_EQ(
+      app.db->read_value([](store::Connection& c) { return store::count_search_documents(c); }), 12)
+      << "the refused posts' pieces, rolled back, leave no search document";
 }
 
 TEST_F(PostGroupCommit, OneIdempotencyKeyPostedAtOnceGivesOneStatus) {
