@@ -84,13 +84,19 @@ http::Response register_account(App& app, http::Request& request) {
   return http::Response::json(token_json(registration.token));
 }
 
-http::Response verify_credentials(App& app, http::Request& request) {
+// The signed-in user of a token with read:accounts or the narrower `profile` scope (what
+// verify_credentials and /oauth/userinfo take).
+Viewer require_profile_reader(App& app, http::Request& request) {
   Viewer viewer = authenticate(app, request);
   if (!viewer.token) fail(ErrorKind::unauthorized, "The access token is invalid");
   if (!scope_allows(viewer.token->scopes, "read:accounts") &&
       !scope_allows(viewer.token->scopes, "profile"))
     fail(ErrorKind::forbidden, "This action is outside the authorized scopes");
-  viewer = require_user(app, request, "");
+  return require_user(app, request, "");
+}
+
+http::Response verify_credentials(App& app, http::Request& request) {
+  Viewer viewer = require_profile_reader(app, request);
   json::object o = app.db->read_value([&](store::Connection& c) {
     return credential_account_json(app, c, *viewer.account, *viewer.user);
   });
@@ -100,12 +106,7 @@ http::Response verify_credentials(App& app, http::Request& request) {
 // GET/POST /oauth/userinfo (Mastodon 4.4): OpenID Connect's UserInfo claims of the token's account,
 // with the scopes verify_credentials takes (`profile` is the narrow one).
 http::Response userinfo(App& app, http::Request& request) {
-  Viewer viewer = authenticate(app, request);
-  if (!viewer.token) fail(ErrorKind::unauthorized, "The access token is invalid");
-  if (!scope_allows(viewer.token->scopes, "read:accounts") &&
-      !scope_allows(viewer.token->scopes, "profile"))
-    fail(ErrorKind::forbidden, "This action is outside the authorized scopes");
-  viewer = require_user(app, request, "");
+  Viewer viewer = require_profile_reader(app, request);
   json::object account = account_json(app, *viewer.account);
   return http::Response::json(json::object{{"iss", app.base_url() + "/"},
                                            {"sub", viewer.account->uri},
