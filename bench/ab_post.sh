@@ -37,11 +37,11 @@ done
 [[ ${#VARIANTS[@]} -ge 1 ]] || { echo "give at least one VARIANT (NAME=BINARY[:ENV=VALUE,...])" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/herd-ab-post.XXXXXX)
 chmod 755 "$WORK"  # PostgreSQL runs as postgres
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/lib.sh
 HERD_PID=""
 cleanup() {
   [[ -n $HERD_PID ]] && kill "$HERD_PID" 2>/dev/null || true
-  if [[ -d $WORK/pg ]]; then runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true; fi
+  bench_stop_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -71,20 +71,7 @@ echo "| backend | round | variant | posts/s | p50 | p99 | herd CPU/post | wrk CP
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for backend in $BACKENDS; do
   seed=$WORK/seed-$backend
-  mkdir -p "$seed"
-  PORT=$(free_port)
-  export HERD_DATA_DIR=$seed LOCAL_DOMAIN=localhost:$PORT LOCAL_HTTPS=false BIND=127.0.0.1
-  export HERD_ADMIN_EMAIL=admin@example.com HERD_ADMIN_PASSWORD=benchpassword HERD_PASSWORD_GRANT=true
-  export HERD_RATE_LIMITS=false
-  unset DATABASE_URL
-  if [[ $backend == postgres ]]; then
-    PG_PORT=$(free_port)
-    mkdir -p "$WORK/pg" && chown postgres "$WORK/pg" && chmod 700 "$WORK/pg"
-    runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$WORK/pg" -A trust >/dev/null
-    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$WORK/pg" -l "$WORK/pg/server.log" \
-      -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c synchronous_commit=off" start >/dev/null
-    export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres
-  fi
+  bench_backend "$backend" "$seed"
   first=${VARIANTS[0]#*=}
   first=${first%%:*}
   "$first" admin seed --accounts "$ACCOUNTS" --statuses "$STATUSES" --follows "$FOLLOWS" >&2

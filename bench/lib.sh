@@ -1,0 +1,31 @@
+# Shared by the A/B benchmark scripts (bench/ab_timelines.sh, bench/ab_post.sh): sourced, not run.
+# They set WORK (a private folder) before calling these.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+PG_BIN=/usr/lib/postgresql/15/bin
+
+# The environment of `herd` for one backend, its data in $1: PORT (a free one), the instance's
+# variables, and for "postgres" a private PostgreSQL 15 cluster in $WORK/pg (DATABASE_URL).
+bench_backend() {
+  local backend=$1 data=$2
+  mkdir -p "$data"
+  PORT=$(free_port)
+  export PORT HERD_DATA_DIR=$data LOCAL_DOMAIN=localhost:$PORT LOCAL_HTTPS=false BIND=127.0.0.1
+  export HERD_ADMIN_EMAIL=admin@example.com HERD_ADMIN_PASSWORD=benchpassword HERD_PASSWORD_GRANT=true
+  export HERD_RATE_LIMITS=false
+  unset DATABASE_URL
+  if [[ $backend == postgres ]]; then
+    PG_PORT=$(free_port)
+    mkdir -p "$WORK/pg" && chown postgres "$WORK/pg" && chmod 700 "$WORK/pg"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg" -A trust >/dev/null
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" \
+      -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c synchronous_commit=off" start >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres
+  fi
+}
+
+# Stops the private cluster, if any (quietly when called from a trap).
+bench_stop_postgres() {
+  if [[ -d $WORK/pg ]]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true; fi
+}
