@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/columns.hpp"
 #include "store/invalidation.hpp"
 #include "store/pipeline.hpp"
 #include "store/token_holders.hpp"
@@ -97,8 +98,8 @@ Value b(bool v) {
   return Value(std::int64_t{v ? 1 : 0});
 }
 
-constexpr int kAccountColumnCount = 35;
-constexpr int kUserColumnCount = 14;
+constexpr int kAccountColumnCount = column_count(kAccountColumns);
+constexpr int kUserColumnCount = column_count(kUserColumns);
 
 // "id, username" -> "a.id, a.username"
 std::string qualified(std::string_view columns, std::string_view alias) {

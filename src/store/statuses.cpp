@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "store/columns.hpp"
 #include "store/invalidation.hpp"
 #include "store/pipeline.hpp"
 #include "store/status_search.hpp"
@@ -18,7 +19,7 @@ constexpr const char* kStatusColumns =
     "s.application_id, s.has_media, s.replies_count, s.reblogs_count, s.favourites_count, "
     "s.pinned_at, s.edited_at, s.created_at, s.quote_policy, s.quote_policy_manual, "
     "s.quotes_count";
-constexpr int kStatusColumnCount = 25;
+constexpr int kStatusColumnCount = column_count(kStatusColumns);
 
 Value b(bool v) {
   return Value(std::int64_t{v ? 1 : 0});
