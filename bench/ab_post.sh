@@ -122,8 +122,8 @@ import re, sys
 out, hb, ha, pb, pa, backend = sys.argv[1:]
 posts = int(re.search(r"(\d+) requests in", out).group(1))
 rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-p50 = re.search(r"50%\s+(\S+)", out).group(1)
-p99 = re.search(r"99%\s+(\S+)", out).group(1)
+p50 = re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1)  # the distribution line, not a "+/- Stdev" cell
+p99 = re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1)
 user, sys_ = map(float, re.search(r"wrk-cpu ([\d.]+) ([\d.]+)", out).groups())
 herd = (float(ha) - float(hb)) / posts * 1000
 wrk = (user + sys_) / posts * 1000
