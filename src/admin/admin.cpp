@@ -192,6 +192,10 @@ int admin_main(int argc, char** argv) {
   seed_cmd->add_option("--follows", seed_options->follows, "follows per account")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  seed_cmd
+      ->add_option("--first-follows", seed_options->first_follows,
+                   "follows of the first account (user1), default --follows")
+      ->check(CLI::NonNegativeNumber);
   seed_cmd->add_option("--password", seed_options->password, "every seeded user's password")
       ->capture_default_str();
   seed_cmd->callback(

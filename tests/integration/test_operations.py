@@ -4,7 +4,8 @@ ready), /metrics scraped by Debian's prometheus (requests by route and status wi
 histograms, job queues, deliveries and failures by domain between two real instances, the
 response cache, streaming connections, process memory), JSON log lines with one line per request,
 and the admin command line on CLI11: --help everywhere, unknown options and bad values refused
-before anything is touched.
+before anything is touched; `herd admin seed` (benchmarks) writes the accounts, follow graph,
+statuses and home feeds it reports, with the schema's indexes whole afterwards.
 """
 import json
 import os
@@ -17,7 +18,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Suite, eventually, free_port, main, parse_args, register, run_herd_once  # noqa: E402
+from harness import (Suite, eventually, free_port, main, parse_args, password_token, register,  # noqa: E402
+                     run_herd_once)
 
 suite = Suite("operations", parse_args(__doc__))
 S = suite.state
@@ -280,6 +282,49 @@ def admin_command_line_helps_and_refuses_bad_input(t):
     t.check(rc == 0, "a good command runs", err)
     rc, out, err = run_herd_once(herd, env, args=("admin", "rules", "list"))
     t.check(rc == 0 and "Be kind" in out, "and its effect is there", out + err)
+
+
+INDEXES = {"sqlite": "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('statuses', "
+                     "'home_feed') ORDER BY name",
+           "postgres": "SELECT indexname FROM pg_indexes WHERE tablename IN ('statuses', 'home_feed') AND "
+                       "schemaname = current_schema() ORDER BY indexname"}
+
+
+@suite.case
+def admin_seed_fills_an_instance_with_home_feeds(t):
+    seeded = t.server(name="seeded", start=False)
+    rc, out, err = run_herd_once(seeded.herd, seeded.environment(), timeout=120, args=(
+        "admin", "seed", "--accounts", "40", "--statuses", "600", "--follows", "3", "--first-follows", "12"))
+    t.check(rc == 0, "herd admin seed exits 0", out + err)
+    t.check("seeded 40 accounts, 129 follows, 600 statuses" in out, "and reports what it wrote", out)
+    t.check("statuses: 600 rows in" in err and "home feeds:" in err, "and how long each phase took", err)
+    t.eq(seeded.sql(INDEXES[suite.args.backend]), S["server"].sql(INDEXES[suite.args.backend]),
+         "the statuses' and home feeds' indexes dropped for the load are all there again")
+    seeded.start()
+    token = password_token(seeded, "user1@seed.invalid", "password", scope="read")
+    me = seeded.api("GET", "/api/v1/accounts/verify_credentials", token=token)
+    t.eq(me["following_count"], 12, "user1 follows --first-follows accounts")
+    counts = [seeded.api("GET", "/api/v1/accounts/lookup", query={"acct": f"user{i}"}) for i in range(2, 41)]
+    t.eq({a["following_count"] for a in counts}, {3}, "every other account follows --follows accounts")
+    t.eq(sum(a["statuses_count"] for a in counts) + me["statuses_count"], 600, "the statuses are counted")
+
+    def pages(path):
+        ids, query = [], {"limit": "40"}
+        while True:
+            page = seeded.api("GET", path, token=token, query=query)
+            ids += [s["id"] for s in page]
+            if len(page) < 40:
+                return ids
+            query = {"limit": "40", "max_id": page[-1]["id"]}
+
+    followed = seeded.api("GET", f"/api/v1/accounts/{me['id']}/following", token=token, query={"limit": "80"})
+    expected = set()
+    for account in followed + [me]:
+        expected |= set(pages(f"/api/v1/accounts/{account['id']}/statuses"))
+    home = pages("/api/v1/timelines/home")
+    t.check(len(home) > 12, "user1's home timeline has statuses", home)
+    t.eq(set(home), expected, "exactly the statuses of user1 and of the accounts user1 follows")
+    t.eq(home, sorted(home, key=int, reverse=True), "newest first, each once")
 
 
 if __name__ == "__main__":
