@@ -12,6 +12,7 @@
 #include "core/crypto.hpp"
 #include "core/time.hpp"
 #include "service/accounts.hpp"
+#include "service/search.hpp"
 #include "store/bulk.hpp"
 #include "text/format.hpp"
 
@@ -223,6 +224,10 @@ SeedStats seed(App& app, const SeedOptions& options) {
     app.db->write([&](store::Connection& c) { store::recount_accounts(c); });
     timer.done();
   }
+  service::skip_search_backfill(app);
+  std::fprintf(stderr,
+               "the seeded statuses are not in the search index (herd admin search deploy "
+               "indexes them)\n");
   return stats;
 }
 

@@ -25,7 +25,9 @@ struct SeedStats {
 // Writes through bulk inserts (the statuses' and home feeds' secondary indexes dropped meanwhile
 // and built at the end), then rebuilds home feeds and counters. Prints a progress bar (on a
 // terminal) and each phase's duration (stderr). The same options and random seed give the same
-// accounts and follow graph whatever the number of statuses.
+// accounts and follow graph whatever the number of statuses. The statuses are left out of the
+// search index (no background backfill by `herd serve` either): `herd admin search deploy` indexes
+// them.
 SeedStats seed(App& app, const SeedOptions& options);
 
 }  // namespace herd::admin

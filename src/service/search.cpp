@@ -110,6 +110,10 @@ bool run_search_backfill(App& app, int batch_size) {
   return more;
 }
 
+void skip_search_backfill(App& app) {
+  app.db->write([](store::Connection& c) { store::put_setting(c, kBackfillSetting, "done"); });
+}
+
 std::vector<Id> search_status_ids(store::Connection& c, const App& app,
                                   const StatusSearchRequest& request) {
   text::SearchQuery query = text::parse_search_query(request.q);

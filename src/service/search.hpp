@@ -31,6 +31,10 @@ std::int64_t rebuild_search_index(App& app, int batch_size,
 // existed): indexes the next batch and remembers where it stopped, in one transaction, so that a
 // restart goes on from there. Returns false when there is nothing (left) to do.
 bool run_search_backfill(App& app, int batch_size = 500);
+// Marks the backfill done without indexing anything: for `herd admin seed`, whose millions of
+// benchmark statuses would otherwise be indexed by `herd serve` in the background, during the
+// benchmark. They stay out of search until `herd admin search deploy`.
+void skip_search_backfill(App& app);
 
 struct StatusSearchRequest {
   Id viewer = 0;

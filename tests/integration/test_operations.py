@@ -298,6 +298,9 @@ def admin_seed_fills_an_instance_with_home_feeds(t):
     t.check(rc == 0, "herd admin seed exits 0", out + err)
     t.check("seeded 40 accounts, 129 follows, 600 statuses" in out, "and reports what it wrote", out)
     t.check("statuses: 600 rows in" in err and "home feeds:" in err, "and how long each phase took", err)
+    t.check("not in the search index" in err, "and that the statuses are not searchable yet", err)
+    t.eq(seeded.sql("SELECT value FROM settings WHERE name = 'search_backfill_after'"), "done",
+         "so herd serve does not index them in the background (a benchmark would measure that)")
     t.eq(seeded.sql(INDEXES[suite.args.backend]), S["server"].sql(INDEXES[suite.args.backend]),
          "the statuses' and home feeds' indexes dropped for the load are all there again")
     seeded.start()
