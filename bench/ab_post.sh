@@ -12,6 +12,8 @@
 #
 # VARIANT is NAME=BINARY[:ENV=VALUE[,ENV=VALUE...]], e.g.
 #   bench/ab_post.sh "before=/tmp/herd-old" "after=build/herd"
+# PostgreSQL is reached over its Unix socket; a variant with PG_TRANSPORT=tcp reaches it over TCP
+# on 127.0.0.1 instead (bench/lib.sh).
 # The first variant's binary seeds the database (`herd admin seed`, then `herd admin search
 # deploy` so that no search backfill runs during the rounds). SQLite: every round starts from a
 # copy of the seeded folder. PostgreSQL: one database for every round (it grows by the posts of
@@ -46,27 +48,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# CPU seconds (user+sys) of these processes, from /proc/PID/stat.
-cpu_of() {
-  python3 - "$@" <<'PY'
-import os, sys
-hz = os.sysconf("SC_CLK_TCK")
-total = 0
-for pid in sys.argv[1:]:
-    try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-print(total / hz)
-PY
-}
-postgres_pids() {  # the postmaster and its children (backends, writers)
-  local master
-  master=$(head -1 "$WORK/pg/postmaster.pid")
-  echo "$master" $(ps -o pid= --ppid "$master")
-}
-
 echo "| backend | round | variant | posts/s | p50 | p99 | herd CPU/post | wrk CPU/post | PostgreSQL CPU/post | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for backend in $BACKENDS; do
@@ -93,6 +74,7 @@ for backend in $BACKENDS; do
         export HERD_DATA_DIR=$data PORT=$PORT
         IFS=, read -r -a pairs <<<"$envs"
         for pair in "${pairs[@]}"; do [[ -n $pair ]] && export "${pair?}"; done
+        if [[ ${PG_TRANSPORT:-} == tcp && $backend == postgres ]]; then export DATABASE_URL=$DATABASE_URL_TCP; fi
         exec "$bin" serve >>"$WORK/serve-$backend-$name.log" 2>&1
       ) &
       HERD_PID=$!

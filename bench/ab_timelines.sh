@@ -2,7 +2,11 @@
 # A/B timeline benchmark: several `herd serve` variants serve the SAME seeded database at once (each
 # on its own port) and nginx serves the bytes of the first variant's answer; wrk rounds alternate
 # between them (variant 1, variant 2, ..., nginx, then again), so that every variant sees the same
-# machine load. Prints one Markdown row per round and a summary (mean req/s, ratio to nginx's mean).
+# machine load. Prints one Markdown row per round and a summary (mean req/s, ratio to nginx's mean),
+# each with the CPU a request cost (user+sys from /proc over the wrk run divided by its requests):
+# the server's (herd, or nginx's master and workers), on PostgreSQL the database cluster's, and the
+# client's (wrk). On a loaded machine the rate follows the load; the CPU per request says what an
+# idle machine would do: on C cores, at most C / (server + PostgreSQL + wrk CPU) requests a second.
 #
 #   bench/ab_timelines.sh [--accounts N] [--statuses M] [--follows F] [--duration S] [--rounds R]
 #                         [--connections C] [--backends "sqlite postgres"] [--pages "home public"]
@@ -11,7 +15,9 @@
 # VARIANT is NAME=BINARY[:ENV=VALUE[,ENV=VALUE...]], e.g.
 #   bench/ab_timelines.sh "before=build/herd:HERD_STATUS_CACHE_MB=0" "after=build/herd"
 # Every variant runs with HERD_RESPONSE_CACHE_MB=0 (the uncached path) unless its ENV sets it.
-# The first variant's binary seeds the database. Needs wrk, nginx, PostgreSQL 15 binaries.
+# PostgreSQL is reached over its Unix socket; a variant with PG_TRANSPORT=tcp reaches it over TCP
+# on 127.0.0.1 instead (bench/lib.sh). The first variant's binary seeds the database. Needs wrk,
+# nginx, PostgreSQL 15 binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACCOUNTS=1000 STATUSES=30000 FOLLOWS=20 DURATION=5 ROUNDS=4 CONNECTIONS=16
@@ -48,15 +54,37 @@ NGINX_PORT=$(free_port)
 source bench/static_nginx.sh
 start_static_nginx "$WORK" "$NGINX_PORT"
 
-rps() {  # url [token] -> req/s (fails on non-2xx)
-  local out
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" ${2:+-H "Authorization: Bearer $2"} "$1")
-  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $1: $out" >&2; exit 1; fi
-  awk '/Requests\/sec/ {print $2}' <<<"$out"
+nginx_pids() {
+  local master
+  master=$(cat "$WORK/nginx.pid")
+  echo "$master" $(ps -o pid= --ppid "$master")
 }
 
-echo "| backend | page | round | variant | req/s |"
-echo "|---|---|---|---|---|"
+# url, the server's pids, [token] -> "req/s|server µs|PostgreSQL µs|wrk µs" (CPU per request;
+# PostgreSQL's "-" without a token (nginx) or without the cluster). Fails on non-2xx answers.
+rps() {
+  local url=$1 server=$2 token=${3:-} out s_before s_after p_before=0 p_after=0 pg=""
+  [[ -n $token && -d $WORK/pg ]] && pg=yes
+  s_before=$(cpu_of $server)
+  [[ -n $pg ]] && p_before=$(cpu_of $(postgres_pids))
+  out=$(/usr/bin/time -f "wrk-cpu %U %S" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" \
+    ${token:+-H "Authorization: Bearer $token"} "$url" 2>&1)
+  s_after=$(cpu_of $server)
+  [[ -n $pg ]] && p_after=$(cpu_of $(postgres_pids))
+  if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $url: $out" >&2; exit 1; fi
+  python3 - "$out" "$s_before" "$s_after" "$p_before" "$p_after" "$pg" <<'PY'
+import re, sys
+out, sb, sa, pb, pa, pg = sys.argv[1:]
+n = int(re.search(r"(\d+) requests in", out).group(1))
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+user, sys_ = map(float, re.search(r"wrk-cpu ([\d.]+) ([\d.]+)", out).groups())
+us = lambda seconds: f"{seconds / n * 1e6:.0f}"
+print(f"{rate:.0f}|{us(float(sa) - float(sb))}|{us(float(pa) - float(pb)) if pg else '-'}|{us(user + sys_)}")
+PY
+}
+
+echo "| backend | page | round | variant | req/s | server CPU/req | PostgreSQL CPU/req | wrk CPU/req | load |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for backend in $BACKENDS; do
   data=$WORK/data-$backend
   bench_backend "$backend" "$data"
@@ -77,6 +105,7 @@ for backend in $BACKENDS; do
       export PORT=$port HERD_RESPONSE_CACHE_MB=0
       IFS=, read -r -a pairs <<<"$envs"
       for pair in "${pairs[@]}"; do [[ -n $pair ]] && export "${pair?}"; done
+      if [[ ${PG_TRANSPORT:-} == tcp && $backend == postgres ]]; then export DATABASE_URL=$DATABASE_URL_TCP; fi
       exec "$bin" serve >>"$WORK/serve-$backend-${variant%%=*}.log" 2>&1
     ) &
     PIDS+=($!)
@@ -95,23 +124,34 @@ for backend in $BACKENDS; do
       cmp -s "$WORK/answer.json" "$WORK/static/$page.json" ||
         { echo "${VARIANTS[$i]%%=*} answers $path differently from ${VARIANTS[0]%%=*}" >&2; exit 1; }
     done
-    declare -A sum=()
+    declare -A sum=() server=() database=() client=()
+    record() {  # name row: adds the row's figures to the name's sums and prints it
+      local name=$1 rate cpu pg wrk_cpu
+      IFS='|' read -r rate cpu pg wrk_cpu <<<"$2"
+      sum[$name]=$(python3 -c "print(${sum[$name]:-0} + $rate)")
+      server[$name]=$(python3 -c "print(${server[$name]:-0} + $cpu)")
+      if [[ $pg != - ]]; then
+        database[$name]=$(python3 -c "print(${database[$name]:-0} + $pg)")
+        pg="$pg µs"
+      fi
+      client[$name]=$(python3 -c "print(${client[$name]:-0} + $wrk_cpu)")
+      echo "| $backend | $page | $round | $name | $rate | $cpu µs | $pg | $wrk_cpu µs | $(cut -d' ' -f1 /proc/loadavg) |"
+    }
     for round in $(seq "$ROUNDS"); do
       for i in "${!VARIANTS[@]}"; do
-        name=${VARIANTS[$i]%%=*}
-        r=$(rps "http://127.0.0.1:${ports[$i]}$path" "$token")
-        sum[$name]=$(python3 -c "print(${sum[$name]:-0} + $r)")
-        echo "| $backend | $page | $round | $name | $r |"
+        record "${VARIANTS[$i]%%=*}" "$(rps "http://127.0.0.1:${ports[$i]}$path" "${PIDS[$i]}" "$token")"
       done
-      r=$(rps "http://127.0.0.1:$NGINX_PORT/$page.json")
-      sum[nginx]=$(python3 -c "print(${sum[nginx]:-0} + $r)")
-      echo "| $backend | $page | $round | nginx | $r |"
+      record nginx "$(rps "http://127.0.0.1:$NGINX_PORT/$page.json" "$(nginx_pids)")"
     done
-    for i in "${!VARIANTS[@]}"; do
-      name=${VARIANTS[$i]%%=*}
-      python3 -c "m=${sum[$name]}/$ROUNDS; n=${sum[nginx]}/$ROUNDS; print(f'| $backend | $page | mean | $name | {m:.0f} (x{m/n:.3f} of nginx {n:.0f}) |')"
+    for name in "${VARIANTS[@]%%=*}" nginx; do
+      python3 -c "
+r = $ROUNDS
+m, n = ${sum[$name]} / r, ${sum[nginx]} / r
+pg = '${database[$name]:-}'
+pg = f'{float(pg) / r:.0f} µs' if pg else '-'
+print(f'| $backend | $page | mean | $name | {m:.0f} (x{m/n:.3f} of nginx {n:.0f}) | {${server[$name]} / r:.0f} µs | {pg} | {${client[$name]} / r:.0f} µs | |')"
     done
-    unset sum
+    unset sum server database client
   done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true

@@ -6,7 +6,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 PG_BIN=/usr/lib/postgresql/15/bin
 
 # The environment of `herd` for one backend, its data in $1: PORT (a free one), the instance's
-# variables, and for "postgres" a private PostgreSQL 15 cluster in $WORK/pg (DATABASE_URL).
+# variables, and for "postgres" a private PostgreSQL 15 cluster in $WORK/pg. DATABASE_URL names its
+# Unix socket (in /tmp), as a server on the same machine is usually reached; DATABASE_URL_TCP the
+# same cluster over TCP on 127.0.0.1 (a variant with PG_TRANSPORT=tcp uses it: bench/ab_*.sh).
 bench_backend() {
   local backend=$1 data=$2
   mkdir -p "$data"
@@ -21,8 +23,32 @@ bench_backend() {
     runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg" -A trust >/dev/null
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" \
       -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c synchronous_commit=off" start >/dev/null
-    export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres
+    export DATABASE_URL=postgres://postgres@%2Ftmp:$PG_PORT/postgres
+    export DATABASE_URL_TCP=postgres://postgres@127.0.0.1:$PG_PORT/postgres
   fi
+}
+
+# CPU seconds (user+sys) of these processes so far, from /proc/PID/stat (0 for one that is gone).
+cpu_of() {
+  python3 - "$@" <<'PY'
+import os, sys
+hz = os.sysconf("SC_CLK_TCK")
+total = 0
+for pid in sys.argv[1:]:
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+print(total / hz)
+PY
+}
+
+# The private cluster's processes: the postmaster and its children (backends, writers).
+postgres_pids() {
+  local master
+  master=$(head -1 "$WORK/pg/postmaster.pid")
+  echo "$master" $(ps -o pid= --ppid "$master")
 }
 
 # Stops the private cluster, if any (quietly when called from a trap).

@@ -22,7 +22,9 @@ const std::vector<SettingDoc>& setting_docs() {
       {"HERD_ADMIN_USERNAME", "admin account's username (default: admin)"},
       {"HERD_ADMIN_PASSWORD", "admin password (default: generated on first start, printed once)"},
       {"HERD_DATA_DIR", "data folder: SQLite database and media (default: ./data)"},
-      {"DATABASE_URL", "sqlite:///path/to/file or postgres://user:pass@host:port/db (default: SQLite in HERD_DATA_DIR)"},
+      {"DATABASE_URL",
+       "sqlite:///path/to/file or postgres://user:pass@host:port/db, or over a Unix socket "
+       "postgres://user@%2Fvar%2Frun%2Fpostgresql/db (default: SQLite in HERD_DATA_DIR)"},
       {"LOCAL_DOMAIN", "the domain in user@domain handles (default: localhost:3000)"},
       {"WEB_DOMAIN", "host serving the site and API, when it differs from LOCAL_DOMAIN"},
       {"LOCAL_HTTPS", "true (default) gives https:// URLs; false gives http:// (tests, local use)"},

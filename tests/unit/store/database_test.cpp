@@ -292,3 +292,22 @@ TEST_P(StoreTest, DeliveryFailuresNewestFirstAndOldOnesPruned) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
+
+// DATABASE_URL may name a PostgreSQL's Unix socket folder as its host (README): the store reads
+// and writes through it, and the server sees a socket connection (no client address).
+TEST(PostgresSocket, ReadsAndWritesOverTheUnixSocket) {
+  const char* url = std::getenv("HERD_TEST_POSTGRES_SOCKET_URL");
+  if (!url) GTEST_SKIP() << "HERD_TEST_POSTGRES_SOCKET_URL not set (scripts/test sets it)";
+  auto db = open_database(url, 2);
+  std::string table = "socket_check_" + std::to_string(next_id());
+  db->write([&](Connection& c) {
+    c.exec_script("CREATE TEMP TABLE " + table + " (n BIGINT)");
+    c.query("INSERT INTO " + table + " (n) VALUES (?)", {Value(std::int64_t{42})});
+    EXPECT_EQ(c.query("SELECT n FROM " + table, {}).front().i(0), 42);
+  });
+  db->read([&](Connection& c) {
+    EXPECT_EQ(
+        c.query("SELECT CASE WHEN inet_client_addr() IS NULL THEN 1 ELSE 0 END", {}).front().i(0),
+        1);
+  });
+}
