@@ -32,6 +32,7 @@
 #include "service/archives.hpp"
 #include "service/custom_emojis.hpp"
 #include "service/imports.hpp"
+#include "service/job_runner.hpp"
 #include "service/media.hpp"
 #include "service/polls.hpp"
 #include "service/preview_cards.hpp"
@@ -39,7 +40,6 @@
 #include "service/remote_media.hpp"
 #include "service/scheduled_statuses.hpp"
 #include "service/search.hpp"
-#include "service/ticker.hpp"
 #include "service/web_push.hpp"
 #include "store/database.hpp"
 #include "store/group_commit.hpp"
@@ -188,53 +188,54 @@ int serve_main(const std::string& config_path) {
     return 1;
   }
   federation::DeliveryWorker delivery(app);  // sends queued deliveries until the server stops
-  service::Ticker polls("polls", std::chrono::seconds(1), [&app] {
+  // Background tasks, a call a second each, on few threads (service/job_runner.hpp).
+  service::JobRunner jobs;
+  jobs.every("polls", std::chrono::seconds(1), [&app] {
     service::run_poll_jobs(app, now_unix_ms());  // ends polls, spreads their counts
   });
-  service::Ticker scheduled("scheduled statuses", std::chrono::seconds(1), [&app] {
+  jobs.every("scheduled statuses", std::chrono::seconds(1), [&app] {
     service::publish_due_statuses(app, now_unix_ms());  // posts scheduled statuses when due
   });
-  service::Ticker media_worker("media", std::chrono::seconds(1), [&app] {
+  jobs.every("media", std::chrono::seconds(1), [&app] {
     service::run_media_jobs(app, now_unix_ms());  // processes video, audio and animated GIFs
   });
-  service::Ticker remote_media("remote media", std::chrono::seconds(1), [&app] {
+  jobs.every("remote media", std::chrono::seconds(1), [&app] {
     service::run_remote_media_jobs(app, now_unix_ms());  // local copies of remote avatars...
   });
-  service::Ticker cards("preview cards", std::chrono::seconds(1), [&app] {
+  jobs.every("preview cards", std::chrono::seconds(1), [&app] {
     service::fetch_due_preview_cards(app, now_unix_ms());  // link previews of new statuses
   });
-  service::Ticker actors("actor refresh", std::chrono::seconds(1), [&app] {
+  jobs.every("actor refresh", std::chrono::seconds(1), [&app] {
     federation::run_actor_refresh_jobs(app, now_unix_ms());  // refetches stale remote actors
   });
-  service::Ticker emojis("custom emojis", std::chrono::seconds(1), [&app] {
+  jobs.every("custom emojis", std::chrono::seconds(1), [&app] {
     // Emojis added or removed by `herd admin emoji` (another process).
     service::custom_emoji_registry().refresh(*app.db);
   });
   service::vapid_key(app);  // generated at first start (service/web_push.hpp)
-  service::Ticker web_push("web push", std::chrono::seconds(1), [&app] {
+  jobs.every("web push", std::chrono::seconds(1), [&app] {
     service::run_web_push_jobs(app, now_unix_ms());  // sends queued Web Push notifications
   });
-  std::optional<service::Ticker> rate_counts;
   if (rate_limiter)
-    rate_counts.emplace("rate limits", std::chrono::seconds(1), [&rate_limiter] {
+    jobs.every("rate limits", std::chrono::seconds(1), [&rate_limiter] {
       rate_limiter->flush(now_unix_ms());  // shares this process's counts with the others
     });
-  service::Ticker search_backfill("search backfill", std::chrono::seconds(1), [&app] {
+  jobs.every("search backfill", std::chrono::seconds(1), [&app] {
     // statuses older than the index (migration 34): a batch at a time until done
     for (int i = 0; i < 20 && service::run_search_backfill(app); ++i) {
     }
   });
-  service::Ticker replies("fetch replies", std::chrono::seconds(1), [&app] {
+  jobs.every("fetch replies", std::chrono::seconds(1), [&app] {
     federation::run_reply_fetch_jobs(app, now_unix_ms());  // missing replies of opened threads
   });
-  service::Ticker mail("mail", std::chrono::seconds(1), [&app] {
+  jobs.every("mail", std::chrono::seconds(1), [&app] {
     mail::run_mail_jobs(app, now_unix_ms());  // sends queued mail (mail/queue.hpp)
   });
-  service::Ticker accounts("account jobs", std::chrono::seconds(1), [&app] {
+  jobs.every("account jobs", std::chrono::seconds(1), [&app] {
     service::run_account_deletion_jobs(app, now_unix_ms());  // data of deleted accounts
     service::run_import_jobs(app, now_unix_ms());            // CSV imports
   });
-  service::Ticker archives("archives", std::chrono::seconds(1), [&app] {
+  jobs.every("archives", std::chrono::seconds(1), [&app] {
     service::run_archive_jobs(app, now_unix_ms());  // "Request your archive" zips
   });
   if (!app.config.mail_enabled())

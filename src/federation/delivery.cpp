@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <cstdlib>
+#include <list>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -54,8 +56,16 @@ std::int64_t retry_delay_ms(int attempts, std::int64_t base_ms) {
 
 struct DeliveryWorker::Impl {
   App& app;
-  std::vector<std::thread> threads;
+  int max_threads = 8;
   std::int64_t base_ms = retry_base_ms();
+  // The first thread runs until the server stops; a thread that claims a full batch while no
+  // other is waiting starts another (up to max_threads); those end after kHelperIdle without a
+  // job (their SQLite reader connection closes with them).
+  static constexpr std::chrono::milliseconds kHelperIdle{10'000};
+  std::mutex mutex;
+  std::list<std::thread> threads;                       // guarded by mutex
+  std::vector<std::list<std::thread>::iterator> ended;  // to join; guarded by mutex
+  int running = 0, waiting = 0;                         // guarded by mutex
 
   explicit Impl(App& a) : app(a) {}
 
@@ -158,9 +168,31 @@ struct DeliveryWorker::Impl {
     return outcome;
   }
 
-  void run() {
+  // Starts a thread (the caller holds `mutex`).
+  void start_thread(bool first) {
+    ++running;
+    auto it = threads.emplace(threads.end());
+    *it = std::thread([this, first, it] {
+      run(first);
+      std::lock_guard lock(mutex);
+      --running;
+      ended.push_back(it);
+    });
+  }
+
+  // Joins the threads that ended (the caller holds `mutex`).
+  void join_ended() {
+    for (auto it : ended) {
+      it->join();
+      threads.erase(it);
+    }
+    ended.clear();
+  }
+
+  void run(bool first) {
     Federation& federation = of(app);
     std::unordered_map<Id, SigningKey> keys;
+    auto last_job = std::chrono::steady_clock::now();
     while (!federation.stopping()) {
       std::vector<store::Job> jobs;
       try {
@@ -177,8 +209,21 @@ struct DeliveryWorker::Impl {
         log::error("delivery queue: {}", error.what());
       }
       if (jobs.empty()) {
+        if (!first && std::chrono::steady_clock::now() - last_job >= kHelperIdle) return;
+        {
+          std::lock_guard lock(mutex);
+          ++waiting;
+        }
         federation.wait_for_delivery(std::chrono::milliseconds(500));
+        std::lock_guard lock(mutex);
+        --waiting;
         continue;
+      }
+      last_job = std::chrono::steady_clock::now();
+      if (jobs.size() == static_cast<size_t>(kBatch)) {  // more may be due: another thread
+        std::lock_guard lock(mutex);
+        join_ended();
+        if (waiting == 0 && running < max_threads && !federation.stopping()) start_thread(false);
       }
       std::vector<Outcome> outcomes;
       for (const auto& job : jobs) outcomes.push_back(send(job, keys));
@@ -206,13 +251,21 @@ struct DeliveryWorker::Impl {
 };
 
 DeliveryWorker::DeliveryWorker(App& app, int threads) : impl_(std::make_unique<Impl>(app)) {
-  if (threads <= 0) threads = 8;
-  for (int i = 0; i < threads; ++i) impl_->threads.emplace_back([this] { impl_->run(); });
+  if (threads > 0) impl_->max_threads = threads;
+  std::lock_guard lock(impl_->mutex);
+  impl_->start_thread(true);
 }
 
 DeliveryWorker::~DeliveryWorker() {
   of(impl_->app).stop();
-  for (auto& thread : impl_->threads) thread.join();
+  // No thread starts once stopping is seen; each one left ends and queues itself in `ended`.
+  for (;;) {
+    std::unique_lock lock(impl_->mutex);
+    impl_->join_ended();
+    if (impl_->threads.empty()) break;
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 }  // namespace herd::federation

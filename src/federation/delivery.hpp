@@ -1,5 +1,6 @@
 // The delivery worker: threads that take due delivery jobs from the `jobs` table and POST them,
-// signed, to their inboxes.
+// signed, to their inboxes. One thread waits for work; a thread that claims a full batch while
+// no other waits starts another (up to `threads`), and those end after 10 s without a job.
 //  - A 2xx answer acknowledges the job: it is deleted at once, so it is never sent again.
 //  - 4xx answers other than 401, 408 and 429 are permanent (the job is dropped), as in Mastodon.
 //  - Anything else (network errors, 5xx, 401/408/429) is retried with exponential backoff:
@@ -21,7 +22,7 @@ namespace herd::federation {
 
 class DeliveryWorker {
  public:
-  // Starts `threads` sending threads (0: 8).
+  // Sends on up to `threads` threads at once (0: 8); starts one.
   DeliveryWorker(App& app, int threads = 0);
   ~DeliveryWorker();  // stops and joins
   DeliveryWorker(const DeliveryWorker&) = delete;

@@ -1,7 +1,7 @@
 // Remote actors kept fresh: an actor whose stored copy is older than a day (HERD_ACTOR_STALE_MS
 // overrides it for tests) is refetched in the background when it interacts with this instance, as
 // Mastodon does. The refetch is a job (`actor_refresh` queue) queued at most once per actor;
-// `run_actor_refresh_jobs` (a Ticker) fetches the actor's own id and stores it through
+// `run_actor_refresh_jobs` (a job runner task) fetches the actor's own id and stores it through
 // store_actor's rules. A failed refetch marks the copy as refreshed anyway, so that a dead actor is
 // asked again only after another day (no retry storm).
 #pragma once

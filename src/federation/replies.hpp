@@ -28,7 +28,7 @@ bool may_fetch_replies(const store::Status& status);
 std::optional<store::AsyncRefresh> queue_reply_fetch(store::Connection& c,
                                                      const store::Status& status, std::int64_t now);
 
-// Runs due fetch_replies jobs (a Ticker); returns how many ran. Failures are logged; the refresh
+// Runs due fetch_replies jobs (a job runner task); returns how many ran. Failures are logged; the refresh
 // is finished either way, with what was found.
 int run_reply_fetch_jobs(App& app, std::int64_t now);
 

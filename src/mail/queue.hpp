@@ -23,7 +23,7 @@ namespace herd::mail {
 // Queues the message inside the caller's transaction.
 void enqueue(store::Connection& c, const Message& message);
 
-// Sends the due messages (called every second by a Ticker); returns how many jobs ran.
+// Sends the due messages (called every second by the job runner); returns how many jobs ran.
 int run_mail_jobs(App& app, std::int64_t now);
 
 // Sends a message at once, outside the queue (herd admin mail test), with the SMTP transcript.

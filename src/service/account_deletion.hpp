@@ -24,7 +24,7 @@ void delete_own_account(App& app, Id user_id, std::string_view password);
 // Whether the account was deleted by its owner (its data is gone or going).
 bool account_deleted(App& app, Id account_id);
 
-// Run by a Ticker: removes the data of accounts whose grace period is over, a batch of statuses
+// Run by the job runner: removes the data of accounts whose grace period is over, a batch of statuses
 // per transaction (the job is claimed again until nothing is left). Returns the jobs handled.
 int run_account_deletion_jobs(App& app, std::int64_t now);
 

@@ -28,7 +28,7 @@ struct ArchiveFile {
 };
 std::optional<ArchiveFile> archive_file(App& app, Id account_id, Id archive_id);
 
-// Run by a Ticker; returns the jobs handled.
+// Run by the job runner; returns the jobs handled.
 int run_archive_jobs(App& app, std::int64_t now);
 
 }  // namespace herd::service

@@ -3,7 +3,7 @@
 // bookmarks and lists, in merge mode (add to what is there) or overwrite mode (also remove what
 // the file does not name). The file is parsed when uploaded (a header row is recognised by
 // Mastodon's column names; without it the columns are in Mastodon's export order) and stored with
-// a job in the same transaction; a Ticker works through it a batch of rows at a time (remote
+// a job in the same transaction; the job runner works through it a batch of rows at a time (remote
 // accounts resolved through WebFinger, posts fetched by URI), recording progress and every row
 // that could not be imported with its reason. A bad row never stops the import.
 #pragma once
@@ -29,7 +29,7 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text);
 Id create_import(App& app, Id account_id, const std::string& type, const std::string& mode,
                  const std::string& file_name, std::string_view csv);
 
-// Run by a Ticker; returns the jobs handled.
+// Run by the job runner; returns the jobs handled.
 int run_import_jobs(App& app, std::int64_t now);
 
 }  // namespace herd::service

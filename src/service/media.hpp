@@ -45,7 +45,7 @@ store::MediaAttachment upload_media(App& app, Id account_id, const NewMedia& inp
 std::vector<std::string> store_remote_copy(App& app, store::MediaAttachment& m,
                                            std::string_view bytes);
 
-// The media worker (a Ticker): processes queued uploads; returns how many jobs were handled.
+// The media worker (a job runner task): processes queued uploads; returns how many jobs were handled.
 // A file that cannot be processed marks its attachment failed (logged; the job's error stays
 // visible in the jobs table until it is given up); other errors are retried a few times.
 int run_media_jobs(App& app, std::int64_t now);

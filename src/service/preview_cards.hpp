@@ -20,7 +20,7 @@ inline constexpr std::string_view kPreviewCardQueue = "preview_cards";
 // reblog, a status with media or a poll, or no link).
 void queue_preview_card(App& app, store::Connection& c, const store::Status& status,
                         const std::vector<std::string>& links);
-// Fetches due cards (run by a Ticker); returns how many jobs were handled. A page that cannot be
+// Fetches due cards (run by the job runner); returns how many jobs were handled. A page that cannot be
 // fetched is retried a few times, then given up; a page without a title gives no card.
 int fetch_due_preview_cards(App& app, std::int64_t now);
 

@@ -4,7 +4,7 @@
 // Two ways of counting, both backed by the rate_limits table that every `herd serve` on one
 // database shares:
 // - hit(): in memory, for the per-request API rules. Each process adds its counts to the table in
-//   flush() (a Ticker, once a second) and reads back everyone's totals, so that the request path
+//   flush() (a job runner task, once a second) and reads back everyone's totals, so that the request path
 //   never waits for the database; several processes together may exceed a limit by what they
 //   receive within one flush interval.
 // - hit_now(): through the database at once, for the rare, security-relevant counts (sign-in

@@ -7,7 +7,7 @@
 // remote URL is shown, so nothing breaks.
 //
 // Each fetch is a job in queue kRemoteMediaQueue, written in the transaction that stores the
-// actor (first seen, or refreshed with a new image URL), run by a Ticker, never on an I/O thread.
+// actor (first seen, or refreshed with a new image URL), run by the job runner, never on an I/O thread.
 // A job whose URL is no longer the account's does nothing. Network failures and 5xx answers are
 // retried (kRemoteMediaAttempts in all, with growing delays); a 4xx, a file that is not a usable
 // image, or the last failed attempt is logged and recorded in remote_media_failures
@@ -62,7 +62,7 @@ void queue_attachment_copies(store::Connection& c,
 // (store::set_custom_emoji_file); the `emojis` arrays then show the copy.
 void queue_emoji_copy(store::Connection& c, const store::CustomEmoji& emoji);
 
-// The Ticker's work: runs the due fetches; returns how many jobs ran.
+// The job runner task: runs the due fetches; returns how many jobs ran.
 int run_remote_media_jobs(App& app, std::int64_t now);
 
 }  // namespace herd::service

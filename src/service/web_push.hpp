@@ -52,7 +52,7 @@ void unsubscribe(App& app, Id access_token_id);
 // alert for the type is on and whose policy admits the sender.
 void enqueue_web_push(App& app, store::Connection& c, const store::Notification& notification);
 
-// Sends the due deliveries (called by a Ticker); returns how many jobs were claimed.
+// Sends the due deliveries (called by the job runner); returns how many jobs were claimed.
 int run_web_push_jobs(App& app, std::int64_t now);
 
 }  // namespace herd::service
