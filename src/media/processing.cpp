@@ -79,7 +79,9 @@ ProcessedMedia process_av(std::string_view bytes, const Format& format, bool ani
     strip_av_metadata(input, output, muxer_for(format), audio_only);
   }
   AvInfo info = probe_av(output);
-  out.type = animated_gif ? "gifv" : (info.has_video && format.type == "video" ? "video" : "audio");
+  // As Mastodon's VideoTranscoder: a video without sound is a gifv (clients loop it, muted).
+  bool video = info.has_video && format.type == "video";
+  out.type = animated_gif || (video && !info.has_audio) ? "gifv" : video ? "video" : "audio";
   out.original.format = written;
   out.original.format.type = out.type;
   out.original.bytes = read_file(output);

@@ -1,5 +1,6 @@
 // Turns an uploaded file into what Mastodon stores and serves: the original (metadata stripped,
-// oriented, downscaled to Mastodon's limits; an animated GIF becomes an MP4 `gifv`), the `small`
+// oriented, downscaled to Mastodon's limits; an animated GIF becomes an MP4 `gifv`, and a video
+// without sound is a `gifv` too, as in Mastodon), the `small`
 // preview (images: kSmallPixels; video: its first frame), the blurhash and `meta`.
 //
 // Images go through media/image (libvips), video and audio through media/av (FFmpeg). Work

@@ -38,10 +38,10 @@ struct NewMedia {
 store::MediaAttachment upload_media(App& app, Id account_id, const NewMedia& input);
 
 // A remote attachment's local copy: `bytes` (fetched from its remote_url) checked and processed as
-// an uploaded image (422 as upload_media; anything but an image is "Validation failed: File
-// content type is invalid"), stored under m.id; m's file, small_file, type, content_type, sizes,
-// blurhash and meta are filled (its description, focus and remote_url stay). Returns the files
-// written (nothing is left behind on failure).
+// an upload (422 as upload_media: an image, video or audio file within Mastodon's limits; an
+// animated GIF or a video without sound becomes a gifv), stored under m.id; m's file, small_file,
+// type, content_type, sizes, blurhash and meta are filled (its description, focus and remote_url
+// stay). Returns the files written (nothing is left behind on failure).
 std::vector<std::string> store_remote_copy(App& app, store::MediaAttachment& m,
                                            std::string_view bytes);
 

@@ -45,7 +45,8 @@ std::string fetch_media(const App& app, const std::string& url, std::size_t limi
   options.max_response_bytes = limit;
   federation::HttpClient client(options);
   try {
-    federation::FetchResponse response = client.get(url, std::nullopt, "image/*, */*;q=0.5");
+    federation::FetchResponse response =
+        client.get(url, std::nullopt, "image/*, video/*, audio/*, */*;q=0.5");
     if (response.status >= 400 && response.status < 500)
       throw PermanentFailure("HTTP " + std::to_string(response.status));
     if (!response.ok()) throw std::runtime_error("HTTP " + std::to_string(response.status));
@@ -128,10 +129,11 @@ std::optional<Copy> attachment_copy(App& app, const json::object& payload) {
   if (!media || !author || media->remote_url != url || !media->file.empty() ||
       media->type == "unknown" || rejects_media(app, author->domain))
     return std::nullopt;
+  bool av = media->type == "video" || media->type == "audio";
   Copy copy{url,
             author->domain,
             "attachment " + std::to_string(media_id) + " of " + author->acct(),
-            static_cast<std::size_t>(limits::image_size_limit) + 1,
+            static_cast<std::size_t>(av ? limits::video_size_limit : limits::image_size_limit) + 1,
             {},
             {}};
   auto copied = std::make_shared<store::MediaAttachment>(*media);
@@ -289,8 +291,7 @@ void queue_attachment_copies(store::Connection& c,
                              const std::vector<store::MediaAttachment>& media) {
   std::int64_t now = now_unix_ms();
   for (const auto& m : media) {
-    if (!m.remote_url || !remote_url(*m.remote_url) || !m.file.empty() ||
-        (m.type != "image" && m.type != "gifv"))
+    if (!m.remote_url || !remote_url(*m.remote_url) || !m.file.empty() || m.type == "unknown")
       continue;
     json::object payload{{"media_id", std::to_string(m.id)}, {"url", *m.remote_url}};
     store::insert_job(c, next_id(), kRemoteMediaQueue, json::serialize(payload), now, now);

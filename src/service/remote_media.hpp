@@ -1,5 +1,5 @@
 // Local copies of remote media, as Mastodon keeps them: a remote account's avatar and header (and
-// the images attached to remote statuses and those of remote custom emojis, below) are fetched
+// the media attached to remote statuses and the images of remote custom emojis, below) are fetched
 // in the background and stored through the profile image pipeline
 // (service/profile_images: at most 8 MB, pixel count checked before decoding, metadata such as
 // EXIF GPS stripped, 400×400 and 1500×500, an animation's first frame as static.png), then shown
@@ -49,9 +49,11 @@ bool rejects_media(App& app, const std::string& domain);
 void remove_media_copies(App& app, const std::vector<std::string>& files);
 
 // Inside the transaction that stores a remote status's attachments (received or edited): queues a
-// copy of each image (declared image or gifv, not `unknown`), processed as an upload
-// (service/media: 16 MB, pixel count checked, metadata stripped, the `small` preview and a
-// blurhash of ours; an animated GIF becomes a gifv), recorded on the row (its remote_url stays).
+// copy of each attachment that is not `unknown` (image, gifv, video, audio), processed as an upload
+// (service/media: images 16 MB with their pixel count checked, video and audio 99 MB; metadata
+// stripped, the `small` preview (a video's first frame) and a blurhash of ours, Mastodon's meta
+// with duration and frame rate; an animated GIF or a silent video becomes a gifv), recorded on the
+// row (its remote_url stays). The fetched file is held in memory while it is processed.
 void queue_attachment_copies(store::Connection& c,
                              const std::vector<store::MediaAttachment>& media);
 

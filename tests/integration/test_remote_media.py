@@ -8,7 +8,8 @@ tests/federation/fedlib.py on 127.0.0.1, which logs every GET):
 - an avatar that cannot be fetched keeps the remote URL and is listed by `herd admin media failures`;
 - an Update(Person) with a new avatar URL gets the new image fetched and the old copy removed;
 - an image attached to a remote post (with GPS) is copied: `url` and `preview_url` become herd's, with
-  its own blurhash and meta, no GPS; `remote_url` keeps the origin;
+  its own blurhash and meta, no GPS; `remote_url` keeps the origin; so are a video, a silent video
+  (a gifv, as Mastodon types it) and an audio file, their metadata tags (a location) dropped;
 - the custom emojis of a remote post and a remote profile (their `Emoji` tags) are copied too: an
   animated GIF stays animated at `url` with a still PNG at `static_url`, a still PNG is both; an
   oversized image and one that is no image keep their remote URL and are listed by `herd admin media
@@ -232,9 +233,9 @@ def emoji_tag(peer, code, media_type="image/png"):
             "icon": {"type": "Image", "mediaType": media_type, "url": f"{peer.base()}/files/emoji-{code}"}}
 
 
-def post_with_image(peer, name, key, emojis=(), image=True):
-    """A public note from name@peer mentioning lou, with one image (and these custom emojis, written
-    in its text); returns it as lou sees it."""
+def post_with_image(peer, name, key, emojis=(), image=True, attachments=None):
+    """A public note from name@peer mentioning lou, with one image (or these `attachments`) and
+    these custom emojis, written in its text; returns it as lou sees it."""
     server, lou = S["server"], S["lou"]
     lou_uri = server.url + "/users/lou"
     codes = "".join(f" :{code}:" for code in emojis)
@@ -244,6 +245,8 @@ def post_with_image(peer, name, key, emojis=(), image=True):
             + [emoji_tag(peer, code) for code in emojis],
             "attachment": [{"type": "Document", "mediaType": "image/jpeg", "url": f"{peer.base()}/files/{key}.jpg",
                             "name": "a picture", "width": 600, "height": 400}] if image else []}
+    if attachments is not None:
+        note["attachment"] = attachments
     peer.post(name, server.url + "/inbox", {"@context": "https://www.w3.org/ns/activitystreams", "type": "Create",
                                             "id": note["id"] + "/activity", "actor": peer.uri(name), "object": note})
 
@@ -275,6 +278,71 @@ def remote_attachments_are_copied(t):
     t.eq(gps_tags(fetch(t, got["url"], "the copy")), [], "no GPS tag in the served copy")
     t.eq(gps_tags(fetch(t, got["preview_url"], "the preview")), [], "nor in the preview")
     t.eq(other.fetch_count("/files/holiday.jpg"), 1, "the photo was fetched once")
+
+
+def media_tags(data):
+    """The container's and streams' metadata tags of a video or audio file (ffprobe), lowercased."""
+    with tempfile.NamedTemporaryFile(delete=False, dir=S["tmp"]) as f:
+        f.write(data)
+    p = run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", f.name])
+    info = json.loads(p.stdout or b"{}")
+    tags = dict(info.get("format", {}).get("tags", {}))
+    for stream in info.get("streams", []):
+        tags.update(stream.get("tags", {}))
+    return {k.lower(): v for k, v in tags.items()}, sorted(s["codec_type"] for s in info.get("streams", []))
+
+
+@suite.case
+def remote_video_and_audio_are_copied(t):
+    """As Mastodon caches remote media: a video, a silent video (a gifv, as Mastodon types it) and an
+    audio file attached to a remote post are copied and served here, their metadata tags (a GPS
+    location among them) dropped, with meta and a first-frame preview of herd's own."""
+    other, server, lou = S["other"], S["server"], S["lou"]
+    clip, silent, tone = (os.path.join(S["tmp"], n) for n in ("clip.mp4", "silent.mp4", "tone.mp3"))
+    located = ("-metadata", "location=+48.8584+002.2945/", "-metadata", "title=at the tower",
+               "-movflags", "use_metadata_tags")
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
+           "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           *located, clip)
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "1", "-c:v", "libx264",
+           "-preset", "ultrafast", "-pix_fmt", "yuv420p", *located, silent)
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440", "-t", "1", "-metadata", "title=a tone",
+           "-metadata", "artist=someone", tone)
+    files = {}
+    for name, path, kind in (("clip.mp4", clip, "video/mp4"), ("silent.mp4", silent, "video/mp4"),
+                             ("tone.mp3", tone, "audio/mpeg")):
+        with open(path, "rb") as f:
+            data = f.read()
+        files[name] = serve(other, f"/files/{name}", data, kind)
+        if name != "tone.mp3":
+            t.require("location" in media_tags(data)[0], f"{name} carries a location tag (precondition)")
+    documents = [{"type": "Document", "mediaType": kind, "url": files[name], "name": name}
+                 for name, kind in (("clip.mp4", "video/mp4"), ("silent.mp4", "video/mp4"), ("tone.mp3", "audio/mpeg"))]
+    posted = post_with_image(other, "gardener", "moving", attachments=documents)
+    t.require(posted, "a post with a video, a silent video and a sound arrives")
+    t.eq([m["remote_url"] for m in posted["media_attachments"]], list(files.values()), "remote_url is the origin")
+
+    def copied():
+        media = status(posted["id"])["media_attachments"]
+        return media if all(local(m["url"]) for m in media) else None
+    got = eventually(copied, timeout=60)
+    t.require(got, "every attachment's url turns into herd's copy", status(posted["id"]))
+    video, gifv, audio = got
+    t.eq([m["type"] for m in got], ["video", "gifv", "audio"], "types as Mastodon gives them")
+    for m, name in ((video, "the video"), (gifv, "the silent video")):
+        tags, streams = media_tags(fetch(t, m["url"], name))
+        t.eq([k for k in tags if k in ("location", "title", "location-eng")], [], f"{name}: no location or title tag")
+        t.eq(streams, ["audio", "video"] if m is video else ["video"], f"{name}: its streams kept")
+        t.eq((m["meta"]["original"]["width"], m["meta"]["original"]["height"]), (320, 240), f"{name}: meta.original size")
+        t.eq(m["meta"]["original"]["frame_rate"], "25/1", f"{name}: meta.original.frame_rate")
+        t.check(0.9 <= m["meta"]["original"]["duration"] <= 1.2, f"{name}: meta.original.duration", m["meta"])
+        t.check(local(m["preview_url"]) and m["preview_url"] != m["url"], f"{name}: a preview of herd's own", m)
+        t.check(fetch(t, m["preview_url"], f"{name}'s preview").startswith(b"\x89PNG"), f"{name}: the preview is a frame")
+        t.check(m["blurhash"], f"{name}: a blurhash", m)
+    tags, streams = media_tags(fetch(t, audio["url"], "the audio"))
+    t.eq((streams, [k for k in tags if k in ("title", "artist")]), (["audio"], []), "the audio: no title or artist tag")
+    t.check(0.9 <= audio["meta"]["original"]["duration"] <= 1.2, "the audio: meta.original.duration", audio["meta"])
+    t.eq([other.fetch_count(f"/files/{n}") for n in files], [1, 1, 1], "each file was fetched once")
 
 
 def status(status_id):
