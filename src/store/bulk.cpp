@@ -129,12 +129,17 @@ void rebuild_home_feeds(Connection& c, Id first_account_id, Id last_account_id) 
 }
 
 void recount_accounts(Connection& c) {
+  // The follows' counts by correlated subqueries (their indexes answer them); the statuses' in one
+  // pass over the table: per account through statuses_account, MAX(created_at) would read every
+  // status at random (10 million reads at 10 million statuses). NOT INDEXED keeps SQLite from that.
   c.query(
-      "UPDATE accounts SET statuses_count = (SELECT COUNT(*) FROM statuses s WHERE s.account_id "
-      "= accounts.id), followers_count = (SELECT COUNT(*) FROM follows f WHERE "
-      "f.target_account_id = accounts.id), following_count = (SELECT COUNT(*) FROM follows f "
-      "WHERE f.account_id = accounts.id), last_status_at = (SELECT MAX(created_at) FROM "
-      "statuses s WHERE s.account_id = accounts.id)");
+      "UPDATE accounts SET statuses_count = 0, last_status_at = NULL, followers_count = (SELECT "
+      "COUNT(*) FROM follows f WHERE f.target_account_id = accounts.id), following_count = (SELECT "
+      "COUNT(*) FROM follows f WHERE f.account_id = accounts.id)");
+  c.query(std::string("UPDATE accounts SET statuses_count = t.n, last_status_at = t.last FROM "
+                      "(SELECT account_id, COUNT(*) AS n, MAX(created_at) AS last FROM statuses") +
+          (c.dialect() == Dialect::sqlite ? " NOT INDEXED" : "") +
+          " GROUP BY account_id) t WHERE accounts.id = t.account_id");
 }
 
 }  // namespace herd::store
