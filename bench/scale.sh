@@ -11,7 +11,8 @@
 #                  [--data DIR]
 #
 # Pages (user1 signed in): home (first page), home deep (max_id = the middle of user1's home
-# feed), public (first page), user2's statuses (first page).
+# feed), public (first page), the statuses of the account with the most statuses in the small
+# instance (first page; the same account in both).
 # --data DIR keeps the seeded databases in DIR (DIR/sqlite-<statuses>/, DIR/pg: one PostgreSQL
 # cluster with one database per size) and reuses a size already seeded there with the same options,
 # so a second run only measures; without it they live in a temporary folder deleted at the end.
@@ -58,11 +59,11 @@ SEED_ARGS="--accounts $ACCOUNTS --follows $FOLLOWS --first-follows $FIRST_FOLLOW
 # $1 (seeding) or 0.
 start_postgres() {
   PG_PORT=$(free_port)
+  chmod o+x "$WORK" "$DATA"  # the postgres user reaches $DATA/pg
   if [[ ! -f $DATA/pg/PG_VERSION ]]; then
     mkdir -p "$DATA/pg" && chown postgres "$DATA/pg" && chmod 700 "$DATA/pg"
     runuser -u postgres -- "$PG_BIN/initdb" -D "$DATA/pg" -A trust >/dev/null
   fi
-  chmod o+x "$DATA"
   nice -n "${1:-0}" runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$DATA/pg" -l "$DATA/pg/server.log" -w \
     -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c synchronous_commit=off" \
     start >/dev/null
@@ -76,7 +77,8 @@ instance_env() {
   export HERD_ADMIN_EMAIL=admin@example.com HERD_ADMIN_PASSWORD=benchpassword HERD_PASSWORD_GRANT=true
   export HERD_RATE_LIMITS=false  # wrk's clients all share one IP and one token
   unset DATABASE_URL
-  if [[ $backend == postgres ]]; then export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/s$size; fi
+  # PostgreSQL over its Unix socket, as bench/lib.sh (a server on the same machine).
+  if [[ $backend == postgres ]]; then export DATABASE_URL=postgres://postgres@%2Ftmp:$PG_PORT/s$size; fi
   mkdir -p "$HERD_DATA_DIR"
 }
 
@@ -142,9 +144,10 @@ for backend in $BACKENDS; do
     start_postgres 0
   fi
   declare -A PATHS=()
+  author=$(sql "$backend" "$SMALL" "SELECT username FROM accounts WHERE domain = '' ORDER BY statuses_count DESC, id LIMIT 1")
   for size in "$SMALL" "$LARGE"; do
     user1=$(sql "$backend" "$size" "SELECT id FROM accounts WHERE username = 'user1' AND domain = ''")
-    user2=$(sql "$backend" "$size" "SELECT id FROM accounts WHERE username = 'user2' AND domain = ''")
+    user2=$(sql "$backend" "$size" "SELECT id FROM accounts WHERE username = '$author' AND domain = ''")
     middle=$(sql "$backend" "$size" "SELECT status_id FROM home_feed WHERE account_id = $user1 ORDER BY status_id LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM home_feed WHERE account_id = $user1)")
     PATHS[$size,home]=/api/v1/timelines/home
     PATHS[$size,home_deep]="/api/v1/timelines/home?max_id=$middle"
@@ -177,13 +180,13 @@ for backend in $BACKENDS; do
           P99[$size]=$(python3 -c "print(${P99[$size]} + $p99 / $ROUNDS)")
         done
       done
-      python3 - "$backend" "$page" "$cache" "$SMALL" "$LARGE" "${ITEMS[$SMALL]}" "${ITEMS[$LARGE]}" \
+      AUTHOR=$author python3 - "$backend" "$page" "$cache" "$SMALL" "$LARGE" "${ITEMS[$SMALL]}" "${ITEMS[$LARGE]}" \
         "${RPS[$SMALL]}" "${P50[$SMALL]}" "${P99[$SMALL]}" "${RPS[$LARGE]}" "${P50[$LARGE]}" "${P99[$LARGE]}" <<'PY'
-import sys
+import os, sys
 backend, page, cache, small, large, items_s, items_l = sys.argv[1:8]
 rs, a50, a99, rl, b50, b99 = map(float, sys.argv[8:])
 names = {"home": "home", "home_deep": "home, deep (max_id: middle of the feed)", "public": "public",
-         "account": "user2's statuses"}
+         "account": f"{os.environ['AUTHOR']}'s statuses"}
 print(f"| {backend} | {names[page]} ({items_s} / {items_l} statuses) | {cache} | {rs:.0f} | {a50:.2f} | {a99:.2f} "
       f"| {rl:.0f} | {b50:.2f} | {b99:.2f} | {b99 / a99:.2f} | {rl / rs:.2f} |")
 PY
