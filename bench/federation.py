@@ -36,7 +36,9 @@ from fedlib import harness, wait_for  # noqa: E402
 fedlib.enter_namespace()
 
 p = argparse.ArgumentParser(description=__doc__)
-p.add_argument("--herd", default=os.path.join(HERE, "..", "build", "herd"))
+p.add_argument("--herd", action="append",
+               help="the herd binary (default build/herd); given several times (NAME=PATH or PATH), "
+               "the inbox runs alternate between them, one row each, for before/after in one run")
 p.add_argument("--notes", type=int, default=30000)
 p.add_argument("--duration", type=int, default=10)
 p.add_argument("--followers", type=int, default=10000)
@@ -51,7 +53,11 @@ p.add_argument("--no-batch", action="store_true",
 p.add_argument("--perf", help="record a profile of herd during the inbox run into this file "
                "(perf record with DWARF call graphs)")
 args = p.parse_args()
-args.herd = os.path.abspath(args.herd)
+builds = []  # (name, absolute path)
+for given in args.herd or [os.path.join(HERE, "..", "build", "herd")]:
+    name, _, path = given.rpartition("=")
+    builds.append((name or os.path.basename(os.path.dirname(os.path.abspath(path))) or path,
+                   os.path.abspath(path)))
 backend = harness.Backend(args.backend)
 
 
@@ -67,6 +73,36 @@ def process_stats(pid):
             if line.startswith("VmHWM:"):
                 peak = int(line.split()[1]) / 1024
     return cpu, peak
+
+
+def postgres_cpu():
+    """CPU seconds of the PostgreSQL server named by HERD_TEST_POSTGRES_URL so far (its postmaster,
+    the children it reaped and the live ones), when it runs on this machine; else None."""
+    url = os.environ.get("HERD_TEST_POSTGRES_URL", "")
+    port = url.rsplit(":", 1)[-1].split("/")[0] if url.count(":") >= 2 else "5432"
+    ticks = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline") as f:
+                cmdline = f.read().split("\0")
+        except OSError:
+            continue
+        stats[pid] = (fields, cmdline)
+    postmaster = next((pid for pid, (_, cmd) in stats.items()
+                       if os.path.basename(cmd[0]) in ("postgres", "postmaster")
+                       and "-p" in cmd and cmd[cmd.index("-p") + 1:cmd.index("-p") + 2] == [port]),
+                      None)
+    if postmaster is None:
+        return None
+    fields = stats[postmaster][0]
+    total = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    for fields, _ in stats.values():
+        if fields[1] == postmaster:  # ppid
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 WRK_SCRIPT = r"""
@@ -104,12 +140,12 @@ end
 """
 
 
-def inbox_benchmark():
+def inbox_benchmark(herd):
     work = tempfile.mkdtemp(prefix="herd-bench-inbox-")
     env = {"HERD_THREADS": str(args.threads)} if args.threads else {}
     if args.no_batch:
         env["HERD_INBOX_BATCH"] = "0"
-    server = fedlib.FedServer(args.herd, backend, "alpha.test", env=env)
+    server = fedlib.FedServer(herd, backend, "alpha.test", env=env)
     server.start()
     harness._shared_apps.clear()  # a new server each run: no registration app from the last one
     reader = harness.register(server, "reader")
@@ -172,6 +208,7 @@ def inbox_benchmark():
     sampler = threading.Thread(target=sample)
     sampler.start()
     cpu0, _ = process_stats(server.proc.pid)
+    pg0 = postgres_cpu() if args.backend == "postgres" else None
     perf = None
     if args.perf:
         perf = subprocess.Popen(["perf", "record", "-F", "299", "--call-graph", "dwarf,16384",
@@ -187,6 +224,7 @@ def inbox_benchmark():
     sampling.set()
     sampler.join()
     cpu1, peak = process_stats(server.proc.pid)
+    pg1 = postgres_cpu() if pg0 is not None else None
     last = samples[-1][1]
     started = next(t for t, n in samples if n > before_count)
     ended = next(t for t, n in samples if n == last)
@@ -207,11 +245,12 @@ def inbox_benchmark():
     server.cleanup()
     return {"stored": stored, "elapsed": elapsed, "rate": stored / elapsed, "sent": sent,
             "non202": non202, "latency": latency, "cpu": cpu1 - cpu0, "rss": peak,
+            "pg_cpu": None if pg1 is None else pg1 - pg0,
             "wrapped": stored >= args.notes, "load": load}
 
 
 def fanout_benchmark():
-    server = fedlib.FedServer(args.herd, backend, "beta.test")
+    server = fedlib.FedServer(builds[0][1], backend, "beta.test")
     server.start()
     admin = harness.admin_user(server)
     server.stop()
@@ -274,18 +313,22 @@ if args.only in (None, "inbox"):
               "(draft-cavage rsa-sha256, 2048-bit key) POSTed to the shared inbox by wrk (2 threads, "
               "32 connections); each is verified (Digest, Date, signature), parsed, sanitised and "
               "stored with its hashtag and one home-feed entry.", "",
-              "| run | load avg before | stored | seconds | stored/s (target >= 2,000) | requests sent | "
-              "non-202 | latency avg | herd CPU s | CPU ms per activity | herd peak RSS |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| build | run | load avg before | stored | seconds | stored/s (target >= 2,000) | "
+              "requests sent | non-202 | latency avg | herd CPU s | herd CPU ms per activity | "
+              "PostgreSQL CPU ms per activity | herd peak RSS |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     wrapped = False
     for run in range(args.runs):
-        r = inbox_benchmark()
-        wrapped = wrapped or r["wrapped"]
-        per = r["cpu"] * 1000 / r["stored"] if r["stored"] else float("nan")
-        lines.append(f"| {run + 1} | {r['load']:.1f} | {r['stored']} | {r['elapsed']:.1f} | "
-                     f"**{r['rate']:.0f}** | {r['sent']} | {r['non202']} | {r['latency']} | "
-                     f"{r['cpu']:.1f} | {per:.2f} | {r['rss']:.0f} MiB |")
-        print(lines[-1], file=sys.stderr, flush=True)
+        for name, herd in builds:
+            r = inbox_benchmark(herd)
+            wrapped = wrapped or r["wrapped"]
+            per = r["cpu"] * 1000 / r["stored"] if r["stored"] else float("nan")
+            pg = ("-" if r["pg_cpu"] is None or not r["stored"]
+                  else f"{r['pg_cpu'] * 1000 / r['stored']:.2f}")
+            lines.append(f"| {name} | {run + 1} | {r['load']:.1f} | {r['stored']} | "
+                         f"{r['elapsed']:.1f} | **{r['rate']:.0f}** | {r['sent']} | {r['non202']} | "
+                         f"{r['latency']} | {r['cpu']:.1f} | {per:.2f} | {pg} | {r['rss']:.0f} MiB |")
+            print(lines[-1], file=sys.stderr, flush=True)
     lines.append("")
     if wrapped:
         lines += ["(All pre-signed notes were stored: the rate is a lower bound; rerun with more "

@@ -131,7 +131,8 @@ std::vector<store::MediaAttachment> remote_media(const store::Status& status, co
 // Stores the post's media and poll with the status, inside its transaction.
 void attach_media_and_poll(store::Connection& c, store::Status& status, const as::Post& post,
                            const store::Account& author) {
-  auto media = remote_media(status, post, store::domain_rejects_media(c, author.domain));
+  auto media = remote_media(
+      status, post, !post.attachments.empty() && store::domain_rejects_media(c, author.domain));
   if (!media.empty()) {
     for (const auto& m : media) store::insert_media(c, m);
     service::queue_attachment_copies(c, media);
@@ -159,9 +160,11 @@ std::optional<Id> parent_of(App& app, const std::string& uri, int depth) {
 
 std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Account& author,
                               int depth, bool require_audience, std::string& reason) {
-  if (auto existing = status_by_uri(app, post.id)) return existing->id;
-  if (app.db->read_value(
-          [&](store::Connection& c) { return store::is_tombstoned(c, post.id, now_unix_ms()); })) {
+  auto facts = app.db->read_value([&](store::Connection& c) {
+    return store::received_post_facts(c, post.id, author.id, now_unix_ms());
+  });
+  if (facts.existing) return facts.existing;
+  if (facts.tombstoned) {
     reason = "deleted (tombstone)";
     return std::nullopt;
   }
@@ -191,10 +194,8 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
       mentioned.push_back(account->id);
   }
   if (require_audience) {
-    bool solicited = mentions_local || (parent_status && parent_status->local) ||
-                     app.db->read_value([&](store::Connection& c) {
-                       return store::has_local_follower(c, author.id);
-                     });
+    bool solicited =
+        mentions_local || (parent_status && parent_status->local) || facts.has_local_follower;
     if (!solicited) {
       reason = "nobody here follows or is mentioned by the author";
       return std::nullopt;

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/crypto.hpp"
@@ -41,7 +42,10 @@ int severity_rank(std::string_view severity) {
   return 0;
 }
 
-// The IP blocks in force, read once per write generation.
+// The IP blocks in force, read again when Database::cache_generation() moves: every write of
+// ip_blocks (the admin API, a restore, another process) moves it, being declared to no Changes
+// scope (store/invalidation.hpp), while the writes that only say what cached responses they
+// change (a received post, a favourite) leave it alone and cost no reload.
 struct IpSnapshot {
   std::mutex mutex;
   const store::Database* database = nullptr;
@@ -153,7 +157,7 @@ std::optional<std::string> normalize_ip_range(std::string_view text) {
 
 std::optional<std::string> ip_block_severity(App& app, std::string_view address, bool may_block) {
   IpSnapshot& snapshot = ip_snapshot();
-  std::uint64_t generation = app.db->generation();
+  std::uint64_t generation = app.db->cache_generation();
   std::vector<store::IpBlock> blocks;
   {
     std::lock_guard lock(snapshot.mutex);
@@ -238,9 +242,46 @@ bool check_sign_up(App& app, const std::string& email, const std::string& ip) {
   return approval;
 }
 
+namespace {
+
+// Whether a domain is suspended, as every inbox request (twice: the actor's domain and the key's)
+// and every fetch asks: remembered per domain until Database::cache_generation() moves, as the IP
+// blocks above (domain_blocks is written only outside Changes scopes).
+struct DomainVerdicts {
+  std::mutex mutex;
+  const store::Database* database = nullptr;
+  std::uint64_t generation = 0;
+  std::unordered_map<std::string, bool> blocked;
+};
+
+bool domain_suspended(App& app, store::Connection& c, std::string_view domain) {
+  static DomainVerdicts verdicts;
+  constexpr std::size_t kMaxRemembered = 4096;
+  std::uint64_t generation = app.db->cache_generation();  // before the read
+  std::string key(domain);
+  {
+    std::lock_guard lock(verdicts.mutex);
+    if (verdicts.database != app.db.get() || verdicts.generation != generation) {
+      verdicts.blocked.clear();
+      verdicts.database = app.db.get();
+      verdicts.generation = generation;
+    }
+    if (auto it = verdicts.blocked.find(key); it != verdicts.blocked.end()) return it->second;
+  }
+  bool blocked = store::is_domain_blocked(c, domain);
+  std::lock_guard lock(verdicts.mutex);
+  if (verdicts.database == app.db.get() && verdicts.generation == generation) {
+    if (verdicts.blocked.size() >= kMaxRemembered) verdicts.blocked.clear();
+    verdicts.blocked.emplace(std::move(key), blocked);
+  }
+  return blocked;
+}
+
+}  // namespace
+
 bool federates_with(App& app, store::Connection& c, std::string_view domain) {
   if (domain.empty() || domain == app.config.local_domain) return true;
-  if (store::is_domain_blocked(c, domain)) return false;
+  if (domain_suspended(app, c, domain)) return false;
   if (!security_settings().limited_federation_mode) return true;
   return store::find_domain_allow_by_domain(c, lowercase(domain)).has_value();
 }

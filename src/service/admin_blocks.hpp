@@ -25,8 +25,9 @@ namespace herd::service {
 // text is not an address with an optional prefix in range.
 std::optional<std::string> normalize_ip_range(std::string_view text);
 // The most severe block in force for `address` ("" when none): no_access, sign_up_block,
-// sign_up_requires_approval. Read from a snapshot refreshed when the database's write generation
-// moves; with may_block false (the I/O thread), nullopt when the snapshot is stale.
+// sign_up_requires_approval. Read from a snapshot refreshed when the database's cache generation
+// moves (every write of ip_blocks moves it: such writes are never declared to a Changes scope);
+// with may_block false (the I/O thread), nullopt when the snapshot is stale.
 std::optional<std::string> ip_block_severity(App& app, std::string_view address,
                                              bool may_block = true);
 
@@ -39,7 +40,8 @@ std::string canonical_email_hash(std::string_view email);
 bool check_sign_up(App& app, const std::string& email, const std::string& ip);
 
 // Whether the instance federates with `domain`: not blocked (domain_blocks), and in limited
-// federation mode allowed (domain_allows). The local domain ("") always does.
+// federation mode allowed (domain_allows). The local domain ("") always does. Whether a domain
+// is blocked is remembered until the database's cache generation moves (as the IP blocks).
 bool federates_with(App& app, store::Connection& c, std::string_view domain);
 
 // Records that a local account used the API today (once per account and day per process).

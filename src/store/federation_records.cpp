@@ -45,6 +45,21 @@ bool is_tombstoned(Connection& c, std::string_view uri, std::int64_t now) {
               .empty();
 }
 
+ReceivedPostFacts received_post_facts(Connection& c, std::string_view uri, Id author_id,
+                                      std::int64_t now) {
+  auto result = c.query(
+      "SELECT (SELECT id FROM statuses WHERE uri = ? LIMIT 1), "
+      "CASE WHEN EXISTS (SELECT 1 FROM tombstones WHERE uri = ? AND (reason <> 'unseen' OR "
+      "created_at > ?)) THEN 1 ELSE 0 END, "
+      "CASE WHEN EXISTS (SELECT 1 FROM follows f JOIN accounts a ON a.id = f.account_id WHERE "
+      "f.target_account_id = ? AND a.domain = '') OR EXISTS (SELECT 1 FROM follow_requests r "
+      "JOIN accounts a ON a.id = r.account_id WHERE r.target_account_id = ? AND a.domain = '') "
+      "THEN 1 ELSE 0 END",
+      {text(uri), text(uri), Value(now - kUnseenTombstoneMs), Value(author_id), Value(author_id)});
+  const Row& row = result.front();
+  return ReceivedPostFacts{row.oi(0), row.b(1), row.b(2)};
+}
+
 void prune_tombstones(Connection& c, std::int64_t now) {
   c.query("DELETE FROM tombstones WHERE reason = 'unseen' AND created_at < ?",
           {Value(now - kUnseenTombstoneMs)});

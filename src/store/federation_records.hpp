@@ -36,6 +36,17 @@ bool is_tombstoned(Connection& c, std::string_view uri, std::int64_t now);
 // Removes the unseen tombstones that no longer count.
 void prune_tombstones(Connection& c, std::int64_t now);
 
+// What the inbox checks before storing a received post, in one statement: the status already
+// stored under its uri (find_status_id_by_uri), whether the uri is tombstoned (is_tombstoned), and
+// whether its author has a local follower or follow request (has_local_follower).
+struct ReceivedPostFacts {
+  std::optional<Id> existing;
+  bool tombstoned = false;
+  bool has_local_follower = false;
+};
+ReceivedPostFacts received_post_facts(Connection& c, std::string_view uri, Id author_id,
+                                      std::int64_t now);
+
 // ---- delivery failures --------------------------------------------------------------------------
 
 struct DeliveryFailure {

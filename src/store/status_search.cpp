@@ -93,26 +93,27 @@ std::vector<SearchableStatus> load_searchable_statuses(Connection& c, const std:
   std::unordered_map<Id, size_t> at;
   std::vector<Value> params;
   std::string list = in_list(ids, params);
-  for (const Row& r :
-       c.query("SELECT id, local, text, content, spoiler_text FROM statuses WHERE id "
-               "IN " +
-                   list + " AND " + kNotReblog,
-               params)
-           .rows) {
+  // The statuses, their media descriptions and poll options: one round trip (store/pipeline.hpp).
+  auto results = query_all(
+      c, {Statement{"SELECT id, local, text, content, spoiler_text FROM statuses WHERE id IN " +
+                        list + " AND " + kNotReblog,
+                    params},
+          Statement{"SELECT status_id, COALESCE(description, '') FROM media_attachments WHERE "
+                    "status_id IN " +
+                        list + " ORDER BY id",
+                    params},
+          Statement{"SELECT p.status_id, o.title FROM polls p JOIN poll_options o ON o.poll_id = "
+                    "p.id WHERE p.status_id IN " +
+                        list + " ORDER BY o.position",
+                    params}});
+  for (const Row& r : results[0].rows) {
     at[r.i(0)] = out.size();
     out.push_back(SearchableStatus{r.i(0), r.b(1), r.s(2), r.s(3), r.s(4), {}});
   }
-  auto extras = [&](const std::string& sql) {
-    for (const Row& r : c.query(sql, params).rows)
+  for (std::size_t extras = 1; extras < results.size(); ++extras)
+    for (const Row& r : results[extras].rows)
       if (auto it = at.find(r.i(0)); it != at.end() && !r.s(1).empty())
         out[it->second].extras.push_back(r.s(1));
-  };
-  extras("SELECT status_id, COALESCE(description, '') FROM media_attachments WHERE status_id IN " +
-         list + " ORDER BY id");
-  extras(
-      "SELECT p.status_id, o.title FROM polls p JOIN poll_options o ON o.poll_id = p.id WHERE "
-      "p.status_id IN " +
-      list + " ORDER BY o.position");
   return out;
 }
 
