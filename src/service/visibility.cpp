@@ -1,5 +1,6 @@
 #include "service/visibility.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -29,7 +30,7 @@ bool visible(store::Visibility visibility, const ViewerFacts& f) {
 namespace {
 
 // The rule applied to statuses with the facts loaded about them (and their originals).
-std::vector<store::Status> judge_all(Id viewer, const std::vector<store::Status>& statuses,
+std::vector<store::Status> judge_all(Id viewer, std::vector<store::Status> statuses,
                                      const std::unordered_map<Id, store::Status>& originals,
                                      const std::unordered_map<Id, store::AuthorFacts>& facts,
                                      const std::unordered_set<Id>& mentioned) {
@@ -45,16 +46,14 @@ std::vector<store::Status> judge_all(Id viewer, const std::vector<store::Status>
     f.author_suspended = it->second.suspended;
     return visible(s.visibility, f);
   };
-  std::vector<store::Status> out;
-  for (const auto& s : statuses) {
-    if (!judge(s)) continue;
-    if (s.reblog_of_id) {
-      auto it = originals.find(*s.reblog_of_id);
-      if (it == originals.end() || !judge(it->second)) continue;
-    }
-    out.push_back(s);
-  }
-  return out;
+  auto hidden = [&](const store::Status& s) {
+    if (!judge(s)) return true;
+    if (!s.reblog_of_id) return false;
+    auto it = originals.find(*s.reblog_of_id);
+    return it == originals.end() || !judge(it->second);
+  };
+  statuses.erase(std::remove_if(statuses.begin(), statuses.end(), hidden), statuses.end());
+  return statuses;
 }
 
 }  // namespace
@@ -87,9 +86,9 @@ std::vector<store::Status> visible_only(store::Connection& c, Id viewer,
   return judge_all(viewer, statuses, originals, facts, mentioned);
 }
 
-std::vector<store::Status> visible_only(Id viewer, const std::vector<store::Status>& statuses,
+std::vector<store::Status> visible_only(Id viewer, std::vector<store::Status> statuses,
                                         const store::PageFacts& facts) {
-  return judge_all(viewer, statuses, facts.originals, facts.authors, facts.mentioned);
+  return judge_all(viewer, std::move(statuses), facts.originals, facts.authors, facts.mentioned);
 }
 
 bool can_see(store::Connection& c, Id viewer, const store::Status& status) {

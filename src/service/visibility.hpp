@@ -42,8 +42,8 @@ store::Status find_visible_status(store::Connection& c, Id viewer, Id status_id)
 std::vector<store::Status> visible_only(store::Connection& c, Id viewer,
                                         const std::vector<store::Status>& statuses);
 // The same with what it asks already loaded for these statuses (store::load_page_facts for the
-// same viewer): no query.
-std::vector<store::Status> visible_only(Id viewer, const std::vector<store::Status>& statuses,
+// same viewer): no query. Filters `statuses` in place (pass it moved when it is not needed again).
+std::vector<store::Status> visible_only(Id viewer, std::vector<store::Status> statuses,
                                         const store::PageFacts& facts);
 
 // Whether the viewer may reblog the (original) status: visible, not private/direct (the author's

@@ -90,7 +90,7 @@ ViewerFlags viewer_flags_from(const Result& result) {
   return out;
 }
 
-std::string page_fact_columns() {
+PageFactSql page_fact_sql(Dialect dialect, Id viewer) {
   // Each as load_author_facts, viewer_flags_among (of the original for a reblog) and mentioning
   // (of a private or direct status) ask it; a row without an account has a null `suspended`.
   // "LIMIT 1 OFFSET 0" keeps each an index probe per row: without it PostgreSQL may read all of
@@ -99,26 +99,45 @@ std::string page_fact_columns() {
   auto exists = [](const char* from_where) {
     return std::string("EXISTS (SELECT 1 FROM ") + from_where + " LIMIT 1 OFFSET 0)";
   };
-  return ", (SELECT a.suspended FROM accounts a WHERE a.id = s.account_id), " +
-         exists("follows f WHERE f.account_id = ? AND f.target_account_id = s.account_id") + ", " +
-         exists("blocks b WHERE b.account_id = s.account_id AND b.target_account_id = ?") + ", " +
-         exists(
-             "favourites v WHERE v.account_id = ? AND v.status_id = COALESCE(s.reblog_of_id, "
-             "s.id)") +
-         ", " +
-         exists(
-             "statuses o WHERE o.account_id = ? AND o.reblog_of_id = COALESCE(s.reblog_of_id, "
-             "s.id)") +
-         ", " +
-         exists(
-             "bookmarks k WHERE k.account_id = ? AND k.status_id = COALESCE(s.reblog_of_id, "
-             "s.id)") +
-         ", CASE WHEN s.visibility IN ('private', 'direct') THEN " +
-         exists("mentions m WHERE m.account_id = ? AND m.status_id = s.id") + " ELSE 1 = 0 END";
-}
-
-std::vector<Value> page_fact_params(Id viewer) {
-  return std::vector<Value>(6, Value(viewer));
+  const std::string reblogged = exists(
+      "statuses o WHERE o.account_id = ? AND o.reblog_of_id = COALESCE(s.reblog_of_id, s.id)");
+  const std::string mentioned = ", CASE WHEN s.visibility IN ('private', 'direct') THEN " +
+                                exists("mentions m WHERE m.account_id = ? AND m.status_id = s.id") +
+                                " ELSE 1 = 0 END";
+  PageFactSql out;
+  if (dialect == Dialect::sqlite) {
+    // SQLite runs a correlated subquery as a subroutine that opens and closes its cursors per
+    // row; a LEFT JOIN keeps them open across the page (bench/RESULTS.md, session 6). Only where
+    // the index it probes is unique (at most one match: no row is repeated); a viewer's reblogs of
+    // one status are not unique, so they stay a subquery.
+    out.columns =
+        ", pf_a.suspended, pf_f.account_id IS NOT NULL, pf_b.account_id IS NOT NULL, "
+        "pf_v.account_id IS NOT NULL, " +
+        reblogged + ", pf_k.account_id IS NOT NULL" + mentioned;
+    out.joins =
+        " LEFT JOIN accounts pf_a ON pf_a.id = s.account_id"
+        " LEFT JOIN follows pf_f ON pf_f.account_id = ? AND pf_f.target_account_id = s.account_id"
+        " LEFT JOIN blocks pf_b ON pf_b.account_id = s.account_id AND pf_b.target_account_id = ?"
+        " LEFT JOIN favourites pf_v ON pf_v.account_id = ? AND pf_v.status_id = "
+        "COALESCE(s.reblog_of_id, s.id)"
+        " LEFT JOIN bookmarks pf_k ON pf_k.account_id = ? AND pf_k.status_id = "
+        "COALESCE(s.reblog_of_id, s.id)";
+    out.column_params = std::vector<Value>(2, Value(viewer));
+    out.join_params = std::vector<Value>(4, Value(viewer));
+    return out;
+  }
+  out.columns =
+      ", (SELECT a.suspended FROM accounts a WHERE a.id = s.account_id), " +
+      exists("follows f WHERE f.account_id = ? AND f.target_account_id = s.account_id") + ", " +
+      exists("blocks b WHERE b.account_id = s.account_id AND b.target_account_id = ?") + ", " +
+      exists(
+          "favourites v WHERE v.account_id = ? AND v.status_id = COALESCE(s.reblog_of_id, s.id)") +
+      ", " + reblogged + ", " +
+      exists(
+          "bookmarks k WHERE k.account_id = ? AND k.status_id = COALESCE(s.reblog_of_id, s.id)") +
+      mentioned;
+  out.column_params = std::vector<Value>(6, Value(viewer));
+  return out;
 }
 
 void read_page_facts(const Row& row, int first_column, const Status& status, PageFacts& into) {

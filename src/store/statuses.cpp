@@ -100,13 +100,16 @@ std::vector<Status> run_page(Connection& c, const std::string& from_where, std::
                              const PageQuery& page, const WithFacts& with = {}) {
   std::string tail = page_sql(page, column, where, params);
   std::string columns = kStatusColumns;
-  if (with.into) {  // their parameters come first: the columns come before WHERE
-    columns += page_fact_columns();
-    std::vector<Value> first = page_fact_params(with.viewer);
-    params.insert(params.begin(), first.begin(), first.end());
+  std::string from = from_where;
+  if (with.into) {  // their parameters come first: the columns and joins come before WHERE
+    PageFactSql facts = page_fact_sql(c.dialect(), with.viewer);
+    columns += facts.columns;
+    from += facts.joins;
+    facts.column_params.insert(facts.column_params.end(), facts.join_params.begin(),
+                               facts.join_params.end());
+    params.insert(params.begin(), facts.column_params.begin(), facts.column_params.end());
   }
-  Result result =
-      c.query("SELECT " + columns + " " + from_where + " WHERE " + where + tail, params);
+  Result result = c.query("SELECT " + columns + " " + from + " WHERE " + where + tail, params);
   auto rows = statuses_from(result);
   if (with.into)
     for (std::size_t i = 0; i < rows.size(); ++i)

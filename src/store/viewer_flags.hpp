@@ -67,9 +67,14 @@ struct PageFacts {
 void load_page_facts(Connection& c, Id viewer, const std::vector<Status>& rows, PageFacts& facts);
 
 // For WithFacts (statuses.hpp): the columns a page query adds after the status columns (over the
-// statuses row `s`), their parameters (first in the statement) and the reading of a row's.
-std::string page_fact_columns();
-std::vector<Value> page_fact_params(Id viewer);
+// statuses row `s`), the joins it adds after its FROM clause (SQLite), the parameters of each (the
+// columns' first in the statement, then the joins', then the query's own), and the reading of a
+// row's.
+struct PageFactSql {
+  std::string columns, joins;
+  std::vector<Value> column_params, join_params;
+};
+PageFactSql page_fact_sql(Dialect dialect, Id viewer);
 void read_page_facts(const Row& row, int first_column, const Status& status, PageFacts& into);
 
 // For batches (store/pipeline.hpp): find_statuses as a statement (ids not empty) and the statuses

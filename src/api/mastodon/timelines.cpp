@@ -39,7 +39,7 @@ http::Response timeline_response(
                                                    const store::WithFacts&)>& load) {
   std::vector<Id> cursors;
   std::uint64_t generation = app.db->generation();  // before anything (timeline_viewer.hpp)
-  auto version = status_cache_version(*app.db);      // before the rows (status_cache.hpp)
+  auto version = status_cache_version(*app.db);     // before the rows (status_cache.hpp)
   std::string body = app.db->read_value([&](store::Connection& c) {
     auto known = viewer ? timeline_viewer(*app.db, c, viewer, generation, now_unix_ms()) : nullptr;
     store::PageFacts facts;
@@ -49,7 +49,7 @@ http::Response timeline_response(
     if (known) facts.filters = known->filters;
     StatusRenderer renderer(app, c, viewer, context);
     renderer.use_page_facts(facts);
-    return renderer.render_json(service::visible_only(viewer, rows, facts), version);
+    return renderer.render_json(service::visible_only(viewer, std::move(rows), facts), version);
   });
   http::Response response = http::Response::json_text(std::move(body));
   add_link_header(response, app, request, cursors, page.limit);
