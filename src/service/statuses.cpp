@@ -19,6 +19,7 @@
 #include "service/visibility.hpp"
 #include "store/account_deletions.hpp"
 #include "store/accounts.hpp"
+#include "store/fan_out.hpp"
 #include "store/federation.hpp"
 #include "store/group_commit.hpp"
 #include "store/invalidation.hpp"
@@ -111,42 +112,65 @@ void count_status(store::Connection& c, const store::Status& status) {
     store::count_new_status(c, status.account_id, status.created_at);
 }
 
+// What fan_out() read for the steps after it (stream::status_created, notify_subscribers,
+// note_posted), in the same round trip as the audience (store/fan_out.hpp).
+struct FannedOut {
+  std::vector<Id> audience;                    // whose home feeds it entered, the author's first
+  std::vector<store::List> lists;              // the lists holding the author (not for direct)
+  std::optional<std::vector<Id>> subscribers;  // read when notify_subscribers needs them
+};
+
+// Whether notify_subscribers() notifies anyone of this status (Mastodon's rules: not for direct
+// statuses or replies to others).
+bool notifies_subscribers(const store::Status& status) {
+  if (status.visibility == store::Visibility::direct) return false;
+  return !status.in_reply_to_account_id || *status.in_reply_to_account_id == status.account_id;
+}
+
 // Puts the status in its audience's home feeds (the author, followers, mentioned accounts of a
-// direct status, and followers of its hashtags for a public one); returns the audience.
-std::vector<Id> fan_out(store::Connection& c, const store::Status& status,
-                        const std::vector<Id>& mentioned, const std::vector<std::string>& tags) {
-  std::vector<Id> audience{status.account_id};
+// direct status, and followers of its hashtags for a public one).
+FannedOut fan_out(store::Connection& c, const store::Status& status,
+                  const std::vector<Id>& mentioned, const std::vector<std::string>& tags) {
+  FannedOut out;
+  out.audience = {status.account_id};
   if (status.visibility == store::Visibility::direct) {
     auto local = store::not_hiding(c, mentioned, {status.account_id});
-    audience.insert(audience.end(), local.begin(), local.end());
+    out.audience.insert(out.audience.end(), local.begin(), local.end());
   } else {
-    store::FeedAudienceQuery q;
-    q.author = status.account_id;
-    q.authors = {status.account_id};
+    store::FanOutQuery q;
+    q.audience.author = status.account_id;
+    q.audience.authors = {status.account_id};
     if (status.in_reply_to_account_id && *status.in_reply_to_account_id != status.account_id) {
-      q.reply_to = status.in_reply_to_account_id;
-      q.authors.push_back(*status.in_reply_to_account_id);
+      q.audience.reply_to = status.in_reply_to_account_id;
+      q.audience.authors.push_back(*status.in_reply_to_account_id);
     }
-    auto followers = store::feed_audience(c, q);
-    audience.insert(audience.end(), followers.begin(), followers.end());
-    if (status.visibility == store::Visibility::public_ && !tags.empty()) {
-      std::unordered_set<Id> reached(audience.begin(), audience.end());
-      for (Id id : store::not_hiding(c, store::tag_follower_ids(c, tags), q.authors))
-        if (reached.insert(id).second) audience.push_back(id);
+    if (status.visibility == store::Visibility::public_) q.followed_tags = tags;
+    q.subscribers = notifies_subscribers(status);
+    q.lists = true;
+    auto reads = store::read_fan_out(c, q);
+    out.audience.insert(out.audience.end(), reads.followers.begin(), reads.followers.end());
+    if (!reads.tag_followers.empty()) {
+      std::unordered_set<Id> reached(out.audience.begin(), out.audience.end());
+      for (Id id : store::not_hiding(c, reads.tag_followers, q.audience.authors))
+        if (reached.insert(id).second) out.audience.push_back(id);
     }
+    out.lists = std::move(reads.lists);
+    if (q.subscribers) out.subscribers = std::move(reads.subscribers);
   }
-  store::insert_feed_entries(c, status.id, audience);
-  return audience;
+  store::insert_feed_entries(c, status.id, out.audience);
+  return out;
 }
 
 // Declares what a new status (or reblog) changes for cached responses, beyond what the store
 // functions writing it note themselves (store/invalidation.hpp): its hashtags' timelines, the
-// timelines of the lists holding its author, the status it quotes, the instance's counts.
+// timelines of the lists holding its author (`lists` when read already), the status it quotes,
+// the instance's counts.
 void note_posted(store::Connection& c, const store::Status& status,
-                 const std::vector<std::string>& tags, std::optional<Id> quoted = std::nullopt) {
+                 const std::vector<std::string>& tags, std::optional<Id> quoted = std::nullopt,
+                 const std::vector<store::List>* lists = nullptr) {
   for (const auto& tag : tags) store::Changes::note(store::tags::hashtag(tag));
   if (status.visibility != store::Visibility::direct)
-    for (const auto& list : store::lists_with_member(c, status.account_id))
+    for (const auto& list : lists ? *lists : store::lists_with_member(c, status.account_id))
       store::Changes::note(store::tags::list(list.id));
   if (quoted) store::Changes::note(store::tags::status(*quoted));
   store::Changes::note(store::tags::other());
@@ -155,11 +179,11 @@ void note_posted(store::Connection& c, const store::Status& status,
 // `status` notifications for followers who asked to be notified of the author's posts and
 // received this one (not for direct statuses or replies to others, as in Mastodon).
 void notify_subscribers(App& app, store::Connection& c, const store::Status& status,
-                        const std::vector<Id>& audience) {
-  if (status.visibility == store::Visibility::direct) return;
-  if (status.in_reply_to_account_id && *status.in_reply_to_account_id != status.account_id) return;
-  std::unordered_set<Id> reached(audience.begin(), audience.end());
-  for (Id follower : store::subscribed_follower_ids(c, status.account_id))
+                        const FannedOut& fanned) {
+  if (!notifies_subscribers(status)) return;
+  std::unordered_set<Id> reached(fanned.audience.begin(), fanned.audience.end());
+  for (Id follower : fanned.subscribers ? *fanned.subscribers
+                                        : store::subscribed_follower_ids(c, status.account_id))
     if (reached.count(follower)) notify(app, c, follower, status.account_id, "status", status.id);
 }
 
@@ -273,10 +297,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     for (const auto& m : formatted.mentions)
       if (auto id = parse_id(m.id)) mentioned.push_back(*id);
     store::insert_mentions(c, status.id, mentioned);
-    std::vector<Id> tag_ids;
-    for (const auto& tag : formatted.tags)
-      tag_ids.push_back(store::find_or_create_tag(c, tag, now));
-    store::link_tags(c, status.id, tag_ids);
+    store::link_tag_names(c, status.id, formatted.tags, now);
 
     if (input.idempotency_key && !input.idempotency_key->empty())
       store::put_idempotency_key(c, account_id, *input.idempotency_key, status.id, now);
@@ -285,14 +306,16 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     std::vector<Id> local_mentioned;
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
-    auto audience = fan_out(c, status, local_mentioned, formatted.tags);
-    stream::status_created(app, c, status, audience, formatted.tags, mentioned);
+    auto fanned = fan_out(c, status, local_mentioned, formatted.tags);
+    stream::status_created(app, c, status, fanned.audience, formatted.tags, mentioned,
+                           &fanned.lists);
     for (Id target : local_mentioned) notify(app, c, target, account_id, "mention", status.id);
-    notify_subscribers(app, c, status, audience);
+    notify_subscribers(app, c, status, fanned);
     record_direct_status(app, c, status, mentioned);
     if (!input.poll) queue_preview_card(app, c, status, formatted.links);
     if (quoted) attach_quote(app, c, status, *quoted);  // before the note is serialised
-    note_posted(c, status, formatted.tags, quoted ? std::optional<Id>(quoted->id) : std::nullopt);
+    note_posted(c, status, formatted.tags, quoted ? std::optional<Id>(quoted->id) : std::nullopt,
+                &fanned.lists);
     record(app, c, Event(EventKind::status_posted).with_status(status));
     count_status(c, status);  // last: the rows it locks are held until the commit
   };
@@ -500,21 +523,18 @@ store::Status receive_status(
     if (attach) attach(c, status);
     index_statuses(c, {status.id});
     store::insert_mentions(c, status.id, mentioned);
-    std::vector<Id> tag_ids;
-    for (const auto& tag : tags)
-      tag_ids.push_back(store::find_or_create_tag(c, tag, status.created_at));
-    store::link_tags(c, status.id, tag_ids);
+    store::link_tag_names(c, status.id, tags, status.created_at);
     std::vector<Id> local_mentioned;
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
-    auto audience = fan_out(c, status, local_mentioned, tags);
-    stream::status_created(app, c, status, audience, tags, mentioned);
+    auto fanned = fan_out(c, status, local_mentioned, tags);
+    stream::status_created(app, c, status, fanned.audience, tags, mentioned, &fanned.lists);
     for (Id target : local_mentioned)
       notify(app, c, target, status.account_id, "mention", status.id);
-    notify_subscribers(app, c, status, audience);
+    notify_subscribers(app, c, status, fanned);
     record_direct_status(app, c, status, mentioned);
     queue_preview_card(app, c, status, text::plain_links(status.content));
-    note_posted(c, status, tags);
+    note_posted(c, status, tags, std::nullopt, &fanned.lists);
     count_status(c, status);  // last: the rows it locks are held until the commit
     return status;
   });

@@ -1,5 +1,7 @@
 #include "store/lists.hpp"
 
+#include "store/fan_out.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -7,15 +9,23 @@ namespace {
 constexpr const char* kColumns =
     "id, account_id, title, replies_policy, exclusive, created_at, updated_at";
 
-std::vector<List> lists_from(const Result& result) {
+}  // namespace
+
+List list_from_row(const Row& r, int first) {
+  return List{r.i(first),     r.i(first + 1), r.s(first + 2), r.s(first + 3),
+              r.b(first + 4), r.i(first + 5), r.i(first + 6)};
+}
+
+std::vector<List> lists_in(const Result& result) {
   std::vector<List> out;
   out.reserve(result.rows.size());
-  for (const Row& r : result.rows)
-    out.push_back(List{r.i(0), r.i(1), r.s(2), r.s(3), r.b(4), r.i(5), r.i(6)});
+  for (const Row& r : result.rows) out.push_back(list_from_row(r, 0));
   return out;
 }
 
-}  // namespace
+const char* list_columns() {
+  return kColumns;
+}
 
 void insert_list(Connection& c, const List& l) {
   c.query(std::string("INSERT INTO lists (") + kColumns + ") VALUES (?,?,?,?,?,?,?)",
@@ -36,23 +46,23 @@ void delete_list(Connection& c, Id list_id) {
 }
 
 std::optional<List> find_list(Connection& c, Id list_id) {
-  auto lists = lists_from(
+  auto lists = lists_in(
       c.query(std::string("SELECT ") + kColumns + " FROM lists WHERE id = ?", {Value(list_id)}));
   if (lists.empty()) return std::nullopt;
   return lists.front();
 }
 
 std::vector<List> lists_of(Connection& c, Id owner_id) {
-  return lists_from(
+  return lists_in(
       c.query(std::string("SELECT ") + kColumns + " FROM lists WHERE account_id = ? ORDER BY id",
               {Value(owner_id)}));
 }
 
 std::vector<List> lists_holding(Connection& c, Id owner_id, Id member_id) {
-  return lists_from(c.query(std::string("SELECT ") + kColumns +
-                                " FROM lists WHERE account_id = ? AND id IN (SELECT list_id FROM "
-                                "list_accounts WHERE account_id = ?) ORDER BY id",
-                            {Value(owner_id), Value(member_id)}));
+  return lists_in(c.query(std::string("SELECT ") + kColumns +
+                              " FROM lists WHERE account_id = ? AND id IN (SELECT list_id FROM "
+                              "list_accounts WHERE account_id = ?) ORDER BY id",
+                          {Value(owner_id), Value(member_id)}));
 }
 
 bool insert_list_account(Connection& c, Id id, Id list_id, Id account_id, std::int64_t now) {
@@ -123,11 +133,16 @@ std::vector<Id> exclusive_list_member_ids(Connection& c, Id owner_id) {
   return out;
 }
 
+Statement lists_with_member_statement(Id author_id) {
+  return Statement{std::string("SELECT ") + kColumns +
+                       " FROM lists WHERE id IN (SELECT list_id FROM list_accounts "
+                       "WHERE account_id = ?)",
+                   {Value(author_id)}};
+}
+
 std::vector<List> lists_with_member(Connection& c, Id author_id) {
-  return lists_from(c.query(std::string("SELECT ") + kColumns +
-                                " FROM lists WHERE id IN (SELECT list_id FROM list_accounts "
-                                "WHERE account_id = ?)",
-                            {Value(author_id)}));
+  auto statement = lists_with_member_statement(author_id);
+  return lists_in(c.query(statement.sql, statement.params));
 }
 
 }  // namespace herd::store

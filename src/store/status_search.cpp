@@ -90,30 +90,31 @@ bool has_rare_lexeme(Connection& c, const std::vector<std::string>& wanted) {
 std::vector<SearchableStatus> load_searchable_statuses(Connection& c, const std::vector<Id>& ids) {
   std::vector<SearchableStatus> out;
   if (ids.empty()) return out;
-  std::unordered_map<Id, size_t> at;
+  // The statuses (kind 0), their media descriptions (1, by id) and poll options (2, by position):
+  // one statement (a statement's own cost is most of what these small reads cost PostgreSQL).
   std::vector<Value> params;
-  std::string list = in_list(ids, params);
-  // The statuses, their media descriptions and poll options: one round trip (store/pipeline.hpp).
-  auto results = query_all(
-      c, {Statement{"SELECT id, local, text, content, spoiler_text FROM statuses WHERE id IN " +
-                        list + " AND " + kNotReblog,
-                    params},
-          Statement{"SELECT status_id, COALESCE(description, '') FROM media_attachments WHERE "
-                    "status_id IN " +
-                        list + " ORDER BY id",
-                    params},
-          Statement{"SELECT p.status_id, o.title FROM polls p JOIN poll_options o ON o.poll_id = "
-                    "p.id WHERE p.status_id IN " +
-                        list + " ORDER BY o.position",
-                    params}});
-  for (const Row& r : results[0].rows) {
-    at[r.i(0)] = out.size();
-    out.push_back(SearchableStatus{r.i(0), r.b(1), r.s(2), r.s(3), r.s(4), {}});
+  std::string statuses = in_list(ids, params);
+  std::string media = in_list(ids, params);
+  std::string polls = in_list(ids, params);
+  Result result = c.query(
+      "SELECT 0, id, local, text, content, spoiler_text, 0 FROM statuses WHERE id IN " + statuses +
+          " AND " + kNotReblog +
+          " UNION ALL SELECT 1, status_id, 0, COALESCE(description, ''), '', '', id FROM "
+          "media_attachments WHERE status_id IN " +
+          media +
+          " UNION ALL SELECT 2, p.status_id, 0, o.title, '', '', o.position FROM polls p JOIN "
+          "poll_options o ON o.poll_id = p.id WHERE p.status_id IN " +
+          polls + " ORDER BY 1, 7",
+      params);
+  std::unordered_map<Id, size_t> at;
+  for (const Row& r : result.rows) {
+    if (r.i(0) == 0) {
+      at[r.i(1)] = out.size();
+      out.push_back(SearchableStatus{r.i(1), r.b(2), r.s(3), r.s(4), r.s(5), {}});
+    } else if (auto it = at.find(r.i(1)); it != at.end() && !r.s(3).empty()) {
+      out[it->second].extras.push_back(r.s(3));
+    }
   }
-  for (std::size_t extras = 1; extras < results.size(); ++extras)
-    for (const Row& r : results[extras].rows)
-      if (auto it = at.find(r.i(0)); it != at.end() && !r.s(1).empty())
-        out[it->second].extras.push_back(r.s(1));
   return out;
 }
 

@@ -554,67 +554,6 @@ std::unordered_map<Id, ApplicationName> load_application_names(Connection& c,
 
 // ---- timelines ---------------------------------------------------------------------------------
 
-namespace {
-// " AND <column> NOT IN (accounts hiding any of authors)".
-std::string not_hiding_clause(const std::string& column, const std::vector<Id>& authors,
-                              std::vector<Value>& params) {
-  if (authors.empty()) return "";
-  std::string in = placeholders(authors.size());
-  for (int i = 0; i < 3; ++i) append_ids(params, authors);
-  return " AND " + column + " NOT IN (SELECT account_id FROM blocks WHERE target_account_id IN (" +
-         in + ") UNION SELECT target_account_id FROM blocks WHERE account_id IN (" + in +
-         ") UNION SELECT account_id FROM mutes WHERE target_account_id IN (" + in + "))";
-}
-}  // namespace
-
-std::vector<Id> feed_audience(Connection& c, const FeedAudienceQuery& q) {
-  std::vector<Value> params{Value(q.author)};
-  std::string sql =
-      "SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id AND a.domain = '' "
-      "WHERE f.target_account_id = ?";
-  if (q.reblog) sql += " AND f.show_reblogs = 1";
-  if (q.reply_to) {
-    sql +=
-        " AND (f.account_id = ? OR EXISTS (SELECT 1 FROM follows g WHERE g.account_id = "
-        "f.account_id AND g.target_account_id = ?))";
-    params.emplace_back(*q.reply_to);
-    params.emplace_back(*q.reply_to);
-  }
-  if (q.skip_if_holding) {
-    sql +=
-        " AND NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = f.account_id AND "
-        "h.status_id = ?)";
-    params.emplace_back(*q.skip_if_holding);
-  }
-  sql += not_hiding_clause("f.account_id", q.authors, params);
-  std::vector<Id> out;
-  for (const Row& r : c.query(sql, params).rows) out.push_back(r.i(0));
-  return out;
-}
-
-std::vector<Id> subscribed_follower_ids(Connection& c, Id author) {
-  std::vector<Id> out;
-  for (const Row& r : c.query("SELECT f.account_id FROM follows f JOIN accounts a ON a.id = "
-                              "f.account_id WHERE f.target_account_id = ? AND f.notify = 1 AND "
-                              "a.domain = ''",
-                              {Value(author)})
-                          .rows)
-    out.push_back(r.i(0));
-  return out;
-}
-
-std::vector<Id> not_hiding(Connection& c, const std::vector<Id>& candidates,
-                           const std::vector<Id>& authors) {
-  if (candidates.empty()) return {};
-  std::vector<Value> params;
-  append_ids(params, candidates);
-  std::string sql = "SELECT id FROM accounts WHERE id IN (" + placeholders(candidates.size()) + ")";
-  sql += not_hiding_clause("id", authors, params);
-  std::vector<Id> out;
-  for (const Row& r : c.query(sql, params).rows) out.push_back(r.i(0));
-  return out;
-}
-
 void insert_feed_entries(Connection& c, Id status_id, const std::vector<Id>& account_ids) {
   for (Id id : account_ids) Changes::note(tags::home_feed(id));  // invalidation.hpp
   // Batched multi-row inserts keep large fan-outs to a few statements.

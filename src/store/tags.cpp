@@ -2,6 +2,9 @@
 
 #include <map>
 
+#include "core/ids.hpp"
+#include "store/fan_out.hpp"
+
 namespace herd::store {
 
 bool follow_tag(Connection& c, Id id, Id account_id, Id tag_id, std::int64_t now) {
@@ -48,18 +51,33 @@ std::vector<FollowedTag> page_followed_tags(Connection& c, Id account_id, const 
   return out;
 }
 
+Statement tag_followers_statement(const std::vector<std::string>& names) {
+  return Statement{
+      "SELECT DISTINCT f.account_id FROM tag_follows f JOIN tags t ON t.id = f.tag_id "
+      "WHERE t.usable = 1 AND t.name IN (" +
+          placeholders(names.size()) + ")",
+      std::vector<Value>(names.begin(), names.end())};
+}
+
 std::vector<Id> tag_follower_ids(Connection& c, const std::vector<std::string>& names) {
-  std::vector<Id> out;
-  if (names.empty()) return out;
-  std::vector<Value> params(names.begin(), names.end());
-  for (const Row& r :
-       c.query("SELECT DISTINCT f.account_id FROM tag_follows f JOIN tags t ON t.id = f.tag_id "
-               "WHERE t.usable = 1 AND t.name IN (" +
-                   placeholders(names.size()) + ")",
-               params)
-           .rows)
-    out.push_back(r.i(0));
-  return out;
+  if (names.empty()) return {};
+  auto statement = tag_followers_statement(names);
+  return first_column_ids(c.query(statement.sql, statement.params));
+}
+
+void link_tag_names(Connection& c, Id status_id, const std::vector<std::string>& names,
+                    std::int64_t now) {
+  for (const auto& name : names) {
+    query_later(c,
+                "INSERT INTO tags (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                {Value(next_id()), Value(name), Value(now)});
+    // A hashtag the staff made unusable is not attached (as link_tags).
+    query_later(
+        c,
+        "INSERT INTO statuses_tags (tag_id, status_id) SELECT id, ? FROM tags WHERE name = ? "
+        "AND usable = 1 ON CONFLICT DO NOTHING",
+        {Value(status_id), Value(name)});
+  }
 }
 
 std::vector<TagDay> tag_history(Connection& c, Id tag_id, std::int64_t now, int days) {

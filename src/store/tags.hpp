@@ -27,6 +27,12 @@ std::vector<FollowedTag> page_followed_tags(Connection& c, Id account_id, const 
 // Local accounts following any of these hashtags (lowercase names).
 std::vector<Id> tag_follower_ids(Connection& c, const std::vector<std::string>& names);
 
+// find_or_create_tag() and link_tags() of a new status's hashtags (lowercase names), by name:
+// writes whose result nobody reads, queued on PostgreSQL (store/pipeline.hpp) to travel with the
+// next statement instead of a round trip per hashtag.
+void link_tag_names(Connection& c, Id status_id, const std::vector<std::string>& names,
+                    std::int64_t now);
+
 // Uses of a hashtag per day (UTC), newest day first, for the `days` days up to `now`: statuses
 // and distinct accounts (days without use included, as zeros).
 struct TagDay {

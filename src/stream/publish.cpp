@@ -41,7 +41,7 @@ std::vector<std::string> public_channels(const store::Status& status,
 
 void status_created(App& app, store::Connection& c, const store::Status& status,
                     const std::vector<Id>& home, const std::vector<std::string>& tags,
-                    const std::vector<Id>& mentioned) {
+                    const std::vector<Id>& mentioned, const std::vector<store::List>* lists) {
   if (!app.stream) return;
   Event event;
   event.name = "update";
@@ -54,7 +54,7 @@ void status_created(App& app, store::Connection& c, const store::Status& status,
   for (Id account : home) add_unique(event.channels, user_channel(account));
   // The author's posts reach the lists holding the author, for owners whose home they reach.
   if (status.visibility != store::Visibility::direct && !home.empty())
-    for (const auto& list : store::lists_with_member(c, status.account_id))
+    for (const auto& list : lists ? *lists : store::lists_with_member(c, status.account_id))
       if (std::find(home.begin(), home.end(), list.account_id) != home.end())
         add_unique(event.channels, list_channel(list.id));
   for (auto& channel : public_channels(status, tags))

@@ -9,16 +9,22 @@
 #include "store/database.hpp"
 #include "store/models.hpp"
 
+namespace herd::store {
+struct List;
+}
+
 namespace herd::stream {
 
 // A status (or reblog) was stored. `update` goes to the user stream of every account whose home
 // feed it entered (`home`, the fan-out's audience, the author included). A public status that is
 // not a reblog also goes to the public streams (public, public:local or public:remote, and their
 // :media variants when it has media; not when it replies to someone else) and to the hashtag
-// streams of its tags (`tags`, their names). `mentioned`: the mentioned accounts.
+// streams of its tags (`tags`, their names). `mentioned`: the mentioned accounts. `lists`: the
+// lists holding the author when the caller read them already (store/fan_out.hpp), else null.
 void status_created(App& app, store::Connection& c, const store::Status& status,
                     const std::vector<Id>& home, const std::vector<std::string>& tags,
-                    const std::vector<Id>& mentioned);
+                    const std::vector<Id>& mentioned,
+                    const std::vector<store::List>* lists = nullptr);
 
 // A status is about to be removed (call before deleting it): `delete` (payload: its id) to every
 // home feed holding it and the author's, to the public and hashtag streams it reached; and the

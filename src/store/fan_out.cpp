@@ -1,0 +1,118 @@
+#include "store/fan_out.hpp"
+
+namespace herd::store {
+
+namespace {
+
+void append_ids(std::vector<Value>& params, const std::vector<Id>& ids) {
+  for (Id id : ids) params.emplace_back(id);
+}
+
+}  // namespace
+
+std::vector<Id> first_column_ids(const Result& result) {
+  std::vector<Id> out;
+  out.reserve(result.rows.size());
+  for (const Row& r : result.rows) out.push_back(r.i(0));
+  return out;
+}
+
+FanOutReads read_fan_out(Connection& c, const FanOutQuery& query) {
+  // One statement (on PostgreSQL a statement's own cost is most of what these small reads cost):
+  // rows of (kind, id, and for a list its owner and other columns), kinds in FanOutReads' order.
+  std::string sql;
+  std::vector<Value> params;
+  auto add = [&](int kind, const Statement& statement, const char* columns) {
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += "SELECT " + std::to_string(kind) + ", " + columns + " FROM (" + statement.sql + ") r" +
+           std::to_string(kind);
+    params.insert(params.end(), statement.params.begin(), statement.params.end());
+  };
+  constexpr const char* kAccount = "account_id, 0, '', '', 0, 0, 0";
+  add(0, feed_audience_statement(query.audience), kAccount);
+  if (!query.followed_tags.empty()) add(1, tag_followers_statement(query.followed_tags), kAccount);
+  if (query.subscribers) add(2, subscribed_followers_statement(query.audience.author), kAccount);
+  if (query.lists) add(3, lists_with_member_statement(query.audience.author), list_columns());
+  FanOutReads reads;
+  for (const Row& r : c.query(sql, params).rows) {
+    switch (r.i(0)) {
+      case 0:
+        reads.followers.push_back(r.i(1));
+        break;
+      case 1:
+        reads.tag_followers.push_back(r.i(1));
+        break;
+      case 2:
+        reads.subscribers.push_back(r.i(1));
+        break;
+      default:
+        reads.lists.push_back(list_from_row(r, 1));
+    }
+  }
+  return reads;
+}
+
+namespace {
+// " AND <column> NOT IN (accounts hiding any of authors)".
+std::string not_hiding_clause(const std::string& column, const std::vector<Id>& authors,
+                              std::vector<Value>& params) {
+  if (authors.empty()) return "";
+  std::string in = placeholders(authors.size());
+  for (int i = 0; i < 3; ++i) append_ids(params, authors);
+  return " AND " + column + " NOT IN (SELECT account_id FROM blocks WHERE target_account_id IN (" +
+         in + ") UNION SELECT target_account_id FROM blocks WHERE account_id IN (" + in +
+         ") UNION SELECT account_id FROM mutes WHERE target_account_id IN (" + in + "))";
+}
+}  // namespace
+
+Statement feed_audience_statement(const FeedAudienceQuery& q) {
+  std::vector<Value> params{Value(q.author)};
+  std::string sql =
+      "SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id AND a.domain = '' "
+      "WHERE f.target_account_id = ?";
+  if (q.reblog) sql += " AND f.show_reblogs = 1";
+  if (q.reply_to) {
+    sql +=
+        " AND (f.account_id = ? OR EXISTS (SELECT 1 FROM follows g WHERE g.account_id = "
+        "f.account_id AND g.target_account_id = ?))";
+    params.emplace_back(*q.reply_to);
+    params.emplace_back(*q.reply_to);
+  }
+  if (q.skip_if_holding) {
+    sql +=
+        " AND NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = f.account_id AND "
+        "h.status_id = ?)";
+    params.emplace_back(*q.skip_if_holding);
+  }
+  sql += not_hiding_clause("f.account_id", q.authors, params);
+  return Statement{std::move(sql), std::move(params)};
+}
+
+std::vector<Id> feed_audience(Connection& c, const FeedAudienceQuery& q) {
+  auto statement = feed_audience_statement(q);
+  return first_column_ids(c.query(statement.sql, statement.params));
+}
+
+Statement subscribed_followers_statement(Id author) {
+  return Statement{
+      "SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id WHERE "
+      "f.target_account_id = ? AND f.notify = 1 AND a.domain = ''",
+      {Value(author)}};
+}
+
+std::vector<Id> subscribed_follower_ids(Connection& c, Id author) {
+  auto statement = subscribed_followers_statement(author);
+  return first_column_ids(c.query(statement.sql, statement.params));
+}
+
+std::vector<Id> not_hiding(Connection& c, const std::vector<Id>& candidates,
+                           const std::vector<Id>& authors) {
+  if (candidates.empty()) return {};
+  std::vector<Value> params;
+  append_ids(params, candidates);
+  std::string sql = "SELECT id FROM accounts WHERE id IN (" + placeholders(candidates.size()) + ")";
+  sql += not_hiding_clause("id", authors, params);
+  return first_column_ids(c.query(sql, params));
+}
+
+}  // namespace herd::store

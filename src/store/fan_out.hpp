@@ -1,0 +1,42 @@
+// What posting or receiving a status reads to fan it out: the followers whose home feed it enters
+// (feed_audience), the followers of its hashtags, the followers asking to be notified of the
+// author's posts, the lists holding the author (their streams and cached timelines). These reads
+// do not depend on each other: read_fan_out() runs them as one statement (one round trip on
+// PostgreSQL, where they cost four, and one statement's own cost instead of four). The functions
+// in statuses.hpp, tags.hpp and lists.hpp that read one of them run the same queries.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "store/lists.hpp"
+#include "store/pipeline.hpp"  // Statement
+#include "store/statuses.hpp"
+
+namespace herd::store {
+
+struct FanOutQuery {
+  FeedAudienceQuery audience;
+  std::vector<std::string> followed_tags;  // the followers of these hashtags (none when empty)
+  bool subscribers = false;                // subscribed_follower_ids(audience.author)
+  bool lists = false;                      // lists_with_member(audience.author)
+};
+struct FanOutReads {
+  std::vector<Id> followers;      // feed_audience(audience)
+  std::vector<Id> tag_followers;  // tag_follower_ids(followed_tags): not filtered by not_hiding
+  std::vector<Id> subscribers;
+  std::vector<List> lists;
+};
+FanOutReads read_fan_out(Connection& c, const FanOutQuery& query);
+
+// The queries of the single reads above, and their readers.
+Statement feed_audience_statement(const FeedAudienceQuery& query);
+Statement subscribed_followers_statement(Id author);
+Statement tag_followers_statement(const std::vector<std::string>& names);  // names not empty
+Statement lists_with_member_statement(Id author);
+std::vector<Id> first_column_ids(const Result& result);
+std::vector<List> lists_in(const Result& result);
+// A list read from the row's columns list_columns(), starting at `first`.
+List list_from_row(const Row& row, int first);
+const char* list_columns();
+
+}  // namespace herd::store
