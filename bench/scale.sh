@@ -107,19 +107,33 @@ seed() {
   echo "$SEED_ARGS --statuses $size" >"$marker"
 }
 
-wrk_run() {  # url token -> "req/s p50_ms p99_ms" (fails on non-2xx answers)
-  local out
+# The processes whose CPU a request costs: herd ($1) and, on PostgreSQL, the cluster's.
+serving_pids() {
+  echo "$1"
+  if [[ -n ${PG_PORT:-} ]]; then
+    local master
+    master=$(head -1 "$DATA/pg/postmaster.pid")
+    echo "$master" $(ps -o pid= --ppid "$master")
+  fi
+}
+
+wrk_run() {  # url token herd_pid -> "req/s p50_ms p99_ms cpu_ms_per_request" (fails on non-2xx)
+  local out before after
+  before=$(cpu_of $(serving_pids "$3"))
   out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $2" "$1")
+  after=$(cpu_of $(serving_pids "$3"))
   if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $1: $out" >&2; exit 1; fi
-  python3 -c '
-import re, sys
+  CPU_S=$(python3 -c "print($after - $before)") python3 -c '
+import os, re, sys
 text = sys.stdin.read()
 def ms(label):
     v, unit = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
     return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p50, p99 = ms("50%"), ms("99%")
-print(f"{rps:.0f} {p50:.2f} {p99:.2f}")' <<<"$out"
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+cpu = float(os.environ["CPU_S"]) * 1000 / max(requests, 1)
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {cpu:.3f}")' <<<"$out"
 }
 
 token_for() {  # base URL -> a read token of user1
@@ -132,8 +146,8 @@ token_for() {  # base URL -> a read token of user1
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 
-echo "| backend | page | response cache | $SMALL: req/s | p50 ms | p99 ms | $LARGE: req/s | p50 ms | p99 ms | p99 ratio | req/s ratio |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| backend | page | response cache | $SMALL: req/s | p50 ms | p99 ms | CPU ms/req | $LARGE: req/s | p50 ms | p99 ms | CPU ms/req | p99 ratio | req/s ratio | CPU ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for backend in $BACKENDS; do
   # Seeding runs niced (PostgreSQL's server too: it does most of that work), measuring does not.
   [[ $backend == postgres ]] && start_postgres 10
@@ -155,40 +169,42 @@ for backend in $BACKENDS; do
     PATHS[$size,account]=/api/v1/accounts/$user2/statuses
   done
   for cache in off on; do
-    declare -A BASE=() TOKEN=()
+    declare -A BASE=() TOKEN=() HERD_PID=()
     for size in "$SMALL" "$LARGE"; do
       instance_env "$backend" "$size"
       if [[ $cache == on ]]; then export HERD_RESPONSE_CACHE_MB=8; else export HERD_RESPONSE_CACHE_MB=0; fi
       "$HERD" serve >>"$WORK/serve-$backend-$size-$cache.log" 2>&1 &
       PIDS+=($!)
+      HERD_PID[$size]=$!
       BASE[$size]=http://127.0.0.1:$PORT
       for _ in $(seq 150); do curl -sf "${BASE[$size]}/health" >/dev/null && break; sleep 0.2; done
       TOKEN[$size]=$(token_for "${BASE[$size]}")
     done
     for page in home home_deep public account; do
-      declare -A RPS=() P50=() P99=() ITEMS=()
+      declare -A RPS=() P50=() P99=() CPU=() ITEMS=()
       for size in "$SMALL" "$LARGE"; do
         ITEMS[$size]=$(curl -sf -H "Authorization: Bearer ${TOKEN[$size]}" "${BASE[$size]}${PATHS[$size,$page]}" |
           python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-        RPS[$size]=0 P50[$size]=0 P99[$size]=0
+        RPS[$size]=0 P50[$size]=0 P99[$size]=0 CPU[$size]=0
       done
       for round in $(seq "$ROUNDS"); do
         for size in "$SMALL" "$LARGE"; do
-          read -r rps p50 p99 < <(wrk_run "${BASE[$size]}${PATHS[$size,$page]}" "${TOKEN[$size]}")
+          read -r rps p50 p99 cpu < <(wrk_run "${BASE[$size]}${PATHS[$size,$page]}" "${TOKEN[$size]}" "${HERD_PID[$size]}")
+          CPU[$size]=$(python3 -c "print(${CPU[$size]} + $cpu / $ROUNDS)")
           RPS[$size]=$(python3 -c "print(${RPS[$size]} + $rps / $ROUNDS)")
           P50[$size]=$(python3 -c "print(${P50[$size]} + $p50 / $ROUNDS)")
           P99[$size]=$(python3 -c "print(${P99[$size]} + $p99 / $ROUNDS)")
         done
       done
       AUTHOR=$author python3 - "$backend" "$page" "$cache" "$SMALL" "$LARGE" "${ITEMS[$SMALL]}" "${ITEMS[$LARGE]}" \
-        "${RPS[$SMALL]}" "${P50[$SMALL]}" "${P99[$SMALL]}" "${RPS[$LARGE]}" "${P50[$LARGE]}" "${P99[$LARGE]}" <<'PY'
+        "${RPS[$SMALL]}" "${P50[$SMALL]}" "${P99[$SMALL]}" "${CPU[$SMALL]}" "${RPS[$LARGE]}" "${P50[$LARGE]}" "${P99[$LARGE]}" "${CPU[$LARGE]}" <<'PY'
 import os, sys
 backend, page, cache, small, large, items_s, items_l = sys.argv[1:8]
-rs, a50, a99, rl, b50, b99 = map(float, sys.argv[8:])
+rs, a50, a99, ac, rl, b50, b99, bc = map(float, sys.argv[8:])
 names = {"home": "home", "home_deep": "home, deep (max_id: middle of the feed)", "public": "public",
          "account": f"{os.environ['AUTHOR']}'s statuses"}
-print(f"| {backend} | {names[page]} ({items_s} / {items_l} statuses) | {cache} | {rs:.0f} | {a50:.2f} | {a99:.2f} "
-      f"| {rl:.0f} | {b50:.2f} | {b99:.2f} | {b99 / a99:.2f} | {rl / rs:.2f} |")
+print(f"| {backend} | {names[page]} ({items_s} / {items_l} statuses) | {cache} | {rs:.0f} | {a50:.2f} | {a99:.2f} | {ac:.3f} "
+      f"| {rl:.0f} | {b50:.2f} | {b99:.2f} | {bc:.3f} | {b99 / a99:.2f} | {rl / rs:.2f} | {bc / ac:.2f} |")
 PY
     done
     for size in "$SMALL" "$LARGE"; do kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; done
