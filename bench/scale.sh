@@ -107,9 +107,8 @@ seed() {
   echo "$SEED_ARGS --statuses $size" >"$marker"
 }
 
-# The processes whose CPU a request costs: herd ($1) and, on PostgreSQL, the cluster's.
-serving_pids() {
-  echo "$1"
+# The PostgreSQL cluster's processes (none on SQLite).
+cluster_pids() {
   if [[ -n ${PG_PORT:-} ]]; then
     local master
     master=$(head -1 "$DATA/pg/postmaster.pid")
@@ -117,13 +116,15 @@ serving_pids() {
   fi
 }
 
-wrk_run() {  # url token herd_pid -> "req/s p50_ms p99_ms cpu_ms_per_request" (fails on non-2xx)
-  local out before after
-  before=$(cpu_of $(serving_pids "$3"))
+# url token herd_pid -> "req/s p50_ms p99_ms herd_cpu_ms_per_request postgres_cpu_ms_per_request"
+# (fails on non-2xx answers)
+wrk_run() {
+  local out herd0 herd1 pg0 pg1
+  herd0=$(cpu_of "$3") pg0=$(cpu_of $(cluster_pids))
   out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $2" "$1")
-  after=$(cpu_of $(serving_pids "$3"))
+  herd1=$(cpu_of "$3") pg1=$(cpu_of $(cluster_pids))
   if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $1: $out" >&2; exit 1; fi
-  CPU_S=$(python3 -c "print($after - $before)") python3 -c '
+  HERD_S=$(python3 -c "print($herd1 - $herd0)") PG_S=$(python3 -c "print($pg1 - $pg0)") python3 -c '
 import os, re, sys
 text = sys.stdin.read()
 def ms(label):
@@ -132,8 +133,8 @@ def ms(label):
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p50, p99 = ms("50%"), ms("99%")
 requests = int(re.search(r"(\d+) requests in", text).group(1))
-cpu = float(os.environ["CPU_S"]) * 1000 / max(requests, 1)
-print(f"{rps:.0f} {p50:.2f} {p99:.2f} {cpu:.3f}")' <<<"$out"
+herd, pg = (float(os.environ[k]) * 1000 / max(requests, 1) for k in ("HERD_S", "PG_S"))
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {herd:.3f} {pg:.3f}")' <<<"$out"
 }
 
 token_for() {  # base URL -> a read token of user1
@@ -146,7 +147,7 @@ token_for() {  # base URL -> a read token of user1
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 
-echo "| backend | page | response cache | $SMALL: req/s | p50 ms | p99 ms | CPU ms/req | $LARGE: req/s | p50 ms | p99 ms | CPU ms/req | p99 ratio | req/s ratio | CPU ratio |"
+echo "| backend | page | response cache | $SMALL: req/s | p50 ms | p99 ms | CPU ms/req herd+PostgreSQL | $LARGE: req/s | p50 ms | p99 ms | CPU ms/req herd+PostgreSQL | p99 ratio | req/s ratio | CPU ratio |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for backend in $BACKENDS; do
   # Seeding runs niced (PostgreSQL's server too: it does most of that work), measuring does not.
@@ -181,30 +182,31 @@ for backend in $BACKENDS; do
       TOKEN[$size]=$(token_for "${BASE[$size]}")
     done
     for page in home home_deep public account; do
-      declare -A RPS=() P50=() P99=() CPU=() ITEMS=()
+      declare -A RPS=() P50=() P99=() CPU=() PGCPU=() ITEMS=()
       for size in "$SMALL" "$LARGE"; do
         ITEMS[$size]=$(curl -sf -H "Authorization: Bearer ${TOKEN[$size]}" "${BASE[$size]}${PATHS[$size,$page]}" |
           python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-        RPS[$size]=0 P50[$size]=0 P99[$size]=0 CPU[$size]=0
+        RPS[$size]=0 P50[$size]=0 P99[$size]=0 CPU[$size]=0 PGCPU[$size]=0
       done
       for round in $(seq "$ROUNDS"); do
         for size in "$SMALL" "$LARGE"; do
-          read -r rps p50 p99 cpu < <(wrk_run "${BASE[$size]}${PATHS[$size,$page]}" "${TOKEN[$size]}" "${HERD_PID[$size]}")
+          read -r rps p50 p99 cpu pgcpu < <(wrk_run "${BASE[$size]}${PATHS[$size,$page]}" "${TOKEN[$size]}" "${HERD_PID[$size]}")
           CPU[$size]=$(python3 -c "print(${CPU[$size]} + $cpu / $ROUNDS)")
+          PGCPU[$size]=$(python3 -c "print(${PGCPU[$size]} + $pgcpu / $ROUNDS)")
           RPS[$size]=$(python3 -c "print(${RPS[$size]} + $rps / $ROUNDS)")
           P50[$size]=$(python3 -c "print(${P50[$size]} + $p50 / $ROUNDS)")
           P99[$size]=$(python3 -c "print(${P99[$size]} + $p99 / $ROUNDS)")
         done
       done
       AUTHOR=$author python3 - "$backend" "$page" "$cache" "$SMALL" "$LARGE" "${ITEMS[$SMALL]}" "${ITEMS[$LARGE]}" \
-        "${RPS[$SMALL]}" "${P50[$SMALL]}" "${P99[$SMALL]}" "${CPU[$SMALL]}" "${RPS[$LARGE]}" "${P50[$LARGE]}" "${P99[$LARGE]}" "${CPU[$LARGE]}" <<'PY'
+        "${RPS[$SMALL]}" "${P50[$SMALL]}" "${P99[$SMALL]}" "${CPU[$SMALL]}" "${PGCPU[$SMALL]}" "${RPS[$LARGE]}" "${P50[$LARGE]}" "${P99[$LARGE]}" "${CPU[$LARGE]}" "${PGCPU[$LARGE]}" <<'PY'
 import os, sys
 backend, page, cache, small, large, items_s, items_l = sys.argv[1:8]
-rs, a50, a99, ac, rl, b50, b99, bc = map(float, sys.argv[8:])
+rs, a50, a99, ac, ap, rl, b50, b99, bc, bp = map(float, sys.argv[8:])
 names = {"home": "home", "home_deep": "home, deep (max_id: middle of the feed)", "public": "public",
          "account": f"{os.environ['AUTHOR']}'s statuses"}
-print(f"| {backend} | {names[page]} ({items_s} / {items_l} statuses) | {cache} | {rs:.0f} | {a50:.2f} | {a99:.2f} | {ac:.3f} "
-      f"| {rl:.0f} | {b50:.2f} | {b99:.2f} | {bc:.3f} | {b99 / a99:.2f} | {rl / rs:.2f} | {bc / ac:.2f} |")
+print(f"| {backend} | {names[page]} ({items_s} / {items_l} statuses) | {cache} | {rs:.0f} | {a50:.2f} | {a99:.2f} | {ac:.3f}+{ap:.3f} "
+      f"| {rl:.0f} | {b50:.2f} | {b99:.2f} | {bc:.3f}+{bp:.3f} | {b99 / a99:.2f} | {rl / rs:.2f} | {(bc + bp) / (ac + ap):.2f} |")
 PY
     done
     for size in "$SMALL" "$LARGE"; do kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; done
