@@ -605,7 +605,16 @@ std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vect
   std::vector<Value> params{Value(account_id)};
   std::string where = "h.account_id = ?";
   where += not_in("s.account_id", not_by, params);
-  std::string from = "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
+  // The feed's newest rows first, each status read by its id (a nested loop that stops after a
+  // page). PostgreSQL's planner, for a dense feed, rather merge-joins it with a backward scan of
+  // every status from the newest and spends more planning that than running it: 3x the CPU per
+  // page at 10M statuses as at 10k (bench/RESULTS.md, bench/scale.sh). A LATERAL subquery that it
+  // cannot flatten (OFFSET 0) leaves it the nested loop alone. SQLite (no LATERAL) plans the
+  // nested loop by itself.
+  std::string from = c.dialect() == Dialect::postgres
+                         ? "FROM home_feed h CROSS JOIN LATERAL (SELECT * FROM statuses WHERE id = "
+                           "h.status_id OFFSET 0) s"
+                         : "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
   hide_authors(hidden, from, where, params);
   return run_page(c, from, where, params, "h.status_id", page, with);
 }
