@@ -17,6 +17,10 @@ run. Prints Markdown.
     bench/federation.py [--herd build/herd] [--notes 30000] [--duration 10] [--followers 10000]
                         [--inboxes 1000] [--only inbox|fanout] [--backend sqlite|postgres]
                         [--runs 1]
+
+--herd NAME=PATH given several times: the inbox runs alternate between the builds (before/after
+in one run). With --backend postgres the CPU of the PostgreSQL server per activity is reported
+too, when it runs on this machine with `-p <port>` on its command line (as bench/lib.sh starts it).
 """
 import argparse
 import json
