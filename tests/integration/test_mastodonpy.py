@@ -341,6 +341,14 @@ def visibility_rules(t):
     except MastodonAPIError as e:
         t.eq(e.args[1], 404, "favourite of a private status by a non-follower: 404")
     t.eq(ma.status(pid)["favourites_count"], 0, "no favourite was recorded")
+    # An author who blocks the viewer: her public status leaves the viewer's public timeline, not
+    # anyone else's, and comes back when she unblocks.
+    ma.account_block(carol.id)
+    t.check(pub not in ids(mc.timeline_public(local=True, limit=40)),
+            "blocked by the author: her public status is not on the viewer's public timeline")
+    t.check(pub in ids(mb.timeline_public(local=True, limit=40)), "other viewers still see it")
+    ma.account_unblock(carol.id)
+    t.check(pub in ids(mc.timeline_public(local=True, limit=40)), "unblocked: on the timeline again")
     S["visibility_ids"] = (pid, did, uid, pub)
 
 
