@@ -19,6 +19,7 @@
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "core/security_settings.hpp"
+#include "core/startup_pages.hpp"
 #include "core/time.hpp"
 #include "federation/delivery.hpp"
 #include "federation/http_client.hpp"
@@ -238,6 +239,13 @@ int serve_main(const std::string& config_path) {
   jobs.every("archives", std::chrono::seconds(1), [&app] {
     service::run_archive_jobs(app, now_unix_ms());  // "Request your archive" zips
   });
+  // Two seconds after the start (the first ticks done), the pages only starting touched leave the
+  // mappings (core/startup_pages.hpp). HERD_KEEP_STARTUP_PAGES=1 keeps them (for comparisons).
+  if (const char* keep = std::getenv("HERD_KEEP_STARTUP_PAGES"); !keep || std::string(keep) != "1")
+    jobs.once("startup pages", std::chrono::seconds(2), [] {
+      log::info("startup pages released: {:.1f} MiB (they stay in the page cache)",
+                static_cast<double>(release_startup_pages()) / (1 << 20));
+    });
   if (!app.config.mail_enabled())
     log::info("no SMTP_SERVER: messages are logged, not sent; sign-ups need no confirmation");
   server.run();

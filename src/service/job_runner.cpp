@@ -26,6 +26,7 @@ struct JobRunner::Impl {
     Clock::time_point due;
     Clock::time_point queued_at;
     bool busy = false;  // queued or running
+    bool repeat = true;
   };
   struct Worker {
     std::thread thread;
@@ -130,7 +131,7 @@ struct JobRunner::Impl {
       }
       lock.lock();
       task->busy = false;
-      task->due = Clock::now() + task->period;
+      task->due = task->repeat ? Clock::now() + task->period : Clock::time_point::max();
       self.task = nullptr;
       wake.notify_one();  // the scheduler recomputes when to wake
     }
@@ -169,6 +170,19 @@ void JobRunner::every(std::string name, std::chrono::milliseconds period,
     added.period = period;
     added.call = std::move(task);
     added.due = Clock::now();
+  }
+  impl_->wake.notify_one();
+}
+
+void JobRunner::once(std::string name, std::chrono::milliseconds delay,
+                     std::function<void()> task) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    Impl::Task& added = impl_->tasks.emplace_back();
+    added.name = std::move(name);
+    added.call = std::move(task);
+    added.due = Clock::now() + delay;
+    added.repeat = false;
   }
   impl_->wake.notify_one();
 }

@@ -32,6 +32,8 @@ class JobRunner {
 
   // Adds a task (its first call is due at once).
   void every(std::string name, std::chrono::milliseconds period, std::function<void()> task);
+  // Adds a task called once, `delay` from now.
+  void once(std::string name, std::chrono::milliseconds delay, std::function<void()> task);
 
   // Threads running now, scheduler included (for tests and /metrics-style checks).
   int threads() const;

@@ -79,6 +79,17 @@ TEST(JobRunnerTest, WorkersBeyondTheFirstEndWhenIdle) {
   EXPECT_TRUE(eventually([&] { return quick > before + 3; }));
 }
 
+TEST(JobRunnerTest, AOnceTaskRunsOnceWhileOthersGoOn) {
+  JobRunner runner;
+  std::atomic<int> once{0}, other{0};
+  runner.once("once", 20ms, [&] { ++once; });
+  runner.every("other", 5ms, [&] { ++other; });
+  ASSERT_TRUE(eventually([&] { return once == 1 && other >= 10; }));
+  int seen = other;
+  ASSERT_TRUE(eventually([&] { return other >= seen + 10; }));
+  EXPECT_EQ(once, 1);
+}
+
 TEST(JobRunnerTest, StopsWhileATaskRuns) {
   std::atomic<int> calls{0};
   {
