@@ -61,24 +61,13 @@ for backend in $BACKENDS; do
   for round in $(seq "$ROUNDS"); do
     for variant in "${VARIANTS[@]}"; do
       name=${variant%%=*}
-      spec=${variant#*=}
-      bin=${spec%%:*}
-      envs=""
-      [[ $spec == *:* ]] && envs=${spec#*:}
       data=$seed
       if [[ $backend == sqlite ]]; then
         data=$WORK/data
         rm -rf "$data" && cp -a "$seed" "$data"
       fi
-      (
-        export HERD_DATA_DIR=$data PORT=$PORT
-        IFS=, read -r -a pairs <<<"$envs"
-        for pair in "${pairs[@]}"; do [[ -n $pair ]] && export "${pair?}"; done
-        if [[ ${PG_TRANSPORT:-} == tcp && $backend == postgres ]]; then export DATABASE_URL=$DATABASE_URL_TCP; fi
-        exec "$bin" serve >>"$WORK/serve-$backend-$name.log" 2>&1
-      ) &
-      HERD_PID=$!
-      for _ in $(seq 150); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
+      HERD_DATA_DIR=$data serve_variant "$variant" "$backend"
+      HERD_PID=$SERVED_PID
       app=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/apps" -d client_name=bench -d redirect_uris=urn:ietf:wg:oauth:2.0:oob -d "scopes=read write")
       cid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])' <<<"$app")
       csec=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])' <<<"$app")

@@ -94,22 +94,11 @@ for backend in $BACKENDS; do
   # Each variant on its own port; LOCAL_DOMAIN stays the first port's, so every answer is the same.
   ports=()
   for variant in "${VARIANTS[@]}"; do
-    spec=${variant#*=}
-    bin=${spec%%:*}
-    envs=""
-    [[ $spec == *:* ]] && envs=${spec#*:}
     port=$PORT
     [[ ${#ports[@]} -gt 0 ]] && port=$(free_port)
     ports+=("$port")
-    (
-      export PORT=$port HERD_RESPONSE_CACHE_MB=0
-      IFS=, read -r -a pairs <<<"$envs"
-      for pair in "${pairs[@]}"; do [[ -n $pair ]] && export "${pair?}"; done
-      if [[ ${PG_TRANSPORT:-} == tcp && $backend == postgres ]]; then export DATABASE_URL=$DATABASE_URL_TCP; fi
-      exec "$bin" serve >>"$WORK/serve-$backend-${variant%%=*}.log" 2>&1
-    ) &
-    PIDS+=($!)
-    for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+    PORT=$port HERD_RESPONSE_CACHE_MB=0 serve_variant "$variant" "$backend"
+    PIDS+=("$SERVED_PID")
   done
   app=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/apps" -d client_name=bench -d redirect_uris=urn:ietf:wg:oauth:2.0:oob -d "scopes=read")
   cid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])' <<<"$app")

@@ -28,6 +28,25 @@ bench_backend() {
   fi
 }
 
+# Starts `herd serve` of VARIANT (NAME=BINARY[:ENV=VALUE[,ENV=VALUE...]]) for BACKEND in the
+# background, with the current environment plus the variant's settings (PG_TRANSPORT=tcp: over
+# DATABASE_URL_TCP on postgres), its output appended to $WORK/serve-BACKEND-NAME.log, and waits
+# until PORT answers /health. SERVED_PID is its process.
+serve_variant() {
+  local variant=$1 backend=$2
+  local spec=${variant#*=}
+  local bin=${spec%%:*} envs=""
+  [[ $spec == *:* ]] && envs=${spec#*:}
+  (
+    IFS=, read -r -a pairs <<<"$envs"
+    for pair in "${pairs[@]}"; do [[ -n $pair ]] && export "${pair?}"; done
+    if [[ ${PG_TRANSPORT:-} == tcp && $backend == postgres ]]; then export DATABASE_URL=$DATABASE_URL_TCP; fi
+    exec "$bin" serve >>"$WORK/serve-$backend-${variant%%=*}.log" 2>&1
+  ) &
+  SERVED_PID=$!
+  for _ in $(seq 150); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
+}
+
 # CPU seconds (user+sys) of these processes so far, from /proc/PID/stat (0 for one that is gone).
 cpu_of() {
   python3 - "$@" <<'PY'
