@@ -102,6 +102,18 @@ def collector():
     return Collector()
 
 
+def open_raw_stream(sock, server, path, token, extra_headers=""):
+    """Sends a GET for an event stream on a connected socket; returns (response head, the bytes of
+    the body read with it)."""
+    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {server.domain}\r\n"
+                  f"Authorization: Bearer {token}\r\n{extra_headers}\r\n").encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(4096)
+    head, data = data.split(b"\r\n\r\n", 1)
+    return head, data
+
+
 def close_soon(handle):
     """Mastodon.py's handle.close() waits for the next bytes on the stream (up to the 15 s
     heartbeat): close in the background."""
@@ -208,12 +220,8 @@ def event_stream_wire_format(t):
     server, alice, bob = S["server"], S["alice"], S["bob"]
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT + 10)
     try:
-        sock.sendall((f"GET /api/v1/streaming/user HTTP/1.1\r\nHost: {server.domain}\r\n"
-                      f"Authorization: Bearer {bob.token}\r\nAccept: text/event-stream\r\n\r\n").encode())
-        data = b""
-        while b"\r\n\r\n" not in data:
-            data += sock.recv(4096)
-        head, data = data.split(b"\r\n\r\n", 1)
+        head, data = open_raw_stream(sock, server, "/api/v1/streaming/user", bob.token,
+                                     "Accept: text/event-stream\r\n")
         head = head.decode("latin-1").lower()
         t.check(head.startswith("http/1.1 200"), "SSE: 200", head)
         t.check("content-type: text/event-stream" in head, "SSE: Content-Type text/event-stream", head)
@@ -590,12 +598,7 @@ def a_client_that_reads_late_gets_every_event_whole(t):
     sock.settimeout(WAIT + 10)
     sock.connect(("127.0.0.1", server.port))
     try:
-        sock.sendall((f"GET /api/v1/streaming/public/local HTTP/1.1\r\nHost: {server.domain}\r\n"
-                      f"Authorization: Bearer {bob.token}\r\n\r\n").encode())
-        data = b""
-        while b"\r\n\r\n" not in data:
-            data += sock.recv(4096)
-        head, data = data.split(b"\r\n\r\n", 1)
+        head, data = open_raw_stream(sock, server, "/api/v1/streaming/public/local", bob.token)
         t.require(head.startswith(b"HTTP/1.1 200"), "the event stream opens", head)
         ids = [post(alice, f"late reader {n} " + "x" * 420)["id"] for n in range(60)]
         deadline = time.monotonic() + WAIT
