@@ -131,6 +131,17 @@ FilterSet active_filters_from(Connection& c, const Result& filters, Id owner_id,
   return with_rules(c, filters_from(filters), kActive, {Value(owner_id), Value(now)});
 }
 
+std::vector<Id> accounts_filtering(Connection& c, std::string_view context, std::int64_t now) {
+  // context is stored as a JSON array of names (context_text): '["home","public"]'.
+  std::vector<Id> out;
+  for (const Row& r : c.query("SELECT DISTINCT account_id FROM filters WHERE context LIKE ? AND "
+                              "(expires_at IS NULL OR expires_at > ?)",
+                              {Value("%\"" + std::string(context) + "\"%"), Value(now)})
+                          .rows)
+    out.push_back(r.i(0));
+  return out;
+}
+
 void insert_filter_keyword(Connection& c, const FilterKeyword& k) {
   c.query(std::string("INSERT INTO filter_keywords (") + kKeywordColumns + ") VALUES (?,?,?,?,?)",
           {Value(k.id), Value(k.filter_id), Value(k.keyword),

@@ -5,6 +5,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/database.hpp"
@@ -58,6 +59,9 @@ FilterSet filters_of(Connection& c, Id owner_id);
 // The owner's filters in force at `now` (no expiry, or expiring later) with their rules: as
 // filters_of.
 FilterSet active_filters(Connection& c, Id owner_id, std::int64_t now);
+// Every account with a filter in force at `now` in `context` (home, public...), whatever its
+// rules: the stream hub asks once per event whom it must render for in their own filters.
+std::vector<Id> accounts_filtering(Connection& c, std::string_view context, std::int64_t now);
 // active_filters in two steps, for a batch (store/pipeline.hpp): the statement reading the
 // filters, then the set from its answer (their rules: one more round trip when there are any).
 Statement active_filters_statement(Id owner_id, std::int64_t now);

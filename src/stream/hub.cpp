@@ -103,14 +103,19 @@ void Published::release(Id viewer) const {
   if (it != payloads_.end() && --it->second.claims <= 0) payloads_.erase(it);
 }
 
-Published::Bytes Published::payload(Id viewer, const Render& render) const {
+Published::Bytes Published::payload(Audience audience, const Render& render) const {
+  const Id viewer = audience.viewer;
+  if (viewer != 0 && audience.public_context) {
+    auto rendered = render(event_, audience);
+    return rendered ? std::make_shared<const std::string>(std::move(*rendered)) : nullptr;
+  }
   {
     std::lock_guard lock(mutex_);
     if (viewer == 0 && anonymous_.made) return anonymous_.bytes;
     auto it = payloads_.find(viewer);
     if (it != payloads_.end() && it->second.made) return it->second.bytes;
   }
-  auto rendered = render(event_, viewer);  // outside the lock: a render reads the database
+  auto rendered = render(event_, audience);  // outside the lock: a render reads the database
   Bytes bytes = rendered ? std::make_shared<const std::string>(std::move(*rendered)) : nullptr;
   std::lock_guard lock(mutex_);
   if (viewer == 0) {
@@ -129,16 +134,24 @@ Published::Bytes Published::payload(Id viewer, const Render& render) const {
   return it->second.bytes;
 }
 
-bool Published::hidden_from(Id viewer,
-                            const std::function<std::vector<Id>(const Event&)>& load) const {
+bool Published::hidden_from(Id viewer, const LoadAccounts& load) const {
+  return among(hidden_from_, viewer, load);
+}
+
+bool Published::filters_public(Id viewer, const LoadAccounts& load) const {
+  return among(filters_public_, viewer, load);
+}
+
+bool Published::among(std::optional<std::unordered_set<Id>>& memo, Id viewer,
+                      const LoadAccounts& load) const {
   {
     std::lock_guard lock(mutex_);
-    if (hidden_from_) return hidden_from_->count(viewer) > 0;
+    if (memo) return memo->count(viewer) > 0;
   }
   auto ids = load(event_);
   std::lock_guard lock(mutex_);
-  if (!hidden_from_) hidden_from_.emplace(ids.begin(), ids.end());
-  return hidden_from_->count(viewer) > 0;
+  if (!memo) memo.emplace(ids.begin(), ids.end());
+  return memo->count(viewer) > 0;
 }
 
 Published::Bytes Published::message(const std::string& key,

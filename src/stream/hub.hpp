@@ -38,14 +38,23 @@ namespace herd::stream {
 //    for that viewer (a connection claims before it queues the event, and lets go once its
 //    message is made), so that a personal payload is rendered once per recipient and no longer
 //    kept once each of the recipient's connections has it;
-//  - the accounts the event is hidden from (they block or mute one of its accounts...): one
-//    query per event, however many connections;
+//  - the accounts the event is hidden from (they block or mute one of its accounts...), and the
+//    accounts with filters in force in the public context: one query each per event, however
+//    many connections;
 //  - finished messages by key (one frame for every subscriber of `public:local`), kept as long
 //    as the event.
 class Published : public std::enable_shared_from_this<Published> {
  public:
   using Bytes = std::shared_ptr<const std::string>;
-  using Render = std::function<std::optional<std::string>(const Event&, Id viewer)>;
+  // viewer 0: the anonymous payload; public_context: rendered with the viewer's filters of the
+  // public context (public and hashtag streams) rather than those of their home (user, list and
+  // direct streams, notifications). A payload in the public context is never kept: payload()
+  // renders it for each call.
+  struct Audience {
+    Id viewer = 0;
+    bool public_context = false;
+  };
+  using Render = std::function<std::optional<std::string>(const Event&, Audience)>;
 
   explicit Published(Event event) : event_(std::move(event)) {}
   const Event& event() const { return event_; }
@@ -53,12 +62,16 @@ class Published : public std::enable_shared_from_this<Published> {
   // Keeps payload(viewer) once made until the returned handle goes away (nullptr for viewer 0,
   // whose payload is always kept).
   std::shared_ptr<void> claim(Id viewer) const;
-  // The payload for `viewer`, from `render` unless made already; nullptr when render gives
-  // nothing (the object is gone).
-  Bytes payload(Id viewer, const Render& render) const;
+  // The payload for `audience`, from `render` unless made already; nullptr when render gives
+  // nothing (the object is gone, or a filter hides it).
+  Bytes payload(Audience audience, const Render& render) const;
   // Whether the event is hidden from `viewer`; `load` gives (once per event) every account it is
   // hidden from.
-  bool hidden_from(Id viewer, const std::function<std::vector<Id>(const Event&)>& load) const;
+  using LoadAccounts = std::function<std::vector<Id>(const Event&)>;
+  bool hidden_from(Id viewer, const LoadAccounts& load) const;
+  // Whether `viewer` has filters in force in the public context; `load` gives (once per event)
+  // every such account.
+  bool filters_public(Id viewer, const LoadAccounts& load) const;
   // The message for `key`, from `make` unless made already; nullptr when make gives nothing.
   Bytes message(const std::string& key,
                 const std::function<std::optional<std::string>()>& make) const;
@@ -75,7 +88,11 @@ class Published : public std::enable_shared_from_this<Published> {
   mutable std::mutex mutex_;
   mutable Payload anonymous_;
   mutable std::unordered_map<Id, Payload> payloads_;
+  bool among(std::optional<std::unordered_set<Id>>& memo, Id viewer,
+             const LoadAccounts& load) const;
+
   mutable std::optional<std::unordered_set<Id>> hidden_from_;
+  mutable std::optional<std::unordered_set<Id>> filters_public_;
   mutable std::vector<std::pair<std::string, Bytes>> messages_;
 };
 

@@ -468,6 +468,54 @@ def filters_apply_to_the_user_stream(t):
         close_soon(handle)
 
 
+@suite.case
+def filters_apply_to_public_and_hashtag_streams(t):
+    """Mastodon's streaming server applies a signed-in viewer's filters on public and hashtag
+    streams too: a hide filter drops the status, a warn filter sends it with `filtered`; filters of
+    other contexts (home) do not apply there, and other viewers get the shared anonymous payload."""
+    server, alice = S["server"], S["alice"]
+    picky, other = register(server, "picky"), register(server, "otherreader")
+    for title, word, action, context in (("no turnips", "turnip", "hide", ["public"]),
+                                         ("parsnip warning", "parsnip", "warn", ["public", "thread"]),
+                                         ("home only", "radish", "hide", ["home"])):
+        server.api("POST", "/api/v2/filters", token=picky.token, json_body={
+            "title": title, "context": context, "filter_action": action,
+            "keywords_attributes": [{"keyword": word, "whole_word": True}]})
+    paths = {"public": "/api/v1/streaming?stream=public:local",
+             "hashtag": "/api/v1/streaming?stream=hashtag&tag=veg"}
+    sockets = {(who.username, kind): WebSocket(server, path, protocol=who.token)
+               for who in (picky, other) for kind, path in paths.items()}
+    try:
+        for key, ws in sockets.items():
+            t.require(ws.status == 101, f"{key}: WebSocket open", ws.body)
+        turnip = post(alice, "turnip soup #veg")
+        parsnip = post(alice, "parsnip pie #veg")
+        radish = post(alice, "radish salad #veg")
+        marker = post(alice, "the #veg marker")
+        for kind in paths:
+            frames = frames_until(sockets[("picky", kind)], marker["id"])
+            t.require(frames is not None, f"picky, {kind}: the marker arrives")
+            t.eq(updates_in(frames), [parsnip["id"], radish["id"], marker["id"]],
+                 f"picky, {kind}: not the post the public hide filter matches")
+            payloads = {p["id"]: p for p in (json.loads(json.loads(f)["payload"]) for f in frames
+                                             if json.loads(f).get("event") == "update")}
+            t.eq([f["filter"]["title"] for f in payloads[parsnip["id"]].get("filtered", [])],
+                 ["parsnip warning"], f"picky, {kind}: the warn filter marks the parsnip post")
+            t.eq(payloads[radish["id"]].get("filtered"), [],
+                 f"picky, {kind}: a filter of the home context does not apply here")
+            frames = frames_until(sockets[("otherreader", kind)], marker["id"])
+            t.require(frames is not None, f"otherreader, {kind}: the marker arrives")
+            t.eq(updates_in(frames), [turnip["id"], parsnip["id"], radish["id"], marker["id"]],
+                 f"otherreader, {kind}: every post (picky's filters are picky's)")
+            first = json.loads(json.loads(frames[0])["payload"])
+            t.check("favourited" not in first and "filtered" not in first,
+                    f"otherreader, {kind}: the shared payload, the status as anyone sees it",
+                    sorted(first))
+    finally:
+        for ws in sockets.values():
+            ws.close()
+
+
 def frames_until(ws, status_id, timeout=WAIT):
     """The raw text frames of `ws` up to the `update` whose status is `status_id` (inclusive); None
     when it does not come."""

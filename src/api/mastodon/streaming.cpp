@@ -14,7 +14,10 @@
 // notifications, anonymously on public ones, as Mastodon does) and a public stream's frame is made
 // once and written to every subscriber; a status by an account the viewer blocks, mutes or is
 // blocked by, or of a domain the viewer blocks, is not streamed to them (checked with one query
-// per event for all connections).
+// per event for all connections). A signed-in viewer with filters in force in the public context
+// gets statuses on public and hashtag streams rendered for them with those filters, as Mastodon's
+// streaming server applies them: a hide filter drops the event, a warn or blur filter fills
+// `filtered` (whom this concerns: one query per event).
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
@@ -27,9 +30,11 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/security_settings.hpp"
+#include "core/time.hpp"
 #include "http/params.hpp"
 #include "http/stream.hpp"
 #include "service/conversations.hpp"
+#include "store/filters.hpp"
 #include "store/lists.hpp"
 #include "store/notifications.hpp"
 #include "store/statuses.hpp"
@@ -126,8 +131,10 @@ std::variant<Subscription, StreamError> resolve(App& app, const StreamViewer& vi
   return StreamError{400, "Unknown stream type"};
 }
 
-std::optional<std::string> render_payload(App& app, const stream::Event& event, Id viewer) {
+std::optional<std::string> render_payload(App& app, const stream::Event& event,
+                                          stream::Published::Audience audience) {
   if (event.name == "delete") return std::to_string(event.object_id);
+  const Id viewer = audience.viewer;
   return app.db->read_value([&](store::Connection& c) -> std::optional<std::string> {
     if (event.name == "conversation") {
       store::PageQuery recent;
@@ -148,9 +155,12 @@ std::optional<std::string> render_payload(App& app, const stream::Event& event, 
     }
     auto status = store::find_status(c, event.object_id);
     if (!status) return std::nullopt;
-    // A signed-in viewer's filters apply as in its home timeline: a hide filter drops the event,
-    // a warn filter marks the status (public streams render anonymously, unfiltered).
-    StatusRenderer renderer(app, c, viewer, viewer ? "home" : "");
+    // A viewer's filters apply as in its home timeline (personal streams) or the public one
+    // (public and hashtag streams): a hide filter drops the event, a warn filter marks the status.
+    StatusRenderer renderer(app, c, viewer,
+                            !viewer                   ? ""
+                            : audience.public_context ? "public"
+                                                      : "home");
     auto rendered = renderer.render({*status});
     if (rendered.empty()) return std::nullopt;
     return json::serialize(rendered.front());
@@ -272,9 +282,18 @@ class StreamConnection final : public stream::Subscriber,
               [&](store::Connection& c) { return store::accounts_hiding_any(c, e.accounts); });
         }))
       return nullptr;
-    Id viewer = render_as(event, subscription);
+    stream::Published::Audience audience{render_as(event, subscription)};
+    if (audience.viewer == 0 && viewer_.account_id != 0 &&
+        (event.name == "update" || event.name == "status.update") &&
+        published.filters_public(viewer_.account_id, [this](const stream::Event&) {
+          return app_.db->read_value([&](store::Connection& c) {
+            return store::accounts_filtering(c, "public", now_unix_ms());
+          });
+        }))
+      audience = {viewer_.account_id, true};
+    const Id viewer = audience.viewer;
     auto payload = published.payload(
-        viewer, [this](const stream::Event& e, Id as) { return render_payload(app_, e, as); });
+        audience, [this](const stream::Event& e, auto as) { return render_payload(app_, e, as); });
     if (!payload) return nullptr;
     auto make = [&]() -> std::optional<std::string> {
       if (websocket_)

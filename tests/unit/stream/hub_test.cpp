@@ -193,32 +193,44 @@ TEST_F(StreamHub, NothingIsSentForAPieceOfAGroupCommitRolledBack) {
 TEST(StreamPublished, MakesEachPayloadOnceWhileClaimedAndEachMessageOnce) {
   auto published = std::make_shared<const stream::Published>(stream::Event{"update", 7, 0, {}, {}});
   int renders = 0;
-  auto render = [&](const stream::Event& event, Id viewer) -> std::optional<std::string> {
+  auto render = [&](const stream::Event& event,
+                    stream::Published::Audience as) -> std::optional<std::string> {
     ++renders;
-    return std::to_string(event.object_id) + " for " + std::to_string(viewer);
+    return std::to_string(event.object_id) + " for " + std::to_string(as.viewer) +
+           (as.public_context ? " in public" : "");
   };
   {
     auto first = published->claim(2), second = published->claim(2), carol = published->claim(3);
-    auto a = published->payload(2, render);
-    auto b = published->payload(2, render);
+    auto a = published->payload({2}, render);
+    auto b = published->payload({2}, render);
     ASSERT_TRUE(a);
     EXPECT_EQ(*a, "7 for 2");
     EXPECT_EQ(a, b);  // the same bytes
-    EXPECT_EQ(*published->payload(3, render), "7 for 3");
+    EXPECT_EQ(*published->payload({3}, render), "7 for 3");
     EXPECT_EQ(renders, 2);
     first.reset();
-    published->payload(2, render);  // still claimed by `second`
+    published->payload({2}, render);  // still claimed by `second`
     EXPECT_EQ(renders, 2);
   }
-  published->payload(2, render);  // every claim let go: made again, and not kept
-  published->payload(2, render);
+  published->payload({2}, render);  // every claim let go: made again, and not kept
+  published->payload({2}, render);
   EXPECT_EQ(renders, 4);
   // The anonymous payload (public streams) needs no claim: made once, kept with the event.
   EXPECT_FALSE(published->claim(0));
-  auto anonymous = published->payload(0, render);
+  auto anonymous = published->payload({0}, render);
   EXPECT_EQ(*anonymous, "7 for 0");
-  EXPECT_EQ(published->payload(0, render), anonymous);
+  EXPECT_EQ(published->payload({0}, render), anonymous);
   EXPECT_EQ(renders, 5);
+  // A viewer's payload in the public context (their public filters) is made for each call, even
+  // while the viewer's home payload is claimed, and never taken for it.
+  {
+    auto claimed = published->claim(2);
+    EXPECT_EQ(*published->payload({2}, render), "7 for 2");
+    EXPECT_EQ(*published->payload({2, true}, render), "7 for 2 in public");
+    EXPECT_EQ(*published->payload({2, true}, render), "7 for 2 in public");
+    EXPECT_EQ(*published->payload({2}, render), "7 for 2");
+    EXPECT_EQ(renders, 8);
+  }
 
   int made = 0;
   auto make = [&]() -> std::optional<std::string> { return "frame " + std::to_string(++made); };
