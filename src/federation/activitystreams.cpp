@@ -124,7 +124,7 @@ std::vector<Emoji> parse_emojis(const json::object& object) {
     std::string name = string_of(tag, "name");
     if (name.size() > 2 && name.front() == ':' && name.back() == ':')
       name = name.substr(1, name.size() - 2);
-    Emoji emoji{name, "", ""};
+    Emoji emoji{name, "", "", time_of(tag, "updated")};
     if (const json::value* icon = find(tag, "icon")) {
       if (icon->is_object()) {
         emoji.url = first_id(icon->get_object(), "url");

@@ -78,7 +78,8 @@ struct Mention {
 struct Emoji {
   std::string shortcode;  // without colons
   std::string url;
-  std::string media_type;  // the icon's mediaType ("" when not given)
+  std::string media_type;               // the icon's mediaType ("" when not given)
+  std::optional<std::int64_t> updated;  // `updated` (unix ms), when given
 };
 // The `Emoji` tags of a post or an actor (name ":code:" or "code", icon url), with a url.
 std::vector<Emoji> parse_emojis(const json::object& object);

@@ -247,7 +247,8 @@ std::optional<store::Account> store_actor(App& app, const json::object& actor) {
 
 void remember_emojis(App& app, const std::string& domain, const std::vector<as::Emoji>& emojis) {
   std::vector<service::RemoteEmoji> remote;
-  for (const auto& emoji : emojis) remote.push_back({emoji.shortcode, emoji.url, emoji.media_type});
+  for (const auto& emoji : emojis)
+    remote.push_back({emoji.shortcode, emoji.url, emoji.media_type, emoji.updated});
   try {
     service::remember_remote_emojis(app, domain, remote);
   } catch (const std::exception& error) {  // the post or profile is still worth storing

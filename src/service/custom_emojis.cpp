@@ -176,8 +176,10 @@ void remember_remote_emojis(App& app, const std::string& domain,
       emoji.content_type = remote.content_type;
       emoji.visible_in_picker = false;
       emoji.created_at = emoji.updated_at = now_unix_ms();
+      bool changed_there = false;  // Mastodon's rule: `updated` not before the row's
       if (auto existing = store::find_custom_emoji(c, remote.shortcode, domain)) {
-        if (existing->image_url == remote.url) {
+        changed_there = remote.updated && *remote.updated >= existing->updated_at;
+        if (existing->image_url == remote.url && !changed_there) {
           emoji.file_path = existing->file_path;
           emoji.static_path = existing->static_path;
         } else {
@@ -185,8 +187,10 @@ void remember_remote_emojis(App& app, const std::string& domain,
             if (!file->empty()) dropped.push_back(*file);
         }
       }
-      stored.push_back(store::upsert_custom_emoji(c, emoji));
-      queue_emoji_copy(c, stored.back());
+      // A changed emoji is written even when nothing else differs, so that its updated_at moves
+      // past `updated` and the next post carrying the same tag does not fetch it again.
+      stored.push_back(store::upsert_custom_emoji(c, emoji, changed_there));
+      queue_emoji_copy(c, stored.back(), changed_there);
     }
   });
   custom_emoji_registry().remember(stored);
@@ -197,6 +201,38 @@ std::pair<std::string, std::string> store_emoji_copy(App& app, std::string_view 
   auto format = emoji_format(bytes);
   std::string file = store_image_renditions(app, media::process_emoji_image(bytes, format));
   return {file, media::still_path(file).value_or("")};
+}
+
+std::string make_missing_emoji_still(App& app, Id emoji_id) {
+  auto emoji = app.db->read_value(
+      [&](store::Connection& c) { return store::find_custom_emoji(c, emoji_id); });
+  if (!emoji || emoji->file_path.empty() || !emoji->static_path.empty()) return "";
+  media::Storage& storage = media::storage(app.config);
+  auto bytes = storage.read(emoji->file_path);
+  if (!bytes) fail(ErrorKind::not_found, "its image file " + emoji->file_path + " is missing");
+  auto format = emoji_format(*bytes);
+  if (format.extension != "gif" && format.extension != "webp") return "";
+  auto still = media::process_emoji_image(*bytes, format).still;
+  if (!still) return "";  // a GIF or WebP of one frame: static_url is the image itself
+  std::string path = media::relative_path(emoji->id, "static", "png");
+  storage.store(path, still->bytes);
+  std::optional<store::CustomEmoji> recorded;
+  try {
+    recorded = app.db->write_value([&](store::Connection& c) -> std::optional<store::CustomEmoji> {
+      if (!store::set_custom_emoji_still(c, emoji_id, emoji->file_path, path, now_unix_ms()))
+        return std::nullopt;
+      return store::find_custom_emoji(c, emoji_id);
+    });
+  } catch (...) {
+    storage.remove(path);
+    throw;
+  }
+  if (!recorded) {  // replaced or removed meanwhile
+    storage.remove(path);
+    return "";
+  }
+  custom_emoji_registry().remember({*recorded});
+  return path;
 }
 
 std::string emoji_url(const App& app, const store::CustomEmoji& emoji) {

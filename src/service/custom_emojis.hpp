@@ -7,8 +7,10 @@
 // added by `herd admin` in another process shows within a second), and this process's own changes
 // update it at once.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,11 +64,15 @@ bool remove_local_emoji(App& app, const std::string& shortcode);
 
 struct RemoteEmoji {
   std::string shortcode, url, content_type;
+  std::optional<std::int64_t> updated;  // the Emoji tag's `updated` (unix ms), when given
 };
 // Stores (or updates) the emojis a remote document of `domain` carries, in one transaction,
 // nothing when the domain rejects media. An emoji keeps its local copy while its image URL is
-// unchanged (a new URL drops it: its files are removed after commit); one without a copy gets a
-// `remote_media` job in the same transaction (service/remote_media.hpp: queue_emoji_copy).
+// unchanged and its `updated` is older than the row (as Mastodon: an `updated` at or after the
+// row's updated_at means the image at that URL changed, so it is fetched again, even after a
+// given-up fetch); otherwise the copy is dropped (its files removed after commit) and the remote
+// URL shown until a new one exists. One without a copy gets a `remote_media` job in the same
+// transaction (service/remote_media.hpp: queue_emoji_copy).
 void remember_remote_emojis(App& app, const std::string& domain,
                             const std::vector<RemoteEmoji>& emojis);
 
@@ -76,6 +82,15 @@ void remember_remote_emojis(App& app, const std::string& domain,
 // frame as static.png beside an animation. Returns the relative paths of the image and of its
 // still ("" for a still image).
 std::pair<std::string, std::string> store_emoji_copy(App& app, std::string_view bytes);
+
+// The still PNG (static_url) of an emoji stored before stills were made (migration 49): made from
+// its stored image (a local emoji's file or a remote one's copy) when that is an animated GIF or
+// WebP, stored as media::relative_path(id, "static", "png") and recorded while the emoji still has
+// that image and no still. Migration 61 queues one job per such emoji (queue kRemoteMediaQueue,
+// payload {"emoji_still": "<id>"}, run by run_remote_media_jobs). Returns the still's relative
+// path, "" when there is nothing to do (gone, has a still, not animated). Throws ApiError for a
+// missing or unreadable image file.
+std::string make_missing_emoji_still(App& app, Id emoji_id);
 
 // The image URL of an emoji (`url`): a local file's public URL (a remote emoji's copy once made),
 // else the remote image.

@@ -82,6 +82,15 @@ store::Status check_quote(store::Connection& c, Id author, Id quoted_status_id,
   return *quoted;
 }
 
+void check_quote_mentioned(const store::Status& quoted, Id author, store::Visibility visibility,
+                           const std::vector<Id>& mentioned) {
+  if (visibility != store::Visibility::direct || quoted.account_id == author ||
+      std::find(mentioned.begin(), mentioned.end(), quoted.account_id) != mentioned.end())
+    return;
+  fail(ErrorKind::validation,
+       "Validation failed: Cannot quote a non-mentioned user in a Private Mention post");
+}
+
 std::string with_quote_fallback(const std::string& html, const std::string& text,
                                 const store::Status& quoted) {
   const std::string url = quoted.url.empty() ? quoted.uri : quoted.url;

@@ -36,6 +36,10 @@ std::string quote_approval_for(const store::Status& status, Id viewer,
 // makes the new status private unless it is direct.
 store::Status check_quote(store::Connection& c, Id author, Id quoted_status_id,
                           store::Visibility& visibility, bool with_media_or_poll);
+// Also inside it, once the text's mentions are known: a private mention that quotes someone else's
+// post must mention that post's author (422 otherwise), as Mastodon.
+void check_quote_mentioned(const store::Status& quoted, Id author, store::Visibility visibility,
+                           const std::vector<Id>& mentioned);
 // Prepends Mastodon's fallback `<p class="quote-inline">RE: <a href>url</a></p>` to the HTML
 // unless the text already links the quoted status.
 std::string with_quote_fallback(const std::string& html, const std::string& text,

@@ -237,15 +237,38 @@ void make_copy(App& app, const store::Job& job, const Copy& copy, std::int64_t n
   copy.recorded();
 }
 
+// Migration 61's job: the still of an emoji stored before stills were made.
+void make_emoji_still(App& app, const store::Job& job, Id emoji_id, std::int64_t now) {
+  try {
+    std::string still = make_missing_emoji_still(app, emoji_id);
+    if (!still.empty()) log::info("custom emoji {}: its still image stored as {}", emoji_id, still);
+  } catch (const ApiError& error) {  // its file is missing or no usable image
+    log::warn("custom emoji {}: no still image made: {}", emoji_id, error.what());
+    app.db->write_unversioned([&](store::Connection& c) {
+      store::insert_remote_media_failure(
+          c, {next_id(), "", "", "still image of custom emoji " + std::to_string(emoji_id),
+              error.what(), now});
+    });
+  }
+  app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
+}
+
 void run_job(App& app, const store::Job& job, std::int64_t now) {
   std::optional<Copy> copy;
+  std::optional<Id> still_of;
   try {
     json::object payload = json::parse(job.payload).as_object();
-    copy = payload.contains("media_id")   ? attachment_copy(app, payload)
+    if (payload.contains("emoji_still")) still_of = std::stoll(id_text(payload, "emoji_still"));
+    copy = still_of                       ? std::optional<Copy>()
+           : payload.contains("media_id") ? attachment_copy(app, payload)
            : payload.contains("emoji_id") ? emoji_copy(app, payload)
                                           : image_copy(app, payload);
   } catch (const std::exception& error) {
     log::warn("remote media job {}: unreadable ({}), dropped", job.id, error.what());
+  }
+  if (still_of) {
+    make_emoji_still(app, job, *still_of, now);
+    return;
   }
   if (!copy) {  // nothing to do (gone, changed, done, rejected) or unreadable
     app.db->write_unversioned([&](store::Connection& c) { store::delete_job(c, job.id); });
@@ -298,12 +321,12 @@ void queue_attachment_copies(store::Connection& c,
   }
 }
 
-void queue_emoji_copy(store::Connection& c, const store::CustomEmoji& emoji) {
+void queue_emoji_copy(store::Connection& c, const store::CustomEmoji& emoji, bool again) {
   if (emoji.local() || !emoji.file_path.empty() || !remote_url(emoji.image_url)) return;
   std::string payload = json::serialize(
       json::object{{"emoji_id", std::to_string(emoji.id)}, {"url", emoji.image_url}});
   if (store::has_job(c, kRemoteMediaQueue, payload) ||
-      store::has_remote_media_failure(c, emoji.image_url))
+      (!again && store::has_remote_media_failure(c, emoji.image_url)))
     return;
   std::int64_t now = now_unix_ms();
   store::insert_job(c, next_id(), kRemoteMediaQueue, payload, now, now);

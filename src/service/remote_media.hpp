@@ -7,10 +7,10 @@
 // remote URL is shown, so nothing breaks.
 //
 // Each fetch is a job in queue kRemoteMediaQueue, written in the transaction that stores the
-// actor (first seen, or refreshed with a new image URL), run by the job runner, never on an I/O thread.
-// A job whose URL is no longer the account's does nothing. Network failures and 5xx answers are
-// retried (kRemoteMediaAttempts in all, with growing delays); a 4xx, a file that is not a usable
-// image, or the last failed attempt is logged and recorded in remote_media_failures
+// actor (first seen, or refreshed with a new image URL), run by the job runner, never on an I/O
+// thread. A job whose URL is no longer the account's does nothing. Network failures and 5xx answers
+// are retried (kRemoteMediaAttempts in all, with growing delays); a 4xx, a file that is not a
+// usable image, or the last failed attempt is logged and recorded in remote_media_failures
 // (`herd admin media failures`).
 #pragma once
 #include <cstdint>
@@ -58,12 +58,16 @@ void queue_attachment_copies(store::Connection& c,
                              const std::vector<store::MediaAttachment>& media);
 
 // Inside the transaction that stores a remote custom emoji (service/custom_emojis): queues a copy
-// of its image when it has none, no copy is queued and no fetch of that URL was given up. The job
+// of its image when it has none, no copy is queued and no fetch of that URL was given up (`again`:
+// even then, for an emoji whose `updated` says its image changed). The job
 // stores it with store_emoji_copy (256 KiB, PNG/GIF/WebP/JPEG, metadata stripped, static.png
 // beside an animation) and records it only while the emoji still names that URL
 // (store::set_custom_emoji_file); the `emojis` arrays then show the copy.
-void queue_emoji_copy(store::Connection& c, const store::CustomEmoji& emoji);
+void queue_emoji_copy(store::Connection& c, const store::CustomEmoji& emoji, bool again = false);
 
+// The same queue also runs migration 61's jobs {"emoji_still": "<id>"}: the still of an emoji
+// stored before stills were made (service/custom_emojis: make_missing_emoji_still); one that
+// cannot be made is logged and listed with the failures.
 // The job runner task: runs the due fetches; returns how many jobs ran.
 int run_remote_media_jobs(App& app, std::int64_t now);
 

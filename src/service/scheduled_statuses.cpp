@@ -8,6 +8,7 @@
 #include "core/time.hpp"
 #include "service/media.hpp"
 #include "service/polls.hpp"
+#include "service/quotes.hpp"
 
 namespace herd::service {
 
@@ -41,6 +42,10 @@ std::string params_json(const NewStatus& input) {
                                              : json::value(nullptr);
   o["application_id"] = input.application_id ? json::value(std::to_string(*input.application_id))
                                              : json::value(nullptr);
+  o["quoted_status_id"] = input.quoted_status_id
+                              ? json::value(std::to_string(*input.quoted_status_id))
+                              : json::value(nullptr);
+  o["quote_approval_policy"] = optional_string(input.quote_approval_policy);
   if (input.poll) {
     json::array options;
     for (const auto& option : input.poll->options) options.emplace_back(option);
@@ -61,6 +66,7 @@ void validate(App& app, Id account_id, const NewStatus& input) {
   validate_status_text(input.text, input.spoiler_text, !input.media_ids.empty());
   if (input.visibility && !input.visibility->empty() && !store::parse_visibility(*input.visibility))
     fail(ErrorKind::validation, "Validation failed: Visibility is not included in the list");
+  read_quote_policy(input.quote_approval_policy);
   app.db->read([&](store::Connection& c) { media_to_attach(c, account_id, input.media_ids); });
 }
 
@@ -148,6 +154,8 @@ NewStatus scheduled_params(const store::ScheduledStatus& scheduled) {
   if (auto reply = string_at(o, "in_reply_to_id")) input.in_reply_to_id = parse_id(*reply);
   if (auto application = string_at(o, "application_id"))
     input.application_id = parse_id(*application);
+  if (auto quoted = string_at(o, "quoted_status_id")) input.quoted_status_id = parse_id(*quoted);
+  input.quote_approval_policy = string_at(o, "quote_approval_policy");
   if (auto* poll = o.if_contains("poll"); poll && poll->is_object()) {
     NewPoll p;
     if (auto* options = poll->get_object().if_contains("options"); options && options->is_array())

@@ -286,6 +286,10 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     }
 
     text::FormattedStatus formatted = format_local_text(app, c, input.text);
+    std::vector<Id> mentioned;
+    for (const auto& m : formatted.mentions)
+      if (auto id = parse_id(m.id)) mentioned.push_back(*id);
+    if (quoted) check_quote_mentioned(*quoted, account_id, status.visibility, mentioned);
     status.content = formatted.html;
     if (quoted) status.content = with_quote_fallback(status.content, input.text, *quoted);
     store::insert_status(c, status);
@@ -293,9 +297,6 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     if (input.poll) create_poll(app, c, status, *input.poll, now);
     index_statuses(c, {status.id});
 
-    std::vector<Id> mentioned;
-    for (const auto& m : formatted.mentions)
-      if (auto id = parse_id(m.id)) mentioned.push_back(*id);
     store::insert_mentions(c, status.id, mentioned);
     store::link_tag_names(c, status.id, formatted.tags, now);
 

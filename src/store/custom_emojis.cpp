@@ -55,13 +55,22 @@ bool set_custom_emoji_file(Connection& c, Id id, const std::string& image_url,
              .affected > 0;
 }
 
-CustomEmoji upsert_custom_emoji(Connection& c, const CustomEmoji& emoji) {
+bool set_custom_emoji_still(Connection& c, Id id, const std::string& file, const std::string& still,
+                            std::int64_t now) {
+  return c.query(
+              "UPDATE custom_emojis SET static_path = ?, updated_at = ? "
+              "WHERE id = ? AND file_path = ? AND static_path = ''",
+              {Value(still), Value(now), Value(id), Value(file)})
+             .affected > 0;
+}
+
+CustomEmoji upsert_custom_emoji(Connection& c, const CustomEmoji& emoji, bool touch) {
   CustomEmoji stored = emoji;
   if (auto existing = find_custom_emoji(c, emoji.shortcode, emoji.domain)) {
     stored.id = existing->id;
     stored.created_at = existing->created_at;
-    if (existing->image_url == stored.image_url && existing->file_path == stored.file_path &&
-        existing->static_path == stored.static_path &&
+    if (!touch && existing->image_url == stored.image_url &&
+        existing->file_path == stored.file_path && existing->static_path == stored.static_path &&
         existing->content_type == stored.content_type && existing->category == stored.category &&
         existing->visible_in_picker == stored.visible_in_picker)
       return *existing;  // unchanged: the fingerprint stays as it was

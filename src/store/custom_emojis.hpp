@@ -28,8 +28,9 @@ struct CustomEmoji {
 };
 
 // Inserts, or replaces the emoji with the same shortcode and domain (keeping its id and
-// created_at; an identical one is left untouched). Returns the stored row.
-CustomEmoji upsert_custom_emoji(Connection& c, const CustomEmoji& emoji);
+// created_at; an identical one is left untouched unless `touch`, which writes it anyway so that
+// updated_at moves). Returns the stored row.
+CustomEmoji upsert_custom_emoji(Connection& c, const CustomEmoji& emoji, bool touch = false);
 // Removes the emoji; returns it (to remove its file) or nullopt when there was none.
 std::optional<CustomEmoji> delete_custom_emoji(Connection& c, const std::string& shortcode,
                                                const std::string& domain);
@@ -41,6 +42,10 @@ std::optional<CustomEmoji> find_custom_emoji(Connection& c, const std::string& s
 // and so the fingerprint). Returns whether it was recorded (else the caller removes the files).
 bool set_custom_emoji_file(Connection& c, Id id, const std::string& image_url,
                            const std::string& file, const std::string& still, std::int64_t now);
+// Records `still` as the static_path of the emoji while it still has `file` and no still
+// (updated_at moves). Returns whether it was recorded.
+bool set_custom_emoji_still(Connection& c, Id id, const std::string& file, const std::string& still,
+                            std::int64_t now);
 // One domain's emojis ("" = the instance's own), by category then shortcode.
 std::vector<CustomEmoji> custom_emojis_of(Connection& c, const std::string& domain);
 std::vector<CustomEmoji> all_custom_emojis(Connection& c);

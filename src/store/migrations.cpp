@@ -340,6 +340,15 @@ CREATE INDEX remote_media_failures_url ON remote_media_failures (url);
       {49, "custom emoji still images (static_url)", R"SQL(
 ALTER TABLE custom_emojis ADD COLUMN static_path TEXT NOT NULL DEFAULT '';
 )SQL"},
+      // Emojis stored before 49 (local ones and remote copies) have no still: one job each
+      // whose image may be animated (service/custom_emojis.hpp: make_missing_emoji_still). The
+      // job's id is the emoji's (both snowflakes: never one another's).
+      {61, "custom emoji still images for emojis stored before 49", R"SQL(
+INSERT INTO jobs (id, queue, payload, run_at, attempts, created_at)
+SELECT id, 'remote_media', '{"emoji_still":"' || CAST(id AS TEXT) || '"}', 0, 0, 0
+FROM custom_emojis
+WHERE file_path <> '' AND static_path = '' AND (file_path LIKE '%.gif' OR file_path LIKE '%.webp');
+)SQL"},
   });
   return list;
 }

@@ -7,7 +7,8 @@ the FEP's and Mastodon's examples:
   approves it (served by the quoted server, sent back in an Update of the quote post); revoking
   is a Delete of the authorization; a QuoteRequest for a post nobody may quote gets a Reject;
   interactionPolicy.canQuote is published and read; a remote quote of a remote post is approved
-  only by a valid authorization (a forged one, or none, leaves it pending); _misskey_quote is read.
+  only by a valid authorization (a forged one, or none, leaves it pending); _misskey_quote, quoteUrl
+  and quoteUri (older software) are read.
 
     /usr/bin/python3 tests/federation/test_quotes_federation.py --herd build/herd [--backend sqlite]
 """
@@ -180,20 +181,25 @@ def remote_quotes_of_remote_posts_need_a_valid_authorization(s):
     create(1, {"quote": quoted_id, "quoteAuthorization": good_stamp})
     create(2, {"quote": quoted_id, "quoteAuthorization": forged_stamp})
     create(3, {"_misskey_quote": quoted_id})
+    create(4, {"quoteUrl": quoted_id})  # older software: Akkoma/Pleroma, Fedibird
+    create(5, {"quoteUri": quoted_id})
 
     def mentions():
         items = alpha.api("GET", "/api/v1/notifications", token=alice.token,
                           query={"types[]": "mention", "limit": 40})
         return {n["status"]["uri"]: n["status"] for n in items if "sink.test/users/sam/statuses/r" in n["status"]["uri"]}
 
-    got = wait_for(lambda: (lambda m: m if len(m) == 3 else None)(mentions()), what="three mentions")
-    s.require(got, "alpha stores the three quote posts", mentions())
-    r1, r2, r3 = (got[f"http://sink.test/users/sam/statuses/r{n}"] for n in (1, 2, 3))
+    got = wait_for(lambda: (lambda m: m if len(m) == 5 else None)(mentions()), what="five mentions")
+    s.require(got, "alpha stores the five quote posts", mentions())
+    r1, r2, r3, r4, r5 = (got[f"http://sink.test/users/sam/statuses/r{n}"] for n in (1, 2, 3, 4, 5))
     s.eq(r1["quote"]["state"], "accepted", "a valid authorization approves it")
     s.eq(r1["quote"]["quoted_status"]["uri"], quoted_id, "the quoted post was fetched")
     s.eq(r1["quote"]["quoted_status"]["quote_approval"]["automatic"], ["public"], "its canQuote read")
     s.eq(r2["quote"], {"state": "pending", "quoted_status": None}, "a forged authorization leaves it pending")
     s.eq(r3["quote"]["state"], "pending", "_misskey_quote is read; without authorization: pending")
+    for r, key in ((r4, "quoteUrl"), (r5, "quoteUri")):
+        s.eq(((r["quote"] or {}).get("state"), (r["quote"] or {}).get("quoted_status")), ("pending", None),
+             f"{key} is read as the quote; without authorization: pending")
 
     delete = {"@context": CONTEXT, "type": "Delete", "id": good_stamp + "#delete", "actor": sue,
               "to": [sam], "object": {"id": good_stamp, "type": "QuoteAuthorization"}}

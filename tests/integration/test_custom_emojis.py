@@ -7,7 +7,7 @@ it out of the list and the file away. `herd admin emoji import` (Mastodon's toot
 adds every image of a .tar.gz named by its file name, with --prefix/--suffix/--category, keeps
 existing shortcodes unless --overwrite, and lists what it skipped and why. An animated GIF emoji is
 served as given at `url` and its first frame as a PNG at `static_url` (both files go when it is
-removed).
+removed); one stored before stills were made gets its still after an upgrade (migration 61).
 """
 import io
 import os
@@ -116,6 +116,38 @@ def an_animated_emoji_has_a_still_png(t):
     t.eq(admin("remove", "wiggle")[0], 0, "herd admin emoji remove wiggle")
     for url in (emoji["url"], emoji["static_url"]):
         t.status(S["server"].http("GET", urllib.parse.urlsplit(url).path), 404, f"{url} is gone")
+
+
+@suite.case
+def an_emoji_from_before_stills_gets_one(t):
+    """An animated emoji stored before herd made stills (migration 49) showed its animation at
+    static_url too; migration 61 queues the making of its still, and static_url turns into a PNG."""
+    server = S["server"]
+    gif = os.path.join(S["folder"], "oldwiggle.gif")
+    made = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+                           "testsrc2=size=24x24:rate=5", "-frames:v", "3", gif], capture_output=True, timeout=60)
+    t.require(made.returncode == 0, "FFmpeg makes an animated GIF", made.stderr)
+    t.require(admin("add", "oldwiggle", gif)[0] == 0, "herd admin emoji add oldwiggle")
+    still = server.sql("SELECT static_path FROM custom_emojis WHERE shortcode = 'oldwiggle'")
+    t.require(still and os.path.exists(os.path.join(server.data_dir, still)), "its still is on disk", still)
+    server.stop()
+    # As a row written before migration 49 looks: no still, migration 61 not applied yet.
+    os.remove(os.path.join(server.data_dir, still))
+    server.sql("UPDATE custom_emojis SET static_path = '' WHERE shortcode = 'oldwiggle'")
+    server.sql("DELETE FROM schema_migrations WHERE version = 61")
+    server.start()
+
+    def listed():
+        return {e["shortcode"]: e for e in server.api("GET", "/api/v1/custom_emojis")}["oldwiggle"]
+    emoji = eventually(lambda: (lambda e: e if e["static_url"] != e["url"] else None)(listed()), timeout=30)
+    t.require(emoji, "static_url turns into another file than url", listed())
+    image = server.http("GET", urllib.parse.urlsplit(emoji["static_url"]).path)
+    t.check(image.status == 200 and image.body.startswith(b"\x89PNG\r\n\x1a\n")
+            and image.body[16:24] == (24).to_bytes(4, "big") * 2,
+            "static_url serves a 24x24 PNG (the first frame)", image.status)
+    t.eq(server.sql("SELECT COUNT(*) FROM jobs WHERE payload LIKE '%emoji_still%'"), "0", "the job is done")
+    t.eq(admin("remove", "oldwiggle")[0], 0, "herd admin emoji remove oldwiggle")
+    t.status(server.http("GET", urllib.parse.urlsplit(emoji["static_url"]).path), 404, "its still goes with it")
 
 
 @suite.case

@@ -7,7 +7,7 @@ metadata (exiftool finds no GPS in the served file nor in any file under the dat
 decoder (npm `blurhash`) turns into the picture's colours. PNG, still GIF and WebP. Animated GIF
 (gifv), video and audio through Mastodon's v2 flow (202, GET 206 until the media worker is done,
 then 200 with duration, frame rate and a preview frame; attaching before that is a 422), their
-location and title tags gone. An image bomb (a tiny PNG declaring 60000×60000) is a clear 422 and
+location and title tags gone. An image over 3840×2160 pixels is scaled down to that many. An image bomb (a tiny PNG declaring 60000×60000) is a clear 422 and
 the server's memory does not grow with it.
 """
 import json
@@ -228,6 +228,26 @@ def png_gif_and_webp(t):
         served = fetch(t, media["url"], name)
         t.eq(served.header("Content-Type"), served_type, f"{name}: served type (a still GIF becomes PNG)")
         check_blurhash(t, media, fetch(t, media["preview_url"], f"{name} preview").body, name)
+
+
+@suite.case
+def an_oversized_image_is_downscaled(t):
+    """Mastodon's limit for a stored image: 3840x2160 pixels (8,294,400); a larger photo is scaled
+    down to it, keeping its aspect ratio, and meta.original is the stored file's real size."""
+    path = os.path.join(S["tmp"], "wide.jpg")
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=4400x2200", "-frames:v", "1", "-q:v", "5", path)
+    r = upload(t, path)
+    t.status(r, 200, "a 4400x2200 JPEG (9.7 megapixels) is processed")
+    if r.status != 200:
+        return
+    original = r.json()["meta"]["original"]
+    width, height = original["width"], original["height"]
+    t.check(width * height <= 3840 * 2160 and width * height > 0.98 * 3840 * 2160,
+            "meta.original is scaled down to about 8,294,400 pixels", original)
+    t.check(abs(width / height - 2.0) < 0.01, "keeping the aspect ratio", original)
+    served = exif(fetch(t, r.json()["url"], "the downscaled original").body)
+    t.eq((served.get("File:ImageWidth"), served.get("File:ImageHeight")), (width, height),
+         "the served file's real size is meta.original's")
 
 
 @suite.case

@@ -6,14 +6,15 @@ GET /api/v2/notifications (groups with deduplicated accounts and statuses, group
 types[], expand_accounts=partial_avatars, Link pagination), one group, its accounts, dismissing
 it, the unread count against the read marker, group_key on v1 notifications; the policy (v2 and
 v1), filtered notifications kept out of the lists and counted in the summary, requests listed,
-shown, accepted (merged back, later ones let through), dismissed (in bulk), and "drop".
+shown, accepted (merged back, later ones let through; in bulk), dismissed (in bulk), "drop", and the
+new-account and limited-account filters.
 """
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import T, Suite, main, parse_args, parse_link_header, register  # noqa: E402
+from harness import ADMIN_EMAIL, T, Suite, main, parse_args, parse_link_header, password_token, register  # noqa: E402
 
 suite = Suite("grouped notifications and notification requests", parse_args(__doc__))
 S = suite.state
@@ -240,6 +241,49 @@ def policy_filters_into_requests(t):
          "the bad value changed nothing")
     t.json_error(server.http("POST", "/api/v1/notifications/requests/12345/accept", token=alice.token), 404,
                  "accepting an unknown request")
+
+
+@suite.case
+def new_and_limited_accounts_and_bulk_accept(t):
+    """for_new_accounts (accounts younger than 30 days) and for_limited_accounts (silenced by a
+    moderator) filter what they name; followed accounts still pass; requests accepted in bulk with
+    id[] are merged back."""
+    server, alice, gina, frank = S["server"], S["alice"], S["gina"], S["frank"]
+    server.api("PATCH", "/api/v2/notifications/policy", token=alice.token,
+               json_body={"for_not_following": "accept", "for_new_accounts": "filter"})
+    post = server.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "new faces"})
+    for user in (gina, S["bob"]):
+        server.api("POST", f"/api/v1/statuses/{post['id']}/favourite", token=user.token)
+    favs = server.api("GET", "/api/v1/notifications", token=alice.token, query={"types[]": "favourite"})
+    mine = [n["account"]["id"] for n in favs if n["status"]["id"] == post["id"]]
+    t.eq(mine, [S["bob"].id], "a new account alice follows passes, a new stranger is filtered")
+    requests = server.api("GET", "/api/v1/notifications/requests", token=alice.token)
+    t.eq([r["account"]["id"] for r in requests], [gina.id], "gina's notification waits in a request")
+
+    admin = password_token(server, ADMIN_EMAIL, server.admin_password,
+                           scope="read write admin:read admin:write")
+    server.api("PATCH", "/api/v2/notifications/policy", token=alice.token,
+               json_body={"for_new_accounts": "accept", "for_limited_accounts": "filter"})
+    server.api("POST", f"/api/v1/admin/accounts/{frank.id}/action", token=admin, form={"type": "silence"})
+    server.api("POST", f"/api/v1/statuses/{post['id']}/reblog", token=frank.token)
+    server.api("POST", f"/api/v1/statuses/{post['id']}/reblog", token=S["erin"].token)
+    reblogs = server.api("GET", "/api/v1/notifications", token=alice.token, query={"types[]": "reblog"})
+    mine = [n["account"]["id"] for n in reblogs if n["status"]["id"] == post["id"]]
+    t.eq(mine, [S["erin"].id], "a limited account is filtered, another stranger passes")
+    requests = server.api("GET", "/api/v1/notifications/requests", token=alice.token)
+    ids = {r["account"]["id"]: r["id"] for r in requests}
+    t.eq(set(ids), {gina.id, frank.id}, "two requests")
+
+    t.eq(server.api("POST", "/api/v1/notifications/requests/accept", token=alice.token,
+                    form={"id[]": [ids[gina.id], ids[frank.id]]}), {}, "accept both in bulk with id[]")
+    t.eq(server.api("GET", "/api/v1/notifications/requests", token=alice.token), [], "no request left")
+    merged = server.api("GET", "/api/v1/notifications", token=alice.token)
+    got = {(n["type"], n["account"]["id"]) for n in merged if (n.get("status") or {}).get("id") == post["id"]}
+    t.check({("favourite", gina.id), ("reblog", frank.id)} <= got, "both merged into the list", got)
+    groups = server.api("GET", "/api/v2/notifications", token=alice.token)["notification_groups"]
+    fav = [g for g in groups if g["type"] == "favourite" and g.get("status_id") == post["id"]]
+    t.eq(sorted(fav[0]["sample_account_ids"]) if fav else None, sorted([gina.id, S["bob"].id]),
+         "and into the grouped favourites")
 
 
 if __name__ == "__main__":

@@ -5,14 +5,16 @@ covers them in js/masto.test.mjs): quoted_status_id and quote_approval_policy on
 Quote / ShallowQuote / QuoteApproval entities, quotes_count, the `quote` notification,
 GET /api/v1/statuses/:id/quotes, revoking, PUT /api/v1/statuses/:id/interaction_policy, the
 followers/nobody policies, private and direct posts, blocks, edits (`quoted_update`, the quote
-kept), deletion of either side, and source[quote_policy] with the preference.
+kept, quote_approval_policy), scheduled quotes, private mentions quoting only mentioned authors,
+deletion of either side, and source[quote_policy] with the preference.
 """
+import datetime
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import T, Suite, main, parse_args, register  # noqa: E402
+from harness import T, Suite, eventually, main, parse_args, register  # noqa: E402
 
 suite = Suite("quote posts", parse_args(__doc__))
 S = suite.state
@@ -204,6 +206,58 @@ def viewer_blocks_and_mutes(t):
          "one level deeper, the ShallowQuote says the same")
     server.api("POST", f"/api/v1/accounts/{carol.id}/unblock", token=alice.token)
     t.eq(seen(carol)["state"], "accepted", "unblocked: accepted")
+
+
+@suite.case
+def edited_policy_scheduled_quotes_and_private_mentions(t):
+    """quote_approval_policy on an edit (ignored for a private post); a scheduled quote keeps
+    params[quoted_status_id] and params[quote_approval_policy] and is posted as a quote; a private
+    mention may quote someone else's post only when it mentions its author (Mastodon's 422)."""
+    server, alice, bob = S["server"], S["alice"], S["bob"]
+    mine = post(alice, "policy by edit")
+    edited = server.api("PUT", f"/api/v1/statuses/{mine['id']}", token=alice.token,
+                        form={"status": "policy by edit, again", "quote_approval_policy": "nobody"})
+    t.eq(edited["quote_approval"]["automatic"], [], "an edit with quote_approval_policy=nobody")
+    t.eq(get(bob, mine["id"])["quote_approval"]["current_user"], "denied", "bob may no longer quote it")
+    t.json_error(server.http("PUT", f"/api/v1/statuses/{mine['id']}", token=alice.token,
+                             form={"status": "x", "quote_approval_policy": "anyone"}), 422,
+                 "an unknown policy on an edit")
+    private = post(alice, "followers only, edited", visibility="private")
+    edited = server.api("PUT", f"/api/v1/statuses/{private['id']}", token=alice.token,
+                        form={"status": "still followers only", "quote_approval_policy": "public"})
+    t.eq(edited["quote_approval"]["automatic"], [], "ignored for a private post: nobody")
+
+    original = post(alice, "quote me later")
+    when = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=10))
+    scheduled = server.api("POST", "/api/v1/statuses", token=bob.token,
+                           form={"status": "a scheduled quote", "quoted_status_id": original["id"],
+                                 "quote_approval_policy": "followers",
+                                 "scheduled_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
+    t.eq((scheduled["params"].get("quoted_status_id"), scheduled["params"].get("quote_approval_policy")),
+         (original["id"], "followers"), "ScheduledStatus params[quoted_status_id], params[quote_approval_policy]")
+    t.json_error(server.http("POST", "/api/v1/statuses", token=bob.token,
+                             form={"status": "bad", "quote_approval_policy": "maybe",
+                                   "scheduled_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z")}), 422,
+                 "an unknown policy when scheduling")
+    server.sql(f"UPDATE scheduled_statuses SET scheduled_at = 0 WHERE id = {int(scheduled['id'])}")
+
+    def published():
+        for s in server.api("GET", f"/api/v1/accounts/{bob.id}/statuses", token=bob.token):
+            if "a scheduled quote" in s["content"]:
+                return s
+    posted = eventually(published, timeout=20)
+    t.require(posted, "the scheduled quote is posted when due")
+    t.eq(((posted["quote"] or {}).get("state"), ((posted["quote"] or {}).get("quoted_status") or {}).get("id")),
+         ("accepted", original["id"]), "as a quote of alice's post")
+    t.eq(posted["quote_approval"]["automatic"], ["followers"], "with its quote policy")
+
+    t.json_error(server.http("POST", "/api/v1/statuses", token=bob.token,
+                             form={"status": "just between us", "visibility": "direct",
+                                   "quoted_status_id": original["id"]}), 422,
+                 "a private mention quoting alice without mentioning her")
+    mentioning = post(bob, "@alice between us", visibility="direct", quoted_status_id=original["id"])
+    t.eq((mentioning["visibility"], mentioning["quote"]["state"]), ("direct", "accepted"),
+         "mentioning her, it is a quote")
 
 
 @suite.case

@@ -14,6 +14,7 @@ tests/federation/fedlib.py on 127.0.0.1, which logs every GET):
   animated GIF stays animated at `url` with a still PNG at `static_url`, a still PNG is both; an
   oversized image and one that is no image keep their remote URL and are listed by `herd admin media
   failures`; an emoji seen again is not fetched again; /api/v1/custom_emojis stays the local ones;
+  one whose Emoji tag's `updated` is newer than its copy is fetched again (Mastodon's rule);
 - a restart changes nothing (no refetch, same URLs, files served, emojis included);
 - a domain block with `reject_media` removes the copies already made (the API shows the default images,
   as Mastodon) and nothing more is fetched from that domain (the peer's log has no request for a new
@@ -27,6 +28,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -226,23 +228,27 @@ def a_changed_avatar_is_fetched_again(t):
     t.eq(peer.fetch_count("/files/banner.jpg"), 1, "the unchanged header is not fetched again")
 
 
-def emoji_tag(peer, code, media_type="image/png"):
+EMOJI_UPDATED = "2026-12-01T00:00:00Z"
+
+
+def emoji_tag(peer, code, media_type="image/png", updated=EMOJI_UPDATED):
     """An Emoji tag as Mastodon writes it, its image at /files/emoji-<code>."""
     return {"id": f"{peer.base()}/emojis/{code}", "type": "Emoji", "name": f":{code}:",
-            "updated": "2026-12-01T00:00:00Z",
+            "updated": updated,
             "icon": {"type": "Image", "mediaType": media_type, "url": f"{peer.base()}/files/emoji-{code}"}}
 
 
-def post_with_image(peer, name, key, emojis=(), image=True, attachments=None):
+def post_with_image(peer, name, key, emojis=(), image=True, attachments=None, emoji_updated=EMOJI_UPDATED):
     """A public note from name@peer mentioning lou, with one image (or these `attachments`) and
-    these custom emojis, written in its text; returns it as lou sees it."""
+    these custom emojis (their tags' `updated` as given), written in its text; returns it as lou
+    sees it."""
     server, lou = S["server"], S["lou"]
     lou_uri = server.url + "/users/lou"
     codes = "".join(f" :{code}:" for code in emojis)
     note = {"type": "Note", "id": f"{peer.uri(name)}/notes/{key}", "attributedTo": peer.uri(name),
             "content": f"<p>{key}{codes} @lou</p>", "to": ["https://www.w3.org/ns/activitystreams#Public", lou_uri],
             "tag": [{"type": "Mention", "href": lou_uri, "name": f"@lou@{server.domain}"}]
-            + [emoji_tag(peer, code) for code in emojis],
+            + [emoji_tag(peer, code, updated=emoji_updated) for code in emojis],
             "attachment": [{"type": "Document", "mediaType": "image/jpeg", "url": f"{peer.base()}/files/{key}.jpg",
                             "name": "a picture", "width": 600, "height": 400}] if image else []}
     if attachments is not None:
@@ -450,6 +456,48 @@ def a_restart_changes_nothing(t):
     fetch(t, static, "the emoji's still after a restart")
     t.eq([other.fetch_count(f"/files/emoji-{code}") for code in ("wiggle", "spool", "huge")], [1, 1, 1],
          "no emoji fetched again")
+
+
+@suite.case
+def an_emoji_updated_there_is_fetched_again(t):
+    """As Mastodon: an Emoji tag whose `updated` is not older than the emoji's copy here means the
+    image behind the same URL changed; it is fetched again and every post showing the emoji shows the
+    new copy (the remote URL meanwhile); the old files go; a later post with the same tag fetches
+    nothing more."""
+    other, server = S["other"], S["server"]
+    t.require("emoji_urls" in S, "the emojis were copied (precondition)")
+    _, old_url, old_static, _ = S["emoji_urls"]
+    wider = os.path.join(S["tmp"], "wider.gif")
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=48x48:rate=5", "-frames:v", "3", wider)
+    with open(wider, "rb") as f:
+        serve(other, "/files/emoji-wiggle", f.read(), "image/gif")
+    # `updated` has whole seconds: one not before the copy's updated_at (milliseconds)
+    copied_at = int(server.sql("SELECT MAX(updated_at) FROM custom_emojis WHERE shortcode = 'wiggle'"))
+    eventually(lambda: time.time() >= copied_at / 1000 + 1, timeout=5)
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    posted = post_with_image(other, "gardener", "emojis-updated", emojis=("wiggle",), image=False,
+                             emoji_updated=now)
+    t.require(posted, "a post whose Emoji tag says the emoji was updated now arrives")
+
+    def renewed():
+        e = emojis_of(status(posted["id"]))["wiggle"]
+        return e if local(e[0]) and e != (old_url, old_static) else None
+    got = eventually(renewed, timeout=30)
+    t.require(got, "the emoji's url turns into a new copy of herd's own", status(posted["id"])["emojis"])
+    url, static = got
+    animated = fetch(t, url, "the new copy")
+    t.eq((size_of(animated), frame_count(animated)), ((48, 48), 3), "url is the new 48x48 GIF of 3 frames")
+    still = fetch(t, static, "the new still")
+    t.check(is_png(still) and size_of(still) == (48, 48), "static_url is a 48x48 PNG", size_of(still))
+    t.eq(other.fetch_count("/files/emoji-wiggle"), 2, "the image was fetched a second time")
+    t.eq(emojis_of(status(S["emoji_status"]))["wiggle"], got, "the older post shows the new copy too")
+    for gone in (old_url, old_static):
+        t.status(http(server.url, "GET", gone.removeprefix(server.url)), 404, f"the old file {gone} is gone")
+    again = post_with_image(other, "gardener", "emojis-updated-again", emojis=("wiggle",), image=False,
+                            emoji_updated=now)
+    t.require(again, "another post with the same tag arrives")
+    t.eq(emojis_of(again)["wiggle"], got, "it shows the same copy")
+    t.eq(other.fetch_count("/files/emoji-wiggle"), 2, "nothing fetched a third time")
 
 
 @suite.case

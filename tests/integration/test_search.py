@@ -2,7 +2,8 @@
 """Full-text search of statuses (GET /api/v2/search?type=statuses) as Mastodon 4.x answers it,
 without a search server: SQLite FTS5 or PostgreSQL tsvector, kept current by the writes
 (posting, editing, deleting), Mastodon's operators (from:, has:, is:, language:, before:,
-after:, during:, in:library/public/all, "phrases", -exclusion), its scope (the viewer's own
+after:, during:, in:library/public/all, "phrases", -exclusion; has:link with a real preview card),
+its scope (the viewer's own
 posts and those they interacted with, plus public posts of accounts that are `indexable`),
 blocks and mutes, account_id, offset and max_id/min_id paging, and `herd admin search deploy`.
 Accounts (type=accounts) by name, and by bio as Mastodon's full-text account search has it: every
@@ -12,14 +13,16 @@ Mastodon.py's search_v2 for the plain case; raw requests shaped as Mastodon's do
 the rest.
 """
 import datetime
+import http.server
 import os
 import sys
+import threading
 import zlib
 import struct
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Suite, main, mastodon_py, parse_args, register, run_herd_once  # noqa: E402
+from harness import Suite, eventually, free_port, main, mastodon_py, parse_args, register, run_herd_once  # noqa: E402
 
 suite = Suite("full-text search", parse_args(__doc__))
 S = suite.state
@@ -35,7 +38,8 @@ def png_bytes():
 
 @suite.setup
 def start_server_and_register(t):
-    server = suite.server()
+    # a web page on 127.0.0.1 for a preview card (links_and_in_all)
+    server = suite.server(env={"ALLOWED_PRIVATE_ADDRESSES": "127.0.0.1", "HERD_ALLOW_HTTP_FEDERATION": "true"})
     S["server"] = server
     for name in ("alice", "bob", "carol", "dave"):
         S[name] = register(server, name)
@@ -151,6 +155,40 @@ def operators(t):
     t.eq(search(alice, "!!! ---"), [], "punctuation alone finds nothing")
     t.eq(search(alice, "wombat", account_id=bob.id), search(alice, "wombat from:bob"),
          "account_id= limits to one author")
+
+
+class Page(http.server.BaseHTTPRequestHandler):
+    """A web page for a link preview card."""
+    def do_GET(self):  # noqa: N802
+        body = b"<html><head><title>Kangaroo facts</title></head><body></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@suite.case
+def links_and_in_all(t):
+    """has:link finds posts with a preview card; has:embed (a video card, which needs oEmbed: herd
+    makes link cards only) finds none; in:all is the default scope."""
+    server, alice, bob = S["server"], S["alice"], S["bob"]
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Page)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    linked = post(bob, f"kangaroo reading http://127.0.0.1:{web.server_address[1]}/kangaroos")
+    plain = post(bob, "kangaroo without a link")
+    card = eventually(lambda: server.api("GET", f"/api/v1/statuses/{linked['id']}", token=alice.token)["card"],
+                      timeout=20)
+    t.require(card, "the linked post gets a preview card (precondition)")
+    t.eq(search(alice, "kangaroo has:link"), [linked["id"]], "has:link")
+    t.eq(search(alice, "kangaroo -has:link"), [plain["id"]], "-has:link")
+    t.eq(search(alice, "kangaroo has:embed"), [], "has:embed: no video cards here")
+    t.eq(search(alice, "kangaroo in:all"), search(alice, "kangaroo"), "in:all is the default")
+    t.eq(search(alice, "kangaroo in:all"), [plain["id"], linked["id"]], "both, newest first")
+    web.shutdown()
 
 
 @suite.case

@@ -283,6 +283,8 @@ def websocket_subprotocol_and_events(t):
         t.eq(m["stream"], ["user"], "notification on the user stream")
         t.eq(notification["type"], "mention", "notification type")
         t.eq(notification["status"]["id"], mention["id"], "notification status")
+        t.eq(notification.get("group_key"), f"ungrouped-{notification['id']}",
+             "group_key as Mastodon 4.3 streams it (a mention is never grouped)")
 
         # Unsubscribing stops the events; the other subscription stays.
         ws.send_json({"type": "unsubscribe", "stream": "user"})
