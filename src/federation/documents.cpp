@@ -158,7 +158,8 @@ std::optional<json::object> delete_document(App& app, store::Connection& c,
   return delete_activity(status, *parts);
 }
 
-std::vector<std::string> status_inboxes(store::Connection& c, const store::Status& status) {
+std::vector<std::string> status_inboxes(store::Connection& c, const store::Status& status,
+                                        bool reach_quotes) {
   std::vector<std::string> inboxes;
   if (status.visibility != store::Visibility::direct)
     inboxes = store::follower_inboxes(c, status.account_id);
@@ -171,6 +172,14 @@ std::vector<std::string> status_inboxes(store::Connection& c, const store::Statu
   }
   if (status.in_reply_to_account_id && status.visibility != store::Visibility::direct)
     targets.push_back(*status.in_reply_to_account_id);
+  if (reach_quotes && !status.reblog_of_id) {
+    if (auto quote = store::find_quote_of_status(c, status.id); quote && quote->quoted_account_id)
+      targets.push_back(*quote->quoted_account_id);
+    if (status.visibility == store::Visibility::public_ ||
+        status.visibility == store::Visibility::unlisted)
+      for (const auto& quote : store::accepted_quotes_of(c, status.id))
+        targets.push_back(quote.account_id);
+  }
   for (auto& inbox : store::account_inboxes(c, targets))
     if (std::find(inboxes.begin(), inboxes.end(), inbox) == inboxes.end())
       inboxes.push_back(std::move(inbox));

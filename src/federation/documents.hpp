@@ -33,7 +33,11 @@ std::optional<json::object> delete_document(App& app, store::Connection& c,
                                             const store::Status& status);
 
 // The audience a status's activities go to: the inboxes of the author's remote followers
-// (except for direct statuses) and of the remote accounts it mentions or replies to.
-std::vector<std::string> status_inboxes(store::Connection& c, const store::Status& status);
+// (except for direct statuses) and of the remote accounts it mentions or replies to. With
+// `reach_quotes` (edits and deletions), also as Mastodon's StatusReachFinder: the author of the
+// status it quotes, and, for a public or unlisted status, the authors of its accepted quotes, so
+// that the servers showing it inside a quote learn of the change (quoted_update there).
+std::vector<std::string> status_inboxes(store::Connection& c, const store::Status& status,
+                                        bool reach_quotes = false);
 
 }  // namespace herd::federation

@@ -4,7 +4,8 @@ instances (alpha.test, beta.test) and a scriptable server (sink.test) sending ac
 the FEP's and Mastodon's examples:
 
   a remote quote is pending until the QuoteRequest is answered; the Accept's QuoteAuthorization
-  approves it (served by the quoted server, sent back in an Update of the quote post); revoking
+  approves it (served by the quoted server, sent back in an Update of the quote post); an edit of
+  the quoted post reaches the quoting server as a quoted_update notification; revoking
   is a Delete of the authorization; a QuoteRequest for a post nobody may quote gets a Reject;
   interactionPolicy.canQuote is published and read; a remote quote of a remote post is approved
   only by a valid authorization (a forged one, or none, leaves it pending); _misskey_quote, quoteUrl
@@ -101,6 +102,12 @@ def herd_quotes_herd_accept_and_revoke(s):
     s.eq(local_copy["quote"]["state"], "accepted", "accepted on alpha too")
     listed = alpha.api("GET", f"/api/v1/statuses/{post['id']}/quotes", token=alice.token)
     s.eq([q["uri"] for q in listed], [quote["uri"]], "listed among the quotes of alice's post")
+    alpha.api("PUT", f"/api/v1/statuses/{post['id']}", token=alice.token,
+              form={"status": "quote me across servers, edited"})
+    updated = wait_for(lambda: beta.api("GET", "/api/v1/notifications", token=bob.token,
+                                        query={"types[]": "quoted_update"}), what="the quoted_update notification")
+    s.eq([n["status"]["id"] for n in updated or []], [quote["id"]],
+         "alice's edit arrives on beta as a quoted_update carrying bob's quote post")
 
     alpha.api("POST", f"/api/v1/statuses/{post['id']}/quotes/{local_copy['id']}/revoke", token=alice.token)
     revoked = wait_for(lambda: (lambda q: q if q["quote"]["state"] == "revoked" else None)(

@@ -3,7 +3,7 @@
 against a real `herd serve`, with requests shaped as Mastodon's documentation shows them
 (Mastodon.py 1.8 predates these methods; masto.js covers them in js/masto.test.mjs):
 GET /api/v2/notifications (groups with deduplicated accounts and statuses, grouped_types[],
-types[], expand_accounts=partial_avatars, Link pagination), one group, its accounts, dismissing
+types[], exclude_types[], account_id, expand_accounts=partial_avatars, Link pagination), one group, its accounts, dismissing
 it, the unread count against the read marker, group_key on v1 notifications; the policy (v2 and
 v1), filtered notifications kept out of the lists and counted in the summary, requests listed,
 shown, accepted (merged back, later ones let through; in bulk), dismissed (in bulk), "drop", and the
@@ -100,6 +100,11 @@ def groups_favourites_reblogs_follows(t):
             "ungrouped-<id> keys", favs)
     typed = v2(alice.token, **{"types[]": "reblog"}).json()["notification_groups"]
     t.eq([g["type"] for g in typed], ["reblog"], "types[] filters")
+    excluded = v2(alice.token, **{"exclude_types[]": ["favourite", "mention"]}).json()["notification_groups"]
+    t.eq([g["type"] for g in excluded], ["follow", "reblog"], "exclude_types[] leaves those out")
+    from_dave = v2(alice.token, account_id=S["dave"].id).json()
+    t.eq([(g["type"], g["sample_account_ids"]) for g in from_dave["notification_groups"]],
+         [("mention", [S["dave"].id]), ("favourite", [S["dave"].id])], "account_id: only dave's notifications")
 
     partial = v2(alice.token, expand_accounts="partial_avatars").json()
     full_ids = {a["id"] for a in partial["accounts"]}
