@@ -209,6 +209,29 @@ def free_port():
         return s.getsockname()[1]
 
 
+def serve_web_page(html):
+    """A web server on 127.0.0.1 (a free port) answering every GET with this HTML page, in a thread
+    (for link preview cards). Returns (base URL, server); server.shutdown() stops it."""
+    import http.server
+    import threading
+    body = html.encode() if isinstance(html, str) else html
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Page)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{web.server_address[1]}", web
+
+
 def parse_args(description=""):
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--herd", default=os.environ.get("HERD_BINARY", ""),

@@ -12,17 +12,15 @@ only) and HERD_EMAIL_DNS_CHECK (the domain's addresses checked against the block
 what: admins everything, moderators the dashboard and trends, users nothing.
 """
 import hashlib
-import http.server
 import os
 import sys
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (ADMIN_EMAIL, DEFAULT_PASSWORD, T, Suite, client_credentials_token, create_app,  # noqa: E402
-                     free_port, main, parse_args, password_token, register, run_herd_once)
+                     main, parse_args, password_token, register, run_herd_once, serve_web_page)
 
 suite = Suite("admin API", parse_args(__doc__))
 S = suite.state
@@ -265,30 +263,15 @@ def dashboard_figures(t):
          "a user does not")
 
 
-class Page(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        body = (b'<html><head><meta property="og:title" content="Big news">'
-                b'<meta property="og:description" content="Read all about it"></head></html>')
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @suite.case
 def trends_review(t):
-    port = free_port()
-    web = http.server.ThreadingHTTPServer(("127.0.0.1", port), Page)
-    threading.Thread(target=web.serve_forever, daemon=True).start()
+    base, web = serve_web_page('<html><head><meta property="og:title" content="Big news">'
+                               '<meta property="og:description" content="Read all about it"></head></html>')
     server = suite.server(name="trends", env={"ALLOWED_PRIVATE_ADDRESSES": "127.0.0.1",
                                               "HERD_ALLOW_HTTP_FEDERATION": "true"})
     token = password_token(server, ADMIN_EMAIL, server.admin_password, scope=ADMIN_SCOPES)
     people = [register(server, name) for name in ("ann", "ben", "cat")]
-    link = f"http://127.0.0.1:{port}/story"
+    link = f"{base}/story"
     posts = [server.api("POST", "/api/v1/statuses", token=p.token, form={"status": f"#herdnews {link}"})
              for p in people]
     server.api("POST", f"/api/v1/statuses/{posts[0]['id']}/favourite", token=people[1].token)

@@ -13,16 +13,15 @@ Mastodon.py's search_v2 for the plain case; raw requests shaped as Mastodon's do
 the rest.
 """
 import datetime
-import http.server
 import os
 import sys
-import threading
 import zlib
 import struct
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Suite, eventually, free_port, main, mastodon_py, parse_args, register, run_herd_once  # noqa: E402
+from harness import (Suite, eventually, main, mastodon_py, parse_args, register, run_herd_once,  # noqa: E402
+                     serve_web_page)
 
 suite = Suite("full-text search", parse_args(__doc__))
 S = suite.state
@@ -157,28 +156,13 @@ def operators(t):
          "account_id= limits to one author")
 
 
-class Page(http.server.BaseHTTPRequestHandler):
-    """A web page for a link preview card."""
-    def do_GET(self):  # noqa: N802
-        body = b"<html><head><title>Kangaroo facts</title></head><body></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @suite.case
 def links_and_in_all(t):
     """has:link finds posts with a preview card; has:embed (a video card, which needs oEmbed: herd
     makes link cards only) finds none; in:all is the default scope."""
     server, alice, bob = S["server"], S["alice"], S["bob"]
-    web = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Page)
-    threading.Thread(target=web.serve_forever, daemon=True).start()
-    linked = post(bob, f"kangaroo reading http://127.0.0.1:{web.server_address[1]}/kangaroos")
+    base, web = serve_web_page("<html><head><title>Kangaroo facts</title></head><body></body></html>")
+    linked = post(bob, f"kangaroo reading {base}/kangaroos")
     plain = post(bob, "kangaroo without a link")
     card = eventually(lambda: server.api("GET", f"/api/v1/statuses/{linked['id']}", token=alice.token)["card"],
                       timeout=20)
@@ -236,7 +220,8 @@ def accounts_by_bio(t):
     server = S["server"]
     gardener, hermit, basil = register(server, "gardener"), register(server, "hermit"), register(server, "basil")
     server.api("PATCH", "/api/v1/accounts/update_credentials", token=gardener.token,
-               form={"note": "I grow Tomatoes and basil, see https://example.com/garden", "discoverable": "true"})
+               form={"note": "I grow Tomatoes and basil, see https://example.com/garden", "discoverable": "true",
+                     "display_name": "Green Thumb"})
     server.api("PATCH", "/api/v1/accounts/update_credentials", token=hermit.token,
                form={"note": "Tomatoes and basil here too", "discoverable": "false"})
     note = server.api("GET", f"/api/v1/accounts/{gardener.account['id']}")["note"]
@@ -253,6 +238,8 @@ def accounts_by_bio(t):
     t.eq(accounts("tomatoes potatoes", type="accounts"), [], "a word missing from the bio: no match")
     t.eq(accounts("nofollow", type="accounts"), [], "the bio's markup is not searched, only its text")
     t.eq(accounts("garden", type="accounts"), ["gardener"], "a name match is not listed twice")
+    t.eq(accounts("green thumb", type="accounts"), ["gardener"], "the display name is searched")
+    t.eq(accounts("thumb", path="/api/v1/accounts/search"), ["gardener"], "v1 too")
     t.eq(accounts("tomatoes", path="/api/v1/accounts/search"), [],
          "GET /api/v1/accounts/search matches names only, as Mastodon's")
 
