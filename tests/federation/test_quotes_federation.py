@@ -9,7 +9,8 @@ the FEP's and Mastodon's examples:
   is a Delete of the authorization; a QuoteRequest for a post nobody may quote gets a Reject;
   interactionPolicy.canQuote is published and read; a remote quote of a remote post is approved
   only by a valid authorization (a forged one, or none, leaves it pending); _misskey_quote, quoteUrl
-  and quoteUri (older software) are read.
+  and quoteUri (older software) are read; a Reject of herd's QuoteRequest makes the quote `rejected`;
+  a viewer's domain block of the quoted author shows `blocked_domain`.
 
     /usr/bin/python3 tests/federation/test_quotes_federation.py --herd build/herd [--backend sqlite]
 """
@@ -235,6 +236,26 @@ def remote_quotes_of_remote_posts_need_a_valid_authorization(s):
                                and a["object"].get("quoteAuthorization")], what="the Update")
     s.check(update and update[0]["object"]["quoteAuthorization"] == "http://sink.test/users/sue/stamps/9",
             "the quote post is sent again with its quoteAuthorization", sink.inbox_posts("Update"))
+
+    # A viewer who blocks the quoted author's domain sees blocked_domain (Mastodon's StatusFilter).
+    alpha.api("POST", "/api/v1/domain_blocks", token=alice.token, form={"domain": "sink.test"})
+    blocked = status(alpha, alice, mine["id"])["quote"]
+    s.eq((blocked["state"], (blocked.get("quoted_status") or {}).get("uri")), ("blocked_domain", quoted_id),
+         "alice blocked sink.test: blocked_domain, the quoted post attached for the client to hide")
+    alpha.api("DELETE", "/api/v1/domain_blocks", token=alice.token, form={"domain": "sink.test"})
+    s.eq(status(alpha, alice, mine["id"])["quote"]["state"], "accepted", "unblocked: accepted again")
+
+    # A second quote that sue refuses: her Reject makes it `rejected`.
+    refused = alpha.api("POST", "/api/v1/statuses", token=alice.token,
+                        form={"status": "alice asks again", "quoted_status_id": quoted_local})
+    second = wait_for(lambda: [a for a in sink.inbox_posts("QuoteRequest")
+                               if a.get("instrument", {}).get("id") == refused["uri"]], what="a second QuoteRequest")
+    s.require(second, "sue's server receives the second QuoteRequest", sink.inbox_posts("QuoteRequest"))
+    reject = {"@context": CONTEXT, "type": "Reject", "id": "http://sink.test/users/sue#rejects/1", "actor": sue,
+              "to": "http://alpha.test/users/alice", "object": second[0]}
+    s.status(sink.post("sue", "http://alpha.test/users/alice/inbox", reject), 202, "sue's Reject")
+    s.eq(status(alpha, alice, refused["id"])["quote"], {"state": "rejected", "quoted_status": None},
+         "rejected by sue: state rejected, the quoted post withheld")
 
 
 if __name__ == "__main__":
