@@ -248,6 +248,16 @@ def get_put_delete_round_trip(t):
     server, alice = S["server"], S["alice"]
     got = server.api("GET", "/api/v1/push/subscription", token=alice.token)
     t.entity(got, SUBSCRIPTION, "WebPushSubscription")
+    quotes = server.api("PUT", "/api/v1/push/subscription", token=alice.token,
+                        form={"data[alerts][quote]": "true", "data[alerts][quoted_update]": "true"})
+    t.eq((quotes["alerts"].get("quote"), quotes["alerts"].get("quoted_update")), (True, True),
+         "Mastodon 4.5's quote and quoted_update alerts")
+    own = server.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "quote this"})
+    server.api("POST", "/api/v1/statuses", token=S["bob"].token,
+               form={"status": "quoting alice", "quoted_status_id": own["id"]})
+    pushed = S["receiver"].wait("/alice", 4)
+    t.require(len(pushed) >= 4 and "alice_keys" in S, "a quote is pushed")
+    t.eq(S["alice_keys"].decrypt(pushed[3][1]).get("notification_type"), "quote", "quote type")
     r = server.http("PUT", "/api/v1/push/subscription", token=alice.token,
                     form={"data[alerts][reblog]": "true", "data[alerts][admin.sign_up]": "true",
                           "data[policy]": "followed"})
