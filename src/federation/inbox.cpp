@@ -128,8 +128,9 @@ std::vector<store::MediaAttachment> remote_media(const store::Status& status, co
   return out;
 }
 
-// Stores the post's media and poll with the status, inside its transaction.
-void attach_media_and_poll(store::Connection& c, store::Status& status, const as::Post& post,
+// Stores the post's media and poll with the status, inside its transaction; true when it stored
+// either (service::receive_status).
+bool attach_media_and_poll(store::Connection& c, store::Status& status, const as::Post& post,
                            const store::Account& author) {
   auto media = remote_media(
       status, post, !post.attachments.empty() && store::domain_rejects_media(c, author.domain));
@@ -139,7 +140,9 @@ void attach_media_and_poll(store::Connection& c, store::Status& status, const as
     store::set_status_has_media(c, status.id);
     status.has_media = true;
   }
-  if (auto poll = poll_of(post)) service::receive_poll(c, status, *poll);
+  auto poll = poll_of(post);
+  if (poll) service::receive_poll(c, status, *poll);
+  return status.has_media || poll.has_value();
 }
 
 // The local id of the status `uri` replies to, fetching it (and its own parents) when unknown.
@@ -222,7 +225,7 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
   remember_emojis(app, author.domain, post.emojis);  // before the status shows
   store::Status stored = service::receive_status(
       app, status, mentioned, tags, [&](store::Connection& c, store::Status& inserted) {
-        attach_media_and_poll(c, inserted, post, author);
+        return attach_media_and_poll(c, inserted, post, author);
       });
   if (stored.id == status.id && !post.quote.empty())
     receive_quote(app, post, stored, status_resolver(app, depth + 1));

@@ -45,15 +45,18 @@ std::string language_code(const std::string& term) {
 }  // namespace
 
 namespace {
+std::string document_of(const store::SearchableStatus& s) {
+  std::string document = s.spoiler_text;
+  document += "\n";
+  document += s.text.empty() || !s.local ? text::strip_html(s.content) : s.text;
+  for (const auto& extra : s.extras) document += "\n" + extra;
+  return document;
+}
+
 void write_documents(store::Connection& c, const std::vector<Id>& ids) {
   std::vector<std::pair<Id, std::string>> documents;
-  for (auto& s : store::load_searchable_statuses(c, ids)) {
-    std::string document = s.spoiler_text;
-    document += "\n";
-    document += s.text.empty() || !s.local ? text::strip_html(s.content) : s.text;
-    for (const auto& extra : s.extras) document += "\n" + extra;
-    documents.emplace_back(s.id, std::move(document));
-  }
+  for (auto& s : store::load_searchable_statuses(c, ids))
+    documents.emplace_back(s.id, document_of(s));
   store::write_search_documents(c, documents);
 }
 }  // namespace
@@ -64,6 +67,18 @@ void index_statuses(store::Connection& c, const std::vector<Id>& ids) {
   // is indexed as it ends up.
   if (store::at_group_end([ids](store::Connection& c) { write_documents(c, ids); })) return;
   write_documents(c, ids);
+}
+
+void index_new_status(store::Connection& c, const store::Status& status, bool has_extras) {
+  if (status.reblog_of_id) return;  // reblogs are not indexed
+  if (has_extras) return index_statuses(c, {status.id});
+  Id id = status.id;
+  if (store::at_group_end([id](store::Connection& c) { write_documents(c, {id}); })) return;
+  // The row in hand is what load_searchable_statuses would read back (one statement and, on
+  // PostgreSQL, one round trip fewer per post).
+  store::SearchableStatus row{status.id,      status.local,        status.text,
+                              status.content, status.spoiler_text, {}};
+  store::write_search_documents(c, {{status.id, document_of(row)}});
 }
 
 std::int64_t rebuild_search_index(App& app, int batch_size,

@@ -20,6 +20,12 @@ namespace herd::service {
 // transaction that created or changed them; reblogs and unknown ids are skipped. Inside a group
 // commit's piece they are written at the end of the group (store::at_group_end).
 void index_statuses(store::Connection& c, const std::vector<Id>& ids);
+// index_statuses() for a status just written in this transaction by posting or receiving it,
+// without reading it back when its document is all in `status` (content warning and text):
+// `has_extras` says that it may have media descriptions or poll options, which are read from the
+// database as index_statuses() does; inside a group commit's piece it is index_statuses() too.
+// The document is the same either way.
+void index_new_status(store::Connection& c, const store::Status& status, bool has_extras);
 
 // Rebuilds the whole index (`herd admin search deploy`): empties it, then indexes every original
 // status in batches of `batch_size`, one transaction each; `progress(done)` after each batch.

@@ -295,7 +295,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     store::insert_status(c, status);
     attach_to_status(c, account_id, status.id, media_ids);
     if (input.poll) create_poll(app, c, status, *input.poll, now);
-    index_statuses(c, {status.id});
+    index_new_status(c, status, !media_ids.empty() || input.poll.has_value());
 
     store::insert_mentions(c, status.id, mentioned);
     store::link_tag_names(c, status.id, formatted.tags, now);
@@ -504,7 +504,7 @@ store::Status unreblog(App& app, Id account_id, Id status_id) {
 store::Status receive_status(
     App& app, const store::Status& input, const std::vector<Id>& mentioned,
     const std::vector<std::string>& tags,
-    const std::function<void(store::Connection&, store::Status&)>& attach) {
+    const std::function<bool(store::Connection&, store::Status&)>& attach) {
   store::Changes changes;               // the store and note_posted say what it changes
   changes.add(store::tags::nothing());  // a status received twice changes nothing
   return app.db->write_value([&](store::Connection& c) {
@@ -521,8 +521,8 @@ store::Status receive_status(
       }
     }
     store::insert_status(c, status);
-    if (attach) attach(c, status);
-    index_statuses(c, {status.id});
+    bool has_extras = attach && attach(c, status);
+    index_new_status(c, status, has_extras);
     store::insert_mentions(c, status.id, mentioned);
     store::link_tag_names(c, status.id, tags, status.created_at);
     std::vector<Id> local_mentioned;

@@ -85,11 +85,12 @@ std::optional<std::string> normalize_language(const std::optional<std::string>& 
 // created_at), with its mentions and tags; counts, fans out to home feeds and notifies mentioned
 // local accounts as post_status does. A status with the same uri already stored is returned as is.
 // `attach` (when given) runs in the same transaction right after the status row is written, to
-// store what belongs to it (media, poll), so that no reader sees the status without them.
+// store what belongs to it (media, poll), so that no reader sees the status without them; it
+// returns whether it stored media or a poll (what the search document reads besides the row).
 store::Status receive_status(
     App& app, const store::Status& status, const std::vector<Id>& mentioned,
     const std::vector<std::string>& tags,
-    const std::function<void(store::Connection&, store::Status&)>& attach = {});
+    const std::function<bool(store::Connection&, store::Status&)>& attach = {});
 // A remote account's Announce: reblog() (same rules, counters, feeds, notification), then the
 // wrapper gets the activity's uri and is marked remote.
 store::Status receive_reblog(App& app, Id account_id, Id status_id, const std::string& uri,

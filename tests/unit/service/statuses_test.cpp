@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "service/notifications.hpp"
 #include "service/pins.hpp"
+#include "service/search.hpp"
 #include "status_fixture.hpp"
 #include "store/notifications.hpp"
 
@@ -291,6 +292,40 @@ TEST_F(Statuses, TagTimelineAnyAllNone) {
   EXPECT_EQ(page({{"a", "c"}, {}, {}}), (std::vector<Id>{c.id, a.id, ab.id}));
   EXPECT_EQ(page({{"a"}, {"b"}, {}}), std::vector<Id>{ab.id});
   EXPECT_EQ(page({{"a"}, {}, {"b"}}), std::vector<Id>{a.id});
+}
+
+TEST_F(Statuses, SearchDocumentWrittenFromTheRowIsTheOneReadBack) {
+  // Posting and receiving write the search document from the status in hand
+  // (service::index_new_status); rebuilding the index reads the rows back: the same documents.
+  service::NewStatus cw;
+  cw.text = "Spoiled <b>ending</b> of #films @bob";
+  cw.spoiler_text = "The ending";
+  auto posted = service::post_status(app, alice, cw);
+  Id remote = account("zed", "remote.test");
+  store::Status in;
+  in.id = next_id();
+  in.account_id = remote;
+  in.uri = in.url = "https://remote.test/notes/1";
+  in.content = "<p>Hello <a href=\"https://remote.test/tags/cats\">#cats</a> &amp; dogs</p>";
+  in.spoiler_text = "pets";
+  in.created_at = now_unix_ms();
+  auto received = service::receive_status(app, in, {}, {"cats"});
+  auto documents = [&] {
+    std::vector<std::string> out;
+    app.db->read([&](store::Connection& c) {
+      for (Id id : {posted.id, received.id})
+        for (const auto& row :
+             c.query("SELECT document FROM status_search WHERE rowid = ?", {store::Value(id)}).rows)
+          out.push_back(row.s(0));
+    });
+    return out;
+  };
+  auto written = documents();
+  ASSERT_EQ(written.size(), 2u);
+  EXPECT_EQ(written[0], "The ending\nSpoiled <b>ending</b> of #films @bob");
+  EXPECT_EQ(written[1], "pets\nHello #cats & dogs");
+  service::rebuild_search_index(app, 10);
+  EXPECT_EQ(documents(), written);
 }
 
 }  // namespace
