@@ -7,8 +7,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "store/database.hpp"
@@ -104,19 +106,20 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
   }
   // Ends the transaction opened by begin(); false when it ran nothing (nothing was committed).
   // Queued statements travel with the COMMIT; when one of them fails, the transaction is left open
-  // (aborted) for rollback().
-  bool commit() {
-    if (!queued_.empty()) {
-      query_all({Statement{"COMMIT", {}}});
-      in_transaction_ = false;
-      return true;
-    }
-    in_transaction_ = false;
-    if (begin_pending_) {
+  // (aborted) for rollback(). With `generation`, the COMMIT is followed in the same round trip by
+  // `nextval` of the write generation's sequence, whose value is stored there: it runs once the
+  // commit is done, so that whoever reads the new value can see what was committed.
+  bool commit(std::optional<std::int64_t>* generation = nullptr) {
+    if (begin_pending_ && queued_.empty()) {
       begin_pending_ = false;
+      in_transaction_ = false;
       return false;
     }
-    exec_script("COMMIT");
+    std::vector<Statement> end{Statement{"COMMIT", {}}};
+    if (generation) end.push_back(Statement{"SELECT nextval('herd_write_generation')", {}});
+    auto results = query_all(end);
+    in_transaction_ = false;
+    if (generation) *generation = results.back().front().i(0);
     return true;
   }
   void rollback() {
@@ -325,25 +328,26 @@ class PostgresDatabase final : public Database {
   // Writes by this process count at once (read-your-writes); writes by other processes sharing
   // the database are seen through the shared sequence, read at most every kPollMs. The values this
   // process took from the sequence itself are left out of what it reads there, so that its own
-  // writes do not count twice. cache_generation() leaves out this process's writes reported to
-  // its response cache as precise changes (invalidation.hpp, precise_); every other process sees
-  // them as any write.
+  // writes do not count twice. A value travels with its COMMIT (one round trip), so a poll may read
+  // it before the commit's caller noted it: a poll's reading is therefore applied only once every
+  // commit that was in flight when it was read has noted its value (Tickets; at most one round
+  // trip later). cache_generation() leaves out this process's writes reported to its response
+  // cache as precise changes (invalidation.hpp, precise_); every other process sees them as any
+  // write.
   std::uint64_t generation() override {
     auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     auto last = polled_at_.load(std::memory_order_acquire);
     if (now - last > kPollMs * 1000000LL &&
         polled_at_.compare_exchange_strong(last, now, std::memory_order_acq_rel)) {
-      Lease lease(*this);
-      std::lock_guard lock(sequence_mutex_);  // no value of ours taken but not yet noted
-      auto result = lease.connection->query("SELECT last_value FROM herd_write_generation", {});
-      auto last_value = static_cast<std::uint64_t>(result.front().i(0));
-      auto mine = std::partition(own_values_.begin(), own_values_.end(),
-                                 [&](std::uint64_t v) { return v > last_value; });
-      own_counted_ += static_cast<std::uint64_t>(own_values_.end() - mine);
-      own_values_.erase(mine, own_values_.end());
-      std::uint64_t others = last_value > own_counted_ ? last_value - own_counted_ : 0;
-      if (others > shared_.load(std::memory_order_acquire))
-        shared_.store(others, std::memory_order_release);
+      std::uint64_t last_value = 0;
+      {
+        Lease lease(*this);
+        auto result = lease.connection->query("SELECT last_value FROM herd_write_generation", {});
+        last_value = static_cast<std::uint64_t>(result.front().i(0));
+      }
+      std::lock_guard lock(sequence_mutex_);
+      polls_.push_back(Poll{last_value, next_ticket_});
+      apply_polls();
     }
     return shared_.load(std::memory_order_acquire) + local_.load(std::memory_order_acquire) +
            precise_.load(std::memory_order_acquire);
@@ -367,10 +371,16 @@ class PostgresDatabase final : public Database {
   void transaction(const std::function<void(Connection&)>& fn, bool versioned) {
     Lease lease(*this);
     lease.connection->begin();
-    bool written = false;
+    std::optional<std::int64_t> taken;  // the sequence's value, taken with the COMMIT
     try {
       fn(*lease.connection);
-      written = lease.connection->commit();
+      if (versioned) {
+        Ticket ticket(*this);  // taken before the value can be, returned once it is noted
+        lease.connection->commit(&taken);
+        if (taken) ticket.value = static_cast<std::uint64_t>(*taken);
+      } else {
+        lease.connection->commit();
+      }
     } catch (...) {
       try {
         lease.connection->rollback();
@@ -381,19 +391,11 @@ class PostgresDatabase final : public Database {
     if (!versioned) return;
     // After the commit, so that a reader who sees the new generation also sees the data.
     // Reported to the response cache as precise changes, or every cached response is stale.
+    // (A transaction that ran no statement changed nothing, and took no value.)
     if (Changes::report_commit())
       precise_.fetch_add(1, std::memory_order_acq_rel);
     else
       local_.fetch_add(1, std::memory_order_acq_rel);
-    if (!written) return;                   // no statement ran: nothing changed
-    std::lock_guard lock(sequence_mutex_);  // other processes see every write as any other
-    auto taken =
-        lease.connection->query("SELECT nextval('herd_write_generation')", {}).front().i(0);
-    own_values_.push_back(static_cast<std::uint64_t>(taken));
-    // A process that never asks for the generation (a command) does not keep them all: the ones
-    // forgotten count as another process's writes, which only empties a cache once more.
-    if (own_values_.size() > kOwnValuesKept)
-      own_values_.erase(own_values_.begin(), own_values_.begin() + kOwnValuesKept / 2);
   }
 
   Dialect dialect() const override { return Dialect::postgres; }
@@ -444,12 +446,60 @@ class PostgresDatabase final : public Database {
     available_.notify_one();
   }
 
+  // A commit that may take a value from the sequence (in flight from before its COMMIT is sent
+  // until its value, if any, is noted in own_values_).
+  struct Ticket {
+    explicit Ticket(PostgresDatabase& db) : db(db) {
+      std::lock_guard lock(db.sequence_mutex_);
+      number = db.next_ticket_++;
+      db.in_flight_.insert(number);
+    }
+    ~Ticket() {
+      std::lock_guard lock(db.sequence_mutex_);
+      db.in_flight_.erase(number);
+      if (value) {
+        db.own_values_.push_back(*value);
+        // A process that never asks for the generation (a command) does not keep them all: the
+        // ones forgotten count as another process's writes, which only empties a cache once more.
+        if (db.own_values_.size() > kOwnValuesKept)
+          db.own_values_.erase(db.own_values_.begin(), db.own_values_.begin() + kOwnValuesKept / 2);
+      }
+      db.apply_polls();
+    }
+    PostgresDatabase& db;
+    std::uint64_t number = 0;
+    std::optional<std::uint64_t> value;
+  };
+  // A reading of the sequence, applied once every ticket below `tickets` is returned.
+  struct Poll {
+    std::uint64_t last_value = 0;
+    std::uint64_t tickets = 0;
+  };
+  // Under sequence_mutex_: applies the polls whose in-flight commits have all noted their values.
+  void apply_polls() {
+    std::uint64_t lowest = in_flight_.empty() ? next_ticket_ : *in_flight_.begin();
+    while (!polls_.empty() && polls_.front().tickets <= lowest) {
+      std::uint64_t last_value = polls_.front().last_value;
+      polls_.pop_front();
+      auto mine = std::partition(own_values_.begin(), own_values_.end(),
+                                 [&](std::uint64_t v) { return v > last_value; });
+      own_counted_ += static_cast<std::uint64_t>(own_values_.end() - mine);
+      own_values_.erase(mine, own_values_.end());
+      std::uint64_t others = last_value > own_counted_ ? last_value - own_counted_ : 0;
+      if (others > shared_.load(std::memory_order_acquire))
+        shared_.store(others, std::memory_order_release);
+    }
+  }
+
   static constexpr long long kPollMs = 2;
   std::atomic<std::uint64_t> local_{0}, shared_{0}, precise_{0};
   static constexpr std::size_t kOwnValuesKept = 4096;
   std::mutex sequence_mutex_;
   std::vector<std::uint64_t> own_values_;  // taken from the sequence, above the last value read
   std::uint64_t own_counted_ = 0;          // taken from the sequence, up to the last value read
+  std::uint64_t next_ticket_ = 0;
+  std::set<std::uint64_t> in_flight_;  // tickets not returned yet
+  std::deque<Poll> polls_;             // readings not applied yet, oldest first
   std::atomic<long long> polled_at_{0};
   std::string url_;
   int max_;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -170,6 +171,31 @@ TEST_P(ChangesTest, AnotherProcessSeesAScopedWriteAsAnyWrite) {
   }
   EXPECT_EQ(reported, std::vector<CacheTag>{tags::status(s.id)});
   EXPECT_GT(settled_generation(*other), seen_by_other);
+}
+
+TEST_P(ChangesTest, WritesReadWhileInFlightCountOnceAndOthersStillShow) {
+  // Four threads write while a fifth asks for the generation without pause (on PostgreSQL it
+  // reads the shared sequence while this process's values travel with their COMMITs): then the
+  // generation has moved by the number of writes exactly, and another process's write still
+  // moves it once.
+  Status s = write_status();
+  std::uint64_t before = settled_generation(*db);
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) db->generation();
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t)
+    writers.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) db->write([&](Connection& c) { touch(c, s.id); });
+    });
+  for (auto& writer : writers) writer.join();
+  done = true;
+  reader.join();
+  EXPECT_EQ(settled_generation(*db), before + 200);
+  auto other = open_database(url, 2);  // as another process on the same database
+  other->write([&](Connection& c) { touch(c, s.id); });
+  EXPECT_EQ(settled_generation(*db), before + 201);
 }
 
 TEST(Dependencies, CollectTheStatusesLoadedOnThisThread) {
