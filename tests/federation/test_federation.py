@@ -353,7 +353,8 @@ def local_media_arrives_as_attachments(s):
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.png\"\r\n"
             "Content-Type: image/png\r\n\r\n").encode() + picture + (
             f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n"
-            f"three pixels high\r\n--{boundary}--\r\n").encode()
+            f"three pixels high\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"focus\"\r\n\r\n"
+            f"0.25,-0.5\r\n--{boundary}--\r\n").encode()
     r = alpha.http("POST", "/api/v2/media", token=alice.token, body=body,
                    content_type=f"multipart/form-data; boundary={boundary}")
     s.require(r.status == 200, "alice uploads a picture on alpha", r.describe())
@@ -368,6 +369,7 @@ def local_media_arrives_as_attachments(s):
         a = attachments[0]
         s.eq(a["type"], "image", "as an image")
         s.eq(a["description"], "three pixels high", "with its description")
+        s.eq(a["meta"].get("focus"), {"x": 0.25, "y": -0.5}, "and its focus point (focalPoint)")
         s.eq(a["remote_url"], media["url"], "referencing the file on alpha")
         got = alpha.http("GET", a["url"])
         # alpha stores the picture re-encoded without metadata: the same PNG of 4x3 pixels.
@@ -520,6 +522,8 @@ def remote_media_and_peertube_video(s):
             and media[0].get("type") == "image" and media[0].get("description") == "a red square",
             "remote media are referenced", media)
     s.check(got[0].get("sensitive") is True and got[0].get("language") == "en", "sensitive, language", got[0])
+    s.eq((media[0].get("meta") or {}).get("focus") if media else None, {"x": 0.1, "y": -0.2},
+         "focalPoint becomes meta.focus")
     # The author edits the alt text and adds a second picture: the attachments follow the edit.
     edited = dict(note, updated="2031-01-01T00:00:00Z", attachment=[
         dict(note["attachment"], name="a red square, described better"),
