@@ -1,8 +1,8 @@
 #include "api/status_cache.hpp"
 
 #include <algorithm>
-#include <atomic>
 
+#include "api/installed_cache.hpp"
 #include "store/database.hpp"
 
 namespace herd::api {
@@ -123,21 +123,19 @@ void StatusCache::clear() {
 }
 
 namespace {
-std::atomic<StatusCache*> installed{nullptr};
+InstalledCache<StatusCache> installed;
 }
 
 StatusCache* status_cache() {
-  return installed.load(std::memory_order_acquire);
+  return installed.get();
 }
 
 void install_status_cache(StatusCache* cache) {
-  installed.store(cache, std::memory_order_release);
+  installed.install(cache);
 }
 
 std::optional<std::uint64_t> status_cache_version(store::Database& db) {
-  StatusCache* cache = status_cache();
-  if (!cache) return std::nullopt;
-  return cache->version(cache->precise() ? db.cache_generation() : db.generation());
+  return installed.version(db);
 }
 
 }  // namespace herd::api

@@ -192,6 +192,7 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
   store::Changes::note(store::tags::other());  // the instance's counts (invalidation.hpp)
   stream::status_deleted(app, c, status);
   if (status.reblog_of_id) {
+    store::Changes::note(store::tags::flags_of(status.account_id));  // its reblogged flag
     store::adjust_status_counts(c, *status.reblog_of_id, 0, -1, 0);
     if (auto original = store::find_status(c, *status.reblog_of_id))
       unnotify(app, c, original->account_id, status.account_id, "reblog", original->id);

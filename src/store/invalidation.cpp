@@ -61,6 +61,15 @@ bool is_status(CacheTag tag) {
 CacheTag nothing() {
   return kind(9, 0);
 }
+CacheTag flags_of(Id account_id) {
+  return kind(10, static_cast<std::uint64_t>(account_id));
+}
+bool is_flags_of(CacheTag tag) {
+  return (tag >> 57) == 10;
+}
+Id account_of(CacheTag tag) {
+  return static_cast<Id>(tag & ((std::uint64_t{1} << 57) - 1));
+}
 }  // namespace tags
 
 Changes::Changes() : outer_(current_changes) {

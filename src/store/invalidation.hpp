@@ -45,7 +45,12 @@ CacheTag public_statuses();                // public timelines (local, remote, o
 CacheTag hashtag(std::string_view name);   // a hashtag timeline (stored, lowercased name)
 CacheTag other();                          // cacheable routes without finer tags
 CacheTag nothing();  // held by no response: a write that changes nothing they read (tombstones)
-bool is_status(CacheTag tag);  // whether it names a status (status())
+// What the account did to statuses: its favourites, reblogs and bookmarks (its viewer flags, held
+// by api/viewer_flag_cache.hpp; a response showing a flag holds the status's tag instead).
+CacheTag flags_of(Id account_id);
+bool is_flags_of(CacheTag tag);  // whether it is flags_of(account_of(tag))
+Id account_of(CacheTag tag);     // the account a per-account tag names
+bool is_status(CacheTag tag);    // whether it names a status (status())
 }  // namespace tags
 
 // While alive, the writes committed on this thread change only what the tags added to it name

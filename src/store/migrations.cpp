@@ -250,6 +250,9 @@ INSERT INTO id_tags (id, last_tag) VALUES (1, 0);
       {58, "accounts hiding their follows and followers", R"SQL(
 ALTER TABLE accounts ADD COLUMN hide_collections INTEGER NOT NULL DEFAULT 0;
 )SQL"},
+      {66, "an account's reblogs by the status reblogged (the viewer flag cache)", R"SQL(
+CREATE INDEX statuses_account_reblogs ON statuses (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL;
+)SQL"},
       {47, "hashtag moderation: usable, listable", R"SQL(
 ALTER TABLE tags ADD COLUMN usable INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE tags ADD COLUMN listable INTEGER NOT NULL DEFAULT 1;

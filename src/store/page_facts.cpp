@@ -1,5 +1,6 @@
 // A page's reads about its rows for one viewer, in one batch (viewer_flags.hpp), and the queries
 // they are made of.
+#include <algorithm>
 #include <unordered_set>
 
 #include "store/viewer_flags.hpp"
@@ -90,7 +91,52 @@ ViewerFlags viewer_flags_from(const Result& result) {
   return out;
 }
 
-PageFactSql page_fact_sql(Dialect dialect, Id viewer) {
+Statement known_flags_statement(Id viewer, int limit) {
+  // Each list from its index backwards (favourites and bookmarks: unique (account_id, status_id);
+  // reblogs: statuses_account_reblogs, migration 66).
+  auto newest = [](const char* column, const char* from_where) {
+    return std::string("SELECT ") + column + " AS id FROM " + from_where + " ORDER BY " + column +
+           " DESC LIMIT ?";
+  };
+  std::vector<Value> params;
+  for (int i = 0; i < 3; ++i) {
+    params.emplace_back(viewer);
+    params.emplace_back(std::int64_t{limit});
+  }
+  return Statement{
+      "SELECT 0, id FROM (" + newest("status_id", "favourites WHERE account_id = ?") +
+          ") f UNION ALL SELECT 1, id FROM (" +
+          newest("reblog_of_id", "statuses WHERE account_id = ? AND reblog_of_id IS NOT NULL") +
+          ") r UNION ALL SELECT 2, id FROM (" +
+          newest("status_id", "bookmarks WHERE account_id = ?") + ") b",
+      std::move(params)};
+}
+
+KnownFlags known_flags_from(const Result& result, int limit) {
+  KnownFlags out;
+  for (const Row& r : result.rows) {
+    std::int64_t which = r.i(0);
+    (which == 0 ? out.favourited : which == 1 ? out.reblogged : out.bookmarked).push_back(r.i(1));
+  }
+  for (auto* ids : {&out.favourited, &out.reblogged, &out.bookmarked}) {
+    std::sort(ids->begin(), ids->end());
+    // A full list says nothing below its oldest: one more of them may lie there (a reblogged
+    // status may be reblogged twice, so its oldest itself is known).
+    if (ids->size() >= static_cast<std::size_t>(limit))
+      out.complete_from = std::max(out.complete_from, ids->front());
+    ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+    ids->shrink_to_fit();
+  }
+  return out;
+}
+
+std::size_t KnownFlags::bytes() const {
+  return sizeof(KnownFlags) +
+         (favourited.capacity() + reblogged.capacity() + bookmarked.capacity()) * sizeof(Id);
+}
+
+PageFactSql page_fact_sql(Dialect dialect, const WithFacts& with) {
+  const Id viewer = with.viewer;
   // Each as load_author_facts, viewer_flags_among (of the original for a reblog) and mentioning
   // (of a private or direct status) ask it; a row without an account has a null `suspended`.
   // "LIMIT 1 OFFSET 0" keeps each an index probe per row: without it PostgreSQL may read all of
@@ -128,20 +174,48 @@ PageFactSql page_fact_sql(Dialect dialect, Id viewer) {
   }
   // The viewer's follow of the author matters only for a private status (visibility) and for a
   // followers quote policy (QuoteApproval): asked only for those, one index probe fewer per row of
-  // a public page (read_page_facts merges what the rows of one author said).
+  // a public page (read_page_facts merges what the rows of one author said). Nothing is asked of
+  // an anonymous viewer, nor what the caller knows (WithFacts): the columns are then false.
+  const std::string no = "1 = 0";
+  const bool signed_in = viewer != 0;
   out.columns =
-      ", (SELECT a.suspended FROM accounts a WHERE a.id = s.account_id), CASE WHEN s.visibility = "
-      "'private' OR s.quote_policy = 'followers' OR s.quote_policy_manual = 'followers' THEN " +
-      exists("follows f WHERE f.account_id = ? AND f.target_account_id = s.account_id") +
-      " ELSE 1 = 0 END, " +
-      exists("blocks b WHERE b.account_id = s.account_id AND b.target_account_id = ?") + ", " +
-      exists(
-          "favourites v WHERE v.account_id = ? AND v.status_id = COALESCE(s.reblog_of_id, s.id)") +
-      ", " + reblogged + ", " +
-      exists(
-          "bookmarks k WHERE k.account_id = ? AND k.status_id = COALESCE(s.reblog_of_id, s.id)") +
-      mentioned;
-  out.column_params = std::vector<Value>(6, Value(viewer));
+      ", (SELECT a.suspended FROM accounts a WHERE a.id = s.account_id), " +
+      (signed_in ? "CASE WHEN s.visibility = 'private' OR s.quote_policy = 'followers' OR "
+                   "s.quote_policy_manual = 'followers' THEN " +
+                       exists("follows f WHERE f.account_id = ? AND f.target_account_id = "
+                              "s.account_id") +
+                       " ELSE 1 = 0 END"
+                 : no);
+  if (signed_in) out.column_params.emplace_back(viewer);
+  out.columns += ", " + (signed_in && !with.blockers_hidden
+                             ? exists("blocks b WHERE b.account_id = s.account_id AND "
+                                      "b.target_account_id = ?")
+                             : no);
+  if (signed_in && !with.blockers_hidden) out.column_params.emplace_back(viewer);
+  // The flags: for every row, or for the rows older than what the caller knows.
+  auto flag = [&](const std::string& probe) {
+    if (!signed_in || (with.flags_known_from && *with.flags_known_from == 0)) return no;
+    if (!with.flags_known_from) {
+      out.column_params.emplace_back(viewer);
+      return probe;
+    }
+    out.column_params.emplace_back(*with.flags_known_from);
+    out.column_params.emplace_back(viewer);
+    return "CASE WHEN COALESCE(s.reblog_of_id, s.id) < ? THEN " + probe + " ELSE 1 = 0 END";
+  };
+  out.columns +=
+      ", " +
+      flag(exists("favourites v WHERE v.account_id = ? AND v.status_id = COALESCE(s.reblog_of_id, "
+                  "s.id)")) +
+      ", " + flag(reblogged) + ", " +
+      flag(exists(
+          "bookmarks k WHERE k.account_id = ? AND k.status_id = COALESCE(s.reblog_of_id, s.id)"));
+  if (signed_in) {
+    out.columns += mentioned;
+    out.column_params.emplace_back(viewer);
+  } else {
+    out.columns += ", " + no;
+  }
   return out;
 }
 

@@ -102,7 +102,7 @@ std::vector<Status> run_page(Connection& c, const std::string& from_where, std::
   std::string columns = kStatusColumns;
   std::string from = from_where;
   if (with.into) {  // their parameters come first: the columns and joins come before WHERE
-    PageFactSql facts = page_fact_sql(c.dialect(), with.viewer);
+    PageFactSql facts = page_fact_sql(c.dialect(), with);
     columns += facts.columns;
     from += facts.joins;
     facts.column_params.insert(facts.column_params.end(), facts.join_params.begin(),
@@ -154,7 +154,10 @@ void insert_status(Connection& c, const Status& s) {
   if (s.visibility == Visibility::public_ && !s.reblog_of_id)
     Changes::note(tags::public_statuses());
   if (s.in_reply_to_id) Changes::note(tags::status(*s.in_reply_to_id));
-  if (s.reblog_of_id) Changes::note(tags::status(*s.reblog_of_id));
+  if (s.reblog_of_id) {
+    Changes::note(tags::status(*s.reblog_of_id));
+    Changes::note(tags::flags_of(s.account_id));  // the author's reblogged flag
+  }
   query_later(
       c,
       "INSERT INTO statuses (id, account_id, uri, url, local, text, content, spoiler_text, "
@@ -455,6 +458,7 @@ std::unordered_map<Id, std::vector<std::string>> load_tag_names(Connection& c,
 // ---- favourites, bookmarks, reblog flags -------------------------------------------------------
 
 bool insert_favourite(Connection& c, Id id, Id account_id, Id status_id, std::int64_t now) {
+  Changes::note(tags::flags_of(account_id));  // invalidation.hpp
   return c.query(
               "INSERT INTO favourites (id, account_id, status_id, created_at) VALUES (?,?,?,?) "
               "ON CONFLICT DO NOTHING",
@@ -463,12 +467,14 @@ bool insert_favourite(Connection& c, Id id, Id account_id, Id status_id, std::in
 }
 
 bool delete_favourite(Connection& c, Id account_id, Id status_id) {
+  Changes::note(tags::flags_of(account_id));  // invalidation.hpp
   return c.query("DELETE FROM favourites WHERE account_id = ? AND status_id = ?",
                  {Value(account_id), Value(status_id)})
              .affected > 0;
 }
 
 bool insert_bookmark(Connection& c, Id id, Id account_id, Id status_id, std::int64_t now) {
+  Changes::note(tags::flags_of(account_id));  // invalidation.hpp
   return c.query(
               "INSERT INTO bookmarks (id, account_id, status_id, created_at) VALUES (?,?,?,?) "
               "ON CONFLICT DO NOTHING",
@@ -477,6 +483,7 @@ bool insert_bookmark(Connection& c, Id id, Id account_id, Id status_id, std::int
 }
 
 bool delete_bookmark(Connection& c, Id account_id, Id status_id) {
+  Changes::note(tags::flags_of(account_id));  // invalidation.hpp
   return c.query("DELETE FROM bookmarks WHERE account_id = ? AND status_id = ?",
                  {Value(account_id), Value(status_id)})
              .affected > 0;

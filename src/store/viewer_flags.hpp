@@ -26,6 +26,19 @@ ViewerFlags viewer_flags_among(Connection& c, Id account_id, const std::vector<I
 Statement viewer_flags_statement(Id account_id, const std::vector<Id>& status_ids);
 ViewerFlags viewer_flags_from(const Result& result);
 
+// The viewer's newest favourites, reblogs and bookmarks, by the id of the status acted on (at most
+// `limit` of each), and the id from which they are all of them: a status from `complete_from` on
+// that none of the lists holds is neither favourited, reblogged nor bookmarked by the viewer.
+// Each list sorted, ascending.
+struct KnownFlags {
+  std::vector<Id> favourited, reblogged, bookmarked;
+  Id complete_from = 0;
+  std::size_t bytes() const;
+};
+// One statement (viewer non-zero, limit > 0) and its answer, given the same limit.
+Statement known_flags_statement(Id viewer, int limit);
+KnownFlags known_flags_from(const Result& result, int limit);
+
 // The accounts (find_accounts) with the ids of the sensitized ones among them (a moderator marked
 // their media sensitive),
 // in one query.
@@ -74,7 +87,7 @@ struct PageFactSql {
   std::string columns, joins;
   std::vector<Value> column_params, join_params;
 };
-PageFactSql page_fact_sql(Dialect dialect, Id viewer);
+PageFactSql page_fact_sql(Dialect dialect, const WithFacts& with);
 void read_page_facts(const Row& row, int first_column, const Status& status, PageFacts& into);
 
 // For batches (store/pipeline.hpp): find_statuses as a statement (ids not empty) and the statuses

@@ -10,6 +10,7 @@
 #include "api/routes.hpp"
 #include "api/status_cache.hpp"
 #include "api/timeline_viewer.hpp"
+#include "api/viewer_flag_cache.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "http/params.hpp"
@@ -25,6 +26,20 @@ namespace herd::api {
 
 namespace {
 
+// Adds to `into` the known flags of the rows (of a reblog's original).
+void add_known_flags(const store::KnownFlags& known, const std::vector<store::Status>& rows,
+                     store::ViewerFlags& into) {
+  auto holds = [](const std::vector<Id>& ids, Id id) {
+    return std::binary_search(ids.begin(), ids.end(), id);
+  };
+  for (const auto& s : rows) {
+    Id target = s.reblog_of_id.value_or(s.id);
+    if (holds(known.favourited, target)) into.favourited.insert(target);
+    if (holds(known.reblogged, target)) into.reblogged.insert(target);
+    if (holds(known.bookmarked, target)) into.bookmarked.insert(target);
+  }
+}
+
 // Renders a page: what the timeline asks about the signed-in viewer first (remembered,
 // api/timeline_viewer.hpp), then the page's rows with what the visibility check and the rendering
 // ask about them (store::WithFacts; one more round trip for reblogged originals:
@@ -39,11 +54,24 @@ http::Response timeline_response(
                                                    const store::WithFacts&)>& load) {
   std::vector<Id> cursors;
   std::uint64_t generation = app.db->generation();  // before anything (timeline_viewer.hpp)
-  auto version = status_cache_version(*app.db);     // before the rows (status_cache.hpp)
+  auto flag_version = viewer ? viewer_flag_cache().version(*app.db) : std::nullopt;  // the same
+  auto version = status_cache_version(*app.db);  // before the rows (status_cache.hpp)
   std::string body = app.db->read_value([&](store::Connection& c) {
     auto known = viewer ? timeline_viewer(*app.db, c, viewer, generation, now_unix_ms()) : nullptr;
     store::PageFacts facts;
-    auto rows = load(c, known ? &known->exclusions : nullptr, store::WithFacts{viewer, &facts});
+    store::WithFacts with;
+    with.viewer = viewer;
+    with.into = &facts;
+    with.blockers_hidden = known != nullptr;  // the exclusions hold who blocks the viewer
+    // What the viewer favourited, reblogged and bookmarked, remembered (viewer_flag_cache.hpp):
+    // on PostgreSQL the page then asks only about the rows older than that.
+    std::shared_ptr<const store::KnownFlags> flags;
+    if (flag_version && c.dialect() == store::Dialect::postgres) {
+      flags = known_flags(c, viewer, *flag_version);
+      if (flags) with.flags_known_from = flags->complete_from;
+    }
+    auto rows = load(c, known ? &known->exclusions : nullptr, with);
+    if (flags) add_known_flags(*flags, rows, facts.flags);
     for (const auto& s : rows) cursors.push_back(s.id);
     store::load_page_facts(c, viewer, rows, facts);
     if (known) facts.filters = known->filters;
