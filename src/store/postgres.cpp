@@ -331,9 +331,10 @@ class PostgresDatabase final : public Database {
   // writes do not count twice. A value travels with its COMMIT (one round trip), so a poll may read
   // it before the commit's caller noted it: a poll's reading is therefore applied only once every
   // commit that was in flight when it was read has noted its value (Tickets; at most one round
-  // trip later). cache_generation() leaves out this process's writes reported to its response
-  // cache as precise changes (invalidation.hpp, precise_); every other process sees them as any
-  // write.
+  // trip later). The value a commit takes counts as a reading too: while this process writes, it
+  // does not read the sequence on its own. cache_generation() leaves out this process's writes
+  // reported to its response cache as precise changes (invalidation.hpp, precise_); every other
+  // process sees them as any write.
   std::uint64_t generation() override {
     auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     auto last = polled_at_.load(std::memory_order_acquire);
@@ -463,6 +464,12 @@ class PostgresDatabase final : public Database {
         // ones forgotten count as another process's writes, which only empties a cache once more.
         if (db.own_values_.size() > kOwnValuesKept)
           db.own_values_.erase(db.own_values_.begin(), db.own_values_.begin() + kOwnValuesKept / 2);
+        // The value is also a reading of the sequence at that moment (every process's values up
+        // to it were taken): under writes, the commits keep other processes' writes in view and
+        // generation() has no need to read the sequence itself.
+        db.polls_.push_back(Poll{*value, db.next_ticket_});
+        db.polled_at_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                            std::memory_order_release);
       }
       db.apply_polls();
     }

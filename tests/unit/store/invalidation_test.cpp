@@ -175,10 +175,11 @@ TEST_P(ChangesTest, AnotherProcessSeesAScopedWriteAsAnyWrite) {
 
 TEST_P(ChangesTest, WritesReadWhileInFlightCountOnceAndOthersStillShow) {
   // Four threads write while a fifth asks for the generation without pause (on PostgreSQL it
-  // reads the shared sequence while this process's values travel with their COMMITs): then the
-  // generation has moved by the number of writes exactly, and another process's write still
-  // moves it once.
+  // reads the shared sequence while this process's values travel with their COMMITs, and each
+  // commit's value is a reading too) and another process writes once: then the generation has
+  // moved by the number of writes exactly.
   Status s = write_status();
+  auto other = open_database(url, 2);  // as another process on the same database
   std::uint64_t before = settled_generation(*db);
   std::atomic<bool> done{false};
   std::thread reader([&] {
@@ -189,13 +190,13 @@ TEST_P(ChangesTest, WritesReadWhileInFlightCountOnceAndOthersStillShow) {
     writers.emplace_back([&] {
       for (int i = 0; i < 50; ++i) db->write([&](Connection& c) { touch(c, s.id); });
     });
+  other->write([&](Connection& c) { touch(c, s.id); });
   for (auto& writer : writers) writer.join();
   done = true;
   reader.join();
-  EXPECT_EQ(settled_generation(*db), before + 200);
-  auto other = open_database(url, 2);  // as another process on the same database
-  other->write([&](Connection& c) { touch(c, s.id); });
   EXPECT_EQ(settled_generation(*db), before + 201);
+  other->write([&](Connection& c) { touch(c, s.id); });
+  EXPECT_EQ(settled_generation(*db), before + 202);
 }
 
 TEST(Dependencies, CollectTheStatusesLoadedOnThisThread) {
