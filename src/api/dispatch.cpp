@@ -80,6 +80,18 @@ http::FastPath make_fast_path(std::function<std::uint64_t()> generation, Respons
       };
 }
 
+std::function<bool(http::Request&)> make_runs_inline(const http::Router& router) {
+  return [&router](http::Request& request) {
+    if (request.method != "GET") return false;
+    try {
+      if (request.path.empty()) http::parse_request(request);
+    } catch (const std::exception&) {
+      return false;  // the full path answers with the error
+    }
+    return router.quick_read(request);
+  };
+}
+
 http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint64_t()> generation,
                              ResponseCache* cache, RequestLimits* limits, Gate gate) {
   return [&router, generation, cache, limits, gate](http::Request& request) {

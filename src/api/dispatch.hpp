@@ -32,6 +32,11 @@ http::Dispatch make_dispatch(const http::Router& router,
                              ResponseCache* cache = nullptr, RequestLimits* limits = nullptr,
                              Gate gate = {});
 
+// Which requests the server may run on its I/O thread (http::ServerOptions::runs_inline): those
+// whose route is a quick read (http::Cost::quick_read). Only for a database whose reads never wait
+// on the network (SQLite): the caller decides.
+std::function<bool(http::Request&)> make_runs_inline(const http::Router& router);
+
 // The server's fast path: a cached GET answered on the I/O thread (nullopt otherwise), counted
 // under the rate limits when their verdict needs no database.
 http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache,

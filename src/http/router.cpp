@@ -18,8 +18,9 @@ std::vector<std::string_view> Router::split(std::string_view path) {
   return segments;
 }
 
-void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
+void Router::add(std::string_view method, std::string_view pattern, Handler handler, Cost cost) {
   Route route;
+  route.cost = cost;
   route.method = std::string(method);
   route.pattern = std::string(pattern);
   for (auto segment : split(pattern)) {
@@ -40,18 +41,30 @@ bool Router::matches(const Route& route, const std::vector<std::string_view>& se
   return true;
 }
 
+const Router::Route* Router::best(const std::vector<std::string_view>& segments,
+                                  std::string_view method, bool* path_known) const {
+  const Route* best = nullptr;
+  for (const Route& route : routes_) {
+    if (!matches(route, segments)) continue;
+    *path_known = true;
+    bool method_ok = route.method == method || (method == "HEAD" && route.method == "GET");
+    if (method_ok && (!best || route.literal_count > best->literal_count)) best = &route;
+  }
+  return best;
+}
+
+bool Router::quick_read(const Request& request) const {
+  if (request.method != "GET" && request.method != "HEAD") return false;
+  bool path_known = false;
+  const Route* found = best(split(request.path), request.method, &path_known);
+  return found && found->cost == Cost::quick_read;
+}
+
 Router::Match Router::route(Request& request, const Handler** handler,
                             const std::string** pattern) const {
   auto segments = split(request.path);
-  const Route* best = nullptr;
   bool path_known = false;
-  for (const Route& route : routes_) {
-    if (!matches(route, segments)) continue;
-    path_known = true;
-    bool method_ok =
-        route.method == request.method || (request.method == "HEAD" && route.method == "GET");
-    if (method_ok && (!best || route.literal_count > best->literal_count)) best = &route;
-  }
+  const Route* best = this->best(segments, request.method, &path_known);
   if (!best) return path_known ? Match::method_not_allowed : Match::not_found;
   for (size_t i = 0; i < segments.size(); ++i) {
     if (!best->segments[i].empty() && best->segments[i][0] == ':')

@@ -15,10 +15,20 @@ namespace herd::http {
 
 using Handler = std::function<Response(Request&)>;
 
+// How a route's handler runs. `may_block` (the default): on a worker, since it may wait (writes,
+// remote servers, password hashing). `quick_read`: it only reads the local database and computes
+// (no writes, no remote requests, no waiting on anything but the database's reads), so that the
+// server may run it on the I/O thread when the database answers reads without waiting
+// (ServerOptions::runs_inline). Only API routes, which the front handler never takes over.
+enum class Cost { may_block, quick_read };
+
 class Router {
  public:
-  void add(std::string_view method, std::string_view pattern, Handler handler);
-  void get(std::string_view pattern, Handler h) { add("GET", pattern, std::move(h)); }
+  void add(std::string_view method, std::string_view pattern, Handler handler,
+           Cost cost = Cost::may_block);
+  void get(std::string_view pattern, Handler h, Cost cost = Cost::may_block) {
+    add("GET", pattern, std::move(h), cost);
+  }
   void post(std::string_view pattern, Handler h) { add("POST", pattern, std::move(h)); }
   void put(std::string_view pattern, Handler h) { add("PUT", pattern, std::move(h)); }
   void patch(std::string_view pattern, Handler h) { add("PATCH", pattern, std::move(h)); }
@@ -29,6 +39,9 @@ class Router {
   // pattern, e.g. "/api/v1/statuses/:id", which lives as long as the router).
   Match route(Request& request, const Handler** handler,
               const std::string** pattern = nullptr) const;
+  // True when the route a GET or HEAD request takes is a `quick_read` one. request.path must be
+  // parsed (http::parse_request).
+  bool quick_read(const Request& request) const;
   // Methods that have a route for this path (for OPTIONS / 405 Allow).
   std::vector<std::string> methods_for(std::string_view path) const;
   // Every route as registered (method, pattern), in order: the route table `herd admin routes`
@@ -51,9 +64,14 @@ class Router {
     std::vector<std::string> segments;  // ":x" for captures
     int literal_count = 0;
     Handler handler;
+    Cost cost = Cost::may_block;
   };
   static std::vector<std::string_view> split(std::string_view path);
   static bool matches(const Route& route, const std::vector<std::string_view>& segments);
+  // The route a request with these segments and method takes (nullptr: none; *path_known then
+  // says whether another method has one).
+  const Route* best(const std::vector<std::string_view>& segments, std::string_view method,
+                    bool* path_known) const;
   std::vector<Route> routes_;
   Handler fallback_;
   Front front_;

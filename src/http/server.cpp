@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -29,6 +30,7 @@ struct Server::Impl {
   Dispatch dispatch;
   FastPath fast_path;
   std::unique_ptr<asio::thread_pool> workers;
+  std::atomic<int> running_inline{0};  // I/O threads running dispatch (ServerOptions::runs_inline)
   asio::io_context io;
   tcp::acceptor acceptor{io};
   asio::signal_set signals{io, SIGINT, SIGTERM};
@@ -297,8 +299,19 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
     Response response;
     std::optional<Response> quick;
     if (fast_path) quick = fast_path(request);
+    bool run_inline = false;  // a quick read, run here (ServerOptions::runs_inline)
+    if (!quick && workers && options.runs_inline && options.runs_inline(request)) {
+      run_inline = running_inline.fetch_add(1, std::memory_order_acq_rel) < options.max_inline;
+      if (!run_inline) running_inline.fetch_sub(1, std::memory_order_acq_rel);
+    }
     if (quick) {
       response = std::move(*quick);
+    } else if (run_inline) {
+      struct Done {
+        std::atomic<int>& count;
+        ~Done() { count.fetch_sub(1, std::memory_order_acq_rel); }
+      } done{running_inline};
+      response = dispatch(request);
     } else if (workers) {
       // Run the handler on a worker; the coroutine resumes on this connection's I/O thread.
       response = co_await asio::co_spawn(

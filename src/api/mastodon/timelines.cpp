@@ -183,9 +183,10 @@ void add_timeline_routes(http::Router& router, App& app) {
   auto bind = [&app](http::Response (*fn)(App&, http::Request&)) {
     return [&app, fn](http::Request& request) { return fn(app, request); };
   };
-  router.get("/api/v1/timelines/home", bind(home));
-  router.get("/api/v1/timelines/public", bind(public_timeline));
-  router.get("/api/v1/timelines/tag/:hashtag", bind(tag_timeline));
+  // Pages of the local database: quick reads (http::Cost), which may run on the I/O thread.
+  router.get("/api/v1/timelines/home", bind(home), http::Cost::quick_read);
+  router.get("/api/v1/timelines/public", bind(public_timeline), http::Cost::quick_read);
+  router.get("/api/v1/timelines/tag/:hashtag", bind(tag_timeline), http::Cost::quick_read);
   router.get("/api/v1/timelines/link", bind(link_timeline));
 }
 

@@ -1,7 +1,8 @@
+#include "http/params.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "http/params.hpp"
 #include "http/request.hpp"
 #include "http/router.hpp"
 
@@ -10,7 +11,9 @@ using namespace herd::http;
 
 TEST(Params, RailsArraysAndNestedKeys) {
   json::object p;
-  parse_urlencoded("media_ids%5B%5D=1&media_ids[]=2&poll[options][]=a&poll[options][]=b&poll[expires_in]=300", p);
+  parse_urlencoded(
+      "media_ids%5B%5D=1&media_ids[]=2&poll[options][]=a&poll[options][]=b&poll[expires_in]=300",
+      p);
   EXPECT_EQ(param_strings(p, "media_ids"), (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(param_strings(p, "poll.options"), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(param_int(p, "poll.expires_in"), 300);
@@ -20,7 +23,9 @@ TEST(Params, IndexedKeysReadAsArraysInIndexOrder) {
   json::object p;
   parse_urlencoded("id[1]=b&id[0]=a&id[10]=c", p);
   EXPECT_EQ(param_strings(p, "id"), (std::vector<std::string>{"a", "b", "c"}));
-  parse_urlencoded("fields_attributes[1][name]=n2&fields_attributes[0][name]=n1&fields_attributes[0][value]=v1", p);
+  parse_urlencoded(
+      "fields_attributes[1][name]=n2&fields_attributes[0][name]=n1&fields_attributes[0][value]=v1",
+      p);
   auto fields = param_objects(p, "fields_attributes");
   ASSERT_EQ(fields.size(), 2u);
   EXPECT_EQ(param_string(fields[0], "name"), "n1");
@@ -110,8 +115,10 @@ TEST(Params, MultipartFieldsAndFiles) {
   r.body =
       "--XyZ\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\nA cat\r\n"
       "--XyZ\r\nContent-Disposition: form-data; name=\"media_ids[0]\"\r\n\r\n7\r\n"
-      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\r\n"
-      "--XyZ\r\nContent-Disposition: form-data; name=\"thumbnail\"\r\nContent-Type: image/jpeg\r\n\r\nJPEG\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.png\"\r\nContent-Type: "
+      "image/png\r\n\r\n\x89PNG\r\n\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"thumbnail\"\r\nContent-Type: "
+      "image/jpeg\r\n\r\nJPEG\r\n"
       "--XyZ--\r\n";
   parse_request(r);
   EXPECT_EQ(param_string(r.params, "description"), "A cat");
@@ -138,7 +145,8 @@ TEST(Router, CapturesLiteralsWinAndMethods) {
   router.get("/api/v1/accounts/:id", [](Request&) { return Response::text("id", "text/plain"); });
   router.get("/api/v1/accounts/verify_credentials",
              [](Request&) { return Response::text("verify", "text/plain"); });
-  router.post("/api/v1/statuses/:id/favourite", [](Request&) { return Response::text("fav", "text/plain"); });
+  router.post("/api/v1/statuses/:id/favourite",
+              [](Request&) { return Response::text("fav", "text/plain"); });
   Request r;
   r.method = "GET";
   r.path = "/api/v1/accounts/verify_credentials";
@@ -153,4 +161,25 @@ TEST(Router, CapturesLiteralsWinAndMethods) {
   EXPECT_EQ(router.route(r, &h), Router::Match::method_not_allowed);
   r.path = "/api/v1/nothing";
   EXPECT_EQ(router.route(r, &h), Router::Match::not_found);
+}
+
+TEST(Router, QuickReadFollowsTheRouteTaken) {
+  Router router;
+  auto answer = [](Request&) { return Response::text("", "text/plain"); };
+  router.get("/api/v1/timelines/:kind", answer);
+  router.get("/api/v1/timelines/home", answer, Cost::quick_read);
+  router.post("/api/v1/timelines/home", answer);
+  Request r;
+  r.method = "GET";
+  r.path = "/api/v1/timelines/home/";
+  EXPECT_TRUE(router.quick_read(r));  // the literal route wins over the capture
+  r.method = "HEAD";
+  EXPECT_TRUE(router.quick_read(r));
+  r.method = "POST";
+  EXPECT_FALSE(router.quick_read(r));
+  r.method = "GET";
+  r.path = "/api/v1/timelines/public";
+  EXPECT_FALSE(router.quick_read(r));
+  r.path = "/api/v1/nothing";
+  EXPECT_FALSE(router.quick_read(r));
 }
