@@ -124,7 +124,7 @@ class SqliteConnection final : public Connection {
 
  private:
   sqlite3_stmt* prepare(std::string_view sql) {
-    auto it = statements_.find(std::string(sql));
+    auto it = statements_.find(sql);  // no copy of the statement's text
     if (it != statements_.end()) return it->second;
     sqlite3_stmt* statement = nullptr;
     if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
@@ -141,8 +141,14 @@ class SqliteConnection final : public Connection {
                         unique);
   }
 
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
 };
 
 class SqliteDatabase final : public Database {

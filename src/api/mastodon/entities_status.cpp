@@ -532,6 +532,11 @@ std::string StatusRenderer::render_json(const std::vector<store::Status>& status
                     rendered, page_facts_);
 
   std::string out = "[";
+  {  // the cached texts plus room for each status's per-request fields: one allocation
+    std::size_t size = 2;
+    for (const auto& [id, r] : text) size += r->head.size() + r->tail.size() + 640;
+    out.reserve(size);
+  }
   auto write = [&](const store::Status& s, const store::Status* flags_of,
                    const json::array* filtered, const std::string* reblog) {
     const RenderedStatus& r = *text.at(s.id);
