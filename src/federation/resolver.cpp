@@ -297,6 +297,26 @@ std::optional<store::Account> resolve_handle(App& app, const std::string& userna
   return resolve_actor(app, finger->self, true);
 }
 
+namespace {
+
+// The PEM of key `key_id` as its owner's own document (fetched at its id now, and stored as the
+// actor) lists it; nullopt when it does not. A key document that is not its owner's (GoToSocial's
+// key URL, a bare Key) is believed only so, as Mastodon confirms the owner of a key.
+std::optional<std::string> key_listed_by_owner(App& app, const std::string& owner,
+                                               const std::string& key_id) {
+  if (owner.empty() || is_local_uri(app, owner)) return std::nullopt;
+  auto document = fetch_document(app, owner);
+  if (!document || as::id_of(*document) != owner || !is_actor_type(*document)) return std::nullopt;
+  for (const store::RemoteKey& key : keys_in_document(*document)) {
+    if (key.key_id != key_id || key.owner_uri != owner) continue;
+    store_actor(app, *document);  // a whole fetch of the actor's own id
+    return key.public_key_pem;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<PublicKey> lookup_key(App& app, const std::string& key_id, bool refresh) {
   Federation& federation = of(app);
   std::string document_uri = key_id_document(key_id);
@@ -330,7 +350,8 @@ std::optional<PublicKey> lookup_key(App& app, const std::string& key_id, bool re
   }
   // The document at the key id is only ever read for its key: an actor's document at its own id
   // (Mastodon's `<actor>#main-key`) is also stored as the actor; any other document (GoToSocial's
-  // key URL answers a bare Person with only its publicKey) leaves the stored account alone.
+  // key URL answers a bare Person with only its publicKey, some servers a bare Key) never touches
+  // the stored account, and its key counts only when the owner's own document lists it.
   auto document = fetch_document(app, document_uri);
   if (!document) return std::nullopt;
   std::optional<store::RemoteKey> found;
@@ -347,10 +368,18 @@ std::optional<PublicKey> lookup_key(App& app, const std::string& key_id, bool re
     log::warn("key {}: no key with this id and an owner on its host in {}", key_id, document_uri);
     return std::nullopt;
   }
-  PublicKey key{found->public_key_pem, found->owner_uri};
   if (is_actor_type(*document) && as::id_of(*document) == document_uri &&
-      found->owner_uri == document_uri)
+      found->owner_uri == document_uri) {
     store_actor(app, *document);
+  } else if (auto pem = key_listed_by_owner(app, found->owner_uri, key_id)) {
+    found->public_key_pem = *pem;
+  } else {
+    // Anyone able to serve a document on the owner's host could otherwise speak for the owner.
+    log::warn("key {}: its owner {} does not list it in its own document", key_id,
+              found->owner_uri);
+    return std::nullopt;
+  }
+  PublicKey key{found->public_key_pem, found->owner_uri};
   app.db->write([&](store::Connection& c) { store::upsert_remote_key(c, *found); });
   federation.cache_key(key_id, key);
   return key;

@@ -91,6 +91,8 @@ std::optional<store::Account> resolve_handle(App& app, const std::string& userna
 // then a fetch of the keyId's document (refresh: always fetch, at most once per few seconds per
 // key). The fetched document is only read for the key with that id and its owner (which must
 // live on the key's host); it updates the stored actor only when it is the actor's own document.
+// When it is not (a key URL answering a stub Person or a bare Key), the owner's own document is
+// fetched and must list a key with that id (then its key is the one used, and the owner stored).
 // The key found is stored by key id, so that a restart does not fetch it again.
 std::optional<PublicKey> lookup_key(App& app, const std::string& key_id, bool refresh);
 

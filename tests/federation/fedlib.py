@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
 
 NAMES = {"alpha.test": 2, "beta.test": 3, "gamma.test": 4, "fedify.test": 5, "sink.test": 6,
          "mallory.test": 7, "blocked.test": 8, "gts.test": 9, "snac.test": 10, "misskey.test": 11,
-         "peertube.test": 12, "akkoma.test": 13, "limited.test": 14}
+         "peertube.test": 12, "akkoma.test": 13, "limited.test": 14, "mastodon.test": 15}
 _NS_FLAG = "HERD_FEDTEST_NAMESPACE"
 
 

@@ -10,6 +10,9 @@ published documents (tests/data and ../shared/testdata/federation/actors hold re
     in the actor, key <actor>#main-key.
   - Akkoma/Pleroma: endpoints with sharedInbox and oauth URLs, capabilities, featured, key
     <actor>#main-key.
+  - Mastodon: endpoints.sharedInbox, PropertyValue fields, featured/featuredTags, icon and image.
+  - A minimal actor (Service with only inbox and key) for actors missing optional fields.
+  - Key documents at the key URL: a Person stub whose id is the actor or the key URL, a bare Key.
   - PeerTube: channels are Group actors; a Video is attributed to [Person, Group] and Announced by
     the channel.
 """
@@ -34,10 +37,56 @@ def gotosocial_actor(base, name, display_name="", icon=None):
     return doc, key
 
 
-def gotosocial_key_stub(actor):
-    """What GoToSocial answers at the key URL: a Person with only its key."""
-    return {"@context": [SEC, AS], "id": actor["id"], "preferredUsername": actor["preferredUsername"],
-            "publicKey": actor["publicKey"], "type": "Person"}
+def gotosocial_key_stub(actor, id_is_key=False):
+    """What GoToSocial answers at the key URL: a Person with only its key, whose id is the actor's
+    URI (or, with id_is_key, the key URL itself, as other versions and servers answer)."""
+    return {"@context": [SEC, AS], "id": actor["publicKey"]["id"] if id_is_key else actor["id"],
+            "preferredUsername": actor["preferredUsername"], "publicKey": actor["publicKey"],
+            "type": "Person"}
+
+
+def bare_key(actor, owner=None):
+    """A key document of its own (type Key, at the key URL), naming its owner."""
+    key = actor["publicKey"]
+    return {"@context": SEC, "id": key["id"], "type": "Key", "owner": owner or key["owner"],
+            "publicKeyPem": key["publicKeyPem"]}
+
+
+def mastodon_actor(base, name, display_name):
+    """Mastodon 4.x: /users/<name>, key <actor>#main-key, sharedInbox in endpoints, profile fields
+    (PropertyValue), featured and featuredTags, devices, alsoKnownAs, icon and image."""
+    key = new_key()
+    uri = f"{base}/users/{name}"
+    doc = {"@context": [AS, SEC, {"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+                                  "toot": "http://joinmastodon.org/ns#",
+                                  "featured": {"@id": "toot:featured", "@type": "@id"},
+                                  "featuredTags": {"@id": "toot:featuredTags", "@type": "@id"},
+                                  "schema": "http://schema.org#", "PropertyValue": "schema:PropertyValue",
+                                  "value": "schema:value", "discoverable": "toot:discoverable",
+                                  "indexable": "toot:indexable"}],
+           "id": uri, "type": "Person", "following": uri + "/following", "followers": uri + "/followers",
+           "inbox": uri + "/inbox", "outbox": uri + "/outbox", "featured": uri + "/collections/featured",
+           "featuredTags": uri + "/collections/tags", "preferredUsername": name, "name": display_name,
+           "summary": "<p>Mastodon shaped</p>", "url": f"{base}/@{name}", "manuallyApprovesFollowers": False,
+           "discoverable": True, "indexable": True, "published": "2022-11-05T00:00:00Z", "memorial": False,
+           "devices": uri + "/collections/devices", "alsoKnownAs": [],
+           "publicKey": {"id": uri + "#main-key", "owner": uri, "publicKeyPem": public_pem(key)},
+           "tag": [], "attachment": [{"type": "PropertyValue", "name": "Pronouns", "value": "they/them"}],
+           "endpoints": {"sharedInbox": base + "/inbox"},
+           "icon": {"type": "Image", "mediaType": "image/png", "url": f"{base}/system/avatars/{name}.png"},
+           "image": {"type": "Image", "mediaType": "image/png", "url": f"{base}/system/headers/{name}.png"}}
+    return doc, key
+
+
+def minimal_actor(base, name):
+    """An actor with only what ActivityPub requires and a key: no name, summary, icon, url,
+    endpoints, outbox or collections (small servers and bots send such documents)."""
+    key = new_key()
+    uri = f"{base}/{name}"
+    doc = {"@context": [AS, SEC], "id": uri, "type": "Service", "preferredUsername": name,
+           "inbox": uri + "/inbox",
+           "publicKey": {"id": uri + "#main-key", "owner": uri, "publicKeyPem": public_pem(key)}}
+    return doc, key
 
 
 def snac_actor(base, name, inbox=True):

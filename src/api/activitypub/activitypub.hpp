@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "app.hpp"
+#include "core/ids.hpp"
 #include "http/request.hpp"
 #include "http/router.hpp"
 
@@ -14,6 +15,9 @@ namespace herd::api::activitypub {
 bool wants_activity_json(const http::Request& request);
 // The document as application/activity+json, with Vary: Accept.
 http::Response activity_response(const boost::json::object& document, int status = 200);
+// The account the request's signature belongs to (0 when unsigned, badly signed or unknown).
+// Under AUTHORIZED_FETCH an unsigned or badly signed request is a 401 (ApiError).
+Id signer_account(App& app, http::Request& request);
 
 void add_collection_routes(http::Router& router, App& app);    // collections.cpp
 void add_inbox_routes(http::Router& router, App& app);         // inbox.cpp

@@ -59,12 +59,6 @@ http::Response activity_response(const json::object& document, int status) {
   return response;
 }
 
-namespace {
-
-using Fallback = std::function<http::Response(http::Request&)>;
-
-// The account the request's signature belongs to (0 when unsigned or unknown). Under
-// AUTHORIZED_FETCH an unsigned or badly signed request is a 401.
 Id signer_account(App& app, http::Request& request) {
   std::string owner = federation::require_signed_fetch(app, request);
   if (owner.empty()) {
@@ -78,6 +72,10 @@ Id signer_account(App& app, http::Request& request) {
   return app.db->read_value(
       [&](store::Connection& c) { return store::find_account_id_by_uri(c, owner).value_or(0); });
 }
+
+namespace {
+
+using Fallback = std::function<http::Response(http::Request&)>;
 
 store::Account local_account(App& app, const std::string& username) {
   auto account = app.db->read_value(

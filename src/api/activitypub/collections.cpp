@@ -4,9 +4,11 @@
 //   /users/:u/followers         OrderedCollection; ?page=true[&max_id=N]: actor URIs, 40 per page
 //   /users/:u/following         the same
 //                               (hide_collections: the count only, pages 403)
-//   /users/:u/collections/featured  the pinned public statuses (Notes), all in one collection
+//   /users/:u/collections/featured  the pinned statuses the signer may see, all in one collection:
+//                               public and unlisted ones as Notes, the others as URIs (as Mastodon)
 //   /users/:u/collections/tags  featured hashtags (Hashtag objects)
-// `next` appears only on full pages. AUTHORIZED_FETCH applies (signed GETs).
+// `next` appears only on full pages. AUTHORIZED_FETCH applies (signed GETs). An actor the owner
+// blocks (or whose domain the owner blocks) gets the outbox and featured collections empty.
 #include "api/activitypub/activitypub.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
@@ -37,6 +39,18 @@ store::Account collection_owner(App& app, http::Request& request) {
   return *account;
 }
 
+// The signing account of the request (0: unsigned), or nullopt when the owner blocks it or its
+// domain: such a signer sees the owner's statuses as nobody's (Mastodon's for_signed_account).
+std::optional<Id> unblocked_signer(App& app, http::Request& request, const store::Account& owner) {
+  Id signer = signer_account(app, request);
+  if (signer == 0) return signer;
+  auto relationships = app.db->read_value(
+      [&](store::Connection& c) { return store::load_relationships(c, owner.id, {signer}); });
+  const auto& relationship = relationships[signer];
+  if (relationship.blocking || relationship.domain_blocking) return std::nullopt;
+  return signer;
+}
+
 bool paged(const http::Request& request) {
   auto page = http::param_string(request.params, "page");
   return page && !page->empty() && *page != "false" && *page != "0";
@@ -54,6 +68,7 @@ std::string page_url(const std::string& base, std::optional<Id> cursor) {
 http::Response outbox(App& app, http::Request& request) {
   store::Account account = collection_owner(app, request);
   std::string id = account.outbox_url.empty() ? account.uri + "/outbox" : account.outbox_url;
+  bool blocked = !unblocked_signer(app, request, account);
   if (!paged(request))
     return activity_response(
         federation::ordered_collection(id, account.statuses_count, page_url(id, std::nullopt)));
@@ -64,6 +79,7 @@ http::Response outbox(App& app, http::Request& request) {
   std::optional<Id> last;
   std::size_t count = 0;
   app.db->read([&](store::Connection& c) {
+    if (blocked) return;
     auto statuses =
         store::page_account_statuses(c, account.id, 0, store::AccountStatusesFilter{}, page);
     count = statuses.size();
@@ -116,14 +132,33 @@ http::Response featured(App& app, http::Request& request) {
   store::Account account = collection_owner(app, request);
   std::string id =
       account.featured_url.empty() ? account.uri + "/collections/featured" : account.featured_url;
+  auto viewer = unblocked_signer(app, request, account);
   json::array items;
   app.db->read([&](store::Connection& c) {
+    if (!viewer) return;
     store::AccountStatusesFilter filter;
     filter.pinned = true;
     store::PageQuery page;
     page.limit = 40;
-    auto statuses = store::page_account_statuses(c, account.id, 0, filter, page);
-    items = federation::status_notes(app, c, statuses);
+    auto statuses = store::page_account_statuses(c, account.id, *viewer, filter, page);
+    auto shared = [](const store::Status& status) {  // as a Note; the others as URIs
+      return status.visibility == store::Visibility::public_ ||
+             status.visibility == store::Visibility::unlisted;
+    };
+    std::vector<store::Status> distributable;
+    for (const auto& status : statuses)
+      if (shared(status)) distributable.push_back(status);
+    json::array notes = federation::status_notes(app, c, distributable);
+    for (const auto& status : statuses) {
+      if (!shared(status)) {
+        items.emplace_back(status.uri);
+        continue;
+      }
+      for (const auto& note : notes)
+        if (note.is_object() && note.as_object().contains("id") &&
+            note.as_object().at("id") == status.uri.c_str())
+          items.push_back(note);
+    }
   });
   json::object collection =
       federation::ordered_collection(id, static_cast<std::int64_t>(items.size()), std::nullopt);

@@ -1,6 +1,7 @@
 // Inboxes: POST /inbox (shared), /users/:username/inbox, /actor/inbox.
 //  1. the body must be a JSON object (400; bodies over the server's limit are 413 before this);
-//  2. an actor on a blocked domain: 202 and dropped, unread;
+//  2. an actor on a blocked domain: 202 and dropped, unread; so is a Delete or Update of an actor
+//     by itself when the actor is unknown here (its key is usually gone: no retries for nothing);
 //  3. the HTTP signature must verify (Digest/Content-Digest, Date window, key fetched and cached,
 //     refetched once on failure): 401 with the reason, nothing stored; signed by someone else than
 //     the activity's actor (forwarded): 202 and dropped;
@@ -35,6 +36,18 @@ http::Response accepted() {
   return response;
 }
 
+// A Delete (or Update) of an actor by itself that is not known here: nothing to do, and its key is
+// usually gone with it (410), so that verifying would answer 401 and the sender would retry for
+// days. Accepted unread, as Mastodon does.
+bool unknown_actor_leaving(App& app, const json::object& activity, const std::string& actor_uri) {
+  std::string type = as::type_of(activity);
+  if ((type != "Delete" && type != "Update") || as::first_id(activity, "object") != actor_uri)
+    return false;
+  return !app.db->read_value([&](store::Connection& c) {
+    return store::find_account_id_by_uri(c, actor_uri).has_value();
+  });
+}
+
 http::Response inbox(App& app, http::Request& request) {
   if (!request.path_param("username").empty()) {
     auto owner = app.db->read_value([&](store::Connection& c) {
@@ -53,6 +66,10 @@ http::Response inbox(App& app, http::Request& request) {
   if (!app.db->read_value(
           [&](store::Connection& c) { return service::federates_with(app, c, domain); }))
     return accepted();  // dropped: blocked, or not allowed in limited federation mode
+  if (unknown_actor_leaving(app, activity, actor_uri)) {
+    log::info("inbox: {} of {}, unknown here: dropped", as::type_of(activity), actor_uri);
+    return accepted();
+  }
   federation::Verification verification = federation::verify_request(app, request);
   if (!verification.valid) fail(ErrorKind::unauthorized, verification.error);
   if (verification.owner != actor_uri) {
