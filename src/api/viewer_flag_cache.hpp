@@ -1,6 +1,6 @@
 // The process's cache of what recent viewers did to statuses: for each signed-in viewer, their
 // newest favourites, reblogs and bookmarks (store::KnownFlags: complete from a status id on), so
-// that a timeline page on PostgreSQL asks the database only for its rows and not, per row, whether
+// that a timeline page asks the database only for its rows and not, per row, whether
 // the viewer favourited, reblogged or bookmarked it (store::WithFacts::flags_known_from).
 //
 // Validity, as the status cache's (api/status_cache.hpp): a read takes a version before it loads

@@ -151,33 +151,70 @@ PageFactSql page_fact_sql(Dialect dialect, const WithFacts& with) {
                                 exists("mentions m WHERE m.account_id = ? AND m.status_id = s.id") +
                                 " ELSE 1 = 0 END";
   PageFactSql out;
+  const std::string no = "1 = 0";
+  const bool signed_in = viewer != 0;
   if (dialect == Dialect::sqlite) {
     // SQLite runs a correlated subquery as a subroutine that opens and closes its cursors per
     // row; a LEFT JOIN keeps them open across the page (bench/RESULTS.md, session 6). Only where
     // the index it probes is unique (at most one match: no row is repeated); a viewer's reblogs of
-    // one status are not unique, so they stay a subquery.
-    out.columns =
-        ", pf_a.suspended, pf_f.account_id IS NOT NULL, pf_b.account_id IS NOT NULL, "
-        "pf_v.account_id IS NOT NULL, " +
-        reblogged + ", pf_k.account_id IS NOT NULL" + mentioned;
-    out.joins =
-        " LEFT JOIN accounts pf_a ON pf_a.id = s.account_id"
-        " LEFT JOIN follows pf_f ON pf_f.account_id = ? AND pf_f.target_account_id = s.account_id"
-        " LEFT JOIN blocks pf_b ON pf_b.account_id = s.account_id AND pf_b.target_account_id = ?"
-        " LEFT JOIN favourites pf_v ON pf_v.account_id = ? AND pf_v.status_id = "
-        "COALESCE(s.reblog_of_id, s.id)"
-        " LEFT JOIN bookmarks pf_k ON pf_k.account_id = ? AND pf_k.status_id = "
-        "COALESCE(s.reblog_of_id, s.id)";
-    out.column_params = std::vector<Value>(2, Value(viewer));
-    out.join_params = std::vector<Value>(4, Value(viewer));
+    // one status are not unique, so they stay a subquery. Nothing is asked of an anonymous viewer
+    // nor what the caller knows (WithFacts: who blocks the viewer, the flags from a status on).
+    std::vector<Value> join_params;
+    out.columns = ", pf_a.suspended";
+    out.joins = " LEFT JOIN accounts pf_a ON pf_a.id = s.account_id";
+    auto join = [&](const char* alias, const std::string& on) {
+      out.joins += std::string(" LEFT JOIN ") + alias + " ON " + on;
+      join_params.emplace_back(viewer);
+      return std::string(alias).substr(std::string(alias).find(' ') + 1) +
+             ".account_id IS NOT NULL";
+    };
+    out.columns +=
+        ", " + (signed_in ? join("follows pf_f",
+                                 "pf_f.account_id = ? AND pf_f.target_account_id = s.account_id")
+                          : no);
+    out.columns +=
+        ", " +
+        (signed_in && !with.blockers_hidden
+             ? join("blocks pf_b", "pf_b.account_id = s.account_id AND pf_b.target_account_id = ?")
+             : no);
+    // The flags: joined for every row, or asked only of the rows older than what the caller knows.
+    auto flag = [&](const char* alias, const std::string& on, const std::string& probe) {
+      if (!signed_in || (with.flags_known_from && *with.flags_known_from == 0)) return no;
+      if (!with.flags_known_from) {
+        if (!alias) {
+          out.column_params.emplace_back(viewer);
+          return probe;
+        }
+        return join(alias, on);
+      }
+      out.column_params.emplace_back(*with.flags_known_from);
+      out.column_params.emplace_back(viewer);
+      return "CASE WHEN COALESCE(s.reblog_of_id, s.id) < ? THEN " + probe + " ELSE 1 = 0 END";
+    };
+    out.columns +=
+        ", " + flag("favourites pf_v",
+                    "pf_v.account_id = ? AND pf_v.status_id = COALESCE(s.reblog_of_id, s.id)",
+                    exists("favourites v WHERE v.account_id = ? AND v.status_id = "
+                           "COALESCE(s.reblog_of_id, s.id)"));
+    out.columns += ", " + flag(nullptr, "", reblogged);
+    out.columns +=
+        ", " + flag("bookmarks pf_k",
+                    "pf_k.account_id = ? AND pf_k.status_id = COALESCE(s.reblog_of_id, s.id)",
+                    exists("bookmarks k WHERE k.account_id = ? AND k.status_id = "
+                           "COALESCE(s.reblog_of_id, s.id)"));
+    if (signed_in) {
+      out.columns += mentioned;
+      out.column_params.emplace_back(viewer);
+    } else {
+      out.columns += ", " + no;
+    }
+    out.join_params = std::move(join_params);
     return out;
   }
   // The viewer's follow of the author matters only for a private status (visibility) and for a
   // followers quote policy (QuoteApproval): asked only for those, one index probe fewer per row of
   // a public page (read_page_facts merges what the rows of one author said). Nothing is asked of
   // an anonymous viewer, nor what the caller knows (WithFacts): the columns are then false.
-  const std::string no = "1 = 0";
-  const bool signed_in = viewer != 0;
   out.columns =
       ", (SELECT a.suspended FROM accounts a WHERE a.id = s.account_id), " +
       (signed_in ? "CASE WHEN s.visibility = 'private' OR s.quote_policy = 'followers' OR "

@@ -151,7 +151,7 @@ std::vector<Id> not_hiding(Connection& c, const std::vector<Id>& candidates,
 // about it for this viewer (viewer_flags.hpp), into `into`: one statement, one round trip on
 // PostgreSQL, instead of the rows and then their facts. Nothing more when `into` is null.
 struct PageFacts;
-// On PostgreSQL, what the caller knows is not asked: the viewer's favourites, reblogs and
+// What the caller knows is not asked: the viewer's favourites, reblogs and
 // bookmarks of the statuses from `flags_known_from` on (KnownFlags, viewer_flags.hpp: those rows'
 // flags read false, the caller adds its own), and whether an author blocks the viewer when the
 // page leaves out those authors (`blockers_hidden`: HomeExclusions::hidden holds them).

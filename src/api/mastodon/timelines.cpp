@@ -64,9 +64,9 @@ http::Response timeline_response(
     with.into = &facts;
     with.blockers_hidden = known != nullptr;  // the exclusions hold who blocks the viewer
     // What the viewer favourited, reblogged and bookmarked, remembered (viewer_flag_cache.hpp):
-    // on PostgreSQL the page then asks only about the rows older than that.
+    // the page then asks only about the rows older than that.
     std::shared_ptr<const store::KnownFlags> flags;
-    if (flag_version && c.dialect() == store::Dialect::postgres) {
+    if (flag_version) {
       flags = known_flags(c, viewer, *flag_version);
       if (flags) with.flags_known_from = flags->complete_from;
     }

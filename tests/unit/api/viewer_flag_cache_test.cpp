@@ -182,7 +182,6 @@ TEST_P(KnownFlagsTest, APageAsksOnlyAboutTheRowsOlderThanWhatIsKnown) {
     return out;
   };
   EXPECT_EQ(favourited_on_page(std::nullopt), statuses);
-  if (db->dialect() == Dialect::sqlite) return;  // SQLite asks about every row (WithFacts)
   EXPECT_EQ(favourited_on_page(statuses[2]), (std::vector<Id>{statuses[0], statuses[1]}))
       << "the rows from the known id on are the caller's to fill";
   EXPECT_EQ(favourited_on_page(0), std::vector<Id>{});
