@@ -28,7 +28,14 @@ void Router::add(std::string_view method, std::string_view pattern, Handler hand
     if (segment.empty() || segment[0] != ':') ++route.literal_count;
   }
   route.handler = std::move(handler);
+  if (by_length_.size() <= route.segments.size()) by_length_.resize(route.segments.size() + 1);
+  by_length_[route.segments.size()].push_back(routes_.size());
   routes_.push_back(std::move(route));
+}
+
+const std::vector<std::size_t>& Router::of_length(std::size_t length) const {
+  static const std::vector<std::size_t> none;
+  return length < by_length_.size() ? by_length_[length] : none;
 }
 
 bool Router::matches(const Route& route, const std::vector<std::string_view>& segments) {
@@ -44,7 +51,8 @@ bool Router::matches(const Route& route, const std::vector<std::string_view>& se
 const Router::Route* Router::best(const std::vector<std::string_view>& segments,
                                   std::string_view method, bool* path_known) const {
   const Route* best = nullptr;
-  for (const Route& route : routes_) {
+  for (std::size_t index : of_length(segments.size())) {
+    const Route& route = routes_[index];
     if (!matches(route, segments)) continue;
     *path_known = true;
     bool method_ok = route.method == method || (method == "HEAD" && route.method == "GET");
@@ -78,8 +86,8 @@ Router::Match Router::route(Request& request, const Handler** handler,
 std::vector<std::string> Router::methods_for(std::string_view path) const {
   auto segments = split(path);
   std::vector<std::string> methods;
-  for (const Route& route : routes_)
-    if (matches(route, segments)) methods.push_back(route.method);
+  for (std::size_t index : of_length(segments.size()))
+    if (matches(routes_[index], segments)) methods.push_back(routes_[index].method);
   return methods;
 }
 

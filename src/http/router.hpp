@@ -73,6 +73,10 @@ class Router {
   const Route* best(const std::vector<std::string_view>& segments, std::string_view method,
                     bool* path_known) const;
   std::vector<Route> routes_;
+  // Indexes into routes_ by segment count, in the order added: a path is matched only against
+  // the routes of its length.
+  std::vector<std::vector<std::size_t>> by_length_;
+  const std::vector<std::size_t>& of_length(std::size_t length) const;
   Handler fallback_;
   Front front_;
 };
