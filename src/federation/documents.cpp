@@ -159,31 +159,27 @@ std::optional<json::object> delete_document(App& app, store::Connection& c,
 }
 
 std::vector<std::string> status_inboxes(store::Connection& c, const store::Status& status,
-                                        bool reach_quotes) {
-  std::vector<std::string> inboxes;
-  if (status.visibility != store::Visibility::direct)
-    inboxes = store::follower_inboxes(c, status.account_id);
-  std::vector<Id> targets =
-      store::mentioned_account_ids(c, status.reblog_of_id.value_or(status.id));
-  if (status.reblog_of_id) {
-    targets.clear();
+                                        Reach reach) {
+  bool direct = status.visibility == store::Visibility::direct;
+  bool distributable = status.visibility == store::Visibility::public_ ||
+                       status.visibility == store::Visibility::unlisted;
+  store::StatusReach query;
+  if (!direct) query.followers_of = status.account_id;
+  if (status.reblog_of_id) {  // its interactions are the original's
     if (auto original = store::find_status(c, *status.reblog_of_id))
-      targets.push_back(original->account_id);
+      query.accounts.push_back(original->account_id);
+    return store::reach_inboxes(c, query);
   }
-  if (status.in_reply_to_account_id && status.visibility != store::Visibility::direct)
-    targets.push_back(*status.in_reply_to_account_id);
-  if (reach_quotes && !status.reblog_of_id) {
-    if (auto quote = store::find_quote_of_status(c, status.id); quote && quote->quoted_account_id)
-      targets.push_back(*quote->quoted_account_id);
-    if (status.visibility == store::Visibility::public_ ||
-        status.visibility == store::Visibility::unlisted)
-      for (const auto& quote : store::accepted_quotes_of(c, status.id))
-        targets.push_back(quote.account_id);
+  query.mentions_of = status.id;
+  if (status.in_reply_to_account_id && !direct)
+    query.accounts.push_back(*status.in_reply_to_account_id);
+  if (reach != Reach::posted) {
+    query.quote_of = status.id;
+    if (distributable) query.quotes_of = status.id;
+    if (distributable || reach == Reach::deleted) query.interactions_of = status.id;
+    if (reach == Reach::poll) query.voters_of = status.id;
   }
-  for (auto& inbox : store::account_inboxes(c, targets))
-    if (std::find(inboxes.begin(), inboxes.end(), inbox) == inboxes.end())
-      inboxes.push_back(std::move(inbox));
-  return inboxes;
+  return store::reach_inboxes(c, query);
 }
 
 }  // namespace herd::federation

@@ -32,12 +32,24 @@ json::array status_notes(App& app, store::Connection& c,
 std::optional<json::object> delete_document(App& app, store::Connection& c,
                                             const store::Status& status);
 
-// The audience a status's activities go to: the inboxes of the author's remote followers
-// (except for direct statuses) and of the remote accounts it mentions or replies to. With
-// `reach_quotes` (edits and deletions), also as Mastodon's StatusReachFinder: the author of the
-// status it quotes, and, for a public or unlisted status, the authors of its accepted quotes, so
-// that the servers showing it inside a quote learn of the change (quoted_update there).
+// What a status's activity tells the servers it reaches.
+enum class Reach {
+  posted,   // Create / Announce: the audience it is published to
+  edited,   // Update(Note): also whoever holds a copy and may still see it
+  deleted,  // Delete / Undo(Announce): also whoever holds a copy
+  poll,     // Update(Question) of its poll's counts: as edited, plus the poll's voters
+};
+
+// The inboxes a status's activity goes to (the shared inbox when an account has one, each once),
+// read in one statement (store::reach_inboxes). Posted: the author's remote followers (except for
+// a direct status), the remote accounts it mentions, the author it replies to (except direct) and,
+// for a reblog, the reblogged author. Edited and deleted, as Mastodon's StatusReachFinder, also the
+// author of the status it quotes, and the remote accounts that reblogged, favourited or replied to
+// it -- for an edit only when the status is public or unlisted (they may not see a private one,
+// or no longer), for a deletion always (a Delete shows nothing, and their copy must go: Mastodon's
+// RemoveStatusService reaches them `unsafe`) -- and, for a public or unlisted status, the authors
+// of its accepted quotes (quoted_update there).
 std::vector<std::string> status_inboxes(store::Connection& c, const store::Status& status,
-                                        bool reach_quotes = false);
+                                        Reach reach = Reach::posted);
 
 }  // namespace herd::federation

@@ -88,7 +88,7 @@ void on_status_posted(App& app, store::Connection& c, const store::Status& statu
 
 void on_status_edited(App& app, store::Connection& c, const store::Status& status) {
   if (!local_author(c, status) || status.reblog_of_id) return;
-  std::vector<std::string> inboxes = status_inboxes(c, status, true);
+  std::vector<std::string> inboxes = status_inboxes(c, status, Reach::edited);
   if (inboxes.empty()) return;
   auto note = status_object(app, c, status);
   if (note)
@@ -99,7 +99,7 @@ void on_status_edited(App& app, store::Connection& c, const store::Status& statu
 
 void on_status_deleted(App& app, store::Connection& c, const store::Status& status) {
   if (!local_author(c, status)) return;
-  std::vector<std::string> inboxes = status_inboxes(c, status, true);
+  std::vector<std::string> inboxes = status_inboxes(c, status, Reach::deleted);
   if (inboxes.empty()) return;
   auto activity = delete_document(app, c, status);
   if (activity) enqueue_delivery(app, c, status.account_id, *activity, inboxes);

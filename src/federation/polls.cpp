@@ -39,10 +39,7 @@ void on_poll_changed(App& app, store::Connection& c, const store::Status& status
   if (!author || !author->local()) return;
   auto poll = store::find_poll_by_status(c, status.id);
   if (!poll) return;
-  std::vector<std::string> inboxes = status_inboxes(c, status);
-  for (auto& inbox : store::account_inboxes(c, store::remote_voter_ids(c, poll->id)))
-    if (std::find(inboxes.begin(), inboxes.end(), inbox) == inboxes.end())
-      inboxes.push_back(std::move(inbox));
+  std::vector<std::string> inboxes = status_inboxes(c, status, Reach::poll);
   if (inboxes.empty()) return;
   auto question = status_object(app, c, status);
   if (!question) return;

@@ -60,8 +60,20 @@ inline constexpr std::string_view kNoInbox = "no-inbox:";
 
 // Distinct inboxes (the shared inbox when the account has one) of the account's remote followers.
 std::vector<std::string> follower_inboxes(Connection& c, Id account_id);
-// Distinct inboxes of these accounts that are remote.
-std::vector<std::string> account_inboxes(Connection& c, const std::vector<Id>& account_ids);
+// Who holds a copy of a status, as Mastodon's StatusReachFinder: each part set is read, all of
+// them in one statement. Ids left 0 (and an empty `accounts`) ask nothing.
+struct StatusReach {
+  Id followers_of = 0;       // this account's followers
+  Id mentions_of = 0;        // the accounts this status mentions
+  std::vector<Id> accounts;  // these accounts (the replied-to author, a reblog's original author)
+  Id interactions_of = 0;    // the accounts that reblogged, favourited or replied to this status
+  Id quote_of = 0;           // the author of the status this status quotes
+  Id quotes_of = 0;          // the authors of the accepted quotes of this status
+  Id voters_of = 0;          // the voters in this status's poll
+};
+// Distinct inboxes (the shared inbox when the account has one) of the remote, unsuspended
+// accounts of the reach.
+std::vector<std::string> reach_inboxes(Connection& c, const StatusReach& reach);
 // Whether any local account follows account_id or has asked to (a pending follow request: the
 // author's posts may arrive before the Accept does, and the Accept merges them into home feeds).
 bool has_local_follower(Connection& c, Id account_id);
