@@ -23,18 +23,19 @@
 // (store::Dependencies) as loading them would, so that the response cache drops that page when
 // one of those accounts changes.
 //
-// Bounded in bytes (HERD_STATUS_CACHE_MB), least recently used entries evicted first.
+// Bounded in bytes (HERD_STATUS_CACHE_MB), least recently used entries evicted first. The
+// versions, the drops and the bound are VersionedLru's (api/versioned_lru.hpp), shared with the
+// viewer flag cache; the index from account tags to entries is the status cache's own.
 #pragma once
 #include <cstdint>
-#include <deque>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "api/versioned_lru.hpp"
 #include "core/ids.hpp"
 #include "store/invalidation.hpp"
 #include "store/polls.hpp"
@@ -62,57 +63,46 @@ struct RenderedStatus {
   std::size_t bytes() const;
 };
 
-class StatusCache {
+// What the status cache holds (api/versioned_lru.hpp): entries by status id, named by the
+// status's tag; an entry also holds the tags of the accounts it shows, and an index from those to
+// the entries, so that a drop of an account's tag walks only the entries it removes.
+class StatusEntries {
  public:
-  explicit StatusCache(std::size_t max_bytes, bool precise = true)
-      : max_bytes_(max_bytes), precise_(precise) {}
+  using Value = RenderedStatus;
+  static store::CacheTag tag_of(Id status_id) { return store::tags::status(status_id); }
+  static std::optional<Id> key_of(store::CacheTag tag) {
+    if (!store::tags::is_status(tag)) return std::nullopt;
+    return static_cast<Id>(tag);
+  }
+  static bool concerns(store::CacheTag) { return true; }
+  static std::size_t bytes(const RenderedStatus& entry) {
+    return entry.bytes() + 64 + entry.tags.size() * sizeof(Id);  // the nodes, the index
+  }
+  static std::span<const store::CacheTag> tags(const RenderedStatus& entry) { return entry.tags; }
 
-  bool precise() const { return precise_; }
-  // The version for a read about to load its rows, given the database's generation read first
-  // (cache_generation() when precise, else generation()): a newer generation than the entries'
-  // empties the cache.
-  std::uint64_t version(std::uint64_t generation);
-  // The entry for this status, or null (also for a version older than the last emptying).
-  std::shared_ptr<const RenderedStatus> get(Id status_id, std::uint64_t version);
-  // Stores an entry rendered from rows read after `version` was taken; refused when the cache
-  // was emptied since, or a drop since names the status or one of the entry's tags.
-  void put(Id status_id, std::uint64_t version, std::shared_ptr<const RenderedStatus> entry);
-  // After a committed write that changed only what these tags name (store/invalidation.hpp):
-  // drops the entries of the statuses named and those holding one of the other tags.
-  void drop(const std::vector<store::CacheTag>& tags);
-  struct Stats {
-    std::uint64_t hits = 0, misses = 0;
-    std::size_t entries = 0, bytes = 0;
-    std::uint64_t clears = 0, drops = 0;  // emptied by a new generation; precise drops
-  };
-  Stats stats();
+  void added(Id status_id, const RenderedStatus& entry);
+  void removed(Id status_id, const RenderedStatus& entry);
+  void cleared() { index_.clear(); }
+  template <typename Erase>
+  void take_holders(store::CacheTag tag, Erase erase) {
+    auto holders = index_.find(tag);
+    if (holders == index_.end()) return;
+    std::vector<Id> ids = std::move(holders->second);
+    index_.erase(holders);
+    for (Id id : ids) erase(id);
+  }
 
  private:
-  struct Entry {
-    std::shared_ptr<const RenderedStatus> value;
-    std::size_t size = 0;
-    std::list<Id>::iterator position;  // in lru_
-  };
-  void erase(std::unordered_map<Id, Entry>::iterator it);  // mutex_ held
-  void clear();                                            // mutex_ held
-
-  std::mutex mutex_;
-  std::size_t max_bytes_;
-  bool precise_;
-  std::size_t bytes_ = 0;
-  std::uint64_t generation_ = 0;  // every entry belongs to it
-  std::uint64_t version_ = 0;     // moves with every emptying and every drop
-  std::uint64_t emptied_at_ = 0;  // the version the cache was last emptied at
-  std::unordered_map<Id, Entry> entries_;
-  std::list<Id> lru_;  // most recently used first
-  // Which entries hold each tag other than their status's (the accounts they show), so that a
-  // drop touches only the entries it removes.
+  // Which entries hold each tag other than their status's (the accounts they show).
   std::unordered_map<store::CacheTag, std::vector<Id>> index_;
-  // The latest drops (their version and sorted tags), for put(); older ones are forgotten, and a
-  // put from a read older than the oldest kept is refused.
-  std::deque<std::pair<std::uint64_t, std::vector<store::CacheTag>>> drops_;
-  std::uint64_t forgotten_ = 0;  // the version of the newest drop forgotten
-  std::uint64_t hits_ = 0, misses_ = 0, clears_ = 0, drop_count_ = 0;
+};
+
+extern template class VersionedLru<StatusEntries>;  // in status_cache.cpp
+
+// The status cache: StatusCache::version, get, put, drop and stats are VersionedLru's.
+class StatusCache : public VersionedLru<StatusEntries> {
+ public:
+  using VersionedLru::VersionedLru;
 };
 
 // The process's status cache (`herd serve` installs one unless HERD_STATUS_CACHE_MB is 0), or

@@ -13,71 +13,47 @@
 // false): the cache follows Database::generation(), which every committed write moves.
 //
 // Filled lazily (a viewer's first page loads its entry); bounded in bytes, least recently used
-// viewers first out.
+// viewers first out. The versions, the drops and the bound are VersionedLru's
+// (api/versioned_lru.hpp), shared with the status cache.
 #pragma once
 #include <cstdint>
-#include <deque>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <unordered_map>
-#include <vector>
+#include <span>
 
 #include "api/installed_cache.hpp"
+#include "api/versioned_lru.hpp"
 #include "core/ids.hpp"
 #include "store/invalidation.hpp"
 #include "store/viewer_flags.hpp"
 
 namespace herd::api {
 
-class ViewerFlagCache {
+// What the viewer flag cache holds (api/versioned_lru.hpp): entries by viewer, named by the
+// viewer's flags tag (tags::flags_of) and by nothing else.
+struct ViewerFlagEntries : NoTagIndex {
+  using Value = store::KnownFlags;
+  static store::CacheTag tag_of(Id viewer) { return store::tags::flags_of(viewer); }
+  static std::optional<Id> key_of(store::CacheTag tag) {
+    if (!store::tags::is_flags_of(tag)) return std::nullopt;
+    return store::tags::account_of(tag);
+  }
+  static bool concerns(store::CacheTag tag) { return store::tags::is_flags_of(tag); }
+  static std::size_t bytes(const store::KnownFlags& entry) {
+    return entry.bytes() + 64;  // the map's and list's nodes
+  }
+  static std::span<const store::CacheTag> tags(const store::KnownFlags&) { return {}; }
+};
+
+extern template class VersionedLru<ViewerFlagEntries>;  // in viewer_flag_cache.cpp
+
+// The viewer flag cache: ViewerFlagCache::version, get, put, drop and stats are VersionedLru's.
+class ViewerFlagCache : public VersionedLru<ViewerFlagEntries> {
  public:
   // How many of each kind an entry holds (store::known_flags_statement's limit).
   static constexpr int kPerKind = 256;
 
-  explicit ViewerFlagCache(std::size_t max_bytes, bool precise = true)
-      : max_bytes_(max_bytes), precise_(precise) {}
-
-  bool precise() const { return precise_; }
-  // The version for a read about to load anything, given the database's generation read first
-  // (cache_generation() when precise, else generation()): a newer one empties the cache.
-  std::uint64_t version(std::uint64_t generation);
-  // The viewer's entry, or null (also for a version older than the last emptying).
-  std::shared_ptr<const store::KnownFlags> get(Id viewer, std::uint64_t version);
-  // Stores an entry read after `version` was taken; refused when the cache was emptied since, or
-  // a drop since named the viewer's flags.
-  void put(Id viewer, std::uint64_t version, std::shared_ptr<const store::KnownFlags> entry);
-  // After a committed write that changed only what these tags name (store/invalidation.hpp).
-  void drop(const std::vector<store::CacheTag>& tags);
-  struct Stats {
-    std::uint64_t hits = 0, misses = 0;
-    std::size_t entries = 0, bytes = 0;
-  };
-  Stats stats();
-
- private:
-  struct Entry {
-    std::shared_ptr<const store::KnownFlags> value;
-    std::size_t size = 0;
-    std::list<Id>::iterator position;  // in lru_
-  };
-  void erase(std::unordered_map<Id, Entry>::iterator it);  // mutex_ held
-
-  std::mutex mutex_;
-  std::size_t max_bytes_;
-  bool precise_;
-  std::size_t bytes_ = 0;
-  std::uint64_t generation_ = 0;  // every entry belongs to it
-  std::uint64_t version_ = 0;     // moves with every emptying and every drop of an account's flags
-  std::uint64_t emptied_at_ = 0;  // the version the cache was last emptied at
-  std::unordered_map<Id, Entry> entries_;
-  std::list<Id> lru_;  // most recently used first
-  // The latest drops (their version and the accounts named), for put(); a put from a read older
-  // than the oldest kept is refused.
-  std::deque<std::pair<std::uint64_t, std::vector<Id>>> drops_;
-  std::uint64_t forgotten_ = 0;
-  std::uint64_t hits_ = 0, misses_ = 0;
+  using VersionedLru::VersionedLru;
 };
 
 // The process's viewer flag cache: `herd serve` installs one beside the status cache (get() is
