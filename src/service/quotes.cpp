@@ -1,6 +1,8 @@
 #include "service/quotes.hpp"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -9,6 +11,7 @@
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/notifications.hpp"
+#include "store/relationships.hpp"
 #include "store/statuses.hpp"
 #include "text/format.hpp"
 
@@ -173,12 +176,22 @@ store::Status set_interaction_policy(App& app, Id account_id, Id status_id,
   });
 }
 
-std::vector<Id> quotes_of(App& app, Id account_id, Id status_id, const store::PageQuery& page) {
+QuotesPage quotes_of(App& app, Id viewer, Id status_id, const store::PageQuery& page) {
   return app.db->read_value([&](store::Connection& c) {
     auto status = store::find_status(c, status_id);
-    if (!status || !can_see(c, account_id, *status)) not_found();
-    if (status->account_id != account_id) fail(ErrorKind::forbidden, "This action is not allowed");
-    return store::page_quoting_status_ids(c, status_id, page);
+    if (!status || !can_see(c, viewer, *status)) not_found();
+    QuotesPage out;
+    out.cursors = store::page_quoting_status_ids(c, status_id, page);
+    if (out.cursors.empty()) return out;
+    auto hidden = store::hidden_account_ids(c, viewer);
+    std::unordered_set<Id> excluded(hidden.begin(), hidden.end());
+    std::unordered_map<Id, store::Status> by_id;
+    for (auto& s : visible_only(c, viewer, store::find_statuses(c, out.cursors)))
+      if (!excluded.count(s.account_id)) by_id.emplace(s.id, std::move(s));
+    for (Id id : out.cursors)
+      if (auto it = by_id.find(id); it != by_id.end())
+        out.statuses.push_back(std::move(it->second));
+    return out;
   });
 }
 

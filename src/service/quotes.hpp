@@ -61,8 +61,15 @@ store::Status revoke_quote(App& app, Id account_id, Id status_id, Id quoting_sta
 // PUT /api/v1/statuses/:id/interaction_policy: the author's own status (404 otherwise).
 store::Status set_interaction_policy(App& app, Id account_id, Id status_id,
                                      const std::string& policy);
-// GET /api/v1/statuses/:id/quotes: the author's own status (403 otherwise, 404 when unknown); the
-// ids of the quoting statuses the viewer may see.
-std::vector<Id> quotes_of(App& app, Id account_id, Id status_id, const store::PageQuery& page);
+// GET /api/v1/statuses/:id/quotes, as Mastodon 4.5 documents it: any signed-in viewer who may see
+// the status (404 otherwise) lists its accepted quotes, newest first. The page's cursors are the
+// quoting status ids before filtering; the statuses are those the viewer may see, without the
+// accounts it blocks, mutes or is blocked by, nor those of domains it blocks (Mastodon's
+// not_excluded_by_account, the author included).
+struct QuotesPage {
+  std::vector<Id> cursors;
+  std::vector<store::Status> statuses;  // in the cursors' order
+};
+QuotesPage quotes_of(App& app, Id viewer, Id status_id, const store::PageQuery& page);
 
 }  // namespace herd::service

@@ -3,7 +3,7 @@
 "Implementing quote posts" guide shows them (Mastodon.py 1.8 has no quote parameters; masto.js
 covers them in js/masto.test.mjs): quoted_status_id and quote_approval_policy on posting, the
 Quote / ShallowQuote / QuoteApproval entities, quotes_count, the `quote` notification,
-GET /api/v1/statuses/:id/quotes, revoking, PUT /api/v1/statuses/:id/interaction_policy, the
+GET /api/v1/statuses/:id/quotes (anyone who may see the post, without whom they block or mute), revoking, PUT /api/v1/statuses/:id/interaction_policy, the
 followers/nobody policies, private and direct posts, blocks, edits (`quoted_update`, the quote
 kept, quote_approval_policy), scheduled quotes, private mentions quoting only mentioned authors,
 deletion of either side, and source[quote_policy] with the preference.
@@ -75,8 +75,23 @@ def quote_a_public_post(t):
          "a quote notification per quote, with the quote post as status")
     listed = server.api("GET", f"/api/v1/statuses/{original['id']}/quotes", token=alice.token)
     t.eq([s["id"] for s in listed], [linked["id"], quote["id"]], "GET :id/quotes lists them, newest first")
-    t.json_error(server.http("GET", f"/api/v1/statuses/{original['id']}/quotes", token=bob.token), 403,
-                 "only the author lists the quotes")
+    # Mastodon 4.5's documentation and source agree: anyone signed in who may see the post lists its
+    # quotes, without the accounts they block or mute.
+    listed = server.api("GET", f"/api/v1/statuses/{original['id']}/quotes", token=bob.token)
+    t.eq([s["id"] for s in listed], [linked["id"], quote["id"]], "bob, who may see the post, lists them too")
+    carol_id = carol.account["id"]
+    server.api("POST", f"/api/v1/accounts/{carol_id}/mute", token=bob.token)
+    listed = server.api("GET", f"/api/v1/statuses/{original['id']}/quotes", token=bob.token)
+    t.eq([s["id"] for s in listed], [quote["id"]], "without carol's quote once bob mutes her")
+    listed = server.api("GET", f"/api/v1/statuses/{original['id']}/quotes", token=alice.token)
+    t.eq(len(listed), 2, "alice still sees both")
+    server.api("POST", f"/api/v1/accounts/{carol_id}/unmute", token=bob.token)
+    t.json_error(server.http("GET", f"/api/v1/statuses/{original['id']}/quotes"), 401, "signed out: 401")
+    private = post(alice, "followers only", visibility="private")
+    t.json_error(server.http("GET", f"/api/v1/statuses/{private['id']}/quotes", token=carol.token), 404,
+                 "a post carol may not see: 404")
+    t.eq(server.api("GET", f"/api/v1/statuses/{private['id']}/quotes", token=bob.token), [],
+         "bob, a follower, may list its (no) quotes")
     S["original"], S["quote"] = original, quote
 
 

@@ -4,8 +4,6 @@
 // and editing: statuses.cpp, status_edits.cpp.)
 #include "service/quotes.hpp"
 
-#include <unordered_map>
-
 #include "api/auth.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/pagination.hpp"
@@ -13,7 +11,6 @@
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "http/params.hpp"
-#include "service/visibility.hpp"
 #include "store/statuses.hpp"
 
 namespace herd::api {
@@ -29,18 +26,11 @@ http::Response quotes(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:statuses");
   Id me = viewer.account_id();
   store::PageQuery page = read_page(request, 20, 40);
-  std::vector<Id> cursors = service::quotes_of(app, me, path_id(request), page);
-  json::array body = app.db->read_value([&](store::Connection& c) {
-    auto statuses = service::visible_only(c, me, store::find_statuses(c, cursors));
-    std::unordered_map<Id, store::Status> by_id;
-    for (auto& s : statuses) by_id.emplace(s.id, std::move(s));
-    std::vector<store::Status> ordered;
-    for (Id id : cursors)
-      if (auto it = by_id.find(id); it != by_id.end()) ordered.push_back(it->second);
-    return StatusRenderer(app, c, me).render(ordered);
-  });
+  service::QuotesPage quotes = service::quotes_of(app, me, path_id(request), page);
+  json::array body = app.db->read_value(
+      [&](store::Connection& c) { return StatusRenderer(app, c, me).render(quotes.statuses); });
   http::Response response = http::Response::json(body);
-  add_link_header(response, app, request, cursors, page.limit);
+  add_link_header(response, app, request, quotes.cursors, page.limit);
   return response;
 }
 
