@@ -134,11 +134,8 @@ void on_quote_revoked(App& app, store::Connection& c, const store::Quote& quote)
 
 void on_note_refreshed(App& app, store::Connection& c, const store::Status& status) {
   if (!status.local || status.reblog_of_id) return;
-  std::vector<std::string> inboxes = status_inboxes(c, status);
-  if (auto quote = store::find_quote_of_status(c, status.id); quote && quote->quoted_account_id)
-    if (auto quoted_author = store::find_account(c, *quote->quoted_account_id);
-        quoted_author && !quoted_author->local())
-      inboxes.push_back(quoted_author->inbox_url);
+  // An Update(Note) as an edit's: whoever holds a copy (the quoted author too) learns of it.
+  std::vector<std::string> inboxes = status_inboxes(c, status, Reach::edited);
   if (inboxes.empty()) return;
   if (auto note = status_object(app, c, status))
     enqueue_delivery(app, c, status.account_id, update_note_activity(app, *note, now_unix_ms()),

@@ -36,7 +36,8 @@ void on_quote_requested(App& app, store::Connection& c, const store::Quote& quot
 // author's inbox and the quoted status's audience (nothing when both are local).
 void on_quote_revoked(App& app, store::Connection& c, const store::Quote& quote);
 // A local status changed in a way that needs its note sent again without being an edit (its quote
-// approved, its quote policy changed): Update(Note) with a fresh activity id.
+// approved, its quote policy changed): Update(Note) with a fresh activity id, to the reach of an
+// edit (documents.hpp).
 void on_note_refreshed(App& app, store::Connection& c, const store::Status& status);
 
 // The QuoteAuthorization a local author granted (nullopt: unknown, not theirs, not accepted).

@@ -11,7 +11,8 @@ one inbox; gamma.test a server whose only actor has no shared inbox.
     and alpha restarts (the delivery jobs are in the database);
   - a followers-only post (as Mastodon): its edit does not go to a favouriter who no longer
     follows (they may not see it any more), its Delete does (their copy must go);
-  - a poll's new counts (Update(Question)) reach whoever favourited the poll.
+  - a poll's new counts (Update(Question)) reach whoever favourited the poll;
+  - so does a new quote policy (Update(Note) with its interactionPolicy).
 
     /usr/bin/python3 tests/federation/test_status_reach.py --herd build/herd [--backend sqlite]
 """
@@ -188,6 +189,24 @@ def poll_update_reaches_favouriters(s):
               and isinstance(b.get("object"), dict) and b["object"].get("id") == uri]
     s.check(update and [o.get("replies", {}).get("totalItems") for o in update[-1]["object"].get("oneOf", [])]
             == [0, 1], "an Update(Question) with the counts", update)
+
+
+@suite.case
+def quote_policy_change_reaches_favouriters(s):
+    alpha, alice, sink = S["alpha"], S["alice"], S["sink"]
+    post = alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "quote me, or not"})
+    uri = post["uri"]
+    s.status(sink.post("fay", INBOX, activity("Like", S["fay"], uri, "likes/4")), 202, "fay's Like")
+    s.require(wait_for(lambda: counts(post["id"])[0] == 1), "fay's favourite counts")
+    alpha.api("PUT", f"/api/v1/statuses/{post['id']}/interaction_policy", token=alice.token,
+              form={"quote_approval_policy": "nobody"})
+    s.eq(settle(lambda: about(sink, "Update", uri), ["/inbox"], timeout=30), ["/inbox"],
+         "the note with its new interactionPolicy reaches fay's server once")
+    update = [b for _p, _h, b in sink.received if isinstance(b, dict) and b.get("type") == "Update"
+              and isinstance(b.get("object"), dict) and b["object"].get("id") == uri]
+    s.check(update and update[-1]["object"].get("interactionPolicy", {}).get("canQuote", {})
+            .get("automaticApproval") == ["http://alpha.test/users/alice"],
+            "nobody else may quote it now", update)
 
 
 if __name__ == "__main__":
