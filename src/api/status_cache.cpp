@@ -14,6 +14,9 @@ std::size_t RenderedStatus::bytes() const {
     for (const auto& option : poll->options) n += sizeof(option) + option.title.size();
   if (quote) n += quote->uri.size() + quote->quoted_uri.size() + 256;
   n += tags.size() * sizeof(store::CacheTag);
+  n += row.uri.size() + row.url.size() + row.text.size() + row.content.size() +
+       row.spoiler_text.size() + row.quote_policy.size() + row.quote_policy_manual.size();
+  n += mentioned.size() * sizeof(Id);
   return n;
 }
 

@@ -38,6 +38,7 @@
 #include "api/versioned_lru.hpp"
 #include "core/ids.hpp"
 #include "store/invalidation.hpp"
+#include "store/models.hpp"
 #include "store/polls.hpp"
 #include "store/quotes.hpp"
 
@@ -60,6 +61,15 @@ struct RenderedStatus {
   std::string author_domain;                    // for the poll's emojis
   std::vector<std::string> media_descriptions;  // for the viewer's filters
   std::vector<store::CacheTag> tags;            // what it was read from besides its row
+  // What the page's visibility check and per-request fields read, held so that a page whose
+  // statuses are all held asks the database only for their ids (api/held_page.hpp): the status
+  // row it was rendered from (every write of a status row names its status: its entry is then
+  // dropped), whether its author's row existed and was suspended then (a write of an account
+  // names the account, whose tag the entry holds, or empties the cache), and the accounts it
+  // mentions (none for a reblog wrapper, whose mentions are not loaded: `mentions_loaded`).
+  store::Status row;
+  bool author_exists = false, author_suspended = false, mentions_loaded = false;
+  std::vector<Id> mentioned;
   std::size_t bytes() const;
 };
 

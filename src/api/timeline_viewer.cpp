@@ -34,11 +34,27 @@ std::shared_ptr<const TimelineViewer> timeline_viewer(store::Database& db, store
     if (auto known = timeline_viewers().get(&db, viewer, generation);
         known && now < known->valid_until)
       return known->value;
-  auto results = store::query_all(
-      c, {store::home_exclusions_statement(viewer), store::active_filters_statement(viewer, now)});
+  std::vector<store::Statement> statements{store::home_exclusions_statement(viewer),
+                                           store::active_filters_statement(viewer, now)};
+  // Whom the viewer follows, for pages assembled from held rows (PostgreSQL only: SQLite's page
+  // reads its rows and their facts in-process).
+  const bool follows = remember && c.dialect() == store::Dialect::postgres;
+  if (follows)
+    statements.push_back(store::Statement{
+        "SELECT target_account_id FROM follows WHERE account_id = ? ORDER BY target_account_id "
+        "LIMIT ?",
+        {store::Value(viewer),
+         store::Value(static_cast<std::int64_t>(TimelineViewer::kMaxFollows + 1))}});
+  auto results = store::query_all(c, statements);
   auto value = std::make_shared<TimelineViewer>();
   value->exclusions = store::home_exclusions_from(results[0]);
   value->filters = store::active_filters_from(c, results[1], viewer, now);
+  if (follows && results[2].rows.size() <= TimelineViewer::kMaxFollows) {
+    std::vector<Id> ids;
+    ids.reserve(results[2].rows.size());
+    for (const auto& row : results[2].rows) ids.push_back(row.i(0));
+    value->follows = std::move(ids);
+  }
   std::int64_t valid_until = std::numeric_limits<std::int64_t>::max();
   for (const auto& filter : value->filters.filters)
     if (filter.expires_at && *filter.expires_at < valid_until) valid_until = *filter.expires_at;

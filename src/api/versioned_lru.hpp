@@ -80,6 +80,9 @@ class VersionedLru {
   std::uint64_t version(std::uint64_t generation);
   // The entry for this key, or null (also for a version older than the last emptying).
   std::shared_ptr<const Value> get(Id key, std::uint64_t version);
+  // The same, not counted as a hit or a miss (a page that may yet read its rows and look its
+  // statuses up again with get(): api/held_page.hpp).
+  std::shared_ptr<const Value> peek(Id key, std::uint64_t version);
   // Stores a value read after `version` was taken; refused when the cache was emptied since, a
   // logged drop since names the key or one of the value's tags, or it is larger than the cache.
   void put(Id key, std::uint64_t version, std::shared_ptr<const Value> value);
@@ -149,6 +152,14 @@ auto VersionedLru<Policy>::get(Id key, std::uint64_t version) -> std::shared_ptr
   }
   ++hits_;
   lru_.splice(lru_.begin(), lru_, it->second.position);
+  return it->second.value;
+}
+
+template <typename Policy>
+auto VersionedLru<Policy>::peek(Id key, std::uint64_t version) -> std::shared_ptr<const Value> {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  if (it == entries_.end() || version < emptied_at_) return nullptr;
   return it->second.value;
 }
 

@@ -1,5 +1,6 @@
 #include "store/account_deletions.hpp"
 
+#include "store/invalidation.hpp"
 #include "store/media.hpp"
 
 namespace herd::store {
@@ -58,6 +59,8 @@ std::vector<Id> account_status_ids(Connection& c, Id account_id, int limit) {
 }
 
 std::vector<MediaAttachment> purge_account_rows(Connection& c, Id account_id) {
+  // Other accounts' statuses (their counts, mentions) and accounts: never declared.
+  Changes::note_everything();
   std::vector<Value> a{Value(account_id)};
   // The other side's counters first, while the rows still say who they are.
   c.query(

@@ -83,10 +83,14 @@ bool has_job(Connection& c, std::string_view queue, std::string_view payload) {
 }
 
 void set_account_suspended(Connection& c, Id account_id, bool suspended) {
+  // What a status shows (the embedded account) and whether it shows at all, for every cached
+  // page and status: never declared (invalidation.hpp), the caches start over.
+  Changes::note_everything();
   c.query("UPDATE accounts SET suspended = ? WHERE id = ?", {b(suspended), Value(account_id)});
 }
 
 void set_domain_severity(Connection& c, std::string_view domain, std::string_view severity) {
+  Changes::note_everything();  // as set_account_suspended
   c.query("UPDATE accounts SET suspended = ?, silenced = ? WHERE domain = ?",
           {b(severity == "suspend"), b(severity == "silence"), text(domain)});
 }
@@ -131,6 +135,7 @@ std::string follow_uri(Connection& c, Id account_id, Id target_id) {
 }
 
 void set_status_has_media(Connection& c, Id id) {
+  Changes::note(tags::status(id));  // invalidation.hpp
   c.query("UPDATE statuses SET has_media = 1 WHERE id = ?", {Value(id)});
 }
 

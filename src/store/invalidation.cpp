@@ -97,6 +97,10 @@ void Changes::note(CacheTag tag) {
   if (current_changes) current_changes->add(tag);
 }
 
+void Changes::note_everything() {
+  if (current_changes) current_changes->everything_ = true;  // the outermost scope
+}
+
 void Changes::write_started() {
   if (current_changes && declaring_scopes == 0) current_changes->everything_ = true;
 }

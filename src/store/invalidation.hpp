@@ -66,6 +66,9 @@ class Changes {
   void add(CacheTag tag);
   // Adds the tag to the current scope on this thread, if any (store functions that write).
   static void note(CacheTag tag);
+  // Makes the current scope's commit, if any, change everything (the cache generation moves), for
+  // store functions whose writes no tags name (a suspension, a removal of an account's rows).
+  static void note_everything();
 
   // Group commit (store/group_commit.hpp): the outermost scope of a shared transaction collects
   // the tags its pieces declare. A piece's write made outside a scope of its own is seen by

@@ -112,6 +112,7 @@ void adjust_quotes_count(Connection& c, Id status_id, std::int64_t delta) {
 
 void set_quote_policy(Connection& c, Id status_id, const std::string& policy,
                       const std::string& manual) {
+  Changes::note(tags::status(status_id));  // invalidation.hpp
   c.query("UPDATE statuses SET quote_policy = ?, quote_policy_manual = ? WHERE id = ?",
           {Value(policy), Value(manual), Value(status_id)});
 }

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "store/invalidation.hpp"
 #include "store/statuses.hpp"
 
 namespace herd::store {
@@ -95,6 +96,7 @@ bool has_status_edits(Connection& c, Id status_id) {
 }
 
 void update_status_text(Connection& c, const Status& s) {
+  Changes::note(tags::status(s.id));  // invalidation.hpp
   c.query(
       "UPDATE statuses SET text = ?, content = ?, spoiler_text = ?, sensitive = ?, language = ?, "
       "has_media = ?, edited_at = ? WHERE id = ?",

@@ -118,6 +118,19 @@ std::vector<Status> run_page(Connection& c, const std::string& from_where, std::
   return rows;
 }
 
+// run_page's statement asking only the column (the statuses' ids), in page order.
+std::vector<Id> run_page_ids(Connection& c, const std::string& from_where, std::string where,
+                             std::vector<Value> params, const std::string& column,
+                             const PageQuery& page) {
+  std::string tail = page_sql(page, column, where, params);
+  Result result = c.query("SELECT " + column + " " + from_where + " WHERE " + where + tail, params);
+  std::vector<Id> ids;
+  ids.reserve(result.rows.size());
+  for (const Row& r : result.rows) ids.push_back(r.i(0));
+  finish_page(page, ids);
+  return ids;
+}
+
 }  // namespace
 
 // ---- statuses ----------------------------------------------------------------------------------
@@ -233,6 +246,7 @@ std::vector<Status> find_reblogs_of(Connection& c, Id reblog_of_id) {
 }
 
 void set_pinned(Connection& c, Id status_id, std::optional<std::int64_t> at) {
+  Changes::note(tags::status(status_id));  // the row's pinned_at (invalidation.hpp)
   c.query("UPDATE statuses SET pinned_at = ? WHERE id = ?", {opt(at), Value(status_id)});
 }
 
@@ -626,6 +640,22 @@ std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vect
   return run_page(c, from, where, params, "h.status_id", page, with);
 }
 
+std::vector<Id> page_home_feed_ids(Connection& c, Id account_id, const std::vector<Id>& hidden,
+                                   const PageQuery& page, const std::vector<Id>& not_by) {
+  Dependencies::note(tags::home_feed(account_id));  // invalidation.hpp
+  std::vector<Value> params{Value(account_id)};
+  std::string where = "h.account_id = ?";
+  if (hidden.empty() && not_by.empty())  // the feed's index alone
+    return run_page_ids(c, "FROM home_feed h", where, params, "h.status_id", page);
+  where += not_in("s.account_id", not_by, params);
+  std::string from = c.dialect() == Dialect::postgres
+                         ? "FROM home_feed h CROSS JOIN LATERAL (SELECT * FROM statuses WHERE id = "
+                           "h.status_id OFFSET 0) s"
+                         : "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
+  hide_authors(hidden, from, where, params);
+  return run_page_ids(c, from, where, params, "h.status_id", page);
+}
+
 std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int limit) {
   return statuses_from(c.query(
       select_statuses() +
@@ -677,6 +707,15 @@ std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilt
   // Replies to other accounts stay out of the public timeline, as in Mastodon.
   where += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)";
   return run_page(c, public_from(c), where, params, "s.id", page, with);
+}
+
+std::vector<Id> page_public_timeline_ids(Connection& c, const PublicTimelineFilter& filter,
+                                         const std::vector<Id>& hidden, const PageQuery& page) {
+  Dependencies::note(tags::public_statuses());  // invalidation.hpp
+  std::vector<Value> params;
+  std::string where = public_conditions(filter, hidden, params);
+  where += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)";
+  return run_page_ids(c, public_from(c), where, params, "s.id", page);
 }
 
 std::vector<Status> page_tag_timeline(Connection& c, const TagQuery& tags,

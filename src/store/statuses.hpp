@@ -173,6 +173,13 @@ std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vect
                                    const PageQuery& page, const std::vector<Id>& not_by = {},
                                    const WithFacts& with = {});
 
+// page_home_feed's statuses' ids alone, in page order, without reading their rows: with nobody
+// hidden and no exclusive list, an index-only scan of the feed, where the ids may include feed
+// entries whose status is gone (page_home_feed leaves those out); else the same statement as
+// page_home_feed's (the same ids).
+std::vector<Id> page_home_feed_ids(Connection& c, Id account_id, const std::vector<Id>& hidden,
+                                   const PageQuery& page, const std::vector<Id>& not_by = {});
+
 // The newest direct statuses the account wrote or is mentioned in (at most `limit`), newest first.
 std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int limit);
 
@@ -191,6 +198,9 @@ struct PublicTimelineFilter {
 std::vector<Status> page_public_timeline(Connection& c, const PublicTimelineFilter& filter,
                                          const std::vector<Id>& hidden, const PageQuery& page,
                                          const WithFacts& with = {});
+// page_public_timeline's statuses' ids alone, in page order (the same statement, asking only ids).
+std::vector<Id> page_public_timeline_ids(Connection& c, const PublicTimelineFilter& filter,
+                                         const std::vector<Id>& hidden, const PageQuery& page);
 // Hashtag timeline selection (lowercase names): any of `any`, and all of `all`, none of `none`.
 struct TagQuery {
   std::vector<std::string> any, all, none;

@@ -153,6 +153,13 @@ struct Content {
     if (auto it = quotes.find(s.id); it != quotes.end()) out->quote = it->second;
     out->author_domain = author_domain(s);
     out->media_descriptions = media_descriptions(s.id);
+    out->row = s;
+    if (auto author = accounts.find(s.account_id); author != accounts.end()) {
+      out->author_exists = true;
+      out->author_suspended = author->second.suspended;
+    }
+    out->mentions_loaded = !s.reblog_of_id;  // load() asks the mentions of content statuses only
+    if (auto it = mentions.find(s.id); it != mentions.end()) out->mentioned = it->second;
     // The accounts shown (author, mentions): what loading them notes for the response cache.
     if (accounts.count(s.account_id)) out->tags.push_back(store::tags::account(s.account_id));
     if (auto it = mentions.find(s.id); it != mentions.end())

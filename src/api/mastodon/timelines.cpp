@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/auth.hpp"
+#include "api/held_page.hpp"
 #include "api/mastodon/entities.hpp"
 #include "api/mastodon/trends.hpp"
 #include "api/pagination.hpp"
@@ -46,12 +47,16 @@ void add_known_flags(const store::KnownFlags& known, const std::vector<store::St
 // store::load_page_facts). Cursors come from the page as loaded, so
 // a status dropped by the final visibility check never stops pagination, nor one a hide filter
 // drops. context: the filter context ("home" or "public"); load: the rows, given the viewer's
-// exclusions (null for an anonymous viewer).
-http::Response timeline_response(
-    App& app, const http::Request& request, const store::PageQuery& page, Id viewer,
-    std::string_view context,
-    const std::function<std::vector<store::Status>(store::Connection&, const store::HomeExclusions*,
-                                                   const store::WithFacts&)>& load) {
+// exclusions (null for an anonymous viewer); ids (may be empty): the same page's ids alone, for a
+// page assembled from the rows the status cache holds (api/held_page.hpp; on PostgreSQL, where
+// the rows and their facts are most of a page's cost), read as before when it cannot be.
+using PageLoader = std::function<std::vector<store::Status>(
+    store::Connection&, const store::HomeExclusions*, const store::WithFacts&)>;
+using PageIdsLoader =
+    std::function<std::vector<Id>(store::Connection&, const store::HomeExclusions*)>;
+http::Response timeline_response(App& app, const http::Request& request,
+                                 const store::PageQuery& page, Id viewer, std::string_view context,
+                                 const PageLoader& load, const PageIdsLoader& ids = {}) {
   std::vector<Id> cursors;
   std::uint64_t generation = app.db->generation();  // before anything (timeline_viewer.hpp)
   auto flag_version = viewer ? viewer_flag_cache().version(*app.db) : std::nullopt;  // the same
@@ -70,10 +75,19 @@ http::Response timeline_response(
       flags = known_flags(c, viewer, *flag_version);
       if (flags) with.flags_known_from = flags->complete_from;
     }
-    auto rows = load(c, known ? &known->exclusions : nullptr, with);
+    const store::HomeExclusions* excluded = known ? &known->exclusions : nullptr;
+    std::vector<store::Status> rows;
+    bool held = false;
+    StatusCache* cache = status_cache();
+    if (ids && version && cache && c.dialect() == store::Dialect::postgres) {
+      held = held_page(*cache, *version, viewer, ids(c, excluded), known.get(), flags.get(), rows,
+                       facts);
+      if (!held) facts = store::PageFacts{};
+    }
+    if (!held) rows = load(c, excluded, with);
     if (flags) add_known_flags(*flags, rows, facts.flags);
     for (const auto& s : rows) cursors.push_back(s.id);
-    store::load_page_facts(c, viewer, rows, facts);
+    if (!held) store::load_page_facts(c, viewer, rows, facts);
     if (known) facts.filters = known->filters;
     StatusRenderer renderer(app, c, viewer, context);
     renderer.use_page_facts(facts);
@@ -105,12 +119,17 @@ http::Response home(App& app, http::Request& request) {
   Viewer viewer = require_user(app, request, "read:statuses");
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
-  return timeline_response(app, request, page, me, "home",
-                           [&](store::Connection& c, const store::HomeExclusions* excluded,
-                               const store::WithFacts& with) {
-                             return store::page_home_feed(c, me, excluded->hidden, page,
-                                                          excluded->exclusive_list_members, with);
-                           });
+  return timeline_response(
+      app, request, page, me, "home",
+      [&](store::Connection& c, const store::HomeExclusions* excluded,
+          const store::WithFacts& with) {
+        return store::page_home_feed(c, me, excluded->hidden, page,
+                                     excluded->exclusive_list_members, with);
+      },
+      [&](store::Connection& c, const store::HomeExclusions* excluded) {
+        return store::page_home_feed_ids(c, me, excluded->hidden, page,
+                                         excluded->exclusive_list_members);
+      });
 }
 
 http::Response public_timeline(App& app, http::Request& request) {
@@ -118,13 +137,17 @@ http::Response public_timeline(App& app, http::Request& request) {
   store::PageQuery page = read_page(request, 20, 40);
   Id me = viewer.account_id();
   auto filter = public_filter(request);
-  return timeline_response(app, request, page, me, "public",
-                           [&](store::Connection& c, const store::HomeExclusions* excluded,
-                               const store::WithFacts& with) {
-                             const std::vector<Id>& hidden =
-                                 excluded ? excluded->hidden : std::vector<Id>{};
-                             return store::page_public_timeline(c, filter, hidden, page, with);
-                           });
+  return timeline_response(
+      app, request, page, me, "public",
+      [&](store::Connection& c, const store::HomeExclusions* excluded,
+          const store::WithFacts& with) {
+        const std::vector<Id>& hidden = excluded ? excluded->hidden : std::vector<Id>{};
+        return store::page_public_timeline(c, filter, hidden, page, with);
+      },
+      [&](store::Connection& c, const store::HomeExclusions* excluded) {
+        const std::vector<Id>& hidden = excluded ? excluded->hidden : std::vector<Id>{};
+        return store::page_public_timeline_ids(c, filter, hidden, page);
+      });
 }
 
 http::Response tag_timeline(App& app, http::Request& request) {
