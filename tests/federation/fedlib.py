@@ -32,6 +32,24 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 import harness  # noqa: E402
 
+
+def shared_path(*parts):
+    """A path in ../shared, the folder beside the checkout that holds the test peers and fixtures.
+    In a git worktree (../shared is not beside it) the main checkout's ../shared is used."""
+    root = os.path.abspath(os.path.join(HERE, "..", ".."))
+    bases = [os.path.join(root, "..", "shared")]
+    try:
+        common = subprocess.run(["git", "-C", root, "rev-parse", "--path-format=absolute",
+                                 "--git-common-dir"], capture_output=True, text=True,
+                                check=True).stdout.strip()
+        bases.append(os.path.join(os.path.dirname(common), "..", "shared"))
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    for base in bases:
+        if os.path.exists(os.path.join(base, *parts)):
+            return os.path.abspath(os.path.join(base, *parts))
+    return os.path.abspath(os.path.join(bases[0], *parts))
+
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
 

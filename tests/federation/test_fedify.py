@@ -24,8 +24,7 @@ fedlib.enter_namespace()
 args = harness.parse_args(__doc__)
 suite = harness.Suite("federation: herd <-> Fedify", args)
 S = suite.state
-PEER_DIR = os.environ.get("HERD_FEDIFY_PEER",
-                          os.path.join(fedlib.HERE, "..", "..", "..", "shared", "peers", "fedify"))
+PEER_DIR = os.environ.get("HERD_FEDIFY_PEER", fedlib.shared_path("peers", "fedify"))
 CACHE = os.environ.get("HERD_FEDIFY_CACHE", os.path.expanduser("~/.cache/herd-fedify"))
 FRED = "http://fedify.test/users/fred"
 
