@@ -53,7 +53,7 @@ http::FastPath make_fast_path(std::function<std::uint64_t()> generation, Respons
       [generation, cache, limits, gate](http::Request& request) -> std::optional<http::Response> {
         if (request.method != "GET") return std::nullopt;
         try {
-          http::parse_request(request);
+          if (!request.parsed) http::parse_request(request);
         } catch (const std::exception&) {
           return std::nullopt;  // the full path answers with the error
         }
@@ -84,7 +84,7 @@ std::function<bool(http::Request&)> make_runs_inline(const http::Router& router)
   return [&router](http::Request& request) {
     if (request.method != "GET") return false;
     try {
-      if (request.path.empty()) http::parse_request(request);
+      if (!request.parsed) http::parse_request(request);
     } catch (const std::exception&) {
       return false;  // the full path answers with the error
     }
@@ -106,7 +106,7 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
     std::optional<store::Dependencies> loaded;    // what that answer was read from
     RequestLimits::Verdict verdict;
     try {
-      http::parse_request(request);
+      if (!request.parsed) http::parse_request(request);
       if (gate) {
         GateVerdict refused = gate(request, true);
         if (refused.refusal) {
@@ -157,8 +157,14 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
       } else if (request.method == "OPTIONS") {
         response = preflight(router, request);
       } else {
-        const http::Handler* handler = nullptr;
-        switch (router.route(request, &handler, &route)) {
+        // Routed already when the server asked whether it is a quick read.
+        const http::Handler* handler = request.routed.handler;
+        http::Router::Match match = http::Router::Match::found;
+        if (handler)
+          route = request.routed.pattern;
+        else
+          match = router.route(request, &handler, &route);
+        switch (match) {
           case http::Router::Match::found:
             response = (*handler)(request);
             break;

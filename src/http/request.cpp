@@ -306,8 +306,12 @@ void parse_request(Request& request) {
   request.path = percent_decode(raw_path, false);
   request.query = question == std::string::npos ? "" : request.target.substr(question + 1);
   request.params = {};
+  request.parsed = false;
   parse_urlencoded(request.query, request.params);
-  if (request.body.empty()) return;
+  if (request.body.empty()) {
+    request.parsed = true;
+    return;
+  }
   std::string type(request.header("content-type"));
   std::transform(type.begin(), type.end(), type.begin(), ::tolower);
   if (type.rfind("application/json", 0) == 0 || type.find("+json") != std::string::npos) {
@@ -317,6 +321,7 @@ void parse_request(Request& request) {
   } else if (type.rfind("application/x-www-form-urlencoded", 0) == 0 || type.empty()) {
     parse_urlencoded(request.body, request.params);
   }
+  request.parsed = true;
 }
 
 }  // namespace herd::http

@@ -4,6 +4,7 @@
 // objects, `a[0]=x` -> {"a":{"0":"x"}} (params.hpp reads that as an array too).
 #pragma once
 #include <boost/json.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,17 @@ struct UploadedFile {
   std::string data;
 };
 
+struct Request;
+struct Response;
+using Handler = std::function<Response(Request&)>;
+
+// The route a request was matched to ahead of dispatch (Router::quick_read): its handler and
+// pattern, which live as long as the router.
+struct RouteMatch {
+  const Handler* handler = nullptr;
+  const std::string* pattern = nullptr;
+};
+
 struct Request {
   std::string method;         // "GET", "POST", ...
   std::string target;         // as received: path + "?" + query
@@ -34,6 +46,12 @@ struct Request {
   std::map<std::string, std::string> path_params;  // ":id" captures from the router
   boost::json::object params;                       // query + body, merged (body wins)
   std::vector<UploadedFile> files;                  // multipart file parts
+  // True once parse_request has filled path, query, params and files from this target and body
+  // (then not parsed again on the way to the handler).
+  bool parsed = false;
+  // Set when the route was matched before dispatch (the server's quick-read check): path_params
+  // then hold its captures and dispatch does not route the request again.
+  RouteMatch routed;
 
   // Header value or "" (name is case-insensitive).
   std::string_view header(std::string_view name) const;
@@ -75,7 +93,7 @@ void parse_urlencoded(std::string_view text, boost::json::object& into);
 void parse_json_body(std::string_view body, boost::json::object& into);
 void parse_multipart(std::string_view content_type, std::string_view body, boost::json::object& into,
                      std::vector<UploadedFile>& files);
-// Fills path/query/params/files from target, headers and body.
+// Fills path/query/params/files from target, headers and body; sets request.parsed.
 void parse_request(Request& request);
 
 }  // namespace herd::http

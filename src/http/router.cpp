@@ -61,11 +61,24 @@ const Router::Route* Router::best(const std::vector<std::string_view>& segments,
   return best;
 }
 
-bool Router::quick_read(const Request& request) const {
+void Router::capture(const Route& route, const std::vector<std::string_view>& segments,
+                     Request& request) {
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (!route.segments[i].empty() && route.segments[i][0] == ':')
+      request.path_params[route.segments[i].substr(1)] = std::string(segments[i]);
+  }
+}
+
+bool Router::quick_read(Request& request) const {
+  request.routed = {};
   if (request.method != "GET" && request.method != "HEAD") return false;
+  auto segments = split(request.path);
   bool path_known = false;
-  const Route* found = best(split(request.path), request.method, &path_known);
-  return found && found->cost == Cost::quick_read;
+  const Route* found = best(segments, request.method, &path_known);
+  if (!found) return false;
+  capture(*found, segments, request);
+  request.routed = RouteMatch{&found->handler, &found->pattern};
+  return found->cost == Cost::quick_read;
 }
 
 Router::Match Router::route(Request& request, const Handler** handler,
@@ -74,10 +87,7 @@ Router::Match Router::route(Request& request, const Handler** handler,
   bool path_known = false;
   const Route* best = this->best(segments, request.method, &path_known);
   if (!best) return path_known ? Match::method_not_allowed : Match::not_found;
-  for (size_t i = 0; i < segments.size(); ++i) {
-    if (!best->segments[i].empty() && best->segments[i][0] == ':')
-      request.path_params[best->segments[i].substr(1)] = std::string(segments[i]);
-  }
+  capture(*best, segments, request);
   *handler = &best->handler;
   if (pattern) *pattern = &best->pattern;
   return Match::found;

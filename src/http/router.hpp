@@ -13,8 +13,6 @@
 
 namespace herd::http {
 
-using Handler = std::function<Response(Request&)>;
-
 // How a route's handler runs. `may_block` (the default): on a worker, since it may wait (writes,
 // remote servers, password hashing). `quick_read`: it only reads the local database and computes
 // (no writes, no remote requests, no waiting on anything but the database's reads), so that the
@@ -39,9 +37,10 @@ class Router {
   // pattern, e.g. "/api/v1/statuses/:id", which lives as long as the router).
   Match route(Request& request, const Handler** handler,
               const std::string** pattern = nullptr) const;
-  // True when the route a GET or HEAD request takes is a `quick_read` one. request.path must be
-  // parsed (http::parse_request).
-  bool quick_read(const Request& request) const;
+  // Routes a GET or HEAD request ahead of dispatch: when a route matches, records it in
+  // request.routed (its captures in path_params), so that dispatch need not route it again, and
+  // returns whether it is a `quick_read` one. request.path must be parsed (http::parse_request).
+  bool quick_read(Request& request) const;
   // Methods that have a route for this path (for OPTIONS / 405 Allow).
   std::vector<std::string> methods_for(std::string_view path) const;
   // Every route as registered (method, pattern), in order: the route table `herd admin routes`
@@ -72,6 +71,9 @@ class Router {
   // says whether another method has one).
   const Route* best(const std::vector<std::string_view>& segments, std::string_view method,
                     bool* path_known) const;
+  // Fills request.path_params with the route's captures.
+  static void capture(const Route& route, const std::vector<std::string_view>& segments,
+                      Request& request);
   std::vector<Route> routes_;
   // Indexes into routes_ by segment count, in the order added: a path is matched only against
   // the routes of its length.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/dispatch.hpp"
 #include "core/error.hpp"
 #include "http/request.hpp"
 #include "http/router.hpp"
@@ -182,4 +183,59 @@ TEST(Router, QuickReadFollowsTheRouteTaken) {
   EXPECT_FALSE(router.quick_read(r));
   r.path = "/api/v1/nothing";
   EXPECT_FALSE(router.quick_read(r));
+}
+
+TEST(Router, QuickReadCarriesTheRouteAndItsCapturesToDispatch) {
+  Router router;
+  int routed_to_capture = 0;
+  router.get("/api/v1/timelines/:kind", [&](Request&) {
+    ++routed_to_capture;
+    return Response::text("kind", "text/plain");
+  });
+  router.get(
+      "/api/v1/timelines/tag/:hashtag",
+      [](Request& r) { return Response::text("tag " + r.path_param("hashtag"), "text/plain"); },
+      Cost::quick_read);
+  router.get("/api/v1/accounts/:id/statuses",
+             [](Request& r) { return Response::text("of " + r.path_param("id"), "text/plain"); });
+  auto runs_inline = herd::api::make_runs_inline(router);
+  auto dispatch = herd::api::make_dispatch(router);
+
+  Request r;
+  r.method = "GET";
+  r.target = "/api/v1/timelines/tag/caf%C3%A9?limit=2";
+  ASSERT_TRUE(runs_inline(r));  // parsed and routed once, there
+  EXPECT_TRUE(r.parsed);
+  EXPECT_EQ(r.path_param("hashtag"), "caf\xC3\xA9");
+  ASSERT_NE(r.routed.handler, nullptr);
+  EXPECT_EQ(*r.routed.pattern, "/api/v1/timelines/tag/:hashtag");
+  EXPECT_EQ(dispatch(r).body, "tag caf\xC3\xA9");
+  EXPECT_EQ(param_string(r.params, "limit"), "2");
+
+  // A route that is no quick read is carried too (to the worker that runs it).
+  Request other;
+  other.method = "GET";
+  other.target = "/api/v1/accounts/42/statuses";
+  EXPECT_FALSE(runs_inline(other));
+  EXPECT_EQ(dispatch(other).body, "of 42");
+
+  // Dispatch runs the route carried, with its captures, without routing the path again.
+  Request carried;
+  carried.method = "GET";
+  carried.target = "/api/v1/timelines/tag/cats";
+  ASSERT_TRUE(runs_inline(carried));
+  carried.path = "/api/v1/timelines/public";  // would route to the capture
+  EXPECT_EQ(dispatch(carried).body, "tag cats");
+  EXPECT_EQ(routed_to_capture, 0);
+
+  // Without the check (HERD_INLINE_READS=0, or a request not asked), dispatch routes it.
+  Request plain;
+  plain.method = "GET";
+  plain.target = "/api/v1/timelines/tag/dogs";
+  EXPECT_EQ(dispatch(plain).body, "tag dogs");
+  plain = Request{};
+  plain.method = "GET";
+  plain.target = "/api/v1/timelines/public";
+  EXPECT_EQ(dispatch(plain).body, "kind");
+  EXPECT_EQ(routed_to_capture, 1);
 }
