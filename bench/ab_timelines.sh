@@ -10,7 +10,7 @@
 #
 #   bench/ab_timelines.sh [--accounts N] [--statuses M] [--follows F] [--duration S] [--rounds R]
 #                         [--connections C] [--backends "sqlite postgres"] [--pages "home public"]
-#                         VARIANT...
+#                         [--probe PATH] VARIANT...
 #
 # VARIANT is NAME=BINARY[:ENV=VALUE[,ENV=VALUE...]], e.g.
 #   bench/ab_timelines.sh "before=build/herd:HERD_STATUS_CACHE_MB=0" "after=build/herd"
@@ -18,10 +18,14 @@
 # PostgreSQL is reached over its Unix socket; a variant with PG_TRANSPORT=tcp reaches it over TCP
 # on 127.0.0.1 instead (bench/lib.sh). The first variant's binary seeds the database. Needs wrk,
 # nginx, PostgreSQL 15 binaries.
+# --probe PATH (e.g. "/.well-known/webfinger?resource=acct:user2@DOMAIN", DOMAIN replaced by the
+# instance's): while wrk loads a herd variant, one more client asks PATH of the same server every
+# 10 ms, one request at a time, and the row adds its latency (p50 / p99 / max, ms): what the pages'
+# load does to another request's wait. Its few requests count in the server's CPU per page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACCOUNTS=1000 STATUSES=30000 FOLLOWS=20 DURATION=5 ROUNDS=4 CONNECTIONS=16
-BACKENDS="sqlite postgres" PAGES="home public"
+BACKENDS="sqlite postgres" PAGES="home public" PROBE=""
 VARIANTS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -33,6 +37,7 @@ while [[ $# -gt 0 ]]; do
     --connections) CONNECTIONS=$2; shift 2 ;;
     --backends) BACKENDS=$2; shift 2 ;;
     --pages) PAGES=$2; shift 2 ;;
+    --probe) PROBE=$2; shift 2 ;;
     -*) echo "unknown argument $1" >&2; exit 2 ;;
     *) VARIANTS+=("$1"); shift ;;
   esac
@@ -60,17 +65,51 @@ nginx_pids() {
   echo "$master" $(ps -o pid= --ppid "$master")
 }
 
-# url, the server's pids, [token] -> "req/s|server µs|PostgreSQL µs|wrk µs" (CPU per request;
-# PostgreSQL's "-" without a token (nginx) or without the cluster). Fails on non-2xx answers.
+# The probe (--probe): asks URL every 10 ms for SECONDS, one request at a time on one connection;
+# prints "p50 / p99 / max" in ms. Fails on a non-2xx answer.
+probe() {
+  python3 - "$1" "$2" <<'PY'
+import http.client, sys, time, urllib.parse
+url, seconds = urllib.parse.urlsplit(sys.argv[1]), float(sys.argv[2])
+connection = http.client.HTTPConnection(url.hostname, url.port)
+target = url.path + (("?" + url.query) if url.query else "")
+times, end = [], time.monotonic() + seconds
+while time.monotonic() < end:
+    start = time.monotonic()
+    connection.request("GET", target)
+    answer = connection.getresponse()
+    answer.read()
+    if not 200 <= answer.status < 300:
+        sys.exit(f"probe: {answer.status} from {sys.argv[1]}")
+    times.append((time.monotonic() - start) * 1000)
+    time.sleep(max(0.0, 0.01 - (time.monotonic() - start)))
+times.sort()
+pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]
+print(f"{pick(0.5):.2f} / {pick(0.99):.2f} / {times[-1]:.2f}")
+PY
+}
+
+# url, the server's pids, [token] -> "req/s|server µs|PostgreSQL µs|wrk µs|probe" (CPU per
+# request; PostgreSQL's "-" without a token (nginx) or without the cluster; the probe's latency
+# with --probe and a token, else "-"). Fails on non-2xx answers.
 rps() {
-  local url=$1 server=$2 token=${3:-} out s_before s_after p_before=0 p_after=0 pg=""
+  local url=$1 server=$2 token=${3:-} out s_before s_after p_before=0 p_after=0 pg="" probed=-
+  local probe_pid="" base=${url%/api/*}
   [[ -n $token && -d $WORK/pg ]] && pg=yes
   s_before=$(cpu_of $server)
   [[ -n $pg ]] && p_before=$(cpu_of $(postgres_pids))
+  if [[ -n $PROBE && -n $token ]]; then
+    probe "$base${PROBE//DOMAIN/$LOCAL_DOMAIN}" "$DURATION" >"$WORK/probe.out" &
+    probe_pid=$!
+  fi
   out=$(/usr/bin/time -f "wrk-cpu %U %S" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" \
     ${token:+-H "Authorization: Bearer $token"} "$url" 2>&1)
   s_after=$(cpu_of $server)
   [[ -n $pg ]] && p_after=$(cpu_of $(postgres_pids))
+  if [[ -n $probe_pid ]]; then
+    wait "$probe_pid" || { echo "the probe failed" >&2; exit 1; }
+    probed=$(cat "$WORK/probe.out")
+  fi
   if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers from $url: $out" >&2; exit 1; fi
   python3 - "$out" "$s_before" "$s_after" "$p_before" "$p_after" "$pg" <<'PY'
 import re, sys
@@ -79,12 +118,13 @@ n = int(re.search(r"(\d+) requests in", out).group(1))
 rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 user, sys_ = map(float, re.search(r"wrk-cpu ([\d.]+) ([\d.]+)", out).groups())
 us = lambda seconds: f"{seconds / n * 1e6:.0f}"
-print(f"{rate:.0f}|{us(float(sa) - float(sb))}|{us(float(pa) - float(pb)) if pg else '-'}|{us(user + sys_)}")
+print(f"{rate:.0f}|{us(float(sa) - float(sb))}|{us(float(pa) - float(pb)) if pg else '-'}|{us(user + sys_)}", end="")
 PY
+  echo "|$probed"
 }
 
-echo "| backend | page | round | variant | req/s | server CPU/req | PostgreSQL CPU/req | wrk CPU/req | load |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| backend | page | round | variant | req/s | server CPU/req | PostgreSQL CPU/req | wrk CPU/req | load | probe p50 / p99 / max ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for backend in $BACKENDS; do
   data=$WORK/data-$backend
   bench_backend "$backend" "$data"
@@ -113,10 +153,13 @@ for backend in $BACKENDS; do
       cmp -s "$WORK/answer.json" "$WORK/static/$page.json" ||
         { echo "${VARIANTS[$i]%%=*} answers $path differently from ${VARIANTS[0]%%=*}" >&2; exit 1; }
     done
-    declare -A sum=() server=() database=() client=()
+    declare -A sum=() server=() database=() client=() probe99=()
     record() {  # name row: adds the row's figures to the name's sums and prints it
-      local name=$1 rate cpu pg wrk_cpu
-      IFS='|' read -r rate cpu pg wrk_cpu <<<"$2"
+      local name=$1 rate cpu pg wrk_cpu probed
+      IFS='|' read -r rate cpu pg wrk_cpu probed <<<"$2"
+      if [[ $probed != - ]]; then
+        probe99[$name]=$(python3 -c "print(${probe99[$name]:-0} + float('$probed'.split('/')[1]))")
+      fi
       sum[$name]=$(python3 -c "print(${sum[$name]:-0} + $rate)")
       server[$name]=$(python3 -c "print(${server[$name]:-0} + $cpu)")
       if [[ $pg != - ]]; then
@@ -124,7 +167,7 @@ for backend in $BACKENDS; do
         pg="$pg µs"
       fi
       client[$name]=$(python3 -c "print(${client[$name]:-0} + $wrk_cpu)")
-      echo "| $backend | $page | $round | $name | $rate | $cpu µs | $pg | $wrk_cpu µs | $(cut -d' ' -f1 /proc/loadavg) |"
+      echo "| $backend | $page | $round | $name | $rate | $cpu µs | $pg | $wrk_cpu µs | $(cut -d' ' -f1 /proc/loadavg) | $probed |"
     }
     for round in $(seq "$ROUNDS"); do
       for i in "${!VARIANTS[@]}"; do
@@ -138,9 +181,11 @@ r = $ROUNDS
 m, n = ${sum[$name]} / r, ${sum[nginx]} / r
 pg = '${database[$name]:-}'
 pg = f'{float(pg) / r:.0f} µs' if pg else '-'
-print(f'| $backend | $page | mean | $name | {m:.0f} (x{m/n:.3f} of nginx {n:.0f}) | {${server[$name]} / r:.0f} µs | {pg} | {${client[$name]} / r:.0f} µs | |')"
+p99 = '${probe99[$name]:-}'
+p99 = f'p99 {float(p99) / r:.2f}' if p99 else ''
+print(f'| $backend | $page | mean | $name | {m:.0f} (x{m/n:.3f} of nginx {n:.0f}) | {${server[$name]} / r:.0f} µs | {pg} | {${client[$name]} / r:.0f} µs | | {p99} |')"
     done
-    unset sum server database client
+    unset sum server database client probe99
   done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
