@@ -105,6 +105,9 @@ class VersionedLru {
     typename std::list<Id>::iterator position;  // in lru_
   };
   using Entries = std::unordered_map<Id, Entry>;
+  // Empties the cache for a newer generation (out of line: version() stays as short as a
+  // lookup). mutex_ held.
+  [[gnu::noinline]] void start_over(std::uint64_t generation);
   void erase(typename Entries::iterator it);  // mutex_ held
   void erase(Id key) {                        // mutex_ held
     if (auto it = entries_.find(key); it != entries_.end()) erase(it);
@@ -130,16 +133,20 @@ class VersionedLru {
 template <typename Policy>
 std::uint64_t VersionedLru<Policy>::version(std::uint64_t generation) {
   std::lock_guard lock(mutex_);
-  if (generation > generation_) {
-    entries_.clear();
-    lru_.clear();
-    policy_.cleared();
-    bytes_ = 0;
-    generation_ = generation;
-    emptied_at_ = ++version_;
-    ++clears_;
-  }
+  if (generation > generation_) [[unlikely]]
+    start_over(generation);
   return version_;
+}
+
+template <typename Policy>
+void VersionedLru<Policy>::start_over(std::uint64_t generation) {
+  entries_.clear();
+  lru_.clear();
+  policy_.cleared();
+  bytes_ = 0;
+  generation_ = generation;
+  emptied_at_ = ++version_;
+  ++clears_;
 }
 
 template <typename Policy>
@@ -166,7 +173,6 @@ auto VersionedLru<Policy>::peek(Id key, std::uint64_t version) -> std::shared_pt
 template <typename Policy>
 void VersionedLru<Policy>::put(Id key, std::uint64_t version, std::shared_ptr<const Value> value) {
   const std::size_t size = Policy::bytes(*value);
-  const store::CacheTag own = Policy::tag_of(key);
   const std::span<const store::CacheTag> tags = Policy::tags(*value);
   std::lock_guard lock(mutex_);
   if (version < emptied_at_ || version < forgotten_ || size > max_bytes_) return;
@@ -175,7 +181,7 @@ void VersionedLru<Policy>::put(Id key, std::uint64_t version, std::shared_ptr<co
     auto named = [&](store::CacheTag tag) {
       return std::binary_search(dropped.begin(), dropped.end(), tag);
     };
-    if (named(own) || std::any_of(tags.begin(), tags.end(), named))
+    if (named(Policy::tag_of(key)) || std::any_of(tags.begin(), tags.end(), named))
       return;  // read from rows older than that write
   }
   erase(key);
