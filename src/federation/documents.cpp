@@ -171,7 +171,9 @@ std::vector<std::string> status_inboxes(store::Connection& c, const store::Statu
     return store::reach_inboxes(c, query);
   }
   query.mentions_of = status.id;
-  if (status.in_reply_to_account_id && !direct)
+  // As Mastodon's StatusReachFinder: a followers-only or direct reply reaches the author it
+  // replies to only through a mention (their server may hold no follower of the author).
+  if (status.in_reply_to_account_id && distributable)
     query.accounts.push_back(*status.in_reply_to_account_id);
   if (reach != Reach::posted) {
     query.quote_of = status.id;

@@ -42,7 +42,8 @@ enum class Reach {
 
 // The inboxes a status's activity goes to (the shared inbox when an account has one, each once),
 // read in one statement (store::reach_inboxes). Posted: the author's remote followers (except for
-// a direct status), the remote accounts it mentions, the author it replies to (except direct) and,
+// a direct status), the remote accounts it mentions, the author it replies to (only for a public or
+// unlisted status: a private or direct reply reaches them through a mention only) and,
 // for a reblog, the reblogged author. Edited and deleted, as Mastodon's StatusReachFinder, also the
 // author of the status it quotes, and the remote accounts that reblogged, favourited or replied to
 // it -- for an edit only when the status is public or unlisted (they may not see a private one,

@@ -12,7 +12,10 @@ one inbox; gamma.test a server whose only actor has no shared inbox.
   - a followers-only post (as Mastodon): its edit does not go to a favouriter who no longer
     follows (they may not see it any more), its Delete does (their copy must go);
   - a poll's new counts (Update(Question)) reach whoever favourited the poll;
-  - so does a new quote policy (Update(Note) with its interactionPolicy).
+  - so does a new quote policy (Update(Note) with its interactionPolicy);
+  - a followers-only reply reaches the author it replies to only when it mentions them: its
+    Create, Update and Delete go to the followers, not to an unmentioned parent author's server,
+    and its Note names only the followers; a public reply reaches that author without a mention.
 
     /usr/bin/python3 tests/federation/test_status_reach.py --herd build/herd [--backend sqlite]
 """
@@ -209,11 +212,79 @@ def quote_policy_change_reaches_favouriters(s):
             "nobody else may quote it now", update)
 
 
+@suite.case
+def private_reply_reaches_replied_to_author_only_when_mentioned(s):
+    """As Mastodon (StatusReachFinder, ActivityPub::TagManager): the author a status replies to
+    is in its reach only when the status is public or unlisted; a followers-only or direct
+    reply reaches them only through a mention. dora (mastodon.test) posts; erin replies; eve
+    (limited.test) follows erin, dora does not."""
+    alpha, erin = S["alpha"], S["erin"]
+    dora_server = S["dora_server"] = fedlib.FakeServer("mastodon.test").start()
+    eve_server = S["eve_server"] = fedlib.FakeServer("limited.test").start()
+    dora = dora_server.actor("dora")
+    eve = eve_server.actor("eve")
+    follow = activity("Follow", eve, "http://alpha.test/users/erin", "follows/1")
+    s.status(eve_server.post("eve", INBOX, follow), 202, "eve follows erin")
+    s.require(wait_for(lambda: [p for p in eve_server.inbox_posts("Accept")
+                                if (p.get("object") or {}).get("id") == follow["id"]]),
+              "erin (unlocked) accepts", eve_server.inbox_posts())
+    parent = {"@context": AS, "type": "Note", "id": "http://mastodon.test/notes/dora-1",
+              "attributedTo": dora, "content": "<p>dora wonders</p>", "to": [PUBLIC],
+              "cc": [dora + "/followers"], "published": "2026-12-01T10:00:00Z"}
+    dora_server.objects["/notes/dora-1"] = parent
+    found = wait_for(lambda: alpha.api("GET", "/api/v2/search", token=erin.token,
+                                       query={"q": parent["id"], "resolve": "true",
+                                              "type": "statuses"})["statuses"], timeout=60)
+    s.require(found, "alpha resolves dora's post")
+    parent_id = found[0]["id"]
+
+    def reply(text, visibility):
+        return alpha.api("POST", "/api/v1/statuses", token=erin.token,
+                         form={"status": text, "visibility": visibility, "in_reply_to_id": parent_id})
+
+    # A followers-only reply that does not mention dora: her server gets nothing of it.
+    quiet = reply("only for my followers", "private")
+    uri = quiet["uri"]
+    s.eq(quiet["in_reply_to_account_id"], found[0]["account"]["id"], "a reply to dora")
+    s.eq(quiet["mentions"], [], "that mentions nobody")
+    creates = wait_for(lambda: [b for b in eve_server.inbox_posts("Create")
+                                if (b.get("object") or {}).get("id") == uri])
+    s.require(creates, "eve, erin's follower, gets the reply")
+    note = creates[0]["object"]
+    addressed = (note.get("to") or []) + (note.get("cc") or []) + \
+        (creates[0].get("to") or []) + (creates[0].get("cc") or [])
+    s.check(addressed == ["http://alpha.test/users/erin/followers"] * 2,
+            "the Note and its Create are addressed to erin's followers only, not to dora", creates[0])
+    alpha.api("PUT", f"/api/v1/statuses/{quiet['id']}", token=erin.token,
+              form={"status": "only for my followers, edited"})
+    s.require(wait_for(lambda: about(eve_server, "Update", uri)), "eve gets the edit")
+    alpha.api("DELETE", f"/api/v1/statuses/{quiet['id']}", token=erin.token)
+    s.require(wait_for(lambda: about(eve_server, "Delete", uri)), "and the deletion")
+    time.sleep(3)  # anything sent to mastodon.test at the same time would be there by now
+    s.eq([(k, about(dora_server, k, uri)) for k in ("Create", "Update", "Delete")],
+         [("Create", []), ("Update", []), ("Delete", [])],
+         "dora's server receives none of the Create, Update, Delete of a reply not meant for her")
+
+    # A public reply without a mention still reaches her (as Mastodon).
+    loud = reply("for everyone", "public")
+    s.eq(settle(lambda: about(dora_server, "Create", loud["uri"]), ["/inbox"]), ["/inbox"],
+         "a public reply that does not mention dora reaches her server once")
+
+    # A followers-only reply that mentions her does.
+    named = reply("@dora@mastodon.test just for you and my followers", "private")
+    s.eq([m["acct"] for m in named["mentions"]], ["dora@mastodon.test"], "it mentions dora")
+    s.eq(settle(lambda: about(dora_server, "Create", named["uri"]), ["/inbox"]), ["/inbox"],
+         "a followers-only reply that mentions dora reaches her server once")
+    alpha.api("DELETE", f"/api/v1/statuses/{named['id']}", token=erin.token)
+    s.eq(settle(lambda: about(dora_server, "Delete", named["uri"]), ["/inbox"]), ["/inbox"],
+         "and so does its Delete")
+
+
 if __name__ == "__main__":
     try:
         code = suite.run()
     finally:
-        for key in ("sink", "gamma"):
+        for key in ("sink", "gamma", "dora_server", "eve_server"):
             if key in S:
                 S[key].stop()
     sys.exit(code)
