@@ -86,9 +86,20 @@ int serve_main(const std::string& config_path) {
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int workers = threads > 0 ? threads : 4 * cores;
   threads = std::max(2, cores);
+  // HERD_PG_FIBERS=1 (PostgreSQL; off by default): quick reads run in fibers on one I/O thread,
+  // which awaits the database's socket on its event loop meanwhile (http/fiber.hpp; a fiber stays
+  // on the thread that started it, hence one I/O thread). HERD_INLINE_READS then caps the fibers
+  // in flight (default 16); each may hold two connections of the pool.
+  const char* fibers_setting = std::getenv("HERD_PG_FIBERS");
+  bool fibers = app.config.database_url.rfind("postgres", 0) == 0 && fibers_setting &&
+                std::atoi(fibers_setting) > 0;
+  if (fibers) threads = 1;
+  const char* inline_reads = std::getenv("HERD_INLINE_READS");
+  int max_inline = inline_reads ? std::atoi(inline_reads) : fibers ? 16 : threads;
+  int pool_size = workers + 2 + (fibers ? 2 * std::max(0, max_inline) : 0);
   try {
     app.db = store::attach_group_commit(
-        hub.attach(store::open_database(app.config.database_url, workers + 2)));
+        hub.attach(store::open_database(app.config.database_url, pool_size)));
     app.stream = &hub;
     if (app.db->dialect() == store::Dialect::postgres) hub.listen(app.config.database_url);
     int applied = store::migrate(*app.db);
@@ -176,13 +187,12 @@ int serve_main(const std::string& config_path) {
         });
   // SQLite answers reads from this process without waiting on anyone: quick reads (timeline
   // pages) run on the I/O thread that read them, saving two thread hand-overs a request.
-  // HERD_INLINE_READS: how many I/O threads may do so at once (0: none; default all).
-  {
-    const char* inline_reads = std::getenv("HERD_INLINE_READS");
-    options.max_inline = inline_reads ? std::atoi(inline_reads) : threads;
-    if (app.db->dialect() == store::Dialect::sqlite && options.max_inline > 0)
-      options.runs_inline = api::make_runs_inline(router);
-  }
+  // HERD_INLINE_READS: how many I/O threads may do so at once (0: none; default all). On
+  // PostgreSQL they stay on workers unless HERD_PG_FIBERS (above).
+  options.max_inline = max_inline;
+  options.inline_fibers = fibers;
+  if ((app.db->dialect() == store::Dialect::sqlite || fibers) && max_inline > 0)
+    options.runs_inline = api::make_runs_inline(router);
   api::Gate gate = api::make_ip_gate(app);
   http::Server server(options, api::make_dispatch(router, generation, response_cache, limits, gate),
                       api::make_fast_path(generation, response_cache, limits, gate));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "http/fiber.hpp"
 #include "http/stream.hpp"
 #include "http/upgrade.hpp"
 
@@ -311,7 +312,17 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
         std::atomic<int>& count;
         ~Done() { count.fetch_sub(1, std::memory_order_acq_rel); }
       } done{running_inline};
-      response = dispatch(request);
+      if (options.inline_fibers) {
+        Fiber fiber([this, &request, &response] { response = dispatch(request); });
+        while (!fiber.resume()) {  // waits for its database socket meanwhile
+          asio::posix::stream_descriptor socket(stream.get_executor(), fiber.waiting_fd());
+          co_await socket.async_wait(asio::posix::stream_descriptor::wait_read,
+                                     asio::as_tuple(asio::use_awaitable));
+          socket.release();
+        }
+      } else {
+        response = dispatch(request);
+      }
     } else if (workers) {
       // Run the handler on a worker; the coroutine resumes on this connection's I/O thread.
       response = co_await asio::co_spawn(

@@ -33,6 +33,10 @@ struct ServerOptions {
   // others go to a worker. Saves the hand-over to a worker and back (two thread wake-ups).
   std::function<bool(Request&)> runs_inline;
   int max_inline = 0;
+  // Runs those in fibers (http/fiber.hpp): one waiting for its database socket gives the I/O
+  // thread back to the event loop, which resumes it once the socket is readable. max_inline then
+  // caps the fibers in flight. Needs threads == 1 (a fiber stays on its thread).
+  bool inline_fibers = false;
 };
 
 using Dispatch = std::function<Response(Request&)>;

@@ -5,6 +5,8 @@
 #include <exception>
 #include <mutex>
 
+#include "store/socket_wait.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -128,6 +130,14 @@ ChangeListening::~ChangeListening() {
   std::lock_guard lock(listener_mutex);
   delete listener;
   listener = nullptr;
+}
+
+ThreadScopes exchange_thread_scopes(ThreadScopes scopes) {
+  ThreadScopes previous{current_changes, declaring_scopes, current_dependencies};
+  current_changes = static_cast<Changes*>(scopes.changes);
+  declaring_scopes = scopes.declaring;
+  current_dependencies = static_cast<Dependencies*>(scopes.dependencies);
+  return previous;
 }
 
 Dependencies::Dependencies() : outer_(current_dependencies) {

@@ -16,6 +16,7 @@
 #include "store/database.hpp"
 #include "store/invalidation.hpp"
 #include "store/pipeline.hpp"
+#include "store/socket_wait.hpp"
 
 namespace herd::store {
 
@@ -64,8 +65,12 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
     std::vector<std::string> texts;
     std::vector<const char*> values;
     text_params(params, texts, values);
-    PGresult* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
-                                   values.data(), nullptr, nullptr, 0);
+    if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
+                            nullptr, nullptr, 0) != 1) {
+      broken_ = true;
+      throw DatabaseError("PostgreSQL: " + error_text() + " in: " + std::string(sql));
+    }
+    PGresult* res = last_result();
     struct Clear {
       PGresult* r;
       ~Clear() { PQclear(r); }
@@ -250,7 +255,7 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
     bool unique = false;
     std::vector<Result> results(statements.size());
     auto take = [&](const std::string& in, Result* into) {  // false: it failed
-      PGresult* res = PQgetResult(conn_);
+      PGresult* res = next_result();
       if (!res) {
         broken_ = true;
         throw DatabaseError("PostgreSQL: pipeline ended early: " + error_text() + " in: " + in);
@@ -268,7 +273,7 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
         const char* message = PQresultErrorMessage(res);
         failure = (message && *message ? std::string(message) : "pipeline aborted") + " in: " + in;
       }
-      while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);  // the null closing it
+      while (PGresult* rest = next_result()) PQclear(rest);  // the null closing it
       return succeeded;
     };
     if (with_begin) take("BEGIN", nullptr);
@@ -277,7 +282,7 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
         prepared_.emplace(statements[i].sql, sent[i].name);
       take(statements[i].sql, &results[i]);
     }
-    PGresult* sync = PQgetResult(conn_);
+    PGresult* sync = next_result();
     if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC) broken_ = true;
     PQclear(sync);
     if (failure) throw DatabaseError("PostgreSQL: " + *failure, unique);
@@ -286,12 +291,36 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
   }
   std::string error_text() const { return PQerrorMessage(conn_); }
 
+  // PQgetResult, waiting for the socket through store::wait_readable (a fiber's I/O thread goes
+  // on with other requests meanwhile) instead of inside libpq.
+  PGresult* next_result() {
+    while (PQisBusy(conn_)) {
+      wait_readable(PQsocket(conn_));
+      if (PQconsumeInput(conn_) != 1) break;  // PQgetResult then reports the error
+    }
+    return PQgetResult(conn_);
+  }
+  // The last result of a statement sent alone (as PQexec* returns it): the others are dropped.
+  PGresult* last_result() {
+    PGresult* last = nullptr;
+    while (PGresult* res = next_result()) {
+      PQclear(last);
+      last = res;
+      if (PQstatus(conn_) == CONNECTION_BAD) break;
+    }
+    return last;
+  }
+
   const std::string& prepare(std::string_view sql) {
     auto it = prepared_.find(std::string(sql));
     if (it != prepared_.end()) return it->second;
     std::string name = "s" + std::to_string(prepared_.size());
     std::string numbered = number_placeholders(sql);
-    PGresult* res = PQprepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr);
+    if (PQsendPrepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr) != 1) {
+      broken_ = true;
+      throw DatabaseError("PostgreSQL: " + error_text() + " in: " + std::string(sql));
+    }
+    PGresult* res = last_result();
     struct Clear {
       PGresult* r;
       ~Clear() { PQclear(r); }

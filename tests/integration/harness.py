@@ -363,6 +363,11 @@ class Server:
             env["HERD_ADMIN_PASSWORD"] = self.admin_password
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
+        # HERD_TEST_SERVER_ENV="NAME=VALUE,...": settings for every server under test (the same
+        # tests on another code path, e.g. HERD_INLINE_READS=0 or HERD_PG_FIBERS=1).
+        for pair in filter(None, os.environ.get("HERD_TEST_SERVER_ENV", "").split(",")):
+            name, _, value = pair.partition("=")
+            env[name.strip()] = value
         env.update(self.extra_env)
         env.update(overrides or {})
         for k in drop:
