@@ -677,12 +677,18 @@ std::vector<Status> page_list_timeline(Connection& c, Id list_id, const std::vec
 }
 
 namespace {
+// probe_silenced: the author's silence asked per row (an index probe each, for a page of ids on
+// PostgreSQL: its NOT IN builds a hash of every silenced account per execution, measured ~1.5x
+// the statement's cost) instead of NOT IN; the same rows (ids are never null).
 std::string public_conditions(const PublicTimelineFilter& filter, const std::vector<Id>& hidden,
-                              std::vector<Value>& params) {
+                              std::vector<Value>& params, bool probe_silenced = false) {
   // Limited (silenced) accounts stay out of public timelines, as in Mastodon.
   std::string where =
-      "s.visibility = 'public' AND s.reblog_of_id IS NULL AND s.account_id NOT IN (SELECT id FROM "
-      "accounts WHERE silenced = 1)";
+      probe_silenced
+          ? "s.visibility = 'public' AND s.reblog_of_id IS NULL AND NOT EXISTS (SELECT 1 FROM "
+            "accounts a WHERE a.id = s.account_id AND a.silenced = 1)"
+          : "s.visibility = 'public' AND s.reblog_of_id IS NULL AND s.account_id NOT IN (SELECT id "
+            "FROM accounts WHERE silenced = 1)";
   if (filter.local) where += " AND s.local = 1";
   if (filter.remote) where += " AND s.local = 0";
   if (filter.only_media) where += " AND s.has_media = 1";
@@ -713,7 +719,7 @@ std::vector<Id> page_public_timeline_ids(Connection& c, const PublicTimelineFilt
                                          const std::vector<Id>& hidden, const PageQuery& page) {
   Dependencies::note(tags::public_statuses());  // invalidation.hpp
   std::vector<Value> params;
-  std::string where = public_conditions(filter, hidden, params);
+  std::string where = public_conditions(filter, hidden, params, c.dialect() == Dialect::postgres);
   where += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)";
   return run_page_ids(c, public_from(c), where, params, "s.id", page);
 }

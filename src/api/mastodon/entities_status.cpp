@@ -2,6 +2,7 @@
 // originals, accounts, mentions, tags, media, polls, cards, applications, quotes, the viewer's
 // flags), never one per status. render_json assembles the page as text from the process's status
 // cache (api/status_cache.hpp) and loads and builds only the statuses it does not hold.
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -210,6 +211,8 @@ struct Rows {
 
 // What the page shows that depends on the viewer: favourites, reblogs, bookmarks, poll votes,
 // the quotes' states and quoted statuses, quote approval.
+struct TextFields;
+
 class ViewerState {
  public:
   // content_ids: the statuses with content; polls and quotes: theirs, by status id; rows: every
@@ -295,7 +298,10 @@ class ViewerState {
   void last_fields(const Emit& emit, const store::Status& s, const store::Status* flags_of,
                    const json::array* filtered) const {
     emit("quote", s.reblog_of_id ? json::value(nullptr) : quote_json(s.id));
-    emit("quote_approval", quote_approval_json(s));
+    if constexpr (std::is_same_v<Emit, TextFields>)
+      append_quote_approval(emit.out, s);  // the same text, without building it as an object
+    else
+      emit("quote_approval", quote_approval_json(s));
     if (viewer_ == 0) return;
     Id target = flags_of ? flags_of->id : s.id;
     emit("favourited", favourited_.count(target) > 0);
@@ -354,21 +360,55 @@ class ViewerState {
     return json::object{{"state", state}, {"quoted_status", std::move(rendered)}};
   }
 
+  // QuoteApproval's policies: the automatic one and the manual one, each shown only when it is
+  // "public" or "followers" (else none), and the viewer's approval.
+  struct QuoteApproval {
+    std::string automatic, manual, current_user;
+  };
+  QuoteApproval quote_approval(const store::Status& s) const {
+    auto shown = [](std::string policy) {
+      return policy == "public" || policy == "followers" ? policy : std::string();
+    };
+    return QuoteApproval{
+        shown(service::effective_quote_policy(s.visibility, s.quote_policy)),
+        service::effective_quote_policy(s.visibility, s.quote_policy_manual) == "nobody"
+            ? std::string()
+            : shown(s.quote_policy_manual),
+        service::quote_approval_for(s, viewer_, approval_relation(s.account_id))};
+  }
+
   json::object quote_approval_json(const store::Status& s) const {
+    QuoteApproval approval = quote_approval(s);
     auto list = [](const std::string& policy) {
       json::array out;
-      if (policy == "public" || policy == "followers") out.push_back(json::value(policy));
+      if (!policy.empty()) out.push_back(json::value(policy));
       return out;
     };
-    std::string automatic = service::effective_quote_policy(s.visibility, s.quote_policy);
-    std::string manual =
-        service::effective_quote_policy(s.visibility, s.quote_policy_manual) == "nobody"
-            ? ""
-            : s.quote_policy_manual;
-    return json::object{
-        {"automatic", list(automatic)},
-        {"manual", list(manual)},
-        {"current_user", service::quote_approval_for(s, viewer_, approval_relation(s.account_id))}};
+    return json::object{{"automatic", list(approval.automatic)},
+                        {"manual", list(approval.manual)},
+                        {"current_user", approval.current_user}};
+  }
+
+  // `,"quote_approval":{...}` as json::serialize writes quote_approval_json (its strings are
+  // policy and approval names: nothing to escape).
+  void append_quote_approval(std::string& out, const store::Status& s) const {
+    QuoteApproval approval = quote_approval(s);
+    auto list = [&](const std::string& policy) {
+      if (policy.empty()) {
+        out += "[]";
+        return;
+      }
+      out += "[\"";
+      out += policy;
+      out += "\"]";
+    };
+    out += ",\"quote_approval\":{\"automatic\":";
+    list(approval.automatic);
+    out += ",\"manual\":";
+    list(approval.manual);
+    out += ",\"current_user\":\"";
+    out += approval.current_user;
+    out += "\"}";
   }
 
   const App& app_;
