@@ -22,9 +22,19 @@ struct Pipe {
   }
 };
 
+// AddressSanitizer does not support swapcontext: its interceptor reports the first switch (and an
+// exception thrown on a fiber's stack), which fails a sanitizer run. Fibers are checked by the
+// regular build; a sanitizer build of herd ignores HERD_PG_FIBERS (serve.cpp).
+#if defined(__SANITIZE_ADDRESS__)
+#define SKIP_UNDER_ASAN() GTEST_SKIP() << "AddressSanitizer does not support swapcontext"
+#else
+#define SKIP_UNDER_ASAN() (void)0
+#endif
+
 }  // namespace
 
 TEST(Fiber, WaitsForItsSocketAndGivesTheThreadBack) {
+  SKIP_UNDER_ASAN();
   Pipe pipe;
   std::string steps;
   Fiber fiber([&] {
@@ -45,6 +55,7 @@ TEST(Fiber, WaitsForItsSocketAndGivesTheThreadBack) {
 }
 
 TEST(Fiber, OutsideAFiberWaitingPolls) {
+  SKIP_UNDER_ASAN();
   Pipe pipe;
   ASSERT_EQ(write(pipe.fds[1], "x", 1), 1);
   store::wait_readable(pipe.fds[0]);  // readable already: returns at once
@@ -52,6 +63,7 @@ TEST(Fiber, OutsideAFiberWaitingPolls) {
 }
 
 TEST(Fiber, KeepsItsRequestScopesApartFromTheThreads) {
+  SKIP_UNDER_ASAN();
   Pipe first_pipe, second_pipe;
   std::vector<store::CacheTag> first_tags, second_tags, outside_tags;
   auto body = [](int fd, store::CacheTag tag, std::vector<store::CacheTag>& into) {
@@ -79,6 +91,7 @@ TEST(Fiber, KeepsItsRequestScopesApartFromTheThreads) {
 }
 
 TEST(Fiber, RethrowsTheBodysException) {
+  SKIP_UNDER_ASAN();
   Fiber fiber([] { throw std::runtime_error("no"); });
   EXPECT_THROW(fiber.resume(), std::runtime_error);
 }
