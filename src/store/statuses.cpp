@@ -617,6 +617,19 @@ void hide_authors(const std::vector<Id>& hidden, std::string& from, std::string&
       " AND (r.account_id IS NULL OR r.account_id NOT IN (" + placeholders(hidden.size()) + "))";
   append_ids(params, hidden);
 }
+// The feed's newest rows first, each status read by its id (a nested loop that stops after a
+// page). PostgreSQL's planner, for a dense feed, rather merge-joins it with a backward scan of
+// every status from the newest and spends more planning that than running it: 3x the CPU per
+// page at 10M statuses as at 10k (bench/RESULTS.md, bench/scale.sh). A LATERAL subquery that it
+// cannot flatten (OFFSET 0) leaves it the nested loop alone. SQLite (no LATERAL) plans the
+// nested loop by itself.
+std::string home_feed_statuses(Connection& c) {
+  return c.dialect() == Dialect::postgres
+             ? "FROM home_feed h CROSS JOIN LATERAL (SELECT * FROM statuses WHERE id = "
+               "h.status_id OFFSET 0) s"
+             : "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
+}
+
 }  // namespace
 
 std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vector<Id>& hidden,
@@ -626,16 +639,7 @@ std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vect
   std::vector<Value> params{Value(account_id)};
   std::string where = "h.account_id = ?";
   where += not_in("s.account_id", not_by, params);
-  // The feed's newest rows first, each status read by its id (a nested loop that stops after a
-  // page). PostgreSQL's planner, for a dense feed, rather merge-joins it with a backward scan of
-  // every status from the newest and spends more planning that than running it: 3x the CPU per
-  // page at 10M statuses as at 10k (bench/RESULTS.md, bench/scale.sh). A LATERAL subquery that it
-  // cannot flatten (OFFSET 0) leaves it the nested loop alone. SQLite (no LATERAL) plans the
-  // nested loop by itself.
-  std::string from = c.dialect() == Dialect::postgres
-                         ? "FROM home_feed h CROSS JOIN LATERAL (SELECT * FROM statuses WHERE id = "
-                           "h.status_id OFFSET 0) s"
-                         : "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
+  std::string from = home_feed_statuses(c);
   hide_authors(hidden, from, where, params);
   return run_page(c, from, where, params, "h.status_id", page, with);
 }
@@ -648,10 +652,7 @@ std::vector<Id> page_home_feed_ids(Connection& c, Id account_id, const std::vect
   if (hidden.empty() && not_by.empty())  // the feed's index alone
     return run_page_ids(c, "FROM home_feed h", where, params, "h.status_id", page);
   where += not_in("s.account_id", not_by, params);
-  std::string from = c.dialect() == Dialect::postgres
-                         ? "FROM home_feed h CROSS JOIN LATERAL (SELECT * FROM statuses WHERE id = "
-                           "h.status_id OFFSET 0) s"
-                         : "FROM home_feed h JOIN statuses s ON s.id = h.status_id";
+  std::string from = home_feed_statuses(c);
   hide_authors(hidden, from, where, params);
   return run_page_ids(c, from, where, params, "h.status_id", page);
 }
