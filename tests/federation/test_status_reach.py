@@ -175,6 +175,19 @@ def followers_only_status_edit_not_to_former_follower_delete_is(s):
          "its Delete does, once (Mastodon: their copy must go)")
 
 
+def fay_likes(s, post, like_id):
+    """fay (on the sink's server) favourites a local post; waits until herd counts it."""
+    s.status(S["sink"].post("fay", INBOX, activity("Like", S["fay"], post["uri"], like_id)), 202,
+             "fay's Like")
+    s.require(wait_for(lambda: counts(post["id"])[0] == 1), "fay's favourite counts")
+
+
+def updates_of(sink, uri):
+    """The Update activities the sink received whose object is `uri`."""
+    return [b for _p, _h, b in sink.received if isinstance(b, dict) and b.get("type") == "Update"
+            and isinstance(b.get("object"), dict) and b["object"].get("id") == uri]
+
+
 @suite.case
 def poll_update_reaches_favouriters(s):
     alpha, alice, erin, sink = S["alpha"], S["alice"], S["erin"], S["sink"]
@@ -182,14 +195,12 @@ def poll_update_reaches_favouriters(s):
                      form={"status": "cats or dogs?", "poll[options][]": ["cats", "dogs"],
                            "poll[expires_in]": "600"})
     uri = post["uri"]
-    s.status(sink.post("fay", INBOX, activity("Like", S["fay"], uri, "likes/3")), 202, "fay's Like")
-    s.require(wait_for(lambda: counts(post["id"])[0] == 1), "fay's favourite counts")
+    fay_likes(s, post, "likes/3")
     alpha.api("POST", f"/api/v1/polls/{post['poll']['id']}/votes", token=erin.token,
               form={"choices[]": "1"})
     s.eq(settle(lambda: about(sink, "Update", uri), ["/inbox"], timeout=30), ["/inbox"],
          "the poll's new counts reach fay's server once")
-    update = [b for _p, _h, b in sink.received if isinstance(b, dict) and b.get("type") == "Update"
-              and isinstance(b.get("object"), dict) and b["object"].get("id") == uri]
+    update = updates_of(sink, uri)
     s.check(update and [o.get("replies", {}).get("totalItems") for o in update[-1]["object"].get("oneOf", [])]
             == [0, 1], "an Update(Question) with the counts", update)
 
@@ -199,14 +210,12 @@ def quote_policy_change_reaches_favouriters(s):
     alpha, alice, sink = S["alpha"], S["alice"], S["sink"]
     post = alpha.api("POST", "/api/v1/statuses", token=alice.token, form={"status": "quote me, or not"})
     uri = post["uri"]
-    s.status(sink.post("fay", INBOX, activity("Like", S["fay"], uri, "likes/4")), 202, "fay's Like")
-    s.require(wait_for(lambda: counts(post["id"])[0] == 1), "fay's favourite counts")
+    fay_likes(s, post, "likes/4")
     alpha.api("PUT", f"/api/v1/statuses/{post['id']}/interaction_policy", token=alice.token,
               form={"quote_approval_policy": "nobody"})
     s.eq(settle(lambda: about(sink, "Update", uri), ["/inbox"], timeout=30), ["/inbox"],
          "the note with its new interactionPolicy reaches fay's server once")
-    update = [b for _p, _h, b in sink.received if isinstance(b, dict) and b.get("type") == "Update"
-              and isinstance(b.get("object"), dict) and b["object"].get("id") == uri]
+    update = updates_of(sink, uri)
     s.check(update and update[-1]["object"].get("interactionPolicy", {}).get("canQuote", {})
             .get("automaticApproval") == ["http://alpha.test/users/alice"],
             "nobody else may quote it now", update)
