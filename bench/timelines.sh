@@ -117,7 +117,7 @@ for backend in $BACKENDS; do
     echo "| $backend | $build | $case timeline, response cache $cache | $rps | $p50 | $p99 | $ceiling | $ratio | $bytes |"
   done
   if [[ $WRITES != 0 && $cache == on ]]; then
-    python3 bench/writer.py --base "http://127.0.0.1:$PORT" --client-id "$cid" --client-secret "$csec" \
+    python3 bench/writer.py --base "http://127.0.0.1:$PORT" --client-id="$cid" --client-secret="$csec" \
       --rate "$WRITES" --ready "$WORK/writer.ready" $WRITER_ARGS >"$WORK/writer.json" &
     writer=$!
     for _ in $(seq 600); do [[ -f $WORK/writer.ready ]] && break; sleep 0.2; done  # its sign-ins
