@@ -4,7 +4,8 @@
 Signs in as the accounts that USER follows and, at RATE writes per second spread evenly, cycles
 through: a public post (lands in USER's home timeline), a favourite and a reblog of a recent
 status of USER's home timeline, and an unfavourite. Runs until SIGTERM/SIGINT, then prints one JSON
-line: writes done, per kind, errors, and the achieved rate.
+line: writes done, per kind, errors (and what each failed kind answered: a 404 is a seeded followers-only status
+of an author that writer does not follow, which it may not see), and the achieved rate.
 
 --kinds picks the cycle (e.g. "favourite,unfavourite"); --targets elsewhere favourites and reblogs
 statuses of the public timeline that are not on the first page of USER's home (what a busy
@@ -180,6 +181,7 @@ counts = {kind: 0 for kind in kinds}
 if inbound:
     counts.update(inbound_create=0, inbound_announce=0, inbound_delete=0)
 errors = 0
+error_statuses = {}  # what each failed write answered (kind:status -> count)
 recent = []  # ids from USER's home timeline
 recent_uris = []  # and the URIs of its statuses (what inbound Announces boost)
 if args.ready:
@@ -209,6 +211,7 @@ while not stop.is_set():
             counts[kind] += 1
         else:
             errors += 1
+            error_statuses[f"{kind}:{status}"] = error_statuses.get(f"{kind}:{status}", 0) + 1
         n += 1
         continue
     if kind == "post":
@@ -223,8 +226,9 @@ while not stop.is_set():
         counts[kind] += 1
     else:
         errors += 1
+        error_statuses[f"{kind}:{status}"] = error_statuses.get(f"{kind}:{status}", 0) + 1
     n += 1
 elapsed = time.monotonic() - started
 done = sum(counts.values())
-print(json.dumps({"writes": done, "per_kind": counts, "errors": errors,
+print(json.dumps({"writes": done, "per_kind": counts, "errors": errors, **({"error_statuses": error_statuses} if errors else {}),
                   "seconds": round(elapsed, 1), "rate": round(done / elapsed, 1)}))
