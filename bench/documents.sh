@@ -2,7 +2,7 @@
 # WebFinger and actor document benchmark: wrk (2 threads, 64 connections) against herd's
 # /.well-known/webfinger?resource=acct:user1@DOMAIN and /users/user1 (Accept:
 # application/activity+json), and against nginx serving the identical bytes as static files in the
-# same run (the ceiling). SQLite, a small seeded instance.
+# same run (the ceiling), and herd's CPU time a request. SQLite, a small seeded instance.
 #
 #   bench/documents.sh [--duration S]
 #
@@ -36,15 +36,20 @@ export HERD_ADMIN_EMAIL=admin@example.com HERD_ADMIN_PASSWORD=benchpassword HERD
 unset DATABASE_URL
 "${BINS[0]}" admin seed --accounts 100 --statuses 1000 --follows 10 >/dev/null 2>&1
 
-wrk_run() {  # url [header] -> "req/s p50 p99"
+cpu_ticks() {  # pid -> user + system CPU ticks so far
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+wrk_run() {  # url [header] -> "req/s p50 p99 requests"
   local out
   if [[ -n ${2:-} ]]; then out=$(wrk -t2 -c64 -d"${DURATION}s" --latency -H "$2" "$1"); else out=$(wrk -t2 -c64 -d"${DURATION}s" --latency "$1"); fi
   [[ -n $(awk '/Non-2xx/ {print $5}' <<<"$out") ]] && { echo "wrk saw non-2xx responses: $out" >&2; exit 1; }
-  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out")"
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out") $(awk '/requests in/ {print $1}' <<<"$out")"
 }
 
-echo "| build | document | herd req/s | p50 | p99 | nginx req/s (same bytes) | ratio | bytes |"
-echo "|---|---|---|---|---|---|---|---|"
+# herd CPU/req: herd's user + system CPU time during its wrk run over the requests wrk counted.
+echo "| build | document | herd req/s | p50 | p99 | herd CPU/req | nginx req/s (same bytes) | ratio | bytes |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for HERD in "${BINS[@]}"; do
   build=$(basename "$(dirname "$HERD")")/$(basename "$HERD")
   "$HERD" serve >>"$WORK/serve.log" 2>&1 &
@@ -59,9 +64,12 @@ for HERD in "${BINS[@]}"; do
     curl -sf ${accept:+-H "$accept"} "http://127.0.0.1:$PORT$path" -o "$WORK/static/$document.json"
     bytes=$(stat -c %s "$WORK/static/$document.json")
     read -r ceiling _ _ < <(wrk_run "http://127.0.0.1:$NGINX_PORT/$document.json")
-    read -r rps p50 p99 < <(wrk_run "http://127.0.0.1:$PORT$path" "$accept")
+    ticks=$(cpu_ticks "$SERVER")
+    read -r rps p50 p99 requests < <(wrk_run "http://127.0.0.1:$PORT$path" "$accept")
+    ticks=$(( $(cpu_ticks "$SERVER") - ticks ))
     ratio=$(python3 -c "print(f'{$rps/$ceiling:.2f}')")
-    echo "| $build | $document | $rps | $p50 | $p99 | $ceiling | $ratio | $bytes |"
+    cpu=$(python3 -c "print(f'{$ticks / $(getconf CLK_TCK) / $requests * 1e6:.1f} µs')")
+    echo "| $build | $document | $rps | $p50 | $p99 | $cpu | $ceiling | $ratio | $bytes |"
   done
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   SERVER=

@@ -19,6 +19,7 @@
 #include "app.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/log_buffer.hpp"
 #include "core/security_settings.hpp"
 #include "core/startup_pages.hpp"
 #include "core/time.hpp"
@@ -287,6 +288,8 @@ int serve_main(const std::string& config_path) {
     });
   if (!app.config.mail_enabled())
     log::info("no SMTP_SERVER: messages are logged, not sent; sign-ups need no confirmation");
+  // Request lines are written in batches, within 5 ms (core/log_buffer.hpp).
+  log::BufferedRequests request_lines;
   server.run();
   hub.stop_listening();  // no event from other processes reaches a connection being torn down
   log::info("stopped");

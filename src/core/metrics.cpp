@@ -26,10 +26,36 @@ struct Histogram {
   double sum = 0;
 };
 
+// Series keys, looked up by views of the request's method and route (no copy on each request).
+struct RequestKey {
+  std::string method, route;
+  int status = 0;
+};
+struct RouteKey {
+  std::string method, route;
+};
+struct KeyLess {
+  using is_transparent = void;
+  static auto view(const RequestKey& k) {
+    return std::tuple<std::string_view, std::string_view, int>(k.method, k.route, k.status);
+  }
+  static auto view(const RouteKey& k) {
+    return std::pair<std::string_view, std::string_view>(k.method, k.route);
+  }
+  template <typename T>
+  static const T& view(const T& k) {
+    return k;
+  }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return view(a) < view(b);
+  }
+};
+
 struct Registry {
   std::mutex mutex;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
-  std::map<std::pair<std::string, std::string>, Histogram> latency;
+  std::map<RequestKey, std::uint64_t, KeyLess> requests;
+  std::map<RouteKey, Histogram, KeyLess> latency;
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> deliveries;  // ok, failed
 };
 
@@ -115,8 +141,17 @@ void header(std::string& out, std::string_view name, std::string_view type, std:
 void observe_request(std::string_view method, std::string_view route, int status, double seconds) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
-  ++r.requests[{std::string(method), std::string(route), status}];
-  Histogram& histogram = r.latency[{std::string(method), std::string(route)}];
+  std::tuple<std::string_view, std::string_view, int> request_key(method, route, status);
+  auto counted = r.requests.find(request_key);
+  if (counted == r.requests.end())
+    counted =
+        r.requests.emplace(RequestKey{std::string(method), std::string(route), status}, 0).first;
+  ++counted->second;
+  std::pair<std::string_view, std::string_view> route_key(method, route);
+  auto timed = r.latency.find(route_key);
+  if (timed == r.latency.end())
+    timed = r.latency.emplace(RouteKey{std::string(method), std::string(route)}, Histogram{}).first;
+  Histogram& histogram = timed->second;
   for (size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) {
       ++histogram.buckets[i];
@@ -156,16 +191,15 @@ void render(std::string& out) {
     std::lock_guard lock(r.mutex);
     header(out, "herd_http_requests_total", "counter",
            "HTTP requests answered, by route pattern, method and status.");
-    for (const auto& [key, count] : r.requests) {
-      const auto& [method, route, status] = key;
-      out += "herd_http_requests_total{method=\"" + label(method) + "\",route=\"" + label(route) +
-             "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(count) + "\n";
-    }
+    for (const auto& [key, count] : r.requests)
+      out += "herd_http_requests_total{method=\"" + label(key.method) + "\",route=\"" +
+             label(key.route) + "\",status=\"" + std::to_string(key.status) + "\"} " +
+             std::to_string(count) + "\n";
     header(out, "herd_http_request_duration_seconds", "histogram",
            "Time from a parsed request to its response, by route pattern and method.");
     for (const auto& [key, histogram] : r.latency) {
       std::string labels =
-          "method=\"" + label(key.first) + "\",route=\"" + label(key.second) + "\"";
+          "method=\"" + label(key.method) + "\",route=\"" + label(key.route) + "\"";
       std::uint64_t cumulative = 0;
       for (size_t i = 0; i < kBuckets.size(); ++i) {
         cumulative += histogram.buckets[i];

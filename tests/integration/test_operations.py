@@ -2,18 +2,22 @@
 """Operating a real `herd serve`: /health and /health/ready (a schema behind its migrations is not
 ready), /metrics scraped by Debian's prometheus (requests by route and status with latency
 histograms, job queues, deliveries and failures by domain between two real instances, the
-response cache, streaming connections, process memory), JSON log lines with one line per request,
-and the admin command line on CLI11: --help everywhere, unknown options and bad values refused
+response cache, streaming connections, process memory), JSON log lines with one line per request
+(shown within milliseconds, none lost on a stop or a crash), and the admin command line on CLI11: --help everywhere, unknown options and bad values refused
 before anything is touched; `herd admin seed` (benchmarks) writes the accounts, follow graph,
 statuses and home feeds it reports, with the schema's indexes whole afterwards.
 """
+import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -239,6 +243,53 @@ def logs_are_json_lines_with_one_per_request(t):
         except ValueError:
             bad.append(text)
     t.eq(bad, [], "every line of the log is a JSON object")
+
+
+def request_burst(server, path, stop, answered):
+    """Asks `path` on one kept-alive connection until `stop` is set or the server goes; counts the
+    answers received in answered[0]."""
+    conn = http.client.HTTPConnection("127.0.0.1", int(server.url.rsplit(":", 1)[1]), timeout=10)
+    try:
+        while not stop.is_set():
+            conn.request("GET", path)
+            r = conn.getresponse()
+            r.read()
+            if r.status == 200:
+                answered[0] += 1
+    except (OSError, http.client.HTTPException):
+        pass
+    finally:
+        conn.close()
+
+
+@suite.case
+def request_lines_show_at_once_and_survive_a_stop_or_a_crash(t):
+    # Request lines are written in batches (core/log_buffer.hpp): within milliseconds, every one
+    # of them at a clean stop, and those held at the moment of a fatal signal before it acts.
+    path = "/api/v1/instance"  # cached: answered on the I/O threads, as fast as they are asked
+    for how, signal_number in (("a clean stop (SIGTERM)", signal.SIGTERM), ("a crash (SIGABRT)", signal.SIGABRT)):
+        server = suite.server("lines")
+        server.http("GET", path)
+        started = time.monotonic()
+        shown = eventually(lambda: f"GET {path} 200" in server.stderr_text(), timeout=2, interval=0.002)
+        waited = time.monotonic() - started
+        t.check(shown and waited < 0.5, "a request's line is in the log at once (within 0.5 s)", waited)
+        stop = threading.Event()
+        counts = [[0] for _ in range(4)]
+        threads = [threading.Thread(target=request_burst, args=(server, path, stop, c)) for c in counts]
+        for thread in threads:
+            thread.start()
+        eventually(lambda: sum(c[0] for c in counts) >= 300, timeout=20, interval=0.05)
+        server.should_run = False
+        os.kill(server.proc.pid, signal_number)  # while the requests are coming
+        server.proc.wait(30)
+        stop.set()
+        for thread in threads:
+            thread.join()
+        answered = sum(c[0] for c in counts) + 1
+        lines = server.stderr_text().count(f"GET {path} 200")
+        t.check(answered >= 300, f"{how}: the burst was answered", answered)
+        t.check(lines >= answered, f"{how}: every answered request left its line", (lines, answered))
 
 
 @suite.case
