@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/held_page.hpp"
 #include "api/routes.hpp"
 #include "api/status_cache.hpp"
 #include "core/crypto.hpp"
@@ -92,6 +93,13 @@ void database_series(App& app, std::string& out) {
     out += "herd_status_cache_invalidations_total{kind=\"precise\"} " +
            std::to_string(stats.drops) + "\n";
   }
+  TimelineRows rows = timeline_rows();
+  metrics::header(out, "herd_timeline_rows_total", "counter",
+                  "Statuses of timeline pages (home, public, hashtag, link), by where their rows "
+                  "came from: the status cache (held), read by id, or read with the page.");
+  out += "herd_timeline_rows_total{source=\"held\"} " + std::to_string(rows.held) + "\n";
+  out += "herd_timeline_rows_total{source=\"by_id\"} " + std::to_string(rows.by_id) + "\n";
+  out += "herd_timeline_rows_total{source=\"page\"} " + std::to_string(rows.whole) + "\n";
 }
 
 http::Response metrics_page(App& app, http::Request& request) {

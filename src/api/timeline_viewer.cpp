@@ -36,9 +36,8 @@ std::shared_ptr<const TimelineViewer> timeline_viewer(store::Database& db, store
       return known->value;
   std::vector<store::Statement> statements{store::home_exclusions_statement(viewer),
                                            store::active_filters_statement(viewer, now)};
-  // Whom the viewer follows, for pages assembled from held rows (PostgreSQL only: SQLite's page
-  // reads its rows and their facts in-process).
-  const bool follows = remember && c.dialect() == store::Dialect::postgres;
+  // Whom the viewer follows, for pages assembled from held rows (api/held_page.hpp).
+  const bool follows = remember;
   if (follows)
     statements.push_back(store::Statement{
         "SELECT target_account_id FROM follows WHERE account_id = ? ORDER BY target_account_id "

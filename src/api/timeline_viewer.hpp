@@ -1,6 +1,6 @@
 // What a timeline asks about its signed-in viewer before loading its rows: whose statuses it
-// leaves out (store::home_exclusions), the viewer's filters in force (store::active_filters) and,
-// on PostgreSQL, whom the viewer follows, read together in one round trip (store/pipeline.hpp) and
+// leaves out (store::home_exclusions), the viewer's filters in force (store::active_filters) and
+// whom the viewer follows, read together in one round trip (store/pipeline.hpp) and
 // remembered for the database generation they were read at, as authentication remembers token
 // holders: every committed write moves the generation (a block, mute, domain block, list or filter
 // change among them), and then they are read again. Filters also depend on the time: a remembered
@@ -24,8 +24,7 @@ struct TimelineViewer {
   store::HomeExclusions exclusions;
   store::FilterSet filters;  // in force at the time asked
   // The accounts the viewer follows, sorted (for pages assembled from held rows,
-  // api/held_page.hpp): read with the rest on PostgreSQL, none on SQLite or for a viewer who
-  // follows more than kMaxFollows.
+  // api/held_page.hpp): read with the rest, none for a viewer who follows more than kMaxFollows.
   static constexpr std::size_t kMaxFollows = 512;
   std::optional<std::vector<Id>> follows;
 };

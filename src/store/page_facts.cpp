@@ -277,10 +277,11 @@ void load_page_facts(Connection& c, Id viewer, const std::vector<Status>& rows, 
   std::vector<Id> originals;
   std::unordered_set<Id> seen_originals;
   for (const auto& s : rows)
-    if (s.reblog_of_id) add_once(originals, seen_originals, *s.reblog_of_id);
+    if (s.reblog_of_id && !out.originals.count(*s.reblog_of_id))
+      add_once(originals, seen_originals, *s.reblog_of_id);
   if (out.rows_read) {
-    // The originals, their authors' facts and their mentions of the viewer, together (their
-    // flags came with the rows that reblog them).
+    // The originals not known yet, their authors' facts and their mentions of the viewer,
+    // together (their flags came with the rows that reblog them).
     if (originals.empty()) return;
     std::vector<Statement> statements{find_statuses_statement(originals),
                                       author_facts_of_statuses_statement(viewer, originals)};

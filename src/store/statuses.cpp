@@ -657,6 +657,17 @@ std::vector<Id> page_home_feed_ids(Connection& c, Id account_id, const std::vect
   return run_page_ids(c, from, where, params, "h.status_id", page);
 }
 
+std::vector<Status> find_page_statuses(Connection& c, const std::vector<Id>& ids,
+                                       const WithFacts& with) {
+  if (ids.empty()) return {};
+  std::vector<Value> params;
+  append_ids(params, ids);
+  PageQuery page;
+  page.limit = static_cast<int>(ids.size());
+  return run_page(c, "FROM statuses s", "s.id IN (" + placeholders(ids.size()) + ")",
+                  std::move(params), "s.id", page, with);
+}
+
 std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int limit) {
   return statuses_from(c.query(
       select_statuses() +

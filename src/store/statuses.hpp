@@ -180,6 +180,12 @@ std::vector<Status> page_home_feed(Connection& c, Id account_id, const std::vect
 std::vector<Id> page_home_feed_ids(Connection& c, Id account_id, const std::vector<Id>& hidden,
                                    const PageQuery& page, const std::vector<Id>& not_by = {});
 
+// The statuses with these ids (in any order; unknown ones left out), newest first, each read as a
+// timeline page reads its rows (WithFacts): the rows of a page whose ids were read first and whose
+// other rows the status cache held (api/held_page.hpp).
+std::vector<Status> find_page_statuses(Connection& c, const std::vector<Id>& ids,
+                                       const WithFacts& with);
+
 // The newest direct statuses the account wrote or is mentioned in (at most `limit`), newest first.
 std::vector<Status> recent_direct_statuses(Connection& c, Id account_id, int limit);
 

@@ -76,7 +76,8 @@ struct PageFacts {
   bool rows_read = false;
 };
 // Loads into `facts` what it lacks about these rows: everything, or when the rows' facts were read
-// with them, only the originals' (none without reblogs). Viewer 0: no mentions or flags.
+// with them, only the originals' (none without reblogs; those `facts` holds already are known
+// with their facts: api/held_page.hpp). Viewer 0: no mentions or flags.
 void load_page_facts(Connection& c, Id viewer, const std::vector<Status>& rows, PageFacts& facts);
 
 // For WithFacts (statuses.hpp): the columns a page query adds after the status columns (over the

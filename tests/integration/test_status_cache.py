@@ -9,7 +9,8 @@ media sensitive), every timeline page (home, public, local, hashtag, each accoun
 three people and signed out) answers byte for byte the same on A, read twice, as on B; /metrics
 shows the cache answering. Writes made through B reach A's pages within a second. A write that
 says what it changes keeps the rest of the cache: after a favourite, a page needs the favourited
-status alone again; after a post, the author's statuses and the new one; neither empties it.
+status alone again (its row alone is read: the others are held); after a post, the author's
+statuses and the new one; neither empties it.
 """
 import os
 import random
@@ -190,6 +191,16 @@ def cache_misses():
     return int(metric(S["a"], METRICS_TOKEN, 'herd_status_cache_lookups_total{result="miss"}'))
 
 
+def timeline_rows():
+    return {source: int(metric(S["a"], METRICS_TOKEN, f'herd_timeline_rows_total{{source="{source}"}}'))
+            for source in ("held", "by_id", "page")}
+
+
+def rows_read_since(before):
+    now = timeline_rows()
+    return {source: now[source] - before[source] for source in ("by_id", "page")}
+
+
 def invalidations(kind):
     return int(metric(S["a"], METRICS_TOKEN, f'herd_status_cache_invalidations_total{{kind="{kind}"}}'))
 
@@ -207,12 +218,22 @@ def a_favourite_or_a_post_drops_only_the_statuses_it_changes(t):
         for i in range(3):
             post(t, S[name], {"status": f"{name} again {i}", "visibility": "public"})
     answer(a, home, token)  # every status of the page is cached now
-    page = a.api("GET", home, token=token)
-    originals = [s for s in page if s["reblog"] is None and not s["favourited"]]
-    t.require(len(originals) >= 3, "alice's home shows statuses to favourite", len(page))
+    recent = "/api/v1/timelines/home?limit=5"  # the public posts above
+    rows = timeline_rows()
+    top = a.api("GET", recent, token=token)
+    t.eq(rows_read_since(rows), {"by_id": 0, "page": 0},
+         "a page whose statuses the status cache holds reads none of their rows")
+    t.check(timeline_rows()["held"] - rows["held"] == len(top) == 5, "its rows were held",
+            f"{timeline_rows()['held'] - rows['held']} held, {len(top)} shown")
+    originals = [s for s in top if s["reblog"] is None and not s["favourited"]]
+    t.require(len(originals) >= 3, "alice's home shows statuses to favourite", len(top))
     target = originals[len(originals) // 2]
     everything, precise, misses = invalidations("everything"), invalidations("precise"), cache_misses()
     a.api("POST", f"/api/v1/statuses/{target['id']}/favourite", token=token)
+    rows = timeline_rows()
+    t.eq(answer(a, recent, token), answer(b, recent, token), "the newest statuses after the favourite")
+    t.eq(rows_read_since(rows), {"by_id": 1, "page": 0},
+         "after a favourite, the page reads the favourited status's row alone")
     t.eq(answer(a, home, token), answer(b, home, token), "the page after the favourite")
     t.eq(cache_misses() - misses, 1, "after a favourite, the favourited status alone is rendered again")
     t.eq(invalidations("everything"), everything, "a favourite does not empty the status cache")

@@ -48,8 +48,8 @@ void add_known_flags(const store::KnownFlags& known, const std::vector<store::St
 // a status dropped by the final visibility check never stops pagination, nor one a hide filter
 // drops. context: the filter context ("home" or "public"); load: the rows, given the viewer's
 // exclusions (null for an anonymous viewer); ids (may be empty): the same page's ids alone, for a
-// page assembled from the rows the status cache holds (api/held_page.hpp; on PostgreSQL, where
-// the rows and their facts are most of a page's cost), read as before when it cannot be.
+// page whose rows the status cache holds (api/held_page.hpp: then only those it does not hold are
+// read, by id), read whole as before when a status is gone meanwhile.
 using PageLoader = std::function<std::vector<store::Status>(
     store::Connection&, const store::HomeExclusions*, const store::WithFacts&)>;
 using PageIdsLoader =
@@ -76,22 +76,22 @@ http::Response timeline_response(App& app, const http::Request& request,
       if (flags) with.flags_known_from = flags->complete_from;
     }
     const store::HomeExclusions* excluded = known ? &known->exclusions : nullptr;
-    std::vector<store::Status> rows;
-    bool held = false;
-    StatusCache* cache = status_cache();
-    if (ids && version && cache && c.dialect() == store::Dialect::postgres) {
-      held = held_page(*cache, *version, viewer, ids(c, excluded), known.get(), flags.get(), rows,
-                       facts);
-      if (!held) facts = store::PageFacts{};
+    // The rows and their facts: from the page's ids, held or read by id, or read whole.
+    std::optional<std::vector<store::Status>> rows;
+    if (StatusCache* cache = status_cache(); ids && version && cache)
+      rows = page_from_ids(c, *cache, *version, ids(c, excluded), known.get(), flags.get(), with);
+    if (!rows) {
+      facts = store::PageFacts{};
+      rows = load(c, excluded, with);
+      count_rows_read_whole(rows->size());
     }
-    if (!held) rows = load(c, excluded, with);
-    if (flags) add_known_flags(*flags, rows, facts.flags);
-    for (const auto& s : rows) cursors.push_back(s.id);
-    if (!held) store::load_page_facts(c, viewer, rows, facts);
+    store::load_page_facts(c, viewer, *rows, facts);  // the originals not known yet
+    if (flags) add_known_flags(*flags, *rows, facts.flags);
     if (known) facts.filters = known->filters;
+    for (const auto& s : *rows) cursors.push_back(s.id);
     StatusRenderer renderer(app, c, viewer, context);
     renderer.use_page_facts(facts);
-    return renderer.render_json(service::visible_only(viewer, std::move(rows), facts), version);
+    return renderer.render_json(service::visible_only(viewer, std::move(*rows), facts), version);
   });
   http::Response response = http::Response::json_text(std::move(body));
   add_link_header(response, app, request, cursors, page.limit);

@@ -35,15 +35,25 @@ struct Page {
   std::uint64_t version = cache.version(1);
   api::TimelineViewer viewer;
   store::KnownFlags flags;
-  std::vector<store::Status> rows;
+  std::vector<store::Status> rows;  // those taken, in order
+  std::vector<Id> missing;
   store::PageFacts facts;
 
   Page() { viewer.follows = std::vector<Id>{kAlice}; }
+  // Whether every status of the page was taken from its entry.
   bool assemble(const std::vector<Id>& ids, Id who = kViewer) {
-    rows.clear();
     facts = {};
-    return api::held_page(cache, version, who, ids, who ? &viewer : nullptr, who ? &flags : nullptr,
-                          rows, facts);
+    api::HeldRows held = api::held_rows(cache, version, who, ids, who ? &viewer : nullptr,
+                                        who ? &flags : nullptr, facts);
+    EXPECT_EQ(held.rows.size(), ids.size());
+    rows.clear();
+    for (std::size_t i = 0; i < held.rows.size(); ++i)
+      if (held.rows[i]) {
+        EXPECT_EQ(held.rows[i]->id, ids[i]) << "in its place";
+        rows.push_back(*held.rows[i]);
+      }
+    missing = held.missing;
+    return missing.empty();
   }
 };
 
@@ -70,7 +80,12 @@ TEST(HeldPage, RowsAndFactsComeFromTheEntries) {
 TEST(HeldPage, AStatusNotHeldOrWithoutItsAuthorIsReadInstead) {
   Page page;
   page.cache.put(3, page.version, held(status(3, kAlice)));
-  EXPECT_FALSE(page.assemble({3, 2})) << "2 is not held (a feed entry whose status is gone too)";
+  page.cache.put(1, page.version, held(status(1, kAlice)));
+  EXPECT_FALSE(page.assemble({3, 2, 1})) << "2 is not held (a feed entry whose status is gone too)";
+  EXPECT_EQ(page.missing, std::vector<Id>{2}) << "only 2 is read";
+  ASSERT_EQ(page.rows.size(), 2u);
+  EXPECT_EQ(page.rows[0].id, 3);
+  EXPECT_EQ(page.rows[1].id, 1);
   auto orphan = held(status(2, kBob));
   orphan->author_exists = false;
   page.cache.put(2, page.version, orphan);
@@ -84,7 +99,9 @@ TEST(HeldPage, ARebloggedOriginalMustBeHeldToo) {
   store::Status wrapper = status(5, kBob);
   wrapper.reblog_of_id = 4;
   page.cache.put(5, page.version, held(wrapper));
-  EXPECT_FALSE(page.assemble({5}));
+  EXPECT_TRUE(page.assemble({5})) << "the wrapper is held";
+  EXPECT_EQ(page.facts.originals.count(4), 0u) << "its original is left to load_page_facts";
+  EXPECT_EQ(page.facts.authors.count(kAlice), 0u);
   page.cache.put(4, page.version, held(status(4, kAlice)));
   ASSERT_TRUE(page.assemble({5}));
   ASSERT_EQ(page.facts.originals.count(4), 1u);
@@ -125,4 +142,17 @@ TEST(HeldPage, FlagsOlderThanWhatIsKnownAreRead) {
   EXPECT_TRUE(page.assemble({20}));
   EXPECT_FALSE(page.assemble({20, 3})) << "the flags of 3 are not known";
   EXPECT_TRUE(page.assemble({20, 3}, 0)) << "an anonymous viewer has none";
+}
+
+TEST(HeldPage, WithoutTheViewersTimelineOrFlagsEveryRowIsRead) {
+  Page page;
+  page.cache.put(3, page.version, held(status(3, kAlice)));
+  page.facts = {};
+  api::HeldRows held =
+      api::held_rows(page.cache, page.version, kViewer, {3}, &page.viewer, nullptr, page.facts);
+  EXPECT_EQ(held.missing, std::vector<Id>{3});
+  EXPECT_FALSE(held.rows[0]);
+  held = api::held_rows(page.cache, page.version, kViewer, {3}, nullptr, &page.flags, page.facts);
+  EXPECT_EQ(held.missing, std::vector<Id>{3});
+  EXPECT_TRUE(page.facts.authors.empty());
 }
