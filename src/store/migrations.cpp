@@ -253,6 +253,15 @@ ALTER TABLE accounts ADD COLUMN hide_collections INTEGER NOT NULL DEFAULT 0;
       {66, "an account's reblogs by the status reblogged (the viewer flag cache)", R"SQL(
 CREATE INDEX statuses_account_reblogs ON statuses (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL;
 )SQL"},
+      {76, "public timeline ids from the index alone (SQLite)",
+       // A public page's ids (store::page_public_timeline_ids) read every row of the page from
+       // the table for its conditions (author, reply, local, media): the index holds them now,
+       // under the name the page statements name (INDEXED BY). PostgreSQL keeps its index.
+       "",
+       R"SQL(
+DROP INDEX statuses_public;
+CREATE INDEX statuses_public ON statuses (id, account_id, in_reply_to_id, in_reply_to_account_id, local, has_media) WHERE visibility = 'public' AND reblog_of_id IS NULL;
+)SQL"},
       {47, "hashtag moderation: usable, listable", R"SQL(
 ALTER TABLE tags ADD COLUMN usable INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE tags ADD COLUMN listable INTEGER NOT NULL DEFAULT 1;
@@ -388,7 +397,7 @@ int migrate(Database& database) {
       auto done = c.query("SELECT 1 FROM schema_migrations WHERE version = ?",
                           {Value(std::int64_t{migration.version})});
       if (!done.empty()) return;
-      c.exec_script(migration.shared);
+      if (*migration.shared) c.exec_script(migration.shared);  // empty: one dialect's only
       const char* specific =
           c.dialect() == Dialect::sqlite ? migration.sqlite_only : migration.postgres_only;
       if (*specific) c.exec_script(specific);

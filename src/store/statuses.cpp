@@ -709,7 +709,8 @@ std::string public_conditions(const PublicTimelineFilter& filter, const std::vec
 }
 // The partial index statuses_public (id) WHERE visibility = 'public' AND reblog_of_id IS NULL
 // serves these pages in id order; SQLite's planner, without statistics, prefers the reblog_of
-// index and a sort of every public status, so it is named explicitly there.
+// index and a sort of every public status, so it is named explicitly there. On SQLite it also
+// holds what public_conditions asks of a row (migration 76): a page's ids are read from it alone.
 std::string public_from(Connection& c) {
   return c.dialect() == Dialect::sqlite ? "FROM statuses s INDEXED BY statuses_public"
                                         : "FROM statuses s";
