@@ -45,6 +45,18 @@ void observe(const http::Request& request, const std::string& route, int status,
   log::request(request.method, request.path, status, seconds * 1000, route);
 }
 
+// The path and query of a request not parsed yet, as parse_request sets them: enough to look the
+// cache up. Its parameters are left to the full path: a cached answer is one computed by the full
+// path for the same target (whose query parsed then), and a request with a body is parsed whole.
+bool split_target(http::Request& request) {
+  if (request.parsed) return true;
+  if (!request.body.empty()) return false;
+  std::size_t question = request.target.find('?');
+  request.path = http::percent_decode(std::string_view(request.target).substr(0, question), false);
+  request.query = question == std::string::npos ? "" : request.target.substr(question + 1);
+  return true;
+}
+
 }  // namespace
 
 http::FastPath make_fast_path(std::function<std::uint64_t()> generation, ResponseCache* cache,
@@ -54,7 +66,7 @@ http::FastPath make_fast_path(std::function<std::uint64_t()> generation, Respons
       [generation, cache, limits, gate](http::Request& request) -> std::optional<http::Response> {
         if (request.method != "GET") return std::nullopt;
         try {
-          if (!request.parsed) http::parse_request(request);
+          if (!split_target(request)) http::parse_request(request);
         } catch (const std::exception&) {
           return std::nullopt;  // the full path answers with the error
         }

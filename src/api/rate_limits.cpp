@@ -168,15 +168,15 @@ void RequestLimits::decorate(http::Response& response, const Verdict& verdict) {
 std::function<GateVerdict(const http::Request&, bool)> make_ip_gate(App& app) {
   return [&app](const http::Request& request, bool may_block) {
     GateVerdict verdict;
-    std::string address = client_ip(app.config, request);
-    auto severity = service::ip_block_severity(app, address, may_block);
+    auto severity = service::ip_block_severity(
+        app, [&] { return client_ip(app.config, request); }, may_block);
     if (!severity) {
       verdict.decided = false;
       return verdict;
     }
     if (*severity == "no_access") {
       log::info("{} {}: 403 refused (IP block no_access on {})", request.method, request.path,
-                address);
+                client_ip(app.config, request));
       verdict.refusal = http::Response::error(403, "Forbidden");
     }
     return verdict;

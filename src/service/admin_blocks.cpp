@@ -9,6 +9,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -51,7 +52,7 @@ struct IpSnapshot {
   const store::Database* database = nullptr;
   std::uint64_t generation = 0;
   bool loaded = false;
-  std::vector<store::IpBlock> blocks;
+  std::shared_ptr<const std::vector<store::IpBlock>> blocks;  // shared: not copied per request
 };
 
 IpSnapshot& ip_snapshot() {
@@ -156,25 +157,34 @@ std::optional<std::string> normalize_ip_range(std::string_view text) {
 }
 
 std::optional<std::string> ip_block_severity(App& app, std::string_view address, bool may_block) {
+  return ip_block_severity(
+      app, [address] { return std::string(address); }, may_block);
+}
+
+std::optional<std::string> ip_block_severity(App& app,
+                                             const std::function<std::string()>& address_of,
+                                             bool may_block) {
   IpSnapshot& snapshot = ip_snapshot();
   std::uint64_t generation = app.db->cache_generation();
-  std::vector<store::IpBlock> blocks;
+  std::shared_ptr<const std::vector<store::IpBlock>> blocks;
   {
     std::lock_guard lock(snapshot.mutex);
     if (!snapshot.loaded || snapshot.database != app.db.get() ||
         snapshot.generation != generation) {
       if (!may_block) return std::nullopt;
-      snapshot.blocks =
-          app.db->read_value([](store::Connection& c) { return store::list_ip_blocks(c); });
+      snapshot.blocks = std::make_shared<const std::vector<store::IpBlock>>(
+          app.db->read_value([](store::Connection& c) { return store::list_ip_blocks(c); }));
       snapshot.database = app.db.get();
       snapshot.generation = generation;
       snapshot.loaded = true;
     }
     blocks = snapshot.blocks;
   }
+  if (blocks->empty()) return std::string();
+  std::string address = address_of();
   std::int64_t now = now_unix_ms();
   std::string worst;
-  for (const auto& block : blocks) {
+  for (const auto& block : *blocks) {
     if (block.expires_at && *block.expires_at <= now) continue;
     if (severity_rank(block.severity) <= severity_rank(worst)) continue;
     if (federation::address_listed(address, {block.ip})) worst = block.severity;

@@ -12,6 +12,7 @@
 //   hash is blocked is refused like a blocked domain.
 // - Domain allows: with LIMITED_FEDERATION_MODE, only allowed domains federate.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ std::optional<std::string> normalize_ip_range(std::string_view text);
 // with may_block false (the I/O thread), nullopt when the snapshot is stale.
 std::optional<std::string> ip_block_severity(App& app, std::string_view address,
                                              bool may_block = true);
+// The same, with the address asked of `address` only when some block exists (each request's gate:
+// most instances have none).
+std::optional<std::string> ip_block_severity(App& app, const std::function<std::string()>& address,
+                                             bool may_block);
 
 std::string canonical_email(std::string_view email);
 std::string canonical_email_hash(std::string_view email);
