@@ -197,8 +197,16 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
       mentioned.push_back(account->id);
   }
   if (require_audience) {
-    bool solicited =
-        mentions_local || (parent_status && parent_status->local) || facts.has_local_follower;
+    // As Mastodon's related_to_local_activity?: a reply to a post of a local account, or of an
+    // account someone here follows, counts (a reply forwarded by the server of the author it
+    // answers reaches that author's followers here).
+    auto parent_followed = [&] {
+      return app.db->read_value([&](store::Connection& c) {
+        return store::has_local_follower(c, parent_status->account_id);
+      });
+    };
+    bool solicited = mentions_local || facts.has_local_follower ||
+                     (parent_status && (parent_status->local || parent_followed()));
     if (!solicited) {
       reason = "nobody here follows or is mentioned by the author";
       return std::nullopt;
@@ -545,8 +553,13 @@ void resolve_mentions(App& app, std::string_view text) {
   }
 }
 
-IngestResult receive_activity(App& app, const json::object& activity, const store::Account& actor) {
+IngestResult receive_activity(App& app, const json::object& activity, const store::Account& actor,
+                              const Arrival& arrival) {
   FetchBudget budget(kFetchBudgetMs);  // inbox work runs on a server thread: bound its fetches
+  // Set on the thread that applies it (the group commit's, when batched), where the services'
+  // events reach the federation subscriber.
+  std::optional<ForwardableScope> forwardable;
+  if (!arrival.body.empty()) forwardable.emplace(activity, actor, arrival);
   std::string type = as::type_of(activity);
   IngestResult result;
   if (type == "Create")

@@ -1,7 +1,7 @@
 // Inbound activities (Mastodon's app/lib/activitypub/activity/*.rb), applied through the same
 // services the client API uses, so that a rule (visibility, blocks, notifications) lives in one
 // place. The caller has already verified the HTTP signature and that the signing actor is the
-// activity's actor.
+// activity's actor, or had a forwarded activity confirmed at its origin (forwarding.hpp).
 //
 //   Follow                 service::follow (locked -> request); Accept sent when it stands
 //   Accept / Reject        of our Follow (embedded, or by its id): request accepted / dropped
@@ -19,6 +19,8 @@
 //                          the `quote` of notes likewise
 //   Add, Remove            of the actor's `featured` collection: pins and featured hashtags
 //                          (featured.hpp)
+// An activity about a status replying to a local account's post (or reblogged here) may be
+// forwarded to that account's followers (forwarding.hpp).
 // An object attributed to someone else than the actor (or hosted elsewhere) is rejected. Fetches
 // made while applying one activity (parents, mentioned actors, announced objects) share a budget of
 // 8 seconds (FetchBudget), since they run on a server thread.
@@ -27,6 +29,7 @@
 #include <string>
 
 #include "app.hpp"
+#include "federation/forwarding.hpp"
 #include "store/models.hpp"
 
 namespace herd::federation {
@@ -38,8 +41,10 @@ struct IngestResult {
   std::string reason;  // for logs (and the 403 body of rejected activities)
 };
 
+// `arrival` (when it has a body): how it came, so that it can be forwarded as received
+// (forwarding.hpp).
 IngestResult receive_activity(App& app, const boost::json::object& activity,
-                              const store::Account& actor);
+                              const store::Account& actor, const Arrival& arrival = {});
 
 // A post fetched from `uri` (the document given), stored with its author (and its parents, as
 // for an incoming reply) when it is hosted on its own id's server and its author's: its id.

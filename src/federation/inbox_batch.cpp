@@ -23,16 +23,16 @@ bool batchable(std::string_view type) {
 }  // namespace
 
 IngestResult receive_activity_batched(App& app, const json::object& activity,
-                                      const store::Account& actor) {
+                                      const store::Account& actor, const Arrival& arrival) {
   if (batchable(as::type_of(activity))) {
     IngestResult result;
     if (store::run_in_group_commit(*app.db, [&] {
           NoFetches no_fetches;  // a fetch throws: the activity is then applied alone
-          result = receive_activity(app, activity, actor);
+          result = receive_activity(app, activity, actor, arrival);
         }))
       return result;
   }
-  return receive_activity(app, activity, actor);
+  return receive_activity(app, activity, actor, arrival);
 }
 
 }  // namespace herd::federation

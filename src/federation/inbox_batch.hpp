@@ -22,6 +22,6 @@ namespace herd::federation {
 // receive_activity(), in the next group commit when the App's database has one
 // (store::attach_group_commit), else directly.
 IngestResult receive_activity_batched(App& app, const boost::json::object& activity,
-                                      const store::Account& actor);
+                                      const store::Account& actor, const Arrival& arrival = {});
 
 }  // namespace herd::federation

@@ -49,7 +49,12 @@ std::optional<Pair> local_to_remote(store::Connection& c, Id actor_id, Id target
 void enqueue_delivery(App& app, store::Connection& c, Id signer, const json::object& activity,
                       const std::vector<std::string>& inboxes) {
   if (inboxes.empty()) return;
-  std::string body = json::serialize(activity);
+  enqueue_delivery(app, c, signer, json::serialize(activity), inboxes);
+}
+
+void enqueue_delivery(App& app, store::Connection& c, Id signer, const std::string& body,
+                      const std::vector<std::string>& inboxes) {
+  if (inboxes.empty()) return;
   std::int64_t now = now_unix_ms();
   std::vector<std::string> unique = inboxes;
   std::sort(unique.begin(), unique.end());

@@ -22,6 +22,9 @@ inline constexpr std::string_view kDeliveryQueue = "deliveries";
 // actor). Duplicate inboxes are sent once.
 void enqueue_delivery(App& app, store::Connection& c, Id signer,
                       const boost::json::object& activity, const std::vector<std::string>& inboxes);
+// The same with the body as it is to be sent (an activity forwarded as received: forwarding.hpp).
+void enqueue_delivery(App& app, store::Connection& c, Id signer, const std::string& body,
+                      const std::vector<std::string>& inboxes);
 
 // A local status was posted (Create(Note)) or a local account reblogged (Announce).
 void on_status_posted(App& app, store::Connection& c, const store::Status& status);

@@ -72,17 +72,23 @@ bool NoFetches::active() {
   return no_fetches;
 }
 
-std::optional<json::object> fetch_document(App& app, const std::string& uri) {
+std::optional<json::object> fetch_document(App& app, const std::string& uri,
+                                           FetchFailure* failure) {
+  auto fail = [&](FetchFailure why) -> std::optional<json::object> {
+    if (failure) *failure = why;
+    return std::nullopt;
+  };
+  if (failure) *failure = FetchFailure::none;
   if (no_fetches) throw FetchNeeded{};
   if (FetchBudget::exhausted()) {
     log::warn("fetch {}: skipped, this activity's fetch budget is spent", uri);
-    return std::nullopt;
+    return fail(FetchFailure::unavailable);
   }
   std::string domain = domain_of(uri);
-  if (domain.empty() || domain_blocked(app, domain)) return std::nullopt;
+  if (domain.empty() || domain_blocked(app, domain)) return fail(FetchFailure::unusable);
   if (app.db->read_value(
           [&](store::Connection& c) { return store::is_tombstoned(c, uri, now_unix_ms()); }))
-    return std::nullopt;  // gone (410) or deleted: never asked again
+    return fail(FetchFailure::gone);  // gone (410) or deleted: never asked again
   Federation& federation = of(app);
   try {
     FetchResponse response = federation.client().get(uri, federation.instance_key());
@@ -93,20 +99,26 @@ std::optional<json::object> fetch_document(App& app, const std::string& uri) {
             [&](store::Connection& c) { store::insert_tombstone(c, uri, "gone", now_unix_ms()); });
       } else if (response.status != 404) {
         log::warn("fetch {}: HTTP {}", uri, response.status);
+        return fail(FetchFailure::unavailable);
       }
-      return std::nullopt;
+      return fail(FetchFailure::gone);
     }
     boost::system::error_code ec;
     json::value parsed = json::parse(response.body, ec);
-    if (ec || !parsed.is_object()) return std::nullopt;
+    if (ec || !parsed.is_object()) return fail(FetchFailure::unusable);
     json::object document = std::move(parsed.as_object());
     std::string id = as::id_of(document);
     // The document must come from its own host (Mastodon's same-origin rule for fetches).
-    if (id.empty() || domain_of(id) != domain_of(response.url)) return std::nullopt;
+    if (id.empty() || domain_of(id) != domain_of(response.url)) return fail(FetchFailure::unusable);
     return document;
+  } catch (const FetchError& error) {
+    log::warn("fetch {}: {}", uri, error.what());
+    bool retry =
+        error.kind() != FetchError::Kind::bad_url && error.kind() != FetchError::Kind::refused;
+    return fail(retry ? FetchFailure::unavailable : FetchFailure::unusable);
   } catch (const std::exception& error) {
     log::warn("fetch {}: {}", uri, error.what());
-    return std::nullopt;
+    return fail(FetchFailure::unavailable);
   }
 }
 

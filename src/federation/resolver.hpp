@@ -53,11 +53,20 @@ class NoFetches {
   bool previous_;
 };
 
+// Why fetch_document found nothing.
+enum class FetchFailure {
+  none,
+  gone,         // 404, 410, or remembered as a tombstone: the server says it does not exist
+  unavailable,  // network error, another HTTP status, the fetch budget spent: ask again later
+  unusable,     // not JSON, an id on another host, a blocked domain, a malformed URI
+};
+
 // The document at uri, when it is JSON whose id lives on the host it came from (after
 // redirects). nullopt for 404/410, non-JSON, mismatched ids, blocked domains and refused or
-// failed fetches (logged). A 410 answer is remembered as a tombstone, and a tombstoned uri (gone,
-// or deleted by its owner) is never fetched again.
-std::optional<json::object> fetch_document(App& app, const std::string& uri);
+// failed fetches (logged), with the reason in `failure` when given. A 410 answer is remembered as
+// a tombstone, and a tombstoned uri (gone, or deleted by its owner) is never fetched again.
+std::optional<json::object> fetch_document(App& app, const std::string& uri,
+                                           FetchFailure* failure = nullptr);
 
 // Builds the account an actor document describes (not stored): username from preferredUsername,
 // domain from the actor's host, sanitised note and fields, URLs, key, images, flags. nullopt when

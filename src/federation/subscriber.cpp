@@ -1,6 +1,7 @@
 #include "federation/subscriber.hpp"
 
 #include "federation/featured.hpp"
+#include "federation/forwarding.hpp"
 #include "federation/moderation.hpp"
 #include "federation/outbox.hpp"
 #include "federation/polls.hpp"
@@ -23,7 +24,16 @@ void on_event(App& app, store::Connection& c, const Event& e) {
       if (e.status) on_note_refreshed(app, c, *e.status);
       return;
     case EventKind::status_deleted:
-      if (e.status) on_status_deleted(app, c, *e.status);
+      if (e.status) {
+        on_status_deleted(app, c, *e.status);
+        forward_received(app, c, *e.status, "Delete");
+      }
+      return;
+    case EventKind::status_received:
+      if (e.status) forward_received(app, c, *e.status, "Create");
+      return;
+    case EventKind::edit_received:
+      if (e.status) forward_received(app, c, *e.status, "Update");
       return;
     case EventKind::favourited:
     case EventKind::unfavourited:

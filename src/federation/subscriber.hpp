@@ -4,7 +4,10 @@
 //   status_posted           Create(Note) to the audience's inboxes, or Announce for a reblog
 //   status_edited           Update(Note)
 //   status_refreshed        Update(Note) with a fresh activity id (quotes.hpp)
-//   status_deleted          Delete(Tombstone), or Undo(Announce) for a reblog
+//   status_deleted          Delete(Tombstone), or Undo(Announce) for a reblog; for a remote
+//                           status, the Delete received forwarded (forwarding.hpp)
+//   status_received         the Create received, forwarded (forwarding.hpp)
+//   edit_received           the Update received, forwarded (forwarding.hpp)
 //   favourited              Like to the remote author; unfavourited: Undo(Like)
 //   follow_requested        Follow to the remote account; unfollowed: Undo(Follow)
 //   follow_accepted         Accept(Follow) to the remote follower; follow_rejected: Reject(Follow)

@@ -42,6 +42,8 @@ enum class EventKind {
   status_edited,     // status: edited, edited_at set
   status_refreshed,  // status: changed without an edit (its quote approved, its quote policy)
   status_deleted,    // status: a status or reblog about to go; record before its rows are gone
+  status_received,   // status: a remote status stored (its rows, media and poll written)
+  edit_received,     // status: a remote status's edit applied
   favourited,        // account_id, status
   unfavourited,      // account_id, status
   follow_requested,  // account_id asked to follow target_id

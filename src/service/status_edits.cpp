@@ -291,6 +291,7 @@ bool receive_edit(App& app, const store::Status& status, const std::string& cont
     notify_rebloggers(app, c, after);
     notify_quoted_update(app, c, after);
     stream::status_updated(app, c, after);
+    record(app, c, Event(EventKind::edit_received).with_status(after));
     return true;
   });
 }

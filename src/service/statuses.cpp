@@ -537,6 +537,7 @@ store::Status receive_status(
     record_direct_status(app, c, status, mentioned);
     queue_preview_card(app, c, status, text::plain_links(status.content));
     note_posted(c, status, tags, std::nullopt, &fanned.lists);
+    record(app, c, Event(EventKind::status_received).with_status(status));
     count_status(c, status);  // last: the rows it locks are held until the commit
     return status;
   });

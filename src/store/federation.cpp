@@ -155,6 +155,27 @@ std::vector<std::string> follower_inboxes(Connection& c, Id account_id) {
       {Value(account_id)}));
 }
 
+std::vector<std::string> follower_inboxes(Connection& c, const std::vector<Id>& account_ids) {
+  if (account_ids.empty()) return {};
+  std::vector<Value> params(account_ids.begin(), account_ids.end());
+  return strings(c.query(
+      "SELECT DISTINCT CASE WHEN a.shared_inbox_url <> '' THEN a.shared_inbox_url WHEN "
+      "a.inbox_url <> '' THEN a.inbox_url ELSE 'no-inbox:' || a.uri END FROM follows f JOIN "
+      "accounts a ON a.id = f.account_id WHERE f.target_account_id IN (" +
+          placeholders(account_ids.size()) + ") AND a.domain <> '' AND a.suspended = 0",
+      params));
+}
+
+std::vector<Id> local_reblogger_ids(Connection& c, Id status_id) {
+  std::vector<Id> out;
+  for (const Row& row : c.query("SELECT account_id FROM statuses WHERE reblog_of_id = ? AND "
+                                "local = 1 ORDER BY id",
+                                {Value(status_id)})
+                            .rows)
+    out.push_back(row.i(0));
+  return out;
+}
+
 std::vector<std::string> reach_inboxes(Connection& c, const StatusReach& reach) {
   // One statement: the parts are independent small index reads, and on PostgreSQL a statement's
   // own cost is most of what each would cost alone (store/fan_out.hpp).

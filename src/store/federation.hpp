@@ -60,6 +60,10 @@ inline constexpr std::string_view kNoInbox = "no-inbox:";
 
 // Distinct inboxes (the shared inbox when the account has one) of the account's remote followers.
 std::vector<std::string> follower_inboxes(Connection& c, Id account_id);
+// The same for the remote followers of any of these accounts (each inbox once).
+std::vector<std::string> follower_inboxes(Connection& c, const std::vector<Id>& account_ids);
+// The local accounts that reblogged the status, first reblog first.
+std::vector<Id> local_reblogger_ids(Connection& c, Id status_id);
 // Who holds a copy of a status, as Mastodon's StatusReachFinder: each part set is read, all of
 // them in one statement. Ids left 0 (and an empty `accounts`) ask nothing.
 struct StatusReach {

@@ -215,6 +215,7 @@ class FakeServer:
         self.pages = {}  # path -> HTML text (served as text/html, e.g. for link cards)
         self.files = {}  # path -> (bytes, content type): images and other media
         self.received = []  # (path, headers dict, parsed body or None)
+        self.raw = []  # (path, headers dict, body bytes as received), beside `received`
         self.fetched = []  # paths of every GET
         self.gone = set()  # paths that answer 410 Gone
         self.times = []  # time.monotonic() of each received POST
@@ -319,6 +320,7 @@ class FakeServer:
                     body = None
                 with server.lock:
                     server.received.append((self.path, dict(self.headers), body))
+                    server.raw.append((self.path, dict(self.headers), raw))
                     server.times.append(time.monotonic())
                 self._send(server.status)
 

@@ -221,7 +221,7 @@ def key_documents_in_every_shape(s):
     forwarded = note(gts.base(), "/users/gina/statuses/by-gus", S["gina"], "@alice signed by gus",
                      tag=[{"type": "Mention", "href": "http://alpha.test/users/alice", "name": "@alice@alpha.test"}])
     r = gts.post("gus", inbox(), activity("Create", S["gina"], forwarded, "creates/by-gus"))
-    s.status(r, 202, "gina's activity signed with gus's (valid) key is answered")
+    s.status(r, 403, "gina's Create forwarded by gus (his valid key) is refused: gina's server does not serve it")
     mentions = alpha.api("GET", "/api/v1/notifications", token=alice.token, query={"types[]": "mention"})
     s.check(not any(text in (n.get("status") or {}).get("content", "") for n in mentions
                     for text in ("forged by mal", "signed by gus")),

@@ -3,19 +3,24 @@
 //  2. an actor on a blocked domain: 202 and dropped, unread; so is a Delete or Update of an actor
 //     by itself when the actor is unknown here (its key is usually gone: no retries for nothing);
 //  3. the HTTP signature must verify (Digest/Content-Digest, Date window, key fetched and cached,
-//     refetched once on failure): 401 with the reason, nothing stored; signed by someone else than
-//     the activity's actor (forwarded): 202 and dropped;
+//     refetched once on failure): 401 with the reason, nothing stored;
 //  4. a stale copy of the actor (older than a day) is queued for a refetch
 //  (federation/refresh.hpp);
-//  5. the activity is applied (federation/inbox.hpp), in a batch with the activities other requests
+//  5. signed by someone else than the activity's actor (forwarded): a Create, Update or Delete of
+//     a status is checked at the actor's server (federation/forwarding.hpp): applied with the
+//     object as that server serves it, 403 when that server contradicts it, 503 when it does not
+//     answer (the forwarder tries again); anything else: 202 and dropped (logged);
+//  6. the activity is applied (federation/inbox.hpp), in a batch with the activities other requests
 //     are waiting for (federation/inbox_batch.hpp: one transaction for many): 202 once committed,
-//     or 403 when it is about an object the actor does not own.
+//     or 403 when it is about an object the actor does not own. The body as received goes along,
+//     for forwarding (federation/forwarding.hpp).
 #include "federation/inbox.hpp"
 
 #include "api/activitypub/activitypub.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "federation/activitystreams.hpp"
+#include "federation/forwarding.hpp"
 #include "federation/http_signature.hpp"
 #include "federation/inbox_batch.hpp"
 #include "federation/refresh.hpp"
@@ -72,18 +77,31 @@ http::Response inbox(App& app, http::Request& request) {
   }
   federation::Verification verification = federation::verify_request(app, request);
   if (!verification.valid) fail(ErrorKind::unauthorized, verification.error);
-  if (verification.owner != actor_uri) {
-    // A forwarded activity (signed by the forwarder, not the actor): without LD signatures we
-    // cannot trust it; accepted and dropped, so that the sender does not retry it forever.
-    log::info("inbox: {} from {} signed by {}: dropped", as::type_of(activity), actor_uri,
-              verification.owner);
-    return accepted();
-  }
   auto actor = federation::resolve_actor(app, actor_uri);
   if (!actor) fail(ErrorKind::unauthorized, "Unknown actor");
   if (actor->suspended) return accepted();
   federation::queue_refresh_if_stale(app, *actor);
-  federation::IngestResult result = federation::receive_activity_batched(app, activity, *actor);
+  const json::object* applied = &activity;
+  federation::ForwardedCheck forwarded;
+  if (verification.owner != actor_uri) {
+    // Forwarded (signed by the forwarder, not the actor): believed as far as the actor's own
+    // server confirms it; never from a server this one does not federate with.
+    if (!app.db->read_value([&](store::Connection& c) {
+          return service::federates_with(app, c, federation::domain_of(verification.owner));
+        }))
+      return accepted();
+    forwarded = federation::check_forwarded(app, activity, actor_uri);
+    using Verdict = federation::ForwardedCheck::Verdict;
+    if (forwarded.verdict != Verdict::confirmed)
+      log::info("inbox: {} from {} forwarded by {}: {}", as::type_of(activity), actor_uri,
+                verification.owner, forwarded.reason);
+    if (forwarded.verdict == Verdict::forged) fail(ErrorKind::forbidden, forwarded.reason);
+    if (forwarded.verdict == Verdict::unavailable) fail(ErrorKind::unavailable, forwarded.reason);
+    if (forwarded.verdict == Verdict::ignored) return accepted();
+    applied = &forwarded.activity;
+  }
+  federation::IngestResult result = federation::receive_activity_batched(
+      app, *applied, *actor, {request.body, verification.owner});
   if (result.outcome == federation::Outcome::rejected) fail(ErrorKind::forbidden, result.reason);
   return accepted();
 }
