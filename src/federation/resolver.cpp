@@ -99,7 +99,10 @@ std::optional<json::object> fetch_document(App& app, const std::string& uri,
             [&](store::Connection& c) { store::insert_tombstone(c, uri, "gone", now_unix_ms()); });
       } else if (response.status != 404) {
         log::warn("fetch {}: HTTP {}", uri, response.status);
-        return fail(FetchFailure::unavailable);
+        // A refusal (401, 403...) stands; a server error, a timeout or a rate limit may pass.
+        bool refusal = response.status >= 400 && response.status < 500 && response.status != 408 &&
+                       response.status != 429;
+        return fail(refusal ? FetchFailure::unusable : FetchFailure::unavailable);
       }
       return fail(FetchFailure::gone);
     }

@@ -57,8 +57,9 @@ class NoFetches {
 enum class FetchFailure {
   none,
   gone,         // 404, 410, or remembered as a tombstone: the server says it does not exist
-  unavailable,  // network error, another HTTP status, the fetch budget spent: ask again later
-  unusable,     // not JSON, an id on another host, a blocked domain, a malformed URI
+  unavailable,  // network error, 5xx, 408, 429, the fetch budget spent: ask again later
+  unusable,     // refused (another 4xx), not JSON, an id on another host, a blocked domain, a
+                // malformed URI
 };
 
 // The document at uri, when it is JSON whose id lives on the host it came from (after

@@ -218,6 +218,7 @@ class FakeServer:
         self.raw = []  # (path, headers dict, body bytes as received), beside `received`
         self.fetched = []  # paths of every GET
         self.gone = set()  # paths that answer 410 Gone
+        self.denied = set()  # paths that answer 401 (a server that will not show them)
         self.times = []  # time.monotonic() of each received POST
         self.lock = threading.Lock()
         self.httpd = None
@@ -300,6 +301,8 @@ class FakeServer:
                     server.fetched.append(parts.path)
                 if parts.path in server.gone:
                     return self._send(410)
+                if parts.path in server.denied:
+                    return self._send(401)
                 for entry in list(server.actors.values()):
                     if urllib.parse.urlsplit(entry["doc"]["id"]).path == parts.path:
                         return self._send(200, json.dumps(entry["doc"]).encode())

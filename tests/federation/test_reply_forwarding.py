@@ -14,8 +14,8 @@ shared inbox), ron on snac.test and fred on fedify.test (the independent Fedify 
   - rita on snac.test replies, edits and deletes, each activity signed in its body: alpha forwards
     each body byte for byte (sink) and never to snac.test; bob sees the reply, the edit and the
     deletion. A reply without a signature of its own, and a followers-only reply, are not forwarded;
-  - at beta, activities "forwarded" by mallory.test: a reply its origin does not serve is refused
-    (403) and not stored; one whose embedded text differs from the origin's is stored as the origin
+  - at beta, activities "forwarded" by mallory.test: a reply its origin does not serve, or refuses
+    to show, is refused (403) and not stored; one whose embedded text differs from the origin's is stored as the origin
     serves it; a Delete of a post its origin still serves is refused and the post stays.
 
     /usr/bin/python3 tests/federation/test_reply_forwarding.py --herd build/herd [--backend sqlite]
@@ -284,6 +284,12 @@ def forwarded_activities_are_checked_at_their_origin(s):
     r = forward(activity("Create", S["rita"], elsewhere, "creates/elsewhere", to=[PUBLIC]))
     s.status(r, 403, "so is one whose object is not on rita's server")
 
+    hidden = rita_note("/notes/hidden", "rita will not show this", post["uri"])
+    snac.objects["/notes/hidden"] = hidden
+    snac.denied.add("/notes/hidden")
+    r = forward(activity("Create", S["rita"], hidden, "creates/hidden", to=[PUBLIC]))
+    s.status(r, 403, "one its origin refuses to show (401) is refused, not left to be retried")
+
     real = rita_note("/notes/rita-4", "with mushrooms", post["uri"])
     snac.objects["/notes/rita-4"] = real
     tampered = dict(real, content="<p>with pineapple</p>")
@@ -292,7 +298,8 @@ def forwarded_activities_are_checked_at_their_origin(s):
     texts = thread_texts(beta, bob, bob_copy)
     s.check(any("mushrooms" in t for t in texts) and not any("pineapple" in t for t in texts),
             "as its origin serves it, not as mel embedded it", texts)
-    s.check(not any("never wrote" in t for t in texts), "nothing of the refused ones", texts)
+    s.check(not any("never wrote" in t or "will not show" in t for t in texts),
+            "nothing of the refused ones", texts)
 
     r = forward(activity("Delete", S["rita"], real["id"], "deletes/4", to=[PUBLIC]))
     s.status(r, 403, "a Delete of a post its origin still serves is refused")
