@@ -141,6 +141,7 @@ void run_flusher(Held& h) {
   }
 }
 
+#if !defined(__SANITIZE_ADDRESS__)  // (AddressSanitizer's own handler reports a fault)
 // Fatal signals: the held lines, then the signal's previous action.
 constexpr std::array<int, 5> kFatalSignals = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 struct sigaction previous_actions[kFatalSignals.size()];
@@ -156,6 +157,7 @@ void on_fatal_signal(int signal, siginfo_t* info, void*) {
   // happens again when this handler returns, under the previous action.
   if (!info || info->si_code <= 0) raise(signal);
 }
+#endif
 
 // "2026-12-07T04:17:11.123Z": the part up to the second is formatted once a second per thread.
 void append_time(std::string& out) {
