@@ -23,6 +23,7 @@
 #include "core/security_settings.hpp"
 #include "core/startup_pages.hpp"
 #include "core/time.hpp"
+#include "federation/context.hpp"
 #include "federation/delivery.hpp"
 #include "federation/http_client.hpp"
 #include "federation/refresh.hpp"
@@ -179,15 +180,19 @@ int serve_main(const std::string& config_path) {
     status_cache = nullptr;
     flag_cache = nullptr;
   }
+  // The inbox's actor cache follows the same drops (store/actor_cache.hpp); without a listener
+  // every write moves the cache generation, which empties it too.
+  store::ActorCache* actors = &federation::of(app).actors();
   std::optional<store::ChangeListening> changes;
   if ((response_cache || status_cache) && precise != "none")
     changes.emplace(
-        [response_cache, status_cache, flag_cache,
+        [response_cache, status_cache, flag_cache, actors,
          only_statuses = precise == "statuses"](const std::vector<store::CacheTag>& tags) {
           if (only_statuses)
             for (store::CacheTag tag : tags)
               if (!store::tags::is_status(tag) && !store::tags::is_flags_of(tag))
                 throw std::runtime_error("not a status");  // then the caches are emptied
+          actors->drop(tags);
           if (response_cache) response_cache->drop(tags);
           if (status_cache) status_cache->drop(tags);
           if (flag_cache) flag_cache->drop(tags);

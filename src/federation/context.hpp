@@ -13,6 +13,7 @@
 #include "app.hpp"
 #include "federation/http_client.hpp"
 #include "federation/http_signature.hpp"
+#include "store/actor_cache.hpp"
 #include "store/models.hpp"
 
 namespace herd::federation {
@@ -37,6 +38,10 @@ class Federation {
   // under a name of their own, other refetches: "actor <uri>" for deliveries).
   bool may_refresh_key(const std::string& key_id);
 
+  // Remote actors by URI for the inbox (resolve_activity_actor); the change listener `herd serve`
+  // installs passes it the drops (store/actor_cache.hpp).
+  store::ActorCache& actors() { return actors_; }
+
   // Delivery worker wake-ups: notify after enqueueing; the worker waits with a timeout.
   void notify_delivery();
   // Waits until notified or `timeout` passes; returns false when stopping.
@@ -52,6 +57,7 @@ class Federation {
   std::string instance_public_pem_;
   std::unordered_map<std::string, PublicKey> keys_;
   std::unordered_map<std::string, std::int64_t> refreshed_at_;
+  store::ActorCache actors_;
   std::condition_variable delivery_cv_;
   bool delivery_pending_ = false;
   bool stopping_ = false;

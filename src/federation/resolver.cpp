@@ -295,6 +295,14 @@ std::optional<store::Account> resolve_actor(App& app, const std::string& uri, bo
   return store_fetched_actor(app, id, *document);
 }
 
+std::optional<store::Account> resolve_activity_actor(App& app, const std::string& uri) {
+  if (uri.empty()) return std::nullopt;
+  std::string id = key_id_document(uri);
+  if (is_local_uri(app, id)) return resolve_actor(app, uri);
+  if (auto known = of(app).actors().find(*app.db, id)) return known;
+  return resolve_actor(app, uri);  // fetched and stored (it reads the stored account once more)
+}
+
 std::optional<store::Account> resolve_handle(App& app, const std::string& username,
                                              const std::string& domain_in) {
   std::string domain = domain_in;

@@ -93,6 +93,11 @@ std::optional<store::Account> store_fetched_actor(App& app, const std::string& u
 // refresh). Local URIs give local accounts, never a fetch.
 std::optional<store::Account> resolve_actor(App& app, const std::string& uri, bool refresh = false);
 
+// resolve_actor() for the actor of an activity received in an inbox: a remote account stored here
+// is read through the actor cache (store/actor_cache.hpp: as stored but for its counts, which may
+// be older; none of the inbox's work reads them).
+std::optional<store::Account> resolve_activity_actor(App& app, const std::string& uri);
+
 // WebFinger: the account for user@domain (remote: looked up, fetched and stored when unknown).
 std::optional<store::Account> resolve_handle(App& app, const std::string& username,
                                              const std::string& domain);

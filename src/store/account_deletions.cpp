@@ -61,6 +61,7 @@ std::vector<Id> account_status_ids(Connection& c, Id account_id, int limit) {
 std::vector<MediaAttachment> purge_account_rows(Connection& c, Id account_id) {
   // Other accounts' statuses (their counts, mentions) and accounts: never declared.
   Changes::note_everything();
+  Changes::note_account_row(account_id);
   std::vector<Value> a{Value(account_id)};
   // The other side's counters first, while the rows still say who they are.
   c.query(

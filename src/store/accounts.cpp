@@ -208,6 +208,7 @@ bool insert_account_if_new(Connection& c, const Account& a) {
 }
 
 void update_account_profile(Connection& c, const Account& a) {
+  Changes::note_account_row(a.id);  // the actor cache (invalidation.hpp)
   c.query(
       "UPDATE accounts SET display_name = ?, note = ?, note_source = ?, fields_json = ?, locked = "
       "?, "

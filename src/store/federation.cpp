@@ -37,6 +37,7 @@ bool insert_remote_account(Connection& c, const Account& a) {
 }
 
 void update_remote_account(Connection& c, const Account& a) {
+  Changes::note_account_row(a.id);  // the actor cache (invalidation.hpp)
   c.query(
       "UPDATE accounts SET uri = ?, username = ?, display_name = ?, note = ?, fields_json = ?, url "
       "= ?, "
@@ -72,8 +73,10 @@ void update_remote_account(Connection& c, const Account& a) {
 }
 
 void touch_remote_account(Connection& c, std::string_view uri, std::int64_t now) {
-  c.query("UPDATE accounts SET updated_at = ? WHERE uri = ? AND domain <> ''",
-          {Value(now), text(uri)});
+  auto touched =
+      c.query("UPDATE accounts SET updated_at = ? WHERE uri = ? AND domain <> '' RETURNING id",
+              {Value(now), text(uri)});
+  for (const Row& row : touched.rows) Changes::note_account_row(row.i(0));  // the actor cache
 }
 
 bool has_job(Connection& c, std::string_view queue, std::string_view payload) {
@@ -86,6 +89,7 @@ void set_account_suspended(Connection& c, Id account_id, bool suspended) {
   // What a status shows (the embedded account) and whether it shows at all, for every cached
   // page and status: never declared (invalidation.hpp), the caches start over.
   Changes::note_everything();
+  Changes::note_account_row(account_id);
   c.query("UPDATE accounts SET suspended = ? WHERE id = ?", {b(suspended), Value(account_id)});
 }
 

@@ -69,6 +69,12 @@ CacheTag flags_of(Id account_id) {
 bool is_flags_of(CacheTag tag) {
   return (tag >> 57) == 10;
 }
+CacheTag account_row(Id account_id) {
+  return kind(11, static_cast<std::uint64_t>(account_id));
+}
+bool is_account_row(CacheTag tag) {
+  return (tag >> 57) == 11;
+}
 Id account_of(CacheTag tag) {
   return static_cast<Id>(tag & ((std::uint64_t{1} << 57) - 1));
 }
@@ -103,6 +109,10 @@ void Changes::note_everything() {
   if (current_changes) current_changes->everything_ = true;  // the outermost scope
 }
 
+void Changes::note_account_row(Id account_id) {
+  if (current_changes) current_changes->rows_.push_back(tags::account_row(account_id));
+}
+
 void Changes::write_started() {
   if (current_changes && declaring_scopes == 0) current_changes->everything_ = true;
 }
@@ -113,7 +123,13 @@ bool Changes::report_commit() {
   std::lock_guard lock(listener_mutex);
   if (!listener) return false;
   try {
-    (*listener)(changes->tags_);
+    if (changes->rows_.empty()) {
+      (*listener)(changes->tags_);
+    } else {
+      std::vector<CacheTag> reported = changes->tags_;
+      reported.insert(reported.end(), changes->rows_.begin(), changes->rows_.end());
+      (*listener)(reported);
+    }
   } catch (const std::exception&) {
     return false;  // then the cache generation moves: every cached response is dropped
   }

@@ -51,6 +51,10 @@ CacheTag flags_of(Id account_id);
 bool is_flags_of(CacheTag tag);  // whether it is flags_of(account_of(tag))
 Id account_of(CacheTag tag);     // the account a per-account tag names
 bool is_status(CacheTag tag);    // whether it names a status (status())
+// An account's row other than its counts (statuses, followers, following, last status): what the
+// actor cache (store/actor_cache.hpp) keeps. Never held by a response; see note_account_row().
+CacheTag account_row(Id account_id);
+bool is_account_row(CacheTag tag);
 }  // namespace tags
 
 // While alive, the writes committed on this thread change only what the tags added to it name
@@ -69,6 +73,12 @@ class Changes {
   // Makes the current scope's commit, if any, change everything (the cache generation moves), for
   // store functions whose writes no tags name (a suspension, a removal of an account's rows).
   static void note_everything();
+  // Names an account whose row, other than its counts, the current scope's writes change (store
+  // functions that write accounts call it): the commit reports tags::account_row(account_id) to
+  // the listener with the scope's tags, for the actor cache. Unlike add(), it never makes a commit
+  // precise by itself: a scope that names no tag still moves the cache generation (which empties
+  // the actor cache too). Count updates (adjust_account_counts, count_new_status) do not call it.
+  static void note_account_row(Id account_id);
 
   // Group commit (store/group_commit.hpp): the outermost scope of a shared transaction collects
   // the tags its pieces declare. A piece's write made outside a scope of its own is seen by
@@ -88,6 +98,7 @@ class Changes {
   bool declares_ = true;
   bool everything_ = false;  // a write not declared by any scope
   std::vector<CacheTag> tags_;
+  std::vector<CacheTag> rows_;  // tags::account_row() of note_account_row()
 };
 
 using ChangeListener = std::function<void(const std::vector<CacheTag>& tags)>;

@@ -82,6 +82,7 @@ std::vector<Id> account_status_ids(Connection& c, Id account_id) {
 
 void remove_remote_account(Connection& c, Id account_id) {
   Changes::note_everything();  // other accounts' counts and statuses': never declared
+  Changes::note_account_row(account_id);
   std::vector<Value> id{Value(account_id)};
   std::vector<Value> twice{Value(account_id), Value(account_id)};
   // The local accounts whose counters change, and the statuses it favourited.

@@ -1,5 +1,7 @@
 #include "store/moderation.hpp"
 
+#include "store/invalidation.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -17,10 +19,12 @@ std::string lower(std::string text) {
 }  // namespace
 
 void set_account_silenced(Connection& c, Id account_id, bool silenced) {
+  Changes::note_account_row(account_id);  // the actor cache (invalidation.hpp)
   c.query("UPDATE accounts SET silenced = ? WHERE id = ?", {flag(silenced), Value(account_id)});
 }
 
 void set_account_sensitized(Connection& c, Id account_id, bool sensitized) {
+  Changes::note_account_row(account_id);
   c.query("UPDATE accounts SET sensitized = ? WHERE id = ?", {flag(sensitized), Value(account_id)});
 }
 
@@ -40,6 +44,7 @@ void set_user_approved(Connection& c, Id account_id, bool approved) {
 }
 
 void delete_pending_account(Connection& c, Id account_id) {
+  Changes::note_account_row(account_id);
   std::vector<Value> params{Value(account_id)};
   c.query(
       "DELETE FROM oauth_access_tokens WHERE user_id IN (SELECT id FROM users WHERE account_id = "

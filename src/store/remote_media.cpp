@@ -1,5 +1,7 @@
 #include "store/remote_media.hpp"
 
+#include "store/invalidation.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -12,6 +14,7 @@ Value text(std::string_view value) {
 
 bool set_account_image_file(Connection& c, Id account_id, bool header, std::string_view remote_url,
                             std::string_view file) {
+  Changes::note_account_row(account_id);  // the actor cache (invalidation.hpp)
   std::string sql = header
                         ? "UPDATE accounts SET header_file = ? WHERE id = ? AND header_url = ? AND "
                           "header_file = ''"
@@ -23,6 +26,7 @@ bool set_account_image_file(Connection& c, Id account_id, bool header, std::stri
 std::vector<std::string> reject_domain_media(Connection& c, std::string_view domain) {
   std::vector<std::string> files;
   if (domain.empty()) return files;
+  Changes::note_everything();  // its accounts' rows and media (as set_domain_severity)
   auto keep = [&](const Result& result) {
     for (const Row& row : result.rows)
       for (std::size_t i = 0; i < row.size(); ++i)

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "store/invalidation.hpp"
+
 namespace herd::store {
 
 namespace {
@@ -177,6 +179,7 @@ std::vector<std::string> account_also_known_as(Connection& c, Id account_id) {
 }
 
 void set_account_also_known_as(Connection& c, Id account_id, const std::vector<std::string>& uris) {
+  Changes::note_account_row(account_id);  // the actor cache (invalidation.hpp)
   json::array array;
   for (const auto& uri : uris) array.push_back(json::value(uri));
   c.query("UPDATE accounts SET also_known_as = ? WHERE id = ?",
@@ -184,6 +187,7 @@ void set_account_also_known_as(Connection& c, Id account_id, const std::vector<s
 }
 
 void set_account_moved_to(Connection& c, Id account_id, std::optional<Id> moved_to) {
+  Changes::note_account_row(account_id);
   c.query("UPDATE accounts SET moved_to_account_id = ? WHERE id = ?",
           {opt(moved_to), Value(account_id)});
 }

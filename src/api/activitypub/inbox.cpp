@@ -77,7 +77,7 @@ http::Response inbox(App& app, http::Request& request) {
   }
   federation::Verification verification = federation::verify_request(app, request);
   if (!verification.valid) fail(ErrorKind::unauthorized, verification.error);
-  auto actor = federation::resolve_actor(app, actor_uri);
+  auto actor = federation::resolve_activity_actor(app, actor_uri);
   if (!actor) fail(ErrorKind::unauthorized, "Unknown actor");
   if (actor->suspended) return accepted();
   federation::queue_refresh_if_stale(app, *actor);
