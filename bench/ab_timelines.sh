@@ -18,6 +18,9 @@
 # PostgreSQL is reached over its Unix socket; a variant with PG_TRANSPORT=tcp reaches it over TCP
 # on 127.0.0.1 instead (bench/lib.sh). The first variant's binary seeds the database. Needs wrk,
 # nginx, PostgreSQL 15 binaries.
+# --pages: timeline names (home public: /api/v1/timelines/NAME) or paths (starting with /, any GET
+# of the API), in which ACCOUNT is the signed-in user's account id and STATUS the newest public
+# status's, e.g. --pages "/api/v1/statuses/STATUS /api/v1/accounts/ACCOUNT/statuses".
 # --probe PATH (e.g. "/.well-known/webfinger?resource=acct:user2@DOMAIN", DOMAIN replaced by the
 # instance's): while wrk loads a herd variant, one more client asks PATH of the same server every
 # 10 ms, one request at a time, and the row adds its latency (p50 / p99 / max, ms): what the pages'
@@ -145,12 +148,20 @@ for backend in $BACKENDS; do
   csec=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])' <<<"$app")
   token=$(curl -sf -X POST "http://127.0.0.1:$PORT/oauth/token" -d grant_type=password -d username=user1@seed.invalid \
     -d password=password -d client_id="$cid" -d client_secret="$csec" -d scope=read | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  account=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/accounts/verify_credentials" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  status=$(curl -sf "http://127.0.0.1:$PORT/api/v1/timelines/public?limit=1" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
   for page in $PAGES; do
-    path=/api/v1/timelines/$page
-    curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$path" -o "$WORK/static/$page.json"
+    case $page in
+      /*) path=${page//ACCOUNT/$account} path=${path//STATUS/$status} ;;
+      *) path=/api/v1/timelines/$page ;;
+    esac
+    file=$(tr -c 'A-Za-z0-9_\n' '_' <<<"${page#/}").json  # nginx serves the answer under this name
+    curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$path" -o "$WORK/static/$file"
     for i in "${!VARIANTS[@]}"; do  # every variant answers the same bytes
       curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:${ports[$i]}$path" -o "$WORK/answer.json"
-      cmp -s "$WORK/answer.json" "$WORK/static/$page.json" ||
+      cmp -s "$WORK/answer.json" "$WORK/static/$file" ||
         { echo "${VARIANTS[$i]%%=*} answers $path differently from ${VARIANTS[0]%%=*}" >&2; exit 1; }
     done
     declare -A sum=() server=() database=() client=() probe99=()
@@ -173,7 +184,7 @@ for backend in $BACKENDS; do
       for i in "${!VARIANTS[@]}"; do
         record "${VARIANTS[$i]%%=*}" "$(rps "http://127.0.0.1:${ports[$i]}$path" "${PIDS[$i]}" "$token")"
       done
-      record nginx "$(rps "http://127.0.0.1:$NGINX_PORT/$page.json" "$(nginx_pids)")"
+      record nginx "$(rps "http://127.0.0.1:$NGINX_PORT/$file" "$(nginx_pids)")"
     done
     for name in "${VARIANTS[@]%%=*}" nginx; do
       python3 -c "

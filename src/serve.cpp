@@ -33,6 +33,7 @@
 #include "media/storage.hpp"
 #include "service/account_deletion.hpp"
 #include "service/accounts.hpp"
+#include "service/admin_blocks.hpp"
 #include "service/archives.hpp"
 #include "service/custom_emojis.hpp"
 #include "service/imports.hpp"
@@ -284,6 +285,9 @@ int serve_main(const std::string& config_path) {
   jobs.every("archives", std::chrono::seconds(1), [&app] {
     service::run_archive_jobs(app, now_unix_ms());  // "Request your archive" zips
   });
+  jobs.every("account activity", std::chrono::seconds(1), [&app] {
+    service::record_account_activity(app);  // who used the API today (service/admin_blocks.hpp)
+  });
   // Two seconds after the start (the first ticks done), the pages only starting touched leave the
   // mappings (core/startup_pages.hpp). HERD_KEEP_STARTUP_PAGES=1 keeps them (for comparisons).
   if (const char* keep = std::getenv("HERD_KEEP_STARTUP_PAGES"); !keep || std::string(keep) != "1")
@@ -296,6 +300,7 @@ int serve_main(const std::string& config_path) {
   // Request lines are written in batches, within 5 ms (core/log_buffer.hpp).
   log::BufferedRequests request_lines;
   server.run();
+  service::record_account_activity(app);
   hub.stop_listening();  // no event from other processes reaches a connection being torn down
   log::info("stopped");
   return 0;

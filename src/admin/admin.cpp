@@ -104,16 +104,19 @@ int add_announcement(App& app, const std::string& text, const std::string& start
   return 0;
 }
 
-// The route table of `herd serve` (method and pattern, in registration order); --json: an
-// array of {"method", "path"} (the authorization matrix test reads it).
+// The route table of `herd serve` (method and pattern, in registration order, and "quick read"
+// for the routes that may run on an I/O thread, http::Cost); --json: an array of {"method",
+// "path", "quick_read"} (the authorization matrix and quick reads tests read it).
 int list_routes(App& app, bool as_json) {
   http::Router router = api::build_router(app);
   boost::json::array out;
   for (const auto& [method, pattern] : router.table()) {
+    bool quick = router.is_quick_read(method, pattern);
     if (as_json)
-      out.push_back(boost::json::object{{"method", method}, {"path", pattern}});
+      out.push_back(
+          boost::json::object{{"method", method}, {"path", pattern}, {"quick_read", quick}});
     else
-      std::cout << method << "\t" << pattern << "\n";
+      std::cout << method << "\t" << pattern << (quick ? "\tquick read" : "") << "\n";
   }
   if (as_json) std::cout << boost::json::serialize(out) << "\n";
   return 0;
@@ -312,7 +315,7 @@ int admin_main(int argc, char** argv) {
 
   auto routes_as_json = std::make_shared<bool>(false);
   auto* routes = cli.add_subcommand("routes", "the HTTP routes herd serve answers");
-  routes->add_flag("--json", *routes_as_json, "as a JSON array of {method, path}");
+  routes->add_flag("--json", *routes_as_json, "as a JSON array of {method, path, quick_read}");
   routes->callback(
       [&] { action = [routes_as_json](App& app) { return list_routes(app, *routes_as_json); }; });
 

@@ -107,4 +107,10 @@ std::vector<std::pair<std::string, std::string>> Router::table() const {
   return out;
 }
 
+bool Router::is_quick_read(std::string_view method, std::string_view pattern) const {
+  for (const Route& route : routes_)
+    if (route.method == method && route.pattern == pattern) return route.cost == Cost::quick_read;
+  return false;
+}
+
 }  // namespace herd::http

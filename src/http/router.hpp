@@ -46,6 +46,8 @@ class Router {
   // Every route as registered (method, pattern), in order: the route table `herd admin routes`
   // prints and the authorization matrix test walks.
   std::vector<std::pair<std::string, std::string>> table() const;
+  // Whether the route registered for (method, pattern) is a `quick_read` one (false for none).
+  bool is_quick_read(std::string_view method, std::string_view pattern) const;
   // The handler for paths no route matches (nullptr: the dispatcher's JSON 404).
   void set_fallback(Handler handler) { fallback_ = std::move(handler); }
   const Handler* fallback() const { return fallback_ ? &fallback_ : nullptr; }

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "core/crypto.hpp"
 #include "core/error.hpp"
@@ -296,21 +298,57 @@ bool federates_with(App& app, store::Connection& c, std::string_view domain) {
   return store::find_domain_allow_by_domain(c, lowercase(domain)).has_value();
 }
 
+namespace {
+
+// The accounts seen today, and those noted but not yet recorded, by database (a process has one;
+// unit tests several).
+struct AccountActivity {
+  std::mutex mutex;
+  std::int64_t seen_day = 0;
+  std::unordered_set<Id> seen;
+  std::unordered_map<const store::Database*, std::vector<std::pair<Id, std::int64_t>>> pending;
+};
+
+AccountActivity& account_activity() {
+  static AccountActivity activity;
+  return activity;
+}
+
+}  // namespace
+
 void note_account_activity(App& app, Id account_id) {
-  static std::mutex mutex;
-  static std::int64_t seen_day = 0;
-  static std::unordered_set<Id> seen;
+  AccountActivity& activity = account_activity();
   std::int64_t today = now_unix_ms() / kDayMs * kDayMs;
-  {
-    std::lock_guard lock(mutex);
-    if (seen_day != today) {
-      seen.clear();
-      seen_day = today;
-    }
-    if (!seen.insert(account_id).second) return;
+  std::lock_guard lock(activity.mutex);
+  if (activity.seen_day != today) {
+    activity.seen.clear();
+    activity.seen_day = today;
   }
-  app.db->write_unversioned(
-      [&](store::Connection& c) { store::record_account_activity(c, account_id, today); });
+  if (activity.seen.insert(account_id).second)
+    activity.pending[app.db.get()].emplace_back(account_id, today);
+}
+
+void record_account_activity(App& app) {
+  AccountActivity& activity = account_activity();
+  std::vector<std::pair<Id, std::int64_t>> noted;
+  {
+    std::lock_guard lock(activity.mutex);
+    auto found = activity.pending.find(app.db.get());
+    if (found == activity.pending.end()) return;
+    noted = std::move(found->second);
+    activity.pending.erase(found);
+  }
+  try {
+    app.db->write_unversioned([&](store::Connection& c) {
+      for (const auto& [account_id, day] : noted)
+        store::record_account_activity(c, account_id, day);
+    });
+  } catch (...) {  // noted again, for the next call
+    std::lock_guard lock(activity.mutex);
+    auto& pending = activity.pending[app.db.get()];
+    pending.insert(pending.end(), noted.begin(), noted.end());
+    throw;
+  }
 }
 
 }  // namespace herd::service

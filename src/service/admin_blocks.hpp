@@ -49,7 +49,11 @@ bool check_sign_up(App& app, const std::string& email, const std::string& ip);
 // is blocked is remembered until the database's cache generation moves (as the IP blocks).
 bool federates_with(App& app, store::Connection& c, std::string_view domain);
 
-// Records that a local account used the API today (once per account and day per process).
+// Notes that a local account used the API today (once per account and day per process), without
+// waiting for the database: authentication calls it, also on an I/O thread (a quick read,
+// http::Cost), where a write would wait for the writer. record_account_activity writes what was
+// noted (`herd serve` every second, the admin dashboard before it counts).
 void note_account_activity(App& app, Id account_id);
+void record_account_activity(App& app);
 
 }  // namespace herd::service

@@ -372,7 +372,9 @@ void add_account_routes(http::Router& router, App& app) {
   };
   router.post("/api/v1/accounts", bind(register_account));
   router.get("/api/v1/accounts", bind(many_accounts));
-  router.get("/api/v1/accounts/verify_credentials", bind(verify_credentials));
+  // Reads of the local database (http::Cost::quick_read; docs/ARCHITECTURE.md "Quick reads").
+  router.get("/api/v1/accounts/verify_credentials", bind(verify_credentials),
+             http::Cost::quick_read);
   router.get("/oauth/userinfo", bind(userinfo));
   router.post("/oauth/userinfo", bind(userinfo));
   router.patch("/api/v1/accounts/update_credentials", bind(update_credentials));
@@ -386,11 +388,14 @@ void add_account_routes(http::Router& router, App& app) {
   router.get("/api/v1/accounts/search", bind(search));
   router.get("/api/v1/accounts/relationships", bind(relationships));
   router.get("/api/v1/accounts/familiar_followers", bind(familiar_followers));
-  router.get("/api/v1/accounts/:id", [&app](http::Request& request) {
-    optional_user(app, request, "read:accounts");
-    return account_response(app, path_id(request));
-  });
-  router.get("/api/v1/accounts/:id/statuses", bind(account_statuses));
+  router.get(
+      "/api/v1/accounts/:id",
+      [&app](http::Request& request) {
+        optional_user(app, request, "read:accounts");
+        return account_response(app, path_id(request));
+      },
+      http::Cost::quick_read);
+  router.get("/api/v1/accounts/:id/statuses", bind(account_statuses), http::Cost::quick_read);
   router.get("/api/v1/accounts/:id/followers", bind(followers));
   router.get("/api/v1/accounts/:id/following", bind(following));
   router.post("/api/v1/accounts/:id/follow", bind(follow));

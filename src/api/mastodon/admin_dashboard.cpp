@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "http/params.hpp"
+#include "service/admin_blocks.hpp"
 
 namespace herd::api {
 
@@ -96,6 +97,7 @@ std::string human_bytes(std::int64_t bytes) {
 
 http::Response measures(App& app, http::Request& request) {
   require_staff(app, request, "admin:read");
+  service::record_account_activity(app);  // what was noted, counted
   Range range = read_range(request);
   std::int64_t length = range.end - range.start;
   json::array out;
@@ -205,6 +207,7 @@ std::int64_t month_start(std::int64_t ms, int months = 0) {
 
 http::Response retention(App& app, http::Request& request) {
   require_staff(app, request, "admin:read");
+  service::record_account_activity(app);  // what was noted, counted
   Range range = read_range(request);
   std::string frequency = http::param_string(request.params, "frequency").value_or("day");
   if (frequency != "day" && frequency != "month")

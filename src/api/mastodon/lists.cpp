@@ -170,7 +170,7 @@ void add_list_routes(http::Router& router, App& app) {
   router.post("/api/v1/lists/:id/accounts", bind(add_members));
   router.del("/api/v1/lists/:id/accounts", bind(remove_members));
   router.get("/api/v1/accounts/:id/lists", bind(account_lists));
-  router.get("/api/v1/timelines/list/:list_id", bind(timeline));
+  router.get("/api/v1/timelines/list/:list_id", bind(timeline), http::Cost::quick_read);
 }
 
 }  // namespace herd::api

@@ -86,7 +86,9 @@ void add_notification_routes(http::Router& router, App& app) {
   auto bind = [&app](http::Response (*fn)(App&, http::Request&)) {
     return [&app, fn](http::Request& request) { return fn(app, request); };
   };
-  router.get("/api/v1/notifications", bind(list));
+  // A page of the local database: a quick read (http::Cost). Not v2's grouped list, which groups
+  // every notification of the account in the page's range.
+  router.get("/api/v1/notifications", bind(list), http::Cost::quick_read);
   router.get("/api/v1/notifications/unread_count", bind(unread_count));
   router.post("/api/v1/notifications/clear", bind(clear));
   router.get("/api/v1/notifications/:id", bind(show));

@@ -265,7 +265,9 @@ void add_status_routes(http::Router& router, App& app) {
   };
   router.post("/api/v1/statuses", bind(create_status));
   router.get("/api/v1/statuses", bind(many_statuses));
-  router.get("/api/v1/statuses/:id", bind(show_status));
+  // A quick read (http::Cost); not its context, which writes for a remote thread (the fetch of its
+  // replies) and renders up to 4096 descendants.
+  router.get("/api/v1/statuses/:id", bind(show_status), http::Cost::quick_read);
   router.del("/api/v1/statuses/:id", bind(remove_status));
   router.get("/api/v1/statuses/:id/context", bind(context));
   router.get("/api/v1/statuses/:id/favourited_by", bind(favourited_by));
