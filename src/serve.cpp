@@ -88,11 +88,13 @@ int serve_main(const std::string& config_path) {
   // server): HERD_THREADS, default 4 per core.
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int workers = threads > 0 ? threads : 4 * cores;
-  threads = std::max(2, cores);
-  // HERD_PG_FIBERS=1 (PostgreSQL; off by default): quick reads run in fibers on one I/O thread,
-  // which awaits the database's socket on its event loop meanwhile (http/fiber.hpp; a fiber stays
-  // on the thread that started it, hence one I/O thread). HERD_INLINE_READS then caps the fibers
-  // in flight (default 16); each may hold two connections of the pool.
+  // HERD_IO_THREADS: how many I/O threads (default one per core, at least 2).
+  const char* io_threads = std::getenv("HERD_IO_THREADS");
+  threads = io_threads && std::atoi(io_threads) > 0 ? std::atoi(io_threads) : std::max(2, cores);
+  // HERD_PG_FIBERS=1 (PostgreSQL; off by default): quick reads run in fibers on the I/O threads,
+  // which await the database's socket on their event loops meanwhile (http/fiber.hpp; a fiber
+  // stays on the I/O thread of its connection). HERD_INLINE_READS then caps the fibers in flight
+  // on each I/O thread (default 4); each may hold two connections of the pool.
   const char* fibers_setting = std::getenv("HERD_PG_FIBERS");
   bool fibers = app.config.database_url.rfind("postgres", 0) == 0 && fibers_setting &&
                 std::atoi(fibers_setting) > 0;
@@ -102,10 +104,9 @@ int serve_main(const std::string& config_path) {
   if (fibers) log::warn("HERD_PG_FIBERS is ignored in a build with AddressSanitizer");
   fibers = false;
 #endif
-  if (fibers) threads = 1;
   const char* inline_reads = std::getenv("HERD_INLINE_READS");
-  int max_inline = inline_reads ? std::atoi(inline_reads) : fibers ? 16 : threads;
-  int pool_size = workers + 2 + (fibers ? 2 * std::max(0, max_inline) : 0);
+  int max_inline = inline_reads ? std::atoi(inline_reads) : fibers ? 4 : threads;
+  int pool_size = workers + 2 + (fibers ? 2 * threads * std::max(0, max_inline) : 0);
   try {
     app.db = store::attach_group_commit(
         hub.attach(store::open_database(app.config.database_url, pool_size)));

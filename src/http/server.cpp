@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <deque>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -27,14 +28,31 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 struct Server::Impl {
+  // One I/O thread: its own io_context (a connection's coroutine, its timers, its WebSocket or
+  // event stream and its fibers all stay on this thread) and its fibers' turns.
+  struct Lane {
+    // Fibers in flight here (ServerOptions::inline_fibers, at most max_inline) and the quick reads
+    // waiting for one of them to end, first come first served. Touched only by this lane's thread.
+    int fibers = 0;
+    std::deque<asio::steady_timer*> waiting;
+    asio::io_context io{1};  // run by one thread; destroyed first (its coroutines use the above)
+  };
+  static std::vector<std::unique_ptr<Lane>> make_lanes(int threads) {
+    std::vector<std::unique_ptr<Lane>> lanes;
+    for (int i = 0; i < std::max(1, threads); ++i) lanes.push_back(std::make_unique<Lane>());
+    return lanes;
+  }
+
+  explicit Impl(int threads) : lanes(make_lanes(threads)) {}
   ServerOptions options;
   Dispatch dispatch;
   FastPath fast_path;
   std::unique_ptr<asio::thread_pool> workers;
   std::atomic<int> running_inline{0};  // I/O threads running dispatch (ServerOptions::runs_inline)
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  asio::signal_set signals{io, SIGINT, SIGTERM};
+  std::vector<std::unique_ptr<Lane>> lanes;  // one per I/O thread; accepted connections go round
+  std::size_t next_lane = 0;                 // (the accept loop's only)
+  tcp::acceptor acceptor{lanes.front()->io};
+  asio::signal_set signals{lanes.front()->io, SIGINT, SIGTERM};
 
   // Connections open per client address (ServerOptions::max_connections_per_address).
   std::mutex connections_mutex;
@@ -45,7 +63,7 @@ struct Server::Impl {
   // the WebSocket/event stream that took the connection over); nullptr when the address is at
   // its cap.
   std::shared_ptr<void> take_connection_slot(const std::string& address);
-  asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<void> slot);
+  asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<void> slot, Lane& lane);
 };
 
 std::shared_ptr<void> Server::Impl::take_connection_slot(const std::string& address) {
@@ -91,7 +109,7 @@ asio::awaitable<void> refuse_connection(tcp::socket socket) {
 }  // namespace
 
 Server::Server(ServerOptions options, Dispatch dispatch, FastPath fast_path)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>(options.threads)) {
   impl_->fast_path = std::move(fast_path);
   if (options.workers > 0) impl_->workers = std::make_unique<asio::thread_pool>(options.workers);
   impl_->options = std::move(options);
@@ -129,28 +147,35 @@ void Server::run() {
     std::cerr << "herd: received signal " << signal_number << ", stopping\n";
     stop();
   });
-  asio::co_spawn(impl.io, impl.accept_loop(), [](std::exception_ptr error) {
+  asio::co_spawn(impl.acceptor.get_executor(), impl.accept_loop(), [](std::exception_ptr error) {
     if (error) std::cerr << "herd: the accept loop ended by an error\n";
   });
+  // Each lane runs until stop(), connections or not.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (auto& lane : impl.lanes) guards.push_back(asio::make_work_guard(lane->io));
   std::vector<std::thread> threads;
-  for (int i = 1; i < std::max(1, impl.options.threads); ++i)
-    threads.emplace_back([&impl] { impl.io.run(); });
-  impl.io.run();
+  for (std::size_t i = 1; i < impl.lanes.size(); ++i)
+    threads.emplace_back([lane = impl.lanes[i].get()] { lane->io.run(); });
+  impl.lanes.front()->io.run();
   for (auto& thread : threads) thread.join();
 }
 
 void Server::stop() {
-  asio::post(impl_->io, [impl = impl_.get()] {
+  asio::post(impl_->lanes.front()->io, [impl = impl_.get()] {
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
     impl->signals.cancel(ignored);
-    impl->io.stop();
+    for (auto& lane : impl->lanes) lane->io.stop();
   });
 }
 
 asio::awaitable<void> Server::Impl::accept_loop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    // Connections go round the lanes: each is served by one I/O thread from accept to close.
+    Lane& lane = *lanes[next_lane++ % lanes.size()];
+    auto [ec, accepted] =
+        co_await acceptor.async_accept(lane.io, asio::as_tuple(asio::use_awaitable));
+    tcp::socket socket(std::move(accepted));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       continue;  // EMFILE and the like: keep serving existing connections
@@ -165,11 +190,13 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     if (!slot) {
       log::info("connection from {} refused: {} connections open (HERD_MAX_CONNECTIONS_PER_IP)",
                 address, options.max_connections_per_address);
-      asio::co_spawn(acceptor.get_executor(), refuse_connection(std::move(socket)), asio::detached);
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, refuse_connection(std::move(socket)), asio::detached);
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), std::move(slot)),
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, session(std::move(socket), std::move(slot), lane),
                    [](std::exception_ptr error) {
                      if (!error) return;
                      try {
@@ -239,7 +266,8 @@ void report_stream_error(std::exception_ptr error) {
 
 }  // namespace
 
-asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<void> slot) {
+asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<void> slot,
+                                            Lane& lane) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   std::string remote;
@@ -301,28 +329,60 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
     std::optional<Response> quick;
     if (fast_path) quick = fast_path(request);
     bool run_inline = false;  // a quick read, run here (ServerOptions::runs_inline)
+    bool run_in_fiber = false;
     if (!quick && workers && options.runs_inline && options.runs_inline(request)) {
-      run_inline = running_inline.fetch_add(1, std::memory_order_acq_rel) < options.max_inline;
-      if (!run_inline) running_inline.fetch_sub(1, std::memory_order_acq_rel);
+      if (options.inline_fibers) {
+        run_in_fiber = options.max_inline > 0;
+      } else {
+        run_inline = running_inline.fetch_add(1, std::memory_order_acq_rel) < options.max_inline;
+        if (!run_inline) running_inline.fetch_sub(1, std::memory_order_acq_rel);
+      }
     }
     if (quick) {
       response = std::move(*quick);
+    } else if (run_in_fiber) {
+      // A turn among this lane's fibers: taken at once while fewer than max_inline are in flight,
+      // else handed over by the one that ends first (waiting here, not on a worker).
+      if (lane.fibers < options.max_inline) {
+        ++lane.fibers;
+      } else {
+        struct Waiting {
+          Lane& lane;
+          asio::steady_timer turn;
+          ~Waiting() {  // gone before its turn came (the server stopping): out of the queue
+            auto it = std::find(lane.waiting.begin(), lane.waiting.end(), &turn);
+            if (it != lane.waiting.end()) lane.waiting.erase(it);
+          }
+        } waiting{lane,
+                  asio::steady_timer(stream.get_executor(), asio::steady_timer::time_point::max())};
+        lane.waiting.push_back(&waiting.turn);
+        co_await waiting.turn.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+      struct Turn {
+        Lane& lane;
+        ~Turn() {  // to the first waiting, else one fiber fewer
+          if (lane.waiting.empty()) {
+            --lane.fibers;
+            return;
+          }
+          asio::steady_timer* next = lane.waiting.front();
+          lane.waiting.pop_front();
+          next->cancel();
+        }
+      } turn{lane};
+      Fiber fiber([this, &request, &response] { response = dispatch(request); });
+      while (!fiber.resume()) {  // waits for its database socket meanwhile
+        asio::posix::stream_descriptor socket(stream.get_executor(), fiber.waiting_fd());
+        co_await socket.async_wait(asio::posix::stream_descriptor::wait_read,
+                                   asio::as_tuple(asio::use_awaitable));
+        socket.release();
+      }
     } else if (run_inline) {
       struct Done {
         std::atomic<int>& count;
         ~Done() { count.fetch_sub(1, std::memory_order_acq_rel); }
       } done{running_inline};
-      if (options.inline_fibers) {
-        Fiber fiber([this, &request, &response] { response = dispatch(request); });
-        while (!fiber.resume()) {  // waits for its database socket meanwhile
-          asio::posix::stream_descriptor socket(stream.get_executor(), fiber.waiting_fd());
-          co_await socket.async_wait(asio::posix::stream_descriptor::wait_read,
-                                     asio::as_tuple(asio::use_awaitable));
-          socket.release();
-        }
-      } else {
-        response = dispatch(request);
-      }
+      response = dispatch(request);
     } else if (workers) {
       // Run the handler on a worker; the coroutine resumes on this connection's I/O thread.
       response = co_await asio::co_spawn(

@@ -1,7 +1,8 @@
-// The HTTP/1.1 server: Boost.Beast on an Asio io_context run by a fixed set of threads. Each
-// connection is a coroutine; requests are parsed into http::Request, handed to `dispatch` (which
-// may block briefly: SQLite reads, hashing) and the Response is written back. Keep-alive,
-// body-size limits (413 with a JSON error) and graceful stop on SIGINT/SIGTERM.
+// The HTTP/1.1 server: Boost.Beast on Asio, one io_context per I/O thread; accepted connections go
+// round the threads, and each is served by its thread until it closes. Each connection is a
+// coroutine; requests are parsed into http::Request, handed to `dispatch` (which may block
+// briefly: SQLite reads, hashing) and the Response is written back. Keep-alive, body-size limits
+// (413 with a JSON error) and graceful stop on SIGINT/SIGTERM.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -34,8 +35,9 @@ struct ServerOptions {
   std::function<bool(Request&)> runs_inline;
   int max_inline = 0;
   // Runs those in fibers (http/fiber.hpp): one waiting for its database socket gives the I/O
-  // thread back to the event loop, which resumes it once the socket is readable. max_inline then
-  // caps the fibers in flight. Needs threads == 1 (a fiber stays on its thread).
+  // thread back to the event loop, which resumes it once the socket is readable (on the same
+  // thread: a connection stays on its I/O thread). max_inline then caps the fibers in flight on
+  // each I/O thread; a quick read beyond the cap waits there for a fiber of its thread to end.
   bool inline_fibers = false;
 };
 
