@@ -34,6 +34,12 @@ media::Format emoji_format(std::string_view bytes) {
 }  // namespace
 
 void CustomEmojiRegistry::refresh(store::Database& db) {
+  // One refresh at a time (there is one registry a process), so that the last one started is the
+  // one that stays: the periodic refresh (every second) could otherwise read the table before a
+  // domain block deleted its emojis and store what it read after the block's own refresh, showing
+  // the deleted emojis for up to a second (test_remote_media failed so, now and then).
+  static std::mutex refreshing;
+  std::lock_guard lock(refreshing);
   std::string fingerprint =
       db.read_value([](store::Connection& c) { return store::custom_emojis_fingerprint(c); });
   {
