@@ -10,6 +10,7 @@
 #include "core/time.hpp"
 #include "federation/webfinger.hpp"
 #include "http/params.hpp"
+#include "service/admin_blocks.hpp"
 #include "service/instance_settings.hpp"
 #include "service/web_push.hpp"
 #include "store/accounts.hpp"
@@ -72,6 +73,7 @@ struct Snapshot {
 
 Snapshot snapshot(App& app) {
   Snapshot s;
+  service::record_account_activity(app);  // the activity noted in memory, counted in the usage
   app.db->read([&](store::Connection& c) {
     s.users = store::count_local_users(c);
     constexpr std::int64_t kDay = 24LL * 60 * 60 * 1000;
