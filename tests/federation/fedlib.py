@@ -130,6 +130,18 @@ def fed_server(suite, host, env=None, start=True):
     return s
 
 
+def run_then_stop(suite, state, keys=("peer",)):
+    """Runs the suite, then stops the peers it started (state[key] for each key that is set), and
+    exits with the suite's code: the main of a test that starts its own peers."""
+    try:
+        code = suite.run()
+    finally:
+        for key in keys:
+            if state.get(key):
+                state[key].stop()
+    sys.exit(code)
+
+
 def wait_for(fn, timeout=20.0, interval=0.2, what="condition"):
     """Polls fn() until it returns a truthy value; returns it, or None after timeout."""
     deadline = time.monotonic() + timeout

@@ -159,9 +159,4 @@ def edit_and_delete_reach_a_liker_who_does_not_follow(s):
 
 
 if __name__ == "__main__":
-    try:
-        code = suite.run()
-    finally:
-        if S.get("peer"):
-            S["peer"].stop()
-    sys.exit(code)
+    fedlib.run_then_stop(suite, S)

@@ -203,9 +203,4 @@ def custom_emoji_both_ways(s):
 
 
 if __name__ == "__main__":
-    try:
-        code = suite.run()
-    finally:
-        if S.get("peer"):
-            S["peer"].stop()
-    sys.exit(code)
+    fedlib.run_then_stop(suite, S)

@@ -307,12 +307,4 @@ def forwarded_activities_are_checked_at_their_origin(s):
 
 
 if __name__ == "__main__":
-    try:
-        code = suite.run()
-    finally:
-        if S.get("peer"):
-            S["peer"].stop()
-        for key in ("sink", "snac", "mallory"):
-            if key in S:
-                S[key].stop()
-    sys.exit(code)
+    fedlib.run_then_stop(suite, S, ("peer", "sink", "snac", "mallory"))
