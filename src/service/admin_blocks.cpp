@@ -328,6 +328,18 @@ void note_account_activity(App& app, Id account_id) {
     activity.pending[app.db.get()].emplace_back(account_id, today);
 }
 
+std::vector<Id> noted_account_activity(App& app) {
+  AccountActivity& activity = account_activity();
+  std::int64_t today = now_unix_ms() / kDayMs * kDayMs;
+  std::vector<Id> ids;
+  std::lock_guard lock(activity.mutex);
+  auto found = activity.pending.find(app.db.get());
+  if (found == activity.pending.end()) return ids;
+  for (const auto& [account_id, day] : found->second)
+    if (day == today) ids.push_back(account_id);
+  return ids;
+}
+
 void record_account_activity(App& app) {
   AccountActivity& activity = account_activity();
   std::vector<std::pair<Id, std::int64_t>> noted;

@@ -1,5 +1,7 @@
 #include "store/admin_blocks.hpp"
 
+#include <unordered_set>
+
 namespace herd::store {
 
 namespace {
@@ -230,12 +232,26 @@ void record_account_activity(Connection& c, Id account_id, std::int64_t day) {
           {Value(account_id), Value(day)});
 }
 
-std::int64_t count_active_accounts(Connection& c, std::int64_t since_day) {
-  return c
-      .query("SELECT COUNT(DISTINCT account_id) FROM account_activity WHERE day >= ?",
-             {Value(since_day)})
-      .front()
-      .i(0);
+std::int64_t count_active_accounts(Connection& c, std::int64_t since_day,
+                                   const std::vector<Id>& noted_today) {
+  std::int64_t count =
+      c.query("SELECT COUNT(DISTINCT account_id) FROM account_activity WHERE day >= ?",
+              {Value(since_day)})
+          .front()
+          .i(0);
+  if (noted_today.empty()) return count;
+  // The noted accounts already counted (active earlier in the period) are not counted twice.
+  std::unordered_set<Id> noted(noted_today.begin(), noted_today.end());
+  std::vector<Id> ids(noted.begin(), noted.end());
+  std::vector<Value> params{Value(since_day)};
+  for (Id id : ids) params.emplace_back(static_cast<std::int64_t>(id));
+  for (const auto& row : c.query("SELECT DISTINCT account_id FROM account_activity WHERE day >= ? "
+                                 "AND account_id IN (" +
+                                     placeholders(ids.size()) + ")",
+                                 params)
+                             .rows)
+    noted.erase(row.i(0));
+  return count + static_cast<std::int64_t>(noted.size());
 }
 
 }  // namespace herd::store

@@ -82,7 +82,9 @@ std::vector<std::pair<Id, bool>> trend_reviews(Connection& c, std::string_view k
 
 // Remembers that a local account used the API on `day` (unix ms of midnight UTC).
 void record_account_activity(Connection& c, Id account_id, std::int64_t day);
-// How many local accounts used the API on `since_day` or later (Mastodon's active users).
-std::int64_t count_active_accounts(Connection& c, std::int64_t since_day);
+// How many local accounts used the API on `since_day` or later (Mastodon's active users), counting
+// also `noted_today`: accounts seen today whose activity is not written yet.
+std::int64_t count_active_accounts(Connection& c, std::int64_t since_day,
+                                   const std::vector<Id>& noted_today = {});
 
 }  // namespace herd::store

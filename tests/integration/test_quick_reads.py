@@ -118,6 +118,7 @@ def quick_reads_answer_while_a_write_waits_for_the_database(t):
     requests = list(S["requests"].values())
     for path, who in requests:  # each viewer's first request of the day is noted before the lock
         timed(path, who and who.token)
+    active = server.api("GET", "/api/v2/instance")["usage"]["users"]["active_month"]
     lock = WriteLock(server)
     try:
         posted = {}
@@ -141,6 +142,14 @@ def quick_reads_answer_while_a_write_waits_for_the_database(t):
             t.check(r.status == 200 and seconds < PROMPT,
                     f"GET {path} answers within {PROMPT} s while the write lock is held",
                     f"{r.status} after {seconds:.2f} s")
+        # The newcomer's first request of the day, noted while nothing can be written, counts at once
+        # in the usage, which does not wait for the writer either.
+        r, seconds = timed("/api/v2/instance", None)
+        t.check(r.status == 200 and seconds < PROMPT,
+                f"GET /api/v2/instance answers within {PROMPT} s while the write lock is held",
+                f"{r.status} after {seconds:.2f} s")
+        t.eq(r.status == 200 and r.json()["usage"]["users"]["active_month"], active + 1,
+             "the newcomer's request while the lock is held counts as active at once")
         t.check(writer.is_alive(), "the post still waits for the lock", "it did not wait")
     finally:
         lock.release()

@@ -73,13 +73,14 @@ struct Snapshot {
 
 Snapshot snapshot(App& app) {
   Snapshot s;
-  service::record_account_activity(app);  // the activity noted in memory, counted in the usage
+  // The activity noted in memory and not yet written counts too; a read never waits for the writer.
+  std::vector<Id> noted = service::noted_account_activity(app);
   app.db->read([&](store::Connection& c) {
     s.users = store::count_local_users(c);
     constexpr std::int64_t kDay = 24LL * 60 * 60 * 1000;
     std::int64_t today = now_unix_ms() / kDay * kDay;
-    s.active_month = store::count_active_accounts(c, today - (4 * 7 - 1) * kDay);
-    s.active_halfyear = store::count_active_accounts(c, today - (24 * 7 - 1) * kDay);
+    s.active_month = store::count_active_accounts(c, today - (4 * 7 - 1) * kDay, noted);
+    s.active_halfyear = store::count_active_accounts(c, today - (24 * 7 - 1) * kDay, noted);
     s.statuses = store::count_local_statuses(c);
     s.domains = store::count_known_domains(c);
     s.rules = store::list_rules(c);
