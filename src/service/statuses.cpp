@@ -424,8 +424,12 @@ store::Status unbookmark(App& app, Id account_id, Id status_id) {
   });
 }
 
-store::Status reblog(App& app, Id account_id, Id status_id,
-                     const std::optional<std::string>& visibility) {
+namespace {
+
+// reblog(), and receive_reblog() with `origin`: the ActivityPub id of the remote Announce.
+store::Status reblog_status(App& app, Id account_id, Id status_id,
+                            const std::optional<std::string>& visibility,
+                            const std::optional<std::string>& origin) {
   std::optional<store::Visibility> requested;
   if (visibility && !visibility->empty()) {
     requested = visibility_or_fail(*visibility);
@@ -446,9 +450,9 @@ store::Status reblog(App& app, Id account_id, Id status_id,
     store::Status wrapper;
     wrapper.id = next_id();
     wrapper.account_id = account_id;
-    wrapper.uri = app.status_uri(author.username, wrapper.id) + "/activity";
-    wrapper.url = app.status_url(author.username, wrapper.id);
-    wrapper.local = true;
+    wrapper.uri = origin ? *origin : app.status_uri(author.username, wrapper.id) + "/activity";
+    wrapper.url = origin ? *origin : app.status_url(author.username, wrapper.id);
+    wrapper.local = !origin;
     wrapper.reblog_of_id = original.id;
     wrapper.created_at = now;
     if (original.visibility == store::Visibility::private_ ||
@@ -483,6 +487,13 @@ store::Status reblog(App& app, Id account_id, Id status_id,
   });
 }
 
+}  // namespace
+
+store::Status reblog(App& app, Id account_id, Id status_id,
+                     const std::optional<std::string>& visibility) {
+  return reblog_status(app, account_id, status_id, visibility, std::nullopt);
+}
+
 store::Status unreblog(App& app, Id account_id, Id status_id) {
   store::Changes changes;               // remove_status and the store note what it changes
   changes.add(store::tags::nothing());  // no reblog to undo: nothing changes
@@ -502,63 +513,85 @@ store::Status unreblog(App& app, Id account_id, Id status_id) {
 
 // ---- federation ingest -------------------------------------------------------------------------
 
+namespace {
+
+// The status stored with this ActivityPub id (uri), if any.
+std::optional<store::Status> status_with_uri(App& app, const std::string& uri) {
+  return app.db->read_value([&](store::Connection& c) -> std::optional<store::Status> {
+    if (auto id = store::find_status_id_by_uri(c, uri)) return store::find_status(c, *id);
+    return std::nullopt;
+  });
+}
+
+}  // namespace
+
 store::Status receive_status(
     App& app, const store::Status& input, const std::vector<Id>& mentioned,
     const std::vector<std::string>& tags,
     const std::function<bool(store::Connection&, store::Status&)>& attach) {
   store::Changes changes;               // the store and note_posted say what it changes
   changes.add(store::tags::nothing());  // a status received twice changes nothing
-  return app.db->write_value([&](store::Connection& c) {
-    if (auto existing_id = store::find_status_id_by_uri(c, input.uri))
-      if (auto existing = store::find_status(c, *existing_id)) return *existing;
-    store::Status status = input;
-    status.local = false;
-    status.quote_policy = effective_quote_policy(status.visibility, status.quote_policy);
-    if (status.in_reply_to_id) {
-      if (auto parent = store::find_status(c, *status.in_reply_to_id)) {
-        status.in_reply_to_account_id = parent->account_id;
-      } else {
-        status.in_reply_to_id.reset();
+  try {
+    return app.db->write_value([&](store::Connection& c) {
+      if (auto existing_id = store::find_status_id_by_uri(c, input.uri))
+        if (auto existing = store::find_status(c, *existing_id)) return *existing;
+      store::Status status = input;
+      status.local = false;
+      status.quote_policy = effective_quote_policy(status.visibility, status.quote_policy);
+      if (status.in_reply_to_id) {
+        if (auto parent = store::find_status(c, *status.in_reply_to_id)) {
+          status.in_reply_to_account_id = parent->account_id;
+        } else {
+          status.in_reply_to_id.reset();
+        }
       }
-    }
-    store::insert_status(c, status);
-    bool has_extras = attach && attach(c, status);
-    index_new_status(c, status, has_extras);
-    store::insert_mentions(c, status.id, mentioned);
-    store::link_tag_names(c, status.id, tags, status.created_at);
-    std::vector<Id> local_mentioned;
-    for (const auto& account : store::find_accounts(c, mentioned))
-      if (account.local()) local_mentioned.push_back(account.id);
-    auto fanned = fan_out(c, status, local_mentioned, tags);
-    stream::status_created(app, c, status, fanned.audience, tags, mentioned, &fanned.lists);
-    for (Id target : local_mentioned)
-      notify(app, c, target, status.account_id, "mention", status.id);
-    notify_subscribers(app, c, status, fanned);
-    record_direct_status(app, c, status, mentioned);
-    queue_preview_card(app, c, status, text::plain_links(status.content));
-    note_posted(c, status, tags, std::nullopt, &fanned.lists);
-    record(app, c, Event(EventKind::status_received).with_status(status));
-    count_status(c, status);  // last: the rows it locks are held until the commit
-    return status;
-  });
+      store::insert_status(c, status);
+      bool has_extras = attach && attach(c, status);
+      index_new_status(c, status, has_extras);
+      store::insert_mentions(c, status.id, mentioned);
+      store::link_tag_names(c, status.id, tags, status.created_at);
+      std::vector<Id> local_mentioned;
+      for (const auto& account : store::find_accounts(c, mentioned))
+        if (account.local()) local_mentioned.push_back(account.id);
+      auto fanned = fan_out(c, status, local_mentioned, tags);
+      stream::status_created(app, c, status, fanned.audience, tags, mentioned, &fanned.lists);
+      for (Id target : local_mentioned)
+        notify(app, c, target, status.account_id, "mention", status.id);
+      notify_subscribers(app, c, status, fanned);
+      record_direct_status(app, c, status, mentioned);
+      queue_preview_card(app, c, status, text::plain_links(status.content));
+      note_posted(c, status, tags, std::nullopt, &fanned.lists);
+      record(app, c, Event(EventKind::status_received).with_status(status));
+      count_status(c, status);  // last: the rows it locks are held until the commit
+      return status;
+    });
+  } catch (const store::DatabaseError& error) {
+    // The same post received at once by another request that stored it first (PostgreSQL: both
+    // found its URI unknown; statuses.uri is unique, so this insert waited for that commit and
+    // failed): that status is this one. The transaction rolled back held nothing else (on SQLite,
+    // whose writes run one at a time, the check of the URI finds it instead).
+    if (!error.unique_violation()) throw;
+    auto existing = status_with_uri(app, input.uri);
+    if (!existing) throw;
+    return *existing;
+  }
 }
 
 store::Status receive_reblog(App& app, Id account_id, Id status_id, const std::string& uri,
                              store::Visibility visibility) {
-  store::Changes changes;  // both writes (the store notes what they change)
-  store::Status wrapper = reblog(app, account_id, status_id,
-                                 visibility == store::Visibility::direct
-                                     ? std::optional<std::string>("private")
-                                     : std::optional<std::string>(store::to_string(visibility)));
-  if (wrapper.local) {
-    app.db->write([&](store::Connection& c) {
-      store::set_status_origin(c, wrapper.id, uri, uri, false, wrapper.visibility);
-    });
-    wrapper.uri = uri;
-    wrapper.url = uri;
-    wrapper.local = false;
+  std::optional<std::string> shown = visibility == store::Visibility::direct
+                                         ? std::string("private")
+                                         : std::string(store::to_string(visibility));
+  try {
+    return reblog_status(app, account_id, status_id, shown, uri);
+  } catch (const store::DatabaseError& error) {
+    // The same Announce received at once by another request that stored it first (PostgreSQL:
+    // both found no reblog; statuses.uri is unique): that reblog is this one.
+    if (!error.unique_violation()) throw;
+    auto existing = status_with_uri(app, uri);
+    if (!existing) throw;
+    return *existing;
   }
-  return wrapper;
 }
 
 }  // namespace herd::service

@@ -83,7 +83,8 @@ std::optional<std::string> normalize_language(const std::optional<std::string>& 
 // Stores a status received from another server (already parsed, sanitised and attributed: id,
 // account_id, uri, url, content, spoiler_text, sensitive, visibility, language, in_reply_to_id,
 // created_at), with its mentions and tags; counts, fans out to home feeds and notifies mentioned
-// local accounts as post_status does. A status with the same uri already stored is returned as is.
+// local accounts as post_status does. A status with the same uri already stored is returned as is,
+// also when it was stored by a request running at the same time (statuses.uri is unique).
 // `attach` (when given) runs in the same transaction right after the status row is written, to
 // store what belongs to it (media, poll), so that no reader sees the status without them; it
 // returns whether it stored media or a poll (what the search document reads besides the row).
@@ -91,8 +92,8 @@ store::Status receive_status(
     App& app, const store::Status& status, const std::vector<Id>& mentioned,
     const std::vector<std::string>& tags,
     const std::function<bool(store::Connection&, store::Status&)>& attach = {});
-// A remote account's Announce: reblog() (same rules, counters, feeds, notification), then the
-// wrapper gets the activity's uri and is marked remote.
+// A remote account's Announce: reblog() (same rules, counters, feeds, notification) of a remote
+// wrapper whose uri is the activity's. Received twice (at once too): the reblog stored first.
 store::Status receive_reblog(App& app, Id account_id, Id status_id, const std::string& uri,
                              store::Visibility visibility);
 

@@ -22,4 +22,7 @@ struct Migration {
 // announcements), in the order they were written.
 std::vector<Migration> founding_migrations();
 
+// Migration 88: one status per URI, copies stored twice merged (store/migrations_status_uris.cpp).
+Migration unique_status_uris();
+
 }  // namespace herd::store

@@ -361,6 +361,7 @@ SELECT id, 'remote_media', '{"emoji_still":"' || CAST(id AS TEXT) || '"}', 0, 0,
 FROM custom_emojis
 WHERE file_path <> '' AND static_path = '' AND (file_path LIKE '%.gif' OR file_path LIKE '%.webp');
 )SQL"},
+      unique_status_uris(),
   });
   return list;
 }
