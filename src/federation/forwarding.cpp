@@ -122,7 +122,7 @@ ForwardedCheck check_forwarded(App& app, const json::object& activity,
     return verdict(Verdict::ignored, "not about a status of the actor's server");
   if (domain_of(object_id) != domain_of(actor_uri))
     return verdict(Verdict::forged, "the object is not on the actor's server");
-  FetchBudget budget(8'000);  // on a server thread, as the inbox's own fetches
+  FetchBudget budget(app, 8'000);  // on a server thread, as the inbox's own fetches
   auto stored = app.db->read_value([&](store::Connection& c) -> std::optional<store::Status> {
     auto id = store::find_status_id_by_uri(c, object_id);
     if (!id) return std::nullopt;

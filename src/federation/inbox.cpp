@@ -504,7 +504,7 @@ std::optional<Id> fetch_post(App& app, const std::string& uri) {
 }
 
 void resolve_for_search(App& app, const std::string& query) {
-  FetchBudget budget(kFetchBudgetMs);
+  FetchBudget budget(app, kFetchBudgetMs);
   std::string q = query;
   if (q.rfind("acct:", 0) == 0) q = q.substr(5);
   if (q.rfind("https://", 0) == 0 || q.rfind("http://", 0) == 0) {
@@ -530,7 +530,7 @@ void resolve_for_search(App& app, const std::string& query) {
 }
 
 void resolve_mentions(App& app, std::string_view text) {
-  FetchBudget budget(kFetchBudgetMs);
+  FetchBudget budget(app, kFetchBudgetMs);
   auto word = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
   };
@@ -555,7 +555,7 @@ void resolve_mentions(App& app, std::string_view text) {
 
 IngestResult receive_activity(App& app, const json::object& activity, const store::Account& actor,
                               const Arrival& arrival) {
-  FetchBudget budget(kFetchBudgetMs);  // inbox work runs on a server thread: bound its fetches
+  FetchBudget budget(app, kFetchBudgetMs);  // inbox work runs on a server thread: bound its fetches
   // Set on the thread that applies it (the group commit's, when batched), where the services'
   // events reach the federation subscriber.
   std::optional<ForwardableScope> forwardable;

@@ -60,7 +60,7 @@ void refresh_stale_poll(App& app, const store::Status& status, const store::Poll
   std::string uri = poll.uri.value_or(status.uri);
   if (uri.empty() || is_local_uri(app, uri)) return;
   app.db->write([&](store::Connection& c) { store::set_poll_fetched(c, poll.id, now); });
-  FetchBudget budget(5'000);
+  FetchBudget budget(app, 5'000);
   auto document = fetch_document(app, uri);
   if (!document) return;
   auto post = as::parse_post(*document);

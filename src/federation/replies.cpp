@@ -57,7 +57,7 @@ void collect_reply_ids(App& app, const json::value* collection, int& fetches,
 
 // Fetches the thread under `root_uri`; returns the number of statuses stored.
 std::int64_t fetch_thread(App& app, Id refresh_id, const std::string& root_uri) {
-  FetchBudget budget(kBudgetMs);
+  FetchBudget budget(app, kBudgetMs);
   int fetches = 1;
   std::int64_t stored = 0;
   std::unordered_set<std::string> seen{root_uri};

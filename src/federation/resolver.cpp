@@ -43,7 +43,12 @@ namespace {
 thread_local std::int64_t fetch_deadline = 0;  // 0: no budget
 }
 
-FetchBudget::FetchBudget(std::int64_t milliseconds) : previous_(fetch_deadline) {
+FetchBudget::FetchBudget(App& app, std::int64_t milliseconds) : previous_(fetch_deadline) {
+  try {
+    of(app).instance_key();  // made now if it is the first fetch, outside the deadline
+  } catch (const std::exception&) {
+    // no key: the fetches fail (and say why) as they would have
+  }
   std::int64_t deadline = now_unix_ms() + milliseconds;
   if (fetch_deadline == 0 || deadline < fetch_deadline) fetch_deadline = deadline;
 }

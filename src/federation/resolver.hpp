@@ -25,9 +25,12 @@ struct Emoji;
 // Bounds the network time of the work on the current thread (an inbox activity is processed on a
 // server thread): while a FetchBudget lives, fetches and WebFinger lookups that would start after
 // its deadline are skipped (as failed ones are). Nested budgets keep the earliest deadline.
+// Fetches are signed with the instance actor's key, made on first use: the constructor makes it
+// first (once per instance; an RSA key takes a second or more on a busy machine), so that the
+// budget bounds network time only and the first fetches of a new instance are not skipped.
 class FetchBudget {
  public:
-  explicit FetchBudget(std::int64_t milliseconds);
+  FetchBudget(App& app, std::int64_t milliseconds);
   ~FetchBudget();
   FetchBudget(const FetchBudget&) = delete;
   FetchBudget& operator=(const FetchBudget&) = delete;
