@@ -325,11 +325,10 @@ store::AccessToken password_token(App& app, const store::Application& client,
 
 void revoke_token(App& app, const store::Application& client, std::string_view token) {
   if (token.empty()) return;
-  app.db->write(
-      [&](store::Connection& c) {
-        store::delete_web_push_subscription_of_token_value(c, token, client.id);
-        store::revoke_token(c, token, client.id, now_unix_ms());
-      });
+  app.db->write([&](store::Connection& c) {
+    store::delete_web_push_subscription_of_token_value(c, token, client.id);
+    store::revoke_token(c, token, client.id, now_unix_ms());
+  });
 }
 
 // ---- signing in ---------------------------------------------------------------------------------
@@ -340,11 +339,19 @@ std::string lowercase_login(std::string_view name) {
   for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return out;
 }
+
+// What the password of an unknown login is checked against, so that it takes as long as a known
+// one's. Made when first needed, never before an attempt's throttle is checked: made first, it cost
+// each process's first attempt a hash (a second on a busy machine), and the throttle then looked at
+// a later time (a sign-in right after three failures got through on a second process).
+const std::string& dummy_hash() {
+  static const std::string hash = hash_password(random_password(24));
+  return hash;
+}
 }  // namespace
 
 SignInAttempt check_credentials(App& app, std::string_view login, std::string_view password,
                                 std::string_view client_ip) {
-  static const std::string dummy_hash = hash_password(random_password(24));
   std::string_view name = trim(login);
   if (!name.empty() && name.front() == '@') name.remove_prefix(1);
   SignInAttempt attempt;
@@ -374,7 +381,7 @@ SignInAttempt check_credentials(App& app, std::string_view login, std::string_vi
       return attempt;
     }
   }
-  allowed = verify_password(password, user ? user->password_hash : dummy_hash) && user;
+  allowed = verify_password(password, user ? user->password_hash : dummy_hash()) && user;
   if (app.rate_limiter) app.rate_limiter->sign_in_result(login_key, allowed, now_unix_ms());
   if (!allowed) return attempt;
   attempt.user = user;
