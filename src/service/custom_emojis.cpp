@@ -33,13 +33,13 @@ media::Format emoji_format(std::string_view bytes) {
 
 }  // namespace
 
+std::uint64_t CustomEmojiRegistry::begin_load() {
+  std::lock_guard lock(mutex_);
+  return ++loads_begun_;
+}
+
 void CustomEmojiRegistry::refresh(store::Database& db) {
-  // One refresh at a time (there is one registry a process), so that the last one started is the
-  // one that stays: the periodic refresh (every second) could otherwise read the table before a
-  // domain block deleted its emojis and store what it read after the block's own refresh, showing
-  // the deleted emojis for up to a second (test_remote_media failed so, now and then).
-  static std::mutex refreshing;
-  std::lock_guard lock(refreshing);
+  std::uint64_t number = begin_load();  // before any read (see the class's comment)
   std::string fingerprint =
       db.read_value([](store::Connection& c) { return store::custom_emojis_fingerprint(c); });
   {
@@ -47,14 +47,18 @@ void CustomEmojiRegistry::refresh(store::Database& db) {
     if (fingerprint == fingerprint_) return;
   }
   auto all = db.read_value([](store::Connection& c) { return store::all_custom_emojis(c); });
-  std::map<std::pair<std::string, std::string>, store::CustomEmoji> loaded;
+  std::map<Key, store::CustomEmoji> loaded;
   for (auto& emoji : all) {
-    auto key = std::make_pair(emoji.domain, emoji.shortcode);
+    Key key{emoji.domain, emoji.shortcode};
     loaded.emplace(std::move(key), std::move(emoji));
   }
   bool first = false;
   {
     std::lock_guard lock(mutex_);
+    // A load that began later was kept: it read the table after this one began, so it knows
+    // at least as much (a later refresh reads this fingerprint again and loads what changed).
+    if (number < kept_) return;
+    kept_ = number;
     first = fingerprint_.empty();
     emojis_ = std::move(loaded);
     fingerprint_ = std::move(fingerprint);
@@ -64,14 +68,23 @@ void CustomEmojiRegistry::refresh(store::Database& db) {
   if (!first) db.write([](store::Connection&) {});
 }
 
-void CustomEmojiRegistry::remember(const std::vector<store::CustomEmoji>& emojis, bool removed) {
+void CustomEmojiRegistry::reload(store::Database& db, const std::vector<Key>& keys) {
+  if (keys.empty()) return;
+  std::uint64_t number = begin_load();
+  std::vector<std::optional<store::CustomEmoji>> rows;
+  db.read([&](store::Connection& c) {
+    rows.clear();
+    for (const auto& [domain, shortcode] : keys)
+      rows.push_back(store::find_custom_emoji(c, shortcode, domain));
+  });
   std::lock_guard lock(mutex_);
-  for (const auto& emoji : emojis) {
-    auto key = std::make_pair(emoji.domain, emoji.shortcode);
-    if (removed)
-      emojis_.erase(key);
+  if (number < kept_) return;  // a load that began later holds these rows as they are now
+  kept_ = number;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (rows[i])
+      emojis_[keys[i]] = std::move(*rows[i]);
     else
-      emojis_[key] = emoji;
+      emojis_.erase(keys[i]);
   }
 }
 
@@ -199,7 +212,9 @@ void remember_remote_emojis(App& app, const std::string& domain,
       queue_emoji_copy(c, stored.back(), changed_there);
     }
   });
-  custom_emoji_registry().remember(stored);
+  std::vector<CustomEmojiRegistry::Key> keys;
+  for (const auto& emoji : stored) keys.emplace_back(emoji.domain, emoji.shortcode);
+  custom_emoji_registry().reload(*app.db, keys);
   remove_media_copies(app, dropped);
 }
 
@@ -237,7 +252,7 @@ std::string make_missing_emoji_still(App& app, Id emoji_id) {
     storage.remove(path);
     return "";
   }
-  custom_emoji_registry().remember({*recorded});
+  custom_emoji_registry().reload(*app.db, {{recorded->domain, recorded->shortcode}});
   return path;
 }
 

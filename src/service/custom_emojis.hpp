@@ -31,13 +31,21 @@ std::vector<std::string> shortcodes_in(std::string_view text);
 // Whether `shortcode` is a valid one (Mastodon's rule: [a-zA-Z0-9_]{2,}).
 bool valid_shortcode(std::string_view shortcode);
 
+// What the registry holds is, at any time, what the table held when some load began: each load
+// (refresh or reload) takes a number when it begins, reads the table after that, and its result
+// is kept only when no load that began later has been kept already. So an emoji that a domain
+// block deleted (and refreshed away) never comes back from a load that read the table before the
+// delete and finished after the block's refresh.
 class CustomEmojiRegistry {
  public:
+  using Key = std::pair<std::string, std::string>;  // (domain, shortcode)
   // Loads every emoji when the table's fingerprint differs from the one loaded (after the first
   // load also moving the database's generation, so that cached responses are rebuilt).
   void refresh(store::Database& db);
-  // Records emojis this process just stored (or removed: `removed` true).
-  void remember(const std::vector<store::CustomEmoji>& emojis, bool removed = false);
+  // Loads these emojis again, after this process stored or changed them (one that is no longer in
+  // the table is forgotten). Called after the write (inside a group commit's piece it reads what
+  // the piece wrote).
+  void reload(store::Database& db, const std::vector<Key>& keys);
   // The emojis of `domain` ("" local) that `texts` use, each once, in order of first use.
   std::vector<store::CustomEmoji> used_in(const std::string& domain,
                                           const std::vector<std::string_view>& texts) const;
@@ -45,9 +53,12 @@ class CustomEmojiRegistry {
   std::vector<store::CustomEmoji> used_by(const store::Account& account) const;
 
  private:
+  std::uint64_t begin_load();
   mutable std::mutex mutex_;
   std::string fingerprint_;
-  std::map<std::pair<std::string, std::string>, store::CustomEmoji> emojis_;  // (domain, code)
+  std::map<Key, store::CustomEmoji> emojis_;
+  std::uint64_t loads_begun_ = 0;  // numbers handed to loads
+  std::uint64_t kept_ = 0;         // the number of the last load kept
 };
 
 // The process's registry. Empty until refreshed: `herd serve` refreshes it at start and every

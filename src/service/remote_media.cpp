@@ -175,10 +175,8 @@ std::optional<Copy> emoji_copy(App& app, const json::object& payload) {
     return store::set_custom_emoji_file(c, emoji_id, url, files->first, files->second,
                                         now_unix_ms());
   };
-  copy.recorded = [&app, emoji_id] {  // this process shows the copy at once
-    auto stored = app.db->read_value(
-        [&](store::Connection& c) { return store::find_custom_emoji(c, emoji_id); });
-    if (stored) custom_emoji_registry().remember({*stored});
+  copy.recorded = [&app, key = CustomEmojiRegistry::Key{emoji->domain, emoji->shortcode}] {
+    custom_emoji_registry().reload(*app.db, {key});  // this process shows the copy at once
   };
   return copy;
 }
