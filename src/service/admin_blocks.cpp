@@ -171,16 +171,23 @@ std::optional<std::string> ip_block_severity(App& app,
   std::shared_ptr<const std::vector<store::IpBlock>> blocks;
   {
     std::lock_guard lock(snapshot.mutex);
+    if (snapshot.loaded && snapshot.database == app.db.get() && snapshot.generation == generation)
+      blocks = snapshot.blocks;
+  }
+  if (!blocks) {
+    if (!may_block) return std::nullopt;
+    // Read without the lock: a request in a fiber (http/fiber.hpp) is suspended during the read,
+    // and its I/O thread's next request, asking here, would block that thread on the lock for good.
+    blocks = std::make_shared<const std::vector<store::IpBlock>>(
+        app.db->read_value([](store::Connection& c) { return store::list_ip_blocks(c); }));
+    std::lock_guard lock(snapshot.mutex);
     if (!snapshot.loaded || snapshot.database != app.db.get() ||
-        snapshot.generation != generation) {
-      if (!may_block) return std::nullopt;
-      snapshot.blocks = std::make_shared<const std::vector<store::IpBlock>>(
-          app.db->read_value([](store::Connection& c) { return store::list_ip_blocks(c); }));
+        snapshot.generation <= generation) {
+      snapshot.blocks = blocks;
       snapshot.database = app.db.get();
       snapshot.generation = generation;
       snapshot.loaded = true;
     }
-    blocks = snapshot.blocks;
   }
   if (blocks->empty()) return std::string();
   std::string address = address_of();

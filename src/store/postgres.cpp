@@ -2,6 +2,8 @@
 // `?` placeholders rewritten to `$n`. Parameters and results travel as text. Statements that do
 // not depend on each other travel in one round trip (store/pipeline.hpp).
 #include <libpq-fe.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -443,8 +445,19 @@ class PostgresDatabase final : public Database {
     std::unique_ptr<PostgresConnection> connection;
   };
 
+  // A free connection, else a new one below max_, else the first released. A thread waits on
+  // available_; code in a fiber (waiting_suspends(): an I/O thread running requests in fibers)
+  // must not block its thread, whose other fibers may hold the connections it waits for: it waits
+  // on an eventfd of its own through wait_readable (the fiber is suspended, its thread goes on),
+  // which release() signals.
   std::unique_ptr<PostgresConnection> acquire() {
     std::unique_lock lock(mutex_);
+    struct Wake {
+      int fd = -1;
+      ~Wake() {
+        if (fd >= 0) ::close(fd);
+      }
+    } wake;
     for (;;) {
       if (!idle_.empty()) {
         auto connection = std::move(idle_.back());
@@ -463,10 +476,26 @@ class PostgresDatabase final : public Database {
         }
       }
       ++waiting_;
-      available_.wait(lock);
+      if (waiting_suspends()) {
+        if (wake.fd < 0) wake.fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (wake.fd < 0) throw DatabaseError("PostgreSQL: no eventfd to wait for a connection");
+        suspended_.push_back(wake.fd);
+        lock.unlock();
+        wait_readable(wake.fd);
+        std::uint64_t count = 0;
+        [[maybe_unused]] auto ignored = ::read(wake.fd, &count, sizeof count);
+        lock.lock();
+        // Signalled (release() took it out of the queue), or not: out of it either way.
+        auto it = std::find(suspended_.begin(), suspended_.end(), wake.fd);
+        if (it != suspended_.end()) suspended_.erase(it);
+      } else {
+        available_.wait(lock);
+      }
       --waiting_;
     }
   }
+  // Every release wakes one waiting thread and one waiting fiber: whichever comes first takes the
+  // connection, the other waits again (each later release wakes one more).
   void release(std::unique_ptr<PostgresConnection> connection) {
     std::lock_guard lock(mutex_);
     if (connection && connection->healthy())
@@ -474,6 +503,11 @@ class PostgresDatabase final : public Database {
     else
       --created_;
     available_.notify_one();
+    if (!suspended_.empty()) {
+      std::uint64_t one = 1;
+      [[maybe_unused]] auto ignored = ::write(suspended_.front(), &one, sizeof one);
+      suspended_.pop_front();
+    }
   }
 
   // A commit that may take a value from the sequence (in flight from before its COMMIT is sent
@@ -543,6 +577,7 @@ class PostgresDatabase final : public Database {
   int waiting_ = 0;
   std::mutex mutex_;
   std::condition_variable available_;
+  std::deque<int> suspended_;  // eventfds of fibers waiting for a connection, first come first
   std::vector<std::unique_ptr<PostgresConnection>> idle_;
 };
 
