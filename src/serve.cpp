@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "api/dispatch.hpp"
@@ -91,22 +92,26 @@ int serve_main(const std::string& config_path) {
   // HERD_IO_THREADS: how many I/O threads (default one per core, at least 2).
   const char* io_threads = std::getenv("HERD_IO_THREADS");
   threads = io_threads && std::atoi(io_threads) > 0 ? std::atoi(io_threads) : std::max(2, cores);
-  // HERD_PG_FIBERS=1 (PostgreSQL; off by default): quick reads run in fibers on the I/O threads,
-  // which await the database's socket on their event loops meanwhile (http/fiber.hpp; a fiber
-  // stays on the I/O thread of its connection). HERD_INLINE_READS then caps the fibers in flight
-  // on each I/O thread (default 4); each may hold two connections of the pool.
+  // PostgreSQL: quick reads run in fibers on the I/O threads, which await the database's socket on
+  // their event loops meanwhile (http/fiber.hpp; a fiber stays on the I/O thread of its
+  // connection); HERD_PG_FIBERS=0 keeps them on workers. HERD_INLINE_READS then caps the fibers in
+  // flight on each I/O thread (default 8); each holds one connection of the pool at a time (no
+  // quick read takes a second while it holds one), and one that finds the pool empty waits
+  // suspended, so that a pool the other threads emptied only delays it.
   const char* fibers_setting = std::getenv("HERD_PG_FIBERS");
-  bool fibers = app.config.database_url.rfind("postgres", 0) == 0 && fibers_setting &&
-                std::atoi(fibers_setting) > 0;
+  bool fibers_off = fibers_setting && (std::string_view(fibers_setting) == "0" ||
+                                       std::string_view(fibers_setting) == "false");
+  bool fibers = app.config.database_url.rfind("postgres", 0) == 0 && !fibers_off;
 #if defined(__SANITIZE_ADDRESS__)
   // AddressSanitizer does not support swapcontext (its interceptor reports the first switch, and
   // an exception thrown on a fiber's stack): a sanitizer build keeps PostgreSQL's reads on workers.
-  if (fibers) log::warn("HERD_PG_FIBERS is ignored in a build with AddressSanitizer");
+  if (fibers && fibers_setting)
+    log::warn("HERD_PG_FIBERS is ignored in a build with AddressSanitizer");
   fibers = false;
 #endif
   const char* inline_reads = std::getenv("HERD_INLINE_READS");
-  int max_inline = inline_reads ? std::atoi(inline_reads) : fibers ? 4 : threads;
-  int pool_size = workers + 2 + (fibers ? 2 * threads * std::max(0, max_inline) : 0);
+  int max_inline = inline_reads ? std::atoi(inline_reads) : fibers ? 8 : threads;
+  int pool_size = workers + 2 + (fibers ? threads * std::max(0, max_inline) : 0);
   try {
     app.db = store::attach_group_commit(
         hub.attach(store::open_database(app.config.database_url, pool_size)));
@@ -218,7 +223,9 @@ int serve_main(const std::string& config_path) {
   }
   log::info("herd {} serving {} on http://{}:{} ({} I/O threads, {} workers, {})", HERD_VERSION,
             app.base_url(), app.config.bind, server.port(), threads, workers,
-            app.db->dialect() == store::Dialect::sqlite ? "SQLite" : "PostgreSQL");
+            app.db->dialect() == store::Dialect::sqlite ? "SQLite"
+            : fibers                                    ? "PostgreSQL, timeline pages in fibers"
+                                                        : "PostgreSQL");
   // Media on object storage: the settings are checked now, the bucket and credentials too (a
   // refusal is logged; uploads then fail with 503 and the storage's reason until it is fixed).
   try {

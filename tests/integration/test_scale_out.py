@@ -10,12 +10,15 @@ with SIGKILL under load:
   each done exactly once (by the survivors; work the killed process had claimed waits for its lock
   to expire, then runs once);
 - caches stay coherent: a write through one process is read through another within the
-  documented bound (the write generation, polled every 2 ms).
+  documented bound (the write generation, polled every 2 ms);
+- the three processes' PostgreSQL connections (their pools at their bound, timeline pages read
+  under load in fibers) stay well under PostgreSQL's default max_connections (100).
 
 PostgreSQL only (one SQLite file has one process): the sqlite variant reports itself skipped.
 """
 import json
 import os
+import random
 import re
 import signal
 import subprocess
@@ -36,6 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SITE = os.path.join(HERE, "..", "..", "docs", "scale-out", "nginx-site.conf")
 FEDERATION = {"ALLOWED_PRIVATE_ADDRESSES": "127.0.0.1", "HERD_ALLOW_HTTP_FEDERATION": "true"}
 PASSWORD = "scale-out-password-1"
+METRICS_TOKEN = "metrics-" + os.urandom(8).hex()
 WRITERS = 4
 LOAD_SECONDS_BEFORE_KILL = 1.5
 LOAD_SECONDS_AFTER_KILL = 3.0
@@ -121,7 +125,8 @@ def three_processes_behind_nginx(t):
     front = S["front"] = Front(free_port())
     env = {"LOCAL_DOMAIN": front.domain, "SMTP_SERVER": "127.0.0.1", "SMTP_PORT": str(sink.port),
            "SMTP_TLS": "none", "SMTP_AUTH_METHOD": "none",
-           "SMTP_FROM_ADDRESS": "Herd <notifications@herd.test>", **FEDERATION}
+           "SMTP_FROM_ADDRESS": "Herd <notifications@herd.test>", "HERD_METRICS_TOKEN": METRICS_TOKEN,
+           **FEDERATION}
     first = suite.server(name="herd-a", env=env)
     S["database_url"] = first.database_url
     processes = [first]
@@ -176,6 +181,46 @@ def requests_spread_and_websocket_passes_nginx(t):
     for p in processes:  # (request lines are written within 5 ms: core/log_buffer.hpp)
         t.check(eventually(lambda: "GET /api/v1/instance" in p.stderr_text(), timeout=5),
                 f"{p.name} served some of the requests")
+
+
+@suite.case
+def postgres_connections_stay_under_its_default_limit(t):
+    front, processes = S["front"], S["processes"]
+    stop = threading.Event()
+    failures = []
+
+    def reader():  # uncached pages: each max_id is a new key for the response cache
+        while not stop.is_set():
+            r = front.try_http("GET", "/api/v1/timelines/public", token=S["writer"],
+                               query={"max_id": str(random.randrange(1 << 40, 1 << 62))}, timeout=15)
+            if r.status != 200:
+                failures.append(r.status)
+    readers = [threading.Thread(target=reader) for _ in range(24)]
+    for thread in readers:
+        thread.start()
+    peak, deadline = 0, time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        peak = max(peak, int(sql("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()")))
+        time.sleep(0.1)
+    stop.set()
+    for thread in readers:
+        thread.join(30)
+    t.check(not failures, "every timeline page under load is answered", failures[:5])
+    bounds = []
+    for p in processes:
+        r = p.http("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}", "Accept": "text/plain"})
+        found = re.search(r'^herd_database_connections\{state="max"\} (\d+)', r.text, re.M)
+        t.require(found, f"{p.name}'s /metrics gives its pool's bound", r.text[:300])
+        bounds.append(int(found.group(1)))
+    # Each process also holds one connection outside its pool: LISTEN for live events.
+    most = sum(bounds) + len(processes)
+    print(f"    pools at most {bounds}, {most} connections with LISTEN; {peak} open at the peak of the load",
+          flush=True)
+    # (the peak counts psql's own connection too)
+    t.check(peak - 1 <= most, "the load opened no connection beyond the pools' bounds", (peak, most))
+    if (os.cpu_count() or 1) <= 2:  # the pools grow with the cores (workers, I/O threads)
+        t.check(most <= 90, "three processes on 2 cores need at most 90 PostgreSQL connections, well "
+                "under its default max_connections (100)", bounds)
 
 
 def writer_thread(index, stop, results):
