@@ -364,7 +364,7 @@ class Server:
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         # HERD_TEST_SERVER_ENV="NAME=VALUE,...": settings for every server under test (the same
-        # tests on another code path, e.g. HERD_INLINE_READS=0 or HERD_PG_FIBERS=1).
+        # tests on another code path, e.g. HERD_INLINE_READS=0 or HERD_PG_FIBERS=0).
         for pair in filter(None, os.environ.get("HERD_TEST_SERVER_ENV", "").split(",")):
             name, _, value = pair.partition("=")
             env[name.strip()] = value
