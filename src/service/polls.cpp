@@ -12,6 +12,7 @@
 #include "service/notifications.hpp"
 #include "service/visibility.hpp"
 #include "store/federation.hpp"
+#include "store/invalidation.hpp"
 #include "store/notifications.hpp"
 #include "store/relationships.hpp"
 #include "store/statuses.hpp"
@@ -116,6 +117,8 @@ void close(App& app, store::Connection& c, const store::Poll& poll, const store:
     schedule(c, "close", poll.id, *poll.expires_at, now);
     return;
   }
+  // The poll's end and the voters' notifications: no finer tags name them (invalidation.hpp).
+  store::Changes::note_everything();
   if (!store::close_poll(c, poll.id, now)) return;
   for (Id voter : store::local_voter_ids(c, poll.id))
     notify(app, c, voter, poll.account_id, "poll", status.id);
@@ -207,8 +210,13 @@ store::Poll vote(App& app, Id account_id, Id poll_id, const std::vector<std::str
       choice = std::stoi(text);
     parsed.push_back(choice);
   }
+  // The counts and the voter's own votes show in the status's entity only (and its delivery and
+  // the update job are queue rows that no cached response reads).
+  store::Changes changes;
+  changes.add(store::tags::nothing());
   return app.db->write_value([&](store::Connection& c) {
     auto [poll, status] = find_visible_poll(c, account_id, poll_id);
+    store::Changes::note(store::tags::status(status.id));
     auto relation = store::load_relationships(c, account_id, {poll.account_id})[poll.account_id];
     if (relation.blocking || relation.blocked_by)
       fail(ErrorKind::forbidden, "This action is not allowed");
@@ -261,6 +269,8 @@ void refresh_poll(App& app, const store::Status& status, const store::Poll& inpu
 
 bool receive_vote(App& app, Id account_id, const store::Status& status,
                   const std::string& option_title, const std::string& uri) {
+  store::Changes changes;  // the counts show in the status's entity only (see vote())
+  changes.add(store::tags::status(status.id));
   return app.db->write_value([&](store::Connection& c) {
     auto poll = store::find_poll_by_status(c, status.id);
     if (!poll) return false;
@@ -285,10 +295,15 @@ int run_poll_jobs(App& app, std::int64_t now) {
   bool due = app.db->read_value(
       [&](store::Connection& c) { return store::has_due_jobs(c, kPollQueue, now); });
   if (!due) return 0;
-  auto jobs = app.db->write_value(
-      [&](store::Connection& c) { return store::claim_jobs(c, kPollQueue, now, kJobLockMs, 16); });
+  // The queue's bookkeeping (claims, retries) changes nothing a cached response shows.
+  std::vector<store::Job> jobs;
+  app.db->write_unversioned(
+      [&](store::Connection& c) { jobs = store::claim_jobs(c, kPollQueue, now, kJobLockMs, 16); });
   for (const auto& job : jobs) {
     try {
+      // An update job only queues the poll's deliveries; close() says what an ending changes.
+      store::Changes changes;
+      changes.add(store::tags::nothing());
       app.db->write([&](store::Connection& c) {
         run_job(app, c, job, now);
         store::delete_job(c, job.id);
@@ -296,7 +311,7 @@ int run_poll_jobs(App& app, std::int64_t now) {
     } catch (const std::exception& error) {
       log::error("poll job {} failed: {}", job.id, error.what());
       try {
-        app.db->write([&](store::Connection& c) {
+        app.db->write_unversioned([&](store::Connection& c) {
           if (job.attempts + 1 >= kMaxJobAttempts)
             store::delete_job(c, job.id);
           else

@@ -14,10 +14,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import T, Suite, main, mastodon_py, parse_args, register  # noqa: E402
+from harness import T, Suite, eventually, main, mastodon_py, metric, parse_args, register  # noqa: E402
 
 suite = Suite("polls", parse_args(__doc__))
 S = suite.state
+METRICS_TOKEN = "metrics-" + os.urandom(8).hex()
 
 POLL = {
     "id": T.ID,
@@ -54,7 +55,7 @@ def vote(user, poll_id, choices):
 
 @suite.setup
 def start_server_and_register_users(t):
-    server = suite.server()
+    server = suite.server(env={"HERD_METRICS_TOKEN": METRICS_TOKEN})
     S["server"] = server
     S["alice"] = register(server, "alice")
     S["bob"] = register(server, "bob")
@@ -225,6 +226,43 @@ def deleted_status_takes_its_poll(t):
             deleted)
     t.json_error(S["server"].http("GET", f"/api/v1/polls/{pid}", token=bob.token), 404, "the poll is gone")
     t.json_error(vote(bob, pid, [0]), 404, "and cannot be voted in")
+
+
+@suite.case
+def a_vote_keeps_the_cached_answers_that_do_not_show_its_poll(t):
+    server, alice, bob, carol = S["server"], S["alice"], S["bob"], S["carol"]
+    status = post_poll(t, alice, ["tea", "coffee"])
+    other = server.api("POST", "/api/v1/statuses", token=carol.token,
+                       form={"status": "no poll here", "visibility": "public"})
+    unrelated = [f"/api/v1/statuses/{other['id']}", f"/api/v1/accounts/{carol.account['id']}/statuses"]
+
+    def counter(series):
+        return int(metric(server, METRICS_TOKEN, series))
+
+    def poll_jobs():
+        return server.sql("SELECT COUNT(*) FROM jobs WHERE queue = 'polls' AND payload LIKE '%update%'")
+    for attempt in range(3):  # a background write of the server's own may empty the cache meanwhile
+        for path in unrelated + [f"/api/v1/statuses/{status['id']}"]:
+            server.http("GET", path, token=bob.token)  # cached now
+        cleared = counter('herd_response_cache_invalidations_total{kind="everything"}')
+        server.api("POST", f"/api/v1/polls/{status['poll']['id']}/votes", token=bob.token,
+                   json_body={"choices": ["0"]})
+        t.require(eventually(lambda: poll_jobs() == "0", timeout=20),
+                  "the vote's update job runs (about 3 s later)", poll_jobs())
+        hits = counter('herd_response_cache_lookups_total{result="hit"}')
+        for path in unrelated:
+            server.http("GET", path, token=bob.token)
+        kept = counter('herd_response_cache_lookups_total{result="hit"}') - hits
+        cleared = counter('herd_response_cache_invalidations_total{kind="everything"}') - cleared
+        if kept == len(unrelated) or attempt == 2:
+            break
+        status = post_poll(t, alice, ["tea", "coffee"])
+    t.eq(cleared, 0, "neither the vote nor its update job empties the whole response cache")
+    t.eq(kept, len(unrelated), "after the vote and its update job, answers that do not show the poll "
+         "are still served from the cache")
+    shown = server.api("GET", f"/api/v1/statuses/{status['id']}", token=bob.token)["poll"]
+    t.eq((shown["voted"], shown["own_votes"], shown["votes_count"]), (True, [0], 1),
+         "the status shows the vote at once")
 
 
 if __name__ == "__main__":
