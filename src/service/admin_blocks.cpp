@@ -307,14 +307,25 @@ bool federates_with(App& app, store::Connection& c, std::string_view domain) {
 
 namespace {
 
-// The accounts seen today, and those noted but not yet recorded, by database (a process has one;
-// unit tests several).
+using NotedActivity = std::vector<std::pair<Id, std::int64_t>>;  // (account, day)
+
+// The accounts seen today, those noted but not yet taken by a write (pending), and those a write
+// has taken and not yet committed (in flight: counted too, or a count made while the write waits
+// for another process's lock would miss them), by database (a process has one; unit tests several).
 struct AccountActivity {
   std::mutex mutex;
   std::int64_t seen_day = 0;
   std::unordered_set<Id> seen;
-  std::unordered_map<const store::Database*, std::vector<std::pair<Id, std::int64_t>>> pending;
+  std::unordered_map<const store::Database*, NotedActivity> pending;
+  std::unordered_map<const store::Database*, NotedActivity> in_flight;
 };
+
+// Removes `taken`'s entries from `from` (each (account, day) is noted once).
+void remove_noted(NotedActivity& from, const NotedActivity& taken) {
+  std::erase_if(from, [&](const auto& entry) {
+    return std::find(taken.begin(), taken.end(), entry) != taken.end();
+  });
+}
 
 AccountActivity& account_activity() {
   static AccountActivity activity;
@@ -340,22 +351,26 @@ std::vector<Id> noted_account_activity(App& app) {
   std::int64_t today = now_unix_ms() / kDayMs * kDayMs;
   std::vector<Id> ids;
   std::lock_guard lock(activity.mutex);
-  auto found = activity.pending.find(app.db.get());
-  if (found == activity.pending.end()) return ids;
-  for (const auto& [account_id, day] : found->second)
-    if (day == today) ids.push_back(account_id);
+  for (auto* noted : {&activity.pending, &activity.in_flight}) {
+    auto found = noted->find(app.db.get());
+    if (found == noted->end()) continue;
+    for (const auto& [account_id, day] : found->second)
+      if (day == today) ids.push_back(account_id);
+  }
   return ids;
 }
 
 void record_account_activity(App& app) {
   AccountActivity& activity = account_activity();
-  std::vector<std::pair<Id, std::int64_t>> noted;
+  NotedActivity noted;
   {
     std::lock_guard lock(activity.mutex);
     auto found = activity.pending.find(app.db.get());
     if (found == activity.pending.end()) return;
     noted = std::move(found->second);
     activity.pending.erase(found);
+    auto& in_flight = activity.in_flight[app.db.get()];
+    in_flight.insert(in_flight.end(), noted.begin(), noted.end());
   }
   try {
     app.db->write_unversioned([&](store::Connection& c) {
@@ -364,10 +379,13 @@ void record_account_activity(App& app) {
     });
   } catch (...) {  // noted again, for the next call
     std::lock_guard lock(activity.mutex);
+    remove_noted(activity.in_flight[app.db.get()], noted);
     auto& pending = activity.pending[app.db.get()];
     pending.insert(pending.end(), noted.begin(), noted.end());
     throw;
   }
+  std::lock_guard lock(activity.mutex);  // in the table now
+  remove_noted(activity.in_flight[app.db.get()], noted);
 }
 
 }  // namespace herd::service

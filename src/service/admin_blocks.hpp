@@ -55,7 +55,8 @@ bool federates_with(App& app, store::Connection& c, std::string_view domain);
 // noted (`herd serve` every second, the admin dashboard before it counts).
 void note_account_activity(App& app, Id account_id);
 void record_account_activity(App& app);
-// The accounts noted today and not yet written (for counts that must not wait for the writer).
+// The accounts noted today and not yet written, also those a write has taken and not committed
+// (for counts that must not wait for the writer).
 std::vector<Id> noted_account_activity(App& app);
 
 }  // namespace herd::service

@@ -150,6 +150,12 @@ def quick_reads_answer_while_a_write_waits_for_the_database(t):
                 f"{r.status} after {seconds:.2f} s")
         t.eq(r.status == 200 and r.json()["usage"]["users"]["active_month"], active + 1,
              "the newcomer's request while the lock is held counts as active at once")
+        # Every second the server takes what was noted to write it, and that write waits for the
+        # lock: what it holds still counts meanwhile.
+        time.sleep(1.5)
+        r, seconds = timed("/api/v2/instance", None)
+        t.eq(r.status == 200 and r.json()["usage"]["users"]["active_month"], active + 1,
+             "the newcomer still counts while the write that records it waits for the lock")
         t.check(writer.is_alive(), "the post still waits for the lock", "it did not wait")
     finally:
         lock.release()
