@@ -207,7 +207,7 @@ int serve_main(const std::string& config_path) {
   // SQLite answers reads from this process without waiting on anyone: quick reads (timeline
   // pages) run on the I/O thread that read them, saving two thread hand-overs a request.
   // HERD_INLINE_READS: how many I/O threads may do so at once (0: none; default all). On
-  // PostgreSQL they stay on workers unless HERD_PG_FIBERS (above).
+  // PostgreSQL they run in fibers (above) unless HERD_PG_FIBERS=0.
   options.max_inline = max_inline;
   options.inline_fibers = fibers;
   if ((app.db->dialect() == store::Dialect::sqlite || fibers) && max_inline > 0)
@@ -224,7 +224,7 @@ int serve_main(const std::string& config_path) {
   log::info("herd {} serving {} on http://{}:{} ({} I/O threads, {} workers, {})", HERD_VERSION,
             app.base_url(), app.config.bind, server.port(), threads, workers,
             app.db->dialect() == store::Dialect::sqlite ? "SQLite"
-            : fibers                                    ? "PostgreSQL, timeline pages in fibers"
+            : fibers                                    ? "PostgreSQL, quick reads in fibers"
                                                         : "PostgreSQL");
   // Media on object storage: the settings are checked now, the bucket and credentials too (a
   // refusal is logged; uploads then fail with 503 and the storage's reason until it is fixed).

@@ -1,5 +1,6 @@
 #include "core/config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -255,6 +256,40 @@ void validate(Config& c) {
   }
 }
 
+// The tuning settings read straight from the environment where they are used (README, the second
+// table), checked at start-up with the others, so that a mistyped value stops the start with a
+// clear error instead of meaning 0 (HERD_INLINE_READS=abc turned the quick reads off).
+void validate_tuning(const std::map<std::string, std::string>& env) {
+  auto check = [&](const std::string& name, auto&& valid) {
+    if (auto it = env.find(name); it != env.end()) valid(name, it->second);
+  };
+  auto whole = [](long long min, long long max) {
+    return [min, max](const std::string& name, const std::string& value) {
+      parse_int_setting(name, value, min, max);
+    };
+  };
+  auto one_of = [](std::vector<std::string> choices) {
+    return [choices = std::move(choices)](const std::string& name, const std::string& value) {
+      if (std::find(choices.begin(), choices.end(), value) != choices.end()) return;
+      std::string expected;
+      for (std::size_t i = 0; i < choices.size(); ++i)
+        expected += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+      throw ConfigError(name + ": expected " + expected + ", got \"" + value + "\"");
+    };
+  };
+  constexpr long long kMaxMs = 1LL << 40;
+  check("HERD_IO_THREADS", whole(1, 1024));
+  check("HERD_INLINE_READS", whole(0, 1024));
+  check("HERD_PG_FIBERS", one_of({"0", "1", "false", "true"}));
+  check("HERD_PRECISE_INVALIDATION", one_of({"all", "statuses", "responses", "none"}));
+  check("HERD_GROUP_COMMIT", one_of({"0", "1"}));
+  check("HERD_INBOX_BATCH", one_of({"0", "1"}));
+  check("HERD_KEEP_STARTUP_PAGES", one_of({"0", "1"}));
+  check("HERD_SLOW_QUERY_MS", whole(0, kMaxMs));
+  check("HERD_ACTOR_STALE_MS", whole(1, kMaxMs));
+  check("HERD_DELIVERY_RETRY_BASE_MS", whole(1, kMaxMs));
+}
+
 }  // namespace
 
 Config load_config(const std::string& file_path, const std::map<std::string, std::string>& env) {
@@ -291,6 +326,7 @@ Config load_config(const std::string& file_path, const std::map<std::string, std
     if (it != env.end()) apply(config, doc.name, it->second);
   }
   validate(config);
+  validate_tuning(env);
   set_security_settings(pending_security);
   return config;
 }

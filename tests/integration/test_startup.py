@@ -48,7 +48,12 @@ def bad_values_name_the_setting(t):
     s = suite.server("bad-values", start=False)
     for setting, value in (("PORT", "not-a-port"), ("PORT", "70000"), ("PORT", "-1"),
                            ("HERD_REGISTRATIONS", "sometimes"), ("LOCAL_HTTPS", "perhaps"),
-                           ("HERD_PASSWORD_GRANT", "maybe"), ("DATABASE_URL", "mysql://localhost/herd")):
+                           ("HERD_PASSWORD_GRANT", "maybe"), ("DATABASE_URL", "mysql://localhost/herd"),
+                           # the tuning settings (README's second table): a typo is not 0
+                           ("HERD_INLINE_READS", "abc"), ("HERD_IO_THREADS", "two"),
+                           ("HERD_SLOW_QUERY_MS", "fast"), ("HERD_PG_FIBERS", "off"),
+                           ("HERD_PRECISE_INVALIDATION", "some"), ("HERD_GROUP_COMMIT", "no"),
+                           ("HERD_ACTOR_STALE_MS", "0")):
         env = s.environment({setting: value})
         expect_refusal(t, env, setting, f"{setting}={value}")
 
