@@ -163,8 +163,23 @@ std::optional<Id> parent_of(App& app, const std::string& uri, int depth) {
 
 std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Account& author,
                               int depth, bool require_audience, std::string& reason) {
+  store::Visibility visibility = as::visibility(post.to, post.cc, author.followers_url);
+  std::vector<std::string> tags(post.hashtags.begin(), post.hashtags.end());
+  // What the fan-out reads travels with the facts when it can (a post that is not a reply, on
+  // PostgreSQL): the transaction storing the post then needs no read, and is one round trip.
+  std::optional<store::FanOutQuery> read_ahead;
+  if (post.in_reply_to.empty()) {
+    store::Status planned;
+    planned.account_id = author.id;
+    planned.visibility = visibility;
+    read_ahead = service::fan_out_read_ahead(app, planned, tags);
+  }
+  std::optional<store::FanOutReads> fan_out_read;
   auto facts = app.db->read_value([&](store::Connection& c) {
-    return store::received_post_facts(c, post.id, author.id, now_unix_ms());
+    if (!read_ahead) return store::received_post_facts(c, post.id, author.id, now_unix_ms());
+    fan_out_read.emplace();
+    return store::received_post_facts(c, post.id, author.id, now_unix_ms(), *read_ahead,
+                                      *fan_out_read);
   });
   if (facts.existing) return facts.existing;
   if (facts.tombstoned) {
@@ -213,6 +228,9 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
     }
   }
 
+  // Read before the network was asked about mentions: possibly long ago, read it again.
+  if (fetches > 0) fan_out_read.reset();
+
   store::Status status;
   status.id = next_id();
   status.account_id = author.id;
@@ -222,19 +240,19 @@ std::optional<Id> ingest_post(App& app, const as::Post& post, const store::Accou
   status.content = text::sanitize_html(post.content);
   status.spoiler_text = text::strip_html(post.summary);
   status.sensitive = post.sensitive || !status.spoiler_text.empty();
-  status.visibility = as::visibility(post.to, post.cc, author.followers_url);
+  status.visibility = visibility;
   if (!post.language.empty()) status.language = post.language;
   status.in_reply_to_id = parent;
   apply_quote_policy(post, author, status);
   status.created_at = post.published.value_or(now_unix_ms());
   if (status.created_at > now_unix_ms()) status.created_at = now_unix_ms();
-  std::vector<std::string> tags;
-  for (const auto& tag : post.hashtags) tags.push_back(tag);
   remember_emojis(app, author.domain, post.emojis);  // before the status shows
   store::Status stored = service::receive_status(
-      app, status, mentioned, tags, [&](store::Connection& c, store::Status& inserted) {
+      app, status, mentioned, tags,
+      [&](store::Connection& c, store::Status& inserted) {
         return attach_media_and_poll(c, inserted, post, author);
-      });
+      },
+      std::move(fan_out_read));
   if (stored.id == status.id && !post.quote.empty())
     receive_quote(app, post, stored, status_resolver(app, depth + 1));
   return stored.id;

@@ -127,27 +127,36 @@ bool notifies_subscribers(const store::Status& status) {
   return !status.in_reply_to_account_id || *status.in_reply_to_account_id == status.account_id;
 }
 
+// What fan_out() reads for a status that is not direct.
+store::FanOutQuery fan_out_query(const store::Status& status,
+                                 const std::vector<std::string>& tags) {
+  store::FanOutQuery q;
+  q.audience.author = status.account_id;
+  q.audience.authors = {status.account_id};
+  if (status.in_reply_to_account_id && *status.in_reply_to_account_id != status.account_id) {
+    q.audience.reply_to = status.in_reply_to_account_id;
+    q.audience.authors.push_back(*status.in_reply_to_account_id);
+  }
+  if (status.visibility == store::Visibility::public_) q.followed_tags = tags;
+  q.subscribers = notifies_subscribers(status);
+  q.lists = true;
+  return q;
+}
+
 // Puts the status in its audience's home feeds (the author, followers, mentioned accounts of a
-// direct status, and followers of its hashtags for a public one).
+// direct status, and followers of its hashtags for a public one). `read`: what fan_out_query()
+// reads, when the caller read it already.
 FannedOut fan_out(store::Connection& c, const store::Status& status,
-                  const std::vector<Id>& mentioned, const std::vector<std::string>& tags) {
+                  const std::vector<Id>& mentioned, const std::vector<std::string>& tags,
+                  std::optional<store::FanOutReads> read = std::nullopt) {
   FannedOut out;
   out.audience = {status.account_id};
   if (status.visibility == store::Visibility::direct) {
     auto local = store::not_hiding(c, mentioned, {status.account_id});
     out.audience.insert(out.audience.end(), local.begin(), local.end());
   } else {
-    store::FanOutQuery q;
-    q.audience.author = status.account_id;
-    q.audience.authors = {status.account_id};
-    if (status.in_reply_to_account_id && *status.in_reply_to_account_id != status.account_id) {
-      q.audience.reply_to = status.in_reply_to_account_id;
-      q.audience.authors.push_back(*status.in_reply_to_account_id);
-    }
-    if (status.visibility == store::Visibility::public_) q.followed_tags = tags;
-    q.subscribers = notifies_subscribers(status);
-    q.lists = true;
-    auto reads = store::read_fan_out(c, q);
+    store::FanOutQuery q = fan_out_query(status, tags);
+    auto reads = read ? std::move(*read) : store::read_fan_out(c, q);
     out.audience.insert(out.audience.end(), reads.followers.begin(), reads.followers.end());
     if (!reads.tag_followers.empty()) {
       std::unordered_set<Id> reached(out.audience.begin(), out.audience.end());
@@ -525,16 +534,28 @@ std::optional<store::Status> status_with_uri(App& app, const std::string& uri) {
 
 }  // namespace
 
-store::Status receive_status(
-    App& app, const store::Status& input, const std::vector<Id>& mentioned,
-    const std::vector<std::string>& tags,
-    const std::function<bool(store::Connection&, store::Status&)>& attach) {
+std::optional<store::FanOutQuery> fan_out_read_ahead(App& app, const store::Status& status,
+                                                     const std::vector<std::string>& tags) {
+  if (app.db->dialect() != store::Dialect::postgres || status.in_reply_to_id ||
+      status.visibility == store::Visibility::direct)
+    return std::nullopt;
+  return fan_out_query(status, tags);
+}
+
+store::Status receive_status(App& app, const store::Status& input, const std::vector<Id>& mentioned,
+                             const std::vector<std::string>& tags,
+                             const std::function<bool(store::Connection&, store::Status&)>& attach,
+                             std::optional<store::FanOutReads> fan_out_read) {
   store::Changes changes;               // the store and note_posted say what it changes
   changes.add(store::tags::nothing());  // a status received twice changes nothing
   try {
     return app.db->write_value([&](store::Connection& c) {
-      if (auto existing_id = store::find_status_id_by_uri(c, input.uri))
-        if (auto existing = store::find_status(c, *existing_id)) return *existing;
+      // On SQLite, whose writes run one at a time, a status stored since the caller looked is
+      // found here. On PostgreSQL the unique uri makes the insert fail then (below): no statement
+      // and no round trip before the writes, which then travel with the COMMIT.
+      if (c.dialect() == store::Dialect::sqlite)
+        if (auto existing_id = store::find_status_id_by_uri(c, input.uri))
+          if (auto existing = store::find_status(c, *existing_id)) return *existing;
       store::Status status = input;
       status.local = false;
       status.quote_policy = effective_quote_policy(status.visibility, status.quote_policy);
@@ -553,7 +574,7 @@ store::Status receive_status(
       std::vector<Id> local_mentioned;
       for (const auto& account : store::find_accounts(c, mentioned))
         if (account.local()) local_mentioned.push_back(account.id);
-      auto fanned = fan_out(c, status, local_mentioned, tags);
+      auto fanned = fan_out(c, status, local_mentioned, tags, std::move(fan_out_read));
       stream::status_created(app, c, status, fanned.audience, tags, mentioned, &fanned.lists);
       for (Id target : local_mentioned)
         notify(app, c, target, status.account_id, "mention", status.id);

@@ -11,6 +11,7 @@
 #include "app.hpp"
 #include "service/polls.hpp"
 #include "store/database.hpp"
+#include "store/fan_out.hpp"
 #include "store/models.hpp"
 #include "text/format.hpp"
 
@@ -88,10 +89,22 @@ std::optional<std::string> normalize_language(const std::optional<std::string>& 
 // `attach` (when given) runs in the same transaction right after the status row is written, to
 // store what belongs to it (media, poll), so that no reader sees the status without them; it
 // returns whether it stored media or a poll (what the search document reads besides the row).
+// `fan_out_read`: what fan_out_read_ahead() named, read by the caller (with its other reads, in
+// one round trip) just before; receive_status then does not read it again.
 store::Status receive_status(
     App& app, const store::Status& status, const std::vector<Id>& mentioned,
     const std::vector<std::string>& tags,
-    const std::function<bool(store::Connection&, store::Status&)>& attach = {});
+    const std::function<bool(store::Connection&, store::Status&)>& attach = {},
+    std::optional<store::FanOutReads> fan_out_read = std::nullopt);
+// What receive_status() reads to fan `status` out (its followers, its hashtags' followers, the
+// followers notified of its author's posts, the lists holding its author), for a caller to read
+// it ahead, with the checks it makes before storing a post (store::received_post_facts): on
+// PostgreSQL, for a status that is not a reply and not direct. Read there, under READ COMMITTED,
+// it is what a read inside the transaction would see, one round trip earlier (a follow committed
+// in between is missed either way); on SQLite (none: nullopt) the transaction's own read, the
+// writes being serialised, sees every follow committed before it and costs no round trip.
+std::optional<store::FanOutQuery> fan_out_read_ahead(App& app, const store::Status& status,
+                                                     const std::vector<std::string>& tags);
 // A remote account's Announce: reblog() (same rules, counters, feeds, notification) of a remote
 // wrapper whose uri is the activity's. Received twice (at once too): the reblog stored first.
 store::Status receive_reblog(App& app, Id account_id, Id status_id, const std::string& uri,

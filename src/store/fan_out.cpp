@@ -18,6 +18,11 @@ std::vector<Id> first_column_ids(const Result& result) {
 }
 
 FanOutReads read_fan_out(Connection& c, const FanOutQuery& query) {
+  Statement statement = fan_out_statement(query);
+  return fan_out_reads(c.query(statement.sql, statement.params));
+}
+
+Statement fan_out_statement(const FanOutQuery& query) {
   // One statement (on PostgreSQL a statement's own cost is most of what these small reads cost):
   // rows of (kind, id, and for a list its owner and other columns), kinds in FanOutReads' order.
   std::string sql;
@@ -33,8 +38,12 @@ FanOutReads read_fan_out(Connection& c, const FanOutQuery& query) {
   if (!query.followed_tags.empty()) add(1, tag_followers_statement(query.followed_tags), kAccount);
   if (query.subscribers) add(2, subscribed_followers_statement(query.audience.author), kAccount);
   if (query.lists) add(3, lists_with_member_statement(query.audience.author), list_columns());
+  return Statement{std::move(sql), std::move(params)};
+}
+
+FanOutReads fan_out_reads(const Result& result) {
   FanOutReads reads;
-  for (const Row& r : c.query(sql, params).rows) {
+  for (const Row& r : result.rows) {
     switch (r.i(0)) {
       case 0:
         reads.followers.push_back(r.i(1));

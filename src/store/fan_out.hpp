@@ -27,6 +27,10 @@ struct FanOutReads {
   std::vector<List> lists;
 };
 FanOutReads read_fan_out(Connection& c, const FanOutQuery& query);
+// read_fan_out() as its statement and the reader of its result, for a caller that sends it in one
+// round trip with other statements (query_all).
+Statement fan_out_statement(const FanOutQuery& query);
+FanOutReads fan_out_reads(const Result& result);
 
 // The queries of the single reads above, and their readers.
 Statement feed_audience_statement(const FeedAudienceQuery& query);

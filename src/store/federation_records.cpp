@@ -1,6 +1,7 @@
 #include "store/federation_records.hpp"
 
 #include "core/ids.hpp"
+#include "store/pipeline.hpp"
 
 namespace herd::store {
 
@@ -45,9 +46,10 @@ bool is_tombstoned(Connection& c, std::string_view uri, std::int64_t now) {
               .empty();
 }
 
-ReceivedPostFacts received_post_facts(Connection& c, std::string_view uri, Id author_id,
-                                      std::int64_t now) {
-  auto result = c.query(
+namespace {
+
+Statement received_post_facts_statement(std::string_view uri, Id author_id, std::int64_t now) {
+  return Statement{
       "SELECT (SELECT id FROM statuses WHERE uri = ? LIMIT 1), "
       "CASE WHEN EXISTS (SELECT 1 FROM tombstones WHERE uri = ? AND (reason <> 'unseen' OR "
       "created_at > ?)) THEN 1 ELSE 0 END, "
@@ -55,9 +57,29 @@ ReceivedPostFacts received_post_facts(Connection& c, std::string_view uri, Id au
       "f.target_account_id = ? AND a.domain = '') OR EXISTS (SELECT 1 FROM follow_requests r "
       "JOIN accounts a ON a.id = r.account_id WHERE r.target_account_id = ? AND a.domain = '') "
       "THEN 1 ELSE 0 END",
-      {text(uri), text(uri), Value(now - kUnseenTombstoneMs), Value(author_id), Value(author_id)});
+      {text(uri), text(uri), Value(now - kUnseenTombstoneMs), Value(author_id), Value(author_id)}};
+}
+
+ReceivedPostFacts received_post_facts_of(const Result& result) {
   const Row& row = result.front();
   return ReceivedPostFacts{row.oi(0), row.b(1), row.b(2)};
+}
+
+}  // namespace
+
+ReceivedPostFacts received_post_facts(Connection& c, std::string_view uri, Id author_id,
+                                      std::int64_t now) {
+  Statement facts = received_post_facts_statement(uri, author_id, now);
+  return received_post_facts_of(c.query(facts.sql, facts.params));
+}
+
+ReceivedPostFacts received_post_facts(Connection& c, std::string_view uri, Id author_id,
+                                      std::int64_t now, const FanOutQuery& fan_out,
+                                      FanOutReads& reads) {
+  auto results = query_all(
+      c, {received_post_facts_statement(uri, author_id, now), fan_out_statement(fan_out)});
+  reads = fan_out_reads(results[1]);
+  return received_post_facts_of(results[0]);
 }
 
 void prune_tombstones(Connection& c, std::int64_t now) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/database.hpp"
+#include "store/fan_out.hpp"
 #include "store/models.hpp"
 
 namespace herd::store {
@@ -46,6 +47,10 @@ struct ReceivedPostFacts {
 };
 ReceivedPostFacts received_post_facts(Connection& c, std::string_view uri, Id author_id,
                                       std::int64_t now);
+// The same, and read_fan_out(fan_out) into `reads`, in one round trip on PostgreSQL.
+ReceivedPostFacts received_post_facts(Connection& c, std::string_view uri, Id author_id,
+                                      std::int64_t now, const FanOutQuery& fan_out,
+                                      FanOutReads& reads);
 
 // ---- delivery failures --------------------------------------------------------------------------
 
