@@ -63,8 +63,9 @@ HeldRows held_rows(StatusCache& cache, std::uint64_t version, Id viewer, const s
     store::Dependencies::note(store::tags::status(s.id));  // as reading the row does
     return true;
   };
+  std::vector<std::shared_ptr<const RenderedStatus>> entries = cache.peek_all(ids, version);
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    auto held = cache.peek(ids[i], version);
+    const std::shared_ptr<const RenderedStatus>& held = entries[i];
     const store::Status* s = held ? &held->row : nullptr;
     if (!s || (viewer != 0 && s->reblog_of_id.value_or(s->id) < flags->complete_from) ||
         !read(*held)) {
@@ -73,17 +74,21 @@ HeldRows held_rows(StatusCache& cache, std::uint64_t version, Id viewer, const s
     }
     if (s->reblog_of_id && !facts.originals.count(*s->reblog_of_id)) {
       // Not held: load_page_facts reads it, as for a page read whole.
-      if (auto original = cache.peek(*s->reblog_of_id, version); original && read(*original))
+      if (auto original = cache.peek(*s->reblog_of_id, version); original && read(*original)) {
         facts.originals.emplace(original->row.id, original->row);
+        out.entries.emplace(original->row.id, std::move(original));
+      }
     }
     out.rows[i] = *s;
+    out.entries.emplace(s->id, held);
   }
   return out;
 }
 
 std::optional<std::vector<store::Status>> page_from_ids(
     store::Connection& c, StatusCache& cache, std::uint64_t version, const std::vector<Id>& ids,
-    const TimelineViewer* known, const store::KnownFlags* flags, const store::WithFacts& with) {
+    const TimelineViewer* known, const store::KnownFlags* flags, const store::WithFacts& with,
+    HeldEntries& entries) {
   store::PageFacts& facts = *with.into;
   HeldRows held = held_rows(cache, version, with.viewer, ids, known, flags, facts);
   std::unordered_map<Id, store::Status> read;
@@ -105,6 +110,7 @@ std::optional<std::vector<store::Status>> page_from_ids(
     if (it == read.end()) return std::nullopt;
     page.push_back(std::move(it->second));
   }
+  entries = std::move(held.entries);
   return page;
 }
 

@@ -17,7 +17,9 @@
 // the cache, and another process's write empties it.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "api/status_cache.hpp"
@@ -31,6 +33,7 @@ namespace herd::api {
 struct HeldRows {
   std::vector<std::optional<store::Status>> rows;
   std::vector<Id> missing;
+  HeldEntries entries;  // the entries the rows (and originals) were taken from, by status id
 };
 
 // Takes from `cache` at `version` (taken before the ids were read) the rows of the page `ids` for
@@ -47,10 +50,12 @@ HeldRows held_rows(StatusCache& cache, std::uint64_t version, Id viewer, const s
 // by id on `c` with their facts (`with`: its viewer, its facts, into which held_rows adds the held
 // rows' too). None when a missing status is gone by then (the page statement would have filled
 // the page with another: the caller reads the page whole, with fresh facts). Reblogged originals
-// not held are left to store::load_page_facts, as for a page read whole.
+// not held are left to store::load_page_facts, as for a page read whole. `entries` receives the
+// entries the held rows were taken from (left empty with none).
 std::optional<std::vector<store::Status>> page_from_ids(
     store::Connection& c, StatusCache& cache, std::uint64_t version, const std::vector<Id>& ids,
-    const TimelineViewer* known, const store::KnownFlags* flags, const store::WithFacts& with);
+    const TimelineViewer* known, const store::KnownFlags* flags, const store::WithFacts& with,
+    HeldEntries& entries);
 
 // The rows of timeline pages since the process started, by where they came from (/metrics:
 // herd_timeline_rows_total): taken from held entries and read by id (page_from_ids), or read with

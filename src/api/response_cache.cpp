@@ -101,7 +101,7 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
   std::sort(tags.begin(), tags.end());
   tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
   std::size_t size =
-      key.size() + response.payload().size() + tags.size() * sizeof(store::CacheTag) + 256;
+      key.size() + response.payload_size() + tags.size() * sizeof(store::CacheTag) + 256;
   if (size > max_bytes_ / 4) return;
   std::lock_guard lock(mutex_);
   if (generation < generation_) return;  // computed before a newer write: already stale
@@ -117,6 +117,7 @@ void ResponseCache::put(const std::string& key, std::uint64_t generation,
     generation_ = generation;
   }
   http::Response stored = response;
+  stored.flatten();
   if (!stored.shared_body) {
     stored.shared_body = std::make_shared<const std::string>(std::move(stored.body));
     stored.body.clear();
@@ -248,6 +249,7 @@ void ResponseCache::Flight::finish(const http::Response& response, const std::st
                                    std::vector<store::CacheTag> tags) {
   if (!leader_) return;
   http::Response shared = response;  // one copy of the body for the cache and every waiter
+  shared.flatten();
   if (!shared.shared_body) {
     shared.shared_body = std::make_shared<const std::string>(std::move(shared.body));
     shared.body.clear();

@@ -73,6 +73,10 @@ struct RenderedStatus {
   std::size_t bytes() const;
 };
 
+// The status cache entries a page's rows were taken from (api/held_page.hpp), by status id: the
+// page is rendered from the same entries (StatusRenderer::use_held_entries), not looked up again.
+using HeldEntries = std::unordered_map<Id, std::shared_ptr<const RenderedStatus>>;
+
 // What the status cache holds (api/versioned_lru.hpp): entries by status id, named by the
 // status's tag; an entry also holds the tags of the accounts it shows, and an index from those to
 // the entries, so that a drop of an account's tag walks only the entries it removes.

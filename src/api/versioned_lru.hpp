@@ -83,6 +83,13 @@ class VersionedLru {
   // The same, not counted as a hit or a miss (a page that may yet read its rows and look its
   // statuses up again with get(): api/held_page.hpp).
   std::shared_ptr<const Value> peek(Id key, std::uint64_t version);
+  // peek() of each key, in order (null where absent), under one lock.
+  std::vector<std::shared_ptr<const Value>> peek_all(const std::vector<Id>& keys,
+                                                     std::uint64_t version);
+  // Counts as get() would the entries of these keys taken with peek() and used after all (a page
+  // assembled from the entries it held: api/held_page.hpp): a hit each, the ones still there
+  // moved to the front; under one lock.
+  void touch(const std::vector<Id>& keys);
   // Stores a value read after `version` was taken; refused when the cache was emptied since, a
   // logged drop since names the key or one of the value's tags, or it is larger than the cache.
   void put(Id key, std::uint64_t version, std::shared_ptr<const Value> value);
@@ -168,6 +175,26 @@ auto VersionedLru<Policy>::peek(Id key, std::uint64_t version) -> std::shared_pt
   auto it = entries_.find(key);
   if (it == entries_.end() || version < emptied_at_) return nullptr;
   return it->second.value;
+}
+
+template <typename Policy>
+auto VersionedLru<Policy>::peek_all(const std::vector<Id>& keys, std::uint64_t version)
+    -> std::vector<std::shared_ptr<const Value>> {
+  std::vector<std::shared_ptr<const Value>> out(keys.size());
+  std::lock_guard lock(mutex_);
+  if (version < emptied_at_) return out;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (auto it = entries_.find(keys[i]); it != entries_.end()) out[i] = it->second.value;
+  return out;
+}
+
+template <typename Policy>
+void VersionedLru<Policy>::touch(const std::vector<Id>& keys) {
+  std::lock_guard lock(mutex_);
+  hits_ += keys.size();
+  for (Id key : keys)
+    if (auto it = entries_.find(key); it != entries_.end())
+      lru_.splice(lru_.begin(), lru_, it->second.position);
 }
 
 template <typename Policy>

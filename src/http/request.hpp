@@ -36,16 +36,16 @@ struct RouteMatch {
 };
 
 struct Request {
-  std::string method;         // "GET", "POST", ...
-  std::string target;         // as received: path + "?" + query
-  std::string path;           // percent-decoded path, without the query
-  std::string query;          // raw query string (without "?")
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // as received: path + "?" + query
+  std::string path;                            // percent-decoded path, without the query
+  std::string query;                           // raw query string (without "?")
   std::map<std::string, std::string> headers;  // names lowercased
   std::string body;
   std::string remote_address;
   std::map<std::string, std::string> path_params;  // ":id" captures from the router
-  boost::json::object params;                       // query + body, merged (body wins)
-  std::vector<UploadedFile> files;                  // multipart file parts
+  boost::json::object params;                      // query + body, merged (body wins)
+  std::vector<UploadedFile> files;                 // multipart file parts
   // True once parse_request has filled path, query, params and files from this target and body
   // (then not parsed again on the way to the handler).
   bool parsed = false;
@@ -59,6 +59,52 @@ struct Request {
   const std::string& path_param(const std::string& name) const;
 };
 
+// A body made of pieces, sent in order with one gather write: a page assembled from cached texts
+// (api/mastodon/entities_status.cpp) is not copied into one string first. The response's own
+// bytes are appended to text(); external() adds bytes it does not own, kept alive by `owner`.
+class BodyPieces {
+ public:
+  std::string& text() { return text_; }
+  void external(std::string_view bytes, std::shared_ptr<const void> owner) {
+    close_run();
+    pieces_.push_back(Piece{bytes.data(), 0, bytes.size()});
+    external_bytes_ += bytes.size();
+    if (owners_.empty() || owners_.back() != owner) owners_.push_back(std::move(owner));
+  }
+  std::size_t size() const { return text_.size() + external_bytes_; }
+  // Calls f(std::string_view) with each piece, in order (empty ones left out).
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const Piece& p : pieces_)
+      f(p.data ? std::string_view(p.data, p.size)
+               : std::string_view(text_).substr(p.offset, p.size));
+    if (text_.size() > run_start_) f(std::string_view(text_).substr(run_start_));
+  }
+  std::size_t count() const { return pieces_.size() + (text_.size() > run_start_ ? 1 : 0); }
+  std::string flatten() const {
+    std::string out;
+    out.reserve(size());
+    for_each([&](std::string_view piece) { out += piece; });
+    return out;
+  }
+
+ private:
+  struct Piece {
+    const char* data;  // null: text_[offset, offset + size)
+    std::size_t offset, size;
+  };
+  void close_run() {
+    if (text_.size() > run_start_)
+      pieces_.push_back(Piece{nullptr, run_start_, text_.size() - run_start_});
+    run_start_ = text_.size();
+  }
+  std::string text_;
+  std::vector<Piece> pieces_;
+  std::size_t run_start_ = 0;  // where text_'s bytes not in pieces_ yet start
+  std::size_t external_bytes_ = 0;
+  std::vector<std::shared_ptr<const void>> owners_;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
@@ -69,7 +115,18 @@ struct Response {
   // When set, the server keeps the connection as a WebSocket or event stream (http/stream.hpp).
   std::shared_ptr<Upgrade> upgrade;
 
+  // When set, the body is these pieces instead (sent without copying them into one string).
+  std::shared_ptr<const BodyPieces> pieces;
+
+  // The body when not in pieces (flatten() first where it may be).
   const std::string& payload() const { return shared_body ? *shared_body : body; }
+  std::size_t payload_size() const { return pieces ? pieces->size() : payload().size(); }
+  // Makes a body in pieces one string (`body`): for what keeps it (the response cache).
+  void flatten() {
+    if (!pieces) return;
+    body = pieces->flatten();
+    pieces.reset();
+  }
 
   static Response json(const boost::json::value& value, int status = 200);
   static Response json_text(std::string serialized, int status = 200);
@@ -91,8 +148,8 @@ bool valid_utf8(std::string_view text);
 void merge_param(boost::json::object& root, std::string_view key, boost::json::value value);
 void parse_urlencoded(std::string_view text, boost::json::object& into);
 void parse_json_body(std::string_view body, boost::json::object& into);
-void parse_multipart(std::string_view content_type, std::string_view body, boost::json::object& into,
-                     std::vector<UploadedFile>& files);
+void parse_multipart(std::string_view content_type, std::string_view body,
+                     boost::json::object& into, std::vector<UploadedFile>& files);
 // Fills path/query/params/files from target, headers and body; sets request.parsed.
 void parse_request(Request& request);
 

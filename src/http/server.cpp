@@ -1,6 +1,8 @@
 #include "http/server.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <array>
@@ -8,6 +10,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
+#include <climits>
 #include <deque>
 #include <iostream>
 #include <mutex>
@@ -240,7 +244,7 @@ std::string serialize_head(const Response& response, unsigned version, bool keep
     return head;
   }
   head += "Content-Length: ";
-  head += std::to_string(response.payload().size());
+  head += std::to_string(response.payload_size());
   head += "\r\n";
   if (!keep_alive)
     head += "Connection: close\r\n";
@@ -262,6 +266,50 @@ void report_stream_error(std::exception_ptr error) {
     std::cerr << "herd: stream ended by an error: " << e.what() << "\n";
   } catch (...) {
   }
+}
+
+// Writes the head and (unless `head_only`) the body with one gather write. A body in pieces
+// (BodyPieces) is offered to the socket in one sendmsg of every piece (asio's writes take at most
+// 64 buffers a call); what the socket does not take at once follows with async_write.
+asio::awaitable<boost::system::error_code> write_response(beast::tcp_stream& stream,
+                                                          const std::string& head_bytes,
+                                                          const Response& response,
+                                                          bool head_only) {
+  if (head_only || !response.pieces || response.pieces->count() + 1 > IOV_MAX) {
+    std::string flat = head_only || !response.pieces ? std::string() : response.pieces->flatten();
+    const std::string& payload = response.pieces ? flat : response.payload();
+    std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head_bytes), head_only ? asio::const_buffer() : asio::buffer(payload)};
+    auto [ec, written] =
+        co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
+    co_return ec;
+  }
+  std::vector<iovec> pieces;
+  pieces.reserve(response.pieces->count() + 1);
+  pieces.push_back(iovec{const_cast<char*>(head_bytes.data()), head_bytes.size()});
+  response.pieces->for_each([&](std::string_view piece) {
+    pieces.push_back(iovec{const_cast<char*>(piece.data()), piece.size()});
+  });
+  msghdr message{};
+  message.msg_iov = pieces.data();
+  message.msg_iovlen = pieces.size();
+  ssize_t sent = ::sendmsg(stream.socket().native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    co_return boost::system::error_code(errno, boost::system::system_category());
+  std::size_t skip = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+  std::vector<asio::const_buffer> rest;  // what the socket did not take
+  for (const iovec& piece : pieces) {
+    if (skip >= piece.iov_len) {
+      skip -= piece.iov_len;
+      continue;
+    }
+    rest.emplace_back(static_cast<const char*>(piece.iov_base) + skip, piece.iov_len - skip);
+    skip = 0;
+  }
+  if (rest.empty()) co_return boost::system::error_code();
+  auto [ec, written] =
+      co_await asio::async_write(stream, rest, asio::as_tuple(asio::use_awaitable));
+  co_return ec;
 }
 
 }  // namespace
@@ -412,12 +460,8 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
       }
     }
     std::string head_bytes = serialize_head(response, version, keep_alive);
-    const std::string& payload = response.payload();
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_bytes),
-                                              head ? asio::const_buffer() : asio::buffer(payload)};
     stream.expires_after(std::chrono::seconds(60));
-    auto [write_ec, written] =
-        co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
+    auto write_ec = co_await write_response(stream, head_bytes, response, head);
     if (write_ec || !keep_alive) {
       boost::system::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

@@ -314,7 +314,7 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
   }
 
   const std::string& prepare(std::string_view sql) {
-    auto it = prepared_.find(std::string(sql));
+    auto it = prepared_.find(sql);  // (no copy of the statement's text to look it up)
     if (it != prepared_.end()) return it->second;
     std::string name = "s" + std::to_string(prepared_.size());
     std::string numbered = number_placeholders(sql);
@@ -340,7 +340,14 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
   }
 
   PGconn* conn_ = nullptr;
-  std::unordered_map<std::string, std::string> prepared_;
+  // Statement text -> its name on this connection; looked up by string_view (transparent).
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> prepared_;
   bool begin_pending_ = false;     // begin() called, BEGIN not sent yet
   bool in_transaction_ = false;    // between begin() and commit()/rollback()
   std::vector<Statement> queued_;  // query_later(): sent with the next statement or the COMMIT

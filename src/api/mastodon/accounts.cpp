@@ -222,14 +222,15 @@ http::Response account_statuses(App& app, http::Request& request) {
   filter.tagged = http::param_string(p, "tagged");
   std::vector<Id> cursors;
   auto generation = status_cache_version(*app.db);  // before the rows (status_cache.hpp)
-  std::string statuses = app.db->read_value([&](store::Connection& c) {
-    if (viewer.signed_in() && store::blocked_either_way(c, viewer.account_id(), account.id))
-      return std::string("[]");
-    auto rows = store::page_account_statuses(c, account.id, viewer.account_id(), filter, page);
+  http::BodyPieces statuses = app.db->read_value([&](store::Connection& c) {
+    std::vector<store::Status> rows;  // none for an account blocked either way
+    if (!viewer.signed_in() || !store::blocked_either_way(c, viewer.account_id(), account.id))
+      rows = store::page_account_statuses(c, account.id, viewer.account_id(), filter, page);
     for (const auto& s : rows) cursors.push_back(s.id);
-    return StatusRenderer(app, c, viewer.account_id(), "account").render_json(rows, generation);
+    return StatusRenderer(app, c, viewer.account_id(), "account").render_pieces(rows, generation);
   });
-  http::Response response = http::Response::json_text(std::move(statuses));
+  http::Response response;
+  response.pieces = std::make_shared<const http::BodyPieces>(std::move(statuses));
   add_link_header(response, app, request, cursors, page.limit);
   return response;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "http/request.hpp"
 #include "store/database.hpp"
 #include "store/filters.hpp"
 #include "store/media.hpp"
@@ -68,6 +69,9 @@ json::array accounts_json(const App& app, store::Connection& c, const std::vecto
 // see it: accepted, blocked_account, blocked_domain, muted_account; otherwise pending, rejected,
 // revoked, deleted or unauthorized with null), or with shallow_quotes (the statuses inside a
 // Quote) a ShallowQuote {state, quoted_status_id}; null for a status that quotes nothing.
+struct RenderedStatus;  // api/status_cache.hpp
+using HeldEntries = std::unordered_map<Id, std::shared_ptr<const RenderedStatus>>;
+
 class StatusRenderer {
  public:
   StatusRenderer(const App& app, store::Connection& c, Id viewer_account_id,
@@ -81,10 +85,17 @@ class StatusRenderer {
   // stored there otherwise.
   std::string render_json(const std::vector<store::Status>& statuses,
                           std::optional<std::uint64_t> generation = std::nullopt);
+  // render_json's text in pieces: the cached texts are pieces of it, not copied (a response's
+  // body: http::Response::pieces).
+  http::BodyPieces render_pieces(const std::vector<store::Status>& statuses,
+                                 std::optional<std::uint64_t> generation = std::nullopt);
   // What the page's reads already loaded about the statuses to render (store::load_page_facts for
   // this viewer, with the filters when a filter context is given): used instead of asking again.
   // Not copied: it must outlive the renderer.
   void use_page_facts(const store::PageFacts& facts) { page_facts_ = &facts; }
+  // The status cache entries the page's rows were taken from (api/held_page.hpp): render_json
+  // takes those statuses' texts from them instead of looking them up again. Not copied.
+  void use_held_entries(const HeldEntries& entries) { held_ = &entries; }
 
  private:
   // The viewer's filters in force for the context (loaded on first use), or null when none.
@@ -103,6 +114,7 @@ class StatusRenderer {
   bool shallow_quotes_;
   std::shared_ptr<const service::StatusFilters> filters_;  // loaded on first use
   const store::PageFacts* page_facts_ = nullptr;
+  const HeldEntries* held_ = nullptr;
 };
 
 // MediaAttachment: url and preview_url absolute (preview: the custom thumbnail, else the image

@@ -2,6 +2,7 @@
 // originals, accounts, mentions, tags, media, polls, cards, applications, quotes, the viewer's
 // flags), never one per status. render_json assembles the page as text from the process's status
 // cache (api/status_cache.hpp) and loads and builds only the statuses it does not hold.
+#include <charconv>
 #include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
@@ -26,6 +27,8 @@
 namespace herd::api {
 
 namespace {
+
+using namespace std::string_view_literals;  // "..."sv: appended without strlen
 
 json::value optional_id(const std::optional<Id>& id) {
   return id ? json::value(std::to_string(*id)) : json::value(nullptr);
@@ -395,20 +398,20 @@ class ViewerState {
     QuoteApproval approval = quote_approval(s);
     auto list = [&](const std::string& policy) {
       if (policy.empty()) {
-        out += "[]";
+        out += "[]"sv;
         return;
       }
-      out += "[\"";
+      out += "[\""sv;
       out += policy;
-      out += "\"]";
+      out += "\"]"sv;
     };
-    out += ",\"quote_approval\":{\"automatic\":";
+    out += ",\"quote_approval\":{\"automatic\":"sv;
     list(approval.automatic);
-    out += ",\"manual\":";
+    out += ",\"manual\":"sv;
     list(approval.manual);
-    out += ",\"current_user\":\"";
+    out += ",\"current_user\":\""sv;
     out += approval.current_user;
-    out += "\"}";
+    out += "\"}"sv;
   }
 
   const App& app_;
@@ -428,22 +431,25 @@ class ViewerState {
 struct TextFields {
   std::string& out;
   void operator()(std::string_view key, const json::value& value) const {
-    out += ",\"";
+    out += ",\""sv;
     out += key;
-    out += "\":";
+    out += "\":"sv;
     switch (value.kind()) {
       case json::kind::null:
-        out += "null";
+        out += "null"sv;
         return;
       case json::kind::bool_:
-        out += value.get_bool() ? "true" : "false";
+        out += value.get_bool() ? "true"sv : "false"sv;
         return;
-      case json::kind::int64:
-        out += std::to_string(value.get_int64());
+      case json::kind::int64: {
+        char digits[24];
+        auto end = std::to_chars(digits, digits + sizeof digits, value.get_int64()).ptr;
+        out.append(digits, static_cast<std::size_t>(end - digits));
         return;
+      }
       case json::kind::array:
         if (value.get_array().empty()) {
-          out += "[]";
+          out += "[]"sv;
           return;
         }
         break;
@@ -539,7 +545,16 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
 
 std::string StatusRenderer::render_json(const std::vector<store::Status>& statuses,
                                         std::optional<std::uint64_t> generation) {
-  if (statuses.empty()) return "[]";
+  return render_pieces(statuses, generation).flatten();
+}
+
+http::BodyPieces StatusRenderer::render_pieces(const std::vector<store::Status>& statuses,
+                                               std::optional<std::uint64_t> generation) {
+  if (statuses.empty()) {
+    http::BodyPieces body;
+    body.text() = "[]";
+    return body;
+  }
   StatusCache* cache = generation ? status_cache() : nullptr;
   Rows rows(c_, statuses, page_facts_);
   std::vector<const store::Status*> rendered = rows.rendered(statuses);
@@ -547,8 +562,16 @@ std::string StatusRenderer::render_json(const std::vector<store::Status>& status
   // The cached renderings, and the statuses missing: loaded and built in one batch, then cached.
   std::unordered_map<Id, std::shared_ptr<const RenderedStatus>> text;
   std::vector<const store::Status*> missing;
+  std::vector<Id> touched;  // taken from the page's held entries (counted as got, at once)
   for (const auto* s : rendered) {
-    auto entry = cache ? cache->get(s->id, *generation) : nullptr;
+    std::shared_ptr<const RenderedStatus> entry;
+    if (cache && held_) {
+      if (auto held = held_->find(s->id); held != held_->end()) {
+        entry = held->second;
+        touched.push_back(s->id);
+      }
+    }
+    if (cache && !entry) entry = cache->get(s->id, *generation);
     if (entry) {
       for (store::CacheTag tag : entry->tags) store::Dependencies::note(tag);
       text.emplace(s->id, std::move(entry));
@@ -556,6 +579,7 @@ std::string StatusRenderer::render_json(const std::vector<store::Status>& status
       missing.push_back(s);
     }
   }
+  if (!touched.empty()) cache->touch(touched);
   if (!missing.empty()) {
     Content content = Content::load(c_, missing);
     for (const auto* s : missing) {
@@ -578,27 +602,37 @@ std::string StatusRenderer::render_json(const std::vector<store::Status>& status
   ViewerState state(app_, c_, viewer_, shallow_quotes_, content_ids, polls, std::move(quotes),
                     rendered, page_facts_);
 
-  std::string out = "[";
-  {  // the cached texts plus room for each status's per-request fields: one allocation
-    std::size_t size = 2;
-    for (const auto& [id, r] : text) size += r->head.size() + r->tail.size() + 640;
-    out.reserve(size);
-  }
+  http::BodyPieces body;
+  std::string* out = &body.text();      // where the request's own bytes go (or a reblog's original)
+  out->reserve(2 + text.size() * 640);  // each status's per-request fields: one allocation
+  // A cached text: a piece of the body (not copied), or copied into a reblog's original.
+  auto cached = [&](const std::string& bytes, const std::shared_ptr<const RenderedStatus>& owner) {
+    if (out == &body.text())
+      body.external(bytes, owner);
+    else
+      *out += bytes;
+  };
   auto write = [&](const store::Status& s, const store::Status* flags_of,
                    const json::array* filtered, const std::string* reblog) {
-    const RenderedStatus& r = *text.at(s.id);
-    TextFields emit{out};
-    out += '{';
-    out += r.head;
+    const std::shared_ptr<const RenderedStatus>& entry = text.at(s.id);
+    const RenderedStatus& r = *entry;
+    TextFields emit{*out};
+    *out += '{';
+    cached(r.head, entry);
     state.counts_fields(emit, s);
-    out += ",\"reblog\":";
-    out += reblog ? *reblog : "null";
+    *out += ",\"reblog\":"sv;
+    if (reblog)  // (a conditional expression would copy it into a temporary string)
+      *out += *reblog;
+    else
+      *out += "null"sv;
     emit("poll", state.poll_json_for(r.poll ? &*r.poll : nullptr, r.author_domain));
-    out += ',';
-    out += r.tail;
+    *out += ',';
+    cached(r.tail, entry);
     state.last_fields(emit, s, flags_of, filtered);
-    out += '}';
+    *out += '}';
   };
+  *out += '[';
+  bool first = true;
   for (const auto& s : statuses) {
     const store::Status* original = s.reblog_of_id ? rows.original_of(*s.reblog_of_id) : nullptr;
     const store::Status& proper = original ? *original : s;
@@ -608,19 +642,20 @@ std::string StatusRenderer::render_json(const std::vector<store::Status>& status
         filter_results(s, proper, r.poll ? &*r.poll : nullptr, r.media_descriptions, hidden);
     if (hidden) continue;
     const json::array* filtered_ptr = filtered ? &*filtered : nullptr;
-    if (out.size() > 1) out += ',';
+    if (!first) *out += ',';
+    first = false;
     if (original) {
       std::string reblog;
-      std::swap(reblog, out);
+      out = &reblog;
       write(*original, nullptr, filtered_ptr, nullptr);
-      std::swap(reblog, out);
+      out = &body.text();
       write(s, original, filtered_ptr, &reblog);
     } else {
       write(s, nullptr, filtered_ptr, nullptr);
     }
   }
-  out += ']';
-  return out;
+  *out += ']';
+  return body;
 }
 
 json::object StatusRenderer::render_one(const store::Status& status) {

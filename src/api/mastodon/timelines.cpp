@@ -61,7 +61,7 @@ http::Response timeline_response(App& app, const http::Request& request,
   std::uint64_t generation = app.db->generation();  // before anything (timeline_viewer.hpp)
   auto flag_version = viewer ? viewer_flag_cache().version(*app.db) : std::nullopt;  // the same
   auto version = status_cache_version(*app.db);  // before the rows (status_cache.hpp)
-  std::string body = app.db->read_value([&](store::Connection& c) {
+  http::BodyPieces body = app.db->read_value([&](store::Connection& c) {
     auto known = viewer ? timeline_viewer(*app.db, c, viewer, generation, now_unix_ms()) : nullptr;
     store::PageFacts facts;
     store::WithFacts with;
@@ -78,9 +78,12 @@ http::Response timeline_response(App& app, const http::Request& request,
     const store::HomeExclusions* excluded = known ? &known->exclusions : nullptr;
     // The rows and their facts: from the page's ids, held or read by id, or read whole.
     std::optional<std::vector<store::Status>> rows;
+    HeldEntries held;  // the entries the held rows came from: rendered from them
     if (StatusCache* cache = status_cache(); ids && version && cache)
-      rows = page_from_ids(c, *cache, *version, ids(c, excluded), known.get(), flags.get(), with);
+      rows = page_from_ids(c, *cache, *version, ids(c, excluded), known.get(), flags.get(), with,
+                           held);
     if (!rows) {
+      held.clear();
       facts = store::PageFacts{};
       rows = load(c, excluded, with);
       count_rows_read_whole(rows->size());
@@ -91,9 +94,11 @@ http::Response timeline_response(App& app, const http::Request& request,
     for (const auto& s : *rows) cursors.push_back(s.id);
     StatusRenderer renderer(app, c, viewer, context);
     renderer.use_page_facts(facts);
-    return renderer.render_json(service::visible_only(viewer, std::move(*rows), facts), version);
+    renderer.use_held_entries(held);
+    return renderer.render_pieces(service::visible_only(viewer, std::move(*rows), facts), version);
   });
-  http::Response response = http::Response::json_text(std::move(body));
+  http::Response response;  // JSON, its cached texts not copied (http::BodyPieces)
+  response.pieces = std::make_shared<const http::BodyPieces>(std::move(body));
   add_link_header(response, app, request, cursors, page.limit);
   return response;
 }

@@ -89,6 +89,26 @@ TEST_F(VersionedLruTest, EvictsTheLeastRecentlyUsedToStayWithinItsBytes) {
   EXPECT_EQ(cache.stats().entries, 2u);
 }
 
+TEST_F(VersionedLruTest, PeekAllTakesEntriesUncountedAndTouchCountsThemAsGetWould) {
+  Cache cache(300);
+  std::uint64_t v = cache.version(1);
+  for (Id key : {1, 2, 3}) cache.put(key, v, thing());
+  auto taken = cache.peek_all({3, 9, 1}, v);
+  ASSERT_EQ(taken.size(), 3u);
+  EXPECT_NE(taken[0], nullptr);
+  EXPECT_EQ(taken[1], nullptr) << "absent";
+  EXPECT_NE(taken[2], nullptr);
+  EXPECT_EQ(cache.stats().hits, 0u);
+  EXPECT_EQ(cache.stats().misses, 0u);
+  cache.touch({3, 1});  // used: 2 is now the least recently used
+  EXPECT_EQ(cache.stats().hits, 2u);
+  cache.put(4, v, thing());
+  EXPECT_EQ(cache.peek(2, v), nullptr);
+  for (Id key : {1, 3, 4}) EXPECT_NE(cache.peek(key, v), nullptr) << key;
+  EXPECT_EQ(cache.version(2), v + 1);  // a newer generation: the entries are gone
+  for (const auto& entry : cache.peek_all({1, 3, 4}, v)) EXPECT_EQ(entry, nullptr);
+}
+
 TEST_F(VersionedLruTest, ALargerValueThanTheCacheIsNotKeptAndAReplacedOneIsCountedOnce) {
   Cache cache(300);
   std::uint64_t v = cache.version(1);
