@@ -1,8 +1,10 @@
 #include "http/server.hpp"
 
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +17,7 @@
 #include <deque>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -39,8 +42,21 @@ struct Server::Impl {
     // waiting for one of them to end, first come first served. Touched only by this lane's thread.
     int fibers = 0;
     std::deque<asio::steady_timer*> waiting;
+    // The database sockets its fibers wait for (store::wait_readable), each with the timer its
+    // session awaits (cancelled once the socket is readable): armed for one readiness each
+    // (EPOLLONESHOT) in an epoll set of the lane's own, itself watched by `io`, instead of each
+    // registered with `io` and released again (epoll_ctl ADD, an ioctl and DEL a wait).
+    // database_epoll: -1 not made yet, -2 not usable (the waits register with `io` as before).
+    std::vector<std::pair<int, asio::steady_timer*>> database_waits;
+    int database_epoll = -1;
+    bool database_watched = false;  // an async_wait of database_watch is pending
     asio::io_context io{1};  // run by one thread; destroyed first (its coroutines use the above)
+    std::optional<asio::posix::stream_descriptor> database_watch;  // owns database_epoll
   };
+  // Arms `fd` for one readiness in the lane's set; false when it cannot (then wait as before).
+  static bool arm_database_wait(Lane& lane, int fd);
+  // Watches the lane's set while a fiber waits; wakes the fibers whose sockets are readable.
+  static void watch_database_waits(Lane& lane);
   static std::vector<std::unique_ptr<Lane>> make_lanes(int threads) {
     std::vector<std::unique_ptr<Lane>> lanes;
     for (int i = 0; i < std::max(1, threads); ++i) lanes.push_back(std::make_unique<Lane>());
@@ -171,6 +187,64 @@ void Server::stop() {
     impl->signals.cancel(ignored);
     for (auto& lane : impl->lanes) lane->io.stop();
   });
+}
+
+bool Server::Impl::arm_database_wait(Lane& lane, int fd) {
+  if (lane.database_epoll == -1) {
+    lane.database_epoll = -2;
+    int set = ::epoll_create1(EPOLL_CLOEXEC);
+    if (set < 0) return false;
+    boost::system::error_code ec;
+    lane.database_watch.emplace(lane.io);
+    lane.database_watch->assign(set, ec);
+    if (ec) {
+      lane.database_watch.reset();
+      ::close(set);
+      return false;
+    }
+    lane.database_epoll = set;
+  }
+  if (lane.database_epoll < 0) return false;
+  // Level-triggered, once: armed again by the next wait (MOD), readable at once if it already is.
+  // A closed socket leaves the set by itself; its number, taken again, is added anew (ENOENT).
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLONESHOT;
+  event.data.fd = fd;
+  if (::epoll_ctl(lane.database_epoll, EPOLL_CTL_MOD, fd, &event) == 0) return true;
+  return errno == ENOENT && ::epoll_ctl(lane.database_epoll, EPOLL_CTL_ADD, fd, &event) == 0;
+}
+
+void Server::Impl::watch_database_waits(Lane& lane) {
+  if (lane.database_watched || lane.database_waits.empty()) return;
+  lane.database_watched = true;
+  lane.database_watch->async_wait(
+      asio::posix::stream_descriptor::wait_read, [&lane](boost::system::error_code ec) {
+        lane.database_watched = false;
+        if (ec == asio::error::operation_aborted) return;  // stopping
+        if (ec) {  // not expected: every waiting fiber tries again, the next waits as before
+          log::error("database socket waits: {}", ec.message());
+          lane.database_epoll = -2;
+          for (auto& [fd, ready] : lane.database_waits) ready->cancel();
+          lane.database_waits.clear();
+          return;
+        }
+        // Every readiness reported (the set is then not readable: the next one is a new edge
+        // for `io`, which the async_wait below, started before `io` looks again, receives).
+        std::array<epoll_event, 64> events;
+        int n = 0;
+        do {
+          n = ::epoll_wait(lane.database_epoll, events.data(), static_cast<int>(events.size()), 0);
+          for (int i = 0; i < n; ++i) {
+            auto& waits = lane.database_waits;
+            auto it = std::find_if(waits.begin(), waits.end(),
+                                   [&](const auto& w) { return w.first == events[i].data.fd; });
+            if (it == waits.end()) continue;
+            it->second->cancel();
+            waits.erase(it);
+          }
+        } while (n == static_cast<int>(events.size()) || (n < 0 && errno == EINTR));
+        watch_database_waits(lane);
+      });
 }
 
 asio::awaitable<void> Server::Impl::accept_loop() {
@@ -420,7 +494,26 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
       } turn{lane};
       Fiber fiber([this, &request, &response] { response = dispatch(request); });
       while (!fiber.resume()) {  // waits for its database socket meanwhile
-        asio::posix::stream_descriptor socket(stream.get_executor(), fiber.waiting_fd());
+        int fd = fiber.waiting_fd();
+        if (arm_database_wait(lane, fd)) {
+          struct Waiting {
+            Lane& lane;
+            int fd;
+            asio::steady_timer ready;
+            ~Waiting() {  // still listed when gone before its socket was readable (stopping)
+              auto& waits = lane.database_waits;
+              auto it = std::find(waits.begin(), waits.end(), std::make_pair(fd, &ready));
+              if (it != waits.end()) waits.erase(it);
+            }
+          } waiting{
+              lane, fd,
+              asio::steady_timer(stream.get_executor(), asio::steady_timer::time_point::max())};
+          lane.database_waits.emplace_back(fd, &waiting.ready);
+          watch_database_waits(lane);
+          co_await waiting.ready.async_wait(asio::as_tuple(asio::use_awaitable));
+          continue;
+        }
+        asio::posix::stream_descriptor socket(stream.get_executor(), fd);
         co_await socket.async_wait(asio::posix::stream_descriptor::wait_read,
                                    asio::as_tuple(asio::use_awaitable));
         socket.release();
