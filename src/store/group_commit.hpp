@@ -36,8 +36,9 @@ class PieceObserver {
 };
 
 // Wraps the database (as the outermost layer) so that run_in_group_commit() can share
-// transactions. PostgreSQL is returned as it is: its writers run side by side and its commits are
-// cheap, while one thread would run every statement's round trip in series (measured: no gain).
+// transactions. PostgreSQL is returned as it is: its writers run side by side, and one thread
+// would run every statement's round trip in series (measured: no gain); there, writes that read
+// nothing inside their transaction share commits by themselves (store/postgres.cpp).
 // HERD_GROUP_COMMIT=0 (or the older HERD_INBOX_BATCH=0) in the environment disables it: every
 // piece in its own transaction, for comparison.
 std::unique_ptr<Database> attach_group_commit(std::unique_ptr<Database> database);

@@ -9,12 +9,16 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
+#include "core/log.hpp"
 #include "store/database.hpp"
 #include "store/invalidation.hpp"
 #include "store/pipeline.hpp"
@@ -129,8 +133,25 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
     if (generation) *generation = results.back().front().i(0);
     return true;
   }
+  // Whether the transaction opened by begin() sent nothing yet and has statements queued: all it
+  // would send is BEGIN, them, and the COMMIT (PostgresDatabase's shared commit).
+  bool only_queued() const { return begin_pending_ && !queued_.empty(); }
+  // The statements queued, taken out of the transaction, which is then no longer open (it never
+  // reached the server).
+  std::vector<Statement> take_queued() {
+    begin_pending_ = false;
+    in_transaction_ = false;
+    std::vector<Statement> out;
+    out.swap(queued_);
+    return out;
+  }
+  // Queues statements in the transaction opened by begin(), as query_later() does.
+  void queue(const std::vector<Statement>& statements) {
+    queued_.insert(queued_.end(), statements.begin(), statements.end());
+  }
   void rollback() {
     queued_.clear();
+    if (!in_transaction_) return;  // ended already (commit_shared)
     in_transaction_ = false;
     if (begin_pending_) {
       begin_pending_ = false;
@@ -354,6 +375,9 @@ class PostgresConnection final : public Connection, public PipeliningConnection 
   bool broken_ = false;            // a pipeline went wrong: not to be used again
 };
 
+// Transactions open on this thread (PostgresDatabase::transaction), for shared commits.
+thread_local int open_transactions = 0;
+
 class PostgresDatabase final : public Database {
  public:
   PostgresDatabase(std::string url, int pool_size) : url_(std::move(url)), max_(pool_size) {
@@ -408,25 +432,35 @@ class PostgresDatabase final : public Database {
   }
 
   void transaction(const std::function<void(Connection&)>& fn, bool versioned) {
-    Lease lease(*this);
-    lease.connection->begin();
-    std::optional<std::int64_t> taken;  // the sequence's value, taken with the COMMIT
-    try {
-      fn(*lease.connection);
-      if (versioned) {
-        Ticket ticket(*this);  // taken before the value can be, returned once it is noted
-        lease.connection->commit(&taken);
-        if (taken) ticket.value = static_cast<std::uint64_t>(*taken);
-      } else {
-        lease.connection->commit();
-      }
-    } catch (...) {
+    std::vector<Statement> shared;  // what it wrote, to commit with others (shared commits)
+    {
+      Lease lease(*this);
+      ++open_transactions;
+      struct Close {
+        ~Close() { --open_transactions; }
+      } close;
+      lease.connection->begin();
+      std::optional<std::int64_t> taken;  // the sequence's value, taken with the COMMIT
       try {
-        lease.connection->rollback();
+        fn(*lease.connection);
+        if (versioned && shares_commit(*lease.connection)) {
+          shared = lease.connection->take_queued();
+        } else if (versioned) {
+          Ticket ticket(*this);  // taken before the value can be, returned once it is noted
+          lease.connection->commit(&taken);
+          if (taken) ticket.value = static_cast<std::uint64_t>(*taken);
+        } else {
+          lease.connection->commit();
+        }
       } catch (...) {
+        try {
+          lease.connection->rollback();
+        } catch (...) {
+        }
+        throw;
       }
-      throw;
     }
+    if (!shared.empty()) commit_shared(std::move(shared));  // the connection is back in the pool
     if (!versioned) return;
     // After the commit, so that a reader who sees the new generation also sees the data.
     // Reported to the response cache as precise changes, or every cached response is stale.
@@ -517,6 +551,113 @@ class PostgresDatabase final : public Database {
     }
   }
 
+  // Shared commits. A transaction that read nothing (every statement queued: what it sends is
+  // BEGIN, its writes and the COMMIT, in one round trip) is committed with the others of its kind
+  // waiting at that moment: one of their callers sends BEGIN, every one's statements in order,
+  // COMMIT and the sequence's `nextval` in one pipeline, while the others wait for that commit
+  // (holding no connection: their transactions never reached the server). One shared transaction
+  // is in flight at a time (two of them could lock rows in opposite orders); the transactions that
+  // arrive meanwhile wait and make the next one. When it fails (a statement of one of them failed:
+  // the whole pipeline is aborted), nothing of it is kept and each caller commits its statements
+  // alone, as without sharing, where its error reaches it. A caller learns that its transaction
+  // committed only after the COMMIT that stored it. Not shared: a transaction opened inside
+  // another on the same thread (the outer one may hold rows the shared one waits for), or in a
+  // fiber (which must not block its I/O thread). HERD_PG_SHARED_COMMIT=0 turns it off.
+  struct SharedPiece {
+    std::vector<Statement> statements;
+    bool done = false;
+    bool committed = false;
+    std::exception_ptr error;  // alone in its shared transaction, which failed: its error
+  };
+
+  bool shares_commit(const PostgresConnection& connection) const {
+    return share_commits_ && open_transactions == 1 && connection.only_queued() &&
+           !waiting_suspends();
+  }
+
+  // Commits the statements (a transaction's) in a shared transaction, else alone; throws the
+  // error of committing them alone.
+  void commit_shared(std::vector<Statement> statements) {
+    SharedPiece piece;
+    piece.statements = std::move(statements);
+    std::unique_lock lock(shared_mutex_);
+    shared_queue_.push_back(&piece);
+    while (!piece.done) {
+      if (sharing_) {
+        shared_cv_.wait(lock);
+        continue;
+      }
+      // This caller sends the next shared transaction, with the pieces waiting (its own among
+      // them unless kMaxShared were waiting before it).
+      sharing_ = true;
+      std::vector<SharedPiece*> group;
+      while (!shared_queue_.empty() && group.size() < kMaxShared) {
+        group.push_back(shared_queue_.front());
+        shared_queue_.pop_front();
+      }
+      lock.unlock();
+      send_shared(group);
+      lock.lock();
+      for (SharedPiece* p : group) p->done = true;
+      sharing_ = false;
+      shared_cv_.notify_all();
+    }
+    lock.unlock();
+    if (piece.committed) return;
+    if (piece.error) std::rethrow_exception(piece.error);
+    Lease lease(*this);  // alone
+    lease.connection->begin();
+    lease.connection->queue(piece.statements);
+    try {
+      Ticket ticket(*this);
+      std::optional<std::int64_t> taken;
+      lease.connection->commit(&taken);
+      if (taken) ticket.value = static_cast<std::uint64_t>(*taken);
+    } catch (...) {
+      try {
+        lease.connection->rollback();
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  void send_shared(const std::vector<SharedPiece*>& group) {
+    try {
+      Lease lease(*this);
+      PostgresConnection& connection = *lease.connection;
+      Ticket ticket(*this);
+      try {
+        connection.begin();
+        for (SharedPiece* p : group) connection.queue(p->statements);
+        std::optional<std::int64_t> taken;
+        connection.commit(&taken);
+        if (taken) ticket.value = static_cast<std::uint64_t>(*taken);
+      } catch (...) {
+        try {
+          connection.rollback();
+        } catch (...) {
+        }
+        throw;
+      }
+      for (SharedPiece* p : group) p->committed = true;
+    } catch (...) {
+      if (group.size() == 1) {  // as if committed alone: the error is its caller's
+        group.front()->error = std::current_exception();
+        return;
+      }
+      std::string what = "unknown error";
+      try {
+        throw;
+      } catch (const std::exception& error) {
+        what = error.what();
+      } catch (...) {
+      }
+      log::info("postgres: shared commit of {} transactions failed ({}): each commits alone",
+                group.size(), what);
+    }
+  }
+
   // A commit that may take a value from the sequence (in flight from before its COMMIT is sent
   // until its value, if any, is noted in own_values_).
   struct Ticket {
@@ -568,6 +709,15 @@ class PostgresDatabase final : public Database {
     }
   }
 
+  static constexpr std::size_t kMaxShared = 64;
+  const bool share_commits_ = [] {
+    const char* setting = std::getenv("HERD_PG_SHARED_COMMIT");
+    return !(setting && std::string_view(setting) == "0");
+  }();
+  std::mutex shared_mutex_;
+  std::condition_variable shared_cv_;
+  std::deque<SharedPiece*> shared_queue_;  // waiting for a shared transaction
+  bool sharing_ = false;                   // a shared transaction is being sent
   static constexpr long long kPollMs = 2;
   std::atomic<std::uint64_t> local_{0}, shared_{0}, precise_{0};
   static constexpr std::size_t kOwnValuesKept = 4096;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -174,6 +175,53 @@ TEST_P(StoreTest, QueuedStatementsKeepOrderAndFailTheTransaction) {
   for (auto& w : writers) w.join();
   EXPECT_EQ(db->read_value([&](Connection& c) { return find_account(c, a.id); })->statuses_count,
             103);
+}
+
+// Writes that only queue their statements (BEGIN, the writes and COMMIT: one round trip) commit
+// together on PostgreSQL when they arrive at the same time (shared commits): each is stored once
+// its write returns, and one that fails (a duplicate key) fails alone, with its own error, while
+// the others of its shared transaction are kept.
+TEST_P(StoreTest, WritesArrivingTogetherCommitTogetherAndAFailureStaysItsOwn) {
+  const bool postgres = GetParam() == "postgres";
+  // The transaction that stored the row: shared transactions store several.
+  const std::string insert = std::string("INSERT INTO settings (name, value) VALUES (?, ") +
+                             (postgres ? "CAST(txid_current() AS TEXT))" : "'0')");
+  db->write([&](Connection& c) { query_later(c, insert, {Value(std::string("shared-taken"))}); });
+  constexpr int kThreads = 8, kWrites = 40;
+  std::atomic<int> failures{0}, unique_failures{0}, missing{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t)
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        bool duplicate = t == 0 && i == kWrites / 2;
+        std::string name =
+            duplicate ? "shared-taken" : "shared-" + std::to_string(t) + "-" + std::to_string(i);
+        try {
+          db->write([&](Connection& c) { query_later(c, insert, {Value(name)}); });
+        } catch (const DatabaseError& e) {
+          ++failures;
+          if (duplicate && e.unique_violation()) ++unique_failures;
+          continue;
+        }
+        bool stored = db->read_value([&](Connection& c) {
+          return !c.query("SELECT 1 FROM settings WHERE name = ?", {Value(name)}).empty();
+        });
+        if (!stored) ++missing;
+      }
+    });
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(failures.load(), 1);
+  EXPECT_EQ(unique_failures.load(), 1);
+  EXPECT_EQ(missing.load(), 0);
+  auto rows = db->read_value([&](Connection& c) {
+    return c.query("SELECT value FROM settings WHERE name LIKE 'shared-%'", {});
+  });
+  EXPECT_EQ(rows.rows.size(), static_cast<std::size_t>(kThreads * kWrites));  // 319 and the first
+  if (postgres) {
+    std::set<std::string> transactions;
+    for (const Row& row : rows.rows) transactions.insert(row.s(0));
+    EXPECT_LT(transactions.size(), rows.rows.size()) << "no commit was shared";
+  }
 }
 
 TEST_P(StoreTest, FollowPagesWalkWithoutGapOrRepeat) {
