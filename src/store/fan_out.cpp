@@ -76,9 +76,12 @@ std::string not_hiding_clause(const std::string& column, const std::vector<Id>& 
 
 Statement feed_audience_statement(const FeedAudienceQuery& q) {
   std::vector<Value> params{Value(q.author)};
+  // The follower's domain by a scalar subquery: one primary-key probe per follower whatever the
+  // statistics say. As a join, PostgreSQL without statistics on accounts (after a bulk load, before
+  // autovacuum's first ANALYZE) hashed every local account for each post: 5.9 ms instead of 0.1.
   std::string sql =
-      "SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id AND a.domain = '' "
-      "WHERE f.target_account_id = ?";
+      "SELECT f.account_id FROM follows f WHERE f.target_account_id = ? AND "
+      "(SELECT a.domain FROM accounts a WHERE a.id = f.account_id) = ''";
   if (q.reblog) sql += " AND f.show_reblogs = 1";
   if (q.reply_to) {
     sql +=
@@ -104,8 +107,8 @@ std::vector<Id> feed_audience(Connection& c, const FeedAudienceQuery& q) {
 
 Statement subscribed_followers_statement(Id author) {
   return Statement{
-      "SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id WHERE "
-      "f.target_account_id = ? AND f.notify = 1 AND a.domain = ''",
+      "SELECT f.account_id FROM follows f WHERE f.target_account_id = ? AND f.notify = 1 AND "
+      "(SELECT a.domain FROM accounts a WHERE a.id = f.account_id) = ''",
       {Value(author)}};
 }
 
