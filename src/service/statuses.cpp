@@ -225,7 +225,7 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
 
 }  // namespace
 
-store::Status post_status(App& app, Id account_id, const NewStatus& input) {
+store::Status post_status(App& app, Id account_id, const NewStatus& input, PostedContent* posted) {
   if (input.poll) validate_poll(*input.poll, !input.media_ids.empty());
   federation::resolve_mentions(app, input.text);  // remote @user@domain: WebFinger, before the tx
   validate_status_text(input.text, input.spoiler_text,
@@ -237,8 +237,10 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
   std::int64_t now = now_unix_ms();
 
   store::Status status;
+  PostedContent known;
   auto write = [&](store::Connection& c) {
     status = store::Status{};  // a transaction run again starts over
+    known = PostedContent{};
     status.id = next_id();
     if (input.idempotency_key && !input.idempotency_key->empty() &&
         !store::claim_idempotency_key(c, account_id, *input.idempotency_key, status.id, now,
@@ -252,8 +254,10 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
         }
       }
     }
-    store::Account author = require_account(c, account_id);
-    auto user = store::find_user_by_account(c, account_id);
+    auto poster = store::find_poster(c, account_id);  // one statement for the three
+    if (!poster) not_found();
+    const store::Account& author = poster->account;
+    const std::optional<store::User>& user = poster->user;
     std::vector<Id> media_ids = media_to_attach(c, account_id, input.media_ids);
 
     status.has_media = !media_ids.empty();
@@ -279,7 +283,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
       quoted = check_quote(c, account_id, *input.quoted_status_id, status.visibility,
                            !media_ids.empty() || input.poll.has_value());
     status.quote_policy = effective_quote_policy(
-        status.visibility, quote_policy.value_or(store::default_quote_policy(c, account_id)));
+        status.visibility, quote_policy.value_or(poster->default_quote_policy));
 
     if (input.in_reply_to_id) {
       auto parent = store::find_status(c, *input.in_reply_to_id);
@@ -329,6 +333,9 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
                 &fanned.lists);
     record(app, c, Event(EventKind::status_posted).with_status(status));
     count_status(c, status);  // last: the rows it locks are held until the commit
+    known = PostedContent{status.id,          mentioned.empty(),       formatted.tags.empty(),
+                          media_ids.empty(),  !input.poll.has_value(), formatted.links.empty(),
+                          !quoted.has_value()};
   };
   // Concurrent posts share their transactions on SQLite (store/group_commit.hpp); a post that
   // cannot (an error, a fetch it would need) is written in its own, where errors reach the caller.
@@ -344,6 +351,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input) {
     changes.add(store::tags::nothing());
     app.db->write(write);
   }
+  if (posted) *posted = known;
   return status;
 }
 

@@ -43,8 +43,21 @@ struct NewStatus {
 // updates counters, fans it out to home feeds and notifies mentioned accounts. With an
 // idempotency key already used by this account within the hour, returns that status instead.
 // Returns once the status is committed; on SQLite, concurrent posts share a transaction
-// (store/group_commit.hpp).
-store::Status post_status(App& app, Id account_id, const NewStatus& input);
+// (store/group_commit.hpp). `posted` (when given) is set to what the new status is known not to
+// have, for rendering it without asking (StatusRenderer::use_posted).
+struct PostedContent;
+store::Status post_status(App& app, Id account_id, const NewStatus& input,
+                          PostedContent* posted = nullptr);
+
+// What post_status() knows a status it has just written does not have (each true only when the
+// post's own input rules it out): mentions, hashtags, media, a poll, a preview card (none without
+// a link: the card is fetched by a job after the commit, and only for a link), a quote.
+// status_id 0: nothing known (an idempotent repeat returned an earlier status).
+struct PostedContent {
+  Id status_id = 0;
+  bool no_mentions = false, no_tags = false, no_media = false, no_poll = false, no_card = false,
+       no_quote = false;
+};
 
 // Deletes the account's own status (404 otherwise), its reblogs, feed entries, notifications and
 // media (files removed after the commit), and updates counters. Returns the status as it was.

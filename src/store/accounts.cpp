@@ -306,6 +306,23 @@ std::optional<User> find_user_by_account(Connection& c, Id account_id) {
               {Value(account_id)}));
 }
 
+std::optional<Poster> find_poster(Connection& c, Id account_id) {
+  static const std::string sql = "SELECT " + qualified(kAccountColumns, "a") + ", " +
+                                 qualified(kUserColumns, "u") +
+                                 ", u.default_quote_policy FROM accounts a LEFT JOIN users u ON "
+                                 "u.account_id = a.id WHERE a.id = ?";
+  auto result = c.query(sql, {Value(account_id)});
+  if (result.empty()) return std::nullopt;
+  const Row& r = result.front();
+  constexpr int kUser = kAccountColumnCount, kPolicy = kUser + kUserColumnCount;
+  Poster poster{account_from_row(r, 0), std::nullopt, "public"};
+  if (!r.is_null(kUser)) {
+    poster.user = user_from_row(r, kUser);
+    poster.default_quote_policy = r.s(kPolicy);
+  }
+  return poster;
+}
+
 std::optional<User> find_user_by_email(Connection& c, std::string_view email) {
   return first_user(c.query(std::string("SELECT ") + kUserColumns +
                                 " FROM users WHERE lower(email) = lower(CAST(? AS TEXT))",

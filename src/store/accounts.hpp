@@ -36,6 +36,14 @@ std::vector<Account> search_accounts(Connection& c, std::string_view query, int 
 
 std::optional<User> find_user(Connection& c, Id user_id);
 std::optional<User> find_user_by_account(Connection& c, Id account_id);
+// An account with its user (none for a remote account) and that user's default quote policy
+// ("public" without a user), in one statement: what a post reads of its author.
+struct Poster {
+  Account account;
+  std::optional<User> user;
+  std::string default_quote_policy = "public";
+};
+std::optional<Poster> find_poster(Connection& c, Id account_id);
 std::optional<User> find_user_by_email(Connection& c, std::string_view email);
 void insert_user(Connection& c, const User& user);
 void update_user_password(Connection& c, Id user_id, const std::string& password_hash);

@@ -31,7 +31,8 @@ struct WebPushSubscription;
 }  // namespace herd::store
 namespace herd::service {
 class StatusFilters;
-}
+struct PostedContent;
+}  // namespace herd::service
 
 namespace herd::api {
 
@@ -96,6 +97,9 @@ class StatusRenderer {
   // The status cache entries the page's rows were taken from (api/held_page.hpp): render_json
   // takes those statuses' texts from them instead of looking them up again. Not copied.
   void use_held_entries(const HeldEntries& entries) { held_ = &entries; }
+  // What post_status() knows the status it has just written does not have (mentions, hashtags,
+  // media...): not asked when that status is the only one with content to render. Not copied.
+  void use_posted(const service::PostedContent& posted) { posted_ = &posted; }
 
  private:
   // The viewer's filters in force for the context (loaded on first use), or null when none.
@@ -115,6 +119,7 @@ class StatusRenderer {
   std::shared_ptr<const service::StatusFilters> filters_;  // loaded on first use
   const store::PageFacts* page_facts_ = nullptr;
   const HeldEntries* held_ = nullptr;
+  const service::PostedContent* posted_ = nullptr;
 };
 
 // MediaAttachment: url and preview_url absolute (preview: the custom thumbnail, else the image

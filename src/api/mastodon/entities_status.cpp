@@ -14,6 +14,7 @@
 #include "core/time.hpp"
 #include "service/filters.hpp"
 #include "service/quotes.hpp"
+#include "service/statuses.hpp"
 #include "service/visibility.hpp"
 #include "store/accounts.hpp"
 #include "store/invalidation.hpp"
@@ -47,8 +48,9 @@ struct Content {
   std::unordered_map<Id, store::Quote> quotes;  // the quote each status makes
 
   // Loads it for these rows: their authors, and for the statuses with content (not reblog
-  // wrappers) the rest.
-  static Content load(store::Connection& c, const std::vector<const store::Status*>& rows) {
+  // wrappers) the rest; what `posted` knows the only status with content lacks is not asked.
+  static Content load(store::Connection& c, const std::vector<const store::Status*>& rows,
+                      const service::PostedContent* posted = nullptr) {
     Content content;
     std::vector<Id> content_ids, account_ids, application_ids;
     std::unordered_set<Id> seen;
@@ -59,18 +61,25 @@ struct Content {
       if (s->application_id) application_ids.push_back(*s->application_id);
     }
     if (rows.empty()) return content;
-    content.mentions = store::load_mentions(c, content_ids);
+    service::PostedContent known;  // nothing known
+    if (posted && content_ids.size() == 1 && content_ids.front() == posted->status_id)
+      known = *posted;
+    static const std::vector<Id> none;
+    auto unless = [&](bool absent) -> const std::vector<Id>& {
+      return absent ? none : content_ids;
+    };
+    content.mentions = store::load_mentions(c, unless(known.no_mentions));
     for (const auto& [status_id, ids] : content.mentions)
       account_ids.insert(account_ids.end(), ids.begin(), ids.end());
-    content.tags = store::load_tag_names(c, content_ids);
-    content.media = store::load_status_media(c, content_ids);
-    content.polls = store::load_status_polls(c, content_ids);
-    content.cards = store::load_status_cards(c, content_ids);
+    content.tags = store::load_tag_names(c, unless(known.no_tags));
+    content.media = store::load_status_media(c, unless(known.no_media));
+    content.polls = store::load_status_polls(c, unless(known.no_poll));
+    content.cards = store::load_status_cards(c, unless(known.no_card));
     store::PageAccounts page_accounts = store::find_page_accounts(c, account_ids);
     for (auto& a : page_accounts.accounts) content.accounts.emplace(a.id, std::move(a));
     content.sensitized = std::move(page_accounts.sensitized);
     content.applications = store::load_application_names(c, application_ids);
-    content.quotes = store::load_quotes(c, content_ids);
+    content.quotes = store::load_quotes(c, unless(known.no_quote));
     return content;
   }
 
@@ -504,7 +513,7 @@ json::array StatusRenderer::render(const std::vector<store::Status>& statuses) {
   if (statuses.empty()) return out;
   Rows rows(c_, statuses, page_facts_);
   std::vector<const store::Status*> rendered = rows.rendered(statuses);
-  Content content = Content::load(c_, rendered);
+  Content content = Content::load(c_, rendered, posted_);
   std::vector<Id> content_ids;
   std::unordered_map<Id, const store::Poll*> polls;
   for (const auto* s : rendered)

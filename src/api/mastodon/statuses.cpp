@@ -25,9 +25,14 @@ namespace herd::api {
 
 namespace {
 
-http::Response status_response(App& app, Id viewer, const store::Status& status) {
-  json::object body = app.db->read_value(
-      [&](store::Connection& c) { return StatusRenderer(app, c, viewer).render_one(status); });
+// posted: what post_status() knows the status does not have, when it has just written it.
+http::Response status_response(App& app, Id viewer, const store::Status& status,
+                               const service::PostedContent* posted = nullptr) {
+  json::object body = app.db->read_value([&](store::Connection& c) {
+    StatusRenderer renderer(app, c, viewer);
+    if (posted) renderer.use_posted(*posted);
+    return renderer.render_one(status);
+  });
   return http::Response::json(body);
 }
 
@@ -75,8 +80,9 @@ http::Response create_status(App& app, http::Request& request) {
   input.application_id = viewer.token->application_id;
   if (auto scheduled = http::param_string(p, "scheduled_at"); scheduled && !scheduled->empty())
     return scheduled_status_response(app, viewer.account_id(), input, *scheduled);
-  store::Status status = service::post_status(app, viewer.account_id(), input);
-  return status_response(app, viewer.account_id(), status);
+  service::PostedContent posted;
+  store::Status status = service::post_status(app, viewer.account_id(), input, &posted);
+  return status_response(app, viewer.account_id(), status, &posted);
 }
 
 http::Response show_status(App& app, http::Request& request) {
