@@ -284,6 +284,7 @@ void validate_tuning(const std::map<std::string, std::string>& env) {
   check("HERD_PRECISE_INVALIDATION", one_of({"all", "statuses", "responses", "none"}));
   check("HERD_GROUP_COMMIT", one_of({"0", "1"}));
   check("HERD_INBOX_BATCH", one_of({"0", "1"}));
+  check("HERD_PG_SHARED_COMMIT", one_of({"0", "1"}));
   check("HERD_KEEP_STARTUP_PAGES", one_of({"0", "1"}));
   check("HERD_SLOW_QUERY_MS", whole(0, kMaxMs));
   check("HERD_ACTOR_STALE_MS", whole(1, kMaxMs));

@@ -53,7 +53,7 @@ def bad_values_name_the_setting(t):
                            ("HERD_INLINE_READS", "abc"), ("HERD_IO_THREADS", "two"),
                            ("HERD_SLOW_QUERY_MS", "fast"), ("HERD_PG_FIBERS", "off"),
                            ("HERD_PRECISE_INVALIDATION", "some"), ("HERD_GROUP_COMMIT", "no"),
-                           ("HERD_ACTOR_STALE_MS", "0")):
+                           ("HERD_ACTOR_STALE_MS", "0"), ("HERD_PG_SHARED_COMMIT", "off")):
         env = s.environment({setting: value})
         expect_refusal(t, env, setting, f"{setting}={value}")
 
