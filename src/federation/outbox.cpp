@@ -74,17 +74,21 @@ void enqueue_delivery(App& app, store::Connection& c, Id signer, const std::stri
 namespace {
 
 // The status's author, when it is a local account (a reblog received from another server is
-// still marked local inside reblog()'s transaction: the author tells).
-bool local_author(store::Connection& c, const store::Status& status) {
+// still marked local inside reblog()'s transaction: the author tells). `known`: the author's row
+// when the caller holds it (not read again).
+bool local_author(store::Connection& c, const store::Status& status,
+                  const store::Account* known = nullptr) {
   if (!status.local) return false;
+  if (known && known->id == status.account_id) return known->local();
   auto author = store::find_account(c, status.account_id);
   return author && author->local();
 }
 
 }  // namespace
 
-void on_status_posted(App& app, store::Connection& c, const store::Status& status) {
-  if (!local_author(c, status)) return;
+void on_status_posted(App& app, store::Connection& c, const store::Status& status,
+                      const store::Account* author) {
+  if (!local_author(c, status, author)) return;
   std::vector<std::string> inboxes = status_inboxes(c, status);
   if (inboxes.empty()) return;
   auto activity = status_activity(app, c, status);

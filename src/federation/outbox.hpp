@@ -26,8 +26,10 @@ void enqueue_delivery(App& app, store::Connection& c, Id signer,
 void enqueue_delivery(App& app, store::Connection& c, Id signer, const std::string& body,
                       const std::vector<std::string>& inboxes);
 
-// A local status was posted (Create(Note)) or a local account reblogged (Announce).
-void on_status_posted(App& app, store::Connection& c, const store::Status& status);
+// A local status was posted (Create(Note)) or a local account reblogged (Announce). `author`:
+// the status's author's row when the caller holds it (else it is read).
+void on_status_posted(App& app, store::Connection& c, const store::Status& status,
+                      const store::Account* author = nullptr);
 // A local status was edited (edited_at set): Update(Note) to the same audience. (For the edit
 // service when there is one.)
 void on_status_edited(App& app, store::Connection& c, const store::Status& status);

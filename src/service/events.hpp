@@ -38,7 +38,8 @@ enum class EventKind {
 
   // What other servers hear of (federation/subscriber.hpp). `account_id` is the local account
   // that acted, `target_id` the other account.
-  status_posted,     // status: a local status or reblog, its rows (and quote) written
+  status_posted,     // status: a local status or reblog, its rows (and quote) written;
+                     // account (optional): its author's row, when the writer holds it
   status_edited,     // status: edited, edited_at set
   status_refreshed,  // status: changed without an edit (its quote approved, its quote policy)
   status_deleted,    // status: a status or reblog about to go; record before its rows are gone

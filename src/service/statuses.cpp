@@ -331,7 +331,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input, Poste
     if (quoted) attach_quote(app, c, status, *quoted);  // before the note is serialised
     note_posted(c, status, formatted.tags, quoted ? std::optional<Id>(quoted->id) : std::nullopt,
                 &fanned.lists);
-    record(app, c, Event(EventKind::status_posted).with_status(status));
+    record(app, c, Event(EventKind::status_posted).with_status(status).with_account(author));
     count_status(c, status);  // last: the rows it locks are held until the commit
     known = PostedContent{status.id,          mentioned.empty(),       formatted.tags.empty(),
                           media_ids.empty(),  !input.poll.has_value(), formatted.links.empty(),
