@@ -101,9 +101,15 @@ def main():
             def observed():
                 h = shown()["health"]
                 return h["ready"] and h["status_count"] and h["status_count"] >= 1 and h
-            health = wait_until(observed, 30, "the instance's counts")
+
+            # The post's count can be sampled between its commit and its request's log line (a
+            # line is written up to 5 ms after its answer): the line shows by a later sample.
+            def logged():
+                h = observed()
+                return h and any("POST /api/v1/statuses" in line for line in h["log"]) and h
+            wait_until(observed, 30, "the instance's counts")
+            health = wait_until(logged, 30, "the post's request in the instance's recent log lines")
             assert health["user_count"] >= 1, health
-            assert any("POST /api/v1/statuses" in line for line in health["log"]), health["log"]
             live = shown()["live"]
             assert live["memory_bytes"] > 0 and live["disk_quota_bytes"] == 10 * 1024 ** 3, live
             code, out, err = cli("show", NAME)
