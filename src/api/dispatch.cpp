@@ -148,11 +148,8 @@ http::Dispatch make_dispatch(const http::Router& router, std::function<std::uint
         metrics::count_cache_lookup(hit.has_value());
         if (!hit) {
           flight.emplace(cache->join(cache_key, cache_generation));
-          if (!flight->leader() && store::waiting_suspends()) {
-            // In a fiber (HERD_PG_FIBERS), waiting would block the thread that may be running
-            // the leader: this one computes the answer itself, uncached.
-            flight.reset();
-          } else if (!flight->leader()) {  // another request is computing this answer: take it
+          if (!flight->leader()) {  // another request is computing this answer: take it
+            // (in a fiber, suspended: its I/O thread may be running the leader)
             auto [answer, answer_route] = flight->wait();
             hit = std::move(answer);
             cached_route = std::move(answer_route);

@@ -1,9 +1,12 @@
 #include "api/response_cache.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 
 #include <thread>
 #include <vector>
+
+#include "http/fiber.hpp"
 
 using namespace herd;
 
@@ -51,6 +54,31 @@ TEST(ResponseCacheFlight, ConcurrentMissesWaitForTheLeadersAnswer) {
   EXPECT_EQ(cache.get("/api/v1/timelines/home\nBearer a", 8)->payload(), "[]");
   // Once finished, the next miss computes again.
   EXPECT_TRUE(cache.join("/api/v1/timelines/home\nBearer a", 9).leader());
+}
+
+// A request in a fiber (PostgreSQL's quick reads) that misses while another computes the same
+// answer waits for it suspended: its I/O thread goes on, and may be the one running the leader
+// (blocking there held the thread; waiting nowhere, 64 fibers computed one page 64 times).
+TEST(ResponseCacheFlight, AWaiterInAFiberGivesItsThreadBackUntilTheAnswer) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer does not support swapcontext";
+#endif
+  api::ResponseCache cache(1 << 20);
+  auto leader = cache.join("/api/v1/timelines/home\nBearer a", 7);
+  ASSERT_TRUE(leader.leader());
+  std::string body;
+  http::Fiber waiter([&] {
+    auto flight = cache.join("/api/v1/timelines/home\nBearer a", 7);
+    EXPECT_FALSE(flight.leader());
+    body = flight.wait().first.payload();
+  });
+  ASSERT_FALSE(waiter.resume()) << "the waiter suspends instead of blocking its thread";
+  pollfd wake{waiter.waiting_fd(), POLLIN, 0};
+  EXPECT_EQ(::poll(&wake, 1, 0), 0) << "nothing to wake it for yet";
+  leader.finish(answer("[{\"id\":\"1\"}]"), "/api/v1/timelines/home");  // on the same thread
+  EXPECT_EQ(::poll(&wake, 1, 1000), 1) << "the answer wakes it";
+  EXPECT_TRUE(waiter.resume());
+  EXPECT_EQ(body, "[{\"id\":\"1\"}]");
 }
 
 TEST(ResponseCacheFlight, WaitersGetAnErrorWhenTheLeaderGivesUp) {
