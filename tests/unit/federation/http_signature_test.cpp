@@ -23,8 +23,7 @@ using namespace herd::federation;
 namespace {
 
 std::filesystem::path data_dir() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" /
-         "federation";
+  return std::filesystem::path(HERD_SOURCE_DIR) / "tests" / "data" / "federation";
 }
 
 std::string read_file(const std::filesystem::path& path) {
