@@ -224,6 +224,14 @@ SeedStats seed(App& app, const SeedOptions& options) {
     app.db->write([&](store::Connection& c) { store::recount_accounts(c); });
     timer.done();
   }
+  if (app.db->dialect() == store::Dialect::postgres) {
+    // Statistics for the planner now, as autovacuum would gather them a minute or more later: a
+    // bulk load leaves none, and plans made without them are not the instance's (the fan-out
+    // read hashed every local account: bench/RESULTS.md, session 11 pgpost).
+    PhaseTimer timer("statistics (ANALYZE)");
+    app.db->write_unversioned([](store::Connection& c) { c.query("ANALYZE", {}); });
+    timer.done();
+  }
   service::skip_search_backfill(app);
   std::fprintf(stderr,
                "the seeded statuses are not in the search index (herd admin search deploy "
