@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "../fiber_testing.hpp"
 #include "http/fiber.hpp"
 
 using namespace herd;
@@ -60,9 +61,7 @@ TEST(ResponseCacheFlight, ConcurrentMissesWaitForTheLeadersAnswer) {
 // answer waits for it suspended: its I/O thread goes on, and may be the one running the leader
 // (blocking there held the thread; waiting nowhere, 64 fibers computed one page 64 times).
 TEST(ResponseCacheFlight, AWaiterInAFiberGivesItsThreadBackUntilTheAnswer) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "AddressSanitizer does not support swapcontext";
-#endif
+  SKIP_UNDER_ASAN();
   api::ResponseCache cache(1 << 20);
   auto leader = cache.join("/api/v1/timelines/home\nBearer a", 7);
   ASSERT_TRUE(leader.leader());

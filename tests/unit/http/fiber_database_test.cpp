@@ -14,6 +14,7 @@
 #include <functional>
 #include <thread>
 
+#include "../fiber_testing.hpp"
 #include "../fresh_database.hpp"
 #include "app.hpp"
 #include "http/fiber.hpp"
@@ -24,13 +25,9 @@
 using namespace herd;
 using herd::http::Fiber;
 
-namespace {
+using herd::testing::Pipe;
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SKIP_UNDER_ASAN() GTEST_SKIP() << "AddressSanitizer does not support swapcontext"
-#else
-#define SKIP_UNDER_ASAN() (void)0
-#endif
+namespace {
 
 std::string fresh_postgres_url() {
   return herd::testing::fresh_database_url("postgres", "herd_fiber");
@@ -58,15 +55,6 @@ void wait_readable_polling(int fd) {
   pollfd one{fd, POLLIN, 0};
   ::poll(&one, 1, 5000);
 }
-
-struct Pipe {
-  int fds[2] = {-1, -1};
-  Pipe() { EXPECT_EQ(pipe(fds), 0); }
-  ~Pipe() {
-    close(fds[0]);
-    close(fds[1]);
-  }
-};
 
 }  // namespace
 

@@ -5,33 +5,16 @@
 
 #include <stdexcept>
 
+#include "../fiber_testing.hpp"
 #include "store/invalidation.hpp"
 #include "store/socket_wait.hpp"
 
 using herd::http::Fiber;
 namespace store = herd::store;
 
-namespace {
+using herd::testing::Pipe;
 
-struct Pipe {
-  int fds[2] = {-1, -1};
-  Pipe() { EXPECT_EQ(pipe(fds), 0); }
-  ~Pipe() {
-    close(fds[0]);
-    close(fds[1]);
-  }
-};
-
-// AddressSanitizer does not support swapcontext: its interceptor reports the first switch (and an
-// exception thrown on a fiber's stack), which fails a sanitizer run. Fibers are checked by the
-// regular build; a sanitizer build of herd ignores HERD_PG_FIBERS (serve.cpp).
-#if defined(__SANITIZE_ADDRESS__)
-#define SKIP_UNDER_ASAN() GTEST_SKIP() << "AddressSanitizer does not support swapcontext"
-#else
-#define SKIP_UNDER_ASAN() (void)0
-#endif
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(Fiber, WaitsForItsSocketAndGivesTheThreadBack) {
   SKIP_UNDER_ASAN();

@@ -17,18 +17,13 @@
 #include <thread>
 #include <vector>
 
+#include "../fiber_testing.hpp"
 #include "store/socket_wait.hpp"
 
 namespace http = herd::http;
 namespace store = herd::store;
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SKIP_UNDER_ASAN() GTEST_SKIP() << "AddressSanitizer does not support swapcontext"
-#else
-#define SKIP_UNDER_ASAN() (void)0
-#endif
 
 std::string this_thread_name() {
   std::ostringstream out;
