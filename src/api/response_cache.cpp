@@ -1,11 +1,7 @@
 #include "api/response_cache.hpp"
 
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <stdexcept>
 
 #include "core/metrics.hpp"
 #include "store/socket_wait.hpp"
@@ -249,26 +245,14 @@ ResponseCache::Flight::~Flight() {
 }
 
 std::pair<http::Response, std::string> ResponseCache::Flight::wait() {
-  if (store::waiting_suspends()) {
-    struct Wake {
-      int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-      ~Wake() {
-        if (fd >= 0) ::close(fd);
-      }
-    } wake;
-    if (wake.fd < 0) throw std::runtime_error("no eventfd to wait for a cached answer");
-    for (;;) {
-      {
-        std::lock_guard lock(state_->mutex);
-        if (state_->finished) return {state_->response, state_->route};
-        if (std::find(state_->wakers.begin(), state_->wakers.end(), wake.fd) ==
-            state_->wakers.end())
-          state_->wakers.push_back(wake.fd);
-      }
-      store::wait_readable(wake.fd);
-      std::uint64_t count = 0;
-      [[maybe_unused]] auto ignored = ::read(wake.fd, &count, sizeof count);
+  if (store::waiting_suspends()) {  // in a fiber: suspended until finish() signals it
+    store::Wakeup wakeup;
+    {
+      std::lock_guard lock(state_->mutex);
+      if (state_->finished) return {state_->response, state_->route};
+      state_->wakers.push_back(wakeup.fd());
     }
+    wakeup.wait();
   }
   std::unique_lock lock(state_->mutex);
   state_->done.wait(lock, [&] { return state_->finished; });
@@ -295,8 +279,7 @@ void ResponseCache::Flight::finish(const http::Response& response, const std::st
     state_->response = std::move(shared);
     state_->route = route;
     state_->finished = true;
-    std::uint64_t one = 1;
-    for (int fd : state_->wakers) [[maybe_unused]] auto ignored = ::write(fd, &one, sizeof one);
+    for (int fd : state_->wakers) store::Wakeup::signal(fd);
     state_->wakers.clear();
   }
   state_->done.notify_all();

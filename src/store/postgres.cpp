@@ -2,8 +2,6 @@
 // `?` placeholders rewritten to `$n`. Parameters and results travel as text. Statements that do
 // not depend on each other travel in one round trip (store/pipeline.hpp).
 #include <libpq-fe.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -440,23 +438,16 @@ class PostgresDatabase final : public Database {
         ~Close() { --open_transactions; }
       } close;
       lease.connection->begin();
-      std::optional<std::int64_t> taken;  // the sequence's value, taken with the COMMIT
       try {
         fn(*lease.connection);
-        if (versioned && shares_commit(*lease.connection)) {
+        if (versioned && shares_commit(*lease.connection))
           shared = lease.connection->take_queued();
-        } else if (versioned) {
-          Ticket ticket(*this);  // taken before the value can be, returned once it is noted
-          lease.connection->commit(&taken);
-          if (taken) ticket.value = static_cast<std::uint64_t>(*taken);
-        } else {
+        else if (versioned)
+          commit_versioned(*lease.connection);
+        else
           lease.connection->commit();
-        }
       } catch (...) {
-        try {
-          lease.connection->rollback();
-        } catch (...) {
-        }
+        rollback_quietly(*lease.connection);
         throw;
       }
     }
@@ -493,12 +484,7 @@ class PostgresDatabase final : public Database {
   // which release() signals.
   std::unique_ptr<PostgresConnection> acquire() {
     std::unique_lock lock(mutex_);
-    struct Wake {
-      int fd = -1;
-      ~Wake() {
-        if (fd >= 0) ::close(fd);
-      }
-    } wake;
+    std::optional<Wakeup> wakeup;  // a fiber's, made when it first waits
     for (;;) {
       if (!idle_.empty()) {
         auto connection = std::move(idle_.back());
@@ -518,16 +504,13 @@ class PostgresDatabase final : public Database {
       }
       ++waiting_;
       if (waiting_suspends()) {
-        if (wake.fd < 0) wake.fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (wake.fd < 0) throw DatabaseError("PostgreSQL: no eventfd to wait for a connection");
-        suspended_.push_back(wake.fd);
+        if (!wakeup) wakeup.emplace();
+        suspended_.push_back(wakeup->fd());
         lock.unlock();
-        wait_readable(wake.fd);
-        std::uint64_t count = 0;
-        [[maybe_unused]] auto ignored = ::read(wake.fd, &count, sizeof count);
+        wakeup->wait();
         lock.lock();
         // Signalled (release() took it out of the queue), or not: out of it either way.
-        auto it = std::find(suspended_.begin(), suspended_.end(), wake.fd);
+        auto it = std::find(suspended_.begin(), suspended_.end(), wakeup->fd());
         if (it != suspended_.end()) suspended_.erase(it);
       } else {
         available_.wait(lock);
@@ -545,8 +528,7 @@ class PostgresDatabase final : public Database {
       --created_;
     available_.notify_one();
     if (!suspended_.empty()) {
-      std::uint64_t one = 1;
-      [[maybe_unused]] auto ignored = ::write(suspended_.front(), &one, sizeof one);
+      Wakeup::signal(suspended_.front());
       suspended_.pop_front();
     }
   }
@@ -609,15 +591,9 @@ class PostgresDatabase final : public Database {
     lease.connection->begin();
     lease.connection->queue(piece.statements);
     try {
-      Ticket ticket(*this);
-      std::optional<std::int64_t> taken;
-      lease.connection->commit(&taken);
-      if (taken) ticket.value = static_cast<std::uint64_t>(*taken);
+      commit_versioned(*lease.connection);
     } catch (...) {
-      try {
-        lease.connection->rollback();
-      } catch (...) {
-      }
+      rollback_quietly(*lease.connection);
       throw;
     }
   }
@@ -626,18 +602,12 @@ class PostgresDatabase final : public Database {
     try {
       Lease lease(*this);
       PostgresConnection& connection = *lease.connection;
-      Ticket ticket(*this);
       try {
         connection.begin();
         for (SharedPiece* p : group) connection.queue(p->statements);
-        std::optional<std::int64_t> taken;
-        connection.commit(&taken);
-        if (taken) ticket.value = static_cast<std::uint64_t>(*taken);
+        commit_versioned(connection);
       } catch (...) {
-        try {
-          connection.rollback();
-        } catch (...) {
-        }
+        rollback_quietly(connection);
         throw;
       }
       for (SharedPiece* p : group) p->committed = true;
@@ -655,6 +625,21 @@ class PostgresDatabase final : public Database {
       }
       log::info("postgres: shared commit of {} transactions failed ({}): each commits alone",
                 group.size(), what);
+    }
+  }
+
+  // Commits the open transaction of `connection`, taking the sequence's value with the COMMIT
+  // (the write generation: a Ticket taken before the value can be, returned once it is noted).
+  void commit_versioned(PostgresConnection& connection) {
+    Ticket ticket(*this);
+    std::optional<std::int64_t> taken;
+    connection.commit(&taken);
+    if (taken) ticket.value = static_cast<std::uint64_t>(*taken);
+  }
+  static void rollback_quietly(PostgresConnection& connection) {
+    try {
+      connection.rollback();
+    } catch (...) {  // the connection is broken: released as such
     }
   }
 

@@ -15,6 +15,25 @@ void wait_readable(int fd);
 // lock another request of the same thread holds, a single flight it leads) would stall them both.
 bool waiting_suspends();
 
+// What a fiber waits on for another thread's (or fiber's) signal instead of a condition variable,
+// which would block its I/O thread: an eventfd, waited for through wait_readable (the fiber is
+// suspended, its thread goes on), signalled by signal(fd()) from anywhere. Its fd is listed where
+// the signalling side finds it (the PostgreSQL pool's waiters, a response's single flight).
+class Wakeup {
+ public:
+  Wakeup();  // throws std::runtime_error when no eventfd can be made
+  ~Wakeup();
+  Wakeup(const Wakeup&) = delete;
+  Wakeup& operator=(const Wakeup&) = delete;
+  int fd() const { return fd_; }
+  // Returns once signalled (at least once since the last wait), and takes the signal.
+  void wait();
+  static void signal(int fd);
+
+ private:
+  int fd_;
+};
+
 // The scopes open on this thread (store/invalidation.hpp: Changes, Dependencies) as one value: a
 // thread that interleaves several requests' code (fibers) swaps them with each request.
 struct ThreadScopes {
