@@ -534,17 +534,18 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::shared_ptr<
       response = dispatch(request);
     }
     if (response.upgrade && !head) {
-      // A WebSocket or event stream: it takes the connection over, on a strand of its own.
+      // A WebSocket or event stream: it takes the connection over, on the connection's I/O
+      // thread (its reader and writer coroutines need no strand: the thread is the lane's only).
       auto upgrade = std::move(response.upgrade);
-      auto strand = asio::make_strand(stream.get_executor());
+      auto executor = stream.get_executor();
       if (upgrade->kind == Upgrade::Kind::websocket && response.status == 101) {
-        asio::co_spawn(strand,
+        asio::co_spawn(executor,
                        detail::serve_websocket(std::move(stream), std::move(message), upgrade),
                        [slot](std::exception_ptr error) { report_stream_error(error); });
         co_return;
       }
       if (upgrade->kind == Upgrade::Kind::event_stream && response.status == 200) {
-        asio::co_spawn(strand,
+        asio::co_spawn(executor,
                        detail::serve_event_stream(std::move(stream),
                                                   serialize_head(response, version, true, true),
                                                   version != 10, upgrade),

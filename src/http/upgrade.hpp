@@ -1,6 +1,7 @@
 // Internal to http/: the server hands a connection whose Response carries an Upgrade
-// (http/stream.hpp) to one of these. Each runs until the connection ends; spawn it on a strand of
-// its own (the reader and the writer of the connection run concurrently on it).
+// (http/stream.hpp) to one of these. Each runs until the connection ends; spawn it on an executor
+// run by one thread (the reader and the writer of the connection run concurrently on it, and the
+// hub's wake-ups of all the thread's connections come as one task: see Wakeups in upgrade.cpp).
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>

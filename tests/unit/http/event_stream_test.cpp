@@ -1,0 +1,219 @@
+// Event streams through a real http::Server: what the handler's side sends through its Outlet,
+// from any thread, reaches the client whole, in order and validly chunked, also when the client
+// reads nothing for a while (the kernel takes only part of a write, the rest waits) and when
+// many connections are woken by one burst of sends.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/server.hpp"
+#include "http/stream.hpp"
+
+namespace http = herd::http;
+
+namespace {
+
+// The outlets of the event streams opened so far, in the order they opened.
+struct Outlets {
+  std::mutex mutex;
+  std::condition_variable opened;
+  std::vector<std::shared_ptr<http::Outlet>> list;
+
+  std::shared_ptr<http::Outlet> wait_for(std::size_t index) {
+    std::unique_lock lock(mutex);
+    opened.wait_for(lock, std::chrono::seconds(10), [&] { return list.size() > index; });
+    return list.size() > index ? list[index] : nullptr;
+  }
+};
+
+struct Running {
+  http::Server server;
+  std::thread thread;
+  explicit Running(http::Dispatch dispatch) : server(options(), std::move(dispatch)) {
+    server.listen();
+    thread = std::thread([this] { server.run(); });
+  }
+  ~Running() {
+    server.stop();
+    thread.join();
+  }
+  static http::ServerOptions options() {
+    http::ServerOptions options;
+    options.bind = "127.0.0.1";
+    options.port = 0;
+    options.threads = 2;
+    options.workers = 0;
+    return options;
+  }
+};
+
+// Every GET opens an event stream whose outlet goes to `outlets`.
+http::Dispatch event_streams(Outlets& outlets) {
+  return [&outlets](http::Request&) {
+    auto upgrade = std::make_shared<http::Upgrade>();
+    upgrade->kind = http::Upgrade::Kind::event_stream;
+    upgrade->on_open = [&outlets](std::shared_ptr<http::Outlet> outlet) {
+      std::lock_guard lock(outlets.mutex);
+      outlets.list.push_back(std::move(outlet));
+      outlets.opened.notify_all();
+    };
+    http::Response response = http::Response::text("", "text/event-stream", 200);
+    response.upgrade = std::move(upgrade);
+    return response;
+  };
+}
+
+// A client of one event stream, with a small receive buffer (set before it connects).
+class StreamClient {
+ public:
+  StreamClient(std::uint16_t port, int receive_buffer) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0)
+      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    timeval timeout{20, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return;
+    std::string request = "GET /stream HTTP/1.1\r\nHost: test\r\n\r\n";
+    connected_ = write(fd_, request.data(), request.size()) == ssize_t(request.size());
+  }
+  ~StreamClient() {
+    if (fd_ >= 0) close(fd_);
+  }
+  bool connected() const { return connected_; }
+
+  // Reads until the body holds `bytes` bytes of content or the stream ends; false on a
+  // malformed chunk.
+  bool read_content(std::size_t bytes) {
+    char buffer[65536];
+    while (content_.size() < bytes && !ended_) {
+      ssize_t n = read(fd_, buffer, sizeof buffer);
+      if (n <= 0) return false;
+      received_.append(buffer, static_cast<std::size_t>(n));
+      if (!dechunk()) return false;
+    }
+    return content_.size() >= bytes;
+  }
+  // Reads until the last chunk and the connection's end.
+  bool read_to_end() {
+    char buffer[65536];
+    while (!ended_) {
+      ssize_t n = read(fd_, buffer, sizeof buffer);
+      if (n <= 0) return false;
+      received_.append(buffer, static_cast<std::size_t>(n));
+      if (!dechunk()) return false;
+    }
+    return read(fd_, buffer, sizeof buffer) == 0;
+  }
+  const std::string& content() const { return content_; }
+
+ private:
+  // Moves complete chunks from received_ to content_ (after the head).
+  bool dechunk() {
+    if (!head_done_) {
+      auto end = received_.find("\r\n\r\n");
+      if (end == std::string::npos) return true;
+      if (received_.compare(0, 12, "HTTP/1.1 200") != 0) return false;
+      received_.erase(0, end + 4);
+      head_done_ = true;
+    }
+    for (;;) {
+      auto line_end = received_.find("\r\n");
+      if (line_end == std::string::npos) return true;
+      std::size_t size = std::stoul(received_.substr(0, line_end), nullptr, 16);
+      if (received_.size() < line_end + 2 + size + 2) return true;
+      if (received_.compare(line_end + 2 + size, 2, "\r\n") != 0) return false;
+      content_.append(received_, line_end + 2, size);
+      received_.erase(0, line_end + 2 + size + 2);
+      if (size == 0) {
+        ended_ = true;
+        return true;
+      }
+    }
+  }
+  int fd_ = -1;
+  bool connected_ = false, head_done_ = false, ended_ = false;
+  std::string received_, content_;
+};
+
+std::string message(int n, std::size_t size) {
+  std::string text = "event: update\ndata: " + std::to_string(n) + " ";
+  text.append(size - text.size() - 2, static_cast<char>('a' + n % 26));
+  return text + "\n\n";
+}
+
+}  // namespace
+
+TEST(EventStream, AClientThatReadsLateGetsEveryMessageWholeAndInOrder) {
+  Outlets outlets;
+  Running running(event_streams(outlets));
+  StreamClient client(running.server.port(), 4096);
+  ASSERT_TRUE(client.connected());
+  auto outlet = outlets.wait_for(0);
+  ASSERT_TRUE(outlet);
+  // 900 messages of 16 KiB (14 MiB) while the client reads nothing: more than the kernel's
+  // buffers hold, so herd's writes are taken in part and the rest waits for the client.
+  constexpr int kMessages = 900;
+  constexpr std::size_t kSize = 16 * 1024;
+  std::string expected = ":)\n";
+  for (int n = 0; n < kMessages; ++n) {
+    expected += message(n, kSize);
+    outlet->send_text(message(n, kSize));
+  }
+  outlet->close();
+  ASSERT_TRUE(client.read_to_end())
+      << "read " << client.content().size() << " bytes of " << expected.size();
+  ASSERT_EQ(client.content().size(), expected.size());
+  EXPECT_TRUE(client.content() == expected) << "the messages arrive whole and in order";
+}
+
+TEST(EventStream, OneBurstOfSendsReachesEveryConnection) {
+  Outlets outlets;
+  Running running(event_streams(outlets));
+  constexpr int kConnections = 40;
+  std::vector<std::unique_ptr<StreamClient>> clients;
+  std::vector<std::shared_ptr<http::Outlet>> opened;
+  for (int i = 0; i < kConnections; ++i) {
+    clients.push_back(std::make_unique<StreamClient>(running.server.port(), 0));
+    ASSERT_TRUE(clients.back()->connected());
+    opened.push_back(outlets.wait_for(static_cast<std::size_t>(i)));
+    ASSERT_TRUE(opened.back());
+  }
+  // Sent from two threads at once, each its own messages to every connection, as the hub does
+  // for each event.
+  constexpr int kRounds = 200;
+  auto sender = [&](int first) {
+    for (int round = 0; round < kRounds; ++round)
+      for (auto& outlet : opened) outlet->send_text(message(first + round, 64));
+  };
+  std::thread a(sender, 0), b(sender, 1000);
+  a.join();
+  b.join();
+  for (auto& outlet : opened) outlet->close();
+  for (auto& client : clients) {
+    ASSERT_TRUE(client->read_to_end());
+    // Each thread's messages in its order; both threads' messages all there.
+    const std::string& content = client->content();
+    std::size_t at_a = 0, at_b = 0;
+    for (int round = 0; round < kRounds; ++round) {
+      at_a = content.find(message(round, 64), at_a);
+      at_b = content.find(message(1000 + round, 64), at_b);
+      ASSERT_NE(at_a, std::string::npos) << "message " << round;
+      ASSERT_NE(at_b, std::string::npos) << "message " << 1000 + round;
+    }
+    EXPECT_EQ(content.size(), 3 + 2 * kRounds * 64u);
+  }
+}
