@@ -268,7 +268,8 @@ struct EventStreamConnection {
   std::shared_ptr<Channel> channel;
   bool chunked = true;
   bool non_blocking = false;  // writes are tried at once, without suspending
-  std::string unsent;  // what the kernel did not take of a write: the writer coroutine's to write
+  std::string unsent;   // what the kernel did not take of a write: the writer coroutine's to write
+  bool broken = false;  // a write failed (the writer coroutine closes the connection)
   std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
 };
 
@@ -333,7 +334,10 @@ Queue write_queued(EventStreamConnection& connection) {
     std::size_t first = next;
     Wrote wrote = write_at_once(connection, make_batch(batch.producers, next));
     channel.written(next - first);
-    if (wrote == Wrote::failed) return Queue::failed;
+    if (wrote == Wrote::failed) {
+      connection.broken = true;
+      return Queue::failed;
+    }
     if (wrote == Wrote::partly) {
       channel.give_back(batch.producers, next);
       return Queue::unsent;
@@ -353,13 +357,16 @@ asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> 
     ~Attached() { channel.write_now = nullptr; }
   } attached{channel};
   if (c.non_blocking)
-    channel.write_now = [&c] { return c.unsent.empty() && write_queued(c) == Queue::written; };
+    channel.write_now = [&c] {
+      return c.unsent.empty() && !c.broken && write_queued(c) == Queue::written;
+    };
   auto fail = [&] {
     channel.end();
     boost::system::error_code ignored;
     c.stream.socket().close(ignored);
   };
   for (;;) {
+    if (c.broken) co_return fail();
     if (!c.unsent.empty()) {
       c.stream.expires_after(kWriteTimeout);
       auto [ec, n] = co_await asio::async_write(c.stream, asio::buffer(c.unsent),
