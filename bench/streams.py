@@ -1,19 +1,21 @@
 #!/usr/bin/python3
 """Streaming fan-out: N event streams (/api/v1/streaming/public/local, signed-in as seeded people;
-with --websocket, WebSockets on /api/v1/streaming?stream=public:local) open on one `herd serve`, then P public posts, one every INTERVAL seconds; for each post, the time
-from the moment its POST was sent to its `update` event arriving on each stream (so it includes
-posting itself). Reports the
-streams opened, events received and missed, the delivery p50/p99/max over all (stream, post)
-pairs, herd's RSS with the streams open, and the CPU herd and the readers spent per event
-delivered over the posting phase.
+with --websocket, WebSockets on /api/v1/streaming?stream=public:local) open on one `herd serve`,
+then P public posts, one every INTERVAL seconds; for each post, the time from the moment its POST
+was sent to its `update` event arriving on each stream (so it includes posting itself). Reports
+the streams opened, events received and missed, the delivery p50/p99/max over all (stream, post)
+pairs, each post's first and last arrival, herd's RSS with the streams open, and the CPU herd and
+the readers spent per event delivered over the posting phase.
 
     bench/streams.py --base http://127.0.0.1:PORT --tokens FILE [--streams 10000] [--posts 10]
                      [--interval 1] [--pid HERD_PID] [--readers 4] [--websocket]
+                     [--native build/herd_stream_reader]
 
 --tokens: the JSON file bench/loadgen.py keeps ({"tokens": {"user1": ...}}): each stream signs in
 as one of them in turn, user1 posts. Needs `ulimit -n` above N (and herd's own). The streams are
-read by --readers processes (forked; each reads its share with one epoll set), so that reading
-10,000 streams in Python is not what the figures measure; they run on the same cores as herd.
+read by --readers processes (forked Python ones, each reading its share with one epoll set; with
+--native, bench/stream_reader.cpp's), on the same cores as herd: their CPU per event is reported
+next to herd's, and a delivery waits for the reader as much as for herd.
 """
 import argparse
 import base64
@@ -24,7 +26,9 @@ import os
 import re
 import select
 import socket
+import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 
@@ -38,6 +42,9 @@ p.add_argument("--pid", type=int, help="herd's pid, for its RSS")
 p.add_argument("--readers", type=int, default=4,
                help="reader processes sharing the streams (one Python process is slower than herd)")
 p.add_argument("--websocket", action="store_true", help="WebSockets instead of event streams")
+p.add_argument("--native", metavar="READER_BINARY",
+               help="read with herd_stream_reader processes (build/herd_stream_reader: bench/stream_reader.cpp) "
+                    "instead of Python ones: a fraction of their CPU per event, on herd's cores")
 args = p.parse_args()
 url = urllib.parse.urlparse(args.base)
 tokens = list(json.load(open(args.tokens))["tokens"].values())
@@ -158,20 +165,39 @@ def reader(first, count, ready, stop, results):
     results.put((len(sockets), {k.decode(): v for k, v in arrivals.items()}))
 
 
-ready, results, stop = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
 share = [args.streams // args.readers + (1 if r < args.streams % args.readers else 0)
          for r in range(args.readers)]
-readers = [multiprocessing.Process(target=reader, args=(sum(share[:r]), share[r], ready, stop, results))
-           for r in range(args.readers)]
-for process in readers:
-    process.start()
 opened = failed = 0
-for _ in readers:
-    o, f, error = ready.get()
-    opened, failed = opened + o, failed + f
-    if error:
-        print(f"streams: cannot open a stream: {error}", file=sys.stderr)
-print(f"streams: {opened} opened, {failed} failed by {args.readers} reader processes; "
+if args.native:
+    # herd_stream_reader processes: each prints "opened N failed M", reads until its stdin closes,
+    # then prints "open N" and one line per status id with its arrival times.
+    token_file = tempfile.NamedTemporaryFile("w", suffix=".tokens", delete=False)
+    token_file.write("\n".join(tokens) + "\n")
+    token_file.close()
+    path = "/api/v1/streaming?stream=public:local" if args.websocket else "/api/v1/streaming/public/local"
+    readers = [subprocess.Popen([args.native, url.hostname, str(url.port), path, token_file.name,
+                                 str(sum(share[:r])), str(share[r])] +
+                                (["--websocket"] if args.websocket else []),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+               for r in range(args.readers)]
+    for process in readers:
+        words = process.stdout.readline().split()
+        if len(words) != 4:
+            sys.exit(f"streams: {args.native} did not start: {words}")
+        opened, failed = opened + int(words[1]), failed + int(words[3])
+else:
+    ready, results, stop = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
+    readers = [multiprocessing.Process(target=reader, args=(sum(share[:r]), share[r], ready, stop, results))
+               for r in range(args.readers)]
+    for process in readers:
+        process.start()
+    for _ in readers:
+        o, f, error = ready.get()
+        opened, failed = opened + o, failed + f
+        if error:
+            print(f"streams: cannot open a stream: {error}", file=sys.stderr)
+print(f"streams: {opened} opened, {failed} failed by {args.readers} "
+      f"{'herd_stream_reader' if args.native else 'Python'} reader processes; "
       f"herd RSS {rss()} MiB", file=sys.stderr)
 
 time.sleep(3)  # heads and heartbeats
@@ -196,20 +222,33 @@ time.sleep(5)  # stragglers
 rss_after = rss()
 herd_cpu = cpu_seconds(args.pid) - herd_cpu_before if args.pid else None
 readers_cpu = sum(cpu_seconds(process.pid) for process in readers) - readers_cpu_before
-stop.set()
 still_open = 0
 arrivals = {}
-for _ in readers:
-    n, got = results.get()
-    still_open += n
-    for status_id, times in got.items():
-        arrivals.setdefault(status_id, []).extend(times)
-for process in readers:
-    process.join()
+if args.native:
+    for process in readers:
+        process.stdin.close()
+    for process in readers:
+        lines = process.stdout.read().splitlines()
+        process.wait()
+        still_open += int(lines[0].split()[1])
+        for line in lines[1:]:
+            status_id, *times = line.split()
+            arrivals.setdefault(status_id, []).extend(float(t) for t in times)
+    os.unlink(token_file.name)
+else:
+    stop.set()
+    for _ in readers:
+        n, got = results.get()
+        still_open += n
+        for status_id, times in got.items():
+            arrivals.setdefault(status_id, []).extend(times)
+    for process in readers:
+        process.join()
 
 delays = []
 missed = 0
 firsts, lasts = [], []  # per post: its first and last arrival
+in_order = []  # per post, in posting order: (first, last) in ms
 for status_id, returned in posted.items():
     got = arrivals.get(status_id, [])
     missed += max(0, still_open - len(got))
@@ -217,6 +256,7 @@ for status_id, returned in posted.items():
     if got:
         firsts.append(max(0.0, min(got) - returned))
         lasts.append(max(0.0, max(got) - returned))
+        in_order.append(f"{firsts[-1] * 1000:.0f}-{lasts[-1] * 1000:.0f}")
 delays.sort()
 firsts.sort()
 lasts.sort()
@@ -232,7 +272,8 @@ print(f"| {still_open} of {args.streams} | {len(posted)} | {len(delays)} | {miss
       f"{pct(0.99)} | {pct(1.0)} | {rss_open} MiB (after the posts: {rss_after} MiB) |")
 if firsts:
     print(f"per post (median of {len(firsts)}): first arrival {firsts[len(firsts) // 2] * 1000:.0f} ms, "
-          f"last {lasts[len(lasts) // 2] * 1000:.0f} ms; delivery p10 {pct(0.1)}, p90 {pct(0.9)}")
+          f"last {lasts[len(lasts) // 2] * 1000:.0f} ms; delivery p10 {pct(0.1)}, p90 {pct(0.9)}; "
+          f"each post's first-last arrival (ms): {' '.join(in_order)}")
 # CPU over the posting phase (posts, fan-out, heartbeats, 5 s of stragglers), per event delivered:
 # what the fan-out costs herd, and what the readers sharing its cores cost.
 if delays:
