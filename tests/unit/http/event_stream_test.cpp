@@ -149,6 +149,17 @@ class StreamClient {
   std::string received_, content_;
 };
 
+// A server whose every GET opens an event stream, and the outlets of those streams (let go of
+// before the server goes: an outlet's connection belongs to the server's I/O thread).
+struct Streams {
+  Outlets outlets;
+  Running running{event_streams(outlets)};
+  ~Streams() {
+    std::lock_guard lock(outlets.mutex);
+    outlets.list.clear();
+  }
+};
+
 std::string message(int n, std::size_t size) {
   std::string text = "event: update\ndata: " + std::to_string(n) + " ";
   text.append(size - text.size() - 2, static_cast<char>('a' + n % 26));
@@ -158,11 +169,10 @@ std::string message(int n, std::size_t size) {
 }  // namespace
 
 TEST(EventStream, AClientThatReadsLateGetsEveryMessageWholeAndInOrder) {
-  Outlets outlets;
-  Running running(event_streams(outlets));
-  StreamClient client(running.server.port(), 4096);
+  Streams streams;
+  StreamClient client(streams.running.server.port(), 4096);
   ASSERT_TRUE(client.connected());
-  auto outlet = outlets.wait_for(0);
+  auto outlet = streams.outlets.wait_for(0);
   ASSERT_TRUE(outlet);
   // 900 messages of 16 KiB (14 MiB) while the client reads nothing: more than the kernel's
   // buffers hold, so herd's writes are taken in part and the rest waits for the client.
@@ -181,15 +191,14 @@ TEST(EventStream, AClientThatReadsLateGetsEveryMessageWholeAndInOrder) {
 }
 
 TEST(EventStream, OneBurstOfSendsReachesEveryConnection) {
-  Outlets outlets;
-  Running running(event_streams(outlets));
+  Streams streams;
   constexpr int kConnections = 40;
   std::vector<std::unique_ptr<StreamClient>> clients;
   std::vector<std::shared_ptr<http::Outlet>> opened;
   for (int i = 0; i < kConnections; ++i) {
-    clients.push_back(std::make_unique<StreamClient>(running.server.port(), 0));
+    clients.push_back(std::make_unique<StreamClient>(streams.running.server.port(), 0));
     ASSERT_TRUE(clients.back()->connected());
-    opened.push_back(outlets.wait_for(static_cast<std::size_t>(i)));
+    opened.push_back(streams.outlets.wait_for(static_cast<std::size_t>(i)));
     ASSERT_TRUE(opened.back());
   }
   // Sent from two threads at once, each its own messages to every connection, as the hub does
