@@ -87,9 +87,9 @@ bool local_author(store::Connection& c, const store::Status& status,
 }  // namespace
 
 void on_status_posted(App& app, store::Connection& c, const store::Status& status,
-                      const store::Account* author) {
+                      const store::Account* author, const std::vector<std::string>* known) {
   if (!local_author(c, status, author)) return;
-  std::vector<std::string> inboxes = status_inboxes(c, status);
+  std::vector<std::string> inboxes = known ? *known : status_inboxes(c, status);
   if (inboxes.empty()) return;
   auto activity = status_activity(app, c, status);
   if (activity) enqueue_delivery(app, c, status.account_id, *activity, inboxes);

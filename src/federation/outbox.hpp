@@ -27,9 +27,11 @@ void enqueue_delivery(App& app, store::Connection& c, Id signer, const std::stri
                       const std::vector<std::string>& inboxes);
 
 // A local status was posted (Create(Note)) or a local account reblogged (Announce). `author`:
-// the status's author's row when the caller holds it (else it is read).
+// the status's author's row when the caller holds it (else it is read); `inboxes`: its delivery
+// audience (status_inboxes()) when the caller read it (else it is read).
 void on_status_posted(App& app, store::Connection& c, const store::Status& status,
-                      const store::Account* author = nullptr);
+                      const store::Account* author = nullptr,
+                      const std::vector<std::string>* inboxes = nullptr);
 // A local status was edited (edited_at set): Update(Note) to the same audience. (For the edit
 // service when there is one.)
 void on_status_edited(App& app, store::Connection& c, const store::Status& status);

@@ -15,7 +15,7 @@ using service::EventKind;
 void on_event(App& app, store::Connection& c, const Event& e) {
   switch (e.kind) {
     case EventKind::status_posted:
-      if (e.status) on_status_posted(app, c, *e.status, e.account);
+      if (e.status) on_status_posted(app, c, *e.status, e.account, e.inboxes);
       return;
     case EventKind::status_edited:
       if (e.status) on_status_edited(app, c, *e.status);

@@ -100,6 +100,12 @@ struct Event {
     account = &value;
     return *this;
   }
+  // status_posted: where the post is delivered (status_inboxes()), when the caller read it before
+  // its transaction (service::post_status: a post without mentions that is not a reply).
+  Event& with_inboxes(const std::vector<std::string>& value) {
+    inboxes = &value;
+    return *this;
+  }
   Event& with_quote(const store::Quote& value) {
     quote = &value;
     return *this;
@@ -130,6 +136,7 @@ struct Event {
   const store::Report* report = nullptr;
   const store::Poll* poll = nullptr;
   const std::vector<store::PollVote>* votes = nullptr;
+  const std::vector<std::string>* inboxes = nullptr;
 };
 
 // Hands the event to every subscriber, inside the caller's transaction `c`.

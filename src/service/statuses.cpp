@@ -223,6 +223,53 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
   store::delete_status(c, status.id);
 }
 
+// What a post reads besides its writes, read before its transaction (post_status): its text
+// formatted, its author, what fan_out() reads for it as a public status (fan_out_query) and its
+// delivery audience (status_inboxes(): its author's remote followers'). Then its transaction
+// reads nothing: BEGIN, its writes and COMMIT travel in one round trip, in a shared commit.
+struct PostReadAhead {
+  text::FormattedStatus formatted;  // mentions nobody
+  store::Poster poster;
+  store::FanOutReads fan_out;
+  std::vector<std::string> inboxes;
+};
+
+// On PostgreSQL, for a post that is not a reply and has no mention, media, poll, quote or
+// idempotency key (what those read stays in the transaction), in one round trip. Under READ
+// COMMITTED it is what the same reads inside the transaction would see, one round trip earlier: a
+// follow, an unfollow or a block committed in between is missed either way, as the inbox's
+// fan_out_read_ahead(). SQLite (none: nullopt) reads in its transaction, where the writes being
+// serialised, it sees every one committed before, and a read costs no round trip.
+std::optional<PostReadAhead> read_post_ahead(App& app, Id account_id, const NewStatus& input,
+                                             std::optional<store::Visibility> requested) {
+  if (app.db->dialect() != store::Dialect::postgres || input.in_reply_to_id ||
+      !input.media_ids.empty() || input.poll || input.quoted_status_id ||
+      (input.idempotency_key && !input.idempotency_key->empty()) ||
+      requested == store::Visibility::direct)
+    return std::nullopt;
+  bool mentions = false;  // then format_local_text reads the accounts named, in the transaction
+  auto formatted = text::format_status(
+      input.text, app.base_url(),
+      [&](std::string_view, std::string_view) -> std::optional<text::MentionTarget> {
+        mentions = true;
+        return std::nullopt;
+      });
+  if (mentions) return std::nullopt;
+  store::Status planned;
+  planned.account_id = account_id;
+  planned.visibility = store::Visibility::public_;  // the widest fan-out; narrowed in the write
+  store::FanOutQuery query = fan_out_query(planned, formatted.tags);
+  return app.db->read_value([&](store::Connection& c) -> std::optional<PostReadAhead> {
+    auto results =
+        store::query_all(c, {store::poster_statement(account_id), store::fan_out_statement(query),
+                             store::follower_inboxes_statement(account_id)});
+    auto poster = store::poster_in(results[0]);
+    if (!poster) return std::nullopt;  // the transaction answers 404
+    return PostReadAhead{std::move(formatted), std::move(*poster), store::fan_out_reads(results[1]),
+                         store::inboxes_in(results[2])};
+  });
+}
+
 }  // namespace
 
 store::Status post_status(App& app, Id account_id, const NewStatus& input, PostedContent* posted) {
@@ -235,6 +282,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input, Poste
   if (input.visibility && !input.visibility->empty())
     requested_visibility = visibility_or_fail(*input.visibility);
   std::int64_t now = now_unix_ms();
+  auto ahead = read_post_ahead(app, account_id, input, requested_visibility);
 
   store::Status status;
   PostedContent known;
@@ -254,10 +302,14 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input, Poste
         }
       }
     }
-    auto poster = store::find_poster(c, account_id);  // one statement for the three
-    if (!poster) not_found();
-    const store::Account& author = poster->account;
-    const std::optional<store::User>& user = poster->user;
+    std::optional<store::Poster> read_poster;
+    if (!ahead) {
+      read_poster = store::find_poster(c, account_id);  // one statement for the three
+      if (!read_poster) not_found();
+    }
+    const store::Poster& poster = ahead ? ahead->poster : *read_poster;
+    const store::Account& author = poster.account;
+    const std::optional<store::User>& user = poster.user;
     std::vector<Id> media_ids = media_to_attach(c, account_id, input.media_ids);
 
     status.has_media = !media_ids.empty();
@@ -283,7 +335,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input, Poste
       quoted = check_quote(c, account_id, *input.quoted_status_id, status.visibility,
                            !media_ids.empty() || input.poll.has_value());
     status.quote_policy = effective_quote_policy(
-        status.visibility, quote_policy.value_or(poster->default_quote_policy));
+        status.visibility, quote_policy.value_or(poster.default_quote_policy));
 
     if (input.in_reply_to_id) {
       auto parent = store::find_status(c, *input.in_reply_to_id);
@@ -299,7 +351,9 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input, Poste
       status.in_reply_to_account_id = parent->account_id;
     }
 
-    text::FormattedStatus formatted = format_local_text(app, c, input.text);
+    std::optional<text::FormattedStatus> read_formatted;
+    if (!ahead) read_formatted = format_local_text(app, c, input.text);
+    const text::FormattedStatus& formatted = ahead ? ahead->formatted : *read_formatted;
     std::vector<Id> mentioned;
     for (const auto& m : formatted.mentions)
       if (auto id = parse_id(m.id)) mentioned.push_back(*id);
@@ -321,7 +375,14 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input, Poste
     std::vector<Id> local_mentioned;
     for (const auto& account : store::find_accounts(c, mentioned))
       if (account.local()) local_mentioned.push_back(account.id);
-    auto fanned = fan_out(c, status, local_mentioned, formatted.tags);
+    // What was read ahead, for the visibility the post has (a default privacy may make it direct).
+    bool read_ahead = ahead && status.visibility != store::Visibility::direct;
+    std::optional<store::FanOutReads> fan_out_read;
+    if (read_ahead) {
+      fan_out_read = ahead->fan_out;  // a copy: a group commit that fails runs `write` again
+      if (status.visibility != store::Visibility::public_) fan_out_read->tag_followers.clear();
+    }
+    auto fanned = fan_out(c, status, local_mentioned, formatted.tags, std::move(fan_out_read));
     stream::status_created(app, c, status, fanned.audience, formatted.tags, mentioned,
                            &fanned.lists);
     for (Id target : local_mentioned) notify(app, c, target, account_id, "mention", status.id);
@@ -331,7 +392,10 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input, Poste
     if (quoted) attach_quote(app, c, status, *quoted);  // before the note is serialised
     note_posted(c, status, formatted.tags, quoted ? std::optional<Id>(quoted->id) : std::nullopt,
                 &fanned.lists);
-    record(app, c, Event(EventKind::status_posted).with_status(status).with_account(author));
+    Event event(EventKind::status_posted);
+    event.with_status(status).with_account(author);
+    if (read_ahead) event.with_inboxes(ahead->inboxes);
+    record(app, c, event);
     count_status(c, status);  // last: the rows it locks are held until the commit
     known = PostedContent{status.id,          mentioned.empty(),       formatted.tags.empty(),
                           media_ids.empty(),  !input.poll.has_value(), formatted.links.empty(),

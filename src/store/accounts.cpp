@@ -306,12 +306,15 @@ std::optional<User> find_user_by_account(Connection& c, Id account_id) {
               {Value(account_id)}));
 }
 
-std::optional<Poster> find_poster(Connection& c, Id account_id) {
+Statement poster_statement(Id account_id) {
   static const std::string sql = "SELECT " + qualified(kAccountColumns, "a") + ", " +
                                  qualified(kUserColumns, "u") +
                                  ", u.default_quote_policy FROM accounts a LEFT JOIN users u ON "
                                  "u.account_id = a.id WHERE a.id = ?";
-  auto result = c.query(sql, {Value(account_id)});
+  return Statement{sql, {Value(account_id)}};
+}
+
+std::optional<Poster> poster_in(const Result& result) {
   if (result.empty()) return std::nullopt;
   const Row& r = result.front();
   constexpr int kUser = kAccountColumnCount, kPolicy = kUser + kUserColumnCount;
@@ -321,6 +324,11 @@ std::optional<Poster> find_poster(Connection& c, Id account_id) {
     poster.default_quote_policy = r.s(kPolicy);
   }
   return poster;
+}
+
+std::optional<Poster> find_poster(Connection& c, Id account_id) {
+  Statement statement = poster_statement(account_id);
+  return poster_in(c.query(statement.sql, statement.params));
 }
 
 std::optional<User> find_user_by_email(Connection& c, std::string_view email) {

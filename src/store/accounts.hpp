@@ -6,6 +6,7 @@
 
 #include "store/database.hpp"
 #include "store/models.hpp"
+#include "store/pipeline.hpp"  // Statement
 
 namespace herd::store {
 
@@ -44,6 +45,9 @@ struct Poster {
   std::string default_quote_policy = "public";
 };
 std::optional<Poster> find_poster(Connection& c, Id account_id);
+// find_poster() as its statement and the reader of its result (for query_all).
+Statement poster_statement(Id account_id);
+std::optional<Poster> poster_in(const Result& result);
 std::optional<User> find_user_by_email(Connection& c, std::string_view email);
 void insert_user(Connection& c, const User& user);
 void update_user_password(Connection& c, Id user_id, const std::string& password_hash);

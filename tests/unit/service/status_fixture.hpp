@@ -17,7 +17,7 @@ class StatusFixture : public ::testing::Test {
     app.config.local_domain = "example.test";
     app.config.local_https = true;
     app.set_base_url();
-    app.db = store::open_database("sqlite://:memory:", 1);
+    app.db = store::open_database(database_url, database_url.rfind("sqlite", 0) == 0 ? 1 : 2);
     store::migrate(*app.db);
     alice = account("alice");
     bob = account("bob");
@@ -105,6 +105,7 @@ class StatusFixture : public ::testing::Test {
     return *app.db->read_value([&](store::Connection& c) { return store::find_account(c, id); });
   }
 
+  std::string database_url = "sqlite://:memory:";  // a fixture may pick another before SetUp
   App app;
   Id alice = 0, bob = 0, carol = 0, dave = 0;
 };
