@@ -224,14 +224,14 @@ void remove_status(App& app, store::Connection& c, const store::Status& status) 
 }
 
 // What a post reads besides its writes, read before its transaction (post_status): its text
-// formatted, its author, what fan_out() reads for it as a public status (fan_out_query) and its
-// delivery audience (status_inboxes(): its author's remote followers'). Then its transaction
-// reads nothing: BEGIN, its writes and COMMIT travel in one round trip, in a shared commit.
+// formatted, its author, what fan_out() reads for it as a public status (fan_out_query) with its
+// delivery audience (status_inboxes(): its author's remote followers', FanOutReads::inboxes). Then
+// its transaction reads nothing: BEGIN, its writes and COMMIT travel in one round trip, in a
+// shared commit.
 struct PostReadAhead {
   text::FormattedStatus formatted;  // mentions nobody
   store::Poster poster;
   store::FanOutReads fan_out;
-  std::vector<std::string> inboxes;
 };
 
 // On PostgreSQL, for a post that is not a reply and has no mention, media, poll, quote or
@@ -259,14 +259,14 @@ std::optional<PostReadAhead> read_post_ahead(App& app, Id account_id, const NewS
   planned.account_id = account_id;
   planned.visibility = store::Visibility::public_;  // the widest fan-out; narrowed in the write
   store::FanOutQuery query = fan_out_query(planned, formatted.tags);
+  query.follower_inboxes = true;
   return app.db->read_value([&](store::Connection& c) -> std::optional<PostReadAhead> {
     auto results =
-        store::query_all(c, {store::poster_statement(account_id), store::fan_out_statement(query),
-                             store::follower_inboxes_statement(account_id)});
+        store::query_all(c, {store::poster_statement(account_id), store::fan_out_statement(query)});
     auto poster = store::poster_in(results[0]);
     if (!poster) return std::nullopt;  // the transaction answers 404
-    return PostReadAhead{std::move(formatted), std::move(*poster), store::fan_out_reads(results[1]),
-                         store::inboxes_in(results[2])};
+    return PostReadAhead{std::move(formatted), std::move(*poster),
+                         store::fan_out_reads(results[1])};
   });
 }
 
@@ -394,7 +394,7 @@ store::Status post_status(App& app, Id account_id, const NewStatus& input, Poste
                 &fanned.lists);
     Event event(EventKind::status_posted);
     event.with_status(status).with_account(author);
-    if (read_ahead) event.with_inboxes(ahead->inboxes);
+    if (read_ahead) event.with_inboxes(ahead->fan_out.inboxes);
     record(app, c, event);
     count_status(c, status);  // last: the rows it locks are held until the commit
     known = PostedContent{status.id,          mentioned.empty(),       formatted.tags.empty(),

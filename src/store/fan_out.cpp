@@ -34,7 +34,10 @@ Statement fan_out_statement(const FanOutQuery& query) {
     params.insert(params.end(), statement.params.begin(), statement.params.end());
   };
   constexpr const char* kAccount = "account_id, 0, '', '', 0, 0, 0";
-  add(0, feed_audience_statement(query.audience), kAccount);
+  if (query.follower_inboxes)  // kind 4: a follower (inbox '') or an inbox, or neither (NULL)
+    add(4, audience_and_inboxes_statement(query.audience), "account_id, 0, inbox, '', 0, 0, 0");
+  else
+    add(0, feed_audience_statement(query.audience), kAccount);
   if (!query.followed_tags.empty()) add(1, tag_followers_statement(query.followed_tags), kAccount);
   if (query.subscribers) add(2, subscribed_followers_statement(query.audience.author), kAccount);
   if (query.lists) add(3, lists_with_member_statement(query.audience.author), list_columns());
@@ -54,23 +57,35 @@ FanOutReads fan_out_reads(const Result& result) {
       case 2:
         reads.subscribers.push_back(r.i(1));
         break;
-      default:
+      case 3:
         reads.lists.push_back(list_from_row(r, 1));
+        break;
+      default:
+        if (r.is_null(3)) break;
+        if (r.s(3).empty())
+          reads.followers.push_back(r.i(1));
+        else
+          reads.inboxes.push_back(r.s(3));
     }
   }
   return reads;
 }
 
 namespace {
+// The accounts hiding any of authors (not empty): their blocks and mutes.
+std::string hiding_accounts(const std::vector<Id>& authors, std::vector<Value>& params) {
+  std::string in = placeholders(authors.size());
+  for (int i = 0; i < 3; ++i) append_ids(params, authors);
+  return "SELECT account_id FROM blocks WHERE target_account_id IN (" + in +
+         ") UNION SELECT target_account_id FROM blocks WHERE account_id IN (" + in +
+         ") UNION SELECT account_id FROM mutes WHERE target_account_id IN (" + in + ")";
+}
+
 // " AND <column> NOT IN (accounts hiding any of authors)".
 std::string not_hiding_clause(const std::string& column, const std::vector<Id>& authors,
                               std::vector<Value>& params) {
   if (authors.empty()) return "";
-  std::string in = placeholders(authors.size());
-  for (int i = 0; i < 3; ++i) append_ids(params, authors);
-  return " AND " + column + " NOT IN (SELECT account_id FROM blocks WHERE target_account_id IN (" +
-         in + ") UNION SELECT target_account_id FROM blocks WHERE account_id IN (" + in +
-         ") UNION SELECT account_id FROM mutes WHERE target_account_id IN (" + in + "))";
+  return " AND " + column + " NOT IN (" + hiding_accounts(authors, params) + ")";
 }
 }  // namespace
 
@@ -98,6 +113,28 @@ Statement feed_audience_statement(const FeedAudienceQuery& q) {
   }
   sql += not_hiding_clause("f.account_id", q.authors, params);
   return Statement{std::move(sql), std::move(params)};
+}
+
+Statement audience_and_inboxes_statement(const FeedAudienceQuery& q) {
+  // What feed_audience_statement() and follower_inboxes() read, in one pass over the author's
+  // follows and one primary-key probe per follower, which says all in one value: '' for a local
+  // follower in the audience, the inbox of a remote one, NULL for neither (a local one hiding the
+  // author, a suspended remote one). Only the audience leaves out those hiding the author, as
+  // status_inboxes() does. The value is used once, so that PostgreSQL does not probe again for
+  // each use (it substitutes a subquery's expressions where they are used).
+  std::vector<Value> params;
+  std::string hidden;
+  if (!q.authors.empty())
+    hidden = " WHEN a.id IN (" + hiding_accounts(q.authors, params) + ") THEN NULL";
+  params.emplace_back(q.author);
+  return Statement{
+      "SELECT f.account_id, (SELECT CASE WHEN a.domain <> '' THEN CASE WHEN a.suspended = 0 THEN "
+      "CASE WHEN a.shared_inbox_url <> '' THEN a.shared_inbox_url WHEN a.inbox_url <> '' THEN "
+      "a.inbox_url ELSE 'no-inbox:' || a.uri END END" +
+          hidden +
+          " ELSE '' END FROM accounts a WHERE a.id = f.account_id) AS inbox FROM follows f WHERE "
+          "f.target_account_id = ?",
+      std::move(params)};
 }
 
 std::vector<Id> feed_audience(Connection& c, const FeedAudienceQuery& q) {

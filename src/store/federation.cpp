@@ -150,22 +150,13 @@ void set_status_origin(Connection& c, Id id, std::string_view uri, std::string_v
           {text(uri), text(url), b(local), Value(to_string(visibility)), Value(id)});
 }
 
-Statement follower_inboxes_statement(Id account_id) {
-  return Statement{
+std::vector<std::string> follower_inboxes(Connection& c, Id account_id) {
+  return strings(c.query(
       "SELECT DISTINCT CASE WHEN a.shared_inbox_url <> '' THEN a.shared_inbox_url WHEN "
       "a.inbox_url <> '' THEN a.inbox_url ELSE 'no-inbox:' || a.uri END FROM follows f JOIN "
       "accounts a ON a.id = f.account_id WHERE f.target_account_id = ? AND a.domain <> '' AND "
       "a.suspended = 0",
-      {Value(account_id)}};
-}
-
-std::vector<std::string> inboxes_in(const Result& result) {
-  return strings(result);
-}
-
-std::vector<std::string> follower_inboxes(Connection& c, Id account_id) {
-  Statement statement = follower_inboxes_statement(account_id);
-  return strings(c.query(statement.sql, statement.params));
+      {Value(account_id)}));
 }
 
 std::vector<std::string> follower_inboxes(Connection& c, const std::vector<Id>& account_ids) {

@@ -9,7 +9,6 @@
 
 #include "store/database.hpp"
 #include "store/models.hpp"
-#include "store/pipeline.hpp"  // Statement
 
 namespace herd::store {
 
@@ -61,9 +60,6 @@ inline constexpr std::string_view kNoInbox = "no-inbox:";
 
 // Distinct inboxes (the shared inbox when the account has one) of the account's remote followers.
 std::vector<std::string> follower_inboxes(Connection& c, Id account_id);
-// follower_inboxes() as its statement and the reader of its result (for query_all).
-Statement follower_inboxes_statement(Id account_id);
-std::vector<std::string> inboxes_in(const Result& result);
 // The same for the remote followers of any of these accounts (each inbox once).
 std::vector<std::string> follower_inboxes(Connection& c, const std::vector<Id>& account_ids);
 // The local accounts that reblogged the status, first reblog first.
