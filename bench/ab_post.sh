@@ -12,6 +12,7 @@
 #
 # VARIANT is NAME=BINARY[:ENV=VALUE[,ENV=VALUE...]], e.g.
 #   bench/ab_post.sh "before=/tmp/herd-old" "after=build/herd"
+# POST_LINK=<URL-encoded URL> in the environment makes every post carry that link (bench/post.lua).
 # PostgreSQL is reached over its Unix socket; a variant with PG_TRANSPORT=tcp reaches it over TCP
 # on 127.0.0.1 instead (bench/lib.sh).
 # The first variant's binary seeds the database (`herd admin seed`, then `herd admin search

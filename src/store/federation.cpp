@@ -2,6 +2,7 @@
 
 #include "store/accounts.hpp"
 #include "store/invalidation.hpp"
+#include "store/pipeline.hpp"
 
 namespace herd::store {
 
@@ -297,9 +298,12 @@ bool update_domain_block(Connection& c, const DomainBlock& block) {
 
 void insert_job(Connection& c, Id id, std::string_view queue, std::string_view payload,
                 std::int64_t run_at, std::int64_t now) {
-  c.query(
-      "INSERT INTO jobs (id, queue, payload, run_at, attempts, created_at) VALUES (?, ?, ?, ?, 0, "
-      "?)",
+  // Queued (store/pipeline.hpp): nobody reads its result, and a transaction whose other
+  // statements are queued (a post with a link: its preview card's job) then reads nothing.
+  query_later(
+      c,
+      "INSERT INTO jobs (id, queue, payload, run_at, attempts, created_at) VALUES (?, ?, ?, "
+      "?, 0, ?)",
       {Value(id), text(queue), text(payload), Value(run_at), Value(now)});
 }
 
