@@ -153,6 +153,9 @@ class Channel final : public Outlet, public std::enable_shared_from_this<Channel
   // when the writer must go on. Set by the connection; called on its thread while it is parked.
   std::function<bool()> write_now;
 
+  // Wakes the writer coroutine if it is parked; on the connection's thread.
+  void nudge() { wake_.cancel(); }
+
   // A wake-up, on the connection's thread.
   void woken() {
     {
@@ -219,126 +222,142 @@ void report(std::exception_ptr error) {
   }
 }
 
-// ---- WebSocket --------------------------------------------------------------------------------
+// ---- writing ---------------------------------------------------------------------------------
 
-struct WebSocketConnection {
-  WebSocketConnection(beast::tcp_stream stream, const asio::any_io_executor& executor)
-      : ws(std::move(stream)), channel(std::make_shared<Channel>(executor)) {}
-  websocket::stream<beast::tcp_stream> ws;
+// The writing side of a streaming connection, on its I/O thread. Messages are framed (as an
+// HTTP/1.1 chunk, as they are, or as WebSocket text frames) and written with one non-blocking
+// sendmsg when nothing waits to be written before them: with 10,000 streams, not going through
+// the scheduler or a write timeout for a write the kernel takes whole is most of a fan-out's work
+// outside the kernel. What the kernel does not take waits in `backlog` for the writer coroutine
+// (flush_backlog), as do bytes added while it writes them.
+struct Outgoing {
+  enum class Framing { chunked, plain, websocket };
+  Outgoing(std::shared_ptr<Channel> channel, Framing framing)
+      : channel(std::move(channel)), framing(framing) {}
+
   std::shared_ptr<Channel> channel;
-};
-
-asio::awaitable<void> write_websocket(std::shared_ptr<WebSocketConnection> connection) {
-  auto& ws = connection->ws;
-  auto& channel = *connection->channel;
-  for (;;) {
-    auto batch = channel.take();
-    if (batch.ended) co_return;
-    if (batch.producers.empty()) {
-      if (batch.closing) {
-        co_await ws.async_close(websocket::close_code::normal, asio::as_tuple(asio::use_awaitable));
-        co_return;
-      }
-      co_await channel.wait(std::chrono::hours(1));  // pings are Beast's (idle timeout)
-      continue;
-    }
-    std::size_t next = 0;
-    while (next < batch.producers.size()) {
-      std::size_t first = next;
-      for (const auto& text : make_batch(batch.producers, next)) {
-        ws.text(true);
-        auto [ec, n] =
-            co_await ws.async_write(asio::buffer(*text), asio::as_tuple(asio::use_awaitable));
-        if (ec) {
-          channel.end();
-          co_return;
-        }
-      }
-      channel.written(next - first);
-    }
-  }
-}
-
-// ---- event stream -----------------------------------------------------------------------------
-
-struct EventStreamConnection {
-  EventStreamConnection(beast::tcp_stream stream, const asio::any_io_executor& executor)
-      : stream(std::move(stream)), channel(std::make_shared<Channel>(executor)) {}
-  beast::tcp_stream stream;
-  std::shared_ptr<Channel> channel;
-  bool chunked = true;
-  bool non_blocking = false;  // writes are tried at once, without suspending
-  std::string unsent;   // what the kernel did not take of a write: the writer coroutine's to write
-  bool broken = false;  // a write failed (the writer coroutine closes the connection)
+  Framing framing;
+  tcp::socket* socket = nullptr;
+  bool at_once = false;   // the socket is non-blocking: writes are tried at once
+  std::string backlog;    // written by the writer coroutine, in order, before anything else
+  bool flushing = false;  // the writer coroutine is writing what was in the backlog
+  bool broken = false;    // a write failed
+  bool closed = false;    // WebSocket: the close frame went out (no message may follow it)
   std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
+
+  bool idle() const { return backlog.empty() && !flushing; }
+
+  // Writes `buffers` at once when nothing waits before them, else (and what the kernel does not
+  // take) into the backlog; false when the socket failed.
+  template <class Buffers>
+  bool write(const Buffers& buffers) {
+    std::size_t total = asio::buffer_size(buffers), sent = 0;
+    if (total == 0) return true;
+    if (broken) return false;
+    if (at_once && idle()) {
+      boost::system::error_code ec;
+      sent = socket->write_some(buffers, ec);
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+        broken = true;
+        return false;
+      }
+      if (sent == total) {
+        last_write = std::chrono::steady_clock::now();
+        return true;
+      }
+    }
+    for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+         ++it) {
+      asio::const_buffer buffer(*it);
+      if (sent >= buffer.size()) {
+        sent -= buffer.size();
+        continue;
+      }
+      backlog.append(static_cast<const char*>(buffer.data()) + sent, buffer.size() - sent);
+      sent = 0;
+    }
+    return true;
+  }
 };
 
-enum class Wrote { all, partly, failed };
-
-// Writes `messages` in one system call (one HTTP/1.1 chunk when chunked) without suspending; what
-// the kernel does not take at once is kept in connection.unsent (partly). With 10,000 streams,
-// not going through the scheduler or the write timeout for a write the kernel takes whole is
-// most of a fan-out's work outside the kernel.
-Wrote write_at_once(EventStreamConnection& connection,
-                    const std::vector<Outlet::Message>& messages) {
-  std::size_t size = 0;
-  for (const auto& message : messages) size += message->size();
-  if (size == 0) return Wrote::all;
-  char head[20];
-  std::size_t head_size =
-      connection.chunked
-          ? static_cast<std::size_t>(std::snprintf(head, sizeof head, "%zx\r\n", size))
-          : 0;
+// Frames and writes `messages` (one write: one chunk of the event stream, or a frame each).
+bool write_messages(Outgoing& out, const std::vector<Outlet::Message>& messages) {
+  if (messages.empty()) return true;
   boost::container::small_vector<asio::const_buffer, 8> buffers;
-  if (head_size) buffers.push_back(asio::buffer(head, head_size));
-  for (const auto& message : messages) buffers.push_back(asio::buffer(*message));
-  if (connection.chunked) buffers.push_back(asio::buffer(std::string_view("\r\n")));
-  std::size_t sent = 0;
-  if (connection.non_blocking && connection.unsent.empty()) {
-    boost::system::error_code ec;
-    sent = connection.stream.socket().write_some(buffers, ec);
-    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return Wrote::failed;
-    if (sent == head_size + size + (connection.chunked ? 2 : 0)) {
-      connection.last_write = std::chrono::steady_clock::now();
-      return Wrote::all;
+  char chunk_head[20];
+  struct FrameHead {
+    unsigned char bytes[10];
+    std::size_t size;
+  };
+  boost::container::small_vector<FrameHead, 4> heads;
+  switch (out.framing) {
+    case Outgoing::Framing::chunked: {
+      std::size_t size = 0;
+      for (const auto& message : messages) size += message->size();
+      if (size == 0) return true;
+      int n = std::snprintf(chunk_head, sizeof chunk_head, "%zx\r\n", size);
+      buffers.push_back(asio::buffer(chunk_head, static_cast<std::size_t>(n)));
+      for (const auto& message : messages) buffers.push_back(asio::buffer(*message));
+      buffers.push_back(asio::buffer(std::string_view("\r\n")));
+      break;
     }
+    case Outgoing::Framing::plain:
+      for (const auto& message : messages) buffers.push_back(asio::buffer(*message));
+      break;
+    case Outgoing::Framing::websocket:
+      // A final text frame each, unmasked (RFC 6455 5.2; no extension is negotiated).
+      heads.resize(messages.size());
+      for (std::size_t i = 0; i < messages.size(); ++i) {
+        auto& head = heads[i];
+        std::uint64_t size = messages[i]->size();
+        head.bytes[0] = 0x81;
+        if (size < 126) {
+          head.bytes[1] = static_cast<unsigned char>(size);
+          head.size = 2;
+        } else if (size <= 0xFFFF) {
+          head.bytes[1] = 126;
+          head.bytes[2] = static_cast<unsigned char>(size >> 8);
+          head.bytes[3] = static_cast<unsigned char>(size);
+          head.size = 4;
+        } else {
+          head.bytes[1] = 127;
+          for (int k = 0; k < 8; ++k)
+            head.bytes[2 + k] = static_cast<unsigned char>(size >> (56 - 8 * k));
+          head.size = 10;
+        }
+        buffers.push_back(asio::buffer(head.bytes, head.size));
+        buffers.push_back(asio::buffer(*messages[i]));
+      }
+      break;
   }
-  for (const auto& buffer : buffers) {
-    if (sent >= buffer.size()) {
-      sent -= buffer.size();
-      continue;
-    }
-    connection.unsent.append(static_cast<const char*>(buffer.data()) + sent, buffer.size() - sent);
-    sent = 0;
-  }
-  return Wrote::partly;
+  return out.write(buffers);
 }
 
-Wrote write_raw(EventStreamConnection& connection, std::string data) {
+bool write_text(Outgoing& out, std::string text) {
   std::vector<Outlet::Message> messages;
-  messages.push_back(std::make_shared<const std::string>(std::move(data)));
-  return write_at_once(connection, messages);
+  messages.push_back(std::make_shared<const std::string>(std::move(text)));
+  return write_messages(out, messages);
 }
 
 enum class Queue { written, unsent, closing, ended, failed };
 
-// Makes and writes what is queued, without suspending: written (all of it), unsent (the rest of a
-// write is in connection.unsent, the producers not made are queued again), closing (written, and
-// the connection is to close), ended or failed.
-Queue write_queued(EventStreamConnection& connection) {
-  auto& channel = *connection.channel;
+// Makes and writes what is queued, without suspending: written (all of it), unsent (the rest
+// waits in the backlog, the producers not made are queued again), closing (written, and the
+// connection is to close), ended or failed.
+Queue write_queued(Outgoing& out) {
+  auto& channel = *out.channel;
   auto batch = channel.take();
-  if (batch.ended) return Queue::ended;
+  if (batch.ended || out.closed) {
+    channel.written(batch.producers.size());
+    return Queue::ended;
+  }
   std::size_t next = 0;
   while (next < batch.producers.size()) {
     std::size_t first = next;
-    Wrote wrote = write_at_once(connection, make_batch(batch.producers, next));
+    bool wrote = write_messages(out, make_batch(batch.producers, next));
     channel.written(next - first);
-    if (wrote == Wrote::failed) {
-      connection.broken = true;
-      return Queue::failed;
-    }
-    if (wrote == Wrote::partly) {
+    if (!wrote) return Queue::failed;
+    if (!out.backlog.empty()) {
       channel.give_back(batch.producers, next);
       return Queue::unsent;
     }
@@ -346,36 +365,194 @@ Queue write_queued(EventStreamConnection& connection) {
   return batch.closing ? Queue::closing : Queue::written;
 }
 
-asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> connection,
-                                         std::string heartbeat) {
-  auto& c = *connection;
-  auto& channel = *c.channel;
-  // While the coroutine is parked, a wake-up writes what is queued itself when the kernel takes
-  // it whole (Channel::write_now); the coroutine is resumed for the rest.
-  struct Attached {
-    Channel& channel;
-    ~Attached() { channel.write_now = nullptr; }
-  } attached{channel};
-  if (c.non_blocking)
-    channel.write_now = [&c] {
-      return c.unsent.empty() && !c.broken && write_queued(c) == Queue::written;
-    };
+// Writes the backlog and what joins it meanwhile (with the write timeout when `timed` is given:
+// the event stream's); false when the socket failed.
+asio::awaitable<bool> flush_backlog(Outgoing& out, beast::tcp_stream* timed) {
+  while (!out.backlog.empty() && !out.broken) {
+    std::string writing;
+    writing.swap(out.backlog);
+    out.flushing = true;
+    boost::system::error_code ec;
+    if (timed) {
+      timed->expires_after(kWriteTimeout);
+      std::tie(ec, std::ignore) = co_await asio::async_write(*timed, asio::buffer(writing),
+                                                             asio::as_tuple(asio::use_awaitable));
+    } else {
+      std::tie(ec, std::ignore) = co_await asio::async_write(*out.socket, asio::buffer(writing),
+                                                             asio::as_tuple(asio::use_awaitable));
+    }
+    out.flushing = false;
+    if (ec) out.broken = true;
+    out.last_write = std::chrono::steady_clock::now();
+  }
+  co_return !out.broken;
+}
+
+// While the writer coroutine is parked, a wake-up writes what is queued itself when the kernel
+// takes it whole (Channel::write_now); the coroutine is resumed for the rest. Detached when the
+// coroutine ends.
+struct WriteNow {
+  explicit WriteNow(Outgoing& out) : channel(*out.channel) {
+    if (out.at_once)
+      channel.write_now = [&out] {
+        return out.idle() && !out.broken && !out.closed && write_queued(out) == Queue::written;
+      };
+  }
+  ~WriteNow() { channel.write_now = nullptr; }
+  Channel& channel;
+};
+
+// ---- WebSocket --------------------------------------------------------------------------------
+
+// The transport under Beast's websocket::stream: reads go to the socket; Beast's own writes (the
+// handshake's answer, pings, pongs, the close frame) join the connection's Outgoing bytes, in
+// order with the message frames the connection writes itself (write_messages), so that the two
+// never interleave within a frame. Beast still reads, answers and times out as before.
+class FramedSocket {
+ public:
+  using executor_type = asio::any_io_executor;
+  FramedSocket(tcp::socket socket, std::shared_ptr<Outgoing> out)
+      : socket_(std::move(socket)), out_(std::move(out)) {}
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+  tcp::socket& socket() { return socket_; }
+  Outgoing& out() { return *out_; }
+
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+    return socket_.async_read_some(buffers, std::forward<Token>(token));
+  }
+
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+    return asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
+        [this](auto handler, const ConstBuffers& buffers) {
+          Outgoing& out = *out_;
+          std::size_t size = asio::buffer_size(buffers);
+          for (auto it = asio::buffer_sequence_begin(buffers);
+               it != asio::buffer_sequence_end(buffers); ++it)
+            if (asio::const_buffer(*it).size()) {  // a frame starts each write (Beast's whole)
+              if (*static_cast<const unsigned char*>(asio::const_buffer(*it).data()) == 0x88)
+                out.closed = true;
+              break;
+            }
+          boost::system::error_code ec;
+          if (!out.write(buffers))
+            ec = asio::error::broken_pipe;
+          else if (!out.backlog.empty() && !out.flushing)
+            out.channel->nudge();  // the writer coroutine writes it
+          auto executor = asio::get_associated_executor(handler, socket_.get_executor());
+          asio::post(executor, beast::bind_front_handler(std::move(handler), ec, ec ? 0 : size));
+        },
+        token, buffers);
+  }
+
+ private:
+  tcp::socket socket_;
+  std::shared_ptr<Outgoing> out_;
+};
+
+// Beast's customisation points for FramedSocket (found by argument-dependent lookup; only the
+// asynchronous ones: the synchronous API is not used).
+void beast_close_socket(FramedSocket& framed) {
+  boost::system::error_code ignored;
+  framed.socket().close(ignored);
+}
+
+// The end of the connection after the closing handshake: what still waits to be written (the
+// close frame, when the kernel did not take it at once), then the socket's end.
+template <class Handler>
+void async_teardown(beast::role_type, FramedSocket& framed, Handler&& handler) {
+  auto executor = asio::get_associated_executor(handler, framed.get_executor());
+  auto finish = [&framed, executor, handler = std::forward<Handler>(handler)](
+                    boost::system::error_code, std::size_t) mutable {
+    boost::system::error_code ignored;
+    framed.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    framed.socket().close(ignored);
+    asio::post(executor,
+               beast::bind_front_handler(std::move(handler), boost::system::error_code{}));
+  };
+  Outgoing& out = framed.out();
+  if (out.backlog.empty() || out.flushing || out.broken) return finish({}, 0);
+  auto rest = std::make_shared<std::string>();
+  rest->swap(out.backlog);
+  asio::async_write(framed.socket(), asio::buffer(*rest),
+                    [rest, finish = std::move(finish)](boost::system::error_code ec,
+                                                       std::size_t n) mutable { finish(ec, n); });
+}
+
+struct WebSocketConnection {
+  WebSocketConnection(tcp::socket socket, const asio::any_io_executor& executor)
+      : out(std::make_shared<Outgoing>(std::make_shared<Channel>(executor),
+                                       Outgoing::Framing::websocket)),
+        ws(FramedSocket(std::move(socket), out)) {
+    out->socket = &ws.next_layer().socket();
+    boost::system::error_code ec;
+    out->socket->non_blocking(true, ec);
+    out->at_once = !ec;
+  }
+  std::shared_ptr<Outgoing> out;
+  websocket::stream<FramedSocket> ws;
+};
+
+asio::awaitable<void> write_websocket(std::shared_ptr<WebSocketConnection> connection) {
+  auto& out = *connection->out;
+  auto& channel = *out.channel;
+  WriteNow attached(out);
   auto fail = [&] {
     channel.end();
     boost::system::error_code ignored;
-    c.stream.socket().close(ignored);
+    out.socket->close(ignored);
   };
   for (;;) {
-    if (c.broken) co_return fail();
-    if (!c.unsent.empty()) {
-      c.stream.expires_after(kWriteTimeout);
-      auto [ec, n] = co_await asio::async_write(c.stream, asio::buffer(c.unsent),
-                                                asio::as_tuple(asio::use_awaitable));
-      if (ec) co_return fail();
-      c.unsent.clear();
-      c.last_write = std::chrono::steady_clock::now();
+    if (!co_await flush_backlog(out, nullptr)) co_return fail();
+    switch (write_queued(out)) {
+      case Queue::unsent:
+        continue;
+      case Queue::failed:
+        co_return fail();
+      case Queue::ended:
+        co_return;
+      case Queue::closing:
+        co_await connection->ws.async_close(websocket::close_code::normal,
+                                            asio::as_tuple(asio::use_awaitable));
+        co_return;
+      case Queue::written:
+        break;
     }
-    switch (write_queued(c)) {
+    co_await channel.wait(std::chrono::hours(1));  // pings are Beast's (idle timeout)
+  }
+}
+
+// ---- event stream -----------------------------------------------------------------------------
+
+struct EventStreamConnection {
+  EventStreamConnection(beast::tcp_stream stream, const asio::any_io_executor& executor,
+                        bool chunked)
+      : stream(std::move(stream)),
+        out(std::make_shared<Channel>(executor),
+            chunked ? Outgoing::Framing::chunked : Outgoing::Framing::plain) {
+    out.socket = &this->stream.socket();
+    boost::system::error_code ec;
+    out.socket->non_blocking(true, ec);
+    out.at_once = !ec;
+  }
+  beast::tcp_stream stream;
+  Outgoing out;
+};
+
+asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> connection,
+                                         std::string heartbeat) {
+  auto& out = connection->out;
+  auto& channel = *out.channel;
+  WriteNow attached(out);
+  auto fail = [&] {
+    channel.end();
+    boost::system::error_code ignored;
+    out.socket->close(ignored);
+  };
+  for (;;) {
+    if (!co_await flush_backlog(out, &connection->stream)) co_return fail();
+    switch (write_queued(out)) {
       case Queue::unsent:
         continue;
       case Queue::failed:
@@ -383,13 +560,14 @@ asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> 
       case Queue::ended:
         co_return;
       case Queue::closing: {
-        if (c.chunked) {
-          c.stream.expires_after(kWriteTimeout);
-          co_await asio::async_write(c.stream, asio::buffer(std::string_view("0\r\n\r\n")),
+        if (out.framing == Outgoing::Framing::chunked) {
+          connection->stream.expires_after(kWriteTimeout);
+          co_await asio::async_write(connection->stream,
+                                     asio::buffer(std::string_view("0\r\n\r\n")),
                                      asio::as_tuple(asio::use_awaitable));
         }
         boost::system::error_code ignored;
-        c.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        out.socket->shutdown(tcp::socket::shutdown_both, ignored);
         channel.end();
         co_return;
       }
@@ -399,11 +577,11 @@ asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> 
     // Nothing to write: wait for a wake-up, or send the heartbeat after kHeartbeat of silence
     // (writes made by wake-ups meanwhile count).
     auto now = std::chrono::steady_clock::now();
-    auto quiet = heartbeat.empty() ? kHeartbeat : c.last_write + kHeartbeat - now;
+    auto quiet = heartbeat.empty() ? kHeartbeat : out.last_write + kHeartbeat - now;
     if (quiet > std::chrono::steady_clock::duration::zero() && co_await channel.wait(quiet))
       continue;
-    if (!heartbeat.empty() && std::chrono::steady_clock::now() >= c.last_write + kHeartbeat &&
-        write_raw(c, heartbeat) == Wrote::failed)
+    if (!heartbeat.empty() && std::chrono::steady_clock::now() >= out.last_write + kHeartbeat &&
+        !write_text(out, heartbeat))
       co_return fail();
   }
 }
@@ -416,7 +594,7 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream,
   auto executor = co_await asio::this_coro::executor;
   metrics::StreamingConnection counted("websocket");
   stream.expires_never();
-  auto connection = std::make_shared<WebSocketConnection>(std::move(stream), executor);
+  auto connection = std::make_shared<WebSocketConnection>(stream.release_socket(), executor);
   auto& ws = connection->ws;
   websocket::stream_base::timeout timeouts;
   timeouts.handshake_timeout = std::chrono::seconds(30);
@@ -431,11 +609,11 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream,
   ws.read_message_max(64 * 1024);
   // Opened first: subscriptions made at connect are in place when the client sees the 101, and
   // what arrives meanwhile waits in the queue.
-  if (upgrade->on_open) upgrade->on_open(connection->channel);
+  if (upgrade->on_open) upgrade->on_open(connection->out->channel);
   upgrade->on_open = nullptr;
   auto [accept_ec] = co_await ws.async_accept(request, asio::as_tuple(asio::use_awaitable));
   if (accept_ec) {
-    connection->channel->end();
+    connection->out->channel->end();
     if (upgrade->on_close) upgrade->on_close();
     co_return;
   }
@@ -453,7 +631,7 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream stream,
       }
     }
   }
-  connection->channel->end();
+  connection->out->channel->end();
   if (upgrade->on_close) upgrade->on_close();
 }
 
@@ -461,21 +639,17 @@ asio::awaitable<void> serve_event_stream(beast::tcp_stream stream, std::string h
                                          std::shared_ptr<Upgrade> upgrade) {
   auto executor = co_await asio::this_coro::executor;
   metrics::StreamingConnection counted("sse");
-  auto connection = std::make_shared<EventStreamConnection>(std::move(stream), executor);
-  connection->chunked = chunked;
-  boost::system::error_code non_blocking_ec;
-  connection->stream.socket().non_blocking(true, non_blocking_ec);
-  connection->non_blocking = !non_blocking_ec;
+  auto connection = std::make_shared<EventStreamConnection>(std::move(stream), executor, chunked);
+  auto& out = connection->out;
   // Opened first: the subscriptions are in place when the client sees the headers.
-  if (upgrade->on_open) upgrade->on_open(connection->channel);
+  if (upgrade->on_open) upgrade->on_open(out.channel);
   upgrade->on_open = nullptr;  // what it holds is needed no more (kept as long as the connection)
   connection->stream.expires_after(kWriteTimeout);
   auto [head_ec, written] = co_await asio::async_write(connection->stream, asio::buffer(head),
                                                        asio::as_tuple(asio::use_awaitable));
-  connection->last_write = std::chrono::steady_clock::now();
-  if (head_ec ||
-      (!upgrade->preamble.empty() && write_raw(*connection, upgrade->preamble) == Wrote::failed)) {
-    connection->channel->end();
+  out.last_write = std::chrono::steady_clock::now();
+  if (head_ec || (!upgrade->preamble.empty() && !write_text(out, upgrade->preamble))) {
+    out.channel->end();
     if (upgrade->on_close) upgrade->on_close();
     co_return;
   }
@@ -489,7 +663,7 @@ asio::awaitable<void> serve_event_stream(beast::tcp_stream stream, std::string h
         asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
     if (ec) break;
   }
-  connection->channel->end();
+  out.channel->end();
   if (upgrade->on_close) upgrade->on_close();
 }
 
