@@ -247,6 +247,20 @@ struct Outgoing {
 
   bool idle() const { return backlog.empty() && !flushing; }
 
+  // Writes go to `to` (made non-blocking: then they are tried at once).
+  void attach(tcp::socket& to) {
+    socket = &to;
+    boost::system::error_code ec;
+    socket->non_blocking(true, ec);
+    at_once = !ec;
+  }
+  // The connection failed: nothing more is queued, and the socket is closed (its reader ends).
+  void fail() {
+    channel->end();
+    boost::system::error_code ignored;
+    socket->close(ignored);
+  }
+
   // Writes `buffers` at once when nothing waits before them, else (and what the kernel does not
   // take) into the backlog; false when the socket failed.
   template <class Buffers>
@@ -485,10 +499,7 @@ struct WebSocketConnection {
       : out(std::make_shared<Outgoing>(std::make_shared<Channel>(executor),
                                        Outgoing::Framing::websocket)),
         ws(FramedSocket(std::move(socket), out)) {
-    out->socket = &ws.next_layer().socket();
-    boost::system::error_code ec;
-    out->socket->non_blocking(true, ec);
-    out->at_once = !ec;
+    out->attach(ws.next_layer().socket());
   }
   std::shared_ptr<Outgoing> out;
   websocket::stream<FramedSocket> ws;
@@ -498,18 +509,13 @@ asio::awaitable<void> write_websocket(std::shared_ptr<WebSocketConnection> conne
   auto& out = *connection->out;
   auto& channel = *out.channel;
   WriteNow attached(out);
-  auto fail = [&] {
-    channel.end();
-    boost::system::error_code ignored;
-    out.socket->close(ignored);
-  };
   for (;;) {
-    if (!co_await flush_backlog(out, nullptr)) co_return fail();
+    if (!co_await flush_backlog(out, nullptr)) co_return out.fail();
     switch (write_queued(out)) {
       case Queue::unsent:
         continue;
       case Queue::failed:
-        co_return fail();
+        co_return out.fail();
       case Queue::ended:
         co_return;
       case Queue::closing:
@@ -531,10 +537,7 @@ struct EventStreamConnection {
       : stream(std::move(stream)),
         out(std::make_shared<Channel>(executor),
             chunked ? Outgoing::Framing::chunked : Outgoing::Framing::plain) {
-    out.socket = &this->stream.socket();
-    boost::system::error_code ec;
-    out.socket->non_blocking(true, ec);
-    out.at_once = !ec;
+    out.attach(this->stream.socket());
   }
   beast::tcp_stream stream;
   Outgoing out;
@@ -545,18 +548,13 @@ asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> 
   auto& out = connection->out;
   auto& channel = *out.channel;
   WriteNow attached(out);
-  auto fail = [&] {
-    channel.end();
-    boost::system::error_code ignored;
-    out.socket->close(ignored);
-  };
   for (;;) {
-    if (!co_await flush_backlog(out, &connection->stream)) co_return fail();
+    if (!co_await flush_backlog(out, &connection->stream)) co_return out.fail();
     switch (write_queued(out)) {
       case Queue::unsent:
         continue;
       case Queue::failed:
-        co_return fail();
+        co_return out.fail();
       case Queue::ended:
         co_return;
       case Queue::closing: {
@@ -582,7 +580,7 @@ asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> 
       continue;
     if (!heartbeat.empty() && std::chrono::steady_clock::now() >= out.last_write + kHeartbeat &&
         !write_text(out, heartbeat))
-      co_return fail();
+      co_return out.fail();
   }
 }
 

@@ -77,6 +77,23 @@ http::Dispatch event_streams(Outlets& outlets) {
   };
 }
 
+// A blocking connection to the server on `port` (-1 when it fails), with a receive buffer of
+// `receive_buffer` bytes when not 0 (set before it connects) and reads that give up after 20 s.
+int connect_to(std::uint16_t port, int receive_buffer) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer > 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  timeval timeout{20, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+  close(fd);
+  return -1;
+}
+
 // A WebSocket client (blocking), with a small receive buffer (set before it connects).
 class WebSocketClient {
  public:
@@ -84,17 +101,8 @@ class WebSocketClient {
     int opcode;
     std::string payload;
   };
-  WebSocketClient(std::uint16_t port, int receive_buffer) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    if (receive_buffer > 0)
-      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-    timeval timeout{20, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return;
+  WebSocketClient(std::uint16_t port, int receive_buffer) : fd_(connect_to(port, receive_buffer)) {
+    if (fd_ < 0) return;
     std::string request =
         "GET /ws HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
@@ -173,17 +181,8 @@ class WebSocketClient {
 // A client of one event stream, with a small receive buffer (set before it connects).
 class StreamClient {
  public:
-  StreamClient(std::uint16_t port, int receive_buffer) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    if (receive_buffer > 0)
-      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-    timeval timeout{20, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return;
+  StreamClient(std::uint16_t port, int receive_buffer) : fd_(connect_to(port, receive_buffer)) {
+    if (fd_ < 0) return;
     std::string request = "GET /stream HTTP/1.1\r\nHost: test\r\n\r\n";
     connected_ = write(fd_, request.data(), request.size()) == ssize_t(request.size());
   }
