@@ -309,14 +309,27 @@ void insert_job(Connection& c, Id id, std::string_view queue, std::string_view p
 
 std::vector<Job> claim_jobs(Connection& c, std::string_view queue, std::int64_t now,
                             std::int64_t lock_ms, int limit) {
-  std::string pick =
+  std::string due =
       "SELECT id FROM jobs WHERE queue = ? AND run_at <= ? AND (locked_until IS NULL OR "
       "locked_until < ?) ORDER BY run_at LIMIT " +
       std::to_string(limit);
-  if (c.dialect() == Dialect::postgres) pick += " FOR UPDATE SKIP LOCKED";
-  auto result = c.query("UPDATE jobs SET locked_until = ? WHERE id IN (" + pick +
-                            ") RETURNING id, queue, payload, attempts",
-                        {Value(now + lock_ms), text(queue), Value(now), Value(now)});
+  std::string sql;
+  std::vector<Value> params;
+  if (c.dialect() == Dialect::postgres) {
+    // The rows picked once (a materialised CTE): as `id IN (subquery)`, the planner may rescan
+    // the subquery for each row of jobs (a nested-loop semi join), each rescan skipping the rows
+    // just claimed and picking the next: LIMIT 1 then claimed every due job, and a queue that runs
+    // the one it asked for (mail) left the others locked for kLockMs.
+    sql = "WITH picked AS MATERIALIZED (" + due +
+          " FOR UPDATE SKIP LOCKED) UPDATE jobs SET locked_until = ? FROM picked WHERE jobs.id = "
+          "picked.id RETURNING jobs.id, jobs.queue, jobs.payload, jobs.attempts";
+    params = {text(queue), Value(now), Value(now), Value(now + lock_ms)};
+  } else {  // one writer at a time: the subquery is run once
+    sql = "UPDATE jobs SET locked_until = ? WHERE id IN (" + due +
+          ") RETURNING id, queue, payload, attempts";
+    params = {Value(now + lock_ms), text(queue), Value(now), Value(now)};
+  }
+  auto result = c.query(sql, params);
   std::vector<Job> jobs;
   for (const Row& row : result.rows)
     jobs.push_back(Job{row.i(0), row.s(1), row.s(2), static_cast<int>(row.i(3))});
