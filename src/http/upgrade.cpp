@@ -402,6 +402,16 @@ asio::awaitable<bool> flush_backlog(Outgoing& out, beast::tcp_stream* timed) {
   co_return !out.broken;
 }
 
+// What the writer coroutine does when resumed: writes the backlog and what is queued until
+// nothing is left (written), or the connection is to close (closing), ended or failed.
+asio::awaitable<Queue> write_everything(Outgoing& out, beast::tcp_stream* timed) {
+  for (;;) {
+    if (!co_await flush_backlog(out, timed)) co_return Queue::failed;
+    Queue queue = write_queued(out);
+    if (queue != Queue::unsent) co_return queue;
+  }
+}
+
 // While the writer coroutine is parked, a wake-up writes what is queued itself when the kernel
 // takes it whole (Channel::write_now); the coroutine is resumed for the rest. Detached when the
 // coroutine ends.
@@ -510,10 +520,8 @@ asio::awaitable<void> write_websocket(std::shared_ptr<WebSocketConnection> conne
   auto& channel = *out.channel;
   WriteNow attached(out);
   for (;;) {
-    if (!co_await flush_backlog(out, nullptr)) co_return out.fail();
-    switch (write_queued(out)) {
-      case Queue::unsent:
-        continue;
+    switch (co_await write_everything(out, nullptr)) {
+      case Queue::unsent:  // (write_everything goes on until there is none)
       case Queue::failed:
         co_return out.fail();
       case Queue::ended:
@@ -549,10 +557,8 @@ asio::awaitable<void> write_event_stream(std::shared_ptr<EventStreamConnection> 
   auto& channel = *out.channel;
   WriteNow attached(out);
   for (;;) {
-    if (!co_await flush_backlog(out, &connection->stream)) co_return out.fail();
-    switch (write_queued(out)) {
-      case Queue::unsent:
-        continue;
+    switch (co_await write_everything(out, &connection->stream)) {
+      case Queue::unsent:  // (write_everything goes on until there is none)
       case Queue::failed:
         co_return out.fail();
       case Queue::ended:
